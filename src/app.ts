@@ -1,0 +1,112 @@
+import type { App } from '@slack/bolt';
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { Env } from './config/env.js';
+import type { Policy } from './config/policy.js';
+import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
+import { Engine } from './engine/engine.js';
+import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
+import { createMetrics, type AppMetrics } from './http/metrics.js';
+import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
+import { slackLoggerFrom, type Logger } from './logger.js';
+import { createBoltApp, mountCommand } from './slack/bolt-app.js';
+import { SlashCommand } from './slack/commands.js';
+import { createOutboxClient, webApiCaller } from './slack/web-api-caller.js';
+import type { Clock } from './time/clock.js';
+
+export interface OncallAppOptions {
+  env: Env;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  /** Where the outbox sends; by default a WebClient on env.SLACK_API_URL. */
+  caller?: SlackCaller;
+  migrationsFolder?: string;
+}
+
+export interface Commands {
+  oncall: SlashCommand;
+  incident: SlashCommand;
+  handoff: SlashCommand;
+}
+
+/** The ticker must have completed a round this recently for /readyz to say yes. */
+export const TICK_FRESHNESS_MS = 5_000;
+
+export interface OncallApp {
+  bolt: App;
+  engine: Engine;
+  drainer: OutboxDrainer;
+  metrics: AppMetrics;
+  commands: Commands;
+  options: OncallAppOptions;
+  readiness(): ReadinessCheck;
+  /** Applies pending migrations (start does it; separate so readiness can be seen before). */
+  migrate(): void;
+  /** Listens on `port` (0: any free port) and returns the port. Does not start the ticker. */
+  listen(port: number): Promise<number>;
+  stop(): Promise<void>;
+}
+
+/** Composition root of one running bot: store + policy -> engine + outbox -> Bolt app and HTTP routes. */
+export function createOncallApp(options: OncallAppOptions): OncallApp {
+  const { env, clock, logger, store } = options;
+  const metrics = createMetrics(store.db, clock);
+  const caller =
+    options.caller ?? webApiCaller(createOutboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, slackLoggerFrom(logger)));
+  const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
+  const engine = new Engine({ db: store.db, clock, logger, drainer, observer: metrics });
+
+  const readiness = (): ReadinessCheck => {
+    const open = store.sqlite.open;
+    const pending = open ? pendingMigrationCount(store, options.migrationsFolder) : -1;
+    const lastTick = engine.lastTickAt;
+    const tickAge = lastTick === null ? null : clock.now() - lastTick;
+    const checks = {
+      database: { ok: open, detail: open ? 'open' : 'closed' },
+      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : `${pending} pending` },
+      ticker: {
+        ok: tickAge !== null && tickAge <= TICK_FRESHNESS_MS,
+        detail: tickAge === null ? 'has not run yet' : `last round ${Math.round(tickAge / 1000)} s ago`,
+      },
+    };
+    return { ready: Object.values(checks).every((c) => c.ok), checks };
+  };
+
+  const bolt = createBoltApp(env, logger, operationalRoutes(readiness, metrics.registry));
+  bolt.error(async (error) => {
+    logger.error({ err: error }, 'unhandled error in a Slack handler');
+  });
+
+  const commands: Commands = {
+    oncall: new SlashCommand('/oncall', 'who is on call, overrides, leave and swaps'),
+    incident: new SlashCommand('/incident', 'declare and run incidents'),
+    handoff: new SlashCommand('/handoff', 'hand the shift over to the next person'),
+  };
+  for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
+
+  let server: Server | null = null;
+  return {
+    bolt,
+    engine,
+    drainer,
+    metrics,
+    commands,
+    options,
+    readiness,
+    migrate: () => migrateStore(store, options.migrationsFolder),
+    async listen(port) {
+      const started = (await bolt.start(port)) as unknown;
+      // HTTP mode returns the server; Socket Mode listens on installerOptions.port.
+      server = started && typeof (started as Server).address === 'function' ? (started as Server) : null;
+      const address = server?.address() as AddressInfo | null | undefined;
+      return address?.port ?? port;
+    },
+    async stop() {
+      await engine.stop();
+      await drainer.drain().catch(() => undefined);
+      if (server) await bolt.stop().catch(() => undefined);
+    },
+  };
+}

@@ -1,0 +1,87 @@
+import { z } from 'zod';
+
+/** Where each credential comes from, said in the error so nobody has to search for it. */
+const WHERE = {
+  SLACK_BOT_TOKEN:
+    'create the app from manifest.yml at https://api.slack.com/apps, install it to your workspace, then copy "Bot User OAuth Token" (starts with xoxb-) from OAuth & Permissions',
+  SLACK_SIGNING_SECRET: 'copy "Signing Secret" from Basic Information > App Credentials of your Slack app',
+  SLACK_APP_TOKEN:
+    'for Socket Mode, create an app-level token with the connections:write scope under Basic Information > App-Level Tokens (starts with xapp-)',
+} as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+const optionalText = z
+  .string()
+  .trim()
+  .transform((v) => (v === '' ? undefined : v))
+  .optional();
+
+export const envSchema = z
+  .object({
+    SLACK_BOT_TOKEN: optionalText.pipe(
+      z
+        .string({ error: `is not set: ${WHERE.SLACK_BOT_TOKEN}` })
+        .startsWith('xoxb-', { error: `should start with xoxb- (a bot token): ${WHERE.SLACK_BOT_TOKEN}` }),
+    ),
+    SLACK_SIGNING_SECRET: optionalText,
+    SLACK_APP_TOKEN: optionalText.pipe(
+      z.string().startsWith('xapp-', { error: `should start with xapp- (an app-level token): ${WHERE.SLACK_APP_TOKEN}` }).optional(),
+    ),
+    SLACK_API_URL: optionalText.pipe(
+      z
+        .url({ error: 'should be a URL such as https://slack.com/api/ (leave it unset to use Slack itself)' })
+        .default('https://slack.com/api/'),
+    ),
+    DATABASE_PATH: optionalText.pipe(z.string().default('./data/oncall.db')),
+    PORT: optionalText.pipe(
+      z.coerce
+        .number({ error: 'should be a port number from 1 to 65535, e.g. 3000' })
+        .int({ error: 'should be a whole port number from 1 to 65535, e.g. 3000' })
+        .min(0, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
+        .max(65535, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
+        .default(3000),
+    ),
+    POLICY_PATH: optionalText,
+    LOG_LEVEL: optionalText.pipe(
+      z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
+    ),
+  });
+
+export type Env = z.infer<typeof envSchema>;
+
+export class EnvError extends Error {
+  constructor(readonly problems: string[]) {
+    super(
+      [
+        `Cannot start the on-call bot: ${problems.length} problem${problems.length === 1 ? '' : 's'} with the environment.`,
+        ...problems.map((p) => `- ${p}`),
+        'Put them in the environment (or a .env file you source); README.md lists every variable.',
+      ].join('\n'),
+    );
+    this.name = 'EnvError';
+  }
+}
+
+/** Reads the environment; every problem is reported at once, never as a stack trace. Values are never echoed. */
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  const result = envSchema.safeParse(source);
+  const problems = result.success
+    ? []
+    : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  // HTTP mode verifies every request with the signing secret; Socket Mode does not need it.
+  if (!source.SLACK_APP_TOKEN?.trim() && !source.SLACK_SIGNING_SECRET?.trim()) {
+    problems.push(
+      `SLACK_SIGNING_SECRET is not set (needed unless SLACK_APP_TOKEN turns on Socket Mode): ${WHERE.SLACK_SIGNING_SECRET}`,
+    );
+  }
+  if (!result.success || problems.length > 0) throw new EnvError(problems);
+  return result.data;
+}
+
+/** Every secret value in the environment, so the logger can scrub them wherever they appear. */
+export function secretValues(env: Env): string[] {
+  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN].filter(
+    (v): v is string => typeof v === 'string' && v.length >= 6,
+  );
+}

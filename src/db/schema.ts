@@ -1,0 +1,68 @@
+import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+
+/**
+ * Every instant is a UTC epoch-ms integer written by the app's Clock: no CURRENT_TIMESTAMP defaults,
+ * so there is one clock and tests can drive it.
+ */
+
+/** Every future action (escalation step, reminder, shift boundary...) is one row here. */
+export const timers = sqliteTable(
+  'timers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    kind: text('kind').notNull(),
+    /** What the timer belongs to (e.g. "page:42"), so all of a subject's timers can be cancelled at once. */
+    subject: text('subject').notNull(),
+    /** Optional idempotency key: scheduling the same key twice keeps one row (restarts never double a timer). */
+    key: text('key'),
+    payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
+    dueAt: integer('due_at').notNull(),
+    createdAt: integer('created_at').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    lastError: text('last_error'),
+  },
+  (t) => [
+    index('timers_due_at').on(t.dueAt),
+    index('timers_subject').on(t.subject),
+    uniqueIndex('timers_key').on(t.key),
+  ],
+);
+
+export type OutboxStatus = 'pending' | 'sent' | 'failed';
+
+/** Slack calls that must not be lost, written in the same transaction as the decision that wants them. */
+export const outbox = sqliteTable(
+  'outbox',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    /** 0 pages and escalations, 1 reminders and announcements, 2 cosmetic edits. Lower drains first. */
+    priority: integer('priority').notNull(),
+    method: text('method').notNull(),
+    args: text('args', { mode: 'json' }).$type<Record<string, unknown>>().notNull(),
+    /** Rows sharing a lane are delivered strictly in id order (one channel's messages keep their order). */
+    lane: text('lane').notNull(),
+    /** Name under which the delivered message's channel and ts are stored, for later edits. */
+    ref: text('ref'),
+    /** For edits: the ref of the message to edit; channel and ts are filled in at send time. */
+    targetRef: text('target_ref'),
+    status: text('status').$type<OutboxStatus>().notNull().default('pending'),
+    attempts: integer('attempts').notNull().default(0),
+    nextAttemptAt: integer('next_attempt_at').notNull(),
+    lastError: text('last_error'),
+    createdAt: integer('created_at').notNull(),
+    sentAt: integer('sent_at'),
+  },
+  (t) => [
+    index('outbox_pending').on(t.status, t.priority, t.id),
+    index('outbox_lane').on(t.lane, t.status, t.id),
+  ],
+);
+
+/** Where a message we posted lives, so later updates edit it in place. */
+export const slackMessages = sqliteTable('slack_messages', {
+  ref: text('ref').primaryKey(),
+  channel: text('channel').notNull(),
+  ts: text('ts').notNull(),
+  createdAt: integer('created_at').notNull(),
+  updatedAt: integer('updated_at').notNull(),
+});

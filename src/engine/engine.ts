@@ -1,0 +1,153 @@
+import cron, { type ScheduledTask } from 'node-cron';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import type { Clock } from '../time/clock.js';
+import { enqueueCall, type OutboxDrainer, type OutgoingCall } from './outbox.js';
+import { backoffDelay } from './delivery.js';
+import { cancelTimers, claimTimer, dueTimers, postponeFailedTimer, scheduleTimer, type DueTimer, type TimerSpec } from './timers.js';
+
+/** What a decision may do, all inside one transaction: write rows, set or cancel timers, enqueue Slack calls. */
+export interface EngineTx {
+  db: Db;
+  now: number;
+  schedule(spec: TimerSpec): boolean;
+  cancel(subject: string, kind?: string): number;
+  enqueue(call: OutgoingCall): number;
+}
+
+/** Runs when a timer of its kind is due. Synchronous: gather, decide and apply happen in one transaction. */
+export type TimerHandler = (timer: DueTimer, tx: EngineTx) => void;
+
+export interface EngineObserver {
+  timerFired(kind: string, lagMs: number): void;
+}
+
+export interface EngineDeps {
+  db: Db;
+  clock: Clock;
+  logger: Logger;
+  drainer: OutboxDrainer;
+  observer?: EngineObserver;
+}
+
+const TIMER_BATCH = 500;
+/** A handler that keeps scheduling already-due timers must not spin one tick forever. */
+const MAX_TIMERS_PER_TICK = 20_000;
+
+/**
+ * The ticker: every second, fire the timers that are due (each in its own transaction) and drain the outbox.
+ * Its work grows with the rows that are due, never with the history.
+ */
+export class Engine {
+  private readonly handlers = new Map<string, TimerHandler>();
+  private task: ScheduledTask | null = null;
+  private ticking: Promise<void> | null = null;
+  private lastTick: number | null = null;
+
+  constructor(private readonly deps: EngineDeps) {}
+
+  register(kind: string, handler: TimerHandler): void {
+    if (this.handlers.has(kind)) throw new Error(`timer kind "${kind}" already has a handler`);
+    this.handlers.set(kind, handler);
+  }
+
+  /** When the ticker last completed a round (readiness wants it recent). */
+  get lastTickAt(): number | null {
+    return this.lastTick;
+  }
+
+  /** Runs one decision in a transaction; enqueued Slack calls start draining as soon as it commits. */
+  transact<T>(decide: (tx: EngineTx) => T): T {
+    let enqueued = 0;
+    const result = this.deps.db.transaction((db) => {
+      const tx = this.txFor(db, () => {
+        enqueued += 1;
+      });
+      return decide(tx);
+    });
+    if (enqueued > 0) this.deps.drainer.wake();
+    return result;
+  }
+
+  /** One round of the ticker. Rounds never overlap: a call during a round waits for it. */
+  tick(): Promise<void> {
+    if (this.ticking) return this.ticking;
+    this.ticking = (async () => {
+      try {
+        this.fireDueTimers();
+        await this.deps.drainer.drain();
+        this.lastTick = this.deps.clock.now();
+      } finally {
+        this.ticking = null;
+      }
+    })();
+    return this.ticking;
+  }
+
+  /** Fires every timer due now, oldest first. Returns how many fired. */
+  fireDueTimers(): number {
+    const { db, clock, logger, observer } = this.deps;
+    let fired = 0;
+    let enqueued = 0;
+    while (fired < MAX_TIMERS_PER_TICK) {
+      const now = clock.now();
+      const due = dueTimers(db, now, TIMER_BATCH);
+      if (due.length === 0) break;
+      let progressed = false;
+      for (const timer of due) {
+        const handler = this.handlers.get(timer.kind);
+        try {
+          if (!handler) throw new Error(`no handler for timer kind "${timer.kind}"`);
+          const ran = db.transaction((txDb) => {
+            if (!claimTimer(txDb, timer.id)) return false;
+            handler(timer, this.txFor(txDb, () => (enqueued += 1)));
+            return true;
+          });
+          if (ran) {
+            fired += 1;
+            progressed = true;
+            observer?.timerFired(timer.kind, now - timer.dueAt);
+          }
+        } catch (error) {
+          // The decision rolled back; try again later rather than lose the timer.
+          const message = error instanceof Error ? error.message : String(error);
+          postponeFailedTimer(db, timer.id, now + backoffDelay(timer.attempts + 1), message);
+          logger.error({ timerId: timer.id, kind: timer.kind, subject: timer.subject, err: error }, 'timer handler failed');
+        }
+      }
+      if (!progressed) break;
+    }
+    if (enqueued > 0) this.deps.drainer.wake();
+    return fired;
+  }
+
+  start(): void {
+    if (this.task) return;
+    this.task = cron.schedule('* * * * * *', () => {
+      this.tick().catch((error: unknown) => this.deps.logger.error({ err: error }, 'tick failed'));
+    });
+  }
+
+  async stop(): Promise<void> {
+    if (this.task) {
+      await this.task.stop();
+      await this.task.destroy();
+      this.task = null;
+    }
+    if (this.ticking) await this.ticking.catch(() => undefined);
+  }
+
+  private txFor(db: Db, onEnqueue: () => void): EngineTx {
+    const now = this.deps.clock.now();
+    return {
+      db,
+      now,
+      schedule: (spec) => scheduleTimer(db, now, spec),
+      cancel: (subject, kind) => cancelTimers(db, subject, kind),
+      enqueue: (call) => {
+        onEnqueue();
+        return enqueueCall(db, now, call);
+      },
+    };
+  }
+}

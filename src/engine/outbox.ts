@@ -1,0 +1,235 @@
+import { and, asc, eq, lt, lte, notExists, notInArray, sql } from 'drizzle-orm';
+import { alias } from 'drizzle-orm/sqlite-core';
+import type { Logger } from 'pino';
+import type { Db } from '../db/connection.js';
+import { outbox, slackMessages } from '../db/schema.js';
+import type { Clock } from '../time/clock.js';
+import { decideDelivery, type CallOutcome } from './delivery.js';
+
+/** Pages and escalations first, then reminders and announcements, then cosmetic edits. */
+export const PRIORITY = { page: 0, notice: 1, cosmetic: 2 } as const;
+export type Priority = (typeof PRIORITY)[keyof typeof PRIORITY];
+
+export interface OutgoingCall {
+  method: string;
+  args: Record<string, unknown>;
+  priority: Priority;
+  /** Store the delivered message's channel and ts under this name. */
+  ref?: string;
+  /** Edit the message stored under this ref: channel and ts are filled in when it is sent. */
+  targetRef?: string;
+  /** Calls sharing a lane are delivered in order. Default: the target message, else the channel. */
+  lane?: string;
+}
+
+/** What the outbox needs from Slack: one Web API call, its outcome reduced to plain values. */
+export interface SlackCaller {
+  call(method: string, args: Record<string, unknown>): Promise<CallOutcome>;
+}
+
+export interface DeliveryListener {
+  delivered(method: string): void;
+  failed(method: string, reason: string): void;
+}
+
+function defaultLane(call: OutgoingCall): string {
+  if (call.targetRef) return `message:${call.targetRef}`;
+  const target = call.args.channel ?? call.args.users ?? call.args.user;
+  return typeof target === 'string' ? `channel:${target}` : `method:${call.method}`;
+}
+
+/** Adds a call to the outbox; run it inside the same transaction as the decision that wants it. */
+export function enqueueCall(db: Db, now: number, call: OutgoingCall): number {
+  const row = db
+    .insert(outbox)
+    .values({
+      priority: call.priority,
+      method: call.method,
+      args: call.args,
+      lane: call.lane ?? defaultLane(call),
+      ref: call.ref ?? null,
+      targetRef: call.targetRef ?? null,
+      nextAttemptAt: now,
+      createdAt: now,
+    })
+    .returning({ id: outbox.id })
+    .get();
+  return row.id;
+}
+
+export interface OutboxDrainerDeps {
+  db: Db;
+  clock: Clock;
+  caller: SlackCaller;
+  logger: Logger;
+  listener?: DeliveryListener;
+  /** Calls in flight at once, each from a different lane. */
+  concurrency?: number;
+}
+
+type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * Delivers outbox rows: at least once, each lane in order, pages before everything else, and a rate
+ * limit on one method (say chat.update) never holding up another (chat.postMessage).
+ */
+export class OutboxDrainer {
+  private readonly blockedUntil = new Map<string, number>();
+  private running: Promise<void> | null = null;
+  private again = false;
+  private readonly concurrency: number;
+
+  constructor(private readonly deps: OutboxDrainerDeps) {
+    this.concurrency = deps.concurrency ?? 4;
+  }
+
+  /** Start draining soon without waiting (called right after a commit that enqueued). */
+  wake(): void {
+    this.drain().catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox drain failed'));
+  }
+
+  /** Drains everything due now; concurrent callers share one run, which loops if woken meanwhile. */
+  drain(): Promise<void> {
+    if (this.running) {
+      this.again = true;
+      return this.running;
+    }
+    this.running = (async () => {
+      try {
+        do {
+          this.again = false;
+          while ((await this.pass()) > 0) {
+            // keep going while calls were made: more may have become eligible (the next in a lane)
+          }
+        } while (this.again);
+      } finally {
+        this.running = null;
+      }
+    })();
+    return this.running;
+  }
+
+  /** One round: picks the due head of each lane, sends up to `concurrency` of them. */
+  private async pass(): Promise<number> {
+    const now = this.deps.clock.now();
+    const blocked = [...this.blockedUntil].filter(([, until]) => until > now).map(([method]) => method);
+    const heads = this.dueHeads(now, blocked);
+    const batch: Array<{ row: OutboxRow; args: Record<string, unknown> }> = [];
+    for (const row of heads) {
+      if (batch.length >= this.concurrency) break;
+      const args = this.resolveArgs(row);
+      if (args) batch.push({ row, args });
+    }
+    await Promise.all(batch.map(({ row, args }) => this.send(row, args)));
+    return batch.length;
+  }
+
+  private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
+    const { db } = this.deps;
+    const earlier = alias(outbox, 'earlier');
+    return db
+      .select()
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.status, 'pending'),
+          lte(outbox.nextAttemptAt, now),
+          blockedMethods.length ? notInArray(outbox.method, blockedMethods) : undefined,
+          notExists(
+            db
+              .select({ one: sql`1` })
+              .from(earlier)
+              .where(and(eq(earlier.lane, outbox.lane), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
+          ),
+        ),
+      )
+      .orderBy(asc(outbox.priority), asc(outbox.id))
+      .limit(this.concurrency * 4)
+      .all();
+  }
+
+  /**
+   * An edit needs the ts of the message it edits. While that message is still on its way the edit waits;
+   * if it was never delivered, the edit can never succeed and is marked failed.
+   */
+  private resolveArgs(row: OutboxRow): Record<string, unknown> | null {
+    if (!row.targetRef) return row.args;
+    const { db } = this.deps;
+    const target = db.select().from(slackMessages).where(eq(slackMessages.ref, row.targetRef)).get();
+    if (target) return { ...row.args, channel: target.channel, ts: target.ts };
+    const original = db
+      .select({ id: outbox.id })
+      .from(outbox)
+      .where(and(eq(outbox.ref, row.targetRef), eq(outbox.status, 'pending')))
+      .get();
+    if (original) return null;
+    const reason = `the message to edit (${row.targetRef}) was never delivered`;
+    db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
+    this.deps.listener?.failed(row.method, reason);
+    this.deps.logger.warn({ outboxId: row.id, method: row.method, reason }, 'slack call dropped');
+    return null;
+  }
+
+  private async send(row: OutboxRow, args: Record<string, unknown>): Promise<void> {
+    const { db, clock, caller, logger, listener } = this.deps;
+    let outcome: CallOutcome;
+    try {
+      outcome = await caller.call(row.method, args);
+    } catch (error) {
+      outcome = { kind: 'network_error', message: error instanceof Error ? error.message : String(error) };
+    }
+    const now = clock.now();
+    const attempts = row.attempts + 1;
+    const decision = decideDelivery(outcome, attempts, now);
+    db.transaction((tx) => {
+      if (decision.status === 'sent') {
+        tx.update(outbox).set({ status: 'sent', attempts, sentAt: now, lastError: null }).where(eq(outbox.id, row.id)).run();
+        const ref = row.ref ?? row.targetRef;
+        const channel = outcome.kind === 'ok' ? (outcome.channel ?? args.channel) : undefined;
+        const ts = outcome.kind === 'ok' ? (outcome.ts ?? args.ts) : undefined;
+        if (ref && typeof channel === 'string' && typeof ts === 'string') {
+          tx.insert(slackMessages)
+            .values({ ref, channel, ts, createdAt: now, updatedAt: now })
+            .onConflictDoUpdate({ target: slackMessages.ref, set: { channel, ts, updatedAt: now } })
+            .run();
+        }
+      } else if (decision.status === 'failed') {
+        tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason }).where(eq(outbox.id, row.id)).run();
+      } else {
+        tx.update(outbox)
+          .set({ attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason })
+          .where(eq(outbox.id, row.id))
+          .run();
+      }
+    });
+    if (decision.status === 'sent') {
+      listener?.delivered(row.method);
+      return;
+    }
+    listener?.failed(row.method, decision.reason);
+    if (decision.status === 'failed') {
+      logger.warn({ outboxId: row.id, method: row.method, reason: decision.reason }, 'slack call failed for good');
+    } else {
+      if (decision.blockMethodUntil !== undefined) this.blockedUntil.set(row.method, decision.blockMethodUntil);
+      logger.info(
+        { outboxId: row.id, method: row.method, reason: decision.reason, retryInMs: decision.nextAttemptAt - now },
+        'slack call will be retried',
+      );
+    }
+  }
+}
+
+export interface OutboxStats {
+  pending: number;
+  oldestPendingCreatedAt: number | null;
+}
+
+/** For /metrics: the backlog and how old its oldest message is. */
+export function outboxStats(db: Db): OutboxStats {
+  const row = db
+    .select({ pending: sql<number>`count(*)`, oldest: sql<number | null>`min(${outbox.createdAt})` })
+    .from(outbox)
+    .where(eq(outbox.status, 'pending'))
+    .get();
+  return { pending: row?.pending ?? 0, oldestPendingCreatedAt: row?.oldest ?? null };
+}

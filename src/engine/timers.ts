@@ -1,0 +1,81 @@
+import { and, asc, eq, lte } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { timers } from '../db/schema.js';
+
+export interface TimerSpec {
+  kind: string;
+  /** What the timer belongs to, e.g. "page:42"; cancelling a subject removes all its timers. */
+  subject: string;
+  dueAt: number;
+  payload?: unknown;
+  /** Idempotency: a second timer with the same key is not added. */
+  key?: string;
+}
+
+export interface DueTimer {
+  id: number;
+  kind: string;
+  subject: string;
+  key: string | null;
+  payload: unknown;
+  dueAt: number;
+  attempts: number;
+}
+
+/** Adds a timer unless one with the same key already exists. Returns whether a row was added. */
+export function scheduleTimer(db: Db, now: number, spec: TimerSpec): boolean {
+  const result = db
+    .insert(timers)
+    .values({
+      kind: spec.kind,
+      subject: spec.subject,
+      key: spec.key ?? null,
+      payload: spec.payload ?? {},
+      dueAt: spec.dueAt,
+      createdAt: now,
+    })
+    .onConflictDoNothing()
+    .run();
+  return result.changes === 1;
+}
+
+/** Removes a subject's pending timers (of one kind, or all). Returns how many. */
+export function cancelTimers(db: Db, subject: string, kind?: string): number {
+  const where = kind ? and(eq(timers.subject, subject), eq(timers.kind, kind)) : eq(timers.subject, subject);
+  return db.delete(timers).where(where).run().changes;
+}
+
+export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
+  return db
+    .select({
+      id: timers.id,
+      kind: timers.kind,
+      subject: timers.subject,
+      key: timers.key,
+      payload: timers.payload,
+      dueAt: timers.dueAt,
+      attempts: timers.attempts,
+    })
+    .from(timers)
+    .where(lte(timers.dueAt, now))
+    .orderBy(asc(timers.dueAt), asc(timers.id))
+    .limit(limit)
+    .all();
+}
+
+/** Claims a timer inside the firing transaction: only the transaction that deletes it may act on it. */
+export function claimTimer(db: Db, id: number): boolean {
+  return db.delete(timers).where(eq(timers.id, id)).run().changes === 1;
+}
+
+export function postponeFailedTimer(db: Db, id: number, dueAt: number, error: string): void {
+  const row = db.select({ attempts: timers.attempts }).from(timers).where(eq(timers.id, id)).get();
+  if (!row) return;
+  db.update(timers).set({ dueAt, attempts: row.attempts + 1, lastError: error }).where(eq(timers.id, id)).run();
+}
+
+/** For /metrics and readiness: timers that should already have fired. */
+export function overdueTimerCount(db: Db, now: number, graceMs: number): number {
+  const rows = db.select({ id: timers.id }).from(timers).where(lte(timers.dueAt, now - graceMs)).limit(10_000).all();
+  return rows.length;
+}

@@ -1,0 +1,49 @@
+import { ErrorCode, WebClient } from '@slack/web-api';
+import type { CallOutcome } from '../engine/delivery.js';
+import type { SlackCaller } from '../engine/outbox.js';
+
+/**
+ * A WebClient that never retries by itself: the outbox owns retries (per method, honouring Retry-After),
+ * so a 429 on one call must come back to it at once instead of sleeping inside the client.
+ */
+export function createOutboxClient(token: string, slackApiUrl: string, logger?: WebClient['logger']): WebClient {
+  return new WebClient(token, {
+    slackApiUrl,
+    rejectRateLimitedCalls: true,
+    retryConfig: { retries: 0 },
+    timeout: 15_000,
+    ...(logger ? { logger } : {}),
+  });
+}
+
+/** Reduces a WebClient call to the plain outcome the delivery rules decide on. */
+export function webApiCaller(client: WebClient): SlackCaller {
+  return {
+    async call(method, args) {
+      try {
+        const result = await client.apiCall(method, args);
+        return {
+          kind: 'ok',
+          channel: typeof result.channel === 'string' ? result.channel : undefined,
+          ts: typeof result.ts === 'string' ? result.ts : undefined,
+        };
+      } catch (error) {
+        return outcomeOf(error);
+      }
+    },
+  };
+}
+
+export function outcomeOf(error: unknown): CallOutcome {
+  const e = error as { code?: string; retryAfter?: number; data?: { error?: string }; statusCode?: number; message?: string };
+  switch (e.code) {
+    case ErrorCode.RateLimitedError:
+      return { kind: 'rate_limited', retryAfterMs: (e.retryAfter ?? 1) * 1000 };
+    case ErrorCode.PlatformError:
+      return { kind: 'platform_error', error: e.data?.error ?? 'unknown_error' };
+    case ErrorCode.HTTPError:
+      return { kind: 'http_error', status: e.statusCode ?? 0 };
+    default:
+      return { kind: 'network_error', message: e.message ?? String(error) };
+  }
+}

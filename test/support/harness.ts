@@ -1,0 +1,93 @@
+import { createOncallApp, type OncallApp, type OncallAppOptions } from '../../src/app.js';
+import { parseEnv, secretValues, type Env } from '../../src/config/env.js';
+import { defaultPolicy, type Policy } from '../../src/config/policy.js';
+import { openStore, type Store } from '../../src/db/connection.js';
+import { FakeClock } from '../../src/time/clock.js';
+import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
+import { SlackStandIn } from './slack-stand-in.js';
+import { interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
+
+export interface TestAppOptions {
+  clock?: FakeClock;
+  policy?: Policy;
+  dbPath?: string;
+  standIn?: SlackStandIn;
+  /** Leave migrations unapplied (readiness tests). */
+  skipMigrations?: boolean;
+  env?: Record<string, string>;
+}
+
+/**
+ * One bot as production runs it: real SQLite file, real Bolt over HTTP on a loopback port, its Web API
+ * calls going to the stand-in, and a fake clock that the test moves.
+ */
+export class TestApp {
+  private constructor(
+    readonly app: OncallApp,
+    readonly store: Store,
+    readonly standIn: SlackStandIn,
+    readonly clock: FakeClock,
+    readonly baseUrl: string,
+    readonly logs: CapturedLogs,
+    private readonly ownsStandIn: boolean,
+    private readonly cleanupDb: (() => void) | null,
+  ) {}
+
+  static async start(options: TestAppOptions = {}): Promise<TestApp> {
+    const ownsStandIn = !options.standIn;
+    const standIn = options.standIn ?? (await new SlackStandIn().start());
+    const clock = options.clock ?? new FakeClock('2026-01-05T09:00:00Z');
+    const temp = options.dbPath ? null : tempDbPath();
+    const store = openStore(options.dbPath ?? temp!.path);
+    const env: Env = parseEnv({
+      SLACK_BOT_TOKEN: TEST_SECRETS.botToken,
+      SLACK_SIGNING_SECRET: TEST_SECRETS.signingSecret,
+      SLACK_API_URL: standIn.url,
+      DATABASE_PATH: store.path,
+      LOG_LEVEL: 'debug',
+      ...options.env,
+    });
+    const logs = captureLogs(secretValues(env));
+    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store };
+    const app = createOncallApp(appOptions);
+    if (!options.skipMigrations) app.migrate();
+    const port = await app.listen(0);
+    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null);
+  }
+
+  /** Moves the fake clock and runs one ticker round (timers, then the outbox). */
+  async advance(ms: number): Promise<void> {
+    this.clock.advance(ms);
+    await this.app.engine.tick();
+  }
+
+  tick(): Promise<void> {
+    return this.app.engine.tick();
+  }
+
+  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; sign?: Partial<SignedPostOptions> } = {}): Promise<HttpAnswer> {
+    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId });
+    return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
+      secret: TEST_SECRETS.signingSecret,
+      ...extra.sign,
+    });
+  }
+
+  interact(payload: Record<string, unknown>): Promise<HttpAnswer> {
+    return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
+      secret: TEST_SECRETS.signingSecret,
+    });
+  }
+
+  get(path: string): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`);
+  }
+
+  /** Stops the app; keeps the DB file when `keepDb` (restart tests open it again). */
+  async close({ keepDb = false }: { keepDb?: boolean } = {}): Promise<void> {
+    await this.app.stop();
+    this.store.close();
+    if (this.ownsStandIn) await this.standIn.stop();
+    if (!keepDb) this.cleanupDb?.();
+  }
+}

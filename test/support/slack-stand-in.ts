@@ -1,0 +1,180 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
+ * and the next N calls of a method can be made to fail with 429 + Retry-After, a 5xx, or {ok:false,error}.
+ */
+
+export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
+
+export interface RecordedCall {
+  seq: number;
+  method: string;
+  args: Record<string, unknown>;
+  /** HTTP status answered and whether Slack would have said ok. */
+  status: number;
+  ok: boolean;
+  response: Record<string, unknown>;
+}
+
+export interface StandInUser {
+  id: string;
+  name?: string;
+  tz?: string;
+  deleted?: boolean;
+}
+
+function parseArgs(contentType: string, raw: string): Record<string, unknown> {
+  if (contentType.includes('application/json')) return raw ? (JSON.parse(raw) as Record<string, unknown>) : {};
+  const args: Record<string, unknown> = {};
+  for (const [key, value] of new URLSearchParams(raw)) {
+    // WebClient sends nested values (blocks, attachments) as JSON strings inside the form.
+    const looksJson = /^[[{]/.test(value);
+    if (looksJson) {
+      try {
+        args[key] = JSON.parse(value);
+        continue;
+      } catch {
+        // not JSON after all: keep the text
+      }
+    }
+    args[key] = value;
+  }
+  return args;
+}
+
+function readBody(req: IncomingMessage): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('error', reject);
+  });
+}
+
+export class SlackStandIn {
+  readonly calls: RecordedCall[] = [];
+  readonly users = new Map<string, StandInUser>();
+  private readonly faults = new Map<string, Fault[]>();
+  private server: Server | null = null;
+  private tsCounter = 0;
+  private seq = 0;
+  /** Calls a test has looked at; `unasserted()` lists the rest. */
+  private readonly claimed = new Set<number>();
+  url = '';
+
+  async start(): Promise<this> {
+    this.server = createServer((req, res) => {
+      void this.handle(req).then(({ status, body, headers }) => {
+        res.writeHead(status, { 'content-type': 'application/json', ...headers });
+        res.end(JSON.stringify(body));
+      });
+    });
+    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
+    const { port } = this.server.address() as AddressInfo;
+    this.url = `http://127.0.0.1:${port}/api/`;
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (server) {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
+  }
+
+  /** The next `times` calls of `method` answer with `fault`. */
+  failNext(method: string, fault: Fault, times = 1): void {
+    const queue = this.faults.get(method) ?? [];
+    for (let i = 0; i < times; i += 1) queue.push(fault);
+    this.faults.set(method, queue);
+  }
+
+  addUser(user: StandInUser): void {
+    this.users.set(user.id, user);
+  }
+
+  /** Successful calls of a method (what Slack actually accepted). */
+  delivered(method?: string): RecordedCall[] {
+    return this.calls.filter((c) => c.ok && (method === undefined || c.method === method));
+  }
+
+  attempts(method: string): RecordedCall[] {
+    return this.calls.filter((c) => c.method === method);
+  }
+
+  /** Marks matching delivered calls as seen by the test and returns them. */
+  take(method: string, match: (args: Record<string, unknown>) => boolean = () => true): RecordedCall[] {
+    const found = this.delivered(method).filter((c) => !this.claimed.has(c.seq) && match(c.args));
+    for (const c of found) this.claimed.add(c.seq);
+    return found;
+  }
+
+  /** Delivered messages no test has looked at (auth.test and reads are not messages). */
+  unasserted(): RecordedCall[] {
+    const quiet = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list']);
+    return this.delivered().filter((c) => !quiet.has(c.method) && !this.claimed.has(c.seq));
+  }
+
+  private nextTs(): string {
+    this.tsCounter += 1;
+    return `1767600000.${String(this.tsCounter).padStart(6, '0')}`;
+  }
+
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }> {
+    const raw = await readBody(req);
+    const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
+    let args: Record<string, unknown>;
+    try {
+      args = parseArgs(String(req.headers['content-type'] ?? ''), raw);
+    } catch {
+      args = { _unparsed: raw };
+    }
+    this.seq += 1;
+    const seq = this.seq;
+    const fault = this.faults.get(method)?.shift();
+    if (fault) {
+      if ('error' in fault) {
+        const body = { ok: false, error: fault.error };
+        this.calls.push({ seq, method, args, status: 200, ok: false, response: body });
+        return { status: 200, body };
+      }
+      const body = { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' };
+      this.calls.push({ seq, method, args, status: fault.status, ok: false, response: body });
+      const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
+      return { status: fault.status, body, headers };
+    }
+    const body = this.answer(method, args);
+    this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body });
+    return { status: 200, body };
+  }
+
+  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+    switch (method) {
+      case 'auth.test':
+        return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', team_id: 'T0TEAM', user: 'oncall', user_id: 'U0BOT', bot_id: 'B0BOT' };
+      case 'chat.postMessage':
+      case 'chat.update':
+        return { ok: true, channel: args.channel, ts: method === 'chat.update' ? args.ts : this.nextTs(), message: { text: args.text } };
+      case 'chat.postEphemeral':
+        return { ok: true, message_ts: this.nextTs() };
+      case 'conversations.open':
+        return { ok: true, channel: { id: `D${String(args.users ?? '').split(',')[0]}` } };
+      case 'users.info': {
+        const user = this.users.get(String(args.user));
+        if (!user) return { ok: false, error: 'user_not_found' };
+        return { ok: true, user: { id: user.id, name: user.name ?? user.id, real_name: user.name ?? user.id, tz: user.tz ?? 'UTC', deleted: user.deleted ?? false } };
+      }
+      case 'views.open':
+      case 'views.update':
+      case 'views.push':
+      case 'views.publish':
+        return { ok: true, view: { id: `V${this.seq}`, ...(typeof args.view === 'object' ? (args.view as object) : {}) } };
+      default:
+        return { ok: true };
+    }
+  }
+}
