@@ -79,8 +79,33 @@ export class OutboxDrainer {
   private again = false;
   private readonly concurrency: number;
 
+  // Built once: the drain runs these for every message, so their SQL is not rebuilt each time.
+  private readonly dueHeadsQuery;
+  private readonly markSent;
+  private readonly rememberMessage;
+
   constructor(private readonly deps: OutboxDrainerDeps) {
-    this.concurrency = deps.concurrency ?? 4;
+    this.concurrency = deps.concurrency ?? 8;
+    this.dueHeadsQuery = this.headsQuery([]).prepare();
+    this.markSent = deps.db
+      .update(outbox)
+      .set({ status: 'sent', attempts: sql.placeholder('attempts'), sentAt: sql.placeholder('now'), lastError: null })
+      .where(eq(outbox.id, sql.placeholder('id')))
+      .prepare();
+    this.rememberMessage = deps.db
+      .insert(slackMessages)
+      .values({
+        ref: sql.placeholder('ref'),
+        channel: sql.placeholder('channel'),
+        ts: sql.placeholder('ts'),
+        createdAt: sql.placeholder('now'),
+        updatedAt: sql.placeholder('now'),
+      })
+      .onConflictDoUpdate({
+        target: slackMessages.ref,
+        set: { channel: sql`excluded.channel`, ts: sql`excluded.ts`, updatedAt: sql`excluded.updated_at` },
+      })
+      .prepare();
   }
 
   /** Start draining soon without waiting (called right after a commit that enqueued). */
@@ -124,7 +149,13 @@ export class OutboxDrainer {
     return batch.length;
   }
 
+
   private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
+    if (blockedMethods.length === 0) return this.dueHeadsQuery.all({ now });
+    return this.headsQuery(blockedMethods).all({ now });
+  }
+
+  private headsQuery(blockedMethods: string[]) {
     const { db } = this.deps;
     const earlier = alias(outbox, 'earlier');
     return db
@@ -133,7 +164,7 @@ export class OutboxDrainer {
       .where(
         and(
           eq(outbox.status, 'pending'),
-          lte(outbox.nextAttemptAt, now),
+          lte(outbox.nextAttemptAt, sql.placeholder('now')),
           blockedMethods.length ? notInArray(outbox.method, blockedMethods) : undefined,
           notExists(
             db
@@ -144,8 +175,7 @@ export class OutboxDrainer {
         ),
       )
       .orderBy(asc(outbox.priority), asc(outbox.id))
-      .limit(this.concurrency * 4)
-      .all();
+      .limit(this.concurrency * 4);
   }
 
   /**
@@ -183,16 +213,11 @@ export class OutboxDrainer {
     const decision = decideDelivery(outcome, attempts, now);
     db.transaction((tx) => {
       if (decision.status === 'sent') {
-        tx.update(outbox).set({ status: 'sent', attempts, sentAt: now, lastError: null }).where(eq(outbox.id, row.id)).run();
+        this.markSent.run({ id: row.id, attempts, now });
         const ref = row.ref ?? row.targetRef;
         const channel = outcome.kind === 'ok' ? (outcome.channel ?? args.channel) : undefined;
         const ts = outcome.kind === 'ok' ? (outcome.ts ?? args.ts) : undefined;
-        if (ref && typeof channel === 'string' && typeof ts === 'string') {
-          tx.insert(slackMessages)
-            .values({ ref, channel, ts, createdAt: now, updatedAt: now })
-            .onConflictDoUpdate({ target: slackMessages.ref, set: { channel, ts, updatedAt: now } })
-            .run();
-        }
+        if (ref && typeof channel === 'string' && typeof ts === 'string') this.rememberMessage.run({ ref, channel, ts, now });
       } else if (decision.status === 'failed') {
         tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason }).where(eq(outbox.id, row.id)).run();
       } else {

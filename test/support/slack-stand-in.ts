@@ -93,6 +93,11 @@ export class SlackStandIn {
     this.faults.set(method, queue);
   }
 
+  /** Slack is healthy again. */
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
   addUser(user: StandInUser): void {
     this.users.set(user.id, user);
   }

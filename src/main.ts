@@ -1,0 +1,66 @@
+/**
+ * Composition root: environment + policy -> SQLite -> engine -> Bolt app and HTTP routes -> ticker.
+ * Configuration problems end the process with one readable message, never a stack trace.
+ */
+import { createOncallApp } from './app.js';
+import { EnvError, parseEnv, secretValues } from './config/env.js';
+import { defaultPolicy, loadPolicyFile, PolicyError } from './config/policy.js';
+import { openStore } from './db/connection.js';
+import { createLogger } from './logger.js';
+import { systemClock } from './time/clock.js';
+
+function fail(message: string): never {
+  process.stderr.write(`${message}\n`);
+  process.exit(1);
+}
+
+function readConfiguration() {
+  try {
+    const env = parseEnv(process.env);
+    const policy = env.POLICY_PATH ? loadPolicyFile(env.POLICY_PATH) : defaultPolicy();
+    return { env, policy };
+  } catch (error) {
+    if (error instanceof EnvError || error instanceof PolicyError) fail(error.message);
+    throw error;
+  }
+}
+
+async function main(): Promise<void> {
+  const { env, policy } = readConfiguration();
+  const logger = createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env) });
+  const store = openStore(env.DATABASE_PATH);
+  const app = createOncallApp({ env, policy, clock: systemClock, logger, store });
+
+  // Listen first so /readyz can say "migrating" instead of refusing connections.
+  const port = await app.listen(env.PORT);
+  app.migrate();
+  app.engine.start();
+  logger.info(
+    {
+      port,
+      mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+      database: env.DATABASE_PATH,
+      policy: env.POLICY_PATH ?? 'built-in default preset',
+    },
+    env.SLACK_APP_TOKEN
+      ? `on-call bot connected over Socket Mode; health at http://localhost:${port}/healthz`
+      : `on-call bot listening on http://localhost:${port} (Slack requests at /slack/events)`,
+  );
+
+  let stopping = false;
+  const shutdown = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'stopping');
+    app
+      .stop()
+      .then(() => store.close())
+      .finally(() => process.exit(0));
+  };
+  process.on('SIGTERM', () => shutdown('SIGTERM'));
+  process.on('SIGINT', () => shutdown('SIGINT'));
+}
+
+main().catch((error: unknown) => {
+  fail(`The on-call bot stopped while starting: ${error instanceof Error ? error.message : String(error)}`);
+});
