@@ -36,7 +36,7 @@ export const envSchema = z
     DATABASE_PATH: optionalText.pipe(z.string().default('./data/oncall.db')),
     PORT: optionalText.pipe(
       z.coerce
-        .number({ error: 'should be a port number from 1 to 65535, e.g. 3000' })
+        .number<string | undefined>({ error: 'should be a port number from 1 to 65535, e.g. 3000' })
         .int({ error: 'should be a whole port number from 1 to 65535, e.g. 3000' })
         .min(0, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
         .max(65535, { error: 'should be a port number from 1 to 65535, e.g. 3000' })

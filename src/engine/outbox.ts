@@ -79,33 +79,42 @@ export class OutboxDrainer {
   private again = false;
   private readonly concurrency: number;
 
-  // Built once: the drain runs these for every message, so their SQL is not rebuilt each time.
-  private readonly dueHeadsQuery;
-  private readonly markSent;
-  private readonly rememberMessage;
-
   constructor(private readonly deps: OutboxDrainerDeps) {
     this.concurrency = deps.concurrency ?? 8;
-    this.dueHeadsQuery = this.headsQuery([]).prepare();
-    this.markSent = deps.db
-      .update(outbox)
-      .set({ status: 'sent', attempts: sql.placeholder('attempts'), sentAt: sql.placeholder('now'), lastError: null })
-      .where(eq(outbox.id, sql.placeholder('id')))
-      .prepare();
-    this.rememberMessage = deps.db
-      .insert(slackMessages)
-      .values({
-        ref: sql.placeholder('ref'),
-        channel: sql.placeholder('channel'),
-        ts: sql.placeholder('ts'),
-        createdAt: sql.placeholder('now'),
-        updatedAt: sql.placeholder('now'),
-      })
-      .onConflictDoUpdate({
-        target: slackMessages.ref,
-        set: { channel: sql`excluded.channel`, ts: sql`excluded.ts`, updatedAt: sql`excluded.updated_at` },
-      })
-      .prepare();
+  }
+
+  // Prepared on first use (after migrations): the drain runs these for every message, so their SQL is built once.
+  private statementsCache: ReturnType<OutboxDrainer['prepareStatements']> | null = null;
+
+  private get statements() {
+    this.statementsCache ??= this.prepareStatements();
+    return this.statementsCache;
+  }
+
+  private prepareStatements() {
+    const { db } = this.deps;
+    return {
+      dueHeads: this.headsQuery([]).prepare(),
+      markSent: db
+        .update(outbox)
+        .set({ status: 'sent', attempts: sql`${sql.placeholder('attempts')}`, sentAt: sql`${sql.placeholder('now')}`, lastError: null })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
+      rememberMessage: db
+        .insert(slackMessages)
+        .values({
+          ref: sql.placeholder('ref'),
+          channel: sql.placeholder('channel'),
+          ts: sql.placeholder('ts'),
+          createdAt: sql.placeholder('now'),
+          updatedAt: sql.placeholder('now'),
+        })
+        .onConflictDoUpdate({
+          target: slackMessages.ref,
+          set: { channel: sql`excluded.channel`, ts: sql`excluded.ts`, updatedAt: sql`excluded.updated_at` },
+        })
+        .prepare(),
+    };
   }
 
   /** Start draining soon without waiting (called right after a commit that enqueued). */
@@ -151,7 +160,7 @@ export class OutboxDrainer {
 
 
   private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
-    if (blockedMethods.length === 0) return this.dueHeadsQuery.all({ now });
+    if (blockedMethods.length === 0) return this.statements.dueHeads.all({ now });
     return this.headsQuery(blockedMethods).all({ now });
   }
 
@@ -213,11 +222,11 @@ export class OutboxDrainer {
     const decision = decideDelivery(outcome, attempts, now);
     db.transaction((tx) => {
       if (decision.status === 'sent') {
-        this.markSent.run({ id: row.id, attempts, now });
+        this.statements.markSent.run({ id: row.id, attempts, now });
         const ref = row.ref ?? row.targetRef;
         const channel = outcome.kind === 'ok' ? (outcome.channel ?? args.channel) : undefined;
         const ts = outcome.kind === 'ok' ? (outcome.ts ?? args.ts) : undefined;
-        if (ref && typeof channel === 'string' && typeof ts === 'string') this.rememberMessage.run({ ref, channel, ts, now });
+        if (ref && typeof channel === 'string' && typeof ts === 'string') this.statements.rememberMessage.run({ ref, channel, ts, now });
       } else if (decision.status === 'failed') {
         tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason }).where(eq(outbox.id, row.id)).run();
       } else {

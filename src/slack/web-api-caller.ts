@@ -21,7 +21,7 @@ export function webApiCaller(client: WebClient): SlackCaller {
   return {
     async call(method, args) {
       try {
-        const result = await client.apiCall(method, args);
+        const result = (await client.apiCall(method, args)) as { channel?: unknown; ts?: unknown };
         return {
           kind: 'ok',
           channel: typeof result.channel === 'string' ? result.channel : undefined,
