@@ -1,0 +1,135 @@
+/**
+ * Who is on call at an instant: pure rules over a rotation from the policy and the overrides in force.
+ * No clock, no database. Like GoAlert's rule.go, the edge cases are stated here and tested as a table:
+ * - Boundaries are wall-clock times in the rotation's zone ("mon 09:00" stays 09:00 across DST, so that
+ *   week is 167 or 169 hours long).
+ * - The boundary instant belongs to the incoming shift: [start, end).
+ * - Shift k's primary is members[k mod n]; its secondary is the member `secondaryOffset` places later,
+ *   i.e. next week's primary (seed 002's table).
+ * - An override covering t replaces the rotation for its role; among overlapping overrides the most
+ *   recently created wins (the latest decision is the one people expect).
+ */
+import type { RotationPolicy } from '../config/policy.js';
+import { DAY } from '../time/clock.js';
+import { addDaysToDate, parseDate, wallTimeToInstant } from '../time/zoned.js';
+
+export type Role = 'primary' | 'secondary';
+export type OverrideReason = 'override' | 'leave' | 'swap';
+
+export interface Override {
+  id: number;
+  rotation: string;
+  role: Role;
+  userId: string;
+  startsAt: number;
+  endsAt: number;
+  reason: OverrideReason;
+  createdAt: number;
+}
+
+export type Why = { kind: 'rotation' } | { kind: OverrideReason; overrideId: number };
+
+export interface Assignment {
+  userId: string;
+  since: number;
+  until: number;
+  why: Why;
+}
+
+export interface OnCall {
+  rotation: string;
+  shiftIndex: number;
+  shiftStart: number;
+  shiftEnd: number;
+  primary: Assignment | null;
+  secondary: Assignment | null;
+}
+
+function firstBoundaryDate(rotation: RotationPolicy) {
+  const start = parseDate(rotation.shift.start);
+  if (!start) throw new Error(`rotation ${rotation.name}: bad start date ${rotation.shift.start}`);
+  // Weekly shifts begin on the handoff weekday on or after the start date; daily and N-day shifts on the date itself.
+  if ((rotation.shift.everyMs / DAY) % 7 !== 0) return start;
+  const weekday = new Date(Date.UTC(start.year, start.month - 1, start.day)).getUTCDay();
+  return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
+}
+
+/** The instant shift k begins (k may be negative: shifts before the rotation's start continue the cycle). */
+export function shiftStartAt(rotation: RotationPolicy, k: number): number {
+  const [hour, minute] = rotation.shift.handoffTime.split(':').map(Number) as [number, number];
+  const date = addDaysToDate(firstBoundaryDate(rotation), k * Math.round(rotation.shift.everyMs / DAY));
+  return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
+}
+
+/** The index of the shift that contains t. */
+export function shiftIndexAt(rotation: RotationPolicy, t: number): number {
+  const origin = shiftStartAt(rotation, 0);
+  let k = Math.floor((t - origin) / rotation.shift.everyMs);
+  // DST makes a shift up to an hour shorter or longer than everyMs: correct the estimate by looking.
+  while (shiftStartAt(rotation, k) > t) k -= 1;
+  while (shiftStartAt(rotation, k + 1) <= t) k += 1;
+  return k;
+}
+
+const mod = (a: number, n: number) => ((a % n) + n) % n;
+
+export function scheduledMember(rotation: RotationPolicy, k: number, role: Role): string | null {
+  const n = rotation.members.length;
+  if (n === 0) return null;
+  if (role === 'primary') return rotation.members[mod(k, n)]!;
+  if (rotation.secondaryOffset === null || n < 2) return null;
+  return rotation.members[mod(k + rotation.secondaryOffset, n)]!;
+}
+
+/** The override in force for a role at t, if any (newest created wins). */
+export function overrideAt(overrides: readonly Override[], role: Role, t: number): Override | null {
+  let best: Override | null = null;
+  for (const o of overrides) {
+    if (o.role !== role || o.startsAt > t || o.endsAt <= t) continue;
+    if (!best || o.createdAt > best.createdAt || (o.createdAt === best.createdAt && o.id > best.id)) best = o;
+  }
+  return best;
+}
+
+function assignment(rotation: RotationPolicy, overrides: readonly Override[], role: Role, k: number, start: number, end: number, t: number): Assignment | null {
+  const mine = overrides.filter((o) => o.rotation === rotation.name);
+  const active = overrideAt(mine, role, t);
+  if (active) {
+    return { userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: active.reason, overrideId: active.id } };
+  }
+  const userId = scheduledMember(rotation, k, role);
+  if (!userId) return null;
+  // The rotation's own person holds the role between the overrides that touch this shift.
+  let since = start;
+  let until = end;
+  for (const o of mine) {
+    if (o.role !== role) continue;
+    if (o.endsAt <= t && o.endsAt > since) since = o.endsAt;
+    if (o.startsAt > t && o.startsAt < until) until = o.startsAt;
+  }
+  return { userId, since, until, why: { kind: 'rotation' } };
+}
+
+/** Who is primary and secondary at t, since when, until when, and why. */
+export function whoIsOnCall(rotation: RotationPolicy, overrides: readonly Override[], t: number): OnCall {
+  const k = shiftIndexAt(rotation, t);
+  const shiftStart = shiftStartAt(rotation, k);
+  const shiftEnd = shiftStartAt(rotation, k + 1);
+  return {
+    rotation: rotation.name,
+    shiftIndex: k,
+    shiftStart,
+    shiftEnd,
+    primary: assignment(rotation, overrides, 'primary', k, shiftStart, shiftEnd, t),
+    secondary: assignment(rotation, overrides, 'secondary', k, shiftStart, shiftEnd, t),
+  };
+}
+
+/** The shifts that overlap [from, to), each answered at its start (or at `from` for the one in progress). */
+export function shiftsBetween(rotation: RotationPolicy, overrides: readonly Override[], from: number, to: number): OnCall[] {
+  const shifts: OnCall[] = [];
+  for (let k = shiftIndexAt(rotation, from); shiftStartAt(rotation, k) < to; k += 1) {
+    shifts.push(whoIsOnCall(rotation, overrides, Math.max(from, shiftStartAt(rotation, k))));
+  }
+  return shifts;
+}
