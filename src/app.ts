@@ -9,6 +9,7 @@ import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
+import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
 import { createOutboxClient, webApiCaller } from './slack/web-api-caller.js';
@@ -84,6 +85,19 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     incident: new SlashCommand('/incident', 'declare and run incidents'),
     handoff: new SlashCommand('/handoff', 'hand the shift over to the next person'),
   };
+  registerOncallCommands(commands.oncall, {
+    db: store.db,
+    policy: options.policy,
+    clock,
+    async userZone(userId) {
+      try {
+        const info = await bolt.client.users.info({ user: userId });
+        return info.user?.tz ?? options.policy.timezone;
+      } catch {
+        return options.policy.timezone;
+      }
+    },
+  });
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;

@@ -66,3 +66,22 @@ export const slackMessages = sqliteTable('slack_messages', {
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
 });
+
+/** Someone else holds a role of a rotation for a while: an override, a leave cover, or an agreed swap. */
+export const overrides = sqliteTable(
+  'overrides',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rotation: text('rotation').notNull(),
+    role: text('role').$type<'primary' | 'secondary'>().notNull(),
+    userId: text('user_id').notNull(),
+    startsAt: integer('starts_at').notNull(),
+    endsAt: integer('ends_at').notNull(),
+    reason: text('reason').$type<'override' | 'leave' | 'swap'>().notNull(),
+    createdBy: text('created_by').notNull(),
+    createdAt: integer('created_at').notNull(),
+    cancelledAt: integer('cancelled_at'),
+    cancelledBy: text('cancelled_by'),
+  },
+  (t) => [index('overrides_rotation_end').on(t.rotation, t.endsAt)],
+);

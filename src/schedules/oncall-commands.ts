@@ -1,0 +1,158 @@
+/**
+ * /oncall who | next | schedule | override | cancel. Thin handlers: parse, gather, call the pure rules, render.
+ */
+import type { Policy, RotationPolicy } from '../config/policy.js';
+import type { Db } from '../db/connection.js';
+import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { mention, parseMention, slackDate } from '../slack/format.js';
+import type { Clock } from '../time/clock.js';
+import { DAY } from '../time/clock.js';
+import { DATE_EXAMPLES, parseWhen } from './date-input.js';
+import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
+import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
+
+export interface OncallCommandDeps {
+  db: Db;
+  policy: Policy;
+  clock: Clock;
+  /** The caller's Slack time zone (users.info), the team's zone when Slack cannot say. */
+  userZone(userId: string): Promise<string>;
+}
+
+const OVERRIDE_USAGE = '/oncall override @who <from> <to> [rotation] [primary|secondary]';
+
+function why(a: Assignment): string {
+  return a.why.kind === 'rotation' ? '' : ` (${a.why.kind} #${a.why.overrideId})`;
+}
+
+function line(role: string, a: Assignment | null): string {
+  return a ? `${role}: ${mention(a.userId)} until ${slackDate(a.until)}${why(a)}` : `${role}: nobody`;
+}
+
+export function renderOnCall(answer: OnCall): string {
+  return [`*${answer.rotation}*`, line('Primary', answer.primary), line('Secondary', answer.secondary)].join('\n');
+}
+
+function noRotations(): CommandReply {
+  return { text: 'No rotations are defined yet. Add one under `rotations:` in the policy file (see policy.example.yml).' };
+}
+
+/** The rotation a command names, or the only one; otherwise an error naming the choices. */
+function pickRotation(policy: Policy, name: string | undefined): RotationPolicy | string {
+  const names = Object.keys(policy.rotations);
+  if (name) return policy.rotations[name] ?? `There is no rotation \`${name}\`. Rotations: ${names.map((n) => `\`${n}\``).join(', ')}.`;
+  if (names.length === 1) return policy.rotations[names[0]!]!;
+  return `Name a rotation: ${names.map((n) => `\`${n}\``).join(', ')}.`;
+}
+
+function mayChangeSchedule(policy: Policy, rotation: RotationPolicy, userId: string): boolean {
+  return rotation.members.includes(userId) || Object.values(policy.people).includes(userId);
+}
+
+export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommandDeps): void {
+  const { db, policy, clock } = deps;
+
+  oncall.add('who', {
+    usage: 'who [rotation]',
+    summary: 'who is primary and secondary now, and until when',
+    run: ({ args }) => {
+      const names = Object.keys(policy.rotations);
+      if (names.length === 0) return noRotations();
+      const now = clock.now();
+      const overrides = activeOverrides(db, now);
+      if (args[0]) {
+        const rotation = policy.rotations[args[0]];
+        if (!rotation) return { text: `There is no rotation \`${args[0]}\`. Rotations: ${names.map((n) => `\`${n}\``).join(', ')}.\nUsage: \`/oncall who [rotation]\`` };
+        return { text: renderOnCall(whoIsOnCall(rotation, overrides, now)) };
+      }
+      return { text: names.map((n) => renderOnCall(whoIsOnCall(policy.rotations[n]!, overrides, now))).join('\n\n') };
+    },
+  });
+
+  oncall.add('next', {
+    usage: 'next [rotation] [n]',
+    summary: 'the next n shifts (default 4)',
+    run: ({ args }) => {
+      if (Object.keys(policy.rotations).length === 0) return noRotations();
+      const count = args.find((a) => /^\d+$/.test(a));
+      const n = count ? Number(count) : 4;
+      if (n < 1 || n > 52) return { text: `Ask for 1 to 52 shifts, e.g. \`/oncall next backend 4\`.` };
+      const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
+      if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`/oncall next [rotation] [n]\`` };
+      const now = clock.now();
+      const shifts = shiftsBetween(rotation, activeOverrides(db, now), now, now + (n + 1) * rotation.shift.everyMs).slice(1, n + 1);
+      return { text: [`*${rotation.name}*: the next ${n} shifts`, ...shifts.map((s) => `${slackDate(s.shiftStart)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`)].join('\n') };
+    },
+  });
+
+  oncall.add('schedule', {
+    usage: 'schedule [rotation] [weeks]',
+    summary: 'the schedule for the coming weeks (default 4), overrides included',
+    run: ({ args }) => {
+      if (Object.keys(policy.rotations).length === 0) return noRotations();
+      const count = args.find((a) => /^\d+$/.test(a));
+      const weeks = count ? Number(count) : 4;
+      if (weeks < 1 || weeks > 26) return { text: 'Ask for 1 to 26 weeks, e.g. `/oncall schedule backend 8`.' };
+      const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
+      if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`/oncall schedule [rotation] [weeks]\`` };
+      const now = clock.now();
+      const overrides = activeOverrides(db, now);
+      const shifts = shiftsBetween(rotation, overrides, now, now + weeks * 7 * DAY);
+      const pending = overrides.filter((o) => o.rotation === rotation.name && o.startsAt < now + weeks * 7 * DAY);
+      const lines = shifts.map((s) => `${slackDate(s.shiftStart)} → ${slackDate(s.shiftEnd)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} / ${s.secondary ? mention(s.secondary.userId) : 'nobody'}`);
+      const overrideLines = pending.map((o) => `#${o.id} ${o.reason}: ${mention(o.userId)} ${o.role} ${slackDate(o.startsAt)} → ${slackDate(o.endsAt)}`);
+      return { text: [`*${rotation.name}* (primary / secondary)`, ...lines, ...(overrideLines.length ? ['', '*Overrides*', ...overrideLines] : [])].join('\n') };
+    },
+  });
+
+  oncall.add('override', {
+    usage: 'override @who <from> <to> [rotation] [primary|secondary]',
+    summary: `someone else takes a role for a while; dates like ${DATE_EXAMPLES}`,
+    run: async ({ args, userId }) => {
+      const fail = (problem: string): CommandReply => ({
+        text: `${problem}\nUsage: \`${OVERRIDE_USAGE}\`\nExample: \`/oncall override @alice 2026-12-01 09:00 2026-12-03 09:00 backend primary\``,
+      });
+      if (Object.keys(policy.rotations).length === 0) return noRotations();
+      const who = parseMention(args[0]);
+      if (!who) return fail(args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who takes over, with an @mention.');
+      const zone = await deps.userZone(userId);
+      const now = clock.now();
+      const from = parseWhen(args.slice(1), zone, now);
+      if (!from.ok) return fail(`Start: ${from.error}.`);
+      const to = parseWhen(args.slice(1 + from.consumed), zone, now);
+      if (!to.ok) return fail(`End: ${to.error}.`);
+      const rest = args.slice(1 + from.consumed + to.consumed);
+      const role: Role = rest.includes('secondary') ? 'secondary' : 'primary';
+      const unknown = rest.filter((w) => w !== 'primary' && w !== 'secondary');
+      if (unknown.length > 1) return fail(`I did not understand "${unknown.slice(1).join(' ')}".`);
+      const rotation = pickRotation(policy, unknown[0]);
+      if (typeof rotation === 'string') return fail(rotation);
+      if (to.instant <= from.instant) return fail(`The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).`);
+      if (to.instant <= now) return fail(`That override would already be over (${slackDate(to.instant)} is in the past).`);
+      if (!mayChangeSchedule(policy, rotation, userId)) {
+        return { text: `Only members of *${rotation.name}* (${rotation.members.map(mention).join(', ')}) or the roles named in the policy can change its schedule; ask one of them.` };
+      }
+      const id = insertOverride(db, now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
+      return {
+        text: `Override #${id}: ${mention(who)} is ${role} of *${rotation.name}* from ${slackDate(from.instant)} to ${slackDate(to.instant)}. Undo with \`/oncall cancel ${id}\`.`,
+      };
+    },
+  });
+
+  oncall.add('cancel', {
+    usage: 'cancel <override id>',
+    summary: 'remove an override',
+    run: ({ args, userId }) => {
+      const id = Number(args[0]?.replace(/^#/, ''));
+      if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
+      const row = findOverride(db, id);
+      if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
+      const rotation = policy.rotations[row.rotation];
+      if (rotation && !mayChangeSchedule(policy, rotation, userId) && row.createdBy !== userId) {
+        return { text: `Only members of *${row.rotation}*, the roles named in the policy, or ${mention(row.createdBy)} who made it can cancel override #${id}.` };
+      }
+      cancelOverride(db, id, userId, clock.now());
+      return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+    },
+  });
+}
