@@ -9,6 +9,7 @@ import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
+import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
@@ -43,7 +44,10 @@ export interface OncallApp {
   commands: Commands;
   options: OncallAppOptions;
   readiness(): ReadinessCheck;
-  /** Applies pending migrations (start does it; separate so readiness can be seen before). */
+  /**
+   * Applies pending migrations, then brings durable state in line with the policy (each rotation's next
+   * boundary timer). Start does it; separate so readiness can be seen before.
+   */
   migrate(): void;
   /** Listens on `port` (0: any free port) and returns the port. Does not start the ticker. */
   listen(port: number): Promise<number>;
@@ -85,6 +89,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     incident: new SlashCommand('/incident', 'declare and run incidents'),
     handoff: new SlashCommand('/handoff', 'hand the shift over to the next person'),
   };
+  registerBoundaryTimer(engine, options.policy);
   registerOncallCommands(commands.oncall, {
     db: store.db,
     policy: options.policy,
@@ -109,7 +114,10 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     commands,
     options,
     readiness,
-    migrate: () => migrateStore(store, options.migrationsFolder),
+    migrate: () => {
+      migrateStore(store, options.migrationsFolder);
+      ensureBoundaryTimers(engine, options.policy);
+    },
     async listen(port) {
       const started = (await bolt.start(port)) as unknown;
       // HTTP mode returns the server; Socket Mode listens on installerOptions.port.

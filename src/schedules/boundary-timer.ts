@@ -1,0 +1,20 @@
+import type { Policy } from '../config/policy.js';
+import type { Engine } from '../engine/engine.js';
+import { BOUNDARY_TIMER, decideBoundary, nextBoundaryTimer, type BoundaryPayload } from './boundary.js';
+import { activeOverrides } from './override-store.js';
+
+/** Gather (overrides) -> decide (pure) -> apply (enqueue + next timer), in the timer's one transaction. */
+export function registerBoundaryTimer(engine: Engine, policy: Policy): void {
+  engine.register(BOUNDARY_TIMER, (timer, tx) => {
+    const decision = decideBoundary(policy, timer.payload as BoundaryPayload, activeOverrides(tx.db, tx.now), tx.now);
+    for (const call of decision.calls) tx.enqueue(call);
+    if (decision.next) tx.schedule(decision.next);
+  });
+}
+
+/** On start: every rotation has its next boundary timer (keyed, so a restart adds nothing twice). */
+export function ensureBoundaryTimers(engine: Engine, policy: Policy): void {
+  engine.transact((tx) => {
+    for (const rotation of Object.values(policy.rotations)) tx.schedule(nextBoundaryTimer(rotation, tx.now));
+  });
+}

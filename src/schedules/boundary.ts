@@ -1,0 +1,61 @@
+/**
+ * What happens at a shift boundary, decided purely: who to announce, which user group members to set,
+ * and when the next boundary is. A boundary timer that fires late (the bot was down across it) announces
+ * the shift in force now, once, instead of replaying every missed week.
+ */
+import type { Policy, RotationPolicy } from '../config/policy.js';
+import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
+import type { TimerSpec } from '../engine/timers.js';
+import { mention, slackDate } from '../slack/format.js';
+import { shiftIndexAt, shiftStartAt, whoIsOnCall, type Override } from './rotation.js';
+
+export const BOUNDARY_TIMER = 'schedule.boundary';
+
+export interface BoundaryPayload {
+  rotation: string;
+  shiftStart: number;
+}
+
+export function boundaryTimer(rotation: RotationPolicy, shiftStart: number): TimerSpec {
+  return {
+    kind: BOUNDARY_TIMER,
+    subject: `rotation:${rotation.name}`,
+    key: `boundary:${rotation.name}:${shiftStart}`,
+    dueAt: shiftStart,
+    payload: { rotation: rotation.name, shiftStart } satisfies BoundaryPayload,
+  };
+}
+
+/** The next boundary timer of a rotation after `now` (scheduling it twice is harmless: it is keyed). */
+export function nextBoundaryTimer(rotation: RotationPolicy, now: number): TimerSpec {
+  return boundaryTimer(rotation, shiftStartAt(rotation, shiftIndexAt(rotation, now) + 1));
+}
+
+export interface BoundaryDecision {
+  calls: OutgoingCall[];
+  next: TimerSpec | null;
+}
+
+export function decideBoundary(policy: Policy, payload: BoundaryPayload, overrides: readonly Override[], now: number): BoundaryDecision {
+  const rotation = policy.rotations[payload.rotation];
+  if (!rotation) return { calls: [], next: null }; // removed from the policy: its timers end here
+  const onCall = whoIsOnCall(rotation, overrides, now);
+  const calls: OutgoingCall[] = [];
+  if (rotation.channel) {
+    const primary = onCall.primary ? `${mention(onCall.primary.userId)} is primary until ${slackDate(onCall.primary.until)}` : 'nobody is primary (add members or an override)';
+    const secondary = onCall.secondary ? `${mention(onCall.secondary.userId)} is secondary` : 'no secondary';
+    calls.push({
+      method: 'chat.postMessage',
+      args: { channel: rotation.channel, text: `:arrows_counterclockwise: *${rotation.name}* shift change: ${primary}; ${secondary}.` },
+      priority: PRIORITY.notice,
+    });
+  }
+  if (rotation.usergroup && onCall.primary) {
+    calls.push({
+      method: 'usergroups.users.update',
+      args: { usergroup: rotation.usergroup, users: onCall.primary.userId },
+      priority: PRIORITY.notice,
+    });
+  }
+  return { calls, next: nextBoundaryTimer(rotation, now) };
+}
