@@ -92,6 +92,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerBoundaryTimer(engine, options.policy);
   registerOncallCommands(commands.oncall, {
     db: store.db,
+    engine,
     policy: options.policy,
     clock,
     async userZone(userId) {

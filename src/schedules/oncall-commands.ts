@@ -3,16 +3,20 @@
  */
 import type { Policy, RotationPolicy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
+import type { Engine } from '../engine/engine.js';
+import { PRIORITY } from '../engine/outbox.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
+import { leaveOverrides, planLeave } from './leave.js';
 import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
 export interface OncallCommandDeps {
   db: Db;
+  engine: Engine;
   policy: Policy;
   clock: Clock;
   /** The caller's Slack time zone (users.info), the team's zone when Slack cannot say. */
@@ -136,6 +140,48 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       return {
         text: `Override #${id}: ${mention(who)} is ${role} of *${rotation.name}* from ${slackDate(from.instant)} to ${slackDate(to.instant)}. Undo with \`/oncall cancel ${id}\`.`,
       };
+    },
+  });
+
+  oncall.add('leave', {
+    usage: 'leave @who <from> <to>',
+    summary: 'time off: the secondary is promoted and the next free person covers secondary',
+    run: async ({ args, userId }) => {
+      const usage = '\nUsage: `/oncall leave @who <from> <to>`\nExample: `/oncall leave @alice 2026-12-21 2027-01-04`';
+      const who = parseMention(args[0]);
+      if (!who) return { text: `${args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who is away, with an @mention.'}${usage}` };
+      const zone = await deps.userZone(userId);
+      const now = clock.now();
+      const from = parseWhen(args.slice(1), zone, now);
+      if (!from.ok) return { text: `Start: ${from.error}.${usage}` };
+      const to = parseWhen(args.slice(1 + from.consumed), zone, now);
+      if (!to.ok) return { text: `End: ${to.error}.${usage}` };
+      if (to.instant <= from.instant) return { text: `The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).${usage}` };
+      const rotations = Object.values(policy.rotations).filter((r) => r.members.includes(who));
+      if (rotations.length === 0) return { text: `${mention(who)} is not in any rotation, so their leave changes nobody's schedule.` };
+      if (userId !== who && !rotations.some((r) => mayChangeSchedule(policy, r, userId))) {
+        return { text: `Only ${mention(who)}, members of their rotations or the roles named in the policy can record this leave.` };
+      }
+      const lead = policy.people.engineering_lead ?? null;
+      const summary = deps.engine.transact((tx) => {
+        const overrides = activeOverrides(tx.db, tx.now);
+        const lines: string[] = [];
+        for (const rotation of rotations) {
+          const covers = planLeave(rotation, overrides, who, from.instant, to.instant, lead);
+          const rows = leaveOverrides(rotation.name, covers, userId);
+          for (const row of rows) insertOverride(tx.db, tx.now, row);
+          const described = covers.map((c) => `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`);
+          const line = covers.length
+            ? `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}. Cover:\n${described.map((d) => `• ${d}`).join('\n')}`
+            : `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}; they are not on call then, so nothing changes.`;
+          lines.push(line);
+          if (covers.length && rotation.channel) {
+            tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text: `:palm_tree: ${line}` }, priority: PRIORITY.notice });
+          }
+        }
+        return lines.join('\n\n');
+      });
+      return { text: summary };
     },
   });
 
