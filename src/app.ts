@@ -103,6 +103,14 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
         return options.policy.timezone;
       }
     },
+    async userExists(userId) {
+      try {
+        const info = await bolt.client.users.info({ user: userId });
+        return info.user !== undefined && info.user.deleted !== true;
+      } catch {
+        return false;
+      }
+    },
   });
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 

@@ -6,6 +6,8 @@ import { createOncallApp } from './app.js';
 import { EnvError, parseEnv, secretValues } from './config/env.js';
 import { defaultPolicy, loadPolicyFile, PolicyError } from './config/policy.js';
 import { openStore } from './db/connection.js';
+import { lintRotation } from './schedules/lint.js';
+import { activeOverrides } from './schedules/override-store.js';
 import { createLogger } from './logger.js';
 import { systemClock } from './time/clock.js';
 
@@ -35,6 +37,13 @@ async function main(): Promise<void> {
   const port = await app.listen(env.PORT);
   app.migrate();
   app.engine.start();
+  // The fairness lint at start-up, so a schedule problem shows before it bites (also: /oncall lint).
+  const now = systemClock.now();
+  for (const rotation of Object.values(policy.rotations)) {
+    for (const finding of lintRotation(rotation, activeOverrides(store.db, now), now, now + 12 * 7 * 24 * 3_600_000)) {
+      logger.warn({ rotation: finding.rotation, at: finding.at }, `schedule check: ${finding.message}`);
+    }
+  }
   logger.info(
     {
       port,

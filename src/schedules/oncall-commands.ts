@@ -11,6 +11,7 @@ import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
 import { leaveOverrides, planLeave } from './leave.js';
+import { lintRotation } from './lint.js';
 import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
@@ -21,6 +22,8 @@ export interface OncallCommandDeps {
   clock: Clock;
   /** The caller's Slack time zone (users.info), the team's zone when Slack cannot say. */
   userZone(userId: string): Promise<string>;
+  /** Whether the id is an active member of the workspace (users.info). */
+  userExists(userId: string): Promise<boolean>;
 }
 
 const OVERRIDE_USAGE = '/oncall override @who <from> <to> [rotation] [primary|secondary]';
@@ -182,6 +185,24 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
         return lines.join('\n\n');
       });
       return { text: summary };
+    },
+  });
+
+  oncall.add('lint', {
+    usage: 'lint [rotation]',
+    summary: 'fairness check of the next 12 weeks: long primary streaks, newcomers without a shadow week, empty shifts',
+    run: async ({ args }) => {
+      if (Object.keys(policy.rotations).length === 0) return noRotations();
+      const rotation = args[0] ? pickRotation(policy, args[0]) : null;
+      if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`/oncall lint [rotation]\`` };
+      const now = clock.now();
+      const overrides = activeOverrides(db, now);
+      const rotations = rotation ? [rotation] : Object.values(policy.rotations);
+      const findings = rotations.flatMap((r) => lintRotation(r, overrides, now, now + 12 * 7 * DAY).map((f) => `• *${f.rotation}* ${slackDate(f.at)}: ${f.message}`));
+      const checks = rotations.flatMap((r) => r.members.map(async (member) => ((await deps.userExists(member)) ? null : `• *${r.name}*: ${mention(member)} is not a member of this workspace (or was deactivated)`)));
+      const missing = (await Promise.all(checks)).filter((m): m is string => m !== null);
+      const all = [...findings, ...missing];
+      return { text: all.length ? `Schedule check, next 12 weeks:\n${all.join('\n')}` : 'Schedule check, next 12 weeks: nothing to fix.' };
     },
   });
 
