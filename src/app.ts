@@ -11,6 +11,7 @@ import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
+import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
 import { createOutboxClient, webApiCaller } from './slack/web-api-caller.js';
@@ -89,20 +90,22 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     incident: new SlashCommand('/incident', 'declare and run incidents'),
     handoff: new SlashCommand('/handoff', 'hand the shift over to the next person'),
   };
+  // The caller's Slack time zone, for dates typed in commands; the team's zone when Slack cannot say.
+  const userZone = async (userId: string) => {
+    try {
+      const info = await bolt.client.users.info({ user: userId });
+      return info.user?.tz ?? options.policy.timezone;
+    } catch {
+      return options.policy.timezone;
+    }
+  };
   registerBoundaryTimer(engine, options.policy);
   registerOncallCommands(commands.oncall, {
     db: store.db,
     engine,
     policy: options.policy,
     clock,
-    async userZone(userId) {
-      try {
-        const info = await bolt.client.users.info({ user: userId });
-        return info.user?.tz ?? options.policy.timezone;
-      } catch {
-        return options.policy.timezone;
-      }
-    },
+    userZone,
     async userExists(userId) {
       try {
         const info = await bolt.client.users.info({ user: userId });
@@ -112,6 +115,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       }
     },
   });
+  const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
+  registerSwapCommand(commands.oncall, swapDeps);
+  registerSwapActions(bolt, swapDeps);
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;

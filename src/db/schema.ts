@@ -85,3 +85,24 @@ export const overrides = sqliteTable(
   },
   (t) => [index('overrides_rotation_end').on(t.rotation, t.endsAt)],
 );
+
+export type SwapStatus = 'pending' | 'accepted' | 'declined' | 'expired';
+
+/** A proposed trade of shifts; the schedule changes only once the partner accepts. */
+export const swapRequests = sqliteTable('swap_requests', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  rotation: text('rotation').notNull(),
+  role: text('role').$type<'primary' | 'secondary'>().notNull(),
+  requester: text('requester').notNull(),
+  partner: text('partner').notNull(),
+  /** The requester's shift, which the partner takes. */
+  shiftStart: integer('shift_start').notNull(),
+  shiftEnd: integer('shift_end').notNull(),
+  /** The partner's shift the requester takes in return; null for a one-way cover. */
+  returnStart: integer('return_start'),
+  returnEnd: integer('return_end'),
+  status: text('status').$type<SwapStatus>().notNull().default('pending'),
+  createdAt: integer('created_at').notNull(),
+  expiresAt: integer('expires_at').notNull(),
+  decidedAt: integer('decided_at'),
+});

@@ -1,5 +1,6 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { performance } from 'node:perf_hooks';
 
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
@@ -116,6 +117,17 @@ export class SlackStandIn {
     const found = this.delivered(method).filter((c) => !this.claimed.has(c.seq) && match(c.args));
     for (const c of found) this.claimed.add(c.seq);
     return found;
+  }
+
+  /** Waits (real time, bounded) for a call that a handler makes after it has acked, then takes it. */
+  async waitFor(method: string, match: (args: Record<string, unknown>) => boolean = () => true, timeoutMs = 3000): Promise<RecordedCall> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const [found] = this.take(method, match);
+      if (found) return found;
+      if (performance.now() > deadline) throw new Error(`the stand-in received no ${method} within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
   }
 
   /** Delivered messages no test has looked at (auth.test and reads are not messages). */

@@ -1,0 +1,96 @@
+/**
+ * Swaps: the requester's shift goes to the partner and, in return, the partner's next shift of the same role
+ * goes to the requester. Nothing changes until the partner accepts (seed 003: both parties confirm).
+ * Pure planning and message building; the handlers in swap-actions.ts do the I/O.
+ */
+import type { RotationPolicy } from '../config/policy.js';
+import { mention, slackDate } from '../slack/format.js';
+import { shiftIndexAt, shiftStartAt, whoIsOnCall, type Override, type Role } from './rotation.js';
+
+export const SWAP_ACTIONS = { accept: 'oncall.swap.accept', decline: 'oncall.swap.decline' } as const;
+export const SWAP_EXPIRY_TIMER = 'schedule.swap_expiry';
+/** A proposal lapses after two days, or when the shift starts, whichever is first. */
+export const SWAP_TTL_MS = 48 * 3_600_000;
+
+export interface SwapPlan {
+  rotation: string;
+  role: Role;
+  requester: string;
+  partner: string;
+  shiftStart: number;
+  shiftEnd: number;
+  returnStart: number | null;
+  returnEnd: number | null;
+  expiresAt: number;
+}
+
+export type SwapPlanResult = { ok: true; plan: SwapPlan } | { ok: false; error: string };
+
+export function planSwap(rotation: RotationPolicy, overrides: readonly Override[], requester: string, partner: string, date: number, now: number): SwapPlanResult {
+  if (requester === partner) return { ok: false, error: 'You cannot swap with yourself; mention the person who takes your shift.' };
+  if (!rotation.members.includes(partner)) {
+    return { ok: false, error: `${mention(partner)} is not in *${rotation.name}* (${rotation.members.map(mention).join(', ')}).` };
+  }
+  const shift = whoIsOnCall(rotation, overrides, date);
+  const role: Role | null = shift.primary?.userId === requester ? 'primary' : shift.secondary?.userId === requester ? 'secondary' : null;
+  if (!role) return { ok: false, error: `You are not on call in *${rotation.name}* during the shift of ${slackDate(date)}; \`/oncall schedule ${rotation.name}\` shows your shifts.` };
+  if (shift.shiftEnd <= now) return { ok: false, error: 'That shift is already over.' };
+  const other = role === 'primary' ? shift.secondary?.userId : shift.primary?.userId;
+  if (other === partner) {
+    return { ok: false, error: `${mention(partner)} is already ${role === 'primary' ? 'secondary' : 'primary'} in that shift; pick someone who is free then.` };
+  }
+  let returnStart: number | null = null;
+  let returnEnd: number | null = null;
+  const k = shiftIndexAt(rotation, shift.shiftStart);
+  for (let next = k + 1; next <= k + 2 * rotation.members.length; next += 1) {
+    const start = shiftStartAt(rotation, next);
+    const answer = whoIsOnCall(rotation, overrides, start);
+    if ((role === 'primary' ? answer.primary : answer.secondary)?.userId === partner) {
+      returnStart = start;
+      returnEnd = answer.shiftEnd;
+      break;
+    }
+  }
+  return {
+    ok: true,
+    plan: {
+      rotation: rotation.name,
+      role,
+      requester,
+      partner,
+      shiftStart: shift.shiftStart,
+      shiftEnd: shift.shiftEnd,
+      returnStart,
+      returnEnd,
+      expiresAt: Math.max(now + 60_000, Math.min(shift.shiftStart, now + SWAP_TTL_MS)),
+    },
+  };
+}
+
+export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {
+  const give = `${mention(plan.partner)} takes ${mention(plan.requester)}'s ${plan.role} shift on *${plan.rotation}* ${slackDate(plan.shiftStart)} → ${slackDate(plan.shiftEnd)}`;
+  const back = plan.returnStart !== null && plan.returnEnd !== null ? `, and ${mention(plan.requester)} takes ${mention(plan.partner)}'s ${slackDate(plan.returnStart)} → ${slackDate(plan.returnEnd)} in return` : ' (a one-way cover: no later shift to give back)';
+  return `${give}${back}.`;
+}
+
+export function swapRequestBlocks(id: number, plan: SwapPlan): unknown[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: `Answer by ${slackDate(plan.expiresAt)}; nothing changes unless you accept.` }] },
+    {
+      type: 'actions',
+      block_id: `swap:${id}`,
+      elements: [
+        { type: 'button', action_id: SWAP_ACTIONS.accept, text: { type: 'plain_text', text: 'Accept swap' }, style: 'primary', value: String(id) },
+        { type: 'button', action_id: SWAP_ACTIONS.decline, text: { type: 'plain_text', text: 'Decline' }, style: 'danger', value: String(id) },
+      ],
+    },
+  ];
+}
+
+export function swapOutcomeBlocks(id: number, plan: Omit<SwapPlan, 'expiresAt'>, outcome: string): unknown[] {
+  return [
+    { type: 'section', text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` } },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] },
+  ];
+}
