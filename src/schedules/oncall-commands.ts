@@ -122,6 +122,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (Object.keys(policy.rotations).length === 0) return noRotations();
       const who = parseMention(args[0]);
       if (!who) return fail(args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who takes over, with an @mention.');
+      if (!(await deps.userExists(who))) return fail(`I cannot find ${mention(who)} in this workspace (or they were deactivated).`);
       const zone = await deps.userZone(userId);
       const now = clock.now();
       const from = parseWhen(args.slice(1), zone, now);

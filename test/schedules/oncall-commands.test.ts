@@ -25,6 +25,7 @@ beforeAll(async () => {
   t = await TestApp.start({ policy: POLICY, clock: new FakeClock('2026-01-14T12:00:00Z') });
   t.standIn.addUser({ id: 'U0ALICE', tz: 'Europe/London' });
   t.standIn.addUser({ id: 'U0ERIN', tz: 'America/New_York' });
+  for (const id of ['U0BOB', 'U0CAROL', 'U0DAN', 'U0FRANK', 'U0LEAD']) t.standIn.addUser({ id });
 });
 afterAll(async () => t.close());
 
@@ -77,6 +78,7 @@ describe('/oncall over signed HTTP', () => {
     ['override <@U0DAN> 2026-01-01 2026-01-02 backend', 'would already be over'],
     ['override <@U0DAN> tomorrow next monday', 'Name a rotation: `backend`, `web`.'],
     ['override <@U0DAN> tomorrow next monday payments', 'There is no rotation `payments`.'],
+    ['override <@U0NOBODY> tomorrow next monday backend', 'I cannot find <@U0NOBODY> in this workspace (or they were deactivated).'],
     ['cancel', 'Say which override, by its number'],
     ['cancel 999', 'There is no active override #999'],
   ])('/oncall %s explains what is wrong and shows the right form', async (command, expected) => {
