@@ -9,6 +9,8 @@ import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
+import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
+import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
@@ -39,6 +41,7 @@ export const TICK_FRESHNESS_MS = 5_000;
 
 export interface OncallApp {
   bolt: App;
+  pager: PageService;
   engine: Engine;
   drainer: OutboxDrainer;
   metrics: AppMetrics;
@@ -118,11 +121,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
+  const pager = new PageService(options.policy);
+  pager.register(engine);
+  const pagingDeps = { engine, pager, policy: options.policy, clock, logger };
+  registerPageCommands(commands.oncall, pagingDeps);
+  registerPageActions(bolt, pagingDeps);
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;
   return {
     bolt,
+    pager,
     engine,
     drainer,
     metrics,

@@ -106,3 +106,52 @@ export const swapRequests = sqliteTable('swap_requests', {
   expiresAt: integer('expires_at').notNull(),
   decidedAt: integer('decided_at'),
 });
+
+export type PageStatus = 'open' | 'acknowledged' | 'resolved';
+
+/** A page climbing an escalation chain until someone acknowledges it. */
+export const pages = sqliteTable(
+  'pages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rotation: text('rotation').notNull(),
+    severity: text('severity').notNull(),
+    summary: text('summary').notNull(),
+    /** person | alert | incident */
+    source: text('source').notNull(),
+    sourceRef: text('source_ref'),
+    createdBy: text('created_by'),
+    status: text('status').$type<PageStatus>().notNull().default('open'),
+    /** The step and loop most recently notified. */
+    stepIndex: integer('step_index').notNull().default(0),
+    loop: integer('loop').notNull().default(0),
+    /** Set when the whole chain ran out with nobody acknowledging. */
+    exhaustedAt: integer('exhausted_at'),
+    createdAt: integer('created_at').notNull(),
+    ackedBy: text('acked_by'),
+    ackedAt: integer('acked_at'),
+    resolvedBy: text('resolved_by'),
+    resolvedAt: integer('resolved_at'),
+    /** When the ack SLA passed without an acknowledgement. */
+    breachedAt: integer('breached_at'),
+  },
+  (t) => [index('pages_status').on(t.status), index('pages_created').on(t.createdAt)],
+);
+
+/** Every message a page produced (DMs and channel lines), so acknowledging can edit each in place. */
+export const pageMessages = sqliteTable(
+  'page_messages',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    /** null for a channel line */
+    userId: text('user_id'),
+    ref: text('ref').notNull(),
+    stepIndex: integer('step_index').notNull(),
+    loop: integer('loop').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [index('page_messages_page').on(t.pageId)],
+);

@@ -1,0 +1,111 @@
+/**
+ * The escalation rule, pure: given the chain, where the page stands, who is on call now and the clock,
+ * decide who to notify for this step and when the next step is due. Like GoAlert's calcUpdates: no I/O.
+ *
+ * - A step's wait (`after`) counts from when the previous step was DUE, not from when Slack accepted it,
+ *   so a slow or rate-limited Slack never stretches the chain.
+ * - A step whose target is nobody (empty rotation slot, unset role) is skipped at once and reported.
+ * - A chain that is quiet at night (P2 by default) never notifies outside business hours: the step waits
+ *   for the next business start. Waits marked business_hours count business time only.
+ * - After the last step, the chain repeats from the first step after the last step's wait, `loops` times in
+ *   all; after the last loop the page is exhausted after that same wait.
+ */
+import type { SeverityEscalation } from '../config/policy.js';
+import { addBusinessDuration, isBusinessTime, nextBusinessStart, type BusinessHours } from '../time/business-hours.js';
+import { MINUTE } from '../time/clock.js';
+
+export interface OnCallNow {
+  primary: string | null;
+  secondary: string | null;
+}
+
+export interface ResolvedTarget {
+  users: string[];
+  groups: string[];
+}
+
+/** What a step's `page:` names right now: primary/secondary from the schedule, a role, a user or a user group. */
+export function resolveTarget(target: string, onCall: OnCallNow, people: Record<string, string>): ResolvedTarget {
+  if (target === 'primary' || target === 'secondary') {
+    const who = onCall[target];
+    return { users: who ? [who] : [], groups: [] };
+  }
+  if (target in people) return { users: [people[target]!], groups: [] };
+  if (/^[UW][A-Z0-9]+$/.test(target)) return { users: [target], groups: [] };
+  if (/^S[A-Z0-9]+$/.test(target)) return { users: [], groups: [target] };
+  return { users: [], groups: [] };
+}
+
+export interface StepPosition {
+  stepIndex: number;
+  loop: number;
+}
+
+export interface EscalationInput extends StepPosition {
+  chain: SeverityEscalation;
+  /** When this step was due (the base for the next wait). */
+  dueAt: number;
+  now: number;
+  onCall: OnCallNow;
+  people: Record<string, string>;
+  businessHours: BusinessHours;
+}
+
+export type EscalationDecision =
+  | { kind: 'defer'; until: number }
+  | {
+      kind: 'notify';
+      position: StepPosition;
+      target: string;
+      users: string[];
+      groups: string[];
+      skipped: Array<StepPosition & { target: string }>;
+      next: { kind: 'step'; position: StepPosition; dueAt: number } | { kind: 'exhaust'; dueAt: number };
+    }
+  | { kind: 'exhausted'; skipped: Array<StepPosition & { target: string }> };
+
+/** A repeat or the end of the chain waits as long as the last step did (15 min if that was zero). */
+function tailWait(chain: SeverityEscalation): { ms: number; business: boolean } {
+  const last = chain.steps[chain.steps.length - 1]!;
+  return { ms: last.afterMs > 0 ? last.afterMs : 15 * MINUTE, business: last.businessHours };
+}
+
+function after(bh: BusinessHours, base: number, ms: number, business: boolean): number {
+  return business ? addBusinessDuration(bh, base, ms) : base + ms;
+}
+
+function advance(chain: SeverityEscalation, p: StepPosition): StepPosition | null {
+  if (p.stepIndex + 1 < chain.steps.length) return { stepIndex: p.stepIndex + 1, loop: p.loop };
+  if (p.loop + 1 < chain.loops) return { stepIndex: 0, loop: p.loop + 1 };
+  return null;
+}
+
+export function decideEscalation(input: EscalationInput): EscalationDecision {
+  const { chain, now, businessHours } = input;
+  if (chain.quietAtNight && !isBusinessTime(businessHours, now)) {
+    return { kind: 'defer', until: nextBusinessStart(businessHours, now) };
+  }
+  const skipped: Array<StepPosition & { target: string }> = [];
+  let position: StepPosition | null = { stepIndex: input.stepIndex, loop: input.loop };
+  while (position) {
+    const step = chain.steps[position.stepIndex]!;
+    const target = resolveTarget(step.page, input.onCall, input.people);
+    if (target.users.length > 0 || target.groups.length > 0) {
+      const following = advance(chain, position);
+      const wait = tailWait(chain);
+      const next = following
+        ? following.stepIndex === 0
+          ? { kind: 'step' as const, position: following, dueAt: after(businessHours, input.dueAt, wait.ms, wait.business) }
+          : {
+              kind: 'step' as const,
+              position: following,
+              dueAt: after(businessHours, input.dueAt, chain.steps[following.stepIndex]!.afterMs, chain.steps[following.stepIndex]!.businessHours),
+            }
+        : { kind: 'exhaust' as const, dueAt: after(businessHours, input.dueAt, wait.ms, wait.business) };
+      return { kind: 'notify', position, target: step.page, users: target.users, groups: target.groups, skipped, next };
+    }
+    skipped.push({ ...position, target: step.page });
+    position = advance(chain, position);
+  }
+  return { kind: 'exhausted', skipped };
+}

@@ -1,0 +1,110 @@
+/** Acknowledge / Escalate now / Resolve buttons, and /oncall page and /oncall pages. Thin: parse, transact, answer. */
+import type { App } from '@slack/bolt';
+import { and, desc, gte, inArray } from 'drizzle-orm';
+import type { Policy } from '../config/policy.js';
+import { pages } from '../db/schema.js';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../logger.js';
+import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { mention, slackDate } from '../slack/format.js';
+import type { Clock } from '../time/clock.js';
+import { DAY } from '../time/clock.js';
+import { instantToWallTime, wallTimeToInstant } from '../time/zoned.js';
+import { PAGE_ACTIONS } from './page-blocks.js';
+import type { PageOutcome, PageService } from './page-service.js';
+
+export interface PagingDeps {
+  engine: Engine;
+  pager: PageService;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+}
+
+export function registerPageActions(bolt: App, deps: PagingDeps): void {
+  const { engine, pager, logger } = deps;
+  const handle = (act: (id: number, userId: string) => PageOutcome) =>
+    async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
+      const userId = body.user.id;
+      const id = Number((action as { value?: string }).value);
+      let outcome: PageOutcome;
+      try {
+        // One short transaction before the ack: two presses at once are serialized, one wins, the other is told.
+        outcome = act(id, userId);
+      } catch (error) {
+        logger.error({ err: error, page: id }, 'page action failed');
+        outcome = { ok: false, message: `Something went wrong with page #${id}; nothing changed. Press the button again.` };
+      }
+      await ack();
+      if (!outcome.ok) {
+        const channel = (body as { channel?: { id?: string } }).channel?.id ?? userId;
+        await client.chat.postEphemeral({ channel, user: userId, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a page action'));
+      }
+    };
+  bolt.action(PAGE_ACTIONS.ack, handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))));
+  bolt.action(PAGE_ACTIONS.escalate, handle((id, user) => engine.transact((tx) => pager.escalateNow(tx, id, user))));
+  bolt.action(PAGE_ACTIONS.resolve, handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))));
+}
+
+const PAGE_USAGE = '\nUsage: `/oncall page [rotation] [--severity P1] <message>`\nExample: `/oncall page backend --severity P0 checkout returns 500 for everyone`';
+
+export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): void {
+  const { engine, pager, policy, clock } = deps;
+  const severities = policy.severities.map((s) => s.id);
+  const defaultSeverity = policy.severities[1]!.id;
+
+  oncall.add('page', {
+    usage: 'page [rotation] [--severity P1] <message>',
+    summary: `page whoever is on call now; the page climbs the escalation chain until someone acknowledges (default ${defaultSeverity})`,
+    run: ({ args, userId }): CommandReply => {
+      const words = [...args];
+      let severity = defaultSeverity;
+      const flag = words.findIndex((w) => w === '--severity' || w === '-s' || w.startsWith('--severity='));
+      if (flag >= 0) {
+        const value = words[flag]!.includes('=') ? words[flag]!.split('=')[1] : words[flag + 1];
+        const match = severities.find((s) => s.toLowerCase() === value?.toLowerCase());
+        if (!match) return { text: `"${value ?? ''}" is not a severity; use one of ${severities.join(', ')}.${PAGE_USAGE}` };
+        severity = match;
+        words.splice(flag, words[flag]!.includes('=') ? 1 : 2);
+      }
+      const names = Object.keys(policy.rotations);
+      if (names.length === 0) return { text: 'No rotations are defined yet, so there is nobody to page. Add one under `rotations:` in the policy file.' };
+      let rotation = names.length === 1 ? names[0]! : undefined;
+      if (words[0] && policy.rotations[words[0]]) rotation = words.shift()!;
+      if (!rotation) return { text: `Name the rotation to page: ${names.map((n) => `\`${n}\``).join(', ')}.${PAGE_USAGE}` };
+      const summary = words.join(' ').trim();
+      if (summary.length < 3) return { text: `Say what is wrong, so the person woken up knows where to start.${PAGE_USAGE}` };
+      if (summary.length > 300) return { text: `Keep the message under 300 characters (it is ${summary.length}); put details in a thread.${PAGE_USAGE}` };
+      const page = engine.transact((tx) => pager.create(tx, { rotation, severity, summary, source: 'person', createdBy: userId }));
+      return { text: `Paging *${rotation}* with ${severity} page #${page.id}: "${summary}". It escalates until someone acknowledges; \`/oncall pages\` shows it.`, inChannel: false };
+    },
+  });
+
+  oncall.add('pages', {
+    usage: 'pages [open|today|week]',
+    summary: 'pages with their time to acknowledge and ack-SLA breaches',
+    run: ({ args }): CommandReply => {
+      const which = (args[0] ?? 'open').toLowerCase();
+      if (!['open', 'today', 'week'].includes(which)) return { text: `"${args[0]}" is not a choice: use \`/oncall pages open\`, \`today\` or \`week\`.` };
+      const now = clock.now();
+      const w = instantToWallTime(policy.timezone, now);
+      const midnight = wallTimeToInstant(policy.timezone, { year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 });
+      const rows = engine.transact((tx) =>
+        tx.db
+          .select()
+          .from(pages)
+          .where(which === 'open' ? inArray(pages.status, ['open']) : and(gte(pages.createdAt, which === 'today' ? midnight : now - 7 * DAY)))
+          .orderBy(desc(pages.createdAt))
+          .limit(50)
+          .all(),
+      );
+      if (rows.length === 0) return { text: which === 'open' ? 'No open pages.' : `No pages ${which === 'today' ? 'today' : 'in the last 7 days'}.` };
+      const lines = rows.map((p) => {
+        const ack = p.ackedAt !== null ? `acked by ${mention(p.ackedBy!)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min` : 'not acknowledged';
+        const breach = p.breachedAt !== null ? ' · :warning: ack SLA breached' : '';
+        return `#${p.id} [${p.severity}] ${p.summary} · ${p.rotation} · ${slackDate(p.createdAt)} · ${p.status} · ${ack}${breach}`;
+      });
+      return { text: [`*Pages (${which})*`, ...lines].join('\n') };
+    },
+  });
+}

@@ -1,0 +1,71 @@
+/** Block Kit for pages: pure functions from page data to messages. */
+import { mention, slackDate } from '../slack/format.js';
+
+export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve' } as const;
+
+export interface PageView {
+  id: number;
+  rotation: string;
+  severity: string;
+  summary: string;
+  source: string;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+export function pageTitle(page: PageView): string {
+  return `[${page.severity}] ${page.summary}`;
+}
+
+function sourceText(page: PageView): string {
+  return page.source === 'person' && page.createdBy ? `paged by ${mention(page.createdBy)}` : `from ${page.source}`;
+}
+
+export function pageDmBlocks(page: PageView, others: string[], stepLabel: string): { text: string; blocks: unknown[] } {
+  const paged = others.length ? others.map(mention).join(', ') : 'nobody else';
+  return {
+    text: `:rotating_light: Page ${pageTitle(page)} (${page.rotation}), ${sourceText(page)}`,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: `🚨 ${pageTitle(page)}`.slice(0, 150) } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Severity*\n${page.severity}` },
+          { type: 'mrkdwn', text: `*Rotation*\n${page.rotation}` },
+          { type: 'mrkdwn', text: `*Source*\n${sourceText(page)}` },
+          { type: 'mrkdwn', text: `*Started*\n${slackDate(page.createdAt)}` },
+        ],
+      },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${stepLabel} · also paged: ${paged} · page #${page.id}` }] },
+      {
+        type: 'actions',
+        block_id: `page:${page.id}`,
+        elements: [
+          { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
+          { type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) },
+          { type: 'button', action_id: PAGE_ACTIONS.resolve, style: 'danger', text: { type: 'plain_text', text: 'Resolve' }, value: String(page.id) },
+        ],
+      },
+    ],
+  };
+}
+
+export function channelLine(page: PageView, users: string[], groups: string[], stepLabel: string): string {
+  const who = [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
+  return `:rotating_light: ${pageTitle(page)} (#${page.id}, ${sourceText(page)}): paging ${who} (${stepLabel})`;
+}
+
+/** The final state every message of a page is edited to. */
+export function pageClosedBlocks(page: PageView, outcome: string): { text: string; blocks: unknown[] } {
+  return {
+    text: `${pageTitle(page)}: ${outcome}`,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${pageTitle(page)}* (${page.rotation}, page #${page.id})\n${outcome}` } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `Started ${slackDate(page.createdAt)} · ${sourceText(page)}` }] },
+    ],
+  };
+}
+
+export function stepLabel(stepIndex: number, steps: number, loop: number, loops: number): string {
+  return `step ${stepIndex + 1} of ${steps}${loops > 1 ? `, round ${loop + 1} of ${loops}` : ''}`;
+}

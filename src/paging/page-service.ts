@@ -1,0 +1,229 @@
+/**
+ * The shell around the escalation rule: gather a page and who is on call, decide (escalation.ts), apply in
+ * the caller's transaction (rows, next timer, outbox messages). Every entry point takes an EngineTx so a
+ * page's state, its timers and its Slack messages always change together.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Policy, SeverityEscalation } from '../config/policy.js';
+import { pageMessages, pages } from '../db/schema.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
+import { PRIORITY } from '../engine/outbox.js';
+import { activeOverrides } from '../schedules/override-store.js';
+import { whoIsOnCall } from '../schedules/rotation.js';
+import { mention, slackDate } from '../slack/format.js';
+import { decideEscalation, resolveTarget, type StepPosition } from './escalation.js';
+import { channelLine, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, type PageView } from './page-blocks.js';
+
+export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
+
+export interface NewPage {
+  rotation: string;
+  severity: string;
+  summary: string;
+  source: 'person' | 'alert' | 'incident';
+  sourceRef?: string;
+  createdBy?: string;
+  tags?: string[];
+}
+
+export type PageRow = typeof pages.$inferSelect;
+export type PageOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+const subject = (id: number) => `page:${id}`;
+
+/** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
+const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
+
+export class PageService {
+  constructor(private readonly policy: Policy) {}
+
+  chainFor(page: Pick<PageRow, 'rotation' | 'severity'>): SeverityEscalation {
+    const rotation = this.policy.rotations[page.rotation];
+    return this.policy.escalation[rotation?.escalation ?? 'default']?.[page.severity] ?? FALLBACK_CHAIN;
+  }
+
+  private channelOf(rotationName: string): string | null {
+    const r = this.policy.rotations[rotationName];
+    return r?.alertsChannel ?? r?.channel ?? this.policy.channels.alerts ?? null;
+  }
+
+  register(engine: Engine): void {
+    engine.register(PAGE_TIMERS.step, (timer, tx) => {
+      const { pageId, stepIndex, loop } = timer.payload as { pageId: number } & StepPosition;
+      const page = this.find(tx, pageId);
+      if (page && page.status === 'open') this.runStep(tx, page, { stepIndex, loop }, timer.dueAt);
+    });
+    engine.register(PAGE_TIMERS.exhaust, (timer, tx) => {
+      const page = this.find(tx, (timer.payload as { pageId: number }).pageId);
+      if (page && page.status === 'open') this.exhaust(tx, page, timer.dueAt);
+    });
+    engine.register(PAGE_TIMERS.ackSla, (timer, tx) => {
+      const page = this.find(tx, (timer.payload as { pageId: number }).pageId);
+      if (page && page.status === 'open' && page.breachedAt === null) {
+        tx.db.update(pages).set({ breachedAt: timer.dueAt }).where(eq(pages.id, page.id)).run();
+      }
+    });
+    engine.register(PAGE_TIMERS.notify, (timer, tx) => {
+      const { pageId, rule } = timer.payload as { pageId: number; rule: number };
+      const page = this.find(tx, pageId);
+      const notify = this.policy.notify[rule];
+      if (page && notify && page.status !== 'resolved') this.notify(tx, page, notify.who, `still unresolved after ${Math.round(notify.afterMs / 60_000)} min`);
+    });
+  }
+
+  find(tx: EngineTx, id: number): PageRow | null {
+    return tx.db.select().from(pages).where(eq(pages.id, id)).get() ?? null;
+  }
+
+  /** Creates the page and runs its first step now, in the caller's transaction. */
+  create(tx: EngineTx, input: NewPage): PageRow {
+    const row = tx.db
+      .insert(pages)
+      .values({ rotation: input.rotation, severity: input.severity, summary: input.summary, source: input.source, sourceRef: input.sourceRef ?? null, createdBy: input.createdBy ?? null, createdAt: tx.now })
+      .returning()
+      .get();
+    const sla = this.policy.ackSlaMs[row.severity];
+    if (sla) tx.schedule({ kind: PAGE_TIMERS.ackSla, subject: subject(row.id), dueAt: row.createdAt + sla, payload: { pageId: row.id } });
+    this.policy.notify.forEach((rule, index) => {
+      if (rule.severity !== row.severity) return;
+      if (rule.tags.length > 0 && !rule.tags.some((t) => input.tags?.includes(t))) return;
+      if (rule.when === 'declared') this.notify(tx, row, rule.who, 'declared');
+      else tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(row.id), dueAt: row.createdAt + rule.afterMs, payload: { pageId: row.id, rule: index } });
+    });
+    this.runStep(tx, row, { stepIndex: 0, loop: 0 }, tx.now);
+    return this.find(tx, row.id)!;
+  }
+
+  private view(page: PageRow): PageView {
+    return page;
+  }
+
+  private runStep(tx: EngineTx, page: PageRow, position: StepPosition, dueAt: number): void {
+    const rotation = this.policy.rotations[page.rotation];
+    const onCallNow = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
+    const chain = this.chainFor(page);
+    const decision = decideEscalation({
+      chain,
+      ...position,
+      dueAt,
+      now: tx.now,
+      onCall: { primary: onCallNow?.primary?.userId ?? null, secondary: onCallNow?.secondary?.userId ?? null },
+      people: this.policy.people,
+      businessHours: this.policy.businessHours,
+    });
+    const channel = this.channelOf(page.rotation);
+    if (decision.kind === 'defer') {
+      tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: decision.until, payload: { pageId: page.id, ...position } });
+      if (channel && position.stepIndex === 0 && position.loop === 0) {
+        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.` }, priority: PRIORITY.notice });
+      }
+      return;
+    }
+    for (const skip of decision.skipped) {
+      if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.` }, priority: PRIORITY.page });
+    }
+    if (decision.kind === 'exhausted') {
+      this.exhaust(tx, page, tx.now);
+      return;
+    }
+    const label = stepLabel(decision.position.stepIndex, chain.steps.length, decision.position.loop, chain.loops);
+    const { stepIndex, loop } = decision.position;
+    const alreadyPaged = tx.db.selectDistinct({ userId: pageMessages.userId }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all().map((r) => r.userId).filter((u): u is string => u !== null);
+    for (const userId of decision.users) {
+      const others = [...new Set([...alreadyPaged, ...decision.users])].filter((u) => u !== userId);
+      const ref = `page:${page.id}:dm:${userId}:${loop}:${stepIndex}`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(this.view(page), others, label) }, priority: PRIORITY.page, ref });
+      tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
+    }
+    if (channel) {
+      const ref = `page:${page.id}:channel:${loop}:${stepIndex}`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(this.view(page), decision.users, decision.groups, label) }, priority: PRIORITY.page, ref });
+      tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex, loop, createdAt: tx.now }).run();
+    }
+    tx.db.update(pages).set({ stepIndex, loop }).where(eq(pages.id, page.id)).run();
+    const next = decision.next;
+    if (next.kind === 'step') tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id, ...next.position } });
+    else tx.schedule({ kind: PAGE_TIMERS.exhaust, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id } });
+  }
+
+  private exhaust(tx: EngineTx, page: PageRow, at: number): void {
+    tx.db.update(pages).set({ exhaustedAt: at }).where(eq(pages.id, page.id)).run();
+    const channel = this.channelOf(page.rotation);
+    const chain = this.chainFor(page);
+    const text = `:warning: Nobody acknowledged ${pageTitle(page)} (#${page.id}) after ${chain.loops} round${chain.loops === 1 ? '' : 's'} of the ${page.severity} chain. It stays open: anyone can still acknowledge it.`;
+    tx.enqueue({ method: 'chat.postMessage', args: { channel: channel ?? page.createdBy ?? this.policy.people.engineering_lead ?? '', text }, priority: PRIORITY.page });
+  }
+
+  private notify(tx: EngineTx, page: PageRow, who: string, why: string): void {
+    const target = resolveTarget(who, { primary: null, secondary: null }, this.policy.people);
+    for (const userId of target.users) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why === 'declared' ? 'was raised' : why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });
+    }
+  }
+
+  /** Who may act on a page: the rotation's members, the roles named in the policy, anyone it paged. */
+  mayAct(tx: EngineTx, page: PageRow, userId: string): boolean {
+    const rotation = this.policy.rotations[page.rotation];
+    if (rotation?.members.includes(userId) || Object.values(this.policy.people).includes(userId)) return true;
+    return tx.db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, page.id), eq(pageMessages.userId, userId))).get() !== undefined;
+  }
+
+  private refuse(page: PageRow, verb: string): PageOutcome {
+    const rotation = this.policy.rotations[page.rotation];
+    return { ok: false, message: `Only members of *${page.rotation}*${rotation ? ` (${rotation.members.map(mention).join(', ')})` : ''}, the roles named in the policy, or someone this page reached can ${verb} page #${page.id}.` };
+  }
+
+  private closeMessages(tx: EngineTx, page: PageRow, outcome: string): void {
+    const refs = tx.db.select({ ref: pageMessages.ref }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all();
+    const closed = pageClosedBlocks(this.view(page), outcome);
+    for (const { ref } of refs) tx.enqueue({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
+  }
+
+  acknowledge(tx: EngineTx, id: number, userId: string): PageOutcome {
+    const page = this.find(tx, id);
+    if (!page) return { ok: false, message: `There is no page #${id}.` };
+    if (page.status === 'acknowledged') return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
+    if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
+    if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'acknowledge');
+    tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now }).where(eq(pages.id, id)).run();
+    tx.cancel(subject(id), PAGE_TIMERS.step);
+    tx.cancel(subject(id), PAGE_TIMERS.exhaust);
+    tx.cancel(subject(id), PAGE_TIMERS.ackSla);
+    const late = page.breachedAt !== null ? ' (after the ack SLA)' : '';
+    this.closeMessages(tx, page, `:white_check_mark: Acknowledged by ${mention(userId)} at ${slackDate(tx.now)}${late}, ${Math.round((tx.now - page.createdAt) / 60_000)} min after it started.`);
+    return { ok: true, message: `You acknowledged page #${id}.` };
+  }
+
+  resolve(tx: EngineTx, id: number, userId: string): PageOutcome {
+    const page = this.find(tx, id);
+    if (!page) return { ok: false, message: `There is no page #${id}.` };
+    if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
+    if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'resolve');
+    // Resolving also acknowledges: the page was clearly seen.
+    tx.db
+      .update(pages)
+      .set({ status: 'resolved', resolvedBy: userId, resolvedAt: tx.now, ackedBy: page.ackedBy ?? userId, ackedAt: page.ackedAt ?? tx.now })
+      .where(eq(pages.id, id))
+      .run();
+    tx.cancel(subject(id));
+    this.closeMessages(tx, page, `:large_green_circle: Resolved by ${mention(userId)} at ${slackDate(tx.now)}.`);
+    return { ok: true, message: `You resolved page #${id}.` };
+  }
+
+  escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {
+    const page = this.find(tx, id);
+    if (!page) return { ok: false, message: `There is no page #${id}.` };
+    if (page.status !== 'open') return { ok: false, message: `Page #${id} is already ${page.status}; there is nothing to escalate.` };
+    if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'escalate');
+    const chain = this.chainFor(page);
+    const next = page.stepIndex + 1 < chain.steps.length ? { stepIndex: page.stepIndex + 1, loop: page.loop } : page.loop + 1 < chain.loops ? { stepIndex: 0, loop: page.loop + 1 } : null;
+    tx.cancel(subject(id), PAGE_TIMERS.step);
+    tx.cancel(subject(id), PAGE_TIMERS.exhaust);
+    if (!next) {
+      this.exhaust(tx, page, tx.now);
+      return { ok: true, message: `Page #${id} was at the end of its chain; the channel is told nobody acknowledged.` };
+    }
+    this.runStep(tx, page, next, tx.now);
+    return { ok: true, message: `Page #${id} escalated to step ${next.stepIndex + 1} now (${chain.steps[next.stepIndex]!.page}).` };
+  }
+}
