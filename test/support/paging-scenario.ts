@@ -1,0 +1,54 @@
+import { parsePolicyText, type Policy } from '../../src/config/policy.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from './harness.js';
+import type { RecordedCall } from './slack-stand-in.js';
+
+/** Backend rotation (UTC weekly, Alice primary and Bob secondary in the week of 2026-01-05), lead and CTO, alerts channel. */
+export function pagingPolicy(extra: string[] = []): Policy {
+  return parsePolicyText(
+    [
+      'timezone: Europe/London',
+      'people: { engineering_lead: U0LEAD, cto: U0CTO }',
+      'channels: { alerts: C0ALERTS }',
+      'rotations:',
+      '  backend:',
+      '    members: [U0ALICE, U0BOB, U0CAROL, U0DAN]',
+      '    shift: { every: 1w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+      '    alerts_channel: C0ALERTS',
+      ...extra,
+    ].join('\n'),
+    'paging.yml',
+  );
+}
+
+export interface Received {
+  minute: number;
+  to: string;
+  text: string;
+}
+
+/**
+ * Moves the fake clock a minute at a time for `minutes` minutes, collecting every message delivered, with the
+ * minute (since `start`) at which it was decided. Messages are taken from the stand-in, so leftovers show.
+ */
+export async function runMinutes(t: TestApp, start: number, minutes: number, method = 'chat.postMessage'): Promise<Received[]> {
+  const received: Received[] = [];
+  const collect = () => {
+    for (const call of t.standIn.take(method)) received.push(asReceived(call, Math.round((t.clock.now() - start) / MINUTE)));
+  };
+  collect();
+  for (let i = 0; i < minutes; i += 1) {
+    await t.advance(MINUTE);
+    collect();
+  }
+  return received;
+}
+
+function asReceived(call: RecordedCall, minute: number): Received {
+  return { minute, to: String(call.args.channel), text: String(call.args.text) };
+}
+
+/** "minute to" lines for DMs (channels starting with U), easy to compare with a table. */
+export function dmTimeline(received: Received[]): string[] {
+  return received.filter((r) => r.to.startsWith('U') && r.text.startsWith(':rotating_light:')).map((r) => `${r.minute} ${r.to}`);
+}
