@@ -36,6 +36,7 @@ export async function runMinutes(t: TestApp, start: number, minutes: number, met
   const collect = () => {
     for (const call of t.standIn.take(method)) received.push(asReceived(call, Math.round((t.clock.now() - start) / MINUTE)));
   };
+  await t.app.drainer.drain(); // what the last command or button decided is delivered before the clock moves
   collect();
   for (let i = 0; i < minutes; i += 1) {
     await t.advance(MINUTE);
