@@ -1,5 +1,6 @@
 /** `npm run bench`: every benchmark, a table on stdout and bench/results.json for comparing runs. */
 import { fileURLToPath } from 'node:url';
+import { benchEscalation } from './escalation.bench.js';
 import { benchOutbox } from './outbox.bench.js';
 import { benchWho } from './who.bench.js';
 import { printAndSave, type BenchResult } from './results.js';
@@ -7,4 +8,5 @@ import { printAndSave, type BenchResult } from './results.js';
 const results: BenchResult[] = [];
 results.push(...(await benchOutbox()));
 results.push(...benchWho());
+results.push(...(await benchEscalation()));
 printAndSave(results, fileURLToPath(new URL('./results.json', import.meta.url)));

@@ -17,6 +17,8 @@ export const timers = sqliteTable(
     key: text('key'),
     payload: text('payload', { mode: 'json' }).$type<unknown>().notNull(),
     dueAt: integer('due_at').notNull(),
+    /** Among due timers, lower goes first: escalation steps (0) before bookkeeping such as SLA marks (1). */
+    priority: integer('priority').notNull().default(1),
     createdAt: integer('created_at').notNull(),
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),

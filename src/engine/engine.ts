@@ -74,7 +74,7 @@ export class Engine {
     if (this.ticking) return this.ticking;
     this.ticking = (async () => {
       try {
-        this.fireDueTimers();
+        await this.fireDueTimers();
         await this.deps.drainer.drain();
         this.lastTick = this.deps.clock.now();
       } finally {
@@ -84,8 +84,11 @@ export class Engine {
     return this.ticking;
   }
 
-  /** Fires every timer due now, oldest first. Returns how many fired. */
-  fireDueTimers(): number {
+  /**
+   * Fires every timer due now, by priority then age. Between batches it yields, so the outbox can already
+   * send what the first (most urgent) decisions enqueued while a large burst is still being worked through.
+   */
+  async fireDueTimers(): Promise<number> {
     const { db, clock, logger, observer } = this.deps;
     let fired = 0;
     let enqueued = 0;
@@ -115,9 +118,13 @@ export class Engine {
           logger.error({ timerId: timer.id, kind: timer.kind, subject: timer.subject, err: error }, 'timer handler failed');
         }
       }
+      if (enqueued > 0) {
+        this.deps.drainer.wake();
+        enqueued = 0;
+      }
       if (!progressed) break;
+      await new Promise((resolve) => setImmediate(resolve));
     }
-    if (enqueued > 0) this.deps.drainer.wake();
     return fired;
   }
 

@@ -10,6 +10,8 @@ export interface TimerSpec {
   payload?: unknown;
   /** Idempotency: a second timer with the same key is not added. */
   key?: string;
+  /** Among due timers, lower fires first (default 1). Pages use 0 so a burst of bookkeeping never delays them. */
+  priority?: number;
 }
 
 export interface DueTimer {
@@ -32,6 +34,7 @@ export function scheduleTimer(db: Db, now: number, spec: TimerSpec): boolean {
       key: spec.key ?? null,
       payload: spec.payload ?? {},
       dueAt: spec.dueAt,
+      priority: spec.priority ?? 1,
       createdAt: now,
     })
     .onConflictDoNothing()
@@ -58,7 +61,7 @@ export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
     })
     .from(timers)
     .where(lte(timers.dueAt, now))
-    .orderBy(asc(timers.dueAt), asc(timers.id))
+    .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
     .limit(limit)
     .all();
 }

@@ -113,7 +113,7 @@ export class PageService {
     });
     const channel = this.channelOf(page.rotation);
     if (decision.kind === 'defer') {
-      tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: decision.until, payload: { pageId: page.id, ...position } });
+      tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: decision.until, payload: { pageId: page.id, ...position }, priority: 0 });
       if (channel && position.stepIndex === 0 && position.loop === 0) {
         tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.` }, priority: PRIORITY.notice });
       }
@@ -142,8 +142,8 @@ export class PageService {
     }
     tx.db.update(pages).set({ stepIndex, loop }).where(eq(pages.id, page.id)).run();
     const next = decision.next;
-    if (next.kind === 'step') tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id, ...next.position } });
-    else tx.schedule({ kind: PAGE_TIMERS.exhaust, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id } });
+    if (next.kind === 'step') tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
+    else tx.schedule({ kind: PAGE_TIMERS.exhaust, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id }, priority: 0 });
   }
 
   private exhaust(tx: EngineTx, page: PageRow, at: number): void {

@@ -92,4 +92,18 @@ describe('durable timers', () => {
     await fx.advance(SECOND);
     expect(fx.standIn.delivered('chat.postMessage').map((c) => c.args.text)).toEqual(['due x']);
   });
+
+  it('fires due escalation-priority timers before a burst of bookkeeping due earlier', async () => {
+    fx = await engineFixture();
+    const order: string[] = [];
+    fx.engine.register('test.bookkeeping', (timer) => order.push(timer.subject));
+    fx.engine.register('test.page', (timer) => order.push(timer.subject));
+    const T = fx.clock.now();
+    fx.engine.transact((tx) => {
+      for (let i = 0; i < 3; i += 1) tx.schedule({ kind: 'test.bookkeeping', subject: `sla${i}`, dueAt: T - 10 * SECOND });
+      tx.schedule({ kind: 'test.page', subject: 'step', dueAt: T, priority: 0 });
+    });
+    await fx.engine.tick();
+    expect(order).toEqual(['step', 'sla0', 'sla1', 'sla2']);
+  });
 });
