@@ -52,6 +52,17 @@ function pickRotation(policy: Policy, name: string | undefined): RotationPolicy 
   return `Name a rotation: ${names.map((n) => `\`${n}\``).join(', ')}.`;
 }
 
+/** `[rotation] [n]` in either order, n defaulting to 4; or the reply that explains what was wrong. */
+function rotationAndCount(policy: Policy, args: string[], limits: { max: number; what: string; usage: string }): { rotation: RotationPolicy; count: number } | CommandReply {
+  if (Object.keys(policy.rotations).length === 0) return noRotations();
+  const countWord = args.find((a) => /^\d+$/.test(a));
+  const count = countWord ? Number(countWord) : 4;
+  if (count < 1 || count > limits.max) return { text: `Ask for 1 to ${limits.max} ${limits.what}.\nUsage: \`${limits.usage}\`` };
+  const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
+  if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`${limits.usage}\`` };
+  return { rotation, count };
+}
+
 function mayChangeSchedule(policy: Policy, rotation: RotationPolicy, userId: string): boolean {
   return rotation.members.includes(userId) || Object.values(policy.people).includes(userId);
 }
@@ -80,12 +91,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     usage: 'next [rotation] [n]',
     summary: 'the next n shifts (default 4)',
     run: ({ args }) => {
-      if (Object.keys(policy.rotations).length === 0) return noRotations();
-      const count = args.find((a) => /^\d+$/.test(a));
-      const n = count ? Number(count) : 4;
-      if (n < 1 || n > 52) return { text: `Ask for 1 to 52 shifts, e.g. \`/oncall next backend 4\`.` };
-      const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
-      if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`/oncall next [rotation] [n]\`` };
+      const parsed = rotationAndCount(policy, args, { max: 52, what: 'shifts', usage: '/oncall next [rotation] [n]' });
+      if ('text' in parsed) return parsed;
+      const { rotation, count: n } = parsed;
       const now = clock.now();
       const shifts = shiftsBetween(rotation, activeOverrides(db, now), now, now + (n + 1) * rotation.shift.everyMs).slice(1, n + 1);
       return { text: [`*${rotation.name}*: the next ${n} shifts`, ...shifts.map((s) => `${slackDate(s.shiftStart)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`)].join('\n') };
@@ -96,12 +104,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     usage: 'schedule [rotation] [weeks]',
     summary: 'the schedule for the coming weeks (default 4), overrides included',
     run: ({ args }) => {
-      if (Object.keys(policy.rotations).length === 0) return noRotations();
-      const count = args.find((a) => /^\d+$/.test(a));
-      const weeks = count ? Number(count) : 4;
-      if (weeks < 1 || weeks > 26) return { text: 'Ask for 1 to 26 weeks, e.g. `/oncall schedule backend 8`.' };
-      const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
-      if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`/oncall schedule [rotation] [weeks]\`` };
+      const parsed = rotationAndCount(policy, args, { max: 26, what: 'weeks', usage: '/oncall schedule [rotation] [weeks]' });
+      if ('text' in parsed) return parsed;
+      const { rotation, count: weeks } = parsed;
       const now = clock.now();
       const overrides = activeOverrides(db, now);
       const shifts = shiftsBetween(rotation, overrides, now, now + weeks * 7 * DAY);

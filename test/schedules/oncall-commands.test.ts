@@ -80,6 +80,8 @@ describe('/oncall over signed HTTP', () => {
     ['override <@U0DAN> tomorrow next monday payments', 'There is no rotation `payments`.'],
     ['override <@U0NOBODY> tomorrow next monday backend', 'I cannot find <@U0NOBODY> in this workspace (or they were deactivated).'],
     ['cancel', 'Say which override, by its number'],
+    ['next backend 99', 'Ask for 1 to 52 shifts.\nUsage: `/oncall next [rotation] [n]`'],
+    ['schedule nowhere 2', 'There is no rotation `nowhere`. Rotations: `backend`, `web`.\nUsage: `/oncall schedule [rotation] [weeks]`'],
     ['cancel 999', 'There is no active override #999'],
   ])('/oncall %s explains what is wrong and shows the right form', async (command, expected) => {
     const answer = await text(command);
