@@ -1,0 +1,55 @@
+/** The one alert shape every source is normalized to. Pure types and helpers; no I/O. */
+import type { z } from 'zod';
+
+export type AlertStatus = 'firing' | 'resolved' | 'acknowledged';
+
+export interface NormalizedAlert {
+  source: string;
+  /** The source's own identity for "the same alert": repeats update it, a resolve closes it. */
+  dedupKey: string;
+  status: AlertStatus;
+  service: string | null;
+  /** The source's own severity word (critical, error, P2...), mapped to ours by the integration's policy. */
+  sourceSeverity: string | null;
+  summary: string;
+  details: string;
+  links: Array<{ href: string; text: string }>;
+  labels: Record<string, string>;
+  startedAt: number | null;
+}
+
+/** A payload whose shape is wrong: `path` says where, e.g. `alerts[0].labels: expected object`. */
+export class ShapeError extends Error {
+  constructor(readonly path: string, readonly reason: string) {
+    super(`${path}: ${reason}`);
+  }
+}
+
+export function formatIssuePath(path: readonly PropertyKey[]): string {
+  let out = '';
+  for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${String(key)}` : String(key);
+  return out || '(body)';
+}
+
+/** Parses with a zod schema or throws a ShapeError naming the first wrong path. */
+export function parseShape<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
+  const result = schema.safeParse(body, { reportInput: true });
+  if (result.success) return result.data;
+  const issue = result.error.issues[0]!;
+  const reason =
+    issue.code === 'invalid_type'
+      ? `expected ${issue.expected === 'record' ? 'object' : issue.expected}${issue.input === undefined ? ', got nothing' : `, got ${Array.isArray(issue.input) ? 'array' : issue.input === null ? 'null' : typeof issue.input}`}`
+      : issue.message;
+  throw new ShapeError(formatIssuePath(issue.path), reason);
+}
+
+/** An ISO instant to epoch ms; Go's zero time ("0001-01-01...") and junk mean "not given". */
+export function instant(text: string | null | undefined): number | null {
+  if (!text || text.startsWith('0001-01-01')) return null;
+  const ms = Date.parse(text.replace(/([+-]\d{2})(\d{2})$/, '$1:$2'));
+  return Number.isNaN(ms) ? null : ms;
+}
+
+export function clip(text: string, max: number): string {
+  return text.length <= max ? text : `${text.slice(0, max - 1)}…`;
+}
