@@ -9,6 +9,8 @@ import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
+import { AlertService } from './alerts/alert-service.js';
+import { webhookRoute } from './alerts/webhook-route.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
@@ -28,6 +30,8 @@ export interface OncallAppOptions {
   /** Where the outbox sends; by default a WebClient on env.SLACK_API_URL. */
   caller?: SlackCaller;
   migrationsFolder?: string;
+  /** Where integration secrets named in the policy are read (process.env in production). */
+  secrets?: Record<string, string | undefined>;
 }
 
 export interface Commands {
@@ -83,7 +87,14 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const bolt = createBoltApp(env, logger, operationalRoutes(readiness, metrics.registry));
+  const pager = new PageService(options.policy);
+  const alertService = new AlertService(options.policy, pager);
+  const secrets = options.secrets ?? {};
+  const routes = [
+    ...operationalRoutes(readiness, metrics.registry),
+    webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
+  ];
+  const bolt = createBoltApp(env, logger, routes);
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack handler');
   });
@@ -121,8 +132,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
-  const pager = new PageService(options.policy);
   pager.register(engine);
+  alertService.register(engine);
   const pagingDeps = { engine, pager, policy: options.policy, clock, logger };
   registerPageCommands(commands.oncall, pagingDeps);
   registerPageActions(bolt, pagingDeps);

@@ -2,6 +2,7 @@
  * Composition root: environment + policy -> SQLite -> engine -> Bolt app and HTTP routes -> ticker.
  * Configuration problems end the process with one readable message, never a stack trace.
  */
+import { integrationSecretNames } from './alerts/auth.js';
 import { createOncallApp } from './app.js';
 import { EnvError, parseEnv, secretValues } from './config/env.js';
 import { defaultPolicy, loadPolicyFile, PolicyError } from './config/policy.js';
@@ -29,9 +30,13 @@ function readConfiguration() {
 
 async function main(): Promise<void> {
   const { env, policy } = readConfiguration();
-  const logger = createLogger({ level: env.LOG_LEVEL, secrets: secretValues(env) });
+  const integrationSecrets = Object.values(policy.integrations)
+    .flatMap(integrationSecretNames)
+    .map((name) => process.env[name])
+    .filter((v): v is string => typeof v === 'string' && v.length >= 6);
+  const logger = createLogger({ level: env.LOG_LEVEL, secrets: [...secretValues(env), ...integrationSecrets] });
   const store = openStore(env.DATABASE_PATH);
-  const app = createOncallApp({ env, policy, clock: systemClock, logger, store });
+  const app = createOncallApp({ env, policy, clock: systemClock, logger, store, secrets: process.env });
 
   // Listen first so /readyz can say "migrating" instead of refusing connections.
   const port = await app.listen(env.PORT);

@@ -157,3 +157,32 @@ export const pageMessages = sqliteTable(
   },
   (t) => [index('page_messages_page').on(t.pageId)],
 );
+
+export type AlertRowStatus = 'firing' | 'acknowledged' | 'resolved';
+
+/** One alert per source identity while it is open; repeats count up instead of adding rows. */
+export const alerts = sqliteTable(
+  'alerts',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    integration: text('integration').notNull(),
+    source: text('source').notNull(),
+    dedupKey: text('dedup_key').notNull(),
+    status: text('status').$type<AlertRowStatus>().notNull(),
+    service: text('service'),
+    severity: text('severity').notNull(),
+    rotation: text('rotation').notNull(),
+    summary: text('summary').notNull(),
+    details: text('details').notNull(),
+    labels: text('labels', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    links: text('links', { mode: 'json' }).$type<Array<{ href: string; text: string }>>().notNull(),
+    count: integer('count').notNull().default(1),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    pageId: integer('page_id'),
+    /** When its channel message was last edited with the count (storms edit at most every 10 s). */
+    lastEditedAt: integer('last_edited_at'),
+  },
+  (t) => [index('alerts_identity').on(t.integration, t.dedupKey, t.status), index('alerts_service_seen').on(t.service, t.lastSeenAt)],
+);

@@ -210,6 +210,24 @@ export class PageService {
     return { ok: true, message: `You resolved page #${id}.` };
   }
 
+  /** The alert behind a page resolved (or was acknowledged at its source): close the page unless a person already has it. */
+  closeFromSource(tx: EngineTx, id: number, how: 'resolved' | 'acknowledged', source: string): boolean {
+    const page = this.find(tx, id);
+    if (!page || page.status !== 'open') return false;
+    if (how === 'acknowledged') {
+      tx.db.update(pages).set({ status: 'acknowledged', ackedBy: source, ackedAt: tx.now }).where(eq(pages.id, id)).run();
+      tx.cancel(subject(id), PAGE_TIMERS.step);
+      tx.cancel(subject(id), PAGE_TIMERS.exhaust);
+      tx.cancel(subject(id), PAGE_TIMERS.ackSla);
+      this.closeMessages(tx, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(tx.now)}.`);
+    } else {
+      tx.db.update(pages).set({ status: 'resolved', resolvedBy: source, resolvedAt: tx.now }).where(eq(pages.id, id)).run();
+      tx.cancel(subject(id));
+      this.closeMessages(tx, page, `:large_green_circle: Resolved at the source (${source}) at ${slackDate(tx.now)} before anyone acknowledged.`);
+    }
+    return true;
+  }
+
   escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {
     const page = this.find(tx, id);
     if (!page) return { ok: false, message: `There is no page #${id}.` };

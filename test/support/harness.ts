@@ -15,6 +15,8 @@ export interface TestAppOptions {
   /** Leave migrations unapplied (readiness tests). */
   skipMigrations?: boolean;
   env?: Record<string, string>;
+  /** Integration secrets by environment variable name. */
+  secrets?: Record<string, string>;
 }
 
 /**
@@ -47,8 +49,8 @@ export class TestApp {
       LOG_LEVEL: 'debug',
       ...options.env,
     });
-    const logs = captureLogs(secretValues(env));
-    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store };
+    const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
+    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
     const app = createOncallApp(appOptions);
     if (!options.skipMigrations) app.migrate();
     const port = await app.listen(0);
@@ -77,6 +79,10 @@ export class TestApp {
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
     });
+  }
+
+  post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   }
 
   get(path: string): Promise<Response> {

@@ -1,0 +1,119 @@
+/**
+ * POST /webhooks/<integration>: read at most 1 MiB of raw body, authenticate, parse, normalize, then commit
+ * in one transaction and answer 202. Every refusal is a 4xx with a one-line JSON reason and writes nothing.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import type { Policy } from '../config/policy.js';
+import type { Engine } from '../engine/engine.js';
+import { sendJson } from '../http/routes.js';
+import type { Logger } from '../logger.js';
+import { authenticate, type SecretLookup } from './auth.js';
+import type { AlertService } from './alert-service.js';
+import { ShapeError } from './normalized.js';
+import { NORMALIZERS } from './sources/index.js';
+
+export const MAX_WEBHOOK_BYTES = 1024 * 1024;
+
+class TooLarge extends Error {}
+
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length']);
+    if (Number.isFinite(declared) && declared > limit) {
+      reject(new TooLarge());
+      req.resume();
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        reject(new TooLarge());
+        req.removeAllListeners('data');
+        req.resume();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function lowerHeaders(req: IncomingMessage): Record<string, string | undefined> {
+  const out: Record<string, string | undefined> = {};
+  for (const [k, v] of Object.entries(req.headers)) out[k.toLowerCase()] = Array.isArray(v) ? v.join(',') : v;
+  return out;
+}
+
+/** JSON, or Uptime Kuma's form post whose one field `data` holds the JSON. */
+function parseBody(raw: Buffer, contentType: string): unknown {
+  const text = raw.toString('utf8');
+  if (contentType.includes('application/x-www-form-urlencoded')) {
+    const data = new URLSearchParams(text).get('data');
+    if (data === null) throw new SyntaxError('form body without a data field');
+    return JSON.parse(data) as unknown;
+  }
+  return JSON.parse(text) as unknown;
+}
+
+export interface WebhookDeps {
+  policy: Policy;
+  engine: Engine;
+  alerts: AlertService;
+  secret: SecretLookup;
+  logger: Logger;
+}
+
+export function webhookRoute(deps: WebhookDeps): CustomRoute {
+  const { policy, engine, alerts, secret, logger } = deps;
+  return {
+    path: '/webhooks/:integration',
+    method: ['POST'],
+    handler: (req: IncomingMessage & { params?: Record<string, string | string[]> }, res: ServerResponse) => {
+      const param = req.params?.integration;
+      const name = typeof param === 'string' ? param : '';
+      const integration = policy.integrations[name];
+      if (!integration) {
+        req.resume();
+        sendJson(res, 404, { error: `no integration named "${name}" in the policy (known: ${Object.keys(policy.integrations).join(', ') || 'none'})` });
+        return;
+      }
+      readBody(req, MAX_WEBHOOK_BYTES)
+        .then((raw) => {
+          const headers = lowerHeaders(req);
+          let parsed: unknown;
+          try {
+            parsed = parseBody(raw, headers['content-type'] ?? '');
+          } catch {
+            // Authenticate before saying anything about the body to an unauthenticated caller.
+            const auth = authenticate(integration, secret, headers, raw, null);
+            if (!auth.ok && !integration.auth?.routing_key_env) return sendJson(res, 401, { error: auth.reason });
+            return sendJson(res, 400, { error: 'the body is not valid JSON' });
+          }
+          const auth = authenticate(integration, secret, headers, raw, parsed);
+          if (!auth.ok) {
+            logger.warn({ integration: name, reason: auth.reason }, 'webhook refused');
+            return sendJson(res, 401, { error: auth.reason });
+          }
+          const normalize = NORMALIZERS[integration.format]!;
+          let incoming;
+          try {
+            incoming = normalize(parsed, headers);
+          } catch (error) {
+            if (error instanceof ShapeError) return sendJson(res, 422, { error: error.message });
+            throw error;
+          }
+          const result = engine.transact((tx) => alerts.ingest(tx, name, integration, incoming));
+          sendJson(res, 202, { ok: true, ...result });
+        })
+        .catch((error: unknown) => {
+          if (error instanceof TooLarge) return sendJson(res, 413, { error: `the body is larger than ${MAX_WEBHOOK_BYTES} bytes` });
+          logger.error({ err: error, integration: name }, 'webhook failed');
+          sendJson(res, 500, { error: 'the alert could not be stored; send it again' });
+        });
+    },
+  };
+}
