@@ -9,6 +9,7 @@ import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
+import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
@@ -137,6 +138,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const pagingDeps = { engine, pager, policy: options.policy, clock, logger };
   registerPageCommands(commands.oncall, pagingDeps);
   registerPageActions(bolt, pagingDeps);
+  const alertDeps = { engine, alerts: alertService, policy: options.policy, logger };
+  registerAlertActions(bolt, alertDeps);
+  registerSilenceCommands(commands.oncall, alertDeps);
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;

@@ -3,13 +3,15 @@
  * Repeats count up (a storm is one alert, one page, and an edit at most every 10 s); a resolve closes the
  * alert, edits its message and closes its page if nobody has acknowledged it yet.
  */
-import { and, desc, eq, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, lte, ne } from 'drizzle-orm';
 import type { Integration, Policy } from '../config/policy.js';
-import { alerts } from '../db/schema.js';
+import { alerts, silences, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { PageService } from '../paging/page-service.js';
-import { alertMessage } from './alert-blocks.js';
+import { mention, slackDate } from '../slack/format.js';
+import { alertMessage, correlationNotice } from './alert-blocks.js';
+import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
 import type { NormalizedAlert } from './normalized.js';
 import { routeAlert } from './routing.js';
 
@@ -88,9 +90,26 @@ export class AlertService {
     return result;
   }
 
+  /** The silence covering a service now, if any. */
+  activeSilence(tx: EngineTx, service: string | null) {
+    if (!service) return null;
+    return tx.db.select().from(silences).where(and(eq(silences.service, service), lte(silences.startsAt, tx.now), gt(silences.endsAt, tx.now))).get() ?? null;
+  }
+
   private create(tx: EngineTx, name: string, integration: Integration, alert: NormalizedAlert): boolean {
     const route = routeAlert(this.policy, integration, alert);
     if (!route) return false;
+    const silence = this.activeSilence(tx, alert.service);
+    const top = this.policy.severities[0]!.id;
+    const open = alert.service
+      ? tx.db
+          .select({ id: alerts.id, source: alerts.source, service: alerts.service, lastSeenAt: alerts.lastSeenAt })
+          .from(alerts)
+          .where(and(eq(alerts.service, alert.service), ne(alerts.status, 'resolved'), gte(alerts.lastSeenAt, tx.now - CORRELATION_WINDOW_MS)))
+          .all()
+      : [];
+    const partner = silence ? null : correlatedWith(alert, open, tx.now);
+    const raised = partner !== null && route.severity !== top;
     const row = tx.db
       .insert(alerts)
       .values({
@@ -99,7 +118,9 @@ export class AlertService {
         dedupKey: alert.dedupKey,
         status: 'firing',
         service: alert.service,
-        severity: route.severity,
+        severity: raised ? top : route.severity,
+        routedSeverity: route.severity,
+        silenceId: silence?.id ?? null,
         rotation: route.rotation,
         summary: alert.summary,
         details: alert.details,
@@ -112,10 +133,45 @@ export class AlertService {
       .returning()
       .get();
     const channel = this.channelFor(route.rotation);
-    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row) }, priority: PRIORITY.page, ref: ref(row.id) });
-    const page = this.pager.create(tx, { rotation: route.rotation, severity: route.severity, summary: alert.summary, source: 'alert', sourceRef: ref(row.id) });
+    const note = silence ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged` : '';
+    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.page, ref: ref(row.id) });
+    if (silence) return true;
+    const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: ref(row.id) });
     tx.db.update(alerts).set({ pageId: page.id }).where(eq(alerts.id, row.id)).run();
+    if (raised && channel && partner) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel, ...correlationNotice(row, partner, route.severity) }, priority: PRIORITY.page });
+    }
     return true;
+  }
+
+  /** A :white_check_mark: on an alert's message acknowledges the alert and its page. Returns a refusal to show, or null. */
+  acknowledgeByReaction(tx: EngineTx, channel: string, ts: string, userId: string): string | null {
+    const message = tx.db.select().from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get();
+    const id = message && /^alert:(\d+)$/.exec(message.ref)?.[1];
+    if (!id) return null; // a reaction on some other message: not ours to act on
+    const row = tx.db.select().from(alerts).where(eq(alerts.id, Number(id))).get();
+    if (!row || row.status !== 'firing') return null;
+    if (row.pageId !== null) {
+      const outcome = this.pager.acknowledge(tx, row.pageId, userId);
+      if (!outcome.ok && !outcome.message.includes('already')) return outcome.message;
+    }
+    tx.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, row.id)).run();
+    this.edit(tx, { ...row, status: 'acknowledged' });
+    return null;
+  }
+
+  /** "Not P0": back to the severity routing gave, for the alert and its page. */
+  lowerToRouted(tx: EngineTx, alertId: number, userId: string): string {
+    const row = tx.db.select().from(alerts).where(eq(alerts.id, alertId)).get();
+    if (!row) return `There is no alert #${alertId}.`;
+    const routed = row.routedSeverity ?? row.severity;
+    if (row.severity === routed) return `Alert #${alertId} is already ${routed}.`;
+    tx.db.update(alerts).set({ severity: routed }).where(eq(alerts.id, alertId)).run();
+    if (row.pageId !== null) this.pager.changeSeverity(tx, row.pageId, routed);
+    this.edit(tx, { ...row, severity: routed });
+    const channel = this.channelFor(row.rotation);
+    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `${mention(userId)} says alert #${alertId} is not ${row.severity}: back to ${routed}.` }, priority: PRIORITY.notice });
+    return `Alert #${alertId} is ${routed} again.`;
   }
 
   private repeat(tx: EngineTx, row: AlertRow): void {

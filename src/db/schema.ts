@@ -171,6 +171,10 @@ export const alerts = sqliteTable(
     status: text('status').$type<AlertRowStatus>().notNull(),
     service: text('service'),
     severity: text('severity').notNull(),
+    /** The severity routing gave before correlation raised it ("Not P0" lowers it back to this). */
+    routedSeverity: text('routed_severity'),
+    /** The silence that kept it from paging, if any. */
+    silenceId: integer('silence_id'),
     rotation: text('rotation').notNull(),
     summary: text('summary').notNull(),
     details: text('details').notNull(),
@@ -186,3 +190,14 @@ export const alerts = sqliteTable(
   },
   (t) => [index('alerts_identity').on(t.integration, t.dedupKey, t.status), index('alerts_service_seen').on(t.service, t.lastSeenAt)],
 );
+
+/** While a silence lasts, alerts for its service are recorded and shown as silenced but page nobody. */
+export const silences = sqliteTable('silences', {
+  id: integer('id').primaryKey({ autoIncrement: true }),
+  service: text('service').notNull(),
+  reason: text('reason').notNull(),
+  createdBy: text('created_by').notNull(),
+  startsAt: integer('starts_at').notNull(),
+  endsAt: integer('ends_at').notNull(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -228,6 +228,20 @@ export class PageService {
     return true;
   }
 
+  /** A page's severity changed (correlation raised it, "Not P0" lowered it): the rest of its chain follows the new one. */
+  changeSeverity(tx: EngineTx, id: number, severity: string): void {
+    const page = this.find(tx, id);
+    if (!page || page.severity === severity) return;
+    tx.db.update(pages).set({ severity }).where(eq(pages.id, id)).run();
+    if (page.status !== 'open') return;
+    const chain = this.chainFor({ rotation: page.rotation, severity });
+    tx.cancel(subject(id), PAGE_TIMERS.step);
+    tx.cancel(subject(id), PAGE_TIMERS.exhaust);
+    const next = Math.min(page.stepIndex + 1, chain.steps.length - 1);
+    const position = page.stepIndex + 1 < chain.steps.length ? { stepIndex: next, loop: Math.min(page.loop, chain.loops - 1) } : { stepIndex: 0, loop: Math.min(page.loop + 1, chain.loops - 1) };
+    tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(id), dueAt: tx.now + (chain.steps[position.stepIndex]!.afterMs || 15 * 60_000), payload: { pageId: id, ...position }, priority: 0 });
+  }
+
   escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {
     const page = this.find(tx, id);
     if (!page) return { ok: false, message: `There is no page #${id}.` };

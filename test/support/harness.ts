@@ -81,6 +81,20 @@ export class TestApp {
     });
   }
 
+  /** A signed Events API callback, as Slack sends reaction_added and friends. */
+  event(event: Record<string, unknown>): Promise<HttpAnswer> {
+    const body = JSON.stringify({
+      token: 'legacy-verification-token',
+      team_id: 'T0TEAM',
+      api_app_id: 'A0APP',
+      type: 'event_callback',
+      event_id: `Ev${Math.random().toString(36).slice(2, 10).toUpperCase()}`,
+      event_time: Math.floor(this.clock.now() / 1000),
+      event,
+    });
+    return signedPost(`${this.baseUrl}/slack/events`, body, 'application/json', { secret: TEST_SECRETS.signingSecret });
+  }
+
   post(path: string, body: string, headers: Record<string, string> = {}): Promise<Response> {
     return fetch(`${this.baseUrl}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
   }
