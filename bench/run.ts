@@ -2,6 +2,7 @@
 import { fileURLToPath } from 'node:url';
 import { benchEscalation } from './escalation.bench.js';
 import { benchOutbox } from './outbox.bench.js';
+import { benchWebhooks } from './webhook.bench.js';
 import { benchWho } from './who.bench.js';
 import { printAndSave, type BenchResult } from './results.js';
 
@@ -9,4 +10,5 @@ const results: BenchResult[] = [];
 results.push(...(await benchOutbox()));
 results.push(...benchWho());
 results.push(...(await benchEscalation()));
+results.push(...(await benchWebhooks()));
 printAndSave(results, fileURLToPath(new URL('./results.json', import.meta.url)));

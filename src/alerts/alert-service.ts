@@ -134,7 +134,8 @@ export class AlertService {
       .get();
     const channel = this.channelFor(route.rotation);
     const note = silence ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged` : '';
-    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.page, ref: ref(row.id) });
+    // The page's DMs go first; the alert's channel post is the record everyone else reads.
+    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.notice, ref: ref(row.id) });
     if (silence) return true;
     const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: ref(row.id) });
     tx.db.update(alerts).set({ pageId: page.id }).where(eq(alerts.id, row.id)).run();

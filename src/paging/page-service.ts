@@ -137,7 +137,8 @@ export class PageService {
     }
     if (channel) {
       const ref = `page:${page.id}:channel:${loop}:${stepIndex}`;
-      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(this.view(page), decision.users, decision.groups, label) }, priority: PRIORITY.page, ref });
+      // The DMs are the page; the channel line informs, so it queues behind them.
+      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(this.view(page), decision.users, decision.groups, label) }, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
     tx.db.update(pages).set({ stepIndex, loop }).where(eq(pages.id, page.id)).run();

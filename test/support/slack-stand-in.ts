@@ -17,6 +17,8 @@ export interface RecordedCall {
   status: number;
   ok: boolean;
   response: Record<string, unknown>;
+  /** performance.now() when the call arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface StandInUser {
@@ -156,16 +158,16 @@ export class SlackStandIn {
     if (fault) {
       if ('error' in fault) {
         const body = { ok: false, error: fault.error };
-        this.calls.push({ seq, method, args, status: 200, ok: false, response: body });
+        this.calls.push({ seq, method, args, status: 200, ok: false, response: body, receivedAt: performance.now() });
         return { status: 200, body };
       }
       const body = { ok: false, error: fault.status === 429 ? 'ratelimited' : 'internal_error' };
-      this.calls.push({ seq, method, args, status: fault.status, ok: false, response: body });
+      this.calls.push({ seq, method, args, status: fault.status, ok: false, response: body, receivedAt: performance.now() });
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
       return { status: fault.status, body, headers };
     }
     const body = this.answer(method, args);
-    this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body });
+    this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
   }
 
