@@ -1,14 +1,25 @@
 /**
- * The policy file's shape, as written by people. Unknown keys are errors (a typo such as `afer: 15m` must
- * not be silently ignored); every key is optional, the preset fills the rest (see policy.ts).
+ * The policy file's shape, as written by people, and the checks between its parts.
+ * Unknown keys are errors (a typo such as `afer: 15m` must not be silently ignored); every key is optional,
+ * the preset fills the rest (see policy.ts). Durations are converted here, so a bad one is reported at its key.
  */
 import { z } from 'zod';
+import { DAY } from '../time/clock.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
-import { PRESET_NAMES } from './presets.js';
+import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
 
-const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
+export type Weekday = (typeof WEEKDAYS)[number];
 
-function isTimeZone(zone: string): boolean {
+export const INTEGRATION_FORMATS = ['alertmanager', 'grafana', 'sentry', 'pagerduty-events-v2', 'uptime-kuma', 'generic'] as const;
+
+const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
+const SLACK_USERGROUP_ID = /^S[A-Z0-9]+$/;
+
+const show = (value: unknown) => JSON.stringify(value);
+
+/** Intl is the IANA database the rest of the app formats with, so what it accepts works everywhere. */
+export function isTimeZone(zone: string): boolean {
   try {
     new Intl.DateTimeFormat('en-US', { timeZone: zone });
     return true;
@@ -17,64 +28,85 @@ function isTimeZone(zone: string): boolean {
   }
 }
 
-const wallDuration = z.unknown().transform((value, ctx) => {
-  if (typeof value !== 'string') {
-    ctx.addIssue({ code: 'custom', message: durationHint(value) });
-    return z.NEVER;
-  }
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: error instanceof DurationError ? error.message : durationHint(value) });
-    return z.NEVER;
-  }
-});
+/** A real calendar date: "2026-02-30" passes a pattern but is no day. */
+function isCalendarDate(text: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(text);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const daysInMonth = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1];
+  return daysInMonth !== undefined && day >= 1 && day <= daysInMonth;
+}
 
-const policyDuration = z.unknown().transform((value, ctx) => {
-  if (typeof value !== 'string') {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like "24h" or "2 business days", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-  try {
-    return parsePolicyDuration(value);
-  } catch {
-    ctx.addIssue({ code: 'custom', message: `expected a duration like "24h" or "2 business days", got ${JSON.stringify(value)}` });
-    return z.NEVER;
-  }
-});
+/** Reads a duration from text; `accept` may refuse a well-formed one with its own reason. */
+function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => string, accept?: (value: T, text: string) => string | null) {
+  return z.unknown().transform((value, ctx) => {
+    if (typeof value !== 'string') {
+      ctx.addIssue({ code: 'custom', message: hint(value) });
+      return z.NEVER;
+    }
+    try {
+      const parsed = parse(value);
+      const refusal = accept?.(parsed, value) ?? null;
+      if (refusal) ctx.addIssue({ code: 'custom', message: refusal });
+      return refusal ? z.NEVER : parsed;
+    } catch (error) {
+      // The field's own hint for text that is no duration (it may mention business days); the exact reason otherwise.
+      ctx.addIssue({ code: 'custom', message: error instanceof DurationError && error.reason === 'not_positive' ? error.message : hint(value) });
+      return z.NEVER;
+    }
+  });
+}
+
+const wallDuration = durationField(parseDuration, durationHint);
+
+const businessAwareHint = (value: unknown) => `expected a duration like "24h" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
+const policyDuration = durationField(parsePolicyDuration, businessAwareHint);
+
+// Shifts are counted in calendar days so handoffs stay at the same wall time across DST.
+const shiftLength = durationField(parseDuration, durationHint, (ms, text) =>
+  ms % DAY === 0 ? null : `expected whole days such as "1d", "3d" or "1w", got ${show(text)}`,
+);
 
 const timeZone = z.string().refine(isTimeZone, {
-  error: (issue) => `expected an IANA time zone such as "Europe/London" or "UTC", got ${JSON.stringify(issue.input)}`,
+  error: (issue) => `expected an IANA time zone such as "Europe/London" or "UTC", got ${show(issue.input)}`,
 });
 
-const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (i) => `expected a time like "09:00", got ${JSON.stringify(i.input)}` });
+const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (i) => `expected a time like "09:00", got ${show(i.input)}` });
 
-const slackUser = z.string().regex(/^[UW][A-Z0-9]+$/, { error: (i) => `expected a Slack user id like "U0123ABCD", got ${JSON.stringify(i.input)}` });
-const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, { error: (i) => `expected a Slack channel id like "C0123ABCD", got ${JSON.stringify(i.input)}` });
+const slackUser = z.string().regex(SLACK_USER_ID, { error: (i) => `expected a Slack user id like "U0123ABCD", got ${show(i.input)}` });
+const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, { error: (i) => `expected a Slack channel id like "C0123ABCD", got ${show(i.input)}` });
+const slackUsergroup = z.string().regex(SLACK_USERGROUP_ID, { error: (i) => `expected a user group id like "S0123ABCD", got ${show(i.input)}` });
 
-const weekday = z.enum(WEEKDAYS, { error: (i) => `expected a weekday (${WEEKDAYS.join(', ')}), got ${JSON.stringify(i.input)}` });
+const weekday = z.enum(WEEKDAYS, { error: (i) => `expected a weekday (${WEEKDAYS.join(', ')}), got ${show(i.input)}` });
 
 const handoffAt = z.string().regex(/^(sun|mon|tue|wed|thu|fri|sat) ([01]\d|2[0-3]):[0-5]\d$/, {
-  error: (i) => `expected a weekday and time like "mon 09:00", got ${JSON.stringify(i.input)}`,
+  error: (i) => `expected a weekday and time like "mon 09:00", got ${show(i.input)}`,
 });
+
+const calendarDate = z.string().refine(isCalendarDate, { error: (i) => `expected a date like "2026-01-05", got ${show(i.input)}` });
 
 const rotationSchema = z.strictObject({
   members: z.array(slackUser).min(1, { error: 'a rotation needs at least one member' }),
   shift: z
     .strictObject({
-      every: wallDuration.optional(),
+      every: shiftLength.optional(),
       handoff: handoffAt.optional(),
       timezone: timeZone.optional(),
-      start: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, { error: (i) => `expected a date like "2026-01-05", got ${JSON.stringify(i.input)}` }).optional(),
+      /** The first shift, member 1 primary. */
+      start: calendarDate.optional(),
     })
     .optional(),
-  secondary_offset: z.union([z.number().int().min(1), z.literal('none')], { error: 'expected a whole number of shifts (1 or more) or "none"' }).optional(),
+  secondary_offset: z
+    .union([z.number().int().min(1), z.literal('none')], { error: (i) => `expected a whole number of shifts (1 or more) or "none", got ${show(i.input)}` })
+    .optional(),
   channel: slackChannel.optional(),
   alerts_channel: slackChannel.optional(),
-  usergroup: z.string().regex(/^S[A-Z0-9]+$/, { error: (i) => `expected a user group id like "S0123ABCD", got ${JSON.stringify(i.input)}` }).optional(),
-  handoff_template: z.string().optional(),
-  escalation: z.string().optional(),
-  /** People in their first rotation who shadow before taking primary. */
+  /** Kept pointed at the primary. */
+  usergroup: slackUsergroup.optional(),
+  handoff_template: z.string().min(1).optional(),
+  escalation: z.string().min(1).optional(),
+  /** People in their first rotation, who shadow a week before taking primary (seed 002). */
   shadows: z.array(slackUser).optional(),
 });
 
@@ -88,70 +120,296 @@ const severityEscalationSchema = z.strictObject({
   loops: z.number().int().min(1).max(10).optional(),
   chat_only: z.boolean().optional(),
   quiet_at_night: z.boolean().optional(),
-  steps: z.array(stepSchema).min(1, { error: 'an escalation needs at least one step' }),
+  // Optional: left out, the preset's steps for this severity stay (checked in checkReferences).
+  steps: z.array(stepSchema).min(1, { error: 'an escalation needs at least one step' }).optional(),
 });
 
-const notifySchema = z.strictObject({
-  when: z.enum(['declared', 'unresolved', 'unmitigated']),
-  severity: z.string(),
-  tags: z.array(z.string()).optional(),
-  after: wallDuration.optional(),
-  who: z.string().min(1),
-});
+const NOTIFY_WHEN = ['declared', 'unresolved', 'unmitigated'] as const;
 
-const reminderSchema = z.union([
-  z.strictObject({ until_monitoring: wallDuration, then: wallDuration }),
-  z.strictObject({ every: wallDuration }),
-], { error: 'expected { until_monitoring: 15m, then: 30m } or { every: 60m }' });
+const notifySchema = z
+  .strictObject({
+    when: z.enum(NOTIFY_WHEN),
+    severity: z.string(),
+    tags: z.array(z.string()).optional(),
+    after: wallDuration.optional(),
+    who: z.string().min(1),
+  })
+  .superRefine((rule, ctx) => {
+    if (rule.when !== 'declared' && rule.after === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['after'], message: `is required when "when" is ${rule.when}, e.g. after: 1h` });
+    }
+  });
+
+// One object rather than a union, so a slip names the key instead of "matches neither form".
+const reminderSchema = z
+  .strictObject({ until_monitoring: wallDuration.optional(), then: wallDuration.optional(), every: wallDuration.optional() })
+  .superRefine((r, ctx) => {
+    const cadence = r.until_monitoring !== undefined || r.then !== undefined;
+    if (r.every !== undefined && cadence) {
+      ctx.addIssue({ code: 'custom', message: 'expected either { every: 60m } or { until_monitoring: 15m, then: 30m }, not both' });
+    } else if (r.every === undefined && (r.until_monitoring === undefined || r.then === undefined)) {
+      ctx.addIssue({ code: 'custom', message: 'expected { until_monitoring: 15m, then: 30m } or { every: 60m }' });
+    }
+  });
 
 const handoffFieldSchema = z.strictObject({
-  label: z.string().min(1).max(60),
-  hint: z.string().max(150).optional(),
+  label: z.string().min(1).max(60, { error: 'keep a label to 60 characters; put the detail in hint' }),
+  hint: z.string().max(150, { error: 'a hint is at most 150 characters (Slack limits placeholders)' }).optional(),
   required: z.boolean().optional(),
   multiline: z.boolean().optional(),
 });
 
-export const INTEGRATION_FORMATS = ['alertmanager', 'grafana', 'sentry', 'pagerduty-events-v2', 'uptime-kuma', 'generic'] as const;
+const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: (i) => `expected an environment variable name like "ALERT_TOKEN", got ${show(i.input)}` });
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: (i) => `expected an environment variable name like "ALERT_TOKEN", got ${JSON.stringify(i.input)}` });
+const AUTH_KINDS = ['bearer_env', 'basic_env', 'sentry_secret_env', 'routing_key_env', 'hmac_sha256_env'] as const;
+
+const authSchema = z
+  .strictObject({
+    bearer_env: envName.optional(),
+    basic_env: z.strictObject({ user: envName, password: envName }).optional(),
+    sentry_secret_env: envName.optional(),
+    routing_key_env: envName.optional(),
+    hmac_sha256_env: envName.optional(),
+    /** The signature header for hmac_sha256_env (default X-Signature). */
+    header: z.string().min(1).optional(),
+  })
+  .superRefine((auth, ctx) => {
+    if (!AUTH_KINDS.some((kind) => auth[kind] !== undefined)) {
+      ctx.addIssue({ code: 'custom', message: `expected one of ${AUTH_KINDS.join(', ')} (or leave auth out to accept anyone)` });
+    }
+    if (auth.header !== undefined && auth.hmac_sha256_env === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['header'], message: 'header only applies with hmac_sha256_env' });
+    }
+  });
 
 const integrationSchema = z.strictObject({
-  format: z.enum(INTEGRATION_FORMATS, { error: (i) => `expected one of ${INTEGRATION_FORMATS.join(', ')}, got ${JSON.stringify(i.input)}` }),
-  auth: z
-    .strictObject({
-      bearer_env: envName.optional(),
-      basic_env: z.strictObject({ user: envName, password: envName }).optional(),
-      sentry_secret_env: envName.optional(),
-      routing_key_env: envName.optional(),
-      hmac_sha256_env: envName.optional(),
-      header: z.string().optional(),
-    })
-    .optional(),
+  format: z.enum(INTEGRATION_FORMATS, { error: (i) => `expected one of ${INTEGRATION_FORMATS.join(', ')}, got ${show(i.input)}` }),
+  auth: authSchema.optional(),
   routes: z
-    .array(z.strictObject({ match: z.record(z.string(), z.string()).optional(), rotation: z.string(), severity: z.string().optional() }))
+    .array(z.strictObject({ match: z.record(z.string(), z.string()).optional(), rotation: z.string().min(1), severity: z.string().optional() }))
     .min(1, { error: 'an integration needs at least one route' }),
   severity: z
-    .strictObject({ from_label: z.string().optional(), map: z.record(z.string(), z.string()).optional(), default: z.string().optional() })
+    .strictObject({ from_label: z.string().min(1).optional(), map: z.record(z.string(), z.string()).optional(), default: z.string().optional() })
     .optional(),
 });
 
+const businessHoursSchema = z
+  .strictObject({ days: z.array(weekday).min(1, { error: 'expected at least one weekday' }).optional(), start: clockTime.optional(), end: clockTime.optional() })
+  .superRefine((hours, ctx) => {
+    const start = hours.start ?? DEFAULT_BUSINESS_HOURS.start;
+    const end = hours.end ?? DEFAULT_BUSINESS_HOURS.end;
+    // "HH:MM" strings compare like times.
+    if (start >= end) ctx.addIssue({ code: 'custom', path: [hours.end ? 'end' : 'start'], message: `expected the end (${end}) after the start (${start})` });
+  });
+
 export const policyFileSchema = z.strictObject({
-  preset: z.enum(PRESET_NAMES, { error: (i) => `expected one of ${PRESET_NAMES.join(', ')}, got ${JSON.stringify(i.input)}` }).optional(),
+  preset: z.enum(PRESET_NAMES, { error: (i) => `expected one of ${PRESET_NAMES.join(', ')}, got ${show(i.input)}` }).optional(),
   timezone: timeZone.optional(),
-  business_hours: z.strictObject({ days: z.array(weekday).min(1), start: clockTime, end: clockTime }).optional(),
+  business_hours: businessHoursSchema.optional(),
   people: z.record(z.string(), slackUser).optional(),
   channels: z.record(z.string(), slackChannel).optional(),
   environments: z.array(z.string().min(1)).optional(),
   services: z.array(z.string().min(1)).optional(),
   rotations: z.record(z.string(), rotationSchema).optional(),
   escalation: z.record(z.string(), z.record(z.string(), severityEscalationSchema)).optional(),
-  ack_sla: z.record(z.string(), z.union([wallDuration, z.literal('none')])).optional(),
+  /** Acknowledgement deadline per severity, or "none". */
+  ack_sla: z.record(z.string(), z.union([z.literal('none'), wallDuration])).optional(),
   notify: z.array(notifySchema).optional(),
   reminders: z.record(z.string(), reminderSchema).optional(),
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
-  handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1)).optional(),
+  handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' })).optional(),
   integrations: z.record(z.string(), integrationSchema).optional(),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
-export { WEEKDAYS };
+
+// ---------------------------------------------------------------------------------------------------------
+// Readable messages for zod's generic issues (the schema's own messages above take precedence).
+
+const TYPE_NAMES: Record<string, string> = {
+  string: 'text',
+  number: 'a number',
+  int: 'a whole number',
+  boolean: 'true or false',
+  array: 'a list',
+  object: 'a mapping (key: value)',
+  record: 'a mapping (key: value)',
+};
+
+function describeValue(value: unknown): string {
+  if (value === null) return 'nothing (an empty value)';
+  if (Array.isArray(value)) return 'a list';
+  if (typeof value === 'object') return 'a mapping';
+  return show(value);
+}
+
+/** Passed to safeParse: zod's defaults ("Invalid input: expected string, received number") in policy words. */
+export const policyErrorMap: z.core.$ZodErrorMap = (issue) => {
+  switch (issue.code) {
+    case 'invalid_type':
+      if (issue.input === undefined) return 'is required here';
+      if ((issue.path ?? []).length === 0) return `expected a mapping of policy keys (timezone, rotations, escalation, ...), got ${describeValue(issue.input)}`;
+      return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
+    case 'invalid_value':
+      return `expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.join(', ')}`}, got ${describeValue(issue.input)}`;
+    case 'too_small':
+      if (issue.origin === 'array') return `expected at least ${issue.minimum} item${Number(issue.minimum) === 1 ? '' : 's'}`;
+      if (issue.origin === 'string') return 'must not be empty';
+      return `expected ${issue.minimum} or more, got ${describeValue(issue.input)}`;
+    case 'too_big':
+      if (issue.origin === 'string') return `expected at most ${issue.maximum} characters`;
+      return `expected ${issue.maximum} or less, got ${describeValue(issue.input)}`;
+    default:
+      return undefined;
+  }
+};
+
+// ---------------------------------------------------------------------------------------------------------
+// The keys a mapping may have, for "did you mean" on an unknown key.
+
+interface LooseDef {
+  type: string;
+  shape?: Record<string, z.core.$ZodType>;
+  innerType?: z.core.$ZodType;
+  in?: z.core.$ZodType;
+  valueType?: z.core.$ZodType;
+  element?: z.core.$ZodType;
+  options?: readonly z.core.$ZodType[];
+}
+
+const defOf = (schema: z.core.$ZodType) => schema._zod.def as unknown as LooseDef;
+
+function unwrap(schema: z.core.$ZodType): z.core.$ZodType {
+  const def = defOf(schema);
+  if (def.innerType) return unwrap(def.innerType);
+  if (def.type === 'pipe' && def.in) return unwrap(def.in);
+  return schema;
+}
+
+function childrenOf(schema: z.core.$ZodType, key: PropertyKey): z.core.$ZodType[] {
+  const def = defOf(unwrap(schema));
+  if (def.type === 'union') return (def.options ?? []).flatMap((option) => childrenOf(option, key));
+  if (def.type === 'object' && typeof key === 'string' && def.shape?.[key]) return [def.shape[key]];
+  if (def.type === 'record' && def.valueType) return [def.valueType];
+  if (def.type === 'array' && typeof key === 'number' && def.element) return [def.element];
+  return [];
+}
+
+/** The keys the policy file allows in the mapping at `path` (empty when it is not a fixed-key mapping). */
+export function knownKeysAt(path: readonly PropertyKey[]): string[] {
+  let nodes: z.core.$ZodType[] = [policyFileSchema];
+  for (const key of path) nodes = nodes.flatMap((node) => childrenOf(node, key));
+  const keys = nodes.flatMap((node) => {
+    const def = defOf(unwrap(node));
+    return def.type === 'object' && def.shape ? Object.keys(def.shape) : [];
+  });
+  return [...new Set(keys)];
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Cross-references: names that must point at something defined elsewhere in the file or in the preset.
+// These run on the raw YAML value, beside the shape check, so one pass reports every problem; each check
+// looks only at values of the right type (a wrong type is the shape check's to report).
+
+export interface PolicyProblem {
+  path: Array<string | number>;
+  message: string;
+}
+
+type RawMap = Record<string, unknown>;
+const isMap = (value: unknown): value is RawMap => typeof value === 'object' && value !== null && !Array.isArray(value);
+const entriesOf = (value: unknown): Array<[string, unknown]> => (isMap(value) ? Object.entries(value) : []);
+const itemsOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+/** The names a section defines, or null when the section is malformed (then nothing can be checked against it). */
+const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> | null =>
+  value === undefined || value === null ? new Set(builtIn) : isMap(value) ? new Set([...builtIn, ...Object.keys(value)]) : null;
+
+const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
+
+export function checkReferences(raw: unknown): PolicyProblem[] {
+  if (!isMap(raw)) return [];
+  const problems: PolicyProblem[] = [];
+  const problem = (path: Array<string | number>, message: string) => problems.push({ path, message });
+
+  const preset = raw.preset === undefined ? DEFAULT_PRESET : PRESET_NAMES.find((name) => name === raw.preset);
+  const severityIds = preset ? SEVERITY_SCALES[preset].map((s) => s.id) : null;
+  const checkSeverity = (value: unknown, path: Array<string | number>) => {
+    if (severityIds && typeof value === 'string' && !severityIds.includes(value)) {
+      problem(path, `unknown severity "${value}" for preset ${preset} (expected one of ${severityIds.join(', ')})`);
+    }
+  };
+
+  const roles = namesOf(raw.people);
+  const isUserOrGroup = (target: string) => SLACK_USER_ID.test(target) || SLACK_USERGROUP_ID.test(target);
+  const rolesText = () => (roles && roles.size > 0 ? `a role under people (${listed(roles)})` : 'a role under people (none defined)');
+
+  // Escalation chains: severities, page targets, and steps that have no preset to fall back on.
+  const escalationRaw = isMap(raw.escalation) ? raw.escalation : {};
+  const defaultChains = isMap(escalationRaw.default) ? escalationRaw.default : {};
+  for (const [name, chains] of entriesOf(raw.escalation)) {
+    for (const [severity, chain] of entriesOf(chains)) {
+      checkSeverity(severity, ['escalation', name, severity]);
+      if (!isMap(chain)) continue;
+      const rank = severityIds?.indexOf(severity) ?? -1;
+      const presetHasSteps = rank >= 0 && RANK_DEFAULTS.escalation[rank] !== null;
+      const defaultHasSteps = name !== 'default' && isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined;
+      if (chain.steps === undefined && rank >= 0 && !presetHasSteps && !defaultHasSteps) {
+        problem(['escalation', name, severity, 'steps'], `is required here: the preset has no chain for ${severity} to start from`);
+      }
+      itemsOf(chain.steps).forEach((step, i) => {
+        const page = isMap(step) ? step.page : undefined;
+        if (roles && typeof page === 'string' && page !== '' && page !== 'primary' && page !== 'secondary' && !roles.has(page) && !isUserOrGroup(page)) {
+          problem(['escalation', name, severity, 'steps', i, 'page'], `"${page}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`);
+        }
+      });
+    }
+  }
+
+  const escalationNames = namesOf(raw.escalation, ['default']);
+  const templateNames = namesOf(raw.handoff_templates, HANDOFF_TEMPLATE_PRESET_NAMES);
+  for (const [name, rotation] of entriesOf(raw.rotations)) {
+    if (!isMap(rotation)) continue;
+    if (escalationNames && typeof rotation.escalation === 'string' && rotation.escalation !== '' && !escalationNames.has(rotation.escalation)) {
+      problem(['rotations', name, 'escalation'], `no escalation policy named "${rotation.escalation}" (defined: ${listed(escalationNames)})`);
+    }
+    const template = rotation.handoff_template;
+    if (templateNames && typeof template === 'string' && template !== '' && !templateNames.has(template)) {
+      problem(
+        ['rotations', name, 'handoff_template'],
+        `no handoff template named "${template}" (presets: ${HANDOFF_TEMPLATE_PRESET_NAMES.join(', ')}; or define it under handoff_templates)`,
+      );
+    }
+  }
+
+  for (const [severity] of entriesOf(raw.ack_sla)) checkSeverity(severity, ['ack_sla', severity]);
+  for (const [severity] of entriesOf(raw.reminders)) checkSeverity(severity, ['reminders', severity]);
+  const postmortem = isMap(raw.postmortem) ? raw.postmortem : {};
+  itemsOf(postmortem.required).forEach((severity, i) => checkSeverity(severity, ['postmortem', 'required', i]));
+  for (const [severity] of entriesOf(postmortem.due)) checkSeverity(severity, ['postmortem', 'due', severity]);
+
+  itemsOf(raw.notify).forEach((rule, i) => {
+    if (!isMap(rule)) return;
+    checkSeverity(rule.severity, ['notify', i, 'severity']);
+    // A notification goes to a named person: primary and secondary are the ones being paged already.
+    if (roles && typeof rule.who === 'string' && rule.who !== '' && !roles.has(rule.who) && !isUserOrGroup(rule.who)) {
+      const why = rule.who === 'primary' || rule.who === 'secondary' ? `"${rule.who}" is paged already, so it cannot be notified; use` : `"${rule.who}" is not`;
+      problem(['notify', i, 'who'], `${why} ${rolesText()}, a user id (U...) or a user group id (S...)`);
+    }
+  });
+
+  const rotationNames = namesOf(raw.rotations);
+  for (const [name, integration] of entriesOf(raw.integrations)) {
+    if (!isMap(integration)) continue;
+    itemsOf(integration.routes).forEach((route, i) => {
+      if (!isMap(route)) return;
+      if (rotationNames && typeof route.rotation === 'string' && route.rotation !== '' && !rotationNames.has(route.rotation)) {
+        problem(['integrations', name, 'routes', i, 'rotation'], `no rotation named "${route.rotation}" (defined: ${listed(rotationNames)})`);
+      }
+      checkSeverity(route.severity, ['integrations', name, 'routes', i, 'severity']);
+    });
+    const severity = isMap(integration.severity) ? integration.severity : {};
+    for (const [label, mapped] of entriesOf(severity.map)) checkSeverity(mapped, ['integrations', name, 'severity', 'map', label]);
+    checkSeverity(severity.default, ['integrations', name, 'severity', 'default']);
+  }
+  return problems;
+}

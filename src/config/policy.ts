@@ -1,15 +1,22 @@
 /**
  * The policy file (the team's on-call wiki page as YAML) -> a resolved Policy with every default filled in
  * and every duration in ms, so the rest of the app never sees raw YAML. Every problem is reported at once,
- * each as `file:line path: reason`.
+ * each as `file:line path: reason`, e.g.
+ *   oncall.policy.yml:14 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"
  */
 import { readFileSync } from 'node:fs';
 import { basename } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
-import { DAY } from '../time/clock.js';
 import type { PolicyDuration } from './duration.js';
-import { policyFileSchema, WEEKDAYS, type PolicyFile } from './policy-schema.js';
+import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
 import {
+  DEFAULT_BUSINESS_HOURS,
+  DEFAULT_ENVIRONMENTS,
+  DEFAULT_HANDOFF_TEMPLATE,
+  DEFAULT_PRESET,
+  DEFAULT_SHIFT,
+  DEFAULT_STEP_AFTER_MS,
+  DEFAULT_TIMEZONE,
   HANDOFF_TEMPLATE_PRESETS,
   RANK_DEFAULTS,
   SEVERITY_SCALES,
@@ -22,151 +29,237 @@ import {
   type SeverityEscalation,
 } from './presets.js';
 
-export type { EscalationStep, HandoffField, NotifyRule, Reminder, Severity, SeverityEscalation } from './presets.js';
+export type { PolicyDuration } from './duration.js';
+export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation } from './presets.js';
+export { severityRank } from './presets.js';
 
 export interface BusinessHoursPolicy {
+  /** The team's zone (the policy's `timezone`). */
   zone: string;
   /** 0 = Sunday .. 6 = Saturday */
   days: number[];
+  /** "HH:MM", start < end */
   start: string;
   end: string;
 }
 
 export interface RotationPolicy {
   name: string;
+  /** Slack user ids in rotation order; shift k's primary is members[k mod n]. */
   members: string[];
-  shift: { everyMs: number; handoffWeekday: number; handoffTime: string; timezone: string; start: string };
+  shift: {
+    /** Whole days (1d, 3d, 1w, ...). */
+    everyMs: number;
+    /** 0 = Sunday .. 6 = Saturday; weekly shifts start on this day on or after `start`. */
+    handoffWeekday: number;
+    /** "HH:MM" wall time in `timezone`. */
+    handoffTime: string;
+    timezone: string;
+    /** "YYYY-MM-DD": the first shift, member 1 primary. */
+    start: string;
+  };
   /** Shifts between primary and secondary; null when the rotation has no secondary. */
   secondaryOffset: number | null;
   channel: string | null;
   alertsChannel: string | null;
   usergroup: string | null;
+  /** A key of Policy.handoffTemplates. */
   handoffTemplate: string;
+  /** A key of Policy.escalation. */
   escalation: string;
   shadows: string[];
 }
 
+/** An alert integration as written (snake_case keys; no durations to convert). */
 export type Integration = NonNullable<PolicyFile['integrations']>[string];
 
 export interface Policy {
   preset: PresetName;
+  /** The preset's scale, most severe first (index = rank). */
   severities: Severity[];
   timezone: string;
   businessHours: BusinessHoursPolicy;
+  /** role -> Slack user id */
   people: Record<string, string>;
+  /** purpose (incidents, alerts, ...) -> Slack channel id */
   channels: Record<string, string>;
   environments: string[];
   services: string[];
   rotations: Record<string, RotationPolicy>;
-  /** policy name -> severity id -> chain (a severity without a chain pages nobody). */
+  /** policy name -> severity id -> chain; a severity without a chain pages nobody. Always has `default`. */
   escalation: Record<string, Record<string, SeverityEscalation>>;
+  /** severity id -> ms to acknowledge; null: no deadline. */
   ackSlaMs: Record<string, number | null>;
   notify: NotifyRule[];
+  /** severity id -> status-update cadence; a severity left out gets no reminders. */
   reminders: Record<string, Reminder>;
   postmortem: { required: string[]; due: Record<string, PolicyDuration> };
   handoffTemplates: Record<string, HandoffField[]>;
   integrations: Record<string, Integration>;
 }
 
+/** A policy that cannot be used. `.message` is the whole readable text; `.problems` one line per problem. */
 export class PolicyError extends Error {
   constructor(
     readonly fileName: string,
     readonly problems: string[],
+    message = [`The policy file ${fileName} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...problems].join('\n'),
   ) {
-    super(
-      problems.length === 1 && problems[0]!.startsWith('Cannot read')
-        ? problems[0]!
-        : [`The policy file ${fileName} has ${problems.length} problem${problems.length === 1 ? '' : 's'}:`, ...problems].join('\n'),
-    );
+    super(message);
     this.name = 'PolicyError';
   }
 }
 
 type PathKey = string | number;
 
+/** `escalation.default.P1.steps[1].after` */
 function formatPath(path: readonly PathKey[]): string {
   let out = '';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
   return out || '(top level)';
 }
 
-/** The 1-based line of the key (or item) at `path`, or of its nearest existing parent. */
+/** The 1-based line of the key (or list item) at `path`, or of its nearest existing parent. */
 function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
   for (let depth = path.length; depth > 0; depth -= 1) {
     const parent = doc.getIn(path.slice(0, depth - 1), true);
     const last = path[depth - 1];
+    let range: readonly number[] | null | undefined;
     if (isMap(parent)) {
       // The key's own line: a nested map's value starts on the line below its key.
       const pair = parent.items.find((item) => isScalar(item.key) && String(item.key.value) === String(last));
-      const range = (pair?.key as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
+      range = isScalar(pair?.key) ? pair.key.range : undefined;
     } else if (isSeq(parent) && typeof last === 'number') {
-      const range = (parent.items[last] as { range?: [number, number, number] } | undefined)?.range;
-      if (range) return counter.linePos(range[0]).line;
+      const item = parent.items[last];
+      range = item && typeof item === 'object' && 'range' in item ? (item.range as readonly number[] | null | undefined) : undefined;
     }
+    if (range) return counter.linePos(range[0]!).line;
   }
-  return 1;
+  const contents = doc.contents as { range?: readonly number[] } | null;
+  return contents?.range ? counter.linePos(contents.range[0]!).line : 1;
 }
 
-/** Which names a step, notification or permission may use for people. */
-function isPersonTarget(target: string, people: Record<string, string>, allowRotationRoles: boolean): boolean {
-  if (allowRotationRoles && (target === 'primary' || target === 'secondary')) return true;
-  return target in people || /^[UW][A-Z0-9]+$/.test(target) || /^S[A-Z0-9]+$/.test(target);
-}
-
-interface Problem {
-  path: PathKey[];
-  message: string;
-}
-
-function resolve(file: PolicyFile): { policy: Policy; problems: Problem[] } {
-  const problems: Problem[] = [];
-  const preset = file.preset ?? 'p0-p3';
-  const severities = SEVERITY_SCALES[preset];
-  const ids = severities.map((s) => s.id);
-  const byRank = (rank: number) => severities[rank]!.id;
-  const checkSeverity = (id: string, path: PathKey[]) => {
-    if (!ids.includes(id)) problems.push({ path, message: `unknown severity "${id}" for preset ${preset} (expected one of ${ids.join(', ')})` });
-  };
-
-  const timezone = file.timezone ?? 'UTC';
-  const people = file.people ?? {};
-  const bhDays = file.business_hours?.days ?? ['mon', 'tue', 'wed', 'thu', 'fri'];
-  const businessHours: BusinessHoursPolicy = {
-    zone: timezone,
-    days: bhDays.map((d) => WEEKDAYS.indexOf(d)),
-    start: file.business_hours?.start ?? '09:00',
-    end: file.business_hours?.end ?? '18:00',
-  };
-  if (businessHours.start >= businessHours.end) {
-    problems.push({ path: ['business_hours', 'end'], message: `expected an end after the start (${businessHours.start}), got "${businessHours.end}"` });
+/** Edit distance, for "did you mean" on a misspelt key. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i += 1) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j += 1) {
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
   }
+  return previous[b.length]!;
+}
 
-  const defaultChains: Record<string, SeverityEscalation> = {};
-  RANK_DEFAULTS.escalation.forEach((chain, rank) => {
-    if (chain) defaultChains[byRank(rank)] = chain;
+function unknownKeyMessage(key: string, parentPath: readonly PathKey[]): string {
+  const known = knownKeysAt(parentPath);
+  const closest = known
+    .map((candidate) => ({ candidate, d: distance(key.toLowerCase(), candidate) }))
+    .sort((a, b) => a.d - b.d)[0];
+  if (closest && closest.d <= Math.max(1, Math.floor(key.length / 3))) return `unknown key "${key}" (did you mean "${closest.candidate}"?)`;
+  return known.length > 0 ? `unknown key "${key}" (expected one of ${known.join(', ')})` : `unknown key "${key}"`;
+}
+
+/** Zod's issues as policy problems; an issue naming several unknown keys becomes one problem per key. */
+function shapeProblems(raw: unknown): { file: PolicyFile | null; problems: PolicyProblem[] } {
+  const parsed = policyFileSchema.safeParse(raw, { error: policyErrorMap });
+  if (parsed.success) return { file: parsed.data, problems: [] };
+  const problems = parsed.error.issues.flatMap((issue): PolicyProblem[] => {
+    const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
+    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, path) }));
+    return [{ path, message: issue.message }];
   });
-  const escalation: Record<string, Record<string, SeverityEscalation>> = { default: defaultChains };
-  for (const [name, chains] of Object.entries(file.escalation ?? {})) {
-    const resolved: Record<string, SeverityEscalation> = name === 'default' ? { ...defaultChains } : {};
+  return { file: null, problems };
+}
+
+/** Parses policy YAML; `fileName` is what error lines start with. Throws PolicyError listing every problem. */
+export function parsePolicyText(text: string, fileName: string): Policy {
+  const counter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  if (doc.errors.length > 0) {
+    // An unclosed bracket is noticed at the end of the text; point at the last written line, not past it.
+    const lastWritten = Math.max(0, text.trimEnd().length - 1);
+    throw new PolicyError(
+      fileName,
+      doc.errors.map((e) => `${fileName}:${counter.linePos(Math.min(e.pos[0], lastWritten)).line} YAML syntax: ${e.message.split('\n')[0]}`),
+    );
+  }
+  let raw: unknown;
+  try {
+    raw = doc.toJS() ?? {};
+  } catch (error) {
+    // e.g. too many aliases (the YAML library's guard against "billion laughs").
+    throw new PolicyError(fileName, [`${fileName}:1 YAML: ${(error as Error).message}`]);
+  }
+  const { file, problems } = shapeProblems(raw);
+  problems.push(...checkReferences(raw));
+  if (problems.length > 0 || !file) {
+    const located = problems.map((p, order) => ({ order, line: lineOf(doc, counter, p.path), text: `${formatPath(p.path)}: ${p.message}` }));
+    located.sort((a, b) => a.line - b.line || a.order - b.order);
+    const lines = [...new Set(located.map((p) => `${fileName}:${p.line} ${p.text}`))];
+    throw new PolicyError(fileName, lines);
+  }
+  return resolvePolicy(file);
+}
+
+/** Reads and parses the policy file at `path`; error lines name the file by its base name. */
+export function loadPolicyFile(path: string): Policy {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const problem = `Cannot read the policy file "${path}" (${why}): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.`;
+    throw new PolicyError(basename(path), [problem], problem);
+  }
+  return parsePolicyText(text, basename(path));
+}
+
+/** The preset alone: DESIGN.md's defaults, no rotations, no integrations. */
+export function defaultPolicy(): Policy {
+  return resolvePolicy({});
+}
+
+/**
+ * A shape-checked policy file -> the Policy with every default filled in. Assumes checkReferences found
+ * nothing (parsePolicyText guarantees it); what a file leaves out comes from the preset:
+ * - a chain's loops / chat_only / quiet_at_night / steps left out come from the same severity's chain in
+ *   `default` (for `default` itself: the preset's);
+ * - a named escalation policy other than `default` starts as a copy of `default`;
+ * - the first step waits 0 unless it says `after`; a later step without `after` waits 15 min.
+ */
+export function resolvePolicy(file: PolicyFile): Policy {
+  const preset = file.preset ?? DEFAULT_PRESET;
+  const severities = SEVERITY_SCALES[preset];
+  const idOfRank = (rank: number) => severities[rank]!.id;
+  const timezone = file.timezone ?? DEFAULT_TIMEZONE;
+
+  const presetChains: Record<string, SeverityEscalation> = {};
+  RANK_DEFAULTS.escalation.forEach((chain, rank) => {
+    if (chain) presetChains[idOfRank(rank)] = chain;
+  });
+  const chainsOver = (base: Record<string, SeverityEscalation>, chains: NonNullable<PolicyFile['escalation']>[string]) => {
+    const resolved = { ...base };
     for (const [severity, chain] of Object.entries(chains)) {
-      checkSeverity(severity, ['escalation', name, severity]);
-      chain.steps.forEach((s, i) => {
-        if (!isPersonTarget(s.page, people, true)) {
-          problems.push({
-            path: ['escalation', name, severity, 'steps', i, 'page'],
-            message: `"${s.page}" is not primary, secondary, a role under people (${Object.keys(people).join(', ') || 'none defined'}), a user id (U...) or a user group id (S...)`,
-          });
-        }
-      });
+      const inherited = base[severity];
+      const chatOnly = chain.chat_only ?? inherited?.chatOnly ?? false;
       resolved[severity] = {
-        loops: chain.loops ?? (chain.chat_only ? 1 : 2),
-        chatOnly: chain.chat_only ?? false,
-        quietAtNight: chain.quiet_at_night ?? false,
-        steps: chain.steps.map((s, i): EscalationStep => ({ afterMs: i === 0 ? (s.after ?? 0) : (s.after ?? 15 * 60_000), page: s.page, businessHours: s.business_hours ?? false })),
+        loops: chain.loops ?? inherited?.loops ?? (chatOnly ? 1 : 2),
+        chatOnly,
+        quietAtNight: chain.quiet_at_night ?? inherited?.quietAtNight ?? false,
+        steps: chain.steps
+          ? chain.steps.map((s, i): EscalationStep => ({ afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS), page: s.page, businessHours: s.business_hours ?? false }))
+          : (inherited?.steps ?? []),
       };
     }
-    escalation[name] = resolved;
+    return resolved;
+  };
+  const defaultChains = chainsOver(presetChains, file.escalation?.default ?? {});
+  const escalation: Record<string, Record<string, SeverityEscalation>> = { default: defaultChains };
+  for (const [name, chains] of Object.entries(file.escalation ?? {})) {
+    if (name !== 'default') escalation[name] = chainsOver(defaultChains, chains);
   }
 
   const handoffTemplates: Record<string, HandoffField[]> = { ...HANDOFF_TEMPLATE_PRESETS };
@@ -176,86 +269,64 @@ function resolve(file: PolicyFile): { policy: Policy; problems: Problem[] } {
 
   const rotations: Record<string, RotationPolicy> = {};
   for (const [name, r] of Object.entries(file.rotations ?? {})) {
-    const [day, time] = (r.shift?.handoff ?? 'mon 09:00').split(' ') as [string, string];
-    const escalationName = r.escalation ?? 'default';
-    if (!escalation[escalationName]) {
-      problems.push({ path: ['rotations', name, 'escalation'], message: `no escalation policy named "${escalationName}" (defined: ${Object.keys(escalation).join(', ')})` });
-    }
-    const template = r.handoff_template ?? 'support';
-    if (!handoffTemplates[template]) {
-      problems.push({ path: ['rotations', name, 'handoff_template'], message: `no handoff template named "${template}" (presets: support, sovren, weekly; or define it under handoff_templates)` });
-    }
-    const everyMs = r.shift?.every ?? 7 * DAY;
-    if (everyMs % DAY !== 0) {
-      problems.push({ path: ['rotations', name, 'shift', 'every'], message: `expected whole days such as "1d", "3d" or "1w", got ${everyMs / 3_600_000} hours` });
-    }
+    const [day, time] = (r.shift?.handoff ?? DEFAULT_SHIFT.handoff).split(' ') as [Weekday, string];
     rotations[name] = {
       name,
       members: r.members,
-      shift: { everyMs, handoffWeekday: WEEKDAYS.indexOf(day as (typeof WEEKDAYS)[number]), handoffTime: time, timezone: r.shift?.timezone ?? 'UTC', start: r.shift?.start ?? '2026-01-05' },
-      secondaryOffset: r.secondary_offset === 'none' ? null : (r.secondary_offset ?? 1),
+      shift: {
+        everyMs: r.shift?.every ?? DEFAULT_SHIFT.everyMs,
+        handoffWeekday: WEEKDAYS.indexOf(day),
+        handoffTime: time,
+        timezone: r.shift?.timezone ?? DEFAULT_SHIFT.timezone,
+        start: r.shift?.start ?? DEFAULT_SHIFT.start,
+      },
+      secondaryOffset: r.secondary_offset === 'none' ? null : (r.secondary_offset ?? DEFAULT_SHIFT.secondaryOffset),
       channel: r.channel ?? null,
       alertsChannel: r.alerts_channel ?? null,
       usergroup: r.usergroup ?? null,
-      handoffTemplate: template,
-      escalation: escalationName,
+      handoffTemplate: r.handoff_template ?? DEFAULT_HANDOFF_TEMPLATE,
+      escalation: r.escalation ?? 'default',
       shadows: r.shadows ?? [],
     };
   }
 
   const ackSlaMs: Record<string, number | null> = {};
-  RANK_DEFAULTS.ackSlaMs.forEach((ms, rank) => (ackSlaMs[byRank(rank)] = ms));
-  for (const [severity, value] of Object.entries(file.ack_sla ?? {})) {
-    checkSeverity(severity, ['ack_sla', severity]);
-    ackSlaMs[severity] = value === 'none' ? null : value;
-  }
+  RANK_DEFAULTS.ackSlaMs.forEach((ms, rank) => (ackSlaMs[idOfRank(rank)] = ms));
+  for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSlaMs[severity] = value === 'none' ? null : value;
 
   const notify: NotifyRule[] = file.notify
-    ? file.notify.map((n, i) => {
-        checkSeverity(n.severity, ['notify', i, 'severity']);
-        if (!isPersonTarget(n.who, people, true)) problems.push({ path: ['notify', i, 'who'], message: `"${n.who}" is not a role under people, a user id (U...) or a user group id (S...)` });
-        return { when: n.when, severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who };
-      })
-    : RANK_DEFAULTS.notify.map(({ rank, ...rule }) => ({ ...rule, severity: byRank(rank) }));
+    ? file.notify.map((n) => ({ when: n.when, severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who }))
+    : RANK_DEFAULTS.notify.map(({ rank, ...rule }) => ({ ...rule, tags: [...rule.tags], severity: idOfRank(rank) }));
 
   const reminders: Record<string, Reminder> = {};
   RANK_DEFAULTS.reminders.forEach((r, rank) => {
-    if (r) reminders[byRank(rank)] = r;
+    if (r) reminders[idOfRank(rank)] = r;
   });
   for (const [severity, r] of Object.entries(file.reminders ?? {})) {
-    checkSeverity(severity, ['reminders', severity]);
-    reminders[severity] = 'every' in r ? { kind: 'every', everyMs: r.every } : { kind: 'until_monitoring', untilMonitoringMs: r.until_monitoring, thenMs: r.then };
+    reminders[severity] =
+      r.every !== undefined ? { kind: 'every', everyMs: r.every } : { kind: 'until_monitoring', untilMonitoringMs: r.until_monitoring!, thenMs: r.then! };
   }
 
-  const required = file.postmortem?.required ?? RANK_DEFAULTS.postmortemRequired.map(byRank);
-  required.forEach((s, i) => checkSeverity(s, ['postmortem', 'required', i]));
+  const required = file.postmortem?.required ?? RANK_DEFAULTS.postmortemRequired.map(idOfRank);
   const due: Record<string, PolicyDuration> = {};
-  for (const s of required) due[s] = RANK_DEFAULTS.postmortemDue;
-  for (const [severity, d] of Object.entries(file.postmortem?.due ?? {})) {
-    checkSeverity(severity, ['postmortem', 'due', severity]);
-    due[severity] = d;
-  }
+  for (const severity of required) due[severity] = RANK_DEFAULTS.postmortemDue;
+  Object.assign(due, file.postmortem?.due ?? {});
 
-  const integrations = file.integrations ?? {};
-  for (const [name, integration] of Object.entries(integrations)) {
-    integration.routes.forEach((route, i) => {
-      if (!rotations[route.rotation]) {
-        problems.push({ path: ['integrations', name, 'routes', i, 'rotation'], message: `no rotation named "${route.rotation}" (defined: ${Object.keys(rotations).join(', ') || 'none'})` });
-      }
-      if (route.severity) checkSeverity(route.severity, ['integrations', name, 'routes', i, 'severity']);
-    });
-    for (const [label, severity] of Object.entries(integration.severity?.map ?? {})) checkSeverity(severity, ['integrations', name, 'severity', 'map', label]);
-    if (integration.severity?.default) checkSeverity(integration.severity.default, ['integrations', name, 'severity', 'default']);
-  }
-
-  const policy: Policy = {
+  const hours = file.business_hours;
+  // A copy, so nobody can change the shared presets (or another Policy) by editing theirs.
+  return structuredClone<Policy>({
     preset,
     severities,
     timezone,
-    businessHours,
-    people,
+    businessHours: {
+      zone: timezone,
+      days: (hours?.days ?? DEFAULT_BUSINESS_HOURS.days).map((d) => WEEKDAYS.indexOf(d)),
+      start: hours?.start ?? DEFAULT_BUSINESS_HOURS.start,
+      end: hours?.end ?? DEFAULT_BUSINESS_HOURS.end,
+    },
+    people: file.people ?? {},
     channels: file.channels ?? {},
-    environments: file.environments ?? ['local', 'dev', 'showcase', 'prod'],
+    environments: file.environments ?? [...DEFAULT_ENVIRONMENTS],
     services: file.services ?? [],
     rotations,
     escalation,
@@ -264,53 +335,6 @@ function resolve(file: PolicyFile): { policy: Policy; problems: Problem[] } {
     reminders,
     postmortem: { required, due },
     handoffTemplates,
-    integrations,
-  };
-  return { policy, problems };
-}
-
-/** Parses policy YAML; `fileName` is what error lines start with. Throws PolicyError listing every problem. */
-export function parsePolicyText(text: string, fileName: string): Policy {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
-  if (doc.errors.length > 0) {
-    throw new PolicyError(
-      fileName,
-      doc.errors.map((e) => `${fileName}:${e.linePos?.[0]?.line ?? 1} YAML syntax: ${e.message.split('\n')[0]}`),
-    );
-  }
-  const raw = doc.toJS() ?? {};
-  const parsed = policyFileSchema.safeParse(raw);
-  const at = (path: readonly PathKey[]) => `${fileName}:${lineOf(doc, counter, path)}`;
-  if (!parsed.success) {
-    const lines = parsed.error.issues.flatMap((issue) => {
-      const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-      if (issue.code === 'unrecognized_keys') {
-        return issue.keys.map((key) => `${at([...path, key])} ${formatPath([...path, key])}: unknown key "${key}" (check the spelling; see policy.example.yml for every key)`);
-      }
-      const message = issue.code === 'invalid_type' && issue.input === undefined ? 'is required here' : issue.message;
-      return [`${at(path)} ${formatPath(path)}: ${message}`];
-    });
-    throw new PolicyError(fileName, lines);
-  }
-  const { policy, problems } = resolve(parsed.data);
-  if (problems.length > 0) throw new PolicyError(fileName, problems.map((p) => `${at(p.path)} ${formatPath(p.path)}: ${p.message}`));
-  return policy;
-}
-
-export function loadPolicyFile(path: string): Policy {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch {
-    throw new PolicyError(basename(path), [
-      `Cannot read the policy file "${path}": set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.`,
-    ]);
-  }
-  return parsePolicyText(text, basename(path));
-}
-
-/** The preset alone: DESIGN.md's defaults, no rotations. */
-export function defaultPolicy(): Policy {
-  return parsePolicyText('{}', '(built-in preset)');
+    integrations: file.integrations ?? {},
+  });
 }

@@ -1,26 +1,29 @@
 /**
  * The built-in defaults: DESIGN.md's table as data. A policy file only states where it differs.
- * Severity scales share ranks (0 = most severe), so rules say "rank 0" and every scale's names work.
+ * Severity scales share ranks (0 = most severe), so defaults are written per rank and every scale's names
+ * work: "rank 0" is P0 in p0-p3, SEV0 in sev0-sev3 and P1 in p1-p4.
  */
 import { HOUR, MINUTE } from '../time/clock.js';
 import type { PolicyDuration } from './duration.js';
 
 export const PRESET_NAMES = ['p0-p3', 'sev0-sev3', 'p1-p4'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
+export const DEFAULT_PRESET: PresetName = 'p0-p3';
 
 export interface Severity {
   id: string;
-  /** 0 is the most severe. */
+  /** 0 is the most severe, 3 the least. */
   rank: number;
   label: string;
   description: string;
 }
 
+/** DESIGN.md's wording, by rank. */
 const DESCRIPTIONS = [
-  ['critical', 'revenue- or trust-critical flow broken in prod, or data exposure'],
-  ['high', 'major degradation, a workaround exists'],
+  ['critical', 'revenue- or trust-critical flow broken in prod, data exposure'],
+  ['high', 'major degradation, workaround exists'],
   ['medium', 'limited blast radius'],
-  ['low', 'a task'],
+  ['low', 'task'],
 ] as const;
 
 function scale(ids: [string, string, string, string]): Severity[] {
@@ -30,8 +33,14 @@ function scale(ids: [string, string, string, string]): Severity[] {
 export const SEVERITY_SCALES: Record<PresetName, Severity[]> = {
   'p0-p3': scale(['P0', 'P1', 'P2', 'P3']),
   'sev0-sev3': scale(['SEV0', 'SEV1', 'SEV2', 'SEV3']),
+  // P1 is the most severe here (seed 003), so P1 has rank 0.
   'p1-p4': scale(['P1', 'P2', 'P3', 'P4']),
 };
+
+/** The rank (0 = most severe) of a severity id on a scale, or null when the scale has no such id. */
+export function severityRank(severities: readonly Severity[], id: string): number | null {
+  return severities.find((s) => s.id === id)?.rank ?? null;
+}
 
 export interface EscalationStep {
   /** Wait after the previous step before this one (0 for the first). */
@@ -43,6 +52,7 @@ export interface EscalationStep {
 }
 
 export interface SeverityEscalation {
+  /** How many times the whole chain runs before the channel is told nobody acknowledged. */
   loops: number;
   /** A chat message, not a page. */
   chatOnly: boolean;
@@ -54,41 +64,76 @@ export interface SeverityEscalation {
 export type Reminder = { kind: 'until_monitoring'; untilMonitoringMs: number; thenMs: number } | { kind: 'every'; everyMs: number };
 
 export interface NotifyRule {
+  /** declared: at declaration; unresolved / unmitigated: `afterMs` after declaration if still so. */
   when: 'declared' | 'unresolved' | 'unmitigated';
   severity: string;
+  /** The rule applies when the incident has any one of these tags; empty = always. */
   tags: string[];
   afterMs: number;
+  /** A role in `people`, a user id (U...) or a user group id (S...). */
   who: string;
 }
 
 export interface HandoffField {
   label: string;
+  /** Placeholder text in the modal (Slack allows 150 characters). */
   hint?: string;
   required: boolean;
   multiline: boolean;
 }
 
-const field = (label: string, required = false): HandoffField => ({ label, required, multiline: true });
+const field = (label: string, hint: string, required = false): HandoffField => ({ label, hint, required, multiline: true });
 
-/** Seed 000 (support), seed 002 (Sovren weekly handoff), seed 003 (weekly ops handoff). */
+/** Seed 000 (support), seed 002 (Sovren weekly handoff), seed 003 (weekly ops handoff); hints from the seeds. */
 export const HANDOFF_TEMPLATE_PRESETS: Record<string, HandoffField[]> = {
   support: [
-    field('Current status', true),
-    field('Affected environment'),
-    field('Known impact'),
-    field('Recent changes checked'),
-    field('Logs/dashboards checked'),
-    field('Next recommended action', true),
-    field('Open risks'),
-    field('Links'),
+    field('Current status', 'What is going on right now', true),
+    field('Affected environment', 'local, dev, showcase or prod'),
+    field('Known impact', 'Who is affected and how'),
+    field('Recent changes checked', 'Deploys and config changes looked at'),
+    field('Logs/dashboards checked', 'Where you looked and what you saw'),
+    field('Next recommended action', 'What the next person should do first', true),
+    field('Open risks', 'What could still go wrong'),
+    field('Links', 'Threads, dashboards, tickets'),
   ],
-  sovren: [field('Active incidents', true), field('Elevated risk areas'), field('Changes made during shift'), field('Action items handed off')],
-  weekly: [field('Active issues', true), field('Recent incidents'), field('Infrastructure changes'), field('Upcoming maintenance'), field('Things to watch')],
+  sovren: [
+    field('Active incidents', 'None, or each open P1/P2 with its status', true),
+    field('Elevated risk areas', "Recent deployments to watch, flaky alerts or noisy monitors, anything you'd want to know"),
+    field('Changes made during shift', 'Runbook updates, alert tuning, configuration changes'),
+    field('Action items handed off', 'P2 issues in progress that need continued monitoring'),
+  ],
+  weekly: [
+    field('Active issues', 'Each issue: status, next steps (or None)', true),
+    field('Recent incidents', 'Each incident: brief summary, any follow-up needed'),
+    field('Infrastructure changes', 'Each change: brief description'),
+    field('Upcoming maintenance', 'Date: description (or None scheduled)'),
+    field('Things to watch', 'Known flaky tests, degraded services, capacity concerns (or All clear)'),
+  ],
 };
+export const HANDOFF_TEMPLATE_PRESET_NAMES = Object.keys(HANDOFF_TEMPLATE_PRESETS);
+export const DEFAULT_HANDOFF_TEMPLATE = 'support';
+
+/** Shift defaults: weekly, handed over Monday 09:00 UTC, the secondary is the next person in the list. */
+export const DEFAULT_SHIFT = {
+  everyMs: 7 * 24 * HOUR,
+  handoff: 'mon 09:00',
+  timezone: 'UTC',
+  /** A Monday; only the cycle's phase matters when a rotation leaves `start` out. */
+  start: '2026-01-05',
+  secondaryOffset: 1,
+} as const;
+
+export const DEFAULT_TIMEZONE = 'UTC';
+export const DEFAULT_BUSINESS_HOURS = { days: ['mon', 'tue', 'wed', 'thu', 'fri'], start: '09:00', end: '18:00' } as const;
+export const DEFAULT_ENVIRONMENTS = ['local', 'dev', 'showcase', 'prod'] as const;
+/** A step after the first that leaves `after` out waits this long (DESIGN.md: 15 min per step). */
+export const DEFAULT_STEP_AFTER_MS = 15 * MINUTE;
 
 /** Defaults by rank (0..3), named per scale when a preset is resolved. */
 export interface RankDefaults {
+  /** null: no acknowledgement deadline. */
   ackSlaMs: Array<number | null>;
+  /** null: the severity pages nobody (a P3 is a task). */
   escalation: Array<SeverityEscalation | null>;
   reminders: Array<Reminder | null>;
   postmortemRequired: number[];
@@ -99,6 +144,7 @@ export interface RankDefaults {
 const step = (afterMs: number, page: string, businessHours = false): EscalationStep => ({ afterMs, page, businessHours });
 
 export const RANK_DEFAULTS: RankDefaults = {
+  // P2's 30 min counts from when the chat message is sent; quiet_at_night keeps that inside business hours.
   ackSlaMs: [5 * MINUTE, 15 * MINUTE, 30 * MINUTE, null],
   escalation: [
     {
@@ -113,6 +159,7 @@ export const RANK_DEFAULTS: RankDefaults = {
       quietAtNight: false,
       steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
+    // One round: a chat-only P2 that reached the secondary in business hours has been seen; it is not re-sent.
     { loops: 1, chatOnly: true, quietAtNight: true, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
     null,
   ],
@@ -126,7 +173,10 @@ export const RANK_DEFAULTS: RankDefaults = {
   postmortemDue: { kind: 'business_days', days: 2 },
   notify: [
     { when: 'declared', rank: 0, tags: [], afterMs: 0, who: 'engineering_lead' },
+    // "leadership too" for data or security: the CTO, the top of the chain.
     { when: 'declared', rank: 0, tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+    // Seed 002's escalation matrix, which the paging tests rely on: the lead at 1 h of an unresolved P1,
+    // the CTO at 2 h of an unmitigated P0.
     { when: 'unresolved', rank: 1, tags: [], afterMs: HOUR, who: 'engineering_lead' },
     { when: 'unmitigated', rank: 0, tags: [], afterMs: 2 * HOUR, who: 'cto' },
   ],

@@ -1,98 +1,271 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { parseDuration, parsePolicyDuration } from '../../src/config/duration.js';
-import { defaultPolicy, loadPolicyFile, parsePolicyText, PolicyError } from '../../src/config/policy.js';
-import { HOUR, MINUTE, SECOND } from '../../src/time/clock.js';
+import { defaultPolicy, loadPolicyFile, parsePolicyText, PolicyError, severityRank } from '../../src/config/policy.js';
+import { HANDOFF_TEMPLATE_PRESETS, SEVERITY_SCALES } from '../../src/config/presets.js';
+import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 
+// The repo sits beside shared/ (CI clones it that way), so the contract is read where it lives.
 const EXAMPLE = fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url));
 
-function errorOf(text: string): string {
+function refusal(text: string): PolicyError {
   try {
     parsePolicyText(text, 'oncall.policy.yml');
   } catch (error) {
     expect(error).toBeInstanceOf(PolicyError);
-    return (error as Error).message;
+    return error as PolicyError;
   }
   throw new Error('expected the policy to be refused');
 }
 
-describe('durations', () => {
-  it.each([
-    ['30s', 30 * SECOND],
-    ['15m', 15 * MINUTE],
-    ['4h', 4 * HOUR],
-    ['2d', 48 * HOUR],
-    ['1w', 168 * HOUR],
-    ['1h30m', 90 * MINUTE],
-  ])('%s is %d ms', (text, ms) => expect(parseDuration(text)).toBe(ms));
+const errorOf = (text: string) => refusal(text).message;
+const lines = (...l: string[]) => l.join('\n');
 
-  it('reads business durations', () => {
-    expect(parsePolicyDuration('2 business days')).toEqual({ kind: 'business_days', days: 2 });
-    expect(parsePolicyDuration('4 business hours')).toEqual({ kind: 'business_hours', ms: 4 * HOUR });
-    expect(parsePolicyDuration('24h')).toEqual({ kind: 'wall', ms: 24 * HOUR });
-  });
+describe('the shared policy.example.yml', () => {
+  const policy = loadPolicyFile(EXAMPLE);
 
-  it('refuses words and zero', () => {
-    expect(() => parseDuration('fifteen')).toThrow('expected a duration like "15m", got "fifteen"');
-    expect(() => parseDuration('0m')).toThrow('expected a duration longer than zero');
-  });
-});
-
-describe('policy file', () => {
-  it('loads the shared example as it is', () => {
-    const policy = loadPolicyFile(EXAMPLE);
+  it('loads as it is, with its zone, hours, people and lists', () => {
+    expect(policy.preset).toBe('p0-p3');
     expect(policy.timezone).toBe('Europe/London');
-    expect(policy.rotations.backend?.members).toEqual(['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']);
-    expect(policy.rotations.backend?.shift).toEqual({ everyMs: 168 * HOUR, handoffWeekday: 1, handoffTime: '09:00', timezone: 'UTC', start: '2026-01-05' });
-    const p1 = policy.escalation.default!.P1!;
-    expect(p1.loops).toBe(2);
-    expect(p1.steps.map((s) => [s.afterMs, s.page])).toEqual([[0, 'primary'], [45 * MINUTE, 'secondary'], [15 * MINUTE, 'engineering_lead']]);
-    expect(policy.escalation.default!.P2).toMatchObject({ chatOnly: true, quietAtNight: true });
-    expect(policy.escalation.default!.P2!.steps[1]).toEqual({ afterMs: 4 * HOUR, page: 'secondary', businessHours: true });
-    expect(policy.postmortem.due).toEqual({ P0: { kind: 'wall', ms: 24 * HOUR }, P1: { kind: 'business_days', days: 2 } });
-    expect(Object.keys(policy.integrations)).toEqual(['prometheus', 'sentry', 'uptime', 'grafana', 'pagerduty', 'jobs']);
+    expect(policy.businessHours).toEqual({ zone: 'Europe/London', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' });
+    expect(policy.people).toEqual({ engineering_lead: 'U0LEAD', cto: 'U0CTO', support_ops_lead: 'U0SUPP' });
+    expect(policy.channels).toEqual({ incidents: 'C0INCIDENTS', alerts: 'C0ALERTS' });
+    expect(policy.environments).toEqual(['local', 'dev', 'showcase', 'prod']);
+    expect(policy.services).toEqual(['api', 'checkout', 'payments', 'billing']);
+  });
+
+  it('has the backend rotation with 4 members, weekly from Monday 2026-01-05 09:00 UTC', () => {
+    expect(policy.rotations.backend).toEqual({
+      name: 'backend',
+      members: ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN'],
+      shift: { everyMs: 7 * DAY, handoffWeekday: 1, handoffTime: '09:00', timezone: 'UTC', start: '2026-01-05' },
+      secondaryOffset: 1,
+      channel: 'C0BACKEND',
+      alertsChannel: 'C0ALERTS',
+      usergroup: 'S0ONCALL',
+      handoffTemplate: 'sovren',
+      escalation: 'default',
+      shadows: [],
+    });
+  });
+
+  it('has the escalation chains in ms: P1 step 2 after 45 min, two loops; P2 chat-only in business hours', () => {
+    const chains = policy.escalation.default!;
+    expect(chains.P0!.steps.map((s) => [s.afterMs, s.page])).toEqual([
+      [0, 'primary'],
+      [15 * MINUTE, 'secondary'],
+      [15 * MINUTE, 'engineering_lead'],
+      [15 * MINUTE, 'cto'],
+    ]);
+    expect(chains.P1!.loops).toBe(2);
+    expect(chains.P1!.steps[1]!.afterMs).toBe(45 * MINUTE);
+    expect(chains.P1!.steps.map((s) => [s.afterMs, s.page])).toEqual([
+      [0, 'primary'],
+      [45 * MINUTE, 'secondary'],
+      [15 * MINUTE, 'engineering_lead'],
+    ]);
+    expect(chains.P2).toEqual({
+      loops: 1,
+      chatOnly: true,
+      quietAtNight: true,
+      steps: [
+        { afterMs: 0, page: 'primary', businessHours: false },
+        { afterMs: 4 * HOUR, page: 'secondary', businessHours: true },
+      ],
+    });
+    expect(chains.P3).toBeUndefined();
+  });
+
+  it('has the notifications, reminders and postmortem rules', () => {
+    expect(policy.notify).toEqual([
+      { when: 'declared', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
+      { when: 'declared', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+      { when: 'unresolved', severity: 'P1', tags: [], afterMs: HOUR, who: 'engineering_lead' },
+      { when: 'unmitigated', severity: 'P0', tags: [], afterMs: 2 * HOUR, who: 'cto' },
+    ]);
+    expect(policy.reminders).toEqual({
+      P0: { kind: 'until_monitoring', untilMonitoringMs: 15 * MINUTE, thenMs: 30 * MINUTE },
+      P1: { kind: 'until_monitoring', untilMonitoringMs: 15 * MINUTE, thenMs: 30 * MINUTE },
+      P2: { kind: 'every', everyMs: 60 * MINUTE },
+    });
+    expect(policy.postmortem).toEqual({ required: ['P0', 'P1'], due: { P0: { kind: 'wall', ms: 24 * HOUR }, P1: { kind: 'business_days', days: 2 } } });
+  });
+
+  it('has its own handoff template beside the three presets', () => {
+    expect(Object.keys(policy.handoffTemplates)).toEqual(['support', 'sovren', 'weekly', 'custom-short']);
     expect(policy.handoffTemplates['custom-short']).toEqual([
       { label: 'Current status', hint: undefined, required: true, multiline: true },
       { label: 'Open risks', hint: undefined, required: false, multiline: true },
     ]);
   });
 
-  it('fills DESIGN.md defaults when the file says nothing', () => {
-    const policy = defaultPolicy();
-    expect(policy.severities.map((s) => s.id)).toEqual(['P0', 'P1', 'P2', 'P3']);
-    expect(policy.ackSlaMs).toEqual({ P0: 5 * MINUTE, P1: 15 * MINUTE, P2: 30 * MINUTE, P3: null });
-    expect(policy.escalation.default!.P0!.steps.map((s) => [s.afterMs, s.page])).toEqual([
-      [0, 'primary'],
-      [15 * MINUTE, 'secondary'],
-      [15 * MINUTE, 'engineering_lead'],
-      [15 * MINUTE, 'cto'],
+  it('has the six integrations as written', () => {
+    expect(Object.keys(policy.integrations)).toEqual(['prometheus', 'sentry', 'uptime', 'grafana', 'pagerduty', 'jobs']);
+    expect(policy.integrations.prometheus).toEqual({
+      format: 'alertmanager',
+      auth: { bearer_env: 'ALERTMANAGER_TOKEN' },
+      routes: [{ match: { service: 'payments' }, rotation: 'backend', severity: 'P0' }, { rotation: 'backend' }],
+      severity: { from_label: 'severity', map: { critical: 'P0', error: 'P1', warning: 'P2' }, default: 'P1' },
+    });
+    expect(policy.integrations.grafana!.auth).toEqual({ basic_env: { user: 'GRAFANA_WEBHOOK_USER', password: 'GRAFANA_WEBHOOK_PASSWORD' } });
+    expect(policy.integrations.jobs!.auth).toEqual({ hmac_sha256_env: 'JOBS_HMAC_SECRET', header: 'X-Signature' });
+  });
+});
+
+describe('the default preset (DESIGN.md table)', () => {
+  const policy = defaultPolicy();
+
+  it('has the P0-P3 scale with ranks 0..3', () => {
+    expect(policy.preset).toBe('p0-p3');
+    expect(policy.severities).toEqual([
+      { id: 'P0', rank: 0, label: 'critical', description: 'revenue- or trust-critical flow broken in prod, data exposure' },
+      { id: 'P1', rank: 1, label: 'high', description: 'major degradation, workaround exists' },
+      { id: 'P2', rank: 2, label: 'medium', description: 'limited blast radius' },
+      { id: 'P3', rank: 3, label: 'low', description: 'task' },
     ]);
-    expect(policy.escalation.default!.P0!.loops).toBe(2);
-    expect(policy.escalation.default!.P1!.steps[1]!.afterMs).toBe(45 * MINUTE);
-    expect(policy.escalation.default!.P2).toMatchObject({ chatOnly: true, quietAtNight: true });
-    expect(policy.escalation.default!.P3).toBeUndefined();
+  });
+
+  it('acknowledgement: P0 5 min, P1 15 min, P2 30 min, P3 none', () => {
+    expect(policy.ackSlaMs).toEqual({ P0: 5 * MINUTE, P1: 15 * MINUTE, P2: 30 * MINUTE, P3: null });
+  });
+
+  it('escalation: primary -> secondary -> lead -> CTO; P0 15 min steps, P1 45 then 15; P2 chat after 4 business hours; twice', () => {
+    const step = (afterMs: number, page: string, businessHours = false) => ({ afterMs, page, businessHours });
+    expect(policy.escalation).toEqual({
+      default: {
+        P0: { loops: 2, chatOnly: false, quietAtNight: false, steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P1: { loops: 2, chatOnly: false, quietAtNight: false, steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P2: { loops: 1, chatOnly: true, quietAtNight: true, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+      },
+    });
+  });
+
+  it('notifies the lead at a P0, leadership too for data or security', () => {
+    expect(policy.notify.filter((n) => n.when === 'declared')).toEqual([
+      { when: 'declared', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
+      { when: 'declared', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+    ]);
+  });
+
+  it('status updates: P0/P1 every 15 min until Monitoring then 30; P2 every 60', () => {
     expect(policy.reminders).toEqual({
       P0: { kind: 'until_monitoring', untilMonitoringMs: 15 * MINUTE, thenMs: 30 * MINUTE },
       P1: { kind: 'until_monitoring', untilMonitoringMs: 15 * MINUTE, thenMs: 30 * MINUTE },
       P2: { kind: 'every', everyMs: 60 * MINUTE },
     });
-    expect(policy.postmortem.required).toEqual(['P0', 'P1']);
+  });
+
+  it('postmortem: P0/P1 required, due 2 business days', () => {
+    expect(policy.postmortem).toEqual({ required: ['P0', 'P1'], due: { P0: { kind: 'business_days', days: 2 }, P1: { kind: 'business_days', days: 2 } } });
+  });
+
+  it('business hours Mon-Fri 09:00-18:00 in the team zone (UTC unless set); nothing else defined', () => {
+    expect(policy.timezone).toBe('UTC');
     expect(policy.businessHours).toEqual({ zone: 'UTC', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' });
-    expect(policy.notify.map((n) => `${n.when} ${n.severity} ${n.who}`)).toEqual([
-      'declared P0 engineering_lead',
-      'declared P0 cto',
-      'unresolved P1 engineering_lead',
-      'unmitigated P0 cto',
+    expect(policy.rotations).toEqual({});
+    expect(policy.integrations).toEqual({});
+    expect(Object.keys(policy.handoffTemplates)).toEqual(['support', 'sovren', 'weekly']);
+  });
+
+  it('a rotation that says only its members: weekly, Monday 09:00 UTC, secondary the next person, support template', () => {
+    const rotation = parsePolicyText('rotations: { web: { members: [U0A, U0B] } }', 'x.yml').rotations.web!;
+    expect(rotation).toEqual({
+      name: 'web',
+      members: ['U0A', 'U0B'],
+      shift: { everyMs: 7 * DAY, handoffWeekday: 1, handoffTime: '09:00', timezone: 'UTC', start: '2026-01-05' },
+      secondaryOffset: 1,
+      channel: null,
+      alertsChannel: null,
+      usergroup: null,
+      handoffTemplate: 'support',
+      escalation: 'default',
+      shadows: [],
+    });
+  });
+
+  it('each Policy is its own copy: editing one leaves the preset alone', () => {
+    defaultPolicy().escalation.default!.P0!.steps[0]!.page = 'U0MALLORY';
+    expect(defaultPolicy().escalation.default!.P0!.steps[0]!.page).toBe('primary');
+  });
+});
+
+describe('presets', () => {
+  it('the other scales keep the ranks, so defaults follow the rank, not the name', () => {
+    expect(SEVERITY_SCALES['sev0-sev3'].map((s) => `${s.id}:${s.rank}:${s.label}`)).toEqual(['SEV0:0:critical', 'SEV1:1:high', 'SEV2:2:medium', 'SEV3:3:low']);
+    expect(SEVERITY_SCALES['p1-p4'].map((s) => `${s.id}:${s.rank}:${s.label}`)).toEqual(['P1:0:critical', 'P2:1:high', 'P3:2:medium', 'P4:3:low']);
+    const sev = parsePolicyText('preset: sev0-sev3', 'x.yml');
+    expect(Object.keys(sev.escalation.default!)).toEqual(['SEV0', 'SEV1', 'SEV2']);
+    expect(sev.postmortem.required).toEqual(['SEV0', 'SEV1']);
+    const p14 = parsePolicyText('preset: p1-p4', 'x.yml');
+    expect(p14.ackSlaMs).toEqual({ P1: 5 * MINUTE, P2: 15 * MINUTE, P3: 30 * MINUTE, P4: null });
+    expect(p14.escalation.default!.P2!.steps[1]!.afterMs).toBe(45 * MINUTE);
+    expect(p14.notify[0]).toMatchObject({ when: 'declared', severity: 'P1', who: 'engineering_lead' });
+    expect(severityRank(p14.severities, 'P1')).toBe(0);
+    expect(severityRank(p14.severities, 'P0')).toBeNull();
+  });
+
+  it('handoff templates from seeds 000, 002 and 003', () => {
+    expect(HANDOFF_TEMPLATE_PRESETS.support!.map((f) => f.label)).toEqual([
+      'Current status',
+      'Affected environment',
+      'Known impact',
+      'Recent changes checked',
+      'Logs/dashboards checked',
+      'Next recommended action',
+      'Open risks',
+      'Links',
     ]);
+    expect(HANDOFF_TEMPLATE_PRESETS.sovren!.map((f) => f.label)).toEqual(['Active incidents', 'Elevated risk areas', 'Changes made during shift', 'Action items handed off']);
+    expect(HANDOFF_TEMPLATE_PRESETS.weekly!.map((f) => f.label)).toEqual(['Active issues', 'Recent incidents', 'Infrastructure changes', 'Upcoming maintenance', 'Things to watch']);
+    for (const fields of Object.values(HANDOFF_TEMPLATE_PRESETS)) for (const f of fields) expect(f.hint!.length).toBeLessThanOrEqual(150);
+  });
+});
+
+describe('what a file leaves out comes from the preset', () => {
+  it('a chain that changes one field keeps the rest of its severity', () => {
+    const policy = parsePolicyText(lines('escalation:', '  default:', '    P1: { loops: 3 }', '    P2: { steps: [{ page: primary }, { page: secondary }] }'), 'x.yml');
+    expect(policy.escalation.default!.P1!.loops).toBe(3);
+    expect(policy.escalation.default!.P1!.steps).toEqual(defaultPolicy().escalation.default!.P1!.steps);
+    // A later step without `after` waits 15 min; P2 stays chat-only and quiet at night.
+    expect(policy.escalation.default!.P2).toMatchObject({ loops: 1, chatOnly: true, quietAtNight: true, steps: [{ afterMs: 0 }, { afterMs: 15 * MINUTE }] });
   });
 
-  it('names the severities of the sev0-sev3 and p1-p4 presets', () => {
-    expect(Object.keys(parsePolicyText('preset: sev0-sev3', 'x.yml').escalation.default!)).toEqual(['SEV0', 'SEV1', 'SEV2']);
-    expect(parsePolicyText('preset: p1-p4', 'x.yml').ackSlaMs.P1).toBe(5 * MINUTE);
+  it('a named escalation policy starts as a copy of default', () => {
+    const policy = parsePolicyText(
+      lines(
+        'people: { engineering_lead: U0LEAD }',
+        'rotations: { web: { members: [U0A], escalation: gentle } }',
+        'escalation:',
+        '  default: { P0: { loops: 1 } }',
+        '  gentle: { P1: { steps: [{ page: primary }, { after: 2h, page: engineering_lead }] } }',
+      ),
+      'x.yml',
+    );
+    expect(policy.rotations.web!.escalation).toBe('gentle');
+    expect(policy.escalation.gentle!.P0!.loops).toBe(1);
+    expect(policy.escalation.gentle!.P1!.steps.map((s) => s.afterMs)).toEqual([0, 2 * HOUR]);
+    expect(policy.escalation.gentle!.P2).toEqual(policy.escalation.default!.P2);
   });
 
-  it('points at the file, line and path of a bad duration', () => {
-    const text = [
+  it('acknowledgement deadlines, reminders and postmortems can each be changed per severity', () => {
+    const policy = parsePolicyText(
+      lines('ack_sla: { P2: none, P3: 2h }', 'reminders: { P2: { until_monitoring: 30m, then: 1h } }', 'postmortem: { required: [P0], due: { P0: 4 business hours } }'),
+      'x.yml',
+    );
+    expect(policy.ackSlaMs).toEqual({ P0: 5 * MINUTE, P1: 15 * MINUTE, P2: null, P3: 2 * HOUR });
+    expect(policy.reminders.P2).toEqual({ kind: 'until_monitoring', untilMonitoringMs: 30 * MINUTE, thenMs: HOUR });
+    expect(policy.postmortem).toEqual({ required: ['P0'], due: { P0: { kind: 'business_hours', ms: 4 * HOUR } } });
+  });
+
+  it('an empty file is the preset', () => {
+    expect(parsePolicyText('', 'x.yml')).toEqual(defaultPolicy());
+    expect(parsePolicyText('# only a comment\n', 'x.yml')).toEqual(defaultPolicy());
+  });
+});
+
+describe('readable errors: file:line path: reason', () => {
+  it('a bad duration: exactly one line naming file, line, path and the reason', () => {
+    const text = lines(
       'timezone: UTC',
       'escalation:',
       '  default:',
@@ -100,46 +273,160 @@ describe('policy file', () => {
       '      steps:',
       '        - { page: primary }',
       '        - { after: fifteen, page: secondary }',
-    ].join('\n');
-    expect(errorOf(text)).toBe(
-      'The policy file oncall.policy.yml has 1 problem:\noncall.policy.yml:7 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"',
+    );
+    const error = refusal(text);
+    expect(error.message).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 1 problem:',
+        'oncall.policy.yml:7 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"',
+      ),
+    );
+    expect(error.problems).toEqual(['oncall.policy.yml:7 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"']);
+    expect(error.fileName).toBe('oncall.policy.yml');
+  });
+
+  it('a bad duration inside the example file points at its line', () => {
+    const example = readFileSync(EXAMPLE, 'utf8');
+    const broken = example.replace('{ after: 45m, page: secondary }', '{ after: fifteen, page: secondary }');
+    const line = broken.slice(0, broken.indexOf('after: fifteen')).split('\n').length;
+    expect(errorOf(broken)).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 1 problem:',
+        `oncall.policy.yml:${line} escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"`,
+      ),
     );
   });
 
-  it('reports every problem at once: unknown key, bad zone, missing escalation policy', () => {
-    const text = [
-      'timezone: Mars/Olympus',
-      'rotations:',
-      '  web:',
-      '    members: [U0ALICE]',
-      '    escalation: nightly',
-      'escalation:',
-      '  default:',
-      '    P0:',
-      '      steps:',
-      '        - { page: primary, afer: 15m }',
-    ].join('\n');
-    const message = errorOf(text);
-    expect(message).toContain('The policy file oncall.policy.yml has 2 problems:');
-    expect(message).toContain('oncall.policy.yml:1 timezone: expected an IANA time zone such as "Europe/London" or "UTC", got "Mars/Olympus"');
-    expect(message).toContain('oncall.policy.yml:10 escalation.default.P0.steps[0].afer: unknown key "afer"');
-  });
-
-  it('checks references once the shape is right', () => {
-    const text = ['rotations:', '  web:', '    members: [U0ALICE]', '    escalation: nightly', 'escalation:', '  default:', '    P9:', '      steps: [{ page: oncall_boss }]'].join('\n');
-    const message = errorOf(text);
-    expect(message).toContain('oncall.policy.yml:4 rotations.web.escalation: no escalation policy named "nightly" (defined: default)');
-    expect(message).toContain('oncall.policy.yml:7 escalation.default.P9: unknown severity "P9" for preset p0-p3 (expected one of P0, P1, P2, P3)');
-    expect(message).toContain('escalation.default.P9.steps[0].page: "oncall_boss" is not primary, secondary, a role under people');
-  });
-
-  it('reports YAML syntax errors with their line', () => {
-    expect(errorOf('timezone: UTC\nrotations:\n  web: [unclosed\n')).toMatch(/^The policy file oncall.policy.yml has 1 problem:\noncall.policy.yml:\d+ YAML syntax: /);
-  });
-
-  it('says how to fix a missing file', () => {
-    expect(() => loadPolicyFile('/nonexistent/oncall.policy.yml')).toThrow(
-      'Cannot read the policy file "/nonexistent/oncall.policy.yml": set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.',
+  it('an empty duration says so', () => {
+    expect(errorOf(lines('escalation:', '  default:', '    P1:', '      steps:', '        - page: primary', '        - after:', '          page: secondary'))).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:6 escalation.default.P1.steps[1].after: expected a duration like "15m", got nothing'),
     );
+  });
+
+  it('an unknown key is named, with the key it probably meant', () => {
+    expect(errorOf(lines('escalation:', '  default:', '    P0:', '      steps:', '        - page: primary', '          afer: 15m'))).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:6 escalation.default.P0.steps[0].afer: unknown key "afer" (did you mean "after"?)'),
+    );
+    expect(errorOf('timezon: UTC\nwhatever: 1\n')).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:1 timezon: unknown key "timezon" (did you mean "timezone"?)',
+        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations)',
+      ),
+    );
+  });
+
+  it('a rotation naming a missing escalation policy', () => {
+    expect(errorOf(lines('rotations:', '  web:', '    members: [U0ALICE]', '    escalation: nightly'))).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:4 rotations.web.escalation: no escalation policy named "nightly" (defined: default)'),
+    );
+  });
+
+  it('an invalid time zone, for the team and for a rotation', () => {
+    expect(errorOf(lines('timezone: Europe/Londn', 'rotations:', '  web:', '    members: [U0ALICE]', '    shift: { timezone: Mars/Olympus }'))).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:1 timezone: expected an IANA time zone such as "Europe/London" or "UTC", got "Europe/Londn"',
+        'oncall.policy.yml:5 rotations.web.shift.timezone: expected an IANA time zone such as "Europe/London" or "UTC", got "Mars/Olympus"',
+      ),
+    );
+  });
+
+  it('bad YAML: the syntax error with its line', () => {
+    expect(errorOf('timezone: UTC\nrotations:\n  web: [unclosed\n')).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:3 YAML syntax: Flow sequence in block collection must be sufficiently indented and end with a ]'),
+    );
+    expect(errorOf('rotations:\n  web:\n    members: [U0A]\n   channel: C0X\n')).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:4 YAML syntax: All mapping items must start at the same column'),
+    );
+    expect(errorOf('timezone: UTC\ntimezone: Europe/London\n')).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:2 YAML syntax: Map keys must be unique'),
+    );
+  });
+
+  it('a file that is not a mapping at all', () => {
+    expect(errorOf('- timezone: UTC\n')).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:1 (top level): expected a mapping of policy keys (timezone, rotations, escalation, ...), got a list'),
+    );
+  });
+
+  it('many problems at once: shape and references together, in file order', () => {
+    const text = lines(
+      'timezone: Mars/Olympus', // 1
+      'people: { lead: U0LEAD }', // 2
+      'rotations:', // 3
+      '  web:', // 4
+      '    members: U0ALICE', // 5
+      '    escalation: nightly', // 6
+      'escalation:', // 7
+      '  default:', // 8
+      '    P0:', // 9
+      '      steps:', // 10
+      '        - { page: primary, afer: 15m }', // 11
+      '        - { after: 10m, page: oncall_boss }', // 12
+      '    P9: { loops: 1 }', // 13
+      'notify:', // 14
+      '  - { when: unresolved, severity: P1, who: lead }', // 15
+      'integrations:', // 16
+      '  jobs:', // 17
+      '    format: generic', // 18
+      '    routes: [{ rotation: frontend }]', // 19
+    );
+    const error = refusal(text);
+    expect(error.message).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 8 problems:',
+        'oncall.policy.yml:1 timezone: expected an IANA time zone such as "Europe/London" or "UTC", got "Mars/Olympus"',
+        'oncall.policy.yml:5 rotations.web.members: expected a list, got "U0ALICE"',
+        'oncall.policy.yml:6 rotations.web.escalation: no escalation policy named "nightly" (defined: default)',
+        'oncall.policy.yml:11 escalation.default.P0.steps[0].afer: unknown key "afer" (did you mean "after"?)',
+        'oncall.policy.yml:12 escalation.default.P0.steps[1].page: "oncall_boss" is not primary, secondary, a role under people (lead), a user id (U...) or a user group id (S...)',
+        'oncall.policy.yml:13 escalation.default.P9: unknown severity "P9" for preset p0-p3 (expected one of P0, P1, P2, P3)',
+        'oncall.policy.yml:15 notify[0].after: is required when "when" is unresolved, e.g. after: 1h',
+        'oncall.policy.yml:19 integrations.jobs.routes[0].rotation: no rotation named "frontend" (defined: web)',
+      ),
+    );
+    expect(error.problems).toHaveLength(8);
+  });
+
+  it.each([
+    ['rotations: { web: { members: [U0A], shift: { every: 12h } } }', 'rotations.web.shift.every: expected whole days such as "1d", "3d" or "1w", got "12h"'],
+    ['rotations: { web: { members: [U0A], shift: { handoff: "monday 9am" } } }', 'rotations.web.shift.handoff: expected a weekday and time like "mon 09:00", got "monday 9am"'],
+    ['rotations: { web: { members: [U0A], shift: { start: "2026-02-30" } } }', 'rotations.web.shift.start: expected a date like "2026-01-05", got "2026-02-30"'],
+    ['rotations: { web: { members: [U0A], secondary_offset: 0 } }', 'rotations.web.secondary_offset: expected 1 or more, got 0'],
+    ['rotations: { web: { members: [alice] } }', 'rotations.web.members[0]: expected a Slack user id like "U0123ABCD", got "alice"'],
+    ['rotations: { web: { channel: C0WEB } }', 'rotations.web.members: is required here'],
+    ['rotations: { web: { members: [U0A], handoff_template: sovrn } }', 'rotations.web.handoff_template: no handoff template named "sovrn" (presets: support, sovren, weekly; or define it under handoff_templates)'],
+    ['preset: sev1-sev4', 'preset: expected one of p0-p3, sev0-sev3, p1-p4, got "sev1-sev4"'],
+    ['preset: p1-p4\nreminders: { P0: { every: 1h } }', 'reminders.P0: unknown severity "P0" for preset p1-p4 (expected one of P1, P2, P3, P4)'],
+    ['business_hours: { start: "19:00" }', 'business_hours.start: expected the end (18:00) after the start (19:00)'],
+    ['reminders: { P2: { every: 5m, then: 30m } }', 'reminders.P2: expected either { every: 60m } or { until_monitoring: 15m, then: 30m }, not both'],
+    ['escalation: { default: { P3: { loops: 2 } } }', 'escalation.default.P3.steps: is required here: the preset has no chain for P3 to start from'],
+    ['notify: [{ when: declared, severity: P0, who: primary }]', 'notify[0].who: "primary" is paged already, so it cannot be notified; use a role under people (none defined), a user id (U...) or a user group id (S...)'],
+    ['postmortem: { due: { P1: soon } }', 'postmortem.due.P1: expected a duration like "24h" or "2 business days", got "soon"'],
+    ['integrations: { x: { format: nagios, routes: [{ rotation: web }] } }', 'integrations.x.format: expected one of alertmanager, grafana, sentry, pagerduty-events-v2, uptime-kuma, generic, got "nagios"'],
+    ['integrations: { x: { format: generic, auth: { header: X-Sig }, routes: [] } }', 'integrations.x.auth: expected one of bearer_env, basic_env, sentry_secret_env, routing_key_env, hmac_sha256_env (or leave auth out to accept anyone)'],
+  ])('%s -> %s', (text, problem) => {
+    expect(refusal(text).problems[0]).toBe(`oncall.policy.yml:${text.split('\n').length} ${problem}`);
+  });
+
+  it('a missing file: one line naming the path and how to fix it', () => {
+    const error = (() => {
+      try {
+        loadPolicyFile('/nonexistent/oncall.policy.yml');
+      } catch (e) {
+        return e as PolicyError;
+      }
+      throw new Error('expected a refusal');
+    })();
+    expect(error).toBeInstanceOf(PolicyError);
+    expect(error.message).toBe(
+      'Cannot read the policy file "/nonexistent/oncall.policy.yml" (no such file): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.',
+    );
+    expect(error.problems).toEqual([error.message]);
+  });
+
+  it('a directory instead of a file says so', () => {
+    expect(() => loadPolicyFile(fileURLToPath(new URL('.', import.meta.url)))).toThrow(/^Cannot read the policy file ".*" \(it is a directory\): set POLICY_PATH/);
   });
 });
