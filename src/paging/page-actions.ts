@@ -1,6 +1,6 @@
 /** Acknowledge / Escalate now / Resolve buttons, and /oncall page and /oncall pages. Thin: parse, transact, answer. */
 import type { App } from '@slack/bolt';
-import { and, desc, gte, inArray } from 'drizzle-orm';
+import { desc, eq, gte } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import { pages } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
@@ -93,7 +93,7 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
         tx.db
           .select()
           .from(pages)
-          .where(which === 'open' ? inArray(pages.status, ['open']) : and(gte(pages.createdAt, which === 'today' ? midnight : now - 7 * DAY)))
+          .where(which === 'open' ? eq(pages.status, 'open') : gte(pages.createdAt, which === 'today' ? midnight : now - 7 * DAY))
           .orderBy(desc(pages.createdAt))
           .limit(50)
           .all(),

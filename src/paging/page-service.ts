@@ -12,7 +12,7 @@ import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
 import { decideEscalation, resolveTarget, type StepPosition } from './escalation.js';
-import { channelLine, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, type PageView } from './page-blocks.js';
+import { channelLine, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel } from './page-blocks.js';
 
 export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
 
@@ -94,10 +94,6 @@ export class PageService {
     return this.find(tx, row.id)!;
   }
 
-  private view(page: PageRow): PageView {
-    return page;
-  }
-
   private runStep(tx: EngineTx, page: PageRow, position: StepPosition, dueAt: number): void {
     const rotation = this.policy.rotations[page.rotation];
     const onCallNow = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
@@ -132,13 +128,13 @@ export class PageService {
     for (const userId of decision.users) {
       const others = [...new Set([...alreadyPaged, ...decision.users])].filter((u) => u !== userId);
       const ref = `page:${page.id}:dm:${userId}:${loop}:${stepIndex}`;
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(this.view(page), others, label) }, priority: PRIORITY.page, ref });
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
     if (channel) {
       const ref = `page:${page.id}:channel:${loop}:${stepIndex}`;
       // The DMs are the page; the channel line informs, so it queues behind them.
-      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(this.view(page), decision.users, decision.groups, label) }, priority: PRIORITY.notice, ref });
+      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(page, decision.users, decision.groups, label) }, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
     tx.db.update(pages).set({ stepIndex, loop }).where(eq(pages.id, page.id)).run();
@@ -176,7 +172,7 @@ export class PageService {
 
   private closeMessages(tx: EngineTx, page: PageRow, outcome: string): void {
     const refs = tx.db.select({ ref: pageMessages.ref }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all();
-    const closed = pageClosedBlocks(this.view(page), outcome);
+    const closed = pageClosedBlocks(page, outcome);
     for (const { ref } of refs) tx.enqueue({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
   }
 

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { pages, timers } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
+import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
