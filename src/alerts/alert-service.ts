@@ -3,7 +3,7 @@
  * Repeats count up (a storm is one alert, one page, and an edit at most every 10 s); a resolve closes the
  * alert, edits its message and closes its page if nobody has acknowledged it yet.
  */
-import { and, desc, eq, gt, gte, lte, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lte, ne } from 'drizzle-orm';
 import type { Integration, Policy } from '../config/policy.js';
 import { alerts, silences, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
@@ -12,7 +12,7 @@ import type { PageService } from '../paging/page-service.js';
 import { mention, slackDate } from '../slack/format.js';
 import { alertMessage, correlationNotice } from './alert-blocks.js';
 import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
-import type { NormalizedAlert } from './normalized.js';
+import { ALERT_SOURCES, type NormalizedAlert } from './normalized.js';
 import { routeAlert } from './routing.js';
 
 export const ALERT_REFRESH_TIMER = 'alert.refresh';
@@ -105,7 +105,16 @@ export class AlertService {
       ? tx.db
           .select({ id: alerts.id, source: alerts.source, service: alerts.service, lastSeenAt: alerts.lastSeenAt })
           .from(alerts)
-          .where(and(eq(alerts.service, alert.service), ne(alerts.status, 'resolved'), gte(alerts.lastSeenAt, tx.now - CORRELATION_WINDOW_MS)))
+          // Only other sources can correlate: one index seek per source, however many alerts this source has open.
+          .where(
+            and(
+              eq(alerts.service, alert.service),
+              inArray(alerts.source, ALERT_SOURCES.filter((s) => s !== alert.source)),
+              gte(alerts.lastSeenAt, tx.now - CORRELATION_WINDOW_MS),
+              ne(alerts.status, 'resolved'),
+            ),
+          )
+          .limit(1)
           .all()
       : [];
     const partner = silence ? null : correlatedWith(alert, open, tx.now);

@@ -3,8 +3,12 @@ import type { z } from 'zod';
 
 export type AlertStatus = 'firing' | 'resolved' | 'acknowledged';
 
+/** Every source a normalizer can name: alerts from two different ones for a service correlate. */
+export const ALERT_SOURCES = ['alertmanager', 'grafana', 'sentry', 'pagerduty', 'uptime-kuma', 'generic'] as const;
+export type AlertSource = (typeof ALERT_SOURCES)[number];
+
 export interface NormalizedAlert {
-  source: string;
+  source: AlertSource;
   /** The source's own identity for "the same alert": repeats update it, a resolve closes it. */
   dedupKey: string;
   status: AlertStatus;

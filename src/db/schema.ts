@@ -56,7 +56,7 @@ export const outbox = sqliteTable(
   },
   (t) => [
     index('outbox_pending').on(t.status, t.priority, t.id),
-    index('outbox_lane').on(t.lane, t.status, t.id),
+    index('outbox_status_lane').on(t.status, t.lane, t.id),
   ],
 );
 
@@ -188,7 +188,7 @@ export const alerts = sqliteTable(
     /** When its channel message was last edited with the count (storms edit at most every 10 s). */
     lastEditedAt: integer('last_edited_at'),
   },
-  (t) => [index('alerts_identity').on(t.integration, t.dedupKey, t.status), index('alerts_service_seen').on(t.service, t.lastSeenAt)],
+  (t) => [index('alerts_identity').on(t.integration, t.dedupKey, t.status), index('alerts_service_source_seen').on(t.service, t.source, t.lastSeenAt)],
 );
 
 /** While a silence lasts, alerts for its service are recorded and shown as silenced but page nobody. */

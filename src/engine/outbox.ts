@@ -1,5 +1,4 @@
-import { and, asc, eq, lt, lte, notExists, notInArray, sql } from 'drizzle-orm';
-import { alias } from 'drizzle-orm/sqlite-core';
+import { and, asc, eq, lte, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { outbox, slackMessages } from '../db/schema.js';
@@ -68,6 +67,18 @@ export interface OutboxDrainerDeps {
 }
 
 type OutboxRow = typeof outbox.$inferSelect;
+
+/**
+ * The oldest pending row of every lane. A loose index scan over (status, lane, id): one seek per lane, so a
+ * lane with thousands of rows waiting (one user's DMs in a storm) costs no more than a lane with one.
+ */
+const LANE_HEAD_IDS = sql`
+  WITH RECURSIVE lanes(lane) AS (
+    SELECT min(lane) FROM outbox WHERE status = 'pending'
+    UNION ALL
+    SELECT (SELECT min(lane) FROM outbox WHERE status = 'pending' AND lane > lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL
+  )
+  SELECT (SELECT min(id) FROM outbox WHERE status = 'pending' AND lane = lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL`;
 
 /**
  * Delivers outbox rows: at least once, each lane in order, pages before everything else, and a rate
@@ -166,21 +177,14 @@ export class OutboxDrainer {
 
   private headsQuery(blockedMethods: string[]) {
     const { db } = this.deps;
-    const earlier = alias(outbox, 'earlier');
     return db
       .select()
       .from(outbox)
       .where(
         and(
-          eq(outbox.status, 'pending'),
+          sql`${outbox.id} IN (${LANE_HEAD_IDS})`,
           lte(outbox.nextAttemptAt, sql.placeholder('now')),
           blockedMethods.length ? notInArray(outbox.method, blockedMethods) : undefined,
-          notExists(
-            db
-              .select({ one: sql`1` })
-              .from(earlier)
-              .where(and(eq(earlier.lane, outbox.lane), eq(earlier.status, 'pending'), lt(earlier.id, outbox.id))),
-          ),
         ),
       )
       .orderBy(asc(outbox.priority), asc(outbox.id))

@@ -1,8 +1,11 @@
 /** Shared text helpers for messages: Slack shows `<!date^...>` in each reader's own zone. */
 
+// Built once: an Intl formatter costs far more to construct than to use, and every message carries dates.
+const UTC_FALLBACK = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' });
+
 export function slackDate(ms: number, format = '{date_short_pretty} {time}'): string {
   const seconds = Math.floor(ms / 1000);
-  const fallback = new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(ms);
+  const fallback = UTC_FALLBACK.format(ms);
   return `<!date^${seconds}^${format}|${fallback} UTC>`;
 }
 
