@@ -12,6 +12,9 @@ import { slackLoggerFrom, type Logger } from './logger.js';
 import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
+import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
+import { IncidentService } from './incidents/incident-service.js';
+import { registerIncidentViews } from './incidents/incident-views.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
@@ -47,6 +50,7 @@ export const TICK_FRESHNESS_MS = 5_000;
 export interface OncallApp {
   bolt: App;
   pager: PageService;
+  incidents: IncidentService;
   engine: Engine;
   drainer: OutboxDrainer;
   metrics: AppMetrics;
@@ -141,12 +145,18 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const alertDeps = { engine, alerts: alertService, policy: options.policy, logger };
   registerAlertActions(bolt, alertDeps);
   registerSilenceCommands(commands.oncall, alertDeps);
+  const incidents = new IncidentService(options.policy, pager);
+  incidents.register(engine);
+  const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
+  registerIncidentCommands(commands.incident, incidentDeps);
+  registerIncidentViews(bolt, incidentDeps);
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;
   return {
     bolt,
     pager,
+    incidents,
     engine,
     drainer,
     metrics,
@@ -168,6 +178,37 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       await engine.stop();
       await drainer.drain().catch(() => undefined);
       if (server) await bolt.stop().catch(() => undefined);
+    },
+  };
+}
+
+/** Slack's error code from a WebClient platform error ("name_taken", "restricted_action"), else the message. */
+function slackErrorCode(error: unknown): string {
+  const data = (error as { data?: { error?: unknown } }).data;
+  return typeof data?.error === 'string' ? data.error : error instanceof Error ? error.message : String(error);
+}
+
+function incidentSlack(bolt: App): IncidentSlack {
+  const client = bolt.client;
+  return {
+    async openView(triggerId, view) {
+      await client.views.open({ trigger_id: triggerId, view: view as never });
+    },
+    async updateView(viewId, hash, view) {
+      await client.views.update({ view_id: viewId, ...(hash ? { hash } : {}), view: view as never });
+    },
+    async createChannel(name) {
+      try {
+        const created = await client.conversations.create({ name });
+        return created.channel?.id ? { ok: true, id: created.channel.id } : { ok: false, error: 'no_channel_id' };
+      } catch (error) {
+        return { ok: false, error: slackErrorCode(error) };
+      }
+    },
+    async messageAt(channel, ts) {
+      const history = await client.conversations.history({ channel, latest: ts, inclusive: true, limit: 1 });
+      const message = history.messages?.[0];
+      return message ? { text: message.text ?? '', user: message.user ?? null } : null;
     },
   };
 }

@@ -219,6 +219,16 @@ export const policyFileSchema = z.strictObject({
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
   handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' })).optional(),
   integrations: z.record(z.string(), integrationSchema).optional(),
+  incidents: z
+    .strictObject({
+      /** Roles `/incident role @who <role>` accepts, besides commander. */
+      roles: z.array(z.string().min(1)).optional(),
+      /** What must be ticked before an incident may be resolved. */
+      verification: z.array(z.string().min(1)).min(1, { error: 'list at least one check, or leave verification out' }).optional(),
+      /** When the first status update is due after declaration, per severity ("none" for never). */
+      first_update: z.record(z.string(), z.union([z.literal('none'), wallDuration])).optional(),
+    })
+    .optional(),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
@@ -383,6 +393,8 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
 
   for (const [severity] of entriesOf(raw.ack_sla)) checkSeverity(severity, ['ack_sla', severity]);
   for (const [severity] of entriesOf(raw.reminders)) checkSeverity(severity, ['reminders', severity]);
+  const incidents = isMap(raw.incidents) ? raw.incidents : {};
+  for (const [severity] of entriesOf(incidents.first_update)) checkSeverity(severity, ['incidents', 'first_update', severity]);
   const postmortem = isMap(raw.postmortem) ? raw.postmortem : {};
   itemsOf(postmortem.required).forEach((severity, i) => checkSeverity(severity, ['postmortem', 'required', i]));
   for (const [severity] of entriesOf(postmortem.due)) checkSeverity(severity, ['postmortem', 'due', severity]);

@@ -13,10 +13,12 @@ import {
   DEFAULT_BUSINESS_HOURS,
   DEFAULT_ENVIRONMENTS,
   DEFAULT_HANDOFF_TEMPLATE,
+  DEFAULT_INCIDENT_ROLES,
   DEFAULT_PRESET,
   DEFAULT_SHIFT,
   DEFAULT_STEP_AFTER_MS,
   DEFAULT_TIMEZONE,
+  DEFAULT_VERIFICATION,
   HANDOFF_TEMPLATE_PRESETS,
   RANK_DEFAULTS,
   SEVERITY_SCALES,
@@ -96,6 +98,16 @@ export interface Policy {
   postmortem: { required: string[]; due: Record<string, PolicyDuration> };
   handoffTemplates: Record<string, HandoffField[]>;
   integrations: Record<string, Integration>;
+  incidents: IncidentPolicy;
+}
+
+export interface IncidentPolicy {
+  /** Roles besides commander, as people type them ("support ops lead"). */
+  roles: string[];
+  /** Every item must be ticked to resolve. */
+  verification: string[];
+  /** By severity; null: no first-update deadline. */
+  firstUpdateMs: Record<string, number | null>;
 }
 
 /** A policy that cannot be used. `.message` is the whole readable text; `.problems` one line per problem. */
@@ -312,6 +324,10 @@ export function resolvePolicy(file: PolicyFile): Policy {
   for (const severity of required) due[severity] = RANK_DEFAULTS.postmortemDue;
   Object.assign(due, file.postmortem?.due ?? {});
 
+  const firstUpdateMs: Record<string, number | null> = {};
+  RANK_DEFAULTS.firstUpdateMs.forEach((ms, rank) => (firstUpdateMs[idOfRank(rank)] = ms));
+  for (const [severity, value] of Object.entries(file.incidents?.first_update ?? {})) firstUpdateMs[severity] = value === 'none' ? null : value;
+
   const hours = file.business_hours;
   // A copy, so nobody can change the shared presets (or another Policy) by editing theirs.
   return structuredClone<Policy>({
@@ -336,5 +352,10 @@ export function resolvePolicy(file: PolicyFile): Policy {
     postmortem: { required, due },
     handoffTemplates,
     integrations: file.integrations ?? {},
+    incidents: {
+      roles: file.incidents?.roles ?? [...DEFAULT_INCIDENT_ROLES],
+      verification: file.incidents?.verification ?? [...DEFAULT_VERIFICATION],
+      firstUpdateMs,
+    },
   });
 }

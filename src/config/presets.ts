@@ -139,6 +139,8 @@ export interface RankDefaults {
   postmortemRequired: number[];
   postmortemDue: PolicyDuration;
   notify: Array<Omit<NotifyRule, 'severity'> & { rank: number }>;
+  /** First status update due after declaration (seed 003: 30 min, 1 h, 4 h, none). */
+  firstUpdateMs: Array<number | null>;
 }
 
 const step = (afterMs: number, page: string, businessHours = false): EscalationStep => ({ afterMs, page, businessHours });
@@ -180,4 +182,14 @@ export const RANK_DEFAULTS: RankDefaults = {
     { when: 'unresolved', rank: 1, tags: [], afterMs: HOUR, who: 'engineering_lead' },
     { when: 'unmitigated', rank: 0, tags: [], afterMs: 2 * HOUR, who: 'cto' },
   ],
+  firstUpdateMs: [30 * MINUTE, HOUR, 4 * HOUR, null],
 };
+
+/** Seed 001's roles besides the commander. */
+export const DEFAULT_INCIDENT_ROLES = ['support ops lead', 'comms'];
+/** Seed 004's "Resolve and verify", in words that fit any team. */
+export const DEFAULT_VERIFICATION = [
+  'The error no longer reproduces',
+  'Monitors and synthetic checks are green',
+  'No related alert for one alert cycle',
+];

@@ -1,4 +1,5 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import type { IncidentStatus } from '../incidents/cadence.js';
 
 /**
  * Every instant is a UTC epoch-ms integer written by the app's Clock: no CURRENT_TIMESTAMP defaults,
@@ -47,6 +48,8 @@ export const outbox = sqliteTable(
     ref: text('ref'),
     /** For edits: the ref of the message to edit; channel and ts are filled in at send time. */
     targetRef: text('target_ref'),
+    /** For replies: the ref of the thread's parent message; its ts becomes thread_ts when this is sent. */
+    threadRef: text('thread_ref'),
     status: text('status').$type<OutboxStatus>().notNull().default('pending'),
     attempts: integer('attempts').notNull().default(0),
     nextAttemptAt: integer('next_attempt_at').notNull(),
@@ -201,3 +204,58 @@ export const silences = sqliteTable('silences', {
   endsAt: integer('ends_at').notNull(),
   createdAt: integer('created_at').notNull(),
 });
+
+
+/** An incident: its state, who runs it, where it lives in Slack, and its reminder and postmortem clock. */
+export const incidents = sqliteTable(
+  'incidents',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    title: text('title').notNull(),
+    severity: text('severity').notNull(),
+    status: text('status').$type<IncidentStatus>().notNull().default('investigating'),
+    service: text('service'),
+    environment: text('environment'),
+    impact: text('impact').notNull(),
+    /** data, security: widen who is told. */
+    tags: text('tags', { mode: 'json' }).$type<string[]>().notNull(),
+    rotation: text('rotation'),
+    declaredBy: text('declared_by').notNull(),
+    commander: text('commander').notNull(),
+    /** role name -> user id, besides the commander. */
+    roles: text('roles', { mode: 'json' }).$type<Record<string, string>>().notNull(),
+    /** The incident's own channel; null when it lives in a thread of the incidents channel. */
+    channelId: text('channel_id'),
+    /** The incidents channel, where the announcement (or, in thread mode, the whole incident) goes. */
+    announceChannel: text('announce_channel'),
+    declaredAt: integer('declared_at').notNull(),
+    /** The last status update (an update, a status change); null before the first. */
+    lastUpdateAt: integer('last_update_at'),
+    nextUpdateDueAt: integer('next_update_due_at'),
+    firstUpdateDueAt: integer('first_update_due_at'),
+    resolvedAt: integer('resolved_at'),
+    resolvedBy: text('resolved_by'),
+    resolution: text('resolution'),
+    postmortemDueAt: integer('postmortem_due_at'),
+    postmortemLink: text('postmortem_link'),
+    postmortemDoneAt: integer('postmortem_done_at'),
+  },
+  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId)],
+);
+
+/** The timeline: everything that happened to an incident, in order, the postmortem's raw material. */
+export const incidentEvents = sqliteTable(
+  'incident_events',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    at: integer('at').notNull(),
+    /** declared, update, status, severity, commander, role, page, ack, pinned, resolved, postmortem, reminder */
+    kind: text('kind').notNull(),
+    actor: text('actor'),
+    text: text('text').notNull(),
+  },
+  (t) => [index('incident_events_incident').on(t.incidentId, t.at)],
+);

@@ -17,6 +17,8 @@ export interface OutgoingCall {
   ref?: string;
   /** Edit the message stored under this ref: channel and ts are filled in when it is sent. */
   targetRef?: string;
+  /** Reply in the thread of the message stored under this ref (its ts becomes thread_ts at send time). */
+  threadRef?: string;
   /** Calls sharing a lane are delivered in order. Default: the target message, else the channel. */
   lane?: string;
 }
@@ -48,6 +50,7 @@ export function enqueueCall(db: Db, now: number, call: OutgoingCall): number {
       lane: call.lane ?? defaultLane(call),
       ref: call.ref ?? null,
       targetRef: call.targetRef ?? null,
+      threadRef: call.threadRef ?? null,
       nextAttemptAt: now,
       createdAt: now,
     })
@@ -196,21 +199,32 @@ export class OutboxDrainer {
    * if it was never delivered, the edit can never succeed and is marked failed.
    */
   private resolveArgs(row: OutboxRow): Record<string, unknown> | null {
+    if (row.threadRef) return this.threadArgs(row, row.threadRef);
     if (!row.targetRef) return row.args;
-    const { db } = this.deps;
-    const target = db.select().from(slackMessages).where(eq(slackMessages.ref, row.targetRef)).get();
-    if (target) return { ...row.args, channel: target.channel, ts: target.ts };
-    const original = db
-      .select({ id: outbox.id })
-      .from(outbox)
-      .where(and(eq(outbox.ref, row.targetRef), eq(outbox.status, 'pending')))
-      .get();
-    if (original) return null;
+    const target = this.delivered(row.targetRef);
+    // pins and reactions name the message `timestamp`, chat methods `ts`.
+    if (target) return { ...row.args, channel: target.channel, ts: target.ts, ...(/^(pins|reactions)\./.test(row.method) ? { timestamp: target.ts } : {}) };
+    if (this.stillPending(row.targetRef)) return null;
     const reason = `the message to edit (${row.targetRef}) was never delivered`;
-    db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
+    this.deps.db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
     this.deps.listener?.failed(row.method, reason);
     this.deps.logger.warn({ outboxId: row.id, method: row.method, reason }, 'slack call dropped');
     return null;
+  }
+
+  /** A reply waits for its parent; if the parent never made it, the reply is still worth more than nothing: top level. */
+  private threadArgs(row: OutboxRow, threadRef: string): Record<string, unknown> | null {
+    const parent = this.delivered(threadRef);
+    if (parent) return { ...row.args, thread_ts: parent.ts };
+    return this.stillPending(threadRef) ? null : row.args;
+  }
+
+  private delivered(ref: string) {
+    return this.deps.db.select().from(slackMessages).where(eq(slackMessages.ref, ref)).get();
+  }
+
+  private stillPending(ref: string): boolean {
+    return this.deps.db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ref, ref), eq(outbox.status, 'pending'))).get() !== undefined;
   }
 
   private async send(row: OutboxRow, args: Record<string, unknown>): Promise<void> {

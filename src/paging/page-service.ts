@@ -24,7 +24,12 @@ export interface NewPage {
   sourceRef?: string;
   createdBy?: string;
   tags?: string[];
+  /** false: the caller sends the policy's notifications itself (an incident does, with its channel). */
+  notify?: boolean;
 }
+
+/** Told, inside the same transaction, when a person or the source acknowledges or resolves a page. */
+export type PageListener = (tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string) => void;
 
 export type PageRow = typeof pages.$inferSelect;
 export type PageOutcome = { ok: true; message: string } | { ok: false; message: string };
@@ -35,7 +40,17 @@ const subject = (id: number) => `page:${id}`;
 const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
 
 export class PageService {
+  private readonly listeners: PageListener[] = [];
+
   constructor(private readonly policy: Policy) {}
+
+  onChange(listener: PageListener): void {
+    this.listeners.push(listener);
+  }
+
+  private tell(tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string): void {
+    for (const listener of this.listeners) listener(tx, page, event, by);
+  }
 
   chainFor(page: Pick<PageRow, 'rotation' | 'severity'>): SeverityEscalation {
     const rotation = this.policy.rotations[page.rotation];
@@ -85,7 +100,7 @@ export class PageService {
     const sla = this.policy.ackSlaMs[row.severity];
     if (sla) tx.schedule({ kind: PAGE_TIMERS.ackSla, subject: subject(row.id), dueAt: row.createdAt + sla, payload: { pageId: row.id } });
     this.policy.notify.forEach((rule, index) => {
-      if (rule.severity !== row.severity) return;
+      if (input.notify === false || rule.severity !== row.severity) return;
       if (rule.tags.length > 0 && !rule.tags.some((t) => input.tags?.includes(t))) return;
       if (rule.when === 'declared') this.notify(tx, row, rule.who, 'declared');
       else tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(row.id), dueAt: row.createdAt + rule.afterMs, payload: { pageId: row.id, rule: index } });
@@ -188,6 +203,7 @@ export class PageService {
     tx.cancel(subject(id), PAGE_TIMERS.ackSla);
     const late = page.breachedAt !== null ? ' (after the ack SLA)' : '';
     this.closeMessages(tx, page, `:white_check_mark: Acknowledged by ${mention(userId)} at ${slackDate(tx.now)}${late}, ${Math.round((tx.now - page.createdAt) / 60_000)} min after it started.`);
+    this.tell(tx, page, 'acknowledged', userId);
     return { ok: true, message: `You acknowledged page #${id}.` };
   }
 
@@ -196,6 +212,19 @@ export class PageService {
     if (!page) return { ok: false, message: `There is no page #${id}.` };
     if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
     if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'resolve');
+    this.markResolved(tx, page, userId, `:large_green_circle: Resolved by ${mention(userId)} at ${slackDate(tx.now)}.`);
+    return { ok: true, message: `You resolved page #${id}.` };
+  }
+
+  /** Resolves a page whatever its state, for whoever closed what it was about (an incident resolved). */
+  resolveFor(tx: EngineTx, id: number, userId: string, why: string): void {
+    const page = this.find(tx, id);
+    if (!page || page.status === 'resolved') return;
+    this.markResolved(tx, page, userId, `:large_green_circle: Resolved at ${slackDate(tx.now)}: ${why}.`);
+  }
+
+  private markResolved(tx: EngineTx, page: PageRow, userId: string, outcome: string): void {
+    const id = page.id;
     // Resolving also acknowledges: the page was clearly seen.
     tx.db
       .update(pages)
@@ -203,8 +232,8 @@ export class PageService {
       .where(eq(pages.id, id))
       .run();
     tx.cancel(subject(id));
-    this.closeMessages(tx, page, `:large_green_circle: Resolved by ${mention(userId)} at ${slackDate(tx.now)}.`);
-    return { ok: true, message: `You resolved page #${id}.` };
+    this.closeMessages(tx, page, outcome);
+    this.tell(tx, page, 'resolved', userId);
   }
 
   /** The alert behind a page resolved (or was acknowledged at its source): close the page unless a person already has it. */
@@ -217,10 +246,12 @@ export class PageService {
       tx.cancel(subject(id), PAGE_TIMERS.exhaust);
       tx.cancel(subject(id), PAGE_TIMERS.ackSla);
       this.closeMessages(tx, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(tx.now)}.`);
+      this.tell(tx, page, 'acknowledged', source);
     } else {
       tx.db.update(pages).set({ status: 'resolved', resolvedBy: source, resolvedAt: tx.now }).where(eq(pages.id, id)).run();
       tx.cancel(subject(id));
       this.closeMessages(tx, page, `:large_green_circle: Resolved at the source (${source}) at ${slackDate(tx.now)} before anyone acknowledged.`);
+      this.tell(tx, page, 'resolved', source);
     }
     return true;
   }

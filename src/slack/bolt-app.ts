@@ -42,6 +42,7 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger): v
         text: body.text ?? '',
         triggerId: body.trigger_id,
       });
+      if (reply.silent) return await ack();
       await ack({
         response_type: reply.inChannel ? 'in_channel' : 'ephemeral',
         text: reply.text,

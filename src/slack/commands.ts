@@ -18,6 +18,8 @@ export interface CommandReply {
   blocks?: unknown[];
   /** Visible to the channel instead of only to the caller. */
   inChannel?: boolean;
+  /** Ack with no message (a modal opened instead). */
+  silent?: boolean;
 }
 
 export interface Subcommand {

@@ -257,6 +257,23 @@ describe('what a file leaves out comes from the preset', () => {
     expect(policy.postmortem).toEqual({ required: ['P0'], due: { P0: { kind: 'business_hours', ms: 4 * HOUR } } });
   });
 
+  it('incidents: roles, verification and first-update deadlines (seed 003 by rank) can be changed', () => {
+    expect(defaultPolicy().incidents).toEqual({
+      roles: ['support ops lead', 'comms'],
+      verification: ['The error no longer reproduces', 'Monitors and synthetic checks are green', 'No related alert for one alert cycle'],
+      firstUpdateMs: { P0: 30 * MINUTE, P1: HOUR, P2: 4 * HOUR, P3: null },
+    });
+    const policy = parsePolicyText(lines('preset: p1-p4', 'incidents:', '  roles: [scribe]', '  verification: [Customers confirm]', '  first_update: { P4: 1d, P1: none }'), 'x.yml');
+    expect(policy.incidents).toEqual({ roles: ['scribe'], verification: ['Customers confirm'], firstUpdateMs: { P1: null, P2: HOUR, P3: 4 * HOUR, P4: DAY } });
+    expect(errorOf(lines('incidents:', '  first_update: { P7: 1h }', '  verification: []'))).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:2 incidents.first_update.P7: unknown severity "P7" for preset p0-p3 (expected one of P0, P1, P2, P3)',
+        'oncall.policy.yml:3 incidents.verification: list at least one check, or leave verification out',
+      ),
+    );
+  });
+
   it('an empty file is the preset', () => {
     expect(parsePolicyText('', 'x.yml')).toEqual(defaultPolicy());
     expect(parsePolicyText('# only a comment\n', 'x.yml')).toEqual(defaultPolicy());
@@ -311,7 +328,7 @@ describe('readable errors: file:line path: reason', () => {
       lines(
         'The policy file oncall.policy.yml has 2 problems:',
         'oncall.policy.yml:1 timezon: unknown key "timezon" (did you mean "timezone"?)',
-        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations)',
+        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations, incidents)',
       ),
     );
   });

@@ -85,6 +85,30 @@ describe('outbox', () => {
     expect(rows().map((r) => r.status)).toEqual(['failed', 'failed']);
   });
 
+  it('a thread reply waits for its parent and carries its ts; if the parent never made it, the reply goes top level', async () => {
+    fx = await engineFixture();
+    fx.standIn.failNext('chat.postMessage', { status: 503 });
+    fx.engine.transact((tx) => {
+      tx.enqueue(post('C1', 'card', { ref: 'card:4' }));
+      tx.enqueue(post('C1', 'reply', { threadRef: 'card:4' }));
+    });
+    await fx.drainer.drain();
+    expect(fx.standIn.delivered('chat.postMessage')).toEqual([]);
+    await fx.advance(2 * SECOND);
+    const [card, reply] = fx.standIn.delivered('chat.postMessage');
+    expect(card!.args.text).toBe('card');
+    expect(reply!.args).toMatchObject({ text: 'reply', thread_ts: card!.response.ts });
+
+    fx.standIn.failNext('chat.postMessage', { error: 'not_in_channel' });
+    fx.engine.transact((tx) => {
+      tx.enqueue(post('C2', 'lost card', { ref: 'card:5' }));
+      tx.enqueue(post('C2', 'orphan', { threadRef: 'card:5' }));
+    });
+    await fx.drainer.drain();
+    const orphan = fx.standIn.delivered('chat.postMessage').find((c) => c.args.text === 'orphan')!;
+    expect(orphan.args.thread_ts).toBeUndefined();
+  });
+
   it('keeps one channel in order through a retry', async () => {
     fx = await engineFixture();
     fx.standIn.failNext('chat.postMessage', { status: 503 });

@@ -62,6 +62,10 @@ export class SlackStandIn {
   private readonly faults = new Map<string, Fault[]>();
   private server: Server | null = null;
   private tsCounter = 0;
+  /** Channels made by conversations.create, by name (a second create of a name is name_taken, as in Slack). */
+  readonly createdChannels = new Map<string, string>();
+  /** Messages by "channel/ts", for conversations.history. */
+  private readonly messages = new Map<string, { text: string; user: string | null }>();
   private seq = 0;
   /** Calls a test has looked at; `unasserted()` lists the rest. */
   private readonly claimed = new Set<number>();
@@ -101,6 +105,11 @@ export class SlackStandIn {
     this.faults.clear();
   }
 
+  /** A message someone (not the bot) wrote, so conversations.history can return it. */
+  addMessage(channel: string, ts: string, text: string, user: string): void {
+    this.messages.set(`${channel}/${ts}`, { text, user });
+  }
+
   addUser(user: StandInUser): void {
     this.users.set(user.id, user);
   }
@@ -134,7 +143,7 @@ export class SlackStandIn {
 
   /** Delivered messages no test has looked at (auth.test and reads are not messages). */
   unasserted(): RecordedCall[] {
-    const quiet = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list']);
+    const quiet = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list', 'conversations.history']);
     return this.delivered().filter((c) => !quiet.has(c.method) && !this.claimed.has(c.seq));
   }
 
@@ -176,8 +185,23 @@ export class SlackStandIn {
       case 'auth.test':
         return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', team_id: 'T0TEAM', user: 'oncall', user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'chat.postMessage':
-      case 'chat.update':
-        return { ok: true, channel: args.channel, ts: method === 'chat.update' ? args.ts : this.nextTs(), message: { text: args.text } };
+      case 'chat.update': {
+        const ts = method === 'chat.update' ? String(args.ts) : this.nextTs();
+        this.messages.set(`${String(args.channel)}/${ts}`, { text: String(args.text ?? ''), user: 'U0BOT' });
+        return { ok: true, channel: args.channel, ts, message: { text: args.text } };
+      }
+      case 'conversations.create': {
+        const name = String(args.name ?? '');
+        if (!/^[a-z0-9_-]{1,80}$/.test(name)) return { ok: false, error: 'invalid_name_specials' };
+        if (this.createdChannels.has(name)) return { ok: false, error: 'name_taken' };
+        const id = `C0INC${this.createdChannels.size + 1}`;
+        this.createdChannels.set(name, id);
+        return { ok: true, channel: { id, name } };
+      }
+      case 'conversations.history': {
+        const message = this.messages.get(`${String(args.channel)}/${String(args.latest)}`);
+        return { ok: true, messages: message ? [{ type: 'message', ts: args.latest, text: message.text, user: message.user }] : [] };
+      }
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'conversations.open':

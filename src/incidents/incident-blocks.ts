@@ -1,0 +1,214 @@
+/** Block Kit for incidents: the status card, announcements, reminders, modals, timeline and postmortem. Pure. */
+import { mention, slackDate } from '../slack/format.js';
+import { humanDuration, STATUS_LABELS, type IncidentStatus } from './cadence.js';
+import { POSTMORTEM_SECTIONS } from './postmortem.js';
+import { TRIAGE_QUESTIONS, type SeveritySuggestion } from './triage.js';
+
+export const INCIDENT_VIEWS = { declare: 'incident.declare', resolve: 'incident.resolve' } as const;
+export const INCIDENT_ACTIONS = { triage: 'incident.triage' } as const;
+
+export interface IncidentFacts {
+  id: number;
+  title: string;
+  severity: string;
+  status: IncidentStatus;
+  service: string | null;
+  environment: string | null;
+  impact: string;
+  declaredBy: string;
+  commander: string;
+  roles: Record<string, string>;
+  channelId: string | null;
+  declaredAt: number;
+  lastUpdateAt: number | null;
+  nextUpdateDueAt: number | null;
+  resolvedAt: number | null;
+  resolution: string | null;
+}
+
+export interface TimelineEntry {
+  at: number;
+  kind: string;
+  actor: string | null;
+  text: string;
+}
+
+export const incidentTitle = (i: Pick<IncidentFacts, 'severity' | 'title'>) => `[${i.severity}] ${i.title}`;
+
+function rolesText(roles: Record<string, string>): string {
+  const entries = Object.entries(roles);
+  return entries.length ? entries.map(([role, user]) => `${role}: ${mention(user)}`).join(', ') : 'none assigned';
+}
+
+function nextUpdateText(i: IncidentFacts): string {
+  if (i.status === 'resolved') return i.resolvedAt ? `none: resolved ${slackDate(i.resolvedAt)}` : 'none: resolved';
+  return i.nextUpdateDueAt ? slackDate(i.nextUpdateDueAt) : 'no cadence for this severity';
+}
+
+/** The live status card, in seed 004's format; every change edits it in place. */
+export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] } {
+  const where = [i.service, i.environment].filter(Boolean).join(' in ') || 'not given';
+  const text = [
+    incidentTitle(i),
+    `Status: ${STATUS_LABELS[i.status]}`,
+    `Impact: ${i.impact}`,
+    `Started: ${slackDate(i.declaredAt)}`,
+    `Commander: ${mention(i.commander)}`,
+    `Next update: ${nextUpdateText(i)}`,
+  ].join('\n');
+  const icon = i.status === 'resolved' ? ':large_green_circle:' : ':red_circle:';
+  return {
+    text,
+    blocks: [
+      { type: 'header', text: { type: 'plain_text', text: incidentTitle(i).slice(0, 150) } },
+      {
+        type: 'section',
+        fields: [
+          { type: 'mrkdwn', text: `*Status*\n${icon} ${STATUS_LABELS[i.status]}` },
+          { type: 'mrkdwn', text: `*Started*\n${slackDate(i.declaredAt)}` },
+          { type: 'mrkdwn', text: `*Commander*\n${mention(i.commander)}` },
+          { type: 'mrkdwn', text: `*Roles*\n${rolesText(i.roles)}` },
+          { type: 'mrkdwn', text: `*Service*\n${where}` },
+          { type: 'mrkdwn', text: `*Next update due*\n${nextUpdateText(i)}` },
+        ],
+      },
+      { type: 'section', text: { type: 'mrkdwn', text: `*Impact*\n${i.impact}` } },
+      ...(i.resolution ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Resolution*\n${i.resolution}` } }] : []),
+      {
+        type: 'context',
+        elements: [{ type: 'mrkdwn', text: `Incident #${i.id} · declared by ${mention(i.declaredBy)} · \`/incident update <text>\` posts an update, \`/incident help\` lists the rest` }],
+      },
+    ],
+  };
+}
+
+export function announcement(i: IncidentFacts): string {
+  const where = i.channelId ? `Join <#${i.channelId}>.` : 'Follow it in the thread below.';
+  return `:rotating_light: ${incidentTitle(i)} declared by ${mention(i.declaredBy)}, commander ${mention(i.commander)}. Impact: ${i.impact}. ${where}`;
+}
+
+export function reminderText(i: IncidentFacts, now: number): string {
+  const since = i.lastUpdateAt === null ? `no update since it was declared ${humanDuration(now - i.declaredAt)} ago` : `last update ${humanDuration(now - i.lastUpdateAt)} ago`;
+  return `:alarm_clock: ${mention(i.commander)} a status update for ${incidentTitle(i)} is due (${since}, status ${STATUS_LABELS[i.status]}). Post it with \`/incident update <text>\`.`;
+}
+
+export function updateText(i: IncidentFacts, userId: string, text: string): string {
+  return `:memo: *Update* on ${incidentTitle(i)} (${STATUS_LABELS[i.status]}) from ${mention(userId)}:\n${text}`;
+}
+
+export function timelineText(i: IncidentFacts, entries: readonly TimelineEntry[]): string {
+  const lines = entries.map((e) => `• ${slackDate(e.at, '{date_short} {time}')} ${e.text}`);
+  return [`*Timeline of ${incidentTitle(i)}* (#${i.id})`, ...lines].join('\n');
+}
+
+export function listLine(i: IncidentFacts): string {
+  const where = i.channelId ? `<#${i.channelId}>` : 'thread in the incidents channel';
+  return `• #${i.id} ${incidentTitle(i)}: ${STATUS_LABELS[i.status]}, commander ${mention(i.commander)}, since ${slackDate(i.declaredAt)}, ${where}`;
+}
+
+export function postmortemDraft(i: IncidentFacts, entries: readonly TimelineEntry[], dueAt: number): string {
+  const sections = POSTMORTEM_SECTIONS.map((title) => {
+    if (title === 'What happened') return `*${title}*\n${i.title}. ${i.resolution ?? ''}`.trim();
+    if (title === 'User impact') return `*${title}*\n${i.impact}`;
+    if (title === 'Mitigation applied') return `*${title}*\n${i.resolution ?? '_to write_'}`;
+    return `*${title}*\n_to write_`;
+  });
+  const timeline = entries.map((e) => `• ${slackDate(e.at, '{date_short} {time}')} ${e.text}`).join('\n');
+  return [
+    `:page_facing_up: *Postmortem draft for ${incidentTitle(i)}* (#${i.id}), due ${slackDate(dueAt)}. Owner: ${mention(i.commander)}.`,
+    ...sections,
+    `*Timeline*\n${timeline}`,
+    'When it is written: `/incident postmortem done <link>`.',
+  ].join('\n\n');
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Modals
+
+const plain = (text: string) => ({ type: 'plain_text' as const, text: text.slice(0, 75) });
+const option = (value: string, text = value) => ({ text: plain(text), value });
+
+export interface DeclareModalInput {
+  title: string;
+  services: string[];
+  environments: string[];
+  severities: Array<{ id: string; label: string }>;
+  rotations: string[];
+  /** null until a triage question is answered: no severity is preselected for a hurried declarer. */
+  suggestion: (SeveritySuggestion & { severity: string }) | null;
+  /** Where the command was typed, to answer there. */
+  metadata: string;
+}
+
+/** The severity select's block id carries the suggestion, so a new suggestion replaces the preselected option. */
+export const severityBlockId = (suggested: string | null) => (suggested ? `severity:${suggested}` : 'severity');
+
+export function declareModal(input: DeclareModalInput): Record<string, unknown> {
+  const blocks: unknown[] = [
+    { type: 'input', block_id: 'title', label: plain('Title'), element: { type: 'plain_text_input', action_id: 'value', max_length: 150, ...(input.title ? { initial_value: input.title } : {}), placeholder: plain('Checkout returns 500s') } },
+    input.services.length
+      ? { type: 'input', block_id: 'service', optional: true, label: plain('Affected service'), element: { type: 'static_select', action_id: 'value', options: input.services.map((s) => option(s)) } }
+      : { type: 'input', block_id: 'service', optional: true, label: plain('Affected service'), element: { type: 'plain_text_input', action_id: 'value', max_length: 80 } },
+    { type: 'input', block_id: 'environment', label: plain('Environment'), element: { type: 'static_select', action_id: 'value', options: input.environments.map((e) => option(e)) } },
+    { type: 'input', block_id: 'impact', label: plain('Impact: who is affected, and how'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 } },
+    {
+      type: 'input',
+      block_id: 'triage',
+      optional: true,
+      dispatch_action: true,
+      label: plain('Triage (tick what is true)'),
+      element: { type: 'checkboxes', action_id: INCIDENT_ACTIONS.triage, options: TRIAGE_QUESTIONS.map((q) => ({ text: { type: 'mrkdwn', text: q.label }, value: q.id })) },
+    },
+    {
+      type: 'context',
+      block_id: 'suggestion',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: input.suggestion
+            ? `Suggested severity: *${input.suggestion.severity}* (${input.suggestion.reason}). The choice below is yours.`
+            : 'Tick the triage questions above for a suggested severity; the choice below is yours.',
+        },
+      ],
+    },
+    {
+      type: 'input',
+      block_id: severityBlockId(input.suggestion?.severity ?? null),
+      label: plain('Severity'),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: input.severities.map((s) => option(s.id, `${s.id} ${s.label}`)),
+        ...(input.suggestion ? { initial_option: option(input.suggestion.severity, `${input.suggestion.severity} ${input.severities.find((s) => s.id === input.suggestion!.severity)?.label ?? ''}`.trim()) } : {}),
+      },
+    },
+  ];
+  if (input.rotations.length > 1) {
+    blocks.push({ type: 'input', block_id: 'rotation', label: plain('Rotation to page'), element: { type: 'static_select', action_id: 'value', options: input.rotations.map((r) => option(r)), initial_option: option(input.rotations[0]!) } });
+  }
+  return {
+    type: 'modal',
+    callback_id: INCIDENT_VIEWS.declare,
+    private_metadata: input.metadata,
+    title: plain('Declare an incident'),
+    submit: plain('Declare'),
+    close: plain('Cancel'),
+    blocks,
+  };
+}
+
+export function resolveModal(i: IncidentFacts, verification: readonly string[]): Record<string, unknown> {
+  return {
+    type: 'modal',
+    callback_id: INCIDENT_VIEWS.resolve,
+    private_metadata: String(i.id),
+    title: plain('Resolve incident'),
+    submit: plain('Resolve'),
+    close: plain('Cancel'),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `Resolving *${incidentTitle(i)}* (#${i.id}). Every check must be true.` } },
+      { type: 'input', block_id: 'verification', label: plain('Verified'), element: { type: 'checkboxes', action_id: 'value', options: verification.map((v, n) => ({ text: { type: 'mrkdwn', text: v }, value: String(n) })) } },
+      { type: 'input', block_id: 'summary', label: plain('Resolution summary'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000, placeholder: plain('What fixed it, and what is left to do') } },
+    ],
+  };
+}

@@ -1,0 +1,372 @@
+/**
+ * The shell around incidents: every change is one transaction that writes the incident, its timeline, its
+ * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
+ * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
+ */
+import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import type { Policy } from '../config/policy.js';
+import { severityRank } from '../config/presets.js';
+import { incidentEvents, incidents, pages } from '../db/schema.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
+import { PRIORITY, type Priority } from '../engine/outbox.js';
+import { resolveTarget } from '../paging/escalation.js';
+import type { PageRow, PageService } from '../paging/page-service.js';
+import { activeOverrides } from '../schedules/override-store.js';
+import { whoIsOnCall } from '../schedules/rotation.js';
+import { mention, slackDate } from '../slack/format.js';
+import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
+import { announcement, incidentTitle, postmortemDraft, reminderText, statusCard, timelineText, updateText, type TimelineEntry } from './incident-blocks.js';
+import { postmortemDueAt } from './postmortem.js';
+
+export const INCIDENT_TIMERS = {
+  reminder: 'incident.reminder',
+  firstUpdate: 'incident.first_update',
+  notify: 'incident.notify',
+  postmortem: 'incident.postmortem_due',
+} as const;
+
+export type IncidentRow = typeof incidents.$inferSelect;
+export type IncidentOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+export interface NewIncident {
+  title: string;
+  severity: string;
+  service: string | null;
+  environment: string | null;
+  impact: string;
+  tags: string[];
+  declaredBy: string;
+  rotation: string | null;
+  /** The incident's own channel, or null to run it in a thread of `announceChannel`. */
+  channelId: string | null;
+  announceChannel: string | null;
+}
+
+const subject = (id: number) => `incident:${id}`;
+const cardRef = (id: number) => `incident:${id}:card`;
+const ok = (message: string): IncidentOutcome => ({ ok: true, message });
+const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
+
+export class IncidentService {
+  constructor(
+    private readonly policy: Policy,
+    private readonly pager: PageService,
+  ) {}
+
+  register(engine: Engine): void {
+    engine.register(INCIDENT_TIMERS.reminder, (timer, tx) => {
+      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+      if (!incident || incident.status === 'resolved') return;
+      this.post(tx, incident, { text: reminderText(incident, tx.now) }, PRIORITY.notice);
+      // Unanswered: the next reminder counts from this one.
+      this.scheduleReminder(tx, incident, timer.dueAt);
+    });
+    engine.register(INCIDENT_TIMERS.firstUpdate, (timer, tx) => {
+      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+      if (!incident || incident.status === 'resolved' || incident.lastUpdateAt !== null) return;
+      const text = `:warning: The first status update for ${incidentTitle(incident)} was due by ${slackDate(timer.dueAt)} (${humanDuration(timer.dueAt - incident.declaredAt)} after declaration) and none was posted. ${mention(incident.commander)}, post one with \`/incident update <text>\`.`;
+      this.post(tx, incident, { text }, PRIORITY.notice);
+      this.record(tx, incident.id, 'deadline', null, `First-update deadline (${humanDuration(timer.dueAt - incident.declaredAt)}) missed`);
+    });
+    engine.register(INCIDENT_TIMERS.notify, (timer, tx) => {
+      const { incidentId, rule } = timer.payload as { incidentId: number; rule: number };
+      const incident = this.find(tx, incidentId);
+      const notify = this.policy.notify[rule];
+      if (!incident || !notify || incident.status === 'resolved') return;
+      // "Unmitigated": nobody has got it to Monitoring yet.
+      if (notify.when === 'unmitigated' && incident.status === 'monitoring') return;
+      this.notify(tx, incident, notify.who, `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`);
+    });
+    engine.register(INCIDENT_TIMERS.postmortem, (timer, tx) => {
+      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+      if (!incident || incident.postmortemDoneAt !== null) return;
+      const text = `:page_facing_up: ${mention(incident.commander)} the postmortem for ${incidentTitle(incident)} was due ${slackDate(timer.dueAt)}. When it is written: \`/incident postmortem done <link>\`.`;
+      this.post(tx, incident, { text }, PRIORITY.notice);
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.commander, text }, priority: PRIORITY.notice });
+    });
+    // The incident's pages write themselves into its timeline.
+    this.pager.onChange((tx, page, event, by) => this.onPageEvent(tx, page, event, by));
+  }
+
+  find(tx: EngineTx, id: number): IncidentRow | null {
+    return tx.db.select().from(incidents).where(eq(incidents.id, id)).get() ?? null;
+  }
+
+  /** The newest incident living in this channel (its own channel), if any. */
+  inChannel(tx: EngineTx, channelId: string): IncidentRow | null {
+    return tx.db.select().from(incidents).where(eq(incidents.channelId, channelId)).orderBy(desc(incidents.id)).get() ?? null;
+  }
+
+  unresolved(tx: EngineTx): IncidentRow[] {
+    return tx.db.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+  }
+
+  timeline(tx: EngineTx, id: number): TimelineEntry[] {
+    return tx.db
+      .select({ at: incidentEvents.at, kind: incidentEvents.kind, actor: incidentEvents.actor, text: incidentEvents.text })
+      .from(incidentEvents)
+      .where(eq(incidentEvents.incidentId, id))
+      .orderBy(asc(incidentEvents.at), asc(incidentEvents.id))
+      .all();
+  }
+
+  timelineText(tx: EngineTx, incident: IncidentRow): string {
+    return timelineText(incident, this.timeline(tx, incident.id));
+  }
+
+  record(tx: EngineTx, incidentId: number, kind: string, actor: string | null, text: string): void {
+    tx.db.insert(incidentEvents).values({ incidentId, at: tx.now, kind, actor, text }).run();
+  }
+
+  /** Who may change an incident: its commander, declarer and role holders, the paged rotation's members, the policy's people. */
+  mayChange(incident: IncidentRow, userId: string): boolean {
+    if (userId === incident.commander || userId === incident.declaredBy || Object.values(incident.roles).includes(userId)) return true;
+    if (incident.rotation && this.policy.rotations[incident.rotation]?.members.includes(userId)) return true;
+    return Object.values(this.policy.people).includes(userId);
+  }
+
+  private refusal(incident: IncidentRow, verb: string): IncidentOutcome {
+    const rotation = incident.rotation ? ` and the members of *${incident.rotation}*` : '';
+    return refuse(`Only the commander (${mention(incident.commander)}), the declarer, the people holding a role${rotation} can ${verb} incident #${incident.id}.`);
+  }
+
+  /** Posts into the incident's room: its channel, or the thread under its card in the incidents channel. */
+  private post(tx: EngineTx, incident: IncidentRow, message: { text: string; blocks?: unknown[] }, priority: Priority, ref?: string): void {
+    if (incident.channelId) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, ...message }, priority, ref });
+    } else if (incident.announceChannel) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, ...message }, priority, ref, threadRef: cardRef(incident.id) });
+    }
+  }
+
+  private refreshCard(tx: EngineTx, incident: IncidentRow): void {
+    tx.enqueue({ method: 'chat.update', args: statusCard(incident), priority: PRIORITY.notice, targetRef: cardRef(incident.id) });
+  }
+
+  private scheduleReminder(tx: EngineTx, incident: IncidentRow, from: number): void {
+    tx.cancel(subject(incident.id), INCIDENT_TIMERS.reminder);
+    const due = nextUpdateDue(this.policy.reminders[incident.severity], incident.status, from);
+    // Already overdue (a severity raised long after the last update): remind now.
+    const dueAt = due === null ? null : Math.max(due, tx.now);
+    tx.db.update(incidents).set({ nextUpdateDueAt: dueAt }).where(eq(incidents.id, incident.id)).run();
+    incident.nextUpdateDueAt = dueAt;
+    if (dueAt !== null) tx.schedule({ kind: INCIDENT_TIMERS.reminder, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
+  }
+
+  private notify(tx: EngineTx, incident: IncidentRow, who: string, why: string): void {
+    const where = incident.channelId ? ` in <#${incident.channelId}>` : '';
+    for (const userId of resolveTarget(who, { primary: null, secondary: null }, this.policy.people).users) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}.` }, priority: PRIORITY.notice });
+    }
+  }
+
+  /** The declaration notifications for this severity (and tags), sent now; the timed ones scheduled. */
+  private applyNotifyRules(tx: EngineTx, incident: IncidentRow, onlyDeclared: boolean): void {
+    this.policy.notify.forEach((rule, index) => {
+      if (rule.severity !== incident.severity) return;
+      if (rule.tags.length > 0 && !rule.tags.some((t) => incident.tags.includes(t))) return;
+      if (rule.when === 'declared') this.notify(tx, incident, rule.who, `was declared by ${mention(incident.declaredBy)}`);
+      else if (!onlyDeclared) tx.schedule({ kind: INCIDENT_TIMERS.notify, subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } });
+    });
+  }
+
+  private primaryOf(tx: EngineTx, rotation: string | null): string | null {
+    const r = rotation ? this.policy.rotations[rotation] : undefined;
+    return r ? (whoIsOnCall(r, activeOverrides(tx.db, tx.now), tx.now).primary?.userId ?? null) : null;
+  }
+
+  private page(tx: EngineTx, incident: IncidentRow, by: string): PageRow | null {
+    if (!incident.rotation) return null;
+    const page = this.pager.create(tx, {
+      rotation: incident.rotation,
+      severity: incident.severity,
+      summary: `${incident.title} (incident #${incident.id})`,
+      source: 'incident',
+      sourceRef: subject(incident.id),
+      createdBy: by,
+      tags: incident.tags,
+      notify: false,
+    });
+    this.record(tx, incident.id, 'page', by, `Paged the ${incident.rotation} on-call at ${incident.severity} (page #${page.id})`);
+    return page;
+  }
+
+  declare(tx: EngineTx, input: NewIncident): IncidentRow {
+    const incident = tx.db
+      .insert(incidents)
+      .values({ ...input, status: 'investigating', commander: input.declaredBy, roles: {}, declaredAt: tx.now })
+      .returning()
+      .get();
+    this.record(tx, incident.id, 'declared', input.declaredBy, `Declared ${incidentTitle(incident)} by ${mention(input.declaredBy)}. Impact: ${input.impact}`);
+    this.scheduleReminder(tx, incident, incident.declaredAt);
+    const firstUpdateMs = this.policy.incidents.firstUpdateMs[incident.severity];
+    if (firstUpdateMs) {
+      const dueAt = incident.declaredAt + firstUpdateMs;
+      tx.db.update(incidents).set({ firstUpdateDueAt: dueAt }).where(eq(incidents.id, incident.id)).run();
+      incident.firstUpdateDueAt = dueAt;
+      tx.schedule({ kind: INCIDENT_TIMERS.firstUpdate, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
+    }
+    // The card first: in thread mode it is the thread's parent, and everything else replies to it.
+    const card = statusCard(incident);
+    if (incident.channelId) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, ...card }, priority: PRIORITY.page, ref: cardRef(incident.id) });
+      const primary = this.primaryOf(tx, incident.rotation);
+      const invitees = [...new Set([incident.declaredBy, incident.commander, primary].filter((u): u is string => u !== null))];
+      tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: invitees.join(',') }, priority: PRIORITY.page });
+      if (incident.announceChannel) tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, text: announcement(incident) }, priority: PRIORITY.notice });
+    } else if (incident.announceChannel) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, ...card }, priority: PRIORITY.page, ref: cardRef(incident.id) });
+    }
+    this.page(tx, incident, input.declaredBy);
+    this.applyNotifyRules(tx, incident, false);
+    return this.find(tx, incident.id)!;
+  }
+
+  update(tx: EngineTx, id: number, userId: string, text: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.status === 'resolved') return refuse(`Incident #${id} is resolved; there is nothing to update. Open a new one with \`/incident declare\` if it is back.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'post updates to');
+    this.markUpdated(tx, incident);
+    this.post(tx, incident, { text: updateText(incident, userId, text) }, PRIORITY.notice);
+    this.record(tx, id, 'update', userId, `Update from ${mention(userId)}: ${text}`);
+    this.refreshCard(tx, incident);
+    return ok(`Update posted; the next one is due ${incident.nextUpdateDueAt ? slackDate(incident.nextUpdateDueAt) : 'whenever there is news'}.`);
+  }
+
+  private markUpdated(tx: EngineTx, incident: IncidentRow): void {
+    tx.db.update(incidents).set({ lastUpdateAt: tx.now }).where(eq(incidents.id, incident.id)).run();
+    incident.lastUpdateAt = tx.now;
+    tx.cancel(subject(incident.id), INCIDENT_TIMERS.firstUpdate);
+    this.scheduleReminder(tx, incident, tx.now);
+  }
+
+  setStatus(tx: EngineTx, id: number, userId: string, status: IncidentStatus, note: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.status === 'resolved') return refuse(`Incident #${id} is already resolved.`);
+    if (status === 'resolved') return refuse('Resolving needs the verification checklist: use `/incident resolve`.');
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'change the status of');
+    if (incident.status === status) return refuse(`Incident #${id} is already ${STATUS_LABELS[status]}.`);
+    const before = incident.status;
+    tx.db.update(incidents).set({ status }).where(eq(incidents.id, id)).run();
+    incident.status = status;
+    // A status change is a status update: it resets the reminder, on the new status's cadence.
+    this.markUpdated(tx, incident);
+    const text = `:arrows_counterclockwise: Status of ${incidentTitle(incident)}: ${STATUS_LABELS[before]} → *${STATUS_LABELS[status]}* (${mention(userId)})${note ? `: ${note}` : ''}`;
+    this.post(tx, incident, { text }, PRIORITY.notice);
+    this.record(tx, id, 'status', userId, `Status ${STATUS_LABELS[before]} → ${STATUS_LABELS[status]} by ${mention(userId)}${note ? `: ${note}` : ''}`);
+    this.refreshCard(tx, incident);
+    return ok(`Incident #${id} is now ${STATUS_LABELS[status]}.`);
+  }
+
+  setSeverity(tx: EngineTx, id: number, userId: string, severity: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.status === 'resolved') return refuse(`Incident #${id} is resolved; declare a new one if it is back.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'change the severity of');
+    const newRank = severityRank(this.policy.severities, severity);
+    const oldRank = severityRank(this.policy.severities, incident.severity);
+    if (newRank === null) return refuse(`There is no severity "${severity}": use one of ${this.policy.severities.map((s) => s.id).join(', ')}.`);
+    if (severity === incident.severity) return refuse(`Incident #${id} is already ${severity}.`);
+    const before = incident.severity;
+    tx.db.update(incidents).set({ severity }).where(eq(incidents.id, id)).run();
+    incident.severity = severity;
+    const raised = oldRank !== null && newRank < oldRank;
+    this.record(tx, id, 'severity', userId, `Severity ${before} → ${severity} by ${mention(userId)}`);
+    this.post(tx, incident, { text: `:${raised ? 'arrow_up' : 'arrow_down'}: ${mention(userId)} changed the severity of incident #${id} from ${before} to *${severity}*.` }, PRIORITY.notice);
+    // The cadence follows the new severity, counted from the last update.
+    this.scheduleReminder(tx, incident, incident.lastUpdateAt ?? incident.declaredAt);
+    if (raised) {
+      // Raising pages per the new severity: an open page climbs the new chain, otherwise a new page starts.
+      const open = tx.db.select().from(pages).where(and(eq(pages.sourceRef, subject(id)), eq(pages.status, 'open'))).get();
+      if (open) this.pager.changeSeverity(tx, open.id, severity);
+      else this.page(tx, incident, userId);
+      this.applyNotifyRules(tx, incident, true);
+    }
+    this.refreshCard(tx, incident);
+    return ok(`Incident #${id} is now ${severity}.`);
+  }
+
+  setCommander(tx: EngineTx, id: number, userId: string, commander: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'hand over the command of');
+    if (incident.commander === commander) return refuse(`${mention(commander)} is already the commander of incident #${id}.`);
+    const before = incident.commander;
+    tx.db.update(incidents).set({ commander }).where(eq(incidents.id, id)).run();
+    incident.commander = commander;
+    this.record(tx, id, 'commander', userId, `Commander ${mention(before)} → ${mention(commander)} (by ${mention(userId)})`);
+    this.post(tx, incident, { text: `:crown: ${mention(commander)} is now the commander of incident #${id} (was ${mention(before)}).` }, PRIORITY.notice);
+    if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: commander }, priority: PRIORITY.notice });
+    this.refreshCard(tx, incident);
+    return ok(`${mention(commander)} is now the commander of incident #${id}.`);
+  }
+
+  setRole(tx: EngineTx, id: number, userId: string, holder: string, role: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'assign roles in');
+    const roles = { ...incident.roles, [role]: holder };
+    tx.db.update(incidents).set({ roles }).where(eq(incidents.id, id)).run();
+    incident.roles = roles;
+    this.record(tx, id, 'role', userId, `${mention(holder)} is ${role} (by ${mention(userId)})`);
+    this.post(tx, incident, { text: `:bust_in_silhouette: ${mention(holder)} is the ${role} for incident #${id}.` }, PRIORITY.notice);
+    if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: holder }, priority: PRIORITY.notice });
+    this.refreshCard(tx, incident);
+    return ok(`${mention(holder)} is now the ${role} for incident #${id}.`);
+  }
+
+  resolve(tx: EngineTx, id: number, userId: string, summary: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.status === 'resolved') return refuse(`Incident #${id} was already resolved ${incident.resolvedAt ? slackDate(incident.resolvedAt) : ''} by ${mention(incident.resolvedBy ?? '')}.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'resolve');
+    tx.db.update(incidents).set({ status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, resolution: summary, nextUpdateDueAt: null }).where(eq(incidents.id, id)).run();
+    Object.assign(incident, { status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, resolution: summary, nextUpdateDueAt: null });
+    tx.cancel(subject(id));
+    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(id)), ne(pages.status, 'resolved'))).all()) {
+      this.pager.resolveFor(tx, page.id, userId, `incident #${id} was resolved`);
+    }
+    this.record(tx, id, 'resolved', userId, `Resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}: ${summary}`);
+    this.post(tx, incident, { text: `:large_green_circle: ${incidentTitle(incident)} resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}.\n${summary}` }, PRIORITY.notice);
+    if (incident.channelId && incident.announceChannel) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, text: `:large_green_circle: ${incidentTitle(incident)} (<#${incident.channelId}>) is resolved.` }, priority: PRIORITY.notice });
+    }
+    this.refreshCard(tx, incident);
+    if (!this.policy.postmortem.required.includes(incident.severity)) return ok(`Incident #${id} is resolved. ${incident.severity} needs no postmortem.`);
+    const due = this.policy.postmortem.due[incident.severity] ?? { kind: 'business_days' as const, days: 2 };
+    const dueAt = postmortemDueAt(tx.now, due, this.policy.businessHours);
+    tx.db.update(incidents).set({ postmortemDueAt: dueAt }).where(eq(incidents.id, id)).run();
+    this.record(tx, id, 'postmortem', null, `Postmortem due ${slackDate(dueAt)}`);
+    this.post(tx, incident, { text: postmortemDraft(incident, this.timeline(tx, id), dueAt) }, PRIORITY.notice);
+    tx.schedule({ kind: INCIDENT_TIMERS.postmortem, subject: `${subject(id)}:postmortem`, dueAt, payload: { incidentId: id } });
+    return ok(`Incident #${id} is resolved. The postmortem is due ${slackDate(dueAt)}.`);
+  }
+
+  postmortemDone(tx: EngineTx, id: number, userId: string, link: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.postmortemDueAt === null) return refuse(`Incident #${id} has no postmortem to close${incident.status === 'resolved' ? '' : ' (it is not resolved yet)'}.`);
+    if (incident.postmortemDoneAt !== null) return refuse(`The postmortem of incident #${id} was already closed: ${incident.postmortemLink}.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'close the postmortem of');
+    tx.db.update(incidents).set({ postmortemLink: link, postmortemDoneAt: tx.now }).where(eq(incidents.id, id)).run();
+    tx.cancel(`${subject(id)}:postmortem`);
+    const late = tx.now > incident.postmortemDueAt ? ` (${humanDuration(tx.now - incident.postmortemDueAt)} after it was due)` : '';
+    this.record(tx, id, 'postmortem', userId, `Postmortem written by ${mention(userId)}${late}: ${link}`);
+    this.post(tx, incident, { text: `:white_check_mark: Postmortem for ${incidentTitle(incident)}: ${link}${late}` }, PRIORITY.notice);
+    return ok(`Postmortem recorded for incident #${id}.`);
+  }
+
+  /** A message someone marked with :pushpin: goes into the timeline. */
+  pin(tx: EngineTx, incident: IncidentRow, userId: string, author: string | null, text: string): void {
+    this.record(tx, incident.id, 'pinned', userId, `Pinned by ${mention(userId)}${author ? ` (from ${mention(author)})` : ''}: ${text}`);
+  }
+
+  private onPageEvent(tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string): void {
+    const id = page.sourceRef?.match(/^incident:(\d+)$/)?.[1];
+    if (!id) return;
+    const who = /^[UW][A-Z0-9]+$/.test(by) ? mention(by) : by;
+    this.record(tx, Number(id), event === 'acknowledged' ? 'ack' : 'page', by, `Page #${page.id} ${event} by ${who} (${humanDuration(tx.now - page.createdAt)} after it started)`);
+  }
+}
