@@ -1,5 +1,4 @@
 import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
-import type { IncidentStatus } from '../incidents/cadence.js';
 
 /**
  * Every instant is a UTC epoch-ms integer written by the app's Clock: no CURRENT_TIMESTAMP defaults,
@@ -213,7 +212,8 @@ export const incidents = sqliteTable(
     id: integer('id').primaryKey({ autoIncrement: true }),
     title: text('title').notNull(),
     severity: text('severity').notNull(),
-    status: text('status').$type<IncidentStatus>().notNull().default('investigating'),
+    // The statuses of incidents/cadence.ts (the store does not import features).
+    status: text('status').$type<'investigating' | 'mitigating' | 'monitoring' | 'resolved'>().notNull().default('investigating'),
     service: text('service'),
     environment: text('environment'),
     impact: text('impact').notNull(),

@@ -180,7 +180,7 @@ export class IncidentService {
     const page = this.pager.create(tx, {
       rotation: incident.rotation,
       severity: incident.severity,
-      summary: `${incident.title} (incident #${incident.id})`,
+      summary: incident.title,
       source: 'incident',
       sourceRef: subject(incident.id),
       createdBy: by,
@@ -366,6 +366,8 @@ export class IncidentService {
   private onPageEvent(tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string): void {
     const id = page.sourceRef?.match(/^incident:(\d+)$/)?.[1];
     if (!id) return;
+    // Resolving the incident resolves its pages; its own timeline line says so already.
+    if (event === 'resolved' && this.find(tx, Number(id))?.status === 'resolved') return;
     const who = /^[UW][A-Z0-9]+$/.test(by) ? mention(by) : by;
     this.record(tx, Number(id), event === 'acknowledged' ? 'ack' : 'page', by, `Page #${page.id} ${event} by ${who} (${humanDuration(tx.now - page.createdAt)} after it started)`);
   }

@@ -9,6 +9,8 @@ export interface PageView {
   severity: string;
   summary: string;
   source: string;
+  /** e.g. "incident:12" or "alert:40": what the page is about. */
+  sourceRef?: string | null;
   createdBy: string | null;
   createdAt: number;
 }
@@ -18,7 +20,9 @@ export function pageTitle(page: PageView): string {
 }
 
 function sourceText(page: PageView): string {
-  return page.source === 'person' && page.createdBy ? `paged by ${mention(page.createdBy)}` : `from ${page.source}`;
+  if (page.source === 'person' && page.createdBy) return `paged by ${mention(page.createdBy)}`;
+  const incident = page.source === 'incident' ? page.sourceRef?.match(/^incident:(\d+)$/)?.[1] : undefined;
+  return incident ? `from incident #${incident}` : `from ${page.source}`;
 }
 
 export function pageDmBlocks(page: PageView, others: string[], stepLabel: string): { text: string; blocks: unknown[] } {

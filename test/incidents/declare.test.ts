@@ -50,7 +50,7 @@ describe('/incident declare', () => {
     ]);
     // The page goes to the primary; the lead is told (P0); the CTO is not (no data or security).
     const [dm] = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB');
-    expect(String(dm!.args.text)).toBe(':rotating_light: Page [P0] Checkout returns 500s (incident #1) (backend), from incident');
+    expect(String(dm!.args.text)).toBe(':rotating_light: Page [P0] Checkout returns 500s (backend), from incident #1');
     expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD'))).toEqual([
       ':information_source: FYI [P0] Checkout returns 500s (incident #1) in <#C0INC1> was declared by <@U0ALICE>. Commander: <@U0ALICE>.',
     ]);
