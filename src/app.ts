@@ -12,6 +12,8 @@ import { slackLoggerFrom, type Logger } from './logger.js';
 import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
+import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
+import { HandoffService } from './handoffs/handoff-service.js';
 import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { registerIncidentViews } from './incidents/incident-views.js';
@@ -150,6 +152,11 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
+  const handoffs = new HandoffService(options.policy);
+  handoffs.register(engine);
+  const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };
+  registerHandoffCommands(commands.handoff, handoffDeps);
+  registerHandoffActions(bolt, handoffDeps);
   for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
 
   let server: Server | null = null;
@@ -166,6 +173,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     migrate: () => {
       migrateStore(store, options.migrationsFolder);
       ensureBoundaryTimers(engine, options.policy);
+      engine.transact((tx) => handoffs.ensureTimers(tx));
     },
     async listen(port) {
       const started = (await bolt.start(port)) as unknown;

@@ -259,3 +259,28 @@ export const incidentEvents = sqliteTable(
   },
   (t) => [index('incident_events_incident').on(t.incidentId, t.at)],
 );
+
+/** A posted handoff: what the outgoing primary wrote for one boundary, and the incoming one's confirmation. */
+export const handoffs = sqliteTable(
+  'handoffs',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    rotation: text('rotation').notNull(),
+    /** The boundary this handoff is for: the incoming shift's start. */
+    boundary: integer('boundary').notNull(),
+    outgoing: text('outgoing'),
+    incoming: text('incoming'),
+    postedBy: text('posted_by').notNull(),
+    /** The template's fields as written: [{ label, value }]. */
+    fields: text('fields', { mode: 'json' }).$type<Array<{ label: string; value: string }>>().notNull(),
+    channel: text('channel').notNull(),
+    postedAt: integer('posted_at').notNull(),
+    confirmedBy: text('confirmed_by'),
+    confirmedAt: integer('confirmed_at'),
+    /** An emergency handoff mid-shift: the reason given. */
+    emergencyReason: text('emergency_reason'),
+    /** Emergency: who volunteered to cover secondary. */
+    coveredBy: text('covered_by'),
+  },
+  (t) => [index('handoffs_rotation_boundary').on(t.rotation, t.boundary)],
+);

@@ -197,11 +197,14 @@ export class PageService {
     if (page.status === 'acknowledged') return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
     if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
     if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'acknowledge');
-    tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now }).where(eq(pages.id, id)).run();
+    // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
+    const sla = this.policy.ackSlaMs[page.severity];
+    const breachedAt = page.breachedAt ?? (sla && tx.now > page.createdAt + sla ? page.createdAt + sla : null);
+    tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now, breachedAt }).where(eq(pages.id, id)).run();
     tx.cancel(subject(id), PAGE_TIMERS.step);
     tx.cancel(subject(id), PAGE_TIMERS.exhaust);
     tx.cancel(subject(id), PAGE_TIMERS.ackSla);
-    const late = page.breachedAt !== null ? ' (after the ack SLA)' : '';
+    const late = breachedAt !== null ? ' (after the ack SLA)' : '';
     this.closeMessages(tx, page, `:white_check_mark: Acknowledged by ${mention(userId)} at ${slackDate(tx.now)}${late}, ${Math.round((tx.now - page.createdAt) / 60_000)} min after it started.`);
     this.tell(tx, page, 'acknowledged', userId);
     return { ok: true, message: `You acknowledged page #${id}.` };

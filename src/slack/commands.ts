@@ -37,8 +37,12 @@ export function splitArgs(text: string): string[] {
   return words;
 }
 
+/** Handles words that are no subcommand (`/handoff backend`); null: not understood, show the usage. */
+export type FallbackRun = (invocation: CommandInvocation) => CommandReply | null | Promise<CommandReply | null>;
+
 export class SlashCommand {
   private readonly subcommands = new Map<string, Subcommand>();
+  private fallback: { usage: string; summary: string; run: FallbackRun } | null = null;
 
   constructor(
     readonly name: string,
@@ -51,8 +55,15 @@ export class SlashCommand {
     return this;
   }
 
+  /** What the command does with no subcommand, or with a first word that is none (e.g. a rotation name). */
+  otherwise(usage: string, summary: string, run: FallbackRun): this {
+    this.fallback = { usage, summary, run };
+    return this;
+  }
+
   usage(): string {
     const lines = [`*${this.name}*: ${this.description}`, ''];
+    if (this.fallback) lines.push(`• \`${this.name} ${this.fallback.usage}\`: ${this.fallback.summary}`);
     for (const [, sub] of this.subcommands) lines.push(`• \`${this.name} ${sub.usage}\`: ${sub.summary}`);
     lines.push(`• \`${this.name} help\`: this list`);
     return lines.join('\n');
@@ -61,11 +72,13 @@ export class SlashCommand {
   async dispatch(base: Omit<CommandInvocation, 'args' | 'command'>): Promise<CommandReply> {
     const [word, ...args] = splitArgs(base.text);
     const name = word?.toLowerCase();
-    if (!name || name === 'help') return { text: this.usage() };
-    const sub = this.subcommands.get(name);
-    if (!sub) {
-      return { text: `\`${this.name}\` has no subcommand \`${word}\`.\n\n${this.usage()}` };
+    if (name === 'help' || (!name && !this.fallback)) return { text: this.usage() };
+    const sub = name ? this.subcommands.get(name) : undefined;
+    if (!sub && this.fallback) {
+      const reply = await this.fallback.run({ ...base, command: this.name, args: word === undefined ? [] : [word, ...args] });
+      if (reply) return reply;
     }
+    if (!sub) return { text: word === undefined ? this.usage() : `\`${this.name}\` has no subcommand \`${word}\`.\n\n${this.usage()}` };
     if (args[0]?.toLowerCase() === 'help') return { text: `Usage: \`${this.name} ${sub.usage}\`: ${sub.summary}` };
     return sub.run({ ...base, command: this.name, args });
   }

@@ -31,7 +31,10 @@ async function withApps(run: (ctx: { standIn: SlackStandIn; dbPath: string; cloc
   }
 }
 
-const announcements = (standIn: SlackStandIn) => standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND').map((c) => String(c.args.text));
+const announcements = (standIn: SlackStandIn) =>
+  standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND' && String(a.text).startsWith(':arrows_counterclockwise:')).map((c) => String(c.args.text));
+/** The handoff prompts and reminders around a boundary (test/handoffs covers them). */
+const handoffNudges = (standIn: SlackStandIn) => standIn.take('chat.postMessage', (a) => /^:(hourglass|bell|wave):/.test(String(a.text))).map((c) => `${String(c.args.channel)} ${String(c.args.text).split(' ')[0]}`);
 
 describe('shift boundaries', () => {
   it('announces at 09:00 local, points the user group at the new primary, and neither skips nor repeats across a restart', async () => {
@@ -58,6 +61,9 @@ describe('shift boundaries', () => {
       await second.tick();
       expect(announcements(standIn)).toHaveLength(1);
       standIn.take('usergroups.users.update');
+      // The prompt an hour before the first boundary and the channel reminder at each; the clock jumped a week, so
+      // the 2 h nudge and the next prompt were stale by then and are not sent.
+      expect(handoffNudges(standIn)).toEqual(['U0CAROL :hourglass:', 'C0BACKEND :bell:', 'C0BACKEND :bell:']);
       expect(standIn.unasserted()).toEqual([]);
       await second.close();
     });
@@ -74,6 +80,8 @@ describe('shift boundaries', () => {
       const texts = announcements(standIn);
       expect(texts).toHaveLength(1);
       expect(texts[0]).toContain('<@U0BOB> is primary');
+      // Nor stale handoff prompts for boundaries long past.
+      expect(handoffNudges(standIn)).toEqual([]);
       await second.close();
     });
   });

@@ -1,0 +1,146 @@
+/** /handoff, its modal, and the buttons (write it, "Handoff received, I'm on", "I'll cover secondary"). Thin. */
+import type { App } from '@slack/bolt';
+import type { Policy } from '../config/policy.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
+import type { Logger } from '../logger.js';
+import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
+import { mention, slackDate } from '../slack/format.js';
+import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
+import type { HandoffOutcome, HandoffService } from './handoff-service.js';
+import { pagesText, prefillFields } from './prefill.js';
+
+export interface HandoffDeps {
+  engine: Engine;
+  handoffs: HandoffService;
+  policy: Policy;
+  logger: Logger;
+  openView(triggerId: string, view: Record<string, unknown>): Promise<void>;
+}
+
+const HISTORY_DEFAULT = 5;
+const HISTORY_MAX = 50;
+
+function buildModal(tx: EngineTx, deps: HandoffDeps, target: HandoffTarget): Record<string, unknown> {
+  const rotation = deps.policy.rotations[target.rotation]!;
+  const fields = deps.policy.handoffTemplates[rotation.handoffTemplate] ?? [];
+  const facts = deps.handoffs.facts(tx, target);
+  return handoffModal({ ...target, fields, values: prefillFields(fields, facts), shiftSummary: pagesText(facts) });
+}
+
+export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps): void {
+  const { engine, handoffs, policy } = deps;
+  const names = Object.keys(policy.rotations);
+  const known = () => (names.length ? names.join(', ') : 'none: add rotations to the policy');
+
+  /** A rotation named in the words, or the one this person is primary of, or the only one. */
+  const pickRotation = (tx: EngineTx, word: string | undefined, userId: string): { rotation: string; rest: boolean } | CommandReply => {
+    if (word && policy.rotations[word]) return { rotation: word, rest: true };
+    const mine = handoffs.rotationOf(tx, userId) ?? (names.length === 1 ? names[0]! : null);
+    if (mine) return { rotation: mine, rest: false };
+    return { text: `Which rotation? You are not primary of exactly one. Name it: \`/handoff <rotation>\` (rotations: ${known()}).` };
+  };
+
+  command.otherwise('[rotation]', 'open the handoff form for the coming shift change, prefilled from your shift', async (inv: CommandInvocation) => {
+    const [word] = inv.args;
+    if (word && !policy.rotations[word]) return null; // neither a rotation nor a subcommand: the usage says what is
+    const modal = engine.transact((tx) => {
+      const picked = pickRotation(tx, word, inv.userId);
+      if (!('rotation' in picked)) return picked;
+      const target = handoffs.currentTarget(tx, picked.rotation)!;
+      return buildModal(tx, deps, target);
+    });
+    if ('text' in modal && typeof modal.text === 'string') return modal as CommandReply;
+    await deps.openView(inv.triggerId, modal as Record<string, unknown>);
+    return { text: '', silent: true };
+  });
+
+  command.add('emergency', {
+    usage: 'emergency [rotation] [reason]',
+    summary: 'leave mid-shift: the secondary becomes primary until the shift ends, and the channel is asked who covers secondary',
+    run: (inv): CommandReply =>
+      engine.transact((tx) => {
+        const picked = pickRotation(tx, inv.args[0], inv.userId);
+        if (!('rotation' in picked)) return picked;
+        const reason = inv.args.slice(picked.rest ? 1 : 0).join(' ').trim();
+        return { text: handoffs.emergency(tx, picked.rotation, inv.userId, reason, inv.channelId).message };
+      }),
+  });
+
+  command.add('history', {
+    usage: 'history [rotation] [n]',
+    summary: `past handoffs, newest first (${HISTORY_DEFAULT} unless you say how many)`,
+    run: ({ args }): CommandReply =>
+      engine.transact((tx) => {
+        const words = [...args];
+        const rotation = words[0] && !/^\d+$/.test(words[0]) ? words.shift()! : null;
+        if (rotation && !policy.rotations[rotation]) return { text: `"${rotation}" is not a rotation (rotations: ${known()}). Usage: \`/handoff history [rotation] [n]\`.` };
+        const n = words[0] ? Number(words[0]) : HISTORY_DEFAULT;
+        if (!Number.isInteger(n) || n < 1 || n > HISTORY_MAX) return { text: `How many? A number from 1 to ${HISTORY_MAX}, e.g. \`/handoff history ${rotation ?? names[0] ?? 'backend'} 10\`.` };
+        const rows = handoffs.history(tx, rotation, n);
+        if (rows.length === 0) return { text: `No handoffs${rotation ? ` for *${rotation}*` : ''} yet.` };
+        const lines = rows.map((h) => {
+          const kind = h.emergencyReason ? `:sos: emergency (${h.emergencyReason})` : 'handoff';
+          const confirmed = h.confirmedBy ? `confirmed by ${mention(h.confirmedBy)}` : '*not confirmed*';
+          const link = handoffs.messageOf(tx, h.id);
+          const where = link ? ` <https://slack.com/archives/${link.channel}/p${link.ts.replace('.', '')}|view>` : '';
+          return `• ${slackDate(h.boundary)} *${h.rotation}* ${kind}: ${h.outgoing ? mention(h.outgoing) : 'nobody'} → ${h.incoming ? mention(h.incoming) : 'nobody'}, ${confirmed}${where}`;
+        });
+        return { text: [`*Handoffs${rotation ? ` for ${rotation}` : ''}* (newest first)`, ...lines].join('\n') };
+      }),
+  });
+}
+
+export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
+  const { engine, handoffs, policy, logger } = deps;
+
+  const answer = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: HandoffOutcome) => {
+    if (outcome.ok) return;
+    const channel = body.channel?.id ?? body.user.id;
+    await client.chat.postEphemeral({ channel, user: body.user.id, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a handoff button'));
+  };
+
+  bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action }) => {
+    await ack();
+    const [rotation, boundary] = String((action as { value?: string }).value).split('|');
+    const modal = engine.transact((tx) => {
+      const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
+      return target ? buildModal(tx, deps, target) : null;
+    });
+    if (modal) await deps.openView((body as { trigger_id: string }).trigger_id, modal).catch((error: unknown) => logger.warn({ err: error }, 'could not open the handoff form'));
+  });
+
+  bolt.action(HANDOFF_ACTIONS.confirm, async ({ ack, body, action, client }) => {
+    const outcome = engine.transact((tx) => handoffs.confirm(tx, Number((action as { value?: string }).value), body.user.id));
+    await ack();
+    await answer(client, body as never, outcome);
+  });
+
+  bolt.action(HANDOFF_ACTIONS.cover, async ({ ack, body, action, client }) => {
+    const outcome = engine.transact((tx) => handoffs.coverSecondary(tx, Number((action as { value?: string }).value), body.user.id));
+    await ack();
+    await answer(client, body as never, outcome);
+  });
+
+  bolt.view(HANDOFF_VIEW, async ({ ack, body, view }) => {
+    const target = JSON.parse(view.private_metadata || '{}') as HandoffTarget;
+    const rotation = policy.rotations[target.rotation];
+    const fields = rotation ? (policy.handoffTemplates[rotation.handoffTemplate] ?? []) : [];
+    const values = view.state.values as Record<string, Record<string, { value?: string | null }>>;
+    const written = fields.map((field, n) => ({ label: field.label, value: (values[fieldBlockId(n)]?.value?.value ?? '').trim() }));
+    const errors: Record<string, string> = {};
+    written.forEach((w, n) => {
+      if (fields[n]!.required && !w.value) errors[fieldBlockId(n)] = `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
+    });
+    const channel = rotation?.channel ?? rotation?.alertsChannel ?? policy.channels.incidents;
+    if (!rotation || !channel) {
+      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: rotation ? `*${target.rotation}* has no channel in the policy to post the handoff in.` : `*${target.rotation}* is no longer a rotation in the policy.` } });
+      return;
+    }
+    if (Object.keys(errors).length) {
+      await ack({ response_action: 'errors', errors });
+      return;
+    }
+    engine.transact((tx) => handoffs.post(tx, target, body.user.id, written, channel));
+    await ack();
+  });
+}
