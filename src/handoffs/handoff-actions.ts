@@ -7,7 +7,7 @@ import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/com
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
 import type { HandoffOutcome, HandoffService } from './handoff-service.js';
-import { pagesText, prefillFields } from './prefill.js';
+import { pagesText, prefillFields, shiftIncidentsText } from './prefill.js';
 
 export interface HandoffDeps {
   engine: Engine;
@@ -24,7 +24,8 @@ function buildModal(tx: EngineTx, deps: HandoffDeps, target: HandoffTarget): Rec
   const rotation = deps.policy.rotations[target.rotation]!;
   const fields = deps.policy.handoffTemplates[rotation.handoffTemplate] ?? [];
   const facts = deps.handoffs.facts(tx, target);
-  return handoffModal({ ...target, fields, values: prefillFields(fields, facts), shiftSummary: pagesText(facts) });
+  const shiftSummary = `*Incidents this shift*\n${shiftIncidentsText(facts)}\n*Pages this shift*\n${pagesText(facts)}`;
+  return handoffModal({ ...target, fields, values: prefillFields(fields, facts), shiftSummary });
 }
 
 export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps): void {

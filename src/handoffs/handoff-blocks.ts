@@ -18,7 +18,7 @@ export interface HandoffTarget {
 export interface HandoffModalInput extends HandoffTarget {
   fields: readonly HandoffField[];
   values: readonly string[];
-  /** Read-only facts of the shift (pages) shown above the fields. */
+  /** Read-only facts of the shift (incidents, pages) shown above the fields, whatever the template asks. */
   shiftSummary: string;
 }
 
@@ -35,7 +35,7 @@ export function handoffModal(input: HandoffModalInput): Record<string, unknown> 
     close: plain('Cancel'),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${input.rotation}* shift change ${slackDate(input.boundary)}: ${who}` } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `*Pages this shift*\n${input.shiftSummary}`.slice(0, 3000) }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: input.shiftSummary.slice(0, 3000) }] },
       ...input.fields.map((field, n) => ({
         type: 'input',
         block_id: fieldBlockId(n),

@@ -105,7 +105,9 @@ describe('/handoff end to end', () => {
       ['Changes made during shift', true, undefined],
       ['Action items handed off', true, undefined],
     ]);
-    expect(JSON.stringify(view.blocks)).toContain('1 page, mean time to acknowledge 20 min, 1 ack-SLA breach');
+    const context = JSON.stringify(view.blocks[1]);
+    expect(context).toContain('*Incidents this shift*\\n#1 [P1] Checkout 500s: declared Mon 23 Nov 07:30, still investigating');
+    expect(context).toContain('*Pages this shift*\\n1 page, mean time to acknowledge 20 min, 1 ack-SLA breach\\n#1 [P1] Checkout 500s: acknowledged after 20 min (ack SLA breached)');
     expect(JSON.parse(metadataOf(view))).toEqual({ rotation: 'backend', boundary: BOUNDARY, outgoing: 'U0BOB', incoming: 'U0CAROL' });
 
     // A required field left empty: the error is on it, nothing is posted.
