@@ -17,6 +17,8 @@ import { HandoffService } from './handoffs/handoff-service.js';
 import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
 import { IncidentService } from './incidents/incident-service.js';
 import { registerIncidentViews } from './incidents/incident-views.js';
+import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/playbook-actions.js';
+import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
@@ -152,6 +154,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
+  const playbookDeps = { engine, incidents, playbooks: new PlaybookService(options.policy, incidents), policy: options.policy, logger };
+  registerPlaybookCommands(commands.incident, playbookDeps);
+  registerPlaybookActions(bolt, playbookDeps);
   const handoffs = new HandoffService(options.policy);
   handoffs.register(engine);
   const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };

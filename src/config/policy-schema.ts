@@ -219,6 +219,23 @@ export const policyFileSchema = z.strictObject({
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
   handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' })).optional(),
   integrations: z.record(z.string(), integrationSchema).optional(),
+  playbooks: z
+    .strictObject({
+      /** Triage checklist posted in every incident (default: seed 000's). */
+      checklist: z.array(z.string().min(1).max(150, { error: 'keep a checklist item to 150 characters' })).min(1, { error: 'list at least one item, or leave checklist out' }).optional(),
+      /** "Do not wait" actions per severity, posted and pinned at declaration (seed 001). */
+      immediate_actions: z.record(z.string(), z.array(z.strictObject({ text: z.string().min(1), runbook: z.url({ error: 'expected a link like https://wiki.example.com/runbooks/r001' }).optional() })).min(1)).optional(),
+      /** Named conditions that pull someone in (and may raise the severity). */
+      triggers: z
+        .record(
+          z.string().regex(/^[a-z0-9-]+$/, { error: 'a trigger name is lowercase words joined by hyphens, e.g. payment-failing' }),
+          z.strictObject({ label: z.string().min(1).max(150), who: z.string().min(1), how: z.enum(['page', 'notify']).optional(), raise_to: z.string().optional() }),
+        )
+        .optional(),
+      /** The secret-paste guard also flags e-mail addresses (seed 000: redact emails outside engineering). */
+      guard_emails: z.boolean().optional(),
+    })
+    .optional(),
   incidents: z
     .strictObject({
       /** Roles `/incident role @who <role>` accepts, besides commander. */
@@ -393,6 +410,16 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
 
   for (const [severity] of entriesOf(raw.ack_sla)) checkSeverity(severity, ['ack_sla', severity]);
   for (const [severity] of entriesOf(raw.reminders)) checkSeverity(severity, ['reminders', severity]);
+  const playbooks = isMap(raw.playbooks) ? raw.playbooks : {};
+  for (const [severity] of entriesOf(playbooks.immediate_actions)) checkSeverity(severity, ['playbooks', 'immediate_actions', severity]);
+  for (const [name, trigger] of entriesOf(playbooks.triggers)) {
+    if (!isMap(trigger)) continue;
+    checkSeverity(trigger.raise_to, ['playbooks', 'triggers', name, 'raise_to']);
+    const who = trigger.who;
+    if (roles && typeof who === 'string' && who !== '' && who !== 'primary' && who !== 'secondary' && !roles.has(who) && !isUserOrGroup(who)) {
+      problem(['playbooks', 'triggers', name, 'who'], `"${who}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`);
+    }
+  }
   const incidents = isMap(raw.incidents) ? raw.incidents : {};
   for (const [severity] of entriesOf(incidents.first_update)) checkSeverity(severity, ['incidents', 'first_update', severity]);
   const postmortem = isMap(raw.postmortem) ? raw.postmortem : {};

@@ -11,6 +11,7 @@ import type { PolicyDuration } from './duration.js';
 import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
 import {
   DEFAULT_BUSINESS_HOURS,
+  DEFAULT_CHECKLIST,
   DEFAULT_ENVIRONMENTS,
   DEFAULT_HANDOFF_TEMPLATE,
   DEFAULT_INCIDENT_ROLES,
@@ -18,6 +19,7 @@ import {
   DEFAULT_SHIFT,
   DEFAULT_STEP_AFTER_MS,
   DEFAULT_TIMEZONE,
+  DEFAULT_TRIGGERS,
   DEFAULT_VERIFICATION,
   HANDOFF_TEMPLATE_PRESETS,
   RANK_DEFAULTS,
@@ -29,10 +31,11 @@ import {
   type Reminder,
   type Severity,
   type SeverityEscalation,
+  type TriggerRule,
 } from './presets.js';
 
 export type { PolicyDuration } from './duration.js';
-export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation } from './presets.js';
+export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation, TriggerRule } from './presets.js';
 export { severityRank } from './presets.js';
 
 export interface BusinessHoursPolicy {
@@ -99,6 +102,14 @@ export interface Policy {
   handoffTemplates: Record<string, HandoffField[]>;
   integrations: Record<string, Integration>;
   incidents: IncidentPolicy;
+  playbooks: PlaybookPolicy;
+}
+
+export interface PlaybookPolicy {
+  checklist: string[];
+  immediateActions: Record<string, Array<{ text: string; runbook?: string }>>;
+  triggers: Record<string, TriggerRule>;
+  guardEmails: boolean;
 }
 
 export interface IncidentPolicy {
@@ -352,6 +363,14 @@ export function resolvePolicy(file: PolicyFile): Policy {
     postmortem: { required, due },
     handoffTemplates,
     integrations: file.integrations ?? {},
+    playbooks: {
+      checklist: file.playbooks?.checklist ?? [...DEFAULT_CHECKLIST],
+      immediateActions: file.playbooks?.immediate_actions ?? {},
+      triggers: file.playbooks?.triggers
+        ? Object.fromEntries(Object.entries(file.playbooks.triggers).map(([name, t]) => [name, { label: t.label, who: t.who, how: t.how ?? 'notify', raiseTo: t.raise_to ?? null }]))
+        : Object.fromEntries(Object.entries(DEFAULT_TRIGGERS).map(([name, { raiseRank, ...t }]) => [name, { ...t, raiseTo: raiseRank === null ? null : idOfRank(raiseRank) }])),
+      guardEmails: file.playbooks?.guard_emails ?? false,
+    },
     incidents: {
       roles: file.incidents?.roles ?? [...DEFAULT_INCIDENT_ROLES],
       verification: file.incidents?.verification ?? [...DEFAULT_VERIFICATION],

@@ -193,3 +193,32 @@ export const DEFAULT_VERIFICATION = [
   'Monitors and synthetic checks are green',
   'No related alert for one alert cycle',
 ];
+
+/** Seed 000's triage checklist; its last step decides what this is. */
+export const DEFAULT_CHECKLIST = [
+  'Confirm the environment: local, dev, showcase or prod',
+  'Confirm user identity and permissions without exposing sensitive data',
+  'Check recent deploys (frontend and backend)',
+  'Check health endpoints and the front-end load path',
+  'Check provider dependencies',
+  'Reproduce with the narrowest workflow possible',
+  'Decide: incident, bug, configuration issue or user support',
+];
+
+export interface TriggerRule {
+  label: string;
+  /** primary | secondary | a role in `people` | a user id */
+  who: string;
+  how: 'page' | 'notify';
+  /** Raise the incident to this severity when marked (null: leave it). */
+  raiseTo: string | null;
+}
+
+/** Seeds 000, 001 and 004's escalation triggers; `raiseRank` 0 is the top severity of the scale in use. */
+export const DEFAULT_TRIGGERS: Record<string, Omit<TriggerRule, 'raiseTo'> & { raiseRank: number | null }> = {
+  'monitors-failing': { label: 'Several monitoring channels fail at the same time', who: 'secondary', how: 'page', raiseRank: 0 },
+  'payment-failing': { label: 'The payment or checkout flow is failing', who: 'engineering_lead', how: 'page', raiseRank: 0 },
+  'data-exposure': { label: 'Suspected cross-user data exposure or PII leak', who: 'cto', how: 'page', raiseRank: 0 },
+  'auth-failure': { label: 'Authentication or authorization is failing', who: 'engineering_lead', how: 'notify', raiseRank: null },
+  'customer-comms': { label: 'Customers receive wrong or confusing replies', who: 'support_ops_lead', how: 'notify', raiseRank: null },
+};

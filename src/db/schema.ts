@@ -239,6 +239,8 @@ export const incidents = sqliteTable(
     postmortemDueAt: integer('postmortem_due_at'),
     postmortemLink: text('postmortem_link'),
     postmortemDoneAt: integer('postmortem_done_at'),
+    /** Closed as something other than an incident: bug, configuration issue, user support. */
+    classification: text('classification'),
   },
   (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId)],
 );
@@ -283,4 +285,35 @@ export const handoffs = sqliteTable(
     coveredBy: text('covered_by'),
   },
   (t) => [index('handoffs_rotation_boundary').on(t.rotation, t.boundary)],
+);
+
+/** The triage checklist of an incident: who ticked which item, when. */
+export const checklistItems = sqliteTable(
+  'checklist_items',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    position: integer('position').notNull(),
+    text: text('text').notNull(),
+    checkedBy: text('checked_by'),
+    checkedAt: integer('checked_at'),
+  },
+  (t) => [uniqueIndex('checklist_items_incident_position').on(t.incidentId, t.position)],
+);
+
+/** Escalation triggers marked on an incident (each at most once). */
+export const incidentTriggers = sqliteTable(
+  'incident_triggers',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    incidentId: integer('incident_id')
+      .notNull()
+      .references(() => incidents.id),
+    name: text('name').notNull(),
+    markedBy: text('marked_by').notNull(),
+    markedAt: integer('marked_at').notNull(),
+  },
+  (t) => [uniqueIndex('incident_triggers_incident_name').on(t.incidentId, t.name)],
 );

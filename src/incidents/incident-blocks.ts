@@ -24,6 +24,7 @@ export interface IncidentFacts {
   nextUpdateDueAt: number | null;
   resolvedAt: number | null;
   resolution: string | null;
+  classification?: string | null;
 }
 
 export interface TimelineEntry {
@@ -47,10 +48,11 @@ function nextUpdateText(i: IncidentFacts): string {
 
 /** The live status card, in seed 004's format; every change edits it in place. */
 export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] } {
+  const status = i.classification ? `Closed as a ${i.classification}` : STATUS_LABELS[i.status];
   const where = [i.service, i.environment].filter(Boolean).join(' in ') || 'not given';
   const text = [
     incidentTitle(i),
-    `Status: ${STATUS_LABELS[i.status]}`,
+    `Status: ${status}`,
     `Impact: ${i.impact}`,
     `Started: ${slackDate(i.declaredAt)}`,
     `Commander: ${mention(i.commander)}`,
@@ -64,7 +66,7 @@ export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] 
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Status*\n${icon} ${STATUS_LABELS[i.status]}` },
+          { type: 'mrkdwn', text: `*Status*\n${icon} ${status}` },
           { type: 'mrkdwn', text: `*Started*\n${slackDate(i.declaredAt)}` },
           { type: 'mrkdwn', text: `*Commander*\n${mention(i.commander)}` },
           { type: 'mrkdwn', text: `*Roles*\n${rolesText(i.roles)}` },
@@ -134,6 +136,8 @@ export interface DeclareModalInput {
   environments: string[];
   severities: Array<{ id: string; label: string }>;
   rotations: string[];
+  /** The policy's escalation triggers, offered as checkboxes (the playbooks act on those ticked). */
+  triggers: Array<{ name: string; label: string }>;
   /** null until a triage question is answered: no severity is preselected for a hurried declarer. */
   suggestion: (SeveritySuggestion & { severity: string }) | null;
   /** Where the command was typed, to answer there. */
@@ -183,6 +187,15 @@ export function declareModal(input: DeclareModalInput): Record<string, unknown> 
       },
     },
   ];
+  if (input.triggers.length > 0) {
+    blocks.push({
+      type: 'input',
+      block_id: 'triggers',
+      optional: true,
+      label: plain('Escalation triggers that already apply'),
+      element: { type: 'checkboxes', action_id: 'value', options: input.triggers.map((t) => ({ text: { type: 'mrkdwn', text: t.label.slice(0, 150) }, value: t.name })) },
+    });
+  }
   if (input.rotations.length > 1) {
     blocks.push({ type: 'input', block_id: 'rotation', label: plain('Rotation to page'), element: { type: 'static_select', action_id: 'value', options: input.rotations.map((r) => option(r)), initial_option: option(input.rotations[0]!) } });
   }

@@ -30,6 +30,8 @@ const reply = (outcome: IncidentOutcome): CommandReply => ({ text: outcome.messa
 /** "Support-Ops_lead" and "support ops lead" are the same role. */
 export const normalizeRole = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
 
+export const triggerChoices = (policy: Policy) => Object.entries(policy.playbooks.triggers).map(([name, t]) => ({ name, label: t.label }));
+
 export function declareView(policy: Policy, title: string, channelId: string): Record<string, unknown> {
   return declareModal({
     title,
@@ -37,42 +39,53 @@ export function declareView(policy: Policy, title: string, channelId: string): R
     environments: policy.environments,
     severities: policy.severities,
     rotations: Object.keys(policy.rotations),
+    triggers: triggerChoices(policy),
     suggestion: null,
     metadata: JSON.stringify({ channel: channelId, title }),
   });
+}
+
+export type IncidentAct = (tx: EngineTx, incident: IncidentRow, args: string[], inv: CommandInvocation) => CommandReply;
+
+/**
+ * The incident a command is about: an explicit `#12` first word, else the incident whose channel this is.
+ * Thread-mode incidents live in the incidents channel, where only `#12` can say which one is meant.
+ */
+export function locateIncident(deps: Pick<IncidentDeps, 'engine' | 'incidents'>, inv: CommandInvocation, usage: string): { incident: IncidentRow; args: string[] } | CommandReply {
+  const { engine, incidents } = deps;
+  return engine.transact((tx: EngineTx) => {
+    const explicit = /^#(\d+)$/.exec(inv.args[0] ?? '');
+    if (explicit) {
+      const incident = incidents.find(tx, Number(explicit[1]));
+      return incident ? { incident, args: inv.args.slice(1) } : { text: `There is no incident #${explicit[1]}. \`/incident list\` shows the open ones.` };
+    }
+    const incident = incidents.inChannel(tx, inv.channelId);
+    if (incident) return { incident, args: inv.args };
+    const open = incidents.unresolved(tx);
+    const hint = open.length ? `\nOpen incidents:\n${open.map(listLine).join('\n')}` : '\nThere is no open incident.';
+    return { text: `This channel is not an incident's channel. Run it in the incident's channel, or name the incident: \`/incident ${usage.replace(/^(\w+)/, '$1 #12')}\`.${hint}` };
+  });
+}
+
+/** A subcommand that acts on the incident of the channel (or the one named with #12), in one transaction. */
+export function inIncidentCommand(deps: Pick<IncidentDeps, 'engine' | 'incidents'>, usage: string, summary: string, act: IncidentAct) {
+  return {
+    usage,
+    summary,
+    run: (inv: CommandInvocation): CommandReply => {
+      const found = locateIncident(deps, inv, usage);
+      if (!('incident' in found)) return found;
+      return deps.engine.transact((tx) => act(tx, found.incident, found.args, inv));
+    },
+  };
 }
 
 export function registerIncidentCommands(command: SlashCommand, deps: IncidentDeps): void {
   const { engine, incidents, policy, slack } = deps;
   const severities = policy.severities.map((s) => s.id).join(', ');
 
-  /**
-   * The incident a command is about: an explicit `#12` first word, else the incident whose channel this is.
-   * Thread-mode incidents live in the incidents channel, where only `#12` can say which one is meant.
-   */
-  const locate = (inv: CommandInvocation, usage: string): { incident: IncidentRow; args: string[] } | CommandReply =>
-    engine.transact((tx: EngineTx) => {
-      const explicit = /^#(\d+)$/.exec(inv.args[0] ?? '');
-      if (explicit) {
-        const incident = incidents.find(tx, Number(explicit[1]));
-        return incident ? { incident, args: inv.args.slice(1) } : { text: `There is no incident #${explicit[1]}. \`/incident list\` shows the open ones.` };
-      }
-      const incident = incidents.inChannel(tx, inv.channelId);
-      if (incident) return { incident, args: inv.args };
-      const open = incidents.unresolved(tx);
-      const hint = open.length ? `\nOpen incidents:\n${open.map(listLine).join('\n')}` : '\nThere is no open incident.';
-      return { text: `This channel is not an incident's channel. Run it in the incident's channel, or name the incident: \`/incident ${usage.replace(/^(\w+)/, '$1 #12')}\`.${hint}` };
-    });
-
-  const inIncident = (usage: string, summary: string, act: (tx: EngineTx, incident: IncidentRow, args: string[], inv: CommandInvocation) => CommandReply) => ({
-    usage,
-    summary,
-    run: (inv: CommandInvocation): CommandReply => {
-      const found = locate(inv, usage);
-      if (!('incident' in found)) return found;
-      return engine.transact((tx) => act(tx, found.incident, found.args, inv));
-    },
-  });
+  const locate = (inv: CommandInvocation, usage: string) => locateIncident(deps, inv, usage);
+  const inIncident = (usage: string, summary: string, act: IncidentAct) => inIncidentCommand(deps, usage, summary, act);
 
   command.add('declare', {
     usage: 'declare [title]',

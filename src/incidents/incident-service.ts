@@ -40,7 +40,15 @@ export interface NewIncident {
   /** The incident's own channel, or null to run it in a thread of `announceChannel`. */
   channelId: string | null;
   announceChannel: string | null;
+  /** Escalation triggers ticked in the triage form (the playbooks act on them). */
+  triggers?: string[];
 }
+
+/** Told inside the declaring transaction, after the incident, its card and its page exist. */
+export type DeclaredListener = (tx: EngineTx, incident: IncidentRow, input: NewIncident) => void;
+
+export const CLASSIFICATIONS = { bug: 'bug', configuration: 'configuration issue', support: 'user support' } as const;
+export type Classification = keyof typeof CLASSIFICATIONS;
 
 const subject = (id: number) => `incident:${id}`;
 const cardRef = (id: number) => `incident:${id}:card`;
@@ -48,6 +56,12 @@ const ok = (message: string): IncidentOutcome => ({ ok: true, message });
 const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
 export class IncidentService {
+  private readonly declaredListeners: DeclaredListener[] = [];
+
+  onDeclared(listener: DeclaredListener): void {
+    this.declaredListeners.push(listener);
+  }
+
   constructor(
     private readonly policy: Policy,
     private readonly pager: PageService,
@@ -131,7 +145,7 @@ export class IncidentService {
   }
 
   /** Posts into the incident's room: its channel, or the thread under its card in the incidents channel. */
-  private post(tx: EngineTx, incident: IncidentRow, message: { text: string; blocks?: unknown[] }, priority: Priority, ref?: string): void {
+  post(tx: EngineTx, incident: IncidentRow, message: { text: string; blocks?: unknown[] }, priority: Priority, ref?: string): void {
     if (incident.channelId) {
       tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, ...message }, priority, ref });
     } else if (incident.announceChannel) {
@@ -219,6 +233,7 @@ export class IncidentService {
     }
     this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
+    for (const listener of this.declaredListeners) listener(tx, this.find(tx, incident.id)!, input);
     return this.find(tx, incident.id)!;
   }
 
@@ -342,6 +357,25 @@ export class IncidentService {
     this.post(tx, incident, { text: postmortemDraft(incident, this.timeline(tx, id), dueAt) }, PRIORITY.notice);
     tx.schedule({ kind: INCIDENT_TIMERS.postmortem, subject: `${subject(id)}:postmortem`, dueAt, payload: { incidentId: id } });
     return ok(`Incident #${id} is resolved. The postmortem is due ${slackDate(dueAt)}.`);
+  }
+
+  /** Triage decided it is not an incident: close it as a bug, configuration issue or user support. No postmortem. */
+  classify(tx: EngineTx, id: number, userId: string, classification: Classification, note: string): IncidentOutcome {
+    const incident = this.find(tx, id);
+    if (!incident) return refuse(`There is no incident #${id}.`);
+    if (incident.status === 'resolved') return refuse(`Incident #${id} is already closed.`);
+    if (!this.mayChange(incident, userId)) return this.refusal(incident, 'close');
+    const label = CLASSIFICATIONS[classification];
+    tx.db.update(incidents).set({ status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, classification: label, resolution: note || null, nextUpdateDueAt: null }).where(eq(incidents.id, id)).run();
+    Object.assign(incident, { status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, classification: label, resolution: note || null, nextUpdateDueAt: null });
+    tx.cancel(subject(id));
+    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(id)), ne(pages.status, 'resolved'))).all()) {
+      this.pager.resolveFor(tx, page.id, userId, `incident #${id} was closed as a ${label}`);
+    }
+    this.record(tx, id, 'classified', userId, `Closed as a ${label} by ${mention(userId)}${note ? `: ${note}` : ''} (no postmortem)`);
+    this.post(tx, incident, { text: `:card_file_box: ${mention(userId)} closed #${id} as a *${label}*, not an incident${note ? `: ${note}` : ''}. Reminders and paging have stopped; no postmortem.` }, PRIORITY.notice);
+    this.refreshCard(tx, incident);
+    return ok(`Incident #${id} is closed as a ${label}.`);
   }
 
   postmortemDone(tx: EngineTx, id: number, userId: string, link: string): IncidentOutcome {

@@ -9,7 +9,7 @@ import { PRIORITY } from '../engine/outbox.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
 import { declareModal, INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
-import type { IncidentDeps } from './incident-commands.js';
+import { triggerChoices, type IncidentDeps } from './incident-commands.js';
 import { answersFrom, suggestSeverity, tagsFrom } from './triage.js';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
@@ -69,6 +69,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
       environments: policy.environments,
       severities: policy.severities,
       rotations: Object.keys(policy.rotations),
+      triggers: triggerChoices(policy),
       suggestion: { ...suggestion, severity: policy.severities[suggestion.rank]!.id },
       metadata: view.private_metadata ?? '',
     });
@@ -118,6 +119,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
           rotation: form.rotation ?? null,
           channelId,
           announceChannel,
+          triggers: selectedOf(values, 'triggers').filter((name) => policy.playbooks.triggers[name]),
         });
         if (refusal !== null && announceChannel) {
           const text = `:information_source: I could not create a channel for this incident (Slack said \`${refusal}\`), so it runs in this thread. To get a channel per incident, let the app create channels (scope channels:manage) or ask a workspace admin.`;

@@ -55,6 +55,8 @@ describe('/incident declare', () => {
       ':information_source: FYI [P0] Checkout returns 500s (incident #1) in <#C0INC1> was declared by <@U0ALICE>. Commander: <@U0ALICE>.',
     ]);
     expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS'))).toEqual([expect.stringContaining('paging <@U0BOB>')]);
+    // The playbook's checklist follows the card (test/playbooks covers it).
+    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0INC1'))).toEqual([':ballot_box_with_check: Triage checklist for incident #1: 0 of 7 done']);
     expect(t.standIn.unasserted()).toEqual([]);
     const row = t.store.db.select().from(incidents).get()!;
     expect(row).toMatchObject({ severity: 'P0', status: 'investigating', service: 'checkout', environment: 'prod', commander: 'U0ALICE', channelId: 'C0INC1', rotation: 'backend', tags: [] });

@@ -1,0 +1,106 @@
+/**
+ * /incident checklist, trigger and close; the checklist's checkboxes and the trigger buttons; and the
+ * secret-paste guard on messages in incident and alert channels. The guard never logs or stores the text.
+ */
+import type { App } from '@slack/bolt';
+import type { Policy } from '../config/policy.js';
+import type { Engine } from '../engine/engine.js';
+import { inIncidentCommand } from '../incidents/incident-commands.js';
+import type { Classification, IncidentService } from '../incidents/incident-service.js';
+import type { Logger } from '../logger.js';
+import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
+import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
+import { findSecrets } from './secret-scan.js';
+
+export interface PlaybookDeps {
+  engine: Engine;
+  incidents: IncidentService;
+  playbooks: PlaybookService;
+  policy: Policy;
+  logger: Logger;
+}
+
+const CLASS_WORDS: Record<string, Classification> = { bug: 'bug', configuration: 'configuration', config: 'configuration', support: 'support', 'user-support': 'support' };
+
+export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDeps): void {
+  const { playbooks, incidents, policy } = deps;
+  const triggers = Object.entries(policy.playbooks.triggers).map(([name, t]) => ({ name, label: t.label }));
+
+  command.add(
+    'checklist',
+    inIncidentCommand(deps, 'checklist', 'the triage checklist items still open', (tx, incident) => ({ text: openItemsText(incident.id, playbooks.items(tx, incident.id)) })),
+  );
+
+  command.add(
+    'trigger',
+    inIncidentCommand(deps, 'trigger [name]', 'mark an escalation trigger: it pulls in whom the policy names and may raise the severity', (tx, incident, args, inv): CommandReply => {
+      if (!args[0]) return triggers.length ? triggerPicker(incident.id, triggers) : { text: 'The policy names no escalation triggers (playbooks.triggers).' };
+      const outcome = playbooks.markTrigger(tx, incident.id, inv.userId, args[0].toLowerCase());
+      return { text: outcome.ok ? outcome.message : `${outcome.message}\nUsage: \`/incident trigger [name]\`; with no name, pick from a list.` };
+    }),
+  );
+
+  command.add(
+    'close',
+    inIncidentCommand(deps, 'close <bug|configuration|support> [note]', 'triage says it is not an incident: stop reminders and paging, record the class, skip the postmortem', (tx, incident, args, inv) => {
+      const kind = CLASS_WORDS[(args[0] ?? '').toLowerCase()];
+      if (!kind) {
+        return { text: `${args[0] ? `"${args[0]}" is not a class.` : 'Close it as what?'} Use bug, configuration or support: \`/incident close bug fixed in the next release\`. A real incident is resolved with \`/incident resolve\`.` };
+      }
+      return { text: incidents.classify(tx, incident.id, inv.userId, kind, args.slice(1).join(' ').trim()).message };
+    }),
+  );
+}
+
+/** Channels whose messages the guard reads: every alerts and rotation channel of the policy (incident channels are checked per message). */
+function watchedChannels(policy: Policy): Set<string> {
+  const ids = new Set<string>();
+  for (const [name, id] of Object.entries(policy.channels)) if (name === 'alerts' || name === 'incidents') ids.add(id);
+  for (const r of Object.values(policy.rotations)) {
+    if (r.alertsChannel) ids.add(r.alertsChannel);
+    if (r.channel) ids.add(r.channel);
+  }
+  return ids;
+}
+
+export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
+  const { engine, incidents, playbooks, policy, logger } = deps;
+  const watched = watchedChannels(policy);
+
+  const refuse = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: PlaybookOutcome) => {
+    if (outcome.ok) return;
+    await client.chat.postEphemeral({ channel: body.channel?.id ?? body.user.id, user: body.user.id, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a playbook action'));
+  };
+
+  bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
+    const blockId = (action as { block_id?: string }).block_id ?? '';
+    const incidentId = Number(/^checklist:(\d+)$/.exec(blockId)?.[1]);
+    const ticked = new Set(((action as { selected_options?: Array<{ value: string }> }).selected_options ?? []).map((o) => Number(o.value)));
+    const outcome = engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
+    await ack();
+    await refuse(client, body as never, outcome);
+  });
+
+  bolt.action(PLAYBOOK_ACTIONS.trigger, async ({ ack, body, action, client }) => {
+    const [id, name] = String((action as { value?: string }).value).split('|');
+    const outcome = engine.transact((tx) => playbooks.markTrigger(tx, Number(id), body.user.id, name ?? ''));
+    await ack();
+    await refuse(client, body as never, outcome);
+  });
+
+  bolt.event('message', async ({ event, client }) => {
+    const message = event as { channel: string; user?: string; text?: string; ts: string; thread_ts?: string; subtype?: string; bot_id?: string };
+    // People's messages only: edits, joins and the bot's own posts are not pastes.
+    if (message.bot_id || !message.user || (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'file_share')) return;
+    const incident = engine.transact((tx) => incidents.inChannel(tx, message.channel));
+    if (!incident && !watched.has(message.channel)) return;
+    const kinds = findSecrets(message.text ?? '', { emails: policy.playbooks.guardEmails });
+    if (kinds.length === 0) return;
+    logger.warn({ channel: message.channel, user: message.user, kinds }, 'a message looked like it held a secret; the poster was asked to delete it');
+    if (incident) engine.transact((tx) => playbooks.recordGuard(tx, incident, message.user!, kinds));
+    await client.chat
+      .postEphemeral({ channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not warn about a pasted secret'));
+  });
+}

@@ -1,0 +1,66 @@
+/** Block Kit for playbooks: the checklist with a checkbox per item, immediate actions, trigger buttons. Pure. */
+import { mention, slackDate } from '../slack/format.js';
+
+export const PLAYBOOK_ACTIONS = { checklist: 'playbook.checklist', trigger: 'playbook.trigger' } as const;
+
+export interface ChecklistItem {
+  position: number;
+  text: string;
+  checkedBy: string | null;
+  checkedAt: number | null;
+}
+
+const option = (item: ChecklistItem) => ({
+  text: { type: 'mrkdwn', text: item.text.slice(0, 150) },
+  value: String(item.position),
+  ...(item.checkedBy ? { description: { type: 'mrkdwn', text: `${mention(item.checkedBy)} ${slackDate(item.checkedAt!, '{time}')}` } } : {}),
+});
+
+export function checklistMessage(incidentId: number, items: readonly ChecklistItem[]): { text: string; blocks: unknown[] } {
+  const done = items.filter((i) => i.checkedBy).length;
+  const text = `:ballot_box_with_check: Triage checklist for incident #${incidentId}: ${done} of ${items.length} done`;
+  const checked = items.filter((i) => i.checkedBy).map(option);
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `*${text.replace(/^:ballot_box_with_check: /, '')}*` } },
+      {
+        type: 'actions',
+        block_id: `checklist:${incidentId}`,
+        // Slack allows 10 options per checkbox group.
+        elements: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, options: items.slice(0, 10).map(option), ...(checked.length ? { initial_options: checked } : {}) }],
+      },
+    ],
+  };
+}
+
+export function openItemsText(incidentId: number, items: readonly ChecklistItem[]): string {
+  const open = items.filter((i) => !i.checkedBy);
+  if (open.length === 0) return `Every checklist item of incident #${incidentId} is done.`;
+  return [`*Still open on incident #${incidentId}* (${open.length} of ${items.length}):`, ...open.map((i) => `• ${i.text}`)].join('\n');
+}
+
+export function immediateActionsText(severity: string, actions: ReadonlyArray<{ text: string; runbook?: string }>): string {
+  const lines = actions.map((a) => `• ${a.text}${a.runbook ? ` (<${a.runbook}|runbook>)` : ''}`);
+  return [`:rotating_light: *Do not wait: immediate actions for ${severity}*`, ...lines].join('\n');
+}
+
+export function triggerPicker(incidentId: number, triggers: ReadonlyArray<{ name: string; label: string }>): { text: string; blocks: unknown[] } {
+  const text = `Which escalation trigger applies to incident #${incidentId}?`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      ...triggers.map((t) => ({
+        type: 'section',
+        text: { type: 'mrkdwn', text: `*${t.name}*: ${t.label}` },
+        accessory: { type: 'button', action_id: PLAYBOOK_ACTIONS.trigger, text: { type: 'plain_text', text: 'Mark' }, value: `${incidentId}|${t.name}` },
+      })),
+    ],
+  };
+}
+
+export function guardReply(kinds: readonly string[]): string {
+  const what = kinds.length === 1 ? `a ${kinds[0]}` : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
+  return `:warning: Your message looks like it contains ${what}. Please delete it now, and rotate the secret: everyone in this channel may have seen it. Share secrets through the vault, never in chat.`;
+}

@@ -1,0 +1,108 @@
+/**
+ * Playbooks inside an incident: the triage checklist (posted at declaration, ticked in place), the immediate
+ * actions of the severity (posted and pinned), escalation triggers that pull someone in and may raise the
+ * severity, and the record of a guarded secret paste. Each change is one transaction with its timeline line.
+ */
+import { and, asc, eq } from 'drizzle-orm';
+import type { Policy } from '../config/policy.js';
+import { severityRank } from '../config/presets.js';
+import { checklistItems, incidentTriggers } from '../db/schema.js';
+import type { EngineTx } from '../engine/engine.js';
+import { PRIORITY } from '../engine/outbox.js';
+import type { IncidentRow, IncidentService } from '../incidents/incident-service.js';
+import { resolveTarget } from '../paging/escalation.js';
+import { activeOverrides } from '../schedules/override-store.js';
+import { whoIsOnCall } from '../schedules/rotation.js';
+import { mention } from '../slack/format.js';
+import { checklistMessage, immediateActionsText, type ChecklistItem } from './playbook-blocks.js';
+
+export type PlaybookOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+const checklistRef = (id: number) => `incident:${id}:checklist`;
+const actionsRef = (id: number) => `incident:${id}:actions`;
+
+export class PlaybookService {
+  constructor(
+    private readonly policy: Policy,
+    private readonly incidents: IncidentService,
+  ) {
+    incidents.onDeclared((tx, incident, input) => this.onDeclared(tx, incident, input.declaredBy, input.triggers ?? []));
+  }
+
+  private onDeclared(tx: EngineTx, incident: IncidentRow, by: string, triggers: string[]): void {
+    this.policy.playbooks.checklist.forEach((text, position) => tx.db.insert(checklistItems).values({ incidentId: incident.id, position, text }).run());
+    this.incidents.post(tx, incident, checklistMessage(incident.id, this.items(tx, incident.id)), PRIORITY.notice, checklistRef(incident.id));
+    const actions = this.policy.playbooks.immediateActions[incident.severity];
+    if (actions?.length) {
+      this.incidents.post(tx, incident, { text: immediateActionsText(incident.severity, actions) }, PRIORITY.page, actionsRef(incident.id));
+      tx.enqueue({ method: 'pins.add', args: {}, priority: PRIORITY.notice, targetRef: actionsRef(incident.id) });
+    }
+    for (const name of triggers) this.markTrigger(tx, incident.id, by, name);
+  }
+
+  items(tx: EngineTx, incidentId: number): ChecklistItem[] {
+    return tx.db
+      .select({ position: checklistItems.position, text: checklistItems.text, checkedBy: checklistItems.checkedBy, checkedAt: checklistItems.checkedAt })
+      .from(checklistItems)
+      .where(eq(checklistItems.incidentId, incidentId))
+      .orderBy(asc(checklistItems.position))
+      .all();
+  }
+
+  /** The checkboxes' new state (every ticked position): records each change with who and when, and edits the message. */
+  tick(tx: EngineTx, incidentId: number, userId: string, ticked: ReadonlySet<number>): PlaybookOutcome {
+    const incident = this.incidents.find(tx, incidentId);
+    if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
+    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: `Only the people working incident #${incidentId} (commander, declarer, role holders, the paged rotation) can tick its checklist.` };
+    let changed = 0;
+    for (const item of this.items(tx, incidentId)) {
+      const now = ticked.has(item.position);
+      if (now === (item.checkedBy !== null)) continue;
+      changed += 1;
+      const where = and(eq(checklistItems.incidentId, incidentId), eq(checklistItems.position, item.position));
+      tx.db.update(checklistItems).set(now ? { checkedBy: userId, checkedAt: tx.now } : { checkedBy: null, checkedAt: null }).where(where).run();
+      this.incidents.record(tx, incidentId, 'checklist', userId, `${now ? 'Checked' : 'Unchecked'} by ${mention(userId)}: ${item.text}`);
+    }
+    if (changed > 0) tx.enqueue({ method: 'chat.update', args: checklistMessage(incidentId, this.items(tx, incidentId)), priority: PRIORITY.notice, targetRef: checklistRef(incidentId) });
+    return { ok: true, message: `${changed} checklist item${changed === 1 ? '' : 's'} updated.` };
+  }
+
+  /** Marks a trigger: pulls in whom it names (page or notice), raises the severity when it says so, records it. */
+  markTrigger(tx: EngineTx, incidentId: number, userId: string, name: string): PlaybookOutcome {
+    const trigger = this.policy.playbooks.triggers[name];
+    const known = Object.keys(this.policy.playbooks.triggers).join(', ');
+    if (!trigger) return { ok: false, message: `"${name}" is not a trigger in the policy (triggers: ${known || 'none'}).` };
+    const incident = this.incidents.find(tx, incidentId);
+    if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
+    if (incident.status === 'resolved') return { ok: false, message: `Incident #${incidentId} is closed.` };
+    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: `Only the people working incident #${incidentId} can mark its triggers.` };
+    const already = tx.db.select().from(incidentTriggers).where(and(eq(incidentTriggers.incidentId, incidentId), eq(incidentTriggers.name, name))).get();
+    if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
+    tx.db.insert(incidentTriggers).values({ incidentId, name, markedBy: userId, markedAt: tx.now }).run();
+
+    const rotation = incident.rotation ? this.policy.rotations[incident.rotation] : undefined;
+    const onCall = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
+    const target = resolveTarget(trigger.who, { primary: onCall?.primary?.userId ?? null, secondary: onCall?.secondary?.userId ?? null }, this.policy.people);
+    const pulled = [...target.users, ...target.groups.map((g) => `<!subteam^${g}>`)];
+    const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
+    for (const user of target.users) {
+      const urgent = trigger.how === 'page';
+      const text = `${urgent ? ':rotating_light: You are needed' : ':information_source: FYI'}: incident #${incident.id} [${incident.severity}] ${incident.title}${room}. Trigger: ${trigger.label} (marked by ${mention(userId)}).`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: user, text }, priority: urgent ? PRIORITY.page : PRIORITY.notice });
+      if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: user }, priority: PRIORITY.notice });
+    }
+    const who = target.users.length ? target.users.map(mention).join(', ') : `nobody (no one is set as ${trigger.who})`;
+    this.incidents.record(tx, incidentId, 'trigger', userId, `Trigger "${trigger.label}" marked by ${mention(userId)}: ${trigger.how === 'page' ? 'paged' : 'told'} ${who}`);
+    this.incidents.post(tx, incident, { text: `:triangular_flag_on_post: ${mention(userId)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${pulled.length ? pulled.map((u) => (u.startsWith('<') ? u : mention(u))).join(', ') : who}.` }, PRIORITY.notice);
+    const raise = trigger.raiseTo;
+    const rankNow = severityRank(this.policy.severities, incident.severity);
+    const rankNew = raise ? severityRank(this.policy.severities, raise) : null;
+    if (raise && rankNew !== null && rankNow !== null && rankNew < rankNow) this.incidents.setSeverity(tx, incidentId, userId, raise);
+    return { ok: true, message: `Marked "${name}" on incident #${incidentId}.` };
+  }
+
+  /** A guarded paste in an incident's channel: the fact goes into the timeline, never the text. */
+  recordGuard(tx: EngineTx, incident: IncidentRow, userId: string, kinds: readonly string[]): void {
+    this.incidents.record(tx, incident.id, 'guard', userId, `A message by ${mention(userId)} looked like it held ${kinds.join(', ')}; they were asked to delete it and rotate it`);
+  }
+}
