@@ -61,6 +61,7 @@ export function triggerPicker(incidentId: number, triggers: ReadonlyArray<{ name
 }
 
 export function guardReply(kinds: readonly string[]): string {
-  const what = kinds.length === 1 ? `a ${kinds[0]}` : `${kinds.slice(0, -1).join(', ')} and ${kinds.at(-1)}`;
+  const named = kinds.map((k) => `${/^[aeiou]/i.test(k) ? 'an' : 'a'} ${k}`);
+  const what = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
   return `:warning: Your message looks like it contains ${what}. Please delete it now, and rotate the secret: everyone in this channel may have seen it. Share secrets through the vault, never in chat.`;
 }
