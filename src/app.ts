@@ -154,7 +154,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
-  const playbookDeps = { engine, incidents, playbooks: new PlaybookService(options.policy, incidents), policy: options.policy, logger };
+  const playbooks = new PlaybookService(options.policy, incidents);
+  playbooks.register();
+  const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };
   registerPlaybookCommands(commands.incident, playbookDeps);
   registerPlaybookActions(bolt, playbookDeps);
   const handoffs = new HandoffService(options.policy);

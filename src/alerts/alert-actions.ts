@@ -7,6 +7,7 @@ import { silences } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { answerPrivately } from '../slack/ephemeral.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
@@ -31,7 +32,7 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
     await ack();
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel && !answer.endsWith('again.')) {
-      await client.chat.postEphemeral({ channel, user: userId, text: answer }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer Not P0'));
+      await answerPrivately(client, logger, { channel, user: userId, text: answer }, 'Not P0');
     }
   });
 
@@ -39,7 +40,7 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const refusal = engine.transact((tx) => alerts.acknowledgeByReaction(tx, channel, ts, event.user));
-    if (refusal) await client.chat.postEphemeral({ channel, user: event.user, text: refusal }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a reaction'));
+    if (refusal) await answerPrivately(client, logger, { channel, user: event.user, text: refusal }, 'a reaction');
   });
 }
 

@@ -4,6 +4,7 @@ import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
+import { answerPrivately, channelOf } from '../slack/ephemeral.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
 import type { HandoffOutcome, HandoffService } from './handoff-service.js';
@@ -95,9 +96,7 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
   const { engine, handoffs, policy, logger } = deps;
 
   const answer = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: HandoffOutcome) => {
-    if (outcome.ok) return;
-    const channel = body.channel?.id ?? body.user.id;
-    await client.chat.postEphemeral({ channel, user: body.user.id, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a handoff button'));
+    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a handoff button');
   };
 
   bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action }) => {

@@ -5,7 +5,7 @@ import type { Logger } from '../logger.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
 import { parseMention } from '../slack/format.js';
 import { INCIDENT_STATUSES, parseStatus, STATUS_LABELS } from './cadence.js';
-import { declareModal, listLine, resolveModal } from './incident-blocks.js';
+import { declareModal, listLine, resolveModal, type DeclareModalInput } from './incident-blocks.js';
 import type { IncidentOutcome, IncidentRow, IncidentService } from './incident-service.js';
 
 /** The Slack calls incidents make directly (interactive, or needed before the decision can be written). */
@@ -32,7 +32,8 @@ export const normalizeRole = (text: string) => text.toLowerCase().replace(/[\s_-
 
 export const triggerChoices = (policy: Policy) => Object.entries(policy.playbooks.triggers).map(([name, t]) => ({ name, label: t.label }));
 
-export function declareView(policy: Policy, title: string, channelId: string): Record<string, unknown> {
+/** The declare modal from the policy; `metadata` carries the title and where the command was typed. */
+export function declareView(policy: Policy, title: string, metadata: string, suggestion: DeclareModalInput['suggestion'] = null): Record<string, unknown> {
   return declareModal({
     title,
     services: policy.services,
@@ -40,8 +41,8 @@ export function declareView(policy: Policy, title: string, channelId: string): R
     severities: policy.severities,
     rotations: Object.keys(policy.rotations),
     triggers: triggerChoices(policy),
-    suggestion: null,
-    metadata: JSON.stringify({ channel: channelId, title }),
+    suggestion,
+    metadata,
   });
 }
 
@@ -91,7 +92,8 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
     usage: 'declare [title]',
     summary: 'open the triage form: title, service, environment, impact and the questions that suggest a severity',
     run: async ({ args, triggerId, channelId }): Promise<CommandReply> => {
-      await slack.openView(triggerId, declareView(policy, args.join(' ').slice(0, 150), channelId));
+      const title = args.join(' ').slice(0, 150);
+      await slack.openView(triggerId, declareView(policy, title, JSON.stringify({ channel: channelId, title })));
       return { text: '', silent: true };
     },
   });

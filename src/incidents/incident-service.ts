@@ -234,6 +234,7 @@ export class IncidentService {
     this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
     for (const listener of this.declaredListeners) listener(tx, this.find(tx, incident.id)!, input);
+    // Listeners may have changed it (a trigger raising the severity): answer with what is stored now.
     return this.find(tx, incident.id)!;
   }
 
@@ -337,12 +338,7 @@ export class IncidentService {
     if (!incident) return refuse(`There is no incident #${id}.`);
     if (incident.status === 'resolved') return refuse(`Incident #${id} was already resolved ${incident.resolvedAt ? slackDate(incident.resolvedAt) : ''} by ${mention(incident.resolvedBy ?? '')}.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'resolve');
-    tx.db.update(incidents).set({ status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, resolution: summary, nextUpdateDueAt: null }).where(eq(incidents.id, id)).run();
-    Object.assign(incident, { status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, resolution: summary, nextUpdateDueAt: null });
-    tx.cancel(subject(id));
-    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(id)), ne(pages.status, 'resolved'))).all()) {
-      this.pager.resolveFor(tx, page.id, userId, `incident #${id} was resolved`);
-    }
+    this.close(tx, incident, userId, { resolution: summary, classification: null }, `incident #${id} was resolved`);
     this.record(tx, id, 'resolved', userId, `Resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}: ${summary}`);
     this.post(tx, incident, { text: `:large_green_circle: ${incidentTitle(incident)} resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}.\n${summary}` }, PRIORITY.notice);
     if (incident.channelId && incident.announceChannel) {
@@ -359,6 +355,17 @@ export class IncidentService {
     return ok(`Incident #${id} is resolved. The postmortem is due ${slackDate(dueAt)}.`);
   }
 
+  /** The end of an incident, resolved or classified: the row, every timer (reminders stop), its pages. */
+  private close(tx: EngineTx, incident: IncidentRow, userId: string, how: { resolution: string | null; classification: string | null }, why: string): void {
+    const closed = { status: 'resolved' as const, resolvedAt: tx.now, resolvedBy: userId, nextUpdateDueAt: null, ...how };
+    tx.db.update(incidents).set(closed).where(eq(incidents.id, incident.id)).run();
+    Object.assign(incident, closed);
+    tx.cancel(subject(incident.id));
+    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(incident.id)), ne(pages.status, 'resolved'))).all()) {
+      this.pager.resolveFor(tx, page.id, userId, why);
+    }
+  }
+
   /** Triage decided it is not an incident: close it as a bug, configuration issue or user support. No postmortem. */
   classify(tx: EngineTx, id: number, userId: string, classification: Classification, note: string): IncidentOutcome {
     const incident = this.find(tx, id);
@@ -366,12 +373,7 @@ export class IncidentService {
     if (incident.status === 'resolved') return refuse(`Incident #${id} is already closed.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'close');
     const label = CLASSIFICATIONS[classification];
-    tx.db.update(incidents).set({ status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, classification: label, resolution: note || null, nextUpdateDueAt: null }).where(eq(incidents.id, id)).run();
-    Object.assign(incident, { status: 'resolved', resolvedAt: tx.now, resolvedBy: userId, classification: label, resolution: note || null, nextUpdateDueAt: null });
-    tx.cancel(subject(id));
-    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(id)), ne(pages.status, 'resolved'))).all()) {
-      this.pager.resolveFor(tx, page.id, userId, `incident #${id} was closed as a ${label}`);
-    }
+    this.close(tx, incident, userId, { resolution: note || null, classification: label }, `incident #${id} was closed as a ${label}`);
     this.record(tx, id, 'classified', userId, `Closed as a ${label} by ${mention(userId)}${note ? `: ${note}` : ''} (no postmortem)`);
     this.post(tx, incident, { text: `:card_file_box: ${mention(userId)} closed #${id} as a *${label}*, not an incident${note ? `: ${note}` : ''}. Reminders and paging have stopped; no postmortem.` }, PRIORITY.notice);
     this.refreshCard(tx, incident);

@@ -8,8 +8,8 @@ import type { Policy } from '../config/policy.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
-import { declareModal, INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
-import { triggerChoices, type IncidentDeps } from './incident-commands.js';
+import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
+import { declareView, type IncidentDeps } from './incident-commands.js';
 import { answersFrom, suggestSeverity, tagsFrom } from './triage.js';
 
 type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
@@ -63,16 +63,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const answers = answersFrom(selectedOf(values, 'triage'), valueOf(values, 'environment') ?? null);
     const suggestion = suggestSeverity(answers);
     const meta = JSON.parse(view.private_metadata || '{}') as { title?: string };
-    const updated = declareModal({
-      title: meta.title ?? '',
-      services: policy.services,
-      environments: policy.environments,
-      severities: policy.severities,
-      rotations: Object.keys(policy.rotations),
-      triggers: triggerChoices(policy),
-      suggestion: { ...suggestion, severity: policy.severities[suggestion.rank]!.id },
-      metadata: view.private_metadata ?? '',
-    });
+    const updated = declareView(policy, meta.title ?? '', view.private_metadata ?? '', { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
     await slack.updateView(view.id, view.hash, updated).catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
   });
 

@@ -6,6 +6,7 @@ import { pages } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { answerPrivately, channelOf } from '../slack/ephemeral.js';
 import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
@@ -37,8 +38,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
       }
       await ack();
       if (!outcome.ok) {
-        const channel = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-        await client.chat.postEphemeral({ channel, user: userId, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a page action'));
+        await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'a page action');
       }
     };
   bolt.action(PAGE_ACTIONS.ack, handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))));

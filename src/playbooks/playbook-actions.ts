@@ -5,10 +5,11 @@
 import type { App } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
 import type { Engine } from '../engine/engine.js';
-import { inIncidentCommand } from '../incidents/incident-commands.js';
+import { inIncidentCommand, triggerChoices } from '../incidents/incident-commands.js';
 import type { Classification, IncidentService } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
+import { answerPrivately, channelOf } from '../slack/ephemeral.js';
 import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
 import { findSecrets } from './secret-scan.js';
@@ -25,7 +26,7 @@ const CLASS_WORDS: Record<string, Classification> = { bug: 'bug', configuration:
 
 export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDeps): void {
   const { playbooks, incidents, policy } = deps;
-  const triggers = Object.entries(policy.playbooks.triggers).map(([name, t]) => ({ name, label: t.label }));
+  const triggers = triggerChoices(policy);
 
   command.add(
     'checklist',
@@ -69,8 +70,7 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   const watched = watchedChannels(policy);
 
   const refuse = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: PlaybookOutcome) => {
-    if (outcome.ok) return;
-    await client.chat.postEphemeral({ channel: body.channel?.id ?? body.user.id, user: body.user.id, text: outcome.message }).catch((error: unknown) => logger.warn({ err: error }, 'could not answer a playbook action'));
+    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
   };
 
   bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
@@ -93,14 +93,13 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
     const message = event as { channel: string; user?: string; text?: string; ts: string; thread_ts?: string; subtype?: string; bot_id?: string };
     // People's messages only: edits, joins and the bot's own posts are not pastes.
     if (message.bot_id || !message.user || (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'file_share')) return;
-    const incident = engine.transact((tx) => incidents.inChannel(tx, message.channel));
-    if (!incident && !watched.has(message.channel)) return;
+    // The scan is pure and cheap; only a message that matched costs a look at the store.
     const kinds = findSecrets(message.text ?? '', { emails: policy.playbooks.guardEmails });
     if (kinds.length === 0) return;
+    const incident = engine.transact((tx) => incidents.inChannel(tx, message.channel));
+    if (!incident && !watched.has(message.channel)) return;
     logger.warn({ channel: message.channel, user: message.user, kinds }, 'a message looked like it held a secret; the poster was asked to delete it');
     if (incident) engine.transact((tx) => playbooks.recordGuard(tx, incident, message.user!, kinds));
-    await client.chat
-      .postEphemeral({ channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) })
-      .catch((error: unknown) => logger.warn({ err: error }, 'could not warn about a pasted secret'));
+    await answerPrivately(client, logger, { channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) }, 'a pasted secret');
   });
 }

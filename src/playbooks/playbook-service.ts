@@ -25,8 +25,11 @@ export class PlaybookService {
   constructor(
     private readonly policy: Policy,
     private readonly incidents: IncidentService,
-  ) {
-    incidents.onDeclared((tx, incident, input) => this.onDeclared(tx, incident, input.declaredBy, input.triggers ?? []));
+  ) {}
+
+  /** Every declared incident gets its checklist, immediate actions and the triggers ticked in the form. */
+  register(): void {
+    this.incidents.onDeclared((tx, incident, input) => this.onDeclared(tx, incident, input.declaredBy, input.triggers ?? []));
   }
 
   private onDeclared(tx: EngineTx, incident: IncidentRow, by: string, triggers: string[]): void {
@@ -83,7 +86,6 @@ export class PlaybookService {
     const rotation = incident.rotation ? this.policy.rotations[incident.rotation] : undefined;
     const onCall = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
     const target = resolveTarget(trigger.who, { primary: onCall?.primary?.userId ?? null, secondary: onCall?.secondary?.userId ?? null }, this.policy.people);
-    const pulled = [...target.users, ...target.groups.map((g) => `<!subteam^${g}>`)];
     const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
     for (const user of target.users) {
       const urgent = trigger.how === 'page';
@@ -92,8 +94,9 @@ export class PlaybookService {
       if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: user }, priority: PRIORITY.notice });
     }
     const who = target.users.length ? target.users.map(mention).join(', ') : `nobody (no one is set as ${trigger.who})`;
+    const named = [...target.users.map(mention), ...target.groups.map((g) => `<!subteam^${g}>`)];
     this.incidents.record(tx, incidentId, 'trigger', userId, `Trigger "${trigger.label}" marked by ${mention(userId)}: ${trigger.how === 'page' ? 'paged' : 'told'} ${who}`);
-    this.incidents.post(tx, incident, { text: `:triangular_flag_on_post: ${mention(userId)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${pulled.length ? pulled.map((u) => (u.startsWith('<') ? u : mention(u))).join(', ') : who}.` }, PRIORITY.notice);
+    this.incidents.post(tx, incident, { text: `:triangular_flag_on_post: ${mention(userId)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${named.length ? named.join(', ') : who}.` }, PRIORITY.notice);
     const raise = trigger.raiseTo;
     const rankNow = severityRank(this.policy.severities, incident.severity);
     const rankNew = raise ? severityRank(this.policy.severities, raise) : null;

@@ -8,6 +8,7 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from '../slack/commands.js';
+import { answerPrivately } from '../slack/ephemeral.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { parseWhen } from './date-input.js';
@@ -128,7 +129,7 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
       }
       await ack();
       if (refusal) {
-        await client.chat.postEphemeral({ channel, user: userId, text: refusal }).catch((error: unknown) => logger.warn({ err: error }, 'could not send a swap refusal'));
+        await answerPrivately(client, logger, { channel, user: userId, text: refusal }, 'a swap button');
       }
     };
 
