@@ -55,6 +55,11 @@ export const outbox = sqliteTable(
     lastError: text('last_error'),
     createdAt: integer('created_at').notNull(),
     sentAt: integer('sent_at'),
+    /**
+     * Set while the call is on its way to Slack. Still set when a process starts means the last one died
+     * mid-call: Slack may or may not have the message, so the outbox asks before sending it again.
+     */
+    sendingAt: integer('sending_at'),
   },
   (t) => [
     index('outbox_pending').on(t.status, t.priority, t.id),

@@ -1,4 +1,4 @@
-import { and, asc, eq, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { outbox, slackMessages } from '../db/schema.js';
@@ -26,7 +26,23 @@ export interface OutgoingCall {
 /** What the outbox needs from Slack: one Web API call, its outcome reduced to plain values. */
 export interface SlackCaller {
   call(method: string, args: Record<string, unknown>): Promise<CallOutcome>;
+  /** A read (conversations.history), answered in full; throws when Slack says no. Without it, nothing is reconciled. */
+  read?(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
 }
+
+/**
+ * Every message the outbox posts carries its row id as Slack message metadata, so after a crash mid-call the
+ * outbox can look in the channel and tell "delivered, Slack just never answered us" from "never arrived".
+ */
+export const OUTBOX_METADATA_TYPE = 'oncall_outbox';
+
+function stampedArgs(row: { id: number; method: string }, args: Record<string, unknown>): Record<string, unknown> {
+  if (row.method !== 'chat.postMessage' || args.metadata !== undefined) return args;
+  return { ...args, metadata: { event_type: OUTBOX_METADATA_TYPE, event_payload: { outbox_id: row.id } } };
+}
+
+/** How far back (before the crashed call started) the reconciling read looks; messages carry Slack's clock. */
+const RECONCILE_LOOKBACK_MS = 5 * 60_000;
 
 export interface DeliveryListener {
   delivered(method: string): void;
@@ -92,6 +108,7 @@ export class OutboxDrainer {
   private running: Promise<void> | null = null;
   private again = false;
   private readonly concurrency: number;
+  private reconciled = false;
 
   constructor(private readonly deps: OutboxDrainerDeps) {
     this.concurrency = deps.concurrency ?? 8;
@@ -111,7 +128,7 @@ export class OutboxDrainer {
       dueHeads: this.headsQuery([]).prepare(),
       markSent: db
         .update(outbox)
-        .set({ status: 'sent', attempts: sql`${sql.placeholder('attempts')}`, sentAt: sql`${sql.placeholder('now')}`, lastError: null })
+        .set({ status: 'sent', attempts: sql`${sql.placeholder('attempts')}`, sentAt: sql`${sql.placeholder('now')}`, lastError: null, sendingAt: null })
         .where(eq(outbox.id, sql.placeholder('id')))
         .prepare(),
       rememberMessage: db
@@ -144,6 +161,10 @@ export class OutboxDrainer {
     }
     this.running = (async () => {
       try {
+        if (!this.reconciled) {
+          this.reconciled = true;
+          await this.reconcileInFlight();
+        }
         do {
           this.again = false;
           while ((await this.pass()) > 0) {
@@ -166,7 +187,12 @@ export class OutboxDrainer {
     for (const row of heads) {
       if (batch.length >= this.concurrency) break;
       const args = this.resolveArgs(row);
-      if (args) batch.push({ row, args });
+      if (args) batch.push({ row, args: stampedArgs(row, args) });
+    }
+    if (batch.length > 0) {
+      // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
+      const ids = batch.map(({ row }) => row.id);
+      this.deps.db.update(outbox).set({ sendingAt: now }).where(inArray(outbox.id, ids)).run();
     }
     await Promise.all(batch.map(({ row, args }) => this.send(row, args)));
     return batch.length;
@@ -227,6 +253,63 @@ export class OutboxDrainer {
     return this.deps.db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ref, ref), eq(outbox.status, 'pending'))).get() !== undefined;
   }
 
+  /**
+   * Rows that were on their way to Slack when the last process died. A post is looked for in its channel by
+   * the id it carries: found, it is recorded as sent (with its ts, so later edits find it) instead of being
+   * posted twice; not found, or not readable, it is sent again (at least once beats at most once for a page).
+   * Edits, pins, reactions and invites repeat harmlessly, so they are simply sent again.
+   */
+  private async reconcileInFlight(): Promise<void> {
+    const { db, caller, logger } = this.deps;
+    const rows = db.select().from(outbox).where(and(eq(outbox.status, 'pending'), isNotNull(outbox.sendingAt))).all();
+    for (const row of rows) {
+      let found: { channel: string; ts: string } | null = null;
+      if (row.method === 'chat.postMessage' && caller.read) {
+        try {
+          found = await this.findPosted(row, caller.read.bind(caller));
+        } catch (error) {
+          logger.warn({ outboxId: row.id, err: error }, 'could not check whether an interrupted post arrived; sending it again');
+        }
+      }
+      const now = this.deps.clock.now();
+      db.transaction((tx) => {
+        if (!found) {
+          tx.update(outbox).set({ sendingAt: null }).where(eq(outbox.id, row.id)).run();
+          return;
+        }
+        this.statements.markSent.run({ id: row.id, attempts: row.attempts + 1, now });
+        if (row.ref) this.statements.rememberMessage.run({ ref: row.ref, channel: found.channel, ts: found.ts, now });
+      });
+      if (found) logger.info({ outboxId: row.id, method: row.method }, 'an interrupted post had arrived; not sending it twice');
+    }
+  }
+
+  private async findPosted(row: OutboxRow, read: NonNullable<SlackCaller['read']>): Promise<{ channel: string; ts: string } | null> {
+    const target = row.args.channel;
+    if (typeof target !== 'string' || target === '') return null;
+    let channel = target;
+    // A post to a user id lands in the DM, which history knows by its own id.
+    if (/^[UW]/.test(target)) {
+      const opened = await read('conversations.open', { users: target });
+      const id = (opened.channel as { id?: unknown } | undefined)?.id;
+      if (typeof id !== 'string') return null;
+      channel = id;
+    }
+    const oldest = ((row.sendingAt ?? row.createdAt) - RECONCILE_LOOKBACK_MS) / 1000;
+    // A reply lives in its thread, which only conversations.replies shows.
+    const parent = row.threadRef ? this.delivered(row.threadRef) : undefined;
+    const history = parent
+      ? await read('conversations.replies', { channel: parent.channel, ts: parent.ts, oldest: oldest.toFixed(6), limit: 200, include_all_metadata: true })
+      : await read('conversations.history', { channel, oldest: oldest.toFixed(6), limit: 200, include_all_metadata: true });
+    const messages = Array.isArray(history.messages) ? (history.messages as Array<Record<string, unknown>>) : [];
+    const match = messages.find((m) => {
+      const metadata = m.metadata as { event_type?: unknown; event_payload?: { outbox_id?: unknown } } | undefined;
+      return metadata?.event_type === OUTBOX_METADATA_TYPE && metadata.event_payload?.outbox_id === row.id;
+    });
+    // Remembered with the conversation's own id: edits (chat.update) need it, a user id will not do.
+    return match && typeof match.ts === 'string' ? { channel, ts: match.ts } : null;
+  }
+
   private async send(row: OutboxRow, args: Record<string, unknown>): Promise<void> {
     const { db, clock, caller, logger, listener } = this.deps;
     let outcome: CallOutcome;
@@ -246,10 +329,10 @@ export class OutboxDrainer {
         const ts = outcome.kind === 'ok' ? (outcome.ts ?? args.ts) : undefined;
         if (ref && typeof channel === 'string' && typeof ts === 'string') this.statements.rememberMessage.run({ ref, channel, ts, now });
       } else if (decision.status === 'failed') {
-        tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason }).where(eq(outbox.id, row.id)).run();
+        tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason, sendingAt: null }).where(eq(outbox.id, row.id)).run();
       } else {
         tx.update(outbox)
-          .set({ attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason })
+          .set({ attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason, sendingAt: null })
           .where(eq(outbox.id, row.id))
           .run();
       }

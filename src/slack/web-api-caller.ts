@@ -31,6 +31,9 @@ export function webApiCaller(client: WebClient): SlackCaller {
         return outcomeOf(error);
       }
     },
+    async read(method, args) {
+      return (await client.apiCall(method, args)) as unknown as Record<string, unknown>;
+    },
   };
 }
 

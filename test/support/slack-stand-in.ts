@@ -56,6 +56,25 @@ function readBody(req: IncomingMessage): Promise<string> {
   });
 }
 
+interface StoredMessage {
+  text: string;
+  user: string | null;
+  ts: string;
+  metadata?: unknown;
+  threadTs?: string;
+}
+
+/** DMs are addressed by user id but live in a conversation of their own, as in Slack. */
+function conversationKey(channel: unknown): string {
+  const id = String(channel ?? '');
+  return /^[UW]/.test(id) ? `D${id}` : id;
+}
+
+export interface StandInOptions {
+  /** Clock for message ts (the crash test reconciles by time); default: counted from a fixed instant. */
+  now?: () => number;
+}
+
 export class SlackStandIn {
   readonly calls: RecordedCall[] = [];
   readonly users = new Map<string, StandInUser>();
@@ -65,7 +84,11 @@ export class SlackStandIn {
   /** Channels made by conversations.create, by name (a second create of a name is name_taken, as in Slack). */
   readonly createdChannels = new Map<string, string>();
   /** Messages by "channel/ts", for conversations.history. */
-  private readonly messages = new Map<string, { text: string; user: string | null }>();
+  private readonly messages = new Map<string, StoredMessage>();
+  /** Every method answers with this fault until cleared (an outage), after any queued one-off faults. */
+  private outage: Fault | null = null;
+
+  constructor(private readonly options: StandInOptions = {}) {}
   private seq = 0;
   /** Calls a test has looked at; `unasserted()` lists the rest. */
   private readonly claimed = new Set<number>();
@@ -100,14 +123,20 @@ export class SlackStandIn {
     this.faults.set(method, queue);
   }
 
+  /** Slack is down: every call answers `fault` until `clearFaults()`. */
+  failAll(fault: Fault): void {
+    this.outage = fault;
+  }
+
   /** Slack is healthy again. */
   clearFaults(): void {
     this.faults.clear();
+    this.outage = null;
   }
 
   /** A message someone (not the bot) wrote, so conversations.history can return it. */
   addMessage(channel: string, ts: string, text: string, user: string): void {
-    this.messages.set(`${channel}/${ts}`, { text, user });
+    this.messages.set(`${conversationKey(channel)}/${ts}`, { text, user, ts });
   }
 
   addUser(user: StandInUser): void {
@@ -149,7 +178,22 @@ export class SlackStandIn {
 
   private nextTs(): string {
     this.tsCounter += 1;
-    return `1767600000.${String(this.tsCounter).padStart(6, '0')}`;
+    const seconds = this.options.now ? Math.floor(this.options.now() / 1000) : 1767600000;
+    return `${seconds}.${String(this.tsCounter % 1_000_000).padStart(6, '0')}`;
+  }
+
+  /** conversations.history and .replies: newest first, from `oldest`, at most `limit`, metadata on request. */
+  private listMessages(channel: unknown, args: Record<string, unknown>, inThread: string | null): Record<string, unknown>[] {
+    const key = conversationKey(channel);
+    const oldest = Number(args.oldest ?? 0);
+    const limit = Number(args.limit ?? 100);
+    const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
+    return [...this.messages.entries()]
+      .filter(([k, m]) => k.startsWith(`${key}/`) && Number(m.ts) >= oldest && (inThread === null ? m.threadTs === undefined : m.threadTs === inThread || m.ts === inThread))
+      .map(([, m]) => m)
+      .sort((a, b) => Number(b.ts) - Number(a.ts))
+      .slice(0, limit)
+      .map((m) => ({ type: 'message', ts: m.ts, text: m.text, user: m.user, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }> {
@@ -163,7 +207,7 @@ export class SlackStandIn {
     }
     this.seq += 1;
     const seq = this.seq;
-    const fault = this.faults.get(method)?.shift();
+    const fault = this.faults.get(method)?.shift() ?? this.outage;
     if (fault) {
       if ('error' in fault) {
         const body = { ok: false, error: fault.error };
@@ -187,7 +231,15 @@ export class SlackStandIn {
       case 'chat.postMessage':
       case 'chat.update': {
         const ts = method === 'chat.update' ? String(args.ts) : this.nextTs();
-        this.messages.set(`${String(args.channel)}/${ts}`, { text: String(args.text ?? ''), user: 'U0BOT' });
+        const key = `${conversationKey(args.channel)}/${ts}`;
+        const before = this.messages.get(key);
+        this.messages.set(key, {
+          text: String(args.text ?? ''),
+          user: 'U0BOT',
+          ts,
+          metadata: args.metadata ?? before?.metadata,
+          ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : before?.threadTs ? { threadTs: before.threadTs } : {}),
+        });
         return { ok: true, channel: args.channel, ts, message: { text: args.text } };
       }
       case 'conversations.create': {
@@ -199,9 +251,12 @@ export class SlackStandIn {
         return { ok: true, channel: { id, name } };
       }
       case 'conversations.history': {
-        const message = this.messages.get(`${String(args.channel)}/${String(args.latest)}`);
+        if (args.latest === undefined) return { ok: true, messages: this.listMessages(args.channel, args, null), has_more: false };
+        const message = this.messages.get(`${conversationKey(args.channel)}/${String(args.latest)}`);
         return { ok: true, messages: message ? [{ type: 'message', ts: args.latest, text: message.text, user: message.user }] : [] };
       }
+      case 'conversations.replies':
+        return { ok: true, messages: this.listMessages(args.channel, args, String(args.ts)), has_more: false };
       case 'chat.postEphemeral':
         return { ok: true, message_ts: this.nextTs() };
       case 'conversations.open':
