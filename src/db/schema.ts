@@ -64,6 +64,8 @@ export const outbox = sqliteTable(
   (t) => [
     index('outbox_pending').on(t.status, t.priority, t.id),
     index('outbox_status_lane').on(t.status, t.lane, t.id),
+    // "Is the message this edit or reply waits for still on its way?", asked for every waiting head.
+    index('outbox_ref').on(t.ref, t.status),
   ],
 );
 

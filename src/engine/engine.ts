@@ -42,6 +42,7 @@ export class Engine {
   private readonly handlers = new Map<string, TimerHandler>();
   private task: ScheduledTask | null = null;
   private ticking: Promise<void> | null = null;
+  private firing: Promise<void> | null = null;
   private lastTick: number | null = null;
 
   constructor(private readonly deps: EngineDeps) {}
@@ -69,19 +70,40 @@ export class Engine {
     return result;
   }
 
-  /** One round of the ticker. Rounds never overlap: a call during a round waits for it. */
+  /** One round of the ticker: fire what is due, then deliver. Rounds never overlap: a call during a round waits for it. */
   tick(): Promise<void> {
     if (this.ticking) return this.ticking;
     this.ticking = (async () => {
       try {
-        await this.fireDueTimers();
+        await this.fireRound();
         await this.deps.drainer.drain();
-        this.lastTick = this.deps.clock.now();
       } finally {
         this.ticking = null;
       }
     })();
     return this.ticking;
+  }
+
+  /**
+   * What the every-second schedule runs: fire what is due and wake the outbox, without waiting for it. A long
+   * drain (the backlog after a Slack outage takes minutes to send) must not hold up the next escalation.
+   */
+  async beat(): Promise<void> {
+    await this.fireRound();
+    this.deps.drainer.wake();
+  }
+
+  private fireRound(): Promise<void> {
+    if (this.firing) return this.firing;
+    this.firing = (async () => {
+      try {
+        await this.fireDueTimers();
+        this.lastTick = this.deps.clock.now();
+      } finally {
+        this.firing = null;
+      }
+    })();
+    return this.firing;
   }
 
   /**
@@ -131,7 +153,7 @@ export class Engine {
   start(): void {
     if (this.task) return;
     this.task = cron.schedule('* * * * * *', () => {
-      this.tick().catch((error: unknown) => this.deps.logger.error({ err: error }, 'tick failed'));
+      this.beat().catch((error: unknown) => this.deps.logger.error({ err: error }, 'tick failed'));
     });
   }
 
@@ -142,6 +164,7 @@ export class Engine {
       this.task = null;
     }
     if (this.ticking) await this.ticking.catch(() => undefined);
+    if (this.firing) await this.firing.catch(() => undefined);
   }
 
   private txFor(db: Db, onEnqueue: () => void): EngineTx {

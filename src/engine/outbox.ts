@@ -212,6 +212,9 @@ export class OutboxDrainer {
       .where(
         and(
           sql`${outbox.id} IN (${LANE_HEAD_IDS})`,
+          // Heads still waiting for the message they edit or reply to are left out here, not after the LIMIT:
+          // dozens of them (edits queued behind a busy channel) must not crowd out every other lane.
+          sql`NOT EXISTS (SELECT 1 FROM outbox AS awaited WHERE awaited.status = 'pending' AND awaited.ref IN (${outbox.targetRef}, ${outbox.threadRef}))`,
           lte(outbox.nextAttemptAt, sql.placeholder('now')),
           blockedMethods.length ? notInArray(outbox.method, blockedMethods) : undefined,
         ),

@@ -145,4 +145,22 @@ describe('outbox', () => {
     await fx.drainer.drain();
     expect(fx.standIn.delivered('chat.postMessage').map((c) => c.args.text)).toEqual(['page', 'notice', 'cosmetic']);
   });
+
+  it('does not let edits waiting behind a busy channel crowd out other lanes', async () => {
+    fx = await engineFixture();
+    fx.engine.transact((tx) => {
+      // Fifty posts queue in one channel; forty edits wait for the later ones; then a message for elsewhere.
+      for (let i = 1; i <= 50; i += 1) tx.enqueue(post('C1', `alert ${i}`, { ref: `alert:${i}`, priority: PRIORITY.notice }));
+      for (let i = 11; i <= 50; i += 1) tx.enqueue({ method: 'chat.update', args: { text: `alert ${i} resolved` }, priority: PRIORITY.notice, targetRef: `alert:${i}` });
+      tx.enqueue(post('C2', 'handoff reminder', { priority: PRIORITY.notice }));
+    });
+    await fx.drainer.drain();
+    const posts = fx.standIn.delivered('chat.postMessage');
+    const reminder = posts.findIndex((c) => c.args.text === 'handoff reminder');
+    // One post per pass can leave a single channel's lane; the other lane must not wait for all of them.
+    expect(reminder).toBeGreaterThanOrEqual(0);
+    expect(reminder).toBeLessThan(3);
+    expect(fx.standIn.delivered('chat.update')).toHaveLength(40);
+    expect(rows().every((r) => r.status === 'sent')).toBe(true);
+  });
 });

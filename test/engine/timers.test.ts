@@ -1,7 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { timers } from '../../src/db/schema.js';
-import { PRIORITY } from '../../src/engine/outbox.js';
-import { SECOND } from '../../src/time/clock.js';
+import { migrateStore, openStore } from '../../src/db/connection.js';
+import { Engine } from '../../src/engine/engine.js';
+import { OutboxDrainer, PRIORITY, type SlackCaller } from '../../src/engine/outbox.js';
+import { FakeClock, SECOND } from '../../src/time/clock.js';
+import { captureLogs, tempDbPath } from '../support/common.js';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture.js';
 
 let fx: EngineFixture;
@@ -105,5 +108,34 @@ describe('durable timers', () => {
     });
     await fx.engine.tick();
     expect(order).toEqual(['step', 'sla0', 'sla1', 'sla2']);
+  });
+});
+
+describe('the every-second beat', () => {
+  it('fires due timers while the outbox is still busy with a call Slack never answers', async () => {
+    const clock = new FakeClock('2026-01-05T09:00:00Z');
+    const temp = tempDbPath();
+    const store = openStore(temp.path);
+    migrateStore(store);
+    const { logger } = captureLogs();
+    let release: () => void = () => undefined;
+    const hanging: SlackCaller = { call: () => new Promise((resolve) => (release = () => resolve({ kind: 'ok' }))) };
+    const drainer = new OutboxDrainer({ db: store.db, clock, caller: hanging, logger });
+    const engine = new Engine({ db: store.db, clock, logger, drainer });
+    const fired: string[] = [];
+    engine.register('test.step', (timer) => fired.push(timer.subject));
+    try {
+      engine.transact((tx) => tx.enqueue({ method: 'chat.postMessage', args: { channel: 'C1', text: 'backlog' }, priority: PRIORITY.notice }));
+      engine.transact((tx) => tx.schedule({ kind: 'test.step', subject: 'page:1', dueAt: clock.now() + SECOND }));
+      clock.advance(SECOND);
+      await engine.beat();
+      expect(fired).toEqual(['page:1']);
+      expect(engine.lastTickAt).toBe(clock.now());
+    } finally {
+      release();
+      await drainer.drain();
+      store.close();
+      temp.cleanup();
+    }
   });
 });

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_ref` ON `outbox` (`ref`,`status`);
