@@ -41,6 +41,9 @@ async function main(): Promise<void> {
   // Listen first so /readyz can say "migrating" instead of refusing connections.
   const port = await app.listen(env.PORT);
   app.migrate();
+  // Timers that fell due while the bot was down fire before any request is handled: an escalation that was
+  // due at 03:00 goes out even if an acknowledgement arrives in the first second after a restart.
+  await app.engine.fireDueTimers();
   app.engine.start();
   // The fairness lint at start-up, so a schedule problem shows before it bites (also: /oncall lint).
   const now = systemClock.now();
