@@ -29,3 +29,15 @@ function severityOf(policy: Policy, integration: Integration, alert: NormalizedA
   if (direct) return direct;
   return integration.severity?.default ?? policy.severities[1]!.id;
 }
+
+/**
+ * The rotations a service's alerts can reach: every route that names this service, or names none (a
+ * catch-all, or a match on other labels that the service's alerts may carry). Silencing the service is
+ * theirs to decide. Pure.
+ */
+export function rotationsForService(policy: Policy, service: string): string[] {
+  const reached = Object.values(policy.integrations).flatMap((integration) =>
+    integration.routes.filter((r) => r.match?.service === undefined || r.match.service === service).map((r) => r.rotation),
+  );
+  return [...new Set(reached)];
+}
