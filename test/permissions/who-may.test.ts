@@ -66,16 +66,16 @@ describe('the rotations a service\'s alerts can page (who may silence it)', () =
     'integrations:',
     '  prometheus:',
     '    format: alertmanager',
-    '    routes: [{ match: { service: payments }, rotation: backend }, { match: { team: web }, rotation: web }]',
+    '    routes: [{ match: { service: payments }, rotation: backend }, { match: { team: web }, rotation: web }, { rotation: backend }]',
     '  uptime:',
     '    format: uptime-kuma',
     '    routes: [{ match: { service: checkout }, rotation: web }]',
   );
 
   it.each([
-    ['payments', ['backend', 'web']], // its own route, and a label match its alerts may carry
-    ['checkout', ['web']],
-    ['search', ['web']],
+    ['payments', ['backend']], // its own route takes every one of its alerts before the others are tried
+    ['checkout', ['web', 'backend']], // a label match its alerts may carry, the catch-all, and its own route elsewhere
+    ['search', ['web', 'backend']],
   ])('%s -> %j', (service, expected) => {
     expect(rotationsForService(routed, service)).toEqual(expected);
   });
