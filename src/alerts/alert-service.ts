@@ -163,7 +163,7 @@ export class AlertService {
     if (!id) return null; // a reaction on some other message: not ours to act on
     const row = tx.db.select().from(alerts).where(eq(alerts.id, Number(id))).get();
     if (!row || row.status !== 'firing') return null;
-    const refused = this.refusal(tx, row, userId, `acknowledge alert #${row.id}`);
+    const refused = this.refusalFor(tx, row, userId, `acknowledge alert #${row.id}`);
     if (refused) return refused;
     const page = row.pageId !== null ? this.pager.find(tx, row.pageId) : null;
     // A page someone already acknowledged or resolved still lets the alert be marked as seen.
@@ -180,9 +180,9 @@ export class AlertService {
    * Who may act on an alert: whoever may act on its page (the rotation's members and admins, anyone it reached);
    * a silenced alert has no page, so the rotation's rule alone. Returns the refusal, or null when allowed.
    */
-  private refusal(tx: EngineTx, row: AlertRow, userId: string, what: string): string | null {
+  private refusalFor(tx: EngineTx, row: AlertRow, userId: string, what: string): string | null {
     const page = row.pageId !== null ? this.pager.find(tx, row.pageId) : null;
-    if (page) return this.pager.mayAct(tx, page, userId) ? null : this.pager.refusal(page, what);
+    if (page) return this.pager.mayAct(tx, page, userId) ? null : this.pager.refusalFor(page, what);
     return mayActFor(this.policy, [row.rotation], userId) ? null : refusal(this.policy, { rotations: [row.rotation] }, what);
   }
 
@@ -192,7 +192,7 @@ export class AlertService {
     if (!row) return { ok: false, message: `There is no alert #${alertId}.` };
     const routed = row.routedSeverity ?? row.severity;
     if (row.severity === routed) return { ok: false, message: `Alert #${alertId} is already ${routed}.` };
-    const refused = this.refusal(tx, row, userId, `say alert #${alertId} is not ${row.severity}`);
+    const refused = this.refusalFor(tx, row, userId, `say alert #${alertId} is not ${row.severity}`);
     if (refused) return { ok: false, message: refused };
     tx.db.update(alerts).set({ severity: routed }).where(eq(alerts.id, alertId)).run();
     if (row.pageId !== null) this.pager.changeSeverity(tx, row.pageId, routed);

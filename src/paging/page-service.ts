@@ -181,12 +181,12 @@ export class PageService {
   }
 
   /** The refusal for someone `mayAct` says no to; `what` is e.g. "acknowledge page #3". */
-  refusal(page: PageRow, what: string): string {
+  refusalFor(page: PageRow, what: string): string {
     return refusal(this.policy, { rotations: [page.rotation], also: [`someone page #${page.id} reached`] }, what);
   }
 
   private refuse(page: PageRow, verb: string): PageOutcome {
-    return { ok: false, message: this.refusal(page, `${verb} page #${page.id}`) };
+    return { ok: false, message: this.refusalFor(page, `${verb} page #${page.id}`) };
   }
 
   private closeMessages(tx: EngineTx, page: PageRow, outcome: string): void {
