@@ -1,16 +1,18 @@
-/** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall silence and /oncall silences. */
+/** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall silence, unsilence and silences. */
 import type { App } from '@slack/bolt';
-import { and, gt } from 'drizzle-orm';
+import { and, eq, gt } from 'drizzle-orm';
 import { parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
 import { silences } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately } from '../slack/ephemeral.js';
+import { answerPrivately, channelOf } from '../slack/ephemeral.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
+import { rotationsForService } from './routing.js';
 
 export interface AlertActionDeps {
   engine: Engine;
@@ -28,12 +30,10 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
   bolt.action(ALERT_ACTIONS.notTop, async ({ ack, body, action, client }) => {
     const userId = body.user.id;
     const id = Number((action as { value?: string }).value);
-    const answer = engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
+    const outcome = engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
     await ack();
-    const channel = (body as { channel?: { id?: string } }).channel?.id;
-    if (channel && !answer.endsWith('again.')) {
-      await answerPrivately(client, logger, { channel, user: userId, text: answer }, 'Not P0');
-    }
+    // Done, the alerts channel is told; otherwise only the presser hears why not.
+    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'Not P0');
   });
 
   bolt.event('reaction_added', async ({ event, client }) => {
@@ -42,6 +42,12 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
     const refusal = engine.transact((tx) => alerts.acknowledgeByReaction(tx, channel, ts, event.user));
     if (refusal) await answerPrivately(client, logger, { channel, user: event.user, text: refusal }, 'a reaction');
   });
+}
+
+/** Who may silence a service: members of the rotations its alerts can page (any rotation when none can), and admins. */
+function silencedRotations(policy: Policy, service: string): string[] {
+  const reached = rotationsForService(policy, service);
+  return reached.length ? reached : Object.keys(policy.rotations);
 }
 
 const SILENCE_USAGE = '\nUsage: `/oncall silence <service> <duration> [reason]`\nExample: `/oncall silence checkout 2h planned database migration`';
@@ -65,6 +71,8 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
         return { text: `${(error as Error).message}.${SILENCE_USAGE}` };
       }
       if (ms > MAX_SILENCE_MS) return { text: `A silence lasts at most 7 days; "${duration}" is longer.${SILENCE_USAGE}` };
+      const rotations = silencedRotations(policy, service);
+      if (!mayActFor(policy, rotations, userId)) return { text: refusal(policy, { rotations }, `silence *${service}*`) };
       const reason = reasonWords.join(' ').trim() || 'no reason given';
       const row = engine.transact((tx) =>
         tx.db.insert(silences).values({ service, reason, createdBy: userId, startsAt: tx.now, endsAt: tx.now + ms, createdAt: tx.now }).returning().get(),
@@ -73,6 +81,26 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
         text: `Silence #${row.id}: alerts for *${service}* are recorded and shown but page nobody until ${slackDate(row.endsAt)} (${reason}). It ends by itself.`,
         inChannel: true,
       };
+    },
+  });
+
+  oncall.add('unsilence', {
+    usage: 'unsilence <silence id>',
+    summary: 'end a silence early: alerts for its service page again',
+    run: ({ args, userId }): CommandReply => {
+      const id = Number(args[0]?.replace(/^#/, ''));
+      if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which silence, by its number: `/oncall unsilence 3` (`/oncall silences` lists them).' };
+      return engine.transact((tx) => {
+        const row = tx.db.select().from(silences).where(eq(silences.id, id)).get();
+        if (!row || row.endsAt <= tx.now) return { text: `There is no silence #${id} in force; \`/oncall silences\` lists them.` };
+        const rotations = silencedRotations(policy, row.service);
+        if (userId !== row.createdBy && !mayActFor(policy, rotations, userId)) {
+          return { text: refusal(policy, { rotations, also: [`whoever made it (${mention(row.createdBy)})`] }, `end silence #${id}`) };
+        }
+        // Ending it now is enough: a silence counts only while now < ends_at.
+        tx.db.update(silences).set({ endsAt: tx.now }).where(eq(silences.id, id)).run();
+        return { text: `Silence #${id} ended early by ${mention(userId)}: alerts for *${row.service}* page again.`, inChannel: true };
+      });
     },
   });
 

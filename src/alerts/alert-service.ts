@@ -9,6 +9,7 @@ import { alerts, silences, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { PageService } from '../paging/page-service.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
 import { alertMessage, correlationNotice } from './alert-blocks.js';
 import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
@@ -20,6 +21,7 @@ export const ALERT_REFRESH_TIMER = 'alert.refresh';
 export const ALERT_EDIT_INTERVAL_MS = 10_000;
 
 export type AlertRow = typeof alerts.$inferSelect;
+export type AlertOutcome = { ok: true; message: string } | { ok: false; message: string };
 
 export interface IngestResult {
   created: number;
@@ -161,27 +163,43 @@ export class AlertService {
     if (!id) return null; // a reaction on some other message: not ours to act on
     const row = tx.db.select().from(alerts).where(eq(alerts.id, Number(id))).get();
     if (!row || row.status !== 'firing') return null;
-    if (row.pageId !== null) {
-      const outcome = this.pager.acknowledge(tx, row.pageId, userId);
-      if (!outcome.ok && !outcome.message.includes('already')) return outcome.message;
+    const refused = this.refusalFor(tx, row, userId, `acknowledge alert #${row.id}`);
+    if (refused) return refused;
+    const page = row.pageId !== null ? this.pager.find(tx, row.pageId) : null;
+    // A page someone already acknowledged or resolved still lets the alert be marked as seen.
+    if (page?.status === 'open') {
+      const outcome = this.pager.acknowledge(tx, page.id, userId);
+      if (!outcome.ok) return outcome.message;
     }
     tx.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, row.id)).run();
     this.edit(tx, { ...row, status: 'acknowledged' });
     return null;
   }
 
+  /**
+   * Who may act on an alert: whoever may act on its page (the rotation's members and admins, anyone it reached);
+   * a silenced alert has no page, so the rotation's rule alone. Returns the refusal, or null when allowed.
+   */
+  private refusalFor(tx: EngineTx, row: AlertRow, userId: string, what: string): string | null {
+    const page = row.pageId !== null ? this.pager.find(tx, row.pageId) : null;
+    if (page) return this.pager.mayAct(tx, page, userId) ? null : this.pager.refusalFor(page, what);
+    return mayActFor(this.policy, [row.rotation], userId) ? null : refusal(this.policy, { rotations: [row.rotation] }, what);
+  }
+
   /** "Not P0": back to the severity routing gave, for the alert and its page. */
-  lowerToRouted(tx: EngineTx, alertId: number, userId: string): string {
+  lowerToRouted(tx: EngineTx, alertId: number, userId: string): AlertOutcome {
     const row = tx.db.select().from(alerts).where(eq(alerts.id, alertId)).get();
-    if (!row) return `There is no alert #${alertId}.`;
+    if (!row) return { ok: false, message: `There is no alert #${alertId}.` };
     const routed = row.routedSeverity ?? row.severity;
-    if (row.severity === routed) return `Alert #${alertId} is already ${routed}.`;
+    if (row.severity === routed) return { ok: false, message: `Alert #${alertId} is already ${routed}.` };
+    const refused = this.refusalFor(tx, row, userId, `say alert #${alertId} is not ${row.severity}`);
+    if (refused) return { ok: false, message: refused };
     tx.db.update(alerts).set({ severity: routed }).where(eq(alerts.id, alertId)).run();
     if (row.pageId !== null) this.pager.changeSeverity(tx, row.pageId, routed);
     this.edit(tx, { ...row, severity: routed });
     const channel = this.channelFor(row.rotation);
     if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `${mention(userId)} says alert #${alertId} is not ${row.severity}: back to ${routed}.` }, priority: PRIORITY.notice });
-    return `Alert #${alertId} is ${routed} again.`;
+    return { ok: true, message: `Alert #${alertId} is ${routed} again.` };
   }
 
   private repeat(tx: EngineTx, row: AlertRow): void {

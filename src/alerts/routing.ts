@@ -29,3 +29,21 @@ function severityOf(policy: Policy, integration: Integration, alert: NormalizedA
   if (direct) return direct;
   return integration.severity?.default ?? policy.severities[1]!.id;
 }
+
+/**
+ * The rotations a service's alerts can reach, routes tried in order as routeAlert does: a route naming another
+ * service is passed over; one naming this service (or none) can take its alerts, and if it matches on nothing
+ * else it takes them all, so later routes never see them. Silencing the service is for those rotations. Pure.
+ */
+export function rotationsForService(policy: Policy, service: string): string[] {
+  const reached: string[] = [];
+  for (const integration of Object.values(policy.integrations)) {
+    for (const route of integration.routes) {
+      const { service: named, ...labels } = route.match ?? {};
+      if (named !== undefined && named !== service) continue;
+      reached.push(route.rotation);
+      if (Object.keys(labels).length === 0) break;
+    }
+  }
+  return [...new Set(reached)];
+}

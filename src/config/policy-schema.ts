@@ -246,6 +246,12 @@ export const policyFileSchema = z.strictObject({
       first_update: z.record(z.string(), z.union([z.literal('none'), wallDuration])).optional(),
     })
     .optional(),
+  /** Who may act on every rotation, page and incident besides the rotation's members (default: every role under people). */
+  permissions: z
+    .strictObject({
+      admins: z.array(z.string().min(1), { error: (i) => `expected a list of roles under people or user ids, e.g. [engineering_lead, U0123ABCD], got ${describeValue(i.input)}` }).optional(),
+    })
+    .optional(),
 });
 
 export type PolicyFile = z.output<typeof policyFileSchema>;
@@ -420,6 +426,13 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       problem(['playbooks', 'triggers', name, 'who'], `"${who}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`);
     }
   }
+  // Admins are people the bot can recognise from a Slack user id alone: a user group would need Slack to say who is in it.
+  const permissions = isMap(raw.permissions) ? raw.permissions : {};
+  itemsOf(permissions.admins).forEach((admin, i) => {
+    if (!roles || typeof admin !== 'string' || admin === '' || SLACK_USER_ID.test(admin) || roles.has(admin)) return;
+    const what = `${rolesText()} or a user id (U...)`;
+    problem(['permissions', 'admins', i], SLACK_USERGROUP_ID.test(admin) ? `"${admin}" is a user group, whose members the bot cannot check; name ${what} instead` : `"${admin}" is not ${what}`);
+  });
   const incidents = isMap(raw.incidents) ? raw.incidents : {};
   for (const [severity] of entriesOf(incidents.first_update)) checkSeverity(severity, ['incidents', 'first_update', severity]);
   const postmortem = isMap(raw.postmortem) ? raw.postmortem : {};

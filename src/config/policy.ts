@@ -103,6 +103,16 @@ export interface Policy {
   integrations: Record<string, Integration>;
   incidents: IncidentPolicy;
   playbooks: PlaybookPolicy;
+  permissions: PermissionsPolicy;
+}
+
+export interface PermissionsPolicy {
+  /**
+   * Who may act on every rotation, page and incident, besides what each names (its members, the commander...).
+   * By default every role under `people`; `permissions.admins` narrows or widens that. `roles` are the
+   * people-roles the user holds, so a refusal can say "the engineering_lead (<@U0LEAD>)".
+   */
+  admins: Array<{ userId: string; roles: string[] }>;
 }
 
 export interface PlaybookPolicy {
@@ -371,10 +381,23 @@ export function resolvePolicy(file: PolicyFile): Policy {
         : Object.fromEntries(Object.entries(DEFAULT_TRIGGERS).map(([name, { raiseRank, ...t }]) => [name, { ...t, raiseTo: raiseRank === null ? null : idOfRank(raiseRank) }])),
       guardEmails: file.playbooks?.guard_emails ?? false,
     },
+    permissions: { admins: resolveAdmins(file.people ?? {}, file.permissions?.admins ?? Object.keys(file.people ?? {})) },
     incidents: {
       roles: file.incidents?.roles ?? [...DEFAULT_INCIDENT_ROLES],
       verification: file.incidents?.verification ?? [...DEFAULT_VERIFICATION],
       firstUpdateMs,
     },
   });
+}
+
+/** Roles and user ids -> one entry per person, in the order first named, with the roles they hold. */
+function resolveAdmins(people: Record<string, string>, names: readonly string[]): PermissionsPolicy['admins'] {
+  const admins: PermissionsPolicy['admins'] = [];
+  for (const name of names) {
+    const userId = people[name] ?? name;
+    let admin = admins.find((a) => a.userId === userId);
+    if (!admin) admins.push((admin = { userId, roles: [] }));
+    if (people[name] && !admin.roles.includes(name)) admin.roles.push(name);
+  }
+  return admins;
 }

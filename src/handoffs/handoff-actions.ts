@@ -49,6 +49,8 @@ export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps
       const picked = pickRotation(tx, word, inv.userId);
       if (!('rotation' in picked)) return picked;
       const target = handoffs.currentTarget(tx, picked.rotation)!;
+      // Said before the form is written, not after.
+      if (!handoffs.mayHandOff(target, inv.userId)) return { text: handoffs.handOffRefusal(target) };
       return buildModal(tx, deps, target);
     });
     if ('text' in modal && typeof modal.text === 'string') return modal as CommandReply;
@@ -132,6 +134,10 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
       if (fields[n]!.required && !w.value) errors[fieldBlockId(n)] = `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
     });
     const channel = rotation?.channel ?? rotation?.alertsChannel ?? policy.channels.incidents;
+    if (!handoffs.mayHandOff(target, body.user.id)) {
+      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: handoffs.handOffRefusal(target) } });
+      return;
+    }
     if (!rotation || !channel) {
       await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: rotation ? `*${target.rotation}* has no channel in the policy to post the handoff in.` : `*${target.rotation}* is no longer a rotation in the policy.` } });
       return;

@@ -11,6 +11,7 @@ import type { Policy, RotationPolicy } from '../config/policy.js';
 import { alerts, handoffs, incidents, pages, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides, insertOverride } from '../schedules/override-store.js';
 import { shiftIndexAt, shiftStartAt, whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
@@ -171,6 +172,16 @@ export class HandoffService {
     return row;
   }
 
+  /** Who may write a rotation's handoff: its members and admins (who-may.ts), and the two it is between (an override may have put someone else on call). */
+  mayHandOff(target: HandoffTarget, userId: string): boolean {
+    return userId === target.outgoing || userId === target.incoming || mayActFor(this.policy, [target.rotation], userId);
+  }
+
+  handOffRefusal(target: HandoffTarget): string {
+    const between = [target.outgoing, target.incoming].filter((u): u is string => u !== null && !this.policy.rotations[target.rotation]?.members.includes(u));
+    return refusal(this.policy, { rotations: [target.rotation], also: between.map(mention) }, `post the *${target.rotation}* handoff`);
+  }
+
   confirm(tx: EngineTx, id: number, userId: string): HandoffOutcome {
     const h = tx.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
     if (!h) return refuse(`There is no handoff #${id}.`);
@@ -195,8 +206,8 @@ export class HandoffService {
     const leaving = onCall.primary?.userId ?? null;
     const takingOver = onCall.secondary?.userId ?? null;
     if (!leaving) return refuse(`Nobody is primary on *${rotationName}* right now; there is nobody to hand off from.`);
-    if (userId !== leaving && !rotation.members.includes(userId) && !Object.values(this.policy.people).includes(userId)) {
-      return refuse(`Only members of *${rotationName}* and the roles named in the policy can make an emergency handoff.`);
+    if (userId !== leaving && !mayActFor(this.policy, [rotationName], userId)) {
+      return refuse(refusal(this.policy, { first: [`the primary (${mention(leaving)})`], rotations: [rotationName] }, `make an emergency handoff for *${rotationName}*`));
     }
     if (!takingOver) return refuse(`*${rotationName}* has no secondary to take over. Set one with \`/oncall override ${rotationName} @who\` instead.`);
     insertOverride(tx.db, tx.now, { rotation: rotationName, role: 'primary', userId: takingOver, startsAt: tx.now, endsAt: onCall.shiftEnd, reason: 'override', createdBy: userId });
@@ -216,6 +227,8 @@ export class HandoffService {
     if (!h?.emergencyReason) return refuse('That button belongs to no emergency handoff.');
     if (h.coveredBy) return refuse(`${mention(h.coveredBy)} already covers secondary. Thank you all the same.`);
     if (userId === h.outgoing || userId === h.incoming) return refuse(userId === h.outgoing ? 'You just handed off: someone else needs to cover.' : 'You are primary now: someone else needs to cover secondary.');
+    // Covering puts the volunteer on call: the same people who may change the rotation's schedule.
+    if (!mayActFor(this.policy, [h.rotation], userId)) return refuse(refusal(this.policy, { rotations: [h.rotation] }, `cover *${h.rotation}* secondary`));
     const rotation = this.policy.rotations[h.rotation]!;
     const shiftEnd = shiftStartAt(rotation, shiftIndexAt(rotation, tx.now) + 1);
     insertOverride(tx.db, tx.now, { rotation: h.rotation, role: 'secondary', userId, startsAt: tx.now, endsAt: shiftEnd, reason: 'override', createdBy: userId });

@@ -164,7 +164,7 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
       if (!('incident' in found)) return found;
       const { incident } = found;
       if (incident.status === 'resolved') return { text: `Incident #${incident.id} is already resolved.` };
-      if (!incidents.mayChange(incident, inv.userId)) return { text: `Only the commander, the declarer, the people holding a role and the paged rotation's members can resolve incident #${incident.id}.` };
+      if (!incidents.mayChange(incident, inv.userId)) return { text: incidents.refusalText(incident, `resolve incident #${incident.id}`) };
       await slack.openView(inv.triggerId, resolveModal(incident, policy.incidents.verification));
       return { text: '', silent: true };
     },

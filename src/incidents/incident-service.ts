@@ -11,6 +11,7 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
 import type { PageRow, PageService } from '../paging/page-service.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
@@ -132,16 +133,22 @@ export class IncidentService {
     tx.db.insert(incidentEvents).values({ incidentId, at: tx.now, kind, actor, text }).run();
   }
 
-  /** Who may change an incident: its commander, declarer and role holders, the paged rotation's members, the policy's people. */
+  /** Who may change an incident: its commander, declarer and role holders, then the paged rotation's members and admins (who-may.ts). */
   mayChange(incident: IncidentRow, userId: string): boolean {
     if (userId === incident.commander || userId === incident.declaredBy || Object.values(incident.roles).includes(userId)) return true;
-    if (incident.rotation && this.policy.rotations[incident.rotation]?.members.includes(userId)) return true;
-    return Object.values(this.policy.people).includes(userId);
+    return mayActFor(this.policy, incident.rotation ? [incident.rotation] : [], userId);
+  }
+
+  /** The refusal for someone `mayChange` says no to; `what` is e.g. "resolve incident #4". */
+  refusalText(incident: IncidentRow, what: string): string {
+    const first = [`the commander (${mention(incident.commander)})`];
+    if (incident.declaredBy !== incident.commander) first.push(`the declarer (${mention(incident.declaredBy)})`);
+    for (const [role, holder] of Object.entries(incident.roles)) first.push(`the ${role} (${mention(holder)})`);
+    return refusal(this.policy, { first, rotations: incident.rotation ? [incident.rotation] : [] }, what);
   }
 
   private refusal(incident: IncidentRow, verb: string): IncidentOutcome {
-    const rotation = incident.rotation ? ` and the members of *${incident.rotation}*` : '';
-    return refuse(`Only the commander (${mention(incident.commander)}), the declarer, the people holding a role${rotation} can ${verb} incident #${incident.id}.`);
+    return refuse(this.refusalText(incident, `${verb} incident #${incident.id}`));
   }
 
   /** Posts into the incident's room: its channel, or the thread under its card in the incidents channel. */

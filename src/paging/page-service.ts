@@ -8,6 +8,7 @@ import type { Policy, SeverityEscalation } from '../config/policy.js';
 import { pageMessages, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
@@ -173,16 +174,19 @@ export class PageService {
     }
   }
 
-  /** Who may act on a page: the rotation's members, the roles named in the policy, anyone it paged. */
+  /** Who may act on a page: the rotation's members and the policy's admins (who-may.ts), and anyone it reached. */
   mayAct(tx: EngineTx, page: PageRow, userId: string): boolean {
-    const rotation = this.policy.rotations[page.rotation];
-    if (rotation?.members.includes(userId) || Object.values(this.policy.people).includes(userId)) return true;
+    if (mayActFor(this.policy, [page.rotation], userId)) return true;
     return tx.db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, page.id), eq(pageMessages.userId, userId))).get() !== undefined;
   }
 
+  /** The refusal for someone `mayAct` says no to; `what` is e.g. "acknowledge page #3". */
+  refusalFor(page: PageRow, what: string): string {
+    return refusal(this.policy, { rotations: [page.rotation], also: [`someone page #${page.id} reached`] }, what);
+  }
+
   private refuse(page: PageRow, verb: string): PageOutcome {
-    const rotation = this.policy.rotations[page.rotation];
-    return { ok: false, message: `Only members of *${page.rotation}*${rotation ? ` (${rotation.members.map(mention).join(', ')})` : ''}, the roles named in the policy, or someone this page reached can ${verb} page #${page.id}.` };
+    return { ok: false, message: this.refusalFor(page, `${verb} page #${page.id}`) };
   }
 
   private closeMessages(tx: EngineTx, page: PageRow, outcome: string): void {

@@ -56,7 +56,10 @@ export class PlaybookService {
   tick(tx: EngineTx, incidentId: number, userId: string, ticked: ReadonlySet<number>): PlaybookOutcome {
     const incident = this.incidents.find(tx, incidentId);
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
-    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: `Only the people working incident #${incidentId} (commander, declarer, role holders, the paged rotation) can tick its checklist.` };
+    // A tick says "this was checked" in the timeline and the postmortem: only those answerable for the incident make it.
+    if (!this.incidents.mayChange(incident, userId)) {
+      return { ok: false, message: `${this.incidents.refusalText(incident, `tick the checklist of incident #${incidentId}`)} Your tick was not recorded; the commander can give you a role with \`/incident role\`.` };
+    }
     let changed = 0;
     for (const item of this.items(tx, incidentId)) {
       const now = ticked.has(item.position);
@@ -78,7 +81,7 @@ export class PlaybookService {
     const incident = this.incidents.find(tx, incidentId);
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
     if (incident.status === 'resolved') return { ok: false, message: `Incident #${incidentId} is closed.` };
-    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: `Only the people working incident #${incidentId} can mark its triggers.` };
+    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: this.incidents.refusalText(incident, `mark the triggers of incident #${incidentId}`) };
     const already = tx.db.select().from(incidentTriggers).where(and(eq(incidentTriggers.incidentId, incidentId), eq(incidentTriggers.name, name))).get();
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
     tx.db.insert(incidentTriggers).values({ incidentId, name, markedBy: userId, markedAt: tx.now }).run();

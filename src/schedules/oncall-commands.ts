@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
@@ -61,10 +62,6 @@ function rotationAndCount(policy: Policy, args: string[], limits: { max: number;
   const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
   if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`${limits.usage}\`` };
   return { rotation, count };
-}
-
-function mayChangeSchedule(policy: Policy, rotation: RotationPolicy, userId: string): boolean {
-  return rotation.members.includes(userId) || Object.values(policy.people).includes(userId);
 }
 
 export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommandDeps): void {
@@ -142,8 +139,8 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (typeof rotation === 'string') return fail(rotation);
       if (to.instant <= from.instant) return fail(`The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).`);
       if (to.instant <= now) return fail(`That override would already be over (${slackDate(to.instant)} is in the past).`);
-      if (!mayChangeSchedule(policy, rotation, userId)) {
-        return { text: `Only members of *${rotation.name}* (${rotation.members.map(mention).join(', ')}) or the roles named in the policy can change its schedule; ask one of them.` };
+      if (!mayActFor(policy, [rotation.name], userId)) {
+        return { text: `${refusal(policy, { rotations: [rotation.name] }, `change the schedule of *${rotation.name}*`)} Ask one of them.` };
       }
       const id = insertOverride(db, now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
       return {
@@ -168,9 +165,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (to.instant <= from.instant) return { text: `The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).${usage}` };
       const rotations = Object.values(policy.rotations).filter((r) => r.members.includes(who));
       if (rotations.length === 0) return { text: `${mention(who)} is not in any rotation, so their leave changes nobody's schedule.` };
-      if (userId !== who && !rotations.some((r) => mayChangeSchedule(policy, r, userId))) {
-        return { text: `Only ${mention(who)}, members of their rotations or the roles named in the policy can record this leave.` };
-      }
+      // Leave changes every rotation of theirs: someone else needs the right to change each one.
+      const barred = userId === who ? undefined : rotations.find((r) => !mayActFor(policy, [r.name], userId));
+      if (barred) return { text: refusal(policy, { first: [mention(who)], rotations: [barred.name] }, `record ${mention(who)}'s leave in *${barred.name}*`) };
       const lead = policy.people.engineering_lead ?? null;
       const summary = deps.engine.transact((tx) => {
         const overrides = activeOverrides(tx.db, tx.now);
@@ -220,9 +217,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
       const row = findOverride(db, id);
       if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
-      const rotation = policy.rotations[row.rotation];
-      if (rotation && !mayChangeSchedule(policy, rotation, userId) && row.createdBy !== userId) {
-        return { text: `Only members of *${row.rotation}*, the roles named in the policy, or ${mention(row.createdBy)} who made it can cancel override #${id}.` };
+      // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
+      if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
+        return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
       }
       cancelOverride(db, id, userId, clock.now());
       return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };

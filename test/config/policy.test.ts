@@ -274,6 +274,31 @@ describe('what a file leaves out comes from the preset', () => {
     );
   });
 
+  it('permissions: every role under people acts anywhere by default; permissions.admins narrows or widens that', () => {
+    const people = 'people: { engineering_lead: U0LEAD, cto: U0CTO, support_ops_lead: U0SUPP, vp: U0CTO }';
+    expect(defaultPolicy().permissions).toEqual({ admins: [] });
+    expect(parsePolicyText(people, 'x.yml').permissions.admins).toEqual([
+      { userId: 'U0LEAD', roles: ['engineering_lead'] },
+      { userId: 'U0CTO', roles: ['cto', 'vp'] },
+      { userId: 'U0SUPP', roles: ['support_ops_lead'] },
+    ]);
+    const narrowed = parsePolicyText(lines(people, 'permissions: { admins: [engineering_lead, U0SRE] }'), 'x.yml');
+    expect(narrowed.permissions.admins).toEqual([{ userId: 'U0LEAD', roles: ['engineering_lead'] }, { userId: 'U0SRE', roles: [] }]);
+    expect(parsePolicyText(lines(people, 'permissions: { admins: [] }'), 'x.yml').permissions.admins).toEqual([]);
+    expect(errorOf(lines(people, 'permissions:', '  admins: [engineering_lead, ctoo, S0ONCALL, 5]', '  owners: [cto]'))).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 4 problems:',
+        'oncall.policy.yml:3 permissions.admins[3]: expected text, got 5',
+        'oncall.policy.yml:3 permissions.admins[1]: "ctoo" is not a role under people (engineering_lead, cto, support_ops_lead, vp) or a user id (U...)',
+        'oncall.policy.yml:3 permissions.admins[2]: "S0ONCALL" is a user group, whose members the bot cannot check; name a role under people (engineering_lead, cto, support_ops_lead, vp) or a user id (U...) instead',
+        'oncall.policy.yml:4 permissions.owners: unknown key "owners" (expected one of admins)',
+      ),
+    );
+    expect(errorOf('permissions: { admins: cto }')).toBe(
+      lines('The policy file oncall.policy.yml has 1 problem:', 'oncall.policy.yml:1 permissions.admins: expected a list of roles under people or user ids, e.g. [engineering_lead, U0123ABCD], got "cto"'),
+    );
+  });
+
   it('an empty file is the preset', () => {
     expect(parsePolicyText('', 'x.yml')).toEqual(defaultPolicy());
     expect(parsePolicyText('# only a comment\n', 'x.yml')).toEqual(defaultPolicy());
@@ -328,7 +353,7 @@ describe('readable errors: file:line path: reason', () => {
       lines(
         'The policy file oncall.policy.yml has 2 problems:',
         'oncall.policy.yml:1 timezon: unknown key "timezon" (did you mean "timezone"?)',
-        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations, playbooks, incidents)',
+        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations, playbooks, incidents, permissions)',
       ),
     );
   });

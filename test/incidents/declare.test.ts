@@ -150,7 +150,7 @@ describe('/incident commands', () => {
     await start();
     await declare(t, { severity: 'P1' });
     const answer = (await t.command('/incident', 'status monitoring', 'U0STRANGER', { channelId: 'C0INC1' })).json() as { text: string };
-    expect(answer.text).toBe('Only the commander (<@U0ALICE>), the declarer, the people holding a role and the members of *backend* can change the status of incident #1.');
+    expect(answer.text).toBe('Only the commander (<@U0ALICE>), members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>), the engineering_lead (<@U0LEAD>), the cto (<@U0CTO>) or the support_ops_lead (<@U0SUPP>) can change the status of incident #1.');
     expect(t.store.db.select().from(incidents).get()!.status).toBe('investigating');
   });
 

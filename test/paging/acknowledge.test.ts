@@ -111,7 +111,7 @@ describe('acknowledge, escalate now, resolve', () => {
     await press('U0STRANGER', PAGE_ACTIONS.ack, id);
     const told = await t.standIn.waitFor('chat.postEphemeral');
     expect(told.args.text).toBe(
-      'Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>), the roles named in the policy, or someone this page reached can acknowledge page #1.',
+      'Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>), someone page #1 reached, the engineering_lead (<@U0LEAD>) or the cto (<@U0CTO>) can acknowledge page #1.',
     );
     expect(pageRow().status).toBe('open');
   });

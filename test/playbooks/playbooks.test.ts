@@ -62,7 +62,7 @@ describe('the triage checklist', () => {
 
     // Someone with no part in the incident cannot tick.
     await tick('U0STRANGER', [0, 1, 2]);
-    expect((await t.standIn.waitFor('chat.postEphemeral')).args.text).toContain('Only the people working incident #1');
+    expect((await t.standIn.waitFor('chat.postEphemeral')).args.text).toContain('can tick the checklist of incident #1. Your tick was not recorded');
     expect(timeline('checklist')).toHaveLength(3);
   });
 

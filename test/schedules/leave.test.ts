@@ -94,6 +94,6 @@ describe('/oncall leave over signed HTTP', () => {
 
   it('refuses someone outside the rotations and says who may', async () => {
     const answer = (await t.command('/oncall', 'leave <@U0DAN> 2026-02-01 2026-02-03', 'U0STRANGER')).json() as { text: string };
-    expect(answer.text).toBe('Only <@U0DAN>, members of their rotations or the roles named in the policy can record this leave.');
+    expect(answer.text).toBe("Only <@U0DAN>, members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can record <@U0DAN>'s leave in *backend*.");
   });
 });

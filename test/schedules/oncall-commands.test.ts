@@ -91,7 +91,7 @@ describe('/oncall over signed HTTP', () => {
 
   it('refuses a schedule change from someone outside the rotation and says who may', async () => {
     const answer = await text('override <@U0DAN> tomorrow next monday backend', 'U0STRANGER');
-    expect(answer).toBe('Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the roles named in the policy can change its schedule; ask one of them.');
+    expect(answer).toBe('Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can change the schedule of *backend*. Ask one of them.');
   });
 
   it('schedule lists shifts and pending overrides', async () => {
