@@ -122,7 +122,7 @@ class Workload {
       throw new Error(`answered ${status}`);
     } catch {
       // Down, killed mid-request, or not ready: try again, as Alertmanager and Slack do.
-      this.queue.push({ job, at: now + 100 + this.rng() * 200 });
+      this.queue.push({ job, at: now + 200 + this.rng() * 300 });
     }
   }
 
@@ -175,9 +175,9 @@ describe('crash test: SIGKILL at random instants', () => {
   let dir: string;
   let main: string;
 
-  beforeAll(() => {
+  beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oncall-crash-'));
-    main = buildBot();
+    main = await buildBot();
   }, 120_000);
 
   afterAll(() => {

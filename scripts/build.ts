@@ -1,0 +1,30 @@
+/**
+ * One file to start from: src/ bundled by esbuild into dist/bundle/main.js. Node then loads one module
+ * instead of some five hundred, which halves the time from start to answering (a restarted bot pages
+ * again sooner, and the crash test restarts it hundreds of times). better-sqlite3 stays outside: it is native.
+ * The output sits two folders deep so `../../migrations` (src/db/connection.ts) still finds the migrations.
+ */
+import { build } from 'esbuild';
+import { fileURLToPath } from 'node:url';
+
+const REPO = fileURLToPath(new URL('..', import.meta.url));
+export const BUNDLE = `${REPO}dist/bundle/main.js`;
+
+export async function buildBundle(): Promise<string> {
+  await build({
+    entryPoints: [`${REPO}src/main.ts`],
+    bundle: true,
+    platform: 'node',
+    target: 'node20',
+    format: 'esm',
+    external: ['better-sqlite3'],
+    // Bundled CommonJS dependencies call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
+    sourcemap: true,
+    outfile: BUNDLE,
+    logLevel: 'warning',
+  });
+  return BUNDLE;
+}
+
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) await buildBundle();
