@@ -45,7 +45,8 @@ export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDe
   command.add(
     'close',
     inIncidentCommand(deps, 'close <bug|configuration|support> [note]', 'triage says it is not an incident: stop reminders and paging, record the class, skip the postmortem', (tx, incident, args, inv) => {
-      const kind = CLASS_WORDS[(args[0] ?? '').toLowerCase()];
+      const word = (args[0] ?? '').toLowerCase();
+      const kind = Object.hasOwn(CLASS_WORDS, word) ? CLASS_WORDS[word] : undefined; // "constructor" is no class
       if (!kind) {
         return { text: `${args[0] ? `"${args[0]}" is not a class.` : 'Close it as what?'} Use bug, configuration or support: \`/incident close bug fixed in the next release\`. A real incident is resolved with \`/incident resolve\`.` };
       }
