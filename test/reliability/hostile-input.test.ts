@@ -4,6 +4,7 @@
  */
 import { afterAll, beforeAll, describe } from 'vitest';
 import { caseCount, escapedSinceLastLook, unwatchProcess, watchProcess } from './fuzz-support.js';
+import { commandProperties } from './commands.fuzz.js';
 import { webhookProperties } from './webhooks.fuzz.js';
 
 describe('hostile input', () => {
@@ -16,4 +17,5 @@ describe('hostile input', () => {
   });
 
   webhookProperties();
+  commandProperties();
 });
