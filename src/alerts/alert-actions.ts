@@ -8,6 +8,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately } from '../slack/ephemeral.js';
+import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
@@ -27,8 +28,8 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
 
   bolt.action(ALERT_ACTIONS.notTop, async ({ ack, body, action, client }) => {
     const userId = body.user.id;
-    const id = Number((action as { value?: string }).value);
-    const answer = engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
+    const id = idFrom((action as { value?: unknown }).value);
+    const answer = id === null ? staleButton('alert') : engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
     await ack();
     const channel = (body as { channel?: { id?: string } }).channel?.id;
     if (channel && !answer.endsWith('again.')) {

@@ -10,6 +10,7 @@ import type { Classification, IncidentService } from '../incidents/incident-serv
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
 import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
 import { findSecrets } from './secret-scan.js';
@@ -74,18 +75,21 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
     if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
   };
 
+  const stale: PlaybookOutcome = { ok: false, message: staleButton('incident') };
+
   bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
     const blockId = (action as { block_id?: string }).block_id ?? '';
-    const incidentId = Number(/^checklist:(\d+)$/.exec(blockId)?.[1]);
-    const ticked = new Set(((action as { selected_options?: Array<{ value: string }> }).selected_options ?? []).map((o) => Number(o.value)));
-    const outcome = engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
+    const incidentId = idFrom(/^checklist:(\d+)$/.exec(blockId)?.[1]);
+    const ticked = new Set(optionValues((action as { selected_options?: unknown }).selected_options).map(Number));
+    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
     await ack();
     await refuse(client, body as never, outcome);
   });
 
   bolt.action(PLAYBOOK_ACTIONS.trigger, async ({ ack, body, action, client }) => {
-    const [id, name] = String((action as { value?: string }).value).split('|');
-    const outcome = engine.transact((tx) => playbooks.markTrigger(tx, Number(id), body.user.id, name ?? ''));
+    const [id, name] = String((action as { value?: unknown }).value).split('|');
+    const incidentId = idFrom(id);
+    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.markTrigger(tx, incidentId, body.user.id, name ?? ''));
     await ack();
     await refuse(client, body as never, outcome);
   });
