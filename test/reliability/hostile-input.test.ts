@@ -5,6 +5,7 @@
 import { afterAll, beforeAll, describe } from 'vitest';
 import { caseCount, escapedSinceLastLook, unwatchProcess, watchProcess } from './fuzz-support.js';
 import { commandProperties } from './commands.fuzz.js';
+import { interactionProperties } from './interactions.fuzz.js';
 import { webhookProperties } from './webhooks.fuzz.js';
 
 describe('hostile input', () => {
@@ -18,4 +19,5 @@ describe('hostile input', () => {
 
   webhookProperties();
   commandProperties();
+  interactionProperties();
 });

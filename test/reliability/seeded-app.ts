@@ -16,8 +16,13 @@ export interface SeededApp {
   probe: HandlerProbe;
   /** The incidents' own channels. */
   incidentChannels: string[];
-  /** The handoff form's private_metadata as the app wrote it. */
-  handoffMetadata: string;
+  /** The modals as the app opened them (block ids, private_metadata). */
+  views: { declare: OpenedView; handoff: OpenedView };
+}
+
+export interface OpenedView {
+  private_metadata: string;
+  blocks: Array<{ block_id?: string; element?: { action_id?: string; options?: Array<{ value: string }> } }>;
 }
 
 async function ok(what: string, answer: { status: number; text: string }): Promise<void> {
@@ -39,9 +44,12 @@ export async function seededApp(): Promise<SeededApp> {
   }
   const incidentChannels = t.standIn.delivered('conversations.create').map((c) => String((c.response.channel as { id: string }).id));
 
+  await ok('declare form', await t.command('/incident', 'declare Cart is empty', 'U0ALICE'));
+  await probe.settled();
+  const declareForm = t.standIn.take('views.open').at(-1)!.args.view as OpenedView;
   await ok('handoff form', await t.command('/handoff', 'backend', 'U0BOB'));
   await probe.settled();
-  const form = t.standIn.take('views.open').at(-1)!.args.view as { private_metadata: string };
+  const form = t.standIn.take('views.open').at(-1)!.args.view as OpenedView;
   const values = { 'field:0': { value: { type: 'plain_text_input', value: 'All quiet' } } };
   await ok('handoff', await t.interact(viewSubmissionPayload('U0BOB', HANDOFF_VIEW, values, form.private_metadata)));
 
@@ -51,5 +59,5 @@ export async function seededApp(): Promise<SeededApp> {
   for (const table of ['alerts', 'pages', 'incidents', 'handoffs', 'swap_requests']) {
     if ((t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n === 0) throw new Error(`the seeded app has no ${table}`);
   }
-  return { t, probe, incidentChannels, handoffMetadata: form.private_metadata };
+  return { t, probe, incidentChannels, views: { declare: declareForm, handoff: form } };
 }
