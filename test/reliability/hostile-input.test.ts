@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe } from 'vitest';
 import { caseCount, escapedSinceLastLook, unwatchProcess, watchProcess } from './fuzz-support.js';
 import { commandProperties } from './commands.fuzz.js';
 import { interactionProperties } from './interactions.fuzz.js';
+import { signingProperties } from './signing.fuzz.js';
 import { webhookProperties } from './webhooks.fuzz.js';
 
 describe('hostile input', () => {
@@ -20,4 +21,5 @@ describe('hostile input', () => {
   webhookProperties();
   commandProperties();
   interactionProperties();
+  signingProperties();
 });

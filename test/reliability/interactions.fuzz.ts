@@ -185,6 +185,30 @@ export function interactionProperties(): void {
       );
     });
 
+    it('message and reaction events with hostile text and items', async () => {
+      const channel = fc.oneof(fc.constantFrom('C0ALERTS', 'C0BACKEND', 'C0INCIDENTS', 'C0INC1', 'C0INC2', 'C0GENERAL'), hostileWord);
+      // Runs of word characters split by punctuation: what makes a careless pattern backtrack from every word.
+      const repetitive = fc.tuple(fc.constantFrom('a.', 'a-', '1-', 'eyJ.', 'xoxb-1-', 'a@', 'x://', 'password=', 'bearer '), fc.integer({ min: 100, max: 10_000 })).map(([unit, n]) => unit.repeat(n));
+      const text = fc.oneof(hostileText, repetitive, fc.constantFrom('my key is AKIAABCDEFGHIJKLMNOP', 'postgres://app:hunter2hunter2@db:5432/x', 'xoxb-1234-5678-abcdefghijkl'));
+      const message = fc.record({ type: fc.constant('message'), channel, user: fc.constantFrom(...PEOPLE), text, ts: fc.constant('1767600000.000100'), subtype: fc.option(fc.constantFrom('thread_broadcast', 'file_share', 'message_changed', 'bot_message'), { nil: undefined }) }, { requiredKeys: ['type', 'channel', 'ts'] });
+      // Slack's item is always an object (Bolt itself answers 500 to one that is not, before any handler of ours).
+      const item = fc.oneof(fc.record({ type: fc.constant('message'), channel, ts: fc.oneof(fc.constant('1767600000.000001'), hostileWord) }), fc.object({ maxDepth: 1 }));
+      const reaction = fc.record({ type: fc.constant('reaction_added'), user: fc.constantFrom(...PEOPLE), reaction: fc.oneof(fc.constantFrom('pushpin', 'white_check_mark', 'heavy_check_mark', 'ballot_box_with_check'), hostileWord), item, event_ts: fc.constant('1767600000.000200') });
+      await fc.assert(
+        fc.asyncProperty(fc.oneof(message, reaction), async (event) => {
+          tally();
+          await t.app.drainer.drain();
+          const from = t.logs.lines.length;
+          const answer = await t.event(event as Record<string, unknown>);
+          await probe.settled();
+          expect(answer.status).toBe(200);
+          expect(errorLines(t, from), `log for ${JSON.stringify(event).slice(0, 400)}`).toEqual([]);
+          expect(escapedSinceLastLook()).toEqual([]);
+        }),
+        runs(120),
+      );
+    });
+
     it('the triage checkboxes with a random view (state and private_metadata)', async () => {
       await fc.assert(
         fc.asyncProperty(stateValues(views.declare), metadata(views.declare.private_metadata), fc.boolean(), async (values, meta, withView) => {
