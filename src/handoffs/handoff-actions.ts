@@ -7,7 +7,7 @@ import type { Logger } from '../logger.js';
 import { isShiftBoundary } from '../schedules/rotation.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
-import { idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
+import { buttonValue, idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
 import type { HandoffOutcome, HandoffService } from './handoff-service.js';
@@ -109,7 +109,7 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
 
   bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action }) => {
     await ack();
-    const [rotation, boundary] = String((action as { value?: string }).value).split('|');
+    const [rotation, boundary] = buttonValue(action).split('|');
     const modal = engine.transact((tx) => {
       const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
       return target ? buildModal(tx, deps, target) : null;

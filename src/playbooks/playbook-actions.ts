@@ -10,7 +10,7 @@ import type { Classification, IncidentService } from '../incidents/incident-serv
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
-import { idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
+import { buttonValue, idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
 import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
 import { findSecrets } from './secret-scan.js';
@@ -87,7 +87,7 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   });
 
   bolt.action(PLAYBOOK_ACTIONS.trigger, async ({ ack, body, action, client }) => {
-    const [id, name] = String((action as { value?: unknown }).value).split('|');
+    const [id, name] = buttonValue(action).split('|');
     const incidentId = idFrom(id);
     const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.markTrigger(tx, incidentId, body.user.id, name ?? ''));
     await ack();

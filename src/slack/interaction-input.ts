@@ -56,6 +56,12 @@ export function metadataOf<T>(text: string | undefined, schema: z.ZodType<T>): T
   return result.success ? result.data : null;
 }
 
+/** A button's value: the text the app put there, or '' when it is anything else. */
+export function buttonValue(action: unknown): string {
+  const value = isRecord(action) ? action.value : undefined;
+  return typeof value === 'string' ? value : '';
+}
+
 /** The row id a button or block carries ("12"); null when the text is no such id. */
 export function idFrom(text: unknown): number | null {
   if (typeof text !== 'string' || !/^\d{1,15}$/.test(text)) return null;
