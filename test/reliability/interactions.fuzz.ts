@@ -153,8 +153,9 @@ export function interactionProperties(): void {
     });
 
     it('block_actions with no value, or a value of the wrong type', async () => {
+      const wrongValue = fc.oneof(fc.anything({ maxDepth: 1 }), fc.constantFrom({ toString: '' }, { valueOf: 1, toString: null }, [1], ['1'], { value: '1' }));
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...BUTTONS, PLAYBOOK_ACTIONS.checklist, INCIDENT_ACTIONS.triage), fc.anything({ maxDepth: 1 }), fc.constantFrom(...PEOPLE), async (actionId, value, userId) => {
+        fc.asyncProperty(fc.constantFrom(...BUTTONS, PLAYBOOK_ACTIONS.checklist, INCIDENT_ACTIONS.triage), wrongValue, fc.constantFrom(...PEOPLE), async (actionId, value, userId) => {
           tally();
           const payload = blockActionPayload(userId, actionId, '');
           const [action] = payload.actions as Array<Record<string, unknown>>;

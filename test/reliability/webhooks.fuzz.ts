@@ -4,13 +4,13 @@
  */
 import { createHmac } from 'node:crypto';
 import fc from 'fast-check';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatIssuePath } from '../../src/alerts/normalized.js';
 import { MAX_WEBHOOK_BYTES } from '../../src/alerts/webhook-route.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { fixtureText } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
-import { errorLines, escapedSinceLastLook, hostileText, isReadableReason, longText, NOW, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, SECRETS, tally } from './fuzz-support.js';
+import { errorLines, escapedSinceLastLook, hostileText, hostileWord, isReadableReason, longText, NOW, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, SECRETS, tally } from './fuzz-support.js';
 
 const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
 const basic = `Basic ${Buffer.from(`${SECRETS.GRAFANA_WEBHOOK_USER}:${SECRETS.GRAFANA_WEBHOOK_PASSWORD}`).toString('base64')}`;
@@ -95,16 +95,12 @@ async function reasonOf(answer: Response): Promise<unknown> {
 export function webhookProperties(): void {
   describe('webhooks: hostile bodies from an authenticated sender', () => {
     let t: TestApp;
-    let logFrom = 0;
 
     beforeAll(async () => {
       t = await TestApp.start({ policy: POLICY, clock: new FakeClock(NOW), secrets: SECRETS });
       for (const id of PEOPLE) t.standIn.addUser({ id });
     });
     afterAll(async () => t?.close());
-    beforeEach(() => {
-      logFrom = t.logs.lines.length;
-    });
 
     const writes = () => (t.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
     const counts = () => ['alerts', 'pages', 'outbox', 'timers'].map((table) => (t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
@@ -112,6 +108,7 @@ export function webhookProperties(): void {
     /** Sends one body and checks the invariants; returns the status and, for a 4xx, the reason. */
     async function deliver(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; reason: string }> {
       await t.app.drainer.drain(); // what an earlier accepted alert enqueued is delivered before counting
+      const logFrom = t.logs.lines.length;
       const before = { writes: writes(), counts: counts() };
       const answer = await t.post(path, body, headers);
       expect(answer.status, `status for ${body.slice(0, 300)}`).toBeLessThan(500);
@@ -205,6 +202,20 @@ export function webhookProperties(): void {
       );
     });
 
+    it('sentry: event tags of any shape', async () => {
+      const valid = JSON.parse(fixtureText('sentry/event_alert.json')) as unknown;
+      const odd = fc.constantFrom({ toString: '' }, { valueOf: 1, toString: null }, [], null, 'service', 'api', 42);
+      const tag = fc.oneof(fc.tuple(fc.oneof(hostileWord, odd), fc.oneof(hostileWord, odd)), fc.array(fc.oneof(odd, fc.anything({ maxDepth: 1 })), { maxLength: 3 }));
+      await fc.assert(
+        fc.asyncProperty(fc.array(tag, { maxLength: 5 }), async (tags) => {
+          tally();
+          const body = JSON.stringify(replaceAt(valid, ['data', 'event', 'tags'], tags));
+          await deliver('/webhooks/sentry', body, SENDERS.find((s) => s.integration === 'sentry')!.sign(body, 'event_alert'));
+        }),
+        runs(60),
+      );
+    });
+
     it('uptime: form posts whose data field is anything', async () => {
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.json(), fc.string({ unit: 'grapheme' }), fc.constant(fixtureText('uptime-kuma/down.json'))), fc.boolean(), async (data, withField) => {
@@ -234,6 +245,7 @@ export function webhookProperties(): void {
         fc.asyncProperty(fc.integer({ min: 1, max: 64 * 1024 }), fc.boolean(), fc.constantFrom(...SENDERS), async (extra, streamed, sender) => {
           tally();
           await t.app.drainer.drain();
+          const logFrom = t.logs.lines.length;
           const before = { writes: writes(), counts: counts() };
           const padding = 'x'.repeat(MAX_WEBHOOK_BYTES + extra);
           const body = JSON.stringify({ routing_key: SECRETS.PD_ROUTING_KEY, padding });
