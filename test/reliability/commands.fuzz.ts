@@ -87,7 +87,7 @@ export function commandProperties(): void {
     it('every subcommand with a prototype word as its first or second argument', async () => {
       for (const [command, subs] of Object.entries(SUBCOMMANDS)) {
         for (const sub of subs) {
-          for (const word of PROTOTYPE_WORDS) {
+          for (const word of ['__proto__', 'constructor', 'toString', 'hasOwnProperty', 'valueOf']) {
             for (const text of [`${sub} ${word}`, `${sub} ${word} 2026-12-01 ${word}`, `${sub} <@U0CAROL> ${word} x`, `${word} ${sub}`]) {
               tally();
               await send(command, text, 'U0BOB', command === '/incident' ? incidentChannels.at(-1)! : 'C0BACKEND');
@@ -106,7 +106,7 @@ export function commandProperties(): void {
           tally();
           await send(command, `${upper ? word.toUpperCase() : word} ${args}`, userId, channelId);
         }),
-        runs(250),
+        runs(200),
       );
     });
   });

@@ -13,7 +13,7 @@ import { PLAYBOOK_ACTIONS } from '../../src/playbooks/playbook-blocks.js';
 import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
 import type { TestApp } from '../support/harness.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
-import { errorLines, escapedSinceLastLook, hostileText, hostileWord, isReadableReason, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, tally, type HandlerProbe } from './fuzz-support.js';
+import { errorLines, escapedSinceLastLook, type HandlerProbe, hostileText, hostileWord, isReadableReason, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, tally, writeCount } from './fuzz-support.js';
 import { seededApp, type OpenedView } from './seeded-app.js';
 
 type Values = Record<string, unknown>;
@@ -82,7 +82,7 @@ export function interactionProperties(): void {
     });
     afterAll(async () => t?.close());
 
-    const writes = () => (t.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const writes = () => writeCount(t);
     const ephemerals = () => t.standIn.attempts('chat.postEphemeral').length;
 
     /** Sends one interaction, waits for its handler to finish, checks the common invariants. */

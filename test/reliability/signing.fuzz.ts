@@ -10,7 +10,7 @@ import { systemClock } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
 import { TEST_SECRETS } from '../support/common.js';
 import { blockActionPayload, interactionBody, slackSignature, slashCommandBody } from '../support/signed-requests.js';
-import { errorLines, escapedSinceLastLook, hostileText, runs, tally, type HandlerProbe } from './fuzz-support.js';
+import { errorLines, escapedSinceLastLook, type HandlerProbe, hostileText, runs, tally, writeCount } from './fuzz-support.js';
 import { seededApp } from './seeded-app.js';
 
 /** Bodies that would change something if a handler saw them. */
@@ -33,7 +33,7 @@ export function signingProperties(): void {
     });
     afterAll(async () => t?.close());
 
-    const writes = () => (t.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
+    const writes = () => writeCount(t);
 
     /** Posts to /slack/events with exactly these headers, and checks that nothing was reached or written. */
     async function refused(body: string, headers: Record<string, string>): Promise<void> {
