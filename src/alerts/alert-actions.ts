@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
@@ -29,8 +30,8 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
 
   bolt.action(ALERT_ACTIONS.notTop, async ({ ack, body, action, client }) => {
     const userId = body.user.id;
-    const id = Number((action as { value?: string }).value);
-    const outcome = engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
+    const id = idFrom((action as { value?: unknown }).value);
+    const outcome = id === null ? { ok: false, message: staleButton('alert') } : engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
     await ack();
     // Done, the alerts channel is told; otherwise only the presser hears why not.
     if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'Not P0');

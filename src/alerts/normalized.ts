@@ -35,16 +35,46 @@ export function formatIssuePath(path: readonly PropertyKey[]): string {
   return out || '(body)';
 }
 
+/** A JSON value's kind, as a reason names what it got. */
+function kindOf(input: unknown): string {
+  if (input === undefined) return 'nothing';
+  if (input === null) return 'null';
+  return Array.isArray(input) ? 'array' : typeof input;
+}
+
+const typeWord = (expected: string) => (expected === 'record' ? 'object' : expected === 'tuple' ? 'array' : expected);
+
+/**
+ * Where a zod issue is and what it says, in words: `expected string or number, got null`. A union's own
+ * message is only "Invalid input", so its alternatives are read instead.
+ */
+function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; reason: string } {
+  if (issue.code === 'invalid_type') {
+    const input = (issue as { input?: unknown }).input;
+    return { path: issue.path, reason: `expected ${typeWord(issue.expected)}, got ${kindOf(input)}` };
+  }
+  if (issue.code === 'invalid_union') {
+    const firsts = issue.errors.map((branch) => branch[0]).filter((i): i is z.core.$ZodIssue => i !== undefined);
+    if (firsts.length > 0 && firsts.every((i) => i.code === 'invalid_type' && i.path.length === 0)) {
+      const expected = [...new Set(firsts.map((i) => typeWord((i as { expected: string }).expected)))];
+      return { path: issue.path, reason: `expected ${expected.join(' or ')}, got ${kindOf((issue as { input?: unknown }).input)}` };
+    }
+    // The alternative that got furthest into the value says best what is wrong with it.
+    const furthest = firsts.reduce<z.core.$ZodIssue | undefined>((best, i) => (!best || i.path.length > best.path.length ? i : best), undefined);
+    if (furthest) {
+      const inner = describeIssue(furthest);
+      return { path: [...issue.path, ...inner.path], reason: inner.reason };
+    }
+  }
+  return { path: issue.path, reason: issue.message };
+}
+
 /** Parses with a zod schema or throws a ShapeError naming the first wrong path. */
 export function parseShape<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   const result = schema.safeParse(body, { reportInput: true });
   if (result.success) return result.data;
-  const issue = result.error.issues[0]!;
-  const reason =
-    issue.code === 'invalid_type'
-      ? `expected ${issue.expected === 'record' ? 'object' : issue.expected}${issue.input === undefined ? ', got nothing' : `, got ${Array.isArray(issue.input) ? 'array' : issue.input === null ? 'null' : typeof issue.input}`}`
-      : issue.message;
-  throw new ShapeError(formatIssuePath(issue.path), reason);
+  const { path, reason } = describeIssue(result.error.issues[0]!);
+  throw new ShapeError(formatIssuePath(path), reason);
 }
 
 /** An ISO instant to epoch ms; Go's zero time ("0001-01-01...") and junk mean "not given". */

@@ -250,6 +250,19 @@ export function loadPolicyFile(path: string): Policy {
   return parsePolicyText(text, basename(path));
 }
 
+/**
+ * A deep copy whose objects have no prototype. The Policy's maps are looked up by words people type and
+ * senders send (`/oncall who constructor`, POST /webhooks/__proto__, a severity label "toString"); such a
+ * word must find nothing there, not Object.prototype's members.
+ */
+function withoutPrototypes<T>(value: T): T {
+  if (Array.isArray(value)) return value.map(withoutPrototypes) as T;
+  if (value === null || typeof value !== 'object') return value;
+  const copy = Object.create(null) as Record<string, unknown>;
+  for (const [key, inner] of Object.entries(value)) copy[key] = withoutPrototypes(inner);
+  return copy as T;
+}
+
 /** The preset alone: DESIGN.md's defaults, no rotations, no integrations. */
 export function defaultPolicy(): Policy {
   return resolvePolicy({});
@@ -351,7 +364,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
 
   const hours = file.business_hours;
   // A copy, so nobody can change the shared presets (or another Policy) by editing theirs.
-  return structuredClone<Policy>({
+  return withoutPrototypes<Policy>({
     preset,
     severities,
     timezone,

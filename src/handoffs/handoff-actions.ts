@@ -1,10 +1,13 @@
 /** /handoff, its modal, and the buttons (write it, "Handoff received, I'm on", "I'll cover secondary"). Thin. */
 import type { App } from '@slack/bolt';
+import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
+import { isShiftBoundary } from '../schedules/rotation.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { buttonValue, idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
 import type { HandoffOutcome, HandoffService } from './handoff-service.js';
@@ -17,6 +20,9 @@ export interface HandoffDeps {
   logger: Logger;
   openView(triggerId: string, view: Record<string, unknown>): Promise<void>;
 }
+
+/** The handoff form's private_metadata: the shift change it is for. */
+const handoffTargetSchema = z.object({ rotation: z.string(), boundary: z.number(), outgoing: z.string().nullable(), incoming: z.string().nullable() });
 
 const HISTORY_DEFAULT = 5;
 const HISTORY_MAX = 50;
@@ -101,9 +107,11 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
     if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a handoff button');
   };
 
+  const stale: HandoffOutcome = { ok: false, message: staleButton('handoff') };
+
   bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action }) => {
     await ack();
-    const [rotation, boundary] = String((action as { value?: string }).value).split('|');
+    const [rotation, boundary] = buttonValue(action).split('|');
     const modal = engine.transact((tx) => {
       const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
       return target ? buildModal(tx, deps, target) : null;
@@ -112,23 +120,29 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
   });
 
   bolt.action(HANDOFF_ACTIONS.confirm, async ({ ack, body, action, client }) => {
-    const outcome = engine.transact((tx) => handoffs.confirm(tx, Number((action as { value?: string }).value), body.user.id));
+    const id = idFrom((action as { value?: unknown }).value);
+    const outcome = id === null ? stale : engine.transact((tx) => handoffs.confirm(tx, id, body.user.id));
     await ack();
     await answer(client, body as never, outcome);
   });
 
   bolt.action(HANDOFF_ACTIONS.cover, async ({ ack, body, action, client }) => {
-    const outcome = engine.transact((tx) => handoffs.coverSecondary(tx, Number((action as { value?: string }).value), body.user.id));
+    const id = idFrom((action as { value?: unknown }).value);
+    const outcome = id === null ? stale : engine.transact((tx) => handoffs.coverSecondary(tx, id, body.user.id));
     await ack();
     await answer(client, body as never, outcome);
   });
 
   bolt.view(HANDOFF_VIEW, async ({ ack, body, view }) => {
-    const target = JSON.parse(view.private_metadata || '{}') as HandoffTarget;
-    const rotation = policy.rotations[target.rotation];
+    const target = metadataOf(view.private_metadata, handoffTargetSchema);
+    const rotation = target ? policy.rotations[target.rotation] : undefined;
+    if (!target || (rotation && !isShiftBoundary(rotation, target.boundary))) {
+      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: 'This form does not name a shift change I know (it is out of date). Close it and run `/handoff` again.' } });
+      return;
+    }
     const fields = rotation ? (policy.handoffTemplates[rotation.handoffTemplate] ?? []) : [];
-    const values = view.state.values as Record<string, Record<string, { value?: string | null }>>;
-    const written = fields.map((field, n) => ({ label: field.label, value: (values[fieldBlockId(n)]?.value?.value ?? '').trim() }));
+    const values = viewValues(view);
+    const written = fields.map((field, n) => ({ label: field.label, value: (textOf(values, fieldBlockId(n)) ?? '').trim() }));
     const errors: Record<string, string> = {};
     written.forEach((w, n) => {
       if (fields[n]!.required && !w.value) errors[fieldBlockId(n)] = `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;

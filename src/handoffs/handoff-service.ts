@@ -13,7 +13,7 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides, insertOverride } from '../schedules/override-store.js';
-import { shiftIndexAt, shiftStartAt, whoIsOnCall } from '../schedules/rotation.js';
+import { isShiftBoundary, shiftIndexAt, shiftStartAt, whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
 import { HOUR } from '../time/clock.js';
 import { emergencyMessage, handoffMessage, promptDm, type HandoffTarget, type PostedHandoff } from './handoff-blocks.js';
@@ -93,7 +93,7 @@ export class HandoffService {
   /** Outgoing = the primary just before the boundary, incoming = the primary from it, overrides included. */
   targetFor(tx: EngineTx, rotationName: string, boundary: number): HandoffTarget | null {
     const rotation = this.policy.rotations[rotationName];
-    if (!rotation) return null;
+    if (!rotation || !isShiftBoundary(rotation, boundary)) return null;
     const overrides = activeOverrides(tx.db, Math.min(tx.now, boundary - 1));
     return {
       rotation: rotationName,

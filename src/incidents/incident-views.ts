@@ -6,25 +6,17 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
 import { PRIORITY } from '../engine/outbox.js';
+import { metadataOf, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
 import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
 import { declareView, type IncidentDeps } from './incident-commands.js';
 import { answersFrom, suggestSeverity, tagsFrom } from './triage.js';
 
-type StateValues = Record<string, Record<string, { value?: string | null; selected_option?: { value: string } | null; selected_options?: Array<{ value: string }> }>>;
+/** What the declare form carries in private_metadata: the typed title and where the command was typed. */
+const declareMetadata = z.looseObject({ title: z.string().optional(), channel: z.string().optional() });
 
-/** The one value of a block, whatever its element: text, select, or checkboxes (a list). */
-function valueOf(values: StateValues, blockId: string): string | undefined {
-  const element = Object.values(values[blockId] ?? {})[0];
-  return element?.value ?? element?.selected_option?.value ?? undefined;
-}
-
-function selectedOf(values: StateValues, blockId: string): string[] {
-  return (Object.values(values[blockId] ?? {})[0]?.selected_options ?? []).map((o) => o.value);
-}
-
-const severityBlock = (values: StateValues) => Object.keys(values).find((k) => k === 'severity' || k.startsWith('severity:')) ?? 'severity';
+const severityBlock = (values: ViewValues) => Object.keys(values).find((k) => k === 'severity' || k.startsWith('severity:')) ?? 'severity';
 
 /** The declare form's rules; each message is shown on its field. */
 function declareSchema(policy: Policy) {
@@ -57,26 +49,28 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
 
   bolt.action(INCIDENT_ACTIONS.triage, async ({ ack, body }) => {
     await ack();
-    const view = (body as { view?: { id: string; hash?: string; private_metadata?: string; state?: { values: StateValues } } }).view;
+    const view = (body as { view?: { id: string; hash?: string; private_metadata?: string; state?: { values?: unknown } } }).view;
     if (!view) return;
-    const values = view.state?.values ?? {};
-    const answers = answersFrom(selectedOf(values, 'triage'), valueOf(values, 'environment') ?? null);
+    const values = viewValues(view);
+    const answers = answersFrom(selectedOf(values, 'triage'), textOf(values, 'environment') ?? null);
     const suggestion = suggestSeverity(answers);
-    const meta = JSON.parse(view.private_metadata || '{}') as { title?: string };
+    const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
     const updated = declareView(policy, meta.title ?? '', view.private_metadata ?? '', { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
     await slack.updateView(view.id, view.hash, updated).catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
   });
 
   bolt.view(INCIDENT_VIEWS.declare, async ({ ack, body, view }) => {
-    const values = view.state.values as StateValues;
+    const values = viewValues(view);
     const sevBlock = severityBlock(values);
+    const rotations = Object.keys(policy.rotations);
     const parsed = schema.safeParse({
-      title: valueOf(values, 'title'),
-      service: valueOf(values, 'service') || undefined,
-      environment: valueOf(values, 'environment'),
-      impact: valueOf(values, 'impact'),
-      severity: valueOf(values, sevBlock),
-      rotation: valueOf(values, 'rotation') ?? (Object.keys(policy.rotations).length === 1 ? Object.keys(policy.rotations)[0] : undefined),
+      title: textOf(values, 'title'),
+      service: textOf(values, 'service') || undefined,
+      environment: textOf(values, 'environment'),
+      impact: textOf(values, 'impact'),
+      severity: textOf(values, sevBlock),
+      // The form asks only when there is a choice; with one rotation it is that one.
+      rotation: rotations.length > 1 ? textOf(values, 'rotation') : rotations[0],
     });
     if (!parsed.success) {
       await ack({ response_action: 'errors', errors: fieldErrors(parsed.error.issues, (f) => (f === 'severity' ? sevBlock : f)) });
@@ -85,7 +79,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     await ack();
     const form = parsed.data;
     const userId = body.user.id;
-    const meta = JSON.parse(view.private_metadata || '{}') as { channel?: string };
+    const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
     const answers = answersFrom(selectedOf(values, 'triage'), form.environment);
     // The channel is made before the incident is written: every later message needs its id.
     let channelId: string | null = null;
@@ -126,11 +120,15 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
   });
 
   bolt.view(INCIDENT_VIEWS.resolve, async ({ ack, body, view }) => {
-    const values = view.state.values as StateValues;
+    const values = viewValues(view);
     const id = Number(view.private_metadata);
+    if (!Number.isSafeInteger(id) || id <= 0) {
+      await ack({ response_action: 'errors', errors: { summary: "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel." } });
+      return;
+    }
     const ticked = new Set(selectedOf(values, 'verification').map(Number));
     const missing = policy.incidents.verification.filter((_, n) => !ticked.has(n));
-    const summary = (valueOf(values, 'summary') ?? '').trim();
+    const summary = (textOf(values, 'summary') ?? '').trim();
     const errors: Record<string, string> = {};
     if (missing.length) errors.verification = `Every check must be true before resolving. Still open: ${missing.join('; ')}.`;
     if (summary.length < 3) errors.summary = 'Say what fixed it (at least 3 characters).';

@@ -7,6 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
@@ -27,11 +28,11 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
   const handle = (act: (id: number, userId: string) => PageOutcome) =>
     async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
       const userId = body.user.id;
-      const id = Number((action as { value?: string }).value);
+      const id = idFrom((action as { value?: unknown }).value);
       let outcome: PageOutcome;
       try {
         // One short transaction before the ack: two presses at once are serialized, one wins, the other is told.
-        outcome = act(id, userId);
+        outcome = id === null ? { ok: false, message: staleButton('page') } : act(id, userId);
       } catch (error) {
         logger.error({ err: error, page: id }, 'page action failed');
         outcome = { ok: false, message: `Something went wrong with page #${id}; nothing changed. Press the button again.` };

@@ -10,6 +10,7 @@ import type { Classification, IncidentService } from '../incidents/incident-serv
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { buttonValue, idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
 import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
 import { findSecrets } from './secret-scan.js';
@@ -45,7 +46,8 @@ export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDe
   command.add(
     'close',
     inIncidentCommand(deps, 'close <bug|configuration|support> [note]', 'triage says it is not an incident: stop reminders and paging, record the class, skip the postmortem', (tx, incident, args, inv) => {
-      const kind = CLASS_WORDS[(args[0] ?? '').toLowerCase()];
+      const word = (args[0] ?? '').toLowerCase();
+      const kind = Object.hasOwn(CLASS_WORDS, word) ? CLASS_WORDS[word] : undefined; // "constructor" is no class
       if (!kind) {
         return { text: `${args[0] ? `"${args[0]}" is not a class.` : 'Close it as what?'} Use bug, configuration or support: \`/incident close bug fixed in the next release\`. A real incident is resolved with \`/incident resolve\`.` };
       }
@@ -73,18 +75,21 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
     if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
   };
 
+  const stale: PlaybookOutcome = { ok: false, message: staleButton('incident') };
+
   bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
     const blockId = (action as { block_id?: string }).block_id ?? '';
-    const incidentId = Number(/^checklist:(\d+)$/.exec(blockId)?.[1]);
-    const ticked = new Set(((action as { selected_options?: Array<{ value: string }> }).selected_options ?? []).map((o) => Number(o.value)));
-    const outcome = engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
+    const incidentId = idFrom(/^checklist:(\d+)$/.exec(blockId)?.[1]);
+    const ticked = new Set(optionValues((action as { selected_options?: unknown }).selected_options).map(Number));
+    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
     await ack();
     await refuse(client, body as never, outcome);
   });
 
   bolt.action(PLAYBOOK_ACTIONS.trigger, async ({ ack, body, action, client }) => {
-    const [id, name] = String((action as { value?: string }).value).split('|');
-    const outcome = engine.transact((tx) => playbooks.markTrigger(tx, Number(id), body.user.id, name ?? ''));
+    const [id, name] = buttonValue(action).split('|');
+    const incidentId = idFrom(id);
+    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.markTrigger(tx, incidentId, body.user.id, name ?? ''));
     await ack();
     await refuse(client, body as never, outcome);
   });

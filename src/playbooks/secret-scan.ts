@@ -30,6 +30,9 @@ interface Rule {
   group?: number;
 }
 
+// Every message anyone posts is scanned, on the event loop: a pattern must not backtrack over the whole text
+// from every word in it (a long "a.a.a..." made an unbounded URL scheme or e-mail local part take seconds).
+// Schemes and local parts have bounded lengths, so those runs are bounded too.
 const RULES: Rule[] = [
   { kind: 'Slack token', pattern: /\bxox[abposr]-(?:\d+-)+[A-Za-z0-9]{8,}(?:-[A-Za-z0-9]+)*/g },
   { kind: 'Slack token', pattern: /\bxapp-\d-[A-Z0-9]+-\d+-[a-f0-9]{16,}/g },
@@ -42,11 +45,11 @@ const RULES: Rule[] = [
   { kind: 'private key', pattern: /-----BEGIN (?:RSA |EC |DSA |OPENSSH |ENCRYPTED |PGP )?PRIVATE KEY(?: BLOCK)?-----/g },
   { kind: 'JSON Web Token', pattern: /\beyJ[A-Za-z0-9_-]{8,}\.eyJ[A-Za-z0-9_-]{8,}\.[A-Za-z0-9_-]{16,}/g },
   { kind: 'bearer token', pattern: /\bbearer\s+([A-Za-z0-9._~+/-]{20,}=*)/gi, group: 1 },
-  { kind: 'password in a URL', pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:([^\s@/]+)@[^\s]+/gi, group: 1 },
+  { kind: 'password in a URL', pattern: /\b[a-z][a-z0-9+.-]{0,31}:\/\/[^\s:/@]+:([^\s@/]+)@[^\s]+/gi, group: 1 },
   { kind: 'password', pattern: /\b(?:password|passwd|pwd|secret|api[_-]?key|client[_-]?secret)\s*[:=]\s*["']?([^\s"']{8,})/gi, group: 1 },
 ];
 
-const EMAIL: Rule = { kind: 'e-mail address', pattern: /\b[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+\.[A-Za-z]{2,}\b/g };
+const EMAIL: Rule = { kind: 'e-mail address', pattern: /\b[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}\.[A-Za-z]{2,}\b/g };
 
 /** `<token>`, `****`, `${SECRET}`, `xxxxxxxx`, `REDACTED`, `changeme`: written to show a shape, not to leak one. */
 function isPlaceholder(value: string): boolean {

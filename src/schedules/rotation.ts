@@ -61,6 +61,17 @@ export function shiftStartAt(rotation: RotationPolicy, k: number): number {
   return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
 }
 
+/** Instants further out than this are past what the calendar functions can hold (Date's ±8.64e15 ms). */
+const FARTHEST_INSTANT_MS = 8e15;
+
+/** Whether t is the start of one of the rotation's shifts: what a button or form that names a shift change must hold. */
+export function isShiftBoundary(rotation: RotationPolicy, t: number): boolean {
+  if (!Number.isSafeInteger(t) || Math.abs(t) > FARTHEST_INSTANT_MS) return false;
+  // Shifts are whole days long, and DST moves a start by at most an hour: the nearest index is the one.
+  const k = Math.round((t - shiftStartAt(rotation, 0)) / rotation.shift.everyMs);
+  return shiftStartAt(rotation, k) === t;
+}
+
 /** The index of the shift that contains t. */
 export function shiftIndexAt(rotation: RotationPolicy, t: number): number {
   const origin = shiftStartAt(rotation, 0);

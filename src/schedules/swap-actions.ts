@@ -9,6 +9,7 @@ import { PRIORITY } from '../engine/outbox.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from '../slack/commands.js';
 import { answerPrivately } from '../slack/ephemeral.js';
+import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { parseWhen } from './date-input.js';
@@ -90,9 +91,9 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
     async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
       // The decision is one short SQLite transaction, made before the ack so the answer Slack gets reflects it.
       const userId = body.user.id;
-      const id = Number((action as { value?: string }).value);
+      const id = idFrom((action as { value?: unknown }).value);
       const channel = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-      const decide = () => engine.transact((tx): string | null => {
+      const decide = (id: number) => engine.transact((tx): string | null => {
         const row = findSwap(tx.db, id);
         if (!row) return `Swap request #${id} does not exist any more.`;
         if (userId !== row.partner) return `Only ${mention(row.partner)} can answer swap request #${id}; it was sent to them.`;
@@ -122,7 +123,7 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
       });
       let refusal: string | null;
       try {
-        refusal = decide();
+        refusal = id === null ? staleButton('swap request') : decide(id);
       } catch (error) {
         logger.error({ err: error, swap: id }, 'swap answer failed');
         refusal = `Something went wrong recording your answer to swap request #${id}; nothing changed. Press the button again.`;

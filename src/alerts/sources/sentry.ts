@@ -55,6 +55,15 @@ const issueHook = z.looseObject({
   }),
 });
 
+/** A tag's key or value as text: Sentry sends strings; a number or boolean is written out, anything else is no tag. */
+const tagText = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null);
+
+/** Event tags, `[["service", "api"], ...]`, as labels; pairs that are not two texts are left out. */
+function tagsOf(tags: readonly unknown[][]): Record<string, string> {
+  const pairs = tags.filter((t) => t.length === 2).map((t) => [tagText(t[0]), tagText(t[1])] as const);
+  return Object.fromEntries(pairs.filter((p): p is readonly [string, string] => p[0] !== null && p[1] !== null));
+}
+
 /** The issue id of an event alert: issue_id, or the number at the end of issue_url (real captures lack issue_id). */
 function issueIdOf(event: { issue_id?: string; issue_url?: string }): string {
   if (event.issue_id) return event.issue_id;
@@ -67,7 +76,7 @@ export function normalizeSentry(body: unknown, headers: Record<string, string | 
   const resource = headers['sentry-hook-resource'];
   if (resource === 'event_alert') {
     const { data } = parseShape(eventAlert, body);
-    const tags = Object.fromEntries((data.event.tags ?? []).filter((t) => t.length === 2).map((t) => [String(t[0]), String(t[1])]));
+    const tags = tagsOf(data.event.tags ?? []);
     return [
       {
         source: 'sentry',
