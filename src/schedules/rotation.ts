@@ -11,7 +11,7 @@
  */
 import type { RotationPolicy } from '../config/policy.js';
 import { DAY } from '../time/clock.js';
-import { addDaysToDate, parseDate, wallTimeToInstant } from '../time/zoned.js';
+import { addDaysToDate, parseDate, wallTimeToInstant, weekdayOfDate } from '../time/zoned.js';
 
 export type Role = 'primary' | 'secondary';
 export type OverrideReason = 'override' | 'leave' | 'swap';
@@ -50,7 +50,7 @@ function firstBoundaryDate(rotation: RotationPolicy) {
   if (!start) throw new Error(`rotation ${rotation.name}: bad start date ${rotation.shift.start}`);
   // Weekly shifts begin on the handoff weekday on or after the start date; daily and N-day shifts on the date itself.
   if ((rotation.shift.everyMs / DAY) % 7 !== 0) return start;
-  const weekday = new Date(Date.UTC(start.year, start.month - 1, start.day)).getUTCDay();
+  const weekday = weekdayOfDate(start);
   return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
 }
 
