@@ -12,6 +12,8 @@ import { slackLoggerFrom, type Logger } from './logger.js';
 import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
+import { registerCalendarCommand } from './calendar/calendar-commands.js';
+import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
 import { HandoffService } from './handoffs/handoff-service.js';
 import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
@@ -99,11 +101,36 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const pager = new PageService(options.policy);
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
+  // Display names for calendar feeds, asked of Slack at most once an hour per person.
+  const nameCache = new Map<string, { name: string; until: number }>();
+  let bolt: App;
+  const displayNames = async (userIds: readonly string[]) => {
+    const names = new Map<string, string>();
+    for (const id of userIds) {
+      const cached = nameCache.get(id);
+      if (cached && cached.until > clock.now()) {
+        names.set(id, cached.name);
+        continue;
+      }
+      try {
+        const info = await bolt.client.users.info({ user: id });
+        const name = info.user?.real_name || info.user?.name;
+        if (name) {
+          names.set(id, name);
+          nameCache.set(id, { name, until: clock.now() + 3_600_000 });
+        }
+      } catch {
+        // The id stands in for the name; the feed is still right.
+      }
+    }
+    return names;
+  };
   const routes = [
     ...operationalRoutes(readiness, metrics.registry),
     webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
+    calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
   ];
-  const bolt = createBoltApp(env, logger, routes);
+  bolt = createBoltApp(env, logger, routes);
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack handler');
   });
@@ -138,6 +165,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       }
     },
   });
+  registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);

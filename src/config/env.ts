@@ -43,6 +43,10 @@ export const envSchema = z
         .default(3000),
     ),
     POLICY_PATH: optionalText,
+    /** Where people reach this bot from outside (calendar links); default http://localhost:<PORT>. */
+    PUBLIC_URL: optionalText.pipe(
+      z.url({ error: 'should be the URL people reach this bot at, such as https://oncall.example.com' }).optional(),
+    ),
     LOG_LEVEL: optionalText.pipe(
       z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     ),

@@ -324,3 +324,13 @@ export const incidentTriggers = sqliteTable(
   },
   (t) => [uniqueIndex('incident_triggers_incident_name').on(t.incidentId, t.name)],
 );
+
+/**
+ * One calendar-feed token per person. Only its SHA-256 is kept: the link is shown once, and a stolen database
+ * opens no feed. Resetting replaces the row, so the old link stops working at once.
+ */
+export const calendarTokens = sqliteTable('calendar_tokens', {
+  userId: text('user_id').primaryKey(),
+  tokenHash: text('token_hash').notNull().unique(),
+  createdAt: integer('created_at').notNull(),
+});

@@ -197,3 +197,8 @@ export function addCalendarDays(zone: string, ms: number, days: number): number 
   const pick = second !== first && zoneOffset(zone, second) === zoneOffset(zone, ms) ? second : first;
   return pick + subMinute;
 }
+
+/** An instant as a Date, for libraries that want one (the iCalendar writer); never "now". */
+export function instantAsDate(ms: number): Date {
+  return new Date(ms);
+}
