@@ -13,6 +13,8 @@ import { registerAlertActions, registerSilenceCommands } from './alerts/alert-ac
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
+import { registerReportCommand } from './reports/report-commands.js';
+import { postWeeklyReport } from './reports/report-service.js';
 import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
 import { HandoffService } from './handoffs/handoff-service.js';
@@ -149,7 +151,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       return options.policy.timezone;
     }
   };
-  registerBoundaryTimer(engine, options.policy);
+  registerBoundaryTimer(engine, options.policy, (tx, rotation) => postWeeklyReport(tx, options.policy, rotation));
   registerOncallCommands(commands.oncall, {
     db: store.db,
     engine,
@@ -165,6 +167,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       }
     },
   });
+  registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
   registerSwapCommand(commands.oncall, swapDeps);

@@ -1,14 +1,19 @@
 import type { Policy } from '../config/policy.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
 import { BOUNDARY_TIMER, decideBoundary, nextBoundaryTimer, type BoundaryPayload } from './boundary.js';
 import { activeOverrides } from './override-store.js';
 
-/** Gather (overrides) -> decide (pure) -> apply (enqueue + next timer), in the timer's one transaction. */
-export function registerBoundaryTimer(engine: Engine, policy: Policy): void {
+/**
+ * Gather (overrides) -> decide (pure) -> apply (enqueue + next timer), in the timer's one transaction.
+ * `atBoundary` lets other features act on a shift change in the same transaction (the weekly report).
+ */
+export function registerBoundaryTimer(engine: Engine, policy: Policy, atBoundary?: (tx: EngineTx, rotation: string) => void): void {
   engine.register(BOUNDARY_TIMER, (timer, tx) => {
-    const decision = decideBoundary(policy, timer.payload as BoundaryPayload, activeOverrides(tx.db, tx.now), tx.now);
+    const payload = timer.payload as BoundaryPayload;
+    const decision = decideBoundary(policy, payload, activeOverrides(tx.db, tx.now), tx.now);
     for (const call of decision.calls) tx.enqueue(call);
     if (decision.next) tx.schedule(decision.next);
+    atBoundary?.(tx, payload.rotation);
   });
 }
 

@@ -64,6 +64,8 @@ describe('shift boundaries', () => {
       // The prompt an hour before the first boundary and the channel reminder at each; the clock jumped a week, so
       // the 2 h nudge and the next prompt were stale by then and are not sent.
       expect(handoffNudges(standIn)).toEqual(['U0CAROL :hourglass:', 'C0BACKEND :bell:', 'C0BACKEND :bell:']);
+      // One weekly report per boundary, none repeated by the restart.
+      expect(standIn.take('chat.postMessage', (a) => String(a.text).startsWith('*On-call report for backend:'))).toHaveLength(2);
       expect(standIn.unasserted()).toEqual([]);
       await second.close();
     });

@@ -1,0 +1,72 @@
+/** Gathers a period's rows for the report (reads only), and posts the weekly one when a weekly shift ends. */
+import { and, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm';
+import type { Policy } from '../config/policy.js';
+import type { Db } from '../db/connection.js';
+import { alerts, incidents, pageMessages, pages } from '../db/schema.js';
+import { PRIORITY } from '../engine/outbox.js';
+import type { EngineTx } from '../engine/engine.js';
+import { mention, slackDate } from '../slack/format.js';
+import { DAY } from '../time/clock.js';
+import { reportFigures, reportText, type ReportFigures, type ReportPage } from './report.js';
+
+export const REPORT_PERIODS = { week: 7 * DAY, month: 30 * DAY } as const;
+export type ReportPeriod = keyof typeof REPORT_PERIODS;
+
+export function gatherReport(db: Db, policy: Policy, period: ReportPeriod, to: number, rotation: string | null): ReportFigures {
+  const from = to - REPORT_PERIODS[period];
+  const pageRows = db
+    .select()
+    .from(pages)
+    .where(and(gte(pages.createdAt, from), lt(pages.createdAt, to), rotation ? eq(pages.rotation, rotation) : undefined))
+    .all();
+  const reached = new Map<number, Set<string>>();
+  if (pageRows.length > 0) {
+    const messages = db
+      .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
+      .from(pageMessages)
+      .where(and(inArray(pageMessages.pageId, pageRows.map((p) => p.id)), isNotNull(pageMessages.userId)))
+      .all();
+    for (const m of messages) reached.set(m.pageId, (reached.get(m.pageId) ?? new Set()).add(m.userId!));
+  }
+  const reportPages: ReportPage[] = pageRows.map((p) => ({
+    id: p.id,
+    severity: p.severity,
+    createdAt: p.createdAt,
+    ackedAt: p.ackedAt,
+    resolvedAt: p.resolvedAt,
+    breachedAt: p.breachedAt,
+    paged: [...(reached.get(p.id) ?? [])],
+  }));
+  const incidentRows = db
+    .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt })
+    .from(incidents)
+    .where(and(gte(incidents.declaredAt, from), lt(incidents.declaredAt, to), rotation ? eq(incidents.rotation, rotation) : undefined))
+    .all();
+  const alertRows = db
+    .select({ integration: alerts.integration, summary: alerts.summary, count: alerts.count })
+    .from(alerts)
+    .where(and(gte(alerts.lastSeenAt, from), lt(alerts.firstSeenAt, to), rotation ? eq(alerts.rotation, rotation) : undefined))
+    .all();
+  return reportFigures({
+    title: `On-call report${rotation ? ` for ${rotation}` : ''}: the last ${period}`,
+    from,
+    to,
+    severities: policy.severities.map((s) => s.id),
+    businessHours: policy.businessHours,
+    pages: reportPages,
+    incidents: incidentRows,
+    alerts: alertRows,
+  });
+}
+
+export function renderReport(figures: ReportFigures): string {
+  return reportText(figures, slackDate, mention);
+}
+
+/** At the end of a weekly shift, the week's report goes to the rotation's channel (with the handoff). */
+export function postWeeklyReport(tx: EngineTx, policy: Policy, rotationName: string): void {
+  const rotation = policy.rotations[rotationName];
+  if (!rotation || rotation.shift.everyMs !== 7 * DAY || !rotation.channel) return;
+  const text = renderReport(gatherReport(tx.db, policy, 'week', tx.now, rotationName));
+  tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text }, priority: PRIORITY.notice });
+}

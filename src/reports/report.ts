@@ -1,0 +1,148 @@
+/**
+ * How heavy the last week or month was, pure: pages and incidents by severity, time to acknowledge and to
+ * resolve (mean and p90), ack-SLA breaches, pages per person and how many of those came outside business hours,
+ * the noisiest alerts. The shell gathers the rows; this turns them into figures and words.
+ */
+import type { BusinessHours } from '../time/business-hours.js';
+import { isBusinessTime } from '../time/business-hours.js';
+
+export interface ReportPage {
+  id: number;
+  severity: string;
+  createdAt: number;
+  ackedAt: number | null;
+  resolvedAt: number | null;
+  breachedAt: number | null;
+  /** Everyone the page reached, each once. */
+  paged: readonly string[];
+}
+
+export interface ReportIncident {
+  severity: string;
+  declaredAt: number;
+  resolvedAt: number | null;
+}
+
+export interface ReportAlert {
+  integration: string;
+  summary: string;
+  count: number;
+}
+
+export interface ReportInput {
+  title: string;
+  from: number;
+  to: number;
+  severities: readonly string[];
+  businessHours: BusinessHours;
+  pages: readonly ReportPage[];
+  incidents: readonly ReportIncident[];
+  alerts: readonly ReportAlert[];
+}
+
+export interface Spread {
+  count: number;
+  meanMs: number | null;
+  p90Ms: number | null;
+}
+
+export interface ReportFigures {
+  title: string;
+  from: number;
+  to: number;
+  pagesBySeverity: Array<[string, number]>;
+  incidentsBySeverity: Array<[string, number]>;
+  timeToAcknowledge: Spread;
+  timeToResolvePage: Spread;
+  timeToResolveIncident: Spread;
+  breaches: number;
+  /** Most paged first: [user, pages, of which outside business hours]. */
+  perPerson: Array<{ userId: string; pages: number; night: number }>;
+  noisiest: Array<{ integration: string; summary: string; count: number }>;
+}
+
+/** Mean and the 90th percentile (nearest rank) of some durations. */
+export function spread(durations: readonly number[]): Spread {
+  if (durations.length === 0) return { count: 0, meanMs: null, p90Ms: null };
+  const sorted = [...durations].sort((a, b) => a - b);
+  const mean = sorted.reduce((sum, d) => sum + d, 0) / sorted.length;
+  return { count: sorted.length, meanMs: mean, p90Ms: sorted[Math.ceil(0.9 * sorted.length) - 1]! };
+}
+
+function bySeverity(severities: readonly string[], items: ReadonlyArray<{ severity: string }>): Array<[string, number]> {
+  const known = severities.map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
+  const others = [...new Set(items.map((i) => i.severity))].filter((s) => !severities.includes(s)).map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
+  return [...known, ...others];
+}
+
+export function reportFigures(input: ReportInput): ReportFigures {
+  const { pages, incidents } = input;
+  const people = new Map<string, { pages: number; night: number }>();
+  for (const page of pages) {
+    const night = !isBusinessTime(input.businessHours, page.createdAt);
+    for (const userId of page.paged) {
+      const row = people.get(userId) ?? { pages: 0, night: 0 };
+      row.pages += 1;
+      if (night) row.night += 1;
+      people.set(userId, row);
+    }
+  }
+  const noisy = new Map<string, { integration: string; summary: string; count: number }>();
+  for (const alert of input.alerts) {
+    const key = `${alert.integration}\u0000${alert.summary}`;
+    const row = noisy.get(key) ?? { integration: alert.integration, summary: alert.summary, count: 0 };
+    row.count += alert.count;
+    noisy.set(key, row);
+  }
+  return {
+    title: input.title,
+    from: input.from,
+    to: input.to,
+    pagesBySeverity: bySeverity(input.severities, pages),
+    incidentsBySeverity: bySeverity(input.severities, incidents),
+    timeToAcknowledge: spread(pages.flatMap((p) => (p.ackedAt === null ? [] : [p.ackedAt - p.createdAt]))),
+    timeToResolvePage: spread(pages.flatMap((p) => (p.resolvedAt === null ? [] : [p.resolvedAt - p.createdAt]))),
+    timeToResolveIncident: spread(incidents.flatMap((i) => (i.resolvedAt === null ? [] : [i.resolvedAt - i.declaredAt]))),
+    breaches: pages.filter((p) => p.breachedAt !== null).length,
+    perPerson: [...people].map(([userId, row]) => ({ userId, ...row })).sort((a, b) => b.pages - a.pages || b.night - a.night || a.userId.localeCompare(b.userId)),
+    noisiest: [...noisy.values()].sort((a, b) => b.count - a.count || a.summary.localeCompare(b.summary)).slice(0, 5),
+  };
+}
+
+/** "4 min", "1 h 12 min", "2 d 3 h". */
+export function shortDuration(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
+  if (minutes < 60) return `${minutes} min`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
+  const days = Math.floor(hours / 24);
+  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
+}
+
+function spreadText(s: Spread): string {
+  return s.count === 0 || s.meanMs === null || s.p90Ms === null ? 'none yet' : `mean ${shortDuration(s.meanMs)}, p90 ${shortDuration(s.p90Ms)} (${s.count})`;
+}
+
+const counts = (rows: Array<[string, number]>) => rows.map(([sev, n]) => `${sev} ${n}`).join(' · ');
+
+/** The report as Slack mrkdwn; `date` renders an instant, `who` a person. */
+export function reportText(f: ReportFigures, date: (ms: number) => string, who: (userId: string) => string): string {
+  const total = f.pagesBySeverity.reduce((sum, [, n]) => sum + n, 0);
+  const incidents = f.incidentsBySeverity.reduce((sum, [, n]) => sum + n, 0);
+  const lines = [
+    `*${f.title}*, ${date(f.from)} to ${date(f.to)}`,
+    `*Pages* ${total}: ${counts(f.pagesBySeverity)}`,
+    `*Incidents* ${incidents}: ${counts(f.incidentsBySeverity)}`,
+    `*Time to acknowledge* ${spreadText(f.timeToAcknowledge)}`,
+    `*Time to resolve* pages ${spreadText(f.timeToResolvePage)}; incidents ${spreadText(f.timeToResolveIncident)}`,
+    `*Acknowledged after the SLA* ${f.breaches}`,
+    f.perPerson.length === 0
+      ? '*Pages per person* nobody was paged'
+      : `*Pages per person* ${f.perPerson.map((p) => `${who(p.userId)} ${p.pages}${p.night ? ` (${p.night} outside business hours)` : ''}`).join(', ')}`,
+    f.noisiest.length === 0
+      ? '*Noisiest alerts* none'
+      : `*Noisiest alerts*\n${f.noisiest.map((a, i) => `${i + 1}. ${a.summary} (${a.integration}): ${a.count}×`).join('\n')}`,
+  ];
+  return lines.join('\n');
+}
