@@ -14,6 +14,7 @@ import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
 import { registerReportCommand } from './reports/report-commands.js';
+import { refreshHomes, registerHome } from './home/home-service.js';
 import { postWeeklyReport } from './reports/report-service.js';
 import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
@@ -151,7 +152,10 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       return options.policy.timezone;
     }
   };
-  registerBoundaryTimer(engine, options.policy, (tx, rotation) => postWeeklyReport(tx, options.policy, rotation));
+  registerBoundaryTimer(engine, options.policy, (tx, rotation) => {
+    postWeeklyReport(tx, options.policy, rotation);
+    refreshHomes(tx, options.policy, incidents);
+  });
   registerOncallCommands(commands.oncall, {
     db: store.db,
     engine,
@@ -185,6 +189,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
+  registerHome(bolt, { engine, policy: options.policy, clock, logger, incidents, pager });
   const playbooks = new PlaybookService(options.policy, incidents);
   playbooks.register();
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };

@@ -334,3 +334,9 @@ export const calendarTokens = sqliteTable('calendar_tokens', {
   tokenHash: text('token_hash').notNull().unique(),
   createdAt: integer('created_at').notNull(),
 });
+
+/** Who has looked at the App Home tab lately: their Home is republished when pages, incidents or shifts change. */
+export const homeViewers = sqliteTable('home_viewers', {
+  userId: text('user_id').primaryKey(),
+  openedAt: integer('opened_at').notNull(),
+});

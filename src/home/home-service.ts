@@ -1,0 +1,87 @@
+/**
+ * App Home: published when someone opens the tab, and republished (through the outbox, as cosmetic edits)
+ * for everyone who looked in the last week whenever a page is acknowledged or resolved, an incident is
+ * declared, or a shift changes.
+ */
+import type { App } from '@slack/bolt';
+import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { onCallSegments } from '../calendar/calendar-feed.js';
+import type { Policy } from '../config/policy.js';
+import { homeViewers, pageMessages, pages } from '../db/schema.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
+import { PRIORITY } from '../engine/outbox.js';
+import { declareView } from '../incidents/incident-commands.js';
+import type { IncidentService } from '../incidents/incident-service.js';
+import type { Logger } from '../logger.js';
+import type { PageService } from '../paging/page-service.js';
+import { activeOverrides } from '../schedules/override-store.js';
+import { whoIsOnCall } from '../schedules/rotation.js';
+import { DAY, type Clock } from '../time/clock.js';
+import { HOME_ACTIONS, homeView, type HomeInput } from './home-view.js';
+
+const VIEWER_WINDOW = 7 * DAY;
+
+export interface HomeDeps {
+  engine: Engine;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  incidents: IncidentService;
+  pager: PageService;
+}
+
+export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentService, userId: string): HomeInput {
+  const now = tx.now;
+  const overrides = activeOverrides(tx.db, now);
+  const rotations = Object.values(policy.rotations);
+  const onCall = rotations.map((r) => ({ rotation: r, now: whoIsOnCall(r, overrides, now) }));
+  const myShifts = rotations
+    .flatMap((r) => onCallSegments(r, overrides, now, now + 12 * 7 * DAY))
+    .filter((s) => s.userId === userId)
+    .sort((a, b) => a.start - b.start)
+    .slice(0, 5)
+    .map((s) => ({ rotation: s.rotation, role: s.role, start: s.start, end: s.end }));
+  const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(and(eq(pageMessages.userId, userId), isNotNull(pageMessages.userId))).all().map((r) => r.pageId);
+  const myPages = reachedMe.length
+    ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
+    : [];
+  return {
+    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.shiftEnd })),
+    myShifts,
+    myHandoffs: onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation: rotation.name, boundary: oc.shiftEnd })),
+    incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
+    myPages: myPages.map((p) => ({ id: p.id, severity: p.severity, summary: p.summary, rotation: p.rotation, createdAt: p.createdAt })),
+  };
+}
+
+/** Republishes the Home of everyone who opened it in the last week, in the caller's transaction. */
+export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentService): void {
+  const viewers = tx.db.select({ userId: homeViewers.userId }).from(homeViewers).where(gte(homeViewers.openedAt, tx.now - VIEWER_WINDOW)).all();
+  for (const { userId } of viewers) {
+    const view = homeView(homeInput(tx, policy, incidents, userId));
+    tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}` });
+  }
+}
+
+export function registerHome(bolt: App, deps: HomeDeps): void {
+  const { engine, policy, logger, incidents, pager } = deps;
+  bolt.event('app_home_opened', async ({ event, client }) => {
+    if (event.tab !== 'home') return;
+    const view = engine.transact((tx) => {
+      tx.db.insert(homeViewers).values({ userId: event.user, openedAt: tx.now }).onConflictDoUpdate({ target: homeViewers.userId, set: { openedAt: tx.now } }).run();
+      return homeView(homeInput(tx, policy, incidents, event.user));
+    });
+    await client.views.publish({ user_id: event.user, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the Home tab'));
+  });
+
+  bolt.action(HOME_ACTIONS.declare, async ({ ack, body, client }) => {
+    await ack();
+    const triggerId = (body as { trigger_id?: string }).trigger_id;
+    if (!triggerId) return;
+    await client.views.open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the declare form from Home'));
+  });
+
+  pager.onChange((tx) => refreshHomes(tx, policy, incidents));
+  incidents.onDeclared((tx) => refreshHomes(tx, policy, incidents));
+}
+

@@ -1,0 +1,68 @@
+/**
+ * The App Home tab, pure: who is on call now and until when, my next shifts, open incidents, my
+ * unacknowledged pages (with the same Acknowledge button as the page DM), and buttons for the common actions.
+ */
+import { PAGE_ACTIONS } from '../paging/page-blocks.js';
+import { HANDOFF_ACTIONS } from '../handoffs/handoff-blocks.js';
+import { mention, slackDate } from '../slack/format.js';
+
+export const HOME_ACTIONS = { declare: 'home.declare' } as const;
+
+export interface HomeInput {
+  rotations: Array<{ name: string; primary: string | null; secondary: string | null; until: number }>;
+  myShifts: Array<{ rotation: string; role: string; start: number; end: number }>;
+  /** Rotations where I am primary now: the handoff button names the boundary it is for. */
+  myHandoffs: Array<{ rotation: string; boundary: number }>;
+  incidents: Array<{ id: number; severity: string; status: string; title: string; channelId: string | null }>;
+  myPages: Array<{ id: number; severity: string; summary: string; rotation: string; createdAt: number }>;
+}
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text } });
+
+export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } {
+  const blocks: unknown[] = [header('On call now')];
+  if (input.rotations.length === 0) blocks.push(section('No rotations yet: add one under `rotations:` in the policy file.'));
+  for (const r of input.rotations) {
+    const secondary = r.secondary ? `, secondary ${mention(r.secondary)}` : '';
+    blocks.push(section(`*${r.name}*: primary ${r.primary ? mention(r.primary) : 'nobody'}${secondary}, until ${slackDate(r.until)}`));
+  }
+
+  blocks.push({ type: 'divider' }, header('Your next shifts'));
+  blocks.push(
+    section(
+      input.myShifts.length === 0
+        ? 'None in the next 12 weeks.'
+        : input.myShifts.map((s) => `• *${s.rotation}* ${s.role}: ${slackDate(s.start)} to ${slackDate(s.end)}`).join('\n'),
+    ),
+  );
+
+  blocks.push({ type: 'divider' }, header('Your unacknowledged pages'));
+  if (input.myPages.length === 0) blocks.push(section('None. :white_check_mark:'));
+  for (const p of input.myPages) {
+    blocks.push({
+      ...section(`*[${p.severity}] ${p.summary}* (${p.rotation}, page #${p.id}), since ${slackDate(p.createdAt)}`),
+      accessory: { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(p.id) },
+    });
+  }
+
+  blocks.push({ type: 'divider' }, header('Open incidents'));
+  blocks.push(
+    section(
+      input.incidents.length === 0
+        ? 'None.'
+        : input.incidents.map((i) => `• *[${i.severity}] ${i.title}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`).join('\n'),
+    ),
+  );
+
+  const buttons: unknown[] = [{ type: 'button', action_id: HOME_ACTIONS.declare, style: 'danger', text: { type: 'plain_text', text: 'Declare an incident' }, value: 'home' }];
+  for (const h of input.myHandoffs) {
+    buttons.push({ type: 'button', action_id: HANDOFF_ACTIONS.open, text: { type: 'plain_text', text: `Write the ${h.rotation} handoff` }, value: `${h.rotation}|${h.boundary}` });
+  }
+  blocks.push(
+    { type: 'divider' },
+    { type: 'actions', elements: buttons },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Cover someone: `/oncall override @who <from> <to>` · time off: `/oncall leave` · your calendar: `/oncall calendar`' }] },
+  );
+  return { type: 'home', blocks };
+}
