@@ -189,7 +189,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
-  registerHome(bolt, { engine, policy: options.policy, clock, logger, incidents, pager });
+  registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager });
   const playbooks = new PlaybookService(options.policy, incidents);
   playbooks.register();
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };

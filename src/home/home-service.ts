@@ -4,7 +4,7 @@
  * declared, or a shift changes.
  */
 import type { App } from '@slack/bolt';
-import { and, eq, gte, inArray, isNotNull } from 'drizzle-orm';
+import { and, eq, gte, inArray } from 'drizzle-orm';
 import { onCallSegments } from '../calendar/calendar-feed.js';
 import type { Policy } from '../config/policy.js';
 import { homeViewers, pageMessages, pages } from '../db/schema.js';
@@ -16,7 +16,7 @@ import type { Logger } from '../logger.js';
 import type { PageService } from '../paging/page-service.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
-import { DAY, type Clock } from '../time/clock.js';
+import { DAY } from '../time/clock.js';
 import { HOME_ACTIONS, homeView, type HomeInput } from './home-view.js';
 
 const VIEWER_WINDOW = 7 * DAY;
@@ -24,7 +24,6 @@ const VIEWER_WINDOW = 7 * DAY;
 export interface HomeDeps {
   engine: Engine;
   policy: Policy;
-  clock: Clock;
   logger: Logger;
   incidents: IncidentService;
   pager: PageService;
@@ -41,7 +40,7 @@ export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentServi
     .sort((a, b) => a.start - b.start)
     .slice(0, 5)
     .map((s) => ({ rotation: s.rotation, role: s.role, start: s.start, end: s.end }));
-  const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(and(eq(pageMessages.userId, userId), isNotNull(pageMessages.userId))).all().map((r) => r.pageId);
+  const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
   const myPages = reachedMe.length
     ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
     : [];

@@ -1,22 +1,12 @@
 import { createHmac } from 'node:crypto';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicyFile } from '../../src/config/policy.js';
 import { alerts, outbox, pages, timers } from '../../src/db/schema.js';
 import { FakeClock, SECOND } from '../../src/time/clock.js';
-import { fixtureText } from '../support/fixtures.js';
+import { EXAMPLE_POLICY, INTEGRATION_SECRETS, fixtureText } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
 
-const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
-const SECRETS = {
-  ALERTMANAGER_TOKEN: 'am-token-0123456789',
-  SENTRY_CLIENT_SECRET: 'sentry-secret-0123456789',
-  UPTIME_TOKEN: 'uptime-token-0123456789',
-  GRAFANA_WEBHOOK_USER: 'grafana',
-  GRAFANA_WEBHOOK_PASSWORD: 'grafana-pass-0123456789',
-  PD_ROUTING_KEY: 'R0UTINGKEY0000000000000000000000',
-  JOBS_HMAC_SECRET: 'jobs-hmac-0123456789',
-};
+const POLICY = EXAMPLE_POLICY;
+const SECRETS = INTEGRATION_SECRETS;
 // 2026-11-20 is in the shift that started Monday 2026-11-16 09:00 UTC: shift 45, 45 mod 4 = 1 -> Bob primary.
 const NOW = Date.parse('2026-11-20T03:15:00Z');
 

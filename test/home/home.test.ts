@@ -1,13 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicyFile } from '../../src/config/policy.js';
 import { HOME_ACTIONS } from '../../src/home/home-view.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
+import { EXAMPLE_POLICY } from '../support/fixtures.js';
 
-const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
+const POLICY = EXAMPLE_POLICY;
 // Friday 20 Nov 2026 14:00 UTC: shift 45 of backend, Bob primary, Carol secondary, until Monday 09:00.
 const NOW = '2026-11-20T14:00:00Z';
 

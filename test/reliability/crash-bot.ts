@@ -2,7 +2,6 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { join, resolve } from 'node:path';
-import { buildBundle } from '../../scripts/build.js';
 import { TEST_SECRETS } from '../support/common.js';
 
 /**
@@ -14,9 +13,6 @@ import { TEST_SECRETS } from '../support/common.js';
 export const REPO = resolve(import.meta.dirname, '../..');
 export const ALERTS_TOKEN = 'crash-test-alerts-bearer-0123456789';
 
-export function buildBot(): Promise<string> {
-  return buildBundle();
-}
 
 /** One rotation of three, escalating every second: primary, then secondary, then the lead, once. */
 export function writeCrashPolicy(dir: string): string {

@@ -8,10 +8,11 @@ import { loadPolicyFile } from '../../src/config/policy.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { whoIsOnCall } from '../../src/schedules/rotation.js';
 import { systemClock } from '../../src/time/clock.js';
+import { buildBundle } from '../../scripts/build.js';
 import { TEST_SECRETS } from '../support/common.js';
 import { blockActionPayload, interactionBody, slackSignature } from '../support/signed-requests.js';
 import { SlackStandIn, type RecordedCall } from '../support/slack-stand-in.js';
-import { ALERTS_TOKEN, buildBot, freePort, startBot, waitHealthy, writeCrashPolicy, type BotProcess } from './crash-bot.js';
+import { ALERTS_TOKEN, freePort, startBot, waitHealthy, writeCrashPolicy, type BotProcess } from './crash-bot.js';
 
 /**
  * The promise of the bot: a page is never lost and never doubled. The bot runs as a child process and is
@@ -177,7 +178,7 @@ describe('crash test: SIGKILL at random instants', () => {
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'oncall-crash-'));
-    main = await buildBot();
+    main = await buildBundle();
   }, 120_000);
 
   afterAll(() => {

@@ -3,22 +3,13 @@
  * (unhandled rejections, uncaught exceptions), the hostile text arbitraries, and the probes that look at the
  * app (rows written, error-level log lines, handlers still running).
  */
-import { fileURLToPath } from 'node:url';
 import fc from 'fast-check';
-import { loadPolicyFile } from '../../src/config/policy.js';
 import type { TestApp } from '../support/harness.js';
+import { EXAMPLE_POLICY, INTEGRATION_SECRETS } from '../support/fixtures.js';
 
-export const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
+export const POLICY = EXAMPLE_POLICY;
 
-export const SECRETS = {
-  ALERTMANAGER_TOKEN: 'am-token-0123456789',
-  SENTRY_CLIENT_SECRET: 'sentry-secret-0123456789',
-  UPTIME_TOKEN: 'uptime-token-0123456789',
-  GRAFANA_WEBHOOK_USER: 'grafana',
-  GRAFANA_WEBHOOK_PASSWORD: 'grafana-pass-0123456789',
-  PD_ROUTING_KEY: 'R0UTINGKEY0000000000000000000000',
-  JOBS_HMAC_SECRET: 'jobs-hmac-0123456789',
-};
+export const SECRETS = INTEGRATION_SECRETS;
 
 /** Friday 2026-11-20 10:15 UTC: Bob is the backend primary, Carol secondary. */
 export const NOW = Date.parse('2026-11-20T10:15:00Z');

@@ -1,12 +1,11 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicyFile } from '../../src/config/policy.js';
 import { outbox } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import type { RecordedCall } from '../support/slack-stand-in.js';
+import { EXAMPLE_POLICY } from '../support/fixtures.js';
 
 /**
  * Slack answers 500 for five minutes, then 429 with Retry-After for two more, while pages keep being raised and
@@ -14,7 +13,7 @@ import type { RecordedCall } from '../support/slack-stand-in.js';
  * and /metrics must show the backlog while it lasts.
  */
 
-const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
+const POLICY = EXAMPLE_POLICY;
 // A Friday afternoon: Bob is primary of backend; P1 pages DM at once.
 const NOW = Date.parse('2026-11-20T14:00:00Z');
 

@@ -1,13 +1,12 @@
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
-import { loadPolicyFile } from '../../src/config/policy.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { reportFigures, reportText, shortDuration, spread, type ReportPage } from '../../src/reports/report.js';
 import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
+import { EXAMPLE_POLICY } from '../support/fixtures.js';
 
-const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
+const POLICY = EXAMPLE_POLICY;
 const at = (iso: string) => Date.parse(iso);
 
 describe('report figures', () => {
