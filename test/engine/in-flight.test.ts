@@ -4,7 +4,7 @@ import { outbox, slackMessages } from '../../src/db/schema.js';
 import { PRIORITY, type OutgoingCall } from '../../src/engine/outbox.js';
 import { FakeClock, SECOND } from '../../src/time/clock.js';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 /**
  * A process killed while a call is out leaves its row pending with `sending_at` set. The next process asks

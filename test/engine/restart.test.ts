@@ -4,7 +4,7 @@ import { PRIORITY } from '../../src/engine/outbox.js';
 import { FakeClock, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 describe('restart', () => {
   it('a new app on the same DB file fires every due timer once and delivers every undelivered row once', async () => {

@@ -6,7 +6,7 @@ import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 let t: TestApp;
 afterEach(async () => t?.close());

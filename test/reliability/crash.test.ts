@@ -11,7 +11,7 @@ import { systemClock } from '../../src/time/clock.js';
 import { buildBundle } from '../../scripts/build.js';
 import { TEST_SECRETS } from '../support/common.js';
 import { blockActionPayload, interactionBody, slackSignature } from '../support/signed-requests.js';
-import { SlackStandIn, type RecordedCall } from '../support/slack-stand-in.js';
+import { SlackStandIn, type RecordedCall } from '../../src/playground/slack-stand-in.js';
 import { ALERTS_TOKEN, freePort, startBot, waitHealthy, writeCrashPolicy, type BotProcess } from './crash-bot.js';
 
 /**

@@ -4,7 +4,7 @@ import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import type { RecordedCall } from '../support/slack-stand-in.js';
+import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
 
 /**

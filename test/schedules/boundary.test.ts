@@ -3,7 +3,7 @@ import { parsePolicyText } from '../../src/config/policy.js';
 import { FakeClock, HOUR, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { SlackStandIn } from '../support/slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 const POLICY = parsePolicyText(
   [

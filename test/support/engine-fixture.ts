@@ -4,7 +4,7 @@ import { migrateStore, openStore, type Store } from '../../src/db/connection.js'
 import { createOutboxClient, webApiCaller } from '../../src/slack/web-api-caller.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS } from './common.js';
-import { SlackStandIn } from './slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 /** The engine alone (no Bolt): real SQLite file, the stand-in as Slack, a fake clock. */
 export interface EngineFixture {

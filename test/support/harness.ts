@@ -4,7 +4,7 @@ import { defaultPolicy, type Policy } from '../../src/config/policy.js';
 import { openStore, type Store } from '../../src/db/connection.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
-import { SlackStandIn } from './slack-stand-in.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
 
 export interface TestAppOptions {

@@ -1,7 +1,7 @@
 import { parsePolicyText, type Policy } from '../../src/config/policy.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from './harness.js';
-import type { RecordedCall } from './slack-stand-in.js';
+import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
 
 /** Backend rotation (UTC weekly, Alice primary and Bob secondary in the week of 2026-01-05), lead and CTO, alerts channel. */
 export function pagingPolicy(extra: string[] = []): Policy {
