@@ -1,7 +1,7 @@
 /**
  * One file to start from: src/ bundled by esbuild into dist/bundle/main.js. Node then loads one module
  * instead of some five hundred, which halves the time from start to answering (a restarted bot pages
- * again sooner, and the crash test restarts it hundreds of times). better-sqlite3 stays outside: it is native.
+ * again sooner, and the crash test restarts it hundreds of times). better-sqlite3 and resvg stay outside: they are native.
  * The output sits two folders deep so `../../migrations` (src/db/connection.ts) still finds the migrations.
  */
 import { build } from 'esbuild';
@@ -17,7 +17,7 @@ export async function buildBundle(): Promise<string> {
     platform: 'node',
     target: 'node20',
     format: 'esm',
-    external: ['better-sqlite3'],
+    external: ['better-sqlite3', '@resvg/resvg-js'],
     // Bundled CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     sourcemap: true,

@@ -16,6 +16,7 @@ import { registerCalendarCommand } from './calendar/calendar-commands.js';
 import { registerReportCommand } from './reports/report-commands.js';
 import { refreshHomes, registerHome } from './home/home-service.js';
 import { postWeeklyReport } from './reports/report-service.js';
+import { isReportChart } from './reports/report-chart.js';
 import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
 import { HandoffService } from './handoffs/handoff-service.js';
@@ -31,7 +32,7 @@ import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
-import { createOutboxClient, webApiCaller } from './slack/web-api-caller.js';
+import { createOutboxClient, webApiCaller, type PrepareCall } from './slack/web-api-caller.js';
 import type { Clock } from './time/clock.js';
 
 export interface OncallAppOptions {
@@ -80,8 +81,22 @@ export interface OncallApp {
 export function createOncallApp(options: OncallAppOptions): OncallApp {
   const { env, clock, logger, store } = options;
   const metrics = createMetrics(store.db, clock);
+  // A report chart is queued as figures and drawn when its upload is sent, with the people's names of the day.
+  const prepareCall: PrepareCall = async (method, args) => {
+    const { report_chart: chart, ...rest } = args;
+    if (method !== 'files.uploadV2' || chart === undefined) return args;
+    if (!isReportChart(chart)) throw new Error('a queued report chart is malformed');
+    try {
+      // Loaded on first use: the charting libraries are most of the code, and a restarting bot must page first.
+      const { renderReportChart } = await import('./reports/report-chart-render.js');
+      return { ...rest, file: await renderReportChart(chart, await displayNames(chart.perPerson.map((p) => p.userId))) };
+    } catch (error) {
+      logger.warn({ err: error }, 'could not draw a report chart; the report is posted without it');
+      throw error;
+    }
+  };
   const caller =
-    options.caller ?? webApiCaller(createOutboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, slackLoggerFrom(logger)));
+    options.caller ?? webApiCaller(createOutboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, slackLoggerFrom(logger)), prepareCall);
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
   const engine = new Engine({ db: store.db, clock, logger, drainer, observer: metrics });
 
@@ -104,7 +119,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const pager = new PageService(options.policy);
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
-  // Display names for calendar feeds, asked of Slack at most once an hour per person.
+  // Display names for calendar feeds and report charts, asked of Slack at most once an hour per person.
   const nameCache = new Map<string, { name: string; until: number }>();
   let bolt: App;
   const displayNames = async (userIds: readonly string[]) => {

@@ -56,6 +56,8 @@ export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
   'already_in_channel',
   'cant_invite_self',
   'subteam_not_found',
+  // Ours: the row's arguments could not be turned into a call (web-api-caller's PrepareCall).
+  'oncall_could_not_prepare',
 ]);
 
 /** 1 s, 2 s, 4 s ... capped at a minute: a long outage is retried every minute, never given up. */

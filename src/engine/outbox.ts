@@ -51,7 +51,7 @@ export interface DeliveryListener {
 
 function defaultLane(call: OutgoingCall): string {
   if (call.targetRef) return `message:${call.targetRef}`;
-  const target = call.args.channel ?? call.args.users ?? call.args.user;
+  const target = call.args.channel ?? call.args.channel_id ?? call.args.users ?? call.args.user;
   return typeof target === 'string' ? `channel:${target}` : `method:${call.method}`;
 }
 

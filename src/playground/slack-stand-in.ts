@@ -47,11 +47,11 @@ function parseArgs(contentType: string, raw: string): Record<string, unknown> {
   return args;
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
+function readBody(req: IncomingMessage): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+    req.on('end', () => resolve(Buffer.concat(chunks)));
     req.on('error', reject);
     req.on('aborted', () => reject(new Error('request aborted')));
   });
@@ -71,6 +71,18 @@ function conversationKey(channel: unknown): string {
   return /^[UW]/.test(id) ? `D${id}` : id;
 }
 
+/** A file uploaded with files.uploadV2: its bytes arrive at the upload URL, the rest at completeUploadExternal. */
+export interface StandInFile {
+  id: string;
+  filename: string;
+  title?: string;
+  altText?: string;
+  bytes: Buffer | null;
+  /** Where it was shared, once completed. */
+  channel?: string;
+  threadTs?: string;
+}
+
 export interface StandInOptions {
   /** Clock for message ts (the crash test reconciles by time); default: counted from a fixed instant. */
   now?: () => number;
@@ -86,6 +98,8 @@ export class SlackStandIn {
   readonly createdChannels = new Map<string, string>();
   /** Messages by "channel/ts", for conversations.history. */
   private readonly messages = new Map<string, StoredMessage>();
+  /** Files by id, as uploaded (files.getUploadURLExternal, the upload URL, files.completeUploadExternal). */
+  readonly files = new Map<string, StandInFile>();
   /** Every method answers with this fault until cleared (an outage), after any queued one-off faults. */
   private outage: Fault | null = null;
 
@@ -202,7 +216,10 @@ export class SlackStandIn {
   }
 
   private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }> {
-    const raw = await readBody(req);
+    const bytes = await readBody(req);
+    const upload = /^\/upload\/(F[A-Z0-9]+)$/.exec(req.url ?? '');
+    if (upload) return this.receiveUpload(upload[1]!, String(req.headers['content-type'] ?? ''), bytes);
+    const raw = bytes.toString('utf8');
     const method = (req.url ?? '').replace(/^\/api\//, '').split('?')[0] ?? '';
     let args: Record<string, unknown>;
     try {
@@ -229,8 +246,34 @@ export class SlackStandIn {
     return { status: 200, body };
   }
 
+  /** WebClient posts the bytes as multipart form data, field "body", to the URL getUploadURLExternal gave. */
+  private async receiveUpload(id: string, contentType: string, bytes: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
+    const file = this.files.get(id);
+    if (!file) return { status: 404, body: { ok: false, error: 'file_not_found' } };
+    const form = await new Response(new Uint8Array(bytes), { headers: { 'content-type': contentType } }).formData();
+    const part = form.get('body');
+    file.bytes = typeof part === 'string' ? Buffer.from(part) : part ? Buffer.from(await part.arrayBuffer()) : bytes;
+    return { status: 200, body: { ok: true } };
+  }
+
   private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
     switch (method) {
+      case 'files.getUploadURLExternal': {
+        const id = `F${String(this.files.size + 1).padStart(8, '0')}`;
+        this.files.set(id, { id, filename: String(args.filename ?? 'file'), bytes: null, ...(typeof args.alt_text === 'string' ? { altText: args.alt_text } : {}) });
+        return { ok: true, upload_url: this.url.replace(/api\/$/, `upload/${id}`), file_id: id };
+      }
+      case 'files.completeUploadExternal': {
+        const listed = (Array.isArray(args.files) ? args.files : []) as Array<{ id?: unknown; title?: unknown }>;
+        const files = listed.map((f) => this.files.get(String(f.id)));
+        if (files.length === 0 || files.some((f) => !f || !f.bytes)) return { ok: false, error: 'file_not_found' };
+        const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
+        for (const [i, file] of files.entries()) {
+          const title = listed[i]?.title;
+          Object.assign(file!, { ...(typeof title === 'string' ? { title } : {}), ...(channel ? { channel } : {}), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}) });
+        }
+        return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title ?? f!.filename })) };
+      }
       case 'auth.test':
         return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', team_id: 'T0TEAM', user: 'oncall', user_id: 'U0BOT', bot_id: 'B0BOT' };
       case 'chat.postMessage':

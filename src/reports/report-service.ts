@@ -7,6 +7,8 @@ import { PRIORITY } from '../engine/outbox.js';
 import type { EngineTx } from '../engine/engine.js';
 import { mention, slackDate } from '../slack/format.js';
 import { DAY } from '../time/clock.js';
+import { formatInZone } from '../time/zoned.js';
+import { reportChart } from './report-chart.js';
 import { reportFigures, reportText, type ReportFigures, type ReportPage } from './report.js';
 
 export const REPORT_PERIODS = { week: 7 * DAY, month: 30 * DAY } as const;
@@ -63,10 +65,25 @@ export function renderReport(figures: ReportFigures): string {
   return reportText(figures, slackDate, mention);
 }
 
-/** At the end of a weekly shift, the week's report goes to the rotation's channel (with the handoff). */
+/**
+ * At the end of a weekly shift, the week's report goes to the rotation's channel (with the handoff), followed by
+ * its chart when anyone was paged (same lane: the picture arrives under its text).
+ */
 export function postWeeklyReport(tx: EngineTx, policy: Policy, rotationName: string): void {
   const rotation = policy.rotations[rotationName];
   if (!rotation || rotation.shift.everyMs !== 7 * DAY || !rotation.channel) return;
-  const text = renderReport(gatherReport(tx.db, policy, 'week', tx.now, rotationName));
-  tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text }, priority: PRIORITY.notice });
+  const figures = gatherReport(tx.db, policy, 'week', tx.now, rotationName);
+  tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text: renderReport(figures) }, priority: PRIORITY.notice });
+  if (figures.perPerson.length === 0) return;
+  tx.enqueue({
+    method: 'files.uploadV2',
+    args: {
+      channel_id: rotation.channel,
+      filename: `oncall-report-${rotationName}-${formatInZone(tx.now, policy.timezone, 'yyyy-MM-dd')}.png`,
+      title: `${figures.title}: pages per day and per person`,
+      alt_text: 'Bar charts of pages per day and pages per person, split into business hours and outside them',
+      report_chart: reportChart(figures),
+    },
+    priority: PRIORITY.notice,
+  });
 }

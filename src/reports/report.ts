@@ -5,6 +5,7 @@
  */
 import type { BusinessHours } from '../time/business-hours.js';
 import { isBusinessTime } from '../time/business-hours.js';
+import { addDaysToDate, dayNumber, instantToWallTime, type CalendarDate } from '../time/zoned.js';
 
 export interface ReportPage {
   id: number;
@@ -59,6 +60,8 @@ export interface ReportFigures {
   /** Most paged first: [user, pages, of which outside business hours]. */
   perPerson: Array<{ userId: string; pages: number; night: number }>;
   noisiest: Array<{ integration: string; summary: string; count: number }>;
+  /** Every day of the period in the team's zone, oldest first, even the quiet ones: "2026-03-02". */
+  perDay: Array<{ day: string; pages: number; night: number }>;
 }
 
 /** Mean and the 90th percentile (nearest rank) of some durations. */
@@ -73,6 +76,26 @@ function bySeverity(severities: readonly string[], items: ReadonlyArray<{ severi
   const known = severities.map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
   const others = [...new Set(items.map((i) => i.severity))].filter((s) => !severities.includes(s)).map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
   return [...known, ...others];
+}
+
+const isoDate = (d: CalendarDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
+
+/** Pages per calendar day in the business-hours zone, from the day of the first instant to the day of the last. */
+function pagesPerDay(input: ReportInput): ReportFigures['perDay'] {
+  const zone = input.businessHours.zone;
+  const first = instantToWallTime(zone, input.from);
+  const last = instantToWallTime(zone, Math.max(input.from, input.to - 1));
+  const days = new Map<string, { day: string; pages: number; night: number }>();
+  for (let d: CalendarDate = first, n = 0; dayNumber(d) <= dayNumber(last) && n < 400; d = addDaysToDate(d, 1), n += 1) {
+    days.set(isoDate(d), { day: isoDate(d), pages: 0, night: 0 });
+  }
+  for (const page of input.pages) {
+    const row = days.get(isoDate(instantToWallTime(zone, page.createdAt)));
+    if (!row) continue;
+    row.pages += 1;
+    if (!isBusinessTime(input.businessHours, page.createdAt)) row.night += 1;
+  }
+  return [...days.values()];
 }
 
 export function reportFigures(input: ReportInput): ReportFigures {
@@ -106,6 +129,7 @@ export function reportFigures(input: ReportInput): ReportFigures {
     breaches: pages.filter((p) => p.breachedAt !== null).length,
     perPerson: [...people].map(([userId, row]) => ({ userId, ...row })).sort((a, b) => b.pages - a.pages || b.night - a.night || a.userId.localeCompare(b.userId)),
     noisiest: [...noisy.values()].sort((a, b) => b.count - a.count || a.summary.localeCompare(b.summary)).slice(0, 5),
+    perDay: pagesPerDay(input),
   };
 }
 

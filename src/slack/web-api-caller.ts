@@ -16,12 +16,32 @@ export function createOutboxClient(token: string, slackApiUrl: string, logger?: 
   });
 }
 
+/**
+ * Turns a queued row's arguments into the call's (a report chart drawn into a PNG at send time, so the outbox
+ * stores a small description, not the image). Throwing means the row can never be sent.
+ */
+export type PrepareCall = (method: string, args: Record<string, unknown>) => Promise<Record<string, unknown>>;
+
+/** Slack never says this; the outbox records it as a permanent failure of a row that could not be prepared. */
+export const UNPREPARABLE = 'oncall_could_not_prepare';
+
 /** Reduces a WebClient call to the plain outcome the delivery rules decide on. */
-export function webApiCaller(client: WebClient): SlackCaller {
+export function webApiCaller(client: WebClient, prepare?: PrepareCall): SlackCaller {
   return {
-    async call(method, args) {
+    async call(method, queuedArgs) {
+      let args = queuedArgs;
+      if (prepare) {
+        try {
+          args = await prepare(method, queuedArgs);
+        } catch {
+          return { kind: 'platform_error', error: UNPREPARABLE };
+        }
+      }
       try {
-        const result = (await client.apiCall(method, args)) as { channel?: unknown; ts?: unknown };
+        // files.uploadV2 is three calls (upload URL, the bytes, complete), which only the client's helper makes.
+        const result = (
+          method === 'files.uploadV2' ? await client.files.uploadV2(args as never) : await client.apiCall(method, args)
+        ) as { channel?: unknown; ts?: unknown };
         return {
           kind: 'ok',
           channel: typeof result.channel === 'string' ? result.channel : undefined,

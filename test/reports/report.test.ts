@@ -63,6 +63,14 @@ describe('report figures', () => {
       { integration: 'prometheus', summary: 'HighErrorRate', count: 42 },
       { integration: 'sentry', summary: 'TypeError in checkout', count: 9 },
     ]);
+    // Monday 16 09:00 to Monday 23 09:00 London: eight calendar days, the first and last in part.
+    expect(figures.perDay).toEqual(
+      ['16', '17', '18', '19', '20', '21', '22', '23'].map((d) => ({
+        day: `2026-11-${d}`,
+        pages: ['17', '18', '19', '21'].includes(d) ? 1 : 0,
+        night: ['18', '21'].includes(d) ? 1 : 0,
+      })),
+    );
     const text = reportText(figures, (ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(ms), (u) => `<@${u}>`);
     expect(text).toBe(
       [
