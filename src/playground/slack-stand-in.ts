@@ -5,6 +5,8 @@ import { performance } from 'node:perf_hooks';
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
  * and the next N calls of a method can be made to fail with 429 + Retry-After, a 5xx, or {ok:false,error}.
+ * It also keeps what Slack would show (messages with their blocks, ephemeral replies, open modals, Home tabs,
+ * reactions), which the playground page renders; tests use the same record.
  */
 
 export type Fault = { status: 429; retryAfter: number } | { status: 500 | 502 | 503 } | { error: string };
@@ -57,12 +59,30 @@ function readBody(req: IncomingMessage): Promise<Buffer> {
   });
 }
 
-interface StoredMessage {
+export interface StoredMessage {
+  /** The conversation: a channel id, or D<user> for a DM. */
+  conversation: string;
   text: string;
   user: string | null;
   ts: string;
+  blocks?: unknown[];
   metadata?: unknown;
   threadTs?: string;
+  /** Only this person sees it (chat.postEphemeral, a slash command's reply). */
+  visibleTo?: string;
+  reactions?: Record<string, string[]>;
+  files?: string[];
+}
+
+/** A modal or a Home tab as views.open/update/push/publish left it. */
+export interface StoredView {
+  id: string;
+  user: string;
+  type: 'modal' | 'home';
+  view: Record<string, unknown>;
+  hash: string;
+  /** Modals stack: views.push puts one on top of its parent. */
+  parent?: string;
 }
 
 /** DMs are addressed by user id but live in a conversation of their own, as in Slack. */
@@ -86,6 +106,8 @@ export interface StandInFile {
 export interface StandInOptions {
   /** Clock for message ts (the crash test reconciles by time); default: counted from a fixed instant. */
   now?: () => number;
+  /** Who pressed the button or typed the command a trigger_id came from (the playground makes them). */
+  triggerUser?: (triggerId: string) => string | undefined;
 }
 
 export class SlackStandIn {
@@ -98,6 +120,12 @@ export class SlackStandIn {
   readonly createdChannels = new Map<string, string>();
   /** Messages by "channel/ts", for conversations.history. */
   private readonly messages = new Map<string, StoredMessage>();
+  /** Modals and Home tabs by view id. */
+  readonly views = new Map<string, StoredView>();
+  /** Channel names by id, for rendering and conversations.info (seeded by the playground, or conversations.create). */
+  readonly channelNames = new Map<string, string>();
+  /** Bumped on every change of what Slack would show, so a page can poll cheaply. */
+  version = 0;
   /** Files by id, as uploaded (files.getUploadURLExternal, the upload URL, files.completeUploadExternal). */
   readonly files = new Map<string, StandInFile>();
   /** Every method answers with this fault until cleared (an outage), after any queued one-off faults. */
@@ -155,7 +183,75 @@ export class SlackStandIn {
 
   /** A message someone (not the bot) wrote, so conversations.history can return it. */
   addMessage(channel: string, ts: string, text: string, user: string): void {
-    this.messages.set(`${conversationKey(channel)}/${ts}`, { text, user, ts });
+    this.messages.set(`${conversationKey(channel)}/${ts}`, { conversation: conversationKey(channel), text, user, ts });
+    this.version += 1;
+  }
+
+  /** A message the playground shows for a person: what they typed, or the reply only they see. */
+  addVisible(message: Omit<StoredMessage, 'ts' | 'conversation'> & { channel: string }): StoredMessage {
+    const { channel, ...rest } = message;
+    const stored: StoredMessage = { ...rest, conversation: conversationKey(channel), ts: this.nextTs() };
+    this.messages.set(`${stored.conversation}/${stored.ts}`, stored);
+    this.version += 1;
+    return stored;
+  }
+
+  /** Everything in a conversation that this person may see, oldest first. */
+  conversationFor(conversation: string, userId: string): StoredMessage[] {
+    return [...this.messages.values()]
+      .filter((m) => m.conversation === conversation && (m.visibleTo === undefined || m.visibleTo === userId))
+      .sort((a, b) => Number(a.ts) - Number(b.ts));
+  }
+
+  message(channel: string, ts: string): StoredMessage | undefined {
+    return this.messages.get(`${conversationKey(channel)}/${ts}`);
+  }
+
+  /** Conversations with at least one message, and the DM key of a user id. */
+  conversations(): string[] {
+    return [...new Set([...this.messages.values()].map((m) => m.conversation))];
+  }
+
+  react(channel: string, ts: string, name: string, userId: string): boolean {
+    const message = this.message(channel, ts);
+    if (!message) return false;
+    const reactions = (message.reactions ??= {});
+    const who = (reactions[name] ??= []);
+    if (!who.includes(userId)) who.push(userId);
+    this.version += 1;
+    return true;
+  }
+
+  /** The modal on top of a person's stack, if one is open. */
+  openModal(userId: string): StoredView | undefined {
+    const mine = [...this.views.values()].filter((v) => v.user === userId && v.type === 'modal');
+    return mine.find((v) => !mine.some((other) => other.parent === v.id));
+  }
+
+  home(userId: string): StoredView | undefined {
+    return [...this.views.values()].find((v) => v.user === userId && v.type === 'home');
+  }
+
+  /** Closes a modal and everything stacked on it (a submission answered with no response_action). */
+  closeModal(viewId: string, all = false): void {
+    const view = this.views.get(viewId);
+    if (!view) return;
+    this.views.delete(viewId);
+    for (const other of [...this.views.values()]) if (other.parent === viewId) this.closeModal(other.id, true);
+    if (all && view.parent) this.closeModal(view.parent, true);
+    this.version += 1;
+  }
+
+  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string): Record<string, unknown> {
+    const view = typeof args.view === 'object' && args.view !== null ? (args.view as Record<string, unknown>) : {};
+    const fromTrigger = this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE';
+    const owner = existing?.user ?? (typeof args.user_id === 'string' ? args.user_id : fromTrigger);
+    if (!owner) return { ok: false, error: 'invalid_trigger_id' };
+    const id = existing?.id ?? `V${String(this.views.size + 1).padStart(8, '0')}${this.seq}`;
+    const stored: StoredView = { id, user: owner, type: view.type === 'home' ? 'home' : 'modal', view, hash: `h${this.seq}`, ...(parent ? { parent } : existing?.parent ? { parent: existing.parent } : {}) };
+    this.views.set(id, stored);
+    this.version += 1;
+    return { ok: true, view: { id, hash: stored.hash, ...view } };
   }
 
   addUser(user: StandInUser): void {
@@ -281,10 +377,15 @@ export class SlackStandIn {
         const ts = method === 'chat.update' ? String(args.ts) : this.nextTs();
         const key = `${conversationKey(args.channel)}/${ts}`;
         const before = this.messages.get(key);
+        if (method === 'chat.update' && !before && this.options.triggerUser) return { ok: false, error: 'message_not_found' };
+        this.version += 1;
         this.messages.set(key, {
+          conversation: conversationKey(args.channel),
           text: String(args.text ?? ''),
           user: 'U0BOT',
           ts,
+          ...(Array.isArray(args.blocks) ? { blocks: args.blocks as unknown[] } : {}),
+          ...(before?.reactions ? { reactions: before.reactions } : {}),
           metadata: args.metadata ?? before?.metadata,
           ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : before?.threadTs ? { threadTs: before.threadTs } : {}),
         });
@@ -296,6 +397,8 @@ export class SlackStandIn {
         if (this.createdChannels.has(name)) return { ok: false, error: 'name_taken' };
         const id = `C0INC${this.createdChannels.size + 1}`;
         this.createdChannels.set(name, id);
+        this.channelNames.set(id, name);
+        this.version += 1;
         return { ok: true, channel: { id, name } };
       }
       case 'conversations.history': {
@@ -305,8 +408,22 @@ export class SlackStandIn {
       }
       case 'conversations.replies':
         return { ok: true, messages: this.listMessages(args.channel, args, String(args.ts)), has_more: false };
-      case 'chat.postEphemeral':
-        return { ok: true, message_ts: this.nextTs() };
+      case 'chat.postEphemeral': {
+        const stored = this.addVisible({
+          channel: String(args.channel ?? ''),
+          text: String(args.text ?? ''),
+          user: 'U0BOT',
+          visibleTo: String(args.user ?? ''),
+          ...(Array.isArray(args.blocks) ? { blocks: args.blocks as unknown[] } : {}),
+        });
+        return { ok: true, message_ts: stored.ts };
+      }
+      case 'reactions.add':
+        return this.react(String(args.channel ?? ''), String(args.timestamp ?? ''), String(args.name ?? ''), 'U0BOT') ? { ok: true } : { ok: false, error: 'message_not_found' };
+      case 'conversations.info': {
+        const id = String(args.channel ?? '');
+        return { ok: true, channel: { id, name: this.channelNames.get(id) ?? id.toLowerCase(), is_member: true } };
+      }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? '').split(',')[0]}` } };
       case 'users.info': {
@@ -315,10 +432,19 @@ export class SlackStandIn {
         return { ok: true, user: { id: user.id, name: user.name ?? user.id, real_name: user.name ?? user.id, tz: user.tz ?? 'UTC', deleted: user.deleted ?? false } };
       }
       case 'views.open':
-      case 'views.update':
-      case 'views.push':
+        return this.storeView(args, undefined);
+      case 'views.push': {
+        const parent = this.options.triggerUser ? this.openModal(this.options.triggerUser(String(args.trigger_id ?? '')) ?? '') : undefined;
+        return this.storeView(args, undefined, parent?.id);
+      }
+      case 'views.update': {
+        const existing = this.views.get(String(args.view_id ?? ''));
+        if (!existing) return this.options.triggerUser ? { ok: false, error: 'not_found' } : { ok: true, view: { id: String(args.view_id ?? `V${this.seq}`), ...(typeof args.view === 'object' ? (args.view as object) : {}) } };
+        if (typeof args.hash === 'string' && args.hash !== existing.hash) return { ok: false, error: 'hash_conflict' };
+        return this.storeView(args, existing);
+      }
       case 'views.publish':
-        return { ok: true, view: { id: `V${this.seq}`, ...(typeof args.view === 'object' ? (args.view as object) : {}) } };
+        return this.storeView({ ...args, view: { ...(typeof args.view === 'object' ? (args.view as object) : {}), type: 'home' } }, this.home(String(args.user_id ?? '')));
       default:
         return { ok: true };
     }
