@@ -5,6 +5,7 @@
  * The output sits two folders deep so `../../migrations` (src/db/connection.ts) still finds the migrations.
  */
 import { build } from 'esbuild';
+import { cpSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
 const REPO = fileURLToPath(new URL('..', import.meta.url));
@@ -24,6 +25,8 @@ export async function buildBundle(): Promise<string> {
     outfile: BUNDLE,
     logLevel: 'warning',
   });
+  // The playground's page is read from beside the code (src/playground/page/ when run from source).
+  cpSync(`${REPO}src/playground/page`, `${REPO}dist/bundle/page`, { recursive: true });
   return BUNDLE;
 }
 

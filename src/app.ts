@@ -1,4 +1,4 @@
-import type { App } from '@slack/bolt';
+import type { App, CustomRoute } from '@slack/bolt';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
@@ -46,6 +46,8 @@ export interface OncallAppOptions {
   migrationsFolder?: string;
   /** Where integration secrets named in the policy are read (process.env in production). */
   secrets?: Record<string, string | undefined>;
+  /** More routes on the same port (the playground's page and API). */
+  extraRoutes?: CustomRoute[];
 }
 
 export interface Commands {
@@ -147,6 +149,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     ...operationalRoutes(readiness, metrics.registry),
     webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
+    ...(options.extraRoutes ?? []),
   ];
   bolt = createBoltApp(env, logger, routes);
   bolt.error(async (error) => {

@@ -4,12 +4,13 @@
  */
 import { integrationSecretNames } from './alerts/auth.js';
 import { createOncallApp } from './app.js';
-import { EnvError, parseEnv, secretValues } from './config/env.js';
+import { EnvError, parseEnv, secretValues, wantsPlayground } from './config/env.js';
 import { defaultPolicy, loadPolicyFile, PolicyError } from './config/policy.js';
 import { openStore } from './db/connection.js';
 import { lintRotation } from './schedules/lint.js';
 import { activeOverrides } from './schedules/override-store.js';
 import { createLogger } from './logger.js';
+import { startPlayground } from './playground/playground.js';
 import { systemClock } from './time/clock.js';
 
 function fail(message: string): never {
@@ -17,11 +18,15 @@ function fail(message: string): never {
   process.exit(1);
 }
 
-function readConfiguration() {
+async function readConfiguration() {
   try {
+    if (wantsPlayground(process.env)) {
+      const playground = await startPlayground(process.env, systemClock);
+      return { env: playground.env, policy: playground.policy, secrets: { ...process.env, ...playground.secrets }, playground };
+    }
     const env = parseEnv(process.env);
     const policy = env.POLICY_PATH ? loadPolicyFile(env.POLICY_PATH) : defaultPolicy();
-    return { env, policy };
+    return { env, policy, secrets: process.env, playground: null };
   } catch (error) {
     if (error instanceof EnvError || error instanceof PolicyError) fail(error.message);
     throw error;
@@ -29,17 +34,18 @@ function readConfiguration() {
 }
 
 async function main(): Promise<void> {
-  const { env, policy } = readConfiguration();
+  const { env, policy, secrets, playground } = await readConfiguration();
   const integrationSecrets = Object.values(policy.integrations)
     .flatMap(integrationSecretNames)
-    .map((name) => process.env[name])
+    .map((name) => secrets[name])
     .filter((v): v is string => typeof v === 'string' && v.length >= 6);
   const logger = createLogger({ level: env.LOG_LEVEL, secrets: [...secretValues(env), ...integrationSecrets] });
   const store = openStore(env.DATABASE_PATH);
-  const app = createOncallApp({ env, policy, clock: systemClock, logger, store, secrets: process.env });
+  const app = createOncallApp({ env, policy, clock: systemClock, logger, store, secrets, extraRoutes: playground?.routes(logger) });
 
   // Listen first so /readyz can say "migrating" instead of refusing connections.
   const port = await app.listen(env.PORT);
+  playground?.listening(port);
   app.migrate();
   // Timers that fell due while the bot was down fire before any request is handled: an escalation that was
   // due at 03:00 goes out even if an acknowledgement arrives in the first second after a restart.
@@ -52,12 +58,25 @@ async function main(): Promise<void> {
       logger.warn({ rotation: finding.rotation, at: finding.at }, `schedule check: ${finding.message}`);
     }
   }
+  if (playground) {
+    process.stdout.write(
+      [
+        '',
+        `  Playground: open ${playground.url(port)} in your browser.`,
+        '  No Slack app needed: the bot runs unchanged against a local stand-in for Slack, with a demo workspace',
+        `  (${env.POLICY_PATH ? `your policy ${env.POLICY_PATH}` : 'six people, rotations backend and web'}). Its database is a fresh file: ${env.DATABASE_PATH}`,
+        '  To connect a real workspace, create the Slack app from manifest.yml and set SLACK_BOT_TOKEN with',
+        '  SLACK_SIGNING_SECRET (or SLACK_APP_TOKEN for Socket Mode); README.md, "Create the Slack app", says how.',
+        '',
+      ].join('\n'),
+    );
+  }
   logger.info(
     {
       port,
-      mode: env.SLACK_APP_TOKEN ? 'socket' : 'http',
+      mode: playground ? 'playground' : env.SLACK_APP_TOKEN ? 'socket' : 'http',
       database: env.DATABASE_PATH,
-      policy: env.POLICY_PATH ?? 'built-in default preset',
+      policy: env.POLICY_PATH ?? (playground ? 'playground demo policy' : 'built-in default preset'),
     },
     env.SLACK_APP_TOKEN
       ? `on-call bot connected over Socket Mode; health at http://localhost:${port}/healthz`
@@ -72,6 +91,7 @@ async function main(): Promise<void> {
     app
       .stop()
       .then(() => store.close())
+      .then(() => playground?.stop())
       .finally(() => process.exit(0));
   };
   process.on('SIGTERM', () => shutdown('SIGTERM'));

@@ -89,3 +89,16 @@ export function secretValues(env: Env): string[] {
     (v): v is string => typeof v === 'string' && v.length >= 6,
   );
 }
+
+const SLACK_CREDENTIALS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;
+
+/**
+ * The playground runs when asked (PLAYGROUND=1) or when no Slack credential at all is set: a fresh clone starts
+ * without a Slack app. Some but not all set is a half-configured bot, and parseEnv says what is missing: it
+ * must never quietly turn into a playground.
+ */
+export function wantsPlayground(source: Record<string, string | undefined>): boolean {
+  const flag = source.PLAYGROUND?.trim().toLowerCase();
+  if (flag === '1' || flag === 'true' || flag === 'yes') return true;
+  return SLACK_CREDENTIALS.every((name) => !source[name]?.trim());
+}

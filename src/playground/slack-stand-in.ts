@@ -368,6 +368,10 @@ export class SlackStandIn {
           const title = listed[i]?.title;
           Object.assign(file!, { ...(typeof title === 'string' ? { title } : {}), ...(channel ? { channel } : {}), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}) });
         }
+        if (channel) {
+          const comment = typeof args.initial_comment === 'string' ? args.initial_comment : '';
+          this.addVisible({ channel, text: comment, user: 'U0BOT', files: files.map((f) => f!.id), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}) });
+        }
         return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title ?? f!.filename })) };
       }
       case 'auth.test':

@@ -20,13 +20,30 @@ function start(env: Record<string, string>) {
 }
 
 describe('starting the bot with a bad configuration', () => {
-  it('without Slack credentials: exits 1 with one message naming each missing variable, no stack trace', () => {
-    const { code, stderr } = start({});
-    expect(code).toBe(1);
-    expect(stderr).toContain('Cannot start the on-call bot: 2 problems with the environment.');
-    expect(stderr).toContain('- SLACK_BOT_TOKEN is not set: create the app from manifest.yml');
-    expect(stderr).toContain('- SLACK_SIGNING_SECRET is not set');
-    expect(stderr).not.toMatch(/\n\s+at /);
+  it('with some but not all Slack credentials: exits 1 naming what is missing (a half-configured bot is no playground)', () => {
+    const tokenOnly = start({ SLACK_BOT_TOKEN: 'xoxb-1' });
+    expect(tokenOnly.code).toBe(1);
+    expect(tokenOnly.stderr).toContain('Cannot start the on-call bot: 1 problem with the environment.');
+    expect(tokenOnly.stderr).toContain('- SLACK_SIGNING_SECRET is not set');
+    expect(tokenOnly.stdout).not.toContain('Playground');
+    const secretOnly = start({ SLACK_SIGNING_SECRET: 'secret' });
+    expect(secretOnly.code).toBe(1);
+    expect(secretOnly.stderr).toContain('- SLACK_BOT_TOKEN is not set: create the app from manifest.yml');
+    expect(secretOnly.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('without Slack credentials and with a bad policy: the playground does not start either, and says why', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oncall-policy-'));
+    try {
+      const policy = join(dir, 'oncall.policy.yml');
+      writeFileSync(policy, 'rotations:\n  backend:\n    members: []\n');
+      const { code, stderr } = start({ POLICY_PATH: policy });
+      expect(code).toBe(1);
+      expect(stderr).toMatch(/oncall\.policy\.yml:3 rotations\.backend\.members/);
+      expect(stderr).not.toMatch(/\n\s+at /);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('with a bad policy value: exits 1 naming the file, line and path', () => {

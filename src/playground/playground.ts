@@ -1,0 +1,79 @@
+/**
+ * Try it without Slack: the unchanged bot against the local stand-in, a seeded demo workspace, and the page at
+ * /playground that plays Slack's client. Credentials are made up per start and never leave the process; the
+ * database is a fresh file per start (the stand-in's messages live in memory, so an old database would point
+ * at messages that no longer exist).
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseEnv, type Env } from '../config/env.js';
+import { loadPolicyFile, type Policy } from '../config/policy.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+import { addDaysToDate, instantToWallTime } from '../time/zoned.js';
+import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } from './demo-workspace.js';
+import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
+import { SlackStandIn } from './slack-stand-in.js';
+
+export interface Playground {
+  env: Env;
+  policy: Policy;
+  secrets: Record<string, string>;
+  standIn: SlackStandIn;
+  /** The page and its API, to mount on the bot's port. */
+  routes(logger: Logger): ReturnType<typeof playgroundRoutes>;
+  /** Tell the routes where the bot listens, once it does. */
+  listening(port: number): void;
+  url(port: number): string;
+  stop(): Promise<void>;
+}
+
+/** The Monday of this week in the demo's zone, as YYYY-MM-DD: the demo rotations start there. */
+function thisMonday(now: number): string {
+  const today = instantToWallTime('Europe/London', now);
+  const monday = addDaysToDate(today, -((today.weekday + 6) % 7));
+  return `${monday.year}-${String(monday.month).padStart(2, '0')}-${String(monday.day).padStart(2, '0')}`;
+}
+
+export async function startPlayground(source: Record<string, string | undefined>, clock: Clock): Promise<Playground> {
+  const standIn = await new SlackStandIn({ now: () => clock.now(), triggerUser: userOfTrigger }).start();
+  for (const person of DEMO_PEOPLE) standIn.addUser(person);
+  for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.channelNames.set(id, name);
+  const env = parseEnv({
+    ...source,
+    SLACK_BOT_TOKEN: `xoxb-playground-${randomBytes(12).toString('hex')}`,
+    SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
+    SLACK_APP_TOKEN: undefined,
+    SLACK_API_URL: standIn.url,
+    DATABASE_PATH: source.DATABASE_PATH?.trim() || join(mkdtempSync(join(tmpdir(), 'oncall-playground-')), 'playground.db'),
+  });
+  const policy = env.POLICY_PATH ? loadPolicyFile(env.POLICY_PATH) : demoPolicy(thisMonday(clock.now()));
+  const secrets = demoSecrets();
+  let botUrl = '';
+  return {
+    env,
+    policy,
+    secrets,
+    standIn,
+    routes: (logger) =>
+      playgroundRoutes({
+        standIn,
+        signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+        botUrl: () => botUrl,
+        people: DEMO_PEOPLE,
+        channels: new Map(Object.entries(DEMO_CHANNELS)),
+        policy,
+        samples: (n) => sampleAlerts(policy, secrets, n),
+        clock,
+        logger,
+        pageFolder: new URL('./page/', import.meta.url),
+      }),
+    listening(port) {
+      botUrl = `http://127.0.0.1:${port}`;
+    },
+    url: (port) => `http://localhost:${port}${PLAYGROUND_PATH}`,
+    stop: () => standIn.stop(),
+  };
+}

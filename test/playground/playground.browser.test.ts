@@ -1,0 +1,93 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPlaygroundProcess, type PlaygroundProcess } from '../support/playground-process.js';
+
+// Debian's chromium (installed by .ci/run with apt-get); never a browser download.
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const OUTPUT = fileURLToPath(new URL('../../test-output/playground/', import.meta.url));
+// CI must run this test: only a developer machine without chromium may skip it.
+const runnable = existsSync(CHROMIUM) || process.env.CI === 'true';
+
+describe.skipIf(!runnable)('the playground in a browser', () => {
+  let bot: PlaygroundProcess;
+  let browser: Browser;
+  let page: Page;
+
+  beforeAll(async () => {
+    bot = await startPlaygroundProcess();
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    });
+    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/London', locale: 'en-GB' });
+    await page.goto(bot.url);
+  }, 60_000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await bot?.stop();
+  });
+
+  const messages = () => page.locator('#messages');
+  const command = async (text: string) => {
+    await page.locator('#command').fill(text);
+    await page.locator('#command').press('Enter');
+  };
+
+  it('answers /oncall who with names, not ids, and dates in the browser zone', async () => {
+    await page.locator('#me option').first().waitFor({ state: 'attached' });
+    await command('/oncall who');
+    const reply = messages().locator('.msg.ephemeral', { hasText: 'Primary:' });
+    await reply.waitFor();
+    const text = await reply.innerText();
+    expect(text).toContain('Only visible to you');
+    expect(text).toMatch(/Primary: @Ana Lopez until/);
+    expect(text).not.toContain('<!date^');
+    expect(text).not.toContain('U0ANA');
+  });
+
+  it('declares an incident through the modal: a field error on the field first, then the status card', async () => {
+    await command('/incident declare Checkout returns 500s');
+    const modal = page.locator('#overlay.open .modal');
+    await modal.waitFor();
+    expect(await modal.locator('input[type=text]').first().inputValue()).toBe('Checkout returns 500s');
+    // Submitted without the required environment and impact: the errors show on those fields.
+    await page.locator('#modal-submit').click();
+    await modal.locator('.field.invalid .error').first().waitFor();
+    const invalid = await modal.locator('.field.invalid').evaluateAll((fields) => fields.map((f) => (f as HTMLElement).dataset.blockId));
+    expect(invalid.length).toBeGreaterThan(0);
+
+    await modal.locator('.field[data-block-id=environment] select').selectOption('prod');
+    await modal.locator('.field[data-block-id=impact] textarea').fill('Every checkout fails for EU customers');
+    await modal.locator('.field', { hasText: 'Severity' }).locator('select').selectOption('P1');
+    await page.locator('#modal-submit').click();
+    await page.locator('#overlay.open').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page.locator('#overlay:not(.open)').waitFor({ state: 'attached' });
+
+    // The incident's channel appears in the sidebar; its status card is there.
+    const channel = page.locator('#channels button', { hasText: 'inc-' });
+    await channel.waitFor();
+    await channel.click();
+    // Posted through the outbox, so it may arrive a moment after the channel does.
+    const card = messages().locator('.msg').filter({ hasText: 'Checkout returns 500s' }).filter({ hasText: /investigating/i }).first();
+    await card.waitFor();
+    const cardText = await card.innerText();
+    expect(cardText).toContain('P1');
+    expect(cardText).not.toContain('<@');
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: `${OUTPUT}incident-channel.png`, fullPage: true });
+  });
+
+  it('pages the on-call for the P1, and Acknowledge in the DM is a real signed block_actions', async () => {
+    await page.locator('#dm-tab').click();
+    const ack = messages().locator('button.btn', { hasText: 'Acknowledge' }).first();
+    await ack.waitFor();
+    await ack.click();
+    await messages().getByText(/Acknowledged by @Ana Lopez/).first().waitFor();
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: `${OUTPUT}playground.png`, fullPage: true });
+    expect(existsSync(`${OUTPUT}playground.png`)).toBe(true);
+  });
+});
