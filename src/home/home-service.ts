@@ -1,7 +1,7 @@
 /**
  * App Home: published when someone opens the tab, and republished (through the outbox, as cosmetic edits)
  * for everyone who looked in the last week whenever a page is acknowledged or resolved, an incident is
- * declared, or a shift changes.
+ * declared or changes status or severity or is closed, or a shift changes.
  */
 import type { App } from '@slack/bolt';
 import { and, eq, gte, inArray } from 'drizzle-orm';
@@ -82,5 +82,6 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
 
   pager.onChange((tx) => refreshHomes(tx, policy, incidents));
   incidents.onDeclared((tx) => refreshHomes(tx, policy, incidents));
+  incidents.onChange((tx) => refreshHomes(tx, policy, incidents));
 }
 
