@@ -45,7 +45,7 @@ export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentServi
     ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
     : [];
   return {
-    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.shiftEnd })),
+    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
     myShifts,
     myHandoffs: onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation: rotation.name, boundary: oc.shiftEnd })),
     incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),

@@ -9,6 +9,7 @@ import { mention, slackDate } from '../slack/format.js';
 export const HOME_ACTIONS = { declare: 'home.declare' } as const;
 
 export interface HomeInput {
+  /** `until`: when the primary stops being primary (an override may end before the shift does). */
   rotations: Array<{ name: string; primary: string | null; secondary: string | null; until: number }>;
   myShifts: Array<{ rotation: string; role: string; start: number; end: number }>;
   /** Rotations where I am primary now: the handoff button names the boundary it is for. */
