@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type EngineTx } from './engine/engine.js';
 import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
@@ -167,9 +167,11 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       return options.policy.timezone;
     }
   };
+  // Whatever changes who is on call redraws the Home tabs, in the same transaction.
+  const scheduleChanged = (tx: EngineTx) => refreshHomes(tx, options.policy, incidents);
   registerBoundaryTimer(engine, options.policy, (tx, rotation) => {
     postWeeklyReport(tx, options.policy, rotation);
-    refreshHomes(tx, options.policy, incidents);
+    scheduleChanged(tx);
   });
   registerOncallCommands(commands.oncall, {
     db: store.db,
@@ -185,10 +187,11 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
         return false;
       }
     },
+    scheduleChanged,
   });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
-  const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
+  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);
@@ -210,7 +213,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };
   registerPlaybookCommands(commands.incident, playbookDeps);
   registerPlaybookActions(bolt, playbookDeps);
-  const handoffs = new HandoffService(options.policy);
+  const handoffs = new HandoffService(options.policy, scheduleChanged);
   handoffs.register(engine);
   const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };
   registerHandoffCommands(commands.handoff, handoffDeps);

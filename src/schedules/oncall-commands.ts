@@ -13,7 +13,7 @@ import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
 import { leaveOverrides, planLeave } from './leave.js';
 import { lintRotation } from './lint.js';
-import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
+import { activeOverrides, cancelOverride, findOverride, insertOverride, type ScheduleChanged } from './override-store.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
 export interface OncallCommandDeps {
@@ -25,6 +25,7 @@ export interface OncallCommandDeps {
   userZone(userId: string): Promise<string>;
   /** Whether the id is an active member of the workspace (users.info). */
   userExists(userId: string): Promise<boolean>;
+  scheduleChanged: ScheduleChanged;
 }
 
 const OVERRIDE_USAGE = '/oncall override @who <from> <to> [rotation] [primary|secondary]';
@@ -142,7 +143,11 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (!mayActFor(policy, [rotation.name], userId)) {
         return { text: `${refusal(policy, { rotations: [rotation.name] }, `change the schedule of *${rotation.name}*`)} Ask one of them.` };
       }
-      const id = insertOverride(db, now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
+      const id = deps.engine.transact((tx) => {
+        const made = insertOverride(tx.db, tx.now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
+        deps.scheduleChanged(tx);
+        return made;
+      });
       return {
         text: `Override #${id}: ${mention(who)} is ${role} of *${rotation.name}* from ${slackDate(from.instant)} to ${slackDate(to.instant)}. Undo with \`/oncall cancel ${id}\`.`,
       };
@@ -172,10 +177,12 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const summary = deps.engine.transact((tx) => {
         const overrides = activeOverrides(tx.db, tx.now);
         const lines: string[] = [];
+        let changed = false;
         for (const rotation of rotations) {
           const covers = planLeave(rotation, overrides, who, from.instant, to.instant, lead);
           const rows = leaveOverrides(rotation.name, covers, userId);
           for (const row of rows) insertOverride(tx.db, tx.now, row);
+          if (rows.length) changed = true;
           const described = covers.map((c) => `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`);
           const line = covers.length
             ? `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}. Cover:\n${described.map((d) => `• ${d}`).join('\n')}`
@@ -185,6 +192,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
             tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text: `:palm_tree: ${line}` }, priority: PRIORITY.notice });
           }
         }
+        if (changed) deps.scheduleChanged(tx);
         return lines.join('\n\n');
       });
       return { text: summary };
@@ -215,14 +223,17 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     run: ({ args, userId }) => {
       const id = Number(args[0]?.replace(/^#/, ''));
       if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
-      const row = findOverride(db, id);
-      if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
-      // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
-      if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
-        return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
-      }
-      cancelOverride(db, id, userId, clock.now());
-      return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+      return deps.engine.transact((tx): CommandReply => {
+        const row = findOverride(tx.db, id);
+        if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
+        // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
+        if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
+          return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
+        }
+        cancelOverride(tx.db, id, userId, tx.now);
+        deps.scheduleChanged(tx);
+        return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+      });
     },
   });
 }

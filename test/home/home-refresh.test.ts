@@ -2,6 +2,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { FakeClock } from '../../src/time/clock.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
+import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
+import { blockActionPayload } from '../support/signed-requests.js';
 import { declare, submitResolve } from '../incidents/incident-support.js';
 import { openHome, republished } from './home-support.js';
 
@@ -10,6 +12,14 @@ const NOW = '2026-11-20T14:00:00Z';
 
 let t: TestApp;
 afterEach(async () => t?.close());
+
+const PEOPLE = ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN', 'U0LEAD'];
+
+async function started(): Promise<TestApp> {
+  const app = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(NOW) });
+  for (const id of PEOPLE) app.standIn.addUser({ id });
+  return app;
+}
 
 const text = async (command: string, args: string, user = 'U0ALICE') => ((await t.command(command, args, user)).json() as { text: string }).text;
 
@@ -41,5 +51,41 @@ describe('App Home kept fresh', () => {
     expect((await republished(t, 'U0LEAD'))?.text).toContain('Search is slow');
     expect(await text('/incident', 'status #1 investigating')).toBe('Incident #1 is already Investigating.');
     expect(await republished(t, 'U0LEAD')).toBeUndefined();
+  });
+
+  it('/oncall override and /oncall cancel republish who is on call', async () => {
+    t = await started();
+    expect((await openHome(t, 'U0LEAD')).text).toContain('*backend*: primary <@U0BOB>, secondary <@U0CAROL>');
+
+    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary')).toMatch(/^Override #1: <@U0DAN> is primary of \*backend\*/);
+    expect((await republished(t, 'U0LEAD'))?.text).toContain('*backend*: primary <@U0DAN>, secondary <@U0CAROL>, until <!date^1795251600^');
+
+    expect(await text('/oncall', 'cancel 1')).toMatch(/^Override #1 is cancelled/);
+    expect((await republished(t, 'U0LEAD'))?.text).toContain('*backend*: primary <@U0BOB>, secondary <@U0CAROL>, until <!date^1795424400^');
+  });
+
+  it('a refused /oncall override writes nothing and republishes nothing', async () => {
+    t = await started();
+    await openHome(t, 'U0LEAD');
+    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary', 'U0STRANGER')).toMatch(/^Only members of \*backend\*/);
+    expect(await republished(t, 'U0LEAD')).toBeUndefined();
+  });
+
+  it.each([
+    ['leave', async () => expect(await text('/oncall', 'leave <@U0BOB> now 2026-11-25', 'U0BOB')).toContain('Cover:'), '<@U0CAROL>'],
+    [
+      'an accepted swap',
+      async () => {
+        expect(await text('/oncall', 'swap <@U0DAN> 2026-11-20', 'U0BOB')).toMatch(/^Swap request #1 sent to <@U0DAN>/);
+        expect((await t.interact(blockActionPayload('U0DAN', SWAP_ACTIONS.accept, '1'))).status).toBe(200);
+      },
+      '<@U0DAN>',
+    ],
+    ['an emergency handoff', async () => expect(await text('/handoff', 'emergency backend sick', 'U0BOB')).toContain('<@U0CAROL> is backend primary'), '<@U0CAROL>'],
+  ])('%s republishes who is on call', async (_what, change, primary) => {
+    t = await started();
+    expect((await openHome(t, 'U0LEAD')).text).toContain('*backend*: primary <@U0BOB>');
+    await change();
+    expect((await republished(t, 'U0LEAD'))?.text).toContain(`*backend*: primary ${primary}`);
   });
 });
