@@ -14,6 +14,7 @@ import { DATE_EXAMPLES, parseWhen } from './date-input.js';
 import { leaveOverrides, planLeave } from './leave.js';
 import { lintRotation } from './lint.js';
 import { activeOverrides, cancelOverride, findOverride, insertOverride, type ScheduleChanged } from './override-store.js';
+import { requestOverride } from './override-request.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
 export interface OncallCommandDeps {
@@ -125,7 +126,6 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (Object.keys(policy.rotations).length === 0) return noRotations();
       const who = parseMention(args[0]);
       if (!who) return fail(args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who takes over, with an @mention.');
-      if (!(await deps.userExists(who))) return fail(`I cannot find ${mention(who)} in this workspace (or they were deactivated).`);
       const zone = await deps.userZone(userId);
       const now = clock.now();
       const from = parseWhen(args.slice(1), zone, now);
@@ -138,19 +138,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (unknown.length > 1) return fail(`I did not understand "${unknown.slice(1).join(' ')}".`);
       const rotation = pickRotation(policy, unknown[0]);
       if (typeof rotation === 'string') return fail(rotation);
-      if (to.instant <= from.instant) return fail(`The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).`);
-      if (to.instant <= now) return fail(`That override would already be over (${slackDate(to.instant)} is in the past).`);
-      if (!mayActFor(policy, [rotation.name], userId)) {
-        return { text: `${refusal(policy, { rotations: [rotation.name] }, `change the schedule of *${rotation.name}*`)} Ask one of them.` };
-      }
-      const id = deps.engine.transact((tx) => {
-        const made = insertOverride(tx.db, tx.now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
-        deps.scheduleChanged(tx);
-        return made;
-      });
-      return {
-        text: `Override #${id}: ${mention(who)} is ${role} of *${rotation.name}* from ${slackDate(from.instant)} to ${slackDate(to.instant)}. Undo with \`/oncall cancel ${id}\`.`,
-      };
+      const outcome = await requestOverride(deps, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, requestedBy: userId });
+      if (outcome.ok || outcome.refused) return { text: outcome.message };
+      return fail(outcome.message);
     },
   });
 
