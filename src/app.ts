@@ -29,6 +29,7 @@ import { registerPageActions, registerPageCommands } from './paging/page-actions
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
+import { registerOverrideForm } from './schedules/override-form-actions.js';
 import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
@@ -173,22 +174,16 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     postWeeklyReport(tx, options.policy, rotation);
     scheduleChanged(tx);
   });
-  registerOncallCommands(commands.oncall, {
-    db: store.db,
-    engine,
-    policy: options.policy,
-    clock,
-    userZone,
-    async userExists(userId) {
-      try {
-        const info = await bolt.client.users.info({ user: userId });
-        return info.user !== undefined && info.user.deleted !== true;
-      } catch {
-        return false;
-      }
-    },
-    scheduleChanged,
-  });
+  const userExists = async (userId: string) => {
+    try {
+      const info = await bolt.client.users.info({ user: userId });
+      return info.user !== undefined && info.user.deleted !== true;
+    } catch {
+      return false;
+    }
+  };
+  registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, scheduleChanged });
+  registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, scheduleChanged });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
@@ -207,7 +202,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
-  registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager });
+  registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager, clock });
   const playbooks = new PlaybookService(options.policy, incidents);
   playbooks.register();
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };

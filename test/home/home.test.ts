@@ -40,8 +40,8 @@ describe('App Home', () => {
     const ack = home.blocks.find((b) => b.accessory?.action_id === PAGE_ACTIONS.ack);
     expect(ack?.accessory?.value).toBe(pageId);
     const actions = home.blocks.find((b) => b.type === 'actions')!.elements!;
-    expect(actions.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, 'handoff.open']);
-    expect(actions[1]!.value).toBe('backend|1795424400000');
+    expect(actions.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, HOME_ACTIONS.override, 'handoff.open']);
+    expect(actions[2]!.value).toBe('backend|1795424400000');
   });
 
   it('a member with no shifts and no pages sees that plainly, and the declare button opens the form', async () => {
@@ -50,7 +50,7 @@ describe('App Home', () => {
     expect(home.text).toContain('None in the next 12 weeks.');
     expect(home.text).toContain('None. :white_check_mark:');
     expect(home.text).toContain('Open incidents');
-    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare]);
+    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, HOME_ACTIONS.override]);
 
     await t.interact(blockActionPayload('U0LEAD', HOME_ACTIONS.declare, 'home'));
     const opened = await t.standIn.waitFor('views.open');
