@@ -5,6 +5,7 @@ import { FakeClock } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
+import { openHome as openHomeOf, viewOf } from './home-support.js';
 
 const POLICY = EXAMPLE_POLICY;
 // Friday 20 Nov 2026 14:00 UTC: shift 45 of backend, Bob primary, Carol secondary, until Monday 09:00.
@@ -12,20 +13,7 @@ const NOW = '2026-11-20T14:00:00Z';
 
 let t: TestApp;
 afterEach(async () => t?.close());
-
-type Block = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id?: string; value?: string; text?: unknown }> };
-
-async function openHome(user: string): Promise<{ text: string; blocks: Block[] }> {
-  await t.event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1795000000.000100' });
-  const call = await t.standIn.waitFor('views.publish', (a) => a.user_id === user);
-  return viewOf(call.args);
-}
-
-function viewOf(args: Record<string, unknown>): { text: string; blocks: Block[] } {
-  const view = args.view as { type: string; blocks: Block[] };
-  expect(view.type).toBe('home');
-  return { blocks: view.blocks, text: view.blocks.map((b) => b.text?.text ?? '').join('\n') };
-}
+const openHome = (user: string) => openHomeOf(t, user);
 
 describe('App Home', () => {
   it('shows the on-call primary their rotation, next shifts, unacknowledged page with its button, and the handoff button', async () => {
