@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import { PRIORITY } from '../engine/outbox.js';
 import type { Logger } from '../logger.js';
+import { plainText } from '../slack/format.js';
 import { viewValues } from '../slack/interaction-input.js';
 import { OVERRIDE_BLOCKS, OVERRIDE_VIEW, readOverrideForm } from './override-form.js';
 import { requestOverride, type OverrideDeps, type OverrideOutcome } from './override-request.js';
@@ -29,7 +30,8 @@ export function registerOverrideForm(bolt: App, deps: OverrideDeps & { logger: L
       outcome = { ok: false, field: 'rotation', refused: false, message: 'Something went wrong saving the override, and nothing was changed. Please try again.' };
     }
     if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { [OVERRIDE_BLOCKS[outcome.field]]: outcome.message } });
+      // The same words as the command's reply, as plain text: a field error shows no mrkdwn.
+      await ack({ response_action: 'errors', errors: { [OVERRIDE_BLOCKS[outcome.field]]: plainText(outcome.message) } });
       return;
     }
     await ack();

@@ -94,11 +94,11 @@ describe('App Home: the Override button and its form', () => {
   });
 
   it.each<[string, string, Form, Record<string, RegExp>]>([
-    ['the end before the start', 'U0ALICE', { ...VALID, from: sec(NOW + 5 * HOUR), to: sec(NOW + 4 * HOUR) }, { to: /^The end \(<!date\^1795197600\^.*\) must be after the start \(<!date\^1795201200\^.*\)\.$/ }],
-    ['the end already past', 'U0ALICE', { ...VALID, from: sec(NOW - 5 * HOUR), to: sec(NOW - HOUR) }, { to: /^That override would already be over \(<!date\^1795179600\^.* is in the past\)\.$/ }],
-    ['someone outside the rotation', 'U0STRANGER', VALID, { rotation: /^Only members of \*backend\* \(<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>\), the engineering_lead \(<@U0LEAD>\), .* can change the schedule of \*backend\*\. Ask one of them\.$/ }],
-    ['a person Slack does not know', 'U0ALICE', { ...VALID, who: 'U0NOBODY' }, { who: /^I cannot find <@U0NOBODY> in this workspace \(or they were deactivated\)\.$/ }],
-    ['a rotation that is not in the policy', 'U0ALICE', { ...VALID, rotation: 'constructor' }, { rotation: /^There is no rotation `constructor`\. Rotations: `backend`\.$/ }],
+    ['the end before the start', 'U0ALICE', { ...VALID, from: sec(NOW + 5 * HOUR), to: sec(NOW + 4 * HOUR) }, { to: /^The end \(20 Nov 2026, 18:00 UTC\) must be after the start \(20 Nov 2026, 19:00 UTC\)\.$/ }],
+    ['the end already past', 'U0ALICE', { ...VALID, from: sec(NOW - 5 * HOUR), to: sec(NOW - HOUR) }, { to: /^That override would already be over \(20 Nov 2026, 13:00 UTC is in the past\)\.$/ }],
+    ['someone outside the rotation', 'U0STRANGER', VALID, { rotation: /^Only members of backend \(@U0ALICE, @U0BOB, @U0CAROL, @U0DAN\), the engineering_lead \(@U0LEAD\), .* can change the schedule of backend\. Ask one of them\.$/ }],
+    ['a person Slack does not know', 'U0ALICE', { ...VALID, who: 'U0NOBODY' }, { who: /^I cannot find @U0NOBODY in this workspace \(or they were deactivated\)\.$/ }],
+    ['a rotation that is not in the policy', 'U0ALICE', { ...VALID, rotation: 'constructor' }, { rotation: /^There is no rotation "constructor"\. Rotations: "backend"\.$/ }],
     ['nothing chosen at all', 'U0ALICE', {}, { rotation: /^Choose the rotation\.$/, role: /^Choose primary or secondary\.$/, who: /^Choose who takes over\.$/, from: /^Choose when it starts\.$/, to: /^Choose when it ends\.$/ }],
     ['forged values of the wrong kinds', 'U0ALICE', { rotation: 7, role: 'boss', who: '<@U0DAN>', from: String(sec(NOW)), to: 1e300 }, { rotation: /^Choose the rotation\.$/, role: /^Choose primary or secondary\.$/, who: /^Choose a person from the list\.$/, from: /^Choose when it starts\.$/, to: /^Choose when it ends\.$/ }],
   ])('%s: the error on its field, nothing written, nothing republished', async (_what, userId, form, expected) => {
