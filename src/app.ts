@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
-import { Engine } from './engine/engine.js';
+import { Engine, type EngineTx } from './engine/engine.js';
 import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
@@ -29,6 +29,7 @@ import { registerPageActions, registerPageCommands } from './paging/page-actions
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
+import { registerOverrideForm } from './schedules/override-form-actions.js';
 import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
@@ -170,28 +171,25 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       return options.policy.timezone;
     }
   };
+  // Whatever changes who is on call redraws the Home tabs, in the same transaction.
+  const scheduleChanged = (tx: EngineTx) => refreshHomes(tx, options.policy, incidents);
   registerBoundaryTimer(engine, options.policy, (tx, rotation) => {
     postWeeklyReport(tx, options.policy, rotation);
-    refreshHomes(tx, options.policy, incidents);
+    scheduleChanged(tx);
   });
-  registerOncallCommands(commands.oncall, {
-    db: store.db,
-    engine,
-    policy: options.policy,
-    clock,
-    userZone,
-    async userExists(userId) {
-      try {
-        const info = await bolt.client.users.info({ user: userId });
-        return info.user !== undefined && info.user.deleted !== true;
-      } catch {
-        return false;
-      }
-    },
-  });
+  const userExists = async (userId: string) => {
+    try {
+      const info = await bolt.client.users.info({ user: userId });
+      return info.user !== undefined && info.user.deleted !== true;
+    } catch {
+      return false;
+    }
+  };
+  registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, scheduleChanged });
+  registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, scheduleChanged });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
-  const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
+  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);
@@ -207,13 +205,13 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
   registerIncidentViews(bolt, incidentDeps);
-  registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager });
+  registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager, clock });
   const playbooks = new PlaybookService(options.policy, incidents);
   playbooks.register();
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };
   registerPlaybookCommands(commands.incident, playbookDeps);
   registerPlaybookActions(bolt, playbookDeps);
-  const handoffs = new HandoffService(options.policy);
+  const handoffs = new HandoffService(options.policy, scheduleChanged);
   handoffs.register(engine);
   const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };
   registerHandoffCommands(commands.handoff, handoffDeps);

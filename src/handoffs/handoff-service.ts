@@ -12,7 +12,7 @@ import { alerts, handoffs, incidents, pages, slackMessages } from '../db/schema.
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
-import { activeOverrides, insertOverride } from '../schedules/override-store.js';
+import { activeOverrides, insertOverride, type ScheduleChanged } from '../schedules/override-store.js';
 import { isShiftBoundary, shiftIndexAt, shiftStartAt, whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
 import { HOUR } from '../time/clock.js';
@@ -34,7 +34,11 @@ const ref = (id: number) => `handoff:${id}`;
 const refuse = (message: string): HandoffOutcome => ({ ok: false, message });
 
 export class HandoffService {
-  constructor(private readonly policy: Policy) {}
+  constructor(
+    private readonly policy: Policy,
+    /** An emergency take-over or a volunteer covering secondary changes who is on call. */
+    private readonly scheduleChanged: ScheduleChanged,
+  ) {}
 
   register(engine: Engine): void {
     engine.register(HANDOFF_TIMERS.prompt, (timer, tx) => {
@@ -211,6 +215,7 @@ export class HandoffService {
     }
     if (!takingOver) return refuse(`*${rotationName}* has no secondary to take over. Set one with \`/oncall override ${rotationName} @who\` instead.`);
     insertOverride(tx.db, tx.now, { rotation: rotationName, role: 'primary', userId: takingOver, startsAt: tx.now, endsAt: onCall.shiftEnd, reason: 'override', createdBy: userId });
+    this.scheduleChanged(tx);
     const target = { rotation: rotationName, boundary: tx.now, outgoing: leaving, incoming: takingOver };
     const row = tx.db
       .insert(handoffs)
@@ -232,6 +237,7 @@ export class HandoffService {
     const rotation = this.policy.rotations[h.rotation]!;
     const shiftEnd = shiftStartAt(rotation, shiftIndexAt(rotation, tx.now) + 1);
     insertOverride(tx.db, tx.now, { rotation: h.rotation, role: 'secondary', userId, startsAt: tx.now, endsAt: shiftEnd, reason: 'override', createdBy: userId });
+    this.scheduleChanged(tx);
     tx.db.update(handoffs).set({ coveredBy: userId }).where(eq(handoffs.id, id)).run();
     tx.enqueue({ method: 'chat.update', args: emergencyMessage(h.rotation, h.outgoing!, h.incoming, shiftEnd, h.emergencyReason === 'no reason given' ? '' : h.emergencyReason, id, userId), priority: PRIORITY.notice, targetRef: ref(id) });
     return { ok: true, message: `You cover ${h.rotation} secondary until ${slackDate(shiftEnd)}.` };

@@ -1,7 +1,7 @@
 /**
  * App Home: published when someone opens the tab, and republished (through the outbox, as cosmetic edits)
  * for everyone who looked in the last week whenever a page is acknowledged or resolved, an incident is
- * declared, or a shift changes.
+ * declared or changes status or severity or is closed, or a shift changes.
  */
 import type { App } from '@slack/bolt';
 import { and, eq, gte, inArray } from 'drizzle-orm';
@@ -15,8 +15,9 @@ import type { IncidentService } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { PageService } from '../paging/page-service.js';
 import { activeOverrides } from '../schedules/override-store.js';
+import { overrideForm } from '../schedules/override-form.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
-import { DAY } from '../time/clock.js';
+import { DAY, type Clock } from '../time/clock.js';
 import { HOME_ACTIONS, homeView, type HomeInput } from './home-view.js';
 
 const VIEWER_WINDOW = 7 * DAY;
@@ -27,6 +28,7 @@ export interface HomeDeps {
   logger: Logger;
   incidents: IncidentService;
   pager: PageService;
+  clock: Clock;
 }
 
 export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentService, userId: string): HomeInput {
@@ -45,7 +47,7 @@ export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentServi
     ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
     : [];
   return {
-    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.shiftEnd })),
+    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
     myShifts,
     myHandoffs: onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation: rotation.name, boundary: oc.shiftEnd })),
     incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
@@ -63,7 +65,7 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
 }
 
 export function registerHome(bolt: App, deps: HomeDeps): void {
-  const { engine, policy, logger, incidents, pager } = deps;
+  const { engine, policy, logger, incidents, pager, clock } = deps;
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const view = engine.transact((tx) => {
@@ -80,7 +82,20 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     await client.views.open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the declare form from Home'));
   });
 
+  bolt.action(HOME_ACTIONS.override, async ({ ack, body, client }) => {
+    await ack();
+    const triggerId = (body as { trigger_id?: string }).trigger_id;
+    const names = Object.keys(policy.rotations);
+    if (!triggerId || names.length === 0) return;
+    const userId = body.user.id;
+    const mine = names.filter((name) => policy.rotations[name]!.members.includes(userId));
+    const rotation = names.length === 1 ? names[0]! : mine.length === 1 ? mine[0]! : null;
+    const view = overrideForm({ rotations: names, rotation, userId, now: clock.now() });
+    await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the override form from Home'));
+  });
+
   pager.onChange((tx) => refreshHomes(tx, policy, incidents));
   incidents.onDeclared((tx) => refreshHomes(tx, policy, incidents));
+  incidents.onChange((tx) => refreshHomes(tx, policy, incidents));
 }
 

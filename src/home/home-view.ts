@@ -1,14 +1,16 @@
 /**
  * The App Home tab, pure: who is on call now and until when, my next shifts, open incidents, my
- * unacknowledged pages (with the same Acknowledge button as the page DM), and buttons for the common actions.
+ * unacknowledged pages (with the same Acknowledge button as the page DM), and buttons for the common actions
+ * (declare an incident, override the schedule, write the handoff).
  */
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { HANDOFF_ACTIONS } from '../handoffs/handoff-blocks.js';
 import { mention, slackDate } from '../slack/format.js';
 
-export const HOME_ACTIONS = { declare: 'home.declare' } as const;
+export const HOME_ACTIONS = { declare: 'home.declare', override: 'home.override' } as const;
 
 export interface HomeInput {
+  /** `until`: when the primary stops being primary (an override may end before the shift does). */
   rotations: Array<{ name: string; primary: string | null; secondary: string | null; until: number }>;
   myShifts: Array<{ rotation: string; role: string; start: number; end: number }>;
   /** Rotations where I am primary now: the handoff button names the boundary it is for. */
@@ -56,13 +58,14 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
   );
 
   const buttons: unknown[] = [{ type: 'button', action_id: HOME_ACTIONS.declare, style: 'danger', text: { type: 'plain_text', text: 'Declare an incident' }, value: 'home' }];
+  if (input.rotations.length > 0) buttons.push({ type: 'button', action_id: HOME_ACTIONS.override, text: { type: 'plain_text', text: 'Override the schedule' }, value: 'home' });
   for (const h of input.myHandoffs) {
     buttons.push({ type: 'button', action_id: HANDOFF_ACTIONS.open, text: { type: 'plain_text', text: `Write the ${h.rotation} handoff` }, value: `${h.rotation}|${h.boundary}` });
   }
   blocks.push(
     { type: 'divider' },
     { type: 'actions', elements: buttons },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Cover someone: `/oncall override @who <from> <to>` · time off: `/oncall leave` · your calendar: `/oncall calendar`' }] },
+    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Also as commands: `/oncall override @who <from> <to>` · time off: `/oncall leave` · trade a shift: `/oncall swap` · your calendar: `/oncall calendar`' }] },
   );
   return { type: 'home', blocks };
 }

@@ -48,6 +48,9 @@ export interface NewIncident {
 /** Told inside the declaring transaction, after the incident, its card and its page exist. */
 export type DeclaredListener = (tx: EngineTx, incident: IncidentRow, input: NewIncident) => void;
 
+/** Told inside the transaction that changed an incident's status or severity, or closed it, after the change is written. */
+export type ChangeListener = (tx: EngineTx, incident: IncidentRow) => void;
+
 export const CLASSIFICATIONS = { bug: 'bug', configuration: 'configuration issue', support: 'user support' } as const;
 export type Classification = keyof typeof CLASSIFICATIONS;
 
@@ -58,9 +61,18 @@ const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
 export class IncidentService {
   private readonly declaredListeners: DeclaredListener[] = [];
+  private readonly changeListeners: ChangeListener[] = [];
 
   onDeclared(listener: DeclaredListener): void {
     this.declaredListeners.push(listener);
+  }
+
+  onChange(listener: ChangeListener): void {
+    this.changeListeners.push(listener);
+  }
+
+  private changed(tx: EngineTx, incident: IncidentRow): void {
+    for (const listener of this.changeListeners) listener(tx, incident);
   }
 
   constructor(
@@ -280,6 +292,7 @@ export class IncidentService {
     this.post(tx, incident, { text }, PRIORITY.notice);
     this.record(tx, id, 'status', userId, `Status ${STATUS_LABELS[before]} → ${STATUS_LABELS[status]} by ${mention(userId)}${note ? `: ${note}` : ''}`);
     this.refreshCard(tx, incident);
+    this.changed(tx, incident);
     return ok(`Incident #${id} is now ${STATUS_LABELS[status]}.`);
   }
 
@@ -308,6 +321,7 @@ export class IncidentService {
       this.applyNotifyRules(tx, incident, true);
     }
     this.refreshCard(tx, incident);
+    this.changed(tx, incident);
     return ok(`Incident #${id} is now ${severity}.`);
   }
 
@@ -371,6 +385,7 @@ export class IncidentService {
     for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(incident.id)), ne(pages.status, 'resolved'))).all()) {
       this.pager.resolveFor(tx, page.id, userId, why);
     }
+    this.changed(tx, incident);
   }
 
   /** Triage decided it is not an incident: close it as a bug, configuration issue or user support. No postmortem. */

@@ -13,7 +13,8 @@ import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
 import { leaveOverrides, planLeave } from './leave.js';
 import { lintRotation } from './lint.js';
-import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
+import { activeOverrides, cancelOverride, findOverride, insertOverride, type ScheduleChanged } from './override-store.js';
+import { requestOverride } from './override-request.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
 export interface OncallCommandDeps {
@@ -25,6 +26,7 @@ export interface OncallCommandDeps {
   userZone(userId: string): Promise<string>;
   /** Whether the id is an active member of the workspace (users.info). */
   userExists(userId: string): Promise<boolean>;
+  scheduleChanged: ScheduleChanged;
 }
 
 const OVERRIDE_USAGE = '/oncall override @who <from> <to> [rotation] [primary|secondary]';
@@ -124,7 +126,6 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (Object.keys(policy.rotations).length === 0) return noRotations();
       const who = parseMention(args[0]);
       if (!who) return fail(args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who takes over, with an @mention.');
-      if (!(await deps.userExists(who))) return fail(`I cannot find ${mention(who)} in this workspace (or they were deactivated).`);
       const zone = await deps.userZone(userId);
       const now = clock.now();
       const from = parseWhen(args.slice(1), zone, now);
@@ -137,15 +138,9 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (unknown.length > 1) return fail(`I did not understand "${unknown.slice(1).join(' ')}".`);
       const rotation = pickRotation(policy, unknown[0]);
       if (typeof rotation === 'string') return fail(rotation);
-      if (to.instant <= from.instant) return fail(`The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).`);
-      if (to.instant <= now) return fail(`That override would already be over (${slackDate(to.instant)} is in the past).`);
-      if (!mayActFor(policy, [rotation.name], userId)) {
-        return { text: `${refusal(policy, { rotations: [rotation.name] }, `change the schedule of *${rotation.name}*`)} Ask one of them.` };
-      }
-      const id = insertOverride(db, now, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, reason: 'override', createdBy: userId });
-      return {
-        text: `Override #${id}: ${mention(who)} is ${role} of *${rotation.name}* from ${slackDate(from.instant)} to ${slackDate(to.instant)}. Undo with \`/oncall cancel ${id}\`.`,
-      };
+      const outcome = await requestOverride(deps, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, requestedBy: userId });
+      if (outcome.ok || outcome.refused) return { text: outcome.message };
+      return fail(outcome.message);
     },
   });
 
@@ -172,10 +167,12 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const summary = deps.engine.transact((tx) => {
         const overrides = activeOverrides(tx.db, tx.now);
         const lines: string[] = [];
+        let changed = false;
         for (const rotation of rotations) {
           const covers = planLeave(rotation, overrides, who, from.instant, to.instant, lead);
           const rows = leaveOverrides(rotation.name, covers, userId);
           for (const row of rows) insertOverride(tx.db, tx.now, row);
+          if (rows.length) changed = true;
           const described = covers.map((c) => `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`);
           const line = covers.length
             ? `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}. Cover:\n${described.map((d) => `• ${d}`).join('\n')}`
@@ -185,6 +182,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
             tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text: `:palm_tree: ${line}` }, priority: PRIORITY.notice });
           }
         }
+        if (changed) deps.scheduleChanged(tx);
         return lines.join('\n\n');
       });
       return { text: summary };
@@ -215,14 +213,17 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     run: ({ args, userId }) => {
       const id = Number(args[0]?.replace(/^#/, ''));
       if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
-      const row = findOverride(db, id);
-      if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
-      // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
-      if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
-        return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
-      }
-      cancelOverride(db, id, userId, clock.now());
-      return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+      return deps.engine.transact((tx): CommandReply => {
+        const row = findOverride(tx.db, id);
+        if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
+        // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
+        if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
+          return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
+        }
+        cancelOverride(tx.db, id, userId, tx.now);
+        deps.scheduleChanged(tx);
+        return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+      });
     },
   });
 }

@@ -13,7 +13,7 @@ import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { parseWhen } from './date-input.js';
-import { activeOverrides, insertOverride } from './override-store.js';
+import { activeOverrides, insertOverride, type ScheduleChanged } from './override-store.js';
 import { describeSwap, planSwap, swapOutcomeBlocks, swapRequestBlocks, SWAP_ACTIONS, SWAP_EXPIRY_TIMER } from './swap.js';
 import { decideSwap, findSwap, insertSwap, type SwapRow } from './swap-store.js';
 
@@ -23,6 +23,7 @@ export interface SwapDeps {
   clock: Clock;
   logger: Logger;
   userZone(userId: string): Promise<string>;
+  scheduleChanged: ScheduleChanged;
 }
 
 const USAGE = '\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`';
@@ -114,6 +115,7 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
         if (row.returnStart !== null && row.returnEnd !== null) {
           insertOverride(tx.db, tx.now, { ...base, userId: row.requester, startsAt: row.returnStart, endsAt: row.returnEnd });
         }
+        deps.scheduleChanged(tx);
         closeRequest(tx, row, `accepted by ${mention(userId)} at ${slackDate(tx.now)}; the schedule is changed.`);
         const told = `:repeat: Swap agreed: ${describeSwap(row)}`;
         const rotationChannel = policy.rotations[row.rotation]?.channel;

@@ -18,3 +18,15 @@ export function parseMention(token: string | undefined): string | null {
   const m = token ? /^<@([UW][A-Z0-9]+)(\|[^>]*)?>$/.exec(token) : null;
   return m ? m[1]! : null;
 }
+
+/**
+ * A message for a place that shows plain text only (a modal's field error): a date token becomes its fallback
+ * ("20 Nov 2026, 18:00 UTC"), a mention `@U0ALICE`, *bold* plain, and `code` quoted.
+ */
+export function plainText(mrkdwn: string): string {
+  return mrkdwn
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/<@([UW][A-Z0-9]+)(?:\|[^>]*)?>/g, '@$1')
+    .replace(/\*([^*\n]+)\*/g, '$1')
+    .replace(/`([^`\n]+)`/g, '"$1"');
+}

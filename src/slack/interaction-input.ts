@@ -73,3 +73,18 @@ export function idFrom(text: unknown): number | null {
 export function staleButton(what: string): string {
   return `This button does not name any ${what} (it may be on an old or edited message), so nothing was changed.`;
 }
+
+/** The person a users_select chose; undefined when there is none. */
+export function userOf(values: ViewValues, blockId: string): string | undefined {
+  const user = elementOf(values, blockId)?.selected_user;
+  return typeof user === 'string' ? user : undefined;
+}
+
+/** Slack sends a datetimepicker's choice in whole seconds; beyond this no Date can hold it. */
+const MAX_EPOCH_SECONDS = 8.64e9;
+
+/** The instant (epoch ms) a datetimepicker chose; undefined when there is none or it is no such time. */
+export function dateTimeOf(values: ViewValues, blockId: string): number | undefined {
+  const seconds = elementOf(values, blockId)?.selected_date_time;
+  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 && seconds < MAX_EPOCH_SECONDS ? seconds * 1000 : undefined;
+}

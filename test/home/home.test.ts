@@ -5,6 +5,7 @@ import { FakeClock } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
+import { openHome as openHomeOf, viewOf } from './home-support.js';
 
 const POLICY = EXAMPLE_POLICY;
 // Friday 20 Nov 2026 14:00 UTC: shift 45 of backend, Bob primary, Carol secondary, until Monday 09:00.
@@ -12,20 +13,7 @@ const NOW = '2026-11-20T14:00:00Z';
 
 let t: TestApp;
 afterEach(async () => t?.close());
-
-type Block = { type: string; text?: { text: string }; accessory?: { action_id: string; value: string }; elements?: Array<{ action_id?: string; value?: string; text?: unknown }> };
-
-async function openHome(user: string): Promise<{ text: string; blocks: Block[] }> {
-  await t.event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1795000000.000100' });
-  const call = await t.standIn.waitFor('views.publish', (a) => a.user_id === user);
-  return viewOf(call.args);
-}
-
-function viewOf(args: Record<string, unknown>): { text: string; blocks: Block[] } {
-  const view = args.view as { type: string; blocks: Block[] };
-  expect(view.type).toBe('home');
-  return { blocks: view.blocks, text: view.blocks.map((b) => b.text?.text ?? '').join('\n') };
-}
+const openHome = (user: string) => openHomeOf(t, user);
 
 describe('App Home', () => {
   it('shows the on-call primary their rotation, next shifts, unacknowledged page with its button, and the handoff button', async () => {
@@ -40,8 +28,8 @@ describe('App Home', () => {
     const ack = home.blocks.find((b) => b.accessory?.action_id === PAGE_ACTIONS.ack);
     expect(ack?.accessory?.value).toBe(pageId);
     const actions = home.blocks.find((b) => b.type === 'actions')!.elements!;
-    expect(actions.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, 'handoff.open']);
-    expect(actions[1]!.value).toBe('backend|1795424400000');
+    expect(actions.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, HOME_ACTIONS.override, 'handoff.open']);
+    expect(actions[2]!.value).toBe('backend|1795424400000');
   });
 
   it('a member with no shifts and no pages sees that plainly, and the declare button opens the form', async () => {
@@ -50,7 +38,7 @@ describe('App Home', () => {
     expect(home.text).toContain('None in the next 12 weeks.');
     expect(home.text).toContain('None. :white_check_mark:');
     expect(home.text).toContain('Open incidents');
-    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare]);
+    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, HOME_ACTIONS.override]);
 
     await t.interact(blockActionPayload('U0LEAD', HOME_ACTIONS.declare, 'home'));
     const opened = await t.standIn.waitFor('views.open');

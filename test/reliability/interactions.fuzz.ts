@@ -7,13 +7,15 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ALERT_ACTIONS } from '../../src/alerts/alert-blocks.js';
 import { HANDOFF_ACTIONS, HANDOFF_VIEW } from '../../src/handoffs/handoff-blocks.js';
+import { HOME_ACTIONS } from '../../src/home/home-view.js';
+import { OVERRIDE_VIEW } from '../../src/schedules/override-form.js';
 import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from '../../src/incidents/incident-blocks.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { PLAYBOOK_ACTIONS } from '../../src/playbooks/playbook-blocks.js';
 import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
 import type { TestApp } from '../support/harness.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
-import { errorLines, escapedSinceLastLook, type HandlerProbe, hostileText, hostileWord, isReadableReason, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, tally, writeCount } from './fuzz-support.js';
+import { errorLines, escapedSinceLastLook, type HandlerProbe, hostileText, hostileWord, isReadableReason, NOW, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, tally, writeCount } from './fuzz-support.js';
 import { seededApp, type OpenedView } from './seeded-app.js';
 
 type Values = Record<string, unknown>;
@@ -38,6 +40,9 @@ const elementState = (good: readonly string[]) =>
     { weight: 3, arbitrary: fc.record({ type: fc.constant('plain_text_input'), value: fieldValue(good) }, { requiredKeys: ['type'] }) },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('static_select'), selected_option: fc.oneof(fc.constant(null), option(good)) }, { requiredKeys: ['type'] }) },
     { weight: 3, arbitrary: fc.record({ type: fc.constant('checkboxes'), selected_options: fc.oneof({ weight: 5, arbitrary: fc.array(option(good), { maxLength: 6 }) }, { weight: 1, arbitrary: fc.anything({ maxDepth: 1 }) }) }, { requiredKeys: ['type'] }) },
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('users_select'), selected_user: fc.oneof({ weight: 3, arbitrary: fc.constantFrom(...PEOPLE, 'U0STRANGER') }, { weight: 1, arbitrary: fieldValue(good) }) }, { requiredKeys: ['type'] }) },
+    // Around the seeded app's now (seconds), or anything else a forged request might hold.
+    { weight: 1, arbitrary: fc.record({ type: fc.constant('datetimepicker'), selected_date_time: fc.oneof({ weight: 3, arbitrary: fc.integer({ min: NOW / 1000 - 86_400, max: NOW / 1000 + 7 * 86_400 }) }, { weight: 1, arbitrary: fc.oneof(fc.double(), fc.constant(null), fieldValue(good)) }) }, { requiredKeys: ['type'] }) },
     { weight: 1, arbitrary: fc.anything({ maxDepth: 2 }) },
   );
 
@@ -74,7 +79,7 @@ export function interactionProperties(): void {
   describe('modals and buttons: random state and values', () => {
     let t: TestApp;
     let probe: HandlerProbe;
-    let views: { declare: OpenedView; handoff: OpenedView };
+    let views: { declare: OpenedView; handoff: OpenedView; override: OpenedView };
 
     beforeAll(async () => {
       const seeded = await seededApp();
@@ -109,6 +114,7 @@ export function interactionProperties(): void {
       { callbackId: INCIDENT_VIEWS.declare, view: () => views.declare, metadata: () => views.declare.private_metadata, runs: 200 },
       { callbackId: INCIDENT_VIEWS.resolve, view: (): OpenedView => ({ private_metadata: '1', blocks: [{ block_id: 'verification', element: { action_id: 'value', options: POLICY.incidents.verification.map((_, n) => ({ value: String(n) })) } }, { block_id: 'summary', element: { action_id: 'value' } }] }), metadata: () => '2', runs: 150 },
       { callbackId: HANDOFF_VIEW, view: () => views.handoff, metadata: () => views.handoff.private_metadata, runs: 150 },
+      { callbackId: OVERRIDE_VIEW, view: () => views.override, metadata: () => '', runs: 150 },
     ];
 
     it.each(SUBMISSIONS)('view_submission $callbackId', async (s) => {
@@ -134,7 +140,7 @@ export function interactionProperties(): void {
       );
     });
 
-    const BUTTONS = [PAGE_ACTIONS.ack, PAGE_ACTIONS.escalate, PAGE_ACTIONS.resolve, ALERT_ACTIONS.notTop, SWAP_ACTIONS.accept, SWAP_ACTIONS.decline, HANDOFF_ACTIONS.open, HANDOFF_ACTIONS.confirm, HANDOFF_ACTIONS.cover, PLAYBOOK_ACTIONS.trigger];
+    const BUTTONS = [PAGE_ACTIONS.ack, PAGE_ACTIONS.escalate, PAGE_ACTIONS.resolve, ALERT_ACTIONS.notTop, SWAP_ACTIONS.accept, SWAP_ACTIONS.decline, HANDOFF_ACTIONS.open, HANDOFF_ACTIONS.confirm, HANDOFF_ACTIONS.cover, PLAYBOOK_ACTIONS.trigger, HOME_ACTIONS.declare, HOME_ACTIONS.override];
     const buttonValue = fc.oneof(
       { weight: 3, arbitrary: fc.constantFrom('1', '2', '3', '0', '-1', '1.5', '1e0', ' 1 ', '0x1', 'NaN', 'Infinity', '1e400', '99999999999999999999', '', 'backend|1795424400000', 'backend|x', 'constructor|1', '1|monitors-failing', '1|constructor', '2|__proto__', '|', 'x|y|z') },
       { weight: 2, arbitrary: hostileText },
@@ -208,6 +214,50 @@ export function interactionProperties(): void {
         }),
         runs(120),
       );
+    });
+
+    it('the override form with each field right or wrong: accepted means exactly what was asked is written', async () => {
+      const second = NOW / 1000;
+      const either = <T, U>(right: fc.Arbitrary<T>, wrong: fc.Arbitrary<U>) => fc.oneof({ weight: 4, arbitrary: right }, { weight: 1, arbitrary: wrong });
+      const form = fc.record({
+        rotation: either(fc.constant('backend'), fieldValue(['web', 'constructor', '__proto__'])),
+        role: either(fc.constantFrom('primary', 'secondary'), fieldValue(['boss'])),
+        who: either(fc.constantFrom(...PEOPLE), fc.oneof(fc.constant('U0STRANGER'), fieldValue([]))),
+        from: either(fc.integer({ min: second - 86_400, max: second + 3 * 86_400 }), fc.oneof(fc.double(), fieldValue([]))),
+        to: either(fc.integer({ min: second - 3_600, max: second + 4 * 86_400 }), fc.oneof(fc.double(), fieldValue([]))),
+      });
+      let accepted = 0;
+      const overrideRows = () => t.store.sqlite.prepare("SELECT rotation, role, user_id AS userId, starts_at AS startsAt, ends_at AS endsAt, created_by AS createdBy FROM overrides ORDER BY id").all() as Array<Record<string, unknown>>;
+      await fc.assert(
+        fc.asyncProperty(form, fc.constantFrom(...PEOPLE, 'U0STRANGER'), async (f, userId) => {
+          tally();
+          const before = overrideRows().length;
+          const values = {
+            rotation: { value: { type: 'static_select', selected_option: { value: f.rotation } } },
+            role: { value: { type: 'radio_buttons', selected_option: { value: f.role } } },
+            who: { value: { type: 'users_select', selected_user: f.who } },
+            from: { value: { type: 'datetimepicker', selected_date_time: f.from } },
+            to: { value: { type: 'datetimepicker', selected_date_time: f.to } },
+          };
+          const { answer, wrote } = await interact(viewSubmissionPayload(userId, OVERRIDE_VIEW, values));
+          const rows = overrideRows();
+          if (answer.text === '') {
+            accepted += 1;
+            expect(rows.slice(before)).toEqual([{ rotation: f.rotation, role: f.role, userId: f.who, startsAt: Number(f.from) * 1000, endsAt: Number(f.to) * 1000, createdBy: userId }]);
+            return;
+          }
+          const body = answer.json() as { response_action?: unknown; errors?: Record<string, unknown> };
+          expect(body.response_action).toBe('errors');
+          for (const [key, text] of Object.entries(body.errors ?? {})) {
+            expect(['rotation', 'role', 'who', 'from', 'to']).toContain(key);
+            expect(isReadableReason(text)).toBe(true);
+          }
+          expect(wrote, 'a refused override wrote rows').toBe(false);
+        }),
+        runs(150),
+      );
+      // The generator is meant to reach the write as well as the refusals (about one case in eight is accepted).
+      expect(accepted).toBeGreaterThan(0);
     });
 
     it('the triage checkboxes with a random view (state and private_metadata)', async () => {

@@ -4,10 +4,11 @@
  */
 import { createHmac } from 'node:crypto';
 import { HANDOFF_VIEW } from '../../src/handoffs/handoff-blocks.js';
+import { HOME_ACTIONS } from '../../src/home/home-view.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { fixtureText } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
-import { viewSubmissionPayload } from '../support/signed-requests.js';
+import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
 import { submitDeclare } from '../incidents/incident-support.js';
 import { HandlerProbe, NOW, PEOPLE, POLICY, SECRETS } from './fuzz-support.js';
 
@@ -17,7 +18,7 @@ export interface SeededApp {
   /** The incidents' own channels. */
   incidentChannels: string[];
   /** The modals as the app opened them (block ids, private_metadata). */
-  views: { declare: OpenedView; handoff: OpenedView };
+  views: { declare: OpenedView; handoff: OpenedView; override: OpenedView };
 }
 
 export interface OpenedView {
@@ -53,11 +54,15 @@ export async function seededApp(): Promise<SeededApp> {
   const values = { 'field:0': { value: { type: 'plain_text_input', value: 'All quiet' } } };
   await ok('handoff', await t.interact(viewSubmissionPayload('U0BOB', HANDOFF_VIEW, values, form.private_metadata)));
 
+  await ok('override form', await t.interact(blockActionPayload('U0ALICE', HOME_ACTIONS.override, 'home')));
+  await probe.settled();
+  const overrideForm = t.standIn.take('views.open').at(-1)!.args.view as OpenedView;
+
   await ok('swap', await t.command('/oncall', 'swap <@U0DAN> 2026-11-20', 'U0BOB'));
   await probe.settled();
   await t.app.drainer.drain();
   for (const table of ['alerts', 'pages', 'incidents', 'handoffs', 'swap_requests']) {
     if ((t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n === 0) throw new Error(`the seeded app has no ${table}`);
   }
-  return { t, probe, incidentChannels, views: { declare: declareForm, handoff: form } };
+  return { t, probe, incidentChannels, views: { declare: declareForm, handoff: form, override: overrideForm } };
 }

@@ -1,0 +1,36 @@
+import { expect } from 'vitest';
+import type { TestApp } from '../support/harness.js';
+
+export type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  accessory?: { action_id: string; value: string };
+  elements?: Array<{ action_id?: string; value?: string; text?: unknown }>;
+};
+
+export interface HomeSeen {
+  text: string;
+  blocks: Block[];
+}
+
+export function viewOf(args: Record<string, unknown>): HomeSeen {
+  const view = args.view as { type: string; blocks: Block[] };
+  expect(view.type).toBe('home');
+  return { blocks: view.blocks, text: view.blocks.map((b) => b.text?.text ?? '').join('\n') };
+}
+
+/** The person opens the Home tab (which makes them a recent viewer) and gets it published directly. */
+export async function openHome(t: TestApp, user: string): Promise<HomeSeen> {
+  await t.event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: '1795000000.000100' });
+  const call = await t.standIn.waitFor('views.publish', (a) => a.user_id === user);
+  return viewOf(call.args);
+}
+
+/** Delivers the outbox and returns the newest Home republished for `user` since the test last looked, if any. */
+export async function republished(t: TestApp, user: string): Promise<HomeSeen | undefined> {
+  await t.app.drainer.drain();
+  const calls = t.standIn.take('views.publish', (a) => a.user_id === user);
+  const last = calls.at(-1);
+  return last ? viewOf(last.args) : undefined;
+}
