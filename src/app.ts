@@ -25,6 +25,7 @@ import { registerIncidentViews } from './incidents/incident-views.js';
 import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/playbook-actions.js';
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
+import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
@@ -172,6 +173,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     },
   });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
+  // A dry run in a bot of its own (memory store, stand-in, fake clock): never this bot's store or Slack.
+  registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone };
   registerSwapCommand(commands.oncall, swapDeps);

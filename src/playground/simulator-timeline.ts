@@ -273,10 +273,11 @@ function ackPlan(record: SimulationRecord): string {
 }
 
 /** Who the page reached and when, from its own message rows. */
-function reachedSummary(record: SimulationRecord, zone: string, person: (id: string) => string): string {
+function reachedSummary(record: SimulationRecord, zone: string, person: (id: string) => string, max = Number.MAX_SAFE_INTEGER): string {
   const reached = record.pageMessages.filter((m): m is typeof m & { userId: string } => m.userId !== null);
   if (reached.length === 0) return 'Nobody was paged.';
-  return `Paged: ${reached.map((m) => `${person(m.userId)} at ${formatWall(m.createdAt, zone)}`).join(', ')}.`;
+  const listed = reached.slice(0, max).map((m) => `${person(m.userId)} at ${formatWall(m.createdAt, zone)}`);
+  return `Paged: ${listed.join(', ')}${reached.length > max ? ` and ${reached.length - max} more times` : ''}.`;
 }
 
 /** The whole answer for a terminal: header, aligned lines, summary. */
@@ -303,7 +304,9 @@ function truncate(text: string, max: number): string {
 
 /** At most this many timeline lines in a Slack reply; the rest is counted. */
 export const SLACK_MAX_LINES = 30;
-const SLACK_MAX_CHARS = 3_500;
+const SLACK_MAX_CHARS = 3_000;
+/** People listed in the reply's closing "Paged:" line. */
+const SLACK_MAX_PAGED = 8;
 
 function slackParty(party: Party): string {
   if (party.kind === 'none') return '';
@@ -331,6 +334,6 @@ export function renderSlack(record: SimulationRecord, policy: Policy): string {
     shownCount += 1;
   }
   if (shownCount < lines.length) out.push(`_…and ${lines.length - shownCount} more lines: \`npm run simulate\` prints the whole timeline._`);
-  out.push(reachedSummary(record, zone, (id) => `<@${id}>`));
+  out.push(reachedSummary(record, zone, (id) => `<@${id}>`, SLACK_MAX_PAGED));
   return out.join('\n');
 }
