@@ -193,12 +193,14 @@ function unreferenced(text: string, channel: string, method: string, at: number,
     if (rule) return { what: 'DM (FYI)', who, why: notifyRuleText(rule), said: text };
   }
   if (method === 'chat.postMessage' && ours) {
+    // With no channel for the rotation, the bot tells whoever raised the page (here: the simulation) directly.
+    const what = isUser(channel) ? 'DM' : 'post';
     if (page.exhaustedAt === at && text.includes('Nobody acknowledged')) {
-      return { what: 'post', who, why: `the ${page.severity} chain ran ${chain?.loops ?? 1} round${(chain?.loops ?? 1) === 1 ? '' : 's'} with nobody acknowledging`, said: text };
+      return { what, who, why: `the ${page.severity} chain ran ${chain?.loops ?? 1} round${(chain?.loops ?? 1) === 1 ? '' : 's'} with nobody acknowledging`, said: text };
     }
-    if (text.startsWith(':zzz:')) return { what: 'post', who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
-    if (text.startsWith(':fast_forward:')) return { what: 'post', who, why: 'a step whose target is nobody right now is skipped at once', said: text };
-    return { what: 'post', who, why: `page #${page.id}`, said: text };
+    if (text.startsWith(':zzz:')) return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
+    if (text.startsWith(':fast_forward:')) return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
+    return { what, who, why: `page #${page.id}`, said: text };
   }
   const kinds = [...new Set(firings.filter((f) => f.subject !== pageSubject).map((f) => f.kind))];
   const what = method === 'chat.postMessage' ? (isUser(channel) ? 'DM' : 'post') : method;

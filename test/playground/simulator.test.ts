@@ -6,7 +6,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import { createOncallApp } from '../../src/app.js';
-import type { Policy } from '../../src/config/policy.js';
+import { parsePolicyText, type Policy } from '../../src/config/policy.js';
 import { resolveSimulation } from '../../src/playground/simulator-args.js';
 import { formatWall, partyText, renderText, timelineLines } from '../../src/playground/simulator-timeline.js';
 import { simulate, type SimulationRecord } from '../../src/playground/simulator.js';
@@ -15,11 +15,11 @@ import { pagingPolicy } from '../support/paging-scenario.js';
 
 const ZONE = 'Europe/London';
 
-async function run(policy: Policy, severity: string, at: string, ackAfter?: string): Promise<{ record: SimulationRecord; lines: string[] }> {
+async function run(policy: Policy, severity: string, at: string, ackAfter?: string, horizonMs?: number): Promise<{ record: SimulationRecord; lines: string[] }> {
   const request = resolveSimulation({ severity, at, zone: ZONE, ackAfter }, policy, 0);
   if (!request.ok) throw new Error(request.problem.message);
   const logs = captureLogs();
-  const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger }, request.value);
+  const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger, horizonMs }, request.value);
   // The simulated bot had nothing to warn about.
   expect(logs.lines.filter((l) => /"level":(40|50|60)/.test(l))).toEqual([]);
   const lines = timelineLines(record, policy).map((l) => [formatWall(l.at, ZONE), l.what, partyText(policy, l.who), l.why].filter(Boolean).join(' | '));
@@ -162,5 +162,30 @@ describe('simulator transcripts against the preset chains', () => {
     const record = await simulate({ createApp: createOncallApp, policy, logger: captureLogs().logger }, request.value);
     expect(record.page?.createdAt).toBe(Date.UTC(2026, 10, 28, 8, 0));
     expect(renderText(record, policy, 'paging.yml')).toContain('Sat 28 Nov 03:45  DM (page)');
+  });
+
+  it('a step whose target is nobody (no lead or CTO under people) is skipped at once; with no channel, the end of the chain is told to whoever raised the page', async () => {
+    const policy = parsePolicyText(
+      ['rotations:', '  backend:', '    members: [U0ALICE, U0BOB, U0CAROL, U0DAN]', '    shift: { every: 1w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }'].join('\n'),
+      'nobody.yml',
+    );
+    const { lines } = await run(policy, 'P1', '2026-11-28 03:00');
+    expect(lines.filter((l) => !l.includes('ack SLA'))).toEqual([
+      'Sat 28 Nov 03:00 | page #1 raised | P1 on rotation backend (`/oncall page backend --severity P1`)',
+      'Sat 28 Nov 03:00 | DM (page) | U0CAROL | P1 step 1 of 4, round 1 of 2: primary, at once',
+      'Sat 28 Nov 03:45 | DM (page) | U0DAN | P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1',
+      // Steps 3 and 4 name roles the policy leaves unset: skipped at once, so round 2 starts at 04:00.
+      'Sat 28 Nov 04:00 | DM (page) | U0CAROL | P1 step 1 of 4, round 2 of 2: primary, the chain starts again',
+      'Sat 28 Nov 04:45 | DM (page) | U0DAN | P1 step 2 of 4, round 2 of 2: secondary, 45m after step 1',
+      'Sat 28 Nov 05:00 | DM | U0SIMULATION (the simulation) | the P1 chain ran 2 rounds with nobody acknowledging',
+      'Sat 28 Nov 05:00 | end | the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due',
+    ]);
+  });
+
+  it('a page still climbing at the horizon: the simulation says where it stopped', async () => {
+    const { lines, record } = await run(pagingPolicy(), 'P1', '2026-11-28 03:00', undefined, 50 * 60_000);
+    expect(record.end.reason).toBe('horizon');
+    expect(lines.at(-1)).toBe('Sat 28 Nov 03:50 | simulation stops | page #1 is still open 50m after it was raised');
+    expect(lines.filter((l) => l.includes('DM (page)')).map((l) => l.slice(11, 16))).toEqual(['03:00', '03:45']);
   });
 });
