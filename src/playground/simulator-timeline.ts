@@ -5,8 +5,7 @@
  */
 import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
 import { instantToWallTime, zoneOffset } from '../time/zoned.js';
-import type { SimulationRecord, TimerFiring } from './simulator.js';
-import { SIMULATION_USER } from './simulator.js';
+import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 
 export type Party = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'none' };
 

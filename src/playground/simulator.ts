@@ -8,6 +8,7 @@
  * Isolated by construction: its own store, stand-in, clock and Bolt app (never listening), so a simulation
  * can run inside the live bot (/oncall simulate) without paging anyone or touching the live database.
  */
+import { desc, eq, lte, sql } from 'drizzle-orm';
 import type { OncallApp, OncallAppOptions } from '../app.js';
 import { parseEnv } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
@@ -16,14 +17,14 @@ import { outbox, pageMessages, pages, slackMessages, timers } from '../db/schema
 import type { Logger } from '../logger.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { DAY, FakeClock } from '../time/clock.js';
-import { desc, eq, lte, sql } from 'drizzle-orm';
 import type { SimulationRequest } from './simulator-args.js';
+import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 import { SlackStandIn, type RecordedCall } from './slack-stand-in.js';
 
 export type AppFactory = (options: OncallAppOptions) => OncallApp;
+export type { AckAttempt, PageFacts, PageMessageFact, SentMessage, SimulationRecord, TimerFiring } from './simulator-record.js';
+export { SIMULATION_USER } from './simulator-record.js';
 
-/** Who raises the simulated page (the DM says "paged by" them). */
-export const SIMULATION_USER = 'U0SIMULATION';
 const SIMULATION_CHANNEL = 'C0SIMULATION';
 /** A page still climbing after this long is left there: the record says the horizon was reached. */
 export const SIMULATION_HORIZON_MS = 7 * DAY;
@@ -31,59 +32,6 @@ export const SIMULATION_HORIZON_MS = 7 * DAY;
 const MAX_STEPS = 2_000;
 /** Reads and the bot's own start-up call, not messages anyone would see. */
 const QUIET_METHODS = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list', 'conversations.history', 'conversations.replies', 'conversations.open']);
-
-export interface SentMessage {
-  /** Fake-clock time the stand-in received it. */
-  at: number;
-  method: string;
-  /** A channel id, or a user id for a DM. */
-  channel: string;
-  text: string;
-  ok: boolean;
-  /** The outbox's name for the message (e.g. "page:1:dm:U0ALICE:0:1"), for a post. */
-  ref: string | null;
-  /** The message an edit changes. */
-  targetRef: string | null;
-  /** For an ephemeral message: who saw it. */
-  user: string | null;
-  /** The stand-in's call number: orders things that happened at the same fake instant. */
-  seq: number;
-}
-
-/** A timer that was due when the clock reached `at` and was gone after the ticker's round. */
-export interface TimerFiring {
-  at: number;
-  kind: string;
-  subject: string;
-  payload: unknown;
-  dueAt: number;
-  /** Before the calls its round made. */
-  seq: number;
-}
-
-export type PageFacts = typeof pages.$inferSelect;
-export type PageMessageFact = Pick<typeof pageMessages.$inferSelect, 'userId' | 'ref' | 'stepIndex' | 'loop' | 'createdAt'>;
-
-export interface AckAttempt {
-  at: number;
-  by: string;
-  /** Why this person: "the last person paged" or "a member of backend (nobody had been paged yet)". */
-  why: string;
-  /** Before the calls the press made. */
-  seq: number;
-}
-
-export interface SimulationRecord {
-  request: SimulationRequest;
-  /** What `/oncall page` answered the simulated caller. */
-  raisedReply: string;
-  page: PageFacts | null;
-  pageMessages: PageMessageFact[];
-  messages: SentMessage[];
-  firings: TimerFiring[];
-  ack: AckAttempt | null;
-  end: { at: number; reason: 'done' | 'horizon' | 'not_raised' };
-}
 
 export interface SimulationDeps {
   createApp: AppFactory;
