@@ -26,6 +26,7 @@ import { registerIncidentViews } from './incidents/incident-views.js';
 import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/playbook-actions.js';
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
+import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
@@ -188,6 +189,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, scheduleChanged });
   registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, scheduleChanged });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
+  // A dry run in a bot of its own (memory store, stand-in, fake clock): never this bot's store or Slack.
+  registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);

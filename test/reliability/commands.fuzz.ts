@@ -7,11 +7,11 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/slack/commands.js';
 import type { TestApp } from '../support/harness.js';
-import { errorLines, escapedSinceLastLook, hostileText, hostileWord, longText, PEOPLE, PROTOTYPE_WORDS, runs, tally, type HandlerProbe } from './fuzz-support.js';
+import { errorLines, escapedSinceLastLook, hostileText, hostileWord, longText, PEOPLE, PROTOTYPE_WORDS, runs, tally, writeCount, type HandlerProbe } from './fuzz-support.js';
 import { seededApp } from './seeded-app.js';
 
 const SUBCOMMANDS: Record<string, string[]> = {
-  '/oncall': ['who', 'next', 'schedule', 'override', 'leave', 'lint', 'cancel', 'swap', 'page', 'pages', 'silence', 'silences', 'help'],
+  '/oncall': ['who', 'next', 'schedule', 'override', 'leave', 'lint', 'cancel', 'swap', 'page', 'pages', 'silence', 'silences', 'simulate', 'help'],
   '/incident': ['declare', 'update', 'status', 'severity', 'commander', 'role', 'timeline', 'resolve', 'postmortem', 'list', 'gate', 'checklist', 'trigger', 'close', 'help'],
   '/handoff': ['backend', 'emergency', 'history', 'help'],
 };
@@ -29,7 +29,7 @@ const meaningful = fc.constantFrom(
   'backend', 'frontend', 'primary', 'secondary', 'P0', 'P1', 'p3', 'P9', '--severity', '--severity=P0', '--severity=', '-s',
   'api', 'checkout', 'payments', 'investigating', 'mitigating', 'monitoring', 'resolved', 'done', 'https://wiki.example.com/pm/1', '<https://x.example|x>',
   'bug', 'config', 'configuration', 'support', 'user-support', 'scribe', 'comms lead', 'commander', 'customer_impact', 'security',
-  'open', 'today', 'week', 'help',
+  'open', 'today', 'week', 'help', 'sat', 'ack-after',
 );
 
 const argument = fc.oneof({ weight: 5, arbitrary: meaningful }, { weight: 3, arbitrary: hostileWord }, { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_WORDS) });
@@ -95,6 +95,22 @@ export function commandProperties(): void {
           }
         }
       }
+    });
+
+    it('/oncall simulate with a severity and time it reads, among random words: an answer, and the live bot writes nothing', async () => {
+      // Random words alone seldom make a simulation that runs; these do, so its run is fuzzed too, not just its refusals.
+      const severity = fc.constantFrom('P0', 'P1', 'p2', 'P3');
+      const when = fc.constantFrom('"sat 03:00"', 'sat 03:00', 'now', 'tomorrow 09:00', '"2026-12-01 23:59"', 'mon 09:00', '2026-03-29 01:30');
+      const extra = fc.array(fc.oneof(argument, fc.constantFrom('ack-after', 'ack-after=5m', '50m', 'backend')), { maxLength: 3 });
+      await fc.assert(
+        fc.asyncProperty(severity, when, extra, fc.constantFrom(...PEOPLE, 'U0STRANGER'), async (sev, at, words, userId) => {
+          tally();
+          const before = writeCount(t);
+          await send('/oncall', `simulate ${sev} ${at} ${words.join(' ')}`, userId, 'C0BACKEND');
+          expect(writeCount(t)).toBe(before);
+        }),
+        runs(25),
+      );
     });
 
     it.each(Object.keys(SUBCOMMANDS))('%s', async (command) => {
