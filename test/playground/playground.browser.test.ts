@@ -76,6 +76,10 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     const cardText = await card.innerText();
     expect(cardText).toContain('P1');
     expect(cardText).not.toContain('<@');
+    // Ticking a checklist item is a block_actions with the whole selection; the message is edited.
+    const checklist = messages().locator('.msg', { hasText: 'Triage checklist for incident #1' });
+    await checklist.locator('input[type=checkbox]').first().check();
+    await messages().getByText('Triage checklist for incident #1: 1 of').waitFor();
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: `${OUTPUT}incident-channel.png`, fullPage: true });
   });

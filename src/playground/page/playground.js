@@ -98,6 +98,26 @@ function interactive(element, context) {
   if (element.type === 'button') return button(element, context);
   if (element.type === 'static_select') return selectElement(element, context);
   if (element.type === 'overflow') return selectElement({ ...element, placeholder: { text: '⋯' } }, context);
+  if (element.type === 'checkboxes') {
+    // A checklist in a message: each tick sends the whole selection, as Slack does.
+    const list = document.createElement('div');
+    for (const option of element.options ?? []) {
+      const label = document.createElement('label');
+      label.className = 'choice';
+      const box = document.createElement('input');
+      box.type = 'checkbox';
+      box.value = option.value;
+      box.checked = (element.initial_options ?? []).some((o) => o.value === option.value);
+      box.onchange = () => {
+        const chosen = [...list.querySelectorAll('input:checked')].map((i) => (element.options ?? []).find((o) => o.value === i.value));
+        act({ ...context, actionId: element.action_id, type: 'checkboxes', selectedOptions: chosen });
+      };
+      label.append(box, ' ');
+      label.insertAdjacentHTML('beforeend', textOf(option.text));
+      list.append(label);
+    }
+    return list;
+  }
   const span = document.createElement('span');
   span.className = 'hint';
   span.textContent = `[${element.type}]`;
