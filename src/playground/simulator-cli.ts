@@ -3,12 +3,11 @@
  * Returns the exit code instead of exiting, so the tests can run it in-process; scripts/simulate.ts exits.
  * 0 the timeline was printed; 1 the policy cannot be used (the bot's own message); 2 a wrong argument.
  */
-import { createOncallApp } from '../app.js';
 import { defaultPolicy, loadPolicyFile, PolicyError, type Policy } from '../config/policy.js';
 import { createLogger } from '../logger.js';
 import { CLI_EXAMPLES, CLI_USAGE, parseCliFlags, resolveSimulation, type SimulationProblem } from './simulator-args.js';
 import { renderText } from './simulator-timeline.js';
-import { simulate } from './simulator.js';
+import { simulate, type AppFactory } from './simulator.js';
 
 export interface CliIo {
   argv: readonly string[];
@@ -17,6 +16,8 @@ export interface CliIo {
   now: number;
   stdout: { write(text: string): unknown };
   stderr: { write(text: string): unknown };
+  /** createOncallApp, passed in by scripts/simulate.ts so this folder does not import the app above it. */
+  createApp: AppFactory;
 }
 
 export async function simulateCli(io: CliIo): Promise<number> {
@@ -52,7 +53,7 @@ export async function simulateCli(io: CliIo): Promise<number> {
 
   // The simulated bot's own log lines (warnings and errors only) go to stderr, apart from the timeline.
   const logger = createLogger({ level: 'warn', destination: io.stderr });
-  const record = await simulate({ createApp: createOncallApp, policy, logger }, request.value);
+  const record = await simulate({ createApp: io.createApp, policy, logger }, request.value);
   say(io.stdout, renderText(record, policy, policyPath ?? 'the built-in preset (no --policy, no POLICY_PATH)'));
   return 0;
 }

@@ -9,19 +9,38 @@
  * can run inside the live bot (/oncall simulate) without paging anyone or touching the live database.
  */
 import { desc, eq, lte, sql } from 'drizzle-orm';
-import type { OncallApp, OncallAppOptions } from '../app.js';
-import { parseEnv } from '../config/env.js';
+import type { App } from '@slack/bolt';
+import { parseEnv, type Env } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
-import { openStore } from '../db/connection.js';
+import { openStore, type Store } from '../db/connection.js';
 import { outbox, pageMessages, pages, slackMessages, timers } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
-import { DAY, FakeClock } from '../time/clock.js';
+import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 import { SlackStandIn, type RecordedCall } from './slack-stand-in.js';
 
-export type AppFactory = (options: OncallAppOptions) => OncallApp;
+/**
+ * The part of createOncallApp's options and app the simulator uses, spelt out here so this file does not import
+ * app.ts (which registers /oncall simulate, and so imports this file).
+ */
+export interface SimulatedAppOptions {
+  env: Env;
+  policy: Policy;
+  clock: Clock;
+  logger: Logger;
+  store: Store;
+  secrets: Record<string, string | undefined>;
+}
+export interface SimulatedApp {
+  bolt: Pick<App, 'processEvent'>;
+  engine: { tick(): Promise<void> };
+  options: { policy: Policy };
+  migrate(): void;
+  stop(): Promise<void>;
+}
+export type AppFactory = (options: SimulatedAppOptions) => SimulatedApp;
 export type { AckAttempt, PageFacts, PageMessageFact, SentMessage, SimulationRecord, TimerFiring } from './simulator-record.js';
 export { SIMULATION_USER } from './simulator-record.js';
 
@@ -50,7 +69,7 @@ export async function simulate(deps: SimulationDeps, request: SimulationRequest)
   const clock = new FakeClock(request.at);
   const standIn = await new SlackStandIn({ now: () => clock.now() }).start();
   const store = openStore(':memory:');
-  let app: OncallApp | null = null;
+  let app: SimulatedApp | null = null;
   try {
     // Credentials that only the stand-in ever sees; the app is never started, so nothing listens.
     const env = parseEnv({
@@ -70,7 +89,7 @@ export async function simulate(deps: SimulationDeps, request: SimulationRequest)
   }
 }
 
-async function drive(app: OncallApp, store: ReturnType<typeof openStore>, standIn: SlackStandIn, clock: FakeClock, request: SimulationRequest, horizonMs: number): Promise<SimulationRecord> {
+async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, standIn: SlackStandIn, clock: FakeClock, request: SimulationRequest, horizonMs: number): Promise<SimulationRecord> {
   const { db } = store;
   const received: Received[] = [];
   const firings: TimerFiring[] = [];
@@ -179,7 +198,7 @@ function sentMessages(store: ReturnType<typeof openStore>, received: Received[])
 }
 
 /** A slash command through Bolt, as Slack would deliver it (minus HTTP and signing); returns the answer's text. */
-async function slashCommand(app: OncallApp, text: string): Promise<string> {
+async function slashCommand(app: SimulatedApp, text: string): Promise<string> {
   let answer = '';
   await app.bolt.processEvent({
     body: {
@@ -205,7 +224,7 @@ async function slashCommand(app: OncallApp, text: string): Promise<string> {
 }
 
 /** The Acknowledge button on the page's DM, pressed by `userId`: the same handler a real press reaches. */
-async function pressAcknowledge(app: OncallApp, pageId: number, userId: string): Promise<void> {
+async function pressAcknowledge(app: SimulatedApp, pageId: number, userId: string): Promise<void> {
   await app.bolt.processEvent({
     body: {
       type: 'block_actions',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { createOncallApp } from '../../src/app.js';
 import { simulateCli } from '../../src/playground/simulator-cli.js';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -48,6 +49,7 @@ async function inProcess(argv: string[], env: Record<string, string> = {}): Prom
     now: Date.parse('2026-11-25T10:00:00Z'),
     stdout: { write: (text: string) => (stdout += text) },
     stderr: { write: (text: string) => (stderr += text) },
+    createApp: createOncallApp,
   });
   return { code, stdout, stderr };
 }
