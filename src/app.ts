@@ -123,9 +123,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const pager = new PageService(options.policy);
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
+  let bolt: App;
+  // The one place Slack is asked about a person; null when Slack cannot say (unknown, or Slack unreachable).
+  const slackUser = async (userId: string) => {
+    try {
+      return (await bolt.client.users.info({ user: userId })).user ?? null;
+    } catch {
+      return null;
+    }
+  };
   // Display names for calendar feeds and report charts, asked of Slack at most once an hour per person.
   const nameCache = new Map<string, { name: string; until: number }>();
-  let bolt: App;
   const displayNames = async (userIds: readonly string[]) => {
     const names = new Map<string, string>();
     for (const id of userIds) {
@@ -134,15 +142,12 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
         names.set(id, cached.name);
         continue;
       }
-      try {
-        const info = await bolt.client.users.info({ user: id });
-        const name = info.user?.real_name || info.user?.name;
-        if (name) {
-          names.set(id, name);
-          nameCache.set(id, { name, until: clock.now() + 3_600_000 });
-        }
-      } catch {
-        // The id stands in for the name; the feed is still right.
+      const user = await slackUser(id);
+      const name = user?.real_name || user?.name;
+      // Without a name the id stands in for it; the feed or chart is still right.
+      if (name) {
+        names.set(id, name);
+        nameCache.set(id, { name, until: clock.now() + 3_600_000 });
       }
     }
     return names;
@@ -164,14 +169,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     handoff: new SlashCommand('/handoff', 'hand the shift over to the next person'),
   };
   // The caller's Slack time zone, for dates typed in commands; the team's zone when Slack cannot say.
-  const userZone = async (userId: string) => {
-    try {
-      const info = await bolt.client.users.info({ user: userId });
-      return info.user?.tz ?? options.policy.timezone;
-    } catch {
-      return options.policy.timezone;
-    }
-  };
+  const userZone = async (userId: string) => (await slackUser(userId))?.tz ?? options.policy.timezone;
   // Whatever changes who is on call redraws the Home tabs, in the same transaction.
   const scheduleChanged = (tx: EngineTx) => refreshHomes(tx, options.policy, incidents);
   registerBoundaryTimer(engine, options.policy, (tx, rotation) => {
@@ -179,12 +177,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     scheduleChanged(tx);
   });
   const userExists = async (userId: string) => {
-    try {
-      const info = await bolt.client.users.info({ user: userId });
-      return info.user !== undefined && info.user.deleted !== true;
-    } catch {
-      return false;
-    }
+    const user = await slackUser(userId);
+    return user !== null && user.deleted !== true;
   };
   registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, scheduleChanged });
   registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, scheduleChanged });

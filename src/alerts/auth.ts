@@ -11,7 +11,8 @@ function same(a: string, b: string): boolean {
   return timingSafeEqual(createHash('sha256').update(a).digest(), createHash('sha256').update(b).digest());
 }
 
-function hmacHex(secret: string, body: Buffer): string {
+/** Hex HMAC-SHA256 of a body, as Sentry and the generic format sign it. */
+export function hmacHex(secret: string, body: Buffer | string): string {
   return createHmac('sha256', secret).update(body).digest('hex');
 }
 

@@ -31,35 +31,53 @@ export interface HomeDeps {
   clock: Clock;
 }
 
-export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentService, userId: string): HomeInput {
+/** What every viewer's Home shares: read once per refresh, not once per viewer, inside the changing transaction. */
+interface SharedHome {
+  onCall: Array<{ rotation: string; now: ReturnType<typeof whoIsOnCall> }>;
+  /** The next 12 weeks of shifts, every rotation, soonest first. */
+  shifts: ReturnType<typeof onCallSegments>;
+  incidents: HomeInput['incidents'];
+}
+
+function sharedHome(tx: EngineTx, policy: Policy, incidents: IncidentService): SharedHome {
   const now = tx.now;
   const overrides = activeOverrides(tx.db, now);
   const rotations = Object.values(policy.rotations);
-  const onCall = rotations.map((r) => ({ rotation: r, now: whoIsOnCall(r, overrides, now) }));
-  const myShifts = rotations
-    .flatMap((r) => onCallSegments(r, overrides, now, now + 12 * 7 * DAY))
-    .filter((s) => s.userId === userId)
-    .sort((a, b) => a.start - b.start)
-    .slice(0, 5)
-    .map((s) => ({ rotation: s.rotation, role: s.role, start: s.start, end: s.end }));
+  return {
+    onCall: rotations.map((r) => ({ rotation: r.name, now: whoIsOnCall(r, overrides, now) })),
+    shifts: rotations.flatMap((r) => onCallSegments(r, overrides, now, now + 12 * 7 * DAY)).sort((a, b) => a.start - b.start),
+    incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
+  };
+}
+
+function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput {
   const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
   const myPages = reachedMe.length
     ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
     : [];
   return {
-    rotations: onCall.map(({ rotation, now: oc }) => ({ name: rotation.name, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
-    myShifts,
-    myHandoffs: onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation: rotation.name, boundary: oc.shiftEnd })),
-    incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
+    rotations: shared.onCall.map(({ rotation, now: oc }) => ({ name: rotation, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
+    myShifts: shared.shifts
+      .filter((s) => s.userId === userId)
+      .slice(0, 5)
+      .map((s) => ({ rotation: s.rotation, role: s.role, start: s.start, end: s.end })),
+    myHandoffs: shared.onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation, boundary: oc.shiftEnd })),
+    incidents: shared.incidents,
     myPages: myPages.map((p) => ({ id: p.id, severity: p.severity, summary: p.summary, rotation: p.rotation, createdAt: p.createdAt })),
   };
+}
+
+export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentService, userId: string): HomeInput {
+  return viewerHome(tx, sharedHome(tx, policy, incidents), userId);
 }
 
 /** Republishes the Home of everyone who opened it in the last week, in the caller's transaction. */
 export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentService): void {
   const viewers = tx.db.select({ userId: homeViewers.userId }).from(homeViewers).where(gte(homeViewers.openedAt, tx.now - VIEWER_WINDOW)).all();
+  if (viewers.length === 0) return;
+  const shared = sharedHome(tx, policy, incidents);
   for (const { userId } of viewers) {
-    const view = homeView(homeInput(tx, policy, incidents, userId));
+    const view = homeView(viewerHome(tx, shared, userId));
     tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}` });
   }
 }

@@ -3,7 +3,8 @@
  * one integration of every alert format, so the first start already has someone on call and alerts to send.
  * The sample alerts are small hand-made payloads of each format (the shapes of src/alerts/sources/).
  */
-import { createHmac, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { hmacHex } from '../alerts/auth.js';
 import { parsePolicyText, type Policy } from '../config/policy.js';
 
 export interface DemoPerson {
@@ -85,7 +86,7 @@ export interface SampleAlert {
 export function sampleAlerts(policy: Policy, secrets: Record<string, string>, n: number): SampleAlert[] {
   const json = (value: unknown) => JSON.stringify(value);
   const bearer = (name: string) => ({ authorization: `Bearer ${secrets[name] ?? ''}` });
-  const hmac = (name: string, body: string) => createHmac('sha256', secrets[name] ?? '').update(body).digest('hex');
+  const hmac = (name: string, body: string) => hmacHex(secrets[name] ?? '', body);
   const samples: SampleAlert[] = [];
   const add = (integration: string, label: string, body: string, headers: Record<string, string>) => {
     if (policy.integrations[integration]) samples.push({ integration, label, body, headers: { 'content-type': 'application/json', ...headers } });

@@ -4,7 +4,6 @@
  * view_submission, events) and posts it to the bot's own /slack/events. The bot cannot tell it from Slack.
  * What Slack would show comes back from the stand-in's record.
  */
-import { createHmac } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
@@ -12,6 +11,7 @@ import type { Policy } from '../config/policy.js';
 import { sendJson } from '../http/routes.js';
 import type { Logger } from '../logger.js';
 import { SLACK_EVENTS_PATH } from '../slack/bolt-app.js';
+import { slackSignature } from '../slack/request-signature.js';
 import type { Clock } from '../time/clock.js';
 import type { DemoPerson, SampleAlert } from './demo-workspace.js';
 import type { SlackStandIn, StoredMessage, StoredView } from './slack-stand-in.js';
@@ -76,6 +76,8 @@ const text = (body: Record<string, unknown>, key: string): string => {
 export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
   const { standIn, people } = deps;
   let triggers = 0;
+  // The buttons' labels do not change; the payloads are made afresh at each press.
+  const sampleLabels = deps.samples(0).map((sample, index) => ({ index, label: sample.label }));
   const page = (name: string) => readFileSync(new URL(name, deps.pageFolder), 'utf8');
 
   const person = (id: string) => {
@@ -85,10 +87,9 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
 
   const signedPost = async (body: string, contentType: string) => {
     const timestamp = Math.floor(deps.clock.now() / 1000);
-    const signature = `v0=${createHmac('sha256', deps.signingSecret).update(`v0:${timestamp}:${body}`).digest('hex')}`;
     const response = await fetch(`${deps.botUrl()}${SLACK_EVENTS_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': signature },
+      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(deps.signingSecret, timestamp, body) },
       body,
     });
     const answer = await response.text();
@@ -111,6 +112,27 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
     token: 'playground',
     trigger_id: triggerIdFor(userId, ++triggers),
   });
+
+  /** A form's state.values as the page read it (an object keyed by block_id), or none. */
+  const formValues = (body: Record<string, unknown>) => (typeof body.values === 'object' && body.values !== null ? body.values : {});
+
+  /** The container of a block_actions: a modal or Home tab (with the form as filled so far), or a message. */
+  const whereActed = (body: Record<string, unknown>): Record<string, unknown> => {
+    const view = typeof body.viewId === 'string' ? standIn.views.get(body.viewId) : undefined;
+    if (view) {
+      return { container: { type: 'view', view_id: view.id }, view: { id: view.id, ...view.view, hash: view.hash, state: { values: formValues(body) } } };
+    }
+    const channel = text(body, 'channel');
+    const ts = text(body, 'ts');
+    const message = standIn.message(channel, ts);
+    if (!message) throw new BadRequest('that message is gone');
+    return {
+      container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: message.visibleTo !== undefined },
+      channel: { id: channel, name: deps.channels.get(channel) ?? channel },
+      message: { ts, text: message.text, blocks: message.blocks ?? [], user: message.user },
+      response_url: `${deps.botUrl()}${PLAYGROUND_PATH}/response-url`,
+    };
+  };
 
   const api: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
     async command(body) {
@@ -158,33 +180,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
         ...(Array.isArray(body.selectedOptions) ? { selected_options: body.selectedOptions } : {}),
         action_ts: `${Math.floor(deps.clock.now() / 1000)}.000001`,
       };
-      const viewId = typeof body.viewId === 'string' ? body.viewId : null;
-      const view = viewId ? standIn.views.get(viewId) : undefined;
-      const payload = view
-        ? {
-            type: 'block_actions',
-            ...identity(user),
-            container: { type: 'view', view_id: view.id },
-            // The form as filled so far: Slack sends it with every action inside a modal.
-            view: { id: view.id, ...view.view, hash: view.hash, state: { values: typeof body.values === 'object' && body.values !== null ? body.values : {} } },
-            actions: [action],
-          }
-        : await (async () => {
-            const channel = text(body, 'channel');
-            const ts = text(body, 'ts');
-            const message = standIn.message(channel, ts);
-            if (!message) throw new BadRequest('that message is gone');
-            return {
-              type: 'block_actions',
-              ...identity(user),
-              container: { type: 'message', message_ts: ts, channel_id: channel, is_ephemeral: message.visibleTo !== undefined },
-              channel: { id: channel, name: deps.channels.get(channel) ?? channel },
-              message: { ts, text: message.text, blocks: message.blocks ?? [], user: message.user },
-              response_url: `${deps.botUrl()}${PLAYGROUND_PATH}/response-url`,
-              actions: [action],
-            };
-          })();
-      const answer = await interaction(payload);
+      const answer = await interaction({ type: 'block_actions', ...identity(user), ...whereActed(body), actions: [action] });
       return { ok: answer.status < 400 };
     },
 
@@ -192,7 +188,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       const user = person(text(body, 'user'));
       const view = standIn.views.get(text(body, 'viewId'));
       if (!view || view.user !== user || view.type !== 'modal') throw new BadRequest('that form is closed; open it again');
-      const values = typeof body.values === 'object' && body.values !== null ? body.values : {};
+      const values = formValues(body);
       const payload = {
         type: 'view_submission',
         ...identity(user),
@@ -289,7 +285,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       messages: standIn.conversationFor(conversation, user).map(render),
       modal: view(standIn.openModal(user)),
       home: view(standIn.home(user)),
-      samples: deps.samples(0).map((s, index) => ({ index, label: s.label })),
+      samples: sampleLabels,
     };
   };
 

@@ -207,11 +207,6 @@ export class SlackStandIn {
     return this.messages.get(`${conversationKey(channel)}/${ts}`);
   }
 
-  /** Conversations with at least one message, and the DM key of a user id. */
-  conversations(): string[] {
-    return [...new Set([...this.messages.values()].map((m) => m.conversation))];
-  }
-
   react(channel: string, ts: string, name: string, userId: string): boolean {
     const message = this.message(channel, ts);
     if (!message) return false;

@@ -1,10 +1,7 @@
-import { createHmac } from 'node:crypto';
+import { slackSignature } from '../../src/slack/request-signature.js';
 import { systemClock } from '../../src/time/clock.js';
 
-/** Slack's v0 request signature: HMAC-SHA256 of "v0:<timestamp>:<raw body>" with the signing secret. */
-export function slackSignature(secret: string, timestampSec: number, body: string): string {
-  return `v0=${createHmac('sha256', secret).update(`v0:${timestampSec}:${body}`).digest('hex')}`;
-}
+export { slackSignature };
 
 export interface SignedPostOptions {
   secret: string;
