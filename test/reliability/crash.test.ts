@@ -12,13 +12,27 @@ import { buildBundle } from '../../scripts/build.js';
 import { TEST_SECRETS } from '../support/common.js';
 import { blockActionPayload, interactionBody, slackSignature } from '../support/signed-requests.js';
 import { SlackStandIn, type RecordedCall } from '../../src/playground/slack-stand-in.js';
+import {
+  alertsAgreeWithSlack,
+  outboxAgreesWithSlack,
+  pagesAgreeWithSlack,
+  visibleMessages,
+  type AlertRow,
+  type OutboxRow,
+  type PageMessageRow,
+  type PageRow,
+  type SlackMessageRow,
+} from './crash-checks.js';
 import { ALERTS_TOKEN, freePort, startBot, waitHealthy, writeCrashPolicy, type BotProcess } from './crash-bot.js';
 
 /**
  * The promise of the bot: a page is never lost and never doubled. The bot runs as a child process and is
  * killed with SIGKILL at random instants (during start-up, mid-transaction, mid-call to Slack) while alerts,
- * resolves and acknowledgements keep arriving; afterwards the stand-in's record is checked against the pages.
- * CRASH_KILLS (default 200) and CRASH_SEED replay a run; the seed is printed.
+ * resolves and acknowledgements keep arriving; afterwards everything Slack shows (posts, edits, the final text
+ * of each message) is checked against what the database says was decided (crash-checks.ts).
+ * CRASH_KILLS (default 200) and CRASH_SEED replay a run; the seed is printed. The kills draw from one stream
+ * and the workload's choices are keyed by the item they are about (alert n, the page of alert n), so a replay
+ * sends the same alerts, resolves and acknowledgements and kills at the same points of that workload.
  */
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
@@ -39,14 +53,25 @@ function seeded(seed: number): () => number {
   };
 }
 
+/**
+ * A number in [0, 1) for one choice about one item ("resolve" alert 17), the same in every replay of a seed
+ * however the run's timing went: the workload never shares a stream whose use depends on timing.
+ */
+function chance(seed: number, choice: string, item: number): number {
+  let h = seed ^ Math.imul(item + 1, 0x9e3779b1);
+  for (let i = 0; i < choice.length; i += 1) h = Math.imul(h ^ choice.charCodeAt(i), 0x01000193);
+  return seeded(h >>> 0)();
+}
+
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 type Job = { kind: 'fire'; key: string } | { kind: 'resolve'; key: string } | { kind: 'ack'; pageId: number; user: string };
 
 /**
- * Plays Alertmanager, a script and the people at once: sends alerts and resolves, and acknowledges about half
- * of the pages that reach a DM. Like a real sender it retries until the bot answers 2xx, so what it counts as
- * accepted is exactly what the bot promised to keep.
+ * Plays Alertmanager, a script and the people at once: sends the alerts it is released to send, resolves about a
+ * quarter of them and acknowledges about half of the pages that reach a DM, each choice keyed by its alert. Like
+ * a real sender it retries until the bot answers 2xx, so what it counts as accepted is exactly what the bot
+ * promised to keep.
  */
 class Workload {
   readonly acceptedFiring = new Set<string>();
@@ -55,15 +80,14 @@ class Workload {
   readonly acknowledged = new Map<number, string>();
   private readonly queue: Array<{ job: Job; at: number }> = [];
   private inFlight = 0;
-  private next = 0;
+  private released = 0;
   private seenCalls = 0;
   private readonly seenPages = new Set<number>();
-  producing = true;
   private stopped = false;
   requests = 0;
 
   constructor(
-    private readonly rng: () => number,
+    private readonly seed: number,
     private readonly port: number,
     private readonly standIn: SlackStandIn,
   ) {}
@@ -72,14 +96,19 @@ class Workload {
     return this.queue.length === 0 && this.inFlight === 0;
   }
 
+  /** How many alerts were released so far (the workload's position, where the kills are placed). */
+  get alerts(): number {
+    return this.released;
+  }
+
+  /** Sends the next `count` alerts now (job-<n>, numbered from 1 across the run). */
+  release(count: number): void {
+    for (let i = 0; i < count; i += 1) this.queue.push({ job: { kind: 'fire', key: `job-${(this.released += 1)}` }, at: systemClock.now() });
+  }
+
   async run(): Promise<void> {
-    let lastAlert = 0;
     while (!this.stopped) {
       const now = systemClock.now();
-      if (this.producing && now - lastAlert >= 500) {
-        lastAlert = now;
-        this.queue.push({ job: { kind: 'fire', key: `job-${(this.next += 1)}` }, at: now });
-      }
       this.watchPages(now);
       this.queue.sort((a, b) => a.at - b.at);
       while (this.inFlight < 16 && this.queue.length > 0 && this.queue[0]!.at <= now) {
@@ -103,7 +132,10 @@ class Workload {
       const pageId = ackButtonValue(call);
       if (pageId === null || this.seenPages.has(pageId)) continue;
       this.seenPages.add(pageId);
-      if (this.rng() < 0.5) this.queue.push({ job: { kind: 'ack', pageId, user: String(call.args.channel) }, at: now + 300 + this.rng() * 2200 });
+      const job = Number(/nightly job-(\d+) failed/.exec(String(call.args.text))?.[1] ?? -1);
+      if (chance(this.seed, 'ack', job) < 0.5) {
+        this.queue.push({ job: { kind: 'ack', pageId, user: String(call.args.channel) }, at: now + 300 + chance(this.seed, 'ack-delay', job) * 2200 });
+      }
     }
   }
 
@@ -115,7 +147,8 @@ class Workload {
       if (status >= 200 && status < 300) {
         if (job.kind === 'fire') {
           this.acceptedFiring.add(job.key);
-          if (this.rng() < 0.25) this.queue.push({ job: { kind: 'resolve', key: job.key }, at: now + 500 + this.rng() * 2500 });
+          const n = Number(job.key.slice('job-'.length));
+          if (chance(this.seed, 'resolve', n) < 0.25) this.queue.push({ job: { kind: 'resolve', key: job.key }, at: now + 500 + chance(this.seed, 'resolve-delay', n) * 2500 });
         } else if (job.kind === 'resolve') this.acceptedResolve.add(job.key);
         else this.acknowledged.set(job.pageId, job.user);
         return;
@@ -123,7 +156,7 @@ class Workload {
       throw new Error(`answered ${status}`);
     } catch {
       // Down, killed mid-request, or not ready: try again, as Alertmanager and Slack do.
-      this.queue.push({ job, at: now + 200 + this.rng() * 300 });
+      this.queue.push({ job, at: now + 350 });
     }
   }
 
@@ -167,11 +200,6 @@ function ackButtonValue(call: RecordedCall): number | null {
   return null;
 }
 
-function outboxIdOf(call: RecordedCall): number | null {
-  const metadata = call.args.metadata as { event_payload?: { outbox_id?: unknown } } | undefined;
-  return typeof metadata?.event_payload?.outbox_id === 'number' ? metadata.event_payload.outbox_id : null;
-}
-
 describe('crash test: SIGKILL at random instants', () => {
   let dir: string;
   let main: string;
@@ -188,13 +216,14 @@ describe('crash test: SIGKILL at random instants', () => {
 
   it(`loses no page, doubles none, leaves the database sound and no timer overdue (${KILLS} kills)`, async () => {
     console.log(`crash test: seed ${SEED}, ${KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_KILLS=${KILLS})`);
-    const rng = seeded(SEED);
+    // The kills' own stream: three draws a life whatever happens in it, so a replay's lives line up.
+    const killRng = seeded(SEED);
     const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
     const port = await freePort();
     const dbPath = join(dir, 'oncall.db');
     const policyPath = writeCrashPolicy(dir);
     const env = { port, dbPath, policyPath, slackUrl: standIn.url };
-    const workload = new Workload(rng, port, standIn);
+    const workload = new Workload(SEED, port, standIn);
     const running = workload.run();
     const output: string[] = [];
     let bot: BotProcess | null = null;
@@ -207,14 +236,22 @@ describe('crash test: SIGKILL at random instants', () => {
         const life: { spawned: number; healthy?: number; killed?: number } = { spawned: systemClock.now() };
         lives.push(life);
         // Half the kills land during start-up (module loading, migrations, the catch-up of overdue timers
-        // and of interrupted posts); the rest while it works.
-        if (rng() < 0.5) {
-          await sleep(rng() * 1500);
+        // and of interrupted posts) while alerts arrive; the rest once it has taken this life's alerts, while
+        // it pages, escalates and edits.
+        const duringStartUp = killRng() < 0.5;
+        const delay = killRng();
+        const burst = 1 + Math.floor(killRng() * 3);
+        if (duringStartUp) {
+          workload.release(burst - 1);
+          await sleep(delay * 1500);
           killedBeforeHealthy += 1;
         } else {
           expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
           life.healthy = systemClock.now();
-          await sleep(50 + rng() * 600);
+          workload.release(burst);
+          for (let waited = 0; waited < 10_000 && workload.acceptedFiring.size < workload.alerts; waited += 10) await sleep(10);
+          expect(workload.acceptedFiring.size, 'a healthy bot did not accept the alerts sent to it').toBe(workload.alerts);
+          await sleep(50 + delay * 600);
         }
         life.killed = systemClock.now();
         bot.child.kill('SIGKILL');
@@ -223,7 +260,6 @@ describe('crash test: SIGKILL at random instants', () => {
       }
 
       // The last life: no more new alerts; let every retry land and every chain run out.
-      workload.producing = false;
       bot = startBot(main, env);
       expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
       for (let waited = 0; waited < 60_000 && !workload.idle; waited += 100) await sleep(100);
@@ -250,18 +286,11 @@ describe('crash test: SIGKILL at random instants', () => {
 
       const db = new Database(dbPath, { readonly: true });
       expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const pageRows = db.prepare('SELECT id, created_at, acked_at, resolved_at, status FROM pages ORDER BY id').all() as Array<{
-        id: number;
-        created_at: number;
-        acked_at: number | null;
-        resolved_at: number | null;
-        status: string;
-      }>;
-      const alertRows = db.prepare("SELECT dedup_key, status, page_id FROM alerts WHERE integration = 'jobs'").all() as Array<{
-        dedup_key: string;
-        status: string;
-        page_id: number | null;
-      }>;
+      const pageRows = db.prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id').all() as PageRow[];
+      const alertRows = db.prepare("SELECT id, dedup_key, status, page_id FROM alerts WHERE integration = 'jobs'").all() as AlertRow[];
+      const pageMessageRows = db.prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages').all() as PageMessageRow[];
+      const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
+      const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
       db.close();
 
       // Every alert the bot accepted has exactly one alert row and one page; nothing it refused does.
@@ -281,54 +310,46 @@ describe('crash test: SIGKILL at random instants', () => {
       const lostAcks = [...workload.acknowledged.keys()].filter((id) => pagesById.get(id)?.status === 'open');
       expect(lostAcks, 'acknowledgements answered 200 but not recorded').toEqual([]);
 
-      // Every step that was due before the page was acknowledged or resolved reached its person.
+      // What Slack shows against what the database decided: every post, every edit, each message's final text.
+      const visible = visibleMessages(standIn.calls);
+      expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
+      const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
       const rotation = loadPolicyFile(policyPath).rotations.core!;
-      const dms = standIn.delivered('chat.postMessage').filter((c) => ackButtonValue(c) !== null);
-      const dmOutboxIds = new Map<string, Set<number>>();
-      for (const call of dms) {
-        const key = `${ackButtonValue(call)}:${String(call.args.channel)}`;
-        dmOutboxIds.set(key, (dmOutboxIds.get(key) ?? new Set()).add(outboxIdOf(call) ?? -1));
+      const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
+        chainFor: (page) => {
+          const onCall = whoIsOnCall(rotation, [], page.created_at);
+          return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
+        },
+        stepMs: STEP_MS,
+        exhaustAfterLastStepMs: STEP_MS,
+        graceMs: GRACE_MS,
+        alertsChannel: 'C0ALERTS',
+      });
+      if (pageCheck.problems.length) {
+        // For a replay: when the bot lived, relative to the first page with a problem.
+        const first = pageRows.find((p) => p.id === Number(/#(\d+)/.exec(pageCheck.problems[0]!)?.[1]));
+        const around = first ? lives.filter((l) => (l.killed ?? Infinity) > first.created_at - 3000 && l.spawned < (first.acked_at ?? now) + 1000) : [];
+        console.log('lives around the first page with a problem (ms from its creation):', JSON.stringify(around.map((l) => ({ spawned: l.spawned - first!.created_at, healthy: l.healthy && l.healthy - first!.created_at, killed: l.killed && l.killed - first!.created_at }))));
       }
-      const missing: string[] = [];
-      let expectedDeliveries = 0;
-      for (const page of pageRows) {
-        const onCall = whoIsOnCall(rotation, [], page.created_at);
-        const chain = [onCall.primary?.userId, onCall.secondary?.userId, 'U0LEAD'];
-        const stoppedAt = Math.min(page.acked_at ?? Infinity, page.resolved_at ?? Infinity);
-        chain.forEach((user, step) => {
-          if (page.created_at + step * STEP_MS > stoppedAt - GRACE_MS) return;
-          expectedDeliveries += 1;
-          if (!dmOutboxIds.has(`${page.id}:${user}`)) missing.push(`page #${page.id} step ${step + 1} to ${user} (${JSON.stringify(page)})`);
-        });
-      }
-      if (missing.length) {
-        // For a replay: when the bot lived, relative to the first page that missed a step.
-        const first = pageRows.find((p) => p.id === Number(/#(\d+)/.exec(missing[0]!)![1]))!;
-        const around = lives.filter((l) => (l.killed ?? Infinity) > first.created_at - 3000 && l.spawned < (first.acked_at ?? now) + 1000);
-        console.log('lives around the first miss (ms from its creation):', JSON.stringify(around.map((l) => ({ spawned: l.spawned - first.created_at, healthy: l.healthy && l.healthy - first.created_at, killed: l.killed && l.killed - first.created_at }))));
-      }
-      expect(missing, 'due pages and escalations never delivered').toEqual([]);
+      expect(pageCheck.problems, 'pages whose Slack messages disagree with their decisions').toEqual([]);
+      expect(alertsAgreeWithSlack(alertRows, visible.messages, 'C0ALERTS'), 'alerts whose message disagrees with their state').toEqual([]);
+      // The reconcile finds an interrupted post by the outbox id it carries, so nothing is shown twice.
+      expect(outboxCheck.problems, 'posts and edits that disagree with the outbox').toEqual([]);
+      expect(outboxCheck.duplicates).toBe(0);
 
-      // No decision was taken twice (one outbox row per page and person), and no row was delivered twice
-      // beyond one per kill (the calls in flight).
-      const decidedTwice = [...dmOutboxIds].filter(([, ids]) => ids.size > 1).map(([key]) => key);
-      expect(decidedTwice, 'a page sent to the same person by two decisions').toEqual([]);
+      // No decision was taken twice: one DM per page, person and step.
+      const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
+      expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
       const posts = standIn.delivered('chat.postMessage');
-      const perRow = new Map<number, number>();
-      for (const call of posts) {
-        const id = outboxIdOf(call);
-        if (id !== null) perRow.set(id, (perRow.get(id) ?? 0) + 1);
-      }
-      expect(posts.every((call) => outboxIdOf(call) !== null), 'every post carries its outbox row id').toBe(true);
-      const duplicates = [...perRow.values()].reduce((sum, n) => sum + (n - 1), 0);
-      expect(duplicates).toBeLessThanOrEqual(KILLS);
+      const edits = standIn.delivered('chat.update');
 
       const errors = output.join('').split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":60'));
       console.log(
         `crash test: ${KILLS} kills (${killedBeforeHealthy} during start-up), ${workload.requests} requests, ` +
           `${workload.acceptedFiring.size} alerts, ${pageRows.length} pages, ${workload.acknowledged.size} acknowledged, ` +
-          `${standIn.calls.length} Slack calls, ${posts.length} posts checked, ${expectedDeliveries} due page DMs all delivered, ` +
-          `${duplicates} delivered twice, ${errors.length} error lines`,
+          `${standIn.calls.length} Slack calls (${posts.length} posts, ${edits.length} edits), ${pageCheck.dueSteps} due steps with their DM and ` +
+          `channel line, ${pageCheck.messagesChecked} page messages and ${outboxCheck.checked} remembered messages checked to their final text, ` +
+          `${outboxCheck.duplicates} shown twice, ${errors.length} error lines`,
       );
       expect(errors, 'errors logged by the bot').toEqual([]);
     } finally {
