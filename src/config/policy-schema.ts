@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DAY } from '../time/clock.js';
+import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
 import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
 
@@ -68,9 +69,10 @@ const shiftLength = durationField(parseDuration, durationHint, (ms, text) =>
   ms % DAY === 0 ? null : `expected whole days such as "1d", "3d" or "1w", got ${show(text)}`,
 );
 
-const timeZone = z.string().refine(isTimeZone, {
-  error: (issue) => `expected an IANA time zone such as "Europe/London" or "UTC", got ${show(issue.input)}`,
-});
+const timeZone = z
+  .string()
+  .refine(isTimeZone, { error: (issue) => `expected an IANA time zone such as "Europe/London" or "UTC", got ${show(issue.input)}` })
+  .refine((zone) => legacyZoneAdvice(zone) === null, { error: (issue) => legacyZoneAdvice(String(issue.input)) ?? 'expected an IANA time zone' });
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (i) => `expected a time like "09:00", got ${show(i.input)}` });
 
@@ -292,6 +294,12 @@ export const policyErrorMap: z.core.$ZodErrorMap = (issue) => {
     case 'too_big':
       if (issue.origin === 'string') return `expected at most ${issue.maximum} characters`;
       return `expected ${issue.maximum} or less, got ${describeValue(issue.input)}`;
+    case 'invalid_union': {
+      // "Invalid input" says nothing: say what each accepted form wanted, e.g. `expected "none" or a duration like "15m"`.
+      const wanted = [...new Set((issue.errors ?? []).map((branch) => branch[0]?.message).filter((m): m is string => !!m))];
+      const forms = wanted.map((m) => m.replace(/^expected /, '').replace(/, got .*$/, ''));
+      return forms.length > 0 ? `expected ${forms.join(' or ')}, got ${describeValue(issue.input)}` : `got ${describeValue(issue.input)}, which matches none of the forms this key takes`;
+    }
     default:
       return undefined;
   }
@@ -402,6 +410,16 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   const templateNames = namesOf(raw.handoff_templates, HANDOFF_TEMPLATE_PRESET_NAMES);
   for (const [name, rotation] of entriesOf(raw.rotations)) {
     if (!isMap(rotation)) continue;
+    // One person twice in the order is primary and secondary in the same week (and twice as often as the rest).
+    for (const list of ['members', 'shadows'] as const) {
+      const seen = new Map<string, number>();
+      itemsOf(rotation[list]).forEach((member, i) => {
+        if (typeof member !== 'string') return;
+        const first = seen.get(member);
+        if (first === undefined) seen.set(member, i);
+        else problem(['rotations', name, list, i], `${member} is listed twice (also ${list}[${first}]): one person would be on call twice as often${list === 'members' ? ', and primary and secondary in the same week' : ''}; list each person once`);
+      });
+    }
     if (escalationNames && typeof rotation.escalation === 'string' && rotation.escalation !== '' && !escalationNames.has(rotation.escalation)) {
       problem(['rotations', name, 'escalation'], `no escalation policy named "${rotation.escalation}" (defined: ${listed(escalationNames)})`);
     }

@@ -5,7 +5,7 @@
  *   oncall.policy.yml:14 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"
  */
 import { readFileSync } from 'node:fs';
-import { basename } from 'node:path';
+import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyDuration } from './duration.js';
 import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
@@ -236,7 +236,7 @@ export function parsePolicyText(text: string, fileName: string): Policy {
   return resolvePolicy(file);
 }
 
-/** Reads and parses the policy file at `path`; error lines name the file by its base name. */
+/** Reads and parses the policy file at `path`; error lines name the file by its whole path, so there is no doubt which file. */
 export function loadPolicyFile(path: string): Policy {
   let text: string;
   try {
@@ -245,9 +245,9 @@ export function loadPolicyFile(path: string): Policy {
     const code = (error as NodeJS.ErrnoException).code;
     const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
     const problem = `Cannot read the policy file "${path}" (${why}): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.`;
-    throw new PolicyError(basename(path), [problem], problem);
+    throw new PolicyError(resolve(path), [problem], problem);
   }
-  return parsePolicyText(text, basename(path));
+  return parsePolicyText(text, resolve(path));
 }
 
 /**

@@ -5,7 +5,7 @@
  */
 import { DurationError, parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
-import { addDaysToDate, instantToWallTime, isValidTimeZone, parseDate, wallTimeToInstant, weekdayOfDate, type CalendarDate } from '../time/zoned.js';
+import { addDaysToDate, instantToWallTime, isValidTimeZone, legacyZoneAdvice, parseDate, wallTimeToInstant, weekdayOfDate, type CalendarDate } from '../time/zoned.js';
 
 export interface SimulationRequest {
   severity: string;
@@ -145,6 +145,8 @@ export function resolveSimulation(input: SimulationInput, policy: Policy, now: n
   if (!severity.ok) return severity;
   const zone = input.zone ?? defaultZone;
   if (!isValidTimeZone(zone)) return fail('zone', `unknown time zone ${shown(zone)}: use an IANA name such as Europe/London, America/New_York or UTC`);
+  const legacy = legacyZoneAdvice(zone);
+  if (legacy) return fail('zone', legacy);
   const at = parseWhen(input.at, zone, now);
   if (!at.ok) return at;
   const ackAfter = resolveAckAfter(input.ackAfter);

@@ -4,7 +4,7 @@
  * which chain a message belongs to, which notify rule a DM answers), read off the message's own row.
  */
 import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
-import { instantToWallTime, zoneOffset } from '../time/zoned.js';
+import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
 import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 
 export type Party = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'none' };
@@ -45,10 +45,14 @@ const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const pad = (n: number) => String(n).padStart(2, '0');
 
-/** "Sat 28 Nov 03:00" in the zone (wall fields from time/zoned, not the host's zone). */
+/**
+ * "Sat 28 Nov 03:00" in the zone (wall fields from time/zoned, not the host's zone). In the hour the clocks
+ * show twice (fall back) the offset follows, "Sun 1 Nov 01:00 UTC-05:00", so 01:55 then 01:00 reads as time going on.
+ */
 export function formatWall(ms: number, zone: string, withYear = false): string {
   const w = instantToWallTime(zone, ms);
-  return `${WEEKDAYS[w.weekday]} ${w.day} ${MONTHS[w.month - 1]}${withYear ? ` ${w.year}` : ''} ${pad(w.hour)}:${pad(w.minute)}`;
+  const offset = isAmbiguousWallTime(zone, ms) ? ` ${formatOffset(zone, ms)}` : '';
+  return `${WEEKDAYS[w.weekday]} ${w.day} ${MONTHS[w.month - 1]}${withYear ? ` ${w.year}` : ''} ${pad(w.hour)}:${pad(w.minute)}${offset}`;
 }
 
 /** "UTC+01:00" */

@@ -50,6 +50,44 @@ export function isValidTimeZone(zone: string): boolean {
   return true;
 }
 
+/**
+ * Legacy abbreviations the IANA database still carries, and the zone a team writing them almost always means.
+ * Most are fixed offsets with no daylight saving time ("EST" is America/Panama's -05:00 all year), so a New York
+ * team's handoffs would move by an hour every March and November; the rest are the old POSIX-style rules.
+ */
+const LEGACY_ZONES: Record<string, string> = {
+  EST: 'America/New_York',
+  EDT: 'America/New_York',
+  EST5EDT: 'America/New_York',
+  CST: 'America/Chicago',
+  CDT: 'America/Chicago',
+  CST6CDT: 'America/Chicago',
+  MST: 'America/Denver (or America/Phoenix, which keeps no daylight saving time)',
+  MDT: 'America/Denver',
+  MST7MDT: 'America/Denver',
+  PST: 'America/Los_Angeles',
+  PDT: 'America/Los_Angeles',
+  PST8PDT: 'America/Los_Angeles',
+  HST: 'Pacific/Honolulu',
+  AKST: 'America/Anchorage',
+  CET: 'Europe/Paris, Europe/Berlin or another city in the zone',
+  MET: 'Europe/Paris, Europe/Berlin or another city in the zone',
+  EET: 'Europe/Athens, Europe/Helsinki or another city in the zone',
+  WET: 'Europe/Lisbon',
+  BST: 'Europe/London',
+  IST: 'Asia/Kolkata (or Europe/Dublin)',
+};
+
+/**
+ * Why `zone` should not be used for a schedule, with the name to write instead, or null when it is fine.
+ * "UTC" and the explicit fixed offsets under "Etc/" are meant as what they are and pass.
+ */
+export function legacyZoneAdvice(zone: string): string | null {
+  const meant = LEGACY_ZONES[zone.toUpperCase()];
+  if (!meant) return null;
+  return `"${zone}" is a legacy abbreviation, not the zone of a place: it keeps one offset all year or follows old US rules, so shifts would drift by an hour at daylight saving changes. Write the place's zone: ${meant}`;
+}
+
 function assertZone(zone: string): void {
   if (!isValidTimeZone(zone)) {
     throw new RangeError(`unknown time zone ${JSON.stringify(zone)}: expected an IANA name such as "Europe/London" or "UTC"`);
@@ -141,6 +179,16 @@ export function instantToWallTime(zone: string, ms: number): ZonedWallTime {
     second: d.getUTCSeconds(),
     weekday: d.getUTCDay(),
   };
+}
+
+/**
+ * True when the zone's clocks show this instant's wall time (to the minute) twice: the fall-back hour, e.g.
+ * New York 2026-11-01 01:30, shown first at 05:30Z (EDT) and again at 06:30Z (EST). Such a time needs its
+ * offset beside it to say which one is meant.
+ */
+export function isAmbiguousWallTime(zone: string, ms: number): boolean {
+  const wall = instantToWallTime(zone, ms);
+  return wallTimeToInstant(zone, wall, 'earlier') !== wallTimeToInstant(zone, wall, 'later');
 }
 
 /**

@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { defaultPolicy, loadPolicyFile, parsePolicyText, PolicyError, severityRank } from '../../src/config/policy.js';
@@ -450,6 +452,56 @@ describe('readable errors: file:line path: reason', () => {
     ['integrations: { x: { format: generic, auth: { header: X-Sig }, routes: [] } }', 'integrations.x.auth: expected one of bearer_env, basic_env, sentry_secret_env, routing_key_env, hmac_sha256_env (or leave auth out to accept anyone)'],
   ])('%s -> %s', (text, problem) => {
     expect(refusal(text).problems[0]).toBe(`oncall.policy.yml:${text.split('\n').length} ${problem}`);
+  });
+
+  it('a legacy zone abbreviation is refused with the place it stands for (EST is America/Panama, no DST)', () => {
+    expect(errorOf(lines('timezone: EST', 'rotations:', '  web:', '    members: [U0ALICE]', '    shift: { timezone: PST8PDT }'))).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:1 timezone: "EST" is a legacy abbreviation, not the zone of a place: it keeps one offset all year or follows old US rules, so shifts would drift by an hour at daylight saving changes. Write the place\'s zone: America/New_York',
+        'oncall.policy.yml:5 rotations.web.shift.timezone: "PST8PDT" is a legacy abbreviation, not the zone of a place: it keeps one offset all year or follows old US rules, so shifts would drift by an hour at daylight saving changes. Write the place\'s zone: America/Los_Angeles',
+      ),
+    );
+    // UTC and explicit fixed offsets are meant as written.
+    expect(parsePolicyText('timezone: UTC', 'p.yml').timezone).toBe('UTC');
+    expect(parsePolicyText('timezone: Etc/GMT+5', 'p.yml').timezone).toBe('Etc/GMT+5');
+    expect(parsePolicyText('timezone: America/New_York', 'p.yml').timezone).toBe('America/New_York');
+  });
+
+  it('a member listed twice is refused at the line of the second listing (members and shadows)', () => {
+    expect(errorOf(lines('rotations:', '  web:', '    members:', '      - U0ALICE', '      - U0BOB', '      - U0ALICE', '    shadows: [U0CAROL, U0CAROL]'))).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:6 rotations.web.members[2]: U0ALICE is listed twice (also members[0]): one person would be on call twice as often, and primary and secondary in the same week; list each person once',
+        'oncall.policy.yml:7 rotations.web.shadows[1]: U0CAROL is listed twice (also shadows[0]): one person would be on call twice as often; list each person once',
+      ),
+    );
+  });
+
+  it('a key that takes several forms says which forms, never a bare "Invalid input"', () => {
+    const text = errorOf(lines('ack_sla: { P1: soon }', 'incidents: { first_update: { P2: 5 } }'));
+    expect(text).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:1 ack_sla.P1: expected "none" or a duration like "15m", got "soon"',
+        'oncall.policy.yml:2 incidents.first_update.P2: expected "none" or a duration like "15m", got 5',
+      ),
+    );
+    expect(text).not.toMatch(/Invalid input/);
+  });
+
+  it('a file\'s problems name it by its whole path, not its base name', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'policy-path-'));
+    const path = join(dir, 'team', 'oncall.policy.yml');
+    mkdirSync(dirname(path));
+    writeFileSync(path, 'timezone: Europe/Londn\n');
+    try {
+      expect(() => loadPolicyFile(path)).toThrow(`The policy file ${path} has 1 problem:\n${path}:1 timezone: expected an IANA time zone`);
+      // A relative path is resolved, so the line names the file whatever the reader's directory.
+      expect(() => loadPolicyFile(relative(process.cwd(), path))).toThrow(`${path}:1 timezone:`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('a missing file: one line naming the path and how to fix it', () => {

@@ -82,6 +82,8 @@ describe('resolveSimulation', () => {
   it.each([
     [{ severity: 'P9', at: 'sat 03:00' }, 'severity', '"P9" is not a severity of this policy: use one of P0, P1, P2, P3'],
     [{ severity: 'P1', at: 'sat 03:00', zone: 'Mars/Olympus' }, 'zone', 'unknown time zone "Mars/Olympus"'],
+    [{ severity: 'P1', at: 'sat 03:00', zone: 'EST' }, 'zone', '"EST" is a legacy abbreviation, not the zone of a place'],
+    [{ severity: 'P1', at: 'sat 03:00', zone: 'PST' }, 'zone', "Write the place's zone: America/Los_Angeles"],
     [{ severity: 'P1', at: 'sat 03:00', rotation: 'frontend' }, 'rotation', 'there is no rotation "frontend": the policy has backend'],
     [{ severity: 'P1', at: 'sat 03:00', rotation: 'constructor' }, 'rotation', 'there is no rotation "constructor"'],
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: 'fifty' }, 'ack-after', 'expected a duration like "15m", got "fifty"'],

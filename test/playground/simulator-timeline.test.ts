@@ -14,6 +14,11 @@ describe('timeline words (pure)', () => {
   it('wall times and offsets come from the zone, across the London clock change', () => {
     expect(formatWall(Date.parse('2026-03-29T00:30:00Z'), 'Europe/London', true)).toBe('Sun 29 Mar 2026 00:30');
     expect(formatWall(Date.parse('2026-03-29T01:30:00Z'), 'Europe/London')).toBe('Sun 29 Mar 02:30');
+    // Fall back in New York: 01:55 EDT, then five minutes later 01:00 EST; each shown with its offset. Outside that hour, no offset.
+    expect(formatWall(Date.parse('2026-11-01T05:55:00Z'), 'America/New_York')).toBe('Sun 1 Nov 01:55 UTC-04:00');
+    expect(formatWall(Date.parse('2026-11-01T06:00:00Z'), 'America/New_York')).toBe('Sun 1 Nov 01:00 UTC-05:00');
+    expect(formatWall(Date.parse('2026-11-01T07:00:00Z'), 'America/New_York')).toBe('Sun 1 Nov 02:00');
+    expect(formatWall(Date.parse('2026-11-01T04:59:00Z'), 'America/New_York')).toBe('Sun 1 Nov 00:59');
     expect(formatOffset('Europe/London', Date.parse('2026-03-29T01:30:00Z'))).toBe('UTC+01:00');
     expect(formatOffset('America/New_York', Date.parse('2026-11-28T08:00:00Z'))).toBe('UTC-05:00');
   });
