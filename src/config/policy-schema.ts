@@ -366,6 +366,7 @@ const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> |
   value === undefined || value === null ? new Set(builtIn) : isMap(value) ? new Set([...builtIn, ...Object.keys(value)]) : null;
 
 const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
+const formatMinutes = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`);
 
 export function checkReferences(raw: unknown): PolicyProblem[] {
   if (!isMap(raw)) return [];
@@ -466,6 +467,34 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       problem(['notify', i, 'who'], `${why} ${rolesText()}, a user id (U...) or a user group id (S...)`);
     }
   });
+
+  // Rules the file does not write come from the preset and name the preset's roles. A team that wrote its own
+  // roles (seed 001: leadership, support_ops_lead) would have them reach nobody without a word: refuse instead,
+  // saying which rule, which role, and the two ways out. A file with no people at all keeps the preset as it is.
+  if (preset && severityIds && roles && roles.size > 0) {
+    const missing = (who: string) => who !== 'primary' && who !== 'secondary' && !roles.has(who) && !isUserOrGroup(who);
+    const usesByRole = new Map<string, { rules: string[]; chains: string[] }>();
+    const usesOf = (role: string) => usesByRole.get(role) ?? usesByRole.set(role, { rules: [], chains: [] }).get(role)!;
+    if (raw.notify === undefined) {
+      for (const rule of RANK_DEFAULTS.notify) {
+        if (!missing(rule.who)) continue;
+        const severity = severityIds[rule.rank];
+        usesOf(rule.who).rules.push(rule.when === 'declared' ? `${severity}${rule.tags.length ? ` tagged ${rule.tags.join('/')}` : ''} declared` : `${severity} ${rule.when} after ${formatMinutes(rule.afterMs)}`);
+      }
+    }
+    RANK_DEFAULTS.escalation.forEach((chain, rank) => {
+      const severity = severityIds[rank];
+      if (!chain || !severity || (isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined)) return;
+      chain.steps.forEach((step, i) => {
+        if (missing(step.page)) usesOf(step.page).chains.push(`${severity} step ${i + 1}`);
+      });
+    });
+    for (const [role, uses] of usesByRole) {
+      const where = [uses.rules.length ? `its notify rules (${uses.rules.join(', ')})` : '', uses.chains.length ? `its escalation chains (${uses.chains.join(', ')})` : ''].filter(Boolean);
+      const ways = [uses.rules.length ? 'your own notify: list (notify: [] for none)' : '', uses.chains.length ? `your own steps under escalation.default for ${[...new Set(uses.chains.map((c) => c.split(' ')[0]))].join(', ')}` : ''].filter(Boolean);
+      problem(['people'], `the preset (${preset}) names ${role} in ${where.join(' and ')}, but people has no ${role} (defined: ${listed(roles)}): add ${role} under people, or write ${ways.join(' and ')}`);
+    }
+  }
 
   const rotationNames = namesOf(raw.rotations);
   for (const [name, integration] of entriesOf(raw.integrations)) {

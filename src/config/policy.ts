@@ -271,7 +271,8 @@ export function defaultPolicy(): Policy {
 /**
  * A shape-checked policy file -> the Policy with every default filled in. Assumes checkReferences found
  * nothing (parsePolicyText guarantees it); what a file leaves out comes from the preset:
- * - a chain's loops / chat_only / quiet_at_night / steps left out come from the same severity's chain in
+ * - a chain that writes `steps` is taken whole (chat_only and quiet_at_night off unless written, loops 2, or
+ *   1 when chat-only); one that leaves `steps` out takes what it leaves out from the same severity's chain in
  *   `default` (for `default` itself: the preset's);
  * - a named escalation policy other than `default` starts as a copy of `default`;
  * - the first step waits 0 unless it says `after`; a later step without `after` waits 15 min.
@@ -289,7 +290,10 @@ export function resolvePolicy(file: PolicyFile): Policy {
   const chainsOver = (base: Record<string, SeverityEscalation>, chains: NonNullable<PolicyFile['escalation']>[string]) => {
     const resolved = { ...base };
     for (const [severity, chain] of Object.entries(chains)) {
-      const inherited = base[severity];
+      // A chain that writes its steps is taken whole: what it leaves out is off (chat_only, quiet_at_night) or
+      // the plain default (loops), never the preset's behaviour for that severity, which the file does not show.
+      // One that writes only loops or a flag tweaks the inherited chain (`npm run policy -- explain` shows which).
+      const inherited = chain.steps ? undefined : base[severity];
       const chatOnly = chain.chat_only ?? inherited?.chatOnly ?? false;
       resolved[severity] = {
         loops: chain.loops ?? inherited?.loops ?? (chatOnly ? 1 : 2),

@@ -37,7 +37,7 @@ export function demoPolicyText(startDate: string): string {
 preset: p0-p3
 timezone: Europe/London
 business_hours: { days: [mon, tue, wed, thu, fri], start: "09:00", end: "18:00" }
-people: { engineering_lead: U0LEE }
+people: { engineering_lead: U0LEE, cto: U0LEE }   # a small company: the lead is also the CTO
 channels: { incidents: C0INCIDENTS, alerts: C0ALERTS }
 services: [api, checkout, payments, web]
 rotations:

@@ -10,7 +10,7 @@ import { TestApp } from '../support/harness.js';
 /** A London rotation: Monday 09:00 handoffs, so the shift starts move by an hour in UTC when the clocks change. */
 const POLICY = parsePolicyText(
   `timezone: Europe/London
-people: { engineering_lead: U0LEAD }
+people: { engineering_lead: U0LEAD, cto: U0CTO }
 rotations:
   web:
     members: [U0ALICE, U0BOB, U0CAROL]

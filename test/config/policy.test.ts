@@ -225,17 +225,50 @@ describe('presets', () => {
 
 describe('what a file leaves out comes from the preset', () => {
   it('a chain that changes one field keeps the rest of its severity', () => {
-    const policy = parsePolicyText(lines('escalation:', '  default:', '    P1: { loops: 3 }', '    P2: { steps: [{ page: primary }, { page: secondary }] }'), 'x.yml');
+    const policy = parsePolicyText(lines('escalation:', '  default:', '    P1: { loops: 3 }', '    P2: { quiet_at_night: false }'), 'x.yml');
     expect(policy.escalation.default!.P1!.loops).toBe(3);
     expect(policy.escalation.default!.P1!.steps).toEqual(defaultPolicy().escalation.default!.P1!.steps);
-    // A later step without `after` waits 15 min; P2 stays chat-only and quiet at night.
-    expect(policy.escalation.default!.P2).toMatchObject({ loops: 1, chatOnly: true, quietAtNight: true, steps: [{ afterMs: 0 }, { afterMs: 15 * MINUTE }] });
+    // P2 without steps keeps the preset's steps and chat-only, with the one flag changed.
+    expect(policy.escalation.default!.P2).toEqual({ ...defaultPolicy().escalation.default!.P2!, quietAtNight: false });
+  });
+
+  it('a chain that writes its steps is taken whole: no preset quiet_at_night or chat_only it does not show (seed 001 SEV-2)', () => {
+    const policy = parsePolicyText(lines('preset: sev0-sev3', 'escalation:', '  default:', '    SEV2: { steps: [{ page: primary }, { page: secondary }] }'), 'x.yml');
+    // The preset's SEV2 is chat-only and quiet at night; the file says neither, so neither holds.
+    expect(defaultPolicy().escalation.default!.P2).toMatchObject({ chatOnly: true, quietAtNight: true });
+    expect(policy.escalation.default!.SEV2).toEqual({
+      loops: 2,
+      chatOnly: false,
+      quietAtNight: false,
+      steps: [
+        { afterMs: 0, page: 'primary', businessHours: false },
+        { afterMs: 15 * MINUTE, page: 'secondary', businessHours: false },
+      ],
+    });
+    // Written with the flags, they hold; a chat-only chain defaults to one round.
+    const quiet = parsePolicyText(lines('escalation:', '  default:', '    P2: { chat_only: true, quiet_at_night: true, steps: [{ page: primary }] }'), 'x.yml');
+    expect(quiet.escalation.default!.P2).toMatchObject({ loops: 1, chatOnly: true, quietAtNight: true });
+  });
+
+  it('a team whose people the preset does not name is told at start-up, one line per missing role (seed 001)', () => {
+    const text = lines('preset: sev0-sev3', 'people:', '  leadership: U0LEAD', '  support_ops_lead: U0SUPP', 'escalation:', '  default:', '    SEV0: { steps: [{ page: primary }, { after: 15m, page: leadership }] }');
+    expect(errorOf(text)).toBe(
+      lines(
+        'The policy file oncall.policy.yml has 2 problems:',
+        'oncall.policy.yml:2 people: the preset (sev0-sev3) names engineering_lead in its notify rules (SEV0 declared, SEV1 unresolved after 1 h) and its escalation chains (SEV1 step 3), but people has no engineering_lead (defined: leadership, support_ops_lead): add engineering_lead under people, or write your own notify: list (notify: [] for none) and your own steps under escalation.default for SEV1',
+        'oncall.policy.yml:2 people: the preset (sev0-sev3) names cto in its notify rules (SEV0 tagged data/security declared, SEV0 unmitigated after 2 h) and its escalation chains (SEV1 step 4), but people has no cto (defined: leadership, support_ops_lead): add cto under people, or write your own notify: list (notify: [] for none) and your own steps under escalation.default for SEV1',
+      ),
+    );
+    // Writing the rules the team means makes it load; a file with no people at all keeps the preset as it is.
+    const fixed = lines(text, '    SEV1: { steps: [{ page: primary }, { after: 45m, page: secondary }, { after: 15m, page: leadership }] }', 'notify:', '  - { when: declared, severity: SEV0, who: leadership }');
+    expect(parsePolicyText(fixed, 'x.yml').notify).toEqual([{ when: 'declared', severity: 'SEV0', tags: [], afterMs: 0, who: 'leadership' }]);
+    expect(parsePolicyText('rotations: { web: { members: [U0A] } }', 'x.yml').notify).toEqual(defaultPolicy().notify);
   });
 
   it('a named escalation policy starts as a copy of default', () => {
     const policy = parsePolicyText(
       lines(
-        'people: { engineering_lead: U0LEAD }',
+        'people: { engineering_lead: U0LEAD, cto: U0CTO }',
         'rotations: { web: { members: [U0A], escalation: gentle } }',
         'escalation:',
         '  default: { P0: { loops: 1 } }',
@@ -419,8 +452,10 @@ describe('readable errors: file:line path: reason', () => {
     const error = refusal(text);
     expect(error.message).toBe(
       lines(
-        'The policy file oncall.policy.yml has 8 problems:',
+        'The policy file oncall.policy.yml has 10 problems:',
         'oncall.policy.yml:1 timezone: expected an IANA time zone such as "Europe/London" or "UTC", got "Mars/Olympus"',
+        'oncall.policy.yml:2 people: the preset (p0-p3) names engineering_lead in its escalation chains (P1 step 3), but people has no engineering_lead (defined: lead): add engineering_lead under people, or write your own steps under escalation.default for P1',
+        'oncall.policy.yml:2 people: the preset (p0-p3) names cto in its escalation chains (P1 step 4), but people has no cto (defined: lead): add cto under people, or write your own steps under escalation.default for P1',
         'oncall.policy.yml:5 rotations.web.members: expected a list, got "U0ALICE"',
         'oncall.policy.yml:6 rotations.web.escalation: no escalation policy named "nightly" (defined: default)',
         'oncall.policy.yml:11 escalation.default.P0.steps[0].afer: unknown key "afer" (did you mean "after"?)',
@@ -430,7 +465,7 @@ describe('readable errors: file:line path: reason', () => {
         'oncall.policy.yml:19 integrations.jobs.routes[0].rotation: no rotation named "frontend" (defined: web)',
       ),
     );
-    expect(error.problems).toHaveLength(8);
+    expect(error.problems).toHaveLength(10);
   });
 
   it.each([

@@ -20,7 +20,7 @@ export function writeCrashPolicy(dir: string): string {
   writeFileSync(
     path,
     `timezone: UTC
-people: { engineering_lead: U0LEAD }
+people: { engineering_lead: U0LEAD, cto: U0CTO }
 channels: { incidents: C0INCIDENTS, alerts: C0ALERTS }
 rotations:
   core:

@@ -6,7 +6,8 @@ import { TestApp } from '../support/harness.js';
 
 const POLICY = parsePolicyText(
   [
-    'people: { engineering_lead: U0LEAD }',
+    'people: { engineering_lead: U0LEAD, cto: U0CTO }',
+    'permissions: { admins: [engineering_lead] }',
     'rotations:',
     '  backend:',
     '    members: [U0ALICE, U0BOB, U0CAROL, U0DAN]',
