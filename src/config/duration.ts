@@ -44,8 +44,20 @@ export function parseDuration(text: string): number {
   return total;
 }
 
+/** "15m", "1h30m", "4 business hours", "next business day": a policy duration as people write it. */
+export function describePolicyDuration(d: PolicyDuration): string {
+  if (d.kind === 'business_days') return d.days === 1 ? 'next business day' : `${d.days} business days`;
+  if (d.kind === 'business_hours') return `${d.ms / HOUR} business hour${d.ms === HOUR ? '' : 's'}`;
+  const h = Math.floor(d.ms / HOUR);
+  const m = Math.floor((d.ms % HOUR) / MINUTE);
+  const sec = Math.floor((d.ms % MINUTE) / SECOND);
+  return [h && `${h}h`, m && `${m}m`, sec && `${sec}s`].filter(Boolean).join('') || '0m';
+}
+
 /** A duration that may count business time only ("2 business days", "4 business hours"), else a wall duration. */
 export function parsePolicyDuration(text: string): PolicyDuration {
+  // Seed 003's P4: "next business day", the same wall time on the next business day.
+  if (/^\s*next\s+business\s+day\s*$/i.test(text)) return { kind: 'business_days', days: 1 };
   const business = /^\s*(\d+)\s*business\s+(day|days|hour|hours)\s*$/i.exec(text);
   if (business) {
     const n = Number(business[1]);

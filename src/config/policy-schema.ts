@@ -61,7 +61,7 @@ function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => 
 
 const wallDuration = durationField(parseDuration, durationHint);
 
-const businessAwareHint = (value: unknown) => `expected a duration like "24h" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
+const businessAwareHint = (value: unknown) => `expected a duration like "24h", "4 business hours" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
 const policyDuration = durationField(parsePolicyDuration, businessAwareHint);
 
 // Shifts are counted in calendar days so handoffs stay at the same wall time across DST.
@@ -214,8 +214,8 @@ export const policyFileSchema = z.strictObject({
   services: z.array(z.string().min(1)).optional(),
   rotations: z.record(z.string(), rotationSchema).optional(),
   escalation: z.record(z.string(), z.record(z.string(), severityEscalationSchema)).optional(),
-  /** Acknowledgement deadline per severity, or "none". */
-  ack_sla: z.record(z.string(), z.union([z.literal('none'), wallDuration])).optional(),
+  /** Acknowledgement deadline per severity ("5m", "4 business hours", "next business day"), or "none"; counted from when the first person is told. */
+  ack_sla: z.record(z.string(), z.union([z.literal('none'), policyDuration])).optional(),
   notify: z.array(notifySchema).optional(),
   reminders: z.record(z.string(), reminderSchema).optional(),
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),

@@ -93,8 +93,11 @@ export interface Policy {
   rotations: Record<string, RotationPolicy>;
   /** policy name -> severity id -> chain; a severity without a chain pages nobody. Always has `default`. */
   escalation: Record<string, Record<string, SeverityEscalation>>;
-  /** severity id -> ms to acknowledge; null: no deadline. */
-  ackSlaMs: Record<string, number | null>;
+  /**
+   * severity id -> how long to acknowledge, counted from when the first person is told (a page held for
+   * business hours has no deadline running while nobody knows of it); null: no deadline.
+   */
+  ackSla: Record<string, PolicyDuration | null>;
   notify: NotifyRule[];
   /** severity id -> status-update cadence; a severity left out gets no reminders. */
   reminders: Record<string, Reminder>;
@@ -340,9 +343,9 @@ export function resolvePolicy(file: PolicyFile): Policy {
     };
   }
 
-  const ackSlaMs: Record<string, number | null> = {};
-  RANK_DEFAULTS.ackSlaMs.forEach((ms, rank) => (ackSlaMs[idOfRank(rank)] = ms));
-  for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSlaMs[severity] = value === 'none' ? null : value;
+  const ackSla: Record<string, PolicyDuration | null> = {};
+  RANK_DEFAULTS.ackSlaMs.forEach((ms, rank) => (ackSla[idOfRank(rank)] = ms === null ? null : { kind: 'wall', ms }));
+  for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSla[severity] = value === 'none' ? null : value;
 
   const notify: NotifyRule[] = file.notify
     ? file.notify.map((n) => ({ when: n.when, severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who }))
@@ -384,7 +387,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
     services: file.services ?? [],
     rotations,
     escalation,
-    ackSlaMs,
+    ackSla,
     notify,
     reminders,
     postmortem: { required, due },

@@ -132,6 +132,7 @@ export const DEFAULT_STEP_AFTER_MS = 15 * MINUTE;
 /** Defaults by rank (0..3), named per scale when a preset is resolved. */
 export interface RankDefaults {
   /** null: no acknowledgement deadline. */
+  /** Wall time to acknowledge, counted from when the first person is told. */
   ackSlaMs: Array<number | null>;
   /** null: the severity pages nobody (a P3 is a task). */
   escalation: Array<SeverityEscalation | null>;

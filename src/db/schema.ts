@@ -143,6 +143,8 @@ export const pages = sqliteTable(
     ackedAt: integer('acked_at'),
     resolvedBy: text('resolved_by'),
     resolvedAt: integer('resolved_at'),
+    /** When the first person was told (a DM or chat message sent their way); the ack SLA counts from here. */
+    toldAt: integer('told_at'),
     /** When the ack SLA passed without an acknowledgement. */
     breachedAt: integer('breached_at'),
   },

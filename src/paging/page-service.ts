@@ -12,6 +12,7 @@ import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
+import { spanEnd } from '../time/business-hours.js';
 import { decideEscalation, resolveTarget, type StepPosition } from './escalation.js';
 import { channelLine, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel } from './page-blocks.js';
 
@@ -98,8 +99,6 @@ export class PageService {
       .values({ rotation: input.rotation, severity: input.severity, summary: input.summary, source: input.source, sourceRef: input.sourceRef ?? null, createdBy: input.createdBy ?? null, createdAt: tx.now })
       .returning()
       .get();
-    const sla = this.policy.ackSlaMs[row.severity];
-    if (sla) tx.schedule({ kind: PAGE_TIMERS.ackSla, subject: subject(row.id), dueAt: row.createdAt + sla, payload: { pageId: row.id } });
     this.policy.notify.forEach((rule, index) => {
       if (input.notify === false || rule.severity !== row.severity) return;
       if (rule.tags.length > 0 && !rule.tags.some((t) => input.tags?.includes(t))) return;
@@ -138,6 +137,7 @@ export class PageService {
       this.exhaust(tx, page, tx.now);
       return;
     }
+    this.markTold(tx, page, dueAt);
     const label = stepLabel(decision.position.stepIndex, chain.steps.length, decision.position.loop, chain.loops);
     const { stepIndex, loop } = decision.position;
     const alreadyPaged = tx.db.selectDistinct({ userId: pageMessages.userId }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all().map((r) => r.userId).filter((u): u is string => u !== null);
@@ -157,6 +157,24 @@ export class PageService {
     const next = decision.next;
     if (next.kind === 'step') tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
     else tx.schedule({ kind: PAGE_TIMERS.exhaust, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id }, priority: 0 });
+  }
+
+  /**
+   * The first time anyone is told of the page, its acknowledgement deadline starts: a page held until business
+   * hours breaches nothing while nobody knows of it (seed 002's P2 raised Saturday 03:00 is told Monday 09:00).
+   */
+  private markTold(tx: EngineTx, page: PageRow, at: number): void {
+    if (page.toldAt !== null) return;
+    // The step's due instant, like the chain's waits: a ticker that ran late does not lengthen the deadline.
+    tx.db.update(pages).set({ toldAt: at }).where(eq(pages.id, page.id)).run();
+    const deadline = this.ackDeadline({ ...page, toldAt: at });
+    if (deadline !== null) tx.schedule({ kind: PAGE_TIMERS.ackSla, subject: subject(page.id), dueAt: deadline, payload: { pageId: page.id } });
+  }
+
+  /** When the page must be acknowledged by, or null: no deadline for its severity, or nobody told yet. */
+  ackDeadline(page: Pick<PageRow, 'severity' | 'toldAt'>): number | null {
+    const sla = this.policy.ackSla[page.severity];
+    return sla && page.toldAt !== null ? spanEnd(this.policy.businessHours, page.toldAt, sla) : null;
   }
 
   private exhaust(tx: EngineTx, page: PageRow, at: number): void {
@@ -202,8 +220,8 @@ export class PageService {
     if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
     if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'acknowledge');
     // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
-    const sla = this.policy.ackSlaMs[page.severity];
-    const breachedAt = page.breachedAt ?? (sla && tx.now > page.createdAt + sla ? page.createdAt + sla : null);
+    const deadline = this.ackDeadline(page);
+    const breachedAt = page.breachedAt ?? (deadline !== null && tx.now > deadline ? deadline : null);
     tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now, breachedAt }).where(eq(pages.id, id)).run();
     tx.cancel(subject(id), PAGE_TIMERS.step);
     tx.cancel(subject(id), PAGE_TIMERS.exhaust);

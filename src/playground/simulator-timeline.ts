@@ -4,6 +4,7 @@
  * which chain a message belongs to, which notify rule a DM answers), read off the message's own row.
  */
 import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
+import { describePolicyDuration } from '../config/duration.js';
 import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
 import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 
@@ -131,12 +132,12 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
 
   for (const f of record.firings) {
     if (f.kind === 'page.ack_sla' && page.breachedAt === f.dueAt) {
-      const sla = policy.ackSlaMs[page.severity];
+      const sla = policy.ackSla[page.severity];
       lines.push({
         at: f.at,
         what: 'ack SLA passed',
         who: { kind: 'none' },
-        why: `nobody acknowledged within the ${page.severity} ack SLA${sla ? ` of ${formatDuration(sla)}` : ''} (a breach in \`/oncall pages\` and reports; no message)`,
+        why: `nobody acknowledged within the ${page.severity} ack SLA${sla ? ` of ${describePolicyDuration(sla)}` : ''} (a breach in \`/oncall pages\` and reports; no message)`,
         seq: f.seq,
       });
     }

@@ -154,6 +154,20 @@ export function addBusinessDays(bh: BusinessHours, ms: number, n: number): numbe
   return addCalendarDays(c.zone, from, dayNumber(date) - dayNumber(fromDate));
 }
 
+/** A span as the policy states it: elapsed time, business days, or business hours (config/duration.ts). */
+export type Span = { kind: 'wall'; ms: number } | { kind: 'business_days'; days: number } | { kind: 'business_hours'; ms: number };
+
+/**
+ * The instant a span after `ms` ends: wall time is plain elapsed time; "4 business hours" counts only business
+ * time (Friday 16:00 -> Monday 11:00); "2 business days" keeps the wall time on the second business day
+ * (Thursday 15:00 -> Monday 15:00; "next business day" is 1).
+ */
+export function spanEnd(bh: BusinessHours, ms: number, span: Span): number {
+  if (span.kind === 'wall') return ms + span.ms;
+  if (span.kind === 'business_days') return addBusinessDays(bh, ms, span.days);
+  return addBusinessDuration(bh, ms, span.ms);
+}
+
 /**
  * Business time (ms) in [a, b): Friday 16:00 -> Monday 11:00 is 4 h; a full Mon-Fri 09:00-18:00 week is 45 h
  * whether or not a DST change falls on its weekend. Negative when b < a.

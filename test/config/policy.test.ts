@@ -128,7 +128,7 @@ describe('the default preset (DESIGN.md table)', () => {
   });
 
   it('acknowledgement: P0 5 min, P1 15 min, P2 30 min, P3 none', () => {
-    expect(policy.ackSlaMs).toEqual({ P0: 5 * MINUTE, P1: 15 * MINUTE, P2: 30 * MINUTE, P3: null });
+    expect(policy.ackSla).toEqual({ P0: { kind: 'wall', ms: 5 * MINUTE }, P1: { kind: 'wall', ms: 15 * MINUTE }, P2: { kind: 'wall', ms: 30 * MINUTE }, P3: null });
   });
 
   it('escalation: primary -> secondary -> lead -> CTO; P0 15 min steps, P1 45 then 15; P2 chat after 4 business hours; twice', () => {
@@ -199,7 +199,7 @@ describe('presets', () => {
     expect(Object.keys(sev.escalation.default!)).toEqual(['SEV0', 'SEV1', 'SEV2']);
     expect(sev.postmortem.required).toEqual(['SEV0', 'SEV1']);
     const p14 = parsePolicyText('preset: p1-p4', 'x.yml');
-    expect(p14.ackSlaMs).toEqual({ P1: 5 * MINUTE, P2: 15 * MINUTE, P3: 30 * MINUTE, P4: null });
+    expect(p14.ackSla).toEqual({ P1: { kind: 'wall', ms: 5 * MINUTE }, P2: { kind: 'wall', ms: 15 * MINUTE }, P3: { kind: 'wall', ms: 30 * MINUTE }, P4: null });
     expect(p14.escalation.default!.P2!.steps[1]!.afterMs).toBe(45 * MINUTE);
     expect(p14.notify[0]).toMatchObject({ when: 'declared', severity: 'P1', who: 'engineering_lead' });
     expect(severityRank(p14.severities, 'P1')).toBe(0);
@@ -284,10 +284,11 @@ describe('what a file leaves out comes from the preset', () => {
 
   it('acknowledgement deadlines, reminders and postmortems can each be changed per severity', () => {
     const policy = parsePolicyText(
-      lines('ack_sla: { P2: none, P3: 2h }', 'reminders: { P2: { until_monitoring: 30m, then: 1h } }', 'postmortem: { required: [P0], due: { P0: 4 business hours } }'),
+      lines('ack_sla: { P1: 4 business hours, P2: none, P3: next business day, P0: 2h }', 'reminders: { P2: { until_monitoring: 30m, then: 1h } }', 'postmortem: { required: [P0], due: { P0: 4 business hours } }'),
       'x.yml',
     );
-    expect(policy.ackSlaMs).toEqual({ P0: 5 * MINUTE, P1: 15 * MINUTE, P2: null, P3: 2 * HOUR });
+    // Business targets (seed 002's "4 business hours", seed 003's "next business day") are read, not refused.
+    expect(policy.ackSla).toEqual({ P0: { kind: 'wall', ms: 2 * HOUR }, P1: { kind: 'business_hours', ms: 4 * HOUR }, P2: null, P3: { kind: 'business_days', days: 1 } });
     expect(policy.reminders.P2).toEqual({ kind: 'until_monitoring', untilMonitoringMs: 30 * MINUTE, thenMs: HOUR });
     expect(policy.postmortem).toEqual({ required: ['P0'], due: { P0: { kind: 'business_hours', ms: 4 * HOUR } } });
   });
@@ -482,7 +483,7 @@ describe('readable errors: file:line path: reason', () => {
     ['reminders: { P2: { every: 5m, then: 30m } }', 'reminders.P2: expected either { every: 60m } or { until_monitoring: 15m, then: 30m }, not both'],
     ['escalation: { default: { P3: { loops: 2 } } }', 'escalation.default.P3.steps: is required here: the preset has no chain for P3 to start from'],
     ['notify: [{ when: declared, severity: P0, who: primary }]', 'notify[0].who: "primary" is paged already, so it cannot be notified; use a role under people (none defined), a user id (U...) or a user group id (S...)'],
-    ['postmortem: { due: { P1: soon } }', 'postmortem.due.P1: expected a duration like "24h" or "2 business days", got "soon"'],
+    ['postmortem: { due: { P1: soon } }', 'postmortem.due.P1: expected a duration like "24h", "4 business hours" or "2 business days", got "soon"'],
     ['integrations: { x: { format: nagios, routes: [{ rotation: web }] } }', 'integrations.x.format: expected one of alertmanager, grafana, sentry, pagerduty-events-v2, uptime-kuma, generic, got "nagios"'],
     ['integrations: { x: { format: generic, auth: { header: X-Sig }, routes: [] } }', 'integrations.x.auth: expected one of bearer_env, basic_env, sentry_secret_env, routing_key_env, hmac_sha256_env (or leave auth out to accept anyone)'],
   ])('%s -> %s', (text, problem) => {
@@ -518,7 +519,7 @@ describe('readable errors: file:line path: reason', () => {
     expect(text).toBe(
       lines(
         'The policy file oncall.policy.yml has 2 problems:',
-        'oncall.policy.yml:1 ack_sla.P1: expected "none" or a duration like "15m", got "soon"',
+        'oncall.policy.yml:1 ack_sla.P1: expected "none" or a duration like "24h", "4 business hours" or "2 business days", got "soon"',
         'oncall.policy.yml:2 incidents.first_update.P2: expected "none" or a duration like "15m", got 5',
       ),
     );
