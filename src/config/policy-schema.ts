@@ -122,6 +122,8 @@ const severityEscalationSchema = z.strictObject({
   loops: z.number().int().min(1).max(10).optional(),
   chat_only: z.boolean().optional(),
   quiet_at_night: z.boolean().optional(),
+  /** A task, not a page: one message in the rotation's channel, no DM, no chain (steps are not used). */
+  task: z.boolean().optional(),
   // Optional: left out, the preset's steps for this severity stay (checked in checkReferences).
   steps: z.array(stepSchema).min(1, { error: 'an escalation needs at least one step' }).optional(),
 });
@@ -395,7 +397,10 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       const rank = severityIds?.indexOf(severity) ?? -1;
       const presetHasSteps = rank >= 0 && RANK_DEFAULTS.escalation[rank] !== null;
       const defaultHasSteps = name !== 'default' && isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined;
-      if (chain.steps === undefined && rank >= 0 && !presetHasSteps && !defaultHasSteps) {
+      if (chain.task === true && chain.steps !== undefined) {
+        problem(['escalation', name, severity, 'steps'], `a task (task: true) pages nobody, so it has no steps: remove steps, or remove task to page`);
+      }
+      if (chain.steps === undefined && chain.task !== true && rank >= 0 && !presetHasSteps && !defaultHasSteps) {
         problem(['escalation', name, severity, 'steps'], `is required here: the preset has no chain for ${severity} to start from`);
       }
       itemsOf(chain.steps).forEach((step, i) => {

@@ -296,15 +296,19 @@ export function resolvePolicy(file: PolicyFile): Policy {
       // A chain that writes its steps is taken whole: what it leaves out is off (chat_only, quiet_at_night) or
       // the plain default (loops), never the preset's behaviour for that severity, which the file does not show.
       // One that writes only loops or a flag tweaks the inherited chain (`npm run policy -- explain` shows which).
-      const inherited = chain.steps ? undefined : base[severity];
+      const inherited = chain.steps || chain.task ? undefined : base[severity];
       const chatOnly = chain.chat_only ?? inherited?.chatOnly ?? false;
+      const task = chain.task ?? inherited?.task ?? false;
       resolved[severity] = {
-        loops: chain.loops ?? inherited?.loops ?? (chatOnly ? 1 : 2),
+        loops: task ? 1 : (chain.loops ?? inherited?.loops ?? (chatOnly ? 1 : 2)),
         chatOnly,
         quietAtNight: chain.quiet_at_night ?? inherited?.quietAtNight ?? false,
+        task,
         steps: chain.steps
           ? chain.steps.map((s, i): EscalationStep => ({ afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS), page: s.page, businessHours: s.business_hours ?? false }))
-          : (inherited?.steps ?? []),
+          : task
+            ? []
+            : (inherited?.steps ?? []),
       };
     }
     return resolved;

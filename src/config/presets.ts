@@ -58,6 +58,11 @@ export interface SeverityEscalation {
   chatOnly: boolean;
   /** Never page outside business hours: wait for the next business start. */
   quietAtNight: boolean;
+  /**
+   * A task, not a page (seed 001's SEV-3 "log as a task", seed 003's P4 "next business day"): one message in
+   * the rotation's channel, no DM, no chain; the ack SLA, if any, is its target.
+   */
+  task: boolean;
   steps: EscalationStep[];
 }
 
@@ -154,16 +159,18 @@ export const RANK_DEFAULTS: RankDefaults = {
       loops: 2,
       chatOnly: false,
       quietAtNight: false,
+      task: false,
       steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
     {
       loops: 2,
       chatOnly: false,
       quietAtNight: false,
+      task: false,
       steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
     // One round: a chat-only P2 that reached the secondary in business hours has been seen; it is not re-sent.
-    { loops: 1, chatOnly: true, quietAtNight: true, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+    { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
     null,
   ],
   reminders: [

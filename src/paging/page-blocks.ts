@@ -54,6 +54,50 @@ export function pageDmBlocks(page: PageView, others: string[], stepLabel: string
   };
 }
 
+const whoText = (users: readonly string[], groups: readonly string[]) => [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
+
+function actionButtons(page: PageView, withEscalate: boolean): unknown {
+  return {
+    type: 'actions',
+    block_id: `page:${page.id}`,
+    elements: [
+      { type: 'button', action_id: PAGE_ACTIONS.ack, text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
+      ...(withEscalate ? [{ type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) }] : []),
+      { type: 'button', action_id: PAGE_ACTIONS.resolve, text: { type: 'plain_text', text: 'Resolve' }, value: String(page.id) },
+    ],
+  };
+}
+
+/**
+ * A chat-only severity (seed 002's P2, "Slack message to primary"): a plain message that mentions who it is
+ * for, with Acknowledge, in the rotation's channel. No siren, no header: it asks, it does not wake.
+ */
+export function chatMessageBlocks(page: PageView, users: string[], groups: string[], stepLabel: string): { text: string; blocks: unknown[] } {
+  const text = `:speech_balloon: ${whoText(users, groups)}: ${pageTitle(page)} needs a look (#${page.id}, ${sourceText(page)})`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${stepLabel} · a chat message, not a page · started ${slackDate(page.createdAt)} · page #${page.id}` }] },
+      actionButtons(page, true),
+    ],
+  };
+}
+
+/** A task severity (seed 001's SEV-3 "log as a task"): logged in the rotation's channel, nobody paged. */
+export function taskBlocks(page: PageView, targetAt: number | null): { text: string; blocks: unknown[] } {
+  const target = targetAt === null ? 'no deadline' : `acknowledge by ${slackDate(targetAt)}`;
+  const text = `:clipboard: Task ${pageTitle(page)} (#${page.id}, ${sourceText(page)}): logged for the rotation, nobody paged; ${target}`;
+  return {
+    text,
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text } },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${page.severity} is a task in this policy: fix it through the normal release · page #${page.id}` }] },
+      actionButtons(page, false),
+    ],
+  };
+}
+
 export function channelLine(page: PageView, users: string[], groups: string[], stepLabel: string): string {
   const who = [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
   return `:rotating_light: ${pageTitle(page)} (#${page.id}, ${sourceText(page)}): paging ${who} (${stepLabel})`;

@@ -13,8 +13,8 @@ import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
 import { spanEnd } from '../time/business-hours.js';
-import { decideEscalation, resolveTarget, type StepPosition } from './escalation.js';
-import { channelLine, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel } from './page-blocks.js';
+import { decideEscalation, resolveTarget, type EscalationDecision, type StepPosition } from './escalation.js';
+import { channelLine, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
 
 export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
 
@@ -39,7 +39,7 @@ export type PageOutcome = { ok: true; message: string } | { ok: false; message: 
 const subject = (id: number) => `page:${id}`;
 
 /** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
-const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
+const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
 
 export class PageService {
   private readonly listeners: PageListener[] = [];
@@ -105,8 +105,25 @@ export class PageService {
       if (rule.when === 'declared') this.notify(tx, row, rule.who, 'declared');
       else tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(row.id), dueAt: row.createdAt + rule.afterMs, payload: { pageId: row.id, rule: index } });
     });
-    this.runStep(tx, row, { stepIndex: 0, loop: 0 }, tx.now);
+    if (this.chainFor(row).task) this.logTask(tx, row);
+    else this.runStep(tx, row, { stepIndex: 0, loop: 0 }, tx.now);
     return this.find(tx, row.id)!;
+  }
+
+  /** A task severity: one message in the rotation's channel with its target, no DM, no chain, no timer but the SLA's. */
+  private logTask(tx: EngineTx, page: PageRow): void {
+    const channel = this.chatChannelOf(page.rotation) ?? page.createdBy;
+    this.markTold(tx, page, tx.now);
+    if (!channel) return;
+    const ref = `page:${page.id}:task`;
+    const target = this.ackDeadline({ severity: page.severity, toldAt: tx.now });
+    tx.enqueue({ method: 'chat.postMessage', args: { channel, ...taskBlocks(page, target) }, priority: PRIORITY.notice, ref });
+    tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex: 0, loop: 0, createdAt: tx.now }).run();
+  }
+
+  /** Where a chat-only message or a task goes: the rotation's own channel first (its team reads it), then its alerts channel. */
+  private chatChannelOf(rotationName: string): string | null {
+    return this.policy.rotations[rotationName]?.channel ?? this.channelOf(rotationName);
   }
 
   private runStep(tx: EngineTx, page: PageRow, position: StepPosition, dueAt: number): void {
@@ -140,6 +157,11 @@ export class PageService {
     this.markTold(tx, page, dueAt);
     const label = stepLabel(decision.position.stepIndex, chain.steps.length, decision.position.loop, chain.loops);
     const { stepIndex, loop } = decision.position;
+    if (chain.chatOnly) {
+      this.askInChat(tx, page, decision.users, decision.groups, label, decision.position);
+      this.scheduleNext(tx, page, decision);
+      return;
+    }
     const alreadyPaged = tx.db.selectDistinct({ userId: pageMessages.userId }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all().map((r) => r.userId).filter((u): u is string => u !== null);
     for (const userId of decision.users) {
       const others = [...new Set([...alreadyPaged, ...decision.users])].filter((u) => u !== userId);
@@ -153,6 +175,28 @@ export class PageService {
       tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(page, decision.users, decision.groups, label) }, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
+    this.scheduleNext(tx, page, decision);
+  }
+
+  /**
+   * A chat-only step: one plain message in the rotation's channel that mentions whom the step names, with
+   * Acknowledge; each of them is recorded as reached (so they may act on it), all on that one message.
+   * Without a channel, the same message goes to each of them directly.
+   */
+  private askInChat(tx: EngineTx, page: PageRow, users: string[], groups: string[], label: string, { stepIndex, loop }: StepPosition): void {
+    const message = chatMessageBlocks(page, users, groups, label);
+    const channel = this.chatChannelOf(page.rotation);
+    const targets = channel ? [channel] : users;
+    for (const target of targets) {
+      const ref = `page:${page.id}:chat:${target}:${loop}:${stepIndex}`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: target, ...message }, priority: PRIORITY.page, ref });
+      const reached = channel ? (users.length > 0 ? users : [null]) : [target];
+      for (const userId of reached) tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
+    }
+  }
+
+  private scheduleNext(tx: EngineTx, page: PageRow, decision: Extract<EscalationDecision, { kind: 'notify' }>): void {
+    const { stepIndex, loop } = decision.position;
     tx.db.update(pages).set({ stepIndex, loop }).where(eq(pages.id, page.id)).run();
     const next = decision.next;
     if (next.kind === 'step') tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
@@ -208,7 +252,8 @@ export class PageService {
   }
 
   private closeMessages(tx: EngineTx, page: PageRow, outcome: string): void {
-    const refs = tx.db.select({ ref: pageMessages.ref }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all();
+    // One edit per message: a chat-only message is recorded once for each person it mentions.
+    const refs = tx.db.selectDistinct({ ref: pageMessages.ref }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all();
     const closed = pageClosedBlocks(page, outcome);
     for (const { ref } of refs) tx.enqueue({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
   }

@@ -99,14 +99,26 @@ function resolvesTo(policy: Policy, who: string): string | null {
   return policy.people[who] ?? (/^[UW][A-Z0-9]+$/.test(who) ? who : null);
 }
 
-/** page:1:dm:U0ALICE:0:1 and page:1:channel:0:1 -> the step they belong to. */
-function refPosition(ref: string): { kind: 'dm' | 'channel'; stepIndex: number; loop: number } | null {
+type RefKind = 'dm' | 'channel' | 'chat' | 'task';
+
+/** page:1:dm:U0ALICE:0:1, page:1:channel:0:1, page:1:chat:C0ALERTS:0:1, page:1:task -> the step they belong to. */
+function refPosition(ref: string): { kind: RefKind; stepIndex: number; loop: number } | null {
   const dm = /^page:\d+:dm:[^:]+:(\d+):(\d+)$/.exec(ref);
   if (dm) return { kind: 'dm', loop: Number(dm[1]), stepIndex: Number(dm[2]) };
   const channel = /^page:\d+:channel:(\d+):(\d+)$/.exec(ref);
   if (channel) return { kind: 'channel', loop: Number(channel[1]), stepIndex: Number(channel[2]) };
+  const chat = /^page:\d+:chat:[^:]+:(\d+):(\d+)$/.exec(ref);
+  if (chat) return { kind: 'chat', loop: Number(chat[1]), stepIndex: Number(chat[2]) };
+  if (/^page:\d+:task$/.test(ref)) return { kind: 'task', loop: 0, stepIndex: 0 };
   return null;
 }
+
+const REF_WHAT: Record<RefKind, { line: string; noun: string }> = {
+  dm: { line: 'DM (page)', noun: 'DM' },
+  channel: { line: 'channel post', noun: 'channel post' },
+  chat: { line: 'chat message', noun: 'chat message' },
+  task: { line: 'task logged', noun: 'task message' },
+};
 
 const isUser = (id: string) => /^[UW]/.test(id);
 const partyOf = (id: string): Party => (id === '' ? { kind: 'none' } : isUser(id) ? { kind: 'user', id } : { kind: 'channel', id });
@@ -159,12 +171,13 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
     const base = { at: m.at, seq: m.seq };
     const position = m.ref ? refPosition(m.ref) : null;
     if (position) {
-      lines.push({ ...base, what: position.kind === 'dm' ? 'DM (page)' : 'channel post', who: partyOf(m.channel), why: stepRule(chain, page.severity, position.stepIndex, position.loop) });
+      const why = position.kind === 'task' ? `${page.severity} is a task in this policy: one message in the rotation's channel, nobody paged` : stepRule(chain, page.severity, position.stepIndex, position.loop);
+      lines.push({ ...base, what: REF_WHAT[position.kind].line, who: partyOf(m.channel), why });
       continue;
     }
     if (m.method === 'chat.update') {
       const target = m.targetRef ? refPosition(m.targetRef) : null;
-      const of = target ? `its ${target.kind === 'dm' ? 'DM' : 'channel post'} of step ${target.stepIndex + 1}` : 'an earlier message';
+      const of = target ? `its ${REF_WHAT[target.kind].noun}${target.kind === 'task' ? '' : ` of step ${target.stepIndex + 1}`}` : 'an earlier message';
       const cause = page.ackedAt === m.at ? 'page acknowledged' : page.resolvedAt === m.at ? 'page resolved' : 'the page changed';
       lines.push({ ...base, what: 'edit', who: partyOf(m.channel), why: `${cause}: ${of} now says so`, said: m.text });
       continue;

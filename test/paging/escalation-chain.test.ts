@@ -57,11 +57,14 @@ describe('the full chain on a fake clock', () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(friday) });
     await page('--severity P2 export job slow');
     const received = await runMinutes(t, friday, 4 * 24 * 60);
-    const dms = received.filter((r) => r.to.startsWith('U0') && r.text.startsWith(':rotating_light:'));
-    expect(dms.map((r) => [new Date(friday + r.minute * MINUTE).toISOString(), r.to])).toEqual([
-      ['2026-01-09T17:30:00.000Z', 'U0ALICE'],
+    // Chat-only (seed 002: "Slack message to primary"): a plain message in the channel that names the person,
+    // never a siren DM.
+    expect(received.filter((r) => r.text.startsWith(':rotating_light:'))).toEqual([]);
+    const asks = received.filter((r) => r.text.startsWith(':speech_balloon:'));
+    expect(asks.map((r) => [new Date(friday + r.minute * MINUTE).toISOString(), r.to, /<@(U0\w+)>/.exec(r.text)![1]])).toEqual([
+      ['2026-01-09T17:30:00.000Z', 'C0ALERTS', 'U0ALICE'],
       // Monday 09:00 UTC started a new shift: Bob is primary now and Carol secondary, so the step reaches Carol.
-      ['2026-01-12T12:30:00.000Z', 'U0CAROL'],
+      ['2026-01-12T12:30:00.000Z', 'C0ALERTS', 'U0CAROL'],
     ]);
     const nobody = received.find((r) => r.text.startsWith(':warning: Nobody'));
     expect(new Date(friday + nobody!.minute * MINUTE).toISOString()).toBe('2026-01-12T16:30:00.000Z');
@@ -72,7 +75,7 @@ describe('the full chain on a fake clock', () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(saturday) });
     await page('--severity P2 disk 80% on replica');
     const received = await runMinutes(t, saturday, 3 * 24 * 60);
-    const first = received.find((r) => r.text.startsWith(':rotating_light:') && r.to.startsWith('U0'));
+    const first = received.find((r) => r.text.startsWith(':speech_balloon:'));
     expect(new Date(saturday + first!.minute * MINUTE).toISOString()).toBe('2026-01-12T09:00:00.000Z');
     expect(received[0]!.text).toContain(':zzz:');
   });

@@ -65,3 +65,52 @@ describe('the ack SLA starts when someone is told (seed 002: P2 "4 business hour
     expect(pageRow(id).breachedAt).toBe(SAT_0300 + 15 * MINUTE);
   });
 });
+
+describe('chat-only severities ask in the channel (seed 002: "P2: Slack message to primary")', () => {
+  it('a plain message in the rotation channel names the primary, with Acknowledge; no siren DM; the chain still escalates', async () => {
+    const policy = pagingPolicy(['    channel: C0BACKEND', 'escalation:', '  default:', '    P2: { chat_only: true, steps: [{ page: primary }, { after: 30m, page: secondary }] }']);
+    const wed = Date.parse('2026-01-07T10:00:00Z');
+    t = await TestApp.start({ policy, clock: new FakeClock(wed) });
+    const id = await raisePage('--severity P2 export job slow');
+    await t.app.drainer.drain();
+    const first = t.standIn.take('chat.postMessage');
+    expect(first.map((c) => [c.args.channel, String(c.args.text)])).toEqual([['C0BACKEND', ':speech_balloon: <@U0ALICE>: [P2] export job slow needs a look (#1, paged by <@U0DAN>)']]);
+    const blocks = JSON.stringify(first[0]!.args.blocks);
+    expect(blocks).toContain(PAGE_ACTIONS.ack);
+    expect(blocks).not.toContain('"type":"header"'); // no alarm styling
+    await advanceTo(wed + 30 * MINUTE);
+    await t.app.drainer.drain();
+    const second = t.standIn.take('chat.postMessage');
+    expect(second.map((c) => [c.args.channel, /<@(\w+)>/.exec(String(c.args.text))![1]])).toEqual([['C0BACKEND', 'U0BOB']]);
+    // The secondary acknowledges from the channel message; both messages show it.
+    expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0BACKEND' } }))).status).toBe(200);
+    await t.app.drainer.drain();
+    expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
+    const edits = t.standIn.take('chat.update');
+    expect(edits).toHaveLength(2);
+    expect(edits.every((e) => String(e.args.text).includes('Acknowledged by <@U0BOB>'))).toBe(true);
+    expect(t.standIn.unasserted().filter((c) => String(c.args.channel).startsWith('U'))).toEqual([]);
+  });
+});
+
+describe('task severities log a task, page nobody (seed 001 SEV-3 "log as a task"; seed 003 P4 "next business day")', () => {
+  it('one message in the rotation channel with its target, no DM, no chain, nothing more at night', async () => {
+    const policy = pagingPolicy(['    channel: C0BACKEND', 'ack_sla: { P3: next business day }', 'escalation:', '  default:', '    P3: { task: true }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(SAT_0300) });
+    const id = await raisePage('--severity P3 typo in the refund template');
+    await advanceTo(SAT_0300 + 48 * HOUR);
+    const posts = t.standIn.take('chat.postMessage');
+    expect(posts.map((c) => c.args.channel)).toEqual(['C0BACKEND']);
+    expect(String(posts[0]!.args.text)).toMatch(/^:clipboard: Task \[P3\] typo in the refund template \(#1, paged by <@U0DAN>\): logged for the rotation, nobody paged; acknowledge by <!date\^/);
+    // Next business day from Saturday 03:00: counting starts Monday 09:00, so Tuesday 09:00.
+    expect(pageRow(id)).toMatchObject({ status: 'open', toldAt: SAT_0300, breachedAt: null });
+    expect(String(posts[0]!.args.text)).toContain(`<!date^${(Date.parse('2026-12-01T09:00:00Z') / 1000).toString()}^`);
+    expect(t.standIn.unasserted()).toEqual([]);
+  });
+
+  it('a task with steps is refused: it pages nobody', () => {
+    expect(() => pagingPolicy(['escalation:', '  default:', '    P3: { task: true, steps: [{ page: primary }] }'])).toThrow(
+      'escalation.default.P3.steps: a task (task: true) pages nobody, so it has no steps: remove steps, or remove task to page',
+    );
+  });
+});

@@ -84,7 +84,7 @@ describe('/oncall simulate', () => {
     const reply = await simulateCommand('P2 "2026-11-28 03:00"');
     const lines = reply.text.split('\n');
     expect(lines.find((l) => l.startsWith('`Sat 28 Nov 03:00` post <#C0ALERTS>'))).toContain('the P2 chain is quiet at night: held until business hours');
-    expect(lines.filter((l) => l.includes('DM (page)')).map((l) => l.slice(0, 18))).toEqual(['`Mon 30 Nov 09:00`', '`Mon 30 Nov 13:00`']);
+    expect(lines.filter((l) => l.includes('chat message')).map((l) => l.slice(0, 18))).toEqual(['`Mon 30 Nov 09:00`', '`Mon 30 Nov 13:00`']);
     await expectLiveBotUntouched(before);
   });
 

@@ -97,13 +97,12 @@ describe('simulator transcripts against the preset chains', () => {
       'Sat 28 Nov 03:00 | page #1 raised | P2 on rotation backend (`/oncall page backend --severity P2`)',
       `Sat 28 Nov 03:00 | post | ${ALERTS} | the P2 chain is quiet at night: held until business hours`,
       'Mon 30 Nov 08:00 | DM | U0CAROL | not this page: handoff.prompt timer',
-      `Mon 30 Nov 09:00 | DM (page) | U0DAN | P2 step 1 of 2: primary, at once ${flags}`,
-      `Mon 30 Nov 09:00 | channel post | ${ALERTS} | P2 step 1 of 2: primary, at once ${flags}`,
+      // Chat-only: one plain message in the channel naming the primary, no siren DM (seed 002's "Slack message to primary").
+      `Mon 30 Nov 09:00 | chat message | ${ALERTS} | P2 step 1 of 2: primary, at once ${flags}`,
       // The ack SLA counts from when the first person is told (seed 002), not from 03:00 while nobody knew.
       'Mon 30 Nov 09:30 | ack SLA passed | nobody acknowledged within the P2 ack SLA of 30m (a breach in `/oncall pages` and reports; no message)',
       'Mon 30 Nov 11:00 | DM | U0DAN | not this page: handoff.unconfirmed timer',
-      `Mon 30 Nov 13:00 | DM (page) | U0ALICE | P2 step 2 of 2: secondary, 4h of business hours after step 1 ${flags}`,
-      `Mon 30 Nov 13:00 | channel post | ${ALERTS} | P2 step 2 of 2: secondary, 4h of business hours after step 1 ${flags}`,
+      `Mon 30 Nov 13:00 | chat message | ${ALERTS} | P2 step 2 of 2: secondary, 4h of business hours after step 1 ${flags}`,
       'Mon 30 Nov 13:00 | DM | U0LEAD (engineering_lead) | not this page: handoff.unconfirmed timer',
       `Mon 30 Nov 17:00 | post | ${ALERTS} | the P2 chain ran 1 round with nobody acknowledging`,
       'Mon 30 Nov 17:00 | end | the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due',
