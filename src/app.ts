@@ -232,11 +232,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       engine.transact((tx) => handoffs.ensureTimers(tx));
     },
     async listen(port) {
-      const started = (await bolt.start(port)) as unknown;
-      // HTTP mode returns the server; Socket Mode listens on installerOptions.port.
-      server = started && typeof (started as Server).address === 'function' ? (started as Server) : null;
-      const address = server?.address() as AddressInfo | null | undefined;
-      return address?.port ?? port;
+      // Both receivers (src/slack/bolt-app.ts) resolve with the server that serves the routes, once it listens.
+      server = (await bolt.start(port)) as Server;
+      return (server.address() as AddressInfo).port;
     },
     async stop() {
       await engine.stop();
