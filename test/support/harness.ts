@@ -39,6 +39,7 @@ export class TestApp {
     readonly logs: CapturedLogs,
     private readonly ownsStandIn: boolean,
     private readonly cleanupDb: (() => void) | null,
+    private readonly processing: Set<Promise<void>>,
     /** The Socket Mode WebSocket stand-in, when started with `socketMode`. */
     readonly socket: SocketModeStandIn | null = null,
   ) {}
@@ -63,9 +64,19 @@ export class TestApp {
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
     const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
     const app = createOncallApp(appOptions);
+    const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
     const port = await app.listen(0);
-    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null, socket);
+    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null, processing, socket);
+  }
+
+  /**
+   * Waits until Bolt has finished every request it received, listeners included. An event is acked (its HTTP
+   * answer sent) before its listeners run, so a test that checks "this event changed nothing" must wait for this,
+   * not for a while.
+   */
+  async settled(): Promise<void> {
+    while (this.processing.size > 0) await Promise.allSettled([...this.processing]);
   }
 
   /** Moves the fake clock and runs one ticker round (timers, then the outbox). */
@@ -122,4 +133,19 @@ export class TestApp {
     if (this.ownsStandIn) await this.standIn.stop();
     if (!keepDb) this.cleanupDb?.();
   }
+}
+
+/** Bolt's processing of each request in flight: processEvent resolves once every listener has finished. */
+function watchProcessing(app: OncallApp): Set<Promise<void>> {
+  const inFlight = new Set<Promise<void>>();
+  const bolt = app.bolt;
+  const processEvent = bolt.processEvent.bind(bolt);
+  bolt.processEvent = (event) => {
+    const done = processEvent(event);
+    inFlight.add(done);
+    const forget = () => inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
+  };
+  return inFlight;
 }
