@@ -201,9 +201,7 @@ export class PageService {
     if (page.status === 'acknowledged') return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
     if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
     if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'acknowledge');
-    // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
-    const sla = this.policy.ackSlaMs[page.severity];
-    const breachedAt = page.breachedAt ?? (sla && tx.now > page.createdAt + sla ? page.createdAt + sla : null);
+    const breachedAt = this.breachedBy(page, tx.now);
     tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now, breachedAt }).where(eq(pages.id, id)).run();
     tx.cancel(subject(id), PAGE_TIMERS.step);
     tx.cancel(subject(id), PAGE_TIMERS.exhaust);
@@ -230,12 +228,20 @@ export class PageService {
     this.markResolved(tx, page, userId, `:large_green_circle: Resolved at ${slackDate(tx.now)}: ${why}.`);
   }
 
+  /** When the page breached its ack SLA, if answering it now is late. */
+  private breachedBy(page: PageRow, now: number): number | null {
+    // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
+    const sla = this.policy.ackSlaMs[page.severity];
+    return page.breachedAt ?? (sla && now > page.createdAt + sla ? page.createdAt + sla : null);
+  }
+
   private markResolved(tx: EngineTx, page: PageRow, userId: string, outcome: string): void {
     const id = page.id;
-    // Resolving also acknowledges: the page was clearly seen.
+    // Resolving also acknowledges: the page was clearly seen (late, if the SLA was past and nobody had acknowledged).
+    const breachedAt = page.ackedAt === null ? this.breachedBy(page, tx.now) : page.breachedAt;
     tx.db
       .update(pages)
-      .set({ status: 'resolved', resolvedBy: userId, resolvedAt: tx.now, ackedBy: page.ackedBy ?? userId, ackedAt: page.ackedAt ?? tx.now })
+      .set({ status: 'resolved', resolvedBy: userId, resolvedAt: tx.now, ackedBy: page.ackedBy ?? userId, ackedAt: page.ackedAt ?? tx.now, breachedAt })
       .where(eq(pages.id, id))
       .run();
     tx.cancel(subject(id));
