@@ -111,7 +111,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     const tickAge = lastTick === null ? null : clock.now() - lastTick;
     const checks = {
       database: { ok: open, detail: open ? 'open' : 'closed' },
-      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : `${pending} pending` },
+      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : pending < 0 ? 'unknown: the database is closed' : `${pending} pending` },
       ticker: {
         ok: tickAge !== null && tickAge <= TICK_FRESHNESS_MS,
         detail: tickAge === null ? 'has not run yet' : `last round ${Math.round(tickAge / 1000)} s ago`,
