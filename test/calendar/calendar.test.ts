@@ -5,6 +5,7 @@ import { calendarFeed, onCallSegments, type OnCallSegment } from '../../src/cale
 import { parsePolicyText } from '../../src/config/policy.js';
 import { calendarTokens } from '../../src/db/schema.js';
 import { DAY, FakeClock, HOUR } from '../../src/time/clock.js';
+import { formatInZone } from '../../src/time/zoned.js';
 import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
@@ -46,16 +47,17 @@ function parseIcs(text: string): ParsedEvent[] {
   });
 }
 
-/** [start, end, summary, description] of each event, in feed order, for exact comparisons. */
-const rows = (events: ParsedEvent[], suffix: string) =>
-  events.filter((e) => e.summary.endsWith(suffix)).map((e) => [new Date(e.start).toISOString(), new Date(e.end).toISOString(), e.summary.split(':')[0], e.description]);
+const utc = (ms: number) => formatInZone(ms, 'UTC', "yyyy-MM-dd'T'HH:mm'Z'");
+
+/** [start, end, who, description] of each event, in feed order, for exact comparisons. */
+const rows = (events: ParsedEvent[], suffix: string) => events.filter((e) => e.summary.endsWith(suffix)).map((e) => [utc(e.start), utc(e.end), e.summary.split(':')[0], e.description]);
 
 /** Fails when someone holds both roles of a rotation at the same instant somewhere in the feed. */
 function expectNoDoubleRoles(events: ParsedEvent[], rotation: string): void {
   const primaries = events.filter((e) => e.summary.endsWith(`${rotation} primary`));
   const secondaries = events.filter((e) => e.summary.endsWith(`${rotation} secondary`));
   const both = primaries.flatMap((p) =>
-    secondaries.filter((s) => s.summary.split(':')[0] === p.summary.split(':')[0] && s.start < p.end && p.start < s.end).map((s) => `${p.summary} and ${s.summary} from ${new Date(Math.max(p.start, s.start)).toISOString()}`),
+    secondaries.filter((s) => s.summary.split(':')[0] === p.summary.split(':')[0] && s.start < p.end && p.start < s.end).map((s) => `${p.summary} and ${s.summary} from ${utc(Math.max(p.start, s.start))}`),
   );
   expect(both).toEqual([]);
 }
@@ -164,8 +166,8 @@ describe('calendar feed: swaps, leave, and who sees what', () => {
 
     const web = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
     expect(rows(web, 'web primary').slice(2, 4)).toEqual([
-      ['2027-03-29T08:00:00.000Z', '2027-04-05T08:00:00.000Z', 'Carol Cruz', 'On call for web (primary): swap (override #1).'],
-      ['2027-04-05T08:00:00.000Z', '2027-04-12T08:00:00.000Z', 'Bob Brown', 'On call for web (primary) by the rotation.'],
+      ['2027-03-29T08:00Z', '2027-04-05T08:00Z', 'Carol Cruz', 'On call for web (primary): swap (override #1).'],
+      ['2027-04-05T08:00Z', '2027-04-12T08:00Z', 'Bob Brown', 'On call for web (primary) by the rotation.'],
     ]);
     expectNoDoubleRoles(web, 'web');
 
@@ -182,14 +184,14 @@ describe('calendar feed: swaps, leave, and who sees what', () => {
     const { token } = await linksFor('U0ALICE');
     const web = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
     expect(rows(web, 'web primary').slice(1, 4)).toEqual([
-      ['2027-03-22T09:00:00.000Z', '2027-03-23T00:00:00.000Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
-      ['2027-03-23T00:00:00.000Z', '2027-03-25T00:00:00.000Z', 'Alice Ames', 'On call for web (primary): leave (override #1).'],
-      ['2027-03-25T00:00:00.000Z', '2027-03-29T08:00:00.000Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
+      ['2027-03-22T09:00Z', '2027-03-23T00:00Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
+      ['2027-03-23T00:00Z', '2027-03-25T00:00Z', 'Alice Ames', 'On call for web (primary): leave (override #1).'],
+      ['2027-03-25T00:00Z', '2027-03-29T08:00Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
     ]);
     expect(rows(web, 'web secondary').slice(1, 4)).toEqual([
-      ['2027-03-22T09:00:00.000Z', '2027-03-23T00:00:00.000Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
-      ['2027-03-23T00:00:00.000Z', '2027-03-25T00:00:00.000Z', 'Bob Brown', 'On call for web (secondary): leave (override #2).'],
-      ['2027-03-25T00:00:00.000Z', '2027-03-29T08:00:00.000Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
+      ['2027-03-22T09:00Z', '2027-03-23T00:00Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
+      ['2027-03-23T00:00Z', '2027-03-25T00:00Z', 'Bob Brown', 'On call for web (secondary): leave (override #2).'],
+      ['2027-03-25T00:00Z', '2027-03-29T08:00Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
     ]);
     expectNoDoubleRoles(web, 'web');
   });

@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { reportFigures, reportText, shortDuration, spread, type ReportInput, type ReportPage } from '../../src/reports/report.js';
 import { DAY, FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
+import { formatInZone } from '../../src/time/zoned.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
@@ -118,7 +119,7 @@ describe('report figures', () => {
   it('an empty week reads as quiet, with zero counts and every day present, not as missing figures', () => {
     const figures = reportFigures(EMPTY_WEEK);
     expect(figures.perDay.map((d) => [d.day, d.pages, d.night])).toEqual(['16', '17', '18', '19', '20', '21', '22', '23'].map((d) => [`2026-11-${d}`, 0, 0]));
-    expect(reportText(figures, (ms) => new Date(ms).toISOString().slice(0, 10), (u) => u)).toBe(
+    expect(reportText(figures, (ms) => formatInZone(ms, 'UTC', 'yyyy-MM-dd'), (u) => u)).toBe(
       [
         '*On-call report: the last week*, 2026-11-16 to 2026-11-23',
         '*Pages* 0: P0 0 · P1 0 · P2 0 · P3 0',
