@@ -111,7 +111,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     const tickAge = lastTick === null ? null : clock.now() - lastTick;
     const checks = {
       database: { ok: open, detail: open ? 'open' : 'closed' },
-      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : `${pending} pending` },
+      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : pending < 0 ? 'unknown: the database is closed' : `${pending} pending` },
       ticker: {
         ok: tickAge !== null && tickAge <= TICK_FRESHNESS_MS,
         detail: tickAge === null ? 'has not run yet' : `last round ${Math.round(tickAge / 1000)} s ago`,
@@ -232,11 +232,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       engine.transact((tx) => handoffs.ensureTimers(tx));
     },
     async listen(port) {
-      const started = (await bolt.start(port)) as unknown;
-      // HTTP mode returns the server; Socket Mode listens on installerOptions.port.
-      server = started && typeof (started as Server).address === 'function' ? (started as Server) : null;
-      const address = server?.address() as AddressInfo | null | undefined;
-      return address?.port ?? port;
+      // Both receivers (src/slack/bolt-app.ts) resolve with the server that serves the routes, once it listens.
+      server = (await bolt.start(port)) as Server;
+      return (server.address() as AddressInfo).port;
     },
     async stop() {
       await engine.stop();

@@ -236,7 +236,8 @@ export class OutboxDrainer {
     if (this.stillPending(row.targetRef)) return null;
     const reason = `the message to edit (${row.targetRef}) was never delivered`;
     this.deps.db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
-    this.deps.listener?.failed(row.method, reason);
+    // The metric's label names the reason, never the message: one series, not one per failed edit.
+    this.deps.listener?.failed(row.method, 'the message to edit was never delivered');
     this.deps.logger.warn({ outboxId: row.id, method: row.method, reason }, 'slack call dropped');
     return null;
   }

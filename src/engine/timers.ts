@@ -1,4 +1,4 @@
-import { and, asc, eq, lte } from 'drizzle-orm';
+import { and, asc, eq, lt, lte } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { timers } from '../db/schema.js';
 
@@ -79,6 +79,7 @@ export function postponeFailedTimer(db: Db, id: number, dueAt: number, error: st
 
 /** For /metrics and readiness: timers that should already have fired. */
 export function overdueTimerCount(db: Db, now: number, graceMs: number): number {
-  const rows = db.select({ id: timers.id }).from(timers).where(lte(timers.dueAt, now - graceMs)).limit(10_000).all();
+  // More than graceMs late, as the metric's help says (due exactly graceMs ago is still on time).
+  const rows = db.select({ id: timers.id }).from(timers).where(lt(timers.dueAt, now - graceMs)).limit(10_000).all();
   return rows.length;
 }

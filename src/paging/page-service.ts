@@ -264,9 +264,7 @@ export class PageService {
     if (page.status === 'acknowledged') return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
     if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
     if (!this.mayAct(tx, page, userId)) return this.refuse(page, 'acknowledge');
-    // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
-    const deadline = this.ackDeadline(page);
-    const breachedAt = page.breachedAt ?? (deadline !== null && tx.now > deadline ? deadline : null);
+    const breachedAt = this.breachedBy(page, tx.now);
     tx.db.update(pages).set({ status: 'acknowledged', ackedBy: userId, ackedAt: tx.now, breachedAt }).where(eq(pages.id, id)).run();
     tx.cancel(subject(id), PAGE_TIMERS.step);
     tx.cancel(subject(id), PAGE_TIMERS.exhaust);
@@ -293,12 +291,20 @@ export class PageService {
     this.markResolved(tx, page, userId, `:large_green_circle: Resolved at ${slackDate(tx.now)}: ${why}.`);
   }
 
+  /** When the page breached its ack SLA, if answering it now is late. */
+  private breachedBy(page: PageRow, now: number): number | null {
+    // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
+    const deadline = this.ackDeadline(page);
+    return page.breachedAt ?? (deadline !== null && now > deadline ? deadline : null);
+  }
+
   private markResolved(tx: EngineTx, page: PageRow, userId: string, outcome: string): void {
     const id = page.id;
-    // Resolving also acknowledges: the page was clearly seen.
+    // Resolving also acknowledges: the page was clearly seen (late, if the SLA was past and nobody had acknowledged).
+    const breachedAt = page.ackedAt === null ? this.breachedBy(page, tx.now) : page.breachedAt;
     tx.db
       .update(pages)
-      .set({ status: 'resolved', resolvedBy: userId, resolvedAt: tx.now, ackedBy: page.ackedBy ?? userId, ackedAt: page.ackedAt ?? tx.now })
+      .set({ status: 'resolved', resolvedBy: userId, resolvedAt: tx.now, ackedBy: page.ackedBy ?? userId, ackedAt: page.ackedAt ?? tx.now, breachedAt })
       .where(eq(pages.id, id))
       .run();
     tx.cancel(subject(id));

@@ -130,6 +130,8 @@ export class SlackStandIn {
   readonly files = new Map<string, StandInFile>();
   /** Every method answers with this fault until cleared (an outage), after any queued one-off faults. */
   private outage: Fault | null = null;
+  /** Socket Mode: the app-level token apps.connections.open accepts and where it sends the app. */
+  private socketMode: { appToken: string; connectionUrl: () => string } | null = null;
 
   constructor(private readonly options: StandInOptions = {}) {}
   private seq = 0;
@@ -249,6 +251,14 @@ export class SlackStandIn {
     return { ok: true, view: { id, hash: stored.hash, ...view } };
   }
 
+  /**
+   * Turns on Socket Mode for the app: apps.connections.open, called with this app-level token (xapp-) in the
+   * Authorization header, answers with `connectionUrl()` (a WebSocket server's single-use URL).
+   */
+  enableSocketMode(appToken: string, connectionUrl: () => string): void {
+    this.socketMode = { appToken, connectionUrl };
+  }
+
   addUser(user: StandInUser): void {
     this.users.set(user.id, user);
   }
@@ -282,7 +292,7 @@ export class SlackStandIn {
 
   /** Delivered messages no test has looked at (auth.test and reads are not messages). */
   unasserted(): RecordedCall[] {
-    const quiet = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list', 'conversations.history']);
+    const quiet = new Set(['auth.test', 'apps.connections.open', 'users.info', 'conversations.info', 'users.list', 'conversations.history']);
     return this.delivered().filter((c) => !quiet.has(c.method) && !this.claimed.has(c.seq));
   }
 
@@ -332,9 +342,23 @@ export class SlackStandIn {
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
       return { status: fault.status, body, headers };
     }
-    const body = this.answer(method, args);
+    const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
+    const body = this.refuseToken(method, bearer, args) ?? this.answer(method, args);
     this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
+  }
+
+  /**
+   * Slack's token rules where they matter to this app: an app-level token (xapp-) opens Socket Mode
+   * connections and nothing else; apps.connections.open takes only an app-level token, and only in the
+   * Authorization header (in the body it is invalid_auth). Bot tokens are not checked for other methods.
+   */
+  private refuseToken(method: string, bearer: string | undefined, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (method !== 'apps.connections.open') return bearer?.startsWith('xapp-') ? { ok: false, error: 'not_allowed_token_type' } : null;
+    if (bearer === undefined) return { ok: false, error: args.token === undefined ? 'not_authed' : 'invalid_auth' };
+    if (!bearer.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
+    if (!this.socketMode || bearer !== this.socketMode.appToken) return { ok: false, error: 'invalid_auth' };
+    return { ok: true, url: this.socketMode.connectionUrl() };
   }
 
   /** WebClient posts the bytes as multipart form data, field "body", to the URL getUploadURLExternal gave. */

@@ -45,7 +45,9 @@ export function planSwap(rotation: RotationPolicy, overrides: readonly Override[
   for (let next = k + 1; next <= k + 2 * rotation.members.length; next += 1) {
     const start = shiftStartAt(rotation, next);
     const answer = whoIsOnCall(rotation, overrides, start);
-    if ((role === 'primary' ? answer.primary : answer.secondary)?.userId === partner) {
+    const [mine, theirs] = role === 'primary' ? [answer.primary, answer.secondary] : [answer.secondary, answer.primary];
+    // Not a shift in which the requester already holds the other role: they would be primary and secondary at once.
+    if (mine?.userId === partner && theirs?.userId !== requester) {
       returnStart = start;
       returnEnd = answer.shiftEnd;
       break;

@@ -1,4 +1,5 @@
-import { App, HTTPReceiver, type CustomRoute } from '@slack/bolt';
+import type { Server } from 'node:http';
+import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { slackLoggerFrom, type Logger } from '../logger.js';
 import type { SlashCommand } from './commands.js';
@@ -13,15 +14,13 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
   const slackLogger = slackLoggerFrom(logger);
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true };
   if (env.SLACK_APP_TOKEN) {
-    return new App({
-      token: env.SLACK_BOT_TOKEN,
-      appToken: env.SLACK_APP_TOKEN,
-      socketMode: true,
-      customRoutes,
-      installerOptions: { port: env.PORT },
-      logger: slackLogger,
-      clientOptions,
-    });
+    const receiver = new SocketModeWithRoutes(
+      // A copy of the options: the Socket Mode client writes its own retry policy into the object it is given.
+      new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: slackLogger, installerOptions: { clientOptions: { ...clientOptions } } }),
+      // No Slack endpoint here: in Socket Mode, Slack's requests come over the socket, never over HTTP.
+      new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: [], customRoutes, logger: slackLogger }),
+    );
+    return new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: slackLogger, clientOptions });
   }
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
@@ -30,6 +29,42 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
     logger: slackLogger,
   });
   return new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: slackLogger, clientOptions });
+}
+
+/**
+ * Socket Mode for Slack, the custom routes on an HTTPReceiver of their own: the same route serving as in HTTP
+ * mode, on the port `start(port)` is given. Bolt's SocketModeReceiver would serve them too, but on a port fixed
+ * when it is built, without telling which port it got (0: any), without waiting for the listen, and with no
+ * handler for its errors (a port in use crashed the process with an uncaught EADDRINUSE).
+ */
+class SocketModeWithRoutes implements Receiver {
+  constructor(
+    private readonly socket: SocketModeReceiver,
+    private readonly http: HTTPReceiver,
+  ) {}
+
+  init(app: App): void {
+    this.socket.init(app);
+    this.http.init(app);
+  }
+
+  /** Listens first (so /healthz and /readyz answer while Slack is reached), then connects; resolves with the server. */
+  async start(port: number): Promise<Server> {
+    const server = (await this.http.start(port)) as Server;
+    try {
+      await this.socket.start();
+    } catch (error) {
+      await this.http.stop().catch(() => undefined);
+      throw error;
+    }
+    return server;
+  }
+
+  /** Closes the socket (waiting for Slack to see it go), then the port. */
+  async stop(): Promise<void> {
+    await this.socket.client.disconnect();
+    await this.http.stop().catch(() => undefined);
+  }
 }
 
 /** Acks within Slack's 3 s with the router's answer, shown only to the caller unless it says otherwise. */

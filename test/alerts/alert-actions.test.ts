@@ -23,9 +23,9 @@ async function start() {
 const uptimeDown = () => t.post('/webhooks/uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` });
 
 /** A generic alert for the same service as the uptime fixture ("api"), from another source. */
-async function genericFor(service: string, severity = 'P2') {
+async function genericFor(service: string, severity = 'P2', dedupKey = `${service}-job`) {
   const { createHmac } = await import('node:crypto');
-  const body = JSON.stringify({ title: `${service} job failing`, dedup_key: `${service}-job`, status: 'firing', severity, service });
+  const body = JSON.stringify({ title: `${service} job failing (${dedupKey})`, dedup_key: dedupKey, status: 'firing', severity, service });
   return t.post('/webhooks/jobs', body, { 'x-signature': createHmac('sha256', SECRETS.JOBS_HMAC_SECRET).update(body).digest('hex') });
 }
 
@@ -87,10 +87,20 @@ describe('correlation', () => {
 
   it('the same source twice, or two sources 11 minutes apart, do not correlate', async () => {
     await start();
-    await uptimeDown();
+    // Two different alerts from one source for one service, a minute apart: no correlation.
+    await genericFor('api', 'P2', 'api-job');
+    t.clock.advance(MINUTE);
+    await genericFor('api', 'P2', 'api-queue');
+    // Another source, but 11 minutes after the newest of them: outside the window.
     t.clock.advance(11 * MINUTE);
-    await genericFor('api', 'P2');
-    expect(t.store.db.select().from(alerts).all().map((a) => a.severity)).toEqual(['P1', 'P2']);
+    await uptimeDown();
+    await t.tick();
+    expect(t.store.db.select().from(alerts).all().map((a) => [a.source, a.dedupKey, a.severity])).toEqual([
+      ['generic', 'api-job', 'P2'],
+      ['generic', 'api-queue', 'P2'],
+      ['uptime-kuma', expect.any(String), 'P1'],
+    ]);
+    expect(t.standIn.take('chat.postMessage', (a) => String(a.text).includes('failing in two sources at once'))).toEqual([]);
   });
 });
 
@@ -102,7 +112,7 @@ describe('reaction acknowledges', () => {
     const [line] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS');
     const answer = await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts }, event_ts: '1.2' });
     expect(answer.status).toBe(200);
-    for (let i = 0; i < 50 && t.store.db.select().from(pages).get()?.status !== 'acknowledged'; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await t.settled();
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
     expect(t.store.db.select().from(alerts).get()).toMatchObject({ status: 'acknowledged' });
   });
@@ -114,7 +124,9 @@ describe('reaction acknowledges', () => {
     const [line] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS');
     await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'eyes', item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts }, event_ts: '1.2' });
     await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: '999.999' }, event_ts: '1.3' });
-    await new Promise((r) => setTimeout(r, 100));
+    // Both events are acked before their listeners run: wait for the listeners, not for a while.
+    await t.settled();
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'open' });
+    expect(t.store.db.select().from(alerts).get()).toMatchObject({ status: 'firing' });
   });
 });

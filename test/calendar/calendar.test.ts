@@ -1,11 +1,14 @@
 import ICAL from 'ical.js';
 import { readFileSync } from 'node:fs';
 import { afterEach, describe, expect, it } from 'vitest';
-import { onCallSegments } from '../../src/calendar/calendar-feed.js';
+import { calendarFeed, onCallSegments, type OnCallSegment } from '../../src/calendar/calendar-feed.js';
 import { parsePolicyText } from '../../src/config/policy.js';
 import { calendarTokens } from '../../src/db/schema.js';
 import { DAY, FakeClock, HOUR } from '../../src/time/clock.js';
+import { formatInZone } from '../../src/time/zoned.js';
+import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
 import { TestApp } from '../support/harness.js';
+import { blockActionPayload } from '../support/signed-requests.js';
 
 /** A London rotation: Monday 09:00 handoffs, so the shift starts move by an hour in UTC when the clocks change. */
 const POLICY = parsePolicyText(
@@ -33,14 +36,30 @@ interface ParsedEvent {
   start: number;
   end: number;
   uid: string;
+  description: string;
 }
 
 function parseIcs(text: string): ParsedEvent[] {
   const calendar = new ICAL.Component(ICAL.parse(text));
   return calendar.getAllSubcomponents('vevent').map((c) => {
     const event = new ICAL.Event(c);
-    return { summary: event.summary, start: event.startDate.toUnixTime() * 1000, end: event.endDate.toUnixTime() * 1000, uid: event.uid };
+    return { summary: event.summary, start: event.startDate.toUnixTime() * 1000, end: event.endDate.toUnixTime() * 1000, uid: event.uid, description: event.description };
   });
+}
+
+const utc = (ms: number) => formatInZone(ms, 'UTC', "yyyy-MM-dd'T'HH:mm'Z'");
+
+/** [start, end, who, description] of each event, in feed order, for exact comparisons. */
+const rows = (events: ParsedEvent[], suffix: string) => events.filter((e) => e.summary.endsWith(suffix)).map((e) => [utc(e.start), utc(e.end), e.summary.split(':')[0], e.description]);
+
+/** Fails when someone holds both roles of a rotation at the same instant somewhere in the feed. */
+function expectNoDoubleRoles(events: ParsedEvent[], rotation: string): void {
+  const primaries = events.filter((e) => e.summary.endsWith(`${rotation} primary`));
+  const secondaries = events.filter((e) => e.summary.endsWith(`${rotation} secondary`));
+  const both = primaries.flatMap((p) =>
+    secondaries.filter((s) => s.summary.split(':')[0] === p.summary.split(':')[0] && s.start < p.end && p.start < s.end).map((s) => `${p.summary} and ${s.summary} from ${utc(Math.max(p.start, s.start))}`),
+  );
+  expect(both).toEqual([]);
 }
 
 async function linksFor(user: string): Promise<{ text: string; token: string }> {
@@ -130,6 +149,114 @@ describe('calendar feed', () => {
     await start();
     const answer = await t.command('/oncall', 'calendar please', 'U0ALICE');
     expect((answer.json() as { text: string }).text).toContain('`/oncall calendar reset`');
+  });
+});
+
+describe('calendar feed: swaps, leave, and who sees what', () => {
+  it('an accepted swap shows in both feeds as the swap, and never makes one person primary and secondary at once', async () => {
+    await start();
+    t.standIn.addUser({ id: 'U0CAROL', name: 'Carol Cruz' });
+    // Alice is web primary the week of 29 March (Bob secondary); Carol takes it.
+    const asked = (await t.command('/oncall', 'swap <@U0CAROL> 2027-03-30', 'U0ALICE')).json() as { text: string };
+    expect(asked.text).toMatch(/^Swap request #1 sent to <@U0CAROL>/);
+    await t.tick();
+    await t.interact(blockActionPayload('U0CAROL', SWAP_ACTIONS.accept, '1', { channel: { id: 'DU0CAROL' } }));
+    await t.settled();
+    const { token } = await linksFor('U0CAROL');
+
+    const web = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
+    expect(rows(web, 'web primary').slice(2, 4)).toEqual([
+      ['2027-03-29T08:00Z', '2027-04-05T08:00Z', 'Carol Cruz', 'On call for web (primary): swap (override #1).'],
+      ['2027-04-05T08:00Z', '2027-04-12T08:00Z', 'Bob Brown', 'On call for web (primary) by the rotation.'],
+    ]);
+    expectNoDoubleRoles(web, 'web');
+
+    const mine = parseIcs(await (await t.get(`/calendar/me.ics?token=${token}`)).text());
+    expect(mine.every((e) => e.summary.startsWith('Carol Cruz: '))).toBe(true);
+    expect(mine.some((e) => e.start === Date.parse('2027-03-29T08:00:00Z') && e.summary === 'Carol Cruz: web primary')).toBe(true);
+  });
+
+  it('leave shows the promoted secondary and the cover, each for the days of the leave only', async () => {
+    await start();
+    // Carol is web primary the week of 22 March, Alice secondary; Carol is away on the 23rd and 24th.
+    const answer = (await t.command('/oncall', 'leave <@U0CAROL> 2027-03-23 2027-03-25', 'U0CAROL')).json() as { text: string };
+    expect(answer.text).toContain('is on leave');
+    const { token } = await linksFor('U0ALICE');
+    const web = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
+    expect(rows(web, 'web primary').slice(1, 4)).toEqual([
+      ['2027-03-22T09:00Z', '2027-03-23T00:00Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
+      ['2027-03-23T00:00Z', '2027-03-25T00:00Z', 'Alice Ames', 'On call for web (primary): leave (override #1).'],
+      ['2027-03-25T00:00Z', '2027-03-29T08:00Z', 'U0CAROL', 'On call for web (primary) by the rotation.'],
+    ]);
+    expect(rows(web, 'web secondary').slice(1, 4)).toEqual([
+      ['2027-03-22T09:00Z', '2027-03-23T00:00Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
+      ['2027-03-23T00:00Z', '2027-03-25T00:00Z', 'Bob Brown', 'On call for web (secondary): leave (override #2).'],
+      ['2027-03-25T00:00Z', '2027-03-29T08:00Z', 'Alice Ames', 'On call for web (secondary) by the rotation.'],
+    ]);
+    expectNoDoubleRoles(web, 'web');
+  });
+
+  it('someone in no rotation gets a valid, empty feed of their own (not a 404)', async () => {
+    await start();
+    const { token } = await linksFor('U0LEAD');
+    const response = await t.get(`/calendar/me.ics?token=${token}`);
+    expect(response.status).toBe(200);
+    const text = await response.text();
+    expect(text).toContain('X-WR-CALNAME:My on-call shifts');
+    expect(parseIcs(text)).toEqual([]);
+    // The same token still reads every rotation's feed.
+    expect(parseIcs(await (await t.get(`/calendar/db.ics?token=${token}`)).text()).length).toBeGreaterThan(0);
+  });
+
+  it('a refresh later in the week keeps the ids of the shifts to come, so calendars update them in place', async () => {
+    await start();
+    const { token } = await linksFor('U0BOB');
+    const before = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
+    t.clock.advance(2 * DAY);
+    const after = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
+    // Shifts that start after the refresh and end inside the first feed's 12 weeks (the last one was cut short there).
+    const upcoming = (events: ParsedEvent[]) => events.filter((e) => e.start >= Date.parse('2027-03-22T09:00:00Z') && e.end < NOW + 12 * 7 * DAY).map((e) => [e.uid, e.summary, e.start, e.end]);
+    expect(upcoming(after)).toEqual(upcoming(before));
+    expect(upcoming(after).length).toBeGreaterThanOrEqual(22);
+  });
+
+  it('the links use PUBLIC_URL as given, without a doubled slash', async () => {
+    t = await TestApp.start({ policy: POLICY, clock: new FakeClock(NOW), env: { PUBLIC_URL: 'https://oncall.example.com/bot/' } });
+    const { text, token } = await linksFor('U0ALICE');
+    expect(text).toContain(`• Your own shifts: https://oncall.example.com/bot/calendar/me.ics?token=${token}`);
+    expect(text).toContain(`• *db*: https://oncall.example.com/bot/calendar/db.ics?token=${token}`);
+  });
+});
+
+describe('on-call segments across the end of summer time', () => {
+  const weekly = (zone: string) =>
+    parsePolicyText(`rotations:\n  r:\n    members: [U0A, U0B]\n    shift: { every: 1w, handoff: "mon 09:00", timezone: ${zone}, start: "2027-01-04" }\n`, 'dst.yml').rotations.r!;
+
+  it.each([
+    // London: clocks go back Sunday 31 October 2027; Monday 09:00 is 08:00Z before, 09:00Z after.
+    ['Europe/London', '2027-10-25T08:00:00Z', '2027-11-01T09:00:00Z'],
+    // New York: back Sunday 7 November 2027; 09:00 EDT is 13:00Z, 09:00 EST 14:00Z.
+    ['America/New_York', '2027-11-01T13:00:00Z', '2027-11-08T14:00:00Z'],
+    // Sydney: back Sunday 4 April 2027; 09:00 AEDT is 22:00Z the day before, 09:00 AEST 23:00Z.
+    ['Australia/Sydney', '2027-03-28T22:00:00Z', '2027-04-04T23:00:00Z'],
+  ])('%s: the shift across the change is 7 days and an hour, from 09:00 local to 09:00 local', (zone, start, end) => {
+    const from = Date.parse(start) - 7 * DAY;
+    const segments = onCallSegments(weekly(zone), [], from, Date.parse(end) + 7 * DAY).filter((s) => s.role === 'primary');
+    const across = segments.find((s) => s.start === Date.parse(start));
+    expect(across).toBeDefined();
+    expect(across!.end).toBe(Date.parse(end));
+    expect(across!.end - across!.start).toBe(7 * DAY + HOUR);
+    // Its neighbours are plain weeks, and nothing is left uncovered.
+    expect(segments.map((s) => s.end - s.start)).toEqual([7 * DAY, 7 * DAY + HOUR, 7 * DAY]);
+    for (let i = 1; i < segments.length; i += 1) expect(segments[i]!.start).toBe(segments[i - 1]!.end);
+  });
+
+  it('the feed writes the instants in UTC, so the hour is right in any calendar', () => {
+    const segment: OnCallSegment = { rotation: 'r', role: 'primary', userId: 'U0A', start: Date.parse('2027-10-25T08:00:00Z'), end: Date.parse('2027-11-01T09:00:00Z'), why: 'rotation' };
+    const text = calendarFeed({ title: 'x', segments: [segment], names: new Map([['U0A', 'Ann']]), description: 'd' });
+    expect(text).toContain('DTSTART:20271025T080000Z');
+    expect(text).toContain('DTEND:20271101T090000Z');
+    expect(parseIcs(text)).toEqual([{ summary: 'Ann: r primary', start: segment.start, end: segment.end, uid: `r-primary-${segment.start}@oncall-bot`, description: 'On call for r (primary) by the rotation.' }]);
   });
 });
 

@@ -42,7 +42,19 @@ describe('App Home', () => {
 
     await t.interact(blockActionPayload('U0LEAD', HOME_ACTIONS.declare, 'home'));
     const opened = await t.standIn.waitFor('views.open');
-    expect((opened.args.view as { callback_id: string }).callback_id).toBeTruthy();
+    expect(opened.args.trigger_id).toBe('1337.42.abcd'); // the button press's own trigger
+    type Input = { block_id: string; element?: { initial_value?: string; initial_option?: unknown; options?: Array<{ value: string }> } };
+    const view = opened.args.view as { callback_id: string; private_metadata: string; title: { text: string }; blocks: Input[] };
+    expect(view.callback_id).toBe('incident.declare');
+    expect(view.title.text).toBe('Declare an incident');
+    // From Home there is no title typed yet, and no severity is chosen for the declarer.
+    expect(JSON.parse(view.private_metadata)).toEqual({ title: '' });
+    const block = (id: string) => view.blocks.find((b) => b.block_id === id)!;
+    expect(block('title').element!.initial_value).toBeUndefined();
+    expect(block('severity').element!.initial_option).toBeUndefined();
+    expect(block('severity').element!.options!.map((o) => o.value)).toEqual(POLICY.severities.map((s) => s.id));
+    expect(block('service').element!.options!.map((o) => o.value)).toEqual(POLICY.services);
+    expect(block('environment').element!.options!.map((o) => o.value)).toEqual(POLICY.environments);
   });
 
   it('is republished when the page is acknowledged, without the person opening it again', async () => {

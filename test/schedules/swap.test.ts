@@ -41,6 +41,14 @@ describe('planSwap (pure)', () => {
     });
   });
 
+  it('never gives back a shift in which the requester is already secondary: no return, a one-way cover', () => {
+    // Alice is primary the week of 2 February; Dan's next primary weeks (23 February, 23 March) both have Alice
+    // as secondary, so taking one would make her primary and secondary at once.
+    const result = planSwap(backend, [], 'U0ALICE', 'U0DAN', at('2026-02-03T00:00:00Z'), NOW);
+    expect(result).toMatchObject({ ok: true, plan: { partner: 'U0DAN', shiftStart: at('2026-02-02T09:00:00Z'), returnStart: null, returnEnd: null } });
+    expect(whoIsOnCall(backend, [], at('2026-02-24T00:00:00Z'))).toMatchObject({ primary: { userId: 'U0DAN' }, secondary: { userId: 'U0ALICE' } });
+  });
+
   it.each([
     ['U0ALICE', 'U0ALICE', '2026-02-03T00:00:00Z', 'You cannot swap with yourself'],
     ['U0ALICE', 'U0ZED', '2026-02-03T00:00:00Z', '<@U0ZED> is not in *backend*'],

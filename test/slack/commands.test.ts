@@ -53,7 +53,16 @@ describe('slash commands over signed HTTP', () => {
     expect(answer.status).toBe(401);
   });
 
-  it('never writes the signing secret or bot token into the log', () => {
+  it('never writes the signing secret or bot token into the log', async () => {
+    // The requests whose log lines could carry a secret are made here, so the check does not depend on which
+    // tests ran before it.
+    const from = t.logs.lines.length;
+    await t.command('/oncall', 'help', 'U0ALICE', { sign: { secret: 'not-the-signing-secret' } }); // refused, with a warning
+    await t.command('/incident', 'declare Checkout is down');
+    await t.standIn.waitFor('views.open'); // a Web API call made with the bot token
+    const mine = t.logs.lines.slice(from).join('');
+    expect(mine).toContain('signature mismatch');
+    expect(mine).toContain("apiCall('views.open')");
     const log = t.logs.lines.join('');
     expect(log).not.toContain('test-signing-secret-never-logged');
     expect(log).not.toContain('xoxb-test-4242');

@@ -6,6 +6,8 @@ import { createLogger, type Logger } from '../../src/logger.js';
 export const TEST_SECRETS = {
   botToken: 'xoxb-test-4242-bot-token-never-logged',
   signingSecret: 'test-signing-secret-never-logged-0123',
+  /** Socket Mode's app-level token (test/slack/socket-mode.test.ts). */
+  appToken: 'xapp-1-A0APP-4242-test-app-token-never-logged',
 };
 
 /** A fresh temp directory with a SQLite file path in it. */

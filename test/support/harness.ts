@@ -5,6 +5,7 @@ import { openStore, type Store } from '../../src/db/connection.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { SocketModeStandIn } from './socket-mode-stand-in.js';
 import { interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
 
 export interface TestAppOptions {
@@ -17,6 +18,11 @@ export interface TestAppOptions {
   env?: Record<string, string>;
   /** Integration secrets by environment variable name. */
   secrets?: Record<string, string>;
+  /**
+   * Socket Mode: SLACK_APP_TOKEN is set, the stand-in hands out `t.socket`'s URL from apps.connections.open,
+   * and Slack's requests arrive over that WebSocket (`t.socket.slashCommand(...)`) instead of signed HTTP.
+   */
+  socketMode?: boolean;
 }
 
 /**
@@ -33,12 +39,17 @@ export class TestApp {
     readonly logs: CapturedLogs,
     private readonly ownsStandIn: boolean,
     private readonly cleanupDb: (() => void) | null,
+    private readonly processing: Set<Promise<void>>,
+    /** The Socket Mode WebSocket stand-in, when started with `socketMode`. */
+    readonly socket: SocketModeStandIn | null = null,
   ) {}
 
   static async start(options: TestAppOptions = {}): Promise<TestApp> {
     const ownsStandIn = !options.standIn;
     const standIn = options.standIn ?? (await new SlackStandIn().start());
     const clock = options.clock ?? new FakeClock('2026-01-05T09:00:00Z');
+    const socket = options.socketMode ? await new SocketModeStandIn().start() : null;
+    if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
     const temp = options.dbPath ? null : tempDbPath();
     const store = openStore(options.dbPath ?? temp!.path);
     const env: Env = parseEnv({
@@ -47,14 +58,25 @@ export class TestApp {
       SLACK_API_URL: standIn.url,
       DATABASE_PATH: store.path,
       LOG_LEVEL: 'debug',
+      ...(socket ? { SLACK_APP_TOKEN: TEST_SECRETS.appToken } : {}),
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
     const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
     const app = createOncallApp(appOptions);
+    const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
     const port = await app.listen(0);
-    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null);
+    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null, processing, socket);
+  }
+
+  /**
+   * Waits until Bolt has finished every request it received, listeners included. An event is acked (its HTTP
+   * answer sent) before its listeners run, so a test that checks "this event changed nothing" must wait for this,
+   * not for a while.
+   */
+  async settled(): Promise<void> {
+    while (this.processing.size > 0) await Promise.allSettled([...this.processing]);
   }
 
   /** Moves the fake clock and runs one ticker round (timers, then the outbox). */
@@ -106,8 +128,24 @@ export class TestApp {
   /** Stops the app; keeps the DB file when `keepDb` (restart tests open it again). */
   async close({ keepDb = false }: { keepDb?: boolean } = {}): Promise<void> {
     await this.app.stop();
+    await this.socket?.stop();
     this.store.close();
     if (this.ownsStandIn) await this.standIn.stop();
     if (!keepDb) this.cleanupDb?.();
   }
+}
+
+/** Bolt's processing of each request in flight: processEvent resolves once every listener has finished. */
+function watchProcessing(app: OncallApp): Set<Promise<void>> {
+  const inFlight = new Set<Promise<void>>();
+  const bolt = app.bolt;
+  const processEvent = bolt.processEvent.bind(bolt);
+  bolt.processEvent = (event) => {
+    const done = processEvent(event);
+    inFlight.add(done);
+    const forget = () => inFlight.delete(done);
+    done.then(forget, forget);
+    return done;
+  };
+  return inFlight;
 }
