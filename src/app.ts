@@ -198,6 +198,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerAlertActions(bolt, alertDeps);
   registerSilenceCommands(commands.oncall, alertDeps);
   const incidents = new IncidentService(options.policy, pager);
+  pager.setContext(incidents.pageContext());
   incidents.register(engine);
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);

@@ -136,11 +136,18 @@ const notifySchema = z
     severity: z.string(),
     tags: z.array(z.string()).optional(),
     after: wallDuration.optional(),
+    /** What `after` counts from: declared (default) or acknowledged. */
+    since: z.enum(['declared', 'acknowledged']).optional(),
+    /** notify (default): an FYI; page: a page with Acknowledge. */
+    how: z.enum(['notify', 'page']).optional(),
     who: z.string().min(1),
   })
   .superRefine((rule, ctx) => {
     if (rule.when !== 'declared' && rule.after === undefined) {
       ctx.addIssue({ code: 'custom', path: ['after'], message: `is required when "when" is ${rule.when}, e.g. after: 1h` });
+    }
+    if (rule.when === 'declared' && rule.since === 'acknowledged') {
+      ctx.addIssue({ code: 'custom', path: ['since'], message: 'a rule "when: declared" fires at declaration; for a rule after the acknowledgement write when: unmitigated (or unresolved) with after: and since: acknowledged' });
     }
   });
 
@@ -466,9 +473,11 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   itemsOf(raw.notify).forEach((rule, i) => {
     if (!isMap(rule)) return;
     checkSeverity(rule.severity, ['notify', i, 'severity']);
-    // A notification goes to a named person: primary and secondary are the ones being paged already.
-    if (roles && typeof rule.who === 'string' && rule.who !== '' && !roles.has(rule.who) && !isUserOrGroup(rule.who)) {
-      const why = rule.who === 'primary' || rule.who === 'secondary' ? `"${rule.who}" is paged already, so it cannot be notified; use` : `"${rule.who}" is not`;
+    // A notification goes to a named person: primary and secondary are the ones being paged already, except
+    // after an acknowledgement, when pulling in the secondary is the point (seed 001).
+    const onCallAllowed = rule.since === 'acknowledged' && (rule.who === 'primary' || rule.who === 'secondary');
+    if (roles && typeof rule.who === 'string' && rule.who !== '' && !onCallAllowed && !roles.has(rule.who) && !isUserOrGroup(rule.who)) {
+      const why = rule.who === 'primary' || rule.who === 'secondary' ? `"${rule.who}" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged); use` : `"${rule.who}" is not`;
       problem(['notify', i, 'who'], `${why} ${rolesText()}, a user id (U...) or a user group id (S...)`);
     }
   });

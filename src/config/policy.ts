@@ -352,7 +352,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
   for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSla[severity] = value === 'none' ? null : value;
 
   const notify: NotifyRule[] = file.notify
-    ? file.notify.map((n) => ({ when: n.when, severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who }))
+    ? file.notify.map((n) => ({ when: n.when, since: n.since ?? 'declared', how: n.how ?? 'notify', severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who }))
     : RANK_DEFAULTS.notify.map(({ rank, ...rule }) => ({ ...rule, tags: [...rule.tags], severity: idOfRank(rank) }));
 
   const reminders: Record<string, Reminder> = {};

@@ -69,8 +69,15 @@ export interface SeverityEscalation {
 export type Reminder = { kind: 'until_monitoring'; untilMonitoringMs: number; thenMs: number } | { kind: 'every'; everyMs: number };
 
 export interface NotifyRule {
-  /** declared: at declaration; unresolved / unmitigated: `afterMs` after declaration if still so. */
+  /**
+   * declared: at declaration; unresolved / unmitigated: `afterMs` after `since` if still so. Unmitigated means
+   * what it says: an incident not yet Monitoring or Resolved; a page not resolved.
+   */
   when: 'declared' | 'unresolved' | 'unmitigated';
+  /** What `afterMs` counts from: the declaration (default) or the acknowledgement (seed 001: "not stabilized within 15 minutes"). */
+  since: 'declared' | 'acknowledged';
+  /** notify: an FYI, no action needed; page: a page with Acknowledge (seed 002: "P0 at 2 h without mitigation: CTO"). */
+  how: 'notify' | 'page';
   severity: string;
   /** The rule applies when the incident has any one of these tags; empty = always. */
   tags: string[];
@@ -182,13 +189,13 @@ export const RANK_DEFAULTS: RankDefaults = {
   postmortemRequired: [0, 1],
   postmortemDue: { kind: 'business_days', days: 2 },
   notify: [
-    { when: 'declared', rank: 0, tags: [], afterMs: 0, who: 'engineering_lead' },
+    { when: 'declared', since: 'declared', how: 'notify', rank: 0, tags: [], afterMs: 0, who: 'engineering_lead' },
     // "leadership too" for data or security: the CTO, the top of the chain.
-    { when: 'declared', rank: 0, tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+    { when: 'declared', since: 'declared', how: 'notify', rank: 0, tags: ['data', 'security'], afterMs: 0, who: 'cto' },
     // Seed 002's escalation matrix, which the paging tests rely on: the lead at 1 h of an unresolved P1,
     // the CTO at 2 h of an unmitigated P0.
-    { when: 'unresolved', rank: 1, tags: [], afterMs: HOUR, who: 'engineering_lead' },
-    { when: 'unmitigated', rank: 0, tags: [], afterMs: 2 * HOUR, who: 'cto' },
+    { when: 'unresolved', since: 'declared', how: 'notify', rank: 1, tags: [], afterMs: HOUR, who: 'engineering_lead' },
+    { when: 'unmitigated', since: 'declared', how: 'notify', rank: 0, tags: [], afterMs: 2 * HOUR, who: 'cto' },
   ],
   firstUpdateMs: [30 * MINUTE, HOUR, 4 * HOUR, null],
 };

@@ -10,7 +10,7 @@ import { incidentEvents, incidents, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
-import type { PageRow, PageService } from '../paging/page-service.js';
+import type { PageContext, PageRow, PageService } from '../paging/page-service.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -102,7 +102,7 @@ export class IncidentService {
       if (!incident || !notify || incident.status === 'resolved') return;
       // "Unmitigated": nobody has got it to Monitoring yet.
       if (notify.when === 'unmitigated' && incident.status === 'monitoring') return;
-      this.notify(tx, incident, notify.who, `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`);
+      this.notify(tx, incident, rule, `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`);
     });
     engine.register(INCIDENT_TIMERS.postmortem, (timer, tx) => {
       const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
@@ -186,11 +186,39 @@ export class IncidentService {
     if (dueAt !== null) tx.schedule({ kind: INCIDENT_TIMERS.reminder, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
   }
 
-  private notify(tx: EngineTx, incident: IncidentRow, who: string, why: string): void {
-    const where = incident.channelId ? ` in <#${incident.channelId}>` : '';
-    for (const userId of resolveTarget(who, { primary: null, secondary: null }, this.policy.people).users) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}.` }, priority: PRIORITY.notice });
+  /**
+   * A notify rule for an incident: `how: page` pages through the incident's page (Acknowledge included); an FYI
+   * skips whoever that page reached in the last minute, so one person gets one message for one thing.
+   */
+  private notify(tx: EngineTx, incident: IncidentRow, index: number, why: string): void {
+    const rule = this.policy.notify[index]!;
+    const page = this.pager.pagesAbout(tx, subject(incident.id))[0];
+    if (rule.how === 'page' && page && page.status !== 'resolved') {
+      this.pager.pageByRule(tx, page, index, why);
+      return;
     }
+    const where = incident.channelId ? ` in <#${incident.channelId}>` : '';
+    const asked = rule.how === 'page' ? 'You are asked to join' : 'No action needed unless you are asked';
+    for (const userId of resolveTarget(rule.who, { primary: null, secondary: null }, this.policy.people).users) {
+      if (page && this.pager.reachedRecently(tx, page.id, userId)) continue;
+      const head = rule.how === 'page' ? ':rotating_light:' : ':information_source: FYI';
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `${head} ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}. ${asked}.` }, priority: rule.how === 'page' ? PRIORITY.page : PRIORITY.notice });
+    }
+  }
+
+  /** What paging asks about an incident's page (page-service.ts PageContext): mitigated at Monitoring, and its tags. */
+  pageContext(): PageContext {
+    const incidentOf = (tx: EngineTx, page: PageRow) => {
+      const id = page.source === 'incident' ? /^incident:(\d+)$/.exec(page.sourceRef ?? '')?.[1] : undefined;
+      return id ? this.find(tx, Number(id)) : null;
+    };
+    return {
+      isMitigated: (tx, page) => {
+        const incident = incidentOf(tx, page);
+        return incident ? incident.status === 'monitoring' || incident.status === 'resolved' : null;
+      },
+      tagsOf: (tx, page) => incidentOf(tx, page)?.tags ?? [],
+    };
   }
 
   /** The declaration notifications for this severity (and tags), sent now; the timed ones scheduled. */
@@ -198,7 +226,8 @@ export class IncidentService {
     this.policy.notify.forEach((rule, index) => {
       if (rule.severity !== incident.severity) return;
       if (rule.tags.length > 0 && !rule.tags.some((t) => incident.tags.includes(t))) return;
-      if (rule.when === 'declared') this.notify(tx, incident, rule.who, `was declared by ${mention(incident.declaredBy)}`);
+      if (rule.since !== 'declared') return; // counted from the page's acknowledgement: the pager schedules those
+      if (rule.when === 'declared') this.notify(tx, incident, index, `was declared by ${mention(incident.declaredBy)}`);
       else if (!onlyDeclared) tx.schedule({ kind: INCIDENT_TIMERS.notify, subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } });
     });
   }

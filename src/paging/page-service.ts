@@ -4,7 +4,8 @@
  * page's state, its timers and its Slack messages always change together.
  */
 import { and, eq } from 'drizzle-orm';
-import type { Policy, SeverityEscalation } from '../config/policy.js';
+import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
+import { HOUR, MINUTE } from '../time/clock.js';
 import { pageMessages, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
@@ -41,10 +42,30 @@ const subject = (id: number) => `page:${id}`;
 /** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
 const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
 
+/**
+ * What paging asks about the thing a page is for, without importing the feature that owns it: an incident's
+ * page is mitigated when the incident is Monitoring or Resolved, and carries the incident's tags.
+ */
+export interface PageContext {
+  /** true or false for a page about something with a status of its own; null: the page's own state decides. */
+  isMitigated(tx: EngineTx, page: PageRow): boolean | null;
+  tagsOf(tx: EngineTx, page: PageRow): string[];
+}
+
+const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
+
+const formatMinutes = (ms: number) => (ms % HOUR === 0 ? `${ms / HOUR} h` : `${Math.round(ms / MINUTE)} min`);
+
 export class PageService {
   private readonly listeners: PageListener[] = [];
+  private context: PageContext = NO_CONTEXT;
 
   constructor(private readonly policy: Policy) {}
+
+  /** Told once, at composition (app.ts), by the feature whose pages have a status of their own. */
+  setContext(context: PageContext): void {
+    this.context = context;
+  }
 
   onChange(listener: PageListener): void {
     this.listeners.push(listener);
@@ -81,10 +102,12 @@ export class PageService {
       }
     });
     engine.register(PAGE_TIMERS.notify, (timer, tx) => {
-      const { pageId, rule } = timer.payload as { pageId: number; rule: number };
+      const { pageId, rule: index } = timer.payload as { pageId: number; rule: number };
       const page = this.find(tx, pageId);
-      const notify = this.policy.notify[rule];
-      if (page && notify && page.status !== 'resolved') this.notify(tx, page, notify.who, `still unresolved after ${Math.round(notify.afterMs / 60_000)} min`);
+      const rule = this.policy.notify[index];
+      if (!page || !rule || !this.stillHolds(tx, page, rule)) return;
+      const counted = rule.since === 'acknowledged' ? `${formatMinutes(rule.afterMs)} after it was acknowledged` : `after ${formatMinutes(rule.afterMs)}`;
+      this.reach(tx, page, rule, index, `is still ${rule.when} ${counted}`);
     });
   }
 
@@ -99,15 +122,91 @@ export class PageService {
       .values({ rotation: input.rotation, severity: input.severity, summary: input.summary, source: input.source, sourceRef: input.sourceRef ?? null, createdBy: input.createdBy ?? null, createdAt: tx.now })
       .returning()
       .get();
-    this.policy.notify.forEach((rule, index) => {
-      if (input.notify === false || rule.severity !== row.severity) return;
-      if (rule.tags.length > 0 && !rule.tags.some((t) => input.tags?.includes(t))) return;
-      if (rule.when === 'declared') this.notify(tx, row, rule.who, 'declared');
-      else tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(row.id), dueAt: row.createdAt + rule.afterMs, payload: { pageId: row.id, rule: index } });
-    });
     if (this.chainFor(row).task) this.logTask(tx, row);
     else this.runStep(tx, row, { stepIndex: 0, loop: 0 }, tx.now);
+    // After the first step, so that someone it already paged this minute is not also sent an FYI.
+    const page = this.find(tx, row.id)!;
+    this.policy.notify.forEach((rule, index) => {
+      if (input.notify === false || rule.since !== 'declared' || !this.ruleApplies(rule, page, input.tags ?? [])) return;
+      if (rule.when === 'declared') this.reach(tx, page, rule, index, 'was raised');
+      else tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(row.id), dueAt: row.createdAt + rule.afterMs, payload: { pageId: row.id, rule: index } });
+    });
     return this.find(tx, row.id)!;
+  }
+
+  private ruleApplies(rule: NotifyRule, page: PageRow, tags: readonly string[]): boolean {
+    return rule.severity === page.severity && (rule.tags.length === 0 || rule.tags.some((t) => tags.includes(t)));
+  }
+
+  /**
+   * Whether a timed rule still has a reason to fire. Unmitigated means what it says: for a page about an
+   * incident, the incident is not yet Monitoring or Resolved (asked through `context`); for any other page, it
+   * is not resolved. Unresolved: not resolved.
+   */
+  private stillHolds(tx: EngineTx, page: PageRow, rule: NotifyRule): boolean {
+    if (page.status === 'resolved') return false;
+    if (rule.when !== 'unmitigated') return true;
+    return !(this.context.isMitigated(tx, page) ?? false);
+  }
+
+  /** The pages raised for something (an incident's `incident:12`), newest first. */
+  pagesAbout(tx: EngineTx, sourceRef: string): PageRow[] {
+    return tx.db.select().from(pages).where(eq(pages.sourceRef, sourceRef)).all().reverse();
+  }
+
+  /** Whether this page reached the person (a DM or a mention) within the last minute. */
+  reachedRecently(tx: EngineTx, pageId: number, userId: string): boolean {
+    return tx.db
+      .select({ at: pageMessages.createdAt })
+      .from(pageMessages)
+      .where(and(eq(pageMessages.pageId, pageId), eq(pageMessages.userId, userId)))
+      .all()
+      .some((m) => m.at > tx.now - MINUTE);
+  }
+
+  /** An incident's `how: page` rule: its page reaches the rule's people with Acknowledge. */
+  pageByRule(tx: EngineTx, page: PageRow, index: number, why: string): void {
+    const rule = this.policy.notify[index];
+    if (rule) this.reach(tx, page, { ...rule, how: 'page' }, index, why);
+  }
+
+  /**
+   * A notify rule reaches its people: a page with Acknowledge (`how: page`) or an FYI. Whoever this page
+   * already reached in the last minute gets nothing more: one message for one thing.
+   */
+  private reach(tx: EngineTx, page: PageRow, rule: NotifyRule, index: number, why: string): void {
+    const rotation = this.policy.rotations[page.rotation];
+    const onCall = rotation && (rule.who === 'primary' || rule.who === 'secondary') ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
+    const target = resolveTarget(rule.who, { primary: onCall?.primary?.userId ?? null, secondary: onCall?.secondary?.userId ?? null }, this.policy.people);
+    const recent = new Set(
+      tx.db
+        .select({ userId: pageMessages.userId, at: pageMessages.createdAt })
+        .from(pageMessages)
+        .where(eq(pageMessages.pageId, page.id))
+        .all()
+        .filter((m) => m.userId !== null && m.at > tx.now - MINUTE)
+        .map((m) => m.userId!),
+    );
+    const users = target.users.filter((u) => !recent.has(u));
+    if (rule.how === 'notify') {
+      for (const userId of users) {
+        tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });
+      }
+      return;
+    }
+    const label = `notify rule: ${page.severity} ${why}`;
+    this.markTold(tx, page, tx.now);
+    for (const userId of users) {
+      const ref = `page:${page.id}:rule:${index}:${userId}`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, [], label) }, priority: PRIORITY.page, ref });
+      tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
+    }
+    const channel = this.channelOf(page.rotation);
+    if (channel && (users.length > 0 || target.groups.length > 0)) {
+      const ref = `page:${page.id}:rule:${index}:channel`;
+      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(page, users, target.groups, label) }, priority: PRIORITY.notice, ref });
+      tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
+    }
   }
 
   /** A task severity: one message in the rotation's channel with its target, no DM, no chain, no timer but the SLA's. */
@@ -229,13 +328,6 @@ export class PageService {
     tx.enqueue({ method: 'chat.postMessage', args: { channel: channel ?? page.createdBy ?? this.policy.people.engineering_lead ?? '', text }, priority: PRIORITY.page });
   }
 
-  private notify(tx: EngineTx, page: PageRow, who: string, why: string): void {
-    const target = resolveTarget(who, { primary: null, secondary: null }, this.policy.people);
-    for (const userId of target.users) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why === 'declared' ? 'was raised' : why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });
-    }
-  }
-
   /** Who may act on a page: the rotation's members and the policy's admins (who-may.ts), and anyone it reached. */
   mayAct(tx: EngineTx, page: PageRow, userId: string): boolean {
     if (mayActFor(this.policy, [page.rotation], userId)) return true;
@@ -269,6 +361,7 @@ export class PageService {
     tx.cancel(subject(id), PAGE_TIMERS.step);
     tx.cancel(subject(id), PAGE_TIMERS.exhaust);
     tx.cancel(subject(id), PAGE_TIMERS.ackSla);
+    this.scheduleAfterAcknowledgement(tx, page);
     const late = breachedAt !== null ? ' (after the ack SLA)' : '';
     this.closeMessages(tx, page, `:white_check_mark: Acknowledged by ${mention(userId)} at ${slackDate(tx.now)}${late}, ${Math.round((tx.now - page.createdAt) / 60_000)} min after it started.`);
     this.tell(tx, page, 'acknowledged', userId);
@@ -296,6 +389,15 @@ export class PageService {
     // The SLA timer may not have fired yet (a busy or restarted ticker): the deadline itself decides the breach.
     const deadline = this.ackDeadline(page);
     return page.breachedAt ?? (deadline !== null && now > deadline ? deadline : null);
+  }
+
+  /** Rules counted from the acknowledgement (seed 001: "not stabilized within 15 minutes: pull in the secondary"). */
+  private scheduleAfterAcknowledgement(tx: EngineTx, page: PageRow): void {
+    const tags = this.context.tagsOf(tx, page);
+    this.policy.notify.forEach((rule, index) => {
+      if (rule.since !== 'acknowledged' || !this.ruleApplies(rule, page, tags)) return;
+      tx.schedule({ kind: PAGE_TIMERS.notify, subject: subject(page.id), dueAt: tx.now + rule.afterMs, payload: { pageId: page.id, rule: index } });
+    });
   }
 
   private markResolved(tx: EngineTx, page: PageRow, userId: string, outcome: string): void {

@@ -92,14 +92,15 @@ export function stepRule(chain: SeverityEscalation | null, severity: string, ste
 function notifyRuleText(rule: NotifyRule): string {
   const tags = rule.tags.length ? ` tagged ${rule.tags.join(' or ')}` : '';
   if (rule.when === 'declared') return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is raised`;
-  return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} after ${formatDuration(rule.afterMs)}`;
+  const since = rule.since === 'acknowledged' ? ' of the acknowledgement' : '';
+  return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} after ${formatDuration(rule.afterMs)}${since}`;
 }
 
 function resolvesTo(policy: Policy, who: string): string | null {
   return policy.people[who] ?? (/^[UW][A-Z0-9]+$/.test(who) ? who : null);
 }
 
-type RefKind = 'dm' | 'channel' | 'chat' | 'task';
+type RefKind = 'dm' | 'channel' | 'chat' | 'task' | 'rule-dm' | 'rule-channel';
 
 /** page:1:dm:U0ALICE:0:1, page:1:channel:0:1, page:1:chat:C0ALERTS:0:1, page:1:task -> the step they belong to. */
 function refPosition(ref: string): { kind: RefKind; stepIndex: number; loop: number } | null {
@@ -110,6 +111,9 @@ function refPosition(ref: string): { kind: RefKind; stepIndex: number; loop: num
   const chat = /^page:\d+:chat:[^:]+:(\d+):(\d+)$/.exec(ref);
   if (chat) return { kind: 'chat', loop: Number(chat[1]), stepIndex: Number(chat[2]) };
   if (/^page:\d+:task$/.test(ref)) return { kind: 'task', loop: 0, stepIndex: 0 };
+  // A notify rule that pages (how: page): stepIndex carries the rule's index.
+  const rule = /^page:\d+:rule:(\d+):(.+)$/.exec(ref);
+  if (rule) return { kind: rule[2] === 'channel' ? 'rule-channel' : 'rule-dm', loop: 0, stepIndex: Number(rule[1]) };
   return null;
 }
 
@@ -118,6 +122,8 @@ const REF_WHAT: Record<RefKind, { line: string; noun: string }> = {
   channel: { line: 'channel post', noun: 'channel post' },
   chat: { line: 'chat message', noun: 'chat message' },
   task: { line: 'task logged', noun: 'task message' },
+  'rule-dm': { line: 'DM (page)', noun: 'page by rule' },
+  'rule-channel': { line: 'channel post', noun: 'channel post of the rule' },
 };
 
 const isUser = (id: string) => /^[UW]/.test(id);
@@ -171,13 +177,20 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
     const base = { at: m.at, seq: m.seq };
     const position = m.ref ? refPosition(m.ref) : null;
     if (position) {
-      const why = position.kind === 'task' ? `${page.severity} is a task in this policy: one message in the rotation's channel, nobody paged` : stepRule(chain, page.severity, position.stepIndex, position.loop);
+      const rule = position.kind === 'rule-dm' || position.kind === 'rule-channel' ? policy.notify[position.stepIndex] : undefined;
+      const why =
+        position.kind === 'task'
+          ? `${page.severity} is a task in this policy: one message in the rotation's channel, nobody paged`
+          : rule
+            ? `${notifyRuleText(rule)}, as a page`
+            : stepRule(chain, page.severity, position.stepIndex, position.loop);
       lines.push({ ...base, what: REF_WHAT[position.kind].line, who: partyOf(m.channel), why });
       continue;
     }
     if (m.method === 'chat.update') {
       const target = m.targetRef ? refPosition(m.targetRef) : null;
-      const of = target ? `its ${REF_WHAT[target.kind].noun}${target.kind === 'task' ? '' : ` of step ${target.stepIndex + 1}`}` : 'an earlier message';
+      const stepless = target?.kind === 'task' || target?.kind === 'rule-dm' || target?.kind === 'rule-channel';
+      const of = target ? `its ${REF_WHAT[target.kind].noun}${stepless ? '' : ` of step ${target.stepIndex + 1}`}` : 'an earlier message';
       const cause = page.ackedAt === m.at ? 'page acknowledged' : page.resolvedAt === m.at ? 'page resolved' : 'the page changed';
       lines.push({ ...base, what: 'edit', who: partyOf(m.channel), why: `${cause}: ${of} now says so`, said: m.text });
       continue;

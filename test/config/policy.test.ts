@@ -70,6 +70,7 @@ describe('the shared policy.example.yml', () => {
       loops: 1,
       chatOnly: true,
       quietAtNight: true,
+      task: false,
       steps: [
         { afterMs: 0, page: 'primary', businessHours: false },
         { afterMs: 4 * HOUR, page: 'secondary', businessHours: true },
@@ -80,10 +81,10 @@ describe('the shared policy.example.yml', () => {
 
   it('has the notifications, reminders and postmortem rules', () => {
     expect(policy.notify).toEqual([
-      { when: 'declared', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
-      { when: 'declared', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
-      { when: 'unresolved', severity: 'P1', tags: [], afterMs: HOUR, who: 'engineering_lead' },
-      { when: 'unmitigated', severity: 'P0', tags: [], afterMs: 2 * HOUR, who: 'cto' },
+      { when: 'declared', since: 'declared', how: 'notify', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
+      { when: 'declared', since: 'declared', how: 'notify', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+      { when: 'unresolved', since: 'declared', how: 'notify', severity: 'P1', tags: [], afterMs: HOUR, who: 'engineering_lead' },
+      { when: 'unmitigated', since: 'declared', how: 'notify', severity: 'P0', tags: [], afterMs: 2 * HOUR, who: 'cto' },
     ]);
     expect(policy.reminders).toEqual({
       P0: { kind: 'until_monitoring', untilMonitoringMs: 15 * MINUTE, thenMs: 30 * MINUTE },
@@ -135,17 +136,17 @@ describe('the default preset (DESIGN.md table)', () => {
     const step = (afterMs: number, page: string, businessHours = false) => ({ afterMs, page, businessHours });
     expect(policy.escalation).toEqual({
       default: {
-        P0: { loops: 2, chatOnly: false, quietAtNight: false, steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
-        P1: { loops: 2, chatOnly: false, quietAtNight: false, steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
-        P2: { loops: 1, chatOnly: true, quietAtNight: true, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+        P0: { loops: 2, chatOnly: false, quietAtNight: false, task: false, steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P1: { loops: 2, chatOnly: false, quietAtNight: false, task: false, steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P2: { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
       },
     });
   });
 
   it('notifies the lead at a P0, leadership too for data or security', () => {
     expect(policy.notify.filter((n) => n.when === 'declared')).toEqual([
-      { when: 'declared', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
-      { when: 'declared', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
+      { when: 'declared', since: 'declared', how: 'notify', severity: 'P0', tags: [], afterMs: 0, who: 'engineering_lead' },
+      { when: 'declared', since: 'declared', how: 'notify', severity: 'P0', tags: ['data', 'security'], afterMs: 0, who: 'cto' },
     ]);
   });
 
@@ -240,6 +241,7 @@ describe('what a file leaves out comes from the preset', () => {
       loops: 2,
       chatOnly: false,
       quietAtNight: false,
+      task: false,
       steps: [
         { afterMs: 0, page: 'primary', businessHours: false },
         { afterMs: 15 * MINUTE, page: 'secondary', businessHours: false },
@@ -261,7 +263,7 @@ describe('what a file leaves out comes from the preset', () => {
     );
     // Writing the rules the team means makes it load; a file with no people at all keeps the preset as it is.
     const fixed = lines(text, '    SEV1: { steps: [{ page: primary }, { after: 45m, page: secondary }, { after: 15m, page: leadership }] }', 'notify:', '  - { when: declared, severity: SEV0, who: leadership }');
-    expect(parsePolicyText(fixed, 'x.yml').notify).toEqual([{ when: 'declared', severity: 'SEV0', tags: [], afterMs: 0, who: 'leadership' }]);
+    expect(parsePolicyText(fixed, 'x.yml').notify).toEqual([{ when: 'declared', since: 'declared', how: 'notify', severity: 'SEV0', tags: [], afterMs: 0, who: 'leadership' }]);
     expect(parsePolicyText('rotations: { web: { members: [U0A] } }', 'x.yml').notify).toEqual(defaultPolicy().notify);
   });
 
@@ -482,7 +484,7 @@ describe('readable errors: file:line path: reason', () => {
     ['business_hours: { start: "19:00" }', 'business_hours.start: expected the end (18:00) after the start (19:00)'],
     ['reminders: { P2: { every: 5m, then: 30m } }', 'reminders.P2: expected either { every: 60m } or { until_monitoring: 15m, then: 30m }, not both'],
     ['escalation: { default: { P3: { loops: 2 } } }', 'escalation.default.P3.steps: is required here: the preset has no chain for P3 to start from'],
-    ['notify: [{ when: declared, severity: P0, who: primary }]', 'notify[0].who: "primary" is paged already, so it cannot be notified; use a role under people (none defined), a user id (U...) or a user group id (S...)'],
+    ['notify: [{ when: declared, severity: P0, who: primary }]', 'notify[0].who: "primary" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged); use a role under people (none defined), a user id (U...) or a user group id (S...)'],
     ['postmortem: { due: { P1: soon } }', 'postmortem.due.P1: expected a duration like "24h", "4 business hours" or "2 business days", got "soon"'],
     ['integrations: { x: { format: nagios, routes: [{ rotation: web }] } }', 'integrations.x.format: expected one of alertmanager, grafana, sentry, pagerduty-events-v2, uptime-kuma, generic, got "nagios"'],
     ['integrations: { x: { format: generic, auth: { header: X-Sig }, routes: [] } }', 'integrations.x.auth: expected one of bearer_env, basic_env, sentry_secret_env, routing_key_env, hmac_sha256_env (or leave auth out to accept anyone)'],

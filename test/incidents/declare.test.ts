@@ -52,7 +52,7 @@ describe('/incident declare', () => {
     const [dm] = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB');
     expect(String(dm!.args.text)).toBe(':rotating_light: Page [P0] Checkout returns 500s (backend), from incident #1');
     expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD'))).toEqual([
-      ':information_source: FYI [P0] Checkout returns 500s (incident #1) in <#C0INC1> was declared by <@U0ALICE>. Commander: <@U0ALICE>.',
+      ':information_source: FYI [P0] Checkout returns 500s (incident #1) in <#C0INC1> was declared by <@U0ALICE>. Commander: <@U0ALICE>. No action needed unless you are asked.',
     ]);
     expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS'))).toEqual([expect.stringContaining('paging <@U0BOB>')]);
     // The playbook's checklist follows the card (test/playbooks covers it).

@@ -114,3 +114,79 @@ describe('task severities log a task, page nobody (seed 001 SEV-3 "log as a task
     );
   });
 });
+
+describe('notify rules that page, and rules after the acknowledgement (seeds 001 and 002)', () => {
+  const WED = Date.parse('2026-01-07T03:00:00Z'); // Alice primary, Bob secondary that week
+  const dmsTo = (user: string) => t.standIn.take('chat.postMessage', (a) => a.channel === user).map((c) => String(c.args.text));
+
+  it('"P0 at 2 h without mitigation: escalate to the CTO" pages the CTO with Acknowledge, worded unmitigated', async () => {
+    const policy = pagingPolicy(['notify:', '  - { when: declared, severity: P0, who: engineering_lead }', '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    const id = await raisePage('--severity P0 checkout returns 500');
+    await t.advance(10 * MINUTE);
+    expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
+    await advanceTo(WED + 2 * HOUR - MINUTE);
+    await t.app.drainer.drain();
+    expect(dmsTo('U0CTO')).toEqual([]);
+    await advanceTo(WED + 2 * HOUR);
+    await t.app.drainer.drain();
+    const cto = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CTO');
+    expect(cto).toHaveLength(1);
+    expect(String(cto[0]!.args.text)).toBe(':rotating_light: Page [P0] checkout returns 500 (backend), paged by <@U0DAN>');
+    expect(JSON.stringify(cto[0]!.args.blocks)).toContain('notify rule: P0 is still unmitigated after 2 h');
+    expect(JSON.stringify(cto[0]!.args.blocks)).toContain(PAGE_ACTIONS.ack);
+    // Reached by the rule, the CTO may act on the page (resolve it).
+    expect((await press('U0CTO', PAGE_ACTIONS.resolve, id)).status).toBe(200);
+    expect(pageRow(id).status).toBe('resolved');
+  });
+
+  it('a resolved page pulls nobody in, and an FYI in the minute the chain pages the same person is not sent', async () => {
+    const policy = pagingPolicy(['notify:', '  - { when: unresolved, severity: P0, after: 30m, who: engineering_lead }', '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    const id = await raisePage('--severity P0 checkout returns 500');
+    for (let minute = 1; minute <= 30; minute += 1) await t.advance(MINUTE); // the ticker's pace: each step scheduled in its time
+    await t.app.drainer.drain();
+    // Minute 30: step 3 pages the lead; the 30-minute FYI to the lead would say the same thing again.
+    const lead = dmsTo('U0LEAD');
+    expect(lead).toHaveLength(1);
+    expect(lead[0]).toMatch(/^:rotating_light: Page \[P0\]/);
+    expect((await press('U0LEAD', PAGE_ACTIONS.resolve, id)).status).toBe(200);
+    await advanceTo(WED + 3 * HOUR);
+    await t.app.drainer.drain();
+    expect(dmsTo('U0CTO')).toEqual([]);
+  });
+
+  it('"not stabilized within 15 minutes: escalate to the secondary" fires 15 min after the acknowledgement while unresolved', async () => {
+    const policy = pagingPolicy(['notify:', '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    const id = await raisePage('--severity P1 repeated 429s from the vendor');
+    await t.advance(5 * MINUTE);
+    expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
+    await advanceTo(WED + 19 * MINUTE);
+    await t.app.drainer.drain();
+    expect(dmsTo('U0BOB')).toEqual([]);
+    await advanceTo(WED + 20 * MINUTE);
+    await t.app.drainer.drain();
+    const bob = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB');
+    expect(bob.map((c) => String(c.args.text))).toEqual([':rotating_light: Page [P1] repeated 429s from the vendor (backend), paged by <@U0DAN>']);
+    expect(JSON.stringify(bob[0]!.args.blocks)).toContain('still unmitigated 15 min after it was acknowledged');
+  });
+
+  it('the rule after acknowledgement stays quiet when the page is resolved in time', async () => {
+    const policy = pagingPolicy(['notify:', '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    const id = await raisePage('--severity P1 repeated 429s from the vendor');
+    await t.advance(5 * MINUTE);
+    await press('U0ALICE', PAGE_ACTIONS.ack, id);
+    await t.advance(5 * MINUTE);
+    await press('U0ALICE', PAGE_ACTIONS.resolve, id);
+    await advanceTo(WED + HOUR);
+    await t.app.drainer.drain();
+    expect(dmsTo('U0BOB')).toEqual([]);
+  });
+
+  it('since: acknowledged is refused on a rule that fires at declaration, and primary/secondary only after acknowledgement', () => {
+    expect(() => pagingPolicy(['notify: [{ when: declared, severity: P1, since: acknowledged, who: cto }]'])).toThrow('notify[0].since: a rule "when: declared" fires at declaration');
+    expect(() => pagingPolicy(['notify: [{ when: unmitigated, severity: P1, after: 15m, who: secondary }]'])).toThrow('"secondary" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged)');
+  });
+});

@@ -36,8 +36,8 @@ describe('simulator transcripts against the preset chains', () => {
     expect(lines).toEqual([
       'Sat 28 Nov 03:00 | page #1 raised | P0 on rotation backend (`/oncall page backend --severity P0`)',
       `Sat 28 Nov 03:00 | DM (page) | U0CAROL | ${step(1, 1, 'primary', 'at once')}`,
-      'Sat 28 Nov 03:00 | DM (FYI) | U0LEAD (engineering_lead) | notify rule: tell engineering_lead when a P0 is raised',
       `Sat 28 Nov 03:00 | channel post | ${ALERTS} | ${step(1, 1, 'primary', 'at once')}`,
+      'Sat 28 Nov 03:00 | DM (FYI) | U0LEAD (engineering_lead) | notify rule: tell engineering_lead when a P0 is raised',
       'Sat 28 Nov 03:05 | ack SLA passed | nobody acknowledged within the P0 ack SLA of 5m (a breach in `/oncall pages` and reports; no message)',
       `Sat 28 Nov 03:15 | DM (page) | U0DAN | ${step(2, 1, 'secondary', '15m after step 1')}`,
       `Sat 28 Nov 03:15 | channel post | ${ALERTS} | ${step(2, 1, 'secondary', '15m after step 1')}`,
@@ -81,7 +81,6 @@ describe('simulator transcripts against the preset chains', () => {
     expect(lines.filter((l) => !l.includes('| DM (page) |') && !l.includes('| channel post |'))).toEqual([
       'Sat 28 Nov 03:00 | page #1 raised | P1 on rotation backend (`/oncall page backend --severity P1`)',
       'Sat 28 Nov 03:15 | ack SLA passed | nobody acknowledged within the P1 ack SLA of 15m (a breach in `/oncall pages` and reports; no message)',
-      'Sat 28 Nov 04:00 | DM (FYI) | U0LEAD (engineering_lead) | notify rule: tell engineering_lead when a P1 is still unresolved after 1h',
       `Sat 28 Nov 06:00 | post | ${ALERTS} | the P1 chain ran 2 rounds with nobody acknowledging`,
       'Sat 28 Nov 06:00 | end | the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due',
     ]);
