@@ -102,6 +102,12 @@ describe('policy.schema.json', () => {
     expect(validate(schema, { ...EXAMPLE, ack_sla: { P1: 'fifteen' } })).toEqual(['ack_sla.P1: matches none of anyOf']);
     expect(validate(schema, { ...EXAMPLE, timezon: 'UTC' })).toEqual(['(top level): unknown key "timezon"']);
   });
+
+  it('is named in the README with the first line teams put in their file', () => {
+    const readme = readFileSync(fileURLToPath(new URL('README.md', ROOT)), 'utf8');
+    expect(readme).toContain('# yaml-language-server: $schema=');
+    expect(readme).toMatch(/\n# yaml-language-server: \$schema=.*\/policy\.schema\.json\n/);
+  });
 });
 
 // ---------------------------------------------------------------------------------------------------------
