@@ -59,13 +59,13 @@ function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => 
   });
 }
 
-const wallDuration = durationField(parseDuration, durationHint);
+export const wallDuration = durationField(parseDuration, durationHint);
 
 const businessAwareHint = (value: unknown) => `expected a duration like "24h", "4 business hours" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
-const policyDuration = durationField(parsePolicyDuration, businessAwareHint);
+export const policyDuration = durationField(parsePolicyDuration, businessAwareHint);
 
 // Shifts are counted in calendar days so handoffs stay at the same wall time across DST.
-const shiftLength = durationField(parseDuration, durationHint, (ms, text) =>
+export const shiftLength = durationField(parseDuration, durationHint, (ms, text) =>
   ms % DAY === 0 ? null : `expected whole days such as "1d", "3d" or "1w", got ${show(text)}`,
 );
 

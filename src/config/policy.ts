@@ -149,14 +149,14 @@ export class PolicyError extends Error {
 type PathKey = string | number;
 
 /** `escalation.default.P1.steps[1].after` */
-function formatPath(path: readonly PathKey[]): string {
+export function formatPath(path: readonly PathKey[]): string {
   let out = '';
   for (const key of path) out += typeof key === 'number' ? `[${key}]` : out ? `.${key}` : key;
   return out || '(top level)';
 }
 
 /** The 1-based line of the key (or list item) at `path`, or of its nearest existing parent. */
-function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
+export function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): number {
   for (let depth = path.length; depth > 0; depth -= 1) {
     const parent = doc.getIn(path.slice(0, depth - 1), true);
     const last = path[depth - 1];
@@ -175,8 +175,8 @@ function lineOf(doc: Document, counter: LineCounter, path: readonly PathKey[]): 
   return contents?.range ? counter.linePos(contents.range[0]!).line : 1;
 }
 
-/** Edit distance, for "did you mean" on a misspelt key. */
-function distance(a: string, b: string): number {
+/** Edit distance, for "did you mean" on a misspelt key (or command). */
+export function distance(a: string, b: string): number {
   let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
   for (let i = 1; i <= a.length; i += 1) {
     const current = [i];
@@ -209,10 +209,27 @@ function shapeProblems(raw: unknown): { file: PolicyFile | null; problems: Polic
   return { file: null, problems };
 }
 
+/** The YAML document of a policy text, with the counter that turns its offsets into lines. */
+export function policyDocument(text: string): { doc: Document; counter: LineCounter } {
+  const counter = new LineCounter();
+  return { doc: parseDocument(text, { lineCounter: counter, prettyErrors: false }), counter };
+}
+
+/** Where a Policy came from: the text it was parsed from, or the built-in preset alone. */
+export type PolicySource = { kind: 'file'; text: string; fileName: string } | { kind: 'preset' };
+
+// Beside each Policy this module made, what it was made from, so `/oncall policy` can say where each value of
+// the running policy came from without the Policy type (used everywhere) carrying the file's text.
+const sources = new WeakMap<Policy, PolicySource>();
+
+/** What `policy` was parsed from; null for a Policy built in code (resolvePolicy on an object). */
+export function policySource(policy: Policy): PolicySource | null {
+  return sources.get(policy) ?? null;
+}
+
 /** Parses policy YAML; `fileName` is what error lines start with. Throws PolicyError listing every problem. */
 export function parsePolicyText(text: string, fileName: string): Policy {
-  const counter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter: counter, prettyErrors: false });
+  const { doc, counter } = policyDocument(text);
   if (doc.errors.length > 0) {
     // An unclosed bracket is noticed at the end of the text; point at the last written line, not past it.
     const lastWritten = Math.max(0, text.trimEnd().length - 1);
@@ -236,7 +253,9 @@ export function parsePolicyText(text: string, fileName: string): Policy {
     const lines = [...new Set(located.map((p) => `${fileName}:${p.line} ${p.text}`))];
     throw new PolicyError(fileName, lines);
   }
-  return resolvePolicy(file);
+  const policy = resolvePolicy(file);
+  sources.set(policy, { kind: 'file', text, fileName });
+  return policy;
 }
 
 /** Reads and parses the policy file at `path`; error lines name the file by its whole path, so there is no doubt which file. */
@@ -268,7 +287,9 @@ function withoutPrototypes<T>(value: T): T {
 
 /** The preset alone: DESIGN.md's defaults, no rotations, no integrations. */
 export function defaultPolicy(): Policy {
-  return resolvePolicy({});
+  const policy = resolvePolicy({});
+  sources.set(policy, { kind: 'preset' });
+  return policy;
 }
 
 /**

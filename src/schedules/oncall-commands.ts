@@ -1,7 +1,9 @@
 /**
- * /oncall who | next | schedule | override | cancel. Thin handlers: parse, gather, call the pure rules, render.
+ * /oncall who | next | schedule | override | cancel | policy. Thin handlers: parse, gather, call the pure rules, render.
  */
 import type { Policy, RotationPolicy } from '../config/policy.js';
+import { explainPolicy, type PolicyExplanation } from '../config/policy-explain.js';
+import { policyReply } from '../config/policy-explain-blocks.js';
 import type { Db } from '../db/connection.js';
 import type { Engine } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
@@ -205,6 +207,14 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const all = [...findings, ...missing];
       return { text: all.length ? `Schedule check, next 12 weeks:\n${all.join('\n')}` : 'Schedule check, next 12 weeks: nothing to fix.' };
     },
+  });
+
+  // Where each value came from is read from the text the policy was loaded from, once, when first asked.
+  let explanation: PolicyExplanation | null = null;
+  oncall.add('policy', {
+    usage: 'policy [part]',
+    summary: 'the policy this bot runs, each value with where it came from (your file and line, the preset, or a built-in default); e.g. `/oncall policy escalation`',
+    run: ({ args }) => policyReply((explanation ??= explainPolicy(policy)), args),
   });
 
   oncall.add('cancel', {
