@@ -36,6 +36,8 @@ import { createBoltApp, mountCommand } from './slack/bolt-app.js';
 import { SlashCommand } from './slack/commands.js';
 import { createOutboxClient, webApiCaller, type PrepareCall } from './slack/web-api-caller.js';
 import type { Clock } from './time/clock.js';
+import { UsergroupDirectory } from './usergroups/usergroup-directory.js';
+import { watchedUsergroups } from './usergroups/watched.js';
 
 export interface OncallAppOptions {
   env: Env;
@@ -70,13 +72,15 @@ export interface OncallApp {
   metrics: AppMetrics;
   commands: Commands;
   options: OncallAppOptions;
+  /** Who is in the Slack user groups the policy names; refreshed from listen() on, in the background. */
+  usergroups: UsergroupDirectory;
   readiness(): ReadinessCheck;
   /**
    * Applies pending migrations, then brings durable state in line with the policy (each rotation's next
    * boundary timer). Start does it; separate so readiness can be seen before.
    */
   migrate(): void;
-  /** Listens on `port` (0: any free port) and returns the port. Does not start the ticker. */
+  /** Listens on `port` (0: any free port), starts refreshing user group members, returns the port. Does not start the ticker. */
   listen(port: number): Promise<number>;
   stop(): Promise<void>;
 }
@@ -103,6 +107,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     options.caller ?? webApiCaller(createOutboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, slackLoggerFrom(logger)), prepareCall);
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
   const engine = new Engine({ db: store.db, clock, logger, drainer, observer: metrics });
+  const usergroups = new UsergroupDirectory({ db: store.db, clock, logger, groups: watchedUsergroups(options.policy), read: caller.read?.bind(caller) });
 
   const readiness = (): ReadinessCheck => {
     const open = store.sqlite.open;
@@ -226,6 +231,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     metrics,
     commands,
     options,
+    usergroups,
     readiness,
     migrate: () => {
       migrateStore(store, options.migrationsFolder);
@@ -235,9 +241,12 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     async listen(port) {
       // Both receivers (src/slack/bolt-app.ts) resolve with the server that serves the routes, once it listens.
       server = (await bolt.start(port)) as Server;
+      // Not awaited: listing the groups' members must not hold up the start (the table keeps the last lists).
+      void usergroups.start();
       return (server.address() as AddressInfo).port;
     },
     async stop() {
+      await usergroups.stop();
       await engine.stop();
       await drainer.drain().catch(() => undefined);
       if (server) await bolt.stop().catch(() => undefined);

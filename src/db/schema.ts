@@ -1,4 +1,4 @@
-import { index, integer, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
+import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
  * Every instant is a UTC epoch-ms integer written by the app's Clock: no CURRENT_TIMESTAMP defaults,
@@ -342,3 +342,24 @@ export const homeViewers = sqliteTable('home_viewers', {
   userId: text('user_id').primaryKey(),
   openedAt: integer('opened_at').notNull(),
 });
+
+/**
+ * A Slack user group the policy names (a chain step's `page`, a notify rule's or trigger's `who`) whose members
+ * Slack has told us, and when. Its presence is what tells "fetched, and empty" from "never fetched".
+ */
+export const usergroupFetches = sqliteTable('usergroup_fetches', {
+  groupId: text('group_id').primaryKey(),
+  fetchedAt: integer('fetched_at').notNull(),
+});
+
+/** The members of each fetched user group as Slack last listed them (replaced whole on every fetch). */
+export const usergroupMembers = sqliteTable(
+  'usergroup_members',
+  {
+    groupId: text('group_id')
+      .notNull()
+      .references(() => usergroupFetches.groupId, { onDelete: 'cascade' }),
+    userId: text('user_id').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
+);

@@ -132,6 +132,8 @@ export class SlackStandIn {
   private outage: Fault | null = null;
   /** Socket Mode: the app-level token apps.connections.open accepts and where it sends the app. */
   private socketMode: { appToken: string; connectionUrl: () => string } | null = null;
+  /** User groups by id, with their members (setUsergroup). */
+  readonly usergroups = new Map<string, string[]>();
 
   constructor(private readonly options: StandInOptions = {}) {}
   private seq = 0;
@@ -263,6 +265,17 @@ export class SlackStandIn {
     this.users.set(user.id, user);
   }
 
+  /**
+   * A user group and its members, as usergroups.users.list answers them (in this order); setting it again
+   * replaces the members, as an admin editing the group in Slack would.
+   */
+  setUsergroup(id: string, members: readonly string[]): void {
+    if (!/^S[A-Z0-9]+$/.test(id)) throw new Error(`setUsergroup: "${id}" is not a user group id (S...)`);
+    const bad = members.find((m) => !/^[UW][A-Z0-9]+$/.test(m));
+    if (bad !== undefined) throw new Error(`setUsergroup: "${bad}" is not a user id (U... or W...)`);
+    this.usergroups.set(id, [...members]);
+  }
+
   /** Successful calls of a method (what Slack actually accepted). */
   delivered(method?: string): RecordedCall[] {
     return this.calls.filter((c) => c.ok && (method === undefined || c.method === method));
@@ -292,7 +305,7 @@ export class SlackStandIn {
 
   /** Delivered messages no test has looked at (auth.test and reads are not messages). */
   unasserted(): RecordedCall[] {
-    const quiet = new Set(['auth.test', 'apps.connections.open', 'users.info', 'conversations.info', 'users.list', 'conversations.history']);
+    const quiet = new Set(['auth.test', 'apps.connections.open', 'users.info', 'conversations.info', 'users.list', 'conversations.history', 'usergroups.users.list']);
     return this.delivered().filter((c) => !quiet.has(c.method) && !this.claimed.has(c.seq));
   }
 
@@ -449,6 +462,16 @@ export class SlackStandIn {
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? '').split(',')[0]}` } };
+      // As Slack answers it: `usergroup` left out is the common invalid_arguments error; one given (empty or not
+      // an id included) that names no group is no_such_subteam; the answer is the members' ids only.
+      case 'usergroups.users.list': {
+        if (args.usergroup === undefined) {
+          return { ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: usergroup'] } };
+        }
+        const members = this.usergroups.get(String(args.usergroup));
+        if (!members) return { ok: false, error: 'no_such_subteam' };
+        return { ok: true, users: [...members] };
+      }
       case 'users.info': {
         const user = this.users.get(String(args.user));
         if (!user) return { ok: false, error: 'user_not_found' };
