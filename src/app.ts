@@ -196,7 +196,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);
   alertService.register(engine);
-  const pagingDeps = { engine, pager, policy: options.policy, clock, logger };
+  const pagingDeps = { engine, pager, policy: options.policy, clock, logger, usergroups };
   registerPageCommands(commands.oncall, pagingDeps);
   registerPageActions(bolt, pagingDeps);
   const alertDeps = { engine, alerts: alertService, policy: options.policy, logger };

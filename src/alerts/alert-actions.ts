@@ -9,6 +9,7 @@ import type { Logger } from '../logger.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { ACK_REACTIONS } from '../paging/page-blocks.js';
 import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
@@ -22,7 +23,6 @@ export interface AlertActionDeps {
   logger: Logger;
 }
 
-const ACK_REACTIONS = new Set(['white_check_mark', 'heavy_check_mark', 'ballot_box_with_check']);
 const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 
 export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {

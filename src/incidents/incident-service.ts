@@ -10,6 +10,7 @@ import { incidentEvents, incidents, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
+import { membersOf } from '../usergroups/usergroup-store.js';
 import type { PageContext, PageRow, PageService } from '../paging/page-service.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
@@ -199,7 +200,14 @@ export class IncidentService {
     }
     const where = incident.channelId ? ` in <#${incident.channelId}>` : '';
     const asked = rule.how === 'page' ? 'You are asked to join' : 'No action needed unless you are asked';
-    for (const userId of resolveTarget(rule.who, { primary: null, secondary: null }, this.policy.people).users) {
+    const target = resolveTarget(rule.who, { primary: null, secondary: null }, this.policy.people);
+    // A user group reaches its members, each by DM, and is mentioned in the incident's channel (seed 003:
+    // "P1 ONLY: auto-notify CTO + all engineers immediately").
+    const members = target.groups.flatMap((g) => membersOf(tx.db, g) ?? []);
+    if (target.groups.length > 0 && incident.channelId) {
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')}: ${incidentTitle(incident)} ${why}.` }, priority: PRIORITY.notice });
+    }
+    for (const userId of [...new Set([...target.users, ...members])]) {
       if (page && this.pager.reachedRecently(tx, page.id, userId)) continue;
       const head = rule.how === 'page' ? ':rotating_light:' : ':information_source: FYI';
       tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `${head} ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}. ${asked}.` }, priority: rule.how === 'page' ? PRIORITY.page : PRIORITY.notice });

@@ -12,7 +12,7 @@ import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { instantToWallTime, wallTimeToInstant } from '../time/zoned.js';
-import { PAGE_ACTIONS } from './page-blocks.js';
+import { ACK_REACTIONS, PAGE_ACTIONS } from './page-blocks.js';
 import type { PageOutcome, PageService } from './page-service.js';
 
 export interface PagingDeps {
@@ -21,6 +21,29 @@ export interface PagingDeps {
   policy: Policy;
   clock: Clock;
   logger: Logger;
+  /** Who is in a user group (src/usergroups); asked again when someone a page's group reached is not in the last list. */
+  usergroups?: { isMember(groupId: string, userId: string): Promise<boolean> };
+}
+
+/** Slack wants an answer within 3 s: a refresh of a group's members gets at most this long before the decision. */
+const MEMBER_REFRESH_BUDGET_MS = 1_500;
+
+/**
+ * Before deciding whether someone may act on a page a user group was reached for: if they are not in the last
+ * list of any of its groups, ask Slack again (they may have joined since), within the budget.
+ */
+async function refreshGroupMembership(deps: PagingDeps, pageId: number, userId: string): Promise<void> {
+  const { usergroups, engine, pager } = deps;
+  if (!usergroups) return;
+  const groups = engine.transact((tx) => {
+    const page = pager.find(tx, pageId);
+    return page && !pager.mayAct(tx, page, userId) ? pager.groupsReached(tx, pageId) : [];
+  });
+  if (groups.length === 0) return;
+  let timer: NodeJS.Timeout | undefined;
+  const budget = new Promise<void>((resolve) => (timer = setTimeout(resolve, MEMBER_REFRESH_BUDGET_MS)));
+  await Promise.race([Promise.all(groups.map((g) => usergroups.isMember(g, userId).catch(() => false))), budget]);
+  clearTimeout(timer);
 }
 
 export function registerPageActions(bolt: App, deps: PagingDeps): void {
@@ -31,6 +54,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
       const id = idFrom((action as { value?: unknown }).value);
       let outcome: PageOutcome;
       try {
+        if (id !== null) await refreshGroupMembership(deps, id, userId);
         // One short transaction before the ack: two presses at once are serialized, one wins, the other is told.
         outcome = id === null ? { ok: false, message: staleButton('page') } : act(id, userId);
       } catch (error) {
@@ -43,6 +67,16 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
       }
     };
   bolt.action(PAGE_ACTIONS.ack, handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))));
+  // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
+  bolt.event('reaction_added', async ({ event, client }) => {
+    if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
+    const { channel, ts } = event.item;
+    const pageId = engine.transact((tx) => pager.pageOfMessage(tx, channel, ts));
+    if (pageId === null) return; // not a page's message (an alert's is handled by the alerts feature)
+    await refreshGroupMembership(deps, pageId, event.user);
+    const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user));
+    if (!outcome.ok) await answerPrivately(client, logger, { channel, user: event.user, text: outcome.message }, 'a reaction');
+  });
   bolt.action(PAGE_ACTIONS.escalate, handle((id, user) => engine.transact((tx) => pager.escalateNow(tx, id, user))));
   bolt.action(PAGE_ACTIONS.resolve, handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))));
 }

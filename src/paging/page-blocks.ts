@@ -3,6 +3,9 @@ import { mention, slackDate } from '../slack/format.js';
 
 export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve' } as const;
 
+/** Reactions that acknowledge what they are put on (a page's message, an alert's). */
+export const ACK_REACTIONS: ReadonlySet<string> = new Set(['white_check_mark', 'heavy_check_mark', 'ballot_box_with_check']);
+
 export interface PageView {
   id: number;
   rotation: string;
@@ -101,6 +104,11 @@ export function taskBlocks(page: PageView, targetAt: number | null): { text: str
 export function channelLine(page: PageView, users: string[], groups: string[], stepLabel: string): string {
   const who = [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
   return `:rotating_light: ${pageTitle(page)} (#${page.id}, ${sourceText(page)}): paging ${who} (${stepLabel})`;
+}
+
+/** A channel line that names a user group: the line itself carries Acknowledge, for the group's members. */
+export function channelLineBlocks(page: PageView, text: string): unknown[] {
+  return [{ type: 'section', text: { type: 'mrkdwn', text } }, actionButtons(page, false)];
 }
 
 /** The final state every message of a page is edited to. */

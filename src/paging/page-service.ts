@@ -6,16 +6,17 @@
 import { and, eq } from 'drizzle-orm';
 import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
 import { HOUR, MINUTE } from '../time/clock.js';
-import { pageMessages, pages } from '../db/schema.js';
+import { pageMessages, pages, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
+import { membersOf } from '../usergroups/usergroup-store.js';
 import { mention, slackDate } from '../slack/format.js';
 import { spanEnd } from '../time/business-hours.js';
 import { decideEscalation, resolveTarget, type EscalationDecision, type StepPosition } from './escalation.js';
-import { channelLine, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
+import { channelLine, channelLineBlocks, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
 
 export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
 
@@ -51,6 +52,8 @@ export interface PageContext {
   isMitigated(tx: EngineTx, page: PageRow): boolean | null;
   tagsOf(tx: EngineTx, page: PageRow): string[];
 }
+
+const isGroupId = (id: string) => /^S[A-Z0-9]+$/.test(id);
 
 const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
 
@@ -187,10 +190,15 @@ export class PageService {
         .filter((m) => m.userId !== null && m.at > tx.now - MINUTE)
         .map((m) => m.userId!),
     );
-    const users = target.users.filter((u) => !recent.has(u));
+    const users = this.withMembers(tx, target.users, target.groups).filter((u) => !recent.has(u));
     if (rule.how === 'notify') {
       for (const userId of users) {
         tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });
+      }
+      // A group is also mentioned where the page is followed (seed 003: "auto-notify CTO + all engineers").
+      const channel = this.channelOf(page.rotation);
+      if (channel && target.groups.length > 0) {
+        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')} FYI ${pageTitle(page)} (#${page.id}) ${why}.` }, priority: PRIORITY.notice });
       }
       return;
     }
@@ -204,8 +212,10 @@ export class PageService {
     const channel = this.channelOf(page.rotation);
     if (channel && (users.length > 0 || target.groups.length > 0)) {
       const ref = `page:${page.id}:rule:${index}:channel`;
-      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(page, users, target.groups, label) }, priority: PRIORITY.notice, ref });
+      const text = channelLine(page, target.users, target.groups, label);
+      tx.enqueue({ method: 'chat.postMessage', args: target.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text }, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
+      for (const group of target.groups) tx.db.insert(pageMessages).values({ pageId: page.id, userId: group, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
     }
   }
 
@@ -261,9 +271,12 @@ export class PageService {
       this.scheduleNext(tx, page, decision);
       return;
     }
-    const alreadyPaged = tx.db.selectDistinct({ userId: pageMessages.userId }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all().map((r) => r.userId).filter((u): u is string => u !== null);
-    for (const userId of decision.users) {
-      const others = [...new Set([...alreadyPaged, ...decision.users])].filter((u) => u !== userId);
+    const alreadyPaged = tx.db.selectDistinct({ userId: pageMessages.userId }).from(pageMessages).where(eq(pageMessages.pageId, page.id)).all().map((r) => r.userId).filter((u): u is string => u !== null && !isGroupId(u));
+    // A user group is reached through its members, each with a page of their own (seed 004: "any available
+    // engineering owner"); the channel line mentions the group, so whoever is in it sees it there too.
+    const people = this.withMembers(tx, decision.users, decision.groups);
+    for (const userId of people) {
+      const others = [...new Set([...alreadyPaged, ...people])].filter((u) => u !== userId);
       const ref = `page:${page.id}:dm:${userId}:${loop}:${stepIndex}`;
       tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
@@ -271,8 +284,12 @@ export class PageService {
     if (channel) {
       const ref = `page:${page.id}:channel:${loop}:${stepIndex}`;
       // The DMs are the page; the channel line informs, so it queues behind them.
-      tx.enqueue({ method: 'chat.postMessage', args: { channel, text: channelLine(page, decision.users, decision.groups, label) }, priority: PRIORITY.notice, ref });
+      const text = channelLine(page, decision.users, decision.groups, label);
+      // Naming a group, the line is where its members answer: it carries Acknowledge (or a ✅ on it).
+      const args = decision.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text };
+      tx.enqueue({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex, loop, createdAt: tx.now }).run();
+      for (const group of decision.groups) tx.db.insert(pageMessages).values({ pageId: page.id, userId: group, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
     this.scheduleNext(tx, page, decision);
   }
@@ -285,11 +302,11 @@ export class PageService {
   private askInChat(tx: EngineTx, page: PageRow, users: string[], groups: string[], label: string, { stepIndex, loop }: StepPosition): void {
     const message = chatMessageBlocks(page, users, groups, label);
     const channel = this.chatChannelOf(page.rotation);
-    const targets = channel ? [channel] : users;
+    const targets = channel ? [channel] : this.withMembers(tx, users, groups);
     for (const target of targets) {
       const ref = `page:${page.id}:chat:${target}:${loop}:${stepIndex}`;
       tx.enqueue({ method: 'chat.postMessage', args: { channel: target, ...message }, priority: PRIORITY.page, ref });
-      const reached = channel ? (users.length > 0 ? users : [null]) : [target];
+      const reached = channel ? (users.length + groups.length > 0 ? [...users, ...groups] : [null]) : [target];
       for (const userId of reached) tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
   }
@@ -331,7 +348,32 @@ export class PageService {
   /** Who may act on a page: the rotation's members and the policy's admins (who-may.ts), and anyone it reached. */
   mayAct(tx: EngineTx, page: PageRow, userId: string): boolean {
     if (mayActFor(this.policy, [page.rotation], userId)) return true;
-    return tx.db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, page.id), eq(pageMessages.userId, userId))).get() !== undefined;
+    if (tx.db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, page.id), eq(pageMessages.userId, userId))).get() !== undefined) return true;
+    // Everyone a step reached, members of a named group included (today's members: someone who joined since may act too).
+    return this.groupsReached(tx, page.id).some((group) => membersOf(tx.db, group)?.includes(userId) ?? false);
+  }
+
+  /** The user groups this page named (a step or a rule), whose members may act on it. */
+  groupsReached(tx: EngineTx, pageId: number): string[] {
+    return tx.db
+      .selectDistinct({ userId: pageMessages.userId })
+      .from(pageMessages)
+      .where(eq(pageMessages.pageId, pageId))
+      .all()
+      .map((r) => r.userId)
+      .filter((u): u is string => u !== null && isGroupId(u));
+  }
+
+  /** The page whose message sits at channel/ts (a DM, a channel line, a chat message), for a ✅ on it. */
+  pageOfMessage(tx: EngineTx, channel: string, ts: string): number | null {
+    const message = tx.db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get();
+    if (!message) return null;
+    return tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.ref, message.ref)).get()?.pageId ?? null;
+  }
+
+  /** Users and the members of groups, once each; a group whose members Slack has not listed yet adds nobody (its mention still reaches it). */
+  private withMembers(tx: EngineTx, users: readonly string[], groups: readonly string[]): string[] {
+    return [...new Set([...users, ...groups.flatMap((g) => membersOf(tx.db, g) ?? [])])];
   }
 
   /** The refusal for someone `mayAct` says no to; `what` is e.g. "acknowledge page #3". */

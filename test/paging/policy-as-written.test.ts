@@ -9,9 +9,14 @@ import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
 let t: TestApp;
-afterEach(async () => t?.close());
+const standIns: SlackStandIn[] = [];
+afterEach(async () => {
+  await t?.close();
+  for (const standIn of standIns.splice(0)) await standIn.stop();
+});
 
 /** Saturday 03:00 in London (UTC in winter): the night of the weekend. */
 const SAT_0300 = Date.parse('2026-11-28T03:00:00Z');
@@ -188,5 +193,68 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   it('since: acknowledged is refused on a rule that fires at declaration, and primary/secondary only after acknowledgement', () => {
     expect(() => pagingPolicy(['notify: [{ when: declared, severity: P1, since: acknowledged, who: cto }]'])).toThrow('notify[0].since: a rule "when: declared" fires at declaration');
     expect(() => pagingPolicy(['notify: [{ when: unmitigated, severity: P1, after: 15m, who: secondary }]'])).toThrow('"secondary" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged)');
+  });
+});
+
+describe('user groups reach their members (seed 003 "notify CTO + all engineers"; seed 004 "any available engineering owner")', () => {
+  const WED = Date.parse('2026-01-07T03:00:00Z');
+
+  async function startWithGroup(extra: string[], group: string, members: string[]): Promise<void> {
+    const standIn = await new SlackStandIn().start();
+    standIn.setUsergroup(group, members);
+    t = await TestApp.start({ policy: pagingPolicy(extra), clock: new FakeClock(WED), standIn });
+    standIns.push(standIn);
+    expect(await t.app.usergroups.refresh(group)).toBe(true);
+  }
+
+  it('a notify rule naming a group: each member gets the FYI by DM and the channel line mentions the group', async () => {
+    await startWithGroup(['notify:', '  - { when: declared, severity: P1, who: cto }', '  - { when: declared, severity: P1, who: S0ALLENG }'], 'S0ALLENG', ['U0ERIN', 'U0FRED']);
+    await raisePage('--severity P1 login fails for everyone');
+    await t.app.drainer.drain();
+    const fyi = t.standIn.take('chat.postMessage', (a) => String(a.text).startsWith(':information_source:'));
+    expect(fyi.map((c) => c.args.channel).sort()).toEqual(['C0ALERTS', 'U0CTO', 'U0ERIN', 'U0FRED']);
+    expect(String(fyi.find((c) => c.args.channel === 'C0ALERTS')!.args.text)).toMatch(/^:information_source: <!subteam\^S0ALLENG> FYI \[P1\] login fails for everyone \(#1\) was raised\.$/);
+  });
+
+  it('a step naming a group pages each member with Acknowledge, and a member (no rotation member) acknowledges from the channel line', async () => {
+    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN', 'U0FRED']);
+    const id = await raisePage('--severity P1 public profile returns 500');
+    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    const posts = t.standIn.take('chat.postMessage');
+    const memberDms = posts.filter((c) => c.args.channel === 'U0ERIN' || c.args.channel === 'U0FRED');
+    expect(memberDms.map((c) => c.args.channel).sort()).toEqual(['U0ERIN', 'U0FRED']);
+    expect(memberDms.every((c) => JSON.stringify(c.args.blocks).includes(PAGE_ACTIONS.ack))).toBe(true);
+    const line = posts.find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    expect(JSON.stringify(line.args.blocks)).toContain(PAGE_ACTIONS.ack);
+    expect((await t.interact(blockActionPayload('U0FRED', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0ALERTS' } }))).status).toBe(200);
+    expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0FRED' });
+  });
+
+  it('a ✅ on the channel line from a member who joined the group after the last list: Slack is asked again, and it counts', async () => {
+    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN']);
+    const id = await raisePage('--severity P1 public profile returns 500');
+    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    const line = t.standIn.take('chat.postMessage').find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    t.standIn.setUsergroup('S0OWNERS', ['U0ERIN', 'U0GUS']);
+    const reaction = { type: 'reaction_added', user: 'U0GUS', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) } };
+    expect((await t.event(reaction)).status).toBe(200);
+    await t.settled();
+    expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0GUS' });
+  });
+
+  it('a ✅ from someone in no rotation, group or role is refused and says who may', async () => {
+    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN']);
+    const id = await raisePage('--severity P1 public profile returns 500');
+    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    const line = t.standIn.take('chat.postMessage').find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    await t.event({ type: 'reaction_added', user: 'U0STRANGER', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) } });
+    await t.settled();
+    expect(pageRow(id).status).toBe('open');
+    const told = await t.standIn.waitFor('chat.postEphemeral');
+    expect(told.args.user).toBe('U0STRANGER');
+    expect(String(told.args.text)).toMatch(/^Only /);
   });
 });
