@@ -124,6 +124,8 @@ const severityEscalationSchema = z.strictObject({
   quiet_at_night: z.boolean().optional(),
   /** A task, not a page: one message in the rotation's channel, no DM, no chain (steps are not used). */
   task: z.boolean().optional(),
+  /** The wait before the chain repeats, when it is not the last step's (seed 003: the CTO step has no delay, the repeat does). */
+  repeat_after: wallDuration.optional(),
   // Optional: left out, the preset's steps for this severity stay (checked in checkReferences).
   steps: z.array(stepSchema).min(1, { error: 'an escalation needs at least one step' }).optional(),
 });
@@ -412,8 +414,16 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       }
       itemsOf(chain.steps).forEach((step, i) => {
         const page = isMap(step) ? step.page : undefined;
-        if (roles && typeof page === 'string' && page !== '' && page !== 'primary' && page !== 'secondary' && !roles.has(page) && !isUserOrGroup(page)) {
-          problem(['escalation', name, severity, 'steps', i, 'page'], `"${page}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`);
+        if (typeof page !== 'string' || page === '') return;
+        // Another rotation's on-call: "frontend.primary" (seed 002's domain owners, a platform team's on-call).
+        const other = /^(.+)\.(primary|secondary)$/.exec(page);
+        if (other) {
+          const rotationNames = namesOf(raw.rotations);
+          if (rotationNames && !rotationNames.has(other[1]!)) problem(['escalation', name, severity, 'steps', i, 'page'], `no rotation named "${other[1]}" for "${page}" (defined: ${listed(rotationNames)})`);
+          return;
+        }
+        if (roles && page !== 'primary' && page !== 'secondary' && !roles.has(page) && !isUserOrGroup(page)) {
+          problem(['escalation', name, severity, 'steps', i, 'page'], `"${page}" is not primary, secondary, another rotation's "<rotation>.primary" or ".secondary", ${rolesText()}, a user id (U...) or a user group id (S...)`);
         }
       });
     }

@@ -325,6 +325,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
         chatOnly,
         quietAtNight: chain.quiet_at_night ?? inherited?.quietAtNight ?? false,
         task,
+        repeatAfterMs: chain.repeat_after ?? inherited?.repeatAfterMs ?? null,
         steps: chain.steps
           ? chain.steps.map((s, i): EscalationStep => ({ afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS), page: s.page, businessHours: s.business_hours ?? false }))
           : task

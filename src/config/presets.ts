@@ -63,6 +63,8 @@ export interface SeverityEscalation {
    * the rotation's channel, no DM, no chain; the ack SLA, if any, is its target.
    */
   task: boolean;
+  /** The wait before the chain repeats (and before the end is declared); null: the last step's wait, 15 min if that is zero. */
+  repeatAfterMs: number | null;
   steps: EscalationStep[];
 }
 
@@ -167,6 +169,7 @@ export const RANK_DEFAULTS: RankDefaults = {
       chatOnly: false,
       quietAtNight: false,
       task: false,
+      repeatAfterMs: null,
       steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
     {
@@ -174,10 +177,11 @@ export const RANK_DEFAULTS: RankDefaults = {
       chatOnly: false,
       quietAtNight: false,
       task: false,
+      repeatAfterMs: null,
       steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
     // One round: a chat-only P2 that reached the secondary in business hours has been seen; it is not re-sent.
-    { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+    { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
     null,
   ],
   reminders: [

@@ -24,10 +24,18 @@ export interface ResolvedTarget {
   groups: string[];
 }
 
-/** What a step's `page:` names right now: primary/secondary from the schedule, a role, a user or a user group. */
-export function resolveTarget(target: string, onCall: OnCallNow, people: Record<string, string>): ResolvedTarget {
+/**
+ * What a step's `page:` names right now: primary/secondary from the schedule, another rotation's
+ * ("frontend.primary", from `others`), a role, a user or a user group.
+ */
+export function resolveTarget(target: string, onCall: OnCallNow, people: Record<string, string>, others: Record<string, OnCallNow> = {}): ResolvedTarget {
   if (target === 'primary' || target === 'secondary') {
     const who = onCall[target];
+    return { users: who ? [who] : [], groups: [] };
+  }
+  const other = /^(.+)\.(primary|secondary)$/.exec(target);
+  if (other) {
+    const who = others[other[1]!]?.[other[2] as 'primary' | 'secondary'] ?? null;
     return { users: who ? [who] : [], groups: [] };
   }
   if (target in people) return { users: [people[target]!], groups: [] };
@@ -47,6 +55,8 @@ export interface EscalationInput extends StepPosition {
   dueAt: number;
   now: number;
   onCall: OnCallNow;
+  /** Other rotations' on-call now, for steps that name one ("frontend.primary"). */
+  others?: Record<string, OnCallNow>;
   people: Record<string, string>;
   businessHours: BusinessHours;
 }
@@ -64,9 +74,10 @@ export type EscalationDecision =
     }
   | { kind: 'exhausted'; skipped: Array<StepPosition & { target: string }> };
 
-/** A repeat or the end of the chain waits as long as the last step did (15 min if that was zero). */
+/** A repeat or the end of the chain waits `repeat_after` if written, else as long as the last step did (15 min if that was zero). */
 function tailWait(chain: SeverityEscalation): { ms: number; business: boolean } {
   const last = chain.steps[chain.steps.length - 1]!;
+  if (chain.repeatAfterMs !== null && chain.repeatAfterMs !== undefined) return { ms: chain.repeatAfterMs, business: false };
   return { ms: last.afterMs > 0 ? last.afterMs : 15 * MINUTE, business: last.businessHours };
 }
 
@@ -89,7 +100,7 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   let position: StepPosition | null = { stepIndex: input.stepIndex, loop: input.loop };
   while (position) {
     const step = chain.steps[position.stepIndex]!;
-    const target = resolveTarget(step.page, input.onCall, input.people);
+    const target = resolveTarget(step.page, input.onCall, input.people, input.others);
     if (target.users.length > 0 || target.groups.length > 0) {
       const following = advance(chain, position);
       const wait = tailWait(chain);

@@ -41,7 +41,7 @@ export type PageOutcome = { ok: true; message: string } | { ok: false; message: 
 const subject = (id: number) => `page:${id}`;
 
 /** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
-const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
+const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
 
 /**
  * What paging asks about the thing a page is for, without importing the feature that owns it: an incident's
@@ -245,6 +245,7 @@ export class PageService {
       dueAt,
       now: tx.now,
       onCall: { primary: onCallNow?.primary?.userId ?? null, secondary: onCallNow?.secondary?.userId ?? null },
+      others: this.othersOnCall(tx, chain),
       people: this.policy.people,
       businessHours: this.policy.businessHours,
     });
@@ -369,6 +370,19 @@ export class PageService {
     const message = tx.db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get();
     if (!message) return null;
     return tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.ref, message.ref)).get()?.pageId ?? null;
+  }
+
+  /** The on-call now of the other rotations the chain's steps name ("frontend.primary"). */
+  private othersOnCall(tx: EngineTx, chain: SeverityEscalation): Record<string, { primary: string | null; secondary: string | null }> {
+    const others: Record<string, { primary: string | null; secondary: string | null }> = {};
+    for (const step of chain.steps) {
+      const name = /^(.+)\.(primary|secondary)$/.exec(step.page)?.[1];
+      const rotation = name ? this.policy.rotations[name] : undefined;
+      if (!rotation || others[rotation.name]) continue;
+      const now = whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now);
+      others[rotation.name] = { primary: now.primary?.userId ?? null, secondary: now.secondary?.userId ?? null };
+    }
+    return others;
   }
 
   /** Users and the members of groups, once each; a group whose members Slack has not listed yet adds nobody (its mention still reaches it). */

@@ -71,6 +71,7 @@ describe('the shared policy.example.yml', () => {
       chatOnly: true,
       quietAtNight: true,
       task: false,
+      repeatAfterMs: null,
       steps: [
         { afterMs: 0, page: 'primary', businessHours: false },
         { afterMs: 4 * HOUR, page: 'secondary', businessHours: true },
@@ -136,9 +137,9 @@ describe('the default preset (DESIGN.md table)', () => {
     const step = (afterMs: number, page: string, businessHours = false) => ({ afterMs, page, businessHours });
     expect(policy.escalation).toEqual({
       default: {
-        P0: { loops: 2, chatOnly: false, quietAtNight: false, task: false, steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
-        P1: { loops: 2, chatOnly: false, quietAtNight: false, task: false, steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
-        P2: { loops: 1, chatOnly: true, quietAtNight: true, task: false, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+        P0: { loops: 2, chatOnly: false, quietAtNight: false, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(15 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P1: { loops: 2, chatOnly: false, quietAtNight: false, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')] },
+        P2: { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
       },
     });
   });
@@ -242,6 +243,7 @@ describe('what a file leaves out comes from the preset', () => {
       chatOnly: false,
       quietAtNight: false,
       task: false,
+      repeatAfterMs: null,
       steps: [
         { afterMs: 0, page: 'primary', businessHours: false },
         { afterMs: 15 * MINUTE, page: 'secondary', businessHours: false },
@@ -462,7 +464,7 @@ describe('readable errors: file:line path: reason', () => {
         'oncall.policy.yml:5 rotations.web.members: expected a list, got "U0ALICE"',
         'oncall.policy.yml:6 rotations.web.escalation: no escalation policy named "nightly" (defined: default)',
         'oncall.policy.yml:11 escalation.default.P0.steps[0].afer: unknown key "afer" (did you mean "after"?)',
-        'oncall.policy.yml:12 escalation.default.P0.steps[1].page: "oncall_boss" is not primary, secondary, a role under people (lead), a user id (U...) or a user group id (S...)',
+        'oncall.policy.yml:12 escalation.default.P0.steps[1].page: "oncall_boss" is not primary, secondary, another rotation\'s "<rotation>.primary" or ".secondary", a role under people (lead), a user id (U...) or a user group id (S...)',
         'oncall.policy.yml:13 escalation.default.P9: unknown severity "P9" for preset p0-p3 (expected one of P0, P1, P2, P3)',
         'oncall.policy.yml:15 notify[0].after: is required when "when" is unresolved, e.g. after: 1h',
         'oncall.policy.yml:19 integrations.jobs.routes[0].rotation: no rotation named "frontend" (defined: web)',

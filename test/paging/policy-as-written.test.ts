@@ -7,7 +7,7 @@ import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
@@ -256,5 +256,39 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
     const told = await t.standIn.waitFor('chat.postEphemeral');
     expect(told.args.user).toBe('U0STRANGER');
     expect(String(told.args.text)).toMatch(/^Only /);
+  });
+});
+
+describe('chains the seeds write: another rotation\'s on-call, and a repeat wait of its own (seed 003)', () => {
+  const WED = Date.parse('2026-01-07T03:00:00Z');
+
+  it('a step pages another rotation\'s primary ("platform.primary")', async () => {
+    const policy = pagingPolicy([
+      '  platform:',
+      '    members: [U0PAT, U0QUINN]',
+      '    shift: { every: 1w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+      'escalation:',
+      '  default:',
+      '    P1: { loops: 1, steps: [{ page: primary }, { after: 10m, page: platform.primary }] }',
+    ]);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await raisePage('backend --severity P1 the database is unreachable');
+    const received = await runMinutes(t, WED, 11);
+    expect(dmTimeline(received)).toEqual(['0 U0ALICE', '10 U0PAT']);
+  });
+
+  it('a rotation that does not exist is refused at its line', () => {
+    expect(() => pagingPolicy(['escalation:', '  default:', '    P1: { steps: [{ page: primary }, { after: 10m, page: platfrom.primary }] }'])).toThrow(
+      'escalation.default.P1.steps[1].page: no rotation named "platfrom" for "platfrom.primary" (defined: backend)',
+    );
+  });
+
+  it('repeat_after: the chain repeats after its own wait, not the last step\'s (the CTO step has none)', async () => {
+    const policy = pagingPolicy(['escalation:', '  default:', '    P1: { loops: 2, repeat_after: 5m, steps: [{ page: primary }, { after: 15m, page: secondary }, { after: 15m, page: cto }] }']);
+    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await raisePage('--severity P1 api latency doubled');
+    const received = await runMinutes(t, WED, 80);
+    expect(dmTimeline(received)).toEqual(['0 U0ALICE', '15 U0BOB', '30 U0CTO', '35 U0ALICE', '50 U0BOB', '65 U0CTO']);
+    expect(received.filter((r) => r.text.startsWith(':warning: Nobody')).map((r) => r.minute)).toEqual([70]);
   });
 });
