@@ -92,8 +92,8 @@ export function stepRule(chain: SeverityEscalation | null, severity: string, ste
 function notifyRuleText(rule: NotifyRule): string {
   const tags = rule.tags.length ? ` tagged ${rule.tags.join(' or ')}` : '';
   if (rule.when === 'declared') return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is raised`;
-  const since = rule.since === 'acknowledged' ? ' of the acknowledgement' : '';
-  return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} after ${formatDuration(rule.afterMs)}${since}`;
+  const wait = rule.since === 'acknowledged' ? `${formatDuration(rule.afterMs)} after the acknowledgement` : `after ${formatDuration(rule.afterMs)}`;
+  return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} ${wait}`;
 }
 
 function resolvesTo(policy: Policy, who: string): string | null {

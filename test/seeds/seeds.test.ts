@@ -1,0 +1,152 @@
+/**
+ * The five teams' policies (../shared/seeds/), each written as a policy file in our own words beside this test,
+ * run through the simulator (the unchanged bot on a fake clock against its stand-in). Each expected timeline
+ * was checked against the seed's sentences, quoted above it. Lines about other timers (handoff reminders,
+ * shift changes) are left out: only what the page did.
+ */
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { createOncallApp } from '../../src/app.js';
+import { loadPolicyFile } from '../../src/config/policy.js';
+import { resolveSimulation } from '../../src/playground/simulator-args.js';
+import { formatWall, partyText, timelineLines } from '../../src/playground/simulator-timeline.js';
+import { simulate } from '../../src/playground/simulator.js';
+import { captureLogs } from '../support/common.js';
+
+const policyOf = (name: string) => loadPolicyFile(fileURLToPath(new URL(`./${name}.policy.yml`, import.meta.url)));
+
+/** "time | what | who" for each line about the page, in the policy's zone. */
+async function timeline(name: string, severity: string, at: string, ackAfter?: string): Promise<string[]> {
+  const policy = policyOf(name);
+  const request = resolveSimulation({ severity, at, ackAfter }, policy, 0);
+  if (!request.ok) throw new Error(request.problem.message);
+  const logs = captureLogs();
+  const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger }, request.value);
+  expect(logs.lines.filter((l) => /"level":(40|50|60)/.test(l))).toEqual([]);
+  return timelineLines(record, policy)
+    .filter((l) => !l.why.startsWith('not this page') && l.what !== 'page #1 raised' && l.what !== 'edit')
+    .map((l) => [formatWall(l.at, request.value.zone), l.what, partyText(policy, l.who)].filter(Boolean).join(' | '));
+}
+
+describe('seed 000: dev and showcase problems are handled during working hours', () => {
+  it('a P2 at Saturday 03:00 waits for Monday 09:00, asks the primary in the team channel, the backup 4 business hours later', async () => {
+    expect(await timeline('000-support', 'P2', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | post | #C0ALERTS (alerts, product alerts)',
+      'Mon 30 Nov 09:00 | chat message | #C0PRODUCT (product channel)',
+      'Mon 30 Nov 09:30 | ack SLA passed',
+      'Mon 30 Nov 13:00 | chat message | #C0PRODUCT (product channel)',
+      'Mon 30 Nov 17:00 | post | #C0ALERTS (alerts, product alerts)',
+      'Mon 30 Nov 17:00 | end',
+    ]);
+  });
+});
+
+describe('seed 001: SEV-0..SEV-3', () => {
+  it('"SEV-2: notify secondary if persistent >30-60 minutes": at any hour, written with steps only (no preset night hold)', async () => {
+    expect(await timeline('001-sev', 'SEV2', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0BEA',
+      'Sat 28 Nov 03:00 | channel post | #C0ALERTS (alerts, automation alerts)',
+      'Sat 28 Nov 03:30 | ack SLA passed',
+      'Sat 28 Nov 03:45 | DM (page) | U0CAL',
+      'Sat 28 Nov 03:45 | channel post | #C0ALERTS (alerts, automation alerts)',
+      'Sat 28 Nov 04:30 | post | #C0ALERTS (alerts, automation alerts)',
+      'Sat 28 Nov 04:30 | end',
+    ]);
+  });
+
+  it('"SEV-3: log as a task": one message in the team channel, nobody paged', async () => {
+    expect(await timeline('001-sev', 'SEV3', '2026-11-28 03:00')).toEqual(['Sat 28 Nov 03:00 | task logged | #C0AUTOMATION (automation channel)', 'Sat 28 Nov 03:00 | end']);
+  });
+
+  it('"not stabilized within 15 minutes: escalate to Engineering secondary"; leadership aware of SEV-1', async () => {
+    expect(await timeline('001-sev', 'SEV1', '2026-11-28 03:00', '5m')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0BEA',
+      'Sat 28 Nov 03:00 | channel post | #C0ALERTS (alerts, automation alerts)',
+      'Sat 28 Nov 03:00 | DM (FYI) | U0LEADER (leadership)',
+      'Sat 28 Nov 03:05 | presses Acknowledge | U0BEA',
+      'Sat 28 Nov 03:20 | DM (page) | U0CAL',
+      'Sat 28 Nov 03:20 | channel post | #C0ALERTS (alerts, automation alerts)',
+      'Sat 28 Nov 03:20 | end',
+    ]);
+  });
+});
+
+describe('seed 002: Sovren', () => {
+  it('"P0: page primary immediately, secondary at 15 min, lead notified at declaration; P0 at 2 h without mitigation: CTO"', async () => {
+    expect(await timeline('002-sovren', 'P0', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0ENGC',
+      'Sat 28 Nov 03:00 | channel post | #C0ALERTS (alerts, sovren alerts)',
+      'Sat 28 Nov 03:00 | DM (FYI) | U0LEAD (engineering_lead)',
+      'Sat 28 Nov 03:15 | ack SLA passed',
+      'Sat 28 Nov 03:15 | DM (page) | U0ENGD',
+      'Sat 28 Nov 03:15 | channel post | #C0ALERTS (alerts, sovren alerts)',
+      'Sat 28 Nov 03:30 | DM (page) | U0LEAD (engineering_lead)',
+      'Sat 28 Nov 03:30 | channel post | #C0ALERTS (alerts, sovren alerts)',
+      'Sat 28 Nov 03:45 | post | #C0ALERTS (alerts, sovren alerts)',
+      'Sat 28 Nov 05:00 | DM (page) | U0CTO (cto)',
+      'Sat 28 Nov 05:00 | channel post | #C0ALERTS (alerts, sovren alerts)',
+      'Sat 28 Nov 05:00 | end',
+    ]);
+  });
+
+  it('"P2: Slack message to primary; no acknowledgment within 4 hours during business hours: secondary; no overnight pages"', async () => {
+    expect(await timeline('002-sovren', 'P2', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | post | #C0ALERTS (alerts, sovren alerts)',
+      'Mon 30 Nov 09:00 | chat message | #C0ALERTS (alerts, sovren alerts)',
+      // The 4 business hours count from Monday 09:00, when someone was told: no breach over the weekend.
+      'Mon 30 Nov 13:00 | ack SLA passed',
+      'Mon 30 Nov 13:00 | chat message | #C0ALERTS (alerts, sovren alerts)',
+      'Mon 30 Nov 17:00 | post | #C0ALERTS (alerts, sovren alerts)',
+      'Mon 30 Nov 17:00 | end',
+    ]);
+  });
+});
+
+describe('seed 003: ContextInject', () => {
+  it('"P1: auto-notify CTO + all engineers immediately"; primary, secondary, lead, CTO 15 min apart, two loops', async () => {
+    expect(await timeline('003-contextinject', 'P1', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0ENGA',
+      'Sat 28 Nov 03:00 | channel post | #C0ALERTS (alerts, platform alerts)',
+      'Sat 28 Nov 03:00 | DM (FYI) | U0CTO (cto)',
+      // The group S0ALLENG is mentioned where the page is followed (its members get DMs once Slack has listed them).
+      'Sat 28 Nov 03:00 | post | #C0ALERTS (alerts, platform alerts)',
+      'Sat 28 Nov 03:05 | ack SLA passed',
+      ...['03', '04'].flatMap((h) => [
+        `Sat 28 Nov ${h}:15 | DM (page) | U0ENGB`,
+        `Sat 28 Nov ${h}:15 | channel post | #C0ALERTS (alerts, platform alerts)`,
+        `Sat 28 Nov ${h}:30 | DM (page) | U0LEAD (engineering_lead)`,
+        `Sat 28 Nov ${h}:30 | channel post | #C0ALERTS (alerts, platform alerts)`,
+        `Sat 28 Nov ${h}:45 | DM (page) | U0CTO (cto)`,
+        `Sat 28 Nov ${h}:45 | channel post | #C0ALERTS (alerts, platform alerts)`,
+        ...(h === '03' ? ['Sat 28 Nov 04:00 | DM (page) | U0ENGA', 'Sat 28 Nov 04:00 | channel post | #C0ALERTS (alerts, platform alerts)'] : []),
+      ]),
+      'Sat 28 Nov 05:00 | post | #C0ALERTS (alerts, platform alerts)',
+      'Sat 28 Nov 05:00 | end',
+    ]);
+  });
+
+  it('"P4: next business day": a task in the team channel, its target the next business day', async () => {
+    expect(await timeline('003-contextinject', 'P4', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | task logged | #C0ENGINEERING (platform channel)',
+      'Tue 1 Dec 09:00 | ack SLA passed',
+      'Tue 1 Dec 09:00 | end',
+    ]);
+  });
+});
+
+describe('seed 004: Jovie', () => {
+  it('"acknowledge P0 within 5 minutes; backup: any available engineering owner in #alerts-critical"', async () => {
+    expect(await timeline('004-jovie', 'P0', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0TIM (engineering_lead, cto)',
+      'Sat 28 Nov 03:00 | channel post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 03:05 | ack SLA passed',
+      'Sat 28 Nov 03:05 | channel post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 03:10 | DM (page) | U0TIM (engineering_lead, cto)',
+      'Sat 28 Nov 03:10 | channel post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 03:15 | channel post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 03:20 | post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 05:00 | DM (FYI) | U0TIM (engineering_lead, cto)',
+      'Sat 28 Nov 05:00 | end',
+    ]);
+  });
+});
