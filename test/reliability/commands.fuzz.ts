@@ -11,7 +11,7 @@ import { errorLines, escapedSinceLastLook, hostileText, hostileWord, longText, P
 import { seededApp } from './seeded-app.js';
 
 const SUBCOMMANDS: Record<string, string[]> = {
-  '/oncall': ['who', 'next', 'schedule', 'override', 'leave', 'lint', 'cancel', 'swap', 'page', 'pages', 'silence', 'silences', 'simulate', 'help'],
+  '/oncall': ['who', 'next', 'schedule', 'override', 'leave', 'lint', 'cancel', 'swap', 'page', 'pages', 'silence', 'silences', 'simulate', 'policy', 'help'],
   '/incident': ['declare', 'update', 'status', 'severity', 'commander', 'role', 'timeline', 'resolve', 'postmortem', 'list', 'gate', 'checklist', 'trigger', 'close', 'help'],
   '/handoff': ['backend', 'emergency', 'history', 'help'],
 };
