@@ -190,7 +190,8 @@ export class PageService {
         .filter((m) => m.userId !== null && m.at > tx.now - MINUTE)
         .map((m) => m.userId!),
     );
-    const users = this.withMembers(tx, target.users, target.groups).filter((u) => !recent.has(u));
+    // Whoever acknowledged the page is already on it: a rule pulls in others, it does not page them again.
+    const users = this.withMembers(tx, target.users, target.groups).filter((u) => !recent.has(u) && u !== page.ackedBy);
     if (rule.how === 'notify') {
       for (const userId of users) {
         tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });

@@ -16,10 +16,12 @@ export interface SimulationRequest {
   rotation: string;
   /** Acknowledge this long after the page was raised; null: nobody acknowledges. */
   ackAfterMs: number | null;
+  /** Who presses Acknowledge (a user id); left out: the last person paged. */
+  ackBy?: string;
 }
 
 /** Which input a problem is about, so each front end can show its own example. */
-export type SimulationField = 'severity' | 'at' | 'zone' | 'rotation' | 'ack-after' | 'usage';
+export type SimulationField = 'severity' | 'at' | 'zone' | 'rotation' | 'ack-after' | 'ack-by' | 'usage';
 
 export interface SimulationProblem {
   field: SimulationField;
@@ -104,6 +106,19 @@ export interface SimulationInput {
   zone?: string;
   rotation?: string;
   ackAfter?: string;
+  /** "@U0DAN", "<@U0DAN>", "U0DAN" or a role under people ("cto"). */
+  ackBy?: string;
+}
+
+/** Who is to press Acknowledge: a user id as typed or mentioned, or a role under people. */
+function resolveAckBy(policy: Policy, text: string | undefined, ackAfterMs: number | null): Parsed<string | undefined> {
+  if (text === undefined) return { ok: true, value: undefined };
+  if (ackAfterMs === null) return fail('ack-by', 'say when they press it too, with ack-after (e.g. --ack-after 20m)');
+  const id = /^<?@?([UW][A-Z0-9]+)(?:\|[^>]*)?>?$/.exec(text.trim())?.[1];
+  if (id) return { ok: true, value: id };
+  const role = text.trim().replace(/^@/, '');
+  if (Object.hasOwn(policy.people, role)) return { ok: true, value: policy.people[role]! };
+  return fail('ack-by', `${shown(text)} is not a user id (@U0123ABCD) or a role under people (${Object.keys(policy.people).join(', ') || 'none defined'})`);
 }
 
 function resolveSeverity(policy: Policy, text: string): Parsed<string> {
@@ -151,9 +166,11 @@ export function resolveSimulation(input: SimulationInput, policy: Policy, now: n
   if (!at.ok) return at;
   const ackAfter = resolveAckAfter(input.ackAfter);
   if (!ackAfter.ok) return ackAfter;
+  const ackBy = resolveAckBy(policy, input.ackBy, ackAfter.value);
+  if (!ackBy.ok) return ackBy;
   const rotation = resolveRotation(policy, input.rotation);
   if (!rotation.ok) return rotation;
-  return { ok: true, value: { severity: severity.value, at: at.value, zone, rotation: rotation.value, ackAfterMs: ackAfter.value } };
+  return { ok: true, value: { severity: severity.value, at: at.value, zone, rotation: rotation.value, ackAfterMs: ackAfter.value, ...(ackBy.value ? { ackBy: ackBy.value } : {}) } };
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -165,12 +182,13 @@ export interface CliFlags extends Partial<SimulationInput> {
 }
 
 export const CLI_USAGE = [
-  'Usage: npm run simulate -- --severity <P0..P3> --at <when> [--zone <IANA zone>] [--rotation <name>] [--ack-after <duration>] [--policy <file>]',
+  'Usage: npm run simulate -- --severity <P0..P3> --at <when> [--zone <IANA zone>] [--rotation <name>] [--ack-after <duration> [--ack-by <who>]] [--policy <file>]',
   '  --severity   the page\'s severity, as the policy names it (default scale P0..P3)',
   `  --at         when the page is raised: ${WHEN_FORMS}`,
   '  --zone       the zone --at is read in and times are shown in (default: the policy\'s timezone)',
   '  --rotation   the rotation paged (needed when the policy has more than one)',
   '  --ack-after  the last person paged presses Acknowledge this long after the page, e.g. 50m or 1h30m',
+  '  --ack-by     who presses it instead: a user id (@U0123ABCD) or a role under people (cto); the bot decides whether they may',
   '  --policy     the policy file (default: $POLICY_PATH, else the built-in preset, as the bot itself)',
   'Example: npm run simulate -- --severity P1 --at "2026-11-28 03:00" --zone Europe/London --ack-after 50m',
 ].join('\n');
@@ -182,12 +200,13 @@ export const CLI_EXAMPLES: Record<SimulationField, string> = {
   zone: '--zone Europe/London',
   rotation: '--rotation backend',
   'ack-after': '--ack-after 50m',
+  'ack-by': '--ack-after 20m --ack-by @U0DAN',
   usage: 'npm run simulate -- --severity P1 --at "2026-11-28 03:00"',
 };
 
-const FLAG_NAMES = { '--severity': 'severity', '--at': 'at', '--zone': 'zone', '--rotation': 'rotation', '--ack-after': 'ackAfter', '--policy': 'policy' } as const;
+const FLAG_NAMES = { '--severity': 'severity', '--at': 'at', '--zone': 'zone', '--rotation': 'rotation', '--ack-after': 'ackAfter', '--ack-by': 'ackBy', '--policy': 'policy' } as const;
 type FlagKey = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
-const FLAG_FIELDS: Record<FlagKey, SimulationField> = { severity: 'severity', at: 'at', zone: 'zone', rotation: 'rotation', ackAfter: 'ack-after', policy: 'usage' };
+const FLAG_FIELDS: Record<FlagKey, SimulationField> = { severity: 'severity', at: 'at', zone: 'zone', rotation: 'rotation', ackAfter: 'ack-after', ackBy: 'ack-by', policy: 'usage' };
 
 /** `--flag value` or `--flag=value`; unknown flags, missing values and stray words are refused. */
 export function parseCliFlags(argv: readonly string[]): Parsed<CliFlags> {

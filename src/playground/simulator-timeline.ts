@@ -301,7 +301,8 @@ export function partyText(policy: Policy, party: Party): string {
 
 function ackPlan(record: SimulationRecord): string {
   const after = record.request.ackAfterMs;
-  return after === null ? 'nobody acknowledges' : `the last person paged presses Acknowledge after ${formatDuration(after)}`;
+  if (after === null) return 'nobody acknowledges';
+  return `${record.request.ackBy ?? 'the last person paged'} presses Acknowledge after ${formatDuration(after)}`;
 }
 
 /** Who the page reached and when, from its own message rows. */

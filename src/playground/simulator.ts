@@ -151,7 +151,9 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
     // Timers due at this instant fire first, then the button press (the ticker runs every second; a person is slower).
     await round();
     if (ackPending && next >= ackAt) {
-      ack = acknowledger(db, page.id, page.rotation, app.options.policy, clock.now(), nextSeq());
+      ack = request.ackBy
+        ? { at: clock.now(), by: request.ackBy, why: 'as asked (--ack-by)', seq: nextSeq() }
+        : acknowledger(db, page.id, page.rotation, app.options.policy, clock.now(), nextSeq());
       await pressAcknowledge(app, page.id, ack.by);
       await round();
     }

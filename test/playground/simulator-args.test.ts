@@ -88,12 +88,21 @@ describe('resolveSimulation', () => {
     [{ severity: 'P1', at: 'sat 03:00', rotation: 'constructor' }, 'rotation', 'there is no rotation "constructor"'],
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: 'fifty' }, 'ack-after', 'expected a duration like "15m", got "fifty"'],
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: '0m' }, 'ack-after', 'expected a duration longer than zero'],
+    [{ severity: 'P1', at: 'sat 03:00', ackBy: '@U0DAN' }, 'ack-by', 'say when they press it too, with ack-after'],
+    [{ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: 'nobody' }, 'ack-by', '"nobody" is not a user id (@U0123ABCD) or a role under people (engineering_lead, cto)'],
   ])('%j: %s is wrong', (input, field, message) => {
     const parsed = resolveSimulation(input, policy, WEDNESDAY);
     expect(parsed.ok).toBe(false);
     if (!parsed.ok) {
       expect(parsed.problem.field).toBe(field);
       expect(parsed.problem.message).toContain(message);
+    }
+  });
+
+  it('--ack-by reads a mention, a user id or a role under people', () => {
+    for (const [by, id] of [['<@U0DAN>', 'U0DAN'], ['@U0DAN', 'U0DAN'], ['U0DAN', 'U0DAN'], ['cto', 'U0CTO']] as const) {
+      const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: by }, policy, WEDNESDAY);
+      expect(parsed.ok && parsed.value.ackBy).toBe(id);
     }
   });
 

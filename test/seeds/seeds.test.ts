@@ -16,9 +16,9 @@ import { captureLogs } from '../support/common.js';
 const policyOf = (name: string) => loadPolicyFile(fileURLToPath(new URL(`./${name}.policy.yml`, import.meta.url)));
 
 /** "time | what | who" for each line about the page, in the policy's zone. */
-async function timeline(name: string, severity: string, at: string, ackAfter?: string): Promise<string[]> {
+async function timeline(name: string, severity: string, at: string, ackAfter?: string, ackBy?: string): Promise<string[]> {
   const policy = policyOf(name);
-  const request = resolveSimulation({ severity, at, ackAfter }, policy, 0);
+  const request = resolveSimulation({ severity, at, ackAfter, ackBy }, policy, 0);
   if (!request.ok) throw new Error(request.problem.message);
   const logs = captureLogs();
   const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger }, request.value);
@@ -148,5 +148,20 @@ describe('seed 004: Jovie', () => {
       'Sat 28 Nov 05:00 | DM (FYI) | U0TIM (engineering_lead, cto)',
       'Sat 28 Nov 05:00 | end',
     ]);
+  });
+});
+
+describe('the simulator acts for any paged person (--ack-by)', () => {
+  it('seed 002: the CTO acknowledges a P0 at 20 min; the 2 h "without mitigation" rule does not page the one who holds it', async () => {
+    const lines = await timeline('002-sovren', 'P0', '2026-11-28 03:00', '20m', 'cto');
+    expect(lines).toContain('Sat 28 Nov 03:20 | presses Acknowledge | U0CTO (cto)');
+    expect(lines.filter((l) => l.includes('DM (page) | U0CTO'))).toEqual([]);
+    expect(lines.at(-1)).toBe('Sat 28 Nov 05:00 | end');
+  });
+
+  it('seed 001: someone the SEV-1 never reached and who holds no role is refused, and the chain goes on', async () => {
+    const lines = await timeline('001-sev', 'SEV1', '2026-11-28 03:00', '5m', '@U0OUTSIDER');
+    expect(lines).toContain('Sat 28 Nov 03:05 | presses Acknowledge | U0OUTSIDER');
+    expect(lines).toContain('Sat 28 Nov 03:15 | DM (page) | U0CAL');
   });
 });
