@@ -61,12 +61,16 @@ export function shiftStartAt(rotation: RotationPolicy, k: number): number {
   return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
 }
 
-/** Instants further out than this are past what the calendar functions can hold (Date's ±8.64e15 ms). */
-const FARTHEST_INSTANT_MS = 8e15;
+/**
+ * The instants the calendar functions hold, with room to spare: date-fns-tz names no zone offset before the
+ * year 1 (zoneOffset throws there), and Date ends at +8.64e15 ms (the year 275760). No shift lies outside.
+ */
+const EARLIEST_SHIFT_MS = Date.UTC(1000, 0, 1);
+const LATEST_SHIFT_MS = Date.UTC(200_000, 0, 1);
 
 /** Whether t is the start of one of the rotation's shifts: what a button or form that names a shift change must hold. */
 export function isShiftBoundary(rotation: RotationPolicy, t: number): boolean {
-  if (!Number.isSafeInteger(t) || Math.abs(t) > FARTHEST_INSTANT_MS) return false;
+  if (!Number.isSafeInteger(t) || t < EARLIEST_SHIFT_MS || t > LATEST_SHIFT_MS) return false;
   // Shifts are whole days long, and DST moves a start by at most an hour: the nearest index is the one.
   const k = Math.round((t - shiftStartAt(rotation, 0)) / rotation.shift.everyMs);
   return shiftStartAt(rotation, k) === t;
