@@ -132,6 +132,8 @@ describe('overrides', () => {
     ['one straddling the shift start cuts at its end', [o(1, 'U0Z', SHIFT_START - DAY, SHIFT_START + HOUR)], SHIFT_START + HOUR, SHIFT_END],
     ['one straddling the shift end cuts at its start', [o(1, 'U0Z', SHIFT_END - HOUR, SHIFT_END + DAY)], SHIFT_START, SHIFT_END - HOUR],
     ['overrides of the secondary do not cut the primary', [o(1, 'U0Z', SHIFT_START, T - HOUR, { role: 'secondary' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { role: 'secondary' })], SHIFT_START, SHIFT_END],
+    // An empty override at t (it starts and ends there) is one that ended at t: it cuts the start, never the end.
+    ['an empty override at t', [o(1, 'U0Z', T, T)], T, SHIFT_END],
     ['overrides of another rotation do not cut it', [o(1, 'U0Z', SHIFT_START, T - HOUR, { rotation: 'other' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { rotation: 'other' })], SHIFT_START, SHIFT_END],
   ])('%s', (_what, overrides, since, until) => {
     const answer = whoIsOnCall(rotation(), overrides, T);
@@ -148,16 +150,17 @@ describe('isShiftBoundary', () => {
   const daily = rotation({ everyMs: DAY, handoffTime: '00:00', start: '2026-01-05' });
   const weekly = rotation({ timezone: 'America/New_York' });
 
+  // [what, shift k, offset from its start, boundary?]; instants are computed in the test, not at collection.
   it.each([
-    ['shift 0', shiftStartAt(weekly, 0), true],
-    ['shift 10, after the spring change', shiftStartAt(weekly, 10), true],
-    ['shift -3, before the start', shiftStartAt(weekly, -3), true],
-    ['a millisecond after a start', shiftStartAt(weekly, 10) + 1, false],
-    ['a minute before a start', shiftStartAt(weekly, 10) - MINUTE, false],
-    ['an hour off (the other side of DST)', shiftStartAt(weekly, 10) + HOUR, false],
-    ['mid-shift', shiftStartAt(weekly, 3) + 3 * DAY, false],
-  ])('%s: %s', (_what, t, expected) => {
-    expect(isShiftBoundary(weekly, t)).toBe(expected);
+    ['shift 0', 0, 0, true],
+    ['shift 10, after the spring change', 10, 0, true],
+    ['shift -3, before the start', -3, 0, true],
+    ['a millisecond after a start', 10, 1, false],
+    ['a minute before a start', 10, -MINUTE, false],
+    ['an hour off (the other side of DST)', 10, HOUR, false],
+    ['mid-shift', 3, 3 * DAY, false],
+  ])('%s: shift %i + %i ms', (_what, k, offset, expected) => {
+    expect(isShiftBoundary(weekly, shiftStartAt(weekly, k) + offset)).toBe(expected);
   });
 
   it.each([
