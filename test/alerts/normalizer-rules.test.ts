@@ -154,7 +154,7 @@ describe('PagerDuty Events v2', () => {
 
   it('a trigger with only what is required: the group is the service, labels only what is given', () => {
     const [a] = normalizePagerduty({ routing_key: 'R', event_action: 'trigger', payload: { summary: 'Disk full', severity: 'error', group: 'prod' } });
-    expect(a).toEqual({
+    expect(a).toStrictEqual({
       source: 'pagerduty',
       dedupKey: 'summary:Disk full',
       status: 'firing',
@@ -217,6 +217,7 @@ describe('Uptime Kuma', () => {
   it('falls back to the top message, then nothing; no url, no link; no service tag, no service', () => {
     const bare = { heartbeat: { status: 0 }, monitor: { id: 3, name: 'DB' }, msg: 'DB went down' };
     expect(normalizeUptimeKuma(bare)[0]).toMatchObject({ details: 'DB went down', links: [], labels: {}, service: null });
+    expect(normalizeUptimeKuma(bare)[0]!.labels).toStrictEqual({});
     expect(normalizeUptimeKuma({ heartbeat: { status: 0, msg: null }, monitor: { id: 3, name: 'DB', url: null } })[0]).toMatchObject({ details: '', links: [] });
     expect(normalizeUptimeKuma(body(0, { monitor: { id: 3, name: 'DB', tags: [{ name: 'service', value: '' }] } }))[0]!.service).toBeNull();
   });

@@ -55,9 +55,9 @@ describe('a window DST makes empty', () => {
   // New York springs forward on Sunday 2026-03-08: 02:00 EST is 03:00 EDT, so "02:00-03:00" that day is no time at all.
   const sundayNight: BusinessHours = { zone: 'America/New_York', days: [0], start: '02:00', end: '03:00' };
   const changeDay = Date.UTC(2026, 2, 8, 5); // 00:00 EST
-  const nextSunday = wallTimeToInstant('America/New_York', { year: 2026, month: 3, day: 15, hour: 2, minute: 0 });
 
   it('is skipped: the next opening is a week on, and nothing of that night is business time', () => {
+    const nextSunday = wallTimeToInstant('America/New_York', { year: 2026, month: 3, day: 15, hour: 2, minute: 0 });
     expect(nextBusinessStart(sundayNight, changeDay)).toBe(nextSunday);
     expect(new Date(nextSunday).toISOString()).toBe('2026-03-15T06:00:00.000Z');
     expect(isBusinessTime(sundayNight, Date.UTC(2026, 2, 8, 7))).toBe(false);
