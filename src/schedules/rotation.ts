@@ -49,7 +49,7 @@ function firstBoundaryDate(rotation: RotationPolicy) {
   const start = parseDate(rotation.shift.start);
   if (!start) throw new Error(`rotation ${rotation.name}: bad start date ${rotation.shift.start}`);
   // Weekly shifts begin on the handoff weekday on or after the start date; daily and N-day shifts on the date itself.
-  if ((rotation.shift.everyMs / DAY) % 7 !== 0) return start;
+  if ((/* Stryker disable next-line ArithmeticOperator: equivalent because `everyMs * DAY` leaves the same remainder mod 7 as `everyMs / DAY` (DAY = 86400000 is 1 mod 7, shifts are whole days, and the product is exact in a double) */ rotation.shift.everyMs / DAY) % 7 !== 0) return start;
   const weekday = weekdayOfDate(start);
   return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
 }
@@ -61,12 +61,16 @@ export function shiftStartAt(rotation: RotationPolicy, k: number): number {
   return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
 }
 
-/** Instants further out than this are past what the calendar functions can hold (Date's ±8.64e15 ms). */
-const FARTHEST_INSTANT_MS = 8e15;
+/**
+ * The instants the calendar functions hold, with room to spare: date-fns-tz names no zone offset before the
+ * year 1 (zoneOffset throws there), and Date ends at +8.64e15 ms (the year 275760). No shift lies outside.
+ */
+const EARLIEST_SHIFT_MS = Date.UTC(1000, 0, 1);
+const LATEST_SHIFT_MS = Date.UTC(200_000, 0, 1);
 
 /** Whether t is the start of one of the rotation's shifts: what a button or form that names a shift change must hold. */
 export function isShiftBoundary(rotation: RotationPolicy, t: number): boolean {
-  if (!Number.isSafeInteger(t) || Math.abs(t) > FARTHEST_INSTANT_MS) return false;
+  if (!Number.isSafeInteger(t) || t < EARLIEST_SHIFT_MS || t > LATEST_SHIFT_MS) return false;
   // Shifts are whole days long, and DST moves a start by at most an hour: the nearest index is the one.
   const k = Math.round((t - shiftStartAt(rotation, 0)) / rotation.shift.everyMs);
   return shiftStartAt(rotation, k) === t;
@@ -77,6 +81,7 @@ export function shiftIndexAt(rotation: RotationPolicy, t: number): number {
   const origin = shiftStartAt(rotation, 0);
   let k = Math.floor((t - origin) / rotation.shift.everyMs);
   // DST makes a shift up to an hour shorter or longer than everyMs: correct the estimate by looking.
+  // Stryker disable next-line EqualityOperator: `>=` is equivalent because a k whose start is exactly t is stepped back once here and forward again by the next loop; `<=` never ends (a timeout)
   while (shiftStartAt(rotation, k) > t) k -= 1;
   while (shiftStartAt(rotation, k + 1) <= t) k += 1;
   return k;
@@ -97,7 +102,7 @@ export function overrideAt(overrides: readonly Override[], role: Role, t: number
   let best: Override | null = null;
   for (const o of overrides) {
     if (o.role !== role || o.startsAt > t || o.endsAt <= t) continue;
-    if (!best || o.createdAt > best.createdAt || (o.createdAt === best.createdAt && o.id > best.id)) best = o;
+    if (!best || o.createdAt > best.createdAt || (o.createdAt === best.createdAt && /* Stryker disable next-line EqualityOperator: `>=` is equivalent because ids are unique (the table's key), so no two overrides tie on both (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.id > best.id)) best = o;
   }
   return best;
 }
@@ -115,8 +120,8 @@ function assignment(rotation: RotationPolicy, overrides: readonly Override[], ro
   let until = end;
   for (const o of mine) {
     if (o.role !== role) continue;
-    if (o.endsAt <= t && o.endsAt > since) since = o.endsAt;
-    if (o.startsAt > t && o.startsAt < until) until = o.startsAt;
+    if (o.endsAt <= t && /* Stryker disable next-line EqualityOperator: `>=` is equivalent because when endsAt equals since, setting since to it changes nothing (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.endsAt > since) since = o.endsAt;
+    if (o.startsAt > t && /* Stryker disable next-line EqualityOperator: `<=` is equivalent because when startsAt equals until, setting until to it changes nothing (`>=`, skipped with it, fails rotation-rules.test.ts) */ o.startsAt < until) until = o.startsAt;
   }
   return { userId, since, until, why: { kind: 'rotation' } };
 }

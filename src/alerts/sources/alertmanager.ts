@@ -31,9 +31,12 @@ export const alertmanagerSchema = z.looseObject({
   alerts: z.array(alertSchema),
 });
 
-/** Older Alertmanagers send no fingerprint: the sorted label set identifies the alert instead. */
+/**
+ * Older Alertmanagers send no fingerprint: the sorted label set identifies the alert instead. Written as JSON,
+ * so a value holding "," or "=" cannot pass for other labels ({job: "api,instance=a"} vs {job: "api", instance: "a"}).
+ */
 function labelFingerprint(l: Record<string, string>): string {
-  const canonical = Object.keys(l).sort().map((k) => `${k}=${l[k]}`).join(',');
+  const canonical = JSON.stringify(Object.keys(l).sort().map((k) => [k, l[k]]));
   return `labels:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 

@@ -1,0 +1,165 @@
+/**
+ * Properties of the rotation rules over generated rotations (any zone, shift length, handoff time and start)
+ * and instants: one primary at every instant, shifts that tile time, the secondary next in line.
+ * Seeded, so a failure reproduces; a few hundred cases, well under a second each.
+ */
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import type { RotationPolicy } from '../../src/config/policy.js';
+import { isShiftBoundary, overrideAt, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import { DAY, HOUR } from '../../src/time/clock.js';
+
+const RUNS = { seed: 20260105, numRuns: 150 };
+
+const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+const two = (n: number) => String(n).padStart(2, '0');
+
+const rotationArb: fc.Arbitrary<RotationPolicy> = fc
+  .record({
+    n: fc.integer({ min: 1, max: 6 }),
+    days: fc.constantFrom(1, 2, 3, 7, 14),
+    handoffWeekday: fc.integer({ min: 0, max: 6 }),
+    hour: fc.integer({ min: 0, max: 23 }),
+    minute: fc.constantFrom(0, 15, 30, 59),
+    zone: fc.constantFrom(...ZONES),
+    startDay: fc.integer({ min: 0, max: 3 * 365 }),
+    secondaryOffset: fc.option(fc.integer({ min: 1, max: 7 }), { nil: null }),
+  })
+  .map(({ n, days, handoffWeekday, hour, minute, zone, startDay, secondaryOffset }) => {
+    const start = new Date(Date.UTC(2025, 0, 1) + startDay * DAY).toISOString().slice(0, 10);
+    return {
+      name: 'r',
+      members: Array.from({ length: n }, (_, i) => `U0M${i}`),
+      shift: { everyMs: days * DAY, handoffWeekday, handoffTime: `${two(hour)}:${two(minute)}`, timezone: zone, start },
+      secondaryOffset,
+      channel: null,
+      alertsChannel: null,
+      usergroup: null,
+      handoffTemplate: 'default',
+      escalation: 'default',
+      shadows: [],
+    };
+  });
+
+/** 2024-01-01 .. 2028-12-31, to the millisecond. */
+const instantArb = fc.integer({ min: Date.UTC(2024, 0, 1), max: Date.UTC(2028, 11, 31) });
+
+describe('rotation properties', () => {
+  it('at every instant exactly one member is primary: the shift index mod the member count', () => {
+    fc.assert(
+      fc.property(rotationArb, instantArb, (r, t) => {
+        const answer = whoIsOnCall(r, [], t);
+        const n = r.members.length;
+        expect(answer.primary?.userId).toBe(r.members[((answer.shiftIndex % n) + n) % n]);
+        expect(answer.primary?.why).toEqual({ kind: 'rotation' });
+        expect(answer.primary?.since).toBe(answer.shiftStart);
+        expect(answer.primary?.until).toBe(answer.shiftEnd);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the shift holding t starts at or before t and ends after it, on a boundary, a whole number of days (give or take DST) long', () => {
+    fc.assert(
+      fc.property(rotationArb, instantArb, (r, t) => {
+        const k = shiftIndexAt(r, t);
+        const start = shiftStartAt(r, k);
+        const end = shiftStartAt(r, k + 1);
+        expect(start).toBeLessThanOrEqual(t);
+        expect(end).toBeGreaterThan(t);
+        expect(isShiftBoundary(r, start)).toBe(true);
+        expect(isShiftBoundary(r, end)).toBe(true);
+        expect(Math.abs(end - start - r.shift.everyMs)).toBeLessThanOrEqual(HOUR);
+        if (t !== start) expect(isShiftBoundary(r, t)).toBe(false);
+        expect(shiftIndexAt(r, start)).toBe(k);
+        expect(shiftIndexAt(r, start - 1)).toBe(k - 1);
+      }),
+      RUNS,
+    );
+  });
+
+  it('with two or more members the secondary is another member, next in line by the offset (unless the offset is a whole lap)', () => {
+    fc.assert(
+      fc.property(rotationArb, instantArb, (r, t) => {
+        const { primary, secondary, shiftIndex } = whoIsOnCall(r, [], t);
+        const n = r.members.length;
+        if (r.secondaryOffset === null || n < 2) {
+          expect(secondary).toBeNull();
+          return;
+        }
+        expect(secondary?.userId).toBe(r.members[(((shiftIndex + r.secondaryOffset) % n) + n) % n]);
+        if (r.secondaryOffset % n !== 0) expect(secondary?.userId).not.toBe(primary?.userId);
+      }),
+      RUNS,
+    );
+  });
+
+  it('the shifts between two instants tile them: each ends where the next starts, the first holds `from`, the last reaches `to`', () => {
+    fc.assert(
+      fc.property(rotationArb, instantArb, fc.integer({ min: 1, max: 20 * DAY }), (r, from, span) => {
+        const to = from + span;
+        const shifts = shiftsBetween(r, [], from, to);
+        expect(shifts.length).toBeGreaterThan(0);
+        expect(shifts[0]!.shiftStart).toBeLessThanOrEqual(from);
+        expect(shifts.at(-1)!.shiftEnd).toBeGreaterThanOrEqual(to);
+        shifts.forEach((s, i) => {
+          if (i > 0) expect(s.shiftStart).toBe(shifts[i - 1]!.shiftEnd);
+          if (i > 0) expect(s.shiftIndex).toBe(shifts[i - 1]!.shiftIndex + 1);
+          expect(s.shiftStart).toBeLessThan(to);
+          expect(s.shiftEnd).toBeGreaterThan(from);
+        });
+      }),
+      RUNS,
+    );
+  });
+
+  it('an override in force takes the role; outside it the rotation holds it, cut at the override edges', () => {
+    const overrideArb = fc.record({
+      id: fc.integer({ min: 1, max: 5 }),
+      role: fc.constantFrom<'primary' | 'secondary'>('primary', 'secondary'),
+      userId: fc.constantFrom('U0X', 'U0Y', 'U0Z'),
+      startOffset: fc.integer({ min: -10 * DAY, max: 10 * DAY }),
+      length: fc.integer({ min: 1, max: 10 * DAY }),
+      createdAt: fc.integer({ min: 0, max: 3 }),
+    });
+    fc.assert(
+      fc.property(rotationArb, instantArb, fc.array(overrideArb, { maxLength: 4 }), (r, t, raw) => {
+        const overrides: Override[] = raw.map((o, i) => ({
+          id: i + 1,
+          rotation: 'r',
+          role: o.role,
+          userId: o.userId,
+          startsAt: t + o.startOffset,
+          endsAt: t + o.startOffset + o.length,
+          reason: 'override',
+          createdAt: o.createdAt,
+        }));
+        const answer = whoIsOnCall(r, overrides, t);
+        for (const role of ['primary', 'secondary'] as const) {
+          const active = overrideAt(overrides, role, t);
+          const got = answer[role];
+          if (active) {
+            expect(active.startsAt).toBeLessThanOrEqual(t);
+            expect(active.endsAt).toBeGreaterThan(t);
+            // The newest of those covering t.
+            for (const o of overrides) {
+              if (o.role === role && o.startsAt <= t && o.endsAt > t) expect(o.createdAt < active.createdAt || (o.createdAt === active.createdAt && o.id <= active.id)).toBe(true);
+            }
+            expect(got).toEqual({ userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: 'override', overrideId: active.id } });
+          } else if (got) {
+            expect(got.why).toEqual({ kind: 'rotation' });
+            expect(got.since).toBeLessThanOrEqual(t);
+            expect(got.until).toBeGreaterThan(t);
+            expect(got.since).toBeGreaterThanOrEqual(answer.shiftStart);
+            expect(got.until).toBeLessThanOrEqual(answer.shiftEnd);
+            // No override of this role lies inside the rotation's stretch [since, until).
+            for (const o of overrides) {
+              if (o.role === role) expect(o.endsAt <= got.since || o.startsAt >= got.until).toBe(true);
+            }
+          }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
