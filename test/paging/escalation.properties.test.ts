@@ -19,6 +19,8 @@ const chainArb = (quietAtNight: boolean): fc.Arbitrary<SeverityEscalation> =>
     loops: fc.integer({ min: 1, max: 3 }),
     chatOnly: fc.boolean(),
     quietAtNight: fc.constant(quietAtNight),
+    task: fc.constant(false),
+    repeatAfterMs: fc.constantFrom(null, 1 * MINUTE, 20 * MINUTE),
     steps: fc.array(
       fc.record({
         afterMs: fc.constantFrom(0, 1, 5, 15, 30, 90).map((m) => m * MINUTE),

@@ -22,7 +22,14 @@ const NO_SECONDARY: OnCallNow = { primary: 'U0PRI', secondary: null };
 const NOBODY: OnCallNow = { primary: null, secondary: null };
 
 const step = (afterMin: number, page: string, businessHours = false) => ({ afterMs: afterMin * MINUTE, page, businessHours });
-const chain = (steps: SeverityEscalation['steps'], loops = 2, quietAtNight = false): SeverityEscalation => ({ loops, chatOnly: false, quietAtNight, steps });
+const chain = (steps: SeverityEscalation['steps'], loops = 2, quietAtNight = false, repeatAfterMs: number | null = null): SeverityEscalation => ({
+  loops,
+  chatOnly: false,
+  quietAtNight,
+  task: false,
+  repeatAfterMs,
+  steps,
+});
 
 /** primary, secondary +5, lead +10, a user group +7; twice. Every wait is different, so each step's own wait shows. */
 const CHAIN = chain([step(0, 'primary'), step(5, 'secondary'), step(10, 'engineering_lead'), step(7, 'S0GROUP')]);
@@ -101,6 +108,10 @@ describe('decideEscalation: repeats and the end of the chain', () => {
     // (Nobody was paged at that step, so no one is given the tail wait to answer.)
     ['empty last step wraps to the next loop', chain([step(0, 'primary'), step(5, 'engineering_lead'), step(6, 'secondary')], 2), 2, 0, 11, '0.1 primary u[U0PRI] g[] skipped[2.0:secondary] -> 1.1 at 16'],
     ['empty last step of the last loop', chain([step(0, 'primary'), step(5, 'secondary')], 2), 1, 1, 5, 'exhausted skipped[1.1:secondary]'],
+    // repeat_after: its own wait before the repeat and the end, whatever the last step waited (seed 003's 0-minute CTO step).
+    ['repeat_after 5 min after a 15 min last step', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 0, 15, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 20'],
+    ['repeat_after 5 min, the end too', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 1, 35, '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 40'],
+    ['repeat_after 30 min after a zero-wait last step', chain([step(0, 'primary'), step(0, 'secondary')], 2, false, 30 * MINUTE), 1, 0, 0, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 30'],
   ] as const)('%s', (_name, c, stepIndex, loop, due, expected) => {
     const onCall = expected.includes(':secondary') ? NO_SECONDARY : BOTH;
     expect(summary(decide(c, stepIndex, loop, m(due), { onCall }))).toBe(expected);
@@ -202,6 +213,17 @@ describe('resolveTarget', () => {
     ['S0ON-CALL', BOTH, { users: [], groups: [] }],
   ] as const)('%s', (target, onCall, expected) => {
     expect(resolveTarget(target, onCall, people)).toEqual(expected);
+  });
+
+  it.each([
+    ['platform.primary', { users: ['U0PAT'], groups: [] }],
+    ['platform.secondary', { users: ['U0QUINN'], groups: [] }],
+    ['web.primary', { users: [], groups: [] }], // that rotation has nobody on call now
+    ['unknown.primary', { users: [], groups: [] }],
+    ['platform.lead', { users: [], groups: [] }],
+  ] as const)('another rotation: %s', (target, expected) => {
+    const others = { platform: { primary: 'U0PAT', secondary: 'U0QUINN' }, web: NOBODY };
+    expect(resolveTarget(target, BOTH, people, others)).toEqual(expected);
   });
 
   it('a role under people wins over an id-shaped name', () => {
