@@ -190,9 +190,9 @@ class Workload {
   }
 }
 
-/** The page id of a delivered page DM (its Acknowledge button's value), else null. */
+/** The page id of a delivered page DM (its Acknowledge button's value), else null; channel lines may carry the button too. */
 function ackButtonValue(call: RecordedCall): number | null {
-  if (!call.ok || call.method !== 'chat.postMessage' || !Array.isArray(call.args.blocks)) return null;
+  if (!call.ok || call.method !== 'chat.postMessage' || !Array.isArray(call.args.blocks) || !/^[UW]/.test(String(call.args.channel))) return null;
   for (const block of call.args.blocks as Array<{ type?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
     const button = block.type === 'actions' ? block.elements?.find((e) => e.action_id === PAGE_ACTIONS.ack) : undefined;
     if (button?.value) return Number(button.value);
