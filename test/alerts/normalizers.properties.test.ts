@@ -7,7 +7,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { NORMALIZERS } from '../../src/alerts/sources/index.js';
 
-const RUNS = { seed: 7, numRuns: 200 };
+const RUNS = { seed: 7, numRuns: 150 };
 const none = {};
 
 /** The same object with its keys in another order. */

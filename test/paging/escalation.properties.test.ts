@@ -10,7 +10,7 @@ import { decideEscalation, resolveTarget, type EscalationInput, type OnCallNow }
 import type { BusinessHours } from '../../src/time/business-hours.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 
-const RUNS = { seed: 15, numRuns: 200 };
+const RUNS = { seed: 15, numRuns: 150 };
 const HOURS: BusinessHours = { zone: 'America/New_York', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
 const PEOPLE = { engineering_lead: 'U0LEAD' };
 

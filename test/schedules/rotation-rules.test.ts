@@ -193,7 +193,7 @@ describe('isShiftBoundary', () => {
           expect(typeof isShiftBoundary(r, t)).toBe('boolean');
         },
       ),
-      { seed: 1000, numRuns: 300 },
+      { seed: 1000, numRuns: 200 },
     );
   });
 });

@@ -9,7 +9,7 @@ import type { RotationPolicy } from '../../src/config/policy.js';
 import { isShiftBoundary, overrideAt, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
 import { DAY, HOUR } from '../../src/time/clock.js';
 
-const RUNS = { seed: 20260105, numRuns: 150 };
+const RUNS = { seed: 20260105, numRuns: 100 };
 
 const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham'];
 const two = (n: number) => String(n).padStart(2, '0');
