@@ -33,15 +33,22 @@ export function resolveTarget(target: string, onCall: OnCallNow, people: Record<
     const who = onCall[target];
     return { users: who ? [who] : [], groups: [] };
   }
-  const other = /^(.+)\.(primary|secondary)$/.exec(target);
+  const other = otherRotationTarget(target);
   if (other) {
-    const who = others[other[1]!]?.[other[2] as 'primary' | 'secondary'] ?? null;
+    const who = others[other.rotation]?.[other.role] ?? null;
     return { users: who ? [who] : [], groups: [] };
   }
   if (target in people) return { users: [people[target]!], groups: [] };
   if (/^[UW][A-Z0-9]+$/.test(target)) return { users: [target], groups: [] };
   if (/^S[A-Z0-9]+$/.test(target)) return { users: [], groups: [target] };
   return { users: [], groups: [] };
+}
+
+/** "platform.primary" -> { rotation: platform, role: primary }; anything else (a role, an id, ".primary") -> null. */
+export function otherRotationTarget(target: string): { rotation: string; role: 'primary' | 'secondary' } | null {
+  const dot = target.lastIndexOf('.');
+  const role = target.slice(dot + 1);
+  return dot > 0 && (role === 'primary' || role === 'secondary') ? { rotation: target.slice(0, dot), role } : null;
 }
 
 export interface StepPosition {
@@ -77,7 +84,8 @@ export type EscalationDecision =
 /** A repeat or the end of the chain waits `repeat_after` if written, else as long as the last step did (15 min if that was zero). */
 function tailWait(chain: SeverityEscalation): { ms: number; business: boolean } {
   const last = chain.steps[chain.steps.length - 1]!;
-  if (chain.repeatAfterMs !== null && chain.repeatAfterMs !== undefined) return { ms: chain.repeatAfterMs, business: false };
+  // repeat_after is wall time, whatever the last step counted.
+  if (chain.repeatAfterMs !== null) return { ms: chain.repeatAfterMs, business: false };
   return { ms: last.afterMs > 0 ? last.afterMs : 15 * MINUTE, business: last.businessHours };
 }
 

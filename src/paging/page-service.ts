@@ -15,7 +15,7 @@ import { whoIsOnCall } from '../schedules/rotation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import { mention, slackDate } from '../slack/format.js';
 import { spanEnd } from '../time/business-hours.js';
-import { decideEscalation, resolveTarget, type EscalationDecision, type StepPosition } from './escalation.js';
+import { decideEscalation, otherRotationTarget, resolveTarget, type EscalationDecision, type StepPosition } from './escalation.js';
 import { channelLine, channelLineBlocks, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
 
 export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
@@ -377,7 +377,7 @@ export class PageService {
   private othersOnCall(tx: EngineTx, chain: SeverityEscalation): Record<string, { primary: string | null; secondary: string | null }> {
     const others: Record<string, { primary: string | null; secondary: string | null }> = {};
     for (const step of chain.steps) {
-      const name = /^(.+)\.(primary|secondary)$/.exec(step.page)?.[1];
+      const name = otherRotationTarget(step.page)?.rotation;
       const rotation = name ? this.policy.rotations[name] : undefined;
       if (!rotation || others[rotation.name]) continue;
       const now = whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now);

@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SeverityEscalation } from '../../src/config/policy.js';
-import { decideEscalation, resolveTarget, type EscalationDecision, type EscalationInput, type OnCallNow } from '../../src/paging/escalation.js';
+import { decideEscalation, otherRotationTarget, resolveTarget, type EscalationDecision, type EscalationInput, type OnCallNow } from '../../src/paging/escalation.js';
 import type { BusinessHours } from '../../src/time/business-hours.js';
 import { HOUR, MINUTE } from '../../src/time/clock.js';
 
@@ -112,6 +112,8 @@ describe('decideEscalation: repeats and the end of the chain', () => {
     ['repeat_after 5 min after a 15 min last step', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 0, 15, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 20'],
     ['repeat_after 5 min, the end too', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 1, 35, '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 40'],
     ['repeat_after 30 min after a zero-wait last step', chain([step(0, 'primary'), step(0, 'secondary')], 2, false, 30 * MINUTE), 1, 0, 0, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 30'],
+    // A last step that counts business hours does not make repeat_after count them: 17:50 + 30 min is 18:20, not 09:20 the next day.
+    ['repeat_after is wall time after a business-hours last step', chain([step(0, 'primary'), step(60, 'secondary', true)], 2, false, 30 * MINUTE), 1, 0, 470, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 500'],
   ] as const)('%s', (_name, c, stepIndex, loop, due, expected) => {
     const onCall = expected.includes(':secondary') ? NO_SECONDARY : BOTH;
     expect(summary(decide(c, stepIndex, loop, m(due), { onCall }))).toBe(expected);
@@ -221,6 +223,9 @@ describe('resolveTarget', () => {
     ['web.primary', { users: [], groups: [] }], // that rotation has nobody on call now
     ['unknown.primary', { users: [], groups: [] }],
     ['platform.lead', { users: [], groups: [] }],
+    ['platform.primary2', { users: [], groups: [] }], // the whole name must match, not its start
+    ['.primary', { users: [], groups: [] }], // no rotation named
+    ['platform.', { users: [], groups: [] }],
   ] as const)('another rotation: %s', (target, expected) => {
     const others = { platform: { primary: 'U0PAT', secondary: 'U0QUINN' }, web: NOBODY };
     expect(resolveTarget(target, BOTH, people, others)).toEqual(expected);
@@ -228,5 +233,21 @@ describe('resolveTarget', () => {
 
   it('a role under people wins over an id-shaped name', () => {
     expect(resolveTarget('S0ALIAS', BOTH, { S0ALIAS: 'U0REAL' })).toEqual({ users: ['U0REAL'], groups: [] });
+  });
+});
+
+describe('otherRotationTarget', () => {
+  it.each([
+    ['platform.primary', { rotation: 'platform', role: 'primary' }],
+    ['platform.secondary', { rotation: 'platform', role: 'secondary' }],
+    ['eu.web.primary', { rotation: 'eu.web', role: 'primary' }],
+    ['platform.lead', null],
+    ['.primary', null],
+    ['primary', null],
+    ['secondary', null],
+    ['engineering_lead', null],
+    ['platform.primary2', null],
+  ] as const)('%s', (target, expected) => {
+    expect(otherRotationTarget(target)).toEqual(expected);
   });
 });
