@@ -433,6 +433,11 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   const templateNames = namesOf(raw.handoff_templates, HANDOFF_TEMPLATE_PRESET_NAMES);
   for (const [name, rotation] of entriesOf(raw.rotations)) {
     if (!isMap(rotation)) continue;
+    // An offset of a whole number of rounds names the primary again: they would be their own secondary.
+    const memberCount = itemsOf(rotation.members).length;
+    if (typeof rotation.secondary_offset === 'number' && memberCount > 1 && rotation.secondary_offset % memberCount === 0) {
+      problem(['rotations', name, 'secondary_offset'], `${rotation.secondary_offset} with ${memberCount} members makes each primary their own secondary: use 1 to ${memberCount - 1}, or "none"`);
+    }
     // One person twice in the order is primary and secondary in the same week (and twice as often as the rest).
     for (const list of ['members', 'shadows'] as const) {
       const seen = new Map<string, number>();

@@ -478,6 +478,7 @@ describe('readable errors: file:line path: reason', () => {
     ['rotations: { web: { members: [U0A], shift: { handoff: "monday 9am" } } }', 'rotations.web.shift.handoff: expected a weekday and time like "mon 09:00", got "monday 9am"'],
     ['rotations: { web: { members: [U0A], shift: { start: "2026-02-30" } } }', 'rotations.web.shift.start: expected a date like "2026-01-05", got "2026-02-30"'],
     ['rotations: { web: { members: [U0A], secondary_offset: 0 } }', 'rotations.web.secondary_offset: expected 1 or more, got 0'],
+    ['rotations: { web: { members: [U0A, U0B, U0C], secondary_offset: 3 } }', 'rotations.web.secondary_offset: 3 with 3 members makes each primary their own secondary: use 1 to 2, or "none"'],
     ['rotations: { web: { members: [alice] } }', 'rotations.web.members[0]: expected a Slack user id like "U0123ABCD", got "alice"'],
     ['rotations: { web: { channel: C0WEB } }', 'rotations.web.members: is required here'],
     ['rotations: { web: { members: [U0A], handoff_template: sovrn } }', 'rotations.web.handoff_template: no handoff template named "sovrn" (presets: support, sovren, weekly; or define it under handoff_templates)'],
