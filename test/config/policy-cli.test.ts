@@ -4,37 +4,20 @@
  * where the process matters (the example explained, a bad file beside the bot's own start, a wrong argument);
  * the rest runs policyCli in-process.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runScript, type ScriptOutcome } from '../support/run-script.js';
 import { loadPolicyFile } from '../../src/config/policy.js';
 import { POLICY_CLI_USAGE, policyCli } from '../../src/config/policy-cli.js';
 import { policyJsonSchemaText } from '../../src/config/policy-json-schema.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const EXAMPLE = fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url));
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a script with only the given variables (no POLICY_PATH leaking in from the machine). */
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      [script, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8', timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: unknown }).code as number | null) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = runScript;
+type Outcome = ScriptOutcome;
 
 const dir = mkdtempSync(join(tmpdir(), 'oncall-policy-cli-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

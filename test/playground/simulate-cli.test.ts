@@ -3,36 +3,19 @@
  * example. The script runs as a child process where the process matters (a happy path, a bad policy file
  * next to the bot's own start, one wrong flag); the other refusals run simulateCli in-process.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { ROOT, runScript, type ScriptOutcome } from '../support/run-script.js';
 import { createOncallApp } from '../../src/app.js';
 import { simulateCli } from '../../src/playground/simulator-cli.js';
 
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-const TSX = join(ROOT, 'node_modules', '.bin', 'tsx');
 const EXAMPLE_POLICY = fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url));
 
-interface Outcome {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-/** Runs a script with only the given variables (no POLICY_PATH leaking in from the machine). */
-function run(script: string, args: string[], env: Record<string, string> = {}): Promise<Outcome> {
-  return new Promise((resolve) => {
-    execFile(
-      TSX,
-      [script, ...args],
-      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '', ...env }, encoding: 'utf8', timeout: 60_000 },
-      (error, stdout, stderr) => resolve({ code: error ? ((error as { code?: unknown }).code as number | null) : 0, stdout, stderr }),
-    );
-  });
-}
+const run = runScript;
+type Outcome = ScriptOutcome;
 
 const simulate = (args: string[], env?: Record<string, string>) => run('scripts/simulate.ts', args, env);
 

@@ -38,8 +38,9 @@ export interface SlashCommandFields {
   triggerId?: string;
 }
 
-export function slashCommandBody(fields: SlashCommandFields): string {
-  return new URLSearchParams({
+/** The fields Slack sends with a slash command, over HTTP (a form) and Socket Mode (a JSON payload) alike. */
+export function slashCommandFields(fields: SlashCommandFields & { appId?: string; responseUrl?: string }): Record<string, string> {
+  return {
     token: 'legacy-verification-token',
     team_id: 'T0TEAM',
     team_domain: 'standin',
@@ -49,10 +50,14 @@ export function slashCommandBody(fields: SlashCommandFields): string {
     user_name: 'alice',
     command: fields.command,
     text: fields.text ?? '',
-    api_app_id: 'A0APP',
-    response_url: 'http://127.0.0.1:9/response-url',
+    api_app_id: fields.appId ?? 'A0APP',
+    response_url: fields.responseUrl ?? 'http://127.0.0.1:9/response-url',
     trigger_id: fields.triggerId ?? '1337.42.abcd',
-  }).toString();
+  };
+}
+
+export function slashCommandBody(fields: SlashCommandFields): string {
+  return new URLSearchParams(slashCommandFields(fields)).toString();
 }
 
 /** Interactive payloads (block_actions, view_submission) arrive as a form with one `payload` field. */

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { slashCommandFields } from './signed-requests.js';
 
 /**
  * A loopback stand-in for Slack's Socket Mode WebSocket, built on `ws` (a dev dependency, hence here and not in
@@ -136,21 +137,7 @@ export class SocketModeStandIn {
 
   /** A slash command as Socket Mode carries it: the same fields as the HTTP form, as a JSON payload. */
   slashCommand(fields: { command: string; text?: string; userId?: string; channelId?: string; triggerId?: string; responseUrl?: string }): Promise<SocketAck> {
-    return this.deliver('slash_commands', {
-      token: 'legacy-verification-token',
-      team_id: 'T0TEAM',
-      team_domain: 'standin',
-      channel_id: fields.channelId ?? 'C0GENERAL',
-      channel_name: 'general',
-      user_id: fields.userId ?? 'U0ALICE',
-      user_name: 'alice',
-      command: fields.command,
-      text: fields.text ?? '',
-      api_app_id: this.appId,
-      is_enterprise_install: 'false',
-      response_url: fields.responseUrl ?? 'http://127.0.0.1:9/response-url',
-      trigger_id: fields.triggerId ?? '1337.42.abcd',
-    });
+    return this.deliver('slash_commands', { ...slashCommandFields({ ...fields, appId: this.appId }), is_enterprise_install: 'false' });
   }
 
   /** Asks the app to reconnect, as Slack does before it recycles a connection. */
