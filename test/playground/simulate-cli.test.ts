@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ROOT, runScript, type ScriptOutcome } from '../support/run-script.js';
+import { runScript, type ScriptOutcome } from '../support/run-script.js';
 import { createOncallApp } from '../../src/app.js';
 import { simulateCli } from '../../src/playground/simulator-cli.js';
 
