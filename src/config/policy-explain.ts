@@ -248,6 +248,10 @@ function explainRotations(policy: Policy, o: Origins, add: Add, either: (path: P
     either(at('shift', 'timezone'), r.shift.timezone, o.builtIn);
     either(at('shift', 'start'), r.shift.start, o.builtIn, 'member 1 was primary in the shift that started then');
     either(at('secondary_offset'), r.secondaryOffset === null ? 'none' : String(r.secondaryOffset), o.builtIn, r.secondaryOffset === 1 ? 'the secondary is the next person in the list' : undefined);
+    if (r.secondaryOffset !== null) {
+      const lag = r.secondaryLagDays;
+      either(at('secondary_handoff_after'), lag === 0 ? 'none' : lag % 7 === 0 ? `${lag / 7}w` : `${lag}d`, o.builtIn, lag === 0 ? 'the secondary changes with the primary' : 'the secondary hands off this long into each shift: each shift has two secondaries');
+    }
     either(at('channel'), r.channel ?? 'none', o.builtIn);
     either(at('alerts_channel'), r.alertsChannel ?? 'none', o.builtIn);
     either(at('usergroup'), r.usergroup ?? 'none', o.builtIn);

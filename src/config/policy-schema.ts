@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DAY } from '../time/clock.js';
 import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
-import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
+import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, DEFAULT_SHIFT, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -102,6 +102,8 @@ const rotationSchema = z.strictObject({
   secondary_offset: z
     .union([z.number().int().min(1), z.literal('none')], { error: (i) => `expected a whole number of shifts (1 or more) or "none", got ${show(i.input)}` })
     .optional(),
+  /** The secondary hands off this long after the primary (whole days, less than a shift): a staggered pair. */
+  secondary_handoff_after: shiftLength.optional(),
   channel: slackChannel.optional(),
   alerts_channel: slackChannel.optional(),
   /** Kept pointed at the primary. */
@@ -372,6 +374,41 @@ type RawMap = Record<string, unknown>;
 const isMap = (value: unknown): value is RawMap => typeof value === 'object' && value !== null && !Array.isArray(value);
 const entriesOf = (value: unknown): Array<[string, unknown]> => (isMap(value) ? Object.entries(value) : []);
 const itemsOf = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+
+/** A duration as written, or null when it is absent or malformed (the schema reports that one). */
+function durationOrNull(value: unknown): number | null {
+  if (typeof value !== 'string') return null;
+  try {
+    return parseDuration(value);
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A staggered secondary's stint spans the end of shift k and the start of shift k+1, so neither of those
+ * primaries may be its secondary: the offset must skip both, which needs three people.
+ */
+function staggeredSecondaryProblems(name: string, rotation: RawMap, memberCount: number): Array<[Array<string | number>, string]> {
+  const lag = durationOrNull(rotation.secondary_handoff_after);
+  if (lag === null) return [];
+  const at = (key: string): Array<string | number> => ['rotations', name, key];
+  const written = String(rotation.secondary_handoff_after);
+  if (rotation.secondary_offset === 'none') return [[at('secondary_handoff_after'), 'the rotation has no secondary (secondary_offset: none): remove secondary_handoff_after, or give it a secondary']];
+  const every = (isMap(rotation.shift) ? durationOrNull(rotation.shift.every) : null) ?? DEFAULT_SHIFT.everyMs;
+  if (lag % DAY !== 0) return [];
+  if (lag >= every) {
+    return [[at('secondary_handoff_after'), `${written} is not shorter than a shift (${every / DAY} days): the secondary hands off inside the primary's shift, e.g. "1w" for "every: 2w"`]];
+  }
+  if (memberCount < 3) {
+    return [[at('secondary_handoff_after'), `a staggered secondary needs at least 3 members (there are ${memberCount}): each secondary stint spans two primaries, and neither can be their own secondary`]];
+  }
+  const offset = typeof rotation.secondary_offset === 'number' ? rotation.secondary_offset : DEFAULT_SHIFT.secondaryOffset;
+  const clash = offset % memberCount;
+  if (clash !== 0 && clash !== 1) return [];
+  const who = clash === 1 ? 'the next primary is secondary during the second half of the shift before theirs' : 'each primary is their own secondary';
+  return [[at(typeof rotation.secondary_offset === 'number' ? 'secondary_offset' : 'secondary_handoff_after'), `with secondary_handoff_after: ${written}, a secondary_offset of ${offset} means ${who}; write secondary_offset: 2${memberCount > 3 ? ` (up to ${memberCount - 1})` : ''}`]];
+}
 /** The names a section defines, or null when the section is malformed (then nothing can be checked against it). */
 const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> | null =>
   value === undefined || value === null ? new Set(builtIn) : isMap(value) ? new Set([...builtIn, ...Object.keys(value)]) : null;
@@ -438,6 +475,7 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     if (typeof rotation.secondary_offset === 'number' && memberCount > 1 && rotation.secondary_offset % memberCount === 0) {
       problem(['rotations', name, 'secondary_offset'], `${rotation.secondary_offset} with ${memberCount} members makes each primary their own secondary: use 1 to ${memberCount - 1}, or "none"`);
     }
+    staggeredSecondaryProblems(name, rotation, memberCount).forEach(([path, message]) => problem(path, message));
     // One person twice in the order is primary and secondary in the same week (and twice as often as the rest).
     for (const list of ['members', 'shadows'] as const) {
       const seen = new Map<string, number>();

@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyDuration } from './duration.js';
+import { DAY } from '../time/clock.js';
 import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
 import {
   DEFAULT_BUSINESS_HOURS,
@@ -65,6 +66,8 @@ export interface RotationPolicy {
   };
   /** Shifts between primary and secondary; null when the rotation has no secondary. */
   secondaryOffset: number | null;
+  /** Whole days after the primary's handoff that the secondary hands off (0: together; seed 003's staggered 2-week pairs: 7). */
+  secondaryLagDays: number;
   channel: string | null;
   alertsChannel: string | null;
   usergroup: string | null;
@@ -360,6 +363,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
         start: r.shift?.start ?? DEFAULT_SHIFT.start,
       },
       secondaryOffset: r.secondary_offset === 'none' ? null : (r.secondary_offset ?? DEFAULT_SHIFT.secondaryOffset),
+      secondaryLagDays: Math.round((r.secondary_handoff_after ?? 0) / DAY),
       channel: r.channel ?? null,
       alertsChannel: r.alerts_channel ?? null,
       usergroup: r.usergroup ?? null,

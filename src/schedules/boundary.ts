@@ -7,7 +7,7 @@ import type { Policy, RotationPolicy } from '../config/policy.js';
 import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
 import type { TimerSpec } from '../engine/timers.js';
 import { mention, slackDate } from '../slack/format.js';
-import { shiftIndexAt, shiftStartAt, whoIsOnCall, type Override } from './rotation.js';
+import { isSecondaryOnlyChange, nextTurnChangeAt, whoIsOnCall, type Override } from './rotation.js';
 
 export const BOUNDARY_TIMER = 'schedule.boundary';
 
@@ -26,9 +26,12 @@ export function boundaryTimer(rotation: RotationPolicy, shiftStart: number): Tim
   };
 }
 
-/** The next boundary timer of a rotation after `now` (scheduling it twice is harmless: it is keyed). */
+/**
+ * The next boundary timer of a rotation after `now`: the next shift, or a staggered secondary's handoff when
+ * that comes first (scheduling it twice is harmless: it is keyed).
+ */
 export function nextBoundaryTimer(rotation: RotationPolicy, now: number): TimerSpec {
-  return boundaryTimer(rotation, shiftStartAt(rotation, shiftIndexAt(rotation, now) + 1));
+  return boundaryTimer(rotation, nextTurnChangeAt(rotation, now));
 }
 
 export interface BoundaryDecision {
@@ -41,9 +44,21 @@ export function decideBoundary(policy: Policy, payload: BoundaryPayload, overrid
   if (!rotation) return { calls: [], next: null }; // removed from the policy: its timers end here
   const onCall = whoIsOnCall(rotation, overrides, now);
   const calls: OutgoingCall[] = [];
+  // Half way through a shift only the staggered secondary changes: say that, and leave the user group alone.
+  if (isSecondaryOnlyChange(rotation, payload.shiftStart) && payload.shiftStart >= onCall.shiftStart) {
+    if (rotation.channel && onCall.secondary) {
+      const stays = onCall.primary ? `${mention(onCall.primary.userId)} stays primary until ${slackDate(onCall.primary.until)}` : 'nobody is primary';
+      calls.push({
+        method: 'chat.postMessage',
+        args: { channel: rotation.channel, text: `:arrows_counterclockwise: *${rotation.name}* secondary change: ${mention(onCall.secondary.userId)} is secondary until ${slackDate(onCall.secondary.until)}; ${stays}.` },
+        priority: PRIORITY.notice,
+      });
+    }
+    return { calls, next: nextBoundaryTimer(rotation, now) };
+  }
   if (rotation.channel) {
     const primary = onCall.primary ? `${mention(onCall.primary.userId)} is primary until ${slackDate(onCall.primary.until)}` : 'nobody is primary (add members or an override)';
-    const secondary = onCall.secondary ? `${mention(onCall.secondary.userId)} is secondary` : 'no secondary';
+    const secondary = onCall.secondary ? `${mention(onCall.secondary.userId)} is secondary${rotation.secondaryLagDays > 0 ? ` until ${slackDate(onCall.secondary.until)}` : ''}` : 'no secondary';
     calls.push({
       method: 'chat.postMessage',
       args: { channel: rotation.channel, text: `:arrows_counterclockwise: *${rotation.name}* shift change: ${primary}; ${secondary}.` },

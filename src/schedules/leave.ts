@@ -28,8 +28,9 @@ function nextFree(rotation: RotationPolicy, after: string | null, busy: Readonly
 export function planLeave(rotation: RotationPolicy, overrides: readonly Override[], who: string, from: number, to: number, lead: string | null): LeaveCover[] {
   const covers: LeaveCover[] = [];
   for (const shift of shiftsBetween(rotation, overrides, from, to)) {
-    const startsAt = Math.max(from, shift.shiftStart);
-    const endsAt = Math.min(to, shift.shiftEnd);
+    // A stretch, not a whole shift: a staggered secondary changes half way through the primary's shift.
+    const startsAt = Math.max(from, shift.start);
+    const endsAt = Math.min(to, shift.end);
     const primary = shift.primary?.userId ?? null;
     const secondary = shift.secondary?.userId ?? null;
     if (primary === who) {

@@ -24,9 +24,9 @@ export function lintRotation(rotation: RotationPolicy, overrides: readonly Overr
   const hasShadowed = new Set<string>();
   for (const shift of shifts) {
     const primary = shift.primary?.userId ?? null;
-    const length = shift.shiftEnd - shift.shiftStart;
+    const length = shift.end - shift.start;
     if (!primary) {
-      findings.push({ rotation: rotation.name, at: shift.shiftStart, message: 'nobody is primary for this shift' });
+      findings.push({ rotation: rotation.name, at: shift.start, message: 'nobody is primary for this shift' });
     }
     if (primary && primary === streakUser) streakMs += length;
     else {
@@ -36,11 +36,11 @@ export function lintRotation(rotation: RotationPolicy, overrides: readonly Overr
     }
     // A week is 167-169 h around DST: count weeks with an hour of slack.
     if (primary && !reported && streakMs > MAX_CONSECUTIVE_PRIMARY_WEEKS * weekMs + 2 * 3_600_000) {
-      findings.push({ rotation: rotation.name, at: shift.shiftStart, message: `<@${primary}> is primary for more than ${MAX_CONSECUTIVE_PRIMARY_WEEKS} consecutive weeks` });
+      findings.push({ rotation: rotation.name, at: shift.start, message: `<@${primary}> is primary for more than ${MAX_CONSECUTIVE_PRIMARY_WEEKS} consecutive weeks` });
       reported = true;
     }
     if (primary && rotation.shadows.includes(primary) && !hasShadowed.has(primary)) {
-      findings.push({ rotation: rotation.name, at: shift.shiftStart, message: `<@${primary}> takes primary without a shadow week first (they are listed under shadows)` });
+      findings.push({ rotation: rotation.name, at: shift.start, message: `<@${primary}> takes primary without a shadow week first (they are listed under shadows)` });
       hasShadowed.add(primary);
     }
     if (shift.secondary) hasShadowed.add(shift.secondary.userId);

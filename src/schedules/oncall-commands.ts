@@ -97,7 +97,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const { rotation, count: n } = parsed;
       const now = clock.now();
       const shifts = shiftsBetween(rotation, activeOverrides(db, now), now, now + (n + 1) * rotation.shift.everyMs).slice(1, n + 1);
-      return { text: [`*${rotation.name}*: the next ${n} shifts`, ...shifts.map((s) => `${slackDate(s.shiftStart)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`)].join('\n') };
+      return { text: [`*${rotation.name}*: the next ${n} shifts`, ...shifts.map((s) => `${slackDate(s.start)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`)].join('\n') };
     },
   });
 
@@ -112,7 +112,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const overrides = activeOverrides(db, now);
       const shifts = shiftsBetween(rotation, overrides, now, now + weeks * 7 * DAY);
       const pending = overrides.filter((o) => o.rotation === rotation.name && o.startsAt < now + weeks * 7 * DAY);
-      const lines = shifts.map((s) => `${slackDate(s.shiftStart)} → ${slackDate(s.shiftEnd)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} / ${s.secondary ? mention(s.secondary.userId) : 'nobody'}`);
+      const lines = shifts.map((s) => `${slackDate(s.start)} → ${slackDate(s.end)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} / ${s.secondary ? mention(s.secondary.userId) : 'nobody'}`);
       const overrideLines = pending.map((o) => `#${o.id} ${o.reason}: ${mention(o.userId)} ${o.role} ${slackDate(o.startsAt)} → ${slackDate(o.endsAt)}`);
       return { text: [`*${rotation.name}* (primary / secondary)`, ...lines, ...(overrideLines.length ? ['', '*Overrides*', ...overrideLines] : [])].join('\n') };
     },

@@ -6,6 +6,9 @@
  * - The boundary instant belongs to the incoming shift: [start, end).
  * - Shift k's primary is members[k mod n]; its secondary is the member `secondaryOffset` places later,
  *   i.e. next week's primary (seed 002's table).
+ * - A staggered secondary (seed 003's "2-week rotation, secondary offset by 1 week") hands off
+ *   `secondaryLagDays` after the primary does: secondary stint k runs from shift k's start plus the lag to
+ *   shift k+1's start plus the lag, so each primary shift has two secondaries, one per part.
  * - An override covering t replaces the rotation for its role; among overlapping overrides the most
  *   recently created wins (the latest decision is the one people expect).
  */
@@ -54,11 +57,26 @@ function firstBoundaryDate(rotation: RotationPolicy) {
   return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
 }
 
+/** The instant shift k begins, `laterDays` on (k may be negative: shifts before the rotation's start continue the cycle). */
+function boundaryAt(rotation: RotationPolicy, k: number, laterDays: number): number {
+  const [hour, minute] = rotation.shift.handoffTime.split(':').map(Number) as [number, number];
+  const date = addDaysToDate(firstBoundaryDate(rotation), k * Math.round(rotation.shift.everyMs / DAY) + laterDays);
+  return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
+}
+
 /** The instant shift k begins (k may be negative: shifts before the rotation's start continue the cycle). */
 export function shiftStartAt(rotation: RotationPolicy, k: number): number {
-  const [hour, minute] = rotation.shift.handoffTime.split(':').map(Number) as [number, number];
-  const date = addDaysToDate(firstBoundaryDate(rotation), k * Math.round(rotation.shift.everyMs / DAY));
-  return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
+  return boundaryAt(rotation, k, 0);
+}
+
+/** Days between the primary's handoff and the secondary's: 0 unless the secondary is staggered. */
+function lagDays(rotation: RotationPolicy, role: Role): number {
+  return role === 'secondary' ? rotation.secondaryLagDays : 0;
+}
+
+/** The instant the k-th stint of a role begins: the shift's start, later by the lag for a staggered secondary. */
+export function roleShiftStartAt(rotation: RotationPolicy, role: Role, k: number): number {
+  return boundaryAt(rotation, k, lagDays(rotation, role));
 }
 
 /**
@@ -78,12 +96,18 @@ export function isShiftBoundary(rotation: RotationPolicy, t: number): boolean {
 
 /** The index of the shift that contains t. */
 export function shiftIndexAt(rotation: RotationPolicy, t: number): number {
-  const origin = shiftStartAt(rotation, 0);
+  return roleShiftIndexAt(rotation, 'primary', t);
+}
+
+/** The index of the role's stint that contains t (the shift's index unless the secondary is staggered). */
+export function roleShiftIndexAt(rotation: RotationPolicy, role: Role, t: number): number {
+  const lag = lagDays(rotation, role);
+  const origin = boundaryAt(rotation, 0, lag);
   let k = Math.floor((t - origin) / rotation.shift.everyMs);
   // DST makes a shift up to an hour shorter or longer than everyMs: correct the estimate by looking.
   // Stryker disable next-line EqualityOperator: `>=` is equivalent because a k whose start is exactly t is stepped back once here and forward again by the next loop; `<=` never ends (a timeout)
-  while (shiftStartAt(rotation, k) > t) k -= 1;
-  while (shiftStartAt(rotation, k + 1) <= t) k += 1;
+  while (boundaryAt(rotation, k, lag) > t) k -= 1;
+  while (boundaryAt(rotation, k + 1, lag) <= t) k += 1;
   return k;
 }
 
@@ -107,7 +131,10 @@ export function overrideAt(overrides: readonly Override[], role: Role, t: number
   return best;
 }
 
-function assignment(rotation: RotationPolicy, overrides: readonly Override[], role: Role, k: number, start: number, end: number, t: number): Assignment | null {
+function assignment(rotation: RotationPolicy, overrides: readonly Override[], role: Role, t: number): Assignment | null {
+  const k = roleShiftIndexAt(rotation, role, t);
+  const start = roleShiftStartAt(rotation, role, k);
+  const end = roleShiftStartAt(rotation, role, k + 1);
   const mine = overrides.filter((o) => o.rotation === rotation.name);
   const active = overrideAt(mine, role, t);
   if (active) {
@@ -136,16 +163,44 @@ export function whoIsOnCall(rotation: RotationPolicy, overrides: readonly Overri
     shiftIndex: k,
     shiftStart,
     shiftEnd,
-    primary: assignment(rotation, overrides, 'primary', k, shiftStart, shiftEnd, t),
-    secondary: assignment(rotation, overrides, 'secondary', k, shiftStart, shiftEnd, t),
+    primary: assignment(rotation, overrides, 'primary', t),
+    secondary: assignment(rotation, overrides, 'secondary', t),
   };
 }
 
-/** The shifts that overlap [from, to), each answered at its start (or at `from` for the one in progress). */
-export function shiftsBetween(rotation: RotationPolicy, overrides: readonly Override[], from: number, to: number): OnCall[] {
-  const shifts: OnCall[] = [];
-  for (let k = shiftIndexAt(rotation, from); shiftStartAt(rotation, k) < to; k += 1) {
-    shifts.push(whoIsOnCall(rotation, overrides, Math.max(from, shiftStartAt(rotation, k))));
+/** A stretch of time in which neither role's turn changes: a shift, or a part of one when the secondary is staggered. */
+export interface Stretch extends OnCall {
+  start: number;
+  end: number;
+}
+
+/** The first instant after t at which either role's turn changes: the next shift, or a staggered secondary's handoff. */
+export function nextTurnChangeAt(rotation: RotationPolicy, t: number): number {
+  const nextShift = shiftStartAt(rotation, shiftIndexAt(rotation, t) + 1);
+  if (rotation.secondaryLagDays === 0 || rotation.secondaryOffset === null) return nextShift;
+  return Math.min(nextShift, roleShiftStartAt(rotation, 'secondary', roleShiftIndexAt(rotation, 'secondary', t) + 1));
+}
+
+/** Whether t is an instant at which the secondary's turn changes but the primary's does not. */
+export function isSecondaryOnlyChange(rotation: RotationPolicy, t: number): boolean {
+  if (rotation.secondaryLagDays === 0 || rotation.secondaryOffset === null) return false;
+  return roleShiftStartAt(rotation, 'secondary', roleShiftIndexAt(rotation, 'secondary', t)) === t && !isShiftBoundary(rotation, t);
+}
+
+/** The stretches that overlap [from, to), each answered at its start (or at `from` for the one in progress). */
+export function shiftsBetween(rotation: RotationPolicy, overrides: readonly Override[], from: number, to: number): Stretch[] {
+  const stretches: Stretch[] = [];
+  for (let start = from; start < to; ) {
+    const end = nextTurnChangeAt(rotation, start);
+    stretches.push({ ...whoIsOnCall(rotation, overrides, start), start: stretches.length === 0 ? stretchStartAt(rotation, start) : start, end });
+    start = end;
   }
-  return shifts;
+  return stretches;
+}
+
+/** The start of the stretch in progress at t: the later of the two roles' current turns. */
+function stretchStartAt(rotation: RotationPolicy, t: number): number {
+  const shift = shiftStartAt(rotation, shiftIndexAt(rotation, t));
+  if (rotation.secondaryLagDays === 0 || rotation.secondaryOffset === null) return shift;
+  return Math.max(shift, roleShiftStartAt(rotation, 'secondary', roleShiftIndexAt(rotation, 'secondary', t)));
 }

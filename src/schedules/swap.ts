@@ -5,7 +5,7 @@
  */
 import type { RotationPolicy } from '../config/policy.js';
 import { mention, slackDate } from '../slack/format.js';
-import { shiftIndexAt, shiftStartAt, whoIsOnCall, type Override, type Role } from './rotation.js';
+import { roleShiftIndexAt, roleShiftStartAt, shiftsBetween, whoIsOnCall, type Override, type Role } from './rotation.js';
 
 export const SWAP_ACTIONS = { accept: 'oncall.swap.accept', decline: 'oncall.swap.decline' } as const;
 export const SWAP_EXPIRY_TIMER = 'schedule.swap_expiry';
@@ -34,22 +34,24 @@ export function planSwap(rotation: RotationPolicy, overrides: readonly Override[
   const shift = whoIsOnCall(rotation, overrides, date);
   const role: Role | null = shift.primary?.userId === requester ? 'primary' : shift.secondary?.userId === requester ? 'secondary' : null;
   if (!role) return { ok: false, error: `You are not on call in *${rotation.name}* during the shift of ${slackDate(date)}; \`/oncall schedule ${rotation.name}\` shows your shifts.` };
-  if (shift.shiftEnd <= now) return { ok: false, error: 'That shift is already over.' };
-  const other = role === 'primary' ? shift.secondary?.userId : shift.primary?.userId;
-  if (other === partner) {
-    return { ok: false, error: `${mention(partner)} is already ${role === 'primary' ? 'secondary' : 'primary'} in that shift; pick someone who is free then.` };
+  // The role's own turn: a staggered secondary's runs from half way through one shift to half way through the next.
+  const k = roleShiftIndexAt(rotation, role, date);
+  const shiftStart = roleShiftStartAt(rotation, role, k);
+  const shiftEnd = roleShiftStartAt(rotation, role, k + 1);
+  if (shiftEnd <= now) return { ok: false, error: 'That shift is already over.' };
+  const otherRole: Role = role === 'primary' ? 'secondary' : 'primary';
+  if (holdsDuring(rotation, overrides, otherRole, partner, shiftStart, shiftEnd)) {
+    return { ok: false, error: `${mention(partner)} is already ${otherRole} in that shift; pick someone who is free then.` };
   }
   let returnStart: number | null = null;
   let returnEnd: number | null = null;
-  const k = shiftIndexAt(rotation, shift.shiftStart);
   for (let next = k + 1; next <= k + 2 * rotation.members.length; next += 1) {
-    const start = shiftStartAt(rotation, next);
-    const answer = whoIsOnCall(rotation, overrides, start);
-    const [mine, theirs] = role === 'primary' ? [answer.primary, answer.secondary] : [answer.secondary, answer.primary];
+    const start = roleShiftStartAt(rotation, role, next);
+    const end = roleShiftStartAt(rotation, role, next + 1);
     // Not a shift in which the requester already holds the other role: they would be primary and secondary at once.
-    if (mine?.userId === partner && theirs?.userId !== requester) {
+    if (whoIsOnCall(rotation, overrides, start)[role]?.userId === partner && !holdsDuring(rotation, overrides, otherRole, requester, start, end)) {
       returnStart = start;
-      returnEnd = answer.shiftEnd;
+      returnEnd = end;
       break;
     }
   }
@@ -60,13 +62,18 @@ export function planSwap(rotation: RotationPolicy, overrides: readonly Override[
       role,
       requester,
       partner,
-      shiftStart: shift.shiftStart,
-      shiftEnd: shift.shiftEnd,
+      shiftStart,
+      shiftEnd,
       returnStart,
       returnEnd,
-      expiresAt: Math.max(now + 60_000, Math.min(shift.shiftStart, now + SWAP_TTL_MS)),
+      expiresAt: Math.max(now + 60_000, Math.min(shiftStart, now + SWAP_TTL_MS)),
     },
   };
+}
+
+/** Whether `userId` holds `role` at any moment of [start, end). */
+function holdsDuring(rotation: RotationPolicy, overrides: readonly Override[], role: Role, userId: string, start: number, end: number): boolean {
+  return shiftsBetween(rotation, overrides, start, end).some((stretch) => stretch[role]?.userId === userId);
 }
 
 export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {

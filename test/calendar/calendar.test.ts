@@ -270,4 +270,30 @@ describe('on-call segments', () => {
     expect(segments).toEqual([{ rotation: 'solo', role: 'primary', userId: 'U0ALICE', start: NOW, end: NOW + 3 * DAY, why: 'rotation' }]);
     expect(segments.every((s) => s.end - s.start > HOUR)).toBe(true);
   });
+
+  it('a staggered secondary is one event per two-week stint, starting a week into the primary\'s shift', () => {
+    const grown = parsePolicyText(
+      [
+        'rotations:',
+        '  platform:',
+        '    members: [U0ANA, U0BEN, U0CAT, U0DEV]',
+        '    shift: { every: 2w, handoff: "mon 09:00", timezone: UTC, start: "2027-01-04" }',
+        '    secondary_offset: 2',
+        '    secondary_handoff_after: 1w',
+      ].join('\n'),
+      'grown.yml',
+    ).rotations.platform!;
+    const from = Date.parse('2027-01-04T09:00:00Z');
+    const segments = onCallSegments(grown, [], from, from + 28 * DAY);
+    const at = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    expect(segments.filter((s) => s.role === 'secondary').map((s) => [s.userId, at(s.start), at(s.end)])).toEqual([
+      ['U0BEN', '2027-01-04', '2027-01-11'],
+      ['U0CAT', '2027-01-11', '2027-01-25'],
+      ['U0DEV', '2027-01-25', '2027-02-01'],
+    ]);
+    expect(segments.filter((s) => s.role === 'primary').map((s) => [s.userId, at(s.start), at(s.end)])).toEqual([
+      ['U0ANA', '2027-01-04', '2027-01-18'],
+      ['U0BEN', '2027-01-18', '2027-02-01'],
+    ]);
+  });
 });

@@ -3,6 +3,7 @@
  * each test is one sentence of a team's policy that the bot used to lose.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parsePolicyText } from '../../src/config/policy.js';
 import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
@@ -290,5 +291,62 @@ describe('chains the seeds write: another rotation\'s on-call, and a repeat wait
     const received = await runMinutes(t, WED, 80);
     expect(dmTimeline(received)).toEqual(['0 U0ALICE', '15 U0BOB', '30 U0CTO', '35 U0ALICE', '50 U0BOB', '65 U0CTO']);
     expect(received.filter((r) => r.text.startsWith(':warning: Nobody')).map((r) => r.minute)).toEqual([70]);
+  });
+});
+
+describe('a 2-week rotation whose secondary is offset by one week (seed 003 grown to four engineers)', () => {
+  // Shift 0 is 2026-01-05 .. 01-19 (Ana primary); the secondary hands off every other Monday in between.
+  const GROWN = [
+    'timezone: UTC',
+    'people: { engineering_lead: U0LEAD, cto: U0CTO }',
+    'channels: { alerts: C0ALERTS }',
+    'rotations:',
+    '  platform:',
+    '    members: [U0ANA, U0BEN, U0CAT, U0DEV]',
+    '    shift: { every: 2w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+    '    secondary_offset: 2',
+    '    secondary_handoff_after: 1w',
+    '    channel: C0PLATFORM',
+    '    alerts_channel: C0ALERTS',
+    'escalation:',
+    '  default:',
+    '    P1: { loops: 1, steps: [{ page: primary }, { after: 10m, page: secondary }] }',
+  ].join('\n');
+  const WEEK_0 = Date.parse('2026-01-05T09:00:00Z');
+  const WEEK = 7 * 24 * HOUR;
+
+  it('a page in the second week of a shift climbs to that week\'s secondary, not the one the shift began with', async () => {
+    t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 + WEEK + 2 * 24 * HOUR) });
+    await raisePage('platform --severity P1 queue backlog growing');
+    const received = await runMinutes(t, t.clock.now(), 11);
+    expect(dmTimeline(received)).toEqual(['0 U0ANA', '10 U0CAT']);
+  });
+
+  it('the channel hears the secondary change a week into the shift; /oncall who and schedule show each week\'s pair', async () => {
+    t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 + 3 * 24 * HOUR) });
+    await advanceTo(WEEK_0 + WEEK);
+    await t.app.drainer.drain();
+    const posts = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0PLATFORM').map((c) => String(c.args.text));
+    expect(posts).toEqual([expect.stringMatching(/^:arrows_counterclockwise: \*platform\* secondary change: <@U0CAT> is secondary until <!date\^\d+\^[^>]+>; <@U0ANA> stays primary until <!date\^\d+\^[^>]+>\.$/)]);
+    expect(posts[0]).toContain(`<!date^${(WEEK_0 + 3 * WEEK) / 1000}^`);
+    const who = (await t.command('/oncall', 'who platform', 'U0ANA')).json() as { text: string };
+    expect(who.text).toMatch(/Primary: <@U0ANA> until <!date\^(\d+)\^/);
+    expect(who.text).toContain(`Secondary: <@U0CAT> until <!date^${(WEEK_0 + 3 * WEEK) / 1000}^`);
+    const schedule = (await t.command('/oncall', 'schedule platform 4', 'U0ANA')).json() as { text: string };
+    const pairs = schedule.text.split('\n').filter((l) => l.includes(' → ')).map((l) => l.replace(/<!date\^\d+\^[^>]+>/g, 'D'));
+    expect(pairs).toEqual(['D → D: <@U0ANA> / <@U0CAT>', 'D → D: <@U0BEN> / <@U0CAT>', 'D → D: <@U0BEN> / <@U0DEV>', 'D → D: <@U0CAT> / <@U0DEV>']);
+  });
+
+  it('leave for a whole shift is covered week by week: each week\'s secondary is promoted in turn', async () => {
+    t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 - 24 * HOUR) });
+    const answer = (await t.command('/oncall', 'leave <@U0ANA> 2026-01-05 2026-01-19', 'U0ANA')).json() as { text: string };
+    expect(answer.text).toContain('<@U0ANA> is on leave');
+    const at = async (when: number) => {
+      await advanceTo(when);
+      return ((await t.command('/oncall', 'who platform', 'U0ANA')).json() as { text: string }).text;
+    };
+    // Week 0: Ben (that week's secondary) is promoted; week 1: Cat is. The secondary seat goes to the next free person.
+    expect(await at(WEEK_0 + HOUR)).toMatch(/Primary: <@U0BEN> until .*\(leave #\d+\)\nSecondary: <@U0CAT>/);
+    expect(await at(WEEK_0 + WEEK + HOUR)).toMatch(/Primary: <@U0CAT> until .*\(leave #\d+\)\nSecondary: <@U0DEV>/);
   });
 });

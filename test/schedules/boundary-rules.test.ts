@@ -108,3 +108,56 @@ describe('decideBoundary', () => {
     expect(decideBoundary(POLICY, { rotation: 'gone', shiftStart: MONDAY }, [], MONDAY)).toEqual({ calls: [], next: null });
   });
 });
+
+describe('a staggered secondary (seed 003 grown: 2-week shifts, the secondary handing off a week in)', () => {
+  const GROWN_POLICY = parsePolicyText(
+    [
+      'rotations:',
+      '  platform:',
+      '    members: [U0ANA, U0BEN, U0CAT, U0DEV]',
+      '    shift: { every: 2w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+      '    secondary_offset: 2',
+      '    secondary_handoff_after: 1w',
+      '    channel: C0PLATFORM',
+      '    usergroup: S0ONCALL',
+    ].join('\n'),
+    'grown.yml',
+  );
+  const PLATFORM = GROWN_POLICY.rotations.platform!;
+  const SHIFT_0 = Date.UTC(2026, 0, 5, 9);
+  const WEEK = 7 * DAY;
+
+  it('a timer is due every week: the shift change, then the secondary\'s handoff', () => {
+    expect(nextBoundaryTimer(PLATFORM, SHIFT_0).dueAt).toBe(SHIFT_0 + WEEK);
+    expect(nextBoundaryTimer(PLATFORM, SHIFT_0 + WEEK).dueAt).toBe(SHIFT_0 + 2 * WEEK);
+    expect(nextBoundaryTimer(PLATFORM, SHIFT_0 + WEEK - 1).dueAt).toBe(SHIFT_0 + WEEK);
+  });
+
+  it('at the shift change both are named, the secondary with its own end; the user group follows the primary', () => {
+    const decision = decideBoundary(GROWN_POLICY, { rotation: 'platform', shiftStart: SHIFT_0 + 2 * WEEK }, [], SHIFT_0 + 2 * WEEK);
+    expect(decision.calls[0]!.args.text).toMatch(/^:arrows_counterclockwise: \*platform\* shift change: <@U0BEN> is primary until <!date\^\d+\^[^>]+>; <@U0CAT> is secondary until <!date\^\d+\^[^>]+>\.$/);
+    expect((decision.calls[0]!.args.text as string).includes(`<!date^${(SHIFT_0 + 4 * WEEK) / 1000}^`)).toBe(true);
+    expect((decision.calls[0]!.args.text as string).includes(`<!date^${(SHIFT_0 + 3 * WEEK) / 1000}^`)).toBe(true);
+    expect(decision.calls[1]!.args).toEqual({ usergroup: 'S0ONCALL', users: 'U0BEN' });
+    expect(decision.next?.dueAt).toBe(SHIFT_0 + 3 * WEEK);
+  });
+
+  it('a week in, only the secondary changes: said so, the primary stays, the user group is left alone', () => {
+    const decision = decideBoundary(GROWN_POLICY, { rotation: 'platform', shiftStart: SHIFT_0 + 3 * WEEK }, [], SHIFT_0 + 3 * WEEK);
+    expect(decision.calls).toEqual([
+      {
+        method: 'chat.postMessage',
+        args: { channel: 'C0PLATFORM', text: expect.stringMatching(/^:arrows_counterclockwise: \*platform\* secondary change: <@U0DEV> is secondary until <!date\^\d+\^[^>]+>; <@U0BEN> stays primary until <!date\^\d+\^[^>]+>\.$/) },
+        priority: PRIORITY.notice,
+      },
+    ]);
+    expect(decision.next?.dueAt).toBe(SHIFT_0 + 4 * WEEK);
+  });
+
+  it('a secondary handoff timer that fires after the next shift began announces that shift in full', () => {
+    const decision = decideBoundary(GROWN_POLICY, { rotation: 'platform', shiftStart: SHIFT_0 + 3 * WEEK }, [], SHIFT_0 + 4 * WEEK + HOUR);
+    expect(decision.calls[0]!.args.text).toMatch(/shift change: <@U0CAT> is primary .*; <@U0DEV> is secondary until/);
+    expect(decision.calls[1]!.args).toEqual({ usergroup: 'S0ONCALL', users: 'U0CAT' });
+    expect(decision.next?.dueAt).toBe(SHIFT_0 + 5 * WEEK);
+  });
+});

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RotationPolicy } from '../../src/config/policy.js';
-import { isShiftBoundary, overrideAt, scheduledMember, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import { isSecondaryOnlyChange, isShiftBoundary, nextTurnChangeAt, overrideAt, scheduledMember, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 
 function rotation(shift: Partial<RotationPolicy['shift']> = {}, extra: Partial<RotationPolicy> = {}): RotationPolicy {
@@ -15,6 +15,7 @@ function rotation(shift: Partial<RotationPolicy['shift']> = {}, extra: Partial<R
     members: ['U0A', 'U0B', 'U0C', 'U0D'],
     shift: { everyMs: 7 * DAY, handoffWeekday: 1, handoffTime: '09:00', timezone: 'UTC', start: '2026-01-05', ...shift },
     secondaryOffset: 1,
+    secondaryLagDays: 0,
     channel: null,
     alertsChannel: null,
     usergroup: null,
@@ -195,5 +196,71 @@ describe('isShiftBoundary', () => {
       ),
       { seed: 1000, numRuns: 200 },
     );
+  });
+});
+
+describe('a staggered secondary: seed 003 grown to four engineers on 2-week shifts, the secondary offset by a week', () => {
+  // Shift k (two weeks) has members[k] as primary; the secondary hands off one week into it, to members[k + 2].
+  const grown = rotation({ everyMs: 14 * DAY }, { secondaryOffset: 2, secondaryLagDays: 7 });
+  const week = (n: number, hours = 0) => Date.UTC(2026, 0, 5, 9) + n * 7 * DAY + hours * HOUR;
+
+  it.each([
+    // [week of the cycle, primary, secondary, secondary since (week), secondary until (week)]
+    [0, 'U0A', 'U0B', -1, 1],
+    [1, 'U0A', 'U0C', 1, 3],
+    [2, 'U0B', 'U0C', 1, 3],
+    [3, 'U0B', 'U0D', 3, 5],
+    [4, 'U0C', 'U0D', 3, 5],
+    [5, 'U0C', 'U0A', 5, 7],
+    [6, 'U0D', 'U0A', 5, 7],
+    [7, 'U0D', 'U0B', 7, 9],
+    [8, 'U0A', 'U0B', 7, 9],
+  ])('week %i: %s primary, %s secondary (from week %i to week %i)', (n, primary, secondary, since, until) => {
+    for (const t of [week(n), week(n, 3 * 24), week(n + 1) - MINUTE]) {
+      const answer = whoIsOnCall(grown, [], t);
+      expect(answer.primary?.userId).toBe(primary);
+      expect(answer.secondary).toEqual({ userId: secondary, since: week(since), until: week(until), why: { kind: 'rotation' } });
+      expect(answer.primary?.userId).not.toBe(answer.secondary?.userId);
+    }
+  });
+
+  it('a stretch is the part of a shift in which nobody changes: a week each, the primary carried across two', () => {
+    const stretches = shiftsBetween(grown, [], week(0, 12), week(4));
+    expect(stretches.map((s) => [iso(s.start), iso(s.end), s.primary?.userId, s.secondary?.userId])).toEqual([
+      [iso(week(0)), iso(week(1)), 'U0A', 'U0B'],
+      [iso(week(1)), iso(week(2)), 'U0A', 'U0C'],
+      [iso(week(2)), iso(week(3)), 'U0B', 'U0C'],
+      [iso(week(3)), iso(week(4)), 'U0B', 'U0D'],
+    ]);
+    expect(stretches.map((s) => [iso(s.shiftStart), iso(s.shiftEnd)])).toEqual([
+      [iso(week(0)), iso(week(2))],
+      [iso(week(0)), iso(week(2))],
+      [iso(week(2)), iso(week(4))],
+      [iso(week(2)), iso(week(4))],
+    ]);
+  });
+
+  it('turns change at every week: the shift\'s boundary, then the secondary\'s, and only the latter is secondary-only', () => {
+    expect(iso(nextTurnChangeAt(grown, week(0)))).toBe(iso(week(1)));
+    expect(iso(nextTurnChangeAt(grown, week(1) - 1))).toBe(iso(week(1)));
+    expect(iso(nextTurnChangeAt(grown, week(1)))).toBe(iso(week(2)));
+    expect([week(0), week(1), week(2), week(3), week(1) + MINUTE].map((t) => isSecondaryOnlyChange(grown, t))).toEqual([false, true, false, true, false]);
+    // Unstaggered, the secondary never changes alone.
+    const weekly = rotation();
+    expect(isSecondaryOnlyChange(weekly, week(1))).toBe(false);
+    expect(nextTurnChangeAt(weekly, week(0))).toBe(week(1));
+  });
+
+  it('the secondary hands off at the same wall time across DST (New York, 2-week shifts, spring forward in week 1)', () => {
+    const ny = rotation({ everyMs: 14 * DAY, timezone: 'America/New_York', start: '2026-03-02' }, { secondaryOffset: 2, secondaryLagDays: 7 });
+    // Shift 0 starts Mon 2 March 09:00 EST (14:00 UTC); the secondary hands off Mon 9 March 09:00 EDT (13:00 UTC).
+    expect(whoIsOnCall(ny, [], Date.UTC(2026, 2, 9, 13, 30)).secondary).toMatchObject({ userId: 'U0C', since: Date.UTC(2026, 2, 9, 13) });
+    expect(whoIsOnCall(ny, [], Date.UTC(2026, 2, 9, 12, 59)).secondary?.userId).toBe('U0B');
+  });
+
+  it('an override of the secondary is cut at the secondary\'s own turn, not the shift\'s', () => {
+    const cover: Override = { id: 1, rotation: 'r', role: 'secondary', userId: 'U0X', startsAt: week(1, 24), endsAt: week(1, 48), reason: 'override', createdAt: 0 };
+    expect(whoIsOnCall(grown, [cover], week(1, 72)).secondary).toEqual({ userId: 'U0C', since: week(1, 48), until: week(3), why: { kind: 'rotation' } });
+    expect(whoIsOnCall(grown, [cover], week(1, 1)).secondary).toEqual({ userId: 'U0C', since: week(1), until: week(1, 24), why: { kind: 'rotation' } });
   });
 });

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RotationPolicy } from '../../src/config/policy.js';
-import { isShiftBoundary, overrideAt, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import { isShiftBoundary, overrideAt, roleShiftIndexAt, roleShiftStartAt, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
 import { DAY, HOUR } from '../../src/time/clock.js';
 
 const RUNS = { seed: 20260105, numRuns: 100 };
@@ -24,14 +24,17 @@ const rotationArb: fc.Arbitrary<RotationPolicy> = fc
     zone: fc.constantFrom(...ZONES),
     startDay: fc.integer({ min: 0, max: 3 * 365 }),
     secondaryOffset: fc.option(fc.integer({ min: 1, max: 7 }), { nil: null }),
+    /** A fraction of the shift after which a staggered secondary hands off (0: with the primary). */
+    lagShare: fc.constantFrom(0, 0, 0.3, 0.5, 0.9),
   })
-  .map(({ n, days, handoffWeekday, hour, minute, zone, startDay, secondaryOffset }) => {
+  .map(({ n, days, handoffWeekday, hour, minute, zone, startDay, secondaryOffset, lagShare }) => {
     const start = new Date(Date.UTC(2025, 0, 1) + startDay * DAY).toISOString().slice(0, 10);
     return {
       name: 'r',
       members: Array.from({ length: n }, (_, i) => `U0M${i}`),
       shift: { everyMs: days * DAY, handoffWeekday, handoffTime: `${two(hour)}:${two(minute)}`, timezone: zone, start },
       secondaryOffset,
+      secondaryLagDays: Math.floor(days * lagShare),
       channel: null,
       alertsChannel: null,
       usergroup: null,
@@ -81,14 +84,20 @@ describe('rotation properties', () => {
   it('with two or more members the secondary is another member, next in line by the offset (unless the offset is a whole lap)', () => {
     fc.assert(
       fc.property(rotationArb, instantArb, (r, t) => {
-        const { primary, secondary, shiftIndex } = whoIsOnCall(r, [], t);
+        const { primary, secondary } = whoIsOnCall(r, [], t);
         const n = r.members.length;
         if (r.secondaryOffset === null || n < 2) {
           expect(secondary).toBeNull();
           return;
         }
-        expect(secondary?.userId).toBe(r.members[(((shiftIndex + r.secondaryOffset) % n) + n) % n]);
-        if (r.secondaryOffset % n !== 0) expect(secondary?.userId).not.toBe(primary?.userId);
+        // The secondary's own stint: the shift's, or one that starts `secondaryLagDays` later (staggered).
+        const j = roleShiftIndexAt(r, 'secondary', t);
+        expect(secondary?.userId).toBe(r.members[(((j + r.secondaryOffset) % n) + n) % n]);
+        expect(secondary?.since).toBe(roleShiftStartAt(r, 'secondary', j));
+        expect(secondary?.until).toBe(roleShiftStartAt(r, 'secondary', j + 1));
+        // A staggered stint spans two primaries, so the offset must skip both (the policy loader insists).
+        const clashes = r.secondaryLagDays > 0 ? [0, 1] : [0];
+        if (!clashes.includes(r.secondaryOffset % n)) expect(secondary?.userId).not.toBe(primary?.userId);
       }),
       RUNS,
     );
@@ -100,13 +109,18 @@ describe('rotation properties', () => {
         const to = from + span;
         const shifts = shiftsBetween(r, [], from, to);
         expect(shifts.length).toBeGreaterThan(0);
-        expect(shifts[0]!.shiftStart).toBeLessThanOrEqual(from);
-        expect(shifts.at(-1)!.shiftEnd).toBeGreaterThanOrEqual(to);
+        expect(shifts[0]!.start).toBeLessThanOrEqual(from);
+        expect(shifts.at(-1)!.end).toBeGreaterThanOrEqual(to);
         shifts.forEach((s, i) => {
-          if (i > 0) expect(s.shiftStart).toBe(shifts[i - 1]!.shiftEnd);
-          if (i > 0) expect(s.shiftIndex).toBe(shifts[i - 1]!.shiftIndex + 1);
-          expect(s.shiftStart).toBeLessThan(to);
-          expect(s.shiftEnd).toBeGreaterThan(from);
+          if (i > 0) expect(s.start).toBe(shifts[i - 1]!.end);
+          expect(s.start).toBeLessThan(to);
+          expect(s.end).toBeGreaterThan(from);
+          // A stretch lies inside one shift and inside one secondary stint: nobody changes within it.
+          expect(s.shiftStart).toBeLessThanOrEqual(s.start);
+          expect(s.shiftEnd).toBeGreaterThanOrEqual(s.end);
+          if (s.secondary) expect([s.secondary.since <= s.start, s.secondary.until >= s.end]).toEqual([true, true]);
+          // Unstaggered, a stretch is exactly a shift.
+          if (r.secondaryLagDays === 0 || r.secondaryOffset === null) expect([s.start, s.end]).toEqual([s.shiftStart, s.shiftEnd]);
         });
       }),
       RUNS,
@@ -150,8 +164,9 @@ describe('rotation properties', () => {
             expect(got.why).toEqual({ kind: 'rotation' });
             expect(got.since).toBeLessThanOrEqual(t);
             expect(got.until).toBeGreaterThan(t);
-            expect(got.since).toBeGreaterThanOrEqual(answer.shiftStart);
-            expect(got.until).toBeLessThanOrEqual(answer.shiftEnd);
+            const stint = roleShiftIndexAt(r, role, t);
+            expect(got.since).toBeGreaterThanOrEqual(roleShiftStartAt(r, role, stint));
+            expect(got.until).toBeLessThanOrEqual(roleShiftStartAt(r, role, stint + 1));
             // No override of this role lies inside the rotation's stretch [since, until).
             for (const o of overrides) {
               if (o.role === role) expect(o.endsAt <= got.since || o.startsAt >= got.until).toBe(true);

@@ -21,6 +21,39 @@ const backend = POLICY.rotations.backend!;
 const at = (iso: string) => Date.parse(iso);
 const NOW = at('2026-01-06T12:00:00Z');
 
+describe('planSwap with a staggered secondary (2-week shifts, the secondary handing off a week in)', () => {
+  const grown = parsePolicyText(
+    [
+      'rotations:',
+      '  platform:',
+      '    members: [U0ANA, U0BEN, U0CAT, U0DEV]',
+      '    shift: { every: 2w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+      '    secondary_offset: 2',
+      '    secondary_handoff_after: 1w',
+    ].join('\n'),
+    'grown.yml',
+  ).rotations.platform!;
+  const week = (n: number) => at('2026-01-05T09:00:00Z') + n * 7 * 24 * HOUR;
+  const before = week(0) - HOUR;
+
+  it('the secondary\'s turn is its own two weeks, given back from the partner\'s next turn in which the requester is not primary', () => {
+    // Six people: Dev is secondary weeks 3-4 (Ben, then Cat primary); Ana's next turn is weeks 9-10 (Eve, then Fay).
+    const six = { ...grown, members: ['U0ANA', 'U0BEN', 'U0CAT', 'U0DEV', 'U0EVE', 'U0FAY'] };
+    const result = planSwap(six, [], 'U0DEV', 'U0ANA', week(3) + HOUR, before);
+    expect(result).toMatchObject({ ok: true, plan: { role: 'secondary', shiftStart: week(3), shiftEnd: week(5), returnStart: week(9), returnEnd: week(11) } });
+  });
+
+  it('a partner who is primary in any part of that turn is refused, even if not on the day named', () => {
+    // Ana is primary in week 1 only (her shift ends at week 2): taking Cat's weeks 1-2 would make her both.
+    expect(planSwap(grown, [], 'U0CAT', 'U0ANA', week(2) + HOUR, before)).toEqual({ ok: false, error: '<@U0ANA> is already primary in that shift; pick someone who is free then.' });
+  });
+
+  it('no turn to give back when each of the partner\'s turns overlaps the requester\'s primary shift: a one-way cover', () => {
+    // With four people, Dev's secondary turns always span Ben's and Cat's primary shifts: Cat can never take one back.
+    expect(planSwap(grown, [], 'U0CAT', 'U0DEV', week(2) + HOUR, before)).toMatchObject({ ok: true, plan: { shiftStart: week(1), shiftEnd: week(3), returnStart: null, returnEnd: null } });
+  });
+});
+
 describe('planSwap (pure)', () => {
   it('trades the requester\'s shift for the partner\'s next shift of the same role', () => {
     // Alice is primary the week of 2026-01-19 (shift 2 is Carol's... shift 0 Alice, 4 Alice). Take shift 4: 2026-02-02.

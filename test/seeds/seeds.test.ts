@@ -134,6 +134,19 @@ describe('seed 003: ContextInject', () => {
   });
 });
 
+describe('seed 003 grown: "expand to a 2-week rotation with 4 engineers", the secondary offset by 1 week', () => {
+  // Shift 23 (Mon 23 Nov .. Mon 7 Dec) is Eng D's; the secondary hands off on Mon 30 Nov, from Eng A to Eng B.
+  const firstSteps = async (at: string) => (await timeline('003-contextinject-grown', 'P1', at)).filter((l) => l.includes('| DM (page) |')).slice(0, 2);
+
+  it('in the first week of a shift the chain climbs from the primary to the secondary who started the week before', async () => {
+    expect(await firstSteps('2026-11-28 03:00')).toEqual(['Sat 28 Nov 03:00 | DM (page) | U0ENGD', 'Sat 28 Nov 03:15 | DM (page) | U0ENGA']);
+  });
+
+  it('in the second week the same primary is backed by the next secondary', async () => {
+    expect(await firstSteps('2026-12-02 03:00')).toEqual(['Wed 2 Dec 03:00 | DM (page) | U0ENGD', 'Wed 2 Dec 03:15 | DM (page) | U0ENGB']);
+  });
+});
+
 describe('seed 004: Jovie', () => {
   it('"acknowledge P0 within 5 minutes; backup: any available engineering owner in #alerts-critical"', async () => {
     expect(await timeline('004-jovie', 'P0', '2026-11-28 03:00')).toEqual([
