@@ -18,10 +18,12 @@ export interface SimulationRequest {
   ackAfterMs: number | null;
   /** Who presses Acknowledge (a user id); left out: the last person paged. */
   ackBy?: string;
+  /** User groups' members for the dry run (Slack lists them for the bot; a dry run has no Slack to ask). */
+  groups?: Record<string, string[]>;
 }
 
 /** Which input a problem is about, so each front end can show its own example. */
-export type SimulationField = 'severity' | 'at' | 'zone' | 'rotation' | 'ack-after' | 'ack-by' | 'usage';
+export type SimulationField = 'severity' | 'at' | 'zone' | 'rotation' | 'ack-after' | 'ack-by' | 'group' | 'usage';
 
 export interface SimulationProblem {
   field: SimulationField;
@@ -108,13 +110,36 @@ export interface SimulationInput {
   ackAfter?: string;
   /** "@U0DAN", "<@U0DAN>", "U0DAN" or a role under people ("cto"). */
   ackBy?: string;
+  /** Each "S0OWNERS=@U0AMY,@U0BO": a user group's members, so they are paged and may acknowledge. */
+  groups?: readonly string[];
+}
+
+const USER_ID = /^<?@?([UW][A-Z0-9]+)(?:\|[^>]*)?>?$/;
+
+/** "S0OWNERS=@U0AMY,@U0BO" for each group named, checked, as members by group id. */
+function resolveGroups(texts: readonly string[] | undefined): Parsed<Record<string, string[]> | undefined> {
+  if (!texts || texts.length === 0) return { ok: true, value: undefined };
+  const groups: Record<string, string[]> = {};
+  for (const text of texts) {
+    const [id = '', list = ''] = text.split('=', 2).map((part) => part.trim());
+    if (!/^S[A-Z0-9]+$/.test(id) || !text.includes('=')) return fail('group', `${shown(text)} is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO`);
+    if (Object.hasOwn(groups, id)) return fail('group', `${id} is given twice; list all its members once`);
+    const members: string[] = [];
+    for (const word of list.split(',').map((w) => w.trim())) {
+      const member = USER_ID.exec(word)?.[1];
+      if (!member) return fail('group', `${shown(word)} in ${id}'s members is not a user id (@U0123ABCD)`);
+      if (!members.includes(member)) members.push(member);
+    }
+    groups[id] = members;
+  }
+  return { ok: true, value: groups };
 }
 
 /** Who is to press Acknowledge: a user id as typed or mentioned, or a role under people. */
 function resolveAckBy(policy: Policy, text: string | undefined, ackAfterMs: number | null): Parsed<string | undefined> {
   if (text === undefined) return { ok: true, value: undefined };
   if (ackAfterMs === null) return fail('ack-by', 'say when they press it too, with ack-after (e.g. --ack-after 20m)');
-  const id = /^<?@?([UW][A-Z0-9]+)(?:\|[^>]*)?>?$/.exec(text.trim())?.[1];
+  const id = USER_ID.exec(text.trim())?.[1];
   if (id) return { ok: true, value: id };
   const role = text.trim().replace(/^@/, '');
   if (Object.hasOwn(policy.people, role)) return { ok: true, value: policy.people[role]! };
@@ -168,27 +193,34 @@ export function resolveSimulation(input: SimulationInput, policy: Policy, now: n
   if (!ackAfter.ok) return ackAfter;
   const ackBy = resolveAckBy(policy, input.ackBy, ackAfter.value);
   if (!ackBy.ok) return ackBy;
+  const groups = resolveGroups(input.groups);
+  if (!groups.ok) return groups;
   const rotation = resolveRotation(policy, input.rotation);
   if (!rotation.ok) return rotation;
-  return { ok: true, value: { severity: severity.value, at: at.value, zone, rotation: rotation.value, ackAfterMs: ackAfter.value, ...(ackBy.value ? { ackBy: ackBy.value } : {}) } };
+  return {
+    ok: true,
+    value: { severity: severity.value, at: at.value, zone, rotation: rotation.value, ackAfterMs: ackAfter.value, ...(ackBy.value ? { ackBy: ackBy.value } : {}), ...(groups.value ? { groups: groups.value } : {}) },
+  };
 }
 
 // ---------------------------------------------------------------------------------------------------------
 // The command line
 
-export interface CliFlags extends Partial<SimulationInput> {
+export interface CliFlags extends Partial<Omit<SimulationInput, 'groups'>> {
+  groups?: string[];
   policy?: string;
   help: boolean;
 }
 
 export const CLI_USAGE = [
-  'Usage: npm run simulate -- --severity <P0..P3> --at <when> [--zone <IANA zone>] [--rotation <name>] [--ack-after <duration> [--ack-by <who>]] [--policy <file>]',
+  'Usage: npm run simulate -- --severity <P0..P3> --at <when> [--zone <IANA zone>] [--rotation <name>] [--ack-after <duration> [--ack-by <who>]] [--group <S...>=<@U...,@U...>]... [--policy <file>]',
   '  --severity   the page\'s severity, as the policy names it (default scale P0..P3)',
   `  --at         when the page is raised: ${WHEN_FORMS}`,
   '  --zone       the zone --at is read in and times are shown in (default: the policy\'s timezone)',
   '  --rotation   the rotation paged (needed when the policy has more than one)',
   '  --ack-after  the last person paged presses Acknowledge this long after the page, e.g. 50m or 1h30m',
   '  --ack-by     who presses it instead: a user id (@U0123ABCD) or a role under people (cto); the bot decides whether they may',
+  '  --group      a user group\'s members for the dry run (Slack lists them for the bot), e.g. S0OWNERS=@U0AMY,@U0BO; repeat per group',
   '  --policy     the policy file (default: $POLICY_PATH, else the built-in preset, as the bot itself)',
   'Example: npm run simulate -- --severity P1 --at "2026-11-28 03:00" --zone Europe/London --ack-after 50m',
 ].join('\n');
@@ -201,12 +233,13 @@ export const CLI_EXAMPLES: Record<SimulationField, string> = {
   rotation: '--rotation backend',
   'ack-after': '--ack-after 50m',
   'ack-by': '--ack-after 20m --ack-by @U0DAN',
+  group: '--group S0OWNERS=@U0AMY,@U0BO',
   usage: 'npm run simulate -- --severity P1 --at "2026-11-28 03:00"',
 };
 
-const FLAG_NAMES = { '--severity': 'severity', '--at': 'at', '--zone': 'zone', '--rotation': 'rotation', '--ack-after': 'ackAfter', '--ack-by': 'ackBy', '--policy': 'policy' } as const;
+const FLAG_NAMES = { '--severity': 'severity', '--at': 'at', '--zone': 'zone', '--rotation': 'rotation', '--ack-after': 'ackAfter', '--ack-by': 'ackBy', '--group': 'groups', '--policy': 'policy' } as const;
 type FlagKey = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
-const FLAG_FIELDS: Record<FlagKey, SimulationField> = { severity: 'severity', at: 'at', zone: 'zone', rotation: 'rotation', ackAfter: 'ack-after', ackBy: 'ack-by', policy: 'usage' };
+const FLAG_FIELDS: Record<FlagKey, SimulationField> = { severity: 'severity', at: 'at', zone: 'zone', rotation: 'rotation', ackAfter: 'ack-after', ackBy: 'ack-by', groups: 'group', policy: 'usage' };
 
 /** `--flag value` or `--flag=value`; unknown flags, missing values and stray words are refused. */
 export function parseCliFlags(argv: readonly string[]): Parsed<CliFlags> {
@@ -231,6 +264,10 @@ export function parseCliFlags(argv: readonly string[]): Parsed<CliFlags> {
       else i += 1;
     }
     if (value === undefined || value.trim() === '') return fail(FLAG_FIELDS[key], `${name} needs a value`);
+    if (key === 'groups') {
+      (flags.groups ??= []).push(value); // one --group per user group
+      continue;
+    }
     if (flags[key] !== undefined) return fail(FLAG_FIELDS[key], `${name} is given twice`);
     flags[key] = value;
   }

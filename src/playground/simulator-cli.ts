@@ -47,8 +47,8 @@ export async function simulateCli(io: CliIo): Promise<number> {
     say(io.stderr, error.message);
     return 1;
   }
-  const { severity = '', at = '', zone, rotation, ackAfter, ackBy } = flags.value;
-  const request = resolveSimulation({ severity, at, zone, rotation, ackAfter, ackBy }, policy, io.now);
+  const { severity = '', at = '', zone, rotation, ackAfter, ackBy, groups } = flags.value;
+  const request = resolveSimulation({ severity, at, zone, rotation, ackAfter, ackBy, groups }, policy, io.now);
   if (!request.ok) return refuse(request.problem);
 
   // The simulated bot's own log lines (warnings and errors only) go to stderr, apart from the timeline.

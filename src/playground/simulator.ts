@@ -37,6 +37,8 @@ export interface SimulatedApp {
   bolt: Pick<App, 'processEvent'>;
   engine: { tick(): Promise<void> };
   options: { policy: Policy };
+  /** The running bot lists its user groups at start; a dry run lists those given with --group the same way. */
+  usergroups: { refresh(group: string): Promise<boolean> };
   migrate(): void;
   stop(): Promise<void>;
 }
@@ -68,6 +70,7 @@ interface Received {
 export async function simulate(deps: SimulationDeps, request: SimulationRequest): Promise<SimulationRecord> {
   const clock = new FakeClock(request.at);
   const standIn = await new SlackStandIn({ now: () => clock.now() }).start();
+  for (const [group, members] of Object.entries(request.groups ?? {})) standIn.setUsergroup(group, members);
   const store = openStore(':memory:');
   let app: SimulatedApp | null = null;
   try {
@@ -81,6 +84,7 @@ export async function simulate(deps: SimulationDeps, request: SimulationRequest)
     });
     app = deps.createApp({ env, policy: deps.policy, clock, logger: deps.logger, store, secrets: {} });
     app.migrate();
+    for (const group of Object.keys(request.groups ?? {})) await app.usergroups.refresh(group);
     return await drive(app, store, standIn, clock, request, deps.horizonMs ?? SIMULATION_HORIZON_MS);
   } finally {
     await app?.stop().catch(() => undefined);

@@ -90,6 +90,10 @@ describe('resolveSimulation', () => {
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: '0m' }, 'ack-after', 'expected a duration longer than zero'],
     [{ severity: 'P1', at: 'sat 03:00', ackBy: '@U0DAN' }, 'ack-by', 'say when they press it too, with ack-after'],
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: 'nobody' }, 'ack-by', '"nobody" is not a user id (@U0123ABCD) or a role under people (engineering_lead, cto)'],
+    [{ severity: 'P1', at: 'sat 03:00', groups: ['owners=@U0AMY'] }, 'group', '"owners=@U0AMY" is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO'],
+    [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS'] }, 'group', '"S0OWNERS" is not a user group and its members'],
+    [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY,amy'] }, 'group', '"amy" in S0OWNERS\'s members is not a user id (@U0123ABCD)'],
+    [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY', 'S0OWNERS=@U0BO'] }, 'group', 'S0OWNERS is given twice; list all its members once'],
   ])('%j: %s is wrong', (input, field, message) => {
     const parsed = resolveSimulation(input, policy, WEDNESDAY);
     expect(parsed.ok).toBe(false);
@@ -104,6 +108,13 @@ describe('resolveSimulation', () => {
       const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: by }, policy, WEDNESDAY);
       expect(parsed.ok && parsed.value.ackBy).toBe(id);
     }
+  });
+
+  it('--group gives a user group\'s members for the dry run, once per group, mentions or ids', () => {
+    const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=<@U0AMY>, U0BO,@U0AMY', 'S0DBAS=@U0CY'] }, policy, WEDNESDAY);
+    expect(parsed.ok && parsed.value.groups).toEqual({ S0OWNERS: ['U0AMY', 'U0BO'], S0DBAS: ['U0CY'] });
+    const flags = parseCliFlags(['--severity', 'P1', '--at', 'sat 03:00', '--group', 'S0OWNERS=@U0AMY', '--group=S0DBAS=@U0CY']);
+    expect(flags.ok && flags.value.groups).toEqual(['S0OWNERS=@U0AMY', 'S0DBAS=@U0CY']);
   });
 
   it('the preset alone has no rotation: a problem with the policy, not with the arguments', () => {

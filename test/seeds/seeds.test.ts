@@ -16,9 +16,9 @@ import { captureLogs } from '../support/common.js';
 const policyOf = (name: string) => loadPolicyFile(fileURLToPath(new URL(`./${name}.policy.yml`, import.meta.url)));
 
 /** "time | what | who" for each line about the page, in the policy's zone. */
-async function timeline(name: string, severity: string, at: string, ackAfter?: string, ackBy?: string): Promise<string[]> {
+async function timeline(name: string, severity: string, at: string, ackAfter?: string, ackBy?: string, groups?: string[]): Promise<string[]> {
   const policy = policyOf(name);
-  const request = resolveSimulation({ severity, at, ackAfter, ackBy }, policy, 0);
+  const request = resolveSimulation({ severity, at, ackAfter, ackBy, groups }, policy, 0);
   if (!request.ok) throw new Error(request.problem.message);
   const logs = captureLogs();
   const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger }, request.value);
@@ -161,6 +161,20 @@ describe('seed 004: Jovie', () => {
       'Sat 28 Nov 05:00 | DM (FYI) | U0TIM (engineering_lead, cto)',
       'Sat 28 Nov 05:00 | end',
     ]);
+  });
+
+  it('dry run with the group\'s members given (--group): each is paged at 03:05, and one of them acknowledges', async () => {
+    const lines = await timeline('004-jovie', 'P0', '2026-11-28 03:00', '7m', '@U0AMY', ['S0ENGOWNERS=@U0AMY,@U0BO']);
+    expect(lines.slice(0, 6)).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0TIM (engineering_lead, cto)',
+      'Sat 28 Nov 03:00 | channel post | #C0CRITICAL (alerts, launch alerts)',
+      'Sat 28 Nov 03:05 | ack SLA passed',
+      'Sat 28 Nov 03:05 | DM (page) | U0AMY',
+      'Sat 28 Nov 03:05 | DM (page) | U0BO',
+      'Sat 28 Nov 03:05 | channel post | #C0CRITICAL (alerts, launch alerts)',
+    ]);
+    expect(lines.filter((l) => /acknowledg/i.test(l))).toEqual([expect.stringMatching(/^Sat 28 Nov 03:07 \| .*acknowledg.* \| U0AMY/i)]);
+    expect(lines.filter((l) => l.startsWith('Sat 28 Nov 03:1'))).toEqual([]);
   });
 });
 
