@@ -3,12 +3,13 @@ import { fileURLToPath } from 'node:url';
 import { benchEscalation } from './escalation.bench.js';
 import { benchOutbox } from './outbox.bench.js';
 import { benchWebhooks } from './webhook.bench.js';
-import { benchWho } from './who.bench.js';
+import { benchWho, benchWhoFromStore } from './who.bench.js';
 import { printAndSave, type BenchResult } from './results.js';
 
 const results: BenchResult[] = [];
 results.push(...(await benchOutbox()));
 results.push(...benchWho());
+results.push(...benchWhoFromStore());
 results.push(...(await benchEscalation()));
 results.push(...(await benchWebhooks()));
 printAndSave(results, fileURLToPath(new URL('./results.json', import.meta.url)));

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm';
 import { index, integer, primaryKey, sqliteTable, text, uniqueIndex } from 'drizzle-orm/sqlite-core';
 
 /**
@@ -94,7 +95,8 @@ export const overrides = sqliteTable(
     cancelledAt: integer('cancelled_at'),
     cancelledBy: text('cancelled_by'),
   },
-  (t) => [index('overrides_rotation_end').on(t.rotation, t.endsAt)],
+  // The live ones by end: "who is on call from now on" reads only overrides not yet over, never the years behind.
+  (t) => [index('overrides_rotation_end').on(t.rotation, t.endsAt), index('overrides_live_end').on(t.endsAt).where(sql`${t.cancelledAt} is null`)],
 );
 
 export type SwapStatus = 'pending' | 'accepted' | 'declined' | 'expired';

@@ -57,11 +57,27 @@ function firstBoundaryDate(rotation: RotationPolicy) {
   return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
 }
 
+/**
+ * Boundaries already computed, per rotation as loaded (a policy change loads new objects, so this follows it).
+ * Zone arithmetic is most of what `who` costs; each page step and Home view asks for the same few shifts.
+ */
+const boundaryCache = new WeakMap<RotationPolicy, Map<string, number>>();
+/** Enough for every shift a year of views asks about; past it the cache starts again rather than grow. */
+const BOUNDARY_CACHE_SIZE = 1_024;
+
 /** The instant shift k begins, `laterDays` on (k may be negative: shifts before the rotation's start continue the cycle). */
 function boundaryAt(rotation: RotationPolicy, k: number, laterDays: number): number {
+  let cache = boundaryCache.get(rotation);
+  if (!cache) boundaryCache.set(rotation, (cache = new Map()));
+  const key = `${k}:${laterDays}`;
+  const known = cache.get(key);
+  if (known !== undefined) return known;
   const [hour, minute] = rotation.shift.handoffTime.split(':').map(Number) as [number, number];
   const date = addDaysToDate(firstBoundaryDate(rotation), k * Math.round(rotation.shift.everyMs / DAY) + laterDays);
-  return wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
+  const instant = wallTimeToInstant(rotation.shift.timezone, { ...date, hour, minute });
+  if (cache.size >= BOUNDARY_CACHE_SIZE) cache.clear();
+  cache.set(key, instant);
+  return instant;
 }
 
 /** The instant shift k begins (k may be negative: shifts before the rotation's start continue the cycle). */
@@ -131,11 +147,58 @@ export function overrideAt(overrides: readonly Override[], role: Role, t: number
   return best;
 }
 
+/** One rotation's overrides of one role, sorted by start, and the longest one's length (how far back to look). */
+interface RoleOverrides {
+  byStart: Override[];
+  longest: number;
+}
+
+/**
+ * Overrides by rotation and role, built once per list: a list is read from the store for one question and never
+ * changed after, so its index can be kept beside it. `who` then looks only at those near the instant.
+ */
+const overrideIndexes = new WeakMap<readonly Override[], Map<string, Record<Role, RoleOverrides>>>();
+const NONE: RoleOverrides = { byStart: [], longest: 0 };
+
+function roleOverrides(overrides: readonly Override[], rotation: string, role: Role): RoleOverrides {
+  let index = overrideIndexes.get(overrides);
+  if (!index) {
+    index = new Map();
+    for (const o of overrides) {
+      let roles = index.get(o.rotation);
+      if (!roles) index.set(o.rotation, (roles = { primary: { byStart: [], longest: 0 }, secondary: { byStart: [], longest: 0 } }));
+      roles[o.role].byStart.push(o);
+      roles[o.role].longest = Math.max(roles[o.role].longest, o.endsAt - o.startsAt);
+    }
+    for (const roles of index.values()) for (const entry of Object.values(roles)) entry.byStart.sort((a, b) => a.startsAt - b.startsAt);
+    overrideIndexes.set(overrides, index);
+  }
+  return index.get(rotation)?.[role] ?? NONE;
+}
+
+/** The overrides that overlap [from, to): a binary search to the first that may, then those starting before `to`. */
+function overlapping({ byStart, longest }: RoleOverrides, from: number, to: number): Override[] {
+  // Nothing that starts before `from - longest` can still be running at `from`.
+  let low = 0;
+  let high = byStart.length;
+  while (low < high) {
+    const mid = (low + high) >>> 1;
+    if (byStart[mid]!.startsAt < from - longest) low = mid + 1;
+    else high = mid;
+  }
+  const found: Override[] = [];
+  for (let i = low; i < byStart.length && byStart[i]!.startsAt < to; i += 1) {
+    if (byStart[i]!.endsAt > from) found.push(byStart[i]!);
+  }
+  return found;
+}
+
 function assignment(rotation: RotationPolicy, overrides: readonly Override[], role: Role, t: number): Assignment | null {
   const k = roleShiftIndexAt(rotation, role, t);
   const start = roleShiftStartAt(rotation, role, k);
   const end = roleShiftStartAt(rotation, role, k + 1);
-  const mine = overrides.filter((o) => o.rotation === rotation.name);
+  // Only overrides overlapping this stint can hold the role at t or cut the rotation's stretch around it.
+  const mine = overlapping(roleOverrides(overrides, rotation.name, role), Math.min(start, t), Math.max(end, t + 1));
   const active = overrideAt(mine, role, t);
   if (active) {
     return { userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: active.reason, overrideId: active.id } };
@@ -146,7 +209,6 @@ function assignment(rotation: RotationPolicy, overrides: readonly Override[], ro
   let since = start;
   let until = end;
   for (const o of mine) {
-    if (o.role !== role) continue;
     if (o.endsAt <= t && /* Stryker disable next-line EqualityOperator: `>=` is equivalent because when endsAt equals since, setting since to it changes nothing (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.endsAt > since) since = o.endsAt;
     if (o.startsAt > t && /* Stryker disable next-line EqualityOperator: `<=` is equivalent because when startsAt equals until, setting until to it changes nothing (`>=`, skipped with it, fails rotation-rules.test.ts) */ o.startsAt < until) until = o.startsAt;
   }

@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RotationPolicy } from '../../src/config/policy.js';
-import { isShiftBoundary, overrideAt, roleShiftIndexAt, roleShiftStartAt, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import { isShiftBoundary, overrideAt, roleShiftIndexAt, roleShiftStartAt, scheduledMember, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
 import { DAY, HOUR } from '../../src/time/clock.js';
 
 const RUNS = { seed: 20260105, numRuns: 100 };
@@ -172,6 +172,48 @@ describe('rotation properties', () => {
               if (o.role === role) expect(o.endsAt <= got.since || o.startsAt >= got.until).toBe(true);
             }
           }
+        }
+      }),
+      RUNS,
+    );
+  });
+});
+
+describe('the override index', () => {
+  /** The rule as first written: scan every override of the rotation (the index must answer the same). */
+  function byScan(r: RotationPolicy, overrides: readonly Override[], role: 'primary' | 'secondary', t: number) {
+    const mine = overrides.filter((o) => o.rotation === r.name && o.role === role);
+    const active = overrideAt(mine, role, t);
+    if (active) return { userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: active.reason, overrideId: active.id } };
+    const k = roleShiftIndexAt(r, role, t);
+    const userId = scheduledMember(r, k, role);
+    if (!userId) return null;
+    let since = roleShiftStartAt(r, role, k);
+    let until = roleShiftStartAt(r, role, k + 1);
+    for (const o of mine) {
+      if (o.endsAt <= t && o.endsAt > since) since = o.endsAt;
+      if (o.startsAt > t && o.startsAt < until) until = o.startsAt;
+    }
+    return { userId, since, until, why: { kind: 'rotation' } };
+  }
+
+  it('answers as a scan of every override does, with many of them, long and short, in several rotations', () => {
+    const overrideArb = fc.record({
+      rotation: fc.constantFrom('r', 'other'),
+      role: fc.constantFrom<'primary' | 'secondary'>('primary', 'secondary'),
+      userId: fc.constantFrom('U0X', 'U0Y', 'U0Z'),
+      startOffset: fc.integer({ min: -60 * DAY, max: 60 * DAY }),
+      length: fc.oneof(fc.integer({ min: 1, max: 6 * HOUR }), fc.integer({ min: 1, max: 40 * DAY })),
+      createdAt: fc.integer({ min: 0, max: 20 }),
+    });
+    fc.assert(
+      fc.property(rotationArb, instantArb, fc.array(overrideArb, { maxLength: 60 }), fc.array(fc.integer({ min: -30 * DAY, max: 30 * DAY }), { minLength: 1, maxLength: 5 }), (r, t0, raw, probes) => {
+        const overrides: Override[] = raw.map((o, i) => ({ id: i + 1, rotation: o.rotation, role: o.role, userId: o.userId, startsAt: t0 + o.startOffset, endsAt: t0 + o.startOffset + o.length, reason: 'override', createdAt: o.createdAt }));
+        // One list asked many times (as a page step asks it per role): the index is built once and reused.
+        for (const dt of probes) {
+          const answer = whoIsOnCall(r, overrides, t0 + dt);
+          expect(answer.primary).toEqual(byScan(r, overrides, 'primary', t0 + dt));
+          expect(answer.secondary).toEqual(byScan(r, overrides, 'secondary', t0 + dt));
         }
       }),
       RUNS,

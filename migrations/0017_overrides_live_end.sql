@@ -1,0 +1,1 @@
+CREATE INDEX `overrides_live_end` ON `overrides` (`ends_at`) WHERE "overrides"."cancelled_at" is null;
