@@ -77,7 +77,10 @@ export const slackMessages = sqliteTable('slack_messages', {
   ts: text('ts').notNull(),
   createdAt: integer('created_at').notNull(),
   updatedAt: integer('updated_at').notNull(),
-});
+}, (t) => [
+  // A reaction names its message by channel and ts: found without reading every message ever sent.
+  index('slack_messages_channel_ts').on(t.channel, t.ts),
+]);
 
 /** Someone else holds a role of a rotation for a while: an override, a leave cover, or an agreed swap. */
 export const overrides = sqliteTable(
@@ -150,7 +153,8 @@ export const pages = sqliteTable(
     /** When the ack SLA passed without an acknowledgement. */
     breachedAt: integer('breached_at'),
   },
-  (t) => [index('pages_status').on(t.status), index('pages_created').on(t.createdAt)],
+  // source_ref: an alert or incident finds its pages on every change (resolve, severity, acknowledgement).
+  (t) => [index('pages_status').on(t.status), index('pages_created').on(t.createdAt), index('pages_source_ref').on(t.sourceRef)],
 );
 
 /** Every message a page produced (DMs and channel lines), so acknowledging can edit each in place. */
@@ -168,7 +172,7 @@ export const pageMessages = sqliteTable(
     loop: integer('loop').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('page_messages_page').on(t.pageId)],
+  (t) => [index('page_messages_page').on(t.pageId), index('page_messages_user').on(t.userId), index('page_messages_ref').on(t.ref)],
 );
 
 export type AlertRowStatus = 'firing' | 'acknowledged' | 'resolved';
@@ -201,7 +205,13 @@ export const alerts = sqliteTable(
     /** When its channel message was last edited with the count (storms edit at most every 10 s). */
     lastEditedAt: integer('last_edited_at'),
   },
-  (t) => [index('alerts_identity').on(t.integration, t.dedupKey, t.status), index('alerts_service_source_seen').on(t.service, t.source, t.lastSeenAt)],
+  (t) => [
+    index('alerts_identity').on(t.integration, t.dedupKey, t.status),
+    index('alerts_service_source_seen').on(t.service, t.source, t.lastSeenAt),
+    // A handoff's "alerts this shift" and reports read a time range, not a year of alerts.
+    index('alerts_rotation_seen').on(t.rotation, t.lastSeenAt),
+    index('alerts_seen').on(t.lastSeenAt),
+  ],
 );
 
 /** While a silence lasts, alerts for its service are recorded and shown as silenced but page nobody. */
@@ -253,7 +263,7 @@ export const incidents = sqliteTable(
     /** Closed as something other than an incident: bug, configuration issue, user support. */
     classification: text('classification'),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId)],
+  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId), index('incidents_declared').on(t.declaredAt)],
 );
 
 /** The timeline: everything that happened to an incident, in order, the postmortem's raw material. */
