@@ -99,7 +99,7 @@ export function webhookRoute(deps: WebhookDeps): CustomRoute {
             return sendJson(res, 401, { error: auth.reason });
           }
           const normalize = NORMALIZERS[integration.format]!;
-          let incoming;
+          let incoming: ReturnType<typeof normalize>;
           try {
             incoming = normalize(parsed, headers);
           } catch (error) {

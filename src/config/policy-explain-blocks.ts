@@ -20,7 +20,7 @@ interface Block {
 }
 
 /** mrkdwn's three control characters, so a value such as "<!channel>" is shown, not acted on. */
-function escape(text: string): string {
+function escapeMrkdwn(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -34,7 +34,7 @@ function title(explanation: PolicyExplanation): string {
   const source = explanation.source;
   const what =
     source.kind === 'file'
-      ? `*The policy in \`${escape(basename(source.fileName))}\`*, as this bot runs it`
+      ? `*The policy in \`${escapeMrkdwn(basename(source.fileName))}\`*, as this bot runs it`
       : source.kind === 'preset'
         ? `*The built-in preset ${explanation.preset}*, as this bot runs it (no policy file)`
         : '*The policy this bot runs* (built in code: where each value came from is not known)';
@@ -48,12 +48,12 @@ export interface PolicyReply {
 
 /** A part's lines as section texts of at most 3000 characters; a part too long for one goes on "(continued)". */
 function chunks(part: ExplainedSection): Array<{ text: string; count: number }> {
-  const heading = part.heading ? `*${escape(part.heading)}*` : '';
+  const heading = part.heading ? `*${escapeMrkdwn(part.heading)}*` : '';
   const out: Array<{ text: string; count: number }> = [];
   let current = { text: heading, count: 0 };
   for (const line of part.lines) {
-    const note = line.note ? ` _(${escape(line.note)})_` : '';
-    const rendered = clip(`\`${escape(line.key)}\` ${escape(line.value)}  ← ${escape(line.origin)}${note}`, SLACK_MAX_SECTION_CHARS - 100);
+    const note = line.note ? ` _(${escapeMrkdwn(line.note)})_` : '';
+    const rendered = clip(`\`${escapeMrkdwn(line.key)}\` ${escapeMrkdwn(line.value)}  ← ${escapeMrkdwn(line.origin)}${note}`, SLACK_MAX_SECTION_CHARS - 100);
     if (current.count > 0 && current.text.length + 1 + rendered.length > SLACK_MAX_SECTION_CHARS) {
       out.push(current);
       current = { text: heading ? `${heading} (continued)` : '', count: 0 };
@@ -113,7 +113,7 @@ export function policyReply(explanation: PolicyExplanation, args: readonly strin
   if (asked === undefined) return explanationBlocks(explanation);
   const part = explanationPart(explanation, asked);
   if (part) return explanationBlocks(part);
-  const shown = escape(clip(asked, 60)).replace(/`/g, "'");
+  const shown = escapeMrkdwn(clip(asked, 60)).replace(/`/g, "'");
   const parts = explanationParts(explanation).map((p) => `\`${p}\``).join(', ');
   return { text: `The policy has no part \`${shown}\`. Parts: ${parts}.\n${POLICY_COMMAND_USAGE}` };
 }

@@ -208,7 +208,7 @@ function explainValues(policy: Policy, o: Origins): ExplainedValue[] {
   // notify: the file's list replaces the preset's whole.
   const notifyWritten = o.written(['notify']);
   if (policy.notify.length === 0) add(['notify'], 'none', notifyWritten ?? o.preset);
-  policy.notify.forEach((rule, i) => add(['notify', i], notifyText(rule), notifyWritten ? (o.written(['notify', i]) ?? notifyWritten) : o.preset));
+  for (const [i, rule] of policy.notify.entries()) add(['notify', i], notifyText(rule), notifyWritten ? (o.written(['notify', i]) ?? notifyWritten) : o.preset);
 
   for (const id of ids) either(['reminders', id], reminderText(policy.reminders[id]), o.preset, policy.reminders[id] ? undefined : 'no status-update reminders');
 
@@ -420,7 +420,7 @@ export function renderExplanation(explanation: PolicyExplanation): string {
     const left = section.lines.map((l) => `${indent}${l.key}: ${l.value}`);
     // Origins line up within a section, unless a value is too long to wait for.
     const width = Math.min(60, Math.max(...left.map((l) => l.length)));
-    section.lines.forEach((l, i) => out.push(`${left[i]!.padEnd(width)}  ← ${l.origin}${l.note ? ` (${l.note})` : ''}`));
+    for (const [i, l] of section.lines.entries()) out.push(`${left[i]!.padEnd(width)}  ← ${l.origin}${l.note ? ` (${l.note})` : ''}`);
   }
   return out.join('\n');
 }

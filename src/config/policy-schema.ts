@@ -157,6 +157,7 @@ const notifySchema = z
 
 // One object rather than a union, so a slip names the key instead of "matches neither form".
 const reminderSchema = z
+  // biome-ignore lint/suspicious/noThenProperty: `then: 30m` is the policy's own key (reminders after Monitoring); this object is never awaited
   .strictObject({ until_monitoring: wallDuration.optional(), then: wallDuration.optional(), every: wallDuration.optional() })
   .superRefine((r, ctx) => {
     const cadence = r.until_monitoring !== undefined || r.then !== undefined;
@@ -475,7 +476,7 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     if (typeof rotation.secondary_offset === 'number' && memberCount > 1 && rotation.secondary_offset % memberCount === 0) {
       problem(['rotations', name, 'secondary_offset'], `${rotation.secondary_offset} with ${memberCount} members makes each primary their own secondary: use 1 to ${memberCount - 1}, or "none"`);
     }
-    staggeredSecondaryProblems(name, rotation, memberCount).forEach(([path, message]) => problem(path, message));
+    for (const [path, message] of staggeredSecondaryProblems(name, rotation, memberCount)) problem(path, message);
     // One person twice in the order is primary and secondary in the same week (and twice as often as the rest).
     for (const list of ['members', 'shadows'] as const) {
       const seen = new Map<string, number>();
@@ -520,7 +521,7 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   const incidents = isMap(raw.incidents) ? raw.incidents : {};
   for (const [severity] of entriesOf(incidents.first_update)) checkSeverity(severity, ['incidents', 'first_update', severity]);
   const postmortem = isMap(raw.postmortem) ? raw.postmortem : {};
-  itemsOf(postmortem.required).forEach((severity, i) => checkSeverity(severity, ['postmortem', 'required', i]));
+  for (const [i, severity] of itemsOf(postmortem.required).entries()) checkSeverity(severity, ['postmortem', 'required', i]);
   for (const [severity] of entriesOf(postmortem.due)) checkSeverity(severity, ['postmortem', 'due', severity]);
 
   itemsOf(raw.notify).forEach((rule, i) => {

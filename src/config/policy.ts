@@ -374,7 +374,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
   }
 
   const ackSla: Record<string, PolicyDuration | null> = {};
-  RANK_DEFAULTS.ackSlaMs.forEach((ms, rank) => (ackSla[idOfRank(rank)] = ms === null ? null : { kind: 'wall', ms }));
+  for (const [rank, ms] of RANK_DEFAULTS.ackSlaMs.entries()) ackSla[idOfRank(rank)] = ms === null ? null : { kind: 'wall', ms };
   for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSla[severity] = value === 'none' ? null : value;
 
   const notify: NotifyRule[] = file.notify
@@ -396,7 +396,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
   Object.assign(due, file.postmortem?.due ?? {});
 
   const firstUpdateMs: Record<string, number | null> = {};
-  RANK_DEFAULTS.firstUpdateMs.forEach((ms, rank) => (firstUpdateMs[idOfRank(rank)] = ms));
+  for (const [rank, ms] of RANK_DEFAULTS.firstUpdateMs.entries()) firstUpdateMs[idOfRank(rank)] = ms;
   for (const [severity, value] of Object.entries(file.incidents?.first_update ?? {})) firstUpdateMs[severity] = value === 'none' ? null : value;
 
   const hours = file.business_hours;

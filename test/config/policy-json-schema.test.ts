@@ -43,7 +43,8 @@ describe('policy.schema.json', () => {
       const def = zod._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; catchall?: z.core.$ZodType; valueType?: z.core.$ZodType; element?: z.core.$ZodType; options?: z.core.$ZodType[] };
       switch (def.type) {
         case 'optional':
-          return walk(def.innerType!, json, where);
+          walk(def.innerType!, json, where);
+          return;
         case 'object': {
           const isStrict = (def.catchall?._zod.def as { type?: string } | undefined)?.type === 'never';
           expect(json.additionalProperties === false, `${where || '(top level)'}: additionalProperties`).toBe(isStrict);
@@ -52,11 +53,14 @@ describe('policy.schema.json', () => {
           return;
         }
         case 'record':
-          return walk(def.valueType!, json.additionalProperties as Json, `${where}.*`);
+          walk(def.valueType!, json.additionalProperties as Json, `${where}.*`);
+          return;
         case 'array':
-          return walk(def.element!, json.items as Json, `${where}[]`);
+          walk(def.element!, json.items as Json, `${where}[]`);
+          return;
         case 'union':
-          return def.options!.forEach((option, i) => walk(option, (json.anyOf as Json[])[i]!, `${where}|${i}`));
+          for (const [i, option] of def.options!.entries()) walk(option, (json.anyOf as Json[])[i]!, `${where}|${i}`);
+          return;
         default:
           return;
       }
@@ -152,7 +156,7 @@ function validate(node: Json, value: unknown, where = '(top level)'): string[] {
   }
   if (Array.isArray(value)) {
     if (node.minItems !== undefined && value.length < (node.minItems as number)) problems.push(`${where}: too few items`);
-    if (node.items) value.forEach((item, i) => problems.push(...validate(node.items as Json, item, at(i))));
+    if (node.items) for (const [i, item] of value.entries()) problems.push(...validate(node.items as Json, item, at(i)));
   }
   if (actual === 'object') {
     const object = value as Json;
