@@ -4,11 +4,10 @@
  */
 import { and, desc, eq, gt, gte, inArray, lt, lte, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { alerts, silences, type AlertRowStatus } from '../db/schema.js';
+import { alerts, silences } from '../db/schema.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
 export type SilenceRow = typeof silences.$inferSelect;
-export type { AlertRowStatus };
 
 /** A new alert as routing and correlation decided it; the count starts at 1 and the page is linked later. */
 export type NewAlert = Omit<AlertRow, 'id' | 'count' | 'resolvedAt' | 'pageId'>;
