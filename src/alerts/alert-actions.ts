@@ -1,9 +1,7 @@
 /** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall silence, unsilence and silences. */
 import type { App } from '@slack/bolt';
-import { and, eq, gt } from 'drizzle-orm';
 import { parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
-import { silences } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
@@ -14,6 +12,7 @@ import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
+import { endSilence, findSilence, insertSilence, silencesNotEnded } from './alert-store.js';
 import { rotationsForService } from './routing.js';
 
 export interface AlertActionDeps {
@@ -75,9 +74,7 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
       const rotations = silencedRotations(policy, service);
       if (!mayActFor(policy, rotations, userId)) return { text: refusal(policy, { rotations }, `silence *${service}*`) };
       const reason = reasonWords.join(' ').trim() || 'no reason given';
-      const row = engine.transact((tx) =>
-        tx.db.insert(silences).values({ service, reason, createdBy: userId, startsAt: tx.now, endsAt: tx.now + ms, createdAt: tx.now }).returning().get(),
-      );
+      const row = engine.transact((tx) => insertSilence(tx.db, tx.now, { service, reason, createdBy: userId, startsAt: tx.now, endsAt: tx.now + ms }));
       return {
         text: `Silence #${row.id}: alerts for *${service}* are recorded and shown but page nobody until ${slackDate(row.endsAt)} (${reason}). It ends by itself.`,
         inChannel: true,
@@ -92,14 +89,14 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
       const id = Number(args[0]?.replace(/^#/, ''));
       if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which silence, by its number: `/oncall unsilence 3` (`/oncall silences` lists them).' };
       return engine.transact((tx) => {
-        const row = tx.db.select().from(silences).where(eq(silences.id, id)).get();
+        const row = findSilence(tx.db, id);
         if (!row || row.endsAt <= tx.now) return { text: `There is no silence #${id} in force; \`/oncall silences\` lists them.` };
         const rotations = silencedRotations(policy, row.service);
         if (userId !== row.createdBy && !mayActFor(policy, rotations, userId)) {
           return { text: refusal(policy, { rotations, also: [`whoever made it (${mention(row.createdBy)})`] }, `end silence #${id}`) };
         }
         // Ending it now is enough: a silence counts only while now < ends_at.
-        tx.db.update(silences).set({ endsAt: tx.now }).where(eq(silences.id, id)).run();
+        endSilence(tx.db, id, tx.now);
         return { text: `Silence #${id} ended early by ${mention(userId)}: alerts for *${row.service}* page again.`, inChannel: true };
       });
     },
@@ -109,7 +106,7 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
     usage: 'silences',
     summary: 'the silences in force',
     run: (): CommandReply => {
-      const active = engine.transact((tx) => tx.db.select().from(silences).where(and(gt(silences.endsAt, tx.now))).all());
+      const active = engine.transact((tx) => silencesNotEnded(tx.db, tx.now));
       if (active.length === 0) return { text: 'No silences in force: every alert pages.' };
       return { text: ['*Silences in force*', ...active.map((s) => `#${s.id} *${s.service}* until ${slackDate(s.endsAt)} by ${mention(s.createdBy)}: ${s.reason}`)].join('\n') };
     },

@@ -3,9 +3,7 @@
  * Repeats count up (a storm is one alert, one page, and an edit at most every 10 s); a resolve closes the
  * alert, edits its message and closes its page if nobody has acknowledged it yet.
  */
-import { and, desc, eq, gt, gte, inArray, lte, ne } from 'drizzle-orm';
 import type { Integration, Policy } from '../config/policy.js';
-import { alerts, silences, slackMessages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { PageService } from '../paging/page-service.js';
@@ -15,12 +13,14 @@ import { alertMessage, correlationNotice } from './alert-blocks.js';
 import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
 import { ALERT_SOURCES, type NormalizedAlert } from './normalized.js';
 import { routeAlert } from './routing.js';
+import { correlationCandidates, findAlert, insertAlert, openAlert, silenceInForce, updateAlert, type AlertRow, type SilenceRow } from './alert-store.js';
+import { messageRefAt } from '../slack/slack-message-store.js';
 
 export const ALERT_REFRESH_TIMER = 'alert.refresh';
 /** A storm edits its message at most this often. */
 export const ALERT_EDIT_INTERVAL_MS = 10_000;
 
-export type AlertRow = typeof alerts.$inferSelect;
+export type { AlertRow };
 export type AlertOutcome = { ok: true; message: string } | { ok: false; message: string };
 
 export interface IngestResult {
@@ -41,7 +41,7 @@ export class AlertService {
 
   register(engine: Engine): void {
     engine.register(ALERT_REFRESH_TIMER, (timer, tx) => {
-      const row = tx.db.select().from(alerts).where(eq(alerts.id, (timer.payload as { alertId: number }).alertId)).get();
+      const row = findAlert(tx.db, (timer.payload as { alertId: number }).alertId);
       if (!row || row.status === 'resolved') return;
       this.edit(tx, row);
     });
@@ -54,19 +54,12 @@ export class AlertService {
 
   private edit(tx: EngineTx, row: AlertRow): void {
     if (!this.channelFor(row.rotation)) return;
-    tx.db.update(alerts).set({ lastEditedAt: tx.now }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { lastEditedAt: tx.now });
     tx.enqueue({ method: 'chat.update', args: alertMessage(row), priority: PRIORITY.cosmetic, targetRef: ref(row.id) });
   }
 
   private open(tx: EngineTx, integration: string, dedupKey: string): AlertRow | null {
-    return (
-      tx.db
-        .select()
-        .from(alerts)
-        .where(and(eq(alerts.integration, integration), eq(alerts.dedupKey, dedupKey), ne(alerts.status, 'resolved')))
-        .orderBy(desc(alerts.id))
-        .get() ?? null
-    );
+    return openAlert(tx.db, integration, dedupKey);
   }
 
   ingest(tx: EngineTx, name: string, integration: Integration, incoming: NormalizedAlert[]): IngestResult {
@@ -93,9 +86,9 @@ export class AlertService {
   }
 
   /** The silence covering a service now, if any. */
-  activeSilence(tx: EngineTx, service: string | null) {
+  activeSilence(tx: EngineTx, service: string | null): SilenceRow | null {
     if (!service) return null;
-    return tx.db.select().from(silences).where(and(eq(silences.service, service), lte(silences.startsAt, tx.now), gt(silences.endsAt, tx.now))).get() ?? null;
+    return silenceInForce(tx.db, service, tx.now);
   }
 
   private create(tx: EngineTx, name: string, integration: Integration, alert: NormalizedAlert): boolean {
@@ -103,53 +96,37 @@ export class AlertService {
     if (!route) return false;
     const silence = this.activeSilence(tx, alert.service);
     const top = this.policy.severities[0]!.id;
+    // Only other sources can correlate.
     const open = alert.service
-      ? tx.db
-          .select({ id: alerts.id, source: alerts.source, service: alerts.service, lastSeenAt: alerts.lastSeenAt })
-          .from(alerts)
-          // Only other sources can correlate: one index seek per source, however many alerts this source has open.
-          .where(
-            and(
-              eq(alerts.service, alert.service),
-              inArray(alerts.source, ALERT_SOURCES.filter((s) => s !== alert.source)),
-              gte(alerts.lastSeenAt, tx.now - CORRELATION_WINDOW_MS),
-              ne(alerts.status, 'resolved'),
-            ),
-          )
-          .limit(1)
-          .all()
+      ? correlationCandidates(tx.db, alert.service, ALERT_SOURCES.filter((s) => s !== alert.source), tx.now - CORRELATION_WINDOW_MS)
       : [];
     const partner = silence ? null : correlatedWith(alert, open, tx.now);
     const raised = partner !== null && route.severity !== top;
-    const row = tx.db
-      .insert(alerts)
-      .values({
-        integration: name,
-        source: alert.source,
-        dedupKey: alert.dedupKey,
-        status: 'firing',
-        service: alert.service,
-        severity: raised ? top : route.severity,
-        routedSeverity: route.severity,
-        silenceId: silence?.id ?? null,
-        rotation: route.rotation,
-        summary: alert.summary,
-        details: alert.details,
-        labels: alert.labels,
-        links: alert.links,
-        firstSeenAt: tx.now,
-        lastSeenAt: tx.now,
-        lastEditedAt: tx.now,
-      })
-      .returning()
-      .get();
+    const row = insertAlert(tx.db, {
+      integration: name,
+      source: alert.source,
+      dedupKey: alert.dedupKey,
+      status: 'firing',
+      service: alert.service,
+      severity: raised ? top : route.severity,
+      routedSeverity: route.severity,
+      silenceId: silence?.id ?? null,
+      rotation: route.rotation,
+      summary: alert.summary,
+      details: alert.details,
+      labels: alert.labels,
+      links: alert.links,
+      firstSeenAt: tx.now,
+      lastSeenAt: tx.now,
+      lastEditedAt: tx.now,
+    });
     const channel = this.channelFor(route.rotation);
     const note = silence ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged` : '';
     // The page's DMs go first; the alert's channel post is the record everyone else reads.
     if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.notice, ref: ref(row.id) });
     if (silence) return true;
     const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: ref(row.id) });
-    tx.db.update(alerts).set({ pageId: page.id }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { pageId: page.id });
     if (raised && channel && partner) {
       tx.enqueue({ method: 'chat.postMessage', args: { channel, ...correlationNotice(row, partner, route.severity) }, priority: PRIORITY.page });
     }
@@ -158,10 +135,10 @@ export class AlertService {
 
   /** A :white_check_mark: on an alert's message acknowledges the alert and its page. Returns a refusal to show, or null. */
   acknowledgeByReaction(tx: EngineTx, channel: string, ts: string, userId: string): string | null {
-    const message = tx.db.select().from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get();
-    const id = message && /^alert:(\d+)$/.exec(message.ref)?.[1];
+    const message = messageRefAt(tx.db, channel, ts);
+    const id = message && /^alert:(\d+)$/.exec(message)?.[1];
     if (!id) return null; // a reaction on some other message: not ours to act on
-    const row = tx.db.select().from(alerts).where(eq(alerts.id, Number(id))).get();
+    const row = findAlert(tx.db, Number(id));
     if (!row || row.status !== 'firing') return null;
     const refused = this.refusalFor(tx, row, userId, `acknowledge alert #${row.id}`);
     if (refused) return refused;
@@ -171,7 +148,7 @@ export class AlertService {
       const outcome = this.pager.acknowledge(tx, page.id, userId);
       if (!outcome.ok) return outcome.message;
     }
-    tx.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { status: 'acknowledged' });
     this.edit(tx, { ...row, status: 'acknowledged' });
     return null;
   }
@@ -188,13 +165,13 @@ export class AlertService {
 
   /** "Not P0": back to the severity routing gave, for the alert and its page. */
   lowerToRouted(tx: EngineTx, alertId: number, userId: string): AlertOutcome {
-    const row = tx.db.select().from(alerts).where(eq(alerts.id, alertId)).get();
+    const row = findAlert(tx.db, alertId);
     if (!row) return { ok: false, message: `There is no alert #${alertId}.` };
     const routed = row.routedSeverity ?? row.severity;
     if (row.severity === routed) return { ok: false, message: `Alert #${alertId} is already ${routed}.` };
     const refused = this.refusalFor(tx, row, userId, `say alert #${alertId} is not ${row.severity}`);
     if (refused) return { ok: false, message: refused };
-    tx.db.update(alerts).set({ severity: routed }).where(eq(alerts.id, alertId)).run();
+    updateAlert(tx.db, alertId, { severity: routed });
     if (row.pageId !== null) this.pager.changeSeverity(tx, row.pageId, routed);
     this.edit(tx, { ...row, severity: routed });
     const channel = this.channelFor(row.rotation);
@@ -203,7 +180,7 @@ export class AlertService {
   }
 
   private repeat(tx: EngineTx, row: AlertRow): void {
-    tx.db.update(alerts).set({ count: row.count + 1, lastSeenAt: tx.now }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { count: row.count + 1, lastSeenAt: tx.now });
     // One edit per interval however many repeats arrive: the keyed timer exists once per window.
     const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, tx.now - ALERT_EDIT_INTERVAL_MS);
     const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
@@ -211,14 +188,14 @@ export class AlertService {
   }
 
   private resolve(tx: EngineTx, row: AlertRow): void {
-    tx.db.update(alerts).set({ status: 'resolved', resolvedAt: tx.now }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { status: 'resolved', resolvedAt: tx.now });
     tx.cancel(ref(row.id), ALERT_REFRESH_TIMER);
     this.edit(tx, { ...row, status: 'resolved', resolvedAt: tx.now });
     if (row.pageId !== null) this.pager.closeFromSource(tx, row.pageId, 'resolved', row.source);
   }
 
   private acknowledge(tx: EngineTx, row: AlertRow): void {
-    tx.db.update(alerts).set({ status: 'acknowledged' }).where(eq(alerts.id, row.id)).run();
+    updateAlert(tx.db, row.id, { status: 'acknowledged' });
     this.edit(tx, { ...row, status: 'acknowledged' });
     if (row.pageId !== null) this.pager.closeFromSource(tx, row.pageId, 'acknowledged', row.source);
   }

@@ -5,7 +5,8 @@ import type { SlashCommand } from '../slack/commands.js';
 import { slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { FEED_WEEKS } from './calendar-feed.js';
-import { issueToken, tokenIssuedAt } from './calendar-tokens.js';
+import { tokenIssuedAt } from './calendar-token-store.js';
+import { issueToken } from './calendar-tokens.js';
 
 export interface CalendarCommandDeps {
   db: Db;

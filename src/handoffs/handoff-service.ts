@@ -6,17 +6,21 @@
  * primary with a button to the prefilled modal; at the boundary, a channel reminder if nothing was posted (and
  * the next boundary's timers); 2 h after, a DM to the incoming one if unconfirmed; 4 h after, a notice to the lead.
  */
-import { and, desc, eq, gte, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, eq, gte, lt } from 'drizzle-orm';
 import type { Policy, RotationPolicy } from '../config/policy.js';
-import { alerts, handoffs, incidents, pages, slackMessages } from '../db/schema.js';
+import { pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
+import { alertsSeenSince } from '../alerts/alert-store.js';
+import { incidentsDeclaredOrResolvedSince, unresolvedIncidentsCommandedBy, unresolvedIncidentsOf } from '../incidents/incident-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides, insertOverride, type ScheduleChanged } from '../schedules/override-store.js';
 import { isShiftBoundary, shiftIndexAt, shiftStartAt, whoIsOnCall } from '../schedules/rotation.js';
 import { mention, slackDate } from '../slack/format.js';
+import { messageLocation } from '../slack/slack-message-store.js';
 import { HOUR } from '../time/clock.js';
 import { emergencyMessage, handoffMessage, promptDm, type HandoffTarget, type PostedHandoff } from './handoff-blocks.js';
+import { findHandoff, handoffFor, handoffHistory, insertHandoff, updateHandoff, type HandoffRow } from './handoff-store.js';
 import type { ShiftFacts } from './prefill.js';
 
 export const HANDOFF_TIMERS = { prompt: 'handoff.prompt', due: 'handoff.due', unconfirmed: 'handoff.unconfirmed' } as const;
@@ -27,7 +31,7 @@ const PROMPT_BEFORE_MS = HOUR;
 const NUDGE_INCOMING_AFTER_MS = 2 * HOUR;
 const TELL_LEAD_AFTER_MS = 4 * HOUR;
 
-export type HandoffRow = typeof handoffs.$inferSelect;
+export type { HandoffRow };
 export type HandoffOutcome = { ok: true; message: string } | { ok: false; message: string };
 
 const ref = (id: number) => `handoff:${id}`;
@@ -125,22 +129,17 @@ export class HandoffService {
   }
 
   posted(tx: EngineTx, rotation: string, boundary: number): HandoffRow | null {
-    return tx.db.select().from(handoffs).where(and(eq(handoffs.rotation, rotation), eq(handoffs.boundary, boundary))).orderBy(desc(handoffs.id)).get() ?? null;
+    return handoffFor(tx.db, rotation, boundary);
   }
 
   /** The shift's facts for the prefill: from the start of the outgoing shift until now. */
   facts(tx: EngineTx, target: HandoffTarget): ShiftFacts {
     const rotation = this.policy.rotations[target.rotation]!;
     const shiftStart = shiftStartAt(rotation, shiftIndexAt(rotation, target.boundary - 1));
-    const mine = or(eq(incidents.rotation, target.rotation), isNull(incidents.rotation));
-    const activeIncidents = tx.db.select().from(incidents).where(and(ne(incidents.status, 'resolved'), mine)).all();
-    const shiftIncidents = tx.db
-      .select()
-      .from(incidents)
-      .where(and(mine, or(gte(incidents.declaredAt, shiftStart), and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, shiftStart)))))
-      .all();
+    const activeIncidents = unresolvedIncidentsOf(tx.db, target.rotation);
+    const shiftIncidents = incidentsDeclaredOrResolvedSince(tx.db, target.rotation, shiftStart);
     const shiftPages = tx.db.select().from(pages).where(and(eq(pages.rotation, target.rotation), gte(pages.createdAt, shiftStart), lt(pages.createdAt, tx.now + 1))).all();
-    const shiftAlerts = tx.db.select().from(alerts).where(and(eq(alerts.rotation, target.rotation), gte(alerts.lastSeenAt, shiftStart))).all();
+    const shiftAlerts = alertsSeenSince(tx.db, target.rotation, shiftStart);
     return {
       zone: rotation.shift.timezone,
       shiftStart,
@@ -154,12 +153,7 @@ export class HandoffService {
 
   private commanderNotes(tx: EngineTx, h: HandoffRow): string[] {
     if (!h.outgoing) return [];
-    return tx.db
-      .select()
-      .from(incidents)
-      .where(and(ne(incidents.status, 'resolved'), eq(incidents.commander, h.outgoing)))
-      .all()
-      .map((i) => `:warning: Incident #${i.id} [${i.severity}] ${i.title} is active: ${mention(h.outgoing!)} stays commander until they hand it over with \`/incident commander ${h.incoming ? mention(h.incoming) : '@incoming'}\`.`);
+    return unresolvedIncidentsCommandedBy(tx.db, h.outgoing).map((i) => `:warning: Incident #${i.id} [${i.severity}] ${i.title} is active: ${mention(h.outgoing!)} stays commander until they hand it over with \`/incident commander ${h.incoming ? mention(h.incoming) : '@incoming'}\`.`);
   }
 
   private message(tx: EngineTx, h: HandoffRow) {
@@ -167,11 +161,7 @@ export class HandoffService {
   }
 
   post(tx: EngineTx, target: HandoffTarget, postedBy: string, fields: Array<{ label: string; value: string }>, channel: string): HandoffRow {
-    const row = tx.db
-      .insert(handoffs)
-      .values({ rotation: target.rotation, boundary: target.boundary, outgoing: target.outgoing, incoming: target.incoming, postedBy, fields, channel, postedAt: tx.now })
-      .returning()
-      .get();
+    const row = insertHandoff(tx.db, { rotation: target.rotation, boundary: target.boundary, outgoing: target.outgoing, incoming: target.incoming, postedBy, fields, channel, postedAt: tx.now });
     tx.enqueue({ method: 'chat.postMessage', args: { channel, ...this.message(tx, row) }, priority: PRIORITY.notice, ref: ref(row.id) });
     return row;
   }
@@ -187,7 +177,7 @@ export class HandoffService {
   }
 
   confirm(tx: EngineTx, id: number, userId: string): HandoffOutcome {
-    const h = tx.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
+    const h = findHandoff(tx.db, id);
     if (!h) return refuse(`There is no handoff #${id}.`);
     if (h.confirmedBy) return refuse(`This handoff was already confirmed by ${mention(h.confirmedBy)} ${slackDate(h.confirmedAt!)}.`);
     // The incoming engineer, or whoever an override has put in their place since.
@@ -196,7 +186,7 @@ export class HandoffService {
     if (userId !== h.incoming && userId !== standingIn) {
       return refuse(`Only ${h.incoming ? mention(h.incoming) : 'the incoming primary'}${standingIn && standingIn !== h.incoming ? ` (or ${mention(standingIn)}, covering)` : ''} can confirm this handoff: it is theirs to receive.`);
     }
-    tx.db.update(handoffs).set({ confirmedBy: userId, confirmedAt: tx.now }).where(eq(handoffs.id, id)).run();
+    updateHandoff(tx.db, id, { confirmedBy: userId, confirmedAt: tx.now });
     tx.cancel(`handoff:${h.rotation}:${h.boundary}`, HANDOFF_TIMERS.unconfirmed);
     const updated = { ...h, confirmedBy: userId, confirmedAt: tx.now };
     tx.enqueue({ method: 'chat.update', args: this.message(tx, updated), priority: PRIORITY.notice, targetRef: ref(id) });
@@ -217,18 +207,23 @@ export class HandoffService {
     insertOverride(tx.db, tx.now, { rotation: rotationName, role: 'primary', userId: takingOver, startsAt: tx.now, endsAt: onCall.shiftEnd, reason: 'override', createdBy: userId });
     this.scheduleChanged(tx);
     const target = { rotation: rotationName, boundary: tx.now, outgoing: leaving, incoming: takingOver };
-    const row = tx.db
-      .insert(handoffs)
-      .values({ ...target, postedBy: userId, fields: [], channel: rotation.channel ?? channel, postedAt: tx.now, emergencyReason: reason || 'no reason given', confirmedBy: takingOver, confirmedAt: tx.now })
-      .returning()
-      .get();
+    const row = insertHandoff(tx.db, {
+      ...target,
+      postedBy: userId,
+      fields: [],
+      channel: rotation.channel ?? channel,
+      postedAt: tx.now,
+      emergencyReason: reason || 'no reason given',
+      confirmedBy: takingOver,
+      confirmedAt: tx.now,
+    });
     tx.enqueue({ method: 'chat.postMessage', args: { channel: row.channel, ...emergencyMessage(rotationName, leaving, takingOver, onCall.shiftEnd, reason, row.id, null) }, priority: PRIORITY.page, ref: ref(row.id) });
     tx.enqueue({ method: 'chat.postMessage', args: { channel: takingOver, text: `:sos: ${mention(leaving)} had to leave: you are *${rotationName}* primary until ${slackDate(onCall.shiftEnd)}${reason ? ` (${reason})` : ''}.` }, priority: PRIORITY.page });
     return { ok: true, message: `${mention(takingOver)} is ${rotationName} primary until ${slackDate(onCall.shiftEnd)}; the channel is asked who covers secondary.` };
   }
 
   coverSecondary(tx: EngineTx, id: number, userId: string): HandoffOutcome {
-    const h = tx.db.select().from(handoffs).where(eq(handoffs.id, id)).get();
+    const h = findHandoff(tx.db, id);
     if (!h?.emergencyReason) return refuse('That button belongs to no emergency handoff.');
     if (h.coveredBy) return refuse(`${mention(h.coveredBy)} already covers secondary. Thank you all the same.`);
     if (userId === h.outgoing || userId === h.incoming) return refuse(userId === h.outgoing ? 'You just handed off: someone else needs to cover.' : 'You are primary now: someone else needs to cover secondary.');
@@ -238,18 +233,17 @@ export class HandoffService {
     const shiftEnd = shiftStartAt(rotation, shiftIndexAt(rotation, tx.now) + 1);
     insertOverride(tx.db, tx.now, { rotation: h.rotation, role: 'secondary', userId, startsAt: tx.now, endsAt: shiftEnd, reason: 'override', createdBy: userId });
     this.scheduleChanged(tx);
-    tx.db.update(handoffs).set({ coveredBy: userId }).where(eq(handoffs.id, id)).run();
+    updateHandoff(tx.db, id, { coveredBy: userId });
     tx.enqueue({ method: 'chat.update', args: emergencyMessage(h.rotation, h.outgoing!, h.incoming, shiftEnd, h.emergencyReason === 'no reason given' ? '' : h.emergencyReason, id, userId), priority: PRIORITY.notice, targetRef: ref(id) });
     return { ok: true, message: `You cover ${h.rotation} secondary until ${slackDate(shiftEnd)}.` };
   }
 
   /** Where the handoff's message is in Slack, once delivered. */
   messageOf(tx: EngineTx, id: number): { channel: string; ts: string } | null {
-    return tx.db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref(id))).get() ?? null;
+    return messageLocation(tx.db, ref(id));
   }
 
   history(tx: EngineTx, rotation: string | null, n: number): HandoffRow[] {
-    const where = rotation ? eq(handoffs.rotation, rotation) : undefined;
-    return tx.db.select().from(handoffs).where(where).orderBy(desc(handoffs.boundary), desc(handoffs.id)).limit(n).all();
+    return handoffHistory(tx.db, rotation, n);
   }
 }

@@ -4,10 +4,10 @@
  * declared or changes status or severity or is closed, or a shift changes.
  */
 import type { App } from '@slack/bolt';
-import { and, eq, gte, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { onCallSegments } from '../calendar/calendar-feed.js';
 import type { Policy } from '../config/policy.js';
-import { homeViewers, pageMessages, pages } from '../db/schema.js';
+import { pageMessages, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { declareView } from '../incidents/incident-commands.js';
@@ -18,6 +18,7 @@ import { activeOverrides } from '../schedules/override-store.js';
 import { overrideForm } from '../schedules/override-form.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { DAY, type Clock } from '../time/clock.js';
+import { homeViewersSince, recordHomeOpened } from './home-store.js';
 import { HOME_ACTIONS, homeView, type HomeInput } from './home-view.js';
 
 const VIEWER_WINDOW = 7 * DAY;
@@ -73,10 +74,10 @@ export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentServi
 
 /** Republishes the Home of everyone who opened it in the last week, in the caller's transaction. */
 export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentService): void {
-  const viewers = tx.db.select({ userId: homeViewers.userId }).from(homeViewers).where(gte(homeViewers.openedAt, tx.now - VIEWER_WINDOW)).all();
+  const viewers = homeViewersSince(tx.db, tx.now - VIEWER_WINDOW);
   if (viewers.length === 0) return;
   const shared = sharedHome(tx, policy, incidents);
-  for (const { userId } of viewers) {
+  for (const userId of viewers) {
     const view = homeView(viewerHome(tx, shared, userId));
     tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}` });
   }
@@ -87,7 +88,7 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const view = engine.transact((tx) => {
-      tx.db.insert(homeViewers).values({ userId: event.user, openedAt: tx.now }).onConflictDoUpdate({ target: homeViewers.userId, set: { openedAt: tx.now } }).run();
+      recordHomeOpened(tx.db, event.user, tx.now);
       return homeView(homeInput(tx, policy, incidents, event.user));
     });
     await client.views.publish({ user_id: event.user, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the Home tab'));

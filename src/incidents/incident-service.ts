@@ -3,10 +3,10 @@
  * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
  * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
  */
-import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import { and, eq, ne } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
-import { incidentEvents, incidents, pages } from '../db/schema.js';
+import { pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
@@ -19,6 +19,16 @@ import { mention, slackDate } from '../slack/format.js';
 import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
 import { announcement, incidentTitle, postmortemDraft, reminderText, statusCard, timelineText, updateText, type TimelineEntry } from './incident-blocks.js';
 import { postmortemDueAt } from './postmortem.js';
+import {
+  findIncident,
+  incidentInChannel,
+  incidentTimeline,
+  insertIncident,
+  recordIncidentEvent,
+  unresolvedIncidents,
+  updateIncident,
+  type IncidentRow,
+} from './incident-store.js';
 
 export const INCIDENT_TIMERS = {
   reminder: 'incident.reminder',
@@ -27,7 +37,7 @@ export const INCIDENT_TIMERS = {
   postmortem: 'incident.postmortem_due',
 } as const;
 
-export type IncidentRow = typeof incidents.$inferSelect;
+export type { IncidentRow };
 export type IncidentOutcome = { ok: true; message: string } | { ok: false; message: string };
 
 export interface NewIncident {
@@ -117,25 +127,20 @@ export class IncidentService {
   }
 
   find(tx: EngineTx, id: number): IncidentRow | null {
-    return tx.db.select().from(incidents).where(eq(incidents.id, id)).get() ?? null;
+    return findIncident(tx.db, id);
   }
 
   /** The newest incident living in this channel (its own channel), if any. */
   inChannel(tx: EngineTx, channelId: string): IncidentRow | null {
-    return tx.db.select().from(incidents).where(eq(incidents.channelId, channelId)).orderBy(desc(incidents.id)).get() ?? null;
+    return incidentInChannel(tx.db, channelId);
   }
 
   unresolved(tx: EngineTx): IncidentRow[] {
-    return tx.db.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+    return unresolvedIncidents(tx.db);
   }
 
   timeline(tx: EngineTx, id: number): TimelineEntry[] {
-    return tx.db
-      .select({ at: incidentEvents.at, kind: incidentEvents.kind, actor: incidentEvents.actor, text: incidentEvents.text })
-      .from(incidentEvents)
-      .where(eq(incidentEvents.incidentId, id))
-      .orderBy(asc(incidentEvents.at), asc(incidentEvents.id))
-      .all();
+    return incidentTimeline(tx.db, id);
   }
 
   timelineText(tx: EngineTx, incident: IncidentRow): string {
@@ -143,7 +148,7 @@ export class IncidentService {
   }
 
   record(tx: EngineTx, incidentId: number, kind: string, actor: string | null, text: string): void {
-    tx.db.insert(incidentEvents).values({ incidentId, at: tx.now, kind, actor, text }).run();
+    recordIncidentEvent(tx.db, incidentId, { at: tx.now, kind, actor, text });
   }
 
   /** Who may change an incident: its commander, declarer and role holders, then the paged rotation's members and admins (who-may.ts). */
@@ -182,7 +187,7 @@ export class IncidentService {
     const due = nextUpdateDue(this.policy.reminders[incident.severity], incident.status, from);
     // Already overdue (a severity raised long after the last update): remind now.
     const dueAt = due === null ? null : Math.max(due, tx.now);
-    tx.db.update(incidents).set({ nextUpdateDueAt: dueAt }).where(eq(incidents.id, incident.id)).run();
+    updateIncident(tx.db, incident.id, { nextUpdateDueAt: dueAt });
     incident.nextUpdateDueAt = dueAt;
     if (dueAt !== null) tx.schedule({ kind: INCIDENT_TIMERS.reminder, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
   }
@@ -262,17 +267,13 @@ export class IncidentService {
   }
 
   declare(tx: EngineTx, input: NewIncident): IncidentRow {
-    const incident = tx.db
-      .insert(incidents)
-      .values({ ...input, status: 'investigating', commander: input.declaredBy, roles: {}, declaredAt: tx.now })
-      .returning()
-      .get();
+    const incident = insertIncident(tx.db, { ...input, status: 'investigating', commander: input.declaredBy, roles: {}, declaredAt: tx.now });
     this.record(tx, incident.id, 'declared', input.declaredBy, `Declared ${incidentTitle(incident)} by ${mention(input.declaredBy)}. Impact: ${input.impact}`);
     this.scheduleReminder(tx, incident, incident.declaredAt);
     const firstUpdateMs = this.policy.incidents.firstUpdateMs[incident.severity];
     if (firstUpdateMs) {
       const dueAt = incident.declaredAt + firstUpdateMs;
-      tx.db.update(incidents).set({ firstUpdateDueAt: dueAt }).where(eq(incidents.id, incident.id)).run();
+      updateIncident(tx.db, incident.id, { firstUpdateDueAt: dueAt });
       incident.firstUpdateDueAt = dueAt;
       tx.schedule({ kind: INCIDENT_TIMERS.firstUpdate, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
     }
@@ -307,7 +308,7 @@ export class IncidentService {
   }
 
   private markUpdated(tx: EngineTx, incident: IncidentRow): void {
-    tx.db.update(incidents).set({ lastUpdateAt: tx.now }).where(eq(incidents.id, incident.id)).run();
+    updateIncident(tx.db, incident.id, { lastUpdateAt: tx.now });
     incident.lastUpdateAt = tx.now;
     tx.cancel(subject(incident.id), INCIDENT_TIMERS.firstUpdate);
     this.scheduleReminder(tx, incident, tx.now);
@@ -321,7 +322,7 @@ export class IncidentService {
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'change the status of');
     if (incident.status === status) return refuse(`Incident #${id} is already ${STATUS_LABELS[status]}.`);
     const before = incident.status;
-    tx.db.update(incidents).set({ status }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { status });
     incident.status = status;
     // A status change is a status update: it resets the reminder, on the new status's cadence.
     this.markUpdated(tx, incident);
@@ -343,7 +344,7 @@ export class IncidentService {
     if (newRank === null) return refuse(`There is no severity "${severity}": use one of ${this.policy.severities.map((s) => s.id).join(', ')}.`);
     if (severity === incident.severity) return refuse(`Incident #${id} is already ${severity}.`);
     const before = incident.severity;
-    tx.db.update(incidents).set({ severity }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { severity });
     incident.severity = severity;
     const raised = oldRank !== null && newRank < oldRank;
     this.record(tx, id, 'severity', userId, `Severity ${before} → ${severity} by ${mention(userId)}`);
@@ -368,7 +369,7 @@ export class IncidentService {
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'hand over the command of');
     if (incident.commander === commander) return refuse(`${mention(commander)} is already the commander of incident #${id}.`);
     const before = incident.commander;
-    tx.db.update(incidents).set({ commander }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { commander });
     incident.commander = commander;
     this.record(tx, id, 'commander', userId, `Commander ${mention(before)} → ${mention(commander)} (by ${mention(userId)})`);
     this.post(tx, incident, { text: `:crown: ${mention(commander)} is now the commander of incident #${id} (was ${mention(before)}).` }, PRIORITY.notice);
@@ -382,7 +383,7 @@ export class IncidentService {
     if (!incident) return refuse(`There is no incident #${id}.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'assign roles in');
     const roles = { ...incident.roles, [role]: holder };
-    tx.db.update(incidents).set({ roles }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { roles });
     incident.roles = roles;
     this.record(tx, id, 'role', userId, `${mention(holder)} is ${role} (by ${mention(userId)})`);
     this.post(tx, incident, { text: `:bust_in_silhouette: ${mention(holder)} is the ${role} for incident #${id}.` }, PRIORITY.notice);
@@ -406,7 +407,7 @@ export class IncidentService {
     if (!this.policy.postmortem.required.includes(incident.severity)) return ok(`Incident #${id} is resolved. ${incident.severity} needs no postmortem.`);
     const due = this.policy.postmortem.due[incident.severity] ?? { kind: 'business_days' as const, days: 2 };
     const dueAt = postmortemDueAt(tx.now, due, this.policy.businessHours);
-    tx.db.update(incidents).set({ postmortemDueAt: dueAt }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { postmortemDueAt: dueAt });
     this.record(tx, id, 'postmortem', null, `Postmortem due ${slackDate(dueAt)}`);
     this.post(tx, incident, { text: postmortemDraft(incident, this.timeline(tx, id), dueAt) }, PRIORITY.notice);
     tx.schedule({ kind: INCIDENT_TIMERS.postmortem, subject: `${subject(id)}:postmortem`, dueAt, payload: { incidentId: id } });
@@ -416,7 +417,7 @@ export class IncidentService {
   /** The end of an incident, resolved or classified: the row, every timer (reminders stop), its pages. */
   private close(tx: EngineTx, incident: IncidentRow, userId: string, how: { resolution: string | null; classification: string | null }, why: string): void {
     const closed = { status: 'resolved' as const, resolvedAt: tx.now, resolvedBy: userId, nextUpdateDueAt: null, ...how };
-    tx.db.update(incidents).set(closed).where(eq(incidents.id, incident.id)).run();
+    updateIncident(tx.db, incident.id, closed);
     Object.assign(incident, closed);
     tx.cancel(subject(incident.id));
     for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(incident.id)), ne(pages.status, 'resolved'))).all()) {
@@ -445,7 +446,7 @@ export class IncidentService {
     if (incident.postmortemDueAt === null) return refuse(`Incident #${id} has no postmortem to close${incident.status === 'resolved' ? '' : ' (it is not resolved yet)'}.`);
     if (incident.postmortemDoneAt !== null) return refuse(`The postmortem of incident #${id} was already closed: ${incident.postmortemLink}.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'close the postmortem of');
-    tx.db.update(incidents).set({ postmortemLink: link, postmortemDoneAt: tx.now }).where(eq(incidents.id, id)).run();
+    updateIncident(tx.db, id, { postmortemLink: link, postmortemDoneAt: tx.now });
     tx.cancel(`${subject(id)}:postmortem`);
     const late = tx.now > incident.postmortemDueAt ? ` (${humanDuration(tx.now - incident.postmortemDueAt)} after it was due)` : '';
     this.record(tx, id, 'postmortem', userId, `Postmortem written by ${mention(userId)}${late}: ${link}`);

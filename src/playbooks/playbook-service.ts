@@ -3,10 +3,8 @@
  * actions of the severity (posted and pinned), escalation triggers that pull someone in and may raise the
  * severity, and the record of a guarded secret paste. Each change is one transaction with its timeline line.
  */
-import { and, asc, eq } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
-import { checklistItems, incidentTriggers } from '../db/schema.js';
 import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { IncidentRow, IncidentService } from '../incidents/incident-service.js';
@@ -15,6 +13,7 @@ import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
 import { mention } from '../slack/format.js';
 import { checklistMessage, immediateActionsText, type ChecklistItem } from './playbook-blocks.js';
+import { checklistOf, findTrigger, insertChecklist, insertTrigger, setChecklistItem } from './playbook-store.js';
 
 export type PlaybookOutcome = { ok: true; message: string } | { ok: false; message: string };
 
@@ -33,7 +32,7 @@ export class PlaybookService {
   }
 
   private onDeclared(tx: EngineTx, incident: IncidentRow, by: string, triggers: string[]): void {
-    this.policy.playbooks.checklist.forEach((text, position) => tx.db.insert(checklistItems).values({ incidentId: incident.id, position, text }).run());
+    insertChecklist(tx.db, incident.id, this.policy.playbooks.checklist);
     this.incidents.post(tx, incident, checklistMessage(incident.id, this.items(tx, incident.id)), PRIORITY.notice, checklistRef(incident.id));
     const actions = this.policy.playbooks.immediateActions[incident.severity];
     if (actions?.length) {
@@ -44,12 +43,7 @@ export class PlaybookService {
   }
 
   items(tx: EngineTx, incidentId: number): ChecklistItem[] {
-    return tx.db
-      .select({ position: checklistItems.position, text: checklistItems.text, checkedBy: checklistItems.checkedBy, checkedAt: checklistItems.checkedAt })
-      .from(checklistItems)
-      .where(eq(checklistItems.incidentId, incidentId))
-      .orderBy(asc(checklistItems.position))
-      .all();
+    return checklistOf(tx.db, incidentId);
   }
 
   /** The checkboxes' new state (every ticked position): records each change with who and when, and edits the message. */
@@ -65,8 +59,7 @@ export class PlaybookService {
       const now = ticked.has(item.position);
       if (now === (item.checkedBy !== null)) continue;
       changed += 1;
-      const where = and(eq(checklistItems.incidentId, incidentId), eq(checklistItems.position, item.position));
-      tx.db.update(checklistItems).set(now ? { checkedBy: userId, checkedAt: tx.now } : { checkedBy: null, checkedAt: null }).where(where).run();
+      setChecklistItem(tx.db, incidentId, item.position, now ? { by: userId, at: tx.now } : null);
       this.incidents.record(tx, incidentId, 'checklist', userId, `${now ? 'Checked' : 'Unchecked'} by ${mention(userId)}: ${item.text}`);
     }
     if (changed > 0) tx.enqueue({ method: 'chat.update', args: checklistMessage(incidentId, this.items(tx, incidentId)), priority: PRIORITY.notice, targetRef: checklistRef(incidentId) });
@@ -82,9 +75,9 @@ export class PlaybookService {
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
     if (incident.status === 'resolved') return { ok: false, message: `Incident #${incidentId} is closed.` };
     if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: this.incidents.refusalText(incident, `mark the triggers of incident #${incidentId}`) };
-    const already = tx.db.select().from(incidentTriggers).where(and(eq(incidentTriggers.incidentId, incidentId), eq(incidentTriggers.name, name))).get();
+    const already = findTrigger(tx.db, incidentId, name);
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
-    tx.db.insert(incidentTriggers).values({ incidentId, name, markedBy: userId, markedAt: tx.now }).run();
+    insertTrigger(tx.db, { incidentId, name, markedBy: userId, markedAt: tx.now });
 
     const rotation = incident.rotation ? this.policy.rotations[incident.rotation] : undefined;
     const onCall = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;

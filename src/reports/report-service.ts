@@ -2,9 +2,11 @@
 import { and, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
-import { alerts, incidents, pageMessages, pages } from '../db/schema.js';
+import { pageMessages, pages } from '../db/schema.js';
+import { alertsOverlapping } from '../alerts/alert-store.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { EngineTx } from '../engine/engine.js';
+import { incidentsDeclaredBetween } from '../incidents/incident-store.js';
 import { mention, slackDate } from '../slack/format.js';
 import { DAY } from '../time/clock.js';
 import { formatInZone } from '../time/zoned.js';
@@ -39,16 +41,8 @@ export function gatherReport(db: Db, policy: Policy, period: ReportPeriod, to: n
     breachedAt: p.breachedAt,
     paged: [...(reached.get(p.id) ?? [])],
   }));
-  const incidentRows = db
-    .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt })
-    .from(incidents)
-    .where(and(gte(incidents.declaredAt, from), lt(incidents.declaredAt, to), rotation ? eq(incidents.rotation, rotation) : undefined))
-    .all();
-  const alertRows = db
-    .select({ integration: alerts.integration, summary: alerts.summary, count: alerts.count })
-    .from(alerts)
-    .where(and(gte(alerts.lastSeenAt, from), lt(alerts.firstSeenAt, to), rotation ? eq(alerts.rotation, rotation) : undefined))
-    .all();
+  const incidentRows = incidentsDeclaredBetween(db, from, to, rotation);
+  const alertRows = alertsOverlapping(db, from, to, rotation);
   return reportFigures({
     title: `On-call report${rotation ? ` for ${rotation}` : ''}: the last ${period}`,
     from,

@@ -1,0 +1,107 @@
+/**
+ * The alerts feature's tables, `alerts` and `silences`: every read and write of them goes through here, and
+ * what comes back is plain rows. Other features (handoffs, reports) read alerts through this file too.
+ */
+import { and, desc, eq, gt, gte, inArray, lt, lte, ne } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { alerts, silences } from '../db/schema.js';
+
+export type AlertRow = typeof alerts.$inferSelect;
+export type SilenceRow = typeof silences.$inferSelect;
+
+/** A new alert as routing and correlation decided it; the count starts at 1 and the page is linked later. */
+export type NewAlert = Omit<AlertRow, 'id' | 'count' | 'resolvedAt' | 'pageId'>;
+
+/** What may change on an alert after it is stored. */
+export type AlertChanges = Partial<Pick<AlertRow, 'status' | 'severity' | 'count' | 'lastSeenAt' | 'resolvedAt' | 'pageId' | 'lastEditedAt'>>;
+
+/** An open alert of another source for the same service, as correlation needs it. */
+export interface CorrelationCandidate {
+  id: number;
+  source: string;
+  service: string | null;
+  lastSeenAt: number;
+}
+
+export function findAlert(db: Db, id: number): AlertRow | null {
+  return db.select().from(alerts).where(eq(alerts.id, id)).get() ?? null;
+}
+
+/** The newest alert of this identity (integration and the source's dedup key) that is not resolved. */
+export function openAlert(db: Db, integration: string, dedupKey: string): AlertRow | null {
+  return (
+    db
+      .select()
+      .from(alerts)
+      .where(and(eq(alerts.integration, integration), eq(alerts.dedupKey, dedupKey), ne(alerts.status, 'resolved')))
+      .orderBy(desc(alerts.id))
+      .get() ?? null
+  );
+}
+
+/**
+ * At most one alert not resolved for `service`, from one of `sources`, seen at or after `since`: what a new
+ * alert may correlate with. Only other sources can correlate: one index seek per source, however many alerts
+ * the new alert's own source has open.
+ */
+export function correlationCandidates(db: Db, service: string, sources: readonly string[], since: number): CorrelationCandidate[] {
+  return db
+    .select({ id: alerts.id, source: alerts.source, service: alerts.service, lastSeenAt: alerts.lastSeenAt })
+    .from(alerts)
+    .where(and(eq(alerts.service, service), inArray(alerts.source, [...sources]), gte(alerts.lastSeenAt, since), ne(alerts.status, 'resolved')))
+    .limit(1)
+    .all();
+}
+
+export function insertAlert(db: Db, alert: NewAlert): AlertRow {
+  return db.insert(alerts).values(alert).returning().get();
+}
+
+export function updateAlert(db: Db, id: number, changes: AlertChanges): void {
+  db.update(alerts).set(changes).where(eq(alerts.id, id)).run();
+}
+
+/** A rotation's alerts seen at or after `since` (a shift's alerts, for the handoff prefill). */
+export function alertsSeenSince(db: Db, rotation: string, since: number): AlertRow[] {
+  return db.select().from(alerts).where(and(eq(alerts.rotation, rotation), gte(alerts.lastSeenAt, since))).all();
+}
+
+/** Alerts that were open at some point in [from, to): seen at or after `from`, first seen before `to`. Every rotation when null. */
+export function alertsOverlapping(db: Db, from: number, to: number, rotation: string | null): Array<{ integration: string; summary: string; count: number }> {
+  return db
+    .select({ integration: alerts.integration, summary: alerts.summary, count: alerts.count })
+    .from(alerts)
+    .where(and(gte(alerts.lastSeenAt, from), lt(alerts.firstSeenAt, to), rotation ? eq(alerts.rotation, rotation) : undefined))
+    .all();
+}
+
+/** The silence covering a service at `now` (started, not ended), if any. */
+export function silenceInForce(db: Db, service: string, now: number): SilenceRow | null {
+  return db.select().from(silences).where(and(eq(silences.service, service), lte(silences.startsAt, now), gt(silences.endsAt, now))).get() ?? null;
+}
+
+export interface NewSilence {
+  service: string;
+  reason: string;
+  createdBy: string;
+  startsAt: number;
+  endsAt: number;
+}
+
+export function insertSilence(db: Db, now: number, silence: NewSilence): SilenceRow {
+  return db.insert(silences).values({ ...silence, createdAt: now }).returning().get();
+}
+
+export function findSilence(db: Db, id: number): SilenceRow | null {
+  return db.select().from(silences).where(eq(silences.id, id)).get() ?? null;
+}
+
+/** Ends a silence at `now`: a silence counts only while now < ends_at. */
+export function endSilence(db: Db, id: number, now: number): void {
+  db.update(silences).set({ endsAt: now }).where(eq(silences.id, id)).run();
+}
+
+/** Silences that have not ended by `now`. */
+export function silencesNotEnded(db: Db, now: number): SilenceRow[] {
+  return db.select().from(silences).where(gt(silences.endsAt, now)).all();
+}

@@ -1,0 +1,99 @@
+/**
+ * The incidents feature's tables, `incidents` and `incident_events` (the timeline): every read and write of them
+ * goes through here, and what comes back is plain rows. Other features (handoffs, reports, home) read incidents
+ * through this file or through IncidentService.
+ */
+import { and, asc, desc, eq, gte, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { incidentEvents, incidents } from '../db/schema.js';
+
+export type IncidentRow = typeof incidents.$inferSelect;
+
+/** A new incident's row as declared; its clock (update and postmortem deadlines) is set afterwards. */
+export type NewIncidentRow = Pick<
+  IncidentRow,
+  'title' | 'severity' | 'status' | 'service' | 'environment' | 'impact' | 'tags' | 'rotation' | 'declaredBy' | 'commander' | 'roles' | 'channelId' | 'announceChannel' | 'declaredAt'
+>;
+
+/** What may change on an incident after it is declared. */
+export type IncidentChanges = Partial<Omit<IncidentRow, 'id' | 'declaredBy' | 'declaredAt'>>;
+
+/** One line of an incident's timeline. */
+export interface IncidentEvent {
+  at: number;
+  kind: string;
+  actor: string | null;
+  text: string;
+}
+
+export function findIncident(db: Db, id: number): IncidentRow | null {
+  return db.select().from(incidents).where(eq(incidents.id, id)).get() ?? null;
+}
+
+/** The newest incident whose own channel is this one, if any. */
+export function incidentInChannel(db: Db, channelId: string): IncidentRow | null {
+  return db.select().from(incidents).where(eq(incidents.channelId, channelId)).orderBy(desc(incidents.id)).get() ?? null;
+}
+
+/** Every incident not resolved, oldest first. */
+export function unresolvedIncidents(db: Db): IncidentRow[] {
+  return db.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+}
+
+export function insertIncident(db: Db, i: NewIncidentRow): IncidentRow {
+  const { title, severity, status, service, environment, impact, tags, rotation, declaredBy, commander, roles, channelId, announceChannel, declaredAt } = i;
+  return db
+    .insert(incidents)
+    .values({ title, severity, status, service, environment, impact, tags, rotation, declaredBy, commander, roles, channelId, announceChannel, declaredAt })
+    .returning()
+    .get();
+}
+
+export function updateIncident(db: Db, id: number, changes: IncidentChanges): void {
+  db.update(incidents).set(changes).where(eq(incidents.id, id)).run();
+}
+
+/** The incident's timeline in order: by instant, then as written. */
+export function incidentTimeline(db: Db, incidentId: number): IncidentEvent[] {
+  return db
+    .select({ at: incidentEvents.at, kind: incidentEvents.kind, actor: incidentEvents.actor, text: incidentEvents.text })
+    .from(incidentEvents)
+    .where(eq(incidentEvents.incidentId, incidentId))
+    .orderBy(asc(incidentEvents.at), asc(incidentEvents.id))
+    .all();
+}
+
+export function recordIncidentEvent(db: Db, incidentId: number, event: IncidentEvent): void {
+  db.insert(incidentEvents).values({ incidentId, ...event }).run();
+}
+
+/** "This rotation's": incidents of the rotation, and those of no rotation (everyone's). */
+const ofRotation = (rotation: string) => or(eq(incidents.rotation, rotation), isNull(incidents.rotation));
+
+/** The rotation's incidents (and those of no rotation) not resolved, whenever they began. */
+export function unresolvedIncidentsOf(db: Db, rotation: string): IncidentRow[] {
+  return db.select().from(incidents).where(and(ne(incidents.status, 'resolved'), ofRotation(rotation))).all();
+}
+
+/** The rotation's incidents (and those of no rotation) declared or resolved at or after `since`. */
+export function incidentsDeclaredOrResolvedSince(db: Db, rotation: string, since: number): IncidentRow[] {
+  return db
+    .select()
+    .from(incidents)
+    .where(and(ofRotation(rotation), or(gte(incidents.declaredAt, since), and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, since)))))
+    .all();
+}
+
+/** The incidents not resolved that this person commands. */
+export function unresolvedIncidentsCommandedBy(db: Db, userId: string): IncidentRow[] {
+  return db.select().from(incidents).where(and(ne(incidents.status, 'resolved'), eq(incidents.commander, userId))).all();
+}
+
+/** Incidents declared in [from, to), of one rotation or all, with what a report counts. */
+export function incidentsDeclaredBetween(db: Db, from: number, to: number, rotation: string | null): Array<{ severity: string; declaredAt: number; resolvedAt: number | null }> {
+  return db
+    .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt })
+    .from(incidents)
+    .where(and(gte(incidents.declaredAt, from), lt(incidents.declaredAt, to), rotation ? eq(incidents.rotation, rotation) : undefined))
+    .all();
+}
