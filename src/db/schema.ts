@@ -263,7 +263,7 @@ export const incidents = sqliteTable(
     /** Closed as something other than an incident: bug, configuration issue, user support. */
     classification: text('classification'),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId), index('incidents_declared').on(t.declaredAt)],
+  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId), index('incidents_declared').on(t.declaredAt), index('incidents_resolved').on(t.resolvedAt)],
 );
 
 /** The timeline: everything that happened to an incident, in order, the postmortem's raw material. */

@@ -3,9 +3,16 @@
  * goes through here, and what comes back is plain rows. Other features (handoffs, reports, home) read incidents
  * through this file or through IncidentService.
  */
-import { and, asc, desc, eq, gte, isNotNull, isNull, lt, ne, or } from 'drizzle-orm';
+import { and, asc, desc, eq, gte, inArray, isNotNull, isNull, lt, or } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { incidentEvents, incidents } from '../db/schema.js';
+import { INCIDENT_STATUSES } from './cadence.js';
+
+/**
+ * Not resolved, written as the statuses it can have so the status index serves it ("<> resolved" cannot use
+ * an index, and would read every incident ever closed).
+ */
+const unresolved = () => inArray(incidents.status, INCIDENT_STATUSES.filter((s) => s !== 'resolved'));
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
@@ -37,7 +44,7 @@ export function incidentInChannel(db: Db, channelId: string): IncidentRow | null
 
 /** Every incident not resolved, oldest first. */
 export function unresolvedIncidents(db: Db): IncidentRow[] {
-  return db.select().from(incidents).where(ne(incidents.status, 'resolved')).orderBy(asc(incidents.id)).all();
+  return db.select().from(incidents).where(unresolved()).orderBy(asc(incidents.id)).all();
 }
 
 export function insertIncident(db: Db, i: NewIncidentRow): IncidentRow {
@@ -72,7 +79,7 @@ const ofRotation = (rotation: string) => or(eq(incidents.rotation, rotation), is
 
 /** The rotation's incidents (and those of no rotation) not resolved, whenever they began. */
 export function unresolvedIncidentsOf(db: Db, rotation: string): IncidentRow[] {
-  return db.select().from(incidents).where(and(ne(incidents.status, 'resolved'), ofRotation(rotation))).all();
+  return db.select().from(incidents).where(and(unresolved(), ofRotation(rotation))).all();
 }
 
 /** The rotation's incidents (and those of no rotation) declared or resolved at or after `since`. */
@@ -86,7 +93,7 @@ export function incidentsDeclaredOrResolvedSince(db: Db, rotation: string, since
 
 /** The incidents not resolved that this person commands. */
 export function unresolvedIncidentsCommandedBy(db: Db, userId: string): IncidentRow[] {
-  return db.select().from(incidents).where(and(ne(incidents.status, 'resolved'), eq(incidents.commander, userId))).all();
+  return db.select().from(incidents).where(and(unresolved(), eq(incidents.commander, userId))).all();
 }
 
 /** Incidents declared in [from, to), of one rotation or all, with what a report counts. */

@@ -12,7 +12,7 @@ export type TriggerRow = typeof incidentTriggers.$inferSelect;
 
 /** The incident's checklist, one item per text, in the order given (positions 0, 1, ...), none ticked. */
 export function insertChecklist(db: Db, incidentId: number, texts: readonly string[]): void {
-  texts.forEach((text, position) => db.insert(checklistItems).values({ incidentId, position, text }).run());
+  for (const [position, text] of texts.entries()) db.insert(checklistItems).values({ incidentId, position, text }).run();
 }
 
 /** The incident's checklist in order. */

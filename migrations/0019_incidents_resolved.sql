@@ -1,0 +1,1 @@
+CREATE INDEX `incidents_resolved` ON `incidents` (`resolved_at`);
