@@ -88,7 +88,10 @@ export function incidentsDeclaredOrResolvedSince(db: Db, rotation: string, since
     .select()
     .from(incidents)
     .where(and(ofRotation(rotation), or(gte(incidents.declaredAt, since), and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, since)))))
-    .all();
+    .all()
+    // Two indexes answer the two halves of the "or"; sorted here, since ORDER BY id would make SQLite walk
+    // every incident by id instead (the query-plans test says so).
+    .sort((a, b) => a.id - b.id);
 }
 
 /** The incidents not resolved that this person commands. */
