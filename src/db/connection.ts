@@ -2,6 +2,7 @@ import { mkdirSync, readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
+import { sql } from 'drizzle-orm';
 import { drizzle, type BetterSQLite3Database } from 'drizzle-orm/better-sqlite3';
 import { migrate } from 'drizzle-orm/better-sqlite3/migrator';
 import * as schema from './schema.js';
@@ -35,6 +36,13 @@ export function openStore(path: string): Store {
       if (sqlite.open) sqlite.close();
     },
   };
+}
+
+/** The database file's size and how much of it is free pages (reclaimable), read from SQLite itself. */
+export function databaseSize(db: Db): { bytes: number; freeBytes: number } {
+  const pragma = (name: 'page_size' | 'page_count' | 'freelist_count') => Object.values(db.get<Record<string, number>>(sql.raw(`pragma ${name}`)))[0] ?? 0;
+  const pageSize = pragma('page_size');
+  return { bytes: pageSize * pragma('page_count'), freeBytes: pageSize * pragma('freelist_count') };
 }
 
 /** Applies every migration not yet applied; an older file moves forward, a current one is untouched. */

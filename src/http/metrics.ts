@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { Db } from '../db/connection.js';
+import { databaseSize, type Db } from '../db/connection.js';
 import type { EngineObserver } from '../engine/engine.js';
 import { outboxStats, type DeliveryListener } from '../engine/outbox.js';
 import { overdueTimerCount } from '../engine/timers.js';
@@ -35,6 +35,17 @@ export function createMetrics(db: Db, clock: Clock): AppMetrics {
     registers: [registry],
     collect() {
       this.set(overdueTimerCount(db, clock.now(), 5_000));
+    },
+  });
+  new Gauge({
+    name: 'oncall_database_size_bytes',
+    help: 'Size of the SQLite database file, and (state="free") the part of it that is free pages',
+    labelNames: ['state'],
+    registers: [registry],
+    collect() {
+      const { bytes, freeBytes } = databaseSize(db);
+      this.set({ state: 'total' }, bytes);
+      this.set({ state: 'free' }, freeBytes);
     },
   });
   const timerLag = new Histogram({

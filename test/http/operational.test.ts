@@ -54,6 +54,11 @@ describe('health, readiness and metrics on the Slack port', () => {
     const after = await (await t.get('/metrics')).text();
     expect(after).toMatch(/^oncall_outbox_depth 0$/m);
     expect(after).toMatch(/^oncall_slack_calls_delivered_total\{method="chat.postMessage"\} 1$/m);
+    // The database's size, as SQLite counts its pages: the file on disk (WAL aside) is that big.
+    const total = Number(/^oncall_database_size_bytes\{state="total"\} (\d+)$/m.exec(after)?.[1]);
+    expect(total).toBeGreaterThan(0);
+    expect(total % 4096 === 0 || total % 1024 === 0).toBe(true);
+    expect(after).toMatch(/^oncall_database_size_bytes\{state="free"\} \d+$/m);
   });
 });
 
