@@ -68,7 +68,7 @@ describe('Twilio stand-in: REST calls refused as Twilio refuses them', () => {
     ['a From that is not E.164', { From: '15017122661' }, 21212],
     ['a relative Url', { Url: '/twilio/voice' }, 21205],
     ['a StatusCallback that is no URL', { StatusCallback: 'status' }, 21609],
-  ])('a call with %s: 400 and Twilio\'s code %i', async (_name, change, code) => {
+  ])('a call with %s (%j): 400 and Twilio\'s code %i', async (_name, change, code) => {
     const params = Object.fromEntries(Object.entries({ ...CALL(), ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const res = await rest('Calls.json', params);
     expect(res.status).toBe(400);
@@ -88,7 +88,7 @@ describe('Twilio stand-in: REST calls refused as Twilio refuses them', () => {
     ['no Body', { Body: undefined }, 21602],
     ['a To that is not E.164', { To: '+44 7700' }, 21211],
     ['a Body over 1600 characters', { Body: 'x'.repeat(1601) }, 21617],
-  ])('a message with %s: 400 and Twilio\'s code %i', async (_name, change, code) => {
+  ])('a message with %s (%j): 400 and Twilio\'s code %i', async (_name, change, code) => {
     const params = Object.fromEntries(Object.entries({ To: '+447700900123', From: '+15017122661', Body: 'Your code is 123456', ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
     const res = await rest('Messages.json', params);
     expect(res.status).toBe(400);
