@@ -13,6 +13,9 @@ import { registerAlertActions, registerSilenceCommands } from './alerts/alert-ac
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
+import { registerContactCommands } from './contacts/contact-commands.js';
+import { cryptoRandomness, type Randomness } from './contacts/contact-rules.js';
+import { providerConfig, providerSender, type ContactSender } from './contacts/contact-sender.js';
 import { registerReportCommand } from './reports/report-commands.js';
 import { refreshHomes, registerHome } from './home/home-service.js';
 import { postWeeklyReport } from './reports/report-service.js';
@@ -52,6 +55,10 @@ export interface OncallAppOptions {
   secrets?: Record<string, string | undefined>;
   /** More routes on the same port (the playground's page and API). */
   extraRoutes?: CustomRoute[];
+  /** How messages reach a person's phone, push and e-mail; by default Twilio and ntfy as env says. */
+  contactSender?: ContactSender;
+  /** Randomness for verification codes and topic suggestions; node:crypto by default. */
+  random?: Randomness;
 }
 
 export interface Commands {
@@ -191,6 +198,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   // A dry run in a bot of its own (memory store, stand-in, fake clock): never this bot's store or Slack.
   registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
+  const openView = async (triggerId: string, view: Record<string, unknown>) => void (await bolt.client.views.open({ trigger_id: triggerId, view: view as never }));
+  registerContactCommands(commands.oncall, bolt, { db: store.db, engine, policy: options.policy, clock, logger, sender: options.contactSender ?? providerSender(providerConfig(env)), random: options.random ?? cryptoRandomness, openView });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);

@@ -47,6 +47,22 @@ export const envSchema = z
     PUBLIC_URL: optionalText.pipe(
       z.url({ error: 'should be the URL people reach this bot at, such as https://oncall.example.com' }).optional(),
     ),
+    /** Reaching people by phone (issue #21): a Twilio account, or any API that speaks Twilio's REST shape. */
+    TWILIO_ACCOUNT_SID: optionalText.pipe(
+      z.string().regex(/^AC[0-9a-fA-F]{32}$/, { error: 'should be your Twilio Account SID: AC and 32 hex characters, from the Twilio Console\'s Account Info' }).optional(),
+    ),
+    TWILIO_AUTH_TOKEN: optionalText,
+    TWILIO_FROM_NUMBER: optionalText.pipe(
+      z.string().regex(/^\+[1-9]\d{7,14}$/, { error: 'should be your Twilio phone number in E.164 form, e.g. +15017122661' }).optional(),
+    ),
+    TWILIO_API_URL: optionalText.pipe(z.url({ error: 'should be a URL such as https://api.twilio.com (leave it unset for Twilio itself)' }).default('https://api.twilio.com')),
+    /** Push through ntfy; NTFY_TOKEN is an access token (tk_...) for a server that requires one. */
+    NTFY_URL: optionalText.pipe(z.url({ error: 'should be the ntfy server\'s URL, such as https://ntfy.sh' }).default('https://ntfy.sh')),
+    NTFY_TOKEN: optionalText,
+    /** E-mail (smtp://user:pass@host:587 or smtps://...); not sent yet: kept for the e-mail step. */
+    SMTP_URL: optionalText.pipe(
+      z.url({ protocol: /^smtps?$/, error: 'should be an SMTP URL such as smtps://user:password@smtp.example.com:465' }).optional(),
+    ),
     LOG_LEVEL: optionalText.pipe(
       z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     ),
@@ -79,15 +95,31 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       `SLACK_SIGNING_SECRET is not set (needed unless SLACK_APP_TOKEN turns on Socket Mode): ${WHERE.SLACK_SIGNING_SECRET}`,
     );
   }
+  // Twilio needs all three or none: a half-configured phone would fail only when someone is paged.
+  const twilio = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((name) => source[name]?.trim());
+  if (twilio.length > 0 && twilio.length < 3) {
+    const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((name) => !twilio.includes(name));
+    problems.push(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set, but ${twilio.join(' and ')} ${twilio.length === 1 ? 'is' : 'are'}: calls and text messages need all three (Twilio Console > Account Info, and a number under Phone Numbers)`);
+  }
   if (!result.success || problems.length > 0) throw new EnvError(problems);
   return result.data;
 }
 
 /** Every secret value in the environment, so the logger can scrub them wherever they appear. */
 export function secretValues(env: Env): string[] {
-  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN].filter(
+  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.TWILIO_AUTH_TOKEN, env.NTFY_TOKEN, env.SMTP_URL, smtpPassword(env.SMTP_URL)].filter(
     (v): v is string => typeof v === 'string' && v.length >= 6,
   );
+}
+
+/** The password inside an SMTP URL, so it is scrubbed even where the URL is printed in pieces. */
+function smtpPassword(url: string | undefined): string | undefined {
+  if (!url) return undefined;
+  try {
+    return decodeURIComponent(new URL(url).password) || undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 const SLACK_CREDENTIALS = ['SLACK_BOT_TOKEN', 'SLACK_SIGNING_SECRET', 'SLACK_APP_TOKEN'] as const;

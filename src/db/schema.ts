@@ -375,3 +375,48 @@ export const usergroupMembers = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.groupId, t.userId] })],
 );
+
+/**
+ * How each person can be reached besides Slack (issue #21), owned by that person: one row per kind. The phone
+ * number sits in a `voice` and an `sms` row when both are ticked. Personal data: read only through
+ * src/contacts/contact-store.ts, never logged unmasked.
+ */
+export const contactMethods = sqliteTable(
+  'contact_methods',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    /** voice | sms | push | email */
+    kind: text('kind').notNull(),
+    /** E.164 phone number, ntfy topic or e-mail address. */
+    value: text('value').notNull(),
+    /** When the person typed back a code sent through it; null: unverified (a changed value starts unverified). */
+    verifiedAt: integer('verified_at'),
+    /** The last message sent through it on purpose (a code or a test), and how that went ("sent", "failed: ..."). */
+    lastTestAt: integer('last_test_at'),
+    lastTestResult: text('last_test_result'),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [uniqueIndex('contact_methods_user_kind').on(t.userId, t.kind)],
+);
+
+/**
+ * A verification code waiting to be typed back, one per person and channel (phone, push, email). Only a keyed
+ * hash of the code is kept, bound to the value it verifies; it expires, allows a few tries, and is deleted when used.
+ */
+export const contactCodes = sqliteTable(
+  'contact_codes',
+  {
+    userId: text('user_id').notNull(),
+    /** phone | push | email */
+    channel: text('channel').notNull(),
+    value: text('value').notNull(),
+    codeHash: text('code_hash').notNull(),
+    salt: text('salt').notNull(),
+    expiresAt: integer('expires_at').notNull(),
+    tries: integer('tries').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.channel] })],
+);

@@ -6,6 +6,7 @@
 import type { App } from '@slack/bolt';
 import { and, eq, inArray } from 'drizzle-orm';
 import { onCallSegments } from '../calendar/calendar-feed.js';
+import { homeContacts } from '../contacts/contact-home.js';
 import type { Policy } from '../config/policy.js';
 import { pageMessages, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
@@ -65,6 +66,7 @@ function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput
     myHandoffs: shared.onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation, boundary: oc.shiftEnd })),
     incidents: shared.incidents,
     myPages: myPages.map((p) => ({ id: p.id, severity: p.severity, summary: p.summary, rotation: p.rotation, createdAt: p.createdAt })),
+    myContacts: homeContacts(tx.db, userId),
   };
 }
 

@@ -17,6 +17,8 @@ export interface HomeInput {
   myHandoffs: Array<{ rotation: string; boundary: number }>;
   incidents: Array<{ id: number; severity: string; status: string; title: string; channelId: string | null }>;
   myPages: Array<{ id: number; severity: string; summary: string; rotation: string; createdAt: number }>;
+  /** My contact methods beyond Slack (values already masked: a Home view travels through the outbox table). */
+  myContacts?: Array<{ label: string; masked: string; verifiedAt: number | null; lastTestAt: number | null; lastTestResult: string | null }>;
 }
 
 const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
@@ -56,6 +58,16 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
         : input.incidents.map((i) => `• *[${i.severity}] ${i.title}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`).join('\n'),
     ),
   );
+
+  if (input.myContacts) {
+    blocks.push({ type: 'divider' }, header("How you'll be reached"));
+    const lines = input.myContacts.map((c) => {
+      const verified = c.verifiedAt !== null ? ':white_check_mark: verified' : ':grey_question: not verified yet';
+      const test = c.lastTestAt !== null ? `; last test ${slackDate(c.lastTestAt)}: ${c.lastTestResult ?? ''}` : '; never tested';
+      return `• *${c.label}*: ${c.masked}, ${verified}${test}`;
+    });
+    blocks.push(section([...(lines.length ? ['• *Slack*: DMs and the rotation channel', ...lines] : ['Slack only: DMs and the rotation channel.']), '`/oncall contact` adds or changes a phone number, push or e-mail.'].join('\n')));
+  }
 
   const buttons: unknown[] = [{ type: 'button', action_id: HOME_ACTIONS.declare, style: 'danger', text: { type: 'plain_text', text: 'Declare an incident' }, value: 'home' }];
   if (input.rotations.length > 0) buttons.push({ type: 'button', action_id: HOME_ACTIONS.override, text: { type: 'plain_text', text: 'Override the schedule' }, value: 'home' });

@@ -15,7 +15,9 @@ import type { Clock } from '../time/clock.js';
 import { addDaysToDate, instantToWallTime } from '../time/zoned.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } from './demo-workspace.js';
 import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
+import { NtfyStandIn } from './ntfy-stand-in.js';
 import { SlackStandIn } from './slack-stand-in.js';
+import { TwilioStandIn } from './twilio-stand-in.js';
 
 export interface Playground {
   env: Env;
@@ -41,8 +43,17 @@ export async function startPlayground(source: Record<string, string | undefined>
   const standIn = await new SlackStandIn({ now: () => clock.now(), triggerUser: userOfTrigger }).start();
   for (const person of DEMO_PEOPLE) standIn.addUser(person);
   for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.channelNames.set(id, name);
+  // Codes and pages to phones and ntfy stay on this machine: the playground never calls Twilio or ntfy.sh.
+  const twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+  const ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
   const env = parseEnv({
     ...source,
+    TWILIO_ACCOUNT_SID: twilio.accountSid,
+    TWILIO_AUTH_TOKEN: twilio.authToken,
+    TWILIO_FROM_NUMBER: '+15005550006',
+    TWILIO_API_URL: twilio.url,
+    NTFY_URL: ntfy.url,
+    NTFY_TOKEN: undefined,
     SLACK_BOT_TOKEN: `xoxb-playground-${randomBytes(12).toString('hex')}`,
     SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
     SLACK_APP_TOKEN: undefined,
@@ -74,6 +85,8 @@ export async function startPlayground(source: Record<string, string | undefined>
       botUrl = `http://127.0.0.1:${port}`;
     },
     url: (port) => `http://localhost:${port}${PLAYGROUND_PATH}`,
-    stop: () => standIn.stop(),
+    stop: async () => {
+      await Promise.all([standIn.stop(), twilio.stop(), ntfy.stop()]);
+    },
   };
 }

@@ -20,6 +20,8 @@ describe('environment', () => {
       DATABASE_PATH: './data/oncall.db',
       PORT: 3000,
       LOG_LEVEL: 'info',
+      TWILIO_API_URL: 'https://api.twilio.com',
+      NTFY_URL: 'https://ntfy.sh',
     });
   });
 

@@ -1,0 +1,11 @@
+/** The Home tab's "How you'll be reached": the person's methods, masked, with their verification and last test. */
+import type { Db } from '../db/connection.js';
+import type { HomeInput } from '../home/home-view.js';
+import { maskValue, type ContactKind } from './contact-rules.js';
+import { contactsOf } from './contact-store.js';
+
+const LABELS: Record<ContactKind, string> = { voice: 'Phone calls', sms: 'Text messages', push: 'Push (ntfy)', email: 'E-mail' };
+
+export function homeContacts(db: Db, userId: string): NonNullable<HomeInput['myContacts']> {
+  return contactsOf(db, userId).map((c) => ({ label: LABELS[c.kind], masked: maskValue(c.kind, c.value), verifiedAt: c.verifiedAt, lastTestAt: c.lastTestAt, lastTestResult: c.lastTestResult }));
+}

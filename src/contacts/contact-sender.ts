@@ -1,0 +1,116 @@
+/**
+ * Sending one message through a contact method: an SMS or a call through a Twilio-compatible REST API, a push
+ * through ntfy (plain fetch: the ntfy npm client needs Node 21). The app injects a ContactSender, so tests and
+ * the playground point it at the stand-ins and the paging step can reuse it (or wrap it in the outbox).
+ *
+ * Verification codes are sent directly, not through the outbox: the outbox keeps each call's arguments in the
+ * database after sending, and a code must never be stored in clear. A failure comes back as a reason that
+ * names the provider and its error code, never the number, topic or address.
+ */
+import type { Env } from '../config/env.js';
+import type { ContactKind } from './contact-rules.js';
+
+export interface ContactMessage {
+  kind: ContactKind;
+  /** E.164 number, ntfy topic or e-mail address. */
+  to: string;
+  title: string;
+  text: string;
+  /** For a call: what is read out (TwiML is built from it). Default: `text`. */
+  spoken?: string;
+}
+
+export type SendResult = { ok: true; id: string } | { ok: false; reason: string };
+
+export interface ContactSender {
+  /** Whether this bot can send through `kind` at all (Twilio configured, SMTP configured...). */
+  canSend(kind: ContactKind): boolean;
+  send(message: ContactMessage): Promise<SendResult>;
+}
+
+export interface ProviderConfig {
+  twilio: { apiUrl: string; accountSid: string; authToken: string; from: string } | null;
+  ntfy: { url: string; token: string | null };
+  /** Injected for tests; default the global fetch. */
+  fetch?: typeof fetch;
+  timeoutMs?: number;
+}
+
+export function providerConfig(env: Env): ProviderConfig {
+  const twilio =
+    env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER
+      ? { apiUrl: env.TWILIO_API_URL, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM_NUMBER }
+      : null;
+  return { twilio, ntfy: { url: env.NTFY_URL, token: env.NTFY_TOKEN ?? null } };
+}
+
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+/** Twilio and ntfy both answer errors as JSON with a numeric `code`; only the code is kept (the message may quote the number). */
+async function refusal(provider: string, response: Response): Promise<SendResult> {
+  let code: unknown;
+  try {
+    code = ((await response.json()) as { code?: unknown }).code;
+  } catch {
+    code = undefined;
+  }
+  return { ok: false, reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})` };
+}
+
+export function providerSender(config: ProviderConfig): ContactSender {
+  const doFetch = config.fetch ?? fetch;
+  const timeout = config.timeoutMs ?? 10_000;
+  const post = (url: string, init: RequestInit) => doFetch(url, { method: 'POST', ...init, signal: AbortSignal.timeout(timeout) });
+
+  async function twilio(resource: 'Messages' | 'Calls', params: Record<string, string>): Promise<SendResult> {
+    const t = config.twilio!;
+    const url = `${t.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${t.accountSid}/${resource}.json`;
+    let response: Response;
+    try {
+      response = await post(url, {
+        headers: { authorization: `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ From: t.from, ...params }).toString(),
+      });
+    } catch (error) {
+      return { ok: false, reason: `could not reach Twilio (${error instanceof Error ? error.name : 'error'})` };
+    }
+    if (!response.ok) return refusal('Twilio', response);
+    const sid = ((await response.json().catch(() => ({}))) as { sid?: unknown }).sid;
+    return { ok: true, id: typeof sid === 'string' ? sid : '' };
+  }
+
+  async function ntfy(message: ContactMessage): Promise<SendResult> {
+    const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', title: message.title, priority: 'default', tags: 'key' };
+    if (config.ntfy.token) headers.authorization = `Bearer ${config.ntfy.token}`;
+    let response: Response;
+    try {
+      response = await post(`${config.ntfy.url.replace(/\/+$/, '')}/${encodeURIComponent(message.to)}`, { headers, body: message.text });
+    } catch (error) {
+      return { ok: false, reason: `could not reach ntfy (${error instanceof Error ? error.name : 'error'})` };
+    }
+    if (!response.ok) return refusal('ntfy', response);
+    const id = ((await response.json().catch(() => ({}))) as { id?: unknown }).id;
+    return { ok: true, id: typeof id === 'string' ? id : '' };
+  }
+
+  return {
+    canSend: (kind) => (kind === 'sms' || kind === 'voice' ? config.twilio !== null : kind === 'push'),
+    async send(message) {
+      switch (message.kind) {
+        case 'sms':
+          if (!config.twilio) return { ok: false, reason: 'text messages are not set up on this bot (TWILIO_* variables)' };
+          return twilio('Messages', { To: message.to, Body: message.text });
+        case 'voice': {
+          if (!config.twilio) return { ok: false, reason: 'calls are not set up on this bot (TWILIO_* variables)' };
+          const say = xml(message.spoken ?? message.text);
+          return twilio('Calls', { To: message.to, Twiml: `<Response><Say>${say}</Say><Pause length="1"/><Say>${say}</Say></Response>` });
+        }
+        case 'push':
+          return ntfy(message);
+        case 'email':
+          // SMTP comes with the e-mail step: no mail library is in the dependencies yet.
+          return { ok: false, reason: 'e-mail is not sent by this bot yet' };
+      }
+    },
+  };
+}
