@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { DAY } from '../time/clock.js';
 import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
-import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, DEFAULT_SHIFT, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
+import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, DEFAULT_SHIFT, WAKE_VIAS, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -134,6 +134,12 @@ const severityEscalationSchema = z.strictObject({
 
 const NOTIFY_WHEN = ['declared', 'unresolved', 'unmitigated'] as const;
 
+const wakeStepSchema = z.strictObject({
+  /** How long after the person was paged; 0 (or left out): at once. */
+  after: z.union([z.literal(0), wallDuration], { error: (i) => `expected a delay like "1m" or 0 for at once, got ${show(i.input)}` }).optional(),
+  via: z.enum(WAKE_VIAS, { error: (i) => `expected one of ${WAKE_VIAS.join(', ')}, got ${show(i.input)}` }),
+});
+
 const notifySchema = z
   .strictObject({
     when: z.enum(NOTIFY_WHEN),
@@ -230,6 +236,8 @@ export const policyFileSchema = z.strictObject({
   escalation: z.record(z.string(), z.record(z.string(), severityEscalationSchema)).optional(),
   /** Acknowledgement deadline per severity ("5m", "4 business hours", "next business day"), or "none"; counted from when the first person is told. */
   ack_sla: z.record(z.string(), z.union([z.literal('none'), policyDuration])).optional(),
+  /** Per severity, how a paged person is reached beyond Slack while unacknowledged: [{ after: 1m, via: push }, ...]. */
+  wake: z.record(z.string(), z.array(wakeStepSchema)).optional(),
   notify: z.array(notifySchema).optional(),
   reminders: z.record(z.string(), reminderSchema).optional(),
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
@@ -500,6 +508,7 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   }
 
   for (const [severity] of entriesOf(raw.ack_sla)) checkSeverity(severity, ['ack_sla', severity]);
+  for (const [severity] of entriesOf(raw.wake)) checkSeverity(severity, ['wake', severity]);
   for (const [severity] of entriesOf(raw.reminders)) checkSeverity(severity, ['reminders', severity]);
   const playbooks = isMap(raw.playbooks) ? raw.playbooks : {};
   for (const [severity] of entriesOf(playbooks.immediate_actions)) checkSeverity(severity, ['playbooks', 'immediate_actions', severity]);

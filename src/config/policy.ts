@@ -8,6 +8,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyDuration } from './duration.js';
+import type { WakeStep } from './presets.js';
 import { DAY } from '../time/clock.js';
 import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
 import {
@@ -36,7 +37,7 @@ import {
 } from './presets.js';
 
 export type { PolicyDuration } from './duration.js';
-export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation, TriggerRule } from './presets.js';
+export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation, TriggerRule, WakeStep, WakeVia } from './presets.js';
 export { severityRank } from './presets.js';
 
 export interface BusinessHoursPolicy {
@@ -101,6 +102,11 @@ export interface Policy {
    * business hours has no deadline running while nobody knows of it); null: no deadline.
    */
   ackSla: Record<string, PolicyDuration | null>;
+  /**
+   * severity id -> how a paged person is reached while their page is unacknowledged, beyond the Slack DM (push,
+   * SMS, a call), each after its delay; only methods the person verified are used.
+   */
+  wake: Record<string, WakeStep[]>;
   notify: NotifyRule[];
   /** severity id -> status-update cadence; a severity left out gets no reminders. */
   reminders: Record<string, Reminder>;
@@ -373,6 +379,13 @@ export function resolvePolicy(file: PolicyFile): Policy {
     };
   }
 
+  const wake: Record<string, WakeStep[]> = {};
+  for (const [rank, steps] of RANK_DEFAULTS.wake.entries()) wake[idOfRank(rank)] = steps;
+  // A severity written is taken whole, in order of delay (a team that writes "slack only" gets no call).
+  for (const [severity, steps] of Object.entries(file.wake ?? {})) {
+    wake[severity] = steps.map((s) => ({ afterMs: s.after ?? 0, via: s.via })).sort((a, b) => a.afterMs - b.afterMs);
+  }
+
   const ackSla: Record<string, PolicyDuration | null> = {};
   for (const [rank, ms] of RANK_DEFAULTS.ackSlaMs.entries()) ackSla[idOfRank(rank)] = ms === null ? null : { kind: 'wall', ms };
   for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSla[severity] = value === 'none' ? null : value;
@@ -418,6 +431,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
     rotations,
     escalation,
     ackSla,
+    wake,
     notify,
     reminders,
     postmortem: { required, due },

@@ -144,6 +144,16 @@ export const DEFAULT_ENVIRONMENTS = ['local', 'dev', 'showcase', 'prod'] as cons
 export const DEFAULT_STEP_AFTER_MS = 15 * MINUTE;
 
 /** Defaults by rank (0..3), named per scale when a preset is resolved. */
+/** How a person is reached: Slack, or one of the methods they verified under `/oncall contact`. */
+export type WakeVia = 'slack' | 'push' | 'sms' | 'voice' | 'email';
+export const WAKE_VIAS: readonly WakeVia[] = ['slack', 'push', 'sms', 'voice', 'email'];
+
+/** While a person's page is unacknowledged: this long after they were paged, reach them this way too. */
+export interface WakeStep {
+  afterMs: number;
+  via: WakeVia;
+}
+
 export interface RankDefaults {
   /** null: no acknowledgement deadline. */
   /** Wall time to acknowledge, counted from when the first person is told. */
@@ -156,6 +166,8 @@ export interface RankDefaults {
   notify: Array<Omit<NotifyRule, 'severity'> & { rank: number }>;
   /** First status update due after declaration (seed 003: 30 min, 1 h, 4 h, none). */
   firstUpdateMs: Array<number | null>;
+  /** Beyond Slack: the most severe pages push at 1 min and call at 3 (Do Not Disturb holds a DM), the next push. */
+  wake: WakeStep[][];
 }
 
 const step = (afterMs: number, page: string, businessHours = false): EscalationStep => ({ afterMs, page, businessHours });
@@ -202,6 +214,12 @@ export const RANK_DEFAULTS: RankDefaults = {
     { when: 'unmitigated', since: 'declared', how: 'notify', rank: 0, tags: [], afterMs: 2 * HOUR, who: 'cto' },
   ],
   firstUpdateMs: [30 * MINUTE, HOUR, 4 * HOUR, null],
+  wake: [
+    [{ afterMs: 0, via: 'slack' }, { afterMs: MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }],
+    [{ afterMs: 0, via: 'slack' }, { afterMs: 5 * MINUTE, via: 'push' }],
+    [{ afterMs: 0, via: 'slack' }],
+    [{ afterMs: 0, via: 'slack' }],
+  ],
 };
 
 /** Seed 001's roles besides the commander. */

@@ -347,6 +347,25 @@ describe('what a file leaves out comes from the preset', () => {
   });
 });
 
+describe('wake: how a paged person is reached beyond Slack', () => {
+  it('by default the most severe pages push after 1 min and call after 3, the next push after 5, the rest stay in Slack', () => {
+    const policy = parsePolicyText('preset: p0-p3', 'oncall.policy.yml');
+    expect(policy.wake).toEqual({
+      P0: [{ afterMs: 0, via: 'slack' }, { afterMs: MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }],
+      P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 5 * MINUTE, via: 'push' }],
+      P2: [{ afterMs: 0, via: 'slack' }],
+      P3: [{ afterMs: 0, via: 'slack' }],
+    });
+  });
+
+  it('a severity written is taken whole and put in order of delay; 0 or no delay is at once', () => {
+    const policy = parsePolicyText('wake:\n  P0: [{ after: 2m, via: voice }, { via: slack }, { after: 0, via: sms }]\n  P2: [{ after: 10m, via: push }]', 'oncall.policy.yml');
+    expect(policy.wake.P0).toEqual([{ afterMs: 0, via: 'slack' }, { afterMs: 0, via: 'sms' }, { afterMs: 2 * MINUTE, via: 'voice' }]);
+    expect(policy.wake.P2).toEqual([{ afterMs: 10 * MINUTE, via: 'push' }]);
+    expect(policy.wake.P1).toEqual([{ afterMs: 0, via: 'slack' }, { afterMs: 5 * MINUTE, via: 'push' }]);
+  });
+});
+
 describe('readable errors: file:line path: reason', () => {
   it('a bad duration: exactly one line naming file, line, path and the reason', () => {
     const text = lines(
@@ -395,7 +414,7 @@ describe('readable errors: file:line path: reason', () => {
       lines(
         'The policy file oncall.policy.yml has 2 problems:',
         'oncall.policy.yml:1 timezon: unknown key "timezon" (did you mean "timezone"?)',
-        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, notify, reminders, postmortem, handoff_templates, integrations, playbooks, incidents, permissions)',
+        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, wake, notify, reminders, postmortem, handoff_templates, integrations, playbooks, incidents, permissions)',
       ),
     );
   });
@@ -487,6 +506,9 @@ describe('readable errors: file:line path: reason', () => {
     ['rotations: { web: { members: [U0A, U0B], shift: { every: 2w }, secondary_handoff_after: 1w } }', 'rotations.web.secondary_handoff_after: a staggered secondary needs at least 3 members (there are 2): each secondary stint spans two primaries, and neither can be their own secondary'],
     ['rotations: { web: { members: [U0A, U0B, U0C, U0D], shift: { every: 2w }, secondary_handoff_after: 1w } }', 'rotations.web.secondary_handoff_after: with secondary_handoff_after: 1w, a secondary_offset of 1 means the next primary is secondary during the second half of the shift before theirs; write secondary_offset: 2 (up to 3)'],
     ['rotations: { web: { members: [U0A, U0B, U0C, U0D], shift: { every: 2w }, secondary_offset: 5, secondary_handoff_after: 1w } }', 'rotations.web.secondary_offset: with secondary_handoff_after: 1w, a secondary_offset of 5 means the next primary is secondary during the second half of the shift before theirs; write secondary_offset: 2 (up to 3)'],
+    ['wake: { P0: [{ after: 1m, via: pager }] }', 'wake.P0[0].via: expected one of slack, push, sms, voice, email, got "pager"'],
+    ['wake: { P0: [{ after: soon, via: push }] }', 'wake.P0[0].after: expected a delay like "1m" or 0 for at once, got "soon"'],
+    ['wake: { P9: [{ via: push }] }', 'wake.P9: unknown severity "P9" for preset p0-p3 (expected one of P0, P1, P2, P3)'],
     ['rotations: { web: { members: [alice] } }', 'rotations.web.members[0]: expected a Slack user id like "U0123ABCD", got "alice"'],
     ['rotations: { web: { channel: C0WEB } }', 'rotations.web.members: is required here'],
     ['rotations: { web: { members: [U0A], handoff_template: sovrn } }', 'rotations.web.handoff_template: no handoff template named "sovrn" (presets: support, sovren, weekly; or define it under handoff_templates)'],
