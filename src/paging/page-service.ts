@@ -16,6 +16,7 @@ import { membersOf } from '../usergroups/usergroup-store.js';
 import { mention, slackDate } from '../slack/format.js';
 import { spanEnd } from '../time/business-hours.js';
 import { decideEscalation, otherRotationTarget, resolveTarget, type EscalationDecision, type StepPosition } from './escalation.js';
+import { pageRef, pageSubject } from './page-refs.js';
 import { channelLine, channelLineBlocks, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
 
 export const PAGE_TIMERS = { step: 'page.step', exhaust: 'page.exhaust', ackSla: 'page.ack_sla', notify: 'page.notify' } as const;
@@ -38,7 +39,7 @@ export type PageListener = (tx: EngineTx, page: PageRow, event: 'acknowledged' |
 export type PageRow = typeof pages.$inferSelect;
 export type PageOutcome = { ok: true; message: string } | { ok: false; message: string };
 
-const subject = (id: number) => `page:${id}`;
+const subject = pageSubject;
 
 /** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
 const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
@@ -194,25 +195,25 @@ export class PageService {
     const users = this.withMembers(tx, target.users, target.groups).filter((u) => !recent.has(u) && u !== page.ackedBy);
     if (rule.how === 'notify') {
       for (const userId of users) {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice });
+        tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: userId }) });
       }
       // A group is also mentioned where the page is followed (seed 003: "auto-notify CTO + all engineers").
       const channel = this.channelOf(page.rotation);
       if (channel && target.groups.length > 0) {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')} FYI ${pageTitle(page)} (#${page.id}) ${why}.` }, priority: PRIORITY.notice });
+        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')} FYI ${pageTitle(page)} (#${page.id}) ${why}.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: 'channel' }) });
       }
       return;
     }
     const label = `notify rule: ${page.severity} ${why}`;
     this.markTold(tx, page, tx.now);
     for (const userId of users) {
-      const ref = `page:${page.id}:rule:${index}:${userId}`;
+      const ref = pageRef({ kind: 'rule', pageId: page.id, rule: index, to: userId });
       tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, [], label) }, priority: PRIORITY.page, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
     }
     const channel = this.channelOf(page.rotation);
     if (channel && (users.length > 0 || target.groups.length > 0)) {
-      const ref = `page:${page.id}:rule:${index}:channel`;
+      const ref = pageRef({ kind: 'rule', pageId: page.id, rule: index, to: 'channel' });
       const text = channelLine(page, target.users, target.groups, label);
       tx.enqueue({ method: 'chat.postMessage', args: target.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text }, priority: PRIORITY.notice, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex: page.stepIndex, loop: page.loop, createdAt: tx.now }).run();
@@ -225,7 +226,7 @@ export class PageService {
     const channel = this.chatChannelOf(page.rotation) ?? page.createdBy;
     this.markTold(tx, page, tx.now);
     if (!channel) return;
-    const ref = `page:${page.id}:task`;
+    const ref = pageRef({ kind: 'task', pageId: page.id });
     const target = this.ackDeadline({ severity: page.severity, toldAt: tx.now });
     tx.enqueue({ method: 'chat.postMessage', args: { channel, ...taskBlocks(page, target) }, priority: PRIORITY.notice, ref });
     tx.db.insert(pageMessages).values({ pageId: page.id, userId: null, ref, stepIndex: 0, loop: 0, createdAt: tx.now }).run();
@@ -254,12 +255,12 @@ export class PageService {
     if (decision.kind === 'defer') {
       tx.schedule({ kind: PAGE_TIMERS.step, subject: subject(page.id), dueAt: decision.until, payload: { pageId: page.id, ...position }, priority: 0 });
       if (channel && position.stepIndex === 0 && position.loop === 0) {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.` }, priority: PRIORITY.notice });
+        tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'held', pageId: page.id }) });
       }
       return;
     }
     for (const skip of decision.skipped) {
-      if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.` }, priority: PRIORITY.page });
+      if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.` }, priority: PRIORITY.page, ref: pageRef({ kind: 'skip', pageId: page.id, loop: skip.loop, stepIndex: skip.stepIndex }) });
     }
     if (decision.kind === 'exhausted') {
       this.exhaust(tx, page, tx.now);
@@ -279,12 +280,12 @@ export class PageService {
     const people = this.withMembers(tx, decision.users, decision.groups);
     for (const userId of people) {
       const others = [...new Set([...alreadyPaged, ...people])].filter((u) => u !== userId);
-      const ref = `page:${page.id}:dm:${userId}:${loop}:${stepIndex}`;
+      const ref = pageRef({ kind: 'dm', pageId: page.id, userId, loop, stepIndex });
       tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
       tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
     }
     if (channel) {
-      const ref = `page:${page.id}:channel:${loop}:${stepIndex}`;
+      const ref = pageRef({ kind: 'channel', pageId: page.id, loop, stepIndex });
       // The DMs are the page; the channel line informs, so it queues behind them.
       const text = channelLine(page, decision.users, decision.groups, label);
       // Naming a group, the line is where its members answer: it carries Acknowledge (or a ✅ on it).
@@ -306,7 +307,7 @@ export class PageService {
     const channel = this.chatChannelOf(page.rotation);
     const targets = channel ? [channel] : this.withMembers(tx, users, groups);
     for (const target of targets) {
-      const ref = `page:${page.id}:chat:${target}:${loop}:${stepIndex}`;
+      const ref = pageRef({ kind: 'chat', pageId: page.id, target, loop, stepIndex });
       tx.enqueue({ method: 'chat.postMessage', args: { channel: target, ...message }, priority: PRIORITY.page, ref });
       const reached = channel ? (users.length + groups.length > 0 ? [...users, ...groups] : [null]) : [target];
       for (const userId of reached) tx.db.insert(pageMessages).values({ pageId: page.id, userId, ref, stepIndex, loop, createdAt: tx.now }).run();
@@ -344,7 +345,7 @@ export class PageService {
     const channel = this.channelOf(page.rotation);
     const chain = this.chainFor(page);
     const text = `:warning: Nobody acknowledged ${pageTitle(page)} (#${page.id}) after ${chain.loops} round${chain.loops === 1 ? '' : 's'} of the ${page.severity} chain. It stays open: anyone can still acknowledge it.`;
-    tx.enqueue({ method: 'chat.postMessage', args: { channel: channel ?? page.createdBy ?? this.policy.people.engineering_lead ?? '', text }, priority: PRIORITY.page });
+    tx.enqueue({ method: 'chat.postMessage', args: { channel: channel ?? page.createdBy ?? this.policy.people.engineering_lead ?? '', text }, priority: PRIORITY.page, ref: pageRef({ kind: 'exhausted', pageId: page.id }) });
   }
 
   /** Who may act on a page: the rotation's members and the policy's admins (who-may.ts), and anyone it reached. */

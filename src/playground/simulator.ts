@@ -16,6 +16,7 @@ import { openStore, type Store } from '../db/connection.js';
 import { outbox, pageMessages, pages, slackMessages, timers } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
+import { pageBlockId, pageSubject } from '../paging/page-refs.js';
 import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
@@ -134,7 +135,7 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   });
   if (!page) return record({ at: clock.now(), reason: 'not_raised' }, null);
 
-  const subject = `page:${page.id}`;
+  const subject = pageSubject(page.id);
   const ackAt = request.ackAfterMs === null ? null : request.at + request.ackAfterMs;
   const horizon = request.at + horizonMs;
   let ack: AckAttempt | null = null;
@@ -235,7 +236,7 @@ async function pressAcknowledge(app: SimulatedApp, pageId: number, userId: strin
       api_app_id: 'A0SIMULATION',
       token: 'simulation',
       trigger_id: 'simulation',
-      actions: [{ type: 'button', action_id: PAGE_ACTIONS.ack, block_id: `page:${pageId}`, value: String(pageId), action_ts: '0.000001' }],
+      actions: [{ type: 'button', action_id: PAGE_ACTIONS.ack, block_id: pageBlockId(pageId), value: String(pageId), action_ts: '0.000001' }],
     },
     ack: async () => undefined,
   });
