@@ -372,3 +372,8 @@ export function outboxStats(db: Db): OutboxStats {
     .get();
   return { pending: row?.pending ?? 0, oldestPendingCreatedAt: row?.oldest ?? null };
 }
+
+/** The ref a delivered message was stored under, from where it sits (channel and ts), or null. */
+export function messageRefAt(db: Db, channel: string, ts: string): string | null {
+  return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
+}

@@ -83,7 +83,7 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
 }
 
 export function registerHome(bolt: App, deps: HomeDeps): void {
-  const { engine, policy, logger, incidents, pager, clock } = deps;
+  const { engine, policy, logger, incidents, clock } = deps;
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const view = engine.transact((tx) => {
@@ -111,9 +111,5 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     const view = overrideForm({ rotations: names, rotation, userId, now: clock.now() });
     await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the override form from Home'));
   });
-
-  pager.onChange((tx) => refreshHomes(tx, policy, incidents));
-  incidents.onDeclared((tx) => refreshHomes(tx, policy, incidents));
-  incidents.onChange((tx) => refreshHomes(tx, policy, incidents));
 }
 

@@ -11,7 +11,8 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
-import type { PageContext, PageRow, PageService } from '../paging/page-service.js';
+import type { PageContext, PageEvent, PageRow, PageService } from '../paging/page-service.js';
+import type { EventSink } from '../engine/effects.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -46,11 +47,12 @@ export interface NewIncident {
   triggers?: string[];
 }
 
-/** Told inside the declaring transaction, after the incident, its card and its page exist. */
-export type DeclaredListener = (tx: EngineTx, incident: IncidentRow, input: NewIncident) => void;
-
-/** Told inside the transaction that changed an incident's status or severity, or closed it, after the change is written. */
-export type ChangeListener = (tx: EngineTx, incident: IncidentRow) => void;
+/** What incidents tell the rest of the bot (dispatched by the table in src/app.ts), after the change is written. */
+export type IncidentEvent =
+  /** Inside the declaring transaction, after the incident, its card and its page exist. */
+  | { type: 'incident.declared'; incident: IncidentRow; input: NewIncident }
+  /** Its status or severity changed, or it was closed. */
+  | { type: 'incident.changed'; incident: IncidentRow };
 
 export const CLASSIFICATIONS = { bug: 'bug', configuration: 'configuration issue', support: 'user support' } as const;
 export type Classification = keyof typeof CLASSIFICATIONS;
@@ -61,24 +63,15 @@ const ok = (message: string): IncidentOutcome => ({ ok: true, message });
 const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
 export class IncidentService {
-  private readonly declaredListeners: DeclaredListener[] = [];
-  private readonly changeListeners: ChangeListener[] = [];
-
-  onDeclared(listener: DeclaredListener): void {
-    this.declaredListeners.push(listener);
-  }
-
-  onChange(listener: ChangeListener): void {
-    this.changeListeners.push(listener);
-  }
-
   private changed(tx: EngineTx, incident: IncidentRow): void {
-    for (const listener of this.changeListeners) listener(tx, incident);
+    this.events(tx, { type: 'incident.changed', incident });
   }
 
+  /** `events`: where incident.declared and incident.changed go (the table in src/app.ts). */
   constructor(
     private readonly policy: Policy,
     private readonly pager: PageService,
+    private readonly events: EventSink<IncidentEvent> = () => undefined,
   ) {}
 
   register(engine: Engine): void {
@@ -112,8 +105,6 @@ export class IncidentService {
       this.post(tx, incident, { text }, PRIORITY.notice);
       tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.commander, text }, priority: PRIORITY.notice });
     });
-    // The incident's pages write themselves into its timeline.
-    this.pager.onChange((tx, page, event, by) => this.onPageEvent(tx, page, event, by));
   }
 
   find(tx: EngineTx, id: number): IncidentRow | null {
@@ -289,7 +280,7 @@ export class IncidentService {
     }
     this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
-    for (const listener of this.declaredListeners) listener(tx, this.find(tx, incident.id)!, input);
+    this.events(tx, { type: 'incident.declared', incident: this.find(tx, incident.id)!, input });
     // Listeners may have changed it (a trigger raising the severity): answer with what is stored now.
     return this.find(tx, incident.id)!;
   }
@@ -458,7 +449,9 @@ export class IncidentService {
     this.record(tx, incident.id, 'pinned', userId, `Pinned by ${mention(userId)}${author ? ` (from ${mention(author)})` : ''}: ${text}`);
   }
 
-  private onPageEvent(tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string): void {
+  /** A page about an incident was acknowledged or resolved: the incident's timeline says so. */
+  pageEvent(tx: EngineTx, { type, page, by }: PageEvent): void {
+    const event = type === 'page.acknowledged' ? 'acknowledged' : 'resolved';
     const id = page.sourceRef?.match(/^incident:(\d+)$/)?.[1];
     if (!id) return;
     // Resolving the incident resolves its pages; its own timeline line says so already.

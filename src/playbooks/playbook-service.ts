@@ -9,7 +9,7 @@ import { severityRank } from '../config/presets.js';
 import { checklistItems, incidentTriggers } from '../db/schema.js';
 import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
-import type { IncidentRow, IncidentService } from '../incidents/incident-service.js';
+import type { IncidentRow, IncidentService, NewIncident } from '../incidents/incident-service.js';
 import { resolveTarget } from '../paging/escalation.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -27,12 +27,10 @@ export class PlaybookService {
     private readonly incidents: IncidentService,
   ) {}
 
-  /** Every declared incident gets its checklist, immediate actions and the triggers ticked in the form. */
-  register(): void {
-    this.incidents.onDeclared((tx, incident, input) => this.onDeclared(tx, incident, input.declaredBy, input.triggers ?? []));
-  }
-
-  private onDeclared(tx: EngineTx, incident: IncidentRow, by: string, triggers: string[]): void {
+  /** Every declared incident gets its checklist, immediate actions and the triggers ticked in the form (src/app.ts's event table). */
+  declared(tx: EngineTx, incident: IncidentRow, input: NewIncident): void {
+    const by = input.declaredBy;
+    const triggers = input.triggers ?? [];
     this.policy.playbooks.checklist.forEach((text, position) => tx.db.insert(checklistItems).values({ incidentId: incident.id, position, text }).run());
     this.incidents.post(tx, incident, checklistMessage(incident.id, this.items(tx, incident.id)), PRIORITY.notice, checklistRef(incident.id));
     const actions = this.policy.playbooks.immediateActions[incident.severity];
