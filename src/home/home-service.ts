@@ -4,16 +4,17 @@
  * declared or changes status or severity or is closed, or a shift changes.
  */
 import type { App } from '@slack/bolt';
-import { and, eq, gte, inArray } from 'drizzle-orm';
+import { gte } from 'drizzle-orm';
 import { onCallSegments } from '../calendar/calendar-feed.js';
 import type { Policy } from '../config/policy.js';
-import { homeViewers, pageMessages, pages } from '../db/schema.js';
+import { homeViewers } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { declareView } from '../incidents/incident-commands.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { PageService } from '../paging/page-service.js';
+import { openPagesThatReached } from '../paging/page-store.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { overrideForm } from '../schedules/override-form.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -51,10 +52,7 @@ function sharedHome(tx: EngineTx, policy: Policy, incidents: IncidentService): S
 }
 
 function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput {
-  const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
-  const myPages = reachedMe.length
-    ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
-    : [];
+  const myPages = openPagesThatReached(tx.db, userId);
   return {
     rotations: shared.onCall.map(({ rotation, now: oc }) => ({ name: rotation, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
     myShifts: shared.shifts

@@ -3,16 +3,17 @@
  * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
  * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
  */
-import { and, asc, desc, eq, ne } from 'drizzle-orm';
+import { asc, desc, eq, ne } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
-import { incidentEvents, incidents, pages } from '../db/schema.js';
+import { incidentEvents, incidents } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import type { PageContext, PageEvent, PageRow, PageService } from '../paging/page-service.js';
 import type { EventSink } from '../engine/effects.js';
+import { openPageAbout, unresolvedPageIdsAbout } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -343,7 +344,7 @@ export class IncidentService {
     this.scheduleReminder(tx, incident, incident.lastUpdateAt ?? incident.declaredAt);
     if (raised) {
       // Raising pages per the new severity: an open page climbs the new chain, otherwise a new page starts.
-      const open = tx.db.select().from(pages).where(and(eq(pages.sourceRef, subject(id)), eq(pages.status, 'open'))).get();
+      const open = openPageAbout(tx.db, subject(id));
       if (open) this.pager.changeSeverity(tx, open.id, severity);
       else this.page(tx, incident, userId);
       this.applyNotifyRules(tx, incident, true);
@@ -410,8 +411,8 @@ export class IncidentService {
     tx.db.update(incidents).set(closed).where(eq(incidents.id, incident.id)).run();
     Object.assign(incident, closed);
     tx.cancel(subject(incident.id));
-    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(incident.id)), ne(pages.status, 'resolved'))).all()) {
-      this.pager.resolveFor(tx, page.id, userId, why);
+    for (const pageId of unresolvedPageIdsAbout(tx.db, subject(incident.id))) {
+      this.pager.resolveFor(tx, pageId, userId, why);
     }
     this.changed(tx, incident);
   }

@@ -8,15 +8,16 @@
  * Isolated by construction: its own store, stand-in, clock and Bolt app (never listening), so a simulation
  * can run inside the live bot (/oncall simulate) without paging anyone or touching the live database.
  */
-import { desc, eq, lte, sql } from 'drizzle-orm';
+import { eq, lte, sql } from 'drizzle-orm';
 import type { App } from '@slack/bolt';
 import { parseEnv, type Env } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import { openStore, type Store } from '../db/connection.js';
-import { outbox, pageMessages, pages, slackMessages, timers } from '../db/schema.js';
+import { outbox, slackMessages, timers } from '../db/schema.js';
 import type { Logger } from '../logger.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { pageBlockId, pageSubject } from '../paging/page-refs.js';
+import { findPage, latestPage, messagesOf } from '../paging/page-store.js';
 import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
@@ -115,19 +116,12 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   const summary = `Simulated ${request.severity} page (dry run)`;
   const raisedReply = await slashCommand(app, `page ${request.rotation} --severity ${request.severity} ${summary}`);
   await round();
-  const page = db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
+  const page = latestPage(db);
   const record = (end: SimulationRecord['end'], ack: AckAttempt | null): SimulationRecord => ({
     request,
     raisedReply,
-    page: page ? (db.select().from(pages).where(eq(pages.id, page.id)).get() ?? null) : null,
-    pageMessages: page
-      ? db
-          .select({ userId: pageMessages.userId, ref: pageMessages.ref, stepIndex: pageMessages.stepIndex, loop: pageMessages.loop, createdAt: pageMessages.createdAt })
-          .from(pageMessages)
-          .where(eq(pageMessages.pageId, page.id))
-          .orderBy(pageMessages.id)
-          .all()
-      : [],
+    page: page ? findPage(db, page.id) : null,
+    pageMessages: page ? messagesOf(db, page.id).map(({ userId, ref, stepIndex, loop, createdAt }) => ({ userId, ref, stepIndex, loop, createdAt })) : [],
     messages: sentMessages(store, received),
     firings,
     ack,
@@ -140,7 +134,7 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   const horizon = request.at + horizonMs;
   let ack: AckAttempt | null = null;
   for (let step = 0; step < MAX_STEPS; step += 1) {
-    const status = db.select({ status: pages.status }).from(pages).where(eq(pages.id, page.id)).get()?.status;
+    const status = findPage(db, page.id)?.status;
     const ackPending = ackAt !== null && ack === null && status === 'open';
     const pageTimers = db.select({ n: sql<number>`count(*)` }).from(timers).where(eq(timers.subject, subject)).get()?.n ?? 0;
     if (pageTimers === 0 && !ackPending) return record({ at: clock.now(), reason: 'done' }, ack);
@@ -164,12 +158,9 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
 
 /** The last person the page reached, else (nobody reached yet, e.g. a P2 held for the morning) a rotation member. */
 function acknowledger(db: ReturnType<typeof openStore>['db'], pageId: number, rotation: string, policy: Policy, at: number, seq: number): AckAttempt {
-  const last = db
-    .select({ userId: pageMessages.userId })
-    .from(pageMessages)
-    .where(sql`${pageMessages.pageId} = ${pageId} AND ${pageMessages.userId} IS NOT NULL`)
-    .orderBy(desc(pageMessages.id))
-    .get();
+  const last = messagesOf(db, pageId)
+    .filter((m) => m.userId !== null)
+    .at(-1);
   if (last?.userId) return { at, by: last.userId, why: 'the last person paged', seq };
   const member = policy.rotations[rotation]?.members[0] ?? SIMULATION_USER;
   return { at, by: member, why: `a member of ${rotation} (nobody had been paged yet)`, seq };
