@@ -15,8 +15,8 @@ import type { PageContext, PageEvent, PageRow, PageService } from '../paging/pag
 import type { EventSink } from '../engine/effects.js';
 import { openPageAbout, unresolvedPageIdsAbout } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
+import { onCallNow } from '../paging/on-call-now.js';
+import { notifyRuleApplies } from '../paging/page-policy.js';
 import { mention, slackDate } from '../slack/format.js';
 import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
 import { announcement, incidentTitle, postmortemDraft, reminderText, statusCard, timelineText, updateText, type TimelineEntry } from './incident-blocks.js';
@@ -224,8 +224,7 @@ export class IncidentService {
   /** The declaration notifications for this severity (and tags), sent now; the timed ones scheduled. */
   private applyNotifyRules(tx: EngineTx, incident: IncidentRow, onlyDeclared: boolean): void {
     this.policy.notify.forEach((rule, index) => {
-      if (rule.severity !== incident.severity) return;
-      if (rule.tags.length > 0 && !rule.tags.some((t) => incident.tags.includes(t))) return;
+      if (!notifyRuleApplies(rule, incident.severity, incident.tags)) return;
       if (rule.since !== 'declared') return; // counted from the page's acknowledgement: the pager schedules those
       if (rule.when === 'declared') this.notify(tx, incident, index, `was declared by ${mention(incident.declaredBy)}`);
       else if (!onlyDeclared) tx.schedule({ kind: INCIDENT_TIMERS.notify, subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } });
@@ -233,8 +232,7 @@ export class IncidentService {
   }
 
   private primaryOf(tx: EngineTx, rotation: string | null): string | null {
-    const r = rotation ? this.policy.rotations[rotation] : undefined;
-    return r ? (whoIsOnCall(r, activeOverrides(tx.db, tx.now), tx.now).primary?.userId ?? null) : null;
+    return onCallNow(tx.db, this.policy, rotation, tx.now).primary;
   }
 
   private page(tx: EngineTx, incident: IncidentRow, by: string): PageRow | null {

@@ -4,12 +4,10 @@
  * members of the user groups it may name (usergroups), and what the feature the page is about says of it.
  */
 import type { Policy } from '../config/policy.js';
-import type { Db } from '../db/connection.js';
 import type { EngineTx } from '../engine/engine.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import { otherRotationTarget, type OnCallNow } from './escalation.js';
+import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
 import { messagesOf, type Page } from './page-store.js';
@@ -25,14 +23,6 @@ export interface PageContext {
 }
 
 export const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
-
-/** Who is primary and secondary of a rotation now, as user ids; nobody for a rotation the policy does not have. */
-export function onCallNow(db: Db, policy: Policy, rotationName: string, now: number): OnCallNow {
-  const rotation = policy.rotations[rotationName];
-  if (!rotation) return { primary: null, secondary: null };
-  const oc = whoIsOnCall(rotation, activeOverrides(db, now), now);
-  return { primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null };
-}
 
 export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page): PageState {
   const messages = messagesOf(tx.db, page.id);

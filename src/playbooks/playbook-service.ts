@@ -11,8 +11,7 @@ import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { IncidentRow, IncidentService, NewIncident } from '../incidents/incident-service.js';
 import { resolveTarget } from '../paging/escalation.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
+import { onCallNow } from '../paging/on-call-now.js';
 import { mention } from '../slack/format.js';
 import { checklistMessage, immediateActionsText, type ChecklistItem } from './playbook-blocks.js';
 
@@ -84,9 +83,7 @@ export class PlaybookService {
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
     tx.db.insert(incidentTriggers).values({ incidentId, name, markedBy: userId, markedAt: tx.now }).run();
 
-    const rotation = incident.rotation ? this.policy.rotations[incident.rotation] : undefined;
-    const onCall = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
-    const target = resolveTarget(trigger.who, { primary: onCall?.primary?.userId ?? null, secondary: onCall?.secondary?.userId ?? null }, this.policy.people);
+    const target = resolveTarget(trigger.who, onCallNow(tx.db, this.policy, incident.rotation, tx.now), this.policy.people);
     const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
     for (const user of target.users) {
       const urgent = trigger.how === 'page';
