@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
+import { dispatchFrom, type EventTable } from './engine/effects.js';
 import { Engine, type EngineTx } from './engine/engine.js';
 import { OutboxDrainer, type SlackCaller } from './engine/outbox.js';
 import { createMetrics, type AppMetrics } from './http/metrics.js';
@@ -24,13 +25,13 @@ import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
 import { HandoffService } from './handoffs/handoff-service.js';
 import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
-import { IncidentService } from './incidents/incident-service.js';
+import { IncidentService, type IncidentEvent } from './incidents/incident-service.js';
 import { registerIncidentViews } from './incidents/incident-views.js';
 import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/playbook-actions.js';
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { registerSimulateCommand } from './playground/simulate-command.js';
-import { PageService } from './paging/page-service.js';
+import { PageService, type PageEvent } from './paging/page-service.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { registerOverrideForm } from './schedules/override-form-actions.js';
@@ -132,7 +133,19 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     return { ready: Object.values(checks).every((c) => c.ok), checks };
   };
 
-  const pager = new PageService(options.policy);
+  // What follows what: every domain event and, in order, whoever follows it, all inside the transaction that
+  // made the change. (The table is read when an event happens, after every service below exists.)
+  const events = dispatchFrom<PageEvent | IncidentEvent>(
+    (): EventTable<PageEvent | IncidentEvent> => ({
+      // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
+      'page.acknowledged': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
+      'page.resolved': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
+      // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
+      'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
+      'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
+    }),
+  );
+  const pager = new PageService(options.policy, events);
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
   let bolt: App;
@@ -211,7 +224,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const alertDeps = { engine, alerts: alertService, policy: options.policy, logger };
   registerAlertActions(bolt, alertDeps);
   registerSilenceCommands(commands.oncall, alertDeps);
-  const incidents = new IncidentService(options.policy, pager);
+  const incidents = new IncidentService(options.policy, pager, events);
   pager.setContext(incidents.pageContext());
   incidents.register(engine);
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
@@ -219,7 +232,6 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerIncidentViews(bolt, incidentDeps);
   registerHome(bolt, { engine, policy: options.policy, logger, incidents, pager, clock });
   const playbooks = new PlaybookService(options.policy, incidents);
-  playbooks.register();
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };
   registerPlaybookCommands(commands.incident, playbookDeps);
   registerPlaybookActions(bolt, playbookDeps);

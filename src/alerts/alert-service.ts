@@ -7,6 +7,7 @@ import type { Integration, Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { PageService } from '../paging/page-service.js';
+import { alertsChannelOf } from '../paging/page-policy.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
 import { alertMessage, correlationNotice } from './alert-blocks.js';
@@ -48,8 +49,7 @@ export class AlertService {
   }
 
   channelFor(rotation: string): string | null {
-    const r = this.policy.rotations[rotation];
-    return r?.alertsChannel ?? r?.channel ?? this.policy.channels.alerts ?? null;
+    return alertsChannelOf(this.policy, rotation);
   }
 
   private edit(tx: EngineTx, row: AlertRow): void {

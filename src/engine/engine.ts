@@ -5,6 +5,7 @@ import type { Clock } from '../time/clock.js';
 import { enqueueCall, type OutboxDrainer, type OutgoingCall } from './outbox.js';
 import { backoffDelay } from './delivery.js';
 import { cancelTimers, claimTimer, dueTimers, postponeFailedTimer, scheduleTimer, type DueTimer, type TimerSpec } from './timers.js';
+import type { TimerKind, TypedDueTimer } from './timer-registry.js';
 
 /** What a decision may do, all inside one transaction: write rows, set or cancel timers, enqueue Slack calls. */
 export interface EngineTx {
@@ -40,6 +41,8 @@ const MAX_TIMERS_PER_TICK = 20_000;
  */
 export class Engine {
   private readonly handlers = new Map<string, TimerHandler>();
+  /** The kinds registered with a payload schema (`on`): their payloads are checked when set and when read. */
+  private readonly kinds = new Map<string, TimerKind<unknown>>();
   private task: ScheduledTask | null = null;
   private ticking: Promise<void> | null = null;
   private firing: Promise<void> | null = null;
@@ -50,6 +53,16 @@ export class Engine {
   register(kind: string, handler: TimerHandler): void {
     if (this.handlers.has(kind)) throw new Error(`timer kind "${kind}" already has a handler`);
     this.handlers.set(kind, handler);
+  }
+
+  /**
+   * A typed timer kind and its handler: the payload is checked against the kind's schema whenever a timer of
+   * this kind is set (tx.schedule) and before the handler sees it; a stored payload that does not fit fails the
+   * timer (logged, retried later, never handed over as it is).
+   */
+  on<P>(kind: TimerKind<P>, handler: (timer: TypedDueTimer<P>, tx: EngineTx) => void): void {
+    this.register(kind.kind, (timer, tx) => handler(kind.read(timer), tx));
+    this.kinds.set(kind.kind, kind as TimerKind<unknown>);
   }
 
   /** When the ticker last completed a round (readiness wants it recent). */
@@ -172,7 +185,10 @@ export class Engine {
     return {
       db,
       now,
-      schedule: (spec) => scheduleTimer(db, now, spec),
+      schedule: (spec) => {
+        this.kinds.get(spec.kind)?.check(spec.payload ?? {}, 'set');
+        return scheduleTimer(db, now, spec);
+      },
       cancel: (subject, kind) => cancelTimers(db, subject, kind),
       enqueue: (call) => {
         onEnqueue();

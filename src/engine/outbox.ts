@@ -372,3 +372,16 @@ export function outboxStats(db: Db): OutboxStats {
     .get();
   return { pending: row?.pending ?? 0, oldestPendingCreatedAt: row?.oldest ?? null };
 }
+
+/** Every outbox row's ref by id, and every stored message's ref by "channel/ts" (the dry run's record). */
+export function deliveredRefs(db: Db): { byOutboxId: Map<number, string | null>; byChannelTs: Map<string, string> } {
+  return {
+    byOutboxId: new Map(db.select({ id: outbox.id, ref: outbox.ref }).from(outbox).all().map((r) => [r.id, r.ref])),
+    byChannelTs: new Map(db.select().from(slackMessages).all().map((m) => [`${m.channel}/${m.ts}`, m.ref])),
+  };
+}
+
+/** The ref a delivered message was stored under, from where it sits (channel and ts), or null. */
+export function messageRefAt(db: Db, channel: string, ts: string): string | null {
+  return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
+}

@@ -1,4 +1,4 @@
-import { and, asc, eq, lt, lte } from 'drizzle-orm';
+import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { timers } from '../db/schema.js';
 
@@ -64,6 +64,18 @@ export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
     .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
     .limit(limit)
     .all();
+}
+
+/** The ids of every timer still pending (the dry run tells fired from moved by which ones are gone). */
+export function pendingTimerIds(db: Db): Set<number> {
+  return new Set(db.select({ id: timers.id }).from(timers).all().map((t) => t.id));
+}
+
+/** How many timers a subject still has, and when the earliest of all timers is due (null: none). */
+export function timerOutlook(db: Db, subject: string): { subjectTimers: number; nextDueAt: number | null } {
+  const subjectTimers = db.select({ n: sql<number>`count(*)` }).from(timers).where(eq(timers.subject, subject)).get()?.n ?? 0;
+  const nextDueAt = db.select({ due: sql<number | null>`min(${timers.dueAt})` }).from(timers).get()?.due ?? null;
+  return { subjectTimers, nextDueAt };
 }
 
 /** Claims a timer inside the firing transaction: only the transaction that deletes it may act on it. */

@@ -6,9 +6,8 @@
  * primary with a button to the prefilled modal; at the boundary, a channel reminder if nothing was posted (and
  * the next boundary's timers); 2 h after, a DM to the incoming one if unconfirmed; 4 h after, a notice to the lead.
  */
-import { and, eq, gte, lt } from 'drizzle-orm';
 import type { Policy, RotationPolicy } from '../config/policy.js';
-import { pages } from '../db/schema.js';
+import { pagesRaisedBetween } from '../paging/page-store.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { alertsSeenSince } from '../alerts/alert-store.js';
@@ -138,7 +137,7 @@ export class HandoffService {
     const shiftStart = shiftStartAt(rotation, shiftIndexAt(rotation, target.boundary - 1));
     const activeIncidents = unresolvedIncidentsOf(tx.db, target.rotation);
     const shiftIncidents = incidentsDeclaredOrResolvedSince(tx.db, target.rotation, shiftStart);
-    const shiftPages = tx.db.select().from(pages).where(and(eq(pages.rotation, target.rotation), gte(pages.createdAt, shiftStart), lt(pages.createdAt, tx.now + 1))).all();
+    const shiftPages = pagesRaisedBetween(tx.db, shiftStart, tx.now + 1, target.rotation);
     const shiftAlerts = alertsSeenSince(tx.db, target.rotation, shiftStart);
     return {
       zone: rotation.shift.timezone,

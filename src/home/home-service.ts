@@ -4,17 +4,16 @@
  * declared or changes status or severity or is closed, or a shift changes.
  */
 import type { App } from '@slack/bolt';
-import { and, eq, inArray } from 'drizzle-orm';
 import { onCallSegments } from '../calendar/calendar-feed.js';
 import { homeContacts } from '../contacts/contact-home.js';
 import type { Policy } from '../config/policy.js';
-import { pageMessages, pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { declareView } from '../incidents/incident-commands.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { PageService } from '../paging/page-service.js';
+import { openPagesThatReached } from '../paging/page-store.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { overrideForm } from '../schedules/override-form.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
@@ -53,10 +52,7 @@ function sharedHome(tx: EngineTx, policy: Policy, incidents: IncidentService): S
 }
 
 function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput {
-  const reachedMe = tx.db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
-  const myPages = reachedMe.length
-    ? tx.db.select().from(pages).where(and(inArray(pages.id, [...new Set(reachedMe)]), eq(pages.status, 'open'))).all()
-    : [];
+  const myPages = openPagesThatReached(tx.db, userId);
   return {
     rotations: shared.onCall.map(({ rotation, now: oc }) => ({ name: rotation, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
     myShifts: shared.shifts
@@ -86,7 +82,7 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
 }
 
 export function registerHome(bolt: App, deps: HomeDeps): void {
-  const { engine, policy, logger, incidents, pager, clock } = deps;
+  const { engine, policy, logger, incidents, clock } = deps;
   bolt.event('app_home_opened', async ({ event, client }) => {
     if (event.tab !== 'home') return;
     const view = engine.transact((tx) => {
@@ -114,9 +110,5 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     const view = overrideForm({ rotations: names, rotation, userId, now: clock.now() });
     await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the override form from Home'));
   });
-
-  pager.onChange((tx) => refreshHomes(tx, policy, incidents));
-  incidents.onDeclared((tx) => refreshHomes(tx, policy, incidents));
-  incidents.onChange((tx) => refreshHomes(tx, policy, incidents));
 }
 

@@ -3,18 +3,18 @@
  * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
  * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
  */
-import { and, eq, ne } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
-import { pages } from '../db/schema.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
 import { resolveTarget } from '../paging/escalation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
-import type { PageContext, PageRow, PageService } from '../paging/page-service.js';
+import type { PageContext, PageEvent, PageRow, PageService } from '../paging/page-service.js';
+import type { EventSink } from '../engine/effects.js';
+import { openPageAbout, unresolvedPageIdsAbout } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
+import { onCallNow } from '../paging/on-call-now.js';
+import { notifyRuleApplies } from '../paging/page-policy.js';
 import { mention, slackDate } from '../slack/format.js';
 import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
 import { announcement, incidentTitle, postmortemDraft, reminderText, statusCard, timelineText, updateText, type TimelineEntry } from './incident-blocks.js';
@@ -56,11 +56,12 @@ export interface NewIncident {
   triggers?: string[];
 }
 
-/** Told inside the declaring transaction, after the incident, its card and its page exist. */
-export type DeclaredListener = (tx: EngineTx, incident: IncidentRow, input: NewIncident) => void;
-
-/** Told inside the transaction that changed an incident's status or severity, or closed it, after the change is written. */
-export type ChangeListener = (tx: EngineTx, incident: IncidentRow) => void;
+/** What incidents tell the rest of the bot (dispatched by the table in src/app.ts), after the change is written. */
+export type IncidentEvent =
+  /** Inside the declaring transaction, after the incident, its card and its page exist. */
+  | { type: 'incident.declared'; incident: IncidentRow; input: NewIncident }
+  /** Its status or severity changed, or it was closed. */
+  | { type: 'incident.changed'; incident: IncidentRow };
 
 export const CLASSIFICATIONS = { bug: 'bug', configuration: 'configuration issue', support: 'user support' } as const;
 export type Classification = keyof typeof CLASSIFICATIONS;
@@ -71,24 +72,15 @@ const ok = (message: string): IncidentOutcome => ({ ok: true, message });
 const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
 export class IncidentService {
-  private readonly declaredListeners: DeclaredListener[] = [];
-  private readonly changeListeners: ChangeListener[] = [];
-
-  onDeclared(listener: DeclaredListener): void {
-    this.declaredListeners.push(listener);
-  }
-
-  onChange(listener: ChangeListener): void {
-    this.changeListeners.push(listener);
-  }
-
   private changed(tx: EngineTx, incident: IncidentRow): void {
-    for (const listener of this.changeListeners) listener(tx, incident);
+    this.events(tx, { type: 'incident.changed', incident });
   }
 
+  /** `events`: where incident.declared and incident.changed go (the table in src/app.ts). */
   constructor(
     private readonly policy: Policy,
     private readonly pager: PageService,
+    private readonly events: EventSink<IncidentEvent> = () => undefined,
   ) {}
 
   register(engine: Engine): void {
@@ -122,8 +114,6 @@ export class IncidentService {
       this.post(tx, incident, { text }, PRIORITY.notice);
       tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.commander, text }, priority: PRIORITY.notice });
     });
-    // The incident's pages write themselves into its timeline.
-    this.pager.onChange((tx, page, event, by) => this.onPageEvent(tx, page, event, by));
   }
 
   find(tx: EngineTx, id: number): IncidentRow | null {
@@ -237,8 +227,7 @@ export class IncidentService {
   /** The declaration notifications for this severity (and tags), sent now; the timed ones scheduled. */
   private applyNotifyRules(tx: EngineTx, incident: IncidentRow, onlyDeclared: boolean): void {
     this.policy.notify.forEach((rule, index) => {
-      if (rule.severity !== incident.severity) return;
-      if (rule.tags.length > 0 && !rule.tags.some((t) => incident.tags.includes(t))) return;
+      if (!notifyRuleApplies(rule, incident.severity, incident.tags)) return;
       if (rule.since !== 'declared') return; // counted from the page's acknowledgement: the pager schedules those
       if (rule.when === 'declared') this.notify(tx, incident, index, `was declared by ${mention(incident.declaredBy)}`);
       else if (!onlyDeclared) tx.schedule({ kind: INCIDENT_TIMERS.notify, subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } });
@@ -246,8 +235,7 @@ export class IncidentService {
   }
 
   private primaryOf(tx: EngineTx, rotation: string | null): string | null {
-    const r = rotation ? this.policy.rotations[rotation] : undefined;
-    return r ? (whoIsOnCall(r, activeOverrides(tx.db, tx.now), tx.now).primary?.userId ?? null) : null;
+    return onCallNow(tx.db, this.policy, rotation, tx.now).primary;
   }
 
   private page(tx: EngineTx, incident: IncidentRow, by: string): PageRow | null {
@@ -290,7 +278,7 @@ export class IncidentService {
     }
     this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
-    for (const listener of this.declaredListeners) listener(tx, this.find(tx, incident.id)!, input);
+    this.events(tx, { type: 'incident.declared', incident: this.find(tx, incident.id)!, input });
     // Listeners may have changed it (a trigger raising the severity): answer with what is stored now.
     return this.find(tx, incident.id)!;
   }
@@ -353,7 +341,7 @@ export class IncidentService {
     this.scheduleReminder(tx, incident, incident.lastUpdateAt ?? incident.declaredAt);
     if (raised) {
       // Raising pages per the new severity: an open page climbs the new chain, otherwise a new page starts.
-      const open = tx.db.select().from(pages).where(and(eq(pages.sourceRef, subject(id)), eq(pages.status, 'open'))).get();
+      const open = openPageAbout(tx.db, subject(id));
       if (open) this.pager.changeSeverity(tx, open.id, severity);
       else this.page(tx, incident, userId);
       this.applyNotifyRules(tx, incident, true);
@@ -420,8 +408,8 @@ export class IncidentService {
     updateIncident(tx.db, incident.id, closed);
     Object.assign(incident, closed);
     tx.cancel(subject(incident.id));
-    for (const page of tx.db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, subject(incident.id)), ne(pages.status, 'resolved'))).all()) {
-      this.pager.resolveFor(tx, page.id, userId, why);
+    for (const pageId of unresolvedPageIdsAbout(tx.db, subject(incident.id))) {
+      this.pager.resolveFor(tx, pageId, userId, why);
     }
     this.changed(tx, incident);
   }
@@ -459,7 +447,9 @@ export class IncidentService {
     this.record(tx, incident.id, 'pinned', userId, `Pinned by ${mention(userId)}${author ? ` (from ${mention(author)})` : ''}: ${text}`);
   }
 
-  private onPageEvent(tx: EngineTx, page: PageRow, event: 'acknowledged' | 'resolved', by: string): void {
+  /** A page about an incident was acknowledged or resolved: the incident's timeline says so. */
+  pageEvent(tx: EngineTx, { type, page, by }: PageEvent): void {
+    const event = type === 'page.acknowledged' ? 'acknowledged' : 'resolved';
     const id = page.sourceRef?.match(/^incident:(\d+)$/)?.[1];
     if (!id) return;
     // Resolving the incident resolves its pages; its own timeline line says so already.

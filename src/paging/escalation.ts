@@ -12,7 +12,7 @@
  */
 import type { SeverityEscalation } from '../config/policy.js';
 import { addBusinessDuration, isBusinessTime, nextBusinessStart, type BusinessHours } from '../time/business-hours.js';
-import { MINUTE } from '../time/clock.js';
+import { DEFAULT_STEP_AFTER_MS } from '../config/presets.js';
 
 export interface OnCallNow {
   primary: string | null;
@@ -86,17 +86,33 @@ function tailWait(chain: SeverityEscalation): { ms: number; business: boolean } 
   const last = chain.steps[chain.steps.length - 1]!;
   // repeat_after is wall time, whatever the last step counted.
   if (chain.repeatAfterMs !== null) return { ms: chain.repeatAfterMs, business: false };
-  return { ms: last.afterMs > 0 ? last.afterMs : 15 * MINUTE, business: last.businessHours };
+  return { ms: last.afterMs > 0 ? last.afterMs : DEFAULT_STEP_AFTER_MS, business: last.businessHours };
+}
+
+/** The wait before a step the chain jumps to (a changed severity): its own, or the default when it has none (the first). */
+export function stepWait(chain: SeverityEscalation, position: StepPosition): number {
+  return chain.steps[position.stepIndex]!.afterMs || DEFAULT_STEP_AFTER_MS;
 }
 
 function after(bh: BusinessHours, base: number, ms: number, business: boolean): number {
   return business ? addBusinessDuration(bh, base, ms) : base + ms;
 }
 
-function advance(chain: SeverityEscalation, p: StepPosition): StepPosition | null {
+/** The step after `p`: the next one in this round, else the first of the next round, else null (the chain is done). */
+export function nextStep(chain: SeverityEscalation, p: StepPosition): StepPosition | null {
   if (p.stepIndex + 1 < chain.steps.length) return { stepIndex: p.stepIndex + 1, loop: p.loop };
   if (p.loop + 1 < chain.loops) return { stepIndex: 0, loop: p.loop + 1 };
   return null;
+}
+
+/**
+ * The step after `p` in a chain `p` may not belong to (the severity changed under the page): `p`'s round is
+ * clamped into the chain's rounds, and past the chain's end the last round starts again rather than end, so a
+ * page whose severity changed always has a next step.
+ */
+export function nextStepWithin(chain: SeverityEscalation, p: StepPosition): StepPosition {
+  const clamped = { stepIndex: p.stepIndex, loop: Math.min(p.loop, chain.loops - 1) };
+  return nextStep(chain, clamped) ?? { stepIndex: 0, loop: chain.loops - 1 };
 }
 
 export function decideEscalation(input: EscalationInput): EscalationDecision {
@@ -110,7 +126,7 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
     const step = chain.steps[position.stepIndex]!;
     const target = resolveTarget(step.page, input.onCall, input.people, input.others);
     if (target.users.length > 0 || target.groups.length > 0) {
-      const following = advance(chain, position);
+      const following = nextStep(chain, position);
       const wait = tailWait(chain);
       const next = following
         ? following.stepIndex === 0
@@ -124,7 +140,7 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
       return { kind: 'notify', position, target: step.page, users: target.users, groups: target.groups, skipped, next };
     }
     skipped.push({ ...position, target: step.page });
-    position = advance(chain, position);
+    position = nextStep(chain, position);
   }
   return { kind: 'exhausted', skipped };
 }

@@ -1,8 +1,6 @@
 /** Acknowledge / Escalate now / Resolve buttons, and /oncall page and /oncall pages. Thin: parse, transact, answer. */
 import type { App } from '@slack/bolt';
-import { desc, eq, gte } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
-import { pages } from '../db/schema.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
@@ -14,6 +12,7 @@ import { DAY } from '../time/clock.js';
 import { instantToWallTime, wallTimeToInstant } from '../time/zoned.js';
 import { ACK_REACTIONS, PAGE_ACTIONS } from './page-blocks.js';
 import type { PageOutcome, PageService } from './page-service.js';
+import { listPages } from './page-store.js';
 
 export interface PagingDeps {
   engine: Engine;
@@ -124,15 +123,7 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
       const now = clock.now();
       const w = instantToWallTime(policy.timezone, now);
       const midnight = wallTimeToInstant(policy.timezone, { year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 });
-      const rows = engine.transact((tx) =>
-        tx.db
-          .select()
-          .from(pages)
-          .where(which === 'open' ? eq(pages.status, 'open') : gte(pages.createdAt, which === 'today' ? midnight : now - 7 * DAY))
-          .orderBy(desc(pages.createdAt))
-          .limit(50)
-          .all(),
-      );
+      const rows = engine.transact((tx) => listPages(tx.db, which === 'open' ? { status: 'open' } : { since: which === 'today' ? midnight : now - 7 * DAY }, 50));
       if (rows.length === 0) return { text: which === 'open' ? 'No open pages.' : `No pages ${which === 'today' ? 'today' : 'in the last 7 days'}.` };
       const lines = rows.map((p) => {
         const ack = p.ackedAt !== null ? `acked by ${mention(p.ackedBy!)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min` : 'not acknowledged';

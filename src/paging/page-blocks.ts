@@ -1,5 +1,6 @@
 /** Block Kit for pages: pure functions from page data to messages. */
 import { mention, slackDate } from '../slack/format.js';
+import { pageBlockId } from './page-refs.js';
 
 export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve' } as const;
 
@@ -46,7 +47,7 @@ export function pageDmBlocks(page: PageView, others: string[], stepLabel: string
       { type: 'context', elements: [{ type: 'mrkdwn', text: `${stepLabel} · also paged: ${paged} · page #${page.id}` }] },
       {
         type: 'actions',
-        block_id: `page:${page.id}`,
+        block_id: pageBlockId(page.id),
         elements: [
           { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
           { type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) },
@@ -62,7 +63,7 @@ const whoText = (users: readonly string[], groups: readonly string[]) => [...use
 function actionButtons(page: PageView, withEscalate: boolean): unknown {
   return {
     type: 'actions',
-    block_id: `page:${page.id}`,
+    block_id: pageBlockId(page.id),
     elements: [
       { type: 'button', action_id: PAGE_ACTIONS.ack, text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
       ...(withEscalate ? [{ type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) }] : []),

@@ -7,10 +7,9 @@ import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
 import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
-import type { IncidentRow, IncidentService } from '../incidents/incident-service.js';
+import type { IncidentRow, IncidentService, NewIncident } from '../incidents/incident-service.js';
 import { resolveTarget } from '../paging/escalation.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
+import { onCallNow } from '../paging/on-call-now.js';
 import { mention } from '../slack/format.js';
 import { checklistMessage, immediateActionsText, type ChecklistItem } from './playbook-blocks.js';
 import { checklistOf, findTrigger, insertChecklist, insertTrigger, setChecklistItem } from './playbook-store.js';
@@ -26,12 +25,10 @@ export class PlaybookService {
     private readonly incidents: IncidentService,
   ) {}
 
-  /** Every declared incident gets its checklist, immediate actions and the triggers ticked in the form. */
-  register(): void {
-    this.incidents.onDeclared((tx, incident, input) => this.onDeclared(tx, incident, input.declaredBy, input.triggers ?? []));
-  }
-
-  private onDeclared(tx: EngineTx, incident: IncidentRow, by: string, triggers: string[]): void {
+  /** Every declared incident gets its checklist, immediate actions and the triggers ticked in the form (src/app.ts's event table). */
+  declared(tx: EngineTx, incident: IncidentRow, input: NewIncident): void {
+    const by = input.declaredBy;
+    const triggers = input.triggers ?? [];
     insertChecklist(tx.db, incident.id, this.policy.playbooks.checklist);
     this.incidents.post(tx, incident, checklistMessage(incident.id, this.items(tx, incident.id)), PRIORITY.notice, checklistRef(incident.id));
     const actions = this.policy.playbooks.immediateActions[incident.severity];
@@ -79,9 +76,7 @@ export class PlaybookService {
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
     insertTrigger(tx.db, { incidentId, name, markedBy: userId, markedAt: tx.now });
 
-    const rotation = incident.rotation ? this.policy.rotations[incident.rotation] : undefined;
-    const onCall = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), tx.now) : null;
-    const target = resolveTarget(trigger.who, { primary: onCall?.primary?.userId ?? null, secondary: onCall?.secondary?.userId ?? null }, this.policy.people);
+    const target = resolveTarget(trigger.who, onCallNow(tx.db, this.policy, incident.rotation, tx.now), this.policy.people);
     const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
     for (const user of target.users) {
       const urgent = trigger.how === 'page';

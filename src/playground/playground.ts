@@ -32,10 +32,15 @@ export interface Playground {
   stop(): Promise<void>;
 }
 
-/** The Monday of this week in the demo's zone, as YYYY-MM-DD: the demo rotations start there. */
-function thisMonday(now: number): string {
+/**
+ * The Monday whose 09:00 London handoff began the week in progress, so the demo rotations' first members are on
+ * call from the first start: early on a Monday, before 09:00, that is the Monday before.
+ */
+export function thisMonday(now: number): string {
   const today = instantToWallTime('Europe/London', now);
-  const monday = addDaysToDate(today, -((today.weekday + 6) % 7));
+  const sinceMonday = (today.weekday + 6) % 7;
+  const beforeHandoff = sinceMonday === 0 && today.hour < 9;
+  const monday = addDaysToDate(today, -(sinceMonday + (beforeHandoff ? 7 : 0)));
   return `${monday.year}-${String(monday.month).padStart(2, '0')}-${String(monday.day).padStart(2, '0')}`;
 }
 

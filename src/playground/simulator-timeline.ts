@@ -6,6 +6,7 @@
 import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
 import { describePolicyDuration } from '../config/duration.js';
 import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
+import { pageIdOf, parsePageRef, type PageRef } from '../paging/page-refs.js';
 import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
 
 export type Party = { kind: 'user'; id: string } | { kind: 'channel'; id: string } | { kind: 'none' };
@@ -96,25 +97,25 @@ function notifyRuleText(rule: NotifyRule): string {
   return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} ${wait}`;
 }
 
-function resolvesTo(policy: Policy, who: string): string | null {
-  return policy.people[who] ?? (/^[UW][A-Z0-9]+$/.test(who) ? who : null);
-}
-
 type RefKind = 'dm' | 'channel' | 'chat' | 'task' | 'rule-dm' | 'rule-channel';
 
-/** page:1:dm:U0ALICE:0:1, page:1:channel:0:1, page:1:chat:C0ALERTS:0:1, page:1:task -> the step they belong to. */
+/** A page's message ref (page-refs.ts) -> the step it belongs to; null for its notices and for anything else. */
 function refPosition(ref: string): { kind: RefKind; stepIndex: number; loop: number } | null {
-  const dm = /^page:\d+:dm:[^:]+:(\d+):(\d+)$/.exec(ref);
-  if (dm) return { kind: 'dm', loop: Number(dm[1]), stepIndex: Number(dm[2]) };
-  const channel = /^page:\d+:channel:(\d+):(\d+)$/.exec(ref);
-  if (channel) return { kind: 'channel', loop: Number(channel[1]), stepIndex: Number(channel[2]) };
-  const chat = /^page:\d+:chat:[^:]+:(\d+):(\d+)$/.exec(ref);
-  if (chat) return { kind: 'chat', loop: Number(chat[1]), stepIndex: Number(chat[2]) };
-  if (/^page:\d+:task$/.test(ref)) return { kind: 'task', loop: 0, stepIndex: 0 };
-  // A notify rule that pages (how: page): stepIndex carries the rule's index.
-  const rule = /^page:\d+:rule:(\d+):(.+)$/.exec(ref);
-  if (rule) return { kind: rule[2] === 'channel' ? 'rule-channel' : 'rule-dm', loop: 0, stepIndex: Number(rule[1]) };
-  return null;
+  const parsed = parsePageRef(ref);
+  if (!parsed) return null;
+  switch (parsed.kind) {
+    case 'dm':
+    case 'channel':
+    case 'chat':
+      return { kind: parsed.kind, loop: parsed.loop, stepIndex: parsed.stepIndex };
+    case 'task':
+      return { kind: 'task', loop: 0, stepIndex: 0 };
+    // A notify rule that pages (how: page): stepIndex carries the rule's index.
+    case 'rule':
+      return { kind: parsed.to === 'channel' ? 'rule-channel' : 'rule-dm', loop: 0, stepIndex: parsed.rule };
+    default:
+      return null;
+  }
 }
 
 const REF_WHAT: Record<RefKind, { line: string; noun: string }> = {
@@ -199,7 +200,7 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
       lines.push({ ...base, what: 'reply only they see', who: partyOf(m.user ?? m.channel), why: 'the answer to the button press', said: m.text });
       continue;
     }
-    lines.push({ ...base, ...unreferenced(m.text, m.channel, m.method, m.at, record, policy, chain, firingsAt(m.at)) });
+    lines.push({ ...base, ...unreferenced(m.text, m.channel, m.method, m.ref, record, policy, chain, firingsAt(m.at)) });
   }
 
   const end = endLine(record);
@@ -207,32 +208,27 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
   return lines.sort((a, b) => a.at - b.at || a.seq - b.seq);
 }
 
-/** A message that is no step of the chain: a notification, a skip, the night hold, the end of the chain, or not this page at all. */
-function unreferenced(text: string, channel: string, method: string, at: number, record: SimulationRecord, policy: Policy, chain: SeverityEscalation | null, firings: TimerFiring[]): Omit<TimelineLine, 'at' | 'seq'> {
+/**
+ * A message that is no step of the chain: a notification, a skip, the night hold, the end of the chain, or not
+ * this page at all. Which one is read off the message's ref (page-refs.ts), never off its words.
+ */
+function unreferenced(text: string, channel: string, method: string, ref: string | null, record: SimulationRecord, policy: Policy, chain: SeverityEscalation | null, firings: TimerFiring[]): Omit<TimelineLine, 'at' | 'seq'> {
   const page = record.page!;
   const who = partyOf(channel);
-  const pageSubject = `page:${page.id}`;
-  // The page's own notices name it as "(#1" (page-service.ts); anything else came from another feature's timer.
-  const ours = text.includes(`(#${page.id}`);
-  if (method === 'chat.postMessage' && ours && isUser(channel)) {
-    // A notify rule: the one whose timer fired now, or one that applies when the page is raised.
-    const fired = new Set(firings.filter((f) => f.kind === 'page.notify' && f.subject === pageSubject).map((f) => (f.payload as { rule?: unknown }).rule));
-    const rule = policy.notify.find(
-      (r, i) => r.severity === page.severity && resolvesTo(policy, r.who) === channel && (fired.has(i) || (r.when === 'declared' && at === page.createdAt)),
-    );
+  const notice: PageRef | null = ref ? parsePageRef(ref) : null;
+  if (method === 'chat.postMessage' && notice?.pageId === page.id) {
+    const rule = notice.kind === 'fyi' && notice.to !== 'channel' ? policy.notify[notice.rule] : undefined;
     if (rule) return { what: 'DM (FYI)', who, why: notifyRuleText(rule), said: text };
-  }
-  if (method === 'chat.postMessage' && ours) {
     // With no channel for the rotation, the bot tells whoever raised the page (here: the simulation) directly.
     const what = isUser(channel) ? 'DM' : 'post';
-    if (page.exhaustedAt === at && text.includes('Nobody acknowledged')) {
+    if (notice.kind === 'exhausted') {
       return { what, who, why: `the ${page.severity} chain ran ${chain?.loops ?? 1} round${(chain?.loops ?? 1) === 1 ? '' : 's'} with nobody acknowledging`, said: text };
     }
-    if (text.startsWith(':zzz:')) return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
-    if (text.startsWith(':fast_forward:')) return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
+    if (notice.kind === 'held') return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
+    if (notice.kind === 'skip') return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
     return { what, who, why: `page #${page.id}`, said: text };
   }
-  const kinds = [...new Set(firings.filter((f) => f.subject !== pageSubject).map((f) => f.kind))];
+  const kinds = [...new Set(firings.filter((f) => pageIdOf(f.subject) !== page.id).map((f) => f.kind))];
   const what = method === 'chat.postMessage' ? (isUser(channel) ? 'DM' : 'post') : method;
   return { what, who, why: `not this page${kinds.length ? `: ${kinds.join(', ')} timer` : ''}`, said: text };
 }

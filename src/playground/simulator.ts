@@ -8,14 +8,16 @@
  * Isolated by construction: its own store, stand-in, clock and Bolt app (never listening), so a simulation
  * can run inside the live bot (/oncall simulate) without paging anyone or touching the live database.
  */
-import { desc, eq, lte, sql } from 'drizzle-orm';
 import type { App } from '@slack/bolt';
 import { parseEnv, type Env } from '../config/env.js';
 import type { Policy } from '../config/policy.js';
 import { openStore, type Store } from '../db/connection.js';
-import { outbox, pageMessages, pages, slackMessages, timers } from '../db/schema.js';
+import { deliveredRefs } from '../engine/outbox.js';
+import { dueTimers, pendingTimerIds, timerOutlook } from '../engine/timers.js';
 import type { Logger } from '../logger.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
+import { pageBlockId, pageSubject } from '../paging/page-refs.js';
+import { findPage, latestPage, messagesOf } from '../paging/page-store.js';
 import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
@@ -106,11 +108,11 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   };
   /** One ticker round at the current fake time, noting which due timers it used up. */
   const round = async () => {
-    const due = db.select().from(timers).where(lte(timers.dueAt, clock.now())).all();
+    const due = dueTimers(db, clock.now(), Number.MAX_SAFE_INTEGER);
     const seq = nextSeq();
     await app.engine.tick();
     collect();
-    const left = new Set(db.select({ id: timers.id }).from(timers).all().map((t) => t.id));
+    const left = pendingTimerIds(db);
     for (const t of due) if (!left.has(t.id)) firings.push({ at: clock.now(), kind: t.kind, subject: t.subject, payload: t.payload, dueAt: t.dueAt, seq });
   };
 
@@ -118,19 +120,12 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   const summary = `Simulated ${request.severity} page (dry run)`;
   const raisedReply = await slashCommand(app, `page ${request.rotation} --severity ${request.severity} ${summary}`);
   await round();
-  const page = db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
+  const page = latestPage(db);
   const record = (end: SimulationRecord['end'], ack: AckAttempt | null): SimulationRecord => ({
     request,
     raisedReply,
-    page: page ? (db.select().from(pages).where(eq(pages.id, page.id)).get() ?? null) : null,
-    pageMessages: page
-      ? db
-          .select({ userId: pageMessages.userId, ref: pageMessages.ref, stepIndex: pageMessages.stepIndex, loop: pageMessages.loop, createdAt: pageMessages.createdAt })
-          .from(pageMessages)
-          .where(eq(pageMessages.pageId, page.id))
-          .orderBy(pageMessages.id)
-          .all()
-      : [],
+    page: page ? findPage(db, page.id) : null,
+    pageMessages: page ? messagesOf(db, page.id).map(({ userId, ref, stepIndex, loop, createdAt }) => ({ userId, ref, stepIndex, loop, createdAt })) : [],
     messages: sentMessages(store, received),
     firings,
     ack,
@@ -138,16 +133,15 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
   });
   if (!page) return record({ at: clock.now(), reason: 'not_raised' }, null);
 
-  const subject = `page:${page.id}`;
+  const subject = pageSubject(page.id);
   const ackAt = request.ackAfterMs === null ? null : request.at + request.ackAfterMs;
   const horizon = request.at + horizonMs;
   let ack: AckAttempt | null = null;
   for (let step = 0; step < MAX_STEPS; step += 1) {
-    const status = db.select({ status: pages.status }).from(pages).where(eq(pages.id, page.id)).get()?.status;
+    const status = findPage(db, page.id)?.status;
     const ackPending = ackAt !== null && ack === null && status === 'open';
-    const pageTimers = db.select({ n: sql<number>`count(*)` }).from(timers).where(eq(timers.subject, subject)).get()?.n ?? 0;
+    const { subjectTimers: pageTimers, nextDueAt: nextTimer } = timerOutlook(db, subject);
     if (pageTimers === 0 && !ackPending) return record({ at: clock.now(), reason: 'done' }, ack);
-    const nextTimer = db.select({ due: sql<number | null>`min(${timers.dueAt})` }).from(timers).get()?.due ?? null;
     const candidates = [nextTimer, ackPending ? ackAt : null].filter((t): t is number => t !== null);
     const next = Math.max(clock.now(), Math.min(...candidates));
     if (next > horizon) return record({ at: horizon, reason: 'horizon' }, ack);
@@ -167,12 +161,9 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
 
 /** The last person the page reached, else (nobody reached yet, e.g. a P2 held for the morning) a rotation member. */
 function acknowledger(db: ReturnType<typeof openStore>['db'], pageId: number, rotation: string, policy: Policy, at: number, seq: number): AckAttempt {
-  const last = db
-    .select({ userId: pageMessages.userId })
-    .from(pageMessages)
-    .where(sql`${pageMessages.pageId} = ${pageId} AND ${pageMessages.userId} IS NOT NULL`)
-    .orderBy(desc(pageMessages.id))
-    .get();
+  const last = messagesOf(db, pageId)
+    .filter((m) => m.userId !== null)
+    .at(-1);
   if (last?.userId) return { at, by: last.userId, why: 'the last person paged', seq };
   const member = policy.rotations[rotation]?.members[0] ?? SIMULATION_USER;
   return { at, by: member, why: `a member of ${rotation} (nobody had been paged yet)`, seq };
@@ -180,8 +171,7 @@ function acknowledger(db: ReturnType<typeof openStore>['db'], pageId: number, ro
 
 /** Delivered calls joined with the outbox rows they came from, so each knows which page message it is. */
 function sentMessages(store: ReturnType<typeof openStore>, received: Received[]): SentMessage[] {
-  const refs = new Map(store.db.select({ id: outbox.id, ref: outbox.ref }).from(outbox).all().map((r) => [r.id, r.ref]));
-  const byTs = new Map(store.db.select().from(slackMessages).all().map((m) => [`${m.channel}/${m.ts}`, m.ref]));
+  const { byOutboxId: refs, byChannelTs: byTs } = deliveredRefs(store.db);
   return received
     .filter(({ call }) => !QUIET_METHODS.has(call.method))
     .map(({ at, call }): SentMessage => {
@@ -239,7 +229,7 @@ async function pressAcknowledge(app: SimulatedApp, pageId: number, userId: strin
       api_app_id: 'A0SIMULATION',
       token: 'simulation',
       trigger_id: 'simulation',
-      actions: [{ type: 'button', action_id: PAGE_ACTIONS.ack, block_id: `page:${pageId}`, value: String(pageId), action_ts: '0.000001' }],
+      actions: [{ type: 'button', action_id: PAGE_ACTIONS.ack, block_id: pageBlockId(pageId), value: String(pageId), action_ts: '0.000001' }],
     },
     ack: async () => undefined,
   });

@@ -1,9 +1,8 @@
 /** Gathers a period's rows for the report (reads only), and posts the weekly one when a weekly shift ends. */
-import { and, eq, gte, inArray, isNotNull, lt } from 'drizzle-orm';
 import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
-import { pageMessages, pages } from '../db/schema.js';
 import { alertsOverlapping } from '../alerts/alert-store.js';
+import { pagesRaisedBetween, reachedByPage } from '../paging/page-store.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { EngineTx } from '../engine/engine.js';
 import { incidentsDeclaredBetween } from '../incidents/incident-store.js';
@@ -18,20 +17,8 @@ export type ReportPeriod = keyof typeof REPORT_PERIODS;
 
 export function gatherReport(db: Db, policy: Policy, period: ReportPeriod, to: number, rotation: string | null): ReportFigures {
   const from = to - REPORT_PERIODS[period];
-  const pageRows = db
-    .select()
-    .from(pages)
-    .where(and(gte(pages.createdAt, from), lt(pages.createdAt, to), rotation ? eq(pages.rotation, rotation) : undefined))
-    .all();
-  const reached = new Map<number, Set<string>>();
-  if (pageRows.length > 0) {
-    const messages = db
-      .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
-      .from(pageMessages)
-      .where(and(inArray(pageMessages.pageId, pageRows.map((p) => p.id)), isNotNull(pageMessages.userId)))
-      .all();
-    for (const m of messages) reached.set(m.pageId, (reached.get(m.pageId) ?? new Set()).add(m.userId!));
-  }
+  const pageRows = pagesRaisedBetween(db, from, to, rotation);
+  const reached = reachedByPage(db, pageRows.map((p) => p.id));
   const reportPages: ReportPage[] = pageRows.map((p) => ({
     id: p.id,
     severity: p.severity,

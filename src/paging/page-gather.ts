@@ -1,0 +1,49 @@
+/**
+ * Gather: what a decision about one page needs (page-decide.ts PageState), read in the caller's transaction
+ * through the stores: the page and its message rows (page-store.ts), who is on call now (schedules), the
+ * members of the user groups it may name (usergroups), and what the feature the page is about says of it.
+ */
+import type { Policy } from '../config/policy.js';
+import type { EngineTx } from '../engine/engine.js';
+import { membersOf } from '../usergroups/usergroup-store.js';
+import { otherRotationTarget, type OnCallNow } from './escalation.js';
+import { onCallNow } from './on-call-now.js';
+import { isGroupId, type PageState } from './page-decide.js';
+import { chainFor } from './page-policy.js';
+import { messagesOf, type Page } from './page-store.js';
+
+/**
+ * What paging asks about the thing a page is for, without importing the feature that owns it: an incident's
+ * page is mitigated when the incident is Monitoring or Resolved, and carries the incident's tags.
+ */
+export interface PageContext {
+  /** true or false for a page about something with a status of its own; null: the page's own state decides. */
+  isMitigated(tx: EngineTx, page: Page): boolean | null;
+  tagsOf(tx: EngineTx, page: Page): string[];
+}
+
+export const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
+
+export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page): PageState {
+  const messages = messagesOf(tx.db, page.id);
+  const chain = chainFor(policy, page);
+  // The on-call now of the other rotations the chain's steps name ("frontend.primary").
+  const others: Record<string, OnCallNow> = {};
+  for (const step of chain.steps) {
+    const name = otherRotationTarget(step.page)?.rotation;
+    if (name && policy.rotations[name] && !others[name]) others[name] = onCallNow(tx.db, policy, name, tx.now);
+  }
+  // Every user group a decision about this page may reach or let act: the chain's, the rules', those it named.
+  const named = [...chain.steps.map((s) => s.page), ...policy.notify.map((r) => r.who), ...messages.map((m) => m.userId ?? '')];
+  const members: Record<string, string[] | null> = {};
+  for (const id of named) if (isGroupId(id) && !(id in policy.people) && !(id in members)) members[id] = membersOf(tx.db, id);
+  return {
+    page,
+    messages,
+    onCall: onCallNow(tx.db, policy, page.rotation, tx.now),
+    others,
+    members,
+    tags: context.tagsOf(tx, page),
+    mitigated: context.isMitigated(tx, page),
+  };
+}

@@ -1,0 +1,154 @@
+/**
+ * Paging's tables (pages, page_messages), owned here: every read and write of them goes through this module,
+ * and it hands out plain values. Other features (incidents, alerts, home, reports, the simulator) ask it;
+ * none of them queries the tables. The one place in paging that speaks drizzle.
+ */
+import { and, desc, eq, gte, inArray, isNotNull, lt, ne } from 'drizzle-orm';
+import type { Db } from '../db/connection.js';
+import { pageMessages, pages, type PageStatus } from '../db/schema.js';
+
+export type { PageStatus };
+
+/** A page as stored. */
+export interface Page {
+  id: number;
+  rotation: string;
+  severity: string;
+  summary: string;
+  /** person | alert | incident */
+  source: string;
+  sourceRef: string | null;
+  createdBy: string | null;
+  status: PageStatus;
+  /** The step and loop most recently notified. */
+  stepIndex: number;
+  loop: number;
+  exhaustedAt: number | null;
+  createdAt: number;
+  ackedBy: string | null;
+  ackedAt: number | null;
+  resolvedBy: string | null;
+  resolvedAt: number | null;
+  toldAt: number | null;
+  breachedAt: number | null;
+}
+
+/** What a page is raised with. */
+export interface PageInsert {
+  rotation: string;
+  severity: string;
+  summary: string;
+  source: string;
+  sourceRef: string | null;
+  createdBy: string | null;
+  createdAt: number;
+}
+
+/** The fields a decision may change. */
+export type PagePatch = Partial<Omit<Page, 'id' | 'rotation' | 'summary' | 'source' | 'sourceRef' | 'createdBy' | 'createdAt'>>;
+
+/** One message a page produced: a DM (userId), a user group it named (the group id), or a channel line (null). */
+export interface PageMessage {
+  pageId: number;
+  userId: string | null;
+  ref: string;
+  stepIndex: number;
+  loop: number;
+  createdAt: number;
+}
+
+export function insertPage(db: Db, values: PageInsert): Page {
+  return db.insert(pages).values(values).returning().get();
+}
+
+export function findPage(db: Db, id: number): Page | null {
+  return db.select().from(pages).where(eq(pages.id, id)).get() ?? null;
+}
+
+export function updatePage(db: Db, id: number, patch: PagePatch): void {
+  if (Object.keys(patch).length === 0) return;
+  db.update(pages).set(patch).where(eq(pages.id, id)).run();
+}
+
+export function insertPageMessages(db: Db, rows: readonly PageMessage[]): void {
+  if (rows.length > 0) db.insert(pageMessages).values([...rows]).run();
+}
+
+/** The pages raised for something (an incident's `incident:12`), newest first. */
+export function pagesAbout(db: Db, sourceRef: string): Page[] {
+  return db.select().from(pages).where(eq(pages.sourceRef, sourceRef)).all().reverse();
+}
+
+/** The first open page raised for something, if any. */
+export function openPageAbout(db: Db, sourceRef: string): Page | null {
+  return db.select().from(pages).where(and(eq(pages.sourceRef, sourceRef), eq(pages.status, 'open'))).get() ?? null;
+}
+
+/** The ids of the pages raised for something that are not resolved yet. */
+export function unresolvedPageIdsAbout(db: Db, sourceRef: string): number[] {
+  return db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, sourceRef), ne(pages.status, 'resolved'))).all().map((r) => r.id);
+}
+
+/** Every message row of a page, oldest first. */
+export function messagesOf(db: Db, pageId: number): PageMessage[] {
+  return db
+    .select({ pageId: pageMessages.pageId, userId: pageMessages.userId, ref: pageMessages.ref, stepIndex: pageMessages.stepIndex, loop: pageMessages.loop, createdAt: pageMessages.createdAt })
+    .from(pageMessages)
+    .where(eq(pageMessages.pageId, pageId))
+    .orderBy(pageMessages.id)
+    .all();
+}
+
+/** Whether the page has a message row for this user (or group) id. */
+export function hasReached(db: Db, pageId: number, userId: string): boolean {
+  return db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, pageId), eq(pageMessages.userId, userId))).get() !== undefined;
+}
+
+/** The page a message ref belongs to. */
+export function pageIdOfMessageRef(db: Db, ref: string): number | null {
+  return db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.ref, ref)).get()?.pageId ?? null;
+}
+
+/** `/oncall pages`: the open pages, or those raised since an instant; newest first, at most `limit`. */
+export function listPages(db: Db, which: { status: 'open' } | { since: number }, limit: number): Page[] {
+  return db
+    .select()
+    .from(pages)
+    .where('status' in which ? eq(pages.status, which.status) : gte(pages.createdAt, which.since))
+    .orderBy(desc(pages.createdAt))
+    .limit(limit)
+    .all();
+}
+
+/** The open pages that reached this person (a DM, a chat message, a mention): their Home tab lists them. */
+export function openPagesThatReached(db: Db, userId: string): Page[] {
+  const reached = db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
+  return reached.length ? db.select().from(pages).where(and(inArray(pages.id, [...new Set(reached)]), eq(pages.status, 'open'))).all() : [];
+}
+
+/** Pages raised in [from, to), of one rotation or all. */
+export function pagesRaisedBetween(db: Db, from: number, to: number, rotation: string | null): Page[] {
+  return db
+    .select()
+    .from(pages)
+    .where(and(gte(pages.createdAt, from), lt(pages.createdAt, to), rotation ? eq(pages.rotation, rotation) : undefined))
+    .all();
+}
+
+/** Page id -> the user (and group) ids its messages reached. */
+export function reachedByPage(db: Db, pageIds: readonly number[]): Map<number, Set<string>> {
+  const reached = new Map<number, Set<string>>();
+  if (pageIds.length === 0) return reached;
+  const rows = db
+    .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
+    .from(pageMessages)
+    .where(and(inArray(pageMessages.pageId, [...pageIds]), isNotNull(pageMessages.userId)))
+    .all();
+  for (const m of rows) reached.set(m.pageId, (reached.get(m.pageId) ?? new Set()).add(m.userId!));
+  return reached;
+}
+
+/** The newest page (the simulator raises one and follows it). */
+export function latestPage(db: Db): Page | null {
+  return db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
+}

@@ -1,0 +1,17 @@
+/** Paging's timer kinds, each with its payload's schema (checked when set and when read: engine/timer-registry.ts). */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
+
+const pageId = z.number().int().positive();
+const index = z.number().int().nonnegative();
+
+export const PAGE_TIMERS = {
+  /** The chain's next step (or the held first step of a page quiet at night). */
+  step: timerKind('page.step', z.object({ pageId, stepIndex: index, loop: index })),
+  /** The chain ran out: nobody acknowledged. */
+  exhaust: timerKind('page.exhaust', z.object({ pageId })),
+  /** The acknowledgement deadline passed. */
+  ackSla: timerKind('page.ack_sla', z.object({ pageId })),
+  /** A timed notify rule (policy.notify[rule]). */
+  notify: timerKind('page.notify', z.object({ pageId, rule: index })),
+} as const;
