@@ -60,6 +60,8 @@ export interface OncallAppOptions {
   contactSender?: ContactSender;
   /** Randomness for verification codes and topic suggestions; node:crypto by default. */
   random?: Randomness;
+  /** How long a slash command may work before it is acked with "working on it" (COMMAND_ACK_BUDGET_MS). */
+  commandAckBudgetMs?: number;
 }
 
 export interface Commands {
@@ -240,7 +242,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };
   registerHandoffCommands(commands.handoff, handoffDeps);
   registerHandoffActions(bolt, handoffDeps);
-  for (const command of Object.values(commands)) mountCommand(bolt, command, logger);
+  for (const command of Object.values(commands)) mountCommand(bolt, command, logger, options.commandAckBudgetMs);
 
   let server: Server | null = null;
   return {

@@ -2,7 +2,7 @@ import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
 import { slackLoggerFrom, type Logger } from '../logger.js';
-import type { SlashCommand } from './commands.js';
+import type { CommandReply, SlashCommand } from './commands.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -67,28 +67,55 @@ class SocketModeWithRoutes implements Receiver {
   }
 }
 
-/** Acks within Slack's 3 s with the router's answer, shown only to the caller unless it says otherwise. */
-export function mountCommand(app: App, command: SlashCommand, logger: Logger): void {
-  app.command(command.name, async ({ command: body, ack }) => {
+/**
+ * How long a command may work before the ack must go out anyway: Slack shows an error after 3 s, and the request
+ * took some of that getting here. Past it, the caller is told the answer follows, and it comes by response_url.
+ */
+export const COMMAND_ACK_BUDGET_MS = 2_000;
+
+const WORKING = Symbol('working');
+
+/**
+ * Acks within Slack's 3 s with the router's answer, shown only to the caller unless it says otherwise. A command
+ * still working when the budget runs out (a dry run, a report over a year, a lint that asks Slack about every
+ * member) is acked with "working on it" and its answer is sent by response_url when it is ready.
+ */
+export function mountCommand(app: App, command: SlashCommand, logger: Logger, ackBudgetMs = COMMAND_ACK_BUDGET_MS): void {
+  const failed = `Something went wrong running \`${command.name}\`; nothing was changed. Try again, or see \`${command.name} help\`.`;
+  const answer = (reply: CommandReply) => ({
+    response_type: reply.inChannel ? ('in_channel' as const) : ('ephemeral' as const),
+    text: reply.text,
+    ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
+  });
+  app.command(command.name, async ({ command: body, ack, respond }) => {
+    const running = command.dispatch({ userId: body.user_id, channelId: body.channel_id, text: body.text ?? '', triggerId: body.trigger_id });
+    let budget: NodeJS.Timeout | undefined;
+    const outOfTime = new Promise<typeof WORKING>((resolve) => (budget = setTimeout(() => resolve(WORKING), ackBudgetMs)));
     try {
-      const reply = await command.dispatch({
-        userId: body.user_id,
-        channelId: body.channel_id,
-        text: body.text ?? '',
-        triggerId: body.trigger_id,
-      });
-      if (reply.silent) return await ack();
-      await ack({
-        response_type: reply.inChannel ? 'in_channel' : 'ephemeral',
-        text: reply.text,
-        ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
-      });
+      const first = await Promise.race([running, outOfTime]);
+      if (first !== WORKING) {
+        if (first.silent) return await ack();
+        return await ack(answer(first));
+      }
+      await ack({ response_type: 'ephemeral', text: `:hourglass_flowing_sand: Working on \`${command.name} ${(body.text ?? '').slice(0, 80)}\`: the answer follows here in a moment.` });
     } catch (error) {
       logger.error({ err: error, command: command.name }, 'slash command failed');
-      await ack({
-        response_type: 'ephemeral',
-        text: `Something went wrong running \`${command.name}\`; nothing was changed. Try again, or see \`${command.name} help\`.`,
-      });
+      return await ack({ response_type: 'ephemeral', text: failed });
+    } finally {
+      clearTimeout(budget);
     }
+    // Acked already: the answer replaces the "working on it" line.
+    let reply: CommandReply;
+    try {
+      reply = await running;
+    } catch (error) {
+      logger.error({ err: error, command: command.name }, 'slash command failed after its ack');
+      reply = { text: failed };
+    }
+    if (reply.silent) return;
+    // Slack keeps a response_url for 30 minutes; one that cannot be reached loses only this answer.
+    await respond({ ...answer(reply), replace_original: true }).catch((error: unknown) =>
+      logger.warn({ command: command.name, error: error instanceof Error ? error.message : String(error) }, 'could not post a slash command\'s answer to its response_url'),
+    );
   });
 }

@@ -9,22 +9,34 @@ import { outbox, pageMessages, pages, timers } from '../../src/db/schema.js';
 import { SLACK_MAX_LINES } from '../../src/playground/simulator-timeline.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
+import { ResponseUrlSink } from '../support/response-url-sink.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
 
 // Wednesday 2026-11-25 10:00 UTC: "sat 03:00" is Saturday 2026-11-28.
 const WEDNESDAY = Date.parse('2026-11-25T10:00:00Z');
 
 let t: TestApp;
-afterEach(async () => t?.close());
+const sinks: ResponseUrlSink[] = [];
+afterEach(async () => {
+  await t?.close();
+  for (const sink of sinks.splice(0)) await sink.stop();
+});
 
 function totalChanges(app: TestApp): number {
   return (app.store.sqlite.prepare('SELECT total_changes() AS n').get() as { n: number }).n;
 }
 
+/** The command's answer: in the ack, or (a busy machine ran the dry run past the ack budget) by response_url. */
 async function simulateCommand(text: string, userId = 'U0ALICE'): Promise<{ response_type: string; text: string }> {
-  const answer = await t.command('/oncall', `simulate ${text}`, userId);
+  const sink = await new ResponseUrlSink().start();
+  sinks.push(sink);
+  const answer = await t.command('/oncall', `simulate ${text}`, userId, { responseUrl: sink.url });
   expect(answer.status).toBe(200);
-  return answer.json() as { response_type: string; text: string };
+  const acked = answer.json() as { response_type: string; text: string };
+  if (!acked.text.startsWith(':hourglass_flowing_sand: Working on')) return acked;
+  const later = await sink.next();
+  expect(later.replace_original).toBe(true);
+  return later as { response_type: string; text: string };
 }
 
 /** Nothing of the simulation reached the live bot: no page, no timer, no outbox row, no write, no Slack message. */
@@ -40,6 +52,31 @@ async function expectLiveBotUntouched(changesBefore: number): Promise<void> {
   expect(t.standIn.unasserted()).toEqual([]);
   expect(t.logs.lines.filter((l) => /"level":(40|50|60)/.test(l))).toEqual([]);
 }
+
+describe('a command that runs past its ack budget', () => {
+  it('is acked at once with "working on it", and its answer replaces that line by response_url', async () => {
+    t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(WEDNESDAY), commandAckBudgetMs: 0 });
+    const sink = await new ResponseUrlSink().start();
+    sinks.push(sink);
+    const answer = await t.command('/oncall', 'simulate P1 "sat 03:00"', 'U0ALICE', { responseUrl: sink.url });
+    expect(answer.status).toBe(200);
+    expect(answer.json()).toEqual({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on `/oncall simulate P1 "sat 03:00"`: the answer follows here in a moment.' });
+    const later = await sink.next();
+    expect(later).toMatchObject({ response_type: 'ephemeral', replace_original: true });
+    expect(later.text.split('\n')[0]).toBe('*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.');
+    expect(sink.posts).toEqual([]);
+  });
+
+  it('a quick command is answered in the ack as before, and nothing comes by response_url', async () => {
+    t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(WEDNESDAY), commandAckBudgetMs: 60_000 });
+    const sink = await new ResponseUrlSink().start();
+    sinks.push(sink);
+    const answer = (await t.command('/oncall', 'who backend', 'U0ALICE', { responseUrl: sink.url })).json() as { text: string };
+    expect(answer.text).toMatch(/^\*backend\*\nPrimary: /);
+    await t.settled();
+    expect(sink.posts).toEqual([]);
+  });
+});
 
 describe('/oncall simulate', () => {
   it('answers the caller only with the timeline of a P1 on Saturday 03:00, and pages nobody', async () => {

@@ -23,6 +23,8 @@ export interface TestAppOptions {
    * and Slack's requests arrive over that WebSocket (`t.socket.slashCommand(...)`) instead of signed HTTP.
    */
   socketMode?: boolean;
+  /** How long a slash command may work before its ack goes out (the app's default: COMMAND_ACK_BUDGET_MS). */
+  commandAckBudgetMs?: number;
 }
 
 /**
@@ -62,7 +64,7 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
+    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
@@ -89,8 +91,8 @@ export class TestApp {
     return this.app.engine.tick();
   }
 
-  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; sign?: Partial<SignedPostOptions> } = {}): Promise<HttpAnswer> {
-    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId });
+  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions> } = {}): Promise<HttpAnswer> {
+    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl: extra.responseUrl });
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
       ...extra.sign,

@@ -56,7 +56,7 @@ export function slashCommandFields(fields: SlashCommandFields & { appId?: string
   };
 }
 
-export function slashCommandBody(fields: SlashCommandFields): string {
+export function slashCommandBody(fields: SlashCommandFields & { responseUrl?: string }): string {
   return new URLSearchParams(slashCommandFields(fields)).toString();
 }
 
