@@ -3,6 +3,8 @@
  * Repeats count up (a storm is one alert, one page, and an edit at most every 10 s); a resolve closes the
  * alert, edits its message and closes its page if nobody has acknowledged it yet.
  */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
 import type { Integration, Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
@@ -17,7 +19,8 @@ import { routeAlert } from './routing.js';
 import { correlationCandidates, findAlert, insertAlert, openAlert, silenceInForce, updateAlert, type AlertRow, type SilenceRow } from './alert-store.js';
 import { messageRefAt } from '../slack/slack-message-store.js';
 
-export const ALERT_REFRESH_TIMER = 'alert.refresh';
+/** Edits an alert's channel message with its count, at most every 10 s in a storm. */
+export const ALERT_REFRESH_TIMER = timerKind('alert.refresh', z.object({ alertId: z.number().int().positive() }));
 /** A storm edits its message at most this often. */
 export const ALERT_EDIT_INTERVAL_MS = 10_000;
 
@@ -41,8 +44,8 @@ export class AlertService {
   ) {}
 
   register(engine: Engine): void {
-    engine.register(ALERT_REFRESH_TIMER, (timer, tx) => {
-      const row = findAlert(tx.db, (timer.payload as { alertId: number }).alertId);
+    engine.on(ALERT_REFRESH_TIMER, (timer, tx) => {
+      const row = findAlert(tx.db, timer.payload.alertId);
       if (!row || row.status === 'resolved') return;
       this.edit(tx, row);
     });
@@ -184,12 +187,12 @@ export class AlertService {
     // One edit per interval however many repeats arrive: the keyed timer exists once per window.
     const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, tx.now - ALERT_EDIT_INTERVAL_MS);
     const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
-    tx.schedule({ kind: ALERT_REFRESH_TIMER, subject: ref(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } });
+    tx.schedule(ALERT_REFRESH_TIMER.spec({ subject: ref(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } }));
   }
 
   private resolve(tx: EngineTx, row: AlertRow): void {
     updateAlert(tx.db, row.id, { status: 'resolved', resolvedAt: tx.now });
-    tx.cancel(ref(row.id), ALERT_REFRESH_TIMER);
+    tx.cancel(ref(row.id), ALERT_REFRESH_TIMER.kind);
     this.edit(tx, { ...row, status: 'resolved', resolvedAt: tx.now });
     if (row.pageId !== null) this.pager.closeFromSource(tx, row.pageId, 'resolved', row.source);
   }

@@ -6,6 +6,8 @@
  * primary with a button to the prefilled modal; at the boundary, a channel reminder if nothing was posted (and
  * the next boundary's timers); 2 h after, a DM to the incoming one if unconfirmed; 4 h after, a notice to the lead.
  */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
 import type { Policy, RotationPolicy } from '../config/policy.js';
 import { pagesRaisedBetween } from '../paging/page-store.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
@@ -22,7 +24,14 @@ import { emergencyMessage, handoffMessage, promptDm, type HandoffTarget, type Po
 import { findHandoff, handoffFor, handoffHistory, insertHandoff, updateHandoff, type HandoffRow } from './handoff-store.js';
 import type { ShiftFacts } from './prefill.js';
 
-export const HANDOFF_TIMERS = { prompt: 'handoff.prompt', due: 'handoff.due', unconfirmed: 'handoff.unconfirmed' } as const;
+const shiftChange = z.object({ rotation: z.string(), boundary: z.number().int() });
+
+/** The handoffs feature's timer kinds, each with its payload's schema (checked when set and when read). */
+export const HANDOFF_TIMERS = {
+  prompt: timerKind('handoff.prompt', shiftChange),
+  due: timerKind('handoff.due', shiftChange),
+  unconfirmed: timerKind('handoff.unconfirmed', shiftChange.extend({ after: z.number().int().nonnegative() })),
+} as const;
 
 /** A handoff written this long after a boundary that had none still counts for it. */
 export const LATE_HANDOFF_MS = 4 * HOUR;
@@ -44,15 +53,15 @@ export class HandoffService {
   ) {}
 
   register(engine: Engine): void {
-    engine.register(HANDOFF_TIMERS.prompt, (timer, tx) => {
-      const { rotation, boundary } = timer.payload as { rotation: string; boundary: number };
+    engine.on(HANDOFF_TIMERS.prompt, (timer, tx) => {
+      const { rotation, boundary } = timer.payload;
       const target = this.targetFor(tx, rotation, boundary);
       // Past the boundary (the bot was down), a "your shift ends soon" DM would be wrong.
       if (tx.now >= boundary || !target?.outgoing || this.posted(tx, rotation, boundary)) return;
       tx.enqueue({ method: 'chat.postMessage', args: { channel: target.outgoing, ...promptDm(target) }, priority: PRIORITY.notice });
     });
-    engine.register(HANDOFF_TIMERS.due, (timer, tx) => {
-      const { rotation, boundary } = timer.payload as { rotation: string; boundary: number };
+    engine.on(HANDOFF_TIMERS.due, (timer, tx) => {
+      const { rotation, boundary } = timer.payload;
       const r = this.policy.rotations[rotation];
       if (!r) return; // removed from the policy
       const target = this.targetFor(tx, rotation, boundary)!;
@@ -62,12 +71,12 @@ export class HandoffService {
         tx.enqueue({ method: 'chat.postMessage', args: { channel: r.channel, text: `:bell: No handoff was posted for the *${rotation}* shift change at ${slackDate(boundary)}. ${who} post it with \`/handoff ${rotation}\`.` }, priority: PRIORITY.notice });
       }
       for (const after of [NUDGE_INCOMING_AFTER_MS, TELL_LEAD_AFTER_MS]) {
-        tx.schedule({ kind: HANDOFF_TIMERS.unconfirmed, subject: `handoff:${rotation}:${boundary}`, key: `handoff-unconfirmed:${rotation}:${boundary}:${after}`, dueAt: boundary + after, payload: { rotation, boundary, after } });
+        tx.schedule(HANDOFF_TIMERS.unconfirmed.spec({ subject: `handoff:${rotation}:${boundary}`, key: `handoff-unconfirmed:${rotation}:${boundary}:${after}`, dueAt: boundary + after, payload: { rotation, boundary, after } }));
       }
       this.scheduleBoundary(tx, r, shiftStartAt(r, shiftIndexAt(r, Math.max(boundary, tx.now)) + 1));
     });
-    engine.register(HANDOFF_TIMERS.unconfirmed, (timer, tx) => {
-      const { rotation, boundary, after } = timer.payload as { rotation: string; boundary: number; after: number };
+    engine.on(HANDOFF_TIMERS.unconfirmed, (timer, tx) => {
+      const { rotation, boundary, after } = timer.payload;
       const handoff = this.posted(tx, rotation, boundary);
       if (handoff?.confirmedAt || tx.now - timer.dueAt > HOUR) return; // confirmed, or stale after downtime
       const target = this.targetFor(tx, rotation, boundary);
@@ -88,8 +97,8 @@ export class HandoffService {
   private scheduleBoundary(tx: EngineTx, rotation: RotationPolicy, boundary: number): void {
     const payload = { rotation: rotation.name, boundary };
     const subject = `handoff:${rotation.name}:${boundary}`;
-    tx.schedule({ kind: HANDOFF_TIMERS.prompt, subject, key: `handoff-prompt:${rotation.name}:${boundary}`, dueAt: boundary - PROMPT_BEFORE_MS, payload });
-    tx.schedule({ kind: HANDOFF_TIMERS.due, subject, key: `handoff-due:${rotation.name}:${boundary}`, dueAt: boundary, payload });
+    tx.schedule(HANDOFF_TIMERS.prompt.spec({ subject, key: `handoff-prompt:${rotation.name}:${boundary}`, dueAt: boundary - PROMPT_BEFORE_MS, payload }));
+    tx.schedule(HANDOFF_TIMERS.due.spec({ subject, key: `handoff-due:${rotation.name}:${boundary}`, dueAt: boundary, payload }));
   }
 
   /** On start: every rotation has the timers of its next boundary. */
@@ -186,7 +195,7 @@ export class HandoffService {
       return refuse(`Only ${h.incoming ? mention(h.incoming) : 'the incoming primary'}${standingIn && standingIn !== h.incoming ? ` (or ${mention(standingIn)}, covering)` : ''} can confirm this handoff: it is theirs to receive.`);
     }
     updateHandoff(tx.db, id, { confirmedBy: userId, confirmedAt: tx.now });
-    tx.cancel(`handoff:${h.rotation}:${h.boundary}`, HANDOFF_TIMERS.unconfirmed);
+    tx.cancel(`handoff:${h.rotation}:${h.boundary}`, HANDOFF_TIMERS.unconfirmed.kind);
     const updated = { ...h, confirmedBy: userId, confirmedAt: tx.now };
     tx.enqueue({ method: 'chat.update', args: this.message(tx, updated), priority: PRIORITY.notice, targetRef: ref(id) });
     return { ok: true, message: `You confirmed the ${h.rotation} handoff: you are on.` };

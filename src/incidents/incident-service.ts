@@ -3,6 +3,8 @@
  * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
  * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
  */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
@@ -30,11 +32,14 @@ import {
   type IncidentRow,
 } from './incident-store.js';
 
+const incidentId = z.object({ incidentId: z.number().int().positive() });
+
+/** The incidents feature's timer kinds, each with its payload's schema (checked when set and when read). */
 export const INCIDENT_TIMERS = {
-  reminder: 'incident.reminder',
-  firstUpdate: 'incident.first_update',
-  notify: 'incident.notify',
-  postmortem: 'incident.postmortem_due',
+  reminder: timerKind('incident.reminder', incidentId),
+  firstUpdate: timerKind('incident.first_update', incidentId),
+  notify: timerKind('incident.notify', incidentId.extend({ rule: z.number().int().nonnegative() })),
+  postmortem: timerKind('incident.postmortem_due', incidentId),
 } as const;
 
 export type { IncidentRow };
@@ -84,22 +89,22 @@ export class IncidentService {
   ) {}
 
   register(engine: Engine): void {
-    engine.register(INCIDENT_TIMERS.reminder, (timer, tx) => {
-      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+    engine.on(INCIDENT_TIMERS.reminder, (timer, tx) => {
+      const incident = this.find(tx, timer.payload.incidentId);
       if (!incident || incident.status === 'resolved') return;
       this.post(tx, incident, { text: reminderText(incident, tx.now) }, PRIORITY.notice);
       // Unanswered: the next reminder counts from this one.
       this.scheduleReminder(tx, incident, timer.dueAt);
     });
-    engine.register(INCIDENT_TIMERS.firstUpdate, (timer, tx) => {
-      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+    engine.on(INCIDENT_TIMERS.firstUpdate, (timer, tx) => {
+      const incident = this.find(tx, timer.payload.incidentId);
       if (!incident || incident.status === 'resolved' || incident.lastUpdateAt !== null) return;
       const text = `:warning: The first status update for ${incidentTitle(incident)} was due by ${slackDate(timer.dueAt)} (${humanDuration(timer.dueAt - incident.declaredAt)} after declaration) and none was posted. ${mention(incident.commander)}, post one with \`/incident update <text>\`.`;
       this.post(tx, incident, { text }, PRIORITY.notice);
       this.record(tx, incident.id, 'deadline', null, `First-update deadline (${humanDuration(timer.dueAt - incident.declaredAt)}) missed`);
     });
-    engine.register(INCIDENT_TIMERS.notify, (timer, tx) => {
-      const { incidentId, rule } = timer.payload as { incidentId: number; rule: number };
+    engine.on(INCIDENT_TIMERS.notify, (timer, tx) => {
+      const { incidentId, rule } = timer.payload;
       const incident = this.find(tx, incidentId);
       const notify = this.policy.notify[rule];
       if (!incident || !notify || incident.status === 'resolved') return;
@@ -107,8 +112,8 @@ export class IncidentService {
       if (notify.when === 'unmitigated' && incident.status === 'monitoring') return;
       this.notify(tx, incident, rule, `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`);
     });
-    engine.register(INCIDENT_TIMERS.postmortem, (timer, tx) => {
-      const incident = this.find(tx, (timer.payload as { incidentId: number }).incidentId);
+    engine.on(INCIDENT_TIMERS.postmortem, (timer, tx) => {
+      const incident = this.find(tx, timer.payload.incidentId);
       if (!incident || incident.postmortemDoneAt !== null) return;
       const text = `:page_facing_up: ${mention(incident.commander)} the postmortem for ${incidentTitle(incident)} was due ${slackDate(timer.dueAt)}. When it is written: \`/incident postmortem done <link>\`.`;
       this.post(tx, incident, { text }, PRIORITY.notice);
@@ -173,13 +178,13 @@ export class IncidentService {
   }
 
   private scheduleReminder(tx: EngineTx, incident: IncidentRow, from: number): void {
-    tx.cancel(subject(incident.id), INCIDENT_TIMERS.reminder);
+    tx.cancel(subject(incident.id), INCIDENT_TIMERS.reminder.kind);
     const due = nextUpdateDue(this.policy.reminders[incident.severity], incident.status, from);
     // Already overdue (a severity raised long after the last update): remind now.
     const dueAt = due === null ? null : Math.max(due, tx.now);
     updateIncident(tx.db, incident.id, { nextUpdateDueAt: dueAt });
     incident.nextUpdateDueAt = dueAt;
-    if (dueAt !== null) tx.schedule({ kind: INCIDENT_TIMERS.reminder, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
+    if (dueAt !== null) tx.schedule(INCIDENT_TIMERS.reminder.spec({ subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } }));
   }
 
   /**
@@ -230,7 +235,7 @@ export class IncidentService {
       if (!notifyRuleApplies(rule, incident.severity, incident.tags)) return;
       if (rule.since !== 'declared') return; // counted from the page's acknowledgement: the pager schedules those
       if (rule.when === 'declared') this.notify(tx, incident, index, `was declared by ${mention(incident.declaredBy)}`);
-      else if (!onlyDeclared) tx.schedule({ kind: INCIDENT_TIMERS.notify, subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } });
+      else if (!onlyDeclared) tx.schedule(INCIDENT_TIMERS.notify.spec({ subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } }));
     });
   }
 
@@ -263,7 +268,7 @@ export class IncidentService {
       const dueAt = incident.declaredAt + firstUpdateMs;
       updateIncident(tx.db, incident.id, { firstUpdateDueAt: dueAt });
       incident.firstUpdateDueAt = dueAt;
-      tx.schedule({ kind: INCIDENT_TIMERS.firstUpdate, subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } });
+      tx.schedule(INCIDENT_TIMERS.firstUpdate.spec({ subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } }));
     }
     // The card first: in thread mode it is the thread's parent, and everything else replies to it.
     const card = statusCard(incident);
@@ -298,7 +303,7 @@ export class IncidentService {
   private markUpdated(tx: EngineTx, incident: IncidentRow): void {
     updateIncident(tx.db, incident.id, { lastUpdateAt: tx.now });
     incident.lastUpdateAt = tx.now;
-    tx.cancel(subject(incident.id), INCIDENT_TIMERS.firstUpdate);
+    tx.cancel(subject(incident.id), INCIDENT_TIMERS.firstUpdate.kind);
     this.scheduleReminder(tx, incident, tx.now);
   }
 
@@ -398,7 +403,7 @@ export class IncidentService {
     updateIncident(tx.db, id, { postmortemDueAt: dueAt });
     this.record(tx, id, 'postmortem', null, `Postmortem due ${slackDate(dueAt)}`);
     this.post(tx, incident, { text: postmortemDraft(incident, this.timeline(tx, id), dueAt) }, PRIORITY.notice);
-    tx.schedule({ kind: INCIDENT_TIMERS.postmortem, subject: `${subject(id)}:postmortem`, dueAt, payload: { incidentId: id } });
+    tx.schedule(INCIDENT_TIMERS.postmortem.spec({ subject: `${subject(id)}:postmortem`, dueAt, payload: { incidentId: id } }));
     return ok(`Incident #${id} is resolved. The postmortem is due ${slackDate(dueAt)}.`);
   }
 

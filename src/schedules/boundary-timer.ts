@@ -1,6 +1,6 @@
 import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
-import { BOUNDARY_TIMER, decideBoundary, nextBoundaryTimer, type BoundaryPayload } from './boundary.js';
+import { BOUNDARY_TIMER_KIND, decideBoundary, nextBoundaryTimer } from './boundary.js';
 import { activeOverrides } from './override-store.js';
 
 /**
@@ -8,8 +8,8 @@ import { activeOverrides } from './override-store.js';
  * `atBoundary` lets other features act on a shift change in the same transaction (the weekly report).
  */
 export function registerBoundaryTimer(engine: Engine, policy: Policy, atBoundary?: (tx: EngineTx, rotation: string) => void): void {
-  engine.register(BOUNDARY_TIMER, (timer, tx) => {
-    const payload = timer.payload as BoundaryPayload;
+  engine.on(BOUNDARY_TIMER_KIND, (timer, tx) => {
+    const payload = timer.payload;
     const decision = decideBoundary(policy, payload, activeOverrides(tx.db, tx.now), tx.now);
     for (const call of decision.calls) tx.enqueue(call);
     if (decision.next) tx.schedule(decision.next);

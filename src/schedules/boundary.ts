@@ -3,6 +3,8 @@
  * and when the next boundary is. A boundary timer that fires late (the bot was down across it) announces
  * the shift in force now, once, instead of replaying every missed week.
  */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
 import type { Policy, RotationPolicy } from '../config/policy.js';
 import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
 import type { TimerSpec } from '../engine/timers.js';
@@ -11,19 +13,18 @@ import { isSecondaryOnlyChange, nextTurnChangeAt, whoIsOnCall, type Override } f
 
 export const BOUNDARY_TIMER = 'schedule.boundary';
 
-export interface BoundaryPayload {
-  rotation: string;
-  shiftStart: number;
-}
+/** A rotation's turn changing (a shift, or a staggered secondary's handoff): checked when set and when read. */
+export const BOUNDARY_TIMER_KIND = timerKind(BOUNDARY_TIMER, z.object({ rotation: z.string(), shiftStart: z.number().int() }));
+
+export type BoundaryPayload = z.infer<typeof BOUNDARY_TIMER_KIND.schema>;
 
 export function boundaryTimer(rotation: RotationPolicy, shiftStart: number): TimerSpec {
-  return {
-    kind: BOUNDARY_TIMER,
+  return BOUNDARY_TIMER_KIND.spec({
     subject: `rotation:${rotation.name}`,
     key: `boundary:${rotation.name}:${shiftStart}`,
     dueAt: shiftStart,
-    payload: { rotation: rotation.name, shiftStart } satisfies BoundaryPayload,
-  };
+    payload: { rotation: rotation.name, shiftStart },
+  });
 }
 
 /**

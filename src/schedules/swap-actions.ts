@@ -54,7 +54,7 @@ export function registerSwapCommand(oncall: SlashCommand, deps: SwapDeps): void 
         const planned = planSwap(rotation, activeOverrides(tx.db, tx.now), userId, partner, when.instant, tx.now);
         if (!planned.ok) return { text: `${planned.error}${USAGE}` };
         const id = insertSwap(tx.db, tx.now, planned.plan);
-        tx.schedule({ kind: SWAP_EXPIRY_TIMER, subject: swapRef(id), dueAt: planned.plan.expiresAt, payload: { id } });
+        tx.schedule(SWAP_EXPIRY_TIMER.spec({ subject: swapRef(id), dueAt: planned.plan.expiresAt, payload: { id } }));
         tx.enqueue({
           method: 'chat.postMessage',
           args: { channel: partner, text: `Swap request #${id} from <@${userId}>: ${describeSwap(planned.plan)}`, blocks: swapRequestBlocks(id, planned.plan) },
@@ -68,7 +68,7 @@ export function registerSwapCommand(oncall: SlashCommand, deps: SwapDeps): void 
 }
 
 function closeRequest(tx: EngineTx, row: SwapRow, outcome: string): void {
-  tx.cancel(swapRef(row.id), SWAP_EXPIRY_TIMER);
+  tx.cancel(swapRef(row.id), SWAP_EXPIRY_TIMER.kind);
   tx.enqueue({
     method: 'chat.update',
     args: { text: `Swap request #${row.id}: ${outcome}`, blocks: swapOutcomeBlocks(row.id, row, outcome) },
@@ -80,8 +80,8 @@ function closeRequest(tx: EngineTx, row: SwapRow, outcome: string): void {
 export function registerSwapActions(bolt: App, deps: SwapDeps): void {
   const { engine, policy, logger } = deps;
 
-  engine.register(SWAP_EXPIRY_TIMER, (timer, tx) => {
-    const id = (timer.payload as { id: number }).id;
+  engine.on(SWAP_EXPIRY_TIMER, (timer, tx) => {
+    const id = timer.payload.id;
     const row = findSwap(tx.db, id);
     if (!row || !decideSwap(tx.db, id, 'expired', tx.now)) return;
     closeRequest(tx, row, `expired unanswered at ${slackDate(tx.now)}; the schedule is unchanged.`);

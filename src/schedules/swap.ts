@@ -3,12 +3,15 @@
  * goes to the requester. Nothing changes until the partner accepts (seed 003: both parties confirm).
  * Pure planning and message building; the handlers in swap-actions.ts do the I/O.
  */
+import { z } from 'zod';
+import { timerKind } from '../engine/timer-registry.js';
 import type { RotationPolicy } from '../config/policy.js';
 import { mention, slackDate } from '../slack/format.js';
 import { roleShiftIndexAt, roleShiftStartAt, shiftsBetween, whoIsOnCall, type Override, type Role } from './rotation.js';
 
 export const SWAP_ACTIONS = { accept: 'oncall.swap.accept', decline: 'oncall.swap.decline' } as const;
-export const SWAP_EXPIRY_TIMER = 'schedule.swap_expiry';
+/** A proposal that nobody answered lapses. */
+export const SWAP_EXPIRY_TIMER = timerKind('schedule.swap_expiry', z.object({ id: z.number().int().positive() }));
 /** A proposal lapses after two days, or when the shift starts, whichever is first. */
 export const SWAP_TTL_MS = 48 * 3_600_000;
 
