@@ -34,15 +34,7 @@ export interface Page {
 }
 
 /** What a page is raised with. */
-export interface PageInsert {
-  rotation: string;
-  severity: string;
-  summary: string;
-  source: string;
-  sourceRef: string | null;
-  createdBy: string | null;
-  createdAt: number;
-}
+export type PageInsert = Pick<Page, 'rotation' | 'severity' | 'summary' | 'source' | 'sourceRef' | 'createdBy' | 'createdAt'>;
 
 /** The fields a decision may change. */
 export type PagePatch = Partial<Omit<Page, 'id' | 'rotation' | 'summary' | 'source' | 'sourceRef' | 'createdBy' | 'createdAt'>>;

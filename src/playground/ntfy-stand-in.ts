@@ -13,8 +13,8 @@
  *
  * Publishes are recorded; `press` performs the HTTP request an `http` action describes, as the phone app does.
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLocalServer, stopLocalServer } from './local-server.js';
+import type { IncomingMessage, Server } from 'node:http';
 
 export interface NtfyAction {
   id: string;
@@ -249,26 +249,14 @@ export class NtfyStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req).then(
-        ({ status, body, contentType }) => {
-          res.writeHead(status, { 'content-type': contentType ?? 'application/json' });
-          res.end(body);
-        },
-        () => res.destroy(),
-      );
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    ({ server: this.server, url: this.url } = await startLocalServer((req) => this.handle(req)));
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopLocalServer(server);
   }
 
   /** Messages published to `topic`, oldest first. */

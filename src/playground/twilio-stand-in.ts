@@ -14,8 +14,8 @@
  * as completed / busy / no-answer / failed and posts the status callback, `incomingSms` posts an SMS webhook.
  * Every request it makes carries X-Twilio-Signature made with the auth token (src/contacts/twilio-signature.ts).
  */
-import { createServer, type IncomingMessage, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startLocalServer, stopLocalServer } from './local-server.js';
+import type { IncomingMessage, Server } from 'node:http';
 import { twilioSignature } from '../contacts/twilio-signature.js';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
@@ -122,26 +122,18 @@ export class TwilioStandIn {
   }
 
   async start(): Promise<this> {
-    this.server = createServer((req, res) => {
-      void this.handle(req).then(
-        ({ status, body }) => {
-          res.writeHead(status, { 'content-type': 'application/json' });
-          res.end(JSON.stringify(body));
-        },
-        () => res.destroy(),
-      );
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server.address() as AddressInfo).port}`;
+    // Every answer of Twilio's REST API is JSON, errors included.
+    ({ server: this.server, url: this.url } = await startLocalServer(async (req) => {
+      const answer = await this.handle(req);
+      return { status: answer.status, body: JSON.stringify(answer.body) };
+    }));
     return this;
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await stopLocalServer(server);
   }
 
   private nextSid(prefix: 'CA' | 'SM'): string {

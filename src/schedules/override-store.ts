@@ -28,15 +28,8 @@ export function activeOverrides(db: Db, from: number): Override[] {
  */
 export type ScheduleChanged = (tx: EngineTx) => void;
 
-export interface NewOverride {
-  rotation: string;
-  role: Role;
-  userId: string;
-  startsAt: number;
-  endsAt: number;
-  reason: OverrideReason;
-  createdBy: string;
-}
+/** An override as requested: who asked for it; its id and creation time come from the store. */
+export type NewOverride = Omit<Override, 'id' | 'createdAt'> & { createdBy: string };
 
 export function insertOverride(db: Db, now: number, o: NewOverride): number {
   return db.insert(overrides).values({ ...o, createdAt: now }).returning({ id: overrides.id }).get().id;
