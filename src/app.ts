@@ -1,4 +1,5 @@
 import type { App, CustomRoute } from '@slack/bolt';
+import { registerRetention, retentionTimer, RETENTION_EVERY_MS } from './engine/retention.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Env } from './config/env.js';
@@ -219,6 +220,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);
+  registerRetention(engine, options.policy.retentionMs);
   alertService.register(engine);
   const pagingDeps = { engine, pager, policy: options.policy, clock, logger, usergroups };
   registerPageCommands(commands.oncall, pagingDeps);
@@ -259,6 +261,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     migrate: () => {
       migrateStore(store, options.migrationsFolder);
       ensureBoundaryTimers(engine, options.policy);
+      engine.transact((tx) => tx.schedule(retentionTimer(tx.now + RETENTION_EVERY_MS)));
       engine.transact((tx) => handoffs.ensureTimers(tx));
     },
     async listen(port) {

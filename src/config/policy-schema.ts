@@ -239,6 +239,8 @@ export const policyFileSchema = z.strictObject({
   /** Per severity, how a paged person is reached beyond Slack while unacknowledged: [{ after: 1m, via: push }, ...]. */
   wake: z.record(z.string(), z.array(wakeStepSchema)).optional(),
   notify: z.array(notifySchema).optional(),
+  /** How long delivered Slack calls are kept in the outbox table before they are deleted (default 30d). */
+  retention: z.union([wallDuration], { error: (i) => `expected a duration such as "30d", got ${show(i.input)}` }).optional(),
   reminders: z.record(z.string(), reminderSchema).optional(),
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
   handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' })).optional(),

@@ -82,6 +82,9 @@ export interface RotationPolicy {
 /** An alert integration as written (snake_case keys; no durations to convert). */
 export type Integration = NonNullable<PolicyFile['integrations']>[string];
 
+/** Delivered Slack calls are kept a month: long enough to look into last month's night, short enough to stay small. */
+export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
+
 export interface Policy {
   preset: PresetName;
   /** The preset's scale, most severe first (index = rank). */
@@ -108,6 +111,8 @@ export interface Policy {
    */
   wake: Record<string, WakeStep[]>;
   notify: NotifyRule[];
+  /** How long a delivered Slack call stays in the outbox table (messages' places in Slack are kept apart). */
+  retentionMs: number;
   /** severity id -> status-update cadence; a severity left out gets no reminders. */
   reminders: Record<string, Reminder>;
   postmortem: { required: string[]; due: Record<string, PolicyDuration> };
@@ -432,6 +437,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
     escalation,
     ackSla,
     wake,
+    retentionMs: file.retention ?? DEFAULT_RETENTION_MS,
     notify,
     reminders,
     postmortem: { required, due },

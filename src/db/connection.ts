@@ -23,6 +23,8 @@ export function openStore(path: string): Store {
   if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
   const sqlite = new Database(path);
   // WAL lets the HTTP handlers read while the ticker writes; the busy timeout absorbs short write overlaps.
+  // Takes effect only in a new, empty file (an old one keeps its mode): free pages can then be given back hourly.
+  sqlite.pragma('auto_vacuum = INCREMENTAL');
   sqlite.pragma('journal_mode = WAL');
   sqlite.pragma('foreign_keys = ON');
   sqlite.pragma('busy_timeout = 5000');
@@ -43,6 +45,16 @@ export function databaseSize(db: Db): { bytes: number; freeBytes: number } {
   const pragma = (name: 'page_size' | 'page_count' | 'freelist_count') => Object.values(db.get<Record<string, number>>(sql.raw(`pragma ${name}`)))[0] ?? 0;
   const pageSize = pragma('page_size');
   return { bytes: pageSize * pragma('page_count'), freeBytes: pageSize * pragma('freelist_count') };
+}
+
+/**
+ * SQLite's own upkeep, cheap enough for every hour: refresh the planner's statistics where they are stale, and
+ * give free pages back to the file system when the database was made with incremental auto-vacuum.
+ */
+export function maintainDatabase(db: Db): void {
+  db.run(sql`pragma optimize`);
+  const mode = Object.values(db.get<Record<string, number>>(sql`pragma auto_vacuum`))[0];
+  if (mode === 2) db.run(sql`pragma incremental_vacuum(1000)`);
 }
 
 /** Applies every migration not yet applied; an older file moves forward, a current one is untouched. */

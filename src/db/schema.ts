@@ -67,6 +67,8 @@ export const outbox = sqliteTable(
     index('outbox_status_lane').on(t.status, t.lane, t.id),
     // "Is the message this edit or reply waits for still on its way?", asked for every waiting head.
     index('outbox_ref').on(t.ref, t.status),
+    // Retention finds what was delivered (or given up) before a date without reading the rest.
+    index('outbox_done_at').on(t.status, t.sentAt),
   ],
 );
 

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lte, notInArray, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { outbox, slackMessages } from '../db/schema.js';
@@ -384,4 +384,21 @@ export function deliveredRefs(db: Db): { byOutboxId: Map<number, string | null>;
 /** The ref a delivered message was stored under, from where it sits (channel and ts), or null. */
 export function messageRefAt(db: Db, channel: string, ts: string): string | null {
   return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
+}
+
+/**
+ * Deletes up to `limit` outbox rows that were delivered (or given up) before `before`, oldest first; returns how
+ * many. A row still pending or on its way is never touched, whatever its age. The message's place in Slack is
+ * kept apart (slack_messages), so a page delivered a year ago can still be edited.
+ */
+export function deleteDeliveredBefore(db: Db, before: number, limit: number): number {
+  const done = db
+    .select({ id: outbox.id })
+    .from(outbox)
+    .where(or(and(eq(outbox.status, 'sent'), lt(outbox.sentAt, before)), and(eq(outbox.status, 'failed'), lt(outbox.createdAt, before))))
+    .limit(limit)
+    .all()
+    .map((r) => r.id);
+  if (done.length === 0) return 0;
+  return db.delete(outbox).where(inArray(outbox.id, done)).run().changes;
 }

@@ -1,0 +1,1 @@
+CREATE INDEX `outbox_done_at` ON `outbox` (`status`,`sent_at`);
