@@ -1,10 +1,12 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent } from './slack-limits.js';
 
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
  * and the next N calls of a method can be made to fail with 429 + Retry-After, a 5xx, or {ok:false,error}.
+ * It refuses what Slack refuses: blocks and views over Block Kit's limits (slack-limits.ts).
  * It also keeps what Slack would show (messages with their blocks, ephemeral replies, open modals, Home tabs,
  * reactions), which the playground page renders; tests use the same record.
  */
@@ -84,6 +86,9 @@ export interface StoredView {
   /** Modals stack: views.push puts one on top of its parent. */
   parent?: string;
 }
+
+const MESSAGE_METHODS: ReadonlySet<string> = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+const VIEW_METHODS: ReadonlySet<string> = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
 
 /** DMs are addressed by user id but live in a conversation of their own, as in Slack. */
 function conversationKey(channel: unknown): string {
@@ -384,7 +389,30 @@ export class SlackStandIn {
     return { status: 200, body: { ok: true } };
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * What Slack refuses before it does anything: blocks over Block Kit's limits (slack-limits.ts), a message with
+   * nothing in it. A refused call changes nothing the stand-in shows.
+   */
+  private refuseContent(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (MESSAGE_METHODS.has(method)) {
+      if (hasNoContent(args)) return { ok: false, error: 'no_text' };
+      const errors = checkMessageBlocks(args);
+      if (errors.length > 0) {
+        return { ok: false, error: 'invalid_blocks', errors: errors.map((e) => errorLine(e).replace(/^\[ERROR\] /, '')), response_metadata: { messages: errors.map(errorLine) } };
+      }
+    }
+    if (VIEW_METHODS.has(method)) {
+      const errors = checkView(args.view);
+      if (errors.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors.map(errorLine) } };
+    }
+    return null;
+  }
+
+  private answer(method: string, rawArgs: Record<string, unknown>): Record<string, unknown> {
+    const refused = this.refuseContent(method, rawArgs);
+    if (refused) return refused;
+    // Slack keeps at most 40,000 characters of a message's text and cuts the rest.
+    const args = typeof rawArgs.text === 'string' && MESSAGE_METHODS.has(method) ? { ...rawArgs, text: cutMessageText(rawArgs.text).text } : rawArgs;
     switch (method) {
       case 'files.getUploadURLExternal': {
         const id = `F${String(this.files.size + 1).padStart(8, '0')}`;
