@@ -1,12 +1,14 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { refuseScope, repositoryBotScopes, type ConversationKind } from './slack-scopes.js';
 import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent } from './slack-limits.js';
 
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
  * and the next N calls of a method can be made to fail with 429 + Retry-After, a 5xx, or {ok:false,error}.
- * It refuses what Slack refuses: blocks and views over Block Kit's limits (slack-limits.ts).
+ * It refuses what Slack refuses: blocks and views over Block Kit's limits (slack-limits.ts), and methods whose
+ * scope the app's manifest.yml does not grant (slack-scopes.ts).
  * It also keeps what Slack would show (messages with their blocks, ephemeral replies, open modals, Home tabs,
  * reactions), which the playground page renders; tests use the same record.
  */
@@ -113,6 +115,12 @@ export interface StandInOptions {
   now?: () => number;
   /** Who pressed the button or typed the command a trigger_id came from (the playground makes them). */
   triggerUser?: (triggerId: string) => string | undefined;
+  /**
+   * The bot token's scopes: a method that needs one it lacks is refused with missing_scope. Default: the bot
+   * scopes of this repository's manifest.yml, so the manifest and the code cannot drift apart (where there is no
+   * manifest, in a deployed image that runs the stand-in only to simulate, nothing is checked); null: no check.
+   */
+  scopes?: readonly string[] | null;
 }
 
 export class SlackStandIn {
@@ -140,7 +148,15 @@ export class SlackStandIn {
   /** User groups by id, with their members (setUsergroup). */
   readonly usergroups = new Map<string, string[]>();
 
-  constructor(private readonly options: StandInOptions = {}) {}
+  /** The bot token's scopes (null: not checked). */
+  private readonly scopes: ReadonlySet<string> | null;
+  /** Private channels (conversations.create with is_private, or added as private): their methods need groups:* scopes. */
+  readonly privateChannels = new Set<string>();
+
+  constructor(private readonly options: StandInOptions = {}) {
+    const scopes = options.scopes === undefined ? repositoryBotScopes() : options.scopes;
+    this.scopes = scopes === null ? null : new Set(scopes);
+  }
   private seq = 0;
   /** Calls a test has looked at; `unasserted()` lists the rest. */
   private readonly claimed = new Set<number>();
@@ -361,7 +377,7 @@ export class SlackStandIn {
       return { status: fault.status, body, headers };
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    const body = this.refuseToken(method, bearer, args) ?? this.answer(method, args);
+    const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.answer(method, args);
     this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
   }
@@ -377,6 +393,22 @@ export class SlackStandIn {
     if (!bearer.startsWith('xapp-')) return { ok: false, error: 'not_allowed_token_type' };
     if (!this.socketMode || bearer !== this.socketMode.appToken) return { ok: false, error: 'invalid_auth' };
     return { ok: true, url: this.socketMode.connectionUrl() };
+  }
+
+  /** The kind of conversation a call is about, which decides the scope some methods need. */
+  private kindOf(method: string, args: Record<string, unknown>): ConversationKind {
+    if (method === 'conversations.create') return args.is_private === true || args.is_private === 'true' ? 'private' : 'public';
+    if (method === 'conversations.open') return String(args.users ?? '').includes(',') ? 'mpim' : 'im';
+    const key = conversationKey(args.channel);
+    if (key.startsWith('D')) return 'im';
+    if (key.startsWith('G') || this.privateChannels.has(key)) return 'private';
+    return 'public';
+  }
+
+  /** missing_scope for a method the bot token's scopes do not allow; unknown_method for one Slack has not. */
+  private refuseScope(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (this.scopes === null || method === 'apps.connections.open') return null;
+    return refuseScope(method, this.kindOf(method, args), this.scopes);
   }
 
   /** WebClient posts the bytes as multipart form data, field "body", to the URL getUploadURLExternal gave. */
@@ -461,6 +493,7 @@ export class SlackStandIn {
         if (this.createdChannels.has(name)) return { ok: false, error: 'name_taken' };
         const id = `C0INC${this.createdChannels.size + 1}`;
         this.createdChannels.set(name, id);
+        if (this.kindOf(method, args) === 'private') this.privateChannels.add(id);
         this.channelNames.set(id, name);
         this.version += 1;
         return { ok: true, channel: { id, name } };
