@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
 import { PRIORITY } from '../engine/outbox.js';
-import { metadataOf, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
+import { metadataOf, selectedInGroups, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
 import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
@@ -104,7 +104,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
           rotation: form.rotation ?? null,
           channelId,
           announceChannel,
-          triggers: selectedOf(values, 'triggers').filter((name) => policy.playbooks.triggers[name]),
+          triggers: selectedInGroups(values, 'triggers').filter((name) => policy.playbooks.triggers[name]),
         });
         if (refusal !== null && announceChannel) {
           const text = `:information_source: I could not create a channel for this incident (Slack said \`${refusal}\`), so it runs in this thread. To get a channel per incident, let the app create channels (scope channels:manage) or ask a workspace admin.`;
@@ -126,7 +126,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
       await ack({ response_action: 'errors', errors: { summary: "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel." } });
       return;
     }
-    const ticked = new Set(selectedOf(values, 'verification').map(Number));
+    const ticked = new Set(selectedInGroups(values, 'verification').map(Number));
     const missing = policy.incidents.verification.filter((_, n) => !ticked.has(n));
     const summary = (textOf(values, 'summary') ?? '').trim();
     const errors: Record<string, string> = {};

@@ -54,3 +54,20 @@ export function fitLines(lines: readonly string[], max: number, more: (left: num
   }
   return cut(kept.join('\n'), max);
 }
+
+/** Slack's limits on checkboxes: 10 options a group, 75 characters an option's text (more is refused). */
+export const CHECKBOX_OPTIONS = 10;
+export const OPTION_TEXT = 75;
+
+/**
+ * Options split into groups of at most 10, each with its block id: `blockId` for the first (so a form or message
+ * with 10 or fewer reads as before), then `blockId:2`, `blockId:3`, ...; read them back with selectedInGroups.
+ */
+export function checkboxGroups<T>(blockId: string, options: readonly T[]): Array<{ blockId: string; options: T[]; first: number }> {
+  const groups: Array<{ blockId: string; options: T[]; first: number }> = [];
+  for (let first = 0; first < options.length; first += CHECKBOX_OPTIONS) {
+    const n = first / CHECKBOX_OPTIONS;
+    groups.push({ blockId: n === 0 ? blockId : `${blockId}:${n + 1}`, options: options.slice(first, first + CHECKBOX_OPTIONS), first });
+  }
+  return groups;
+}
