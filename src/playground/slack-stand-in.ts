@@ -1,6 +1,7 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { systemClock } from '../time/clock.js';
 import { refuseScope, repositoryBotScopes, type ConversationKind } from './slack-scopes.js';
 import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent } from './slack-limits.js';
 
@@ -89,6 +90,9 @@ export interface StoredView {
   parent?: string;
 }
 
+/** A trigger_id is good for one views.open (or push) within 3 seconds of the interaction. */
+export const TRIGGER_LIFETIME_MS = 3_000;
+
 const MESSAGE_METHODS: ReadonlySet<string> = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 const VIEW_METHODS: ReadonlySet<string> = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
 
@@ -148,12 +152,21 @@ export class SlackStandIn {
   /** User groups by id, with their members (setUsergroup). */
   readonly usergroups = new Map<string, string[]>();
 
+  /**
+   * trigger_ids Slack handed out with an interaction (issueTrigger): who it came from, when (on the interaction
+   * clock), and whether views.open or views.push has exchanged it already. Slack accepts one exchange within 3 s.
+   */
+  private readonly triggers = new Map<string, { user: string | undefined; issuedAt: number; exchanged: boolean }>();
+  /** The clock trigger_ids expire on: the tests' fake clock (useClock), else the `now` option, else real time. */
+  private interactionNow: () => number;
+
   /** The bot token's scopes (null: not checked). */
   private readonly scopes: ReadonlySet<string> | null;
   /** Private channels (conversations.create with is_private, or added as private): their methods need groups:* scopes. */
   readonly privateChannels = new Set<string>();
 
   constructor(private readonly options: StandInOptions = {}) {
+    this.interactionNow = options.now ?? (() => systemClock.now());
     const scopes = options.scopes === undefined ? repositoryBotScopes() : options.scopes;
     this.scopes = scopes === null ? null : new Set(scopes);
   }
@@ -262,9 +275,9 @@ export class SlackStandIn {
     this.version += 1;
   }
 
-  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string): Record<string, unknown> {
+  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string, triggeredBy?: string): Record<string, unknown> {
     const view = typeof args.view === 'object' && args.view !== null ? (args.view as Record<string, unknown>) : {};
-    const fromTrigger = this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE';
+    const fromTrigger = triggeredBy ?? (this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE');
     const owner = existing?.user ?? (typeof args.user_id === 'string' ? args.user_id : fromTrigger);
     if (!owner) return { ok: false, error: 'invalid_trigger_id' };
     const id = existing?.id ?? `V${String(this.views.size + 1).padStart(8, '0')}${this.seq}`;
@@ -272,6 +285,32 @@ export class SlackStandIn {
     this.views.set(id, stored);
     this.version += 1;
     return { ok: true, view: { id, hash: stored.hash, ...view } };
+  }
+
+  /** trigger_ids expire on this clock (a test's FakeClock), so "3 s later" is a moved clock, not a wait. */
+  useClock(now: () => number): void {
+    this.interactionNow = now;
+  }
+
+  /**
+   * Slack sends a fresh trigger_id with every slash command and interaction: whoever sends the bot one (the test
+   * harness, the playground) issues it here first, so views.open can exchange it once within 3 s, as in Slack.
+   * Issuing an id again makes it fresh again (tests reuse one id for many presses). `ageMs`: how long ago Slack
+   * issued it (an interaction that reached the bot late).
+   */
+  issueTrigger(triggerId: string, user?: string, ageMs = 0): string {
+    this.triggers.set(triggerId, { user, issuedAt: this.interactionNow() - ageMs, exchanged: false });
+    return triggerId;
+  }
+
+  /** views.open / views.push: the trigger_id exchanged, or Slack's refusal (unknown, already used, or over 3 s old). */
+  private exchangeTrigger(args: Record<string, unknown>): { ok: true; user: string | undefined } | { ok: false; error: string } {
+    const trigger = this.triggers.get(String(args.trigger_id ?? ''));
+    if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+    if (trigger.exchanged) return { ok: false, error: 'exchanged_trigger_id' };
+    if (this.interactionNow() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return { ok: false, error: 'expired_trigger_id' };
+    trigger.exchanged = true;
+    return { ok: true, user: trigger.user };
   }
 
   /**
@@ -538,11 +577,17 @@ export class SlackStandIn {
         if (!user) return { ok: false, error: 'user_not_found' };
         return { ok: true, user: { id: user.id, name: user.name ?? user.id, real_name: user.name ?? user.id, tz: user.tz ?? 'UTC', deleted: user.deleted ?? false } };
       }
-      case 'views.open':
-        return this.storeView(args, undefined);
+      case 'views.open': {
+        const trigger = this.exchangeTrigger(args);
+        if (!trigger.ok) return trigger;
+        return this.storeView(args, undefined, undefined, trigger.user);
+      }
       case 'views.push': {
-        const parent = this.options.triggerUser ? this.openModal(this.options.triggerUser(String(args.trigger_id ?? '')) ?? '') : undefined;
-        return this.storeView(args, undefined, parent?.id);
+        const trigger = this.exchangeTrigger(args);
+        if (!trigger.ok) return trigger;
+        const pusher = trigger.user ?? this.options.triggerUser?.(String(args.trigger_id ?? ''));
+        const parent = pusher ? this.openModal(pusher) : undefined;
+        return this.storeView(args, undefined, parent?.id, trigger.user);
       }
       case 'views.update': {
         const existing = this.views.get(String(args.view_id ?? ''));

@@ -125,7 +125,7 @@ describe('the stand-in answers as Slack does', () => {
 
   it.each(['views.open', 'views.push', 'views.update', 'views.publish'])('%s over a limit is invalid_arguments with the place', async (method) => {
     const v = method === 'views.publish' ? { type: 'home', blocks: [section(s(3001))] } : modal({ title: plain(s(25)) });
-    const data = await refusal(method, { trigger_id: '1.2.3', user_id: 'U1', view_id: 'V1', view: v });
+    const data = await refusal(method, { trigger_id: standIn.issueTrigger('1.2.3', 'U1'), user_id: 'U1', view_id: 'V1', view: v });
     expect(data).toMatchObject({ ok: false, error: 'invalid_arguments', response_metadata: { messages: [expect.stringMatching(/json-pointer:\/view\/(title|blocks\/0\/text)\/text/)] } });
   });
 

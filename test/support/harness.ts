@@ -50,6 +50,9 @@ export class TestApp {
     const clock = options.clock ?? new FakeClock('2026-01-05T09:00:00Z');
     const socket = options.socketMode ? await new SocketModeStandIn().start() : null;
     if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
+    // trigger_ids expire 3 s after the interaction on the test's clock; each one Slack would send is issued first.
+    standIn.useClock(() => clock.now());
+    if (socket) socket.onTrigger = (triggerId, userId) => standIn.issueTrigger(triggerId, userId);
     const temp = options.dbPath ? null : tempDbPath();
     const store = openStore(options.dbPath ?? temp!.path);
     const env: Env = parseEnv({
@@ -89,15 +92,23 @@ export class TestApp {
     return this.app.engine.tick();
   }
 
-  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; sign?: Partial<SignedPostOptions> } = {}): Promise<HttpAnswer> {
+  /** A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late). */
+  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
     const body = slashCommandBody({ command, text, userId, channelId: extra.channelId });
+    this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
       ...extra.sign,
     });
   }
 
-  interact(payload: Record<string, unknown>): Promise<HttpAnswer> {
+  /**
+   * A block_actions or view_submission, as Slack sends it. Its trigger_id is issued to the stand-in now (or
+   * `lateMs` ago: an interaction that reached the bot late), good for one views.open within 3 s.
+   */
+  interact(payload: Record<string, unknown>, { lateMs = 0 }: { lateMs?: number } = {}): Promise<HttpAnswer> {
+    const user = (payload.user as { id?: unknown } | undefined)?.id;
+    if (typeof payload.trigger_id === 'string') this.standIn.issueTrigger(payload.trigger_id, typeof user === 'string' ? user : undefined, lateMs);
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
     });
