@@ -19,7 +19,7 @@ import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
-import { SlackStandIn, type RecordedCall } from './slack-stand-in.js';
+import { policyChannelIds, SlackStandIn, type RecordedCall } from './slack-stand-in.js';
 
 /**
  * The part of createOncallApp's options and app the simulator uses, spelt out here so this file does not import
@@ -68,6 +68,8 @@ interface Received {
 export async function simulate(deps: SimulationDeps, request: SimulationRequest): Promise<SimulationRecord> {
   const clock = new FakeClock(request.at);
   const standIn = await new SlackStandIn({ now: () => clock.now() }).start();
+  // The team has invited the bot where the policy sends it, and the command is typed where the bot is.
+  for (const id of [...policyChannelIds(deps.policy), SIMULATION_CHANNEL]) standIn.addChannel(id);
   const store = openStore(':memory:');
   let app: SimulatedApp | null = null;
   try {

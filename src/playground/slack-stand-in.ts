@@ -114,6 +114,29 @@ export interface StandInFile {
   threadTs?: string;
 }
 
+/** A channel of the workspace: whether the bot is in it, and who else is (`everyone`: a channel the whole workspace is in). */
+export interface StandInChannel {
+  id: string;
+  name: string;
+  private: boolean;
+  botIsMember: boolean;
+  members: Set<string> | 'everyone';
+}
+
+/** Methods that act in a channel, and where their channel argument is: the bot must be in it (as Slack checks). */
+const IN_CHANNEL: Readonly<Record<string, string>> = {
+  'chat.postMessage': 'channel',
+  'chat.update': 'channel',
+  'chat.postEphemeral': 'channel',
+  'chat.delete': 'channel',
+  'conversations.history': 'channel',
+  'conversations.replies': 'channel',
+  'conversations.invite': 'channel',
+  'pins.add': 'channel',
+  'reactions.add': 'channel',
+  'files.completeUploadExternal': 'channel_id',
+};
+
 export interface StandInOptions {
   /** Clock for message ts (the crash test reconciles by time); default: counted from a fixed instant. */
   now?: () => number;
@@ -159,6 +182,13 @@ export class SlackStandIn {
   private readonly triggers = new Map<string, { user: string | undefined; issuedAt: number; exchanged: boolean }>();
   /** The clock trigger_ids expire on: the tests' fake clock (useClock), else the `now` option, else real time. */
   private interactionNow: () => number;
+
+  /**
+   * The workspace's channels (addChannel; conversations.create adds the ones the bot makes). Posting in a channel
+   * not here is channel_not_found, in one the bot is not in not_in_channel, and an ephemeral message to someone not
+   * in the channel user_not_in_channel, as in Slack. DMs (a user id, D...) need no declaring.
+   */
+  readonly channels = new Map<string, StandInChannel>();
 
   /** The bot token's scopes (null: not checked). */
   private readonly scopes: ReadonlySet<string> | null;
@@ -321,6 +351,38 @@ export class SlackStandIn {
     this.socketMode = { appToken, connectionUrl };
   }
 
+  /** A channel of the workspace (the bot in it unless `botIsMember: false`; everyone in it unless `members` lists who is). */
+  addChannel(id: string, options: { name?: string; private?: boolean; botIsMember?: boolean; members?: readonly string[] | 'everyone' } = {}): void {
+    const name = options.name ?? this.channelNames.get(id) ?? id.toLowerCase();
+    const members = options.members === undefined || options.members === 'everyone' ? 'everyone' : new Set(options.members);
+    this.channels.set(id, { id, name, private: options.private ?? id.startsWith('G'), botIsMember: options.botIsMember ?? true, members });
+    this.channelNames.set(id, name);
+    if (options.private ?? id.startsWith('G')) this.privateChannels.add(id);
+  }
+
+  /**
+   * Someone is in a channel: Slack only sends the app a command, a press or a message from a channel its sender
+   * is in, so whoever sends one from a channel is a member of it (the harness and the playground say so here).
+   */
+  join(channelId: string, userId: string): void {
+    const channel = this.channels.get(channelId);
+    if (channel && channel.members !== 'everyone') channel.members.add(userId);
+  }
+
+  /** Not in the channel, or not a channel there is: Slack's refusal of a call made in it. */
+  private refuseMembership(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    const field = IN_CHANNEL[method];
+    if (field === undefined || args[field] === undefined) return null;
+    const key = conversationKey(args[field]);
+    if (key.startsWith('D')) return null;
+    const channel = this.channels.get(key);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (!channel.botIsMember) return { ok: false, error: 'not_in_channel' };
+    if (method === 'chat.postEphemeral' && channel.members !== 'everyone' && !channel.members.has(String(args.user ?? ''))) return { ok: false, error: 'user_not_in_channel' };
+    if (method === 'conversations.invite' && channel.members !== 'everyone') for (const u of String(args.users ?? '').split(',')) channel.members.add(u);
+    return null;
+  }
+
   addUser(user: StandInUser): void {
     this.users.set(user.id, user);
   }
@@ -416,7 +478,7 @@ export class SlackStandIn {
       return { status: fault.status, body, headers };
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.answer(method, args);
+    const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.refuseMembership(method, args) ?? this.answer(method, args);
     this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
   }
@@ -532,8 +594,8 @@ export class SlackStandIn {
         if (this.createdChannels.has(name)) return { ok: false, error: 'name_taken' };
         const id = `C0INC${this.createdChannels.size + 1}`;
         this.createdChannels.set(name, id);
-        if (this.kindOf(method, args) === 'private') this.privateChannels.add(id);
-        this.channelNames.set(id, name);
+        // The bot made it, so it is in it; people join as they are invited.
+        this.addChannel(id, { name, private: this.kindOf(method, args) === 'private', members: [] });
         this.version += 1;
         return { ok: true, channel: { id, name } };
       }
@@ -558,7 +620,10 @@ export class SlackStandIn {
         return this.react(String(args.channel ?? ''), String(args.timestamp ?? ''), String(args.name ?? ''), 'U0BOT') ? { ok: true } : { ok: false, error: 'message_not_found' };
       case 'conversations.info': {
         const id = String(args.channel ?? '');
-        return { ok: true, channel: { id, name: this.channelNames.get(id) ?? id.toLowerCase(), is_member: true } };
+        if (conversationKey(id).startsWith('D')) return { ok: true, channel: { id, is_im: true, is_member: true } };
+        const channel = this.channels.get(id);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { id, name: channel.name, is_private: channel.private, is_member: channel.botIsMember } };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? '').split(',')[0]}` } };
@@ -601,4 +666,10 @@ export class SlackStandIn {
         return { ok: true };
     }
   }
+}
+
+/** Every channel a policy names (its channels, each rotation's channel and alerts channel): where the team invited the bot. */
+export function policyChannelIds(policy: { channels: Record<string, string>; rotations: Record<string, { channel: string | null; alertsChannel: string | null }> }): string[] {
+  const ids = [...Object.values(policy.channels), ...Object.values(policy.rotations).flatMap((r) => [r.channel, r.alertsChannel])];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
 }

@@ -99,6 +99,7 @@ describe('the stand-in answers as Slack does', () => {
   let client: WebClient;
   beforeEach(async () => {
     standIn = await new SlackStandIn().start();
+    standIn.addChannel('C1');
     client = createOutboxClient(TEST_SECRETS.botToken, standIn.url);
   });
   afterEach(async () => standIn.stop());

@@ -4,9 +4,9 @@ import { defaultPolicy, type Policy } from '../../src/config/policy.js';
 import { openStore, type Store } from '../../src/db/connection.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
-import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { policyChannelIds, SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { SocketModeStandIn } from './socket-mode-stand-in.js';
-import { interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
+import { GENERAL_CHANNEL, interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
 
 export interface TestAppOptions {
   clock?: FakeClock;
@@ -23,6 +23,8 @@ export interface TestAppOptions {
    * and Slack's requests arrive over that WebSocket (`t.socket.slashCommand(...)`) instead of signed HTTP.
    */
   socketMode?: boolean;
+  /** More channels of the workspace the bot is in, beside the policy's and #general (a test enqueuing by hand). */
+  channels?: readonly string[];
 }
 
 /**
@@ -52,6 +54,10 @@ export class TestApp {
     if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
     // trigger_ids expire 3 s after the interaction on the test's clock; each one Slack would send is issued first.
     standIn.useClock(() => clock.now());
+    // The workspace as the team set it up: the bot invited to every channel the policy names, and to #general,
+    // where the tests type their commands. Channels the bot creates (incidents) it is in by making them.
+    const policy = options.policy ?? defaultPolicy();
+    for (const id of [...policyChannelIds(policy), GENERAL_CHANNEL, ...(options.channels ?? [])]) if (!standIn.channels.has(id)) standIn.addChannel(id);
     if (socket) socket.onTrigger = (triggerId, userId) => standIn.issueTrigger(triggerId, userId);
     const temp = options.dbPath ? null : tempDbPath();
     const store = openStore(options.dbPath ?? temp!.path);
@@ -65,7 +71,7 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
+    const appOptions: OncallAppOptions = { env, policy, clock, logger: logs.logger, store, secrets: options.secrets };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
@@ -96,6 +102,7 @@ export class TestApp {
   command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
     const body = slashCommandBody({ command, text, userId, channelId: extra.channelId });
     this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
+    this.standIn.join(String(new URLSearchParams(body).get('channel_id')), userId);
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
       ...extra.sign,
@@ -109,6 +116,8 @@ export class TestApp {
   interact(payload: Record<string, unknown>, { lateMs = 0 }: { lateMs?: number } = {}): Promise<HttpAnswer> {
     const user = (payload.user as { id?: unknown } | undefined)?.id;
     if (typeof payload.trigger_id === 'string') this.standIn.issueTrigger(payload.trigger_id, typeof user === 'string' ? user : undefined, lateMs);
+    const channel = (payload.channel as { id?: unknown } | undefined)?.id;
+    if (typeof channel === 'string' && typeof user === 'string') this.standIn.join(channel, user);
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
     });
@@ -116,6 +125,8 @@ export class TestApp {
 
   /** A signed Events API callback, as Slack sends reaction_added and friends. */
   event(event: Record<string, unknown>): Promise<HttpAnswer> {
+    const where = event.channel ?? (event.item as { channel?: unknown } | undefined)?.channel;
+    if (typeof where === 'string' && typeof event.user === 'string') this.standIn.join(where, event.user);
     const body = JSON.stringify({
       token: 'legacy-verification-token',
       team_id: 'T0TEAM',
