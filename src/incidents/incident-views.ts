@@ -55,7 +55,10 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const answers = answersFrom(selectedOf(values, 'triage'), textOf(values, 'environment') ?? null);
     const suggestion = suggestSeverity(answers);
     const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
-    const updated = declareView(policy, meta.title ?? '', view.private_metadata ?? '', { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
+    // What the form carries is rebuilt from what it should hold (the title, the channel it was typed in), never
+    // echoed: Slack refuses private_metadata over 3,000 characters, and the whole updated view with it.
+    const carried = JSON.stringify({ ...(meta.channel && /^[CDG][A-Z0-9]{2,30}$/.test(meta.channel) ? { channel: meta.channel } : {}), title: (meta.title ?? '').slice(0, 150) });
+    const updated = declareView(policy, meta.title?.slice(0, 150) ?? '', carried, { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
     await slack.updateView(view.id, view.hash, updated).catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
   });
 

@@ -5,6 +5,7 @@ import { openStore, type Store } from '../../src/db/connection.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
 import { policyChannelIds, SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { checkMessageBlocks, checkView, errorLine } from '../../src/playground/slack-limits.js';
 import { SocketModeStandIn } from './socket-mode-stand-in.js';
 import { GENERAL_CHANNEL, interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
 
@@ -106,7 +107,7 @@ export class TestApp {
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
       ...extra.sign,
-    });
+    }).then(withinLimits);
   }
 
   /**
@@ -120,7 +121,7 @@ export class TestApp {
     if (typeof channel === 'string' && typeof user === 'string') this.standIn.join(channel, user);
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
-    });
+    }).then(withinLimits);
   }
 
   /** A signed Events API callback, as Slack sends reaction_added and friends. */
@@ -155,6 +156,19 @@ export class TestApp {
     if (this.ownsStandIn) await this.standIn.stop();
     if (!keepDb) this.cleanupDb?.();
   }
+}
+
+/**
+ * The bot's HTTP answer to a command or an interaction is a message (an ephemeral reply) or a view
+ * (response_action update / push): Slack holds it to the same Block Kit limits as the Web API, and shows the
+ * person an error instead of it. A test meets that as a failure naming the place and the limit.
+ */
+function withinLimits(answer: HttpAnswer): HttpAnswer {
+  if (answer.status !== 200 || !answer.text.startsWith('{')) return answer;
+  const body = answer.json() as Record<string, unknown>;
+  const errors = body.response_action === 'update' || body.response_action === 'push' ? checkView(body.view) : body.blocks !== undefined ? checkMessageBlocks(body) : [];
+  if (errors.length > 0) throw new Error(`Slack would refuse the bot's answer: ${errors.map(errorLine).join('; ')}`);
+  return answer;
 }
 
 /** Bolt's processing of each request in flight: processEvent resolves once every listener has finished. */
