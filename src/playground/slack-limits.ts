@@ -316,3 +316,56 @@ export function hasNoContent(args: Record<string, unknown>): boolean {
 export function cutMessageText(text: string): { text: string; cut: boolean } {
   return text.length > LIMITS.messageText ? { text: text.slice(0, LIMITS.messageText), cut: true } : { text, cut: false };
 }
+
+/**
+ * Slack's rate limits by tier (calls a minute per method, per workspace), as each method's page lists its tier;
+ * chat.postMessage is "special": about one message a second per channel, short bursts allowed. Over the limit
+ * Slack answers HTTP 429 `ratelimited` with Retry-After (seconds).
+ */
+export const TIER_PER_MINUTE = { 1: 1, 2: 20, 3: 50, 4: 100 } as const;
+
+export const METHOD_TIERS: Readonly<Record<string, keyof typeof TIER_PER_MINUTE>> = {
+  'chat.update': 3,
+  'chat.postEphemeral': 4,
+  'chat.delete': 3,
+  'conversations.create': 2,
+  'conversations.invite': 3,
+  'conversations.history': 3,
+  'conversations.replies': 3,
+  'conversations.info': 3,
+  'conversations.open': 3,
+  'users.info': 4,
+  'users.list': 2,
+  'usergroups.users.list': 2,
+  'usergroups.users.update': 2,
+  'reactions.add': 3,
+  'pins.add': 2,
+  'files.getUploadURLExternal': 4,
+  'files.completeUploadExternal': 4,
+  'views.open': 4,
+  'views.push': 4,
+  'views.update': 4,
+  'views.publish': 4,
+};
+
+/** chat.postMessage: one a second per channel, with a burst of this many allowed. */
+export const POST_MESSAGE_BURST = 5;
+
+/**
+ * Whether a call at `now` is over its limit, given when the earlier ones of its bucket were made (a sliding window;
+ * `history` is updated when the call is let through). Returns the seconds to wait (Retry-After), or null.
+ */
+export function rateLimitWait(method: string, channel: string | null, now: number, history: Map<string, number[]>): number | null {
+  const tier = METHOD_TIERS[method];
+  const [key, limit, windowMs] =
+    method === 'chat.postMessage' && channel ? [`${method}:${channel}`, POST_MESSAGE_BURST, POST_MESSAGE_BURST * 1_000] : tier ? [method, TIER_PER_MINUTE[tier], 60_000] : [null, 0, 0];
+  if (key === null) return null;
+  const recent = (history.get(key) ?? []).filter((at) => at > now - windowMs);
+  if (recent.length >= limit) {
+    history.set(key, recent);
+    return Math.max(1, Math.ceil((recent[0]! + windowMs - now) / 1_000));
+  }
+  recent.push(now);
+  history.set(key, recent);
+  return null;
+}

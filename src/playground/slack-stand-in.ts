@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { systemClock } from '../time/clock.js';
 import { refuseScope, repositoryBotScopes, type ConversationKind } from './slack-scopes.js';
-import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent } from './slack-limits.js';
+import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent, rateLimitWait } from './slack-limits.js';
 
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
@@ -190,6 +190,9 @@ export class SlackStandIn {
    */
   readonly channels = new Map<string, StandInChannel>();
 
+  /** Rate limits by tier, when turned on (enforceRateLimits): when each bucket's recent calls were let through. */
+  private rateHistory: Map<string, number[]> | null = null;
+
   /** The bot token's scopes (null: not checked). */
   private readonly scopes: ReadonlySet<string> | null;
   /** Private channels (conversations.create with is_private, or added as private): their methods need groups:* scopes. */
@@ -315,6 +318,14 @@ export class SlackStandIn {
     this.views.set(id, stored);
     this.version += 1;
     return { ok: true, view: { id, hash: stored.hash, ...view } };
+  }
+
+  /**
+   * Turns on Slack's rate limits by tier (slack-limits.ts), counted on the interaction clock (the test's): over the
+   * limit, HTTP 429 `ratelimited` with Retry-After. Off by default: most tests send bursts at one fake instant.
+   */
+  enforceRateLimits(): void {
+    this.rateHistory = new Map();
   }
 
   /** trigger_ids expire on this clock (a test's FakeClock), so "3 s later" is a moved clock, not a wait. */
@@ -476,6 +487,12 @@ export class SlackStandIn {
       this.calls.push({ seq, method, args, status: fault.status, ok: false, response: body, receivedAt: performance.now() });
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
       return { status: fault.status, body, headers };
+    }
+    const wait = this.rateHistory ? rateLimitWait(method, typeof args.channel === 'string' ? conversationKey(args.channel) : null, this.interactionNow(), this.rateHistory) : null;
+    if (wait !== null) {
+      const body = { ok: false, error: 'ratelimited' };
+      this.calls.push({ seq, method, args, status: 429, ok: false, response: body, receivedAt: performance.now() });
+      return { status: 429, body, headers: { 'retry-after': String(wait) } };
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
     const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.refuseMembership(method, args) ?? this.answer(method, args);
