@@ -11,6 +11,7 @@ import { lintRotation } from './schedules/lint.js';
 import { activeOverrides } from './schedules/override-store.js';
 import { createLogger } from './logger.js';
 import { startPlayground } from './playground/playground.js';
+import { checkPolicyChannels } from './slack/channel-check.js';
 import { systemClock } from './time/clock.js';
 
 function fail(message: string): never {
@@ -58,6 +59,11 @@ async function main(): Promise<void> {
       logger.warn({ rotation: finding.rotation, at: finding.at }, `schedule check: ${finding.message}`);
     }
   }
+  // Whether the bot is in the channels the policy names, so a missing /invite shows before a page needs it.
+  void checkPolicyChannels(app.bolt.client, policy).then(
+    (findings) => findings.forEach((f) => logger.warn({ channel: f.channel, namedAt: f.namedAt }, `channel check: ${f.message}`)),
+    (error: unknown) => logger.warn({ err: error }, 'channel check: could not ask Slack'),
+  );
   if (playground) {
     process.stdout.write(
       [

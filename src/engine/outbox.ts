@@ -49,6 +49,9 @@ export interface DeliveryListener {
   failed(method: string, reason: string): void;
 }
 
+/** Methods whose rate limit Slack keeps per channel, not per method: a 429 waits in the lane only. */
+const LIMITED_PER_CHANNEL: ReadonlySet<string> = new Set(['chat.postMessage']);
+
 function defaultLane(call: OutgoingCall): string {
   if (call.targetRef) return `message:${call.targetRef}`;
   const target = call.args.channel ?? call.args.channel_id ?? call.args.users ?? call.args.user;
@@ -349,7 +352,9 @@ export class OutboxDrainer {
     if (decision.status === 'failed') {
       logger.warn({ outboxId: row.id, method: row.method, reason: decision.reason }, 'slack call failed for good');
     } else {
-      if (decision.blockMethodUntil !== undefined) this.blockedUntil.set(row.method, decision.blockMethodUntil);
+      // Slack limits chat.postMessage per channel (about one a second each): its 429 holds that channel's lane (the
+      // row waits at its head), not every post, so a page to someone else is not held up behind an alert burst.
+      if (decision.blockMethodUntil !== undefined && !LIMITED_PER_CHANNEL.has(row.method)) this.blockedUntil.set(row.method, decision.blockMethodUntil);
       logger.info(
         { outboxId: row.id, method: row.method, reason: decision.reason, retryInMs: decision.nextAttemptAt - now },
         'slack call will be retried',

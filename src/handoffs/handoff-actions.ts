@@ -6,7 +6,7 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import { isShiftBoundary } from '../schedules/rotation.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { answerPrivately, channelOf, formDidNotOpen } from '../slack/ephemeral.js';
 import { buttonValue, idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
@@ -109,14 +109,14 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
 
   const stale: HandoffOutcome = { ok: false, message: staleButton('handoff') };
 
-  bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action }) => {
+  bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action, client }) => {
     await ack();
     const [rotation, boundary] = buttonValue(action).split('|');
     const modal = engine.transact((tx) => {
       const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
       return target ? buildModal(tx, deps, target) : null;
     });
-    if (modal) await deps.openView((body as { trigger_id: string }).trigger_id, modal).catch((error: unknown) => logger.warn({ err: error }, 'could not open the handoff form'));
+    if (modal) await deps.openView((body as { trigger_id: string }).trigger_id, modal).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the handoff form'));
   });
 
   bolt.action(HANDOFF_ACTIONS.confirm, async ({ ack, body, action, client }) => {

@@ -1,6 +1,6 @@
 /** Block Kit for handoffs: the modal, the posted handoff with its confirm button, prompts and reminders. Pure. */
 import type { HandoffField } from '../config/policy.js';
-import { mention, slackDate } from '../slack/format.js';
+import { cut, mention, slackDate } from '../slack/format.js';
 
 export const HANDOFF_VIEW = 'handoff.submit';
 export const HANDOFF_ACTIONS = { open: 'handoff.open', confirm: 'handoff.confirm', cover: 'handoff.cover_secondary' } as const;
@@ -96,7 +96,8 @@ export function promptDm(t: HandoffTarget): { text: string; blocks: unknown[] } 
 }
 
 export function emergencyMessage(rotation: string, from: string, to: string | null, until: number, reason: string, id: number, coveredBy: string | null): { text: string; blocks: unknown[] } {
-  const text = `:sos: Emergency handoff on *${rotation}*: ${mention(from)} is off${reason ? ` (${reason})` : ''}. ${to ? `${mention(to)} is primary` : 'Nobody is primary'} until ${slackDate(until)}.`;
+  // The reason is typed freely: the message shows its start (Slack refuses a section over 3,000 characters).
+  const text = `:sos: Emergency handoff on *${rotation}*: ${mention(from)} is off${reason ? ` (${cut(reason, 500)})` : ''}. ${to ? `${mention(to)} is primary` : 'Nobody is primary'} until ${slackDate(until)}.`;
   const secondary = coveredBy ? `:white_check_mark: ${mention(coveredBy)} covers secondary until ${slackDate(until)}.` : 'Secondary is uncovered: who can take it?';
   return {
     text: `${text} ${secondary}`,

@@ -17,6 +17,7 @@ import { openPagesThatReached } from '../paging/page-store.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { overrideForm } from '../schedules/override-form.js';
 import { whoIsOnCall } from '../schedules/rotation.js';
+import { formDidNotOpen } from '../slack/ephemeral.js';
 import { DAY, type Clock } from '../time/clock.js';
 import { homeViewersSince, recordHomeOpened } from './home-store.js';
 import { HOME_ACTIONS, homeView, type HomeInput } from './home-view.js';
@@ -96,7 +97,7 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     await ack();
     const triggerId = (body as { trigger_id?: string }).trigger_id;
     if (!triggerId) return;
-    await client.views.open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the declare form from Home'));
+    await client.views.open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never }).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the declare form'));
   });
 
   bolt.action(HOME_ACTIONS.override, async ({ ack, body, client }) => {
@@ -108,7 +109,7 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     const mine = names.filter((name) => policy.rotations[name]!.members.includes(userId));
     const rotation = names.length === 1 ? names[0]! : mine.length === 1 ? mine[0]! : null;
     const view = overrideForm({ rotations: names, rotation, userId, now: clock.now() });
-    await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not open the override form from Home'));
+    await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the override form'));
   });
 }
 

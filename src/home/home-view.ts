@@ -5,7 +5,7 @@
  */
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { HANDOFF_ACTIONS } from '../handoffs/handoff-blocks.js';
-import { mention, slackDate } from '../slack/format.js';
+import { cut, fitLines, mention, slackDate } from '../slack/format.js';
 
 export const HOME_ACTIONS = { declare: 'home.declare', override: 'home.override' } as const;
 
@@ -21,7 +21,13 @@ export interface HomeInput {
   myContacts?: Array<{ label: string; masked: string; verifiedAt: number | null; lastTestAt: number | null; lastTestResult: string | null }>;
 }
 
-const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text } });
+/** Slack's limits a Home must keep (100 blocks, 3,000 characters a section): more is refused, whole. */
+const SECTION_TEXT = 3000;
+/** Pages listed one by one with their Acknowledge button; the rest are counted, so the view stays under 100 blocks. */
+export const HOME_PAGES_LISTED = 25;
+const SUMMARY_CHARS = 300;
+
+const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(text, SECTION_TEXT) } });
 const header = (text: string) => ({ type: 'header', text: { type: 'plain_text', text } });
 
 export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } {
@@ -43,19 +49,26 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
 
   blocks.push({ type: 'divider' }, header('Your unacknowledged pages'));
   if (input.myPages.length === 0) blocks.push(section('None. :white_check_mark:'));
-  for (const p of input.myPages) {
+  const newestFirst = [...input.myPages].sort((a, b) => b.createdAt - a.createdAt || b.id - a.id);
+  for (const p of newestFirst.slice(0, HOME_PAGES_LISTED)) {
     blocks.push({
-      ...section(`*[${p.severity}] ${p.summary}* (${p.rotation}, page #${p.id}), since ${slackDate(p.createdAt)}`),
+      ...section(`*[${p.severity}] ${cut(p.summary, SUMMARY_CHARS)}* (${p.rotation}, page #${p.id}), since ${slackDate(p.createdAt)}`),
       accessory: { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(p.id) },
     });
   }
+  const unlisted = newestFirst.length - HOME_PAGES_LISTED;
+  if (unlisted > 0) blocks.push(section(`…and ${unlisted} more unacknowledged pages: \`/oncall pages open\` lists them all.`));
 
   blocks.push({ type: 'divider' }, header('Open incidents'));
   blocks.push(
     section(
       input.incidents.length === 0
         ? 'None.'
-        : input.incidents.map((i) => `• *[${i.severity}] ${i.title}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`).join('\n'),
+        : fitLines(
+            input.incidents.map((i) => `• *[${i.severity}] ${cut(i.title, SUMMARY_CHARS)}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`),
+            SECTION_TEXT,
+            (left) => `…and ${left} more: \`/incident list\``,
+          ),
     ),
   );
 
@@ -72,7 +85,7 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
   const buttons: unknown[] = [{ type: 'button', action_id: HOME_ACTIONS.declare, style: 'danger', text: { type: 'plain_text', text: 'Declare an incident' }, value: 'home' }];
   if (input.rotations.length > 0) buttons.push({ type: 'button', action_id: HOME_ACTIONS.override, text: { type: 'plain_text', text: 'Override the schedule' }, value: 'home' });
   for (const h of input.myHandoffs) {
-    buttons.push({ type: 'button', action_id: HANDOFF_ACTIONS.open, text: { type: 'plain_text', text: `Write the ${h.rotation} handoff` }, value: `${h.rotation}|${h.boundary}` });
+    buttons.push({ type: 'button', action_id: HANDOFF_ACTIONS.open, text: { type: 'plain_text', text: cut(`Write the ${h.rotation} handoff`, 75) }, value: `${h.rotation}|${h.boundary}` });
   }
   blocks.push(
     { type: 'divider' },

@@ -1,5 +1,5 @@
 /** Block Kit for incidents: the status card, announcements, reminders, modals, timeline and postmortem. Pure. */
-import { mention, slackDate } from '../slack/format.js';
+import { checkboxGroups, cut, mention, OPTION_TEXT, slackDate } from '../slack/format.js';
 import { humanDuration, STATUS_LABELS, type IncidentStatus } from './cadence.js';
 import { POSTMORTEM_SECTIONS } from './postmortem.js';
 import { TRIAGE_QUESTIONS, type SeveritySuggestion } from './triage.js';
@@ -59,23 +59,27 @@ export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] 
     `Next update: ${nextUpdateText(i)}`,
   ].join('\n');
   const icon = i.status === 'resolved' ? ':large_green_circle:' : ':red_circle:';
+  // Slack refuses the whole card (and every later edit) when a section is over 3,000 characters or a field over
+  // 2,000: the resolution form takes 3,000 characters, and impact and roles grow with the incident.
+  const field = (text: string) => ({ type: 'mrkdwn', text: cut(text, 2000) });
+  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(text, 3000) } });
   return {
     text,
     blocks: [
-      { type: 'header', text: { type: 'plain_text', text: incidentTitle(i).slice(0, 150) } },
+      { type: 'header', text: { type: 'plain_text', text: cut(incidentTitle(i), 150) } },
       {
         type: 'section',
         fields: [
-          { type: 'mrkdwn', text: `*Status*\n${icon} ${status}` },
-          { type: 'mrkdwn', text: `*Started*\n${slackDate(i.declaredAt)}` },
-          { type: 'mrkdwn', text: `*Commander*\n${mention(i.commander)}` },
-          { type: 'mrkdwn', text: `*Roles*\n${rolesText(i.roles)}` },
-          { type: 'mrkdwn', text: `*Service*\n${where}` },
-          { type: 'mrkdwn', text: `*Next update due*\n${nextUpdateText(i)}` },
+          field(`*Status*\n${icon} ${status}`),
+          field(`*Started*\n${slackDate(i.declaredAt)}`),
+          field(`*Commander*\n${mention(i.commander)}`),
+          field(`*Roles*\n${rolesText(i.roles)}`),
+          field(`*Service*\n${where}`),
+          field(`*Next update due*\n${nextUpdateText(i)}`),
         ],
       },
-      { type: 'section', text: { type: 'mrkdwn', text: `*Impact*\n${i.impact}` } },
-      ...(i.resolution ? [{ type: 'section', text: { type: 'mrkdwn', text: `*Resolution*\n${i.resolution}` } }] : []),
+      section(`*Impact*\n${i.impact}`),
+      ...(i.resolution ? [section(`*Resolution*\n${i.resolution}`)] : []),
       {
         type: 'context',
         elements: [{ type: 'mrkdwn', text: `Incident #${i.id} · declared by ${mention(i.declaredBy)} · \`/incident update <text>\` posts an update, \`/incident help\` lists the rest` }],
@@ -187,13 +191,14 @@ export function declareModal(input: DeclareModalInput): Record<string, unknown> 
       },
     },
   ];
-  if (input.triggers.length > 0) {
+  // Slack takes 10 checkboxes a group: more triggers continue in `triggers:2`, ... (read with selectedInGroups).
+  for (const group of checkboxGroups('triggers', input.triggers)) {
     blocks.push({
       type: 'input',
-      block_id: 'triggers',
+      block_id: group.blockId,
       optional: true,
-      label: plain('Escalation triggers that already apply'),
-      element: { type: 'checkboxes', action_id: 'value', options: input.triggers.map((t) => ({ text: { type: 'mrkdwn', text: t.label.slice(0, 150) }, value: t.name })) },
+      label: plain(group.first === 0 ? 'Escalation triggers that already apply' : 'More escalation triggers'),
+      element: { type: 'checkboxes', action_id: 'value', options: group.options.map((t) => ({ text: { type: 'mrkdwn', text: cut(t.label, OPTION_TEXT) }, value: t.name })) },
     });
   }
   if (input.rotations.length > 1) {
@@ -220,7 +225,13 @@ export function resolveModal(i: IncidentFacts, verification: readonly string[]):
     close: plain('Cancel'),
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `Resolving *${incidentTitle(i)}* (#${i.id}). Every check must be true.` } },
-      { type: 'input', block_id: 'verification', label: plain('Verified'), element: { type: 'checkboxes', action_id: 'value', options: verification.map((v, n) => ({ text: { type: 'mrkdwn', text: v }, value: String(n) })) } },
+      // 10 checks a group, as Slack allows; more continue in `verification:2`, ...
+      ...checkboxGroups('verification', verification).map((group) => ({
+        type: 'input',
+        block_id: group.blockId,
+        label: plain(group.first === 0 ? 'Verified' : 'Verified (continued)'),
+        element: { type: 'checkboxes', action_id: 'value', options: group.options.map((v, n) => ({ text: { type: 'mrkdwn', text: cut(v, OPTION_TEXT) }, value: String(group.first + n) })) },
+      })),
       { type: 'input', block_id: 'summary', label: plain('Resolution summary'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000, placeholder: plain('What fixed it, and what is left to do') } },
     ],
   };

@@ -6,7 +6,7 @@ import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
 import { PRIORITY } from '../engine/outbox.js';
-import { metadataOf, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
+import { metadataOf, selectedInGroups, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
 import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
@@ -55,7 +55,10 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const answers = answersFrom(selectedOf(values, 'triage'), textOf(values, 'environment') ?? null);
     const suggestion = suggestSeverity(answers);
     const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
-    const updated = declareView(policy, meta.title ?? '', view.private_metadata ?? '', { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
+    // What the form carries is rebuilt from what it should hold (the title, the channel it was typed in), never
+    // echoed: Slack refuses private_metadata over 3,000 characters, and the whole updated view with it.
+    const carried = JSON.stringify({ ...(meta.channel && /^[CDG][A-Z0-9]{2,30}$/.test(meta.channel) ? { channel: meta.channel } : {}), title: (meta.title ?? '').slice(0, 150) });
+    const updated = declareView(policy, meta.title?.slice(0, 150) ?? '', carried, { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
     await slack.updateView(view.id, view.hash, updated).catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
   });
 
@@ -104,7 +107,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
           rotation: form.rotation ?? null,
           channelId,
           announceChannel,
-          triggers: selectedOf(values, 'triggers').filter((name) => policy.playbooks.triggers[name]),
+          triggers: selectedInGroups(values, 'triggers').filter((name) => policy.playbooks.triggers[name]),
         });
         if (refusal !== null && announceChannel) {
           const text = `:information_source: I could not create a channel for this incident (Slack said \`${refusal}\`), so it runs in this thread. To get a channel per incident, let the app create channels (scope channels:manage) or ask a workspace admin.`;
@@ -126,7 +129,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
       await ack({ response_action: 'errors', errors: { summary: "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel." } });
       return;
     }
-    const ticked = new Set(selectedOf(values, 'verification').map(Number));
+    const ticked = new Set(selectedInGroups(values, 'verification').map(Number));
     const missing = policy.incidents.verification.filter((_, n) => !ticked.has(n));
     const summary = (textOf(values, 'summary') ?? '').trim();
     const errors: Record<string, string> = {};

@@ -11,7 +11,7 @@ import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf } from '../slack/ephemeral.js';
 import { buttonValue, idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
-import { guardReply, openItemsText, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
+import { guardReply, openItemsText, parseChecklistBlockId, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
 import { findSecrets } from './secret-scan.js';
 
@@ -78,10 +78,11 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   const stale: PlaybookOutcome = { ok: false, message: staleButton('incident') };
 
   bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
-    const blockId = (action as { block_id?: string }).block_id ?? '';
-    const incidentId = idFrom(/^checklist:(\d+)$/.exec(blockId)?.[1]);
+    const block = parseChecklistBlockId((action as { block_id?: string }).block_id ?? '');
+    const incidentId = idFrom(block ? String(block.incidentId) : undefined);
     const ticked = new Set(optionValues((action as { selected_options?: unknown }).selected_options).map(Number));
-    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked));
+    // A checkbox group says which of its own items are ticked: items in the other groups stay as they are.
+    const outcome = incidentId === null || !block ? stale : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked, block.positions));
     await ack();
     await refuse(client, body as never, outcome);
   });

@@ -1,5 +1,5 @@
 /** Block Kit for playbooks: the checklist with a checkbox per item, immediate actions, trigger buttons. Pure. */
-import { mention, slackDate } from '../slack/format.js';
+import { checkboxGroups, cut, mention, OPTION_TEXT, slackDate } from '../slack/format.js';
 
 export const PLAYBOOK_ACTIONS = { checklist: 'playbook.checklist', trigger: 'playbook.trigger' } as const;
 
@@ -10,8 +10,21 @@ export interface ChecklistItem {
   checkedAt: number | null;
 }
 
+/** A checklist's block id: `checklist:<incident>` for its first 10 items, `checklist:<incident>:<n>` for the n-th ten. */
+export const checklistBlockId = (incidentId: number) => `checklist:${incidentId}`;
+
+/** The incident and the positions a checklist block holds, from its block id; null when it is not one. */
+export function parseChecklistBlockId(blockId: string): { incidentId: number; positions: { from: number; to: number } } | null {
+  const m = /^checklist:(\d+)(?::(\d+))?$/.exec(blockId);
+  if (!m) return null;
+  const group = m[2] === undefined ? 1 : Number(m[2]);
+  if (group < 1) return null;
+  return { incidentId: Number(m[1]), positions: { from: (group - 1) * 10, to: group * 10 } };
+}
+
+// Slack takes 75 characters an option (the policy takes 150 an item): the rest is in /incident checklist.
 const option = (item: ChecklistItem) => ({
-  text: { type: 'mrkdwn', text: item.text.slice(0, 150) },
+  text: { type: 'mrkdwn', text: cut(item.text, OPTION_TEXT) },
   value: String(item.position),
   ...(item.checkedBy ? { description: { type: 'mrkdwn', text: `${mention(item.checkedBy)} ${slackDate(item.checkedAt!, '{time}')}` } } : {}),
 });
@@ -19,17 +32,19 @@ const option = (item: ChecklistItem) => ({
 export function checklistMessage(incidentId: number, items: readonly ChecklistItem[]): { text: string; blocks: unknown[] } {
   const done = items.filter((i) => i.checkedBy).length;
   const text = `:ballot_box_with_check: Triage checklist for incident #${incidentId}: ${done} of ${items.length} done`;
-  const checked = items.filter((i) => i.checkedBy).map(option);
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${text.replace(/^:ballot_box_with_check: /, '')}*` } },
-      {
-        type: 'actions',
-        block_id: `checklist:${incidentId}`,
-        // Slack allows 10 options per checkbox group.
-        elements: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, options: items.slice(0, 10).map(option), ...(checked.length ? { initial_options: checked } : {}) }],
-      },
+      // Slack allows 10 options per checkbox group: more items continue in further groups.
+      ...checkboxGroups(checklistBlockId(incidentId), items).map((group) => {
+        const ticked = group.options.filter((i) => i.checkedBy).map(option);
+        return {
+          type: 'actions',
+          block_id: group.blockId,
+          elements: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, options: group.options.map(option), ...(ticked.length ? { initial_options: ticked } : {}) }],
+        };
+      }),
     ],
   };
 }

@@ -43,8 +43,8 @@ export class PlaybookService {
     return checklistOf(tx.db, incidentId);
   }
 
-  /** The checkboxes' new state (every ticked position): records each change with who and when, and edits the message. */
-  tick(tx: EngineTx, incidentId: number, userId: string, ticked: ReadonlySet<number>): PlaybookOutcome {
+  /** The checkboxes' new state (every ticked position `among` those of the group that changed): records each change with who and when, and edits the message. */
+  tick(tx: EngineTx, incidentId: number, userId: string, ticked: ReadonlySet<number>, among: { from: number; to: number } = { from: 0, to: Infinity }): PlaybookOutcome {
     const incident = this.incidents.find(tx, incidentId);
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
     // A tick says "this was checked" in the timeline and the postmortem: only those answerable for the incident make it.
@@ -53,6 +53,7 @@ export class PlaybookService {
     }
     let changed = 0;
     for (const item of this.items(tx, incidentId)) {
+      if (item.position < among.from || item.position >= among.to) continue;
       const now = ticked.has(item.position);
       if (now === (item.checkedBy !== null)) continue;
       changed += 1;

@@ -110,7 +110,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
     user: { id: userId, username: userId.toLowerCase(), name: userId.toLowerCase(), team_id: 'T0PLAY' },
     api_app_id: 'A0PLAY',
     token: 'playground',
-    trigger_id: triggerIdFor(userId, ++triggers),
+    trigger_id: standIn.issueTrigger(triggerIdFor(userId, ++triggers), userId),
   });
 
   /** A form's state.values as the page read it (an object keyed by block_id), or none. */
@@ -154,7 +154,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
         text: match[2]!,
         api_app_id: 'A0PLAY',
         response_url: `${deps.botUrl()}${PLAYGROUND_PATH}/response-url`,
-        trigger_id: triggerIdFor(user, ++triggers),
+        trigger_id: standIn.issueTrigger(triggerIdFor(user, ++triggers), user),
       }).toString();
       const answer = await signedPost(form, 'application/x-www-form-urlencoded');
       if (answer.status === 404 || (answer.status >= 400 && !answer.json)) {

@@ -16,7 +16,7 @@ import { addDaysToDate, instantToWallTime } from '../time/zoned.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } from './demo-workspace.js';
 import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
 import { NtfyStandIn } from './ntfy-stand-in.js';
-import { SlackStandIn } from './slack-stand-in.js';
+import { policyChannelIds, SlackStandIn } from './slack-stand-in.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
 export interface Playground {
@@ -47,7 +47,9 @@ export function thisMonday(now: number): string {
 export async function startPlayground(source: Record<string, string | undefined>, clock: Clock): Promise<Playground> {
   const standIn = await new SlackStandIn({ now: () => clock.now(), triggerUser: userOfTrigger }).start();
   for (const person of DEMO_PEOPLE) standIn.addUser(person);
-  for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.channelNames.set(id, name);
+  for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.addChannel(id, { name });
+  // A policy file of the team's own: the bot is in the channels it names, as the team invited it.
+  const declare = (ids: readonly string[]) => ids.filter((id) => !standIn.channels.has(id)).forEach((id) => standIn.addChannel(id));
   // Codes and pages to phones and ntfy stay on this machine: the playground never calls Twilio or ntfy.sh.
   const twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   const ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
@@ -66,6 +68,7 @@ export async function startPlayground(source: Record<string, string | undefined>
     DATABASE_PATH: source.DATABASE_PATH?.trim() || join(mkdtempSync(join(tmpdir(), 'oncall-playground-')), 'playground.db'),
   });
   const policy = env.POLICY_PATH ? loadPolicyFile(env.POLICY_PATH) : demoPolicy(thisMonday(clock.now()));
+  declare(policyChannelIds(policy));
   const secrets = demoSecrets();
   let botUrl = '';
   return {

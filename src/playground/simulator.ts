@@ -21,7 +21,7 @@ import { findPage, latestPage, messagesOf } from '../paging/page-store.js';
 import { DAY, FakeClock, type Clock } from '../time/clock.js';
 import type { SimulationRequest } from './simulator-args.js';
 import { SIMULATION_USER, type AckAttempt, type SentMessage, type SimulationRecord, type TimerFiring } from './simulator-record.js';
-import { SlackStandIn, type RecordedCall } from './slack-stand-in.js';
+import { policyChannelIds, SlackStandIn, type RecordedCall } from './slack-stand-in.js';
 
 /**
  * The part of createOncallApp's options and app the simulator uses, spelt out here so this file does not import
@@ -73,6 +73,8 @@ export async function simulate(deps: SimulationDeps, request: SimulationRequest)
   const clock = new FakeClock(request.at);
   const standIn = await new SlackStandIn({ now: () => clock.now() }).start();
   for (const [group, members] of Object.entries(request.groups ?? {})) standIn.setUsergroup(group, members);
+  // The team has invited the bot where the policy sends it, and the command is typed where the bot is.
+  for (const id of [...policyChannelIds(deps.policy), SIMULATION_CHANNEL]) standIn.addChannel(id);
   const store = openStore(':memory:');
   let app: SimulatedApp | null = null;
   try {
@@ -113,7 +115,8 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
     await app.engine.tick();
     collect();
     const left = pendingTimerIds(db);
-    for (const t of due) if (!left.has(t.id)) firings.push({ at: clock.now(), kind: t.kind, subject: t.subject, payload: t.payload, dueAt: t.dueAt, seq });
+    // The engine's own upkeep (retention) is not part of any page's story.
+    for (const t of due) if (!left.has(t.id) && !t.kind.startsWith('engine.')) firings.push({ at: clock.now(), kind: t.kind, subject: t.subject, payload: t.payload, dueAt: t.dueAt, seq });
   };
 
   // The page, raised the way a person raises one.

@@ -1,10 +1,15 @@
 import { createServer, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { systemClock } from '../time/clock.js';
+import { refuseScope, repositoryBotScopes, type ConversationKind } from './slack-scopes.js';
+import { checkMessageBlocks, checkView, cutMessageText, errorLine, hasNoContent, rateLimitWait } from './slack-limits.js';
 
 /**
  * A loopback stand-in for Slack's Web API. WebClient's slackApiUrl points here; every call is recorded,
  * and the next N calls of a method can be made to fail with 429 + Retry-After, a 5xx, or {ok:false,error}.
+ * It refuses what Slack refuses: blocks and views over Block Kit's limits (slack-limits.ts), and methods whose
+ * scope the app's manifest.yml does not grant (slack-scopes.ts).
  * It also keeps what Slack would show (messages with their blocks, ephemeral replies, open modals, Home tabs,
  * reactions), which the playground page renders; tests use the same record.
  */
@@ -85,6 +90,12 @@ export interface StoredView {
   parent?: string;
 }
 
+/** A trigger_id is good for one views.open (or push) within 3 seconds of the interaction. */
+export const TRIGGER_LIFETIME_MS = 3_000;
+
+const MESSAGE_METHODS: ReadonlySet<string> = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
+const VIEW_METHODS: ReadonlySet<string> = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
+
 /** DMs are addressed by user id but live in a conversation of their own, as in Slack. */
 function conversationKey(channel: unknown): string {
   const id = String(channel ?? '');
@@ -103,11 +114,40 @@ export interface StandInFile {
   threadTs?: string;
 }
 
+/** A channel of the workspace: whether the bot is in it, and who else is (`everyone`: a channel the whole workspace is in). */
+export interface StandInChannel {
+  id: string;
+  name: string;
+  private: boolean;
+  botIsMember: boolean;
+  members: Set<string> | 'everyone';
+}
+
+/** Methods that act in a channel, and where their channel argument is: the bot must be in it (as Slack checks). */
+const IN_CHANNEL: Readonly<Record<string, string>> = {
+  'chat.postMessage': 'channel',
+  'chat.update': 'channel',
+  'chat.postEphemeral': 'channel',
+  'chat.delete': 'channel',
+  'conversations.history': 'channel',
+  'conversations.replies': 'channel',
+  'conversations.invite': 'channel',
+  'pins.add': 'channel',
+  'reactions.add': 'channel',
+  'files.completeUploadExternal': 'channel_id',
+};
+
 export interface StandInOptions {
   /** Clock for message ts (the crash test reconciles by time); default: counted from a fixed instant. */
   now?: () => number;
   /** Who pressed the button or typed the command a trigger_id came from (the playground makes them). */
   triggerUser?: (triggerId: string) => string | undefined;
+  /**
+   * The bot token's scopes: a method that needs one it lacks is refused with missing_scope. Default: the bot
+   * scopes of this repository's manifest.yml, so the manifest and the code cannot drift apart (where there is no
+   * manifest, in a deployed image that runs the stand-in only to simulate, nothing is checked); null: no check.
+   */
+  scopes?: readonly string[] | null;
 }
 
 export class SlackStandIn {
@@ -135,7 +175,34 @@ export class SlackStandIn {
   /** User groups by id, with their members (setUsergroup). */
   readonly usergroups = new Map<string, string[]>();
 
-  constructor(private readonly options: StandInOptions = {}) {}
+  /**
+   * trigger_ids Slack handed out with an interaction (issueTrigger): who it came from, when (on the interaction
+   * clock), and whether views.open or views.push has exchanged it already. Slack accepts one exchange within 3 s.
+   */
+  private readonly triggers = new Map<string, { user: string | undefined; issuedAt: number; exchanged: boolean }>();
+  /** The clock trigger_ids expire on: the tests' fake clock (useClock), else the `now` option, else real time. */
+  private interactionNow: () => number;
+
+  /**
+   * The workspace's channels (addChannel; conversations.create adds the ones the bot makes). Posting in a channel
+   * not here is channel_not_found, in one the bot is not in not_in_channel, and an ephemeral message to someone not
+   * in the channel user_not_in_channel, as in Slack. DMs (a user id, D...) need no declaring.
+   */
+  readonly channels = new Map<string, StandInChannel>();
+
+  /** Rate limits by tier, when turned on (enforceRateLimits): when each bucket's recent calls were let through. */
+  private rateHistory: Map<string, number[]> | null = null;
+
+  /** The bot token's scopes (null: not checked). */
+  private readonly scopes: ReadonlySet<string> | null;
+  /** Private channels (conversations.create with is_private, or added as private): their methods need groups:* scopes. */
+  readonly privateChannels = new Set<string>();
+
+  constructor(private readonly options: StandInOptions = {}) {
+    this.interactionNow = options.now ?? (() => systemClock.now());
+    const scopes = options.scopes === undefined ? repositoryBotScopes() : options.scopes;
+    this.scopes = scopes === null ? null : new Set(scopes);
+  }
   private seq = 0;
   /** Calls a test has looked at; `unasserted()` lists the rest. */
   private readonly claimed = new Set<number>();
@@ -241,9 +308,9 @@ export class SlackStandIn {
     this.version += 1;
   }
 
-  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string): Record<string, unknown> {
+  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string, triggeredBy?: string): Record<string, unknown> {
     const view = typeof args.view === 'object' && args.view !== null ? (args.view as Record<string, unknown>) : {};
-    const fromTrigger = this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE';
+    const fromTrigger = triggeredBy ?? (this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE');
     const owner = existing?.user ?? (typeof args.user_id === 'string' ? args.user_id : fromTrigger);
     if (!owner) return { ok: false, error: 'invalid_trigger_id' };
     const id = existing?.id ?? `V${String(this.views.size + 1).padStart(8, '0')}${this.seq}`;
@@ -254,11 +321,77 @@ export class SlackStandIn {
   }
 
   /**
+   * Turns on Slack's rate limits by tier (slack-limits.ts), counted on the interaction clock (the test's): over the
+   * limit, HTTP 429 `ratelimited` with Retry-After. Off by default: most tests send bursts at one fake instant.
+   */
+  enforceRateLimits(): void {
+    this.rateHistory = new Map();
+  }
+
+  /** trigger_ids expire on this clock (a test's FakeClock), so "3 s later" is a moved clock, not a wait. */
+  useClock(now: () => number): void {
+    this.interactionNow = now;
+  }
+
+  /**
+   * Slack sends a fresh trigger_id with every slash command and interaction: whoever sends the bot one (the test
+   * harness, the playground) issues it here first, so views.open can exchange it once within 3 s, as in Slack.
+   * Issuing an id again makes it fresh again (tests reuse one id for many presses). `ageMs`: how long ago Slack
+   * issued it (an interaction that reached the bot late).
+   */
+  issueTrigger(triggerId: string, user?: string, ageMs = 0): string {
+    this.triggers.set(triggerId, { user, issuedAt: this.interactionNow() - ageMs, exchanged: false });
+    return triggerId;
+  }
+
+  /** views.open / views.push: the trigger_id exchanged, or Slack's refusal (unknown, already used, or over 3 s old). */
+  private exchangeTrigger(args: Record<string, unknown>): { ok: true; user: string | undefined } | { ok: false; error: string } {
+    const trigger = this.triggers.get(String(args.trigger_id ?? ''));
+    if (!trigger) return { ok: false, error: 'invalid_trigger_id' };
+    if (trigger.exchanged) return { ok: false, error: 'exchanged_trigger_id' };
+    if (this.interactionNow() - trigger.issuedAt > TRIGGER_LIFETIME_MS) return { ok: false, error: 'expired_trigger_id' };
+    trigger.exchanged = true;
+    return { ok: true, user: trigger.user };
+  }
+
+  /**
    * Turns on Socket Mode for the app: apps.connections.open, called with this app-level token (xapp-) in the
    * Authorization header, answers with `connectionUrl()` (a WebSocket server's single-use URL).
    */
   enableSocketMode(appToken: string, connectionUrl: () => string): void {
     this.socketMode = { appToken, connectionUrl };
+  }
+
+  /** A channel of the workspace (the bot in it unless `botIsMember: false`; everyone in it unless `members` lists who is). */
+  addChannel(id: string, options: { name?: string; private?: boolean; botIsMember?: boolean; members?: readonly string[] | 'everyone' } = {}): void {
+    const name = options.name ?? this.channelNames.get(id) ?? id.toLowerCase();
+    const members = options.members === undefined || options.members === 'everyone' ? 'everyone' : new Set(options.members);
+    this.channels.set(id, { id, name, private: options.private ?? id.startsWith('G'), botIsMember: options.botIsMember ?? true, members });
+    this.channelNames.set(id, name);
+    if (options.private ?? id.startsWith('G')) this.privateChannels.add(id);
+  }
+
+  /**
+   * Someone is in a channel: Slack only sends the app a command, a press or a message from a channel its sender
+   * is in, so whoever sends one from a channel is a member of it (the harness and the playground say so here).
+   */
+  join(channelId: string, userId: string): void {
+    const channel = this.channels.get(channelId);
+    if (channel && channel.members !== 'everyone') channel.members.add(userId);
+  }
+
+  /** Not in the channel, or not a channel there is: Slack's refusal of a call made in it. */
+  private refuseMembership(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    const field = IN_CHANNEL[method];
+    if (field === undefined || args[field] === undefined) return null;
+    const key = conversationKey(args[field]);
+    if (key.startsWith('D')) return null;
+    const channel = this.channels.get(key);
+    if (!channel) return { ok: false, error: 'channel_not_found' };
+    if (!channel.botIsMember) return { ok: false, error: 'not_in_channel' };
+    if (method === 'chat.postEphemeral' && channel.members !== 'everyone' && !channel.members.has(String(args.user ?? ''))) return { ok: false, error: 'user_not_in_channel' };
+    if (method === 'conversations.invite' && channel.members !== 'everyone') for (const u of String(args.users ?? '').split(',')) channel.members.add(u);
+    return null;
   }
 
   addUser(user: StandInUser): void {
@@ -355,8 +488,14 @@ export class SlackStandIn {
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
       return { status: fault.status, body, headers };
     }
+    const wait = this.rateHistory ? rateLimitWait(method, typeof args.channel === 'string' ? conversationKey(args.channel) : null, this.interactionNow(), this.rateHistory) : null;
+    if (wait !== null) {
+      const body = { ok: false, error: 'ratelimited' };
+      this.calls.push({ seq, method, args, status: 429, ok: false, response: body, receivedAt: performance.now() });
+      return { status: 429, body, headers: { 'retry-after': String(wait) } };
+    }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    const body = this.refuseToken(method, bearer, args) ?? this.answer(method, args);
+    const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.refuseMembership(method, args) ?? this.answer(method, args);
     this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
   }
@@ -374,6 +513,22 @@ export class SlackStandIn {
     return { ok: true, url: this.socketMode.connectionUrl() };
   }
 
+  /** The kind of conversation a call is about, which decides the scope some methods need. */
+  private kindOf(method: string, args: Record<string, unknown>): ConversationKind {
+    if (method === 'conversations.create') return args.is_private === true || args.is_private === 'true' ? 'private' : 'public';
+    if (method === 'conversations.open') return String(args.users ?? '').includes(',') ? 'mpim' : 'im';
+    const key = conversationKey(args.channel);
+    if (key.startsWith('D')) return 'im';
+    if (key.startsWith('G') || this.privateChannels.has(key)) return 'private';
+    return 'public';
+  }
+
+  /** missing_scope for a method the bot token's scopes do not allow; unknown_method for one Slack has not. */
+  private refuseScope(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (this.scopes === null || method === 'apps.connections.open') return null;
+    return refuseScope(method, this.kindOf(method, args), this.scopes);
+  }
+
   /** WebClient posts the bytes as multipart form data, field "body", to the URL getUploadURLExternal gave. */
   private async receiveUpload(id: string, contentType: string, bytes: Buffer): Promise<{ status: number; body: Record<string, unknown> }> {
     const file = this.files.get(id);
@@ -384,7 +539,30 @@ export class SlackStandIn {
     return { status: 200, body: { ok: true } };
   }
 
-  private answer(method: string, args: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * What Slack refuses before it does anything: blocks over Block Kit's limits (slack-limits.ts), a message with
+   * nothing in it. A refused call changes nothing the stand-in shows.
+   */
+  private refuseContent(method: string, args: Record<string, unknown>): Record<string, unknown> | null {
+    if (MESSAGE_METHODS.has(method)) {
+      if (hasNoContent(args)) return { ok: false, error: 'no_text' };
+      const errors = checkMessageBlocks(args);
+      if (errors.length > 0) {
+        return { ok: false, error: 'invalid_blocks', errors: errors.map((e) => errorLine(e).replace(/^\[ERROR\] /, '')), response_metadata: { messages: errors.map(errorLine) } };
+      }
+    }
+    if (VIEW_METHODS.has(method)) {
+      const errors = checkView(args.view);
+      if (errors.length > 0) return { ok: false, error: 'invalid_arguments', response_metadata: { messages: errors.map(errorLine) } };
+    }
+    return null;
+  }
+
+  private answer(method: string, rawArgs: Record<string, unknown>): Record<string, unknown> {
+    const refused = this.refuseContent(method, rawArgs);
+    if (refused) return refused;
+    // Slack keeps at most 40,000 characters of a message's text and cuts the rest.
+    const args = typeof rawArgs.text === 'string' && MESSAGE_METHODS.has(method) ? { ...rawArgs, text: cutMessageText(rawArgs.text).text } : rawArgs;
     switch (method) {
       case 'files.getUploadURLExternal': {
         const id = `F${String(this.files.size + 1).padStart(8, '0')}`;
@@ -433,7 +611,8 @@ export class SlackStandIn {
         if (this.createdChannels.has(name)) return { ok: false, error: 'name_taken' };
         const id = `C0INC${this.createdChannels.size + 1}`;
         this.createdChannels.set(name, id);
-        this.channelNames.set(id, name);
+        // The bot made it, so it is in it; people join as they are invited.
+        this.addChannel(id, { name, private: this.kindOf(method, args) === 'private', members: [] });
         this.version += 1;
         return { ok: true, channel: { id, name } };
       }
@@ -458,7 +637,10 @@ export class SlackStandIn {
         return this.react(String(args.channel ?? ''), String(args.timestamp ?? ''), String(args.name ?? ''), 'U0BOT') ? { ok: true } : { ok: false, error: 'message_not_found' };
       case 'conversations.info': {
         const id = String(args.channel ?? '');
-        return { ok: true, channel: { id, name: this.channelNames.get(id) ?? id.toLowerCase(), is_member: true } };
+        if (conversationKey(id).startsWith('D')) return { ok: true, channel: { id, is_im: true, is_member: true } };
+        const channel = this.channels.get(id);
+        if (!channel) return { ok: false, error: 'channel_not_found' };
+        return { ok: true, channel: { id, name: channel.name, is_private: channel.private, is_member: channel.botIsMember } };
       }
       case 'conversations.open':
         return { ok: true, channel: { id: `D${String(args.users ?? '').split(',')[0]}` } };
@@ -477,11 +659,17 @@ export class SlackStandIn {
         if (!user) return { ok: false, error: 'user_not_found' };
         return { ok: true, user: { id: user.id, name: user.name ?? user.id, real_name: user.name ?? user.id, tz: user.tz ?? 'UTC', deleted: user.deleted ?? false } };
       }
-      case 'views.open':
-        return this.storeView(args, undefined);
+      case 'views.open': {
+        const trigger = this.exchangeTrigger(args);
+        if (!trigger.ok) return trigger;
+        return this.storeView(args, undefined, undefined, trigger.user);
+      }
       case 'views.push': {
-        const parent = this.options.triggerUser ? this.openModal(this.options.triggerUser(String(args.trigger_id ?? '')) ?? '') : undefined;
-        return this.storeView(args, undefined, parent?.id);
+        const trigger = this.exchangeTrigger(args);
+        if (!trigger.ok) return trigger;
+        const pusher = trigger.user ?? this.options.triggerUser?.(String(args.trigger_id ?? ''));
+        const parent = pusher ? this.openModal(pusher) : undefined;
+        return this.storeView(args, undefined, parent?.id, trigger.user);
       }
       case 'views.update': {
         const existing = this.views.get(String(args.view_id ?? ''));
@@ -495,4 +683,10 @@ export class SlackStandIn {
         return { ok: true };
     }
   }
+}
+
+/** Every channel a policy names (its channels, each rotation's channel and alerts channel): where the team invited the bot. */
+export function policyChannelIds(policy: { channels: Record<string, string>; rotations: Record<string, { channel: string | null; alertsChannel: string | null }> }): string[] {
+  const ids = [...Object.values(policy.channels), ...Object.values(policy.rotations).flatMap((r) => [r.channel, r.alertsChannel])];
+  return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
 }

@@ -88,3 +88,14 @@ export function dateTimeOf(values: ViewValues, blockId: string): number | undefi
   const seconds = elementOf(values, blockId)?.selected_date_time;
   return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 && seconds < MAX_EPOCH_SECONDS ? seconds * 1000 : undefined;
 }
+
+/**
+ * The ticked values of checkboxes split into groups (Slack allows 10 options per group): the block `blockId`
+ * and its continuations `blockId:2`, `blockId:3`, ... (see checkboxGroups in format.ts).
+ */
+export function selectedInGroups(values: ViewValues, blockId: string): string[] {
+  const continuation = new RegExp(`^${blockId.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+$`);
+  return Object.keys(values)
+    .filter((id) => id === blockId || continuation.test(id))
+    .flatMap((id) => selectedOf(values, id));
+}

@@ -97,7 +97,7 @@ describe('database migrations', () => {
       .run(JSON.stringify({ channel: 'C0OPS', text: 'queued by the old version' }));
     old.close();
 
-    const t = await TestApp.start({ dbPath: file.path, clock: new FakeClock('2026-01-05T09:00:00Z') });
+    const t = await TestApp.start({ dbPath: file.path, clock: new FakeClock('2026-01-05T09:00:00Z'), channels: ['C0OPS'] });
     try {
       expect(pendingMigrationCount(t.store)).toBe(0);
       await t.tick();

@@ -20,7 +20,7 @@ describe('restart', () => {
     const clock = new FakeClock('2026-03-02T08:00:00Z');
     const T = clock.now();
     try {
-      const first = await TestApp.start({ dbPath: db.path, standIn, clock });
+      const first = await TestApp.start({ dbPath: db.path, standIn, clock, channels: ['C0', 'C1', 'C2'] });
       first.app.engine.register('test.escalate', (timer, tx) => {
         tx.enqueue({ method: 'chat.postMessage', args: { channel: 'D0BOB', text: `step ${timer.subject}` }, priority: PRIORITY.page });
       });

@@ -40,7 +40,7 @@ describe('health, readiness and metrics on the Slack port', () => {
   });
 
   it('/metrics shows the outbox backlog, its age and Slack errors by method', async () => {
-    t = await TestApp.start();
+    t = await TestApp.start({ channels: ['C1'] });
     t.standIn.failNext('chat.postMessage', { status: 500 }, 3);
     t.app.engine.transact((tx) => tx.enqueue({ method: 'chat.postMessage', args: { channel: 'C1', text: 'x' }, priority: PRIORITY.page }));
     await t.app.drainer.drain();

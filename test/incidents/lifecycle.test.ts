@@ -68,7 +68,8 @@ describe('status-update reminders', () => {
     const first = await runMinutes(t, start0, 20);
     const clock = t.clock.now();
     await t.close({ keepDb: true });
-    t = await TestApp.start({ policy: POLICY, clock: new FakeClock(clock), dbPath });
+    // A new stand-in, the same workspace: the incident's channel the bot made is still there, with the bot in it.
+    t = await TestApp.start({ policy: POLICY, clock: new FakeClock(clock), dbPath, channels: ['C0INC1'] });
     const second = await runMinutes(t, start0, 25);
     expect(reminderMinutes([...first, ...second])).toEqual([15, 30, 45]);
   });

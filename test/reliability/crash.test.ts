@@ -219,6 +219,8 @@ describe('crash test: SIGKILL at random instants', () => {
     // The kills' own stream: three draws a life whatever happens in it, so a replay's lives line up.
     const killRng = seeded(SEED);
     const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
+    // The bot is in the channels the crash policy names (writeCrashPolicy).
+    for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
     const port = await freePort();
     const dbPath = join(dir, 'oncall.db');
     const policyPath = writeCrashPolicy(dir);

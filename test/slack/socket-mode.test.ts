@@ -197,6 +197,7 @@ describe('the stand-in is as strict as Slack about apps.connections.open', () =>
   beforeAll(async () => {
     standIn = await new SlackStandIn().start();
     standIn.enableSocketMode(TEST_SECRETS.appToken, () => 'ws://127.0.0.1:9/link/?ticket=x');
+    standIn.addChannel('C1');
   });
   afterAll(async () => standIn.stop());
 

@@ -6,6 +6,8 @@ import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS } from './common.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
+export const ENGINE_TEST_CHANNELS = ['C1', 'C2', 'C8', 'C9', 'C0ALERTS', 'C0BACKEND'];
+
 /** The engine alone (no Bolt): real SQLite file, the stand-in as Slack, a fake clock. */
 export interface EngineFixture {
   store: Store;
@@ -25,6 +27,8 @@ export async function engineFixture(
   options: { dbPath?: string; clock?: FakeClock; standIn?: SlackStandIn; concurrency?: number } = {},
 ): Promise<EngineFixture> {
   const standIn = options.standIn ?? (await new SlackStandIn().start());
+  // The channels the engine tests post in, with the bot in them (C404 and C0GONE stay unknown on purpose).
+  for (const id of ENGINE_TEST_CHANNELS) if (!standIn.channels.has(id)) standIn.addChannel(id);
   const temp = options.dbPath ? null : tempDbPath();
   const dbPath = options.dbPath ?? temp!.path;
   const store = openStore(dbPath);

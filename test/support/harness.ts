@@ -4,9 +4,10 @@ import { defaultPolicy, type Policy } from '../../src/config/policy.js';
 import { openStore, type Store } from '../../src/db/connection.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './common.js';
-import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { policyChannelIds, SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { checkMessageBlocks, checkView, errorLine } from '../../src/playground/slack-limits.js';
 import { SocketModeStandIn } from './socket-mode-stand-in.js';
-import { interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
+import { GENERAL_CHANNEL, interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
 
 export interface TestAppOptions {
   clock?: FakeClock;
@@ -25,6 +26,8 @@ export interface TestAppOptions {
   socketMode?: boolean;
   /** How long a slash command may work before its ack goes out (the app's default: COMMAND_ACK_BUDGET_MS). */
   commandAckBudgetMs?: number;
+  /** More channels of the workspace the bot is in, beside the policy's and #general (a test enqueuing by hand). */
+  channels?: readonly string[];
 }
 
 /**
@@ -52,6 +55,13 @@ export class TestApp {
     const clock = options.clock ?? new FakeClock('2026-01-05T09:00:00Z');
     const socket = options.socketMode ? await new SocketModeStandIn().start() : null;
     if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
+    // trigger_ids expire 3 s after the interaction on the test's clock; each one Slack would send is issued first.
+    standIn.useClock(() => clock.now());
+    // The workspace as the team set it up: the bot invited to every channel the policy names, and to #general,
+    // where the tests type their commands. Channels the bot creates (incidents) it is in by making them.
+    const policy = options.policy ?? defaultPolicy();
+    for (const id of [...policyChannelIds(policy), GENERAL_CHANNEL, ...(options.channels ?? [])]) if (!standIn.channels.has(id)) standIn.addChannel(id);
+    if (socket) socket.onTrigger = (triggerId, userId) => standIn.issueTrigger(triggerId, userId);
     const temp = options.dbPath ? null : tempDbPath();
     const store = openStore(options.dbPath ?? temp!.path);
     const env: Env = parseEnv({
@@ -64,7 +74,7 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs };
+    const appOptions: OncallAppOptions = { env, policy, clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
@@ -91,22 +101,35 @@ export class TestApp {
     return this.app.engine.tick();
   }
 
-  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions> } = {}): Promise<HttpAnswer> {
+  /** A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late). */
+  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
     const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl: extra.responseUrl });
+    this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
+    this.standIn.join(String(new URLSearchParams(body).get('channel_id')), userId);
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
       ...extra.sign,
-    });
+    }).then(withinLimits);
   }
 
-  interact(payload: Record<string, unknown>): Promise<HttpAnswer> {
+  /**
+   * A block_actions or view_submission, as Slack sends it. Its trigger_id is issued to the stand-in now (or
+   * `lateMs` ago: an interaction that reached the bot late), good for one views.open within 3 s.
+   */
+  interact(payload: Record<string, unknown>, { lateMs = 0 }: { lateMs?: number } = {}): Promise<HttpAnswer> {
+    const user = (payload.user as { id?: unknown } | undefined)?.id;
+    if (typeof payload.trigger_id === 'string') this.standIn.issueTrigger(payload.trigger_id, typeof user === 'string' ? user : undefined, lateMs);
+    const channel = (payload.channel as { id?: unknown } | undefined)?.id;
+    if (typeof channel === 'string' && typeof user === 'string') this.standIn.join(channel, user);
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
       secret: TEST_SECRETS.signingSecret,
-    });
+    }).then(withinLimits);
   }
 
   /** A signed Events API callback, as Slack sends reaction_added and friends. */
   event(event: Record<string, unknown>): Promise<HttpAnswer> {
+    const where = event.channel ?? (event.item as { channel?: unknown } | undefined)?.channel;
+    if (typeof where === 'string' && typeof event.user === 'string') this.standIn.join(where, event.user);
     const body = JSON.stringify({
       token: 'legacy-verification-token',
       team_id: 'T0TEAM',
@@ -135,6 +158,19 @@ export class TestApp {
     if (this.ownsStandIn) await this.standIn.stop();
     if (!keepDb) this.cleanupDb?.();
   }
+}
+
+/**
+ * The bot's HTTP answer to a command or an interaction is a message (an ephemeral reply) or a view
+ * (response_action update / push): Slack holds it to the same Block Kit limits as the Web API, and shows the
+ * person an error instead of it. A test meets that as a failure naming the place and the limit.
+ */
+function withinLimits(answer: HttpAnswer): HttpAnswer {
+  if (answer.status !== 200 || !answer.text.startsWith('{')) return answer;
+  const body = answer.json() as Record<string, unknown>;
+  const errors = body.response_action === 'update' || body.response_action === 'push' ? checkView(body.view) : body.blocks !== undefined ? checkMessageBlocks(body) : [];
+  if (errors.length > 0) throw new Error(`Slack would refuse the bot's answer: ${errors.map(errorLine).join('; ')}`);
+  return answer;
 }
 
 /** Bolt's processing of each request in flight: processEvent resolves once every listener has finished. */

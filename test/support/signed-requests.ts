@@ -30,6 +30,9 @@ export async function signedPost(url: string, body: string, contentType: string,
   return { status: response.status, text, json: () => JSON.parse(text) as unknown };
 }
 
+/** Where a test's slash commands are typed unless it says otherwise. */
+export const GENERAL_CHANNEL = 'C0GENERAL';
+
 export interface SlashCommandFields {
   command: string;
   text?: string;
@@ -44,7 +47,7 @@ export function slashCommandFields(fields: SlashCommandFields & { appId?: string
     token: 'legacy-verification-token',
     team_id: 'T0TEAM',
     team_domain: 'standin',
-    channel_id: fields.channelId ?? 'C0GENERAL',
+    channel_id: fields.channelId ?? GENERAL_CHANNEL,
     channel_name: 'general',
     user_id: fields.userId ?? 'U0ALICE',
     user_name: 'alice',

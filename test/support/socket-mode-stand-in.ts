@@ -39,6 +39,8 @@ export class SocketModeStandIn {
   private readonly sockets = new Set<WebSocket>();
   private ticketCount = 0;
   private envelopeCount = 0;
+  /** Told of each trigger_id an envelope carries, so the Slack stand-in can issue it (TestApp wires it). */
+  onTrigger: ((triggerId: string, userId: string | undefined) => void) | null = null;
   private server: Server | null = null;
   private wss: WebSocketServer | null = null;
   private port = 0;
@@ -116,6 +118,10 @@ export class SocketModeStandIn {
     const socket = [...this.sockets].filter((s) => s.readyState === s.OPEN).at(-1);
     if (!socket) throw new Error('no Socket Mode client is connected');
     this.envelopeCount += 1;
+    if (typeof payload.trigger_id === 'string') {
+      const user = payload.user_id ?? (payload.user as { id?: unknown } | undefined)?.id;
+      this.onTrigger?.(payload.trigger_id, typeof user === 'string' ? user : undefined);
+    }
     const envelope: SocketEnvelope = {
       envelope_id: `env-${this.envelopeCount}-${type}`,
       type,
