@@ -61,7 +61,7 @@ async function main(): Promise<void> {
   }
   // Whether the bot is in the channels the policy names, so a missing /invite shows before a page needs it.
   void checkPolicyChannels(app.bolt.client, policy).then(
-    (findings) => findings.forEach((f) => logger.warn({ channel: f.channel, namedAt: f.namedAt }, `channel check: ${f.message}`)),
+    (findings) => findings.forEach((f) => void logger.warn({ channel: f.channel, namedAt: f.namedAt }, `channel check: ${f.message}`)),
     (error: unknown) => logger.warn({ err: error }, 'channel check: could not ask Slack'),
   );
   if (playground) {

@@ -49,7 +49,7 @@ export async function startPlayground(source: Record<string, string | undefined>
   for (const person of DEMO_PEOPLE) standIn.addUser(person);
   for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.addChannel(id, { name });
   // A policy file of the team's own: the bot is in the channels it names, as the team invited it.
-  const declare = (ids: readonly string[]) => ids.filter((id) => !standIn.channels.has(id)).forEach((id) => standIn.addChannel(id));
+  const declare = (ids: readonly string[]) => ids.filter((id) => !standIn.channels.has(id)).forEach((id) => void standIn.addChannel(id));
   // Codes and pages to phones and ntfy stay on this machine: the playground never calls Twilio or ntfy.sh.
   const twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   const ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();

@@ -86,8 +86,8 @@ class Checker {
       if (required) this.fail(pointer, `missing required field (${what})`);
       return;
     }
-    if (typeof value !== 'string') return this.fail(pointer, `must be a string (${what})`);
-    if (required && value.length === 0) return this.fail(pointer, `must be more than 0 characters (${what})`);
+    if (typeof value !== 'string') return void this.fail(pointer, `must be a string (${what})`);
+    if (required && value.length === 0) return void this.fail(pointer, `must be more than 0 characters (${what})`);
     if (value.length > limit) this.fail(pointer, `must be less than ${limit + 1} characters (${what}: at most ${limit} characters, got ${value.length})`);
   }
 
@@ -113,9 +113,9 @@ class Checker {
       if (required) this.fail(pointer, `missing required field (${what})`);
       return;
     }
-    if (!isObject(value)) return this.fail(pointer, `must be a text object (${what})`);
-    if (value.type !== 'plain_text' && value.type !== 'mrkdwn') return this.fail(`${pointer}/type`, `must be one of plain_text, mrkdwn (${what})`);
-    if (plainOnly && value.type !== 'plain_text') return this.fail(`${pointer}/type`, `must be plain_text (${what}: Slack takes no mrkdwn here)`);
+    if (!isObject(value)) return void this.fail(pointer, `must be a text object (${what})`);
+    if (value.type !== 'plain_text' && value.type !== 'mrkdwn') return void this.fail(`${pointer}/type`, `must be one of plain_text, mrkdwn (${what})`);
+    if (plainOnly && value.type !== 'plain_text') return void this.fail(`${pointer}/type`, `must be plain_text (${what}: Slack takes no mrkdwn here)`);
     this.length(value.text, `${pointer}/text`, limit, what, { required: true });
   }
 
@@ -128,7 +128,7 @@ class Checker {
   }
 
   option(o: unknown, pointer: string, plainOnly: boolean): void {
-    if (!isObject(o)) return this.fail(pointer, 'must be an option object');
+    if (!isObject(o)) return void this.fail(pointer, 'must be an option object');
     this.text(o.text, `${pointer}/text`, LIMITS.optionText, 'option text', { plainOnly });
     this.length(o.value, `${pointer}/value`, LIMITS.optionValue, 'option value', { required: true });
     if (o.description !== undefined) this.text(o.description, `${pointer}/description`, LIMITS.optionDescription, 'option description', { plainOnly });
@@ -138,7 +138,7 @@ class Checker {
   /** Options within their limit, each valid; initial options must be among them, as Slack checks. */
   options(element: Json, pointer: string, limit: number, what: string, plainOnly: boolean, { min = 1 } = {}): void {
     const options = this.count(element.options, `${pointer}/options`, limit, `${what} options`, { required: true, min });
-    options.forEach((o, i) => this.option(o, `${pointer}/options/${i}`, plainOnly));
+    options.forEach((o, i) => void this.option(o, `${pointer}/options/${i}`, plainOnly));
     const known = new Set(options.filter(isObject).map((o) => JSON.stringify([o.value, isObject(o.text) ? o.text.text : undefined])));
     const initial = element.initial_options ?? (element.initial_option === undefined ? [] : [element.initial_option]);
     const key = element.initial_options !== undefined ? 'initial_options' : 'initial_option';
@@ -150,7 +150,7 @@ class Checker {
 
   confirm(value: unknown, pointer: string): void {
     if (value === undefined) return;
-    if (!isObject(value)) return this.fail(pointer, 'must be a confirm object');
+    if (!isObject(value)) return void this.fail(pointer, 'must be a confirm object');
     this.text(value.title, `${pointer}/title`, LIMITS.confirmTitle, 'confirm title', { plainOnly: true });
     this.text(value.text, `${pointer}/text`, LIMITS.confirmText, 'confirm text');
     this.text(value.confirm, `${pointer}/confirm`, LIMITS.confirmButton, 'confirm button', { plainOnly: true });
@@ -158,7 +158,7 @@ class Checker {
   }
 
   element(e: unknown, pointer: string, where: 'section' | 'actions' | 'input' | 'context'): void {
-    if (!isObject(e)) return this.fail(pointer, 'must be a block element');
+    if (!isObject(e)) return void this.fail(pointer, 'must be a block element');
     if (e.type !== 'image') this.length(e.action_id, `${pointer}/action_id`, LIMITS.actionId, 'action_id');
     this.confirm(e.confirm, `${pointer}/confirm`);
     if (e.placeholder !== undefined) this.text(e.placeholder, `${pointer}/placeholder`, LIMITS.placeholder, 'placeholder', { plainOnly: true });
@@ -221,14 +221,14 @@ class Checker {
   }
 
   block(b: unknown, pointer: string, surface: 'message' | 'modal' | 'home', seen: Set<string>): void {
-    if (!isObject(b)) return this.fail(pointer, 'must be a block');
+    if (!isObject(b)) return void this.fail(pointer, 'must be a block');
     this.blockId(b, pointer, seen);
     switch (b.type) {
       case 'section': {
         if (b.text === undefined && b.fields === undefined) this.fail(pointer, 'must provide text or fields (section)');
         if (b.text !== undefined) this.text(b.text, `${pointer}/text`, LIMITS.sectionText, 'section text');
         this.count(b.fields, `${pointer}/fields`, LIMITS.sectionFields, 'section fields', { min: 1 }).forEach((f, i) =>
-          this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText, 'section field'),
+          void this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText, 'section field'),
         );
         if (b.accessory !== undefined) this.element(b.accessory, `${pointer}/accessory`, 'section');
         return;
@@ -243,7 +243,7 @@ class Checker {
         });
         return;
       case 'actions':
-        this.count(b.elements, `${pointer}/elements`, LIMITS.actionsElements, 'actions elements', { required: true }).forEach((e, i) => this.element(e, `${pointer}/elements/${i}`, 'actions'));
+        this.count(b.elements, `${pointer}/elements`, LIMITS.actionsElements, 'actions elements', { required: true }).forEach((e, i) => void this.element(e, `${pointer}/elements/${i}`, 'actions'));
         return;
       case 'input':
         this.text(b.label, `${pointer}/label`, LIMITS.inputLabel, 'input label', { plainOnly: true });
@@ -266,7 +266,7 @@ class Checker {
   blocks(blocks: unknown, pointer: string, surface: 'message' | 'modal' | 'home'): void {
     const limit = surface === 'message' ? LIMITS.messageBlocks : LIMITS.viewBlocks;
     const seen = new Set<string>();
-    this.count(blocks, pointer, limit, `blocks in a ${surface}`, { required: surface !== 'message', min: 0 }).forEach((b, i) => this.block(b, `${pointer}/${i}`, surface, seen));
+    this.count(blocks, pointer, limit, `blocks in a ${surface}`, { required: surface !== 'message', min: 0 }).forEach((b, i) => void this.block(b, `${pointer}/${i}`, surface, seen));
   }
 }
 
