@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNotNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
 import { outbox, slackMessages } from '../db/schema.js';
@@ -21,6 +21,11 @@ export interface OutgoingCall {
   threadRef?: string;
   /** Calls sharing a lane are delivered in order. Default: the target message, else the channel. */
   lane?: string;
+  /**
+   * This call makes earlier ones of the same method in its lane pointless (a Home view drawn anew): those not
+   * yet on their way are dropped, so a transaction or a burst that redraws twice sends the last view once.
+   */
+  supersedes?: boolean;
 }
 
 /** What the outbox needs from Slack: one Web API call, its outcome reduced to plain values. */
@@ -60,13 +65,19 @@ function defaultLane(call: OutgoingCall): string {
 
 /** Adds a call to the outbox; run it inside the same transaction as the decision that wants it. */
 export function enqueueCall(db: Db, now: number, call: OutgoingCall): number {
+  const lane = call.lane ?? defaultLane(call);
+  if (call.supersedes) {
+    db.delete(outbox)
+      .where(and(eq(outbox.lane, lane), eq(outbox.method, call.method), eq(outbox.status, 'pending'), isNull(outbox.sendingAt)))
+      .run();
+  }
   const row = db
     .insert(outbox)
     .values({
       priority: call.priority,
       method: call.method,
       args: call.args,
-      lane: call.lane ?? defaultLane(call),
+      lane,
       ref: call.ref ?? null,
       targetRef: call.targetRef ?? null,
       threadRef: call.threadRef ?? null,

@@ -78,7 +78,8 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
   const shared = sharedHome(tx, policy, incidents);
   for (const userId of viewers) {
     const view = homeView(viewerHome(tx, shared, userId));
-    tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}` });
+    // Several changes in one transaction (an acknowledgement that also moves an incident) publish the last view once.
+    tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}`, supersedes: true });
   }
 }
 

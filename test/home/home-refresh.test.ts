@@ -6,6 +6,8 @@ import { SWAP_ACTIONS } from '../../src/schedules/swap.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { declare, submitResolve } from '../incidents/incident-support.js';
 import { openHome, republished } from './home-support.js';
+import { outbox } from '../../src/db/schema.js';
+import { refreshHomes } from '../../src/home/home-service.js';
 
 // Friday 20 Nov 2026 14:00 UTC: shift 45 of backend, Bob primary, Carol secondary, until Monday 09:00.
 const NOW = '2026-11-20T14:00:00Z';
@@ -42,6 +44,21 @@ describe('App Home kept fresh', () => {
     const resolved = await republished(t, 'U0LEAD');
     expect(resolved?.text).not.toContain('Checkout returns 500s');
     expect(resolved?.text).toMatch(/Open incidents\nNone\./);
+  });
+
+  it('changes that redraw the Home twice in one transaction publish it once per viewer, the last view', async () => {
+    t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(NOW) });
+    await openHome(t, 'U0LEAD');
+    await openHome(t, 'U0BOB');
+    await t.app.drainer.drain();
+    t.app.engine.transact((tx) => {
+      refreshHomes(tx, EXAMPLE_POLICY, t.app.incidents);
+      refreshHomes(tx, EXAMPLE_POLICY, t.app.incidents);
+    });
+    const pending = t.store.db.select().from(outbox).all().filter((r) => r.method === 'views.publish' && r.status === 'pending');
+    expect(pending.map((r) => r.lane).sort()).toEqual(['home:U0BOB', 'home:U0LEAD']);
+    await t.app.drainer.drain();
+    expect(t.standIn.take('views.publish').map((c) => c.args.user_id).sort()).toEqual(['U0BOB', 'U0LEAD']);
   });
 
   it('a refused status change republishes nothing', async () => {
