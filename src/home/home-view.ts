@@ -3,6 +3,7 @@
  * unacknowledged pages (with the same Acknowledge button as the page DM), and buttons for the common actions
  * (declare an incident, override the schedule, write the handoff).
  */
+import type { ContactOnHome } from '../contacts/contact-home.js';
 import { PAGE_ACTIONS } from '../paging/page-blocks.js';
 import { HANDOFF_ACTIONS } from '../handoffs/handoff-blocks.js';
 import { cut, fitLines, mention, slackDate } from '../slack/format.js';
@@ -18,7 +19,7 @@ export interface HomeInput {
   incidents: Array<{ id: number; severity: string; status: string; title: string; channelId: string | null }>;
   myPages: Array<{ id: number; severity: string; summary: string; rotation: string; createdAt: number }>;
   /** My contact methods beyond Slack (values already masked: a Home view travels through the outbox table). */
-  myContacts?: Array<{ label: string; masked: string; verifiedAt: number | null; lastTestAt: number | null; lastTestResult: string | null }>;
+  myContacts?: ContactOnHome[];
 }
 
 /** Slack's limits a Home must keep (100 blocks, 3,000 characters a section): more is refused, whole. */
