@@ -127,15 +127,25 @@ export function pagesRaisedBetween(db: Db, from: number, to: number, rotation: s
     .all();
 }
 
+/** Ids per statement when asking about many pages at once (SQLite's limit is 32,766 values). */
+export const PAGE_IDS_PER_QUERY = 5_000;
+
 /** Page id -> the user (and group) ids its messages reached. */
 export function reachedByPage(db: Db, pageIds: readonly number[]): Map<number, Set<string>> {
   const reached = new Map<number, Set<string>>();
   if (pageIds.length === 0) return reached;
-  const rows = db
-    .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
-    .from(pageMessages)
-    .where(and(inArray(pageMessages.pageId, [...pageIds]), isNotNull(pageMessages.userId)))
-    .all();
+  const rows: Array<{ pageId: number; userId: string | null }> = [];
+  // SQLite takes at most 32,766 values in one statement: a month of a busy team's pages is asked in slices.
+  for (let start = 0; start < pageIds.length; start += PAGE_IDS_PER_QUERY) {
+    const slice = pageIds.slice(start, start + PAGE_IDS_PER_QUERY);
+    rows.push(
+      ...db
+        .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
+        .from(pageMessages)
+        .where(and(inArray(pageMessages.pageId, slice), isNotNull(pageMessages.userId)))
+        .all(),
+    );
+  }
   for (const m of rows) reached.set(m.pageId, (reached.get(m.pageId) ?? new Set()).add(m.userId!));
   return reached;
 }

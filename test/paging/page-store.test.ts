@@ -1,0 +1,36 @@
+/** The page store's reads that a report makes over a long, busy period. */
+import { afterEach, describe, expect, it } from 'vitest';
+import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { PAGE_IDS_PER_QUERY, reachedByPage } from '../../src/paging/page-store.js';
+import { tempDbPath } from '../support/common.js';
+
+describe('reachedByPage', () => {
+  const temp = tempDbPath();
+  let store: Store;
+  afterEach(() => {
+    store?.close();
+    temp.cleanup();
+  });
+
+  it('answers for more pages than SQLite takes values in one statement (a busy year), each with whom it reached', () => {
+    store = openStore(temp.path);
+    migrateStore(store);
+    const count = 40_000; // over SQLite's 32,766 bound parameters
+    const page = store.sqlite.prepare(`insert into pages (rotation, severity, summary, source, created_at) values ('backend', 'P2', 'x', 'person', 1)`);
+    const message = store.sqlite.prepare(`insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`);
+    store.sqlite.transaction(() => {
+      for (let i = 1; i <= count; i += 1) {
+        page.run();
+        message.run(i, i % 2 === 0 ? 'U0ALICE' : 'U0BOB', `page:${i}:dm:x`);
+        message.run(i, null, `page:${i}:channel`);
+      }
+    })();
+    const ids = Array.from({ length: count }, (_, i) => i + 1);
+    const reached = reachedByPage(store.db, ids);
+    expect(reached.size).toBe(count);
+    expect([...reached.get(2)!]).toEqual(['U0ALICE']);
+    expect([...reached.get(count)!]).toEqual(['U0ALICE']);
+    expect([...reached.get(1)!]).toEqual(['U0BOB']);
+    expect(count).toBeGreaterThan(6 * PAGE_IDS_PER_QUERY);
+  });
+});
