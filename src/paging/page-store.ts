@@ -3,7 +3,7 @@
  * and it hands out plain values. Other features (incidents, alerts, home, reports, the simulator) ask it;
  * none of them queries the tables. The one place in paging that speaks drizzle.
  */
-import { and, desc, eq, gte, inArray, isNotNull, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { pageMessages, pages, type PageStatus } from '../db/schema.js';
 
@@ -114,8 +114,14 @@ export function listPages(db: Db, which: { status: 'open' } | { since: number },
 
 /** The open pages that reached this person (a DM, a chat message, a mention): their Home tab lists them. */
 export function openPagesThatReached(db: Db, userId: string): Page[] {
-  const reached = db.select({ pageId: pageMessages.pageId }).from(pageMessages).where(eq(pageMessages.userId, userId)).all().map((r) => r.pageId);
-  return reached.length ? db.select().from(pages).where(and(inArray(pages.id, [...new Set(reached)]), eq(pages.status, 'open'))).all() : [];
+  // From the open pages (few) to their messages, not from every message this person ever got (years of them).
+  return db
+    .selectDistinct(getTableColumns(pages))
+    .from(pages)
+    .innerJoin(pageMessages, eq(pageMessages.pageId, pages.id))
+    .where(and(eq(pages.status, 'open'), eq(pageMessages.userId, userId)))
+    .orderBy(asc(pages.id))
+    .all();
 }
 
 /** Pages raised in [from, to), of one rotation or all. */

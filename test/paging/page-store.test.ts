@@ -1,7 +1,7 @@
 /** The page store's reads that a report makes over a long, busy period. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
-import { PAGE_IDS_PER_QUERY, reachedByPage } from '../../src/paging/page-store.js';
+import { openPagesThatReached, PAGE_IDS_PER_QUERY, reachedByPage } from '../../src/paging/page-store.js';
 import { tempDbPath } from '../support/common.js';
 
 describe('reachedByPage', () => {
@@ -32,5 +32,24 @@ describe('reachedByPage', () => {
     expect([...reached.get(count)!]).toEqual(['U0ALICE']);
     expect([...reached.get(1)!]).toEqual(['U0BOB']);
     expect(count).toBeGreaterThan(6 * PAGE_IDS_PER_QUERY);
+  });
+
+  it('openPagesThatReached: the open pages among years of closed ones that reached the person, each once, oldest first', () => {
+    store = openStore(temp.path);
+    migrateStore(store);
+    const page = store.sqlite.prepare(`insert into pages (rotation, severity, summary, source, status, created_at) values ('backend', 'P2', ?, 'person', ?, 1)`);
+    const message = store.sqlite.prepare(`insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`);
+    store.sqlite.transaction(() => {
+      for (let i = 1; i <= 40_000; i += 1) {
+        page.run(`old ${i}`, i === 7 || i === 39_999 ? 'open' : 'resolved');
+        message.run(i, 'U0ALICE', `page:${i}:dm:a`);
+        message.run(i, 'U0ALICE', `page:${i}:dm:b`); // reached twice (two loops): listed once
+      }
+      page.run('for bob', 'open');
+      message.run(40_001, 'U0BOB', 'page:40001:dm:x');
+    })();
+    expect(openPagesThatReached(store.db, 'U0ALICE').map((p) => p.summary)).toEqual(['old 7', 'old 39999']);
+    expect(openPagesThatReached(store.db, 'U0BOB').map((p) => p.id)).toEqual([40_001]);
+    expect(openPagesThatReached(store.db, 'U0NOBODY')).toEqual([]);
   });
 });
