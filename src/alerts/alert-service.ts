@@ -3,6 +3,7 @@
  * Repeats count up (a storm is one alert, one page, and an edit at most every 10 s); a resolve closes the
  * alert, edits its message and closes its page if nobody has acknowledged it yet.
  */
+import { alertIdOf, alertRef } from './alert-refs.js';
 import { z } from 'zod';
 import { timerKind } from '../engine/timer-registry.js';
 import type { Integration, Policy } from '../config/policy.js';
@@ -35,7 +36,6 @@ export interface IngestResult {
   ignored: number;
 }
 
-const ref = (id: number) => `alert:${id}`;
 
 export class AlertService {
   constructor(
@@ -58,7 +58,7 @@ export class AlertService {
   private edit(tx: EngineTx, row: AlertRow): void {
     if (!this.channelFor(row.rotation)) return;
     updateAlert(tx.db, row.id, { lastEditedAt: tx.now });
-    tx.enqueue({ method: 'chat.update', args: alertMessage(row), priority: PRIORITY.cosmetic, targetRef: ref(row.id) });
+    tx.enqueue({ method: 'chat.update', args: alertMessage(row), priority: PRIORITY.cosmetic, targetRef: alertRef(row.id) });
   }
 
   private open(tx: EngineTx, integration: string, dedupKey: string): AlertRow | null {
@@ -126,9 +126,9 @@ export class AlertService {
     const channel = this.channelFor(route.rotation);
     const note = silence ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged` : '';
     // The page's DMs go first; the alert's channel post is the record everyone else reads.
-    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.notice, ref: ref(row.id) });
+    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.notice, ref: alertRef(row.id) });
     if (silence) return true;
-    const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: ref(row.id) });
+    const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: alertRef(row.id) });
     updateAlert(tx.db, row.id, { pageId: page.id });
     if (raised && channel && partner) {
       tx.enqueue({ method: 'chat.postMessage', args: { channel, ...correlationNotice(row, partner, route.severity) }, priority: PRIORITY.page });
@@ -139,9 +139,9 @@ export class AlertService {
   /** A :white_check_mark: on an alert's message acknowledges the alert and its page. Returns a refusal to show, or null. */
   acknowledgeByReaction(tx: EngineTx, channel: string, ts: string, userId: string): string | null {
     const message = messageRefAt(tx.db, channel, ts);
-    const id = message && /^alert:(\d+)$/.exec(message)?.[1];
-    if (!id) return null; // a reaction on some other message: not ours to act on
-    const row = findAlert(tx.db, Number(id));
+    const id = alertIdOf(message);
+    if (id === null) return null; // a reaction on some other message: not ours to act on
+    const row = findAlert(tx.db, id);
     if (!row || row.status !== 'firing') return null;
     const refused = this.refusalFor(tx, row, userId, `acknowledge alert #${row.id}`);
     if (refused) return refused;
@@ -187,12 +187,12 @@ export class AlertService {
     // One edit per interval however many repeats arrive: the keyed timer exists once per window.
     const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, tx.now - ALERT_EDIT_INTERVAL_MS);
     const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
-    tx.schedule(ALERT_REFRESH_TIMER.spec({ subject: ref(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } }));
+    tx.schedule(ALERT_REFRESH_TIMER.spec({ subject: alertRef(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } }));
   }
 
   private resolve(tx: EngineTx, row: AlertRow): void {
     updateAlert(tx.db, row.id, { status: 'resolved', resolvedAt: tx.now });
-    tx.cancel(ref(row.id), ALERT_REFRESH_TIMER.kind);
+    tx.cancel(alertRef(row.id), ALERT_REFRESH_TIMER.kind);
     this.edit(tx, { ...row, status: 'resolved', resolvedAt: tx.now });
     if (row.pageId !== null) this.pager.closeFromSource(tx, row.pageId, 'resolved', row.source);
   }

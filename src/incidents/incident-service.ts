@@ -3,6 +3,7 @@
  * timers (reminders, first-update deadline, notifications, postmortem due) and the Slack calls it wants.
  * Reminders are one keyed timer per incident, moved (never stacked) by every status update.
  */
+import { incidentIdOf, incidentMessageRef, incidentRef } from './incident-refs.js';
 import { z } from 'zod';
 import { timerKind } from '../engine/timer-registry.js';
 import type { Policy } from '../config/policy.js';
@@ -71,8 +72,8 @@ export type IncidentEvent =
 export const CLASSIFICATIONS = { bug: 'bug', configuration: 'configuration issue', support: 'user support' } as const;
 export type Classification = keyof typeof CLASSIFICATIONS;
 
-const subject = (id: number) => `incident:${id}`;
-const cardRef = (id: number) => `incident:${id}:card`;
+const subject = incidentRef;
+const cardRef = (id: number) => incidentMessageRef(id, 'card');
 const ok = (message: string): IncidentOutcome => ({ ok: true, message });
 const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
@@ -217,8 +218,8 @@ export class IncidentService {
   /** What paging asks about an incident's page (page-service.ts PageContext): mitigated at Monitoring, and its tags. */
   pageContext(): PageContext {
     const incidentOf = (tx: EngineTx, page: PageRow) => {
-      const id = page.source === 'incident' ? /^incident:(\d+)$/.exec(page.sourceRef ?? '')?.[1] : undefined;
-      return id ? this.find(tx, Number(id)) : null;
+      const id = page.source === 'incident' ? incidentIdOf(page.sourceRef) : null;
+      return id !== null ? this.find(tx, id) : null;
     };
     return {
       isMitigated: (tx, page) => {
@@ -455,8 +456,8 @@ export class IncidentService {
   /** A page about an incident was acknowledged or resolved: the incident's timeline says so. */
   pageEvent(tx: EngineTx, { type, page, by }: PageEvent): void {
     const event = type === 'page.acknowledged' ? 'acknowledged' : 'resolved';
-    const id = page.sourceRef?.match(/^incident:(\d+)$/)?.[1];
-    if (!id) return;
+    const id = incidentIdOf(page.sourceRef);
+    if (id === null) return;
     // Resolving the incident resolves its pages; its own timeline line says so already.
     if (event === 'resolved' && this.find(tx, Number(id))?.status === 'resolved') return;
     const who = /^[UW][A-Z0-9]+$/.test(by) ? mention(by) : by;

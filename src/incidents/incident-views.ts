@@ -2,6 +2,7 @@
  * The incident modals (declare with triage, resolve with verification), the triage checkboxes that update
  * the suggested severity, and :pushpin: reactions that put a message in the timeline.
  */
+import { incidentMessageRef } from './incident-refs.js';
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
@@ -111,7 +112,7 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
         });
         if (refusal !== null && announceChannel) {
           const text = `:information_source: I could not create a channel for this incident (Slack said \`${refusal}\`), so it runs in this thread. To get a channel per incident, let the app create channels (scope channels:manage) or ask a workspace admin.`;
-          tx.enqueue({ method: 'chat.postMessage', args: { channel: announceChannel, text }, priority: PRIORITY.notice, threadRef: `incident:${incident.id}:card` });
+          tx.enqueue({ method: 'chat.postMessage', args: { channel: announceChannel, text }, priority: PRIORITY.notice, threadRef: incidentMessageRef(incident.id, 'card') });
         }
       });
     } catch (error) {

@@ -3,6 +3,7 @@
  * actions of the severity (posted and pinned), escalation triggers that pull someone in and may raise the
  * severity, and the record of a guarded secret paste. Each change is one transaction with its timeline line.
  */
+import { incidentMessageRef } from '../incidents/incident-refs.js';
 import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
 import type { EngineTx } from '../engine/engine.js';
@@ -16,8 +17,8 @@ import { checklistOf, findTrigger, insertChecklist, insertTrigger, setChecklistI
 
 export type PlaybookOutcome = { ok: true; message: string } | { ok: false; message: string };
 
-const checklistRef = (id: number) => `incident:${id}:checklist`;
-const actionsRef = (id: number) => `incident:${id}:actions`;
+const checklistRef = (id: number) => incidentMessageRef(id, 'checklist');
+const actionsRef = (id: number) => incidentMessageRef(id, 'actions');
 
 export class PlaybookService {
   constructor(
