@@ -98,7 +98,7 @@ export function webhookRoute(deps: WebhookDeps): CustomRoute {
             logger.warn({ integration: name, reason: auth.reason }, 'webhook refused');
             return sendJson(res, 401, { error: auth.reason });
           }
-          const normalize = NORMALIZERS[integration.format]!;
+          const normalize = NORMALIZERS[integration.format];
           let incoming: ReturnType<typeof normalize>;
           try {
             incoming = normalize(parsed, headers);

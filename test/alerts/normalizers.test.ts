@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ShapeError } from '../../src/alerts/normalized.js';
-import { NORMALIZERS } from '../../src/alerts/sources/index.js';
+import { NORMALIZERS, type AlertFormat } from '../../src/alerts/sources/index.js';
 import { INTEGRATION_FORMATS } from '../../src/config/policy-schema.js';
 import { fixture } from '../support/fixtures.js';
 
@@ -140,7 +140,7 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
     ['generic', { dedup_key: 'x', status: 'firing' }, 'title: expected string, got nothing'],
     ['uptime-kuma', { heartbeat: { status: 'down' }, monitor: null }, 'heartbeat.status: expected number, got string'],
   ])('%s with a wrong shape names the path', (format, body, message) => {
-    expect(() => NORMALIZERS[format]!(body, {})).toThrow(ShapeError);
-    expect(() => NORMALIZERS[format]!(body, {})).toThrow(message);
+    expect(() => NORMALIZERS[format as AlertFormat](body, {})).toThrow(ShapeError);
+    expect(() => NORMALIZERS[format as AlertFormat](body, {})).toThrow(message);
   });
 });

@@ -1,3 +1,4 @@
+import type { INTEGRATION_FORMATS } from '../../config/policy-schema.js';
 import type { NormalizedAlert } from '../normalized.js';
 import { normalizeAlertmanager, normalizeGrafana } from './alertmanager.js';
 import { normalizeGeneric } from './generic.js';
@@ -7,8 +8,11 @@ import { normalizeUptimeKuma } from './uptime-kuma.js';
 
 export type Normalizer = (body: unknown, headers: Record<string, string | undefined>) => NormalizedAlert[];
 
-/** One normalizer per format named in the policy's integrations. */
-export const NORMALIZERS: Record<string, Normalizer> = {
+/** The formats an integration may name (the policy's list): a format added there must have its normalizer here. */
+export type AlertFormat = (typeof INTEGRATION_FORMATS)[number];
+
+/** One normalizer per format named in the policy's integrations; the compiler holds the two lists together. */
+export const NORMALIZERS: Record<AlertFormat, Normalizer> = {
   alertmanager: normalizeAlertmanager,
   grafana: normalizeGrafana,
   sentry: normalizeSentry,
