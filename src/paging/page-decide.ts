@@ -20,6 +20,7 @@ import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplie
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
 import { PAGE_TIMERS } from './page-timers.js';
+import { planWake, WAKE_METHODS, type WakeMethod } from './page-wake.js';
 
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
@@ -46,6 +47,8 @@ export interface PageState {
   tags: string[];
   /** For a page about something with a status of its own (an incident): whether it is mitigated; else null. */
   mitigated: boolean | null;
+  /** The contact methods each person has verified (push, sms, voice, email), for the wake steps; absent: none. */
+  verified: Record<string, readonly string[]>;
 }
 
 export type PageCommand =
@@ -61,7 +64,8 @@ export type PageCommand =
   | { kind: 'resolve-for'; by: string; why: string }
   | { kind: 'source-close'; how: 'resolved' | 'acknowledged'; source: string }
   | { kind: 'change-severity'; severity: string }
-  | { kind: 'escalate'; by: string };
+  | { kind: 'escalate'; by: string }
+  | { kind: 'wake'; userId: string; via: WakeMethod; stepIndex: number; loop: number };
 
 export interface PageDecision {
   effects: PageEffects;
@@ -187,7 +191,45 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
       return null;
     case 'escalate':
       return escalateNow(d, command.by);
+    case 'wake':
+      if (page.status === 'open') wake(d, command);
+      return null;
   }
+}
+
+/**
+ * The wake timers for a person a DM step just reached (page-wake.ts): one per wake step beyond Slack through a
+ * method they verified, counted from now, keyed so deciding the same step again never doubles them.
+ */
+function scheduleWake(d: Decider, userId: string, position: StepPosition): void {
+  const { page } = d;
+  const plan = planWake({ chain: chainFor(d.policy, page), steps: d.policy.wake[page.severity], verified: d.state.verified[userId] ?? [] });
+  for (const step of plan) {
+    d.set('wake', {
+      subject: d.subject,
+      dueAt: d.now + step.afterMs,
+      key: `${d.subject}:wake:${userId}:${position.loop}:${position.stepIndex}:${step.index}`,
+      payload: { pageId: page.id, userId, via: step.via, stepIndex: position.stepIndex, loop: position.loop },
+      priority: 0,
+    });
+  }
+}
+
+/**
+ * A wake timer fired while the page is still open: the provider call goes to the outbox. Its arguments name
+ * the page, the person and the way, never the number or topic: those stay in the contacts table and are read
+ * when the call is sent (contacts/contact-caller.ts).
+ */
+function wake(d: Decider, command: Extract<PageCommand, { kind: 'wake' }>): void {
+  const { page } = d;
+  const { userId, via, stepIndex, loop } = command;
+  d.call({
+    method: WAKE_METHODS[via],
+    args: { pageId: page.id, userId, via, stepIndex, loop },
+    priority: PRIORITY.page,
+    // One lane per person and way: a slow provider holds up nobody else.
+    lane: `wake:${userId}:${via}`,
+  });
 }
 
 /**
@@ -306,6 +348,7 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       const ref = pageRef({ kind: 'dm', pageId: page.id, userId, loop, stepIndex });
       d.call({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
       d.record([{ userId, ref, stepIndex, loop }]);
+      scheduleWake(d, userId, { stepIndex, loop });
     }
     if (channel) {
       const ref = pageRef({ kind: 'channel', pageId: page.id, loop, stepIndex });
@@ -384,7 +427,7 @@ function acknowledge(d: Decider, by: string): PageOutcome {
   if (!mayAct(d.state, policy, by)) return refuse(d, 'acknowledge');
   const breachedAt = breachedBy(policy, page, now);
   d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, breachedAt });
-  d.cancel('step', 'exhaust', 'ackSla');
+  d.cancel('step', 'exhaust', 'ackSla', 'wake');
   // Rules counted from the acknowledgement (seed 001: "not stabilized within 15 minutes: pull in the secondary").
   policy.notify.forEach((rule, index) => {
     if (rule.since !== 'acknowledged' || !notifyRuleApplies(rule, page.severity, d.state.tags)) return;
@@ -412,7 +455,7 @@ function closeFromSource(d: Decider, how: 'resolved' | 'acknowledged', source: s
   if (page.status !== 'open') return { ok: false, message: `Page #${page.id} is already ${page.status}.` };
   if (how === 'acknowledged') {
     d.patch({ status: 'acknowledged', ackedBy: source, ackedAt: now });
-    d.cancel('step', 'exhaust', 'ackSla');
+    d.cancel('step', 'exhaust', 'ackSla', 'wake');
     closeMessages(d, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(now)}.`);
     d.effects.events.push({ type: 'page.acknowledged', page, by: source });
   } else {

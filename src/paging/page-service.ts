@@ -57,6 +57,7 @@ export class PageService {
     engine.on(PAGE_TIMERS.exhaust, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'exhaust', at: dueAt }));
     engine.on(PAGE_TIMERS.ackSla, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'ack-sla', dueAt }));
     engine.on(PAGE_TIMERS.notify, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'rule-timer', rule: payload.rule }));
+    engine.on(PAGE_TIMERS.wake, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'wake', userId: payload.userId, via: payload.via, stepIndex: payload.stepIndex, loop: payload.loop }));
   }
 
   /** Gather, decide, apply one command about one page; null when there is no such page. */
