@@ -385,3 +385,9 @@ export function deliveredRefs(db: Db): { byOutboxId: Map<number, string | null>;
 export function messageRefAt(db: Db, channel: string, ts: string): string | null {
   return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
 }
+
+/** Where the message stored under a ref was delivered (its channel and ts), or null while it is not. */
+export function deliveredMessage(db: Db, ref: string): { channel: string; ts: string } | null {
+  const row = db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref)).get();
+  return row ?? null;
+}

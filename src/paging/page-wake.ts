@@ -49,3 +49,60 @@ export const WAKE_METHODS: Record<WakeMethod, string> = {
 
 /** Whether an outbox method is a provider's (sent through contacts/, not Slack). */
 export const isWakeMethod = (method: string): boolean => Object.values(WAKE_METHODS).includes(method);
+
+/** What a wake message says and where its links go, built from the page (no contact value: `to` is added when sent). */
+export interface WakeLinks {
+  /** POST acknowledges (the push's action); GET shows a confirmation page. */
+  ackUrl: string;
+  /** Where tapping the push opens: the Slack DM if it was delivered, else the confirmation page. */
+  clickUrl: string;
+  /** Where Twilio fetches the call's TwiML. */
+  voiceUrl: string;
+}
+
+export interface WakePage {
+  id: number;
+  severity: string;
+  summary: string;
+  rotation: string;
+}
+
+export interface WakeContent {
+  title: string;
+  text: string;
+  spoken?: string;
+  url?: string;
+  priority?: number;
+  tags?: string[];
+  click?: string;
+  actions?: string;
+}
+
+/**
+ * The message for one way. A push of the most severe severity is ntfy's priority 5 (it can sound through Do Not
+ * Disturb on Android), others 4; its Acknowledge button POSTs the signed link. An SMS says how to acknowledge by
+ * reply; a call fetches its TwiML (which reads the page and offers key 4) from the bot.
+ *
+ *   push  title "[P0] checkout down", "Page #12 (backend) is waiting for you: nobody has acknowledged it yet."
+ *   sms   "[P0] checkout down: page #12 (backend) is not acknowledged. Reply 4 12 to acknowledge."
+ */
+export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean, links: WakeLinks): WakeContent {
+  const title = `[${page.severity}] ${page.summary}`;
+  switch (via) {
+    case 'push':
+      return {
+        title,
+        text: `Page #${page.id} (${page.rotation}) is waiting for you: nobody has acknowledged it yet.`,
+        priority: mostSevere ? 5 : 4,
+        tags: ['rotating_light'],
+        click: links.clickUrl,
+        actions: `http, Acknowledge, ${links.ackUrl}, method=POST, clear=true`,
+      };
+    case 'sms':
+      return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Reply 4 ${page.id} to acknowledge.` };
+    case 'voice':
+      return { title, text: `${title}: page #${page.id}`, url: links.voiceUrl };
+    case 'email':
+      return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Acknowledge: ${links.ackUrl}` };
+  }
+}

@@ -23,6 +23,8 @@ export interface TestAppOptions {
    * and Slack's requests arrive over that WebSocket (`t.socket.slashCommand(...)`) instead of signed HTTP.
    */
   socketMode?: boolean;
+  /** How messages reach phones and push (default: Twilio and ntfy as env says). */
+  contactSender?: OncallAppOptions['contactSender'];
 }
 
 /**
@@ -62,7 +64,7 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets };
+    const appOptions: OncallAppOptions = { env, policy: options.policy ?? defaultPolicy(), clock, logger: logs.logger, store, secrets: options.secrets, ...(options.contactSender ? { contactSender: options.contactSender } : {}) };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
