@@ -33,6 +33,7 @@ import { registerPageActions, registerPageCommands } from './paging/page-actions
 import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService, type PageEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
+import { twilioRoutes } from './paging/twilio-routes.js';
 import { wakeCaller } from './paging/page-wake-caller.js';
 import { isWakeMethod } from './paging/page-wake.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
@@ -196,6 +197,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
     ackRoute({ engine, pager, clock, logger, secret: ackSecret }),
+    ...twilioRoutes({ engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
     ...(options.extraRoutes ?? []),
   ];
   bolt = createBoltApp(env, logger, routes);
