@@ -20,7 +20,7 @@ import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplie
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
 import { PAGE_TIMERS } from './page-timers.js';
-import { planWake, WAKE_METHODS, type WakeMethod } from './page-wake.js';
+import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
 
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
@@ -65,7 +65,8 @@ export type PageCommand =
   | { kind: 'source-close'; how: 'resolved' | 'acknowledged'; source: string }
   | { kind: 'change-severity'; severity: string }
   | { kind: 'escalate'; by: string }
-  | { kind: 'wake'; userId: string; via: WakeMethod; stepIndex: number; loop: number };
+  | { kind: 'wake'; userId: string; via: WakeMethod; stepIndex: number; loop: number }
+  | { kind: 'call-ended'; userId: string; stepIndex: number; loop: number; status: string };
 
 export interface PageDecision {
   effects: PageEffects;
@@ -194,6 +195,9 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
     case 'wake':
       if (page.status === 'open') wake(d, command);
       return null;
+    case 'call-ended':
+      if (page.status === 'open' && CALL_UNANSWERED.has(command.status)) callUnanswered(d, command);
+      return null;
   }
 }
 
@@ -202,16 +206,46 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
  * method they verified, counted from now, keyed so deciding the same step again never doubles them.
  */
 function scheduleWake(d: Decider, userId: string, position: StepPosition): void {
-  const { page } = d;
-  const plan = planWake({ chain: chainFor(d.policy, page), steps: d.policy.wake[page.severity], verified: d.state.verified[userId] ?? [] });
-  for (const step of plan) {
-    d.set('wake', {
-      subject: d.subject,
-      dueAt: d.now + step.afterMs,
-      key: `${d.subject}:wake:${userId}:${position.loop}:${position.stepIndex}:${step.index}`,
-      payload: { pageId: page.id, userId, via: step.via, stepIndex: position.stepIndex, loop: position.loop },
-      priority: 0,
-    });
+  for (const step of wakePlan(d, userId)) setWake(d, userId, position, step, d.now + step.afterMs);
+}
+
+function wakePlan(d: Decider, userId: string): PlannedWake[] {
+  return planWake({ chain: chainFor(d.policy, d.page), steps: d.policy.wake[d.page.severity], verified: d.state.verified[userId] ?? [] });
+}
+
+const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) => `${d.subject}:wake:${userId}:${loop}:${stepIndex}:${index}`;
+
+function setWake(d: Decider, userId: string, position: StepPosition, step: PlannedWake, dueAt: number): void {
+  d.set('wake', {
+    subject: d.subject,
+    dueAt,
+    key: wakeKey(d, userId, position, step.index),
+    payload: { pageId: d.page.id, userId, via: step.via, stepIndex: position.stepIndex, loop: position.loop },
+    priority: 0,
+  });
+}
+
+/** How a call ends unanswered (Twilio's CallStatus). */
+const CALL_UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer', 'failed']);
+
+/**
+ * A wake call ended unanswered (busy, no answer, failed): the person's wake steps after the call, for the same
+ * DM step, are brought forward to now instead of waiting for their time. A step whose time has already come
+ * (it fired, or is firing) is left alone, so nothing is sent twice.
+ *
+ *   wake P0 [push 1m, voice 3m, sms 10m]: the 3-minute call is busy at 3:40 -> the SMS at 3:40, not at 10:00
+ */
+function callUnanswered(d: Decider, { userId, stepIndex, loop }: Extract<PageCommand, { kind: 'call-ended' }>): void {
+  const pagedAt = d.messages.find((m) => m.userId === userId && m.stepIndex === stepIndex && m.loop === loop)?.createdAt;
+  if (pagedAt === undefined) return;
+  const plan = wakePlan(d, userId);
+  const call = plan.findIndex((s) => s.via === 'voice');
+  if (call < 0) return;
+  for (const step of plan.slice(call + 1)) {
+    if (pagedAt + step.afterMs <= d.now) continue;
+    const position = { stepIndex, loop };
+    d.effects.timers.push({ op: 'cancel', subject: d.subject, kind: PAGE_TIMERS.wake.kind, key: wakeKey(d, userId, position, step.index) });
+    setWake(d, userId, position, step, d.now);
   }
 }
 

@@ -150,6 +150,11 @@ export class PageService {
     this.run(tx, id, { kind: 'change-severity', severity });
   }
 
+  /** Twilio says how a wake call ended (its status callback); an unanswered one moves to the person's next way at once. */
+  callEnded(tx: EngineTx, id: number, call: { userId: string; stepIndex: number; loop: number; status: string }): void {
+    this.run(tx, id, { kind: 'call-ended', ...call });
+  }
+
   escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {
     return this.answer(tx, id, { kind: 'escalate', by: userId });
   }

@@ -65,6 +65,8 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
         clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : ack,
         voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
       });
+      // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
+      if (via === 'voice') content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
       let result;
       try {
         result = await deps.sender.send({ kind: via, to, ...content });

@@ -72,6 +72,7 @@ export interface WakeContent {
   text: string;
   spoken?: string;
   url?: string;
+  statusCallback?: string;
   priority?: number;
   tags?: string[];
   click?: string;

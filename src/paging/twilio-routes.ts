@@ -60,6 +60,7 @@ interface Callback {
   pageId: number;
   userId: string;
   params: Map<string, string>;
+  query: URLSearchParams;
 }
 
 /** The request's page and person, when it is signed by Twilio; null (and a 403 sent) when it is not. */
@@ -79,7 +80,7 @@ async function signed(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerRe
     twiml(res, '<Say>This call is not about a page this bot knows. Goodbye.</Say><Hangup/>');
     return null;
   }
-  return { pageId, userId, params: new Map(pairs) };
+  return { pageId, userId, params: new Map(pairs), query };
 }
 
 function route(path: string, deps: TwilioRouteDeps, answer: (cb: Callback, res: ServerResponse) => void): CustomRoute {
@@ -121,6 +122,17 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
       const said = xml(`This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`);
       const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
       twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
+    }),
+    // How a wake call ended (its StatusCallback): answered or not, Twilio wants an empty answer.
+    route('/twilio/status', deps, ({ pageId, userId, params, query }, res) => {
+      const stepIndex = Number(query.get('step'));
+      const loop = Number(query.get('loop'));
+      const status = params.get('CallStatus') ?? '';
+      if (Number.isInteger(stepIndex) && stepIndex >= 0 && Number.isInteger(loop) && loop >= 0) {
+        deps.engine.transact((tx) => deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status }));
+        deps.logger.info({ pageId, userId, status }, 'wake call ended');
+      }
+      twiml(res, '');
     }),
     route('/twilio/gather', deps, ({ pageId, userId, params }, res) => {
       const digits = params.get('Digits') ?? '';

@@ -233,3 +233,27 @@ describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
     expect(lines(effects)).toEqual([]);
   });
 });
+
+describe('decidePage: a wake call that ends unanswered', () => {
+  const p = () => policy({ wake: { P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 1 * MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }, { afterMs: 10 * MINUTE, via: 'sms' }] } });
+  const paged = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }], verified: { U0PRI: ['push', 'voice', 'sms'] } });
+  const ended = (status: string): PageCommand => ({ kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status });
+
+  it.each(['busy', 'no-answer', 'failed'])('%s: the later wake steps are moved to now (cancelled by key and set again)', (status) => {
+    const { effects } = decide(paged, ended(status), p(), m(4));
+    expect(effects.timers).toEqual([
+      { op: 'cancel', subject: 'page:7', kind: 'page.wake', key: 'page:7:wake:U0PRI:0:0:3' },
+      { op: 'set', timer: { kind: 'page.wake', subject: 'page:7', dueAt: m(4), key: 'page:7:wake:U0PRI:0:0:3', payload: { pageId: 7, userId: 'U0PRI', via: 'sms', stepIndex: 0, loop: 0 }, priority: 0 } },
+    ]);
+    expect(effects.calls).toEqual([]);
+  });
+
+  it.each<[string, PageState, string, number]>([
+    ['an answered call (completed)', paged, 'completed', m(4)],
+    ['a later step whose time has come already', paged, 'busy', m(10)],
+    ['a page no longer open', { ...paged, page: page({ status: 'acknowledged', ackedBy: 'U0PRI', ackedAt: m(3) }) }, 'busy', m(4)],
+    ['someone this step never paged', { ...paged, messages: [] }, 'busy', m(4)],
+  ])('%s: nothing moves', (_name, s, status, now) => {
+    expect(lines(decide(s, ended(status), p(), now).effects)).toEqual([]);
+  });
+});

@@ -84,3 +84,31 @@ describe('wake: a call', () => {
     expect(voice.status).toBe(403);
   });
 });
+
+describe('wake: a call that is not answered', () => {
+  it('no answer: the next way (SMS at 10 min in this policy) goes out at once, and not again at its time', async () => {
+    const clock = new FakeClock(T0);
+    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']);
+    t = await TestApp.start({ policy, clock, env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url } });
+    saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: null, email: null }, T0);
+    verifyCode(t.store.db, 'U0ALICE', issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
+    await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
+    for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    const call = twilio.calls[0]!;
+    expect(call.statusCallback).toMatch(/\/twilio\/status\?page=1&user=U0ALICE&step=0&loop=0$/);
+    expect(twilio.messages).toEqual([]);
+    t.clock.advance(40_000);
+    const hook = await twilio.finish(call.sid, 'no-answer');
+    expect(hook?.status).toBe(200);
+    await t.tick();
+    await t.app.drainer.drain();
+    expect(twilio.messages.map((m) => [m.to, Math.round((m.createdAt - T0) / 1000)])).toEqual([[PHONE, 220]]);
+    expect(twilio.messages[0]!.body).toContain('Reply 4 1 to acknowledge.');
+    for (let i = 0; i < 10; i += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    expect(twilio.messages).toHaveLength(1);
+    expect(twilio.calls).toHaveLength(1);
+  });
+});
