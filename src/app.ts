@@ -197,7 +197,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
     ackRoute({ engine, pager, clock, logger, secret: ackSecret }),
-    ...twilioRoutes({ engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
+    ...twilioRoutes({ db: store.db, engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
     ...(options.extraRoutes ?? []),
   ];
   bolt = createBoltApp(env, logger, routes);

@@ -183,3 +183,8 @@ export function verifiedKindsByUser(db: Db): Record<string, ContactKind[]> {
 export function verifiedValue(db: Db, userId: string, kind: ContactKind): string | null {
   return contactsOf(db, userId).find((c) => c.kind === kind && c.verifiedAt !== null)?.value ?? null;
 }
+
+/** Who has verified this value for this kind (an SMS reply's From number), or null; the value is compared, never logged. */
+export function userWithVerified(db: Db, kind: ContactKind, value: string): string | null {
+  return db.select({ userId: contactMethods.userId }).from(contactMethods).where(and(eq(contactMethods.kind, kind), eq(contactMethods.value, value), isNotNull(contactMethods.verifiedAt))).get()?.userId ?? null;
+}

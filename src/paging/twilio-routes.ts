@@ -8,13 +8,16 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
+import { userWithVerified } from '../contacts/contact-store.js';
 import { isTwilioSignatureValid } from '../contacts/twilio-signature.js';
+import type { Db } from '../db/connection.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { PageService } from './page-service.js';
 
 export interface TwilioRouteDeps {
+  db: Db;
   engine: Engine;
   pager: PageService;
   clock: Clock;
@@ -63,8 +66,8 @@ interface Callback {
   query: URLSearchParams;
 }
 
-/** The request's page and person, when it is signed by Twilio; null (and a 403 sent) when it is not. */
-async function signed(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<Callback | null> {
+/** The request's parameters and query, when it is signed by Twilio; null (and a 403 sent) when it is not. */
+async function verified(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<{ pairs: Array<[string, string]>; query: URLSearchParams } | null> {
   const pairs = await readForm(req);
   const url = `${deps.publicUrl()}${req.url ?? '/'}`;
   const header = req.headers['x-twilio-signature'];
@@ -73,7 +76,14 @@ async function signed(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerRe
     forbidden(res);
     return null;
   }
-  const query = new URL(url).searchParams;
+  return { pairs, query: new URL(url).searchParams };
+}
+
+/** The request's page and person, when it is signed by Twilio; null (and a 403 sent) when it is not. */
+async function signed(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<Callback | null> {
+  const checked = await verified(deps, req, res);
+  if (!checked) return null;
+  const { pairs, query } = checked;
   const pageId = Number(query.get('page'));
   const userId = query.get('user') ?? '';
   if (!Number.isInteger(pageId) || pageId <= 0 || !/^[A-Z0-9]{1,32}$/.test(userId)) {
@@ -110,9 +120,46 @@ function spokenAge(ms: number): string {
   return h === 0 ? part(m, 'minute') : m === 0 ? part(h, 'hour') : `${part(h, 'hour')} and ${part(m, 'minute')}`;
 }
 
+function smsReply(res: ServerResponse, text: string): void {
+  twiml(res, `<Message>${xml(text)}</Message>`);
+}
+
+/**
+ * A text to the bot's number: "4 12" acknowledges page 12 as the person whose verified SMS number sent it.
+ * An unknown number, an unknown or closed page, or anything else gets a reply that says so.
+ */
+function smsRoute(deps: TwilioRouteDeps): CustomRoute {
+  return {
+    path: '/twilio/sms',
+    method: ['POST'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      verified(deps, req, res).then(
+        (checked) => {
+          if (!checked) return;
+          const params = new Map(checked.pairs);
+          const userId = userWithVerified(deps.db, 'sms', params.get('From') ?? '');
+          if (!userId) return smsReply(res, 'This number is not verified with the on-call bot. Acknowledge in Slack.');
+          const match = /^\s*4\s+#?(\d{1,12})\s*$/.exec(params.get('Body') ?? '');
+          if (!match) return smsReply(res, 'To acknowledge a page, reply 4 and its number, e.g. "4 12".');
+          const pageId = Number(match[1]);
+          const outcome = deps.engine.transact((tx) => (deps.pager.find(tx, pageId) ? deps.pager.acknowledge(tx, pageId, userId) : null));
+          deps.logger.info({ pageId, userId, ok: outcome?.ok ?? false }, 'page acknowledged by text message');
+          if (!outcome) return smsReply(res, `There is no page ${pageId}.`);
+          smsReply(res, outcome.ok ? `Page ${pageId} is acknowledged.` : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
+        },
+        (error: unknown) => {
+          deps.logger.error({ err: error }, 'twilio sms webhook failed');
+          if (!res.headersSent) smsReply(res, 'Something went wrong. Acknowledge in Slack.');
+        },
+      );
+    },
+  };
+}
+
 export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
   const gatherUrl = (pageId: number, userId: string) => `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
   return [
+    smsRoute(deps),
     route('/twilio/voice', deps, ({ pageId, userId }, res) => {
       const page = deps.engine.transact((tx) => deps.pager.find(tx, pageId));
       if (!page || page.status !== 'open') {

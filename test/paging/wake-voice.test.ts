@@ -112,3 +112,53 @@ describe('wake: a call that is not answered', () => {
     expect(twilio.calls).toHaveLength(1);
   });
 });
+
+describe('wake: an SMS reply', () => {
+  async function texted(): Promise<number> {
+    const clock = new FakeClock(T0);
+    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']);
+    t = await TestApp.start({ policy, clock, env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url } });
+    saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: PHONE, push: null, email: null }, T0);
+    verifyCode(t.store.db, 'U0ALICE', issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
+    const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+    await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);
+    return Number(/page #(\d+)/.exec(answer.text)![1]);
+  }
+  const smsUrl = () => `${t.baseUrl.replace('127.0.0.1', 'localhost')}/twilio/sms`;
+
+  it('"4 <page>" from the verified number acknowledges the page as its owner; again, it says who already did', async () => {
+    const id = await texted();
+    const body = /Reply (4 \d+) to acknowledge/.exec(twilio.messages[0]!.body)![1]!;
+    const reply = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
+    await t.app.drainer.drain();
+    expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
+    const again = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    expect(again.body).toContain(`Page #${id} was already acknowledged by someone`);
+    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+  });
+
+  it.each([
+    ['an unknown number', '+447700900999', '4 1', 'This number is not verified'],
+    ['an unknown page', PHONE, '4 99', 'There is no page 99.'],
+    ['anything else', PHONE, 'ok', 'reply 4 and its number'],
+  ])('%s gets a reply that says so, and nothing changes', async (_name, from, text, expected) => {
+    await texted();
+    const reply = await twilio.incomingSms(smsUrl(), from, '+15017122661', text);
+    expect(reply.status).toBe(200);
+    expect(reply.body).toContain(expected);
+    expect(pageRow().status).toBe('open');
+  });
+
+  it('an unsigned text is 403 and changes nothing', async () => {
+    await texted();
+    const answer = await fetch(`${t.baseUrl}/twilio/sms`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ From: PHONE, Body: '4 1' }).toString() });
+    expect(answer.status).toBe(403);
+    expect(pageRow().status).toBe('open');
+  });
+});
