@@ -2,7 +2,7 @@ import type { App, CustomRoute } from '@slack/bolt';
 import { registerRetention, retentionTimer, RETENTION_EVERY_MS } from './engine/retention.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Env } from './config/env.js';
+import { ackTokenSecret, type Env } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
 import { dispatchFrom, type EventTable } from './engine/effects.js';
@@ -33,6 +33,10 @@ import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService, type PageEvent } from './paging/page-service.js';
+import { ackRoute } from './paging/ack-route.js';
+import { twilioRoutes } from './paging/twilio-routes.js';
+import { wakeCaller } from './paging/page-wake-caller.js';
+import { isWakeMethod } from './paging/page-wake.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
 import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { registerOverrideForm } from './schedules/override-form-actions.js';
@@ -114,8 +118,19 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       throw error;
     }
   };
-  const caller =
+  const slackCaller =
     options.caller ?? webApiCaller(createOutboxClient(env.SLACK_BOT_TOKEN, env.SLACK_API_URL, slackLoggerFrom(logger)), prepareCall);
+  const contactSender = options.contactSender ?? providerSender(providerConfig(env));
+  // Where people reach the bot from outside (acknowledge links, Twilio's callbacks): PUBLIC_URL, else this host on the port it listens on.
+  let listeningPort: number | null = null;
+  const publicUrl = () => env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://localhost:${listeningPort ?? env.PORT}`;
+  const ackSecret = ackTokenSecret(env);
+  // One outbox, two destinations: wake calls (push, SMS, voice) go to the providers, everything else to Slack.
+  const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
+  const caller: SlackCaller = {
+    call: (method, args) => (isWakeMethod(method) ? providers.call(method, args) : slackCaller.call(method, args)),
+    ...(slackCaller.read ? { read: slackCaller.read.bind(slackCaller) } : {}),
+  };
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
   const engine = new Engine({ db: store.db, clock, logger, drainer, observer: metrics });
   const usergroups = new UsergroupDirectory({ db: store.db, clock, logger, groups: watchedUsergroups(options.policy), read: caller.read?.bind(caller) });
@@ -184,6 +199,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     ...operationalRoutes(readiness, metrics.registry),
     webhookRoute({ policy: options.policy, engine, alerts: alertService, secret: (name) => secrets[name] || undefined, logger }),
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
+    ackRoute({ engine, pager, clock, logger, secret: ackSecret }),
+    ...twilioRoutes({ db: store.db, engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
     ...(options.extraRoutes ?? []),
   ];
   bolt = createBoltApp(env, logger, routes);
@@ -215,7 +232,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });
   registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
   const openView = async (triggerId: string, view: Record<string, unknown>) => void (await bolt.client.views.open({ trigger_id: triggerId, view: view as never }));
-  registerContactCommands(commands.oncall, bolt, { db: store.db, engine, policy: options.policy, clock, logger, sender: options.contactSender ?? providerSender(providerConfig(env)), random: options.random ?? cryptoRandomness, openView });
+  registerContactCommands(commands.oncall, bolt, { db: store.db, engine, policy: options.policy, clock, logger, sender: contactSender, random: options.random ?? cryptoRandomness, openView });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
@@ -267,6 +284,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     async listen(port) {
       // Both receivers (src/slack/bolt-app.ts) resolve with the server that serves the routes, once it listens.
       server = (await bolt.start(port)) as Server;
+      listeningPort = (server.address() as AddressInfo).port;
       // Not awaited: listing the groups' members must not hold up the start (the table keeps the last lists).
       void usergroups.start();
       return (server.address() as AddressInfo).port;

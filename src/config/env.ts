@@ -1,3 +1,4 @@
+import { createHmac } from 'node:crypto';
 import { z } from 'zod';
 
 /** Where each credential comes from, said in the error so nobody has to search for it. */
@@ -63,6 +64,8 @@ export const envSchema = z
     SMTP_URL: optionalText.pipe(
       z.url({ protocol: /^smtps?$/, error: 'should be an SMTP URL such as smtps://user:password@smtp.example.com:465' }).optional(),
     ),
+    /** Signs the acknowledge links in pushes (/ack/<token>); default: derived from the Slack signing secret. */
+    ACK_TOKEN_SECRET: optionalText.pipe(z.string().min(16, { error: 'should be at least 16 characters (a long random string)' }).optional()),
     LOG_LEVEL: optionalText.pipe(
       z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
     ),
@@ -107,9 +110,19 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /** Every secret value in the environment, so the logger can scrub them wherever they appear. */
 export function secretValues(env: Env): string[] {
-  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.TWILIO_AUTH_TOKEN, env.NTFY_TOKEN, env.SMTP_URL, smtpPassword(env.SMTP_URL)].filter(
+  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.ACK_TOKEN_SECRET, env.TWILIO_AUTH_TOKEN, env.NTFY_TOKEN, env.SMTP_URL, smtpPassword(env.SMTP_URL)].filter(
     (v): v is string => typeof v === 'string' && v.length >= 6,
   );
+}
+
+/**
+ * The key that signs acknowledge links: ACK_TOKEN_SECRET, or one derived from the Slack signing secret (the
+ * app token in Socket Mode), so a bot needs nothing new to be set and a link never carries the secret itself.
+ */
+export function ackTokenSecret(env: Env): string {
+  if (env.ACK_TOKEN_SECRET) return env.ACK_TOKEN_SECRET;
+  const base = env.SLACK_SIGNING_SECRET ?? env.SLACK_APP_TOKEN ?? env.SLACK_BOT_TOKEN;
+  return createHmac('sha256', base).update('oncall:ack-token:v1').digest('base64url');
 }
 
 /** The password inside an SMTP URL, so it is scrubbed even where the URL is printed in pieces. */

@@ -18,9 +18,18 @@ export interface ContactMessage {
   text: string;
   /** For a call: what is read out (TwiML is built from it). Default: `text`. */
   spoken?: string;
+  /** For a call: where Twilio fetches its TwiML instead (`PUBLIC_URL/twilio/voice?...`), and where it reports how it ended. */
+  url?: string;
+  statusCallback?: string;
+  /** For a push: ntfy's priority (1-5; 5 sounds through Do Not Disturb on Android), tags, click link and actions (short form). */
+  priority?: number;
+  tags?: string[];
+  click?: string;
+  actions?: string;
 }
 
-export type SendResult = { ok: true; id: string } | { ok: false; reason: string };
+/** A failure says whether trying again later may help (a provider's 5xx, 429 or timeout) or not (a 4xx). */
+export type SendResult = { ok: true; id: string } | { ok: false; reason: string; transient?: boolean };
 
 export interface ContactSender {
   /** Whether this bot can send through `kind` at all (Twilio configured, SMTP configured...). */
@@ -44,6 +53,11 @@ export function providerConfig(env: Env): ProviderConfig {
   return { twilio, ntfy: { url: env.NTFY_URL, token: env.NTFY_TOKEN ?? null } };
 }
 
+/** A header value as ntfy reads it: plain when it is printable ASCII, else RFC 2047 (=?UTF-8?B?...?=). */
+function headerText(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
+}
+
 const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 /** Twilio and ntfy both answer errors as JSON with a numeric `code`; only the code is kept (the message may quote the number). */
@@ -54,7 +68,8 @@ async function refusal(provider: string, response: Response): Promise<SendResult
   } catch {
     code = undefined;
   }
-  return { ok: false, reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})` };
+  const transient = response.status >= 500 || response.status === 429 || response.status === 408;
+  return { ok: false, transient, reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})` };
 }
 
 export function providerSender(config: ProviderConfig): ContactSender {
@@ -72,7 +87,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
         body: new URLSearchParams({ From: t.from, ...params }).toString(),
       });
     } catch (error) {
-      return { ok: false, reason: `could not reach Twilio (${error instanceof Error ? error.name : 'error'})` };
+      return { ok: false, transient: true, reason: `could not reach Twilio (${error instanceof Error ? error.name : 'error'})` };
     }
     if (!response.ok) return refusal('Twilio', response);
     const sid = ((await response.json().catch(() => ({}))) as { sid?: unknown }).sid;
@@ -80,13 +95,21 @@ export function providerSender(config: ProviderConfig): ContactSender {
   }
 
   async function ntfy(message: ContactMessage): Promise<SendResult> {
-    const headers: Record<string, string> = { 'content-type': 'text/plain; charset=utf-8', title: message.title, priority: 'default', tags: 'key' };
+    const headers: Record<string, string> = {
+      'content-type': 'text/plain; charset=utf-8',
+      // Header values are Latin-1 on the wire: a title with other characters is sent RFC 2047-encoded, as ntfy reads it.
+      title: headerText(message.title),
+      priority: message.priority !== undefined ? String(message.priority) : 'default',
+      tags: (message.tags ?? ['key']).join(','),
+    };
+    if (message.click) headers.click = message.click;
+    if (message.actions) headers.actions = headerText(message.actions);
     if (config.ntfy.token) headers.authorization = `Bearer ${config.ntfy.token}`;
     let response: Response;
     try {
       response = await post(`${config.ntfy.url.replace(/\/+$/, '')}/${encodeURIComponent(message.to)}`, { headers, body: message.text });
     } catch (error) {
-      return { ok: false, reason: `could not reach ntfy (${error instanceof Error ? error.name : 'error'})` };
+      return { ok: false, transient: true, reason: `could not reach ntfy (${error instanceof Error ? error.name : 'error'})` };
     }
     if (!response.ok) return refusal('ntfy', response);
     const id = ((await response.json().catch(() => ({}))) as { id?: unknown }).id;
@@ -102,6 +125,8 @@ export function providerSender(config: ProviderConfig): ContactSender {
           return twilio('Messages', { To: message.to, Body: message.text });
         case 'voice': {
           if (!config.twilio) return { ok: false, reason: 'calls are not set up on this bot (TWILIO_* variables)' };
+          const callback: Record<string, string> = message.statusCallback ? { StatusCallback: message.statusCallback, StatusCallbackEvent: 'completed' } : {};
+          if (message.url) return twilio('Calls', { To: message.to, Url: message.url, ...callback });
           const say = xml(message.spoken ?? message.text);
           return twilio('Calls', { To: message.to, Twiml: `<Response><Say>${say}</Say><Pause length="1"/><Say>${say}</Say></Response>` });
         }

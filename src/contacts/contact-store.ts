@@ -3,7 +3,7 @@
  * contact tables. Returns plain values; the values are personal, so callers mask them (contact-rules.ts)
  * before they go anywhere but back to their owner.
  */
-import { and, eq } from 'drizzle-orm';
+import { and, eq, isNotNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { contactCodes, contactMethods } from '../db/schema.js';
 import {
@@ -169,4 +169,22 @@ export function recordTest(db: Db, userId: string, channel: ContactChannel, valu
       .where(and(eq(contactMethods.userId, userId), eq(contactMethods.kind, kind), eq(contactMethods.value, value)))
       .run();
   }
+}
+
+/** Everyone's verified kinds (voice, sms, push, email), by user: what paging needs to plan wake steps. Values are not read. */
+export function verifiedKindsByUser(db: Db): Record<string, ContactKind[]> {
+  const rows = db.select({ userId: contactMethods.userId, kind: contactMethods.kind }).from(contactMethods).where(isNotNull(contactMethods.verifiedAt)).all();
+  const byUser: Record<string, ContactKind[]> = {};
+  for (const row of rows) if (isKind(row.kind)) (byUser[row.userId] ??= []).push(row.kind);
+  return byUser;
+}
+
+/** The verified value of one kind of a person's methods (a number, a topic), read when a message is sent; null when there is none. */
+export function verifiedValue(db: Db, userId: string, kind: ContactKind): string | null {
+  return contactsOf(db, userId).find((c) => c.kind === kind && c.verifiedAt !== null)?.value ?? null;
+}
+
+/** Who has verified this value for this kind (an SMS reply's From number), or null; the value is compared, never logged. */
+export function userWithVerified(db: Db, kind: ContactKind, value: string): string | null {
+  return db.select({ userId: contactMethods.userId }).from(contactMethods).where(and(eq(contactMethods.kind, kind), eq(contactMethods.value, value), isNotNull(contactMethods.verifiedAt))).get()?.userId ?? null;
 }

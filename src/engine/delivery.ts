@@ -9,7 +9,9 @@ export type CallOutcome =
   | { kind: 'rate_limited'; retryAfterMs: number }
   | { kind: 'platform_error'; error: string }
   | { kind: 'http_error'; status: number }
-  | { kind: 'network_error'; message: string };
+  | { kind: 'network_error'; message: string }
+  /** Refused for good by whoever it was sent to (a provider's 4xx, a contact method gone): no retry can fix it. */
+  | { kind: 'refused'; reason: string };
 
 export type DeliveryDecision =
   | { status: 'sent' }
@@ -84,5 +86,7 @@ export function decideDelivery(outcome: CallOutcome, attempts: number, now: numb
       return { status: 'retry', nextAttemptAt: now + backoffDelay(attempts), reason: `http ${outcome.status}` };
     case 'network_error':
       return { status: 'retry', nextAttemptAt: now + backoffDelay(attempts), reason: outcome.message };
+    case 'refused':
+      return { status: 'failed', reason: outcome.reason };
   }
 }

@@ -10,7 +10,8 @@ import type { EngineTx } from './engine.js';
 import type { OutgoingCall } from './outbox.js';
 import type { TimerSpec } from './timers.js';
 
-export type TimerOp = { op: 'set'; timer: TimerSpec } | { op: 'cancel'; subject: string; kind?: string };
+/** A cancel names a subject's timers: all, one kind, or the one with a key (to move it: cancel it, then set it again). */
+export type TimerOp = { op: 'set'; timer: TimerSpec } | { op: 'cancel'; subject: string; kind?: string; key?: string };
 
 /** Something that happened in a feature, for others to follow (`page.acknowledged`). */
 export interface DomainEvent {
@@ -51,7 +52,7 @@ export function applyEffects<W, E extends DomainEvent>(tx: EngineTx, effects: Ef
   for (const write of effects.writes) applier.write(tx.db, write);
   for (const timer of effects.timers) {
     if (timer.op === 'set') tx.schedule(timer.timer);
-    else tx.cancel(timer.subject, timer.kind);
+    else tx.cancel(timer.subject, timer.kind, timer.key);
   }
   for (const call of effects.calls) tx.enqueue(call);
   for (const event of effects.events) applier.dispatch(tx, event);

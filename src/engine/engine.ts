@@ -12,7 +12,7 @@ export interface EngineTx {
   db: Db;
   now: number;
   schedule(spec: TimerSpec): boolean;
-  cancel(subject: string, kind?: string): number;
+  cancel(subject: string, kind?: string, key?: string): number;
   enqueue(call: OutgoingCall): number;
 }
 
@@ -189,7 +189,7 @@ export class Engine {
         this.kinds.get(spec.kind)?.check(spec.payload ?? {}, 'set');
         return scheduleTimer(db, now, spec);
       },
-      cancel: (subject, kind) => cancelTimers(db, subject, kind),
+      cancel: (subject, kind, key) => cancelTimers(db, subject, kind, key),
       enqueue: (call) => {
         onEnqueue();
         return enqueueCall(db, now, call);

@@ -418,3 +418,9 @@ export function deleteDeliveredBefore(db: Db, before: number, limit: number): nu
   if (done.length === 0) return 0;
   return db.delete(outbox).where(inArray(outbox.id, done)).run().changes;
 }
+
+/** Where the message stored under a ref was delivered (its channel and ts), or null while it is not. */
+export function deliveredMessage(db: Db, ref: string): { channel: string; ts: string } | null {
+  const row = db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref)).get();
+  return row ?? null;
+}

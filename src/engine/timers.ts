@@ -42,9 +42,9 @@ export function scheduleTimer(db: Db, now: number, spec: TimerSpec): boolean {
   return result.changes === 1;
 }
 
-/** Removes a subject's pending timers (of one kind, or all). Returns how many. */
-export function cancelTimers(db: Db, subject: string, kind?: string): number {
-  const where = kind ? and(eq(timers.subject, subject), eq(timers.kind, kind)) : eq(timers.subject, subject);
+/** Removes a subject's pending timers (of one kind, or all; or the one with a key). Returns how many. */
+export function cancelTimers(db: Db, subject: string, kind?: string, key?: string): number {
+  const where = and(eq(timers.subject, subject), kind ? eq(timers.kind, kind) : undefined, key !== undefined ? eq(timers.key, key) : undefined);
   return db.delete(timers).where(where).run().changes;
 }
 

@@ -20,6 +20,7 @@ import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplie
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
 import { PAGE_TIMERS } from './page-timers.js';
+import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
 
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
@@ -46,6 +47,8 @@ export interface PageState {
   tags: string[];
   /** For a page about something with a status of its own (an incident): whether it is mitigated; else null. */
   mitigated: boolean | null;
+  /** The contact methods each person has verified (push, sms, voice, email), for the wake steps; absent: none. */
+  verified: Record<string, readonly string[]>;
 }
 
 export type PageCommand =
@@ -61,7 +64,9 @@ export type PageCommand =
   | { kind: 'resolve-for'; by: string; why: string }
   | { kind: 'source-close'; how: 'resolved' | 'acknowledged'; source: string }
   | { kind: 'change-severity'; severity: string }
-  | { kind: 'escalate'; by: string };
+  | { kind: 'escalate'; by: string }
+  | { kind: 'wake'; userId: string; via: WakeMethod; stepIndex: number; loop: number }
+  | { kind: 'call-ended'; userId: string; stepIndex: number; loop: number; status: string };
 
 export interface PageDecision {
   effects: PageEffects;
@@ -187,7 +192,78 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
       return null;
     case 'escalate':
       return escalateNow(d, command.by);
+    case 'wake':
+      if (page.status === 'open') wake(d, command);
+      return null;
+    case 'call-ended':
+      if (page.status === 'open' && CALL_UNANSWERED.has(command.status)) callUnanswered(d, command);
+      return null;
   }
+}
+
+/**
+ * The wake timers for a person a DM step just reached (page-wake.ts): one per wake step beyond Slack through a
+ * method they verified, counted from now, keyed so deciding the same step again never doubles them.
+ */
+function scheduleWake(d: Decider, userId: string, position: StepPosition): void {
+  for (const step of wakePlan(d, userId)) setWake(d, userId, position, step, d.now + step.afterMs);
+}
+
+function wakePlan(d: Decider, userId: string): PlannedWake[] {
+  return planWake({ chain: chainFor(d.policy, d.page), steps: d.policy.wake[d.page.severity], verified: d.state.verified[userId] ?? [] });
+}
+
+const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) => `${d.subject}:wake:${userId}:${loop}:${stepIndex}:${index}`;
+
+function setWake(d: Decider, userId: string, position: StepPosition, step: PlannedWake, dueAt: number): void {
+  d.set('wake', {
+    subject: d.subject,
+    dueAt,
+    key: wakeKey(d, userId, position, step.index),
+    payload: { pageId: d.page.id, userId, via: step.via, stepIndex: position.stepIndex, loop: position.loop },
+    priority: 0,
+  });
+}
+
+/** How a call ends unanswered (Twilio's CallStatus). */
+const CALL_UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer', 'failed']);
+
+/**
+ * A wake call ended unanswered (busy, no answer, failed): the person's wake steps after the call, for the same
+ * DM step, are brought forward to now instead of waiting for their time. A step whose time has already come
+ * (it fired, or is firing) is left alone, so nothing is sent twice.
+ *
+ *   wake P0 [push 1m, voice 3m, sms 10m]: the 3-minute call is busy at 3:40 -> the SMS at 3:40, not at 10:00
+ */
+function callUnanswered(d: Decider, { userId, stepIndex, loop }: Extract<PageCommand, { kind: 'call-ended' }>): void {
+  const pagedAt = d.messages.find((m) => m.userId === userId && m.stepIndex === stepIndex && m.loop === loop)?.createdAt;
+  if (pagedAt === undefined) return;
+  const plan = wakePlan(d, userId);
+  const call = plan.findIndex((s) => s.via === 'voice');
+  if (call < 0) return;
+  for (const step of plan.slice(call + 1)) {
+    if (pagedAt + step.afterMs <= d.now) continue;
+    const position = { stepIndex, loop };
+    d.effects.timers.push({ op: 'cancel', subject: d.subject, kind: PAGE_TIMERS.wake.kind, key: wakeKey(d, userId, position, step.index) });
+    setWake(d, userId, position, step, d.now);
+  }
+}
+
+/**
+ * A wake timer fired while the page is still open: the provider call goes to the outbox. Its arguments name
+ * the page, the person and the way, never the number or topic: those stay in the contacts table and are read
+ * when the call is sent (contacts/contact-caller.ts).
+ */
+function wake(d: Decider, command: Extract<PageCommand, { kind: 'wake' }>): void {
+  const { page } = d;
+  const { userId, via, stepIndex, loop } = command;
+  d.call({
+    method: WAKE_METHODS[via],
+    args: { pageId: page.id, userId, via, stepIndex, loop },
+    priority: PRIORITY.page,
+    // One lane per person and way: a slow provider holds up nobody else.
+    lane: `wake:${userId}:${via}`,
+  });
 }
 
 /**
@@ -306,6 +382,7 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       const ref = pageRef({ kind: 'dm', pageId: page.id, userId, loop, stepIndex });
       d.call({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
       d.record([{ userId, ref, stepIndex, loop }]);
+      scheduleWake(d, userId, { stepIndex, loop });
     }
     if (channel) {
       const ref = pageRef({ kind: 'channel', pageId: page.id, loop, stepIndex });
@@ -384,7 +461,7 @@ function acknowledge(d: Decider, by: string): PageOutcome {
   if (!mayAct(d.state, policy, by)) return refuse(d, 'acknowledge');
   const breachedAt = breachedBy(policy, page, now);
   d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, breachedAt });
-  d.cancel('step', 'exhaust', 'ackSla');
+  d.cancel('step', 'exhaust', 'ackSla', 'wake');
   // Rules counted from the acknowledgement (seed 001: "not stabilized within 15 minutes: pull in the secondary").
   policy.notify.forEach((rule, index) => {
     if (rule.since !== 'acknowledged' || !notifyRuleApplies(rule, page.severity, d.state.tags)) return;
@@ -412,7 +489,7 @@ function closeFromSource(d: Decider, how: 'resolved' | 'acknowledged', source: s
   if (page.status !== 'open') return { ok: false, message: `Page #${page.id} is already ${page.status}.` };
   if (how === 'acknowledged') {
     d.patch({ status: 'acknowledged', ackedBy: source, ackedAt: now });
-    d.cancel('step', 'exhaust', 'ackSla');
+    d.cancel('step', 'exhaust', 'ackSla', 'wake');
     closeMessages(d, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(now)}.`);
     d.effects.events.push({ type: 'page.acknowledged', page, by: source });
   } else {

@@ -57,6 +57,7 @@ export class PageService {
     engine.on(PAGE_TIMERS.exhaust, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'exhaust', at: dueAt }));
     engine.on(PAGE_TIMERS.ackSla, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'ack-sla', dueAt }));
     engine.on(PAGE_TIMERS.notify, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'rule-timer', rule: payload.rule }));
+    engine.on(PAGE_TIMERS.wake, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'wake', userId: payload.userId, via: payload.via, stepIndex: payload.stepIndex, loop: payload.loop }));
   }
 
   /** Gather, decide, apply one command about one page; null when there is no such page. */
@@ -147,6 +148,11 @@ export class PageService {
   /** A page's severity changed (correlation raised it, "Not P0" lowered it): the rest of its chain follows the new one. */
   changeSeverity(tx: EngineTx, id: number, severity: string): void {
     this.run(tx, id, { kind: 'change-severity', severity });
+  }
+
+  /** Twilio says how a wake call ended (its status callback); an unanswered one moves to the person's next way at once. */
+  callEnded(tx: EngineTx, id: number, call: { userId: string; stepIndex: number; loop: number; status: string }): void {
+    this.run(tx, id, { kind: 'call-ended', ...call });
   }
 
   escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {

@@ -89,6 +89,8 @@ describe('backoff', () => {
   it('HTTP and network errors retry with the same backoff, and never block the method', () => {
     expect(decideDelivery({ kind: 'http_error', status: 502 }, 4, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 8_000, reason: 'http 502' });
     expect(decideDelivery({ kind: 'network_error', message: 'socket hang up' }, 1, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 1_000, reason: 'socket hang up' });
+    // A provider's 4xx, or a wake call whose contact method is gone: given up at once, with the reason.
+    expect(decideDelivery({ kind: 'refused', reason: 'Twilio refused it (HTTP 400, error 21211)' }, 1, NOW)).toEqual({ status: 'failed', reason: 'Twilio refused it (HTTP 400, error 21211)' });
     expect(decideDelivery({ kind: 'platform_error', error: 'internal_error' }, 9, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 60_000, reason: 'internal_error' });
   });
 });

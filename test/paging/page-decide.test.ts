@@ -38,7 +38,7 @@ function page(p: Partial<Page> = {}): Page {
 }
 
 function state(s: Partial<PageState> = {}): PageState {
-  return { page: page(), messages: [], onCall: { primary: 'U0PRI', secondary: 'U0SEC' }, others: {}, members: {}, tags: [], mitigated: null, ...s };
+  return { page: page(), messages: [], onCall: { primary: 'U0PRI', secondary: 'U0SEC' }, others: {}, members: {}, tags: [], mitigated: null, verified: {}, ...s };
 }
 
 /** The effects as lines: what a reader checks, in order. */
@@ -133,7 +133,7 @@ describe('decidePage: people act on it', () => {
       { kind: 'acknowledge', by: 'U0PRI' },
       m(5),
       true,
-      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
+      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
     ],
     [
       'acknowledging after the deadline, before the SLA timer fired, records the breach at the deadline',
@@ -141,7 +141,7 @@ describe('decidePage: people act on it', () => {
       { kind: 'acknowledge', by: 'U0PRI' },
       m(20),
       true,
-      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
+      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
     ],
     ['someone the page never reached, outside the rotation, is refused and nothing changes', state({ messages: reached }), { kind: 'acknowledge', by: 'U0STRANGER' }, m(5), false, []],
     ['a member of a user group the page named may act on it', state({ page: page({ toldAt: m(0) }), messages: [{ ...reached[0]!, userId: 'S0OWNERS' }], members: { S0OWNERS: ['U0OWNER'] } }), { kind: 'escalate', by: 'U0OWNER' }, m(5), true, ['reached U0SEC@page:7:dm:U0SEC:0:1', 'reached channel@page:7:channel:0:1', 'write {"stepIndex":1,"loop":0}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":2,"loop":0}', 'post U0SEC page:7:dm:U0SEC:0:1 p0', 'post C0ALERTS page:7:channel:0:1 p1']],
@@ -197,5 +197,63 @@ describe('decidePage: a changed severity and notify rules', () => {
     const s = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }] });
     expect(lines(decide({ ...s, tags: ['db'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects)).toContain('set page.notify +20m {"pageId":7,"rule":0}');
     expect(lines(decide({ ...s, tags: ['web'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects).filter((l) => l.startsWith('set'))).toEqual([]);
+  });
+});
+
+describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
+  const wakeP1 = () => policy({ wake: { P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 1 * MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }], P2: [{ afterMs: 1 * MINUTE, via: 'push' }], P3: [{ afterMs: 1 * MINUTE, via: 'push' }] } });
+  const wakeLines = (e: PageEffects) => lines(e).filter((l) => l.includes('page.wake'));
+
+  it('a DM step sets one wake timer per verified method the severity wakes with, counted from now, keyed per step', () => {
+    const { effects } = decide(state({ verified: { U0PRI: ['push', 'voice', 'sms'] } }), { kind: 'first-step' }, wakeP1());
+    expect(wakeLines(effects)).toEqual([
+      'set page.wake +1m {"pageId":7,"userId":"U0PRI","via":"push","stepIndex":0,"loop":0}',
+      'set page.wake +3m {"pageId":7,"userId":"U0PRI","via":"voice","stepIndex":0,"loop":0}',
+    ]);
+    const keys = effects.timers.flatMap((t) => (t.op === 'set' && t.timer.kind === 'page.wake' ? [t.timer.key] : []));
+    expect(keys).toEqual(['page:7:wake:U0PRI:0:0:1', 'page:7:wake:U0PRI:0:0:2']);
+  });
+
+  it.each<[string, PageState, PageCommand]>([
+    ['someone with no verified method gets only the DM', state({ verified: { U0SEC: ['push'] } }), { kind: 'first-step' }],
+    ['a chat-only severity never wakes anyone', state({ page: page({ severity: 'P2' }), verified: { U0PRI: ['push'] } }), { kind: 'first-step' }],
+    ['a task severity never wakes anyone', state({ page: page({ severity: 'P3' }), verified: { U0PRI: ['push'] } }), { kind: 'first-step' }],
+  ])('%s', (_name, s, c) => {
+    expect(wakeLines(decide(s, c, wakeP1()).effects)).toEqual([]);
+  });
+
+  it('a wake timer of an open page enqueues the provider call, naming the page, person and way, not the number', () => {
+    const { effects } = decide(state({ page: page({ toldAt: m(0) }) }), { kind: 'wake', userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 }, wakeP1(), m(3));
+    expect(effects.calls).toEqual([{ method: 'twilio.calls.create', args: { pageId: 7, userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 }, priority: 0, lane: 'wake:U0PRI:voice' }]);
+    expect(effects.writes).toEqual([]);
+  });
+
+  it.each(['acknowledged', 'resolved'] as const)('a wake timer of a page already %s does nothing', (status) => {
+    const { effects } = decide(state({ page: page({ status, ackedBy: 'U0PRI', ackedAt: m(1) }) }), { kind: 'wake', userId: 'U0PRI', via: 'push', stepIndex: 0, loop: 0 }, wakeP1(), m(3));
+    expect(lines(effects)).toEqual([]);
+  });
+});
+
+describe('decidePage: a wake call that ends unanswered', () => {
+  const p = () => policy({ wake: { P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 1 * MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }, { afterMs: 10 * MINUTE, via: 'sms' }] } });
+  const paged = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }], verified: { U0PRI: ['push', 'voice', 'sms'] } });
+  const ended = (status: string): PageCommand => ({ kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status });
+
+  it.each(['busy', 'no-answer', 'failed'])('%s: the later wake steps are moved to now (cancelled by key and set again)', (status) => {
+    const { effects } = decide(paged, ended(status), p(), m(4));
+    expect(effects.timers).toEqual([
+      { op: 'cancel', subject: 'page:7', kind: 'page.wake', key: 'page:7:wake:U0PRI:0:0:3' },
+      { op: 'set', timer: { kind: 'page.wake', subject: 'page:7', dueAt: m(4), key: 'page:7:wake:U0PRI:0:0:3', payload: { pageId: 7, userId: 'U0PRI', via: 'sms', stepIndex: 0, loop: 0 }, priority: 0 } },
+    ]);
+    expect(effects.calls).toEqual([]);
+  });
+
+  it.each<[string, PageState, string, number]>([
+    ['an answered call (completed)', paged, 'completed', m(4)],
+    ['a later step whose time has come already', paged, 'busy', m(10)],
+    ['a page no longer open', { ...paged, page: page({ status: 'acknowledged', ackedBy: 'U0PRI', ackedAt: m(3) }) }, 'busy', m(4)],
+    ['someone this step never paged', { ...paged, messages: [] }, 'busy', m(4)],
+  ])('%s: nothing moves', (_name, s, status, now) => {
+    expect(lines(decide(s, ended(status), p(), now).effects)).toEqual([]);
   });
 });

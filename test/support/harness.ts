@@ -28,6 +28,8 @@ export interface TestAppOptions {
   commandAckBudgetMs?: number;
   /** More channels of the workspace the bot is in, beside the policy's and #general (a test enqueuing by hand). */
   channels?: readonly string[];
+  /** How messages reach phones and push (default: Twilio and ntfy as env says). */
+  contactSender?: OncallAppOptions['contactSender'];
 }
 
 /**
@@ -74,7 +76,7 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy, clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs };
+    const appOptions: OncallAppOptions = { env, policy, clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs, ...(options.contactSender ? { contactSender: options.contactSender } : {}) };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();

@@ -1,0 +1,81 @@
+/**
+ * The outbox's caller for wake calls (ntfy.publish, twilio.messages.create, twilio.calls.create): a row names
+ * the page, the person and the way; the number or topic is read from the contacts table only now, at send
+ * time, so it is never stored in the outbox or written to a log. The message is built from the page as it is
+ * now, with a freshly signed acknowledge link (ack-token.ts).
+ *
+ * Outcomes as the outbox's retry rules read them (engine/delivery.ts): a provider's 5xx, 429 or timeout is
+ * retried like Slack's; a 4xx, a method no longer verified, a provider not configured or a page closed before
+ * the call left are refused for good (the reason names the provider and its code, never the value).
+ */
+import { z } from 'zod';
+import type { Policy } from '../config/policy.js';
+import type { Db } from '../db/connection.js';
+import type { CallOutcome } from '../engine/delivery.js';
+import { deliveredMessage, type SlackCaller } from '../engine/outbox.js';
+import type { ContactSender } from '../contacts/contact-sender.js';
+import { verifiedValue } from '../contacts/contact-store.js';
+import type { Clock } from '../time/clock.js';
+import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
+import { pageRef } from './page-refs.js';
+import { findPage } from './page-store.js';
+import { WAKE_METHODS, wakeContent } from './page-wake.js';
+
+export interface WakeCallerDeps {
+  db: Db;
+  clock: Clock;
+  policy: Policy;
+  sender: ContactSender;
+  /** The bot's public base URL, without a trailing slash (known once the server listens, when PUBLIC_URL is unset). */
+  publicUrl(): string;
+  ackSecret: string;
+}
+
+const wakeArgs = z.object({
+  pageId: z.number().int().positive(),
+  userId: z.string().min(1),
+  via: z.enum(['push', 'sms', 'voice', 'email']),
+  stepIndex: z.number().int().nonnegative(),
+  loop: z.number().int().nonnegative(),
+});
+
+/** The acknowledge link of one page for one person, valid a day from `now`. */
+export function ackUrl(deps: Pick<WakeCallerDeps, 'publicUrl' | 'ackSecret'>, pageId: number, userId: string, now: number): string {
+  return `${deps.publicUrl()}/ack/${makeAckToken(deps.ackSecret, { pageId, userId, expiresAt: now + ACK_TOKEN_TTL_MS })}`;
+}
+
+export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
+  return {
+    async call(method, raw): Promise<CallOutcome> {
+      const parsed = wakeArgs.safeParse(raw);
+      if (!parsed.success || WAKE_METHODS[parsed.data.via] !== method) return { kind: 'refused', reason: 'a wake call with malformed arguments' };
+      const { pageId, userId, via, stepIndex, loop } = parsed.data;
+      const page = findPage(deps.db, pageId);
+      if (!page) return { kind: 'refused', reason: 'the page no longer exists' };
+      if (page.status !== 'open') return { kind: 'refused', reason: `not sent: the page was ${page.status} first` };
+      if (!deps.sender.canSend(via)) return { kind: 'refused', reason: `${via} is not set up on this bot` };
+      const to = verifiedValue(deps.db, userId, via);
+      if (to === null) return { kind: 'refused', reason: `the person has no verified ${via} method any more` };
+      const base = deps.publicUrl();
+      const ack = ackUrl(deps, page.id, userId, deps.clock.now());
+      const dm = deliveredMessage(deps.db, pageRef({ kind: 'dm', pageId, userId, loop, stepIndex }));
+      const mostSevere = deps.policy.severities[0]?.id === page.severity;
+      const content = wakeContent(page, via, mostSevere, {
+        ackUrl: ack,
+        clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : ack,
+        voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
+      });
+      // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
+      if (via === 'voice') content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
+      let result;
+      try {
+        result = await deps.sender.send({ kind: via, to, ...content });
+      } catch (error) {
+        // The error's name only: a message could quote the number or topic.
+        return { kind: 'network_error', message: `could not send (${error instanceof Error ? error.name : 'error'})` };
+      }
+      if (result.ok) return { kind: 'ok' };
+      return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };
+    },
+  };
+}

@@ -1,0 +1,109 @@
+/**
+ * Waking a person, pure: after a DM step reaches someone, which of the policy's wake steps (policy.wake, per
+ * severity) apply to them. Slack is the DM itself; the others (push, sms, voice, email) run only through a
+ * method the person has verified, and never for a chain that only asks in chat or logs a task.
+ *
+ *   P0 wake [slack 0, push 1m, voice 3m], Alice verified push and voice -> push at +1m, voice at +3m
+ *   the same, Bob verified nothing                                     -> nothing (the DM is all he gets)
+ *   a chat-only or task chain                                          -> nothing, whoever it names
+ *
+ * Each planned step keeps its index in policy.wake[severity], so a timer names the step it is for.
+ */
+import type { SeverityEscalation, WakeStep, WakeVia } from '../config/policy.js';
+
+/** The ways beyond Slack a page can reach someone (a ContactKind of contacts/). */
+export type WakeMethod = Exclude<WakeVia, 'slack'>;
+
+export interface PlannedWake {
+  /** The step's index in policy.wake[severity]. */
+  index: number;
+  afterMs: number;
+  via: WakeMethod;
+}
+
+export interface WakeInput {
+  chain: Pick<SeverityEscalation, 'chatOnly' | 'task'>;
+  /** policy.wake[severity], or undefined when the severity has none. */
+  steps: readonly WakeStep[] | undefined;
+  /** The methods the person has verified. */
+  verified: ReadonlySet<string> | readonly string[];
+}
+
+export function planWake({ chain, steps, verified }: WakeInput): PlannedWake[] {
+  if (chain.chatOnly || chain.task || !steps) return [];
+  const has = (via: string) => (Array.isArray(verified) ? verified.includes(via) : (verified as ReadonlySet<string>).has(via));
+  const planned: PlannedWake[] = [];
+  steps.forEach((step, index) => {
+    if (step.via !== 'slack' && has(step.via)) planned.push({ index, afterMs: step.afterMs, via: step.via });
+  });
+  return planned;
+}
+
+/** The outbox method that reaches a person through each way. */
+export const WAKE_METHODS: Record<WakeMethod, string> = {
+  push: 'ntfy.publish',
+  sms: 'twilio.messages.create',
+  voice: 'twilio.calls.create',
+  email: 'email.send',
+};
+
+/** Whether an outbox method is a provider's (sent through contacts/, not Slack). */
+export const isWakeMethod = (method: string): boolean => Object.values(WAKE_METHODS).includes(method);
+
+/** What a wake message says and where its links go, built from the page (no contact value: `to` is added when sent). */
+export interface WakeLinks {
+  /** POST acknowledges (the push's action); GET shows a confirmation page. */
+  ackUrl: string;
+  /** Where tapping the push opens: the Slack DM if it was delivered, else the confirmation page. */
+  clickUrl: string;
+  /** Where Twilio fetches the call's TwiML. */
+  voiceUrl: string;
+}
+
+export interface WakePage {
+  id: number;
+  severity: string;
+  summary: string;
+  rotation: string;
+}
+
+export interface WakeContent {
+  title: string;
+  text: string;
+  spoken?: string;
+  url?: string;
+  statusCallback?: string;
+  priority?: number;
+  tags?: string[];
+  click?: string;
+  actions?: string;
+}
+
+/**
+ * The message for one way. A push of the most severe severity is ntfy's priority 5 (it can sound through Do Not
+ * Disturb on Android), others 4; its Acknowledge button POSTs the signed link. An SMS says how to acknowledge by
+ * reply; a call fetches its TwiML (which reads the page and offers key 4) from the bot.
+ *
+ *   push  title "[P0] checkout down", "Page #12 (backend) is waiting for you: nobody has acknowledged it yet."
+ *   sms   "[P0] checkout down: page #12 (backend) is not acknowledged. Reply 4 12 to acknowledge."
+ */
+export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean, links: WakeLinks): WakeContent {
+  const title = `[${page.severity}] ${page.summary}`;
+  switch (via) {
+    case 'push':
+      return {
+        title,
+        text: `Page #${page.id} (${page.rotation}) is waiting for you: nobody has acknowledged it yet.`,
+        priority: mostSevere ? 5 : 4,
+        tags: ['rotating_light'],
+        click: links.clickUrl,
+        actions: `http, Acknowledge, ${links.ackUrl}, method=POST, clear=true`,
+      };
+    case 'sms':
+      return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Reply 4 ${page.id} to acknowledge.` };
+    case 'voice':
+      return { title, text: `${title}: page #${page.id}`, url: links.voiceUrl };
+    case 'email':
+      return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Acknowledge: ${links.ackUrl}` };
+  }
+}

@@ -1,0 +1,196 @@
+/**
+ * Twilio's callbacks for a wake call (issue #21): `/twilio/voice` answers the TwiML a call fetches when it is
+ * picked up (the page read out inside a <Gather>: "press 4 to acknowledge", said twice), and `/twilio/gather`
+ * takes the key pressed: 4 acknowledges the page as the person called, through the page service (the path the
+ * Slack button takes). Every request must carry Twilio's X-Twilio-Signature over the URL Twilio called (the
+ * bot's public URL and the path) and the POST parameters, keyed by the auth token: missing or wrong is 403
+ * and changes nothing.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { CustomRoute } from '@slack/bolt';
+import { userWithVerified } from '../contacts/contact-store.js';
+import { isTwilioSignatureValid } from '../contacts/twilio-signature.js';
+import type { Db } from '../db/connection.js';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../logger.js';
+import type { Clock } from '../time/clock.js';
+import type { PageService } from './page-service.js';
+
+export interface TwilioRouteDeps {
+  db: Db;
+  engine: Engine;
+  pager: PageService;
+  clock: Clock;
+  logger: Logger;
+  /** null: Twilio is not configured, so no callback can be checked and every one is refused. */
+  authToken: string | null;
+  publicUrl(): string;
+}
+
+const MAX_FORM_BYTES = 64 * 1024;
+
+const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+
+function readForm(req: IncomingMessage): Promise<Array<[string, string]>> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_FORM_BYTES) {
+        reject(new Error('callback body too large'));
+        req.destroy();
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve([...new URLSearchParams(Buffer.concat(chunks).toString('utf8'))]));
+    req.on('error', reject);
+  });
+}
+
+function twiml(res: ServerResponse, body: string): void {
+  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
+  res.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
+}
+
+function forbidden(res: ServerResponse): void {
+  res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
+  res.end('forbidden: not signed by Twilio for this bot\n');
+}
+
+interface Callback {
+  pageId: number;
+  userId: string;
+  params: Map<string, string>;
+  query: URLSearchParams;
+}
+
+/** The request's parameters and query, when it is signed by Twilio; null (and a 403 sent) when it is not. */
+async function verified(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<{ pairs: Array<[string, string]>; query: URLSearchParams } | null> {
+  const pairs = await readForm(req);
+  const url = `${deps.publicUrl()}${req.url ?? '/'}`;
+  const header = req.headers['x-twilio-signature'];
+  if (deps.authToken === null || !isTwilioSignatureValid(deps.authToken, typeof header === 'string' ? header : undefined, url, pairs)) {
+    deps.logger.warn({ path: new URL(url).pathname }, 'twilio callback refused: missing or wrong signature');
+    forbidden(res);
+    return null;
+  }
+  return { pairs, query: new URL(url).searchParams };
+}
+
+/** The request's page and person, when it is signed by Twilio; null (and a 403 sent) when it is not. */
+async function signed(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<Callback | null> {
+  const checked = await verified(deps, req, res);
+  if (!checked) return null;
+  const { pairs, query } = checked;
+  const pageId = Number(query.get('page'));
+  const userId = query.get('user') ?? '';
+  if (!Number.isInteger(pageId) || pageId <= 0 || !/^[A-Z0-9]{1,32}$/.test(userId)) {
+    twiml(res, '<Say>This call is not about a page this bot knows. Goodbye.</Say><Hangup/>');
+    return null;
+  }
+  return { pageId, userId, params: new Map(pairs), query };
+}
+
+function route(path: string, deps: TwilioRouteDeps, answer: (cb: Callback, res: ServerResponse) => void): CustomRoute {
+  return {
+    path,
+    method: ['POST'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      signed(deps, req, res).then(
+        (cb) => {
+          if (cb) answer(cb, res);
+        },
+        (error: unknown) => {
+          deps.logger.error({ err: error }, 'twilio callback failed');
+          if (!res.headersSent) twiml(res, '<Say>Something went wrong. Please acknowledge the page in Slack.</Say>');
+        },
+      );
+    },
+  };
+}
+
+/** How long ago, said aloud: "4 minutes", "1 hour and 5 minutes". */
+function spokenAge(ms: number): string {
+  const minutes = Math.max(0, Math.round(ms / 60_000));
+  const h = Math.floor(minutes / 60);
+  const m = minutes % 60;
+  const part = (n: number, unit: string) => `${n} ${unit}${n === 1 ? '' : 's'}`;
+  return h === 0 ? part(m, 'minute') : m === 0 ? part(h, 'hour') : `${part(h, 'hour')} and ${part(m, 'minute')}`;
+}
+
+function smsReply(res: ServerResponse, text: string): void {
+  twiml(res, `<Message>${xml(text)}</Message>`);
+}
+
+/**
+ * A text to the bot's number: "4 12" acknowledges page 12 as the person whose verified SMS number sent it.
+ * An unknown number, an unknown or closed page, or anything else gets a reply that says so.
+ */
+function smsRoute(deps: TwilioRouteDeps): CustomRoute {
+  return {
+    path: '/twilio/sms',
+    method: ['POST'],
+    handler: (req: IncomingMessage, res: ServerResponse) => {
+      verified(deps, req, res).then(
+        (checked) => {
+          if (!checked) return;
+          const params = new Map(checked.pairs);
+          const userId = userWithVerified(deps.db, 'sms', params.get('From') ?? '');
+          if (!userId) return smsReply(res, 'This number is not verified with the on-call bot. Acknowledge in Slack.');
+          const match = /^\s*4\s+#?(\d{1,12})\s*$/.exec(params.get('Body') ?? '');
+          if (!match) return smsReply(res, 'To acknowledge a page, reply 4 and its number, e.g. "4 12".');
+          const pageId = Number(match[1]);
+          const outcome = deps.engine.transact((tx) => (deps.pager.find(tx, pageId) ? deps.pager.acknowledge(tx, pageId, userId) : null));
+          deps.logger.info({ pageId, userId, ok: outcome?.ok ?? false }, 'page acknowledged by text message');
+          if (!outcome) return smsReply(res, `There is no page ${pageId}.`);
+          smsReply(res, outcome.ok ? `Page ${pageId} is acknowledged.` : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
+        },
+        (error: unknown) => {
+          deps.logger.error({ err: error }, 'twilio sms webhook failed');
+          if (!res.headersSent) smsReply(res, 'Something went wrong. Acknowledge in Slack.');
+        },
+      );
+    },
+  };
+}
+
+export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
+  const gatherUrl = (pageId: number, userId: string) => `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
+  return [
+    smsRoute(deps),
+    route('/twilio/voice', deps, ({ pageId, userId }, res) => {
+      const page = deps.engine.transact((tx) => deps.pager.find(tx, pageId));
+      if (!page || page.status !== 'open') {
+        twiml(res, `<Say>Page ${pageId} is ${page ? `already ${page.status}` : 'unknown'}. Nothing to do. Goodbye.</Say><Hangup/>`);
+        return;
+      }
+      const said = xml(`This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`);
+      const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
+      twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
+    }),
+    // How a wake call ended (its StatusCallback): answered or not, Twilio wants an empty answer.
+    route('/twilio/status', deps, ({ pageId, userId, params, query }, res) => {
+      const stepIndex = Number(query.get('step'));
+      const loop = Number(query.get('loop'));
+      const status = params.get('CallStatus') ?? '';
+      if (Number.isInteger(stepIndex) && stepIndex >= 0 && Number.isInteger(loop) && loop >= 0) {
+        deps.engine.transact((tx) => deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status }));
+        deps.logger.info({ pageId, userId, status }, 'wake call ended');
+      }
+      twiml(res, '');
+    }),
+    route('/twilio/gather', deps, ({ pageId, userId, params }, res) => {
+      const digits = params.get('Digits') ?? '';
+      if (digits !== '4') {
+        twiml(res, `<Say>Nothing was done. Press 4 to acknowledge.</Say><Redirect method="POST">${xml(`${deps.publicUrl()}/twilio/voice?page=${pageId}&user=${encodeURIComponent(userId)}`)}</Redirect>`);
+        return;
+      }
+      const outcome = deps.engine.transact((tx) => deps.pager.acknowledge(tx, pageId, userId));
+      deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by phone');
+      const said = outcome.ok ? `Page ${pageId} is acknowledged. Thank you.` : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
+      twiml(res, `<Say>${xml(said)}</Say><Hangup/>`);
+    }),
+  ];
+}
