@@ -101,9 +101,13 @@ export class TestApp {
     return this.app.engine.tick();
   }
 
-  /** A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late). */
+  /**
+   * A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late), and
+   * its response_url is the stand-in's (5 posts within 30 minutes, `standIn.responsePosts`) unless one is given.
+   */
   command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
-    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl: extra.responseUrl });
+    const responseUrl = extra.responseUrl ?? this.standIn.issueResponseUrl(extra.lateMs);
+    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl });
     this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
     this.standIn.join(String(new URLSearchParams(body).get('channel_id')), userId);
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
