@@ -28,6 +28,11 @@ export interface TestAppOptions {
   commandAckBudgetMs?: number;
   /** More channels of the workspace the bot is in, beside the policy's and #general (a test enqueuing by hand). */
   channels?: readonly string[];
+  /**
+   * Slack's rate limits by tier on the test's clock (on by default, as in Slack): false for a test that counts every
+   * call of a burst sent at one fake instant (restart, fault injection), where a 429 would be a call it did not plan.
+   */
+  rateLimits?: boolean;
 }
 
 /**
@@ -57,6 +62,8 @@ export class TestApp {
     if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
     // trigger_ids expire 3 s after the interaction on the test's clock; each one Slack would send is issued first.
     standIn.useClock(() => clock.now());
+    // Slack's rate limits by tier, counted on the same clock: a burst at one fake instant meets them as in Slack.
+    if (options.rateLimits !== false) standIn.enforceRateLimits();
     // The workspace as the team set it up: the bot invited to every channel the policy names, and to #general,
     // where the tests type their commands. Channels the bot creates (incidents) it is in by making them.
     const policy = options.policy ?? defaultPolicy();
