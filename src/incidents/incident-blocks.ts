@@ -1,5 +1,5 @@
 /** Block Kit for incidents: the status card, announcements, reminders, modals, timeline and postmortem. Pure. */
-import { checkboxGroups, cut, mention, OPTION_TEXT, slackDate } from '../slack/format.js';
+import { checkboxGroups, cut, fitLastLines, mention, OPTION_TEXT, slackDate } from '../slack/format.js';
 import { humanDuration, STATUS_LABELS, type IncidentStatus } from './cadence.js';
 import { POSTMORTEM_SECTIONS } from './postmortem.js';
 import { TRIAGE_QUESTIONS, type SeveritySuggestion } from './triage.js';
@@ -102,9 +102,21 @@ export function updateText(i: IncidentFacts, userId: string, text: string): stri
   return `:memo: *Update* on ${incidentTitle(i)} (${STATUS_LABELS[i.status]}) from ${mention(userId)}:\n${text}`;
 }
 
-export function timelineText(i: IncidentFacts, entries: readonly TimelineEntry[]): string {
+/**
+ * Slack keeps 40,000 characters of a message's text and drops the rest unseen: a long incident's timeline keeps its
+ * newest entries and says how many earlier ones are left out and where they are (the incident's own messages).
+ */
+const MESSAGE_TEXT = 40_000;
+
+function timelineLines(i: IncidentFacts, entries: readonly TimelineEntry[], max: number): string {
+  const where = i.channelId ? `<#${i.channelId}>` : 'the incident\'s thread';
   const lines = entries.map((e) => `• ${slackDate(e.at, '{date_short} {time}')} ${e.text}`);
-  return [`*Timeline of ${incidentTitle(i)}* (#${i.id})`, ...lines].join('\n');
+  return fitLastLines(lines, Math.max(max, 0), (left) => `…${left} earlier entries not shown: the updates are in ${where}.`);
+}
+
+export function timelineText(i: IncidentFacts, entries: readonly TimelineEntry[]): string {
+  const header = `*Timeline of ${incidentTitle(i)}* (#${i.id})`;
+  return [header, timelineLines(i, entries, MESSAGE_TEXT - header.length - 1)].join('\n');
 }
 
 export function listLine(i: IncidentFacts): string {
@@ -119,13 +131,10 @@ export function postmortemDraft(i: IncidentFacts, entries: readonly TimelineEntr
     if (title === 'Mitigation applied') return `*${title}*\n${i.resolution ?? '_to write_'}`;
     return `*${title}*\n_to write_`;
   });
-  const timeline = entries.map((e) => `• ${slackDate(e.at, '{date_short} {time}')} ${e.text}`).join('\n');
-  return [
-    `:page_facing_up: *Postmortem draft for ${incidentTitle(i)}* (#${i.id}), due ${slackDate(dueAt)}. Owner: ${mention(i.commander)}.`,
-    ...sections,
-    `*Timeline*\n${timeline}`,
-    'When it is written: `/incident postmortem done <link>`.',
-  ].join('\n\n');
+  const head = [`:page_facing_up: *Postmortem draft for ${incidentTitle(i)}* (#${i.id}), due ${slackDate(dueAt)}. Owner: ${mention(i.commander)}.`, ...sections];
+  const tail = 'When it is written: `/incident postmortem done <link>`.';
+  const room = MESSAGE_TEXT - [...head, '*Timeline*\n', tail].join('\n\n').length;
+  return [...head, `*Timeline*\n${timelineLines(i, entries, room)}`, tail].join('\n\n');
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -46,6 +46,8 @@ export function thisMonday(now: number): string {
 
 export async function startPlayground(source: Record<string, string | undefined>, clock: Clock): Promise<Playground> {
   const standIn = await new SlackStandIn({ now: () => clock.now(), triggerUser: userOfTrigger }).start();
+  // As strict as Slack, rate limits by tier included: a burst the bot sends is held back as Slack would hold it.
+  standIn.enforceRateLimits();
   for (const person of DEMO_PEOPLE) standIn.addUser(person);
   for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.addChannel(id, { name });
   // A policy file of the team's own: the bot is in the channels it names, as the team invited it.

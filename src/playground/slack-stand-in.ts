@@ -93,6 +93,18 @@ export interface StoredView {
 /** A trigger_id is good for one views.open (or push) within 3 seconds of the interaction. */
 export const TRIGGER_LIFETIME_MS = 3_000;
 
+/** A response_url takes 5 posts within 30 minutes of the command or interaction it came with (Slack's rule). */
+export const RESPONSE_URL_USES = 5;
+export const RESPONSE_URL_LIFETIME_MS = 30 * 60_000;
+
+/** A post to a response_url the stand-in handed out, with Slack's answer (200 ok, or 404 used_url / expired_url). */
+export interface ResponsePost {
+  id: string;
+  body: Record<string, unknown>;
+  status: number;
+  answer: string;
+}
+
 const MESSAGE_METHODS: ReadonlySet<string> = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral']);
 const VIEW_METHODS: ReadonlySet<string> = new Set(['views.open', 'views.push', 'views.update', 'views.publish']);
 
@@ -190,6 +202,11 @@ export class SlackStandIn {
    */
   readonly channels = new Map<string, StandInChannel>();
 
+  /** response_urls handed out (issueResponseUrl): when, on the interaction clock, and how many posts each took. */
+  private readonly responseUrls = new Map<string, { issuedAt: number; uses: number }>();
+  /** Every post to a response_url, accepted or not, oldest first. */
+  readonly responsePosts: ResponsePost[] = [];
+
   /** Rate limits by tier, when turned on (enforceRateLimits): when each bucket's recent calls were let through. */
   private rateHistory: Map<string, number[]> | null = null;
 
@@ -211,9 +228,10 @@ export class SlackStandIn {
   async start(): Promise<this> {
     this.server = createServer((req, res) => {
       this.handle(req).then(
-        ({ status, body, headers }) => {
-          res.writeHead(status, { 'content-type': 'application/json', ...headers });
-          res.end(JSON.stringify(body));
+        ({ status, body, headers, raw }) => {
+          // A response_url answers in plain text ("ok", "used_url"), the Web API in JSON.
+          res.writeHead(status, { 'content-type': raw === undefined ? 'application/json' : 'text/plain', ...headers });
+          res.end(raw ?? JSON.stringify(body));
         },
         // The caller went away mid-request (a bot killed with SIGKILL): nothing arrived, nothing to answer.
         () => res.destroy(),
@@ -344,6 +362,53 @@ export class SlackStandIn {
     return triggerId;
   }
 
+  /**
+   * A response_url as Slack sends one with a slash command or an interaction: it takes 5 posts within 30 minutes of
+   * now (on the interaction clock, so "31 minutes later" is a moved clock), then answers 404 used_url or
+   * expired_url. `ageMs`: how long ago Slack issued it.
+   */
+  issueResponseUrl(ageMs = 0): string {
+    const id = `R${this.responseUrls.size + 1}`;
+    this.responseUrls.set(id, { issuedAt: this.interactionNow() - ageMs, uses: 0 });
+    return this.url.replace(/api\/$/, `response/${id}`);
+  }
+
+  /** Posts to a response_url, Slack's way: an unknown one is 404 no_service; blocks are held to Block Kit's limits. */
+  private receiveResponse(id: string, raw: string): { status: number; body: Record<string, unknown>; raw: string } {
+    let body: Record<string, unknown>;
+    try {
+      body = JSON.parse(raw) as Record<string, unknown>;
+    } catch {
+      body = { _unparsed: raw };
+    }
+    const url = this.responseUrls.get(id);
+    const refusal = !url
+      ? { status: 404, answer: 'no_service' }
+      : this.interactionNow() - url.issuedAt > RESPONSE_URL_LIFETIME_MS
+        ? { status: 404, answer: 'expired_url' }
+        : url.uses >= RESPONSE_URL_USES
+          ? { status: 404, answer: 'used_url' }
+          : body.blocks !== undefined && checkMessageBlocks(body).length > 0
+            ? { status: 400, answer: 'invalid_blocks' }
+            : null;
+    if (url && !refusal) url.uses += 1;
+    const { status, answer } = refusal ?? { status: 200, answer: 'ok' };
+    this.responsePosts.push({ id, body, status, answer });
+    this.version += 1;
+    return { status, body: {}, raw: answer };
+  }
+
+  /** Waits (real time, bounded) for the next post to a response_url that Slack accepted, and returns it. */
+  async waitForResponse(timeoutMs = 15_000, after = 0): Promise<ResponsePost> {
+    const deadline = performance.now() + timeoutMs;
+    for (;;) {
+      const found = this.responsePosts.slice(after).find((p) => p.status === 200);
+      if (found) return found;
+      if (performance.now() > deadline) throw new Error(`nothing was posted to a response_url within ${timeoutMs} ms`);
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+  }
+
   /** views.open / views.push: the trigger_id exchanged, or Slack's refusal (unknown, already used, or over 3 s old). */
   private exchangeTrigger(args: Record<string, unknown>): { ok: true; user: string | undefined } | { ok: false; error: string } {
     const trigger = this.triggers.get(String(args.trigger_id ?? ''));
@@ -462,8 +527,10 @@ export class SlackStandIn {
       .map((m) => ({ type: 'message', ts: m.ts, text: m.text, user: m.user, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string> }> {
+  private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string>; raw?: string }> {
     const bytes = await readBody(req);
+    const response = /^\/response\/(R[0-9]+)$/.exec(req.url ?? '');
+    if (response) return this.receiveResponse(response[1]!, bytes.toString('utf8'));
     const upload = /^\/upload\/(F[A-Z0-9]+)$/.exec(req.url ?? '');
     if (upload) return this.receiveUpload(upload[1]!, String(req.headers['content-type'] ?? ''), bytes);
     const raw = bytes.toString('utf8');

@@ -55,6 +55,26 @@ export function fitLines(lines: readonly string[], max: number, more: (left: num
   return cut(kept.join('\n'), max);
 }
 
+/**
+ * The newest lines that fit in `max` characters, in order, after `more(n)` saying how many earlier ones were left
+ * out (and where to see them); fitLines keeps the first lines instead. A single line longer than `max` is cut with "…".
+ */
+export function fitLastLines(lines: readonly string[], max: number, more: (left: number) => string): string {
+  const all = lines.join('\n');
+  if (all.length <= max) return all;
+  const kept: string[] = [];
+  let length = 0;
+  for (let n = lines.length - 1; n >= 0; n -= 1) {
+    const head = `${more(n + 1)}\n`;
+    const line = lines[n]!;
+    const next = line.length + (kept.length ? 1 : 0);
+    if (length + next + head.length > max) return cut(`${kept.length ? head : head.slice(0, -1)}${kept.join('\n')}`, max);
+    kept.unshift(line);
+    length += next;
+  }
+  return cut(kept.join('\n'), max);
+}
+
 /** Slack's limits on checkboxes: 10 options a group, 75 characters an option's text (more is refused). */
 export const CHECKBOX_OPTIONS = 10;
 export const OPTION_TEXT = 75;

@@ -20,7 +20,8 @@ describe('restart', () => {
     const clock = new FakeClock('2026-03-02T08:00:00Z');
     const T = clock.now();
     try {
-      const first = await TestApp.start({ dbPath: db.path, standIn, clock, channels: ['C0', 'C1', 'C2'] });
+      // 30 DMs to one person at one instant: rate limits off, this test counts deliveries after a restart.
+      const first = await TestApp.start({ dbPath: db.path, standIn, clock, channels: ['C0', 'C1', 'C2'], rateLimits: false });
       first.app.engine.register('test.escalate', (timer, tx) => {
         tx.enqueue({ method: 'chat.postMessage', args: { channel: 'D0BOB', text: `step ${timer.subject}` }, priority: PRIORITY.page });
       });
@@ -40,7 +41,7 @@ describe('restart', () => {
       // Slack is back; a new process opens the same file later than every timer's due time.
       standIn.clearFaults();
       clock.set(T + 60 * SECOND);
-      const second = await TestApp.start({ dbPath: db.path, standIn, clock });
+      const second = await TestApp.start({ dbPath: db.path, standIn, clock, rateLimits: false });
       const fired: string[] = [];
       second.app.engine.register('test.escalate', (timer, tx) => {
         fired.push(timer.subject);

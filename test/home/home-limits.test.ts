@@ -32,6 +32,8 @@ describe('App Home within Slack limits', () => {
   it('with 30 open incidents of long titles: published, the list cut with what is left and where to see it all', async () => {
     t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(NOW) });
     for (let n = 1; n <= 30; n += 1) {
+      // Three seconds apart: Slack creates about 20 channels a minute for an app (conversations.create is Tier 2).
+      if (n > 1) await t.advance(3_000);
       await declare(t, { title: `Incident ${n}: ${'checkout latency and errors across every region '.repeat(3)}`.slice(0, 150), severity: 'P2', environment: 'prod', impact: 'customers see errors' });
     }
     const home = await openHome(t, 'U0BOB');

@@ -19,8 +19,10 @@ describe('playground API', () => {
       samples: Array<{ index: number; label: string }>;
       home: { view: { blocks: unknown[] } } | null;
     };
+  // Up to 15 s: the playground's stand-in keeps Slack's rate limits, so a burst in one channel (six sample alerts)
+  // is held back by Retry-After and sent again by the outbox, on the real clock of a busy machine.
   const eventually = async <T>(read: () => Promise<T>, ok: (value: T) => boolean): Promise<T> => {
-    for (let i = 0; i < 100; i += 1) {
+    for (let i = 0; i < 300; i += 1) {
       const value = await read();
       if (ok(value)) return value;
       await new Promise((resolve) => setTimeout(resolve, 50));

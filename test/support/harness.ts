@@ -30,6 +30,11 @@ export interface TestAppOptions {
   channels?: readonly string[];
   /** How messages reach phones and push (default: Twilio and ntfy as env says). */
   contactSender?: OncallAppOptions['contactSender'];
+  /**
+   * Slack's rate limits by tier on the test's clock (on by default, as in Slack): false for a test that counts every
+   * call of a burst sent at one fake instant (restart, fault injection), where a 429 would be a call it did not plan.
+   */
+  rateLimits?: boolean;
 }
 
 /**
@@ -59,6 +64,8 @@ export class TestApp {
     if (socket) standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
     // trigger_ids expire 3 s after the interaction on the test's clock; each one Slack would send is issued first.
     standIn.useClock(() => clock.now());
+    // Slack's rate limits by tier, counted on the same clock: a burst at one fake instant meets them as in Slack.
+    if (options.rateLimits !== false) standIn.enforceRateLimits();
     // The workspace as the team set it up: the bot invited to every channel the policy names, and to #general,
     // where the tests type their commands. Channels the bot creates (incidents) it is in by making them.
     const policy = options.policy ?? defaultPolicy();
@@ -103,9 +110,13 @@ export class TestApp {
     return this.app.engine.tick();
   }
 
-  /** A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late). */
+  /**
+   * A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late), and
+   * its response_url is the stand-in's (5 posts within 30 minutes, `standIn.responsePosts`) unless one is given.
+   */
   command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
-    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl: extra.responseUrl });
+    const responseUrl = extra.responseUrl ?? this.standIn.issueResponseUrl(extra.lateMs);
+    const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl });
     this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
     this.standIn.join(String(new URLSearchParams(body).get('channel_id')), userId);
     return signedPost(`${this.baseUrl}/slack/events`, body, 'application/x-www-form-urlencoded', {
