@@ -45,7 +45,8 @@ async function lagWithPending(pending: number): Promise<number[]> {
 
   // Background: escalations pending but not due in the measured window (P1 steps come 45 min later).
   engine.transact((tx) => {
-    for (let i = 0; i < pending - MEASURED; i += 1) pager.create(tx, { rotation: 'backend', severity: 'P1', summary: `background ${i}`, source: 'alert' });
+    for (let i = 0; i < pending - MEASURED; i += 1)
+      pager.create(tx, { rotation: 'backend', severity: 'P1', summary: `background ${i}`, source: 'alert' });
   });
   await drainer.drain();
   try {
@@ -53,7 +54,8 @@ async function lagWithPending(pending: number): Promise<number[]> {
     for (let round = 0; round < ROUNDS; round += 1) {
       clock.set(start + round * MINUTE);
       engine.transact((tx) => {
-        for (let i = 0; i < MEASURED; i += 1) pager.create(tx, { rotation: 'backend', severity: 'P0', summary: `measured ${round}.${i}`, source: 'alert' });
+        for (let i = 0; i < MEASURED; i += 1)
+          pager.create(tx, { rotation: 'backend', severity: 'P0', summary: `measured ${round}.${i}`, source: 'alert' });
       });
     }
     await drainer.drain();

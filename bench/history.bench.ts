@@ -34,14 +34,28 @@ interface Run {
 }
 
 async function workload(dbPath: string): Promise<Run> {
-  const t = await TestApp.start({ dbPath, policy: loadPolicyFile(POLICY_PATH), clock: new FakeClock(NOW), secrets: { ALERTMANAGER_TOKEN: TOKEN } });
+  const t = await TestApp.start({
+    dbPath,
+    policy: loadPolicyFile(POLICY_PATH),
+    clock: new FakeClock(NOW),
+    secrets: { ALERTMANAGER_TOKEN: TOKEN },
+  });
   const template = fixture('alertmanager/firing.json') as { alerts: Array<Record<string, unknown>> };
   try {
     const ingest: number[] = [];
     for (let i = 0; i < ALERTS; i += 1) {
-      const alert = { ...template.alerts[0], fingerprint: `now-${i}`, labels: { alertname: `Now${i}`, service: `svc-${i % 40}`, severity: 'critical' }, annotations: { summary: `fresh alert ${i}` } };
+      const alert = {
+        ...template.alerts[0],
+        fingerprint: `now-${i}`,
+        labels: { alertname: `Now${i}`, service: `svc-${i % 40}`, severity: 'critical' },
+        annotations: { summary: `fresh alert ${i}` },
+      };
       const start = performance.now();
-      const response = await fetch(`${t.baseUrl}/webhooks/prometheus`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ ...template, alerts: [alert] }) });
+      const response = await fetch(`${t.baseUrl}/webhooks/prometheus`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ ...template, alerts: [alert] }),
+      });
       await response.arrayBuffer();
       ingest.push(performance.now() - start);
       if (response.status !== 202) throw new Error(`webhook answered ${response.status}`);
@@ -75,14 +89,37 @@ export async function benchHistory(): Promise<BenchResult[]> {
     const history = await workload(seeded.path);
     const label = `${Math.round(1_000_000 * scale).toLocaleString('en')} past alerts and outbox rows`;
     return [
-      result(`alert ingest and page creation p50, ${label} vs none`, percentile(history.ingest, 50), percentile(baseline.ingest, 50), 'ms', 'lower'),
-      result(`alert ingest and page creation p99, ${label} vs none`, percentile(history.ingest, 99), percentile(baseline.ingest, 99), 'ms', 'lower'),
+      result(
+        `alert ingest and page creation p50, ${label} vs none`,
+        percentile(history.ingest, 50),
+        percentile(baseline.ingest, 50),
+        'ms',
+        'lower',
+      ),
+      result(
+        `alert ingest and page creation p99, ${label} vs none`,
+        percentile(history.ingest, 99),
+        percentile(baseline.ingest, 99),
+        'ms',
+        'lower',
+      ),
       // Most minutes have nothing due: the slowest rounds are the ones that escalate, and the sum is the hour's cost.
-      result(`ticker rounds for an hour of ${ALERTS} open pages (sum), ${label} vs none`, sum(history.rounds), sum(baseline.rounds), 'ms', 'lower'),
-      result(`slowest ticker round (escalation steps due), ${label} vs none`, Math.max(...history.rounds), Math.max(...baseline.rounds), 'ms', 'lower'),
+      result(
+        `ticker rounds for an hour of ${ALERTS} open pages (sum), ${label} vs none`,
+        sum(history.rounds),
+        sum(baseline.rounds),
+        'ms',
+        'lower',
+      ),
+      result(
+        `slowest ticker round (escalation steps due), ${label} vs none`,
+        Math.max(...history.rounds),
+        Math.max(...baseline.rounds),
+        'ms',
+        'lower',
+      ),
     ];
   } finally {
     for (const db of [seeded, empty, copy]) db.cleanup();
   }
 }
-

@@ -14,11 +14,24 @@ const TOKEN = 'bench-alertmanager-token-0123';
 
 const dbPath = process.argv[2];
 if (!dbPath) throw new Error('usage: tsx bench/memory-child.ts <database file>');
-const t = await TestApp.start({ dbPath, policy: loadPolicyFile(POLICY_PATH), clock: new FakeClock(Date.parse('2027-01-06T03:00:00Z')), secrets: { ALERTMANAGER_TOKEN: TOKEN } });
+const t = await TestApp.start({
+  dbPath,
+  policy: loadPolicyFile(POLICY_PATH),
+  clock: new FakeClock(Date.parse('2027-01-06T03:00:00Z')),
+  secrets: { ALERTMANAGER_TOKEN: TOKEN },
+});
 const template = fixture('alertmanager/firing.json') as { alerts: Array<Record<string, unknown>> };
 for (let i = 0; i < 100; i += 1) {
-  const alert = { ...template.alerts[0], fingerprint: `mem-${i}`, labels: { alertname: `Mem${i}`, service: `svc-${i % 40}`, severity: 'critical' } };
-  await fetch(`${t.baseUrl}/webhooks/prometheus`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ ...template, alerts: [alert] }) });
+  const alert = {
+    ...template.alerts[0],
+    fingerprint: `mem-${i}`,
+    labels: { alertname: `Mem${i}`, service: `svc-${i % 40}`, severity: 'critical' },
+  };
+  await fetch(`${t.baseUrl}/webhooks/prometheus`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+    body: JSON.stringify({ ...template, alerts: [alert] }),
+  });
 }
 for (let minute = 0; minute < 60; minute += 1) await t.advance(MINUTE);
 for (const user of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']) {

@@ -25,7 +25,12 @@ export async function benchOutbox(): Promise<BenchResult[]> {
     const outboxStart = performance.now();
     fx.engine.transact((tx) => {
       for (let i = 0; i < MESSAGES; i += 1) {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel: `C${i % 20}`, text: `outbox ${i}` }, priority: PRIORITY.page, ref: `m:${i}` });
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: { channel: `C${i % 20}`, text: `outbox ${i}` },
+          priority: PRIORITY.page,
+          ref: `m:${i}`,
+        });
       }
     });
     await fx.drainer.drain();

@@ -44,7 +44,11 @@ async function throughput(): Promise<BenchResult> {
   });
   await new Promise<void>((resolve) => bare.listen(0, '127.0.0.1', resolve));
   const body = JSON.stringify(fixture('alertmanager/firing.json'));
-  const t = await TestApp.start({ policy: loadPolicyFile(POLICY_PATH), clock: new FakeClock('2026-11-20T10:00:00Z'), secrets: { ALERTMANAGER_TOKEN: TOKEN } });
+  const t = await TestApp.start({
+    policy: loadPolicyFile(POLICY_PATH),
+    clock: new FakeClock('2026-11-20T10:00:00Z'),
+    secrets: { ALERTMANAGER_TOKEN: TOKEN },
+  });
   try {
     const bareUrl = `http://127.0.0.1:${(bare.address() as AddressInfo).port}/webhooks/prometheus`;
     await hammer(bareUrl, body, {}); // warm-up
@@ -61,7 +65,12 @@ async function throughput(): Promise<BenchResult> {
 async function alertToPage(ratePerSecond: number): Promise<number[]> {
   // Rate limits off here: 2,000 DMs to one on-call person at one fake instant is the bot's own latency under load;
   // Slack would take about one a second in that DM (the stand-in's rate limits, on elsewhere, say so).
-  const t = await TestApp.start({ policy: loadPolicyFile(POLICY_PATH), clock: new FakeClock('2026-11-20T10:00:00Z'), secrets: { ALERTMANAGER_TOKEN: TOKEN }, rateLimits: false });
+  const t = await TestApp.start({
+    policy: loadPolicyFile(POLICY_PATH),
+    clock: new FakeClock('2026-11-20T10:00:00Z'),
+    secrets: { ALERTMANAGER_TOKEN: TOKEN },
+    rateLimits: false,
+  });
   const template = fixture('alertmanager/firing.json') as { alerts: Array<Record<string, unknown>> };
   const sentAt = new Map<string, number>();
   try {
@@ -74,16 +83,32 @@ async function alertToPage(ratePerSecond: number): Promise<number[]> {
       const wait = start + (i * 1000) / ratePerSecond - performance.now();
       if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
       const summary = `bench alert ${i}`;
-      const alert = { ...template.alerts[0], fingerprint: `fp-${i}`, labels: { alertname: `A${i}`, service: 'api', severity: 'error' }, annotations: { summary } };
+      const alert = {
+        ...template.alerts[0],
+        fingerprint: `fp-${i}`,
+        labels: { alertname: `A${i}`, service: 'api', severity: 'error' },
+        annotations: { summary },
+      };
       sentAt.set(summary, performance.now());
-      const request: Promise<unknown> = fetch(`${t.baseUrl}/webhooks/prometheus`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` }, body: JSON.stringify({ ...template, alerts: [alert] }) })
+      const request: Promise<unknown> = fetch(`${t.baseUrl}/webhooks/prometheus`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ ...template, alerts: [alert] }),
+      })
         .then((r) => r.arrayBuffer())
         .finally(() => inflight.delete(request));
       inflight.add(request);
     }
     await Promise.all(inflight);
     // Wait for the outbox to deliver everything that was decided.
-    for (let i = 0; i < 600 && t.standIn.delivered('chat.postMessage').filter((c) => String(c.args.channel).startsWith('U0') && String(c.args.text).includes('bench alert')).length < total; i += 1) {
+    for (
+      let i = 0;
+      i < 600 &&
+      t.standIn
+        .delivered('chat.postMessage')
+        .filter((c) => String(c.args.channel).startsWith('U0') && String(c.args.text).includes('bench alert')).length < total;
+      i += 1
+    ) {
       await new Promise((resolve) => setTimeout(resolve, 50));
     }
     const latencies: number[] = [];

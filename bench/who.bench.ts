@@ -13,7 +13,11 @@ function setup() {
   const lines = ['rotations:'];
   for (let r = 0; r < 50; r += 1) {
     const members = Array.from({ length: 8 }, (_, i) => `U${String((r * 4 + i) % 200).padStart(4, '0')}`);
-    lines.push(`  r${r}:`, `    members: [${members.join(', ')}]`, `    shift: { every: 1w, handoff: "mon 09:00", timezone: ${zones[r % 4]}, start: "2026-01-05" }`);
+    lines.push(
+      `  r${r}:`,
+      `    members: [${members.join(', ')}]`,
+      `    shift: { every: 1w, handoff: "mon 09:00", timezone: ${zones[r % 4]}, start: "2026-01-05" }`,
+    );
   }
   const rotations = Object.values(parsePolicyText(lines.join('\n'), 'bench.yml').rotations);
   const base = Date.parse('2026-01-05T00:00:00Z');
@@ -66,7 +70,15 @@ function storeCallsPerSecond(pastOverrides: number): { run: () => number; close:
   store.db.transaction((tx) => {
     for (let i = 0; i < pastOverrides; i += 1) {
       const startsAt = now - 365 * 24 * HOUR + i * 45 * 60_000;
-      insertOverride(tx, startsAt, { rotation: `r${i % 50}`, role: 'primary', userId: 'U0001', startsAt, endsAt: Math.min(startsAt + 4 * HOUR, now - HOUR), reason: 'override', createdBy: 'U0001' });
+      insertOverride(tx, startsAt, {
+        rotation: `r${i % 50}`,
+        role: 'primary',
+        userId: 'U0001',
+        startsAt,
+        endsAt: Math.min(startsAt + 4 * HOUR, now - HOUR),
+        reason: 'override',
+        createdBy: 'U0001',
+      });
     }
   });
   let calls = 0;

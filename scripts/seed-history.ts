@@ -53,12 +53,17 @@ export function seedHistory(store: Store, counts: HistoryCounts, until: number, 
     `insert into pages (rotation, severity, summary, source, source_ref, created_by, status, created_at, acked_by, acked_at, resolved_by, resolved_at, told_at)
      values (?, 'P2', ?, 'alert', ?, null, 'resolved', ?, 'U0HIST', ?, 'U0HIST', ?, ?)`,
   );
-  const pageMessage = db.prepare(`insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, ?)`);
+  const pageMessage = db.prepare(
+    `insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, ?)`,
+  );
   const slackMessage = db.prepare(`insert into slack_messages (ref, channel, ts, created_at, updated_at) values (?, ?, ?, ?, ?)`);
   batch(counts.pages, (i) => {
     const t = at(i, counts.pages);
     const id = Number(page.run(rotation(i), `old page ${i}`, `alert:history-${i}`, t, t + 120_000, t + 900_000, t).lastInsertRowid);
-    for (const [who, kind] of [['U0HIST', 'dm'], [null, 'channel']] as const) {
+    for (const [who, kind] of [
+      ['U0HIST', 'dm'],
+      [null, 'channel'],
+    ] as const) {
       const ref = `history:page:${id}:${kind}`;
       pageMessage.run(id, who, ref, t);
       slackMessage.run(ref, who ? `D${who}` : 'C0HISTORY', `${Math.floor(t / 1000)}.${String(i % 1_000_000).padStart(6, '0')}`, t, t);
@@ -99,7 +104,9 @@ async function main(): Promise<void> {
   const scaleAt = rest.indexOf('--scale');
   const scale = scaleAt >= 0 ? Number(rest[scaleAt + 1]) : 1;
   if (!path || !Number.isFinite(scale) || scale <= 0) {
-    process.stderr.write('Usage: npm run seed:history -- <database file> [--scale 1]\n  e.g. npm run seed:history -- /tmp/history.db --scale 0.1\n');
+    process.stderr.write(
+      'Usage: npm run seed:history -- <database file> [--scale 1]\n  e.g. npm run seed:history -- /tmp/history.db --scale 0.1\n',
+    );
     process.exit(2);
   }
   if (existsSync(path)) {

@@ -7,5 +7,12 @@ import { createOncallApp } from '../src/app.js';
 import { simulateCli } from '../src/playground/simulator-cli.js';
 import { systemClock } from '../src/time/clock.js';
 
-const code = await simulateCli({ argv: process.argv.slice(2), env: process.env, now: systemClock.now(), stdout: process.stdout, stderr: process.stderr, createApp: createOncallApp });
+const code = await simulateCli({
+  argv: process.argv.slice(2),
+  env: process.env,
+  now: systemClock.now(),
+  stdout: process.stdout,
+  stderr: process.stderr,
+  createApp: createOncallApp,
+});
 process.exitCode = code;

@@ -133,7 +133,13 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   };
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
   const engine = new Engine({ db: store.db, clock, logger, drainer, observer: metrics });
-  const usergroups = new UsergroupDirectory({ db: store.db, clock, logger, groups: watchedUsergroups(options.policy), read: caller.read?.bind(caller) });
+  const usergroups = new UsergroupDirectory({
+    db: store.db,
+    clock,
+    logger,
+    groups: watchedUsergroups(options.policy),
+    read: caller.read?.bind(caller),
+  });
 
   const readiness = (): ReadinessCheck => {
     const open = store.sqlite.open;
@@ -142,7 +148,10 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     const tickAge = lastTick === null ? null : clock.now() - lastTick;
     const checks = {
       database: { ok: open, detail: open ? 'open' : 'closed' },
-      migrations: { ok: pending === 0, detail: pending === 0 ? 'applied' : pending < 0 ? 'unknown: the database is closed' : `${pending} pending` },
+      migrations: {
+        ok: pending === 0,
+        detail: pending === 0 ? 'applied' : pending < 0 ? 'unknown: the database is closed' : `${pending} pending`,
+      },
       ticker: {
         ok: tickAge !== null && tickAge <= TICK_FRESHNESS_MS,
         detail: tickAge === null ? 'has not run yet' : `last round ${Math.round(tickAge / 1000)} s ago`,
@@ -230,9 +239,24 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   // A dry run in a bot of its own (memory store, stand-in, fake clock): never this bot's store or Slack.
   registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });
-  registerCalendarCommand(commands.oncall, { db: store.db, policy: options.policy, clock, publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}` });
-  const openView = async (triggerId: string, view: Record<string, unknown>) => void (await bolt.client.views.open({ trigger_id: triggerId, view: view as never }));
-  registerContactCommands(commands.oncall, bolt, { db: store.db, engine, policy: options.policy, clock, logger, sender: contactSender, random: options.random ?? cryptoRandomness, openView });
+  registerCalendarCommand(commands.oncall, {
+    db: store.db,
+    policy: options.policy,
+    clock,
+    publicUrl: env.PUBLIC_URL ?? `http://localhost:${env.PORT}`,
+  });
+  const openView = async (triggerId: string, view: Record<string, unknown>) =>
+    void (await bolt.client.views.open({ trigger_id: triggerId, view: view as never }));
+  registerContactCommands(commands.oncall, bolt, {
+    db: store.db,
+    engine,
+    policy: options.policy,
+    clock,
+    logger,
+    sender: contactSender,
+    random: options.random ?? cryptoRandomness,
+    openView,
+  });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);

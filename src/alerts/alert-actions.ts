@@ -30,7 +30,8 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
   bolt.action(ALERT_ACTIONS.notTop, async ({ ack, body, action, client }) => {
     const userId = body.user.id;
     const id = idFrom((action as { value?: unknown }).value);
-    const outcome = id === null ? { ok: false, message: staleButton('alert') } : engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
+    const outcome =
+      id === null ? { ok: false, message: staleButton('alert') } : engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
     await ack();
     // Done, the alerts channel is told; otherwise only the presser hears why not.
     if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'Not P0');
@@ -50,7 +51,8 @@ function silencedRotations(policy: Policy, service: string): string[] {
   return reached.length ? reached : Object.keys(policy.rotations);
 }
 
-const SILENCE_USAGE = '\nUsage: `/oncall silence <service> <duration> [reason]`\nExample: `/oncall silence checkout 2h planned database migration`';
+const SILENCE_USAGE =
+  '\nUsage: `/oncall silence <service> <duration> [reason]`\nExample: `/oncall silence checkout 2h planned database migration`';
 
 export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionDeps): void {
   const { engine, policy } = deps;
@@ -74,7 +76,9 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
       const rotations = silencedRotations(policy, service);
       if (!mayActFor(policy, rotations, userId)) return { text: refusal(policy, { rotations }, `silence *${service}*`) };
       const reason = reasonWords.join(' ').trim() || 'no reason given';
-      const row = engine.transact((tx) => insertSilence(tx.db, tx.now, { service, reason, createdBy: userId, startsAt: tx.now, endsAt: tx.now + ms }));
+      const row = engine.transact((tx) =>
+        insertSilence(tx.db, tx.now, { service, reason, createdBy: userId, startsAt: tx.now, endsAt: tx.now + ms }),
+      );
       return {
         text: `Silence #${row.id}: alerts for *${service}* are recorded and shown but page nobody until ${slackDate(row.endsAt)} (${reason}). It ends by itself.`,
         inChannel: true,
@@ -87,7 +91,8 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
     summary: 'end a silence early: alerts for its service page again',
     run: ({ args, userId }): CommandReply => {
       const id = Number(args[0]?.replace(/^#/, ''));
-      if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which silence, by its number: `/oncall unsilence 3` (`/oncall silences` lists them).' };
+      if (!args[0] || !Number.isInteger(id) || id <= 0)
+        return { text: 'Say which silence, by its number: `/oncall unsilence 3` (`/oncall silences` lists them).' };
       return engine.transact((tx) => {
         const row = findSilence(tx.db, id);
         if (!row || row.endsAt <= tx.now) return { text: `There is no silence #${id} in force; \`/oncall silences\` lists them.` };
@@ -108,7 +113,12 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
     run: (): CommandReply => {
       const active = engine.transact((tx) => silencesNotEnded(tx.db, tx.now));
       if (active.length === 0) return { text: 'No silences in force: every alert pages.' };
-      return { text: ['*Silences in force*', ...active.map((s) => `#${s.id} *${s.service}* until ${slackDate(s.endsAt)} by ${mention(s.createdBy)}: ${s.reason}`)].join('\n') };
+      return {
+        text: [
+          '*Silences in force*',
+          ...active.map((s) => `#${s.id} *${s.service}* until ${slackDate(s.endsAt)} by ${mention(s.createdBy)}: ${s.reason}`),
+        ].join('\n'),
+      };
     },
   });
 }

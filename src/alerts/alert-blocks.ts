@@ -32,7 +32,12 @@ export function alertMessage(alert: AlertView, note = ''): { text: string; block
     text: `${head} (alert #${alert.id})`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `*${head}*${alert.details ? `\n${alert.details.slice(0, 1500)}` : ''}` } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${facts.join(' · ')} · alert #${alert.id}${links ? ` · ${links}` : ''}${note ? ` · ${note}` : ''}` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `${facts.join(' · ')} · alert #${alert.id}${links ? ` · ${links}` : ''}${note ? ` · ${note}` : ''}` },
+        ],
+      },
     ],
   };
 }
@@ -40,7 +45,11 @@ export function alertMessage(alert: AlertView, note = ''): { text: string; block
 export const ALERT_ACTIONS = { notTop: 'alert.not_top' } as const;
 
 /** Two sources for one service: raised to the top severity, with a button to say otherwise. */
-export function correlationNotice(alert: AlertView, partner: { id: number; source: string }, routed: string): { text: string; blocks: unknown[] } {
+export function correlationNotice(
+  alert: AlertView,
+  partner: { id: number; source: string },
+  routed: string,
+): { text: string; blocks: unknown[] } {
   const text = `:rotating_light: *${alert.service}* is failing in two sources at once (${partner.source} alert #${partner.id} and ${alert.source} alert #${alert.id}): treated as ${alert.severity} until someone says otherwise.`;
   return {
     text,
@@ -49,7 +58,14 @@ export function correlationNotice(alert: AlertView, partner: { id: number; sourc
       {
         type: 'actions',
         block_id: `alert:${alert.id}:correlation`,
-        elements: [{ type: 'button', action_id: ALERT_ACTIONS.notTop, text: { type: 'plain_text', text: `Not ${alert.severity} (back to ${routed})` }, value: String(alert.id) }],
+        elements: [
+          {
+            type: 'button',
+            action_id: ALERT_ACTIONS.notTop,
+            text: { type: 'plain_text', text: `Not ${alert.severity} (back to ${routed})` },
+            value: String(alert.id),
+          },
+        ],
       },
     ],
   };

@@ -17,7 +17,16 @@ import { alertMessage, correlationNotice } from './alert-blocks.js';
 import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
 import { ALERT_SOURCES, type NormalizedAlert } from './normalized.js';
 import { routeAlert } from './routing.js';
-import { correlationCandidates, findAlert, insertAlert, openAlert, silenceInForce, updateAlert, type AlertRow, type SilenceRow } from './alert-store.js';
+import {
+  correlationCandidates,
+  findAlert,
+  insertAlert,
+  openAlert,
+  silenceInForce,
+  updateAlert,
+  type AlertRow,
+  type SilenceRow,
+} from './alert-store.js';
 import { messageRefAt } from '../slack/slack-message-store.js';
 
 /** Edits an alert's channel message with its count, at most every 10 s in a storm. */
@@ -35,7 +44,6 @@ export interface IngestResult {
   acknowledged: number;
   ignored: number;
 }
-
 
 export class AlertService {
   constructor(
@@ -101,7 +109,12 @@ export class AlertService {
     const top = this.policy.severities[0]!.id;
     // Only other sources can correlate.
     const open = alert.service
-      ? correlationCandidates(tx.db, alert.service, ALERT_SOURCES.filter((s) => s !== alert.source), tx.now - CORRELATION_WINDOW_MS)
+      ? correlationCandidates(
+          tx.db,
+          alert.service,
+          ALERT_SOURCES.filter((s) => s !== alert.source),
+          tx.now - CORRELATION_WINDOW_MS,
+        )
       : [];
     const partner = silence ? null : correlatedWith(alert, open, tx.now);
     const raised = partner !== null && route.severity !== top;
@@ -124,14 +137,32 @@ export class AlertService {
       lastEditedAt: tx.now,
     });
     const channel = this.channelFor(route.rotation);
-    const note = silence ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged` : '';
+    const note = silence
+      ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged`
+      : '';
     // The page's DMs go first; the alert's channel post is the record everyone else reads.
-    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, ...alertMessage(row, note) }, priority: PRIORITY.notice, ref: alertRef(row.id) });
+    if (channel)
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel, ...alertMessage(row, note) },
+        priority: PRIORITY.notice,
+        ref: alertRef(row.id),
+      });
     if (silence) return true;
-    const page = this.pager.create(tx, { rotation: route.rotation, severity: row.severity, summary: alert.summary, source: 'alert', sourceRef: alertRef(row.id) });
+    const page = this.pager.create(tx, {
+      rotation: route.rotation,
+      severity: row.severity,
+      summary: alert.summary,
+      source: 'alert',
+      sourceRef: alertRef(row.id),
+    });
     updateAlert(tx.db, row.id, { pageId: page.id });
     if (raised && channel && partner) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel, ...correlationNotice(row, partner, route.severity) }, priority: PRIORITY.page });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel, ...correlationNotice(row, partner, route.severity) },
+        priority: PRIORITY.page,
+      });
     }
     return true;
   }
@@ -178,7 +209,12 @@ export class AlertService {
     if (row.pageId !== null) this.pager.changeSeverity(tx, row.pageId, routed);
     this.edit(tx, { ...row, severity: routed });
     const channel = this.channelFor(row.rotation);
-    if (channel) tx.enqueue({ method: 'chat.postMessage', args: { channel, text: `${mention(userId)} says alert #${alertId} is not ${row.severity}: back to ${routed}.` }, priority: PRIORITY.notice });
+    if (channel)
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel, text: `${mention(userId)} says alert #${alertId} is not ${row.severity}: back to ${routed}.` },
+        priority: PRIORITY.notice,
+      });
     return { ok: true, message: `Alert #${alertId} is ${routed} again.` };
   }
 
@@ -187,7 +223,9 @@ export class AlertService {
     // One edit per interval however many repeats arrive: the keyed timer exists once per window.
     const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, tx.now - ALERT_EDIT_INTERVAL_MS);
     const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
-    tx.schedule(ALERT_REFRESH_TIMER.spec({ subject: alertRef(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } }));
+    tx.schedule(
+      ALERT_REFRESH_TIMER.spec({ subject: alertRef(row.id), key: `alert-refresh:${row.id}:${dueAt}`, dueAt, payload: { alertId: row.id } }),
+    );
   }
 
   private resolve(tx: EngineTx, row: AlertRow): void {

@@ -13,7 +13,9 @@ export type SilenceRow = typeof silences.$inferSelect;
 export type NewAlert = Omit<AlertRow, 'id' | 'count' | 'resolvedAt' | 'pageId'>;
 
 /** What may change on an alert after it is stored. */
-export type AlertChanges = Partial<Pick<AlertRow, 'status' | 'severity' | 'count' | 'lastSeenAt' | 'resolvedAt' | 'pageId' | 'lastEditedAt'>>;
+export type AlertChanges = Partial<
+  Pick<AlertRow, 'status' | 'severity' | 'count' | 'lastSeenAt' | 'resolvedAt' | 'pageId' | 'lastEditedAt'>
+>;
 
 /** An open alert of another source for the same service, as correlation needs it. */
 export interface CorrelationCandidate {
@@ -48,7 +50,9 @@ export function correlationCandidates(db: Db, service: string, sources: readonly
   return db
     .select({ id: alerts.id, source: alerts.source, service: alerts.service, lastSeenAt: alerts.lastSeenAt })
     .from(alerts)
-    .where(and(eq(alerts.service, service), inArray(alerts.source, [...sources]), gte(alerts.lastSeenAt, since), ne(alerts.status, 'resolved')))
+    .where(
+      and(eq(alerts.service, service), inArray(alerts.source, [...sources]), gte(alerts.lastSeenAt, since), ne(alerts.status, 'resolved')),
+    )
     .limit(1)
     .all();
 }
@@ -63,11 +67,20 @@ export function updateAlert(db: Db, id: number, changes: AlertChanges): void {
 
 /** A rotation's alerts seen at or after `since` (a shift's alerts, for the handoff prefill). */
 export function alertsSeenSince(db: Db, rotation: string, since: number): AlertRow[] {
-  return db.select().from(alerts).where(and(eq(alerts.rotation, rotation), gte(alerts.lastSeenAt, since))).all();
+  return db
+    .select()
+    .from(alerts)
+    .where(and(eq(alerts.rotation, rotation), gte(alerts.lastSeenAt, since)))
+    .all();
 }
 
 /** Alerts that were open at some point in [from, to): seen at or after `from`, first seen before `to`. Every rotation when null. */
-export function alertsOverlapping(db: Db, from: number, to: number, rotation: string | null): Array<{ integration: string; summary: string; count: number }> {
+export function alertsOverlapping(
+  db: Db,
+  from: number,
+  to: number,
+  rotation: string | null,
+): Array<{ integration: string; summary: string; count: number }> {
   return db
     .select({ integration: alerts.integration, summary: alerts.summary, count: alerts.count })
     .from(alerts)
@@ -77,7 +90,13 @@ export function alertsOverlapping(db: Db, from: number, to: number, rotation: st
 
 /** The silence covering a service at `now` (started, not ended), if any. */
 export function silenceInForce(db: Db, service: string, now: number): SilenceRow | null {
-  return db.select().from(silences).where(and(eq(silences.service, service), lte(silences.startsAt, now), gt(silences.endsAt, now))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(silences)
+      .where(and(eq(silences.service, service), lte(silences.startsAt, now), gt(silences.endsAt, now)))
+      .get() ?? null
+  );
 }
 
 export interface NewSilence {
@@ -89,7 +108,11 @@ export interface NewSilence {
 }
 
 export function insertSilence(db: Db, now: number, silence: NewSilence): SilenceRow {
-  return db.insert(silences).values({ ...silence, createdAt: now }).returning().get();
+  return db
+    .insert(silences)
+    .values({ ...silence, createdAt: now })
+    .returning()
+    .get();
 }
 
 export function findSilence(db: Db, id: number): SilenceRow | null {

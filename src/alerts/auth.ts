@@ -22,7 +22,13 @@ export type AuthResult = { ok: true } | { ok: false; reason: string };
  * `headers` are lower-cased. `body` is the raw bytes received (signatures are over them, never a re-serialised
  * object); `parsed` is used only for PagerDuty's routing_key.
  */
-export function authenticate(integration: Integration, secret: SecretLookup, headers: Record<string, string | undefined>, body: Buffer, parsed: unknown): AuthResult {
+export function authenticate(
+  integration: Integration,
+  secret: SecretLookup,
+  headers: Record<string, string | undefined>,
+  body: Buffer,
+  parsed: unknown,
+): AuthResult {
   const auth = integration.auth;
   if (!auth) return { ok: true };
   const need = (env: string): string | null => secret(env) ?? null;
@@ -37,10 +43,15 @@ export function authenticate(integration: Integration, secret: SecretLookup, hea
   if (auth.basic_env) {
     const user = need(auth.basic_env.user);
     const password = need(auth.basic_env.password);
-    if (!user || !password) return { ok: false, reason: `the secret for this integration is not configured (set ${auth.basic_env.user} and ${auth.basic_env.password})` };
+    if (!user || !password)
+      return {
+        ok: false,
+        reason: `the secret for this integration is not configured (set ${auth.basic_env.user} and ${auth.basic_env.password})`,
+      };
     const encoded = /^Basic\s+(.+)$/i.exec(authorization)?.[1];
     if (!encoded) return { ok: false, reason: 'missing Authorization: Basic credentials' };
-    if (!same(Buffer.from(encoded, 'base64').toString('utf8'), `${user}:${password}`)) return { ok: false, reason: 'wrong basic auth credentials' };
+    if (!same(Buffer.from(encoded, 'base64').toString('utf8'), `${user}:${password}`))
+      return { ok: false, reason: 'wrong basic auth credentials' };
   }
   if (auth.sentry_secret_env) {
     const key = need(auth.sentry_secret_env);
@@ -70,5 +81,7 @@ export function authenticate(integration: Integration, secret: SecretLookup, hea
 export function integrationSecretNames(integration: Integration): string[] {
   const a = integration.auth;
   if (!a) return [];
-  return [a.bearer_env, a.basic_env?.user, a.basic_env?.password, a.sentry_secret_env, a.hmac_sha256_env, a.routing_key_env].filter((n): n is string => Boolean(n));
+  return [a.bearer_env, a.basic_env?.user, a.basic_env?.password, a.sentry_secret_env, a.hmac_sha256_env, a.routing_key_env].filter(
+    (n): n is string => Boolean(n),
+  );
 }

@@ -14,7 +14,13 @@ export interface OpenAlertFact {
 }
 
 /** The open alert from another source for the same service seen within the window, if any. */
-export function correlatedWith(incoming: { source: string; service: string | null }, open: readonly OpenAlertFact[], now: number): OpenAlertFact | null {
+export function correlatedWith(
+  incoming: { source: string; service: string | null },
+  open: readonly OpenAlertFact[],
+  now: number,
+): OpenAlertFact | null {
   if (!incoming.service) return null;
-  return open.find((a) => a.service === incoming.service && a.source !== incoming.source && a.lastSeenAt >= now - CORRELATION_WINDOW_MS) ?? null;
+  return (
+    open.find((a) => a.service === incoming.service && a.source !== incoming.source && a.lastSeenAt >= now - CORRELATION_WINDOW_MS) ?? null
+  );
 }

@@ -24,7 +24,10 @@ export interface NormalizedAlert {
 
 /** A payload whose shape is wrong: `path` says where, e.g. `alerts[0].labels: expected object`. */
 export class ShapeError extends Error {
-  constructor(readonly path: string, readonly reason: string) {
+  constructor(
+    readonly path: string,
+    readonly reason: string,
+  ) {
     super(`${path}: ${reason}`);
   }
 }
@@ -60,7 +63,10 @@ function describeIssue(issue: z.core.$ZodIssue): { path: PropertyKey[]; reason: 
       return { path: issue.path, reason: `expected ${expected.join(' or ')}, got ${kindOf((issue as { input?: unknown }).input)}` };
     }
     // The alternative that got furthest into the value says best what is wrong with it.
-    const furthest = firsts.reduce<z.core.$ZodIssue | undefined>((best, i) => (!best || i.path.length > best.path.length ? i : best), undefined);
+    const furthest = firsts.reduce<z.core.$ZodIssue | undefined>(
+      (best, i) => (!best || i.path.length > best.path.length ? i : best),
+      undefined,
+    );
     if (furthest) {
       const inner = describeIssue(furthest);
       return { path: [...issue.path, ...inner.path], reason: inner.reason };

@@ -78,7 +78,9 @@ export function webhookRoute(deps: WebhookDeps): CustomRoute {
       const integration = policy.integrations[name];
       if (!integration) {
         req.resume();
-        sendJson(res, 404, { error: `no integration named "${name}" in the policy (known: ${Object.keys(policy.integrations).join(', ') || 'none'})` });
+        sendJson(res, 404, {
+          error: `no integration named "${name}" in the policy (known: ${Object.keys(policy.integrations).join(', ') || 'none'})`,
+        });
         return;
       }
       readBody(req, MAX_WEBHOOK_BYTES)

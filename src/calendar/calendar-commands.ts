@@ -35,10 +35,16 @@ export function registerCalendarCommand(oncall: SlashCommand, deps: CalendarComm
     run: ({ args, userId }) => {
       const word = args[0]?.toLowerCase();
       if (word === 'reset') return made(issueToken(db, userId, clock.now()), 'Your calendar links are new; the old ones no longer work.');
-      if (word !== undefined) return { text: `"${args.join(' ')}" is not something \`/oncall calendar\` takes. Usage: \`/oncall calendar\` for your links, \`/oncall calendar reset\` for new ones.` };
+      if (word !== undefined)
+        return {
+          text: `"${args.join(' ')}" is not something \`/oncall calendar\` takes. Usage: \`/oncall calendar\` for your links, \`/oncall calendar reset\` for new ones.`,
+        };
       const since = tokenIssuedAt(db, userId);
       // Only a hash is kept, so an existing link cannot be shown again: say so instead of silently replacing it.
-      if (since !== null) return { text: `You made your calendar links ${slackDate(since)}. They are not stored in a form that can be shown again; \`/oncall calendar reset\` makes new ones (the old stop working).` };
+      if (since !== null)
+        return {
+          text: `You made your calendar links ${slackDate(since)}. They are not stored in a form that can be shown again; \`/oncall calendar reset\` makes new ones (the old stop working).`,
+        };
       return made(issueToken(db, userId, clock.now()), 'Your calendar links are ready.');
     },
   });

@@ -32,7 +32,9 @@ export function onCallSegments(rotation: RotationPolicy, overrides: readonly Ove
       const now = whoIsOnCall(rotation, overrides, t);
       const held = now[role];
       // Nobody holds it (no secondary): look again when an override of this role or the next shift starts.
-      const nextOverride = Math.min(...overrides.filter((o) => o.rotation === rotation.name && o.role === role && o.startsAt > t).map((o) => o.startsAt));
+      const nextOverride = Math.min(
+        ...overrides.filter((o) => o.rotation === rotation.name && o.role === role && o.startsAt > t).map((o) => o.startsAt),
+      );
       const end = Math.min(to, held ? Math.min(held.until, now.shiftEnd) : Math.min(nextOverride, now.shiftEnd));
       if (held) {
         const why = held.why.kind === 'rotation' ? 'rotation' : `${held.why.kind} (override #${held.why.overrideId})`;
@@ -56,7 +58,12 @@ export interface FeedInput {
 }
 
 export function calendarFeed(input: FeedInput): string {
-  const calendar = ical({ name: input.title, description: input.description, prodId: { company: 'oncall-bot', product: 'on-call shifts', language: 'EN' }, ttl: 3600 });
+  const calendar = ical({
+    name: input.title,
+    description: input.description,
+    prodId: { company: 'oncall-bot', product: 'on-call shifts', language: 'EN' },
+    ttl: 3600,
+  });
   for (const s of input.segments) {
     const who = input.names.get(s.userId) ?? s.userId;
     calendar.createEvent({
@@ -65,7 +72,10 @@ export function calendarFeed(input: FeedInput): string {
       start: instantAsDate(s.start),
       end: instantAsDate(s.end),
       summary: `${who}: ${s.rotation} ${s.role}`,
-      description: s.why === 'rotation' ? `On call for ${s.rotation} (${s.role}) by the rotation.` : `On call for ${s.rotation} (${s.role}): ${s.why}.`,
+      description:
+        s.why === 'rotation'
+          ? `On call for ${s.rotation} (${s.role}) by the rotation.`
+          : `On call for ${s.rotation} (${s.role}): ${s.why}.`,
     });
   }
   return calendar.toString();

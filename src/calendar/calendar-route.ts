@@ -45,7 +45,10 @@ export function calendarRoute(deps: CalendarRouteDeps): CustomRoute {
   };
 }
 
-async function answer(deps: CalendarRouteDeps, req: IncomingMessage & { params?: Record<string, string | string[]> }): Promise<string | null> {
+async function answer(
+  deps: CalendarRouteDeps,
+  req: IncomingMessage & { params?: Record<string, string | string[]> },
+): Promise<string | null> {
   const { db, policy, clock } = deps;
   const file = req.params?.file;
   const token = new URL(req.url ?? '/', 'http://calendar.invalid').searchParams.get('token') ?? '';
@@ -58,7 +61,9 @@ async function answer(deps: CalendarRouteDeps, req: IncomingMessage & { params?:
   let segments: OnCallSegment[];
   let title: string;
   if (name === 'me') {
-    segments = Object.values(policy.rotations).flatMap((r) => onCallSegments(r, overrides, now, to)).filter((s) => s.userId === userId);
+    segments = Object.values(policy.rotations)
+      .flatMap((r) => onCallSegments(r, overrides, now, to))
+      .filter((s) => s.userId === userId);
     title = 'My on-call shifts';
   } else {
     const rotation = Object.hasOwn(policy.rotations, name) ? policy.rotations[name] : undefined;

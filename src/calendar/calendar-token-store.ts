@@ -13,10 +13,15 @@ export function saveTokenHash(db: Db, userId: string, tokenHash: string, now: nu
 
 /** When the person's current token was issued, or null if they have none. */
 export function tokenIssuedAt(db: Db, userId: string): number | null {
-  return db.select({ createdAt: calendarTokens.createdAt }).from(calendarTokens).where(eq(calendarTokens.userId, userId)).get()?.createdAt ?? null;
+  return (
+    db.select({ createdAt: calendarTokens.createdAt }).from(calendarTokens).where(eq(calendarTokens.userId, userId)).get()?.createdAt ??
+    null
+  );
 }
 
 /** Whose token has this hash, or null. */
 export function userWithTokenHash(db: Db, tokenHash: string): string | null {
-  return db.select({ userId: calendarTokens.userId }).from(calendarTokens).where(eq(calendarTokens.tokenHash, tokenHash)).get()?.userId ?? null;
+  return (
+    db.select({ userId: calendarTokens.userId }).from(calendarTokens).where(eq(calendarTokens.tokenHash, tokenHash)).get()?.userId ?? null
+  );
 }

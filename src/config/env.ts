@@ -18,58 +18,68 @@ const optionalText = z
   .transform((v) => (v === '' ? undefined : v))
   .optional();
 
-export const envSchema = z
-  .object({
-    SLACK_BOT_TOKEN: optionalText.pipe(
-      z
-        .string({ error: `is not set: ${WHERE.SLACK_BOT_TOKEN}` })
-        .startsWith('xoxb-', { error: `should start with xoxb- (a bot token): ${WHERE.SLACK_BOT_TOKEN}` }),
-    ),
-    SLACK_SIGNING_SECRET: optionalText,
-    SLACK_APP_TOKEN: optionalText.pipe(
-      z.string().startsWith('xapp-', { error: `should start with xapp- (an app-level token): ${WHERE.SLACK_APP_TOKEN}` }).optional(),
-    ),
-    SLACK_API_URL: optionalText.pipe(
-      z
-        .url({ error: 'should be a URL such as https://slack.com/api/ (leave it unset to use Slack itself)' })
-        .default('https://slack.com/api/'),
-    ),
-    DATABASE_PATH: optionalText.pipe(z.string().default('./data/oncall.db')),
-    PORT: optionalText.pipe(
-      z.coerce
-        .number<string | undefined>({ error: 'should be a port number from 1 to 65535, e.g. 3000' })
-        .int({ error: 'should be a whole port number from 1 to 65535, e.g. 3000' })
-        .min(0, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
-        .max(65535, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
-        .default(3000),
-    ),
-    POLICY_PATH: optionalText,
-    /** Where people reach this bot from outside (calendar links); default http://localhost:<PORT>. */
-    PUBLIC_URL: optionalText.pipe(
-      z.url({ error: 'should be the URL people reach this bot at, such as https://oncall.example.com' }).optional(),
-    ),
-    /** Reaching people by phone (issue #21): a Twilio account, or any API that speaks Twilio's REST shape. */
-    TWILIO_ACCOUNT_SID: optionalText.pipe(
-      z.string().regex(/^AC[0-9a-fA-F]{32}$/, { error: 'should be your Twilio Account SID: AC and 32 hex characters, from the Twilio Console\'s Account Info' }).optional(),
-    ),
-    TWILIO_AUTH_TOKEN: optionalText,
-    TWILIO_FROM_NUMBER: optionalText.pipe(
-      z.string().regex(/^\+[1-9]\d{7,14}$/, { error: 'should be your Twilio phone number in E.164 form, e.g. +15017122661' }).optional(),
-    ),
-    TWILIO_API_URL: optionalText.pipe(z.url({ error: 'should be a URL such as https://api.twilio.com (leave it unset for Twilio itself)' }).default('https://api.twilio.com')),
-    /** Push through ntfy; NTFY_TOKEN is an access token (tk_...) for a server that requires one. */
-    NTFY_URL: optionalText.pipe(z.url({ error: 'should be the ntfy server\'s URL, such as https://ntfy.sh' }).default('https://ntfy.sh')),
-    NTFY_TOKEN: optionalText,
-    /** E-mail (smtp://user:pass@host:587 or smtps://...); not sent yet: kept for the e-mail step. */
-    SMTP_URL: optionalText.pipe(
-      z.url({ protocol: /^smtps?$/, error: 'should be an SMTP URL such as smtps://user:password@smtp.example.com:465' }).optional(),
-    ),
-    /** Signs the acknowledge links in pushes (/ack/<token>); default: derived from the Slack signing secret. */
-    ACK_TOKEN_SECRET: optionalText.pipe(z.string().min(16, { error: 'should be at least 16 characters (a long random string)' }).optional()),
-    LOG_LEVEL: optionalText.pipe(
-      z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info'),
-    ),
-  });
+export const envSchema = z.object({
+  SLACK_BOT_TOKEN: optionalText.pipe(
+    z
+      .string({ error: `is not set: ${WHERE.SLACK_BOT_TOKEN}` })
+      .startsWith('xoxb-', { error: `should start with xoxb- (a bot token): ${WHERE.SLACK_BOT_TOKEN}` }),
+  ),
+  SLACK_SIGNING_SECRET: optionalText,
+  SLACK_APP_TOKEN: optionalText.pipe(
+    z
+      .string()
+      .startsWith('xapp-', { error: `should start with xapp- (an app-level token): ${WHERE.SLACK_APP_TOKEN}` })
+      .optional(),
+  ),
+  SLACK_API_URL: optionalText.pipe(
+    z
+      .url({ error: 'should be a URL such as https://slack.com/api/ (leave it unset to use Slack itself)' })
+      .default('https://slack.com/api/'),
+  ),
+  DATABASE_PATH: optionalText.pipe(z.string().default('./data/oncall.db')),
+  PORT: optionalText.pipe(
+    z.coerce
+      .number<string | undefined>({ error: 'should be a port number from 1 to 65535, e.g. 3000' })
+      .int({ error: 'should be a whole port number from 1 to 65535, e.g. 3000' })
+      .min(0, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
+      .max(65535, { error: 'should be a port number from 1 to 65535, e.g. 3000' })
+      .default(3000),
+  ),
+  POLICY_PATH: optionalText,
+  /** Where people reach this bot from outside (calendar links); default http://localhost:<PORT>. */
+  PUBLIC_URL: optionalText.pipe(
+    z.url({ error: 'should be the URL people reach this bot at, such as https://oncall.example.com' }).optional(),
+  ),
+  /** Reaching people by phone (issue #21): a Twilio account, or any API that speaks Twilio's REST shape. */
+  TWILIO_ACCOUNT_SID: optionalText.pipe(
+    z
+      .string()
+      .regex(/^AC[0-9a-fA-F]{32}$/, {
+        error: "should be your Twilio Account SID: AC and 32 hex characters, from the Twilio Console's Account Info",
+      })
+      .optional(),
+  ),
+  TWILIO_AUTH_TOKEN: optionalText,
+  TWILIO_FROM_NUMBER: optionalText.pipe(
+    z
+      .string()
+      .regex(/^\+[1-9]\d{7,14}$/, { error: 'should be your Twilio phone number in E.164 form, e.g. +15017122661' })
+      .optional(),
+  ),
+  TWILIO_API_URL: optionalText.pipe(
+    z.url({ error: 'should be a URL such as https://api.twilio.com (leave it unset for Twilio itself)' }).default('https://api.twilio.com'),
+  ),
+  /** Push through ntfy; NTFY_TOKEN is an access token (tk_...) for a server that requires one. */
+  NTFY_URL: optionalText.pipe(z.url({ error: "should be the ntfy server's URL, such as https://ntfy.sh" }).default('https://ntfy.sh')),
+  NTFY_TOKEN: optionalText,
+  /** E-mail (smtp://user:pass@host:587 or smtps://...); not sent yet: kept for the e-mail step. */
+  SMTP_URL: optionalText.pipe(
+    z.url({ protocol: /^smtps?$/, error: 'should be an SMTP URL such as smtps://user:password@smtp.example.com:465' }).optional(),
+  ),
+  /** Signs the acknowledge links in pushes (/ack/<token>); default: derived from the Slack signing secret. */
+  ACK_TOKEN_SECRET: optionalText.pipe(z.string().min(16, { error: 'should be at least 16 characters (a long random string)' }).optional()),
+  LOG_LEVEL: optionalText.pipe(z.enum(LOG_LEVELS, { error: `should be one of ${LOG_LEVELS.join(', ')}` }).default('info')),
+});
 
 export type Env = z.infer<typeof envSchema>;
 
@@ -89,20 +99,18 @@ export class EnvError extends Error {
 /** Reads the environment; every problem is reported at once, never as a stack trace. Values are never echoed. */
 export function parseEnv(source: Record<string, string | undefined>): Env {
   const result = envSchema.safeParse(source);
-  const problems = result.success
-    ? []
-    : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
+  const problems = result.success ? [] : result.error.issues.map((issue) => `${issue.path.join('.') || 'environment'} ${issue.message}`);
   // HTTP mode verifies every request with the signing secret; Socket Mode does not need it.
   if (!source.SLACK_APP_TOKEN?.trim() && !source.SLACK_SIGNING_SECRET?.trim()) {
-    problems.push(
-      `SLACK_SIGNING_SECRET is not set (needed unless SLACK_APP_TOKEN turns on Socket Mode): ${WHERE.SLACK_SIGNING_SECRET}`,
-    );
+    problems.push(`SLACK_SIGNING_SECRET is not set (needed unless SLACK_APP_TOKEN turns on Socket Mode): ${WHERE.SLACK_SIGNING_SECRET}`);
   }
   // Twilio needs all three or none: a half-configured phone would fail only when someone is paged.
   const twilio = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((name) => source[name]?.trim());
   if (twilio.length > 0 && twilio.length < 3) {
     const missing = (['TWILIO_ACCOUNT_SID', 'TWILIO_AUTH_TOKEN', 'TWILIO_FROM_NUMBER'] as const).filter((name) => !twilio.includes(name));
-    problems.push(`${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set, but ${twilio.join(' and ')} ${twilio.length === 1 ? 'is' : 'are'}: calls and text messages need all three (Twilio Console > Account Info, and a number under Phone Numbers)`);
+    problems.push(
+      `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set, but ${twilio.join(' and ')} ${twilio.length === 1 ? 'is' : 'are'}: calls and text messages need all three (Twilio Console > Account Info, and a number under Phone Numbers)`,
+    );
   }
   if (!result.success || problems.length > 0) throw new EnvError(problems);
   return result.data;
@@ -110,9 +118,16 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
 
 /** Every secret value in the environment, so the logger can scrub them wherever they appear. */
 export function secretValues(env: Env): string[] {
-  return [env.SLACK_BOT_TOKEN, env.SLACK_SIGNING_SECRET, env.SLACK_APP_TOKEN, env.ACK_TOKEN_SECRET, env.TWILIO_AUTH_TOKEN, env.NTFY_TOKEN, env.SMTP_URL, smtpPassword(env.SMTP_URL)].filter(
-    (v): v is string => typeof v === 'string' && v.length >= 6,
-  );
+  return [
+    env.SLACK_BOT_TOKEN,
+    env.SLACK_SIGNING_SECRET,
+    env.SLACK_APP_TOKEN,
+    env.ACK_TOKEN_SECRET,
+    env.TWILIO_AUTH_TOKEN,
+    env.NTFY_TOKEN,
+    env.SMTP_URL,
+    smtpPassword(env.SMTP_URL),
+  ].filter((v): v is string => typeof v === 'string' && v.length >= 6);
 }
 
 /**

@@ -43,7 +43,10 @@ function shown(text: string): string {
   return JSON.stringify(text.length > 60 ? `${text.slice(0, 60)}...` : text);
 }
 
-type Parsed = { ok: true; help: true } | { ok: true; help: false; command: Command; file: string | undefined } | { ok: false; message: string; example: string };
+type Parsed =
+  | { ok: true; help: true }
+  | { ok: true; help: false; command: Command; file: string | undefined }
+  | { ok: false; message: string; example: string };
 
 /** The command line, or what was wrong with it. */
 export function parsePolicyArgs(argv: readonly string[]): Parsed {
@@ -54,16 +57,36 @@ export function parsePolicyArgs(argv: readonly string[]): Parsed {
   if (!command) {
     const closest = COMMANDS.map((c) => ({ c, d: distance(word.toLowerCase(), c) })).sort((a, b) => a.d - b.d)[0]!;
     const hint = closest.d <= 2 ? ` (did you mean "${closest.c}"?)` : '';
-    return { ok: false, message: `there is no command ${shown(word)}${hint}; the commands are ${COMMANDS.join(', ')}`, example: EXAMPLES[closest.d <= 2 ? closest.c : 'explain'] };
+    return {
+      ok: false,
+      message: `there is no command ${shown(word)}${hint}; the commands are ${COMMANDS.join(', ')}`,
+      example: EXAMPLES[closest.d <= 2 ? closest.c : 'explain'],
+    };
   }
   const option = rest.find((a) => a.startsWith('-'));
-  if (option) return { ok: false, message: `${command} has no option ${shown(option)}${command === 'schema' ? '' : ': name the policy file after the command'}`, example: EXAMPLES[command] };
+  if (option)
+    return {
+      ok: false,
+      message: `${command} has no option ${shown(option)}${command === 'schema' ? '' : ': name the policy file after the command'}`,
+      example: EXAMPLES[command],
+    };
   if (command === 'schema') {
-    if (rest.length > 0) return { ok: false, message: `schema takes no arguments (got ${rest.map(shown).join(' ')}): it writes ${SCHEMA_FILE} at the repo root`, example: EXAMPLES.schema };
+    if (rest.length > 0)
+      return {
+        ok: false,
+        message: `schema takes no arguments (got ${rest.map(shown).join(' ')}): it writes ${SCHEMA_FILE} at the repo root`,
+        example: EXAMPLES.schema,
+      };
     return { ok: true, help: false, command, file: undefined };
   }
-  if (rest.length > 1) return { ok: false, message: `${command} takes one policy file, got ${rest.length}: ${rest.map(shown).join(', ')}`, example: EXAMPLES[command] };
-  if (rest[0] !== undefined && rest[0].trim() === '') return { ok: false, message: `${command} was given an empty file name`, example: EXAMPLES[command] };
+  if (rest.length > 1)
+    return {
+      ok: false,
+      message: `${command} takes one policy file, got ${rest.length}: ${rest.map(shown).join(', ')}`,
+      example: EXAMPLES[command],
+    };
+  if (rest[0] !== undefined && rest[0].trim() === '')
+    return { ok: false, message: `${command} was given an empty file name`, example: EXAMPLES[command] };
   return { ok: true, help: false, command, file: rest[0] };
 }
 
@@ -87,7 +110,10 @@ export function policyCli(io: PolicyCliIo): number {
       return 0;
     }
     writeFileSync(io.schemaPath, text);
-    say(io.stdout, `Wrote ${io.schemaPath}. Put this first line in a policy file for your editor to check it:\n# yaml-language-server: $schema=<path or URL>/${SCHEMA_FILE}`);
+    say(
+      io.stdout,
+      `Wrote ${io.schemaPath}. Put this first line in a policy file for your editor to check it:\n# yaml-language-server: $schema=<path or URL>/${SCHEMA_FILE}`,
+    );
     return 0;
   }
 
@@ -107,7 +133,12 @@ export function policyCli(io: PolicyCliIo): number {
     const escalations = Object.keys(policy.escalation);
     const integrations = Object.keys(policy.integrations);
     const what = `preset ${policy.preset}, ${plural(rotations.length, 'rotation')}${names(rotations)}, ${plural(escalations.length, 'escalation policy', 'escalation policies')}${names(escalations)}, ${plural(integrations.length, 'integration')}${names(integrations)}`;
-    say(io.stdout, path ? `OK: ${resolve(path)} can be used (${what}).` : `OK: no policy file (no file named, POLICY_PATH not set): the built-in preset runs (${what}).`);
+    say(
+      io.stdout,
+      path
+        ? `OK: ${resolve(path)} can be used (${what}).`
+        : `OK: no policy file (no file named, POLICY_PATH not set): the built-in preset runs (${what}).`,
+    );
     return 0;
   }
   say(io.stdout, renderExplanation(explainPolicy(policy)));

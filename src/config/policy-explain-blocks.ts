@@ -11,7 +11,8 @@ import { explanationCounts, explanationSections, sectionOf, type ExplainedSectio
 export const SLACK_MAX_BLOCKS = 50;
 export const SLACK_MAX_SECTION_CHARS = 3000;
 
-export const WHOLE_EXPLANATION_HINT = 'The whole explanation: `npm run policy -- explain` where the bot runs (it reads POLICY_PATH, or the file you name).';
+export const WHOLE_EXPLANATION_HINT =
+  'The whole explanation: `npm run policy -- explain` where the bot runs (it reads POLICY_PATH, or the file you name).';
 
 interface Block {
   type: string;
@@ -53,7 +54,10 @@ function chunks(part: ExplainedSection): Array<{ text: string; count: number }> 
   let current = { text: heading, count: 0 };
   for (const line of part.lines) {
     const note = line.note ? ` _(${escapeMrkdwn(line.note)})_` : '';
-    const rendered = clip(`\`${escapeMrkdwn(line.key)}\` ${escapeMrkdwn(line.value)}  ← ${escapeMrkdwn(line.origin)}${note}`, SLACK_MAX_SECTION_CHARS - 100);
+    const rendered = clip(
+      `\`${escapeMrkdwn(line.key)}\` ${escapeMrkdwn(line.value)}  ← ${escapeMrkdwn(line.origin)}${note}`,
+      SLACK_MAX_SECTION_CHARS - 100,
+    );
     if (current.count > 0 && current.text.length + 1 + rendered.length > SLACK_MAX_SECTION_CHARS) {
       out.push(current);
       current = { text: heading ? `${heading} (continued)` : '', count: 0 };
@@ -79,7 +83,10 @@ export function explanationBlocks(explanation: PolicyExplanation): PolicyReply {
       shown += chunk.count;
     }
   }
-  const cut = shown < total ? `Cut to fit Slack: ${shown} of ${total} values shown; \`/oncall policy <part>\` (e.g. \`/oncall policy escalation\`) shows one part. ` : '';
+  const cut =
+    shown < total
+      ? `Cut to fit Slack: ${shown} of ${total} values shown; \`/oncall policy <part>\` (e.g. \`/oncall policy escalation\`) shows one part. `
+      : '';
   blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${cut}${WHOLE_EXPLANATION_HINT}` }] });
   return { text: `${title(explanation).replace(/\*/g, '')} ${explanationCounts(explanation)}`, blocks };
 }
@@ -108,12 +115,15 @@ export const POLICY_COMMAND_USAGE = 'Usage: `/oncall policy [part]`, e.g. `/onca
 
 /** `/oncall policy [part]`: the whole explanation, one part of it, or what was wrong with the words. */
 export function policyReply(explanation: PolicyExplanation, args: readonly string[]): PolicyReply {
-  if (args.length > 1) return { text: `\`/oncall policy\` takes at most one part of the policy, got ${args.length} words.\n${POLICY_COMMAND_USAGE}` };
+  if (args.length > 1)
+    return { text: `\`/oncall policy\` takes at most one part of the policy, got ${args.length} words.\n${POLICY_COMMAND_USAGE}` };
   const asked = args[0];
   if (asked === undefined) return explanationBlocks(explanation);
   const part = explanationPart(explanation, asked);
   if (part) return explanationBlocks(part);
   const shown = escapeMrkdwn(clip(asked, 60)).replace(/`/g, "'");
-  const parts = explanationParts(explanation).map((p) => `\`${p}\``).join(', ');
+  const parts = explanationParts(explanation)
+    .map((p) => `\`${p}\``)
+    .join(', ');
   return { text: `The policy has no part \`${shown}\`. Parts: ${parts}.\n${POLICY_COMMAND_USAGE}` };
 }

@@ -91,7 +91,7 @@ function rawAt(raw: unknown, path: readonly PathKey[]): unknown {
   let node = raw;
   for (const key of path) {
     if (node === null || typeof node !== 'object') return undefined;
-    node = Object.prototype.hasOwnProperty.call(node, key) ? (node as Record<PathKey, unknown>)[key] : undefined;
+    node = Object.hasOwn(node, key) ? (node as Record<PathKey, unknown>)[key] : undefined;
   }
   return node;
 }
@@ -159,7 +159,9 @@ const list = (items: readonly string[], none = 'none') => (items.length > 0 ? it
 
 function reminderText(r: Reminder | undefined): string {
   if (!r) return 'none';
-  return r.kind === 'every' ? `every ${formatMs(r.everyMs)}` : `every ${formatMs(r.untilMonitoringMs)} until Monitoring, then every ${formatMs(r.thenMs)}`;
+  return r.kind === 'every'
+    ? `every ${formatMs(r.everyMs)}`
+    : `every ${formatMs(r.untilMonitoringMs)} until Monitoring, then every ${formatMs(r.thenMs)}`;
 }
 
 function notifyText(n: NotifyRule): string {
@@ -174,7 +176,8 @@ function notifyText(n: NotifyRule): string {
 
 function explainValues(policy: Policy, o: Origins): ExplainedValue[] {
   const out: ExplainedValue[] = [];
-  const add = (path: PathKey[], value: string, origin: Origin, note?: string) => out.push(note ? { path, value, origin, note } : { path, value, origin });
+  const add = (path: PathKey[], value: string, origin: Origin, note?: string) =>
+    out.push(note ? { path, value, origin, note } : { path, value, origin });
   /** The file's line for `path`, else `otherwise` with its note. */
   const either = (path: PathKey[], value: string, otherwise: Origin, note?: string) => {
     const written = o.written(path);
@@ -208,16 +211,29 @@ function explainValues(policy: Policy, o: Origins): ExplainedValue[] {
   // notify: the file's list replaces the preset's whole.
   const notifyWritten = o.written(['notify']);
   if (policy.notify.length === 0) add(['notify'], 'none', notifyWritten ?? o.preset);
-  for (const [i, rule] of policy.notify.entries()) add(['notify', i], notifyText(rule), notifyWritten ? (o.written(['notify', i]) ?? notifyWritten) : o.preset);
+  for (const [i, rule] of policy.notify.entries())
+    add(['notify', i], notifyText(rule), notifyWritten ? (o.written(['notify', i]) ?? notifyWritten) : o.preset);
 
-  for (const id of ids) either(['reminders', id], reminderText(policy.reminders[id]), o.preset, policy.reminders[id] ? undefined : 'no status-update reminders');
+  for (const id of ids)
+    either(
+      ['reminders', id],
+      reminderText(policy.reminders[id]),
+      o.preset,
+      policy.reminders[id] ? undefined : 'no status-update reminders',
+    );
 
   either(['postmortem', 'required'], list(policy.postmortem.required), o.preset);
-  for (const [severity, due] of Object.entries(policy.postmortem.due)) either(['postmortem', 'due', severity], formatPolicyDuration(due), o.preset, 'after resolve');
+  for (const [severity, due] of Object.entries(policy.postmortem.due))
+    either(['postmortem', 'due', severity], formatPolicyDuration(due), o.preset, 'after resolve');
 
   for (const id of ids) {
     const ms = policy.incidents.firstUpdateMs[id];
-    either(['incidents', 'first_update', id], ms === null || ms === undefined ? 'none' : formatMs(ms), o.preset, ms === null || ms === undefined ? 'no first-update deadline' : 'after declaration');
+    either(
+      ['incidents', 'first_update', id],
+      ms === null || ms === undefined ? 'none' : formatMs(ms),
+      o.preset,
+      ms === null || ms === undefined ? 'no first-update deadline' : 'after declaration',
+    );
   }
 
   // playbooks.triggers: the file's map replaces the built-in one whole.
@@ -227,30 +243,56 @@ function explainValues(policy: Policy, o: Origins): ExplainedValue[] {
   for (const [name, t] of triggers) {
     const value = `${t.how} ${t.who}${t.raiseTo ? `, raise to ${t.raiseTo}` : ''}: ${t.label}`;
     const howLeftOut = triggersWritten && !o.written(['playbooks', 'triggers', name, 'how']);
-    add(['playbooks', 'triggers', name], value, triggersWritten ? (o.written(['playbooks', 'triggers', name]) ?? triggersWritten) : o.builtIn, howLeftOut ? 'how: notify is the built-in default' : undefined);
+    add(
+      ['playbooks', 'triggers', name],
+      value,
+      triggersWritten ? (o.written(['playbooks', 'triggers', name]) ?? triggersWritten) : o.builtIn,
+      howLeftOut ? 'how: notify is the built-in default' : undefined,
+    );
   }
 
   const admins = policy.permissions.admins.map((a) => (a.roles.length > 0 ? `${a.roles.join('/')} (${a.userId})` : a.userId));
-  either(['permissions', 'admins'], list(admins, 'nobody beyond each rotation\'s members'), o.builtIn, 'every role under people');
+  either(['permissions', 'admins'], list(admins, "nobody beyond each rotation's members"), o.builtIn, 'every role under people');
   return out;
 }
 
 type Add = (path: PathKey[], value: string, origin: Origin, note?: string) => void;
 
-function explainRotations(policy: Policy, o: Origins, add: Add, either: (path: PathKey[], value: string, otherwise: Origin, note?: string) => void): void {
+function explainRotations(
+  policy: Policy,
+  o: Origins,
+  add: Add,
+  either: (path: PathKey[], value: string, otherwise: Origin, note?: string) => void,
+): void {
   const rotations = Object.values(policy.rotations);
   if (rotations.length === 0) either(['rotations'], 'none', o.builtIn, 'nobody is on call, so a page reaches nobody');
   for (const r of rotations) {
     const at = (...rest: PathKey[]): PathKey[] => ['rotations', r.name, ...rest];
     either(at('members'), r.members.join(', '), o.builtIn);
-    either(at('shift', 'every'), r.shift.everyMs % (7 * 86_400_000) === 0 ? formatMs(r.shift.everyMs) : `${r.shift.everyMs / 86_400_000}d`, o.builtIn);
+    either(
+      at('shift', 'every'),
+      r.shift.everyMs % (7 * 86_400_000) === 0 ? formatMs(r.shift.everyMs) : `${r.shift.everyMs / 86_400_000}d`,
+      o.builtIn,
+    );
     either(at('shift', 'handoff'), `${WEEKDAYS[r.shift.handoffWeekday]} ${r.shift.handoffTime}`, o.builtIn);
     either(at('shift', 'timezone'), r.shift.timezone, o.builtIn);
     either(at('shift', 'start'), r.shift.start, o.builtIn, 'member 1 was primary in the shift that started then');
-    either(at('secondary_offset'), r.secondaryOffset === null ? 'none' : String(r.secondaryOffset), o.builtIn, r.secondaryOffset === 1 ? 'the secondary is the next person in the list' : undefined);
+    either(
+      at('secondary_offset'),
+      r.secondaryOffset === null ? 'none' : String(r.secondaryOffset),
+      o.builtIn,
+      r.secondaryOffset === 1 ? 'the secondary is the next person in the list' : undefined,
+    );
     if (r.secondaryOffset !== null) {
       const lag = r.secondaryLagDays;
-      either(at('secondary_handoff_after'), lag === 0 ? 'none' : lag % 7 === 0 ? `${lag / 7}w` : `${lag}d`, o.builtIn, lag === 0 ? 'the secondary changes with the primary' : 'the secondary hands off this long into each shift: each shift has two secondaries');
+      either(
+        at('secondary_handoff_after'),
+        lag === 0 ? 'none' : lag % 7 === 0 ? `${lag / 7}w` : `${lag}d`,
+        o.builtIn,
+        lag === 0
+          ? 'the secondary changes with the primary'
+          : 'the secondary hands off this long into each shift: each shift has two secondaries',
+      );
     }
     either(at('channel'), r.channel ?? 'none', o.builtIn);
     either(at('alerts_channel'), r.alertsChannel ?? 'none', o.builtIn);
@@ -279,7 +321,13 @@ function chainKeyOrigin(o: Origins, name: string, severity: string, key: ChainKe
     const inner = chainKeyOrigin(o, 'default', severity, key);
     return { ...inner, via: [`${chain === undefined ? 'copied' : 'inherited'} from escalation.default.${severity}`, ...inner.via] };
   }
-  return { origin: o.preset, via: chain === undefined ? [] : [`escalation.default.${severity} writes no steps, so it keeps the preset's ${key === 'steps' ? 'steps' : 'rest'}`] };
+  return {
+    origin: o.preset,
+    via:
+      chain === undefined
+        ? []
+        : [`escalation.default.${severity} writes no steps, so it keeps the preset's ${key === 'steps' ? 'steps' : 'rest'}`],
+  };
 }
 
 function explainEscalation(policy: Policy, o: Origins, add: Add): void {
@@ -300,19 +348,32 @@ function explainEscalation(policy: Policy, o: Origins, add: Add): void {
         const parts = [
           ...(o.fromFile && where.via.length === 0 && !where.wholeChain ? ['your file does not say'] : []),
           ...where.via,
-          ...(where.wholeChain ? [`escalation.${where.wholeChain} writes its steps, so the chain is taken whole: ${key === 'loops' ? '2 rounds unless written (1 when chat-only)' : 'what it leaves out is off'}`] : []),
+          ...(where.wholeChain
+            ? [
+                `escalation.${where.wholeChain} writes its steps, so the chain is taken whole: ${key === 'loops' ? '2 rounds unless written (1 when chat-only)' : 'what it leaves out is off'}`,
+              ]
+            : []),
           ...(meaning ? [meaning] : []),
         ];
         return { origin: where.origin, note: parts.join('; ') || undefined };
       };
-      const loops = noteFor('loops', `the chain runs ${chain.loops === 1 ? 'once' : `${chain.loops} times`} before the channel is told nobody acknowledged`);
+      const loops = noteFor(
+        'loops',
+        `the chain runs ${chain.loops === 1 ? 'once' : `${chain.loops} times`} before the channel is told nobody acknowledged`,
+      );
       add(at('loops'), String(chain.loops), loops.origin, loops.note);
-      const chatOnly = noteFor('chat_only', chain.chatOnly ? 'a plain message in the rotation\'s channel naming whom each step names, with Acknowledge; no siren DM' : undefined);
+      const chatOnly = noteFor(
+        'chat_only',
+        chain.chatOnly ? "a plain message in the rotation's channel naming whom each step names, with Acknowledge; no siren DM" : undefined,
+      );
       add(at('chat_only'), String(chain.chatOnly), chatOnly.origin, chatOnly.note);
-      const quiet = noteFor('quiet_at_night', chain.quietAtNight ? 'pages outside business hours wait for the next business start' : 'pages at any hour');
+      const quiet = noteFor(
+        'quiet_at_night',
+        chain.quietAtNight ? 'pages outside business hours wait for the next business start' : 'pages at any hour',
+      );
       add(at('quiet_at_night'), String(chain.quietAtNight), quiet.origin, quiet.note);
       if (chain.task) {
-        const task = noteFor('task', 'a task: one message in the rotation\'s channel, nobody paged, no chain');
+        const task = noteFor('task', "a task: one message in the rotation's channel, nobody paged, no chain");
         add(at('task'), 'true', task.origin, task.note);
       }
 
@@ -337,7 +398,12 @@ function explainEscalation(policy: Policy, o: Origins, add: Add): void {
         const page = fieldOrigin('page', '');
         add(at('steps', i, 'page'), step.page, page.origin, page.note);
         const business = fieldOrigin('business_hours', '');
-        add(at('steps', i, 'business_hours'), String(step.businessHours), business.origin, business.note || (step.businessHours ? 'the wait counts business hours only' : undefined));
+        add(
+          at('steps', i, 'business_hours'),
+          String(step.businessHours),
+          business.origin,
+          business.note || (step.businessHours ? 'the wait counts business hours only' : undefined),
+        );
       });
     }
   }
@@ -355,7 +421,11 @@ function ownerOfSteps(o: Origins, name: string, severity: string): string {
 export function sectionOf(path: readonly PathKey[]): PathKey[] {
   const top = path[0];
   if (top === 'preset' || top === 'severities' || top === 'timezone') return [];
-  if ((top === 'rotations' || top === 'escalation' || top === 'playbooks' || top === 'incidents' || top === 'permissions') && path.length > 2) return path.slice(0, 2);
+  if (
+    (top === 'rotations' || top === 'escalation' || top === 'playbooks' || top === 'incidents' || top === 'permissions') &&
+    path.length > 2
+  )
+    return path.slice(0, 2);
   if (path.length > 1) return path.slice(0, 1);
   return [];
 }
@@ -381,7 +451,12 @@ export function explanationSections(explanation: PolicyExplanation): ExplainedSe
     const heading = section.length > 0 ? formatPath(section) : '';
     let current = sections[sections.length - 1];
     if (!current || current.heading !== heading) sections.push((current = { heading, lines: [] }));
-    current.lines.push({ key: keyWithin(v.path, section), value: v.value, origin: originText(v.origin), ...(v.note ? { note: v.note } : {}) });
+    current.lines.push({
+      key: keyWithin(v.path, section),
+      value: v.value,
+      origin: originText(v.origin),
+      ...(v.note ? { note: v.note } : {}),
+    });
   }
   return sections;
 }

@@ -25,12 +25,28 @@ const WALL = String.raw`\s*(\d(\s*\d)*\s*[smhdwSMHDW]\s*)+`;
 const BUSINESS = String.raw`\s*\d+\s*${anyCase('business')}\s+(${anyCase('day')}|${anyCase('days')}|${anyCase('hour')}|${anyCase('hours')})\s*`;
 
 const DURATIONS = new Map<z.core.$ZodType, Record<string, unknown>>([
-  [wallDuration, { type: 'string', pattern: `^${WALL}$`, description: 'A duration longer than zero: 30s, 15m, 4h, 2d, 1w, or combined such as "1h30m".', examples: ['15m', '4h', '1h30m'] }],
+  [
+    wallDuration,
+    {
+      type: 'string',
+      pattern: `^${WALL}$`,
+      description: 'A duration longer than zero: 30s, 15m, 4h, 2d, 1w, or combined such as "1h30m".',
+      examples: ['15m', '4h', '1h30m'],
+    },
+  ],
   [
     policyDuration,
-    { type: 'string', pattern: `^(${WALL}|${BUSINESS})$`, description: 'A duration such as "24h", or working time only: "2 business days", "4 business hours".', examples: ['24h', '2 business days'] },
+    {
+      type: 'string',
+      pattern: `^(${WALL}|${BUSINESS})$`,
+      description: 'A duration such as "24h", or working time only: "2 business days", "4 business hours".',
+      examples: ['24h', '2 business days'],
+    },
   ],
-  [shiftLength, { type: 'string', pattern: `^${WALL}$`, description: 'The length of a shift in whole days: "1d", "3d", "1w".', examples: ['1w', '1d'] }],
+  [
+    shiftLength,
+    { type: 'string', pattern: `^${WALL}$`, description: 'The length of a shift in whole days: "1d", "3d", "1w".', examples: ['1w', '1d'] },
+  ],
 ]);
 
 const ANY_NAME = 'additionalProperties';
@@ -39,7 +55,7 @@ const ANY_NAME = 'additionalProperties';
 const DESCRIPTIONS: Array<[string[], string]> = [
   [['preset'], 'The severity scale and its defaults; what the file leaves out comes from it.'],
   [['timezone'], 'The team\'s IANA time zone, e.g. "Europe/London": business hours are counted in it.'],
-  [['business_hours'], 'When business hours are, in the team\'s time zone (default mon-fri 09:00-18:00).'],
+  [['business_hours'], "When business hours are, in the team's time zone (default mon-fri 09:00-18:00)."],
   [['people'], 'Named roles (engineering_lead, cto, ...) and their Slack user ids; chains, notifications and permissions name them.'],
   [['channels'], 'Slack channel ids by purpose (incidents, alerts, ...).'],
   [['environments'], 'Environments offered in triage.'],
@@ -50,14 +66,17 @@ const DESCRIPTIONS: Array<[string[], string]> = [
   [['rotations', ANY_NAME, 'escalation'], 'Which escalation policy pages for this rotation (default: default).'],
   [
     ['escalation'],
-    'Escalation policies by name, each a chain per severity. A chain that writes steps is taken whole; one that writes only loops or a flag keeps the rest from default\'s same severity (for default, the preset\'s). `npm run policy -- explain` shows what runs.',
+    "Escalation policies by name, each a chain per severity. A chain that writes steps is taken whole; one that writes only loops or a flag keeps the rest from default's same severity (for default, the preset's). `npm run policy -- explain` shows what runs.",
   ],
-  [['escalation', ANY_NAME, ANY_NAME, 'loops'], 'How many times the chain runs before the channel is told nobody acknowledged (default 2, 1 when chat-only).'],
+  [
+    ['escalation', ANY_NAME, ANY_NAME, 'loops'],
+    'How many times the chain runs before the channel is told nobody acknowledged (default 2, 1 when chat-only).',
+  ],
   [['escalation', ANY_NAME, ANY_NAME, 'chat_only'], 'A chat message, not a page.'],
   [['escalation', ANY_NAME, ANY_NAME, 'quiet_at_night'], 'Never page outside business hours: wait for the next business start.'],
   [['escalation', ANY_NAME, ANY_NAME, 'steps'], 'Who is paged, in order; a step without after waits 15m (the first: at once).'],
   [['ack_sla'], 'Time to acknowledge per severity, or "none".'],
-  [['notify'], 'Who is told about an incident, and when; replaces the preset\'s list (`[]` for none).'],
+  [['notify'], "Who is told about an incident, and when; replaces the preset's list (`[]` for none)."],
   [['reminders'], 'Status-update cadence per severity.'],
   [['postmortem'], 'Which severities need a postmortem, and when it is due after resolve.'],
   [['handoff_templates'], 'Handoff forms by name, besides the presets support, sovren and weekly.'],
@@ -72,7 +91,8 @@ function nodeAt(schema: Record<string, unknown>, path: readonly string[]): Recor
   for (const key of path) {
     // A key of the file is a property; ANY_NAME a record's values.
     const next = key === ANY_NAME ? node[ANY_NAME] : (node.properties as Record<string, unknown> | undefined)?.[key];
-    if (!next || typeof next !== 'object') throw new Error(`policy JSON Schema: no ${path.join('.')} to describe (policy-json-schema.ts is out of step with policy-schema.ts)`);
+    if (!next || typeof next !== 'object')
+      throw new Error(`policy JSON Schema: no ${path.join('.')} to describe (policy-json-schema.ts is out of step with policy-schema.ts)`);
     node = next as Record<string, unknown>;
   }
   return node;
@@ -100,7 +120,8 @@ export function policyJsonSchema(): Record<string, unknown> {
     $schema,
     $comment: `Generated from src/config/policy-schema.ts by \`${SCHEMA_COMMAND}\`; do not edit by hand.`,
     title: 'On-call bot policy file',
-    description: 'The team\'s on-call policy. Every key is optional: what is left out comes from the preset. `npm run policy -- explain` shows every value and where it came from.',
+    description:
+      "The team's on-call policy. Every key is optional: what is left out comes from the preset. `npm run policy -- explain` shows every value and where it came from.",
     ...rest,
   };
 }

@@ -7,7 +7,16 @@ import { z } from 'zod';
 import { DAY } from '../time/clock.js';
 import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
-import { DEFAULT_BUSINESS_HOURS, DEFAULT_PRESET, DEFAULT_SHIFT, WAKE_VIAS, HANDOFF_TEMPLATE_PRESET_NAMES, PRESET_NAMES, RANK_DEFAULTS, SEVERITY_SCALES } from './presets.js';
+import {
+  DEFAULT_BUSINESS_HOURS,
+  DEFAULT_PRESET,
+  DEFAULT_SHIFT,
+  WAKE_VIAS,
+  HANDOFF_TEMPLATE_PRESET_NAMES,
+  PRESET_NAMES,
+  RANK_DEFAULTS,
+  SEVERITY_SCALES,
+} from './presets.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
@@ -40,7 +49,11 @@ function isCalendarDate(text: string): boolean {
 }
 
 /** Reads a duration from text; `accept` may refuse a well-formed one with its own reason. */
-function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => string, accept?: (value: T, text: string) => string | null) {
+function durationField<T>(
+  parse: (text: string) => T,
+  hint: (value: unknown) => string,
+  accept?: (value: T, text: string) => string | null,
+) {
   return z.unknown().transform((value, ctx) => {
     if (typeof value !== 'string') {
       ctx.addIssue({ code: 'custom', message: hint(value) });
@@ -53,7 +66,10 @@ function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => 
       return refusal ? z.NEVER : parsed;
     } catch (error) {
       // The field's own hint for text that is no duration (it may mention business days); the exact reason otherwise.
-      ctx.addIssue({ code: 'custom', message: error instanceof DurationError && error.reason === 'not_positive' ? error.message : hint(value) });
+      ctx.addIssue({
+        code: 'custom',
+        message: error instanceof DurationError && error.reason === 'not_positive' ? error.message : hint(value),
+      });
       return z.NEVER;
     }
   });
@@ -61,7 +77,8 @@ function durationField<T>(parse: (text: string) => T, hint: (value: unknown) => 
 
 export const wallDuration = durationField(parseDuration, durationHint);
 
-const businessAwareHint = (value: unknown) => `expected a duration like "24h", "4 business hours" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
+const businessAwareHint = (value: unknown) =>
+  `expected a duration like "24h", "4 business hours" or "2 business days", got ${value === null ? 'nothing' : show(value)}`;
 export const policyDuration = durationField(parsePolicyDuration, businessAwareHint);
 
 // Shifts are counted in calendar days so handoffs stay at the same wall time across DST.
@@ -72,13 +89,19 @@ export const shiftLength = durationField(parseDuration, durationHint, (ms, text)
 const timeZone = z
   .string()
   .refine(isTimeZone, { error: (issue) => `expected an IANA time zone such as "Europe/London" or "UTC", got ${show(issue.input)}` })
-  .refine((zone) => legacyZoneAdvice(zone) === null, { error: (issue) => legacyZoneAdvice(String(issue.input)) ?? 'expected an IANA time zone' });
+  .refine((zone) => legacyZoneAdvice(zone) === null, {
+    error: (issue) => legacyZoneAdvice(String(issue.input)) ?? 'expected an IANA time zone',
+  });
 
 const clockTime = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, { error: (i) => `expected a time like "09:00", got ${show(i.input)}` });
 
 const slackUser = z.string().regex(SLACK_USER_ID, { error: (i) => `expected a Slack user id like "U0123ABCD", got ${show(i.input)}` });
-const slackChannel = z.string().regex(/^[CGD][A-Z0-9]+$/, { error: (i) => `expected a Slack channel id like "C0123ABCD", got ${show(i.input)}` });
-const slackUsergroup = z.string().regex(SLACK_USERGROUP_ID, { error: (i) => `expected a user group id like "S0123ABCD", got ${show(i.input)}` });
+const slackChannel = z
+  .string()
+  .regex(/^[CGD][A-Z0-9]+$/, { error: (i) => `expected a Slack channel id like "C0123ABCD", got ${show(i.input)}` });
+const slackUsergroup = z
+  .string()
+  .regex(SLACK_USERGROUP_ID, { error: (i) => `expected a user group id like "S0123ABCD", got ${show(i.input)}` });
 
 const weekday = z.enum(WEEKDAYS, { error: (i) => `expected a weekday (${WEEKDAYS.join(', ')}), got ${show(i.input)}` });
 
@@ -100,7 +123,9 @@ const rotationSchema = z.strictObject({
     })
     .optional(),
   secondary_offset: z
-    .union([z.number().int().min(1), z.literal('none')], { error: (i) => `expected a whole number of shifts (1 or more) or "none", got ${show(i.input)}` })
+    .union([z.number().int().min(1), z.literal('none')], {
+      error: (i) => `expected a whole number of shifts (1 or more) or "none", got ${show(i.input)}`,
+    })
     .optional(),
   /** The secondary hands off this long after the primary (whole days, less than a shift): a staggered pair. */
   secondary_handoff_after: shiftLength.optional(),
@@ -136,7 +161,9 @@ const NOTIFY_WHEN = ['declared', 'unresolved', 'unmitigated'] as const;
 
 const wakeStepSchema = z.strictObject({
   /** How long after the person was paged; 0 (or left out): at once. */
-  after: z.union([z.literal(0), wallDuration], { error: (i) => `expected a delay like "1m" or 0 for at once, got ${show(i.input)}` }).optional(),
+  after: z
+    .union([z.literal(0), wallDuration], { error: (i) => `expected a delay like "1m" or 0 for at once, got ${show(i.input)}` })
+    .optional(),
   via: z.enum(WAKE_VIAS, { error: (i) => `expected one of ${WAKE_VIAS.join(', ')}, got ${show(i.input)}` }),
 });
 
@@ -157,7 +184,12 @@ const notifySchema = z
       ctx.addIssue({ code: 'custom', path: ['after'], message: `is required when "when" is ${rule.when}, e.g. after: 1h` });
     }
     if (rule.when === 'declared' && rule.since === 'acknowledged') {
-      ctx.addIssue({ code: 'custom', path: ['since'], message: 'a rule "when: declared" fires at declaration; for a rule after the acknowledgement write when: unmitigated (or unresolved) with after: and since: acknowledged' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['since'],
+        message:
+          'a rule "when: declared" fires at declaration; for a rule after the acknowledgement write when: unmitigated (or unresolved) with after: and since: acknowledged',
+      });
     }
   });
 
@@ -181,7 +213,9 @@ const handoffFieldSchema = z.strictObject({
   multiline: z.boolean().optional(),
 });
 
-const envName = z.string().regex(/^[A-Z_][A-Z0-9_]*$/, { error: (i) => `expected an environment variable name like "ALERT_TOKEN", got ${show(i.input)}` });
+const envName = z
+  .string()
+  .regex(/^[A-Z_][A-Z0-9_]*$/, { error: (i) => `expected an environment variable name like "ALERT_TOKEN", got ${show(i.input)}` });
 
 const AUTH_KINDS = ['bearer_env', 'basic_env', 'sentry_secret_env', 'routing_key_env', 'hmac_sha256_env'] as const;
 
@@ -208,20 +242,35 @@ const integrationSchema = z.strictObject({
   format: z.enum(INTEGRATION_FORMATS, { error: (i) => `expected one of ${INTEGRATION_FORMATS.join(', ')}, got ${show(i.input)}` }),
   auth: authSchema.optional(),
   routes: z
-    .array(z.strictObject({ match: z.record(z.string(), z.string()).optional(), rotation: z.string().min(1), severity: z.string().optional() }))
+    .array(
+      z.strictObject({ match: z.record(z.string(), z.string()).optional(), rotation: z.string().min(1), severity: z.string().optional() }),
+    )
     .min(1, { error: 'an integration needs at least one route' }),
   severity: z
-    .strictObject({ from_label: z.string().min(1).optional(), map: z.record(z.string(), z.string()).optional(), default: z.string().optional() })
+    .strictObject({
+      from_label: z.string().min(1).optional(),
+      map: z.record(z.string(), z.string()).optional(),
+      default: z.string().optional(),
+    })
     .optional(),
 });
 
 const businessHoursSchema = z
-  .strictObject({ days: z.array(weekday).min(1, { error: 'expected at least one weekday' }).optional(), start: clockTime.optional(), end: clockTime.optional() })
+  .strictObject({
+    days: z.array(weekday).min(1, { error: 'expected at least one weekday' }).optional(),
+    start: clockTime.optional(),
+    end: clockTime.optional(),
+  })
   .superRefine((hours, ctx) => {
     const start = hours.start ?? DEFAULT_BUSINESS_HOURS.start;
     const end = hours.end ?? DEFAULT_BUSINESS_HOURS.end;
     // "HH:MM" strings compare like times.
-    if (start >= end) ctx.addIssue({ code: 'custom', path: [hours.end ? 'end' : 'start'], message: `expected the end (${end}) after the start (${start})` });
+    if (start >= end)
+      ctx.addIssue({
+        code: 'custom',
+        path: [hours.end ? 'end' : 'start'],
+        message: `expected the end (${end}) after the start (${start})`,
+      });
   });
 
 export const policyFileSchema = z.strictObject({
@@ -243,19 +292,41 @@ export const policyFileSchema = z.strictObject({
   retention: z.union([wallDuration], { error: (i) => `expected a duration such as "30d", got ${show(i.input)}` }).optional(),
   reminders: z.record(z.string(), reminderSchema).optional(),
   postmortem: z.strictObject({ required: z.array(z.string()).optional(), due: z.record(z.string(), policyDuration).optional() }).optional(),
-  handoff_templates: z.record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' })).optional(),
+  handoff_templates: z
+    .record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' }))
+    .optional(),
   integrations: z.record(z.string(), integrationSchema).optional(),
   playbooks: z
     .strictObject({
       /** Triage checklist posted in every incident (default: seed 000's). */
-      checklist: z.array(z.string().min(1).max(150, { error: 'keep a checklist item to 150 characters' })).min(1, { error: 'list at least one item, or leave checklist out' }).optional(),
+      checklist: z
+        .array(z.string().min(1).max(150, { error: 'keep a checklist item to 150 characters' }))
+        .min(1, { error: 'list at least one item, or leave checklist out' })
+        .optional(),
       /** "Do not wait" actions per severity, posted and pinned at declaration (seed 001). */
-      immediate_actions: z.record(z.string(), z.array(z.strictObject({ text: z.string().min(1), runbook: z.url({ error: 'expected a link like https://wiki.example.com/runbooks/r001' }).optional() })).min(1)).optional(),
+      immediate_actions: z
+        .record(
+          z.string(),
+          z
+            .array(
+              z.strictObject({
+                text: z.string().min(1),
+                runbook: z.url({ error: 'expected a link like https://wiki.example.com/runbooks/r001' }).optional(),
+              }),
+            )
+            .min(1),
+        )
+        .optional(),
       /** Named conditions that pull someone in (and may raise the severity). */
       triggers: z
         .record(
           z.string().regex(/^[a-z0-9-]+$/, { error: 'a trigger name is lowercase words joined by hyphens, e.g. payment-failing' }),
-          z.strictObject({ label: z.string().min(1).max(150), who: z.string().min(1), how: z.enum(['page', 'notify']).optional(), raise_to: z.string().optional() }),
+          z.strictObject({
+            label: z.string().min(1).max(150),
+            who: z.string().min(1),
+            how: z.enum(['page', 'notify']).optional(),
+            raise_to: z.string().optional(),
+          }),
         )
         .optional(),
       /** The secret-paste guard also flags e-mail addresses (seed 000: redact emails outside engineering). */
@@ -275,7 +346,12 @@ export const policyFileSchema = z.strictObject({
   /** Who may act on every rotation, page and incident besides the rotation's members (default: every role under people). */
   permissions: z
     .strictObject({
-      admins: z.array(z.string().min(1), { error: (i) => `expected a list of roles under people or user ids, e.g. [engineering_lead, U0123ABCD], got ${describeValue(i.input)}` }).optional(),
+      admins: z
+        .array(z.string().min(1), {
+          error: (i) =>
+            `expected a list of roles under people or user ids, e.g. [engineering_lead, U0123ABCD], got ${describeValue(i.input)}`,
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -307,7 +383,8 @@ export const policyErrorMap: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'is required here';
-      if ((issue.path ?? []).length === 0) return `expected a mapping of policy keys (timezone, rotations, escalation, ...), got ${describeValue(issue.input)}`;
+      if ((issue.path ?? []).length === 0)
+        return `expected a mapping of policy keys (timezone, rotations, escalation, ...), got ${describeValue(issue.input)}`;
       return `expected ${TYPE_NAMES[issue.expected] ?? issue.expected}, got ${describeValue(issue.input)}`;
     case 'invalid_value':
       return `expected ${issue.values.length === 1 ? show(issue.values[0]) : `one of ${issue.values.join(', ')}`}, got ${describeValue(issue.input)}`;
@@ -322,7 +399,9 @@ export const policyErrorMap: z.core.$ZodErrorMap = (issue) => {
       // "Invalid input" says nothing: say what each accepted form wanted, e.g. `expected "none" or a duration like "15m"`.
       const wanted = [...new Set((issue.errors ?? []).map((branch) => branch[0]?.message).filter((m): m is string => !!m))];
       const forms = wanted.map((m) => m.replace(/^expected /, '').replace(/, got .*$/, ''));
-      return forms.length > 0 ? `expected ${forms.join(' or ')}, got ${describeValue(issue.input)}` : `got ${describeValue(issue.input)}, which matches none of the forms this key takes`;
+      return forms.length > 0
+        ? `expected ${forms.join(' or ')}, got ${describeValue(issue.input)}`
+        : `got ${describeValue(issue.input)}, which matches none of the forms this key takes`;
     }
     default:
       return undefined;
@@ -405,20 +484,42 @@ function staggeredSecondaryProblems(name: string, rotation: RawMap, memberCount:
   if (lag === null) return [];
   const at = (key: string): Array<string | number> => ['rotations', name, key];
   const written = String(rotation.secondary_handoff_after);
-  if (rotation.secondary_offset === 'none') return [[at('secondary_handoff_after'), 'the rotation has no secondary (secondary_offset: none): remove secondary_handoff_after, or give it a secondary']];
+  if (rotation.secondary_offset === 'none')
+    return [
+      [
+        at('secondary_handoff_after'),
+        'the rotation has no secondary (secondary_offset: none): remove secondary_handoff_after, or give it a secondary',
+      ],
+    ];
   const every = (isMap(rotation.shift) ? durationOrNull(rotation.shift.every) : null) ?? DEFAULT_SHIFT.everyMs;
   if (lag % DAY !== 0) return [];
   if (lag >= every) {
-    return [[at('secondary_handoff_after'), `${written} is not shorter than a shift (${every / DAY} days): the secondary hands off inside the primary's shift, e.g. "1w" for "every: 2w"`]];
+    return [
+      [
+        at('secondary_handoff_after'),
+        `${written} is not shorter than a shift (${every / DAY} days): the secondary hands off inside the primary's shift, e.g. "1w" for "every: 2w"`,
+      ],
+    ];
   }
   if (memberCount < 3) {
-    return [[at('secondary_handoff_after'), `a staggered secondary needs at least 3 members (there are ${memberCount}): each secondary stint spans two primaries, and neither can be their own secondary`]];
+    return [
+      [
+        at('secondary_handoff_after'),
+        `a staggered secondary needs at least 3 members (there are ${memberCount}): each secondary stint spans two primaries, and neither can be their own secondary`,
+      ],
+    ];
   }
   const offset = typeof rotation.secondary_offset === 'number' ? rotation.secondary_offset : DEFAULT_SHIFT.secondaryOffset;
   const clash = offset % memberCount;
   if (clash !== 0 && clash !== 1) return [];
-  const who = clash === 1 ? 'the next primary is secondary during the second half of the shift before theirs' : 'each primary is their own secondary';
-  return [[at(typeof rotation.secondary_offset === 'number' ? 'secondary_offset' : 'secondary_handoff_after'), `with secondary_handoff_after: ${written}, a secondary_offset of ${offset} means ${who}; write secondary_offset: 2${memberCount > 3 ? ` (up to ${memberCount - 1})` : ''}`]];
+  const who =
+    clash === 1 ? 'the next primary is secondary during the second half of the shift before theirs' : 'each primary is their own secondary';
+  return [
+    [
+      at(typeof rotation.secondary_offset === 'number' ? 'secondary_offset' : 'secondary_handoff_after'),
+      `with secondary_handoff_after: ${written}, a secondary_offset of ${offset} means ${who}; write secondary_offset: 2${memberCount > 3 ? ` (up to ${memberCount - 1})` : ''}`,
+    ],
+  ];
 }
 /** The names a section defines, or null when the section is malformed (then nothing can be checked against it). */
 const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> | null =>
@@ -453,9 +554,13 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       if (!isMap(chain)) continue;
       const rank = severityIds?.indexOf(severity) ?? -1;
       const presetHasSteps = rank >= 0 && RANK_DEFAULTS.escalation[rank] !== null;
-      const defaultHasSteps = name !== 'default' && isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined;
+      const defaultHasSteps =
+        name !== 'default' && isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined;
       if (chain.task === true && chain.steps !== undefined) {
-        problem(['escalation', name, severity, 'steps'], `a task (task: true) pages nobody, so it has no steps: remove steps, or remove task to page`);
+        problem(
+          ['escalation', name, severity, 'steps'],
+          `a task (task: true) pages nobody, so it has no steps: remove steps, or remove task to page`,
+        );
       }
       if (chain.steps === undefined && chain.task !== true && rank >= 0 && !presetHasSteps && !defaultHasSteps) {
         problem(['escalation', name, severity, 'steps'], `is required here: the preset has no chain for ${severity} to start from`);
@@ -467,11 +572,18 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
         const other = /^(.+)\.(primary|secondary)$/.exec(page);
         if (other) {
           const rotationNames = namesOf(raw.rotations);
-          if (rotationNames && !rotationNames.has(other[1]!)) problem(['escalation', name, severity, 'steps', i, 'page'], `no rotation named "${other[1]}" for "${page}" (defined: ${listed(rotationNames)})`);
+          if (rotationNames && !rotationNames.has(other[1]!))
+            problem(
+              ['escalation', name, severity, 'steps', i, 'page'],
+              `no rotation named "${other[1]}" for "${page}" (defined: ${listed(rotationNames)})`,
+            );
           return;
         }
         if (roles && page !== 'primary' && page !== 'secondary' && !roles.has(page) && !isUserOrGroup(page)) {
-          problem(['escalation', name, severity, 'steps', i, 'page'], `"${page}" is not primary, secondary, another rotation's "<rotation>.primary" or ".secondary", ${rolesText()}, a user id (U...) or a user group id (S...)`);
+          problem(
+            ['escalation', name, severity, 'steps', i, 'page'],
+            `"${page}" is not primary, secondary, another rotation's "<rotation>.primary" or ".secondary", ${rolesText()}, a user id (U...) or a user group id (S...)`,
+          );
         }
       });
     }
@@ -484,7 +596,10 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     // An offset of a whole number of rounds names the primary again: they would be their own secondary.
     const memberCount = itemsOf(rotation.members).length;
     if (typeof rotation.secondary_offset === 'number' && memberCount > 1 && rotation.secondary_offset % memberCount === 0) {
-      problem(['rotations', name, 'secondary_offset'], `${rotation.secondary_offset} with ${memberCount} members makes each primary their own secondary: use 1 to ${memberCount - 1}, or "none"`);
+      problem(
+        ['rotations', name, 'secondary_offset'],
+        `${rotation.secondary_offset} with ${memberCount} members makes each primary their own secondary: use 1 to ${memberCount - 1}, or "none"`,
+      );
     }
     for (const [path, message] of staggeredSecondaryProblems(name, rotation, memberCount)) problem(path, message);
     // One person twice in the order is primary and secondary in the same week (and twice as often as the rest).
@@ -494,11 +609,23 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
         if (typeof member !== 'string') return;
         const first = seen.get(member);
         if (first === undefined) seen.set(member, i);
-        else problem(['rotations', name, list, i], `${member} is listed twice (also ${list}[${first}]): one person would be on call twice as often${list === 'members' ? ', and primary and secondary in the same week' : ''}; list each person once`);
+        else
+          problem(
+            ['rotations', name, list, i],
+            `${member} is listed twice (also ${list}[${first}]): one person would be on call twice as often${list === 'members' ? ', and primary and secondary in the same week' : ''}; list each person once`,
+          );
       });
     }
-    if (escalationNames && typeof rotation.escalation === 'string' && rotation.escalation !== '' && !escalationNames.has(rotation.escalation)) {
-      problem(['rotations', name, 'escalation'], `no escalation policy named "${rotation.escalation}" (defined: ${listed(escalationNames)})`);
+    if (
+      escalationNames &&
+      typeof rotation.escalation === 'string' &&
+      rotation.escalation !== '' &&
+      !escalationNames.has(rotation.escalation)
+    ) {
+      problem(
+        ['rotations', name, 'escalation'],
+        `no escalation policy named "${rotation.escalation}" (defined: ${listed(escalationNames)})`,
+      );
     }
     const template = rotation.handoff_template;
     if (templateNames && typeof template === 'string' && template !== '' && !templateNames.has(template)) {
@@ -518,8 +645,19 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     if (!isMap(trigger)) continue;
     checkSeverity(trigger.raise_to, ['playbooks', 'triggers', name, 'raise_to']);
     const who = trigger.who;
-    if (roles && typeof who === 'string' && who !== '' && who !== 'primary' && who !== 'secondary' && !roles.has(who) && !isUserOrGroup(who)) {
-      problem(['playbooks', 'triggers', name, 'who'], `"${who}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`);
+    if (
+      roles &&
+      typeof who === 'string' &&
+      who !== '' &&
+      who !== 'primary' &&
+      who !== 'secondary' &&
+      !roles.has(who) &&
+      !isUserOrGroup(who)
+    ) {
+      problem(
+        ['playbooks', 'triggers', name, 'who'],
+        `"${who}" is not primary, secondary, ${rolesText()}, a user id (U...) or a user group id (S...)`,
+      );
     }
   }
   // Admins are people the bot can recognise from a Slack user id alone: a user group would need Slack to say who is in it.
@@ -527,7 +665,12 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
   itemsOf(permissions.admins).forEach((admin, i) => {
     if (!roles || typeof admin !== 'string' || admin === '' || SLACK_USER_ID.test(admin) || roles.has(admin)) return;
     const what = `${rolesText()} or a user id (U...)`;
-    problem(['permissions', 'admins', i], SLACK_USERGROUP_ID.test(admin) ? `"${admin}" is a user group, whose members the bot cannot check; name ${what} instead` : `"${admin}" is not ${what}`);
+    problem(
+      ['permissions', 'admins', i],
+      SLACK_USERGROUP_ID.test(admin)
+        ? `"${admin}" is a user group, whose members the bot cannot check; name ${what} instead`
+        : `"${admin}" is not ${what}`,
+    );
   });
   const incidents = isMap(raw.incidents) ? raw.incidents : {};
   for (const [severity] of entriesOf(incidents.first_update)) checkSeverity(severity, ['incidents', 'first_update', severity]);
@@ -542,7 +685,10 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     // after an acknowledgement, when pulling in the secondary is the point (seed 001).
     const onCallAllowed = rule.since === 'acknowledged' && (rule.who === 'primary' || rule.who === 'secondary');
     if (roles && typeof rule.who === 'string' && rule.who !== '' && !onCallAllowed && !roles.has(rule.who) && !isUserOrGroup(rule.who)) {
-      const why = rule.who === 'primary' || rule.who === 'secondary' ? `"${rule.who}" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged); use` : `"${rule.who}" is not`;
+      const why =
+        rule.who === 'primary' || rule.who === 'secondary'
+          ? `"${rule.who}" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged); use`
+          : `"${rule.who}" is not`;
       problem(['notify', i, 'who'], `${why} ${rolesText()}, a user id (U...) or a user group id (S...)`);
     }
   });
@@ -558,7 +704,11 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       for (const rule of RANK_DEFAULTS.notify) {
         if (!missing(rule.who)) continue;
         const severity = severityIds[rule.rank];
-        usesOf(rule.who).rules.push(rule.when === 'declared' ? `${severity}${rule.tags.length ? ` tagged ${rule.tags.join('/')}` : ''} declared` : `${severity} ${rule.when} after ${formatMinutes(rule.afterMs)}`);
+        usesOf(rule.who).rules.push(
+          rule.when === 'declared'
+            ? `${severity}${rule.tags.length ? ` tagged ${rule.tags.join('/')}` : ''} declared`
+            : `${severity} ${rule.when} after ${formatMinutes(rule.afterMs)}`,
+        );
       }
     }
     RANK_DEFAULTS.escalation.forEach((chain, rank) => {
@@ -569,9 +719,20 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
       });
     });
     for (const [role, uses] of usesByRole) {
-      const where = [uses.rules.length ? `its notify rules (${uses.rules.join(', ')})` : '', uses.chains.length ? `its escalation chains (${uses.chains.join(', ')})` : ''].filter(Boolean);
-      const ways = [uses.rules.length ? 'your own notify: list (notify: [] for none)' : '', uses.chains.length ? `your own steps under escalation.default for ${[...new Set(uses.chains.map((c) => c.split(' ')[0]))].join(', ')}` : ''].filter(Boolean);
-      problem(['people'], `the preset (${preset}) names ${role} in ${where.join(' and ')}, but people has no ${role} (defined: ${listed(roles)}): add ${role} under people, or write ${ways.join(' and ')}`);
+      const where = [
+        uses.rules.length ? `its notify rules (${uses.rules.join(', ')})` : '',
+        uses.chains.length ? `its escalation chains (${uses.chains.join(', ')})` : '',
+      ].filter(Boolean);
+      const ways = [
+        uses.rules.length ? 'your own notify: list (notify: [] for none)' : '',
+        uses.chains.length
+          ? `your own steps under escalation.default for ${[...new Set(uses.chains.map((c) => c.split(' ')[0]))].join(', ')}`
+          : '',
+      ].filter(Boolean);
+      problem(
+        ['people'],
+        `the preset (${preset}) names ${role} in ${where.join(' and ')}, but people has no ${role} (defined: ${listed(roles)}): add ${role} under people, or write ${ways.join(' and ')}`,
+      );
     }
   }
 
@@ -581,7 +742,10 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     itemsOf(integration.routes).forEach((route, i) => {
       if (!isMap(route)) return;
       if (rotationNames && typeof route.rotation === 'string' && route.rotation !== '' && !rotationNames.has(route.rotation)) {
-        problem(['integrations', name, 'routes', i, 'rotation'], `no rotation named "${route.rotation}" (defined: ${listed(rotationNames)})`);
+        problem(
+          ['integrations', name, 'routes', i, 'rotation'],
+          `no rotation named "${route.rotation}" (defined: ${listed(rotationNames)})`,
+        );
       }
       checkSeverity(route.severity, ['integrations', name, 'routes', i, 'severity']);
     });

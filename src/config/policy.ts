@@ -10,7 +10,16 @@ import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } fro
 import type { PolicyDuration } from './duration.js';
 import type { WakeStep } from './presets.js';
 import { DAY } from '../time/clock.js';
-import { checkReferences, knownKeysAt, policyErrorMap, policyFileSchema, WEEKDAYS, type PolicyFile, type PolicyProblem, type Weekday } from './policy-schema.js';
+import {
+  checkReferences,
+  knownKeysAt,
+  policyErrorMap,
+  policyFileSchema,
+  WEEKDAYS,
+  type PolicyFile,
+  type PolicyProblem,
+  type Weekday,
+} from './policy-schema.js';
 import {
   DEFAULT_BUSINESS_HOURS,
   DEFAULT_CHECKLIST,
@@ -37,7 +46,18 @@ import {
 } from './presets.js';
 
 export type { PolicyDuration } from './duration.js';
-export type { EscalationStep, HandoffField, NotifyRule, PresetName, Reminder, Severity, SeverityEscalation, TriggerRule, WakeStep, WakeVia } from './presets.js';
+export type {
+  EscalationStep,
+  HandoffField,
+  NotifyRule,
+  PresetName,
+  Reminder,
+  Severity,
+  SeverityEscalation,
+  TriggerRule,
+  WakeStep,
+  WakeVia,
+} from './presets.js';
 export { severityRank } from './presets.js';
 
 export interface BusinessHoursPolicy {
@@ -204,9 +224,7 @@ export function distance(a: string, b: string): number {
 
 function unknownKeyMessage(key: string, parentPath: readonly PathKey[]): string {
   const known = knownKeysAt(parentPath);
-  const closest = known
-    .map((candidate) => ({ candidate, d: distance(key.toLowerCase(), candidate) }))
-    .sort((a, b) => a.d - b.d)[0];
+  const closest = known.map((candidate) => ({ candidate, d: distance(key.toLowerCase(), candidate) })).sort((a, b) => a.d - b.d)[0];
   if (closest && closest.d <= Math.max(1, Math.floor(key.length / 3))) return `unknown key "${key}" (did you mean "${closest.candidate}"?)`;
   return known.length > 0 ? `unknown key "${key}" (expected one of ${known.join(', ')})` : `unknown key "${key}"`;
 }
@@ -217,7 +235,8 @@ function shapeProblems(raw: unknown): { file: PolicyFile | null; problems: Polic
   if (parsed.success) return { file: parsed.data, problems: [] };
   const problems = parsed.error.issues.flatMap((issue): PolicyProblem[] => {
     const path = issue.path.filter((k): k is PathKey => typeof k !== 'symbol');
-    if (issue.code === 'unrecognized_keys') return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, path) }));
+    if (issue.code === 'unrecognized_keys')
+      return issue.keys.map((key) => ({ path: [...path, key], message: unknownKeyMessage(key, path) }));
     return [{ path, message: issue.message }];
   });
   return { file: null, problems };
@@ -249,7 +268,9 @@ export function parsePolicyText(text: string, fileName: string): Policy {
     const lastWritten = Math.max(0, text.trimEnd().length - 1);
     throw new PolicyError(
       fileName,
-      doc.errors.map((e) => `${fileName}:${counter.linePos(Math.min(e.pos[0], lastWritten)).line} YAML syntax: ${e.message.split('\n')[0]}`),
+      doc.errors.map(
+        (e) => `${fileName}:${counter.linePos(Math.min(e.pos[0], lastWritten)).line} YAML syntax: ${e.message.split('\n')[0]}`,
+      ),
     );
   }
   let raw: unknown;
@@ -262,7 +283,11 @@ export function parsePolicyText(text: string, fileName: string): Policy {
   const { file, problems } = shapeProblems(raw);
   problems.push(...checkReferences(raw));
   if (problems.length > 0 || !file) {
-    const located = problems.map((p, order) => ({ order, line: lineOf(doc, counter, p.path), text: `${formatPath(p.path)}: ${p.message}` }));
+    const located = problems.map((p, order) => ({
+      order,
+      line: lineOf(doc, counter, p.path),
+      text: `${formatPath(p.path)}: ${p.message}`,
+    }));
     located.sort((a, b) => a.line - b.line || a.order - b.order);
     const lines = [...new Set(located.map((p) => `${fileName}:${p.line} ${p.text}`))];
     throw new PolicyError(fileName, lines);
@@ -279,7 +304,14 @@ export function loadPolicyFile(path: string): Policy {
     text = readFileSync(path, 'utf8');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'it is a directory' : code === 'EACCES' ? 'permission denied' : (error as Error).message;
+    const why =
+      code === 'ENOENT'
+        ? 'no such file'
+        : code === 'EISDIR'
+          ? 'it is a directory'
+          : code === 'EACCES'
+            ? 'permission denied'
+            : (error as Error).message;
     const problem = `Cannot read the policy file "${path}" (${why}): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.`;
     throw new PolicyError(resolve(path), [problem], problem);
   }
@@ -341,7 +373,13 @@ export function resolvePolicy(file: PolicyFile): Policy {
         task,
         repeatAfterMs: chain.repeat_after ?? inherited?.repeatAfterMs ?? null,
         steps: chain.steps
-          ? chain.steps.map((s, i): EscalationStep => ({ afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS), page: s.page, businessHours: s.business_hours ?? false }))
+          ? chain.steps.map(
+              (s, i): EscalationStep => ({
+                afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS),
+                page: s.page,
+                businessHours: s.business_hours ?? false,
+              }),
+            )
           : task
             ? []
             : (inherited?.steps ?? []),
@@ -357,7 +395,12 @@ export function resolvePolicy(file: PolicyFile): Policy {
 
   const handoffTemplates: Record<string, HandoffField[]> = { ...HANDOFF_TEMPLATE_PRESETS };
   for (const [name, fields] of Object.entries(file.handoff_templates ?? {})) {
-    handoffTemplates[name] = fields.map((f) => ({ label: f.label, hint: f.hint, required: f.required ?? false, multiline: f.multiline ?? true }));
+    handoffTemplates[name] = fields.map((f) => ({
+      label: f.label,
+      hint: f.hint,
+      required: f.required ?? false,
+      multiline: f.multiline ?? true,
+    }));
   }
 
   const rotations: Record<string, RotationPolicy> = {};
@@ -396,7 +439,15 @@ export function resolvePolicy(file: PolicyFile): Policy {
   for (const [severity, value] of Object.entries(file.ack_sla ?? {})) ackSla[severity] = value === 'none' ? null : value;
 
   const notify: NotifyRule[] = file.notify
-    ? file.notify.map((n) => ({ when: n.when, since: n.since ?? 'declared', how: n.how ?? 'notify', severity: n.severity, tags: n.tags ?? [], afterMs: n.after ?? 0, who: n.who }))
+    ? file.notify.map((n) => ({
+        when: n.when,
+        since: n.since ?? 'declared',
+        how: n.how ?? 'notify',
+        severity: n.severity,
+        tags: n.tags ?? [],
+        afterMs: n.after ?? 0,
+        who: n.who,
+      }))
     : RANK_DEFAULTS.notify.map(({ rank, ...rule }) => ({ ...rule, tags: [...rule.tags], severity: idOfRank(rank) }));
 
   const reminders: Record<string, Reminder> = {};
@@ -405,7 +456,9 @@ export function resolvePolicy(file: PolicyFile): Policy {
   });
   for (const [severity, r] of Object.entries(file.reminders ?? {})) {
     reminders[severity] =
-      r.every !== undefined ? { kind: 'every', everyMs: r.every } : { kind: 'until_monitoring', untilMonitoringMs: r.until_monitoring!, thenMs: r.then! };
+      r.every !== undefined
+        ? { kind: 'every', everyMs: r.every }
+        : { kind: 'until_monitoring', untilMonitoringMs: r.until_monitoring!, thenMs: r.then! };
   }
 
   const required = file.postmortem?.required ?? RANK_DEFAULTS.postmortemRequired.map(idOfRank);
@@ -415,7 +468,8 @@ export function resolvePolicy(file: PolicyFile): Policy {
 
   const firstUpdateMs: Record<string, number | null> = {};
   for (const [rank, ms] of RANK_DEFAULTS.firstUpdateMs.entries()) firstUpdateMs[idOfRank(rank)] = ms;
-  for (const [severity, value] of Object.entries(file.incidents?.first_update ?? {})) firstUpdateMs[severity] = value === 'none' ? null : value;
+  for (const [severity, value] of Object.entries(file.incidents?.first_update ?? {}))
+    firstUpdateMs[severity] = value === 'none' ? null : value;
 
   const hours = file.business_hours;
   // A copy, so nobody can change the shared presets (or another Policy) by editing theirs.
@@ -447,8 +501,18 @@ export function resolvePolicy(file: PolicyFile): Policy {
       checklist: file.playbooks?.checklist ?? [...DEFAULT_CHECKLIST],
       immediateActions: file.playbooks?.immediate_actions ?? {},
       triggers: file.playbooks?.triggers
-        ? Object.fromEntries(Object.entries(file.playbooks.triggers).map(([name, t]) => [name, { label: t.label, who: t.who, how: t.how ?? 'notify', raiseTo: t.raise_to ?? null }]))
-        : Object.fromEntries(Object.entries(DEFAULT_TRIGGERS).map(([name, { raiseRank, ...t }]) => [name, { ...t, raiseTo: raiseRank === null ? null : idOfRank(raiseRank) }])),
+        ? Object.fromEntries(
+            Object.entries(file.playbooks.triggers).map(([name, t]) => [
+              name,
+              { label: t.label, who: t.who, how: t.how ?? 'notify', raiseTo: t.raise_to ?? null },
+            ]),
+          )
+        : Object.fromEntries(
+            Object.entries(DEFAULT_TRIGGERS).map(([name, { raiseRank, ...t }]) => [
+              name,
+              { ...t, raiseTo: raiseRank === null ? null : idOfRank(raiseRank) },
+            ]),
+          ),
       guardEmails: file.playbooks?.guard_emails ?? false,
     },
     permissions: { admins: resolveAdmins(file.people ?? {}, file.permissions?.admins ?? Object.keys(file.people ?? {})) },

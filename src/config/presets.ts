@@ -193,7 +193,14 @@ export const RANK_DEFAULTS: RankDefaults = {
       steps: [step(0, 'primary'), step(45 * MINUTE, 'secondary'), step(15 * MINUTE, 'engineering_lead'), step(15 * MINUTE, 'cto')],
     },
     // One round: a chat-only P2 that reached the secondary in business hours has been seen; it is not re-sent.
-    { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)] },
+    {
+      loops: 1,
+      chatOnly: true,
+      quietAtNight: true,
+      task: false,
+      repeatAfterMs: null,
+      steps: [step(0, 'primary'), step(4 * HOUR, 'secondary', true)],
+    },
     null,
   ],
   reminders: [
@@ -215,8 +222,15 @@ export const RANK_DEFAULTS: RankDefaults = {
   ],
   firstUpdateMs: [30 * MINUTE, HOUR, 4 * HOUR, null],
   wake: [
-    [{ afterMs: 0, via: 'slack' }, { afterMs: MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }],
-    [{ afterMs: 0, via: 'slack' }, { afterMs: 5 * MINUTE, via: 'push' }],
+    [
+      { afterMs: 0, via: 'slack' },
+      { afterMs: MINUTE, via: 'push' },
+      { afterMs: 3 * MINUTE, via: 'voice' },
+    ],
+    [
+      { afterMs: 0, via: 'slack' },
+      { afterMs: 5 * MINUTE, via: 'push' },
+    ],
     [{ afterMs: 0, via: 'slack' }],
     [{ afterMs: 0, via: 'slack' }],
   ],

@@ -74,7 +74,9 @@ async function sendCodes(deps: ContactDeps, userId: string, prepared: Prepared):
   for (const { channel, value, kind, code } of prepared.sent) {
     const text = `Your on-call bot code is ${code}. It works for 10 minutes. If you did not ask for it, ignore this.`;
     const spoken = `Your on-call bot code is ${code.split('').join(', ')}.`;
-    const result = await deps.sender.send({ kind, to: value, title: 'On-call bot: your code', text, spoken }).catch((error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.name : 'error' }));
+    const result = await deps.sender
+      .send({ kind, to: value, title: 'On-call bot: your code', text, spoken })
+      .catch((error: unknown) => ({ ok: false as const, reason: error instanceof Error ? error.name : 'error' }));
     const masked = maskValue(channel, value);
     recordTest(deps.db, userId, channel, value, deps.clock.now(), result.ok ? `code sent (${kind})` : `failed: ${result.reason}`);
     if (result.ok) {
@@ -85,7 +87,10 @@ async function sendCodes(deps: ContactDeps, userId: string, prepared: Prepared):
     deps.engine.transact((tx) =>
       tx.enqueue({
         method: 'chat.postMessage',
-        args: { channel: userId, text: `:warning: The code for ${masked} could not be sent: ${result.reason}. Check it in \`/oncall contact\`, then \`/oncall contact resend\`.` },
+        args: {
+          channel: userId,
+          text: `:warning: The code for ${masked} could not be sent: ${result.reason}. Check it in \`/oncall contact\`, then \`/oncall contact resend\`.`,
+        },
         priority: PRIORITY.notice,
       }),
     );
@@ -133,17 +138,27 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
       }
       if (word === 'verify') {
         const code = readCode(args.slice(1).join(''));
-        if (!code) return { text: 'Usage: `/oncall contact verify <code>`, with the 6 digits we sent, e.g. `/oncall contact verify 123456`.' };
+        if (!code)
+          return { text: 'Usage: `/oncall contact verify <code>`, with the 6 digits we sent, e.g. `/oncall contact verify 123456`.' };
         const outcome = verifyCode(db, userId, code, clock.now());
         logger.info({ userId, outcome: outcome.outcome }, 'verification code typed');
         return { text: outcomeWords(outcome) };
       }
       if (word === 'resend') {
-        const unverified = [...new Set(contactsOf(db, userId).filter((m) => m.verifiedAt === null).map((m) => channelOf(m.kind)))];
-        if (unverified.length === 0) return { text: 'Everything you have set is verified; nothing to resend. `/oncall contact` changes them.' };
+        const unverified = [
+          ...new Set(
+            contactsOf(db, userId)
+              .filter((m) => m.verifiedAt === null)
+              .map((m) => channelOf(m.kind)),
+          ),
+        ];
+        if (unverified.length === 0)
+          return { text: 'Everything you have set is verified; nothing to resend. `/oncall contact` changes them.' };
         const prepared = prepareCodes(deps, userId, unverified);
         // Sent before the reply when the providers answer quickly; never holding the ack past Slack's 3 s.
-        const sending = sendCodes(deps, userId, prepared).catch((error: unknown) => logger.error({ err: error, userId }, 'sending verification codes failed'));
+        const sending = sendCodes(deps, userId, prepared).catch((error: unknown) =>
+          logger.error({ err: error, userId }, 'sending verification codes failed'),
+        );
         await Promise.race([sending, new Promise((resolve) => setTimeout(resolve, 2_000).unref())]);
         const lines = [
           ...prepared.sent.map((s) => `A new code is on its way to ${maskValue(s.channel, s.value)}.`),
@@ -151,17 +166,24 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
         ];
         return { text: `${lines.join('\n')}\nType it back with \`/oncall contact verify <code>\`.` };
       }
-      if (word === 'show') return { text: `How the bot reaches you:\n${listing(contactsOf(db, userId))}\n\`/oncall contact\` changes them.` };
+      if (word === 'show')
+        return { text: `How the bot reaches you:\n${listing(contactsOf(db, userId))}\n\`/oncall contact\` changes them.` };
       const other = parseMention(args[0]);
       if (other && args.length === 1) {
         if (other !== userId && !isAdmin(policy, userId)) {
           const admins = allowedPeople(policy, { rotations: [] });
-          return { text: admins.length ? `Only ${mention(other)} and the on-call admins (${listOf(admins)}) can see how ${mention(other)} is reached.` : `Only ${mention(other)} can see how they are reached.` };
+          return {
+            text: admins.length
+              ? `Only ${mention(other)} and the on-call admins (${listOf(admins)}) can see how ${mention(other)} is reached.`
+              : `Only ${mention(other)} can see how they are reached.`,
+          };
         }
         if (other !== userId) logger.info({ userId, of: other }, 'an admin looked at contact methods');
         return { text: `How the bot reaches ${mention(other)}:\n${listing(contactsOf(db, other))}` };
       }
-      return { text: `"${args.join(' ')}" is not something \`/oncall contact\` takes. Usage: \`/oncall contact\` opens the form; \`/oncall contact verify 123456\`; \`/oncall contact resend\`; \`/oncall contact show\`; admins: \`/oncall contact @someone\`.` };
+      return {
+        text: `"${args.join(' ')}" is not something \`/oncall contact\` takes. Usage: \`/oncall contact\` opens the form; \`/oncall contact verify 123456\`; \`/oncall contact resend\`; \`/oncall contact show\`; admins: \`/oncall contact @someone\`.`,
+      };
     },
   });
 
@@ -175,15 +197,27 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
     let prepared: Prepared;
     try {
       const saved = saveContacts(db, userId, read.desired, clock.now());
-      prepared = prepareCodes(deps, userId, saved.changed.map((c) => c.channel));
-      logger.info({ userId, changed: saved.changed.map((c) => maskValue(c.channel, c.value)), removed: saved.removed }, 'contact methods saved');
+      prepared = prepareCodes(
+        deps,
+        userId,
+        saved.changed.map((c) => c.channel),
+      );
+      logger.info(
+        { userId, changed: saved.changed.map((c) => maskValue(c.channel, c.value)), removed: saved.removed },
+        'contact methods saved',
+      );
     } catch (error) {
       logger.error({ err: error, userId }, 'saving contact methods failed');
-      await ack({ response_action: 'errors', errors: { phone: 'Something went wrong saving, and nothing was changed. Please try again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: { phone: 'Something went wrong saving, and nothing was changed. Please try again.' },
+      });
       return;
     }
     await ack({ response_action: 'update', view: verifyForm({ sent: prepared.sent, notSent: prepared.notSent }) as never });
-    await sendCodes(deps, userId, prepared).catch((error: unknown) => logger.error({ err: error, userId }, 'sending verification codes failed'));
+    await sendCodes(deps, userId, prepared).catch((error: unknown) =>
+      logger.error({ err: error, userId }, 'sending verification codes failed'),
+    );
   });
 
   bolt.view(VERIFY_VIEW, async ({ ack, body, view }) => {

@@ -54,9 +54,17 @@ export function contactForm(input_: ContactFormInput): Record<string, unknown> {
     blocks: [
       {
         type: 'section',
-        text: { type: 'mrkdwn', text: 'When you are paged and Slack is not enough, the bot can call you, text you, or push to your phone. Only you and the on-call admins see these. A new or changed one gets a code to check it reaches you.' },
+        text: {
+          type: 'mrkdwn',
+          text: 'When you are paged and Slack is not enough, the bot can call you, text you, or push to your phone. Only you and the on-call admins see these. A new or changed one gets a code to check it reaches you.',
+        },
       },
-      input(CONTACT_BLOCKS.phone, `Phone number${state(of('voice') ?? of('sms'))}`, textInput(phone, '+44 20 7946 0123', 20), 'With the country code, starting with +. Leave empty for none.'),
+      input(
+        CONTACT_BLOCKS.phone,
+        `Phone number${state(of('voice') ?? of('sms'))}`,
+        textInput(phone, '+44 20 7946 0123', 20),
+        'With the country code, starting with +. Leave empty for none.',
+      ),
       {
         type: 'input',
         block_id: CONTACT_BLOCKS.phoneUses,
@@ -91,12 +99,17 @@ export function readContactForm(values: ViewValues): ContactFormRead {
   const push = field(CONTACT_BLOCKS.push, checkTopic);
   const email = field(CONTACT_BLOCKS.email, checkEmail);
   const uses = selectedOf(values, CONTACT_BLOCKS.phoneUses);
-  if (phone && !uses.includes('voice') && !uses.includes('sms')) errors[CONTACT_BLOCKS.phoneUses] = 'Tick how the number may be used (calls, text messages or both), or clear the number.';
+  if (phone && !uses.includes('voice') && !uses.includes('sms'))
+    errors[CONTACT_BLOCKS.phoneUses] = 'Tick how the number may be used (calls, text messages or both), or clear the number.';
   if (Object.keys(errors).length > 0) return { ok: false, errors };
   return { ok: true, desired: { voice: uses.includes('voice') ? phone : null, sms: uses.includes('sms') ? phone : null, push, email } };
 }
 
-const CHANNEL_WORDS: Record<ContactChannel, string> = { phone: 'by text message (or a call)', push: 'as a push on your ntfy topic', email: 'by e-mail' };
+const CHANNEL_WORDS: Record<ContactChannel, string> = {
+  phone: 'by text message (or a call)',
+  push: 'as a push on your ntfy topic',
+  email: 'by e-mail',
+};
 
 export interface VerifyFormInput {
   /** Where a code is on its way, masked for the screen. */
@@ -109,7 +122,13 @@ export interface VerifyFormInput {
 export function verifyForm(input_: VerifyFormInput): Record<string, unknown> {
   const blocks: unknown[] = [];
   if (input_.sent.length) {
-    blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Saved. A 6-digit code is on its way to each new contact; type them here (or later: `/oncall contact verify <code>`). Codes work for 10 minutes.' } });
+    blocks.push({
+      type: 'section',
+      text: {
+        type: 'mrkdwn',
+        text: 'Saved. A 6-digit code is on its way to each new contact; type them here (or later: `/oncall contact verify <code>`). Codes work for 10 minutes.',
+      },
+    });
     for (const s of input_.sent) {
       blocks.push({
         type: 'input',
@@ -122,7 +141,11 @@ export function verifyForm(input_: VerifyFormInput): Record<string, unknown> {
   } else {
     blocks.push({ type: 'section', text: { type: 'mrkdwn', text: 'Saved.' } });
   }
-  for (const n of input_.notSent) blocks.push({ type: 'context', elements: [{ type: 'mrkdwn', text: `${maskValue(n.channel, n.value)} is saved but not verified: ${n.why}.` }] });
+  for (const n of input_.notSent)
+    blocks.push({
+      type: 'context',
+      elements: [{ type: 'mrkdwn', text: `${maskValue(n.channel, n.value)} is saved but not verified: ${n.why}.` }],
+    });
   return {
     type: 'modal',
     callback_id: VERIFY_VIEW,
@@ -134,7 +157,10 @@ export function verifyForm(input_: VerifyFormInput): Record<string, unknown> {
 }
 
 /** The codes typed into the code modal, by channel; a box holding something that is no code is an error on it. */
-export function readVerifyForm(values: ViewValues): { codes: Array<{ channel: ContactChannel; code: string }>; errors: Record<string, string> } {
+export function readVerifyForm(values: ViewValues): {
+  codes: Array<{ channel: ContactChannel; code: string }>;
+  errors: Record<string, string>;
+} {
   const codes: Array<{ channel: ContactChannel; code: string }> = [];
   const errors: Record<string, string> = {};
   for (const channel of ['phone', 'push', 'email'] as const) {

@@ -15,5 +15,11 @@ export interface ContactOnHome {
 }
 
 export function homeContacts(db: Db, userId: string): ContactOnHome[] {
-  return contactsOf(db, userId).map((c) => ({ label: LABELS[c.kind], masked: maskValue(c.kind, c.value), verifiedAt: c.verifiedAt, lastTestAt: c.lastTestAt, lastTestResult: c.lastTestResult }));
+  return contactsOf(db, userId).map((c) => ({
+    label: LABELS[c.kind],
+    masked: maskValue(c.kind, c.value),
+    verifiedAt: c.verifiedAt,
+    lastTestAt: c.lastTestAt,
+    lastTestResult: c.lastTestResult,
+  }));
 }

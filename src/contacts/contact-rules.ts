@@ -47,13 +47,17 @@ export function checkPhone(input: string): Checked {
   if (/\(0\)/.test(typed)) return { ok: false, error: `Leave out the (0): international numbers skip the national 0, ${PHONE_EXAMPLE}.` };
   const compact = typed.replace(/[\s\-.()]/g, '');
   if (compact.startsWith('00')) return { ok: false, error: `Write the country code after a + instead of 00, ${PHONE_EXAMPLE}.` };
-  if (!compact.startsWith('+')) return { ok: false, error: `Start with + and the country code (the number as dialled from abroad), ${PHONE_EXAMPLE}.` };
+  if (!compact.startsWith('+'))
+    return { ok: false, error: `Start with + and the country code (the number as dialled from abroad), ${PHONE_EXAMPLE}.` };
   const digits = compact.slice(1);
   const stray = digits.match(/[^0-9]/);
   if (stray) return { ok: false, error: `After the + a phone number has only digits; "${stray[0]}" is not one. ${PHONE_EXAMPLE}.` };
-  if (digits.startsWith('0')) return { ok: false, error: `No country code starts with 0: write the country code right after the +, ${PHONE_EXAMPLE}.` };
-  if (digits.length < 8) return { ok: false, error: `That is ${digits.length} digits after the +; a full international number has 8 to 15, ${PHONE_EXAMPLE}.` };
-  if (digits.length > 15) return { ok: false, error: `That is ${digits.length} digits after the +; an international number has at most 15, ${PHONE_EXAMPLE}.` };
+  if (digits.startsWith('0'))
+    return { ok: false, error: `No country code starts with 0: write the country code right after the +, ${PHONE_EXAMPLE}.` };
+  if (digits.length < 8)
+    return { ok: false, error: `That is ${digits.length} digits after the +; a full international number has 8 to 15, ${PHONE_EXAMPLE}.` };
+  if (digits.length > 15)
+    return { ok: false, error: `That is ${digits.length} digits after the +; an international number has at most 15, ${PHONE_EXAMPLE}.` };
   return { ok: true, value: `+${digits}` };
 }
 
@@ -67,9 +71,14 @@ const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
 export function checkTopic(input: string): Checked {
   const typed = input.trim();
   if (typed === '') return { ok: false, error: 'Type an ntfy topic, e.g. the suggested one: letters, digits, - and _ only.' };
-  if (typed.length > 64) return { ok: false, error: `That topic is ${typed.length} characters; ntfy allows at most 64 (letters, digits, - and _).` };
+  if (typed.length > 64)
+    return { ok: false, error: `That topic is ${typed.length} characters; ntfy allows at most 64 (letters, digits, - and _).` };
   const stray = typed.match(/[^-_A-Za-z0-9]/);
-  if (stray || !TOPIC.test(typed)) return { ok: false, error: `An ntfy topic has only letters, digits, - and _; "${stray?.[0] ?? typed}" is not allowed. e.g. oncall-3kq9x2mfp7wz4t8hv6cb1rnd.` };
+  if (stray || !TOPIC.test(typed))
+    return {
+      ok: false,
+      error: `An ntfy topic has only letters, digits, - and _; "${stray?.[0] ?? typed}" is not allowed. e.g. oncall-3kq9x2mfp7wz4t8hv6cb1rnd.`,
+    };
   return { ok: true, value: typed };
 }
 
@@ -105,7 +114,10 @@ export function checkEmail(input: string): Checked {
   const [local, domain] = at as [string, string];
   if (local === '' || local.length > 64) return { ok: false, error: `The part before the @ must be 1 to 64 characters, ${example}.` };
   if (!/^[A-Za-z0-9!#$%&'*+/=?^_`{|}~.-]+$/.test(local) || local.startsWith('.') || local.endsWith('.') || local.includes('..')) {
-    return { ok: false, error: `The part before the @ has a character an address cannot have (spaces, commas, quotes, a dot at an end or two in a row), ${example}.` };
+    return {
+      ok: false,
+      error: `The part before the @ has a character an address cannot have (spaces, commas, quotes, a dot at an end or two in a row), ${example}.`,
+    };
   }
   const labels = domain.toLowerCase().split('.');
   const goodLabel = (l: string) => /^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/.test(l);

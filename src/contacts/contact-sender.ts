@@ -69,7 +69,11 @@ async function refusal(provider: string, response: Response): Promise<SendResult
     code = undefined;
   }
   const transient = response.status >= 500 || response.status === 429 || response.status === 408;
-  return { ok: false, transient, reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})` };
+  return {
+    ok: false,
+    transient,
+    reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})`,
+  };
 }
 
 export function providerSender(config: ProviderConfig): ContactSender {
@@ -83,7 +87,10 @@ export function providerSender(config: ProviderConfig): ContactSender {
     let response: Response;
     try {
       response = await post(url, {
-        headers: { authorization: `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`, 'content-type': 'application/x-www-form-urlencoded' },
+        headers: {
+          authorization: `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`,
+          'content-type': 'application/x-www-form-urlencoded',
+        },
         body: new URLSearchParams({ From: t.from, ...params }).toString(),
       });
     } catch (error) {
@@ -125,7 +132,9 @@ export function providerSender(config: ProviderConfig): ContactSender {
           return twilio('Messages', { To: message.to, Body: message.text });
         case 'voice': {
           if (!config.twilio) return { ok: false, reason: 'calls are not set up on this bot (TWILIO_* variables)' };
-          const callback: Record<string, string> = message.statusCallback ? { StatusCallback: message.statusCallback, StatusCallbackEvent: 'completed' } : {};
+          const callback: Record<string, string> = message.statusCallback
+            ? { StatusCallback: message.statusCallback, StatusCallbackEvent: 'completed' }
+            : {};
           if (message.url) return twilio('Calls', { To: message.to, Url: message.url, ...callback });
           const say = xml(message.spoken ?? message.text);
           return twilio('Calls', { To: message.to, Twiml: `<Response><Say>${say}</Say><Pause length="1"/><Say>${say}</Say></Response>` });

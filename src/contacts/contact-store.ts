@@ -38,7 +38,13 @@ export function contactsOf(db: Db, userId: string): ContactMethod[] {
   const rows = db.select().from(contactMethods).where(eq(contactMethods.userId, userId)).all();
   return rows
     .filter((r) => isKind(r.kind))
-    .map((r) => ({ kind: r.kind as ContactKind, value: r.value, verifiedAt: r.verifiedAt, lastTestAt: r.lastTestAt, lastTestResult: r.lastTestResult }))
+    .map((r) => ({
+      kind: r.kind as ContactKind,
+      value: r.value,
+      verifiedAt: r.verifiedAt,
+      lastTestAt: r.lastTestAt,
+      lastTestResult: r.lastTestResult,
+    }))
     .sort((a, b) => CONTACT_KINDS.indexOf(a.kind) - CONTACT_KINDS.indexOf(b.kind));
 }
 
@@ -71,16 +77,33 @@ export function saveContacts(db: Db, userId: string, desired: DesiredContacts, n
       }
       if (had?.value === want) continue;
       // Turning on SMS for a phone number already verified for calls (or the reverse) needs no new code.
-      const sibling = kindsOf(channelOf(kind)).map((k) => before.get(k)).find((c) => c && c.kind !== kind && c.value === want && c.verifiedAt !== null);
+      const sibling = kindsOf(channelOf(kind))
+        .map((k) => before.get(k))
+        .find((c) => c && c.kind !== kind && c.value === want && c.verifiedAt !== null);
       const verifiedAt = sibling?.verifiedAt ?? null;
-      if (had) tx.update(contactMethods).set({ value: want, verifiedAt, lastTestAt: null, lastTestResult: null, updatedAt: now }).where(where).run();
+      if (had)
+        tx.update(contactMethods)
+          .set({ value: want, verifiedAt, lastTestAt: null, lastTestResult: null, updatedAt: now })
+          .where(where)
+          .run();
       else tx.insert(contactMethods).values({ userId, kind, value: want, verifiedAt, createdAt: now, updatedAt: now }).run();
       if (verifiedAt === null) changed.set(channelOf(kind), want);
     }
     for (const channel of ['phone', 'push', 'email'] as const) {
-      const values = new Set(kindsOf(channel).map((k) => desired[k]).filter((v): v is string => v !== null));
-      const pending = tx.select().from(contactCodes).where(and(eq(contactCodes.userId, userId), eq(contactCodes.channel, channel))).get();
-      if (pending && !values.has(pending.value)) tx.delete(contactCodes).where(and(eq(contactCodes.userId, userId), eq(contactCodes.channel, channel))).run();
+      const values = new Set(
+        kindsOf(channel)
+          .map((k) => desired[k])
+          .filter((v): v is string => v !== null),
+      );
+      const pending = tx
+        .select()
+        .from(contactCodes)
+        .where(and(eq(contactCodes.userId, userId), eq(contactCodes.channel, channel)))
+        .get();
+      if (pending && !values.has(pending.value))
+        tx.delete(contactCodes)
+          .where(and(eq(contactCodes.userId, userId), eq(contactCodes.channel, channel)))
+          .run();
     }
     return { changed: [...changed].map(([channel, value]) => ({ channel, value })), removed };
   });
@@ -90,15 +113,33 @@ export function saveContacts(db: Db, userId: string, desired: DesiredContacts, n
  * A new code for the channel's current value, replacing any pending one. The code is returned once, to be
  * sent; only its hash is stored. Null when the person has no such method (nothing to verify).
  */
-export function issueCode(db: Db, userId: string, channel: ContactChannel, now: number, random: Randomness): { code: string; value: string } | null {
+export function issueCode(
+  db: Db,
+  userId: string,
+  channel: ContactChannel,
+  now: number,
+  random: Randomness,
+): { code: string; value: string } | null {
   const value = contactsOf(db, userId).find((c) => channelOf(c.kind) === channel)?.value;
   if (value === undefined) return null;
   const code = newCode(random);
   const salt = newSalt(random);
-  const row = { userId, channel, value, codeHash: hashCode(code, salt, { userId, channel, value }), salt, expiresAt: now + CODE_TTL_MS, tries: 0, createdAt: now };
+  const row = {
+    userId,
+    channel,
+    value,
+    codeHash: hashCode(code, salt, { userId, channel, value }),
+    salt,
+    expiresAt: now + CODE_TTL_MS,
+    tries: 0,
+    createdAt: now,
+  };
   db.insert(contactCodes)
     .values(row)
-    .onConflictDoUpdate({ target: [contactCodes.userId, contactCodes.channel], set: { value, codeHash: row.codeHash, salt, expiresAt: row.expiresAt, tries: 0, createdAt: now } })
+    .onConflictDoUpdate({
+      target: [contactCodes.userId, contactCodes.channel],
+      set: { value, codeHash: row.codeHash, salt, expiresAt: row.expiresAt, tries: 0, createdAt: now },
+    })
     .run();
   return { code, value };
 }
@@ -118,9 +159,17 @@ export type VerifyOutcome =
 export function verifyCode(db: Db, userId: string, typed: string, now: number, channel?: ContactChannel): VerifyOutcome {
   return db.transaction((tx) => {
     const mine = eq(contactCodes.userId, userId);
-    const pending = tx.select().from(contactCodes).where(channel ? and(mine, eq(contactCodes.channel, channel)) : mine).all();
+    const pending = tx
+      .select()
+      .from(contactCodes)
+      .where(channel ? and(mine, eq(contactCodes.channel, channel)) : mine)
+      .all();
     if (pending.length === 0) return { outcome: 'none' } as const;
-    const decided = pending.map((row) => ({ row, channel: row.channel as ContactChannel, decision: decideCode({ ...row, channel: row.channel as ContactChannel }, typed, now) }));
+    const decided = pending.map((row) => ({
+      row,
+      channel: row.channel as ContactChannel,
+      decision: decideCode({ ...row, channel: row.channel as ContactChannel }, typed, now),
+    }));
     const keyOf = (c: string) => and(eq(contactCodes.userId, userId), eq(contactCodes.channel, c));
     // A match is looked for first, so a code right for one channel costs no try on the others.
     const hit = decided.find((d) => d.decision.outcome === 'verified');
@@ -138,7 +187,10 @@ export function verifyCode(db: Db, userId: string, typed: string, now: number, c
     let expired = 0;
     for (const { row, decision } of decided) {
       if (decision.outcome === 'wrong') {
-        tx.update(contactCodes).set({ tries: row.tries + 1 }).where(keyOf(row.channel)).run();
+        tx.update(contactCodes)
+          .set({ tries: row.tries + 1 })
+          .where(keyOf(row.channel))
+          .run();
         triesLeft = Math.max(triesLeft, decision.triesLeft);
       } else {
         tx.delete(contactCodes).where(keyOf(row.channel)).run();
@@ -173,7 +225,11 @@ export function recordTest(db: Db, userId: string, channel: ContactChannel, valu
 
 /** Everyone's verified kinds (voice, sms, push, email), by user: what paging needs to plan wake steps. Values are not read. */
 export function verifiedKindsByUser(db: Db): Record<string, ContactKind[]> {
-  const rows = db.select({ userId: contactMethods.userId, kind: contactMethods.kind }).from(contactMethods).where(isNotNull(contactMethods.verifiedAt)).all();
+  const rows = db
+    .select({ userId: contactMethods.userId, kind: contactMethods.kind })
+    .from(contactMethods)
+    .where(isNotNull(contactMethods.verifiedAt))
+    .all();
   const byUser: Record<string, ContactKind[]> = {};
   for (const row of rows) if (isKind(row.kind)) (byUser[row.userId] ??= []).push(row.kind);
   return byUser;
@@ -186,5 +242,11 @@ export function verifiedValue(db: Db, userId: string, kind: ContactKind): string
 
 /** Who has verified this value for this kind (an SMS reply's From number), or null; the value is compared, never logged. */
 export function userWithVerified(db: Db, kind: ContactKind, value: string): string | null {
-  return db.select({ userId: contactMethods.userId }).from(contactMethods).where(and(eq(contactMethods.kind, kind), eq(contactMethods.value, value), isNotNull(contactMethods.verifiedAt))).get()?.userId ?? null;
+  return (
+    db
+      .select({ userId: contactMethods.userId })
+      .from(contactMethods)
+      .where(and(eq(contactMethods.kind, kind), eq(contactMethods.value, value), isNotNull(contactMethods.verifiedAt)))
+      .get()?.userId ?? null
+  );
 }

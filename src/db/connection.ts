@@ -42,7 +42,8 @@ export function openStore(path: string): Store {
 
 /** The database file's size and how much of it is free pages (reclaimable), read from SQLite itself. */
 export function databaseSize(db: Db): { bytes: number; freeBytes: number } {
-  const pragma = (name: 'page_size' | 'page_count' | 'freelist_count') => Object.values(db.get<Record<string, number>>(sql.raw(`pragma ${name}`)))[0] ?? 0;
+  const pragma = (name: 'page_size' | 'page_count' | 'freelist_count') =>
+    Object.values(db.get<Record<string, number>>(sql.raw(`pragma ${name}`)))[0] ?? 0;
   const pageSize = pragma('page_size');
   return { bytes: pageSize * pragma('page_count'), freeBytes: pageSize * pragma('freelist_count') };
 }
@@ -67,9 +68,7 @@ export function pendingMigrationCount(store: Store, migrationsFolder = MIGRATION
   const journal = JSON.parse(readFileSync(`${migrationsFolder}/meta/_journal.json`, 'utf8')) as {
     entries: unknown[];
   };
-  const table = store.sqlite
-    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'")
-    .get();
+  const table = store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name = '__drizzle_migrations'").get();
   if (!table) return journal.entries.length;
   const row = store.sqlite.prepare('SELECT count(*) AS n FROM __drizzle_migrations').get() as { n: number };
   return Math.max(0, journal.entries.length - row.n);

@@ -24,11 +24,7 @@ export const timers = sqliteTable(
     attempts: integer('attempts').notNull().default(0),
     lastError: text('last_error'),
   },
-  (t) => [
-    index('timers_due_at').on(t.dueAt),
-    index('timers_subject').on(t.subject),
-    uniqueIndex('timers_key').on(t.key),
-  ],
+  (t) => [index('timers_due_at').on(t.dueAt), index('timers_subject').on(t.subject), uniqueIndex('timers_key').on(t.key)],
 );
 
 export type OutboxStatus = 'pending' | 'sent' | 'failed';
@@ -73,16 +69,20 @@ export const outbox = sqliteTable(
 );
 
 /** Where a message we posted lives, so later updates edit it in place. */
-export const slackMessages = sqliteTable('slack_messages', {
-  ref: text('ref').primaryKey(),
-  channel: text('channel').notNull(),
-  ts: text('ts').notNull(),
-  createdAt: integer('created_at').notNull(),
-  updatedAt: integer('updated_at').notNull(),
-}, (t) => [
-  // A reaction names its message by channel and ts: found without reading every message ever sent.
-  index('slack_messages_channel_ts').on(t.channel, t.ts),
-]);
+export const slackMessages = sqliteTable(
+  'slack_messages',
+  {
+    ref: text('ref').primaryKey(),
+    channel: text('channel').notNull(),
+    ts: text('ts').notNull(),
+    createdAt: integer('created_at').notNull(),
+    updatedAt: integer('updated_at').notNull(),
+  },
+  (t) => [
+    // A reaction names its message by channel and ts: found without reading every message ever sent.
+    index('slack_messages_channel_ts').on(t.channel, t.ts),
+  ],
+);
 
 /** Someone else holds a role of a rotation for a while: an override, a leave cover, or an agreed swap. */
 export const overrides = sqliteTable(
@@ -101,7 +101,10 @@ export const overrides = sqliteTable(
     cancelledBy: text('cancelled_by'),
   },
   // The live ones by end: "who is on call from now on" reads only overrides not yet over, never the years behind.
-  (t) => [index('overrides_rotation_end').on(t.rotation, t.endsAt), index('overrides_live_end').on(t.endsAt).where(sql`${t.cancelledAt} is null`)],
+  (t) => [
+    index('overrides_rotation_end').on(t.rotation, t.endsAt),
+    index('overrides_live_end').on(t.endsAt).where(sql`${t.cancelledAt} is null`),
+  ],
 );
 
 export type SwapStatus = 'pending' | 'accepted' | 'declined' | 'expired';
@@ -227,7 +230,6 @@ export const silences = sqliteTable('silences', {
   createdAt: integer('created_at').notNull(),
 });
 
-
 /** An incident: its state, who runs it, where it lives in Slack, and its reminder and postmortem clock. */
 export const incidents = sqliteTable(
   'incidents',
@@ -265,7 +267,12 @@ export const incidents = sqliteTable(
     /** Closed as something other than an incident: bug, configuration issue, user support. */
     classification: text('classification'),
   },
-  (t) => [index('incidents_status').on(t.status), index('incidents_channel').on(t.channelId), index('incidents_declared').on(t.declaredAt), index('incidents_resolved').on(t.resolvedAt)],
+  (t) => [
+    index('incidents_status').on(t.status),
+    index('incidents_channel').on(t.channelId),
+    index('incidents_declared').on(t.declaredAt),
+    index('incidents_resolved').on(t.resolvedAt),
+  ],
 );
 
 /** The timeline: everything that happened to an incident, in order, the postmortem's raw material. */

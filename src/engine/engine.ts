@@ -138,7 +138,10 @@ export class Engine {
           if (!handler) throw new Error(`no handler for timer kind "${timer.kind}"`);
           const ran = db.transaction((txDb) => {
             if (!claimTimer(txDb, timer.id)) return false;
-            handler(timer, this.txFor(txDb, () => (enqueued += 1)));
+            handler(
+              timer,
+              this.txFor(txDb, () => (enqueued += 1)),
+            );
             return true;
           });
           if (ran) {

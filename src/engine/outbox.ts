@@ -142,7 +142,13 @@ export class OutboxDrainer {
       dueHeads: this.headsQuery([]).prepare(),
       markSent: db
         .update(outbox)
-        .set({ status: 'sent', attempts: sql`${sql.placeholder('attempts')}`, sentAt: sql`${sql.placeholder('now')}`, lastError: null, sendingAt: null })
+        .set({
+          status: 'sent',
+          attempts: sql`${sql.placeholder('attempts')}`,
+          sentAt: sql`${sql.placeholder('now')}`,
+          lastError: null,
+          sendingAt: null,
+        })
         .where(eq(outbox.id, sql.placeholder('id')))
         .prepare(),
       rememberMessage: db
@@ -212,7 +218,6 @@ export class OutboxDrainer {
     return batch.length;
   }
 
-
   private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
     if (blockedMethods.length === 0) return this.statements.dueHeads.all({ now });
     return this.headsQuery(blockedMethods).all({ now });
@@ -246,7 +251,13 @@ export class OutboxDrainer {
     if (!row.targetRef) return row.args;
     const target = this.delivered(row.targetRef);
     // pins and reactions name the message `timestamp`, chat methods `ts`.
-    if (target) return { ...row.args, channel: target.channel, ts: target.ts, ...(/^(pins|reactions)\./.test(row.method) ? { timestamp: target.ts } : {}) };
+    if (target)
+      return {
+        ...row.args,
+        channel: target.channel,
+        ts: target.ts,
+        ...(/^(pins|reactions)\./.test(row.method) ? { timestamp: target.ts } : {}),
+      };
     if (this.stillPending(row.targetRef)) return null;
     const reason = `the message to edit (${row.targetRef}) was never delivered`;
     this.deps.db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
@@ -268,7 +279,13 @@ export class OutboxDrainer {
   }
 
   private stillPending(ref: string): boolean {
-    return this.deps.db.select({ id: outbox.id }).from(outbox).where(and(eq(outbox.ref, ref), eq(outbox.status, 'pending'))).get() !== undefined;
+    return (
+      this.deps.db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.ref, ref), eq(outbox.status, 'pending')))
+        .get() !== undefined
+    );
   }
 
   /**
@@ -279,7 +296,11 @@ export class OutboxDrainer {
    */
   private async reconcileInFlight(): Promise<void> {
     const { db, caller, logger } = this.deps;
-    const rows = db.select().from(outbox).where(and(eq(outbox.status, 'pending'), isNotNull(outbox.sendingAt))).all();
+    const rows = db
+      .select()
+      .from(outbox)
+      .where(and(eq(outbox.status, 'pending'), isNotNull(outbox.sendingAt)))
+      .all();
     for (const row of rows) {
       let found: { channel: string; ts: string } | null = null;
       if (row.method === 'chat.postMessage' && caller.read) {
@@ -317,7 +338,13 @@ export class OutboxDrainer {
     // A reply lives in its thread, which only conversations.replies shows.
     const parent = row.threadRef ? this.delivered(row.threadRef) : undefined;
     const history = parent
-      ? await read('conversations.replies', { channel: parent.channel, ts: parent.ts, oldest: oldest.toFixed(6), limit: 200, include_all_metadata: true })
+      ? await read('conversations.replies', {
+          channel: parent.channel,
+          ts: parent.ts,
+          oldest: oldest.toFixed(6),
+          limit: 200,
+          include_all_metadata: true,
+        })
       : await read('conversations.history', { channel, oldest: oldest.toFixed(6), limit: 200, include_all_metadata: true });
     const messages = Array.isArray(history.messages) ? (history.messages as Array<Record<string, unknown>>) : [];
     const match = messages.find((m) => {
@@ -347,7 +374,10 @@ export class OutboxDrainer {
         const ts = outcome.kind === 'ok' ? (outcome.ts ?? args.ts) : undefined;
         if (ref && typeof channel === 'string' && typeof ts === 'string') this.statements.rememberMessage.run({ ref, channel, ts, now });
       } else if (decision.status === 'failed') {
-        tx.update(outbox).set({ status: 'failed', attempts, lastError: decision.reason, sendingAt: null }).where(eq(outbox.id, row.id)).run();
+        tx.update(outbox)
+          .set({ status: 'failed', attempts, lastError: decision.reason, sendingAt: null })
+          .where(eq(outbox.id, row.id))
+          .run();
       } else {
         tx.update(outbox)
           .set({ attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason, sendingAt: null })
@@ -365,7 +395,8 @@ export class OutboxDrainer {
     } else {
       // Slack limits chat.postMessage per channel (about one a second each): its 429 holds that channel's lane (the
       // row waits at its head), not every post, so a page to someone else is not held up behind an alert burst.
-      if (decision.blockMethodUntil !== undefined && !LIMITED_PER_CHANNEL.has(row.method)) this.blockedUntil.set(row.method, decision.blockMethodUntil);
+      if (decision.blockMethodUntil !== undefined && !LIMITED_PER_CHANNEL.has(row.method))
+        this.blockedUntil.set(row.method, decision.blockMethodUntil);
       logger.info(
         { outboxId: row.id, method: row.method, reason: decision.reason, retryInMs: decision.nextAttemptAt - now },
         'slack call will be retried',
@@ -392,14 +423,32 @@ export function outboxStats(db: Db): OutboxStats {
 /** Every outbox row's ref by id, and every stored message's ref by "channel/ts" (the dry run's record). */
 export function deliveredRefs(db: Db): { byOutboxId: Map<number, string | null>; byChannelTs: Map<string, string> } {
   return {
-    byOutboxId: new Map(db.select({ id: outbox.id, ref: outbox.ref }).from(outbox).all().map((r) => [r.id, r.ref])),
-    byChannelTs: new Map(db.select().from(slackMessages).all().map((m) => [`${m.channel}/${m.ts}`, m.ref])),
+    byOutboxId: new Map(
+      db
+        .select({ id: outbox.id, ref: outbox.ref })
+        .from(outbox)
+        .all()
+        .map((r) => [r.id, r.ref]),
+    ),
+    byChannelTs: new Map(
+      db
+        .select()
+        .from(slackMessages)
+        .all()
+        .map((m) => [`${m.channel}/${m.ts}`, m.ref]),
+    ),
   };
 }
 
 /** The ref a delivered message was stored under, from where it sits (channel and ts), or null. */
 export function messageRefAt(db: Db, channel: string, ts: string): string | null {
-  return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
+  return (
+    db
+      .select({ ref: slackMessages.ref })
+      .from(slackMessages)
+      .where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts)))
+      .get()?.ref ?? null
+  );
 }
 
 /**
@@ -421,6 +470,10 @@ export function deleteDeliveredBefore(db: Db, before: number, limit: number): nu
 
 /** Where the message stored under a ref was delivered (its channel and ts), or null while it is not. */
 export function deliveredMessage(db: Db, ref: string): { channel: string; ts: string } | null {
-  const row = db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref)).get();
+  const row = db
+    .select({ channel: slackMessages.channel, ts: slackMessages.ts })
+    .from(slackMessages)
+    .where(eq(slackMessages.ref, ref))
+    .get();
   return row ?? null;
 }

@@ -44,7 +44,11 @@ export function scheduleTimer(db: Db, now: number, spec: TimerSpec): boolean {
 
 /** Removes a subject's pending timers (of one kind, or all; or the one with a key). Returns how many. */
 export function cancelTimers(db: Db, subject: string, kind?: string, key?: string): number {
-  const where = and(eq(timers.subject, subject), kind ? eq(timers.kind, kind) : undefined, key !== undefined ? eq(timers.key, key) : undefined);
+  const where = and(
+    eq(timers.subject, subject),
+    kind ? eq(timers.kind, kind) : undefined,
+    key !== undefined ? eq(timers.key, key) : undefined,
+  );
   return db.delete(timers).where(where).run().changes;
 }
 
@@ -68,13 +72,23 @@ export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
 
 /** The ids of every timer still pending (the dry run tells fired from moved by which ones are gone). */
 export function pendingTimerIds(db: Db): Set<number> {
-  return new Set(db.select({ id: timers.id }).from(timers).all().map((t) => t.id));
+  return new Set(
+    db
+      .select({ id: timers.id })
+      .from(timers)
+      .all()
+      .map((t) => t.id),
+  );
 }
 
 /** How many timers a subject still has, and when the earliest of all timers is due (null: none). */
 export function timerOutlook(db: Db, subject: string): { subjectTimers: number; nextDueAt: number | null } {
   const subjectTimers = db.select({ n: sql<number>`count(*)` }).from(timers).where(eq(timers.subject, subject)).get()?.n ?? 0;
-  const nextDueAt = db.select({ due: sql<number | null>`min(${timers.dueAt})` }).from(timers).get()?.due ?? null;
+  const nextDueAt =
+    db
+      .select({ due: sql<number | null>`min(${timers.dueAt})` })
+      .from(timers)
+      .get()?.due ?? null;
   return { subjectTimers, nextDueAt };
 }
 
@@ -86,12 +100,20 @@ export function claimTimer(db: Db, id: number): boolean {
 export function postponeFailedTimer(db: Db, id: number, dueAt: number, error: string): void {
   const row = db.select({ attempts: timers.attempts }).from(timers).where(eq(timers.id, id)).get();
   if (!row) return;
-  db.update(timers).set({ dueAt, attempts: row.attempts + 1, lastError: error }).where(eq(timers.id, id)).run();
+  db.update(timers)
+    .set({ dueAt, attempts: row.attempts + 1, lastError: error })
+    .where(eq(timers.id, id))
+    .run();
 }
 
 /** For /metrics and readiness: timers that should already have fired. */
 export function overdueTimerCount(db: Db, now: number, graceMs: number): number {
   // More than graceMs late, as the metric's help says (due exactly graceMs ago is still on time).
-  const rows = db.select({ id: timers.id }).from(timers).where(lt(timers.dueAt, now - graceMs)).limit(10_000).all();
+  const rows = db
+    .select({ id: timers.id })
+    .from(timers)
+    .where(lt(timers.dueAt, now - graceMs))
+    .limit(10_000)
+    .all();
   return rows.length;
 }

@@ -22,7 +22,12 @@ export interface HandoffDeps {
 }
 
 /** The handoff form's private_metadata: the shift change it is for. */
-const handoffTargetSchema = z.object({ rotation: z.string(), boundary: z.number(), outgoing: z.string().nullable(), incoming: z.string().nullable() });
+const handoffTargetSchema = z.object({
+  rotation: z.string(),
+  boundary: z.number(),
+  outgoing: z.string().nullable(),
+  incoming: z.string().nullable(),
+});
 
 const HISTORY_DEFAULT = 5;
 const HISTORY_MAX = 50;
@@ -48,21 +53,25 @@ export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps
     return { text: `Which rotation? You are not primary of exactly one. Name it: \`/handoff <rotation>\` (rotations: ${known()}).` };
   };
 
-  command.otherwise('[rotation]', 'open the handoff form for the coming shift change, prefilled from your shift', async (inv: CommandInvocation) => {
-    const [word] = inv.args;
-    if (word && !policy.rotations[word]) return null; // neither a rotation nor a subcommand: the usage says what is
-    const modal = engine.transact((tx) => {
-      const picked = pickRotation(tx, word, inv.userId);
-      if (!('rotation' in picked)) return picked;
-      const target = handoffs.currentTarget(tx, picked.rotation)!;
-      // Said before the form is written, not after.
-      if (!handoffs.mayHandOff(target, inv.userId)) return { text: handoffs.handOffRefusal(target) };
-      return buildModal(tx, deps, target);
-    });
-    if ('text' in modal && typeof modal.text === 'string') return modal as CommandReply;
-    await deps.openView(inv.triggerId, modal as Record<string, unknown>);
-    return { text: '', silent: true };
-  });
+  command.otherwise(
+    '[rotation]',
+    'open the handoff form for the coming shift change, prefilled from your shift',
+    async (inv: CommandInvocation) => {
+      const [word] = inv.args;
+      if (word && !policy.rotations[word]) return null; // neither a rotation nor a subcommand: the usage says what is
+      const modal = engine.transact((tx) => {
+        const picked = pickRotation(tx, word, inv.userId);
+        if (!('rotation' in picked)) return picked;
+        const target = handoffs.currentTarget(tx, picked.rotation)!;
+        // Said before the form is written, not after.
+        if (!handoffs.mayHandOff(target, inv.userId)) return { text: handoffs.handOffRefusal(target) };
+        return buildModal(tx, deps, target);
+      });
+      if ('text' in modal && typeof modal.text === 'string') return modal as CommandReply;
+      await deps.openView(inv.triggerId, modal as Record<string, unknown>);
+      return { text: '', silent: true };
+    },
+  );
 
   command.add('emergency', {
     usage: 'emergency [rotation] [reason]',
@@ -71,7 +80,10 @@ export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps
       engine.transact((tx) => {
         const picked = pickRotation(tx, inv.args[0], inv.userId);
         if (!('rotation' in picked)) return picked;
-        const reason = inv.args.slice(picked.rest ? 1 : 0).join(' ').trim();
+        const reason = inv.args
+          .slice(picked.rest ? 1 : 0)
+          .join(' ')
+          .trim();
         return { text: handoffs.emergency(tx, picked.rotation, inv.userId, reason, inv.channelId).message };
       }),
   });
@@ -83,9 +95,13 @@ export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps
       engine.transact((tx) => {
         const words = [...args];
         const rotation = words[0] && !/^\d+$/.test(words[0]) ? words.shift()! : null;
-        if (rotation && !policy.rotations[rotation]) return { text: `"${rotation}" is not a rotation (rotations: ${known()}). Usage: \`/handoff history [rotation] [n]\`.` };
+        if (rotation && !policy.rotations[rotation])
+          return { text: `"${rotation}" is not a rotation (rotations: ${known()}). Usage: \`/handoff history [rotation] [n]\`.` };
         const n = words[0] ? Number(words[0]) : HISTORY_DEFAULT;
-        if (!Number.isInteger(n) || n < 1 || n > HISTORY_MAX) return { text: `How many? A number from 1 to ${HISTORY_MAX}, e.g. \`/handoff history ${rotation ?? names[0] ?? 'backend'} 10\`.` };
+        if (!Number.isInteger(n) || n < 1 || n > HISTORY_MAX)
+          return {
+            text: `How many? A number from 1 to ${HISTORY_MAX}, e.g. \`/handoff history ${rotation ?? names[0] ?? 'backend'} 10\`.`,
+          };
         const rows = handoffs.history(tx, rotation, n);
         if (rows.length === 0) return { text: `No handoffs${rotation ? ` for *${rotation}*` : ''} yet.` };
         const lines = rows.map((h) => {
@@ -104,7 +120,8 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
   const { engine, handoffs, policy, logger } = deps;
 
   const answer = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: HandoffOutcome) => {
-    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a handoff button');
+    if (!outcome.ok)
+      await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a handoff button');
   };
 
   const stale: HandoffOutcome = { ok: false, message: staleButton('handoff') };
@@ -116,7 +133,10 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
       const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
       return target ? buildModal(tx, deps, target) : null;
     });
-    if (modal) await deps.openView((body as { trigger_id: string }).trigger_id, modal).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the handoff form'));
+    if (modal)
+      await deps
+        .openView((body as { trigger_id: string }).trigger_id, modal)
+        .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the handoff form'));
   });
 
   bolt.action(HANDOFF_ACTIONS.confirm, async ({ ack, body, action, client }) => {
@@ -137,7 +157,12 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
     const target = metadataOf(view.private_metadata, handoffTargetSchema);
     const rotation = target ? policy.rotations[target.rotation] : undefined;
     if (!target || (rotation && !isShiftBoundary(rotation, target.boundary))) {
-      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: 'This form does not name a shift change I know (it is out of date). Close it and run `/handoff` again.' } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [fieldBlockId(0)]: 'This form does not name a shift change I know (it is out of date). Close it and run `/handoff` again.',
+        },
+      });
       return;
     }
     const fields = rotation ? (policy.handoffTemplates[rotation.handoffTemplate] ?? []) : [];
@@ -145,7 +170,9 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
     const written = fields.map((field, n) => ({ label: field.label, value: (textOf(values, fieldBlockId(n)) ?? '').trim() }));
     const errors: Record<string, string> = {};
     written.forEach((w, n) => {
-      if (fields[n]!.required && !w.value) errors[fieldBlockId(n)] = `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
+      if (fields[n]!.required && !w.value)
+        errors[fieldBlockId(n)] =
+          `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
     });
     const channel = rotation?.channel ?? rotation?.alertsChannel ?? policy.channels.incidents;
     if (!handoffs.mayHandOff(target, body.user.id)) {
@@ -153,7 +180,14 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
       return;
     }
     if (!rotation || !channel) {
-      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: rotation ? `*${target.rotation}* has no channel in the policy to post the handoff in.` : `*${target.rotation}* is no longer a rotation in the policy.` } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          [fieldBlockId(0)]: rotation
+            ? `*${target.rotation}* has no channel in the policy to post the handoff in.`
+            : `*${target.rotation}* is no longer a rotation in the policy.`,
+        },
+      });
       return;
     }
     if (Object.keys(errors).length) {

@@ -29,7 +29,12 @@ export function handoffModal(input: HandoffModalInput): Record<string, unknown> 
   return {
     type: 'modal',
     callback_id: HANDOFF_VIEW,
-    private_metadata: JSON.stringify({ rotation: input.rotation, boundary: input.boundary, outgoing: input.outgoing, incoming: input.incoming }),
+    private_metadata: JSON.stringify({
+      rotation: input.rotation,
+      boundary: input.boundary,
+      outgoing: input.outgoing,
+      incoming: input.incoming,
+    }),
     title: plain(`Handoff: ${input.rotation}`, 24),
     submit: plain('Post handoff'),
     close: plain('Cancel'),
@@ -67,11 +72,27 @@ export function handoffMessage(h: PostedHandoff, commanderNotes: readonly string
   const body = h.fields.map((f) => `*${f.label}*\n${f.value.trim() || '_nothing to report_'}`);
   const text = [header, ...body, ...commanderNotes].join('\n\n');
   const confirmation = h.confirmedBy
-    ? { type: 'context', elements: [{ type: 'mrkdwn', text: `:white_check_mark: Handoff received by ${mention(h.confirmedBy)} ${slackDate(h.confirmedAt!)}: they are on.` }] }
+    ? {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `:white_check_mark: Handoff received by ${mention(h.confirmedBy)} ${slackDate(h.confirmedAt!)}: they are on.`,
+          },
+        ],
+      }
     : {
         type: 'actions',
         block_id: `handoff:${h.id}`,
-        elements: [{ type: 'button', action_id: HANDOFF_ACTIONS.confirm, style: 'primary', text: plain("Handoff received, I'm on"), value: String(h.id) }],
+        elements: [
+          {
+            type: 'button',
+            action_id: HANDOFF_ACTIONS.confirm,
+            style: 'primary',
+            text: plain("Handoff received, I'm on"),
+            value: String(h.id),
+          },
+        ],
       };
   return {
     text,
@@ -90,22 +111,47 @@ export function promptDm(t: HandoffTarget): { text: string; blocks: unknown[] } 
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'actions', elements: [{ type: 'button', action_id: HANDOFF_ACTIONS.open, style: 'primary', text: plain('Write the handoff'), value: `${t.rotation}|${t.boundary}` }] },
+      {
+        type: 'actions',
+        elements: [
+          {
+            type: 'button',
+            action_id: HANDOFF_ACTIONS.open,
+            style: 'primary',
+            text: plain('Write the handoff'),
+            value: `${t.rotation}|${t.boundary}`,
+          },
+        ],
+      },
     ],
   };
 }
 
-export function emergencyMessage(rotation: string, from: string, to: string | null, until: number, reason: string, id: number, coveredBy: string | null): { text: string; blocks: unknown[] } {
+export function emergencyMessage(
+  rotation: string,
+  from: string,
+  to: string | null,
+  until: number,
+  reason: string,
+  id: number,
+  coveredBy: string | null,
+): { text: string; blocks: unknown[] } {
   // The reason is typed freely: the message shows its start (Slack refuses a section over 3,000 characters).
   const text = `:sos: Emergency handoff on *${rotation}*: ${mention(from)} is off${reason ? ` (${cut(reason, 500)})` : ''}. ${to ? `${mention(to)} is primary` : 'Nobody is primary'} until ${slackDate(until)}.`;
-  const secondary = coveredBy ? `:white_check_mark: ${mention(coveredBy)} covers secondary until ${slackDate(until)}.` : 'Secondary is uncovered: who can take it?';
+  const secondary = coveredBy
+    ? `:white_check_mark: ${mention(coveredBy)} covers secondary until ${slackDate(until)}.`
+    : 'Secondary is uncovered: who can take it?';
   return {
     text: `${text} ${secondary}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
       coveredBy
         ? { type: 'context', elements: [{ type: 'mrkdwn', text: secondary }] }
-        : { type: 'actions', block_id: `handoff:${id}:cover`, elements: [{ type: 'button', action_id: HANDOFF_ACTIONS.cover, text: plain("I'll cover secondary"), value: String(id) }] },
+        : {
+            type: 'actions',
+            block_id: `handoff:${id}:cover`,
+            elements: [{ type: 'button', action_id: HANDOFF_ACTIONS.cover, text: plain("I'll cover secondary"), value: String(id) }],
+          },
     ],
   };
 }

@@ -68,10 +68,24 @@ export class HandoffService {
       const stale = tx.now - boundary > LATE_HANDOFF_MS; // the bot was down across it: nag about what is current only
       if (!stale && !this.posted(tx, rotation, boundary) && r.channel) {
         const who = target.outgoing ? `${mention(target.outgoing)}, please` : 'Please';
-        tx.enqueue({ method: 'chat.postMessage', args: { channel: r.channel, text: `:bell: No handoff was posted for the *${rotation}* shift change at ${slackDate(boundary)}. ${who} post it with \`/handoff ${rotation}\`.` }, priority: PRIORITY.notice });
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: {
+            channel: r.channel,
+            text: `:bell: No handoff was posted for the *${rotation}* shift change at ${slackDate(boundary)}. ${who} post it with \`/handoff ${rotation}\`.`,
+          },
+          priority: PRIORITY.notice,
+        });
       }
       for (const after of [NUDGE_INCOMING_AFTER_MS, TELL_LEAD_AFTER_MS]) {
-        tx.schedule(HANDOFF_TIMERS.unconfirmed.spec({ subject: `handoff:${rotation}:${boundary}`, key: `handoff-unconfirmed:${rotation}:${boundary}:${after}`, dueAt: boundary + after, payload: { rotation, boundary, after } }));
+        tx.schedule(
+          HANDOFF_TIMERS.unconfirmed.spec({
+            subject: `handoff:${rotation}:${boundary}`,
+            key: `handoff-unconfirmed:${rotation}:${boundary}:${after}`,
+            dueAt: boundary + after,
+            payload: { rotation, boundary, after },
+          }),
+        );
       }
       this.scheduleBoundary(tx, r, shiftStartAt(r, shiftIndexAt(r, Math.max(boundary, tx.now)) + 1));
     });
@@ -97,7 +111,14 @@ export class HandoffService {
   private scheduleBoundary(tx: EngineTx, rotation: RotationPolicy, boundary: number): void {
     const payload = { rotation: rotation.name, boundary };
     const subject = `handoff:${rotation.name}:${boundary}`;
-    tx.schedule(HANDOFF_TIMERS.prompt.spec({ subject, key: `handoff-prompt:${rotation.name}:${boundary}`, dueAt: boundary - PROMPT_BEFORE_MS, payload }));
+    tx.schedule(
+      HANDOFF_TIMERS.prompt.spec({
+        subject,
+        key: `handoff-prompt:${rotation.name}:${boundary}`,
+        dueAt: boundary - PROMPT_BEFORE_MS,
+        payload,
+      }),
+    );
     tx.schedule(HANDOFF_TIMERS.due.spec({ subject, key: `handoff-due:${rotation.name}:${boundary}`, dueAt: boundary, payload }));
   }
 
@@ -161,15 +182,33 @@ export class HandoffService {
 
   private commanderNotes(tx: EngineTx, h: HandoffRow): string[] {
     if (!h.outgoing) return [];
-    return unresolvedIncidentsCommandedBy(tx.db, h.outgoing).map((i) => `:warning: Incident #${i.id} [${i.severity}] ${i.title} is active: ${mention(h.outgoing!)} stays commander until they hand it over with \`/incident commander ${h.incoming ? mention(h.incoming) : '@incoming'}\`.`);
+    return unresolvedIncidentsCommandedBy(tx.db, h.outgoing).map(
+      (i) =>
+        `:warning: Incident #${i.id} [${i.severity}] ${i.title} is active: ${mention(h.outgoing!)} stays commander until they hand it over with \`/incident commander ${h.incoming ? mention(h.incoming) : '@incoming'}\`.`,
+    );
   }
 
   private message(tx: EngineTx, h: HandoffRow) {
     return handoffMessage(h as PostedHandoff, this.commanderNotes(tx, h));
   }
 
-  post(tx: EngineTx, target: HandoffTarget, postedBy: string, fields: Array<{ label: string; value: string }>, channel: string): HandoffRow {
-    const row = insertHandoff(tx.db, { rotation: target.rotation, boundary: target.boundary, outgoing: target.outgoing, incoming: target.incoming, postedBy, fields, channel, postedAt: tx.now });
+  post(
+    tx: EngineTx,
+    target: HandoffTarget,
+    postedBy: string,
+    fields: Array<{ label: string; value: string }>,
+    channel: string,
+  ): HandoffRow {
+    const row = insertHandoff(tx.db, {
+      rotation: target.rotation,
+      boundary: target.boundary,
+      outgoing: target.outgoing,
+      incoming: target.incoming,
+      postedBy,
+      fields,
+      channel,
+      postedAt: tx.now,
+    });
     tx.enqueue({ method: 'chat.postMessage', args: { channel, ...this.message(tx, row) }, priority: PRIORITY.notice, ref: ref(row.id) });
     return row;
   }
@@ -180,7 +219,9 @@ export class HandoffService {
   }
 
   handOffRefusal(target: HandoffTarget): string {
-    const between = [target.outgoing, target.incoming].filter((u): u is string => u !== null && !this.policy.rotations[target.rotation]?.members.includes(u));
+    const between = [target.outgoing, target.incoming].filter(
+      (u): u is string => u !== null && !this.policy.rotations[target.rotation]?.members.includes(u),
+    );
     return refusal(this.policy, { rotations: [target.rotation], also: between.map(mention) }, `post the *${target.rotation}* handoff`);
   }
 
@@ -190,9 +231,13 @@ export class HandoffService {
     if (h.confirmedBy) return refuse(`This handoff was already confirmed by ${mention(h.confirmedBy)} ${slackDate(h.confirmedAt!)}.`);
     // The incoming engineer, or whoever an override has put in their place since.
     const rotation = this.policy.rotations[h.rotation];
-    const standingIn = rotation ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), Math.max(tx.now, h.boundary)).primary?.userId : undefined;
+    const standingIn = rotation
+      ? whoIsOnCall(rotation, activeOverrides(tx.db, tx.now), Math.max(tx.now, h.boundary)).primary?.userId
+      : undefined;
     if (userId !== h.incoming && userId !== standingIn) {
-      return refuse(`Only ${h.incoming ? mention(h.incoming) : 'the incoming primary'}${standingIn && standingIn !== h.incoming ? ` (or ${mention(standingIn)}, covering)` : ''} can confirm this handoff: it is theirs to receive.`);
+      return refuse(
+        `Only ${h.incoming ? mention(h.incoming) : 'the incoming primary'}${standingIn && standingIn !== h.incoming ? ` (or ${mention(standingIn)}, covering)` : ''} can confirm this handoff: it is theirs to receive.`,
+      );
     }
     updateHandoff(tx.db, id, { confirmedBy: userId, confirmedAt: tx.now });
     tx.cancel(`handoff:${h.rotation}:${h.boundary}`, HANDOFF_TIMERS.unconfirmed.kind);
@@ -209,10 +254,25 @@ export class HandoffService {
     const takingOver = onCall.secondary?.userId ?? null;
     if (!leaving) return refuse(`Nobody is primary on *${rotationName}* right now; there is nobody to hand off from.`);
     if (userId !== leaving && !mayActFor(this.policy, [rotationName], userId)) {
-      return refuse(refusal(this.policy, { first: [`the primary (${mention(leaving)})`], rotations: [rotationName] }, `make an emergency handoff for *${rotationName}*`));
+      return refuse(
+        refusal(
+          this.policy,
+          { first: [`the primary (${mention(leaving)})`], rotations: [rotationName] },
+          `make an emergency handoff for *${rotationName}*`,
+        ),
+      );
     }
-    if (!takingOver) return refuse(`*${rotationName}* has no secondary to take over. Set one with \`/oncall override ${rotationName} @who\` instead.`);
-    insertOverride(tx.db, tx.now, { rotation: rotationName, role: 'primary', userId: takingOver, startsAt: tx.now, endsAt: onCall.shiftEnd, reason: 'override', createdBy: userId });
+    if (!takingOver)
+      return refuse(`*${rotationName}* has no secondary to take over. Set one with \`/oncall override ${rotationName} @who\` instead.`);
+    insertOverride(tx.db, tx.now, {
+      rotation: rotationName,
+      role: 'primary',
+      userId: takingOver,
+      startsAt: tx.now,
+      endsAt: onCall.shiftEnd,
+      reason: 'override',
+      createdBy: userId,
+    });
     this.scheduleChanged(tx);
     const target = { rotation: rotationName, boundary: tx.now, outgoing: leaving, incoming: takingOver };
     const row = insertHandoff(tx.db, {
@@ -225,24 +285,66 @@ export class HandoffService {
       confirmedBy: takingOver,
       confirmedAt: tx.now,
     });
-    tx.enqueue({ method: 'chat.postMessage', args: { channel: row.channel, ...emergencyMessage(rotationName, leaving, takingOver, onCall.shiftEnd, reason, row.id, null) }, priority: PRIORITY.page, ref: ref(row.id) });
-    tx.enqueue({ method: 'chat.postMessage', args: { channel: takingOver, text: `:sos: ${mention(leaving)} had to leave: you are *${rotationName}* primary until ${slackDate(onCall.shiftEnd)}${reason ? ` (${reason})` : ''}.` }, priority: PRIORITY.page });
-    return { ok: true, message: `${mention(takingOver)} is ${rotationName} primary until ${slackDate(onCall.shiftEnd)}; the channel is asked who covers secondary.` };
+    tx.enqueue({
+      method: 'chat.postMessage',
+      args: { channel: row.channel, ...emergencyMessage(rotationName, leaving, takingOver, onCall.shiftEnd, reason, row.id, null) },
+      priority: PRIORITY.page,
+      ref: ref(row.id),
+    });
+    tx.enqueue({
+      method: 'chat.postMessage',
+      args: {
+        channel: takingOver,
+        text: `:sos: ${mention(leaving)} had to leave: you are *${rotationName}* primary until ${slackDate(onCall.shiftEnd)}${reason ? ` (${reason})` : ''}.`,
+      },
+      priority: PRIORITY.page,
+    });
+    return {
+      ok: true,
+      message: `${mention(takingOver)} is ${rotationName} primary until ${slackDate(onCall.shiftEnd)}; the channel is asked who covers secondary.`,
+    };
   }
 
   coverSecondary(tx: EngineTx, id: number, userId: string): HandoffOutcome {
     const h = findHandoff(tx.db, id);
     if (!h?.emergencyReason) return refuse('That button belongs to no emergency handoff.');
     if (h.coveredBy) return refuse(`${mention(h.coveredBy)} already covers secondary. Thank you all the same.`);
-    if (userId === h.outgoing || userId === h.incoming) return refuse(userId === h.outgoing ? 'You just handed off: someone else needs to cover.' : 'You are primary now: someone else needs to cover secondary.');
+    if (userId === h.outgoing || userId === h.incoming)
+      return refuse(
+        userId === h.outgoing
+          ? 'You just handed off: someone else needs to cover.'
+          : 'You are primary now: someone else needs to cover secondary.',
+      );
     // Covering puts the volunteer on call: the same people who may change the rotation's schedule.
-    if (!mayActFor(this.policy, [h.rotation], userId)) return refuse(refusal(this.policy, { rotations: [h.rotation] }, `cover *${h.rotation}* secondary`));
+    if (!mayActFor(this.policy, [h.rotation], userId))
+      return refuse(refusal(this.policy, { rotations: [h.rotation] }, `cover *${h.rotation}* secondary`));
     const rotation = this.policy.rotations[h.rotation]!;
     const shiftEnd = shiftStartAt(rotation, shiftIndexAt(rotation, tx.now) + 1);
-    insertOverride(tx.db, tx.now, { rotation: h.rotation, role: 'secondary', userId, startsAt: tx.now, endsAt: shiftEnd, reason: 'override', createdBy: userId });
+    insertOverride(tx.db, tx.now, {
+      rotation: h.rotation,
+      role: 'secondary',
+      userId,
+      startsAt: tx.now,
+      endsAt: shiftEnd,
+      reason: 'override',
+      createdBy: userId,
+    });
     this.scheduleChanged(tx);
     updateHandoff(tx.db, id, { coveredBy: userId });
-    tx.enqueue({ method: 'chat.update', args: emergencyMessage(h.rotation, h.outgoing!, h.incoming, shiftEnd, h.emergencyReason === 'no reason given' ? '' : h.emergencyReason, id, userId), priority: PRIORITY.notice, targetRef: ref(id) });
+    tx.enqueue({
+      method: 'chat.update',
+      args: emergencyMessage(
+        h.rotation,
+        h.outgoing!,
+        h.incoming,
+        shiftEnd,
+        h.emergencyReason === 'no reason given' ? '' : h.emergencyReason,
+        id,
+        userId,
+      ),
+      priority: PRIORITY.notice,
+      targetRef: ref(id),
+    });
     return { ok: true, message: `You cover ${h.rotation} secondary until ${slackDate(shiftEnd)}.` };
   }
 

@@ -6,7 +6,10 @@ import { handoffs } from '../db/schema.js';
 export type HandoffRow = typeof handoffs.$inferSelect;
 
 /** A handoff as posted (or, for an emergency, as taken over and confirmed at once). */
-export type NewHandoff = Pick<HandoffRow, 'rotation' | 'boundary' | 'outgoing' | 'incoming' | 'postedBy' | 'fields' | 'channel' | 'postedAt'> &
+export type NewHandoff = Pick<
+  HandoffRow,
+  'rotation' | 'boundary' | 'outgoing' | 'incoming' | 'postedBy' | 'fields' | 'channel' | 'postedAt'
+> &
   Partial<Pick<HandoffRow, 'emergencyReason' | 'confirmedBy' | 'confirmedAt'>>;
 
 /** What may change on a posted handoff: its confirmation, and who covers secondary after an emergency. */
@@ -18,7 +21,14 @@ export function findHandoff(db: Db, id: number): HandoffRow | null {
 
 /** The newest handoff posted for this rotation's boundary, if any. */
 export function handoffFor(db: Db, rotation: string, boundary: number): HandoffRow | null {
-  return db.select().from(handoffs).where(and(eq(handoffs.rotation, rotation), eq(handoffs.boundary, boundary))).orderBy(desc(handoffs.id)).get() ?? null;
+  return (
+    db
+      .select()
+      .from(handoffs)
+      .where(and(eq(handoffs.rotation, rotation), eq(handoffs.boundary, boundary)))
+      .orderBy(desc(handoffs.id))
+      .get() ?? null
+  );
 }
 
 export function insertHandoff(db: Db, handoff: NewHandoff): HandoffRow {

@@ -59,7 +59,10 @@ export function activeIncidentsText(facts: ShiftFacts): string {
 export function shiftIncidentsText(facts: ShiftFacts): string {
   if (facts.shiftIncidents.length === 0) return 'None';
   return facts.shiftIncidents
-    .map((i) => `#${i.id} [${i.severity}] ${i.title}: declared ${when(facts, i.declaredAt)}${i.resolvedAt ? `, resolved ${when(facts, i.resolvedAt)}` : `, still ${i.status}`}`)
+    .map(
+      (i) =>
+        `#${i.id} [${i.severity}] ${i.title}: declared ${when(facts, i.declaredAt)}${i.resolvedAt ? `, resolved ${when(facts, i.resolvedAt)}` : `, still ${i.status}`}`,
+    )
     .join('\n');
 }
 
@@ -67,20 +70,33 @@ export function pagesText(facts: ShiftFacts): string {
   const { pages } = facts;
   if (pages.length === 0) return 'No pages';
   const acked = pages.filter((p) => p.ackedAt !== null);
-  const mean = acked.length ? `, mean time to acknowledge ${minutes(acked.reduce((sum, p) => sum + (p.ackedAt! - p.createdAt), 0) / acked.length)}` : '';
+  const mean = acked.length
+    ? `, mean time to acknowledge ${minutes(acked.reduce((sum, p) => sum + (p.ackedAt! - p.createdAt), 0) / acked.length)}`
+    : '';
   const breaches = pages.filter((p) => p.breachedAt !== null);
-  const lines = pages.map((p) => `#${p.id} [${p.severity}] ${p.summary}: ${p.ackedAt !== null ? `acknowledged after ${minutes(p.ackedAt - p.createdAt)}` : 'not acknowledged'}${p.breachedAt !== null ? ' (ack SLA breached)' : ''}`);
-  return [`${pages.length} page${pages.length === 1 ? '' : 's'}${mean}, ${breaches.length} ack-SLA breach${breaches.length === 1 ? '' : 'es'}`, ...lines].join('\n');
+  const lines = pages.map(
+    (p) =>
+      `#${p.id} [${p.severity}] ${p.summary}: ${p.ackedAt !== null ? `acknowledged after ${minutes(p.ackedAt - p.createdAt)}` : 'not acknowledged'}${p.breachedAt !== null ? ' (ack SLA breached)' : ''}`,
+  );
+  return [
+    `${pages.length} page${pages.length === 1 ? '' : 's'}${mean}, ${breaches.length} ack-SLA breach${breaches.length === 1 ? '' : 'es'}`,
+    ...lines,
+  ].join('\n');
 }
 
 export function noisyAlertsText(facts: ShiftFacts): string {
-  const noisy = [...facts.alerts].filter((a) => a.count > 1).sort((a, b) => b.count - a.count).slice(0, NOISY_TOP);
+  const noisy = [...facts.alerts]
+    .filter((a) => a.count > 1)
+    .sort((a, b) => b.count - a.count)
+    .slice(0, NOISY_TOP);
   return noisy.length ? noisy.map((a) => `${a.summary}${a.service ? ` (${a.service})` : ''} fired ×${a.count}`).join('\n') : '';
 }
 
 export function unackedAlertsText(facts: ShiftFacts): string {
   const recent = facts.alerts.filter((a) => a.status === 'firing' && a.lastSeenAt >= facts.now - UNACKED_WINDOW_MS);
-  return recent.map((a) => `${a.summary}${a.service ? ` (${a.service})` : ''}: firing, unacknowledged, last ${when(facts, a.lastSeenAt)}`).join('\n');
+  return recent
+    .map((a) => `${a.summary}${a.service ? ` (${a.service})` : ''}: firing, unacknowledged, last ${when(facts, a.lastSeenAt)}`)
+    .join('\n');
 }
 
 /** Watch-outs: noisy monitors, alerts nobody acknowledged lately, and breached pages. */

@@ -48,19 +48,28 @@ function sharedHome(tx: EngineTx, policy: Policy, incidents: IncidentService): S
   return {
     onCall: rotations.map((r) => ({ rotation: r.name, now: whoIsOnCall(r, overrides, now) })),
     shifts: rotations.flatMap((r) => onCallSegments(r, overrides, now, now + 12 * 7 * DAY)).sort((a, b) => a.start - b.start),
-    incidents: incidents.unresolved(tx).map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
+    incidents: incidents
+      .unresolved(tx)
+      .map((i) => ({ id: i.id, severity: i.severity, status: i.status, title: i.title, channelId: i.channelId })),
   };
 }
 
 function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput {
   const myPages = openPagesThatReached(tx.db, userId);
   return {
-    rotations: shared.onCall.map(({ rotation, now: oc }) => ({ name: rotation, primary: oc.primary?.userId ?? null, secondary: oc.secondary?.userId ?? null, until: oc.primary?.until ?? oc.shiftEnd })),
+    rotations: shared.onCall.map(({ rotation, now: oc }) => ({
+      name: rotation,
+      primary: oc.primary?.userId ?? null,
+      secondary: oc.secondary?.userId ?? null,
+      until: oc.primary?.until ?? oc.shiftEnd,
+    })),
     myShifts: shared.shifts
       .filter((s) => s.userId === userId)
       .slice(0, 5)
       .map((s) => ({ rotation: s.rotation, role: s.role, start: s.start, end: s.end })),
-    myHandoffs: shared.onCall.filter(({ now: oc }) => oc.primary?.userId === userId).map(({ rotation, now: oc }) => ({ rotation, boundary: oc.shiftEnd })),
+    myHandoffs: shared.onCall
+      .filter(({ now: oc }) => oc.primary?.userId === userId)
+      .map(({ rotation, now: oc }) => ({ rotation, boundary: oc.shiftEnd })),
     incidents: shared.incidents,
     myPages: myPages.map((p) => ({ id: p.id, severity: p.severity, summary: p.summary, rotation: p.rotation, createdAt: p.createdAt })),
     myContacts: homeContacts(tx.db, userId),
@@ -79,7 +88,13 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
   for (const userId of viewers) {
     const view = homeView(viewerHome(tx, shared, userId));
     // Several changes in one transaction (an acknowledgement that also moves an incident) publish the last view once.
-    tx.enqueue({ method: 'views.publish', args: { user_id: userId, view }, priority: PRIORITY.cosmetic, lane: `home:${userId}`, supersedes: true });
+    tx.enqueue({
+      method: 'views.publish',
+      args: { user_id: userId, view },
+      priority: PRIORITY.cosmetic,
+      lane: `home:${userId}`,
+      supersedes: true,
+    });
   }
 }
 
@@ -91,14 +106,18 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
       recordHomeOpened(tx.db, event.user, tx.now);
       return homeView(homeInput(tx, policy, incidents, event.user));
     });
-    await client.views.publish({ user_id: event.user, view: view as never }).catch((error: unknown) => logger.warn({ err: error }, 'could not publish the Home tab'));
+    await client.views
+      .publish({ user_id: event.user, view: view as never })
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not publish the Home tab'));
   });
 
   bolt.action(HOME_ACTIONS.declare, async ({ ack, body, client }) => {
     await ack();
     const triggerId = (body as { trigger_id?: string }).trigger_id;
     if (!triggerId) return;
-    await client.views.open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never }).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the declare form'));
+    await client.views
+      .open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never })
+      .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the declare form'));
   });
 
   bolt.action(HOME_ACTIONS.override, async ({ ack, body, client }) => {
@@ -110,7 +129,8 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     const mine = names.filter((name) => policy.rotations[name]!.members.includes(userId));
     const rotation = names.length === 1 ? names[0]! : mine.length === 1 ? mine[0]! : null;
     const view = overrideForm({ rotations: names, rotation, userId, now: clock.now() });
-    await client.views.open({ trigger_id: triggerId, view: view as never }).catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the override form'));
+    await client.views
+      .open({ trigger_id: triggerId, view: view as never })
+      .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the override form'));
   });
 }
-

@@ -5,10 +5,18 @@ import { homeViewers } from '../db/schema.js';
 
 /** Remembers that the person opened their Home at `at` (the latest opening counts). */
 export function recordHomeOpened(db: Db, userId: string, at: number): void {
-  db.insert(homeViewers).values({ userId, openedAt: at }).onConflictDoUpdate({ target: homeViewers.userId, set: { openedAt: at } }).run();
+  db.insert(homeViewers)
+    .values({ userId, openedAt: at })
+    .onConflictDoUpdate({ target: homeViewers.userId, set: { openedAt: at } })
+    .run();
 }
 
 /** Everyone who opened their Home at or after `since`. */
 export function homeViewersSince(db: Db, since: number): string[] {
-  return db.select({ userId: homeViewers.userId }).from(homeViewers).where(gte(homeViewers.openedAt, since)).all().map((row) => row.userId);
+  return db
+    .select({ userId: homeViewers.userId })
+    .from(homeViewers)
+    .where(gte(homeViewers.openedAt, since))
+    .all()
+    .map((row) => row.userId);
 }

@@ -54,7 +54,13 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
   for (const p of newestFirst.slice(0, HOME_PAGES_LISTED)) {
     blocks.push({
       ...section(`*[${p.severity}] ${cut(p.summary, SUMMARY_CHARS)}* (${p.rotation}, page #${p.id}), since ${slackDate(p.createdAt)}`),
-      accessory: { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(p.id) },
+      accessory: {
+        type: 'button',
+        action_id: PAGE_ACTIONS.ack,
+        style: 'primary',
+        text: { type: 'plain_text', text: 'Acknowledge' },
+        value: String(p.id),
+      },
     });
   }
   const unlisted = newestFirst.length - HOME_PAGES_LISTED;
@@ -66,7 +72,10 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
       input.incidents.length === 0
         ? 'None.'
         : fitLines(
-            input.incidents.map((i) => `• *[${i.severity}] ${cut(i.title, SUMMARY_CHARS)}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`),
+            input.incidents.map(
+              (i) =>
+                `• *[${i.severity}] ${cut(i.title, SUMMARY_CHARS)}* (#${i.id}, ${i.status})${i.channelId ? ` in <#${i.channelId}>` : ''}`,
+            ),
             SECTION_TEXT,
             (left) => `…and ${left} more: \`/incident list\``,
           ),
@@ -80,18 +89,52 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
       const test = c.lastTestAt !== null ? `; last test ${slackDate(c.lastTestAt)}: ${c.lastTestResult ?? ''}` : '; never tested';
       return `• *${c.label}*: ${c.masked}, ${verified}${test}`;
     });
-    blocks.push(section([...(lines.length ? ['• *Slack*: DMs and the rotation channel', ...lines] : ['Slack only: DMs and the rotation channel.']), '`/oncall contact` adds or changes a phone number, push or e-mail.'].join('\n')));
+    blocks.push(
+      section(
+        [
+          ...(lines.length ? ['• *Slack*: DMs and the rotation channel', ...lines] : ['Slack only: DMs and the rotation channel.']),
+          '`/oncall contact` adds or changes a phone number, push or e-mail.',
+        ].join('\n'),
+      ),
+    );
   }
 
-  const buttons: unknown[] = [{ type: 'button', action_id: HOME_ACTIONS.declare, style: 'danger', text: { type: 'plain_text', text: 'Declare an incident' }, value: 'home' }];
-  if (input.rotations.length > 0) buttons.push({ type: 'button', action_id: HOME_ACTIONS.override, text: { type: 'plain_text', text: 'Override the schedule' }, value: 'home' });
+  const buttons: unknown[] = [
+    {
+      type: 'button',
+      action_id: HOME_ACTIONS.declare,
+      style: 'danger',
+      text: { type: 'plain_text', text: 'Declare an incident' },
+      value: 'home',
+    },
+  ];
+  if (input.rotations.length > 0)
+    buttons.push({
+      type: 'button',
+      action_id: HOME_ACTIONS.override,
+      text: { type: 'plain_text', text: 'Override the schedule' },
+      value: 'home',
+    });
   for (const h of input.myHandoffs) {
-    buttons.push({ type: 'button', action_id: HANDOFF_ACTIONS.open, text: { type: 'plain_text', text: cut(`Write the ${h.rotation} handoff`, 75) }, value: `${h.rotation}|${h.boundary}` });
+    buttons.push({
+      type: 'button',
+      action_id: HANDOFF_ACTIONS.open,
+      text: { type: 'plain_text', text: cut(`Write the ${h.rotation} handoff`, 75) },
+      value: `${h.rotation}|${h.boundary}`,
+    });
   }
   blocks.push(
     { type: 'divider' },
     { type: 'actions', elements: buttons },
-    { type: 'context', elements: [{ type: 'mrkdwn', text: 'Also as commands: `/oncall override @who <from> <to>` · time off: `/oncall leave` · trade a shift: `/oncall swap` · your calendar: `/oncall calendar`' }] },
+    {
+      type: 'context',
+      elements: [
+        {
+          type: 'mrkdwn',
+          text: 'Also as commands: `/oncall override @who <from> <to>` · time off: `/oncall leave` · trade a shift: `/oncall swap` · your calendar: `/oncall calendar`',
+        },
+      ],
+    },
   );
   return { type: 'home', blocks };
 }

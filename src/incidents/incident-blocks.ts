@@ -82,7 +82,12 @@ export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] 
       ...(i.resolution ? [section(`*Resolution*\n${i.resolution}`)] : []),
       {
         type: 'context',
-        elements: [{ type: 'mrkdwn', text: `Incident #${i.id} · declared by ${mention(i.declaredBy)} · \`/incident update <text>\` posts an update, \`/incident help\` lists the rest` }],
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: `Incident #${i.id} · declared by ${mention(i.declaredBy)} · \`/incident update <text>\` posts an update, \`/incident help\` lists the rest`,
+          },
+        ],
       },
     ],
   };
@@ -94,7 +99,10 @@ export function announcement(i: IncidentFacts): string {
 }
 
 export function reminderText(i: IncidentFacts, now: number): string {
-  const since = i.lastUpdateAt === null ? `no update since it was declared ${humanDuration(now - i.declaredAt)} ago` : `last update ${humanDuration(now - i.lastUpdateAt)} ago`;
+  const since =
+    i.lastUpdateAt === null
+      ? `no update since it was declared ${humanDuration(now - i.declaredAt)} ago`
+      : `last update ${humanDuration(now - i.lastUpdateAt)} ago`;
   return `:alarm_clock: ${mention(i.commander)} a status update for ${incidentTitle(i)} is due (${since}, status ${STATUS_LABELS[i.status]}). Post it with \`/incident update <text>\`.`;
 }
 
@@ -109,7 +117,7 @@ export function updateText(i: IncidentFacts, userId: string, text: string): stri
 const MESSAGE_TEXT = 40_000;
 
 function timelineLines(i: IncidentFacts, entries: readonly TimelineEntry[], max: number): string {
-  const where = i.channelId ? `<#${i.channelId}>` : 'the incident\'s thread';
+  const where = i.channelId ? `<#${i.channelId}>` : "the incident's thread";
   const lines = entries.map((e) => `• ${slackDate(e.at, '{date_short} {time}')} ${e.text}`);
   return fitLastLines(lines, Math.max(max, 0), (left) => `…${left} earlier entries not shown: the updates are in ${where}.`);
 }
@@ -131,7 +139,10 @@ export function postmortemDraft(i: IncidentFacts, entries: readonly TimelineEntr
     if (title === 'Mitigation applied') return `*${title}*\n${i.resolution ?? '_to write_'}`;
     return `*${title}*\n_to write_`;
   });
-  const head = [`:page_facing_up: *Postmortem draft for ${incidentTitle(i)}* (#${i.id}), due ${slackDate(dueAt)}. Owner: ${mention(i.commander)}.`, ...sections];
+  const head = [
+    `:page_facing_up: *Postmortem draft for ${incidentTitle(i)}* (#${i.id}), due ${slackDate(dueAt)}. Owner: ${mention(i.commander)}.`,
+    ...sections,
+  ];
   const tail = 'When it is written: `/incident postmortem done <link>`.';
   const room = MESSAGE_TEXT - [...head, '*Timeline*\n', tail].join('\n\n').length;
   return [...head, `*Timeline*\n${timelineLines(i, entries, room)}`, tail].join('\n\n');
@@ -162,19 +173,56 @@ export const severityBlockId = (suggested: string | null) => (suggested ? `sever
 
 export function declareModal(input: DeclareModalInput): Record<string, unknown> {
   const blocks: unknown[] = [
-    { type: 'input', block_id: 'title', label: plain('Title'), element: { type: 'plain_text_input', action_id: 'value', max_length: 150, ...(input.title ? { initial_value: input.title } : {}), placeholder: plain('Checkout returns 500s') } },
+    {
+      type: 'input',
+      block_id: 'title',
+      label: plain('Title'),
+      element: {
+        type: 'plain_text_input',
+        action_id: 'value',
+        max_length: 150,
+        ...(input.title ? { initial_value: input.title } : {}),
+        placeholder: plain('Checkout returns 500s'),
+      },
+    },
     input.services.length
-      ? { type: 'input', block_id: 'service', optional: true, label: plain('Affected service'), element: { type: 'static_select', action_id: 'value', options: input.services.map((s) => option(s)) } }
-      : { type: 'input', block_id: 'service', optional: true, label: plain('Affected service'), element: { type: 'plain_text_input', action_id: 'value', max_length: 80 } },
-    { type: 'input', block_id: 'environment', label: plain('Environment'), element: { type: 'static_select', action_id: 'value', options: input.environments.map((e) => option(e)) } },
-    { type: 'input', block_id: 'impact', label: plain('Impact: who is affected, and how'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 } },
+      ? {
+          type: 'input',
+          block_id: 'service',
+          optional: true,
+          label: plain('Affected service'),
+          element: { type: 'static_select', action_id: 'value', options: input.services.map((s) => option(s)) },
+        }
+      : {
+          type: 'input',
+          block_id: 'service',
+          optional: true,
+          label: plain('Affected service'),
+          element: { type: 'plain_text_input', action_id: 'value', max_length: 80 },
+        },
+    {
+      type: 'input',
+      block_id: 'environment',
+      label: plain('Environment'),
+      element: { type: 'static_select', action_id: 'value', options: input.environments.map((e) => option(e)) },
+    },
+    {
+      type: 'input',
+      block_id: 'impact',
+      label: plain('Impact: who is affected, and how'),
+      element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 2000 },
+    },
     {
       type: 'input',
       block_id: 'triage',
       optional: true,
       dispatch_action: true,
       label: plain('Triage (tick what is true)'),
-      element: { type: 'checkboxes', action_id: INCIDENT_ACTIONS.triage, options: TRIAGE_QUESTIONS.map((q) => ({ text: { type: 'mrkdwn', text: q.label }, value: q.id })) },
+      element: {
+        type: 'checkboxes',
+        action_id: INCIDENT_ACTIONS.triage,
+        options: TRIAGE_QUESTIONS.map((q) => ({ text: { type: 'mrkdwn', text: q.label }, value: q.id })),
+      },
     },
     {
       type: 'context',
@@ -196,7 +244,14 @@ export function declareModal(input: DeclareModalInput): Record<string, unknown> 
         type: 'static_select',
         action_id: 'value',
         options: input.severities.map((s) => option(s.id, `${s.id} ${s.label}`)),
-        ...(input.suggestion ? { initial_option: option(input.suggestion.severity, `${input.suggestion.severity} ${input.severities.find((s) => s.id === input.suggestion!.severity)?.label ?? ''}`.trim()) } : {}),
+        ...(input.suggestion
+          ? {
+              initial_option: option(
+                input.suggestion.severity,
+                `${input.suggestion.severity} ${input.severities.find((s) => s.id === input.suggestion!.severity)?.label ?? ''}`.trim(),
+              ),
+            }
+          : {}),
       },
     },
   ];
@@ -207,11 +262,25 @@ export function declareModal(input: DeclareModalInput): Record<string, unknown> 
       block_id: group.blockId,
       optional: true,
       label: plain(group.first === 0 ? 'Escalation triggers that already apply' : 'More escalation triggers'),
-      element: { type: 'checkboxes', action_id: 'value', options: group.options.map((t) => ({ text: { type: 'mrkdwn', text: cut(t.label, OPTION_TEXT) }, value: t.name })) },
+      element: {
+        type: 'checkboxes',
+        action_id: 'value',
+        options: group.options.map((t) => ({ text: { type: 'mrkdwn', text: cut(t.label, OPTION_TEXT) }, value: t.name })),
+      },
     });
   }
   if (input.rotations.length > 1) {
-    blocks.push({ type: 'input', block_id: 'rotation', label: plain('Rotation to page'), element: { type: 'static_select', action_id: 'value', options: input.rotations.map((r) => option(r)), initial_option: option(input.rotations[0]!) } });
+    blocks.push({
+      type: 'input',
+      block_id: 'rotation',
+      label: plain('Rotation to page'),
+      element: {
+        type: 'static_select',
+        action_id: 'value',
+        options: input.rotations.map((r) => option(r)),
+        initial_option: option(input.rotations[0]!),
+      },
+    });
   }
   return {
     type: 'modal',
@@ -239,9 +308,24 @@ export function resolveModal(i: IncidentFacts, verification: readonly string[]):
         type: 'input',
         block_id: group.blockId,
         label: plain(group.first === 0 ? 'Verified' : 'Verified (continued)'),
-        element: { type: 'checkboxes', action_id: 'value', options: group.options.map((v, n) => ({ text: { type: 'mrkdwn', text: cut(v, OPTION_TEXT) }, value: String(group.first + n) })) },
+        element: {
+          type: 'checkboxes',
+          action_id: 'value',
+          options: group.options.map((v, n) => ({ text: { type: 'mrkdwn', text: cut(v, OPTION_TEXT) }, value: String(group.first + n) })),
+        },
       })),
-      { type: 'input', block_id: 'summary', label: plain('Resolution summary'), element: { type: 'plain_text_input', action_id: 'value', multiline: true, max_length: 3000, placeholder: plain('What fixed it, and what is left to do') } },
+      {
+        type: 'input',
+        block_id: 'summary',
+        label: plain('Resolution summary'),
+        element: {
+          type: 'plain_text_input',
+          action_id: 'value',
+          multiline: true,
+          max_length: 3000,
+          placeholder: plain('What fixed it, and what is left to do'),
+        },
+      },
     ],
   };
 }

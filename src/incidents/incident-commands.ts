@@ -28,12 +28,21 @@ export interface IncidentDeps {
 const reply = (outcome: IncidentOutcome): CommandReply => ({ text: outcome.message });
 
 /** "Support-Ops_lead" and "support ops lead" are the same role. */
-export const normalizeRole = (text: string) => text.toLowerCase().replace(/[\s_-]+/g, ' ').trim();
+export const normalizeRole = (text: string) =>
+  text
+    .toLowerCase()
+    .replace(/[\s_-]+/g, ' ')
+    .trim();
 
 export const triggerChoices = (policy: Policy) => Object.entries(policy.playbooks.triggers).map(([name, t]) => ({ name, label: t.label }));
 
 /** The declare modal from the policy; `metadata` carries the title and where the command was typed. */
-export function declareView(policy: Policy, title: string, metadata: string, suggestion: DeclareModalInput['suggestion'] = null): Record<string, unknown> {
+export function declareView(
+  policy: Policy,
+  title: string,
+  metadata: string,
+  suggestion: DeclareModalInput['suggestion'] = null,
+): Record<string, unknown> {
   return declareModal({
     title,
     services: policy.services,
@@ -52,19 +61,27 @@ export type IncidentAct = (tx: EngineTx, incident: IncidentRow, args: string[], 
  * The incident a command is about: an explicit `#12` first word, else the incident whose channel this is.
  * Thread-mode incidents live in the incidents channel, where only `#12` can say which one is meant.
  */
-export function locateIncident(deps: Pick<IncidentDeps, 'engine' | 'incidents'>, inv: CommandInvocation, usage: string): { incident: IncidentRow; args: string[] } | CommandReply {
+export function locateIncident(
+  deps: Pick<IncidentDeps, 'engine' | 'incidents'>,
+  inv: CommandInvocation,
+  usage: string,
+): { incident: IncidentRow; args: string[] } | CommandReply {
   const { engine, incidents } = deps;
   return engine.transact((tx: EngineTx) => {
     const explicit = /^#(\d+)$/.exec(inv.args[0] ?? '');
     if (explicit) {
       const incident = incidents.find(tx, Number(explicit[1]));
-      return incident ? { incident, args: inv.args.slice(1) } : { text: `There is no incident #${explicit[1]}. \`/incident list\` shows the open ones.` };
+      return incident
+        ? { incident, args: inv.args.slice(1) }
+        : { text: `There is no incident #${explicit[1]}. \`/incident list\` shows the open ones.` };
     }
     const incident = incidents.inChannel(tx, inv.channelId);
     if (incident) return { incident, args: inv.args };
     const open = incidents.unresolved(tx);
     const hint = open.length ? `\nOpen incidents:\n${open.map(listLine).join('\n')}` : '\nThere is no open incident.';
-    return { text: `This channel is not an incident's channel. Run it in the incident's channel, or name the incident: \`/incident ${usage.replace(/^(\w+)/, '$1 #12')}\`.${hint}` };
+    return {
+      text: `This channel is not an incident's channel. Run it in the incident's channel, or name the incident: \`/incident ${usage.replace(/^(\w+)/, '$1 #12')}\`.${hint}`,
+    };
   });
 }
 
@@ -102,29 +119,43 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
     'update',
     inIncident('update <text>', 'post a status update (resets the reminder)', (tx, incident, args, inv) => {
       const text = args.join(' ').trim();
-      if (!text) return { text: 'Say what changed: `/incident update <text>`, e.g. `/incident update rolled back 1.42, error rate falling`.' };
+      if (!text)
+        return { text: 'Say what changed: `/incident update <text>`, e.g. `/incident update rolled back 1.42, error rate falling`.' };
       return reply(incidents.update(tx, incident.id, inv.userId, text));
     }),
   );
 
   command.add(
     'status',
-    inIncident(`status <${INCIDENT_STATUSES.filter((s) => s !== 'resolved').join('|')}> [note]`, 'change the status (Monitoring slows the reminders)', (tx, incident, args, inv) => {
-      const status = parseStatus(args[0]);
-      if (!status) {
-        return { text: `${args[0] ? `"${args[0]}" is not a status.` : 'Which status?'} Use one of ${INCIDENT_STATUSES.map((s) => STATUS_LABELS[s]).join(', ')}: \`/incident status mitigating rolled back the deploy\`.` };
-      }
-      return reply(incidents.setStatus(tx, incident.id, inv.userId, status, args.slice(1).join(' ').trim()));
-    }),
+    inIncident(
+      `status <${INCIDENT_STATUSES.filter((s) => s !== 'resolved').join('|')}> [note]`,
+      'change the status (Monitoring slows the reminders)',
+      (tx, incident, args, inv) => {
+        const status = parseStatus(args[0]);
+        if (!status) {
+          return {
+            text: `${args[0] ? `"${args[0]}" is not a status.` : 'Which status?'} Use one of ${INCIDENT_STATUSES.map((s) => STATUS_LABELS[s]).join(', ')}: \`/incident status mitigating rolled back the deploy\`.`,
+          };
+        }
+        return reply(incidents.setStatus(tx, incident.id, inv.userId, status, args.slice(1).join(' ').trim()));
+      },
+    ),
   );
 
   command.add(
     'severity',
-    inIncident('severity <severity>', `change the severity (${severities}); raising it pages per the new one`, (tx, incident, args, inv) => {
-      const wanted = policy.severities.find((s) => s.id.toLowerCase() === (args[0] ?? '').toLowerCase());
-      if (!wanted) return { text: `${args[0] ? `"${args[0]}" is not a severity.` : 'Which severity?'} Use one of ${severities}: \`/incident severity ${policy.severities[0]!.id}\`.` };
-      return reply(incidents.setSeverity(tx, incident.id, inv.userId, wanted.id));
-    }),
+    inIncident(
+      'severity <severity>',
+      `change the severity (${severities}); raising it pages per the new one`,
+      (tx, incident, args, inv) => {
+        const wanted = policy.severities.find((s) => s.id.toLowerCase() === (args[0] ?? '').toLowerCase());
+        if (!wanted)
+          return {
+            text: `${args[0] ? `"${args[0]}" is not a severity.` : 'Which severity?'} Use one of ${severities}: \`/incident severity ${policy.severities[0]!.id}\`.`,
+          };
+        return reply(incidents.setSeverity(tx, incident.id, inv.userId, wanted.id));
+      },
+    ),
   );
 
   command.add(
@@ -144,10 +175,20 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
       const wanted = normalizeRole(args.slice(1).join(' '));
       const role = roleNames.find((r) => normalizeRole(r) === wanted);
       if (!who || !role) {
-        const why = !who ? 'Name the person with an @-mention.' : wanted ? `"${args.slice(1).join(' ')}" is not a role here.` : 'Which role?';
-        return { text: `${why} Roles: ${roleNames.join(', ')}. Example: \`/incident role @dana ${policy.incidents.roles[0] ?? 'commander'}\`.` };
+        const why = !who
+          ? 'Name the person with an @-mention.'
+          : wanted
+            ? `"${args.slice(1).join(' ')}" is not a role here.`
+            : 'Which role?';
+        return {
+          text: `${why} Roles: ${roleNames.join(', ')}. Example: \`/incident role @dana ${policy.incidents.roles[0] ?? 'commander'}\`.`,
+        };
       }
-      return reply(role === 'commander' ? incidents.setCommander(tx, incident.id, inv.userId, who) : incidents.setRole(tx, incident.id, inv.userId, who, role));
+      return reply(
+        role === 'commander'
+          ? incidents.setCommander(tx, incident.id, inv.userId, who)
+          : incidents.setRole(tx, incident.id, inv.userId, who, role),
+      );
     }),
   );
 
@@ -174,7 +215,8 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
     'postmortem',
     inIncident('postmortem done <link>', 'record the written postmortem', (tx, incident, args, inv) => {
       const link = args[1]?.replace(/^<|>$/g, '').split('|')[0];
-      if (args[0]?.toLowerCase() !== 'done' || !link) return { text: 'Usage: `/incident postmortem done <link>`, e.g. `/incident postmortem done https://wiki.example.com/pm/42`.' };
+      if (args[0]?.toLowerCase() !== 'done' || !link)
+        return { text: 'Usage: `/incident postmortem done <link>`, e.g. `/incident postmortem done https://wiki.example.com/pm/42`.' };
       return reply(incidents.postmortemDone(tx, incident.id, inv.userId, link));
     }),
   );
@@ -197,7 +239,9 @@ export function registerIncidentCommands(command: SlashCommand, deps: IncidentDe
       engine.transact((tx) => {
         const blocking = incidents.unresolved(tx).filter((i) => i.severity === top);
         if (blocking.length === 0) return { text: `:large_green_circle: Ready: 0 unresolved ${top} incidents.` };
-        return { text: `:no_entry: Not ready: ${blocking.length} unresolved ${top} incident${blocking.length === 1 ? '' : 's'}. Pause launch outreach until it is zero.\n${blocking.map(listLine).join('\n')}` };
+        return {
+          text: `:no_entry: Not ready: ${blocking.length} unresolved ${top} incident${blocking.length === 1 ? '' : 's'}. Pause launch outreach until it is zero.\n${blocking.map(listLine).join('\n')}`,
+        };
       }),
   });
 }

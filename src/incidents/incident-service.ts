@@ -20,7 +20,16 @@ import { onCallNow } from '../paging/on-call-now.js';
 import { notifyRuleApplies } from '../paging/page-policy.js';
 import { mention, slackDate } from '../slack/format.js';
 import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
-import { announcement, incidentTitle, postmortemDraft, reminderText, statusCard, timelineText, updateText, type TimelineEntry } from './incident-blocks.js';
+import {
+  announcement,
+  incidentTitle,
+  postmortemDraft,
+  reminderText,
+  statusCard,
+  timelineText,
+  updateText,
+  type TimelineEntry,
+} from './incident-blocks.js';
 import { postmortemDueAt } from './postmortem.js';
 import {
   findIncident,
@@ -111,7 +120,12 @@ export class IncidentService {
       if (!incident || !notify || incident.status === 'resolved') return;
       // "Unmitigated": nobody has got it to Monitoring yet.
       if (notify.when === 'unmitigated' && incident.status === 'monitoring') return;
-      this.notify(tx, incident, rule, `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`);
+      this.notify(
+        tx,
+        incident,
+        rule,
+        `is still ${notify.when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(notify.afterMs)}`,
+      );
     });
     engine.on(INCIDENT_TIMERS.postmortem, (timer, tx) => {
       const incident = this.find(tx, timer.payload.incidentId);
@@ -170,7 +184,13 @@ export class IncidentService {
     if (incident.channelId) {
       tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, ...message }, priority, ref });
     } else if (incident.announceChannel) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, ...message }, priority, ref, threadRef: cardRef(incident.id) });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel: incident.announceChannel, ...message },
+        priority,
+        ref,
+        threadRef: cardRef(incident.id),
+      });
     }
   }
 
@@ -185,7 +205,8 @@ export class IncidentService {
     const dueAt = due === null ? null : Math.max(due, tx.now);
     updateIncident(tx.db, incident.id, { nextUpdateDueAt: dueAt });
     incident.nextUpdateDueAt = dueAt;
-    if (dueAt !== null) tx.schedule(INCIDENT_TIMERS.reminder.spec({ subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } }));
+    if (dueAt !== null)
+      tx.schedule(INCIDENT_TIMERS.reminder.spec({ subject: subject(incident.id), dueAt, payload: { incidentId: incident.id } }));
   }
 
   /**
@@ -206,12 +227,26 @@ export class IncidentService {
     // "P1 ONLY: auto-notify CTO + all engineers immediately").
     const members = target.groups.flatMap((g) => membersOf(tx.db, g) ?? []);
     if (target.groups.length > 0 && incident.channelId) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')}: ${incidentTitle(incident)} ${why}.` }, priority: PRIORITY.notice });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: {
+          channel: incident.channelId,
+          text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')}: ${incidentTitle(incident)} ${why}.`,
+        },
+        priority: PRIORITY.notice,
+      });
     }
     for (const userId of [...new Set([...target.users, ...members])]) {
       if (page && this.pager.reachedRecently(tx, page.id, userId)) continue;
       const head = rule.how === 'page' ? ':rotating_light:' : ':information_source: FYI';
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `${head} ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}. ${asked}.` }, priority: rule.how === 'page' ? PRIORITY.page : PRIORITY.notice });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: {
+          channel: userId,
+          text: `${head} ${incidentTitle(incident)} (incident #${incident.id})${where} ${why}. Commander: ${mention(incident.commander)}. ${asked}.`,
+        },
+        priority: rule.how === 'page' ? PRIORITY.page : PRIORITY.notice,
+      });
     }
   }
 
@@ -236,7 +271,14 @@ export class IncidentService {
       if (!notifyRuleApplies(rule, incident.severity, incident.tags)) return;
       if (rule.since !== 'declared') return; // counted from the page's acknowledgement: the pager schedules those
       if (rule.when === 'declared') this.notify(tx, incident, index, `was declared by ${mention(incident.declaredBy)}`);
-      else if (!onlyDeclared) tx.schedule(INCIDENT_TIMERS.notify.spec({ subject: subject(incident.id), dueAt: incident.declaredAt + rule.afterMs, payload: { incidentId: incident.id, rule: index } }));
+      else if (!onlyDeclared)
+        tx.schedule(
+          INCIDENT_TIMERS.notify.spec({
+            subject: subject(incident.id),
+            dueAt: incident.declaredAt + rule.afterMs,
+            payload: { incidentId: incident.id, rule: index },
+          }),
+        );
     });
   }
 
@@ -261,8 +303,20 @@ export class IncidentService {
   }
 
   declare(tx: EngineTx, input: NewIncident): IncidentRow {
-    const incident = insertIncident(tx.db, { ...input, status: 'investigating', commander: input.declaredBy, roles: {}, declaredAt: tx.now });
-    this.record(tx, incident.id, 'declared', input.declaredBy, `Declared ${incidentTitle(incident)} by ${mention(input.declaredBy)}. Impact: ${input.impact}`);
+    const incident = insertIncident(tx.db, {
+      ...input,
+      status: 'investigating',
+      commander: input.declaredBy,
+      roles: {},
+      declaredAt: tx.now,
+    });
+    this.record(
+      tx,
+      incident.id,
+      'declared',
+      input.declaredBy,
+      `Declared ${incidentTitle(incident)} by ${mention(input.declaredBy)}. Impact: ${input.impact}`,
+    );
     this.scheduleReminder(tx, incident, incident.declaredAt);
     const firstUpdateMs = this.policy.incidents.firstUpdateMs[incident.severity];
     if (firstUpdateMs) {
@@ -274,13 +328,32 @@ export class IncidentService {
     // The card first: in thread mode it is the thread's parent, and everything else replies to it.
     const card = statusCard(incident);
     if (incident.channelId) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.channelId, ...card }, priority: PRIORITY.page, ref: cardRef(incident.id) });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel: incident.channelId, ...card },
+        priority: PRIORITY.page,
+        ref: cardRef(incident.id),
+      });
       const primary = this.primaryOf(tx, incident.rotation);
       const invitees = [...new Set([incident.declaredBy, incident.commander, primary].filter((u): u is string => u !== null))];
-      tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: invitees.join(',') }, priority: PRIORITY.page });
-      if (incident.announceChannel) tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, text: announcement(incident) }, priority: PRIORITY.notice });
+      tx.enqueue({
+        method: 'conversations.invite',
+        args: { channel: incident.channelId, users: invitees.join(',') },
+        priority: PRIORITY.page,
+      });
+      if (incident.announceChannel)
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: { channel: incident.announceChannel, text: announcement(incident) },
+          priority: PRIORITY.notice,
+        });
     } else if (incident.announceChannel) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, ...card }, priority: PRIORITY.page, ref: cardRef(incident.id) });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: { channel: incident.announceChannel, ...card },
+        priority: PRIORITY.page,
+        ref: cardRef(incident.id),
+      });
     }
     this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
@@ -292,13 +365,16 @@ export class IncidentService {
   update(tx: EngineTx, id: number, userId: string, text: string): IncidentOutcome {
     const incident = this.find(tx, id);
     if (!incident) return refuse(`There is no incident #${id}.`);
-    if (incident.status === 'resolved') return refuse(`Incident #${id} is resolved; there is nothing to update. Open a new one with \`/incident declare\` if it is back.`);
+    if (incident.status === 'resolved')
+      return refuse(`Incident #${id} is resolved; there is nothing to update. Open a new one with \`/incident declare\` if it is back.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'post updates to');
     this.markUpdated(tx, incident);
     this.post(tx, incident, { text: updateText(incident, userId, text) }, PRIORITY.notice);
     this.record(tx, id, 'update', userId, `Update from ${mention(userId)}: ${text}`);
     this.refreshCard(tx, incident);
-    return ok(`Update posted; the next one is due ${incident.nextUpdateDueAt ? slackDate(incident.nextUpdateDueAt) : 'whenever there is news'}.`);
+    return ok(
+      `Update posted; the next one is due ${incident.nextUpdateDueAt ? slackDate(incident.nextUpdateDueAt) : 'whenever there is news'}.`,
+    );
   }
 
   private markUpdated(tx: EngineTx, incident: IncidentRow): void {
@@ -322,7 +398,13 @@ export class IncidentService {
     this.markUpdated(tx, incident);
     const text = `:arrows_counterclockwise: Status of ${incidentTitle(incident)}: ${STATUS_LABELS[before]} → *${STATUS_LABELS[status]}* (${mention(userId)})${note ? `: ${note}` : ''}`;
     this.post(tx, incident, { text }, PRIORITY.notice);
-    this.record(tx, id, 'status', userId, `Status ${STATUS_LABELS[before]} → ${STATUS_LABELS[status]} by ${mention(userId)}${note ? `: ${note}` : ''}`);
+    this.record(
+      tx,
+      id,
+      'status',
+      userId,
+      `Status ${STATUS_LABELS[before]} → ${STATUS_LABELS[status]} by ${mention(userId)}${note ? `: ${note}` : ''}`,
+    );
     this.refreshCard(tx, incident);
     this.changed(tx, incident);
     return ok(`Incident #${id} is now ${STATUS_LABELS[status]}.`);
@@ -335,14 +417,22 @@ export class IncidentService {
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'change the severity of');
     const newRank = severityRank(this.policy.severities, severity);
     const oldRank = severityRank(this.policy.severities, incident.severity);
-    if (newRank === null) return refuse(`There is no severity "${severity}": use one of ${this.policy.severities.map((s) => s.id).join(', ')}.`);
+    if (newRank === null)
+      return refuse(`There is no severity "${severity}": use one of ${this.policy.severities.map((s) => s.id).join(', ')}.`);
     if (severity === incident.severity) return refuse(`Incident #${id} is already ${severity}.`);
     const before = incident.severity;
     updateIncident(tx.db, id, { severity });
     incident.severity = severity;
     const raised = oldRank !== null && newRank < oldRank;
     this.record(tx, id, 'severity', userId, `Severity ${before} → ${severity} by ${mention(userId)}`);
-    this.post(tx, incident, { text: `:${raised ? 'arrow_up' : 'arrow_down'}: ${mention(userId)} changed the severity of incident #${id} from ${before} to *${severity}*.` }, PRIORITY.notice);
+    this.post(
+      tx,
+      incident,
+      {
+        text: `:${raised ? 'arrow_up' : 'arrow_down'}: ${mention(userId)} changed the severity of incident #${id} from ${before} to *${severity}*.`,
+      },
+      PRIORITY.notice,
+    );
     // The cadence follows the new severity, counted from the last update.
     this.scheduleReminder(tx, incident, incident.lastUpdateAt ?? incident.declaredAt);
     if (raised) {
@@ -366,8 +456,14 @@ export class IncidentService {
     updateIncident(tx.db, id, { commander });
     incident.commander = commander;
     this.record(tx, id, 'commander', userId, `Commander ${mention(before)} → ${mention(commander)} (by ${mention(userId)})`);
-    this.post(tx, incident, { text: `:crown: ${mention(commander)} is now the commander of incident #${id} (was ${mention(before)}).` }, PRIORITY.notice);
-    if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: commander }, priority: PRIORITY.notice });
+    this.post(
+      tx,
+      incident,
+      { text: `:crown: ${mention(commander)} is now the commander of incident #${id} (was ${mention(before)}).` },
+      PRIORITY.notice,
+    );
+    if (incident.channelId)
+      tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: commander }, priority: PRIORITY.notice });
     this.refreshCard(tx, incident);
     return ok(`${mention(commander)} is now the commander of incident #${id}.`);
   }
@@ -381,7 +477,8 @@ export class IncidentService {
     incident.roles = roles;
     this.record(tx, id, 'role', userId, `${mention(holder)} is ${role} (by ${mention(userId)})`);
     this.post(tx, incident, { text: `:bust_in_silhouette: ${mention(holder)} is the ${role} for incident #${id}.` }, PRIORITY.notice);
-    if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: holder }, priority: PRIORITY.notice });
+    if (incident.channelId)
+      tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: holder }, priority: PRIORITY.notice });
     this.refreshCard(tx, incident);
     return ok(`${mention(holder)} is now the ${role} for incident #${id}.`);
   }
@@ -389,16 +486,40 @@ export class IncidentService {
   resolve(tx: EngineTx, id: number, userId: string, summary: string): IncidentOutcome {
     const incident = this.find(tx, id);
     if (!incident) return refuse(`There is no incident #${id}.`);
-    if (incident.status === 'resolved') return refuse(`Incident #${id} was already resolved ${incident.resolvedAt ? slackDate(incident.resolvedAt) : ''} by ${mention(incident.resolvedBy ?? '')}.`);
+    if (incident.status === 'resolved')
+      return refuse(
+        `Incident #${id} was already resolved ${incident.resolvedAt ? slackDate(incident.resolvedAt) : ''} by ${mention(incident.resolvedBy ?? '')}.`,
+      );
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'resolve');
     this.close(tx, incident, userId, { resolution: summary, classification: null }, `incident #${id} was resolved`);
-    this.record(tx, id, 'resolved', userId, `Resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}: ${summary}`);
-    this.post(tx, incident, { text: `:large_green_circle: ${incidentTitle(incident)} resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}.\n${summary}` }, PRIORITY.notice);
+    this.record(
+      tx,
+      id,
+      'resolved',
+      userId,
+      `Resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}: ${summary}`,
+    );
+    this.post(
+      tx,
+      incident,
+      {
+        text: `:large_green_circle: ${incidentTitle(incident)} resolved by ${mention(userId)} after ${humanDuration(tx.now - incident.declaredAt)}.\n${summary}`,
+      },
+      PRIORITY.notice,
+    );
     if (incident.channelId && incident.announceChannel) {
-      tx.enqueue({ method: 'chat.postMessage', args: { channel: incident.announceChannel, text: `:large_green_circle: ${incidentTitle(incident)} (<#${incident.channelId}>) is resolved.` }, priority: PRIORITY.notice });
+      tx.enqueue({
+        method: 'chat.postMessage',
+        args: {
+          channel: incident.announceChannel,
+          text: `:large_green_circle: ${incidentTitle(incident)} (<#${incident.channelId}>) is resolved.`,
+        },
+        priority: PRIORITY.notice,
+      });
     }
     this.refreshCard(tx, incident);
-    if (!this.policy.postmortem.required.includes(incident.severity)) return ok(`Incident #${id} is resolved. ${incident.severity} needs no postmortem.`);
+    if (!this.policy.postmortem.required.includes(incident.severity))
+      return ok(`Incident #${id} is resolved. ${incident.severity} needs no postmortem.`);
     const due = this.policy.postmortem.due[incident.severity] ?? { kind: 'business_days' as const, days: 2 };
     const dueAt = postmortemDueAt(tx.now, due, this.policy.businessHours);
     updateIncident(tx.db, id, { postmortemDueAt: dueAt });
@@ -409,7 +530,13 @@ export class IncidentService {
   }
 
   /** The end of an incident, resolved or classified: the row, every timer (reminders stop), its pages. */
-  private close(tx: EngineTx, incident: IncidentRow, userId: string, how: { resolution: string | null; classification: string | null }, why: string): void {
+  private close(
+    tx: EngineTx,
+    incident: IncidentRow,
+    userId: string,
+    how: { resolution: string | null; classification: string | null },
+    why: string,
+  ): void {
     const closed = { status: 'resolved' as const, resolvedAt: tx.now, resolvedBy: userId, nextUpdateDueAt: null, ...how };
     updateIncident(tx.db, incident.id, closed);
     Object.assign(incident, closed);
@@ -429,7 +556,14 @@ export class IncidentService {
     const label = CLASSIFICATIONS[classification];
     this.close(tx, incident, userId, { resolution: note || null, classification: label }, `incident #${id} was closed as a ${label}`);
     this.record(tx, id, 'classified', userId, `Closed as a ${label} by ${mention(userId)}${note ? `: ${note}` : ''} (no postmortem)`);
-    this.post(tx, incident, { text: `:card_file_box: ${mention(userId)} closed #${id} as a *${label}*, not an incident${note ? `: ${note}` : ''}. Reminders and paging have stopped; no postmortem.` }, PRIORITY.notice);
+    this.post(
+      tx,
+      incident,
+      {
+        text: `:card_file_box: ${mention(userId)} closed #${id} as a *${label}*, not an incident${note ? `: ${note}` : ''}. Reminders and paging have stopped; no postmortem.`,
+      },
+      PRIORITY.notice,
+    );
     this.refreshCard(tx, incident);
     return ok(`Incident #${id} is closed as a ${label}.`);
   }
@@ -437,8 +571,10 @@ export class IncidentService {
   postmortemDone(tx: EngineTx, id: number, userId: string, link: string): IncidentOutcome {
     const incident = this.find(tx, id);
     if (!incident) return refuse(`There is no incident #${id}.`);
-    if (incident.postmortemDueAt === null) return refuse(`Incident #${id} has no postmortem to close${incident.status === 'resolved' ? '' : ' (it is not resolved yet)'}.`);
-    if (incident.postmortemDoneAt !== null) return refuse(`The postmortem of incident #${id} was already closed: ${incident.postmortemLink}.`);
+    if (incident.postmortemDueAt === null)
+      return refuse(`Incident #${id} has no postmortem to close${incident.status === 'resolved' ? '' : ' (it is not resolved yet)'}.`);
+    if (incident.postmortemDoneAt !== null)
+      return refuse(`The postmortem of incident #${id} was already closed: ${incident.postmortemLink}.`);
     if (!this.mayChange(incident, userId)) return this.refusal(incident, 'close the postmortem of');
     updateIncident(tx.db, id, { postmortemLink: link, postmortemDoneAt: tx.now });
     tx.cancel(`${subject(id)}:postmortem`);
@@ -461,6 +597,12 @@ export class IncidentService {
     // Resolving the incident resolves its pages; its own timeline line says so already.
     if (event === 'resolved' && this.find(tx, Number(id))?.status === 'resolved') return;
     const who = /^[UW][A-Z0-9]+$/.test(by) ? mention(by) : by;
-    this.record(tx, Number(id), event === 'acknowledged' ? 'ack' : 'page', by, `Page #${page.id} ${event} by ${who} (${humanDuration(tx.now - page.createdAt)} after it started)`);
+    this.record(
+      tx,
+      Number(id),
+      event === 'acknowledged' ? 'ack' : 'page',
+      by,
+      `Page #${page.id} ${event} by ${who} (${humanDuration(tx.now - page.createdAt)} after it started)`,
+    );
   }
 }

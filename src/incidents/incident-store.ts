@@ -12,14 +12,31 @@ import { INCIDENT_STATUSES } from './cadence.js';
  * Not resolved, written as the statuses it can have so the status index serves it ("<> resolved" cannot use
  * an index, and would read every incident ever closed).
  */
-const unresolved = () => inArray(incidents.status, INCIDENT_STATUSES.filter((s) => s !== 'resolved'));
+const unresolved = () =>
+  inArray(
+    incidents.status,
+    INCIDENT_STATUSES.filter((s) => s !== 'resolved'),
+  );
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
 /** A new incident's row as declared; its clock (update and postmortem deadlines) is set afterwards. */
 export type NewIncidentRow = Pick<
   IncidentRow,
-  'title' | 'severity' | 'status' | 'service' | 'environment' | 'impact' | 'tags' | 'rotation' | 'declaredBy' | 'commander' | 'roles' | 'channelId' | 'announceChannel' | 'declaredAt'
+  | 'title'
+  | 'severity'
+  | 'status'
+  | 'service'
+  | 'environment'
+  | 'impact'
+  | 'tags'
+  | 'rotation'
+  | 'declaredBy'
+  | 'commander'
+  | 'roles'
+  | 'channelId'
+  | 'announceChannel'
+  | 'declaredAt'
 >;
 
 /** What may change on an incident after it is declared. */
@@ -48,10 +65,40 @@ export function unresolvedIncidents(db: Db): IncidentRow[] {
 }
 
 export function insertIncident(db: Db, i: NewIncidentRow): IncidentRow {
-  const { title, severity, status, service, environment, impact, tags, rotation, declaredBy, commander, roles, channelId, announceChannel, declaredAt } = i;
+  const {
+    title,
+    severity,
+    status,
+    service,
+    environment,
+    impact,
+    tags,
+    rotation,
+    declaredBy,
+    commander,
+    roles,
+    channelId,
+    announceChannel,
+    declaredAt,
+  } = i;
   return db
     .insert(incidents)
-    .values({ title, severity, status, service, environment, impact, tags, rotation, declaredBy, commander, roles, channelId, announceChannel, declaredAt })
+    .values({
+      title,
+      severity,
+      status,
+      service,
+      environment,
+      impact,
+      tags,
+      rotation,
+      declaredBy,
+      commander,
+      roles,
+      channelId,
+      announceChannel,
+      declaredAt,
+    })
     .returning()
     .get();
 }
@@ -71,7 +118,9 @@ export function incidentTimeline(db: Db, incidentId: number): IncidentEvent[] {
 }
 
 export function recordIncidentEvent(db: Db, incidentId: number, event: IncidentEvent): void {
-  db.insert(incidentEvents).values({ incidentId, ...event }).run();
+  db.insert(incidentEvents)
+    .values({ incidentId, ...event })
+    .run();
 }
 
 /** "This rotation's": incidents of the rotation, and those of no rotation (everyone's). */
@@ -79,28 +128,48 @@ const ofRotation = (rotation: string) => or(eq(incidents.rotation, rotation), is
 
 /** The rotation's incidents (and those of no rotation) not resolved, whenever they began. */
 export function unresolvedIncidentsOf(db: Db, rotation: string): IncidentRow[] {
-  return db.select().from(incidents).where(and(unresolved(), ofRotation(rotation))).all();
+  return db
+    .select()
+    .from(incidents)
+    .where(and(unresolved(), ofRotation(rotation)))
+    .all();
 }
 
 /** The rotation's incidents (and those of no rotation) declared or resolved at or after `since`. */
 export function incidentsDeclaredOrResolvedSince(db: Db, rotation: string, since: number): IncidentRow[] {
-  return db
-    .select()
-    .from(incidents)
-    .where(and(ofRotation(rotation), or(gte(incidents.declaredAt, since), and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, since)))))
-    .all()
-    // Two indexes answer the two halves of the "or"; sorted here, since ORDER BY id would make SQLite walk
-    // every incident by id instead (the query-plans test says so).
-    .sort((a, b) => a.id - b.id);
+  return (
+    db
+      .select()
+      .from(incidents)
+      .where(
+        and(
+          ofRotation(rotation),
+          or(gte(incidents.declaredAt, since), and(isNotNull(incidents.resolvedAt), gte(incidents.resolvedAt, since))),
+        ),
+      )
+      .all()
+      // Two indexes answer the two halves of the "or"; sorted here, since ORDER BY id would make SQLite walk
+      // every incident by id instead (the query-plans test says so).
+      .sort((a, b) => a.id - b.id)
+  );
 }
 
 /** The incidents not resolved that this person commands. */
 export function unresolvedIncidentsCommandedBy(db: Db, userId: string): IncidentRow[] {
-  return db.select().from(incidents).where(and(unresolved(), eq(incidents.commander, userId))).all();
+  return db
+    .select()
+    .from(incidents)
+    .where(and(unresolved(), eq(incidents.commander, userId)))
+    .all();
 }
 
 /** Incidents declared in [from, to), of one rotation or all, with what a report counts. */
-export function incidentsDeclaredBetween(db: Db, from: number, to: number, rotation: string | null): Array<{ severity: string; declaredAt: number; resolvedAt: number | null }> {
+export function incidentsDeclaredBetween(
+  db: Db,
+  from: number,
+  to: number,
+  rotation: string | null,
+): Array<{ severity: string; declaredAt: number; resolvedAt: number | null }> {
   return db
     .select({ severity: incidents.severity, declaredAt: incidents.declaredAt, resolvedAt: incidents.resolvedAt })
     .from(incidents)

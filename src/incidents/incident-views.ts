@@ -21,14 +21,29 @@ const severityBlock = (values: ViewValues) => Object.keys(values).find((k) => k 
 
 /** The declare form's rules; each message is shown on its field. */
 function declareSchema(policy: Policy) {
-  const oneOf = (list: string[], what: string) => z.string({ error: `Choose ${what}.` }).refine((v) => list.includes(v), { error: `Choose one of ${list.join(', ')}.` });
+  const oneOf = (list: string[], what: string) =>
+    z.string({ error: `Choose ${what}.` }).refine((v) => list.includes(v), { error: `Choose one of ${list.join(', ')}.` });
   return z.object({
-    title: z.string({ error: 'Give the incident a title.' }).trim().min(3, { error: 'A title of at least 3 characters, e.g. "Checkout returns 500s".' }).max(150, { error: 'At most 150 characters.' }),
-    service: policy.services.length ? oneOf(policy.services, 'a service').optional() : z.string().trim().max(80, { error: 'At most 80 characters.' }).optional(),
+    title: z
+      .string({ error: 'Give the incident a title.' })
+      .trim()
+      .min(3, { error: 'A title of at least 3 characters, e.g. "Checkout returns 500s".' })
+      .max(150, { error: 'At most 150 characters.' }),
+    service: policy.services.length
+      ? oneOf(policy.services, 'a service').optional()
+      : z.string().trim().max(80, { error: 'At most 80 characters.' }).optional(),
     environment: oneOf(policy.environments, 'the environment'),
-    impact: z.string({ error: 'Say who is affected and how.' }).trim().min(3, { error: 'Say who is affected and how, e.g. "all EU users cannot pay".' }),
-    severity: oneOf(policy.severities.map((s) => s.id), 'a severity'),
-    rotation: Object.keys(policy.rotations).length ? oneOf(Object.keys(policy.rotations), 'the rotation to page').optional() : z.undefined(),
+    impact: z
+      .string({ error: 'Say who is affected and how.' })
+      .trim()
+      .min(3, { error: 'Say who is affected and how, e.g. "all EU users cannot pay".' }),
+    severity: oneOf(
+      policy.severities.map((s) => s.id),
+      'a severity',
+    ),
+    rotation: Object.keys(policy.rotations).length
+      ? oneOf(Object.keys(policy.rotations), 'the rotation to page').optional()
+      : z.undefined(),
   });
 }
 
@@ -58,9 +73,17 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
     // What the form carries is rebuilt from what it should hold (the title, the channel it was typed in), never
     // echoed: Slack refuses private_metadata over 3,000 characters, and the whole updated view with it.
-    const carried = JSON.stringify({ ...(meta.channel && /^[CDG][A-Z0-9]{2,30}$/.test(meta.channel) ? { channel: meta.channel } : {}), title: (meta.title ?? '').slice(0, 150) });
-    const updated = declareView(policy, meta.title?.slice(0, 150) ?? '', carried, { ...suggestion, severity: policy.severities[suggestion.rank]!.id });
-    await slack.updateView(view.id, view.hash, updated).catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
+    const carried = JSON.stringify({
+      ...(meta.channel && /^[CDG][A-Z0-9]{2,30}$/.test(meta.channel) ? { channel: meta.channel } : {}),
+      title: (meta.title ?? '').slice(0, 150),
+    });
+    const updated = declareView(policy, meta.title?.slice(0, 150) ?? '', carried, {
+      ...suggestion,
+      severity: policy.severities[suggestion.rank]!.id,
+    });
+    await slack
+      .updateView(view.id, view.hash, updated)
+      .catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
   });
 
   bolt.view(INCIDENT_VIEWS.declare, async ({ ack, body, view }) => {
@@ -112,13 +135,21 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
         });
         if (refusal !== null && announceChannel) {
           const text = `:information_source: I could not create a channel for this incident (Slack said \`${refusal}\`), so it runs in this thread. To get a channel per incident, let the app create channels (scope channels:manage) or ask a workspace admin.`;
-          tx.enqueue({ method: 'chat.postMessage', args: { channel: announceChannel, text }, priority: PRIORITY.notice, threadRef: incidentMessageRef(incident.id, 'card') });
+          tx.enqueue({
+            method: 'chat.postMessage',
+            args: { channel: announceChannel, text },
+            priority: PRIORITY.notice,
+            threadRef: incidentMessageRef(incident.id, 'card'),
+          });
         }
       });
     } catch (error) {
       logger.error({ err: error }, 'declaring an incident failed');
       await bolt.client.chat
-        .postMessage({ channel: userId, text: `Declaring "${form.title}" failed and nothing was recorded${channelId ? ` (the channel <#${channelId}> was created)` : ''}. Please run \`/incident declare\` again.` })
+        .postMessage({
+          channel: userId,
+          text: `Declaring "${form.title}" failed and nothing was recorded${channelId ? ` (the channel <#${channelId}> was created)` : ''}. Please run \`/incident declare\` again.`,
+        })
         .catch(() => undefined);
     }
   });
@@ -127,7 +158,13 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const values = viewValues(view);
     const id = Number(view.private_metadata);
     if (!Number.isSafeInteger(id) || id <= 0) {
-      await ack({ response_action: 'errors', errors: { summary: "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel." } });
+      await ack({
+        response_action: 'errors',
+        errors: {
+          summary:
+            "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel.",
+        },
+      });
       return;
     }
     const ticked = new Set(selectedInGroups(values, 'verification').map(Number));
@@ -154,6 +191,8 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     const incident = engine.transact((tx) => incidents.inChannel(tx, channel));
     if (!incident) return;
     const message = await slack.messageAt(channel, ts).catch(() => null);
-    engine.transact((tx) => incidents.pin(tx, incident, event.user, message?.user ?? null, message?.text ?? `(a message at ${ts} that could not be read)`));
+    engine.transact((tx) =>
+      incidents.pin(tx, incident, event.user, message?.user ?? null, message?.text ?? `(a message at ${ts} that could not be read)`),
+    );
   });
 }

@@ -37,7 +37,8 @@ export function answersFrom(ticked: readonly string[], environment: string | nul
 
 export function suggestSeverity(a: TriageAnswers): SeveritySuggestion {
   if (a.data_security) return { rank: 0, reason: 'possible data exposure or security problem' };
-  if (a.production && a.critical_flow && !a.workaround) return { rank: 0, reason: 'a critical flow is broken in production with no workaround' };
+  if (a.production && a.critical_flow && !a.workaround)
+    return { rank: 0, reason: 'a critical flow is broken in production with no workaround' };
   if (a.production && a.critical_flow) return { rank: 1, reason: 'a critical flow is broken in production, but a workaround exists' };
   if (a.production && !a.workaround) return { rank: 1, reason: 'production is degraded with no workaround' };
   if (a.production) return { rank: 2, reason: 'production is degraded and a workaround exists' };

@@ -32,8 +32,15 @@ const WHY = {
 const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 
 function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'referrer-policy': 'no-referrer', 'x-robots-tag': 'noindex' });
-  res.end(`<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title></head><body><h1>${html(title)}</h1>${body}</body></html>\n`);
+  res.writeHead(status, {
+    'content-type': 'text/html; charset=utf-8',
+    'cache-control': 'no-store',
+    'referrer-policy': 'no-referrer',
+    'x-robots-tag': 'noindex',
+  });
+  res.end(
+    `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title></head><body><h1>${html(title)}</h1>${body}</body></html>\n`,
+  );
 }
 
 type Answer = { status: number; title: string; body: string };
@@ -52,7 +59,11 @@ export function ackRoute(deps: AckRouteDeps): CustomRoute {
         answer = respond(deps, req);
       } catch (error) {
         deps.logger.error({ err: error }, 'acknowledge link failed');
-        answer = { status: 500, title: 'Something went wrong', body: '<p>The page could not be acknowledged here; acknowledge it in Slack.</p>' };
+        answer = {
+          status: 500,
+          title: 'Something went wrong',
+          body: '<p>The page could not be acknowledged here; acknowledge it in Slack.</p>',
+        };
       }
       sendPage(res, answer.status, answer.title, answer.body);
     },
@@ -73,15 +84,27 @@ function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<st
     if (!page) return refused(`There is no page #${pageId}.`);
     if (page.status === 'resolved') return refused(`Page #${pageId} is already resolved; this link no longer works.`);
     if (page.status === 'acknowledged') {
-      return refused(page.ackedBy === userId ? `This link was already used: you acknowledged page #${pageId}.` : `Page #${pageId} was already acknowledged by someone else; this link no longer works.`);
+      return refused(
+        page.ackedBy === userId
+          ? `This link was already used: you acknowledged page #${pageId}.`
+          : `Page #${pageId} was already acknowledged by someone else; this link no longer works.`,
+      );
     }
     const title = `[${page.severity}] ${page.summary}`;
     if (!acting) {
-      return { status: 200, title: `Acknowledge page #${pageId}?`, body: `<p>${html(title)} (${html(page.rotation)})</p><form method="post"><button type="submit">Acknowledge page #${pageId}</button></form>` };
+      return {
+        status: 200,
+        title: `Acknowledge page #${pageId}?`,
+        body: `<p>${html(title)} (${html(page.rotation)})</p><form method="post"><button type="submit">Acknowledge page #${pageId}</button></form>`,
+      };
     }
     const outcome = deps.pager.acknowledge(tx, pageId, userId);
     deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by link');
     if (!outcome.ok) return refused(outcome.message.replace(/<@(\w+)>/g, '$1').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
-    return { status: 200, title: `Acknowledged page #${pageId}`, body: `<p>You acknowledged ${html(title)}. Nobody else will be paged for it.</p>` };
+    return {
+      status: 200,
+      title: `Acknowledged page #${pageId}`,
+      body: `<p>You acknowledged ${html(title)}. Nobody else will be paged for it.</p>`,
+    };
   });
 }

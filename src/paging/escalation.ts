@@ -28,7 +28,12 @@ export interface ResolvedTarget {
  * What a step's `page:` names right now: primary/secondary from the schedule, another rotation's
  * ("frontend.primary", from `others`), a role, a user or a user group.
  */
-export function resolveTarget(target: string, onCall: OnCallNow, people: Record<string, string>, others: Record<string, OnCallNow> = {}): ResolvedTarget {
+export function resolveTarget(
+  target: string,
+  onCall: OnCallNow,
+  people: Record<string, string>,
+  others: Record<string, OnCallNow> = {},
+): ResolvedTarget {
   if (target === 'primary' || target === 'secondary') {
     const who = onCall[target];
     return { users: who ? [who] : [], groups: [] };
@@ -134,7 +139,12 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
           : {
               kind: 'step' as const,
               position: following,
-              dueAt: after(businessHours, input.dueAt, chain.steps[following.stepIndex]!.afterMs, chain.steps[following.stepIndex]!.businessHours),
+              dueAt: after(
+                businessHours,
+                input.dueAt,
+                chain.steps[following.stepIndex]!.afterMs,
+                chain.steps[following.stepIndex]!.businessHours,
+              ),
             }
         : { kind: 'exhaust' as const, dueAt: after(businessHours, input.dueAt, wait.ms, wait.business) };
       return { kind: 'notify', position, target: step.page, users: target.users, groups: target.groups, skipped, next };

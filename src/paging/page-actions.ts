@@ -47,7 +47,8 @@ async function refreshGroupMembership(deps: PagingDeps, pageId: number, userId: 
 
 export function registerPageActions(bolt: App, deps: PagingDeps): void {
   const { engine, pager, logger } = deps;
-  const handle = (act: (id: number, userId: string) => PageOutcome) =>
+  const handle =
+    (act: (id: number, userId: string) => PageOutcome) =>
     async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
       const userId = body.user.id;
       const id = idFrom((action as { value?: unknown }).value);
@@ -65,7 +66,10 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
         await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'a page action');
       }
     };
-  bolt.action(PAGE_ACTIONS.ack, handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))));
+  bolt.action(
+    PAGE_ACTIONS.ack,
+    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))),
+  );
   // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
   bolt.event('reaction_added', async ({ event, client }) => {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
@@ -76,11 +80,18 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user));
     if (!outcome.ok) await answerPrivately(client, logger, { channel, user: event.user, text: outcome.message }, 'a reaction');
   });
-  bolt.action(PAGE_ACTIONS.escalate, handle((id, user) => engine.transact((tx) => pager.escalateNow(tx, id, user))));
-  bolt.action(PAGE_ACTIONS.resolve, handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))));
+  bolt.action(
+    PAGE_ACTIONS.escalate,
+    handle((id, user) => engine.transact((tx) => pager.escalateNow(tx, id, user))),
+  );
+  bolt.action(
+    PAGE_ACTIONS.resolve,
+    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))),
+  );
 }
 
-const PAGE_USAGE = '\nUsage: `/oncall page [rotation] [--severity P1] <message>`\nExample: `/oncall page backend --severity P0 checkout returns 500 for everyone`';
+const PAGE_USAGE =
+  '\nUsage: `/oncall page [rotation] [--severity P1] <message>`\nExample: `/oncall page backend --severity P0 checkout returns 500 for everyone`';
 
 export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): void {
   const { engine, pager, policy, clock } = deps;
@@ -102,15 +113,20 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
         words.splice(flag, words[flag]!.includes('=') ? 1 : 2);
       }
       const names = Object.keys(policy.rotations);
-      if (names.length === 0) return { text: 'No rotations are defined yet, so there is nobody to page. Add one under `rotations:` in the policy file.' };
+      if (names.length === 0)
+        return { text: 'No rotations are defined yet, so there is nobody to page. Add one under `rotations:` in the policy file.' };
       let rotation = names.length === 1 ? names[0]! : undefined;
       if (words[0] && policy.rotations[words[0]]) rotation = words.shift()!;
       if (!rotation) return { text: `Name the rotation to page: ${names.map((n) => `\`${n}\``).join(', ')}.${PAGE_USAGE}` };
       const summary = words.join(' ').trim();
       if (summary.length < 3) return { text: `Say what is wrong, so the person woken up knows where to start.${PAGE_USAGE}` };
-      if (summary.length > 300) return { text: `Keep the message under 300 characters (it is ${summary.length}); put details in a thread.${PAGE_USAGE}` };
+      if (summary.length > 300)
+        return { text: `Keep the message under 300 characters (it is ${summary.length}); put details in a thread.${PAGE_USAGE}` };
       const page = engine.transact((tx) => pager.create(tx, { rotation, severity, summary, source: 'person', createdBy: userId }));
-      return { text: `Paging *${rotation}* with ${severity} page #${page.id}: "${summary}". It escalates until someone acknowledges; \`/oncall pages\` shows it.`, inChannel: false };
+      return {
+        text: `Paging *${rotation}* with ${severity} page #${page.id}: "${summary}". It escalates until someone acknowledges; \`/oncall pages\` shows it.`,
+        inChannel: false,
+      };
     },
   });
 
@@ -119,14 +135,21 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
     summary: 'pages with their time to acknowledge and ack-SLA breaches',
     run: ({ args }): CommandReply => {
       const which = (args[0] ?? 'open').toLowerCase();
-      if (!['open', 'today', 'week'].includes(which)) return { text: `"${args[0]}" is not a choice: use \`/oncall pages open\`, \`today\` or \`week\`.` };
+      if (!['open', 'today', 'week'].includes(which))
+        return { text: `"${args[0]}" is not a choice: use \`/oncall pages open\`, \`today\` or \`week\`.` };
       const now = clock.now();
       const w = instantToWallTime(policy.timezone, now);
       const midnight = wallTimeToInstant(policy.timezone, { year: w.year, month: w.month, day: w.day, hour: 0, minute: 0 });
-      const rows = engine.transact((tx) => listPages(tx.db, which === 'open' ? { status: 'open' } : { since: which === 'today' ? midnight : now - 7 * DAY }, 50));
-      if (rows.length === 0) return { text: which === 'open' ? 'No open pages.' : `No pages ${which === 'today' ? 'today' : 'in the last 7 days'}.` };
+      const rows = engine.transact((tx) =>
+        listPages(tx.db, which === 'open' ? { status: 'open' } : { since: which === 'today' ? midnight : now - 7 * DAY }, 50),
+      );
+      if (rows.length === 0)
+        return { text: which === 'open' ? 'No open pages.' : `No pages ${which === 'today' ? 'today' : 'in the last 7 days'}.` };
       const lines = rows.map((p) => {
-        const ack = p.ackedAt !== null ? `acked by ${mention(p.ackedBy!)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min` : 'not acknowledged';
+        const ack =
+          p.ackedAt !== null
+            ? `acked by ${mention(p.ackedBy!)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min`
+            : 'not acknowledged';
         const breach = p.breachedAt !== null ? ' · :warning: ack SLA breached' : '';
         return `#${p.id} [${p.severity}] ${p.summary} · ${p.rotation} · ${slackDate(p.createdAt)} · ${p.status} · ${ack}${breach}`;
       });

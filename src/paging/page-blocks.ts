@@ -49,16 +49,29 @@ export function pageDmBlocks(page: PageView, others: string[], stepLabel: string
         type: 'actions',
         block_id: pageBlockId(page.id),
         elements: [
-          { type: 'button', action_id: PAGE_ACTIONS.ack, style: 'primary', text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
+          {
+            type: 'button',
+            action_id: PAGE_ACTIONS.ack,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Acknowledge' },
+            value: String(page.id),
+          },
           { type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) },
-          { type: 'button', action_id: PAGE_ACTIONS.resolve, style: 'danger', text: { type: 'plain_text', text: 'Resolve' }, value: String(page.id) },
+          {
+            type: 'button',
+            action_id: PAGE_ACTIONS.resolve,
+            style: 'danger',
+            text: { type: 'plain_text', text: 'Resolve' },
+            value: String(page.id),
+          },
         ],
       },
     ],
   };
 }
 
-const whoText = (users: readonly string[], groups: readonly string[]) => [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
+const whoText = (users: readonly string[], groups: readonly string[]) =>
+  [...users.map(mention), ...groups.map((g) => `<!subteam^${g}>`)].join(', ');
 
 function actionButtons(page: PageView, withEscalate: boolean): unknown {
   return {
@@ -66,7 +79,9 @@ function actionButtons(page: PageView, withEscalate: boolean): unknown {
     block_id: pageBlockId(page.id),
     elements: [
       { type: 'button', action_id: PAGE_ACTIONS.ack, text: { type: 'plain_text', text: 'Acknowledge' }, value: String(page.id) },
-      ...(withEscalate ? [{ type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) }] : []),
+      ...(withEscalate
+        ? [{ type: 'button', action_id: PAGE_ACTIONS.escalate, text: { type: 'plain_text', text: 'Escalate now' }, value: String(page.id) }]
+        : []),
       { type: 'button', action_id: PAGE_ACTIONS.resolve, text: { type: 'plain_text', text: 'Resolve' }, value: String(page.id) },
     ],
   };
@@ -76,13 +91,23 @@ function actionButtons(page: PageView, withEscalate: boolean): unknown {
  * A chat-only severity (seed 002's P2, "Slack message to primary"): a plain message that mentions who it is
  * for, with Acknowledge, in the rotation's channel. No siren, no header: it asks, it does not wake.
  */
-export function chatMessageBlocks(page: PageView, users: string[], groups: string[], stepLabel: string): { text: string; blocks: unknown[] } {
+export function chatMessageBlocks(
+  page: PageView,
+  users: string[],
+  groups: string[],
+  stepLabel: string,
+): { text: string; blocks: unknown[] } {
   const text = `:speech_balloon: ${whoText(users, groups)}: ${pageTitle(page)} needs a look (#${page.id}, ${sourceText(page)})`;
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${stepLabel} · a chat message, not a page · started ${slackDate(page.createdAt)} · page #${page.id}` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `${stepLabel} · a chat message, not a page · started ${slackDate(page.createdAt)} · page #${page.id}` },
+        ],
+      },
       actionButtons(page, true),
     ],
   };
@@ -96,7 +121,12 @@ export function taskBlocks(page: PageView, targetAt: number | null): { text: str
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `${page.severity} is a task in this policy: fix it through the normal release · page #${page.id}` }] },
+      {
+        type: 'context',
+        elements: [
+          { type: 'mrkdwn', text: `${page.severity} is a task in this policy: fix it through the normal release · page #${page.id}` },
+        ],
+      },
       actionButtons(page, false),
     ],
   };

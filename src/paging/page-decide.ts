@@ -15,7 +15,16 @@ import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
 import { HOUR, MINUTE } from '../time/clock.js';
 import { decideEscalation, nextStep, nextStepWithin, resolveTarget, stepWait, type OnCallNow, type StepPosition } from './escalation.js';
-import { channelLine, channelLineBlocks, chatMessageBlocks, pageClosedBlocks, pageDmBlocks, pageTitle, stepLabel, taskBlocks } from './page-blocks.js';
+import {
+  channelLine,
+  channelLineBlocks,
+  chatMessageBlocks,
+  pageClosedBlocks,
+  pageDmBlocks,
+  pageTitle,
+  stepLabel,
+  taskBlocks,
+} from './page-blocks.js';
 import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplies } from './page-policy.js';
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
@@ -166,7 +175,8 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
     case 'rule-timer': {
       const rule = d.policy.notify[command.rule];
       if (!rule || !stillHolds(d.state, rule)) return null;
-      const counted = rule.since === 'acknowledged' ? `${formatMinutes(rule.afterMs)} after it was acknowledged` : `after ${formatMinutes(rule.afterMs)}`;
+      const counted =
+        rule.since === 'acknowledged' ? `${formatMinutes(rule.afterMs)} after it was acknowledged` : `after ${formatMinutes(rule.afterMs)}`;
       reach(d, rule, command.rule, `is still ${rule.when} ${counted}`);
       return null;
     }
@@ -178,7 +188,11 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
     case 'acknowledge':
       return acknowledge(d, command.by);
     case 'resolve':
-      if (page.status === 'resolved') return { ok: false, message: `Page #${page.id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
+      if (page.status === 'resolved')
+        return {
+          ok: false,
+          message: `Page #${page.id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.`,
+        };
       if (!mayAct(d.state, d.policy, command.by)) return refuse(d, 'resolve');
       markResolved(d, command.by, `:large_green_circle: Resolved by ${mention(command.by)} at ${slackDate(d.now)}.`);
       return { ok: true, message: `You resolved page #${page.id}.` };
@@ -213,7 +227,8 @@ function wakePlan(d: Decider, userId: string): PlannedWake[] {
   return planWake({ chain: chainFor(d.policy, d.page), steps: d.policy.wake[d.page.severity], verified: d.state.verified[userId] ?? [] });
 }
 
-const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) => `${d.subject}:wake:${userId}:${loop}:${stepIndex}:${index}`;
+const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) =>
+  `${d.subject}:wake:${userId}:${loop}:${stepIndex}:${index}`;
 
 function setWake(d: Decider, userId: string, position: StepPosition, step: PlannedWake, dueAt: number): void {
   d.set('wake', {
@@ -312,11 +327,27 @@ function reach(d: Decider, rule: NotifyRule, index: number, why: string): void {
   const channel = alertsChannelOf(d.policy, page.rotation);
   if (rule.how === 'notify') {
     for (const userId of users) {
-      d.call({ method: 'chat.postMessage', args: { channel: userId, text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: userId }) });
+      d.call({
+        method: 'chat.postMessage',
+        args: {
+          channel: userId,
+          text: `:information_source: FYI ${pageTitle(page)} (#${page.id}, ${page.rotation}) ${why}. No action needed unless you are asked.`,
+        },
+        priority: PRIORITY.notice,
+        ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: userId }),
+      });
     }
     // A group is also mentioned where the page is followed (seed 003: "auto-notify CTO + all engineers").
     if (channel && target.groups.length > 0) {
-      d.call({ method: 'chat.postMessage', args: { channel, text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')} FYI ${pageTitle(page)} (#${page.id}) ${why}.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: 'channel' }) });
+      d.call({
+        method: 'chat.postMessage',
+        args: {
+          channel,
+          text: `:information_source: ${target.groups.map((g) => `<!subteam^${g}>`).join(', ')} FYI ${pageTitle(page)} (#${page.id}) ${why}.`,
+        },
+        priority: PRIORITY.notice,
+        ref: pageRef({ kind: 'fyi', pageId: page.id, rule: index, to: 'channel' }),
+      });
     }
     return;
   }
@@ -331,7 +362,12 @@ function reach(d: Decider, rule: NotifyRule, index: number, why: string): void {
   if (channel && (users.length > 0 || target.groups.length > 0)) {
     const ref = pageRef({ kind: 'rule', pageId: page.id, rule: index, to: 'channel' });
     const text = channelLine(page, target.users, target.groups, label);
-    d.call({ method: 'chat.postMessage', args: target.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text }, priority: PRIORITY.notice, ref });
+    d.call({
+      method: 'chat.postMessage',
+      args: target.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text },
+      priority: PRIORITY.notice,
+      ref,
+    });
     d.record([null, ...target.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
   }
 }
@@ -351,17 +387,43 @@ function logTask(d: Decider): void {
 function runStep(d: Decider, position: StepPosition, dueAt: number): void {
   const { page, policy } = d;
   const chain = chainFor(policy, page);
-  const decision = decideEscalation({ chain, ...position, dueAt, now: d.now, onCall: d.state.onCall, others: d.state.others, people: policy.people, businessHours: policy.businessHours });
+  const decision = decideEscalation({
+    chain,
+    ...position,
+    dueAt,
+    now: d.now,
+    onCall: d.state.onCall,
+    others: d.state.others,
+    people: policy.people,
+    businessHours: policy.businessHours,
+  });
   const channel = alertsChannelOf(policy, page.rotation);
   if (decision.kind === 'defer') {
     d.set('step', { subject: d.subject, dueAt: decision.until, payload: { pageId: page.id, ...position }, priority: 0 });
     if (channel && position.stepIndex === 0 && position.loop === 0) {
-      d.call({ method: 'chat.postMessage', args: { channel, text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.` }, priority: PRIORITY.notice, ref: pageRef({ kind: 'held', pageId: page.id }) });
+      d.call({
+        method: 'chat.postMessage',
+        args: {
+          channel,
+          text: `:zzz: ${pageTitle(page)} (#${page.id}) will notify the on-call at ${slackDate(decision.until)}: ${page.severity} does not page outside business hours.`,
+        },
+        priority: PRIORITY.notice,
+        ref: pageRef({ kind: 'held', pageId: page.id }),
+      });
     }
     return;
   }
   for (const skip of decision.skipped) {
-    if (channel) d.call({ method: 'chat.postMessage', args: { channel, text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.` }, priority: PRIORITY.page, ref: pageRef({ kind: 'skip', pageId: page.id, loop: skip.loop, stepIndex: skip.stepIndex }) });
+    if (channel)
+      d.call({
+        method: 'chat.postMessage',
+        args: {
+          channel,
+          text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.`,
+        },
+        priority: PRIORITY.page,
+        ref: pageRef({ kind: 'skip', pageId: page.id, loop: skip.loop, stepIndex: skip.stepIndex }),
+      });
   }
   if (decision.kind === 'exhausted') {
     exhaust(d, d.now);
@@ -397,7 +459,8 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
   // Where the page stands now, and what comes next.
   d.patch({ stepIndex, loop });
   const next = decision.next;
-  if (next.kind === 'step') d.set('step', { subject: d.subject, dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
+  if (next.kind === 'step')
+    d.set('step', { subject: d.subject, dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
   else d.set('exhaust', { subject: d.subject, dueAt: next.dueAt, payload: { pageId: page.id }, priority: 0 });
 }
 
@@ -437,13 +500,19 @@ function exhaust(d: Decider, at: number): void {
   const channel = alertsChannelOf(policy, page.rotation);
   const chain = chainFor(policy, page);
   const text = `:warning: Nobody acknowledged ${pageTitle(page)} (#${page.id}) after ${chain.loops} round${chain.loops === 1 ? '' : 's'} of the ${page.severity} chain. It stays open: anyone can still acknowledge it.`;
-  d.call({ method: 'chat.postMessage', args: { channel: channel ?? page.createdBy ?? policy.people.engineering_lead ?? '', text }, priority: PRIORITY.page, ref: pageRef({ kind: 'exhausted', pageId: page.id }) });
+  d.call({
+    method: 'chat.postMessage',
+    args: { channel: channel ?? page.createdBy ?? policy.people.engineering_lead ?? '', text },
+    priority: PRIORITY.page,
+    ref: pageRef({ kind: 'exhausted', pageId: page.id }),
+  });
 }
 
 /** Every message of the page is edited to its final state: one edit per message (a chat message is recorded once per person it mentions). */
 function closeMessages(d: Decider, page: Page, outcome: string): void {
   const closed = pageClosedBlocks(page, outcome);
-  for (const ref of new Set(d.messages.map((m) => m.ref))) d.call({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
+  for (const ref of new Set(d.messages.map((m) => m.ref)))
+    d.call({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
 }
 
 /** When the page breached its ack SLA, if answering it now is late. */
@@ -456,8 +525,10 @@ function breachedBy(policy: Policy, page: Page, now: number): number | null {
 function acknowledge(d: Decider, by: string): PageOutcome {
   const { page, now, policy } = d;
   const id = page.id;
-  if (page.status === 'acknowledged') return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
-  if (page.status === 'resolved') return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
+  if (page.status === 'acknowledged')
+    return { ok: false, message: `Page #${id} was already acknowledged by ${mention(page.ackedBy!)} at ${slackDate(page.ackedAt!)}.` };
+  if (page.status === 'resolved')
+    return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
   if (!mayAct(d.state, policy, by)) return refuse(d, 'acknowledge');
   const breachedAt = breachedBy(policy, page, now);
   d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, breachedAt });
@@ -468,7 +539,11 @@ function acknowledge(d: Decider, by: string): PageOutcome {
     d.set('notify', { subject: d.subject, dueAt: now + rule.afterMs, payload: { pageId: id, rule: index } });
   });
   const late = breachedAt !== null ? ' (after the ack SLA)' : '';
-  closeMessages(d, page, `:white_check_mark: Acknowledged by ${mention(by)} at ${slackDate(now)}${late}, ${Math.round((now - page.createdAt) / 60_000)} min after it started.`);
+  closeMessages(
+    d,
+    page,
+    `:white_check_mark: Acknowledged by ${mention(by)} at ${slackDate(now)}${late}, ${Math.round((now - page.createdAt) / 60_000)} min after it started.`,
+  );
   d.effects.events.push({ type: 'page.acknowledged', page, by });
   return { ok: true, message: `You acknowledged page #${id}.` };
 }

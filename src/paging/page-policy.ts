@@ -6,7 +6,14 @@ import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js
 import { spanEnd } from '../time/business-hours.js';
 
 /** A severity without a chain in the policy (P3 by default) still reaches the primary once, in business hours. */
-export const FALLBACK_CHAIN: SeverityEscalation = { loops: 1, chatOnly: true, quietAtNight: true, task: false, repeatAfterMs: null, steps: [{ afterMs: 0, page: 'primary', businessHours: false }] };
+export const FALLBACK_CHAIN: SeverityEscalation = {
+  loops: 1,
+  chatOnly: true,
+  quietAtNight: true,
+  task: false,
+  repeatAfterMs: null,
+  steps: [{ afterMs: 0, page: 'primary', businessHours: false }],
+};
 
 export function chainFor(policy: Policy, page: { rotation: string; severity: string }): SeverityEscalation {
   const rotation = policy.rotations[page.rotation];

@@ -53,11 +53,21 @@ export class PageService {
   }
 
   register(engine: Engine): void {
-    engine.on(PAGE_TIMERS.step, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'step', position: { stepIndex: payload.stepIndex, loop: payload.loop }, dueAt }));
+    engine.on(PAGE_TIMERS.step, ({ payload, dueAt }, tx) =>
+      this.run(tx, payload.pageId, { kind: 'step', position: { stepIndex: payload.stepIndex, loop: payload.loop }, dueAt }),
+    );
     engine.on(PAGE_TIMERS.exhaust, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'exhaust', at: dueAt }));
     engine.on(PAGE_TIMERS.ackSla, ({ payload, dueAt }, tx) => this.run(tx, payload.pageId, { kind: 'ack-sla', dueAt }));
     engine.on(PAGE_TIMERS.notify, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'rule-timer', rule: payload.rule }));
-    engine.on(PAGE_TIMERS.wake, ({ payload }, tx) => this.run(tx, payload.pageId, { kind: 'wake', userId: payload.userId, via: payload.via, stepIndex: payload.stepIndex, loop: payload.loop }));
+    engine.on(PAGE_TIMERS.wake, ({ payload }, tx) =>
+      this.run(tx, payload.pageId, {
+        kind: 'wake',
+        userId: payload.userId,
+        via: payload.via,
+        stepIndex: payload.stepIndex,
+        loop: payload.loop,
+      }),
+    );
   }
 
   /** Gather, decide, apply one command about one page; null when there is no such page. */
@@ -79,7 +89,15 @@ export class PageService {
 
   /** Creates the page and runs its first step now, in the caller's transaction. */
   create(tx: EngineTx, input: NewPage): Page {
-    const row = insertPage(tx.db, { rotation: input.rotation, severity: input.severity, summary: input.summary, source: input.source, sourceRef: input.sourceRef ?? null, createdBy: input.createdBy ?? null, createdAt: tx.now });
+    const row = insertPage(tx.db, {
+      rotation: input.rotation,
+      severity: input.severity,
+      summary: input.summary,
+      source: input.source,
+      sourceRef: input.sourceRef ?? null,
+      createdBy: input.createdBy ?? null,
+      createdAt: tx.now,
+    });
     this.run(tx, row.id, { kind: 'first-step' });
     // After the first step, so that someone it already paged this minute is not also sent an FYI.
     if (input.notify !== false) this.run(tx, row.id, { kind: 'declared-rules', tags: input.tags ?? [] });

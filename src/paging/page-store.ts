@@ -63,7 +63,10 @@ export function updatePage(db: Db, id: number, patch: PagePatch): void {
 }
 
 export function insertPageMessages(db: Db, rows: readonly PageMessage[]): void {
-  if (rows.length > 0) db.insert(pageMessages).values([...rows]).run();
+  if (rows.length > 0)
+    db.insert(pageMessages)
+      .values([...rows])
+      .run();
 }
 
 /** The pages raised for something (an incident's `incident:12`), newest first. */
@@ -73,18 +76,36 @@ export function pagesAbout(db: Db, sourceRef: string): Page[] {
 
 /** The first open page raised for something, if any. */
 export function openPageAbout(db: Db, sourceRef: string): Page | null {
-  return db.select().from(pages).where(and(eq(pages.sourceRef, sourceRef), eq(pages.status, 'open'))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(pages)
+      .where(and(eq(pages.sourceRef, sourceRef), eq(pages.status, 'open')))
+      .get() ?? null
+  );
 }
 
 /** The ids of the pages raised for something that are not resolved yet. */
 export function unresolvedPageIdsAbout(db: Db, sourceRef: string): number[] {
-  return db.select({ id: pages.id }).from(pages).where(and(eq(pages.sourceRef, sourceRef), ne(pages.status, 'resolved'))).all().map((r) => r.id);
+  return db
+    .select({ id: pages.id })
+    .from(pages)
+    .where(and(eq(pages.sourceRef, sourceRef), ne(pages.status, 'resolved')))
+    .all()
+    .map((r) => r.id);
 }
 
 /** Every message row of a page, oldest first. */
 export function messagesOf(db: Db, pageId: number): PageMessage[] {
   return db
-    .select({ pageId: pageMessages.pageId, userId: pageMessages.userId, ref: pageMessages.ref, stepIndex: pageMessages.stepIndex, loop: pageMessages.loop, createdAt: pageMessages.createdAt })
+    .select({
+      pageId: pageMessages.pageId,
+      userId: pageMessages.userId,
+      ref: pageMessages.ref,
+      stepIndex: pageMessages.stepIndex,
+      loop: pageMessages.loop,
+      createdAt: pageMessages.createdAt,
+    })
     .from(pageMessages)
     .where(eq(pageMessages.pageId, pageId))
     .orderBy(pageMessages.id)
@@ -93,7 +114,13 @@ export function messagesOf(db: Db, pageId: number): PageMessage[] {
 
 /** Whether the page has a message row for this user (or group) id. */
 export function hasReached(db: Db, pageId: number, userId: string): boolean {
-  return db.select({ id: pageMessages.id }).from(pageMessages).where(and(eq(pageMessages.pageId, pageId), eq(pageMessages.userId, userId))).get() !== undefined;
+  return (
+    db
+      .select({ id: pageMessages.id })
+      .from(pageMessages)
+      .where(and(eq(pageMessages.pageId, pageId), eq(pageMessages.userId, userId)))
+      .get() !== undefined
+  );
 }
 
 /** The page a message ref belongs to. */

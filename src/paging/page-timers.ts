@@ -15,5 +15,8 @@ export const PAGE_TIMERS = {
   /** A timed notify rule (policy.notify[rule]). */
   notify: timerKind('page.notify', z.object({ pageId, rule: index })),
   /** A person paged by a DM step is reached another way too while nobody acknowledges (policy.wake, page-wake.ts). */
-  wake: timerKind('page.wake', z.object({ pageId, userId: z.string().min(1), via: z.enum(['push', 'sms', 'voice', 'email']), stepIndex: index, loop: index })),
+  wake: timerKind(
+    'page.wake',
+    z.object({ pageId, userId: z.string().min(1), via: z.enum(['push', 'sms', 'voice', 'email']), stepIndex: index, loop: index }),
+  ),
 } as const;

@@ -13,7 +13,7 @@ import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
 import type { CallOutcome } from '../engine/delivery.js';
 import { deliveredMessage, type SlackCaller } from '../engine/outbox.js';
-import type { ContactSender } from '../contacts/contact-sender.js';
+import type { ContactSender, SendResult } from '../contacts/contact-sender.js';
 import { verifiedValue } from '../contacts/contact-store.js';
 import type { Clock } from '../time/clock.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
@@ -48,7 +48,8 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
   return {
     async call(method, raw): Promise<CallOutcome> {
       const parsed = wakeArgs.safeParse(raw);
-      if (!parsed.success || WAKE_METHODS[parsed.data.via] !== method) return { kind: 'refused', reason: 'a wake call with malformed arguments' };
+      if (!parsed.success || WAKE_METHODS[parsed.data.via] !== method)
+        return { kind: 'refused', reason: 'a wake call with malformed arguments' };
       const { pageId, userId, via, stepIndex, loop } = parsed.data;
       const page = findPage(deps.db, pageId);
       if (!page) return { kind: 'refused', reason: 'the page no longer exists' };
@@ -66,8 +67,9 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
         voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
       });
       // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
-      if (via === 'voice') content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
-      let result;
+      if (via === 'voice')
+        content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
+      let result: SendResult;
       try {
         result = await deps.sender.send({ kind: via, to, ...content });
       } catch (error) {

@@ -67,7 +67,11 @@ interface Callback {
 }
 
 /** The request's parameters and query, when it is signed by Twilio; null (and a 403 sent) when it is not. */
-async function verified(deps: TwilioRouteDeps, req: IncomingMessage, res: ServerResponse): Promise<{ pairs: Array<[string, string]>; query: URLSearchParams } | null> {
+async function verified(
+  deps: TwilioRouteDeps,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<{ pairs: Array<[string, string]>; query: URLSearchParams } | null> {
   const pairs = await readForm(req);
   const url = `${deps.publicUrl()}${req.url ?? '/'}`;
   const header = req.headers['x-twilio-signature'];
@@ -145,7 +149,12 @@ function smsRoute(deps: TwilioRouteDeps): CustomRoute {
           const outcome = deps.engine.transact((tx) => (deps.pager.find(tx, pageId) ? deps.pager.acknowledge(tx, pageId, userId) : null));
           deps.logger.info({ pageId, userId, ok: outcome?.ok ?? false }, 'page acknowledged by text message');
           if (!outcome) return smsReply(res, `There is no page ${pageId}.`);
-          smsReply(res, outcome.ok ? `Page ${pageId} is acknowledged.` : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
+          smsReply(
+            res,
+            outcome.ok
+              ? `Page ${pageId} is acknowledged.`
+              : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'),
+          );
         },
         (error: unknown) => {
           deps.logger.error({ err: error }, 'twilio sms webhook failed');
@@ -157,7 +166,8 @@ function smsRoute(deps: TwilioRouteDeps): CustomRoute {
 }
 
 export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
-  const gatherUrl = (pageId: number, userId: string) => `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
+  const gatherUrl = (pageId: number, userId: string) =>
+    `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
   return [
     smsRoute(deps),
     route('/twilio/voice', deps, ({ pageId, userId }, res) => {
@@ -166,7 +176,9 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
         twiml(res, `<Say>Page ${pageId} is ${page ? `already ${page.status}` : 'unknown'}. Nothing to do. Goodbye.</Say><Hangup/>`);
         return;
       }
-      const said = xml(`This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`);
+      const said = xml(
+        `This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`,
+      );
       const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
       twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
     }),
@@ -184,12 +196,17 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
     route('/twilio/gather', deps, ({ pageId, userId, params }, res) => {
       const digits = params.get('Digits') ?? '';
       if (digits !== '4') {
-        twiml(res, `<Say>Nothing was done. Press 4 to acknowledge.</Say><Redirect method="POST">${xml(`${deps.publicUrl()}/twilio/voice?page=${pageId}&user=${encodeURIComponent(userId)}`)}</Redirect>`);
+        twiml(
+          res,
+          `<Say>Nothing was done. Press 4 to acknowledge.</Say><Redirect method="POST">${xml(`${deps.publicUrl()}/twilio/voice?page=${pageId}&user=${encodeURIComponent(userId)}`)}</Redirect>`,
+        );
         return;
       }
       const outcome = deps.engine.transact((tx) => deps.pager.acknowledge(tx, pageId, userId));
       deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by phone');
-      const said = outcome.ok ? `Page ${pageId} is acknowledged. Thank you.` : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
+      const said = outcome.ok
+        ? `Page ${pageId} is acknowledged. Thank you.`
+        : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
       twiml(res, `<Say>${xml(said)}</Say><Hangup/>`);
     }),
   ];

@@ -36,12 +36,16 @@ export function allowedPeople(policy: Policy, allowed: Allowed): string[] {
     const rotation = policy.rotations[name];
     return rotation ? [`members of *${name}* (${rotation.members.map(mention).join(', ')})`] : [];
   });
-  const admins = policy.permissions.admins.map((a) => (a.roles.length ? `the ${listOf(a.roles, 'and')} (${mention(a.userId)})` : mention(a.userId)));
+  const admins = policy.permissions.admins.map((a) =>
+    a.roles.length ? `the ${listOf(a.roles, 'and')} (${mention(a.userId)})` : mention(a.userId),
+  );
   return [...(allowed.first ?? []), ...members, ...(allowed.also ?? []), ...admins];
 }
 
 /** "Only members of *backend* (<@U0ALICE>, <@U0BOB>) or the engineering_lead (<@U0LEAD>) can cancel override #4." */
 export function refusal(policy: Policy, allowed: Allowed, what: string): string {
   const people = allowedPeople(policy, allowed);
-  return people.length ? `Only ${listOf(people)} can ${what}.` : `Nobody can ${what} under this policy: add yourself under \`permissions.admins\` in the policy file.`;
+  return people.length
+    ? `Only ${listOf(people)} can ${what}.`
+    : `Nobody can ${what} under this policy: add yourself under \`permissions.admins\` in the policy file.`;
 }

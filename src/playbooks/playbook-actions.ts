@@ -23,7 +23,13 @@ export interface PlaybookDeps {
   logger: Logger;
 }
 
-const CLASS_WORDS: Record<string, Classification> = { bug: 'bug', configuration: 'configuration', config: 'configuration', support: 'support', 'user-support': 'support' };
+const CLASS_WORDS: Record<string, Classification> = {
+  bug: 'bug',
+  configuration: 'configuration',
+  config: 'configuration',
+  support: 'support',
+  'user-support': 'support',
+};
 
 export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDeps): void {
   const { playbooks, incidents, policy } = deps;
@@ -31,28 +37,47 @@ export function registerPlaybookCommands(command: SlashCommand, deps: PlaybookDe
 
   command.add(
     'checklist',
-    inIncidentCommand(deps, 'checklist', 'the triage checklist items still open', (tx, incident) => ({ text: openItemsText(incident.id, playbooks.items(tx, incident.id)) })),
+    inIncidentCommand(deps, 'checklist', 'the triage checklist items still open', (tx, incident) => ({
+      text: openItemsText(incident.id, playbooks.items(tx, incident.id)),
+    })),
   );
 
   command.add(
     'trigger',
-    inIncidentCommand(deps, 'trigger [name]', 'mark an escalation trigger: it pulls in whom the policy names and may raise the severity', (tx, incident, args, inv): CommandReply => {
-      if (!args[0]) return triggers.length ? triggerPicker(incident.id, triggers) : { text: 'The policy names no escalation triggers (playbooks.triggers).' };
-      const outcome = playbooks.markTrigger(tx, incident.id, inv.userId, args[0].toLowerCase());
-      return { text: outcome.ok ? outcome.message : `${outcome.message}\nUsage: \`/incident trigger [name]\`; with no name, pick from a list.` };
-    }),
+    inIncidentCommand(
+      deps,
+      'trigger [name]',
+      'mark an escalation trigger: it pulls in whom the policy names and may raise the severity',
+      (tx, incident, args, inv): CommandReply => {
+        if (!args[0])
+          return triggers.length
+            ? triggerPicker(incident.id, triggers)
+            : { text: 'The policy names no escalation triggers (playbooks.triggers).' };
+        const outcome = playbooks.markTrigger(tx, incident.id, inv.userId, args[0].toLowerCase());
+        return {
+          text: outcome.ok ? outcome.message : `${outcome.message}\nUsage: \`/incident trigger [name]\`; with no name, pick from a list.`,
+        };
+      },
+    ),
   );
 
   command.add(
     'close',
-    inIncidentCommand(deps, 'close <bug|configuration|support> [note]', 'triage says it is not an incident: stop reminders and paging, record the class, skip the postmortem', (tx, incident, args, inv) => {
-      const word = (args[0] ?? '').toLowerCase();
-      const kind = Object.hasOwn(CLASS_WORDS, word) ? CLASS_WORDS[word] : undefined; // "constructor" is no class
-      if (!kind) {
-        return { text: `${args[0] ? `"${args[0]}" is not a class.` : 'Close it as what?'} Use bug, configuration or support: \`/incident close bug fixed in the next release\`. A real incident is resolved with \`/incident resolve\`.` };
-      }
-      return { text: incidents.classify(tx, incident.id, inv.userId, kind, args.slice(1).join(' ').trim()).message };
-    }),
+    inIncidentCommand(
+      deps,
+      'close <bug|configuration|support> [note]',
+      'triage says it is not an incident: stop reminders and paging, record the class, skip the postmortem',
+      (tx, incident, args, inv) => {
+        const word = (args[0] ?? '').toLowerCase();
+        const kind = Object.hasOwn(CLASS_WORDS, word) ? CLASS_WORDS[word] : undefined; // "constructor" is no class
+        if (!kind) {
+          return {
+            text: `${args[0] ? `"${args[0]}" is not a class.` : 'Close it as what?'} Use bug, configuration or support: \`/incident close bug fixed in the next release\`. A real incident is resolved with \`/incident resolve\`.`,
+          };
+        }
+        return { text: incidents.classify(tx, incident.id, inv.userId, kind, args.slice(1).join(' ').trim()).message };
+      },
+    ),
   );
 }
 
@@ -72,7 +97,8 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   const watched = watchedChannels(policy);
 
   const refuse = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: PlaybookOutcome) => {
-    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
+    if (!outcome.ok)
+      await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
   };
 
   const stale: PlaybookOutcome = { ok: false, message: staleButton('incident') };
@@ -82,7 +108,10 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
     const incidentId = idFrom(block ? String(block.incidentId) : undefined);
     const ticked = new Set(optionValues((action as { selected_options?: unknown }).selected_options).map(Number));
     // A checkbox group says which of its own items are ticked: items in the other groups stay as they are.
-    const outcome = incidentId === null || !block ? stale : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked, block.positions));
+    const outcome =
+      incidentId === null || !block
+        ? stale
+        : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked, block.positions));
     await ack();
     await refuse(client, body as never, outcome);
   });
@@ -96,16 +125,33 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   });
 
   bolt.event('message', async ({ event, client }) => {
-    const message = event as { channel: string; user?: string; text?: string; ts: string; thread_ts?: string; subtype?: string; bot_id?: string };
+    const message = event as {
+      channel: string;
+      user?: string;
+      text?: string;
+      ts: string;
+      thread_ts?: string;
+      subtype?: string;
+      bot_id?: string;
+    };
     // People's messages only: edits, joins and the bot's own posts are not pastes.
-    if (message.bot_id || !message.user || (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'file_share')) return;
+    if (message.bot_id || !message.user || (message.subtype && message.subtype !== 'thread_broadcast' && message.subtype !== 'file_share'))
+      return;
     // The scan is pure and cheap; only a message that matched costs a look at the store.
     const kinds = findSecrets(message.text ?? '', { emails: policy.playbooks.guardEmails });
     if (kinds.length === 0) return;
     const incident = engine.transact((tx) => incidents.inChannel(tx, message.channel));
     if (!incident && !watched.has(message.channel)) return;
-    logger.warn({ channel: message.channel, user: message.user, kinds }, 'a message looked like it held a secret; the poster was asked to delete it');
+    logger.warn(
+      { channel: message.channel, user: message.user, kinds },
+      'a message looked like it held a secret; the poster was asked to delete it',
+    );
     if (incident) engine.transact((tx) => playbooks.recordGuard(tx, incident, message.user!, kinds));
-    await answerPrivately(client, logger, { channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) }, 'a pasted secret');
+    await answerPrivately(
+      client,
+      logger,
+      { channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) },
+      'a pasted secret',
+    );
   });
 }

@@ -26,7 +26,9 @@ export function parseChecklistBlockId(blockId: string): { incidentId: number; po
 const option = (item: ChecklistItem) => ({
   text: { type: 'mrkdwn', text: cut(item.text, OPTION_TEXT) },
   value: String(item.position),
-  ...(item.checkedBy ? { description: { type: 'mrkdwn', text: `${mention(item.checkedBy)} ${slackDate(item.checkedAt!, '{time}')}` } } : {}),
+  ...(item.checkedBy
+    ? { description: { type: 'mrkdwn', text: `${mention(item.checkedBy)} ${slackDate(item.checkedAt!, '{time}')}` } }
+    : {}),
 });
 
 export function checklistMessage(incidentId: number, items: readonly ChecklistItem[]): { text: string; blocks: unknown[] } {
@@ -42,7 +44,14 @@ export function checklistMessage(incidentId: number, items: readonly ChecklistIt
         return {
           type: 'actions',
           block_id: group.blockId,
-          elements: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, options: group.options.map(option), ...(ticked.length ? { initial_options: ticked } : {}) }],
+          elements: [
+            {
+              type: 'checkboxes',
+              action_id: PLAYBOOK_ACTIONS.checklist,
+              options: group.options.map(option),
+              ...(ticked.length ? { initial_options: ticked } : {}),
+            },
+          ],
         };
       }),
     ],
@@ -60,7 +69,10 @@ export function immediateActionsText(severity: string, actions: ReadonlyArray<{ 
   return [`:rotating_light: *Do not wait: immediate actions for ${severity}*`, ...lines].join('\n');
 }
 
-export function triggerPicker(incidentId: number, triggers: ReadonlyArray<{ name: string; label: string }>): { text: string; blocks: unknown[] } {
+export function triggerPicker(
+  incidentId: number,
+  triggers: ReadonlyArray<{ name: string; label: string }>,
+): { text: string; blocks: unknown[] } {
   const text = `Which escalation trigger applies to incident #${incidentId}?`;
   return {
     text,
@@ -69,7 +81,12 @@ export function triggerPicker(incidentId: number, triggers: ReadonlyArray<{ name
       ...triggers.map((t) => ({
         type: 'section',
         text: { type: 'mrkdwn', text: `*${t.name}*: ${t.label}` },
-        accessory: { type: 'button', action_id: PLAYBOOK_ACTIONS.trigger, text: { type: 'plain_text', text: 'Mark' }, value: `${incidentId}|${t.name}` },
+        accessory: {
+          type: 'button',
+          action_id: PLAYBOOK_ACTIONS.trigger,
+          text: { type: 'plain_text', text: 'Mark' },
+          value: `${incidentId}|${t.name}`,
+        },
       })),
     ],
   };

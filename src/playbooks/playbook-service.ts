@@ -31,7 +31,13 @@ export class PlaybookService {
     const by = input.declaredBy;
     const triggers = input.triggers ?? [];
     insertChecklist(tx.db, incident.id, this.policy.playbooks.checklist);
-    this.incidents.post(tx, incident, checklistMessage(incident.id, this.items(tx, incident.id)), PRIORITY.notice, checklistRef(incident.id));
+    this.incidents.post(
+      tx,
+      incident,
+      checklistMessage(incident.id, this.items(tx, incident.id)),
+      PRIORITY.notice,
+      checklistRef(incident.id),
+    );
     const actions = this.policy.playbooks.immediateActions[incident.severity];
     if (actions?.length) {
       this.incidents.post(tx, incident, { text: immediateActionsText(incident.severity, actions) }, PRIORITY.page, actionsRef(incident.id));
@@ -45,12 +51,21 @@ export class PlaybookService {
   }
 
   /** The checkboxes' new state (every ticked position `among` those of the group that changed): records each change with who and when, and edits the message. */
-  tick(tx: EngineTx, incidentId: number, userId: string, ticked: ReadonlySet<number>, among: { from: number; to: number } = { from: 0, to: Infinity }): PlaybookOutcome {
+  tick(
+    tx: EngineTx,
+    incidentId: number,
+    userId: string,
+    ticked: ReadonlySet<number>,
+    among: { from: number; to: number } = { from: 0, to: Infinity },
+  ): PlaybookOutcome {
     const incident = this.incidents.find(tx, incidentId);
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
     // A tick says "this was checked" in the timeline and the postmortem: only those answerable for the incident make it.
     if (!this.incidents.mayChange(incident, userId)) {
-      return { ok: false, message: `${this.incidents.refusalText(incident, `tick the checklist of incident #${incidentId}`)} Your tick was not recorded; the commander can give you a role with \`/incident role\`.` };
+      return {
+        ok: false,
+        message: `${this.incidents.refusalText(incident, `tick the checklist of incident #${incidentId}`)} Your tick was not recorded; the commander can give you a role with \`/incident role\`.`,
+      };
     }
     let changed = 0;
     for (const item of this.items(tx, incidentId)) {
@@ -61,7 +76,13 @@ export class PlaybookService {
       setChecklistItem(tx.db, incidentId, item.position, now ? { by: userId, at: tx.now } : null);
       this.incidents.record(tx, incidentId, 'checklist', userId, `${now ? 'Checked' : 'Unchecked'} by ${mention(userId)}: ${item.text}`);
     }
-    if (changed > 0) tx.enqueue({ method: 'chat.update', args: checklistMessage(incidentId, this.items(tx, incidentId)), priority: PRIORITY.notice, targetRef: checklistRef(incidentId) });
+    if (changed > 0)
+      tx.enqueue({
+        method: 'chat.update',
+        args: checklistMessage(incidentId, this.items(tx, incidentId)),
+        priority: PRIORITY.notice,
+        targetRef: checklistRef(incidentId),
+      });
     return { ok: true, message: `${changed} checklist item${changed === 1 ? '' : 's'} updated.` };
   }
 
@@ -73,7 +94,8 @@ export class PlaybookService {
     const incident = this.incidents.find(tx, incidentId);
     if (!incident) return { ok: false, message: `There is no incident #${incidentId}.` };
     if (incident.status === 'resolved') return { ok: false, message: `Incident #${incidentId} is closed.` };
-    if (!this.incidents.mayChange(incident, userId)) return { ok: false, message: this.incidents.refusalText(incident, `mark the triggers of incident #${incidentId}`) };
+    if (!this.incidents.mayChange(incident, userId))
+      return { ok: false, message: this.incidents.refusalText(incident, `mark the triggers of incident #${incidentId}`) };
     const already = findTrigger(tx.db, incidentId, name);
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
     insertTrigger(tx.db, { incidentId, name, markedBy: userId, markedAt: tx.now });
@@ -84,12 +106,26 @@ export class PlaybookService {
       const urgent = trigger.how === 'page';
       const text = `${urgent ? ':rotating_light: You are needed' : ':information_source: FYI'}: incident #${incident.id} [${incident.severity}] ${incident.title}${room}. Trigger: ${trigger.label} (marked by ${mention(userId)}).`;
       tx.enqueue({ method: 'chat.postMessage', args: { channel: user, text }, priority: urgent ? PRIORITY.page : PRIORITY.notice });
-      if (incident.channelId) tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: user }, priority: PRIORITY.notice });
+      if (incident.channelId)
+        tx.enqueue({ method: 'conversations.invite', args: { channel: incident.channelId, users: user }, priority: PRIORITY.notice });
     }
     const who = target.users.length ? target.users.map(mention).join(', ') : `nobody (no one is set as ${trigger.who})`;
     const named = [...target.users.map(mention), ...target.groups.map((g) => `<!subteam^${g}>`)];
-    this.incidents.record(tx, incidentId, 'trigger', userId, `Trigger "${trigger.label}" marked by ${mention(userId)}: ${trigger.how === 'page' ? 'paged' : 'told'} ${who}`);
-    this.incidents.post(tx, incident, { text: `:triangular_flag_on_post: ${mention(userId)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${named.length ? named.join(', ') : who}.` }, PRIORITY.notice);
+    this.incidents.record(
+      tx,
+      incidentId,
+      'trigger',
+      userId,
+      `Trigger "${trigger.label}" marked by ${mention(userId)}: ${trigger.how === 'page' ? 'paged' : 'told'} ${who}`,
+    );
+    this.incidents.post(
+      tx,
+      incident,
+      {
+        text: `:triangular_flag_on_post: ${mention(userId)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${named.length ? named.join(', ') : who}.`,
+      },
+      PRIORITY.notice,
+    );
     const raise = trigger.raiseTo;
     const rankNow = severityRank(this.policy.severities, incident.severity);
     const rankNew = raise ? severityRank(this.policy.severities, raise) : null;
@@ -99,6 +135,12 @@ export class PlaybookService {
 
   /** A guarded paste in an incident's channel: the fact goes into the timeline, never the text. */
   recordGuard(tx: EngineTx, incident: IncidentRow, userId: string, kinds: readonly string[]): void {
-    this.incidents.record(tx, incident.id, 'guard', userId, `A message by ${mention(userId)} looked like it held ${kinds.join(', ')}; they were asked to delete it and rotate it`);
+    this.incidents.record(
+      tx,
+      incident.id,
+      'guard',
+      userId,
+      `A message by ${mention(userId)} looked like it held ${kinds.join(', ')}; they were asked to delete it and rotate it`,
+    );
   }
 }

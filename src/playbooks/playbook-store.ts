@@ -18,7 +18,12 @@ export function insertChecklist(db: Db, incidentId: number, texts: readonly stri
 /** The incident's checklist in order. */
 export function checklistOf(db: Db, incidentId: number): ChecklistItem[] {
   return db
-    .select({ position: checklistItems.position, text: checklistItems.text, checkedBy: checklistItems.checkedBy, checkedAt: checklistItems.checkedAt })
+    .select({
+      position: checklistItems.position,
+      text: checklistItems.text,
+      checkedBy: checklistItems.checkedBy,
+      checkedAt: checklistItems.checkedAt,
+    })
     .from(checklistItems)
     .where(eq(checklistItems.incidentId, incidentId))
     .orderBy(asc(checklistItems.position))
@@ -28,12 +33,21 @@ export function checklistOf(db: Db, incidentId: number): ChecklistItem[] {
 /** Ticks an item (who and when) or, with null, unticks it. */
 export function setChecklistItem(db: Db, incidentId: number, position: number, checked: { by: string; at: number } | null): void {
   const where = and(eq(checklistItems.incidentId, incidentId), eq(checklistItems.position, position));
-  db.update(checklistItems).set(checked ? { checkedBy: checked.by, checkedAt: checked.at } : { checkedBy: null, checkedAt: null }).where(where).run();
+  db.update(checklistItems)
+    .set(checked ? { checkedBy: checked.by, checkedAt: checked.at } : { checkedBy: null, checkedAt: null })
+    .where(where)
+    .run();
 }
 
 /** The trigger of this name marked on the incident, if it was. */
 export function findTrigger(db: Db, incidentId: number, name: string): TriggerRow | null {
-  return db.select().from(incidentTriggers).where(and(eq(incidentTriggers.incidentId, incidentId), eq(incidentTriggers.name, name))).get() ?? null;
+  return (
+    db
+      .select()
+      .from(incidentTriggers)
+      .where(and(eq(incidentTriggers.incidentId, incidentId), eq(incidentTriggers.name, name)))
+      .get() ?? null
+  );
 }
 
 export function insertTrigger(db: Db, trigger: Omit<TriggerRow, 'id'>): void {

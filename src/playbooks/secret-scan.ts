@@ -53,7 +53,11 @@ const EMAIL: Rule = { kind: 'e-mail address', pattern: /\b[A-Za-z0-9._%+-]{1,64}
 
 /** `<token>`, `****`, `${SECRET}`, `xxxxxxxx`, `REDACTED`, `changeme`: written to show a shape, not to leak one. */
 function isPlaceholder(value: string): boolean {
-  return /^[<{[$%*]|[>}\]]$/.test(value) || /^(.)\1+$/.test(value) || /redacted|placeholder|example|changeme|your[_-]?(token|key|password)|\*{3,}|x{6,}/i.test(value);
+  return (
+    /^[<{[$%*]|[>}\]]$/.test(value) ||
+    /^(.)\1+$/.test(value) ||
+    /redacted|placeholder|example|changeme|your[_-]?(token|key|password)|\*{3,}|x{6,}/i.test(value)
+  );
 }
 
 export interface ScanOptions {

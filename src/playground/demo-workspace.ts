@@ -30,7 +30,14 @@ export const DEMO_CHANNELS: Readonly<Record<string, string>> = {
 };
 
 /** Secret names the demo policy's integrations read; the playground makes up their values at each start. */
-const SECRET_NAMES = ['DEMO_ALERTMANAGER_TOKEN', 'DEMO_GRAFANA_PASSWORD', 'DEMO_SENTRY_SECRET', 'DEMO_UPTIME_TOKEN', 'DEMO_PD_ROUTING_KEY', 'DEMO_JOBS_SECRET'];
+const SECRET_NAMES = [
+  'DEMO_ALERTMANAGER_TOKEN',
+  'DEMO_GRAFANA_PASSWORD',
+  'DEMO_SENTRY_SECRET',
+  'DEMO_UPTIME_TOKEN',
+  'DEMO_PD_ROUTING_KEY',
+  'DEMO_JOBS_SECRET',
+];
 
 export function demoPolicyText(startDate: string): string {
   return `
@@ -89,23 +96,89 @@ export function sampleAlerts(policy: Policy, secrets: Record<string, string>, n:
   const hmac = (name: string, body: string) => hmacHex(secrets[name] ?? '', body);
   const samples: SampleAlert[] = [];
   const add = (integration: string, label: string, body: string, headers: Record<string, string>) => {
-    if (policy.integrations[integration]) samples.push({ integration, label, body, headers: { 'content-type': 'application/json', ...headers } });
+    if (policy.integrations[integration])
+      samples.push({ integration, label, body, headers: { 'content-type': 'application/json', ...headers } });
   };
-  add('prometheus', 'Alertmanager: HighErrorRate on checkout', json({
-    version: '4',
+  add(
+    'prometheus',
+    'Alertmanager: HighErrorRate on checkout',
+    json({
+      version: '4',
+      status: 'firing',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'error', instance: `checkout-${n}` },
+          annotations: { summary: `5xx above 5% on checkout-${n}` },
+          fingerprint: `demo-am-${n}`,
+        },
+      ],
+    }),
+    bearer('DEMO_ALERTMANAGER_TOKEN'),
+  );
+  add(
+    'grafana',
+    'Grafana: p99 latency',
+    json({
+      status: 'firing',
+      title: '[FIRING:1] p99 latency',
+      alerts: [
+        {
+          status: 'firing',
+          labels: { alertname: 'LatencyP99', service: 'api', severity: 'warning', n: String(n) },
+          annotations: { summary: 'p99 latency over 800 ms for 10 minutes' },
+          fingerprint: `demo-gf-${n}`,
+        },
+      ],
+    }),
+    { authorization: `Basic ${Buffer.from(`grafana:${secrets.DEMO_GRAFANA_PASSWORD ?? ''}`).toString('base64')}` },
+  );
+  const sentry = json({
+    action: 'triggered',
+    data: {
+      triggered_rule: 'New error in web',
+      event: {
+        issue_id: String(9000 + n),
+        title: `TypeError: cannot read properties of undefined (reading 'cart') #${n}`,
+        level: 'error',
+        environment: 'prod',
+        web_url: 'https://sentry.example/issues/9000',
+      },
+    },
+  });
+  add('sentry', 'Sentry: TypeError in web', sentry, {
+    'sentry-hook-resource': 'event_alert',
+    'sentry-hook-signature': hmac('DEMO_SENTRY_SECRET', sentry),
+  });
+  add(
+    'uptime',
+    'Uptime Kuma: status page down',
+    json({
+      heartbeat: { status: 0, msg: 'connect ETIMEDOUT' },
+      monitor: { id: 100 + n, name: `status page ${n}`, url: 'https://status.example' },
+      msg: `[status page ${n}] [DOWN] connect ETIMEDOUT`,
+    }),
+    bearer('DEMO_UPTIME_TOKEN'),
+  );
+  add(
+    'pagerduty',
+    'PagerDuty Events v2: disk full',
+    json({
+      routing_key: secrets.DEMO_PD_ROUTING_KEY ?? '',
+      event_action: 'trigger',
+      dedup_key: `demo-pd-${n}`,
+      payload: { summary: `Disk 95% full on db-${n}`, source: `db-${n}`, severity: 'critical' },
+    }),
+    {},
+  );
+  const generic = json({
+    title: `Nightly export failed (run ${n})`,
+    dedup_key: `demo-job-${n}`,
     status: 'firing',
-    alerts: [{ status: 'firing', labels: { alertname: 'HighErrorRate', service: 'checkout', severity: 'error', instance: `checkout-${n}` }, annotations: { summary: `5xx above 5% on checkout-${n}` }, fingerprint: `demo-am-${n}` }],
-  }), bearer('DEMO_ALERTMANAGER_TOKEN'));
-  add('grafana', 'Grafana: p99 latency', json({
-    status: 'firing',
-    title: '[FIRING:1] p99 latency',
-    alerts: [{ status: 'firing', labels: { alertname: 'LatencyP99', service: 'api', severity: 'warning', n: String(n) }, annotations: { summary: 'p99 latency over 800 ms for 10 minutes' }, fingerprint: `demo-gf-${n}` }],
-  }), { authorization: `Basic ${Buffer.from(`grafana:${secrets.DEMO_GRAFANA_PASSWORD ?? ''}`).toString('base64')}` });
-  const sentry = json({ action: 'triggered', data: { triggered_rule: 'New error in web', event: { issue_id: String(9000 + n), title: `TypeError: cannot read properties of undefined (reading 'cart') #${n}`, level: 'error', environment: 'prod', web_url: 'https://sentry.example/issues/9000' } } });
-  add('sentry', 'Sentry: TypeError in web', sentry, { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': hmac('DEMO_SENTRY_SECRET', sentry) });
-  add('uptime', 'Uptime Kuma: status page down', json({ heartbeat: { status: 0, msg: 'connect ETIMEDOUT' }, monitor: { id: 100 + n, name: `status page ${n}`, url: 'https://status.example' }, msg: `[status page ${n}] [DOWN] connect ETIMEDOUT` }), bearer('DEMO_UPTIME_TOKEN'));
-  add('pagerduty', 'PagerDuty Events v2: disk full', json({ routing_key: secrets.DEMO_PD_ROUTING_KEY ?? '', event_action: 'trigger', dedup_key: `demo-pd-${n}`, payload: { summary: `Disk 95% full on db-${n}`, source: `db-${n}`, severity: 'critical' } }), {});
-  const generic = json({ title: `Nightly export failed (run ${n})`, dedup_key: `demo-job-${n}`, status: 'firing', severity: 'P2', service: 'api', details: 'exit code 1 after 12 min' });
+    severity: 'P2',
+    service: 'api',
+    details: 'exit code 1 after 12 min',
+  });
   add('jobs', 'Generic JSON: nightly export failed', generic, { 'x-signature': hmac('DEMO_JOBS_SECRET', generic) });
   return samples;
 }

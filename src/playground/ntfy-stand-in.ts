@@ -72,18 +72,32 @@ class NtfyError extends Error {
   }
 }
 
-const ACTIONS_INVALID = (why: string) => new NtfyError(40018, 400, `invalid request: actions invalid, ${why}`, 'https://ntfy.sh/docs/publish/#action-buttons');
+const ACTIONS_INVALID = (why: string) =>
+  new NtfyError(40018, 400, `invalid request: actions invalid, ${why}`, 'https://ntfy.sh/docs/publish/#action-buttons');
 const TOPIC = /^[-_A-Za-z0-9]{1,64}$/;
 /** Paths ntfy serves itself, never topics. */
 const DISALLOWED_TOPICS = new Set(['docs', 'static', 'file', 'app', 'metrics', 'account', 'settings', 'signup', 'login', 'v1']);
-const PRIORITIES: Record<string, number> = { '1': 1, min: 1, '2': 2, low: 2, '3': 3, default: 3, '4': 4, high: 4, '5': 5, max: 5, urgent: 5 };
+const PRIORITIES: Record<string, number> = {
+  '1': 1,
+  min: 1,
+  '2': 2,
+  low: 2,
+  '3': 3,
+  default: 3,
+  '4': 4,
+  high: 4,
+  '5': 5,
+  max: 5,
+  urgent: 5,
+};
 
 /** ntfy's priority: empty is the default (3); anything not in the list is refused. */
 export function parseNtfyPriority(text: string | null | undefined): number {
   const key = (text ?? '').trim().toLowerCase();
   if (key === '') return 3;
   const priority = PRIORITIES[key];
-  if (priority === undefined) throw new NtfyError(40007, 400, 'invalid priority parameter', 'https://ntfy.sh/docs/publish/#message-priority');
+  if (priority === undefined)
+    throw new NtfyError(40007, 400, 'invalid priority parameter', 'https://ntfy.sh/docs/publish/#message-priority');
   return priority;
 }
 
@@ -110,7 +124,8 @@ function actionsFromJson(input: string): RawAction[] {
   } catch {
     throw ACTIONS_INVALID('not valid JSON');
   }
-  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a))) throw ACTIONS_INVALID('expected a JSON array of objects');
+  if (!Array.isArray(parsed) || !parsed.every((a) => typeof a === 'object' && a !== null && !Array.isArray(a)))
+    throw ACTIONS_INVALID('expected a JSON array of objects');
   return parsed as RawAction[];
 }
 
@@ -183,7 +198,8 @@ function setField(action: RawAction, key: string, value: string): void {
   else {
     const name = key.toLowerCase();
     if (!['action', 'label', 'clear', 'url', 'method', 'body', 'intent'].includes(name)) throw ACTIONS_INVALID(`key '${key}' unknown`);
-    if (name === 'clear' && !['true', 'yes', '1', 'false', 'no', '0'].includes(value.toLowerCase())) throw ACTIONS_INVALID(`'clear=${value}' not allowed`);
+    if (name === 'clear' && !['true', 'yes', '1', 'false', 'no', '0'].includes(value.toLowerCase()))
+      throw ACTIONS_INVALID(`'clear=${value}' not allowed`);
     action[name] = name === 'clear' ? ['true', 'yes', '1'].includes(value.toLowerCase()) : value;
   }
 }
@@ -198,7 +214,8 @@ function validAction(raw: RawAction, index: number): NtfyAction {
   if ((kind === 'view' || kind === 'http') && url === '') throw ACTIONS_INVALID(`parameter 'url' is required for action '${kind}'`);
   const method = kind === 'http' ? (text('method') || 'POST').toUpperCase() : undefined;
   const body = text('body');
-  if (method && (method === 'GET' || method === 'HEAD') && body !== '') throw ACTIONS_INVALID(`parameter 'body' cannot be set if method is ${method}`);
+  if (method && (method === 'GET' || method === 'HEAD') && body !== '')
+    throw ACTIONS_INVALID(`parameter 'body' cannot be set if method is ${method}`);
   const headers = raw.headers && typeof raw.headers === 'object' ? (raw.headers as Record<string, string>) : {};
   const extras = raw.extras && typeof raw.extras === 'object' ? (raw.extras as Record<string, string>) : {};
   return {
@@ -271,7 +288,10 @@ export class NtfyStandIn {
       answer = await this.route(req, url);
     } catch (error) {
       const e = error instanceof NtfyError ? error : new NtfyError(50001, 500, 'internal server error');
-      answer = { status: e.http, body: `${JSON.stringify({ code: e.code, http: e.http, error: e.message, ...(e.link ? { link: e.link } : {}) })}\n` };
+      answer = {
+        status: e.http,
+        body: `${JSON.stringify({ code: e.code, http: e.http, error: e.message, ...(e.link ? { link: e.link } : {}) })}\n`,
+      };
     }
     this.requests.push(`${req.method} ${url.pathname} -> ${answer.status}`);
     return answer;
@@ -281,7 +301,8 @@ export class NtfyStandIn {
     if (this.options.token === undefined) return;
     const header = req.headers.authorization;
     if (!header) throw new NtfyError(40301, 403, 'forbidden', 'https://ntfy.sh/docs/publish/#authentication');
-    if (header !== `Bearer ${this.options.token}`) throw new NtfyError(40101, 401, 'unauthorized', 'https://ntfy.sh/docs/publish/#authentication');
+    if (header !== `Bearer ${this.options.token}`)
+      throw new NtfyError(40101, 401, 'unauthorized', 'https://ntfy.sh/docs/publish/#authentication');
   }
 
   private async route(req: IncomingMessage, url: URL): Promise<Answer> {
@@ -291,7 +312,8 @@ export class NtfyStandIn {
     if (req.method === 'GET' && poll) {
       this.authorize(req);
       const lines = this.messagesOn(this.topic(poll[1]!)).map((m) => JSON.stringify(m));
-      if (url.searchParams.get('poll') !== '1') throw new NtfyError(40000, 400, 'invalid request: this stand-in only answers polls (?poll=1)');
+      if (url.searchParams.get('poll') !== '1')
+        throw new NtfyError(40000, 400, 'invalid request: this stand-in only answers polls (?poll=1)');
       return { status: 200, body: lines.map((l) => `${l}\n`).join(''), contentType: 'application/x-ndjson' };
     }
     if (req.method !== 'POST' && req.method !== 'PUT') throw new NtfyError(40401, 404, 'page not found');
@@ -311,7 +333,14 @@ export class NtfyStandIn {
       message: message === '' ? 'triggered' : message,
       ...(title ? { title } : {}),
       priority,
-      ...(tags ? { tags: tags.split(',').map((t) => t.trim()).filter(Boolean) } : {}),
+      ...(tags
+        ? {
+            tags: tags
+              .split(',')
+              .map((t) => t.trim())
+              .filter(Boolean),
+          }
+        : {}),
       ...(click ? { click } : {}),
       ...(actions.length ? { actions } : {}),
     });
@@ -330,11 +359,21 @@ export class NtfyStandIn {
       if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) throw new Error('not an object');
       json = parsed as Record<string, unknown>;
     } catch {
-      throw new NtfyError(40017, 400, 'invalid request: request body must be message JSON', 'https://ntfy.sh/docs/publish/#publish-as-json');
+      throw new NtfyError(
+        40017,
+        400,
+        'invalid request: request body must be message JSON',
+        'https://ntfy.sh/docs/publish/#publish-as-json',
+      );
     }
     this.authorize(req);
     const topic = this.topic(typeof json.topic === 'string' ? json.topic : '');
-    const priority = json.priority === undefined ? 3 : typeof json.priority === 'number' && Number.isInteger(json.priority) && json.priority >= 1 && json.priority <= 5 ? json.priority : parseNtfyPriority('invalid');
+    const priority =
+      json.priority === undefined
+        ? 3
+        : typeof json.priority === 'number' && Number.isInteger(json.priority) && json.priority >= 1 && json.priority <= 5
+          ? json.priority
+          : parseNtfyPriority('invalid');
     const actions = json.actions === undefined ? [] : parseNtfyActions(JSON.stringify(json.actions));
     const text = (name: string) => (typeof json[name] === 'string' && json[name] !== '' ? (json[name] as string) : undefined);
     const tags = Array.isArray(json.tags) ? json.tags.filter((t): t is string => typeof t === 'string') : [];
@@ -351,7 +390,12 @@ export class NtfyStandIn {
 
   private record(req: IncomingMessage, fields: Omit<NtfyMessage, 'id' | 'time' | 'event'>): Answer {
     this.seq += 1;
-    const message: NtfyMessage = { id: `msg${String(this.seq).padStart(9, '0')}`, time: Math.floor(this.now() / 1000), event: 'message', ...fields };
+    const message: NtfyMessage = {
+      id: `msg${String(this.seq).padStart(9, '0')}`,
+      time: Math.floor(this.now() / 1000),
+      event: 'message',
+      ...fields,
+    };
     this.publishes.push({ message, authorization: req.headers.authorization ?? null });
     return { status: 200, body: `${JSON.stringify(message)}\n` };
   }
@@ -364,10 +408,17 @@ export class NtfyStandIn {
     const message = this.publishes.find((p) => p.message.id === messageId)?.message;
     if (!message) throw new Error(`no message ${messageId}`);
     const action = message.actions?.find((a) => a.label === label);
-    if (!action) throw new Error(`message ${messageId} has no action labelled "${label}" (it has: ${(message.actions ?? []).map((a) => a.label).join(', ') || 'none'})`);
+    if (!action)
+      throw new Error(
+        `message ${messageId} has no action labelled "${label}" (it has: ${(message.actions ?? []).map((a) => a.label).join(', ') || 'none'})`,
+      );
     if (action.action === 'view') return { opened: action.url! };
     if (action.action === 'broadcast') throw new Error('a broadcast action goes to another Android app, not over HTTP');
-    const response = await fetch(action.url!, { method: action.method, headers: action.headers ?? {}, ...(action.body ? { body: action.body } : {}) });
+    const response = await fetch(action.url!, {
+      method: action.method,
+      headers: action.headers ?? {},
+      ...(action.body ? { body: action.body } : {}),
+    });
     return { status: response.status, body: await response.text() };
   }
 }

@@ -81,7 +81,8 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
   const page = (name: string) => readFileSync(new URL(name, deps.pageFolder), 'utf8');
 
   const person = (id: string) => {
-    if (!people.some((p) => p.id === id)) throw new BadRequest(`"${id}" is nobody in this workspace; pick one of ${people.map((p) => p.id).join(', ')}`);
+    if (!people.some((p) => p.id === id))
+      throw new BadRequest(`"${id}" is nobody in this workspace; pick one of ${people.map((p) => p.id).join(', ')}`);
     return id;
   };
 
@@ -89,7 +90,11 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
     const timestamp = Math.floor(deps.clock.now() / 1000);
     const response = await fetch(`${deps.botUrl()}${SLACK_EVENTS_PATH}`, {
       method: 'POST',
-      headers: { 'content-type': contentType, 'x-slack-request-timestamp': String(timestamp), 'x-slack-signature': slackSignature(deps.signingSecret, timestamp, body) },
+      headers: {
+        'content-type': contentType,
+        'x-slack-request-timestamp': String(timestamp),
+        'x-slack-signature': slackSignature(deps.signingSecret, timestamp, body),
+      },
       body,
     });
     const answer = await response.text();
@@ -120,7 +125,10 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
   const whereActed = (body: Record<string, unknown>): Record<string, unknown> => {
     const view = typeof body.viewId === 'string' ? standIn.views.get(body.viewId) : undefined;
     if (view) {
-      return { container: { type: 'view', view_id: view.id }, view: { id: view.id, ...view.view, hash: view.hash, state: { values: formValues(body) } } };
+      return {
+        container: { type: 'view', view_id: view.id },
+        view: { id: view.id, ...view.view, hash: view.hash, state: { values: formValues(body) } },
+      };
     }
     const channel = text(body, 'channel');
     const ts = text(body, 'ts');
@@ -158,7 +166,12 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       }).toString();
       const answer = await signedPost(form, 'application/x-www-form-urlencoded');
       if (answer.status === 404 || (answer.status >= 400 && !answer.json)) {
-        standIn.addVisible({ channel, text: `${match[1]} is not a command of this app (try /oncall, /incident or /handoff).`, user: 'U0BOT', visibleTo: user });
+        standIn.addVisible({
+          channel,
+          text: `${match[1]} is not a command of this app (try /oncall, /incident or /handoff).`,
+          user: 'U0BOT',
+          visibleTo: user,
+        });
         return { ok: false };
       }
       const reply = answer.json;
@@ -192,7 +205,14 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       const payload = {
         type: 'view_submission',
         ...identity(user),
-        view: { id: view.id, type: 'modal', hash: view.hash, callback_id: view.view.callback_id, private_metadata: view.view.private_metadata ?? '', state: { values } },
+        view: {
+          id: view.id,
+          type: 'modal',
+          hash: view.hash,
+          callback_id: view.view.callback_id,
+          private_metadata: view.view.private_metadata ?? '',
+          state: { values },
+        },
       };
       const answer = await interaction(payload);
       if (answer.status >= 400) return { ok: false, error: `the app answered ${answer.status}` };
@@ -231,13 +251,26 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       const ts = text(body, 'ts');
       const name = text(body, 'name').replace(/:/g, '');
       if (!standIn.react(channel, ts, name, user)) throw new BadRequest('that message is gone');
-      await event({ type: 'reaction_added', user, reaction: name, item: { type: 'message', channel, ts }, item_user: standIn.message(channel, ts)?.user ?? null, event_ts: ts });
+      await event({
+        type: 'reaction_added',
+        user,
+        reaction: name,
+        item: { type: 'message', channel, ts },
+        item_user: standIn.message(channel, ts)?.user ?? null,
+        event_ts: ts,
+      });
       return { ok: true };
     },
 
     async home(body) {
       const user = person(text(body, 'user'));
-      await event({ type: 'app_home_opened', user, channel: `D${user}`, tab: 'home', event_ts: `${Math.floor(deps.clock.now() / 1000)}.000001` });
+      await event({
+        type: 'app_home_opened',
+        user,
+        channel: `D${user}`,
+        tab: 'home',
+        event_ts: `${Math.floor(deps.clock.now() / 1000)}.000001`,
+      });
       return { ok: true };
     },
 
@@ -246,7 +279,11 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       const samples = deps.samples(++triggers);
       const sample = samples[index];
       if (!Number.isInteger(index) || !sample) throw new BadRequest(`"index" should be 0 to ${samples.length - 1}`);
-      const response = await fetch(`${deps.botUrl()}/webhooks/${sample.integration}`, { method: 'POST', headers: sample.headers, body: sample.body });
+      const response = await fetch(`${deps.botUrl()}/webhooks/${sample.integration}`, {
+        method: 'POST',
+        headers: sample.headers,
+        body: sample.body,
+      });
       return { ok: response.ok, status: response.status, answer: await response.text() };
     },
   };
@@ -254,7 +291,15 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
   let events = 0;
   const event = (inner: Record<string, unknown>) =>
     signedPost(
-      JSON.stringify({ token: 'playground', team_id: 'T0PLAY', api_app_id: 'A0PLAY', type: 'event_callback', event_id: `EvPG${++events}`, event_time: Math.floor(deps.clock.now() / 1000), event: inner }),
+      JSON.stringify({
+        token: 'playground',
+        team_id: 'T0PLAY',
+        api_app_id: 'A0PLAY',
+        type: 'event_callback',
+        event_id: `EvPG${++events}`,
+        event_time: Math.floor(deps.clock.now() / 1000),
+        event: inner,
+      }),
       'application/json',
     );
 
@@ -343,7 +388,10 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
         if (!run) return sendJson(res, 404, { ok: false, error: `no playground action "${name}"` });
         readJson(req)
           .then(run)
-          .then((result) => sendJson(res, 200, result), (error: unknown) => fail(res, error));
+          .then(
+            (result) => sendJson(res, 200, result),
+            (error: unknown) => fail(res, error),
+          );
       },
     },
     {

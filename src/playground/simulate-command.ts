@@ -28,7 +28,8 @@ export function registerSimulateCommand(oncall: SlashCommand, deps: SimulateComm
   const logger = deps.logger.child({ component: 'simulation' }, { level: 'warn' });
   oncall.add('simulate', {
     usage: 'simulate <severity> <when> [rotation] [ack-after 50m]',
-    summary: 'a dry run: who the policy pages when, if a page of that severity fired then (nobody is paged; e.g. `/oncall simulate P1 "sat 03:00"`)',
+    summary:
+      'a dry run: who the policy pages when, if a page of that severity fired then (nobody is paged; e.g. `/oncall simulate P1 "sat 03:00"`)',
     run: async ({ args, userId }): Promise<CommandReply> => {
       const zone = await deps.userZone(userId);
       const parsed = parseSlackSimulate(args, policy, clock.now(), isValidTimeZone(zone) ? zone : policy.timezone);

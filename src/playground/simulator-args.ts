@@ -5,7 +5,16 @@
  */
 import { DurationError, parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
-import { addDaysToDate, instantToWallTime, isValidTimeZone, legacyZoneAdvice, parseDate, wallTimeToInstant, weekdayOfDate, type CalendarDate } from '../time/zoned.js';
+import {
+  addDaysToDate,
+  instantToWallTime,
+  isValidTimeZone,
+  legacyZoneAdvice,
+  parseDate,
+  wallTimeToInstant,
+  weekdayOfDate,
+  type CalendarDate,
+} from '../time/zoned.js';
 
 export interface SimulationRequest {
   severity: string;
@@ -79,7 +88,8 @@ export function parseWhen(text: string, zone: string, now: number): Parsed<numbe
   let date: CalendarDate | null = parseDate(day);
   if (/^\d{4}-/.test(day)) {
     if (!date) return fail('at', `${shown(day)} is not a date: use YYYY-MM-DD, e.g. "2026-11-28 03:00"`);
-    if (date.year < MIN_YEAR || date.year > MAX_YEAR) return fail('at', `${day} is too far away: use a date between ${MIN_YEAR} and ${MAX_YEAR}`);
+    if (date.year < MIN_YEAR || date.year > MAX_YEAR)
+      return fail('at', `${day} is too far away: use a date between ${MIN_YEAR} and ${MAX_YEAR}`);
     return { ok: true, value: wallTimeToInstant(zone, { ...date, hour, minute }) };
   }
   const today = instantToWallTime(zone, now);
@@ -122,7 +132,8 @@ function resolveGroups(texts: readonly string[] | undefined): Parsed<Record<stri
   const groups: Record<string, string[]> = {};
   for (const text of texts) {
     const [id = '', list = ''] = text.split('=', 2).map((part) => part.trim());
-    if (!/^S[A-Z0-9]+$/.test(id) || !text.includes('=')) return fail('group', `${shown(text)} is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO`);
+    if (!/^S[A-Z0-9]+$/.test(id) || !text.includes('='))
+      return fail('group', `${shown(text)} is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO`);
     if (Object.hasOwn(groups, id)) return fail('group', `${id} is given twice; list all its members once`);
     const members: string[] = [];
     for (const word of list.split(',').map((w) => w.trim())) {
@@ -143,13 +154,18 @@ function resolveAckBy(policy: Policy, text: string | undefined, ackAfterMs: numb
   if (id) return { ok: true, value: id };
   const role = text.trim().replace(/^@/, '');
   if (Object.hasOwn(policy.people, role)) return { ok: true, value: policy.people[role]! };
-  return fail('ack-by', `${shown(text)} is not a user id (@U0123ABCD) or a role under people (${Object.keys(policy.people).join(', ') || 'none defined'})`);
+  return fail(
+    'ack-by',
+    `${shown(text)} is not a user id (@U0123ABCD) or a role under people (${Object.keys(policy.people).join(', ') || 'none defined'})`,
+  );
 }
 
 function resolveSeverity(policy: Policy, text: string): Parsed<string> {
   const ids = policy.severities.map((s) => s.id);
   const match = ids.find((id) => id.toLowerCase() === text.trim().toLowerCase());
-  return match ? { ok: true, value: match } : fail('severity', `${shown(text)} is not a severity of this policy: use one of ${ids.join(', ')}`);
+  return match
+    ? { ok: true, value: match }
+    : fail('severity', `${shown(text)} is not a severity of this policy: use one of ${ids.join(', ')}`);
 }
 
 function resolveRotation(policy: Policy, text: string | undefined): Parsed<string> {
@@ -180,11 +196,17 @@ function resolveAckAfter(text: string | undefined): Parsed<number | null> {
 }
 
 /** Checks every input against the policy; `defaultZone` is the caller's (Slack) or the policy's (command line). */
-export function resolveSimulation(input: SimulationInput, policy: Policy, now: number, defaultZone = policy.timezone): Parsed<SimulationRequest> {
+export function resolveSimulation(
+  input: SimulationInput,
+  policy: Policy,
+  now: number,
+  defaultZone = policy.timezone,
+): Parsed<SimulationRequest> {
   const severity = resolveSeverity(policy, input.severity);
   if (!severity.ok) return severity;
   const zone = input.zone ?? defaultZone;
-  if (!isValidTimeZone(zone)) return fail('zone', `unknown time zone ${shown(zone)}: use an IANA name such as Europe/London, America/New_York or UTC`);
+  if (!isValidTimeZone(zone))
+    return fail('zone', `unknown time zone ${shown(zone)}: use an IANA name such as Europe/London, America/New_York or UTC`);
   const legacy = legacyZoneAdvice(zone);
   if (legacy) return fail('zone', legacy);
   const at = parseWhen(input.at, zone, now);
@@ -199,7 +221,15 @@ export function resolveSimulation(input: SimulationInput, policy: Policy, now: n
   if (!rotation.ok) return rotation;
   return {
     ok: true,
-    value: { severity: severity.value, at: at.value, zone, rotation: rotation.value, ackAfterMs: ackAfter.value, ...(ackBy.value ? { ackBy: ackBy.value } : {}), ...(groups.value ? { groups: groups.value } : {}) },
+    value: {
+      severity: severity.value,
+      at: at.value,
+      zone,
+      rotation: rotation.value,
+      ackAfterMs: ackAfter.value,
+      ...(ackBy.value ? { ackBy: ackBy.value } : {}),
+      ...(groups.value ? { groups: groups.value } : {}),
+    },
   };
 }
 
@@ -214,13 +244,13 @@ export interface CliFlags extends Partial<Omit<SimulationInput, 'groups'>> {
 
 export const CLI_USAGE = [
   'Usage: npm run simulate -- --severity <P0..P3> --at <when> [--zone <IANA zone>] [--rotation <name>] [--ack-after <duration> [--ack-by <who>]] [--group <S...>=<@U...,@U...>]... [--policy <file>]',
-  '  --severity   the page\'s severity, as the policy names it (default scale P0..P3)',
+  "  --severity   the page's severity, as the policy names it (default scale P0..P3)",
   `  --at         when the page is raised: ${WHEN_FORMS}`,
-  '  --zone       the zone --at is read in and times are shown in (default: the policy\'s timezone)',
+  "  --zone       the zone --at is read in and times are shown in (default: the policy's timezone)",
   '  --rotation   the rotation paged (needed when the policy has more than one)',
   '  --ack-after  the last person paged presses Acknowledge this long after the page, e.g. 50m or 1h30m',
   '  --ack-by     who presses it instead: a user id (@U0123ABCD) or a role under people (cto); the bot decides whether they may',
-  '  --group      a user group\'s members for the dry run (Slack lists them for the bot), e.g. S0OWNERS=@U0AMY,@U0BO; repeat per group',
+  "  --group      a user group's members for the dry run (Slack lists them for the bot), e.g. S0OWNERS=@U0AMY,@U0BO; repeat per group",
   '  --policy     the policy file (default: $POLICY_PATH, else the built-in preset, as the bot itself)',
   'Example: npm run simulate -- --severity P1 --at "2026-11-28 03:00" --zone Europe/London --ack-after 50m',
 ].join('\n');
@@ -237,9 +267,27 @@ export const CLI_EXAMPLES: Record<SimulationField, string> = {
   usage: 'npm run simulate -- --severity P1 --at "2026-11-28 03:00"',
 };
 
-const FLAG_NAMES = { '--severity': 'severity', '--at': 'at', '--zone': 'zone', '--rotation': 'rotation', '--ack-after': 'ackAfter', '--ack-by': 'ackBy', '--group': 'groups', '--policy': 'policy' } as const;
+const FLAG_NAMES = {
+  '--severity': 'severity',
+  '--at': 'at',
+  '--zone': 'zone',
+  '--rotation': 'rotation',
+  '--ack-after': 'ackAfter',
+  '--ack-by': 'ackBy',
+  '--group': 'groups',
+  '--policy': 'policy',
+} as const;
 type FlagKey = (typeof FLAG_NAMES)[keyof typeof FLAG_NAMES];
-const FLAG_FIELDS: Record<FlagKey, SimulationField> = { severity: 'severity', at: 'at', zone: 'zone', rotation: 'rotation', ackAfter: 'ack-after', ackBy: 'ack-by', groups: 'group', policy: 'usage' };
+const FLAG_FIELDS: Record<FlagKey, SimulationField> = {
+  severity: 'severity',
+  at: 'at',
+  zone: 'zone',
+  rotation: 'rotation',
+  ackAfter: 'ack-after',
+  ackBy: 'ack-by',
+  groups: 'group',
+  policy: 'usage',
+};
 
 /** `--flag value` or `--flag=value`; unknown flags, missing values and stray words are refused. */
 export function parseCliFlags(argv: readonly string[]): Parsed<CliFlags> {
@@ -253,7 +301,12 @@ export function parseCliFlags(argv: readonly string[]): Parsed<CliFlags> {
     const eq = word.indexOf('=');
     const name = eq > 0 ? word.slice(0, eq) : word;
     if (!Object.hasOwn(FLAG_NAMES, name)) {
-      return fail('usage', word.startsWith('-') ? `unknown option ${shown(word)}` : `unexpected word ${shown(word)} (every value follows its option, e.g. --at "2026-11-28 03:00")`);
+      return fail(
+        'usage',
+        word.startsWith('-')
+          ? `unknown option ${shown(word)}`
+          : `unexpected word ${shown(word)} (every value follows its option, e.g. --at "2026-11-28 03:00")`,
+      );
     }
     const key = FLAG_NAMES[name as keyof typeof FLAG_NAMES];
     let value: string | undefined;

@@ -30,7 +30,12 @@ export interface TimelineLine {
 /** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 14_400_000 -> "4h", 172_800_000 -> "2d". */
 export function formatDuration(ms: number): string {
   if (ms <= 0) return '0m';
-  const units: Array<[string, number]> = [['d', 86_400_000], ['h', 3_600_000], ['m', 60_000], ['s', 1_000]];
+  const units: Array<[string, number]> = [
+    ['d', 86_400_000],
+    ['h', 3_600_000],
+    ['m', 60_000],
+    ['s', 1_000],
+  ];
   let left = ms;
   let out = '';
   for (const [unit, size] of units) {
@@ -76,7 +81,8 @@ function chainFlags(chain: SeverityEscalation): string {
 
 /** "P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1" */
 export function stepRule(chain: SeverityEscalation | null, severity: string, stepIndex: number, loop: number): string {
-  if (!chain) return `${severity} step ${stepIndex + 1} (no chain for ${severity} in the policy: the bot's fallback, the primary once in business hours)`;
+  if (!chain)
+    return `${severity} step ${stepIndex + 1} (no chain for ${severity} in the policy: the bot's fallback, the primary once in business hours)`;
   const n = chain.steps.length;
   const step = chain.steps[stepIndex];
   const where = `${severity} step ${stepIndex + 1} of ${n}${chain.loops > 1 ? `, round ${loop + 1} of ${chain.loops}` : ''}`;
@@ -93,7 +99,8 @@ export function stepRule(chain: SeverityEscalation | null, severity: string, ste
 function notifyRuleText(rule: NotifyRule): string {
   const tags = rule.tags.length ? ` tagged ${rule.tags.join(' or ')}` : '';
   if (rule.when === 'declared') return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is raised`;
-  const wait = rule.since === 'acknowledged' ? `${formatDuration(rule.afterMs)} after the acknowledgement` : `after ${formatDuration(rule.afterMs)}`;
+  const wait =
+    rule.since === 'acknowledged' ? `${formatDuration(rule.afterMs)} after the acknowledgement` : `after ${formatDuration(rule.afterMs)}`;
   return `notify rule: tell ${rule.who} when a ${rule.severity}${tags} is still ${rule.when} ${wait}`;
 }
 
@@ -197,7 +204,13 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
       continue;
     }
     if (m.method === 'chat.postEphemeral') {
-      lines.push({ ...base, what: 'reply only they see', who: partyOf(m.user ?? m.channel), why: 'the answer to the button press', said: m.text });
+      lines.push({
+        ...base,
+        what: 'reply only they see',
+        who: partyOf(m.user ?? m.channel),
+        why: 'the answer to the button press',
+        said: m.text,
+      });
       continue;
     }
     lines.push({ ...base, ...unreferenced(m.text, m.channel, m.method, m.ref, record, policy, chain, firingsAt(m.at)) });
@@ -212,7 +225,16 @@ export function timelineLines(record: SimulationRecord, policy: Policy): Timelin
  * A message that is no step of the chain: a notification, a skip, the night hold, the end of the chain, or not
  * this page at all. Which one is read off the message's ref (page-refs.ts), never off its words.
  */
-function unreferenced(text: string, channel: string, method: string, ref: string | null, record: SimulationRecord, policy: Policy, chain: SeverityEscalation | null, firings: TimerFiring[]): Omit<TimelineLine, 'at' | 'seq'> {
+function unreferenced(
+  text: string,
+  channel: string,
+  method: string,
+  ref: string | null,
+  record: SimulationRecord,
+  policy: Policy,
+  chain: SeverityEscalation | null,
+  firings: TimerFiring[],
+): Omit<TimelineLine, 'at' | 'seq'> {
   const page = record.page!;
   const who = partyOf(channel);
   const notice: PageRef | null = ref ? parsePageRef(ref) : null;
@@ -222,9 +244,15 @@ function unreferenced(text: string, channel: string, method: string, ref: string
     // With no channel for the rotation, the bot tells whoever raised the page (here: the simulation) directly.
     const what = isUser(channel) ? 'DM' : 'post';
     if (notice.kind === 'exhausted') {
-      return { what, who, why: `the ${page.severity} chain ran ${chain?.loops ?? 1} round${(chain?.loops ?? 1) === 1 ? '' : 's'} with nobody acknowledging`, said: text };
+      return {
+        what,
+        who,
+        why: `the ${page.severity} chain ran ${chain?.loops ?? 1} round${(chain?.loops ?? 1) === 1 ? '' : 's'} with nobody acknowledging`,
+        said: text,
+      };
     }
-    if (notice.kind === 'held') return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
+    if (notice.kind === 'held')
+      return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
     if (notice.kind === 'skip') return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
     return { what, who, why: `page #${page.id}`, said: text };
   }
@@ -238,7 +266,13 @@ function endLine(record: SimulationRecord): TimelineLine {
   const at = record.end.at;
   const seq = Number.MAX_SAFE_INTEGER;
   if (record.end.reason === 'horizon') {
-    return { at, seq, what: 'simulation stops', who: { kind: 'none' }, why: `page #${page.id} is still ${page.status} ${formatDuration(at - page.createdAt)} after it was raised` };
+    return {
+      at,
+      seq,
+      what: 'simulation stops',
+      who: { kind: 'none' },
+      why: `page #${page.id} is still ${page.status} ${formatDuration(at - page.createdAt)} after it was raised`,
+    };
   }
   const why =
     page.status === 'acknowledged'
@@ -362,7 +396,8 @@ export function renderSlack(record: SimulationRecord, policy: Policy): string {
     used += line.length + 1;
     shownCount += 1;
   }
-  if (shownCount < lines.length) out.push(`_…and ${lines.length - shownCount} more lines: \`npm run simulate\` prints the whole timeline._`);
+  if (shownCount < lines.length)
+    out.push(`_…and ${lines.length - shownCount} more lines: \`npm run simulate\` prints the whole timeline._`);
   out.push(reachedSummary(record, zone, (id) => `<@${id}>`, SLACK_MAX_PAGED));
   return out.join('\n');
 }

@@ -54,7 +54,15 @@ export const SIMULATION_HORIZON_MS = 7 * DAY;
 /** Clock jumps at most; a chain that schedules without end stops here rather than spin. */
 const MAX_STEPS = 2_000;
 /** Reads and the bot's own start-up call, not messages anyone would see. */
-const QUIET_METHODS = new Set(['auth.test', 'users.info', 'conversations.info', 'users.list', 'conversations.history', 'conversations.replies', 'conversations.open']);
+const QUIET_METHODS = new Set([
+  'auth.test',
+  'users.info',
+  'conversations.info',
+  'users.list',
+  'conversations.history',
+  'conversations.replies',
+  'conversations.open',
+]);
 
 export interface SimulationDeps {
   createApp: AppFactory;
@@ -97,7 +105,14 @@ export async function simulate(deps: SimulationDeps, request: SimulationRequest)
   }
 }
 
-async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, standIn: SlackStandIn, clock: FakeClock, request: SimulationRequest, horizonMs: number): Promise<SimulationRecord> {
+async function drive(
+  app: SimulatedApp,
+  store: ReturnType<typeof openStore>,
+  standIn: SlackStandIn,
+  clock: FakeClock,
+  request: SimulationRequest,
+  horizonMs: number,
+): Promise<SimulationRecord> {
   const { db } = store;
   const received: Received[] = [];
   const firings: TimerFiring[] = [];
@@ -116,7 +131,9 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
     collect();
     const left = pendingTimerIds(db);
     // The engine's own upkeep (retention) is not part of any page's story.
-    for (const t of due) if (!left.has(t.id) && !t.kind.startsWith('engine.')) firings.push({ at: clock.now(), kind: t.kind, subject: t.subject, payload: t.payload, dueAt: t.dueAt, seq });
+    for (const t of due)
+      if (!left.has(t.id) && !t.kind.startsWith('engine.'))
+        firings.push({ at: clock.now(), kind: t.kind, subject: t.subject, payload: t.payload, dueAt: t.dueAt, seq });
   };
 
   // The page, raised the way a person raises one.
@@ -128,7 +145,9 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
     request,
     raisedReply,
     page: page ? findPage(db, page.id) : null,
-    pageMessages: page ? messagesOf(db, page.id).map(({ userId, ref, stepIndex, loop, createdAt }) => ({ userId, ref, stepIndex, loop, createdAt })) : [],
+    pageMessages: page
+      ? messagesOf(db, page.id).map(({ userId, ref, stepIndex, loop, createdAt }) => ({ userId, ref, stepIndex, loop, createdAt }))
+      : [],
     messages: sentMessages(store, received),
     firings,
     ack,
@@ -163,7 +182,14 @@ async function drive(app: SimulatedApp, store: ReturnType<typeof openStore>, sta
 }
 
 /** The last person the page reached, else (nobody reached yet, e.g. a P2 held for the morning) a rotation member. */
-function acknowledger(db: ReturnType<typeof openStore>['db'], pageId: number, rotation: string, policy: Policy, at: number, seq: number): AckAttempt {
+function acknowledger(
+  db: ReturnType<typeof openStore>['db'],
+  pageId: number,
+  rotation: string,
+  policy: Policy,
+  at: number,
+  seq: number,
+): AckAttempt {
   const last = messagesOf(db, pageId)
     .filter((m) => m.userId !== null)
     .at(-1);
@@ -232,7 +258,9 @@ async function pressAcknowledge(app: SimulatedApp, pageId: number, userId: strin
       api_app_id: 'A0SIMULATION',
       token: 'simulation',
       trigger_id: 'simulation',
-      actions: [{ type: 'button', action_id: PAGE_ACTIONS.ack, block_id: pageBlockId(pageId), value: String(pageId), action_ts: '0.000001' }],
+      actions: [
+        { type: 'button', action_id: PAGE_ACTIONS.ack, block_id: pageBlockId(pageId), value: String(pageId), action_ts: '0.000001' },
+      ],
     },
     ack: async () => undefined,
   });

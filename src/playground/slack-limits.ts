@@ -88,7 +88,8 @@ class Checker {
     }
     if (typeof value !== 'string') return void this.fail(pointer, `must be a string (${what})`);
     if (required && value.length === 0) return void this.fail(pointer, `must be more than 0 characters (${what})`);
-    if (value.length > limit) this.fail(pointer, `must be less than ${limit + 1} characters (${what}: at most ${limit} characters, got ${value.length})`);
+    if (value.length > limit)
+      this.fail(pointer, `must be less than ${limit + 1} characters (${what}: at most ${limit} characters, got ${value.length})`);
   }
 
   count(value: unknown, pointer: string, limit: number, what: string, options: { required?: boolean; min?: number } = {}): unknown[] {
@@ -114,15 +115,18 @@ class Checker {
       return;
     }
     if (!isObject(value)) return void this.fail(pointer, `must be a text object (${what})`);
-    if (value.type !== 'plain_text' && value.type !== 'mrkdwn') return void this.fail(`${pointer}/type`, `must be one of plain_text, mrkdwn (${what})`);
-    if (plainOnly && value.type !== 'plain_text') return void this.fail(`${pointer}/type`, `must be plain_text (${what}: Slack takes no mrkdwn here)`);
+    if (value.type !== 'plain_text' && value.type !== 'mrkdwn')
+      return void this.fail(`${pointer}/type`, `must be one of plain_text, mrkdwn (${what})`);
+    if (plainOnly && value.type !== 'plain_text')
+      return void this.fail(`${pointer}/type`, `must be plain_text (${what}: Slack takes no mrkdwn here)`);
     this.length(value.text, `${pointer}/text`, limit, what, { required: true });
   }
 
   blockId(block: Json, pointer: string, seen: Set<string>): void {
     this.length(block.block_id, `${pointer}/block_id`, LIMITS.blockId, 'block_id');
     if (typeof block.block_id === 'string') {
-      if (seen.has(block.block_id)) this.fail(`${pointer}/block_id`, `duplicate block_id "${block.block_id}" (each block_id once per message or view)`);
+      if (seen.has(block.block_id))
+        this.fail(`${pointer}/block_id`, `duplicate block_id "${block.block_id}" (each block_id once per message or view)`);
       seen.add(block.block_id);
     }
   }
@@ -131,7 +135,8 @@ class Checker {
     if (!isObject(o)) return void this.fail(pointer, 'must be an option object');
     this.text(o.text, `${pointer}/text`, LIMITS.optionText, 'option text', { plainOnly });
     this.length(o.value, `${pointer}/value`, LIMITS.optionValue, 'option value', { required: true });
-    if (o.description !== undefined) this.text(o.description, `${pointer}/description`, LIMITS.optionDescription, 'option description', { plainOnly });
+    if (o.description !== undefined)
+      this.text(o.description, `${pointer}/description`, LIMITS.optionDescription, 'option description', { plainOnly });
     if (o.url !== undefined) this.length(o.url, `${pointer}/url`, LIMITS.url, 'option url');
   }
 
@@ -144,7 +149,8 @@ class Checker {
     const key = element.initial_options !== undefined ? 'initial_options' : 'initial_option';
     (Array.isArray(initial) ? initial : [initial]).forEach((o, i) => {
       const p = key === 'initial_options' ? `${pointer}/initial_options/${i}` : `${pointer}/initial_option`;
-      if (!isObject(o) || !known.has(JSON.stringify([o.value, isObject(o.text) ? o.text.text : undefined]))) this.fail(p, `${key} must match one of the options exactly (${what})`);
+      if (!isObject(o) || !known.has(JSON.stringify([o.value, isObject(o.text) ? o.text.text : undefined])))
+        this.fail(p, `${key} must match one of the options exactly (${what})`);
     });
   }
 
@@ -161,21 +167,25 @@ class Checker {
     if (!isObject(e)) return void this.fail(pointer, 'must be a block element');
     if (e.type !== 'image') this.length(e.action_id, `${pointer}/action_id`, LIMITS.actionId, 'action_id');
     this.confirm(e.confirm, `${pointer}/confirm`);
-    if (e.placeholder !== undefined) this.text(e.placeholder, `${pointer}/placeholder`, LIMITS.placeholder, 'placeholder', { plainOnly: true });
+    if (e.placeholder !== undefined)
+      this.text(e.placeholder, `${pointer}/placeholder`, LIMITS.placeholder, 'placeholder', { plainOnly: true });
     switch (e.type) {
       case 'button':
         if (where === 'input') this.fail(`${pointer}/type`, 'a button cannot be an input element');
         this.text(e.text, `${pointer}/text`, LIMITS.buttonText, 'button text', { plainOnly: true });
         this.length(e.value, `${pointer}/value`, LIMITS.buttonValue, 'button value');
         this.length(e.url, `${pointer}/url`, LIMITS.url, 'button url');
-        if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger') this.fail(`${pointer}/style`, 'must be one of primary, danger');
+        if (e.style !== undefined && e.style !== 'primary' && e.style !== 'danger')
+          this.fail(`${pointer}/style`, 'must be one of primary, danger');
         return;
       case 'static_select':
       case 'multi_static_select':
         if (e.option_groups !== undefined) {
-          this.count(e.option_groups, `${pointer}/option_groups`, LIMITS.staticSelectOptions, 'option groups', { required: true }).forEach((g, i) => {
-            if (isObject(g)) this.options(g, `${pointer}/option_groups/${i}`, LIMITS.staticSelectOptions, 'option group', true);
-          });
+          this.count(e.option_groups, `${pointer}/option_groups`, LIMITS.staticSelectOptions, 'option groups', { required: true }).forEach(
+            (g, i) => {
+              if (isObject(g)) this.options(g, `${pointer}/option_groups/${i}`, LIMITS.staticSelectOptions, 'option group', true);
+            },
+          );
           return;
         }
         this.options(e, pointer, LIMITS.staticSelectOptions, e.type, true);
@@ -193,9 +203,14 @@ class Checker {
         this.length(e.initial_value, `${pointer}/initial_value`, LIMITS.textInputLength, 'initial_value');
         for (const key of ['min_length', 'max_length'] as const) {
           const n = e[key];
-          if (n !== undefined && (typeof n !== 'number' || n < 0 || n > LIMITS.textInputLength)) this.fail(`${pointer}/${key}`, `must be a number from 0 to ${LIMITS.textInputLength} (${key})`);
+          if (n !== undefined && (typeof n !== 'number' || n < 0 || n > LIMITS.textInputLength))
+            this.fail(`${pointer}/${key}`, `must be a number from 0 to ${LIMITS.textInputLength} (${key})`);
         }
-        if (typeof e.initial_value === 'string' && typeof e.max_length === 'number' && e.initial_value.length > e.max_length) this.fail(`${pointer}/initial_value`, `must be less than ${e.max_length + 1} characters (initial_value: longer than the input's own max_length)`);
+        if (typeof e.initial_value === 'string' && typeof e.max_length === 'number' && e.initial_value.length > e.max_length)
+          this.fail(
+            `${pointer}/initial_value`,
+            `must be less than ${e.max_length + 1} characters (initial_value: longer than the input's own max_length)`,
+          );
         if (where !== 'input' && where !== 'actions') this.fail(`${pointer}/type`, `a plain_text_input cannot be in a ${where} block`);
         return;
       case 'image':
@@ -227,8 +242,8 @@ class Checker {
       case 'section': {
         if (b.text === undefined && b.fields === undefined) this.fail(pointer, 'must provide text or fields (section)');
         if (b.text !== undefined) this.text(b.text, `${pointer}/text`, LIMITS.sectionText, 'section text');
-        this.count(b.fields, `${pointer}/fields`, LIMITS.sectionFields, 'section fields', { min: 1 }).forEach((f, i) =>
-          void this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText, 'section field'),
+        this.count(b.fields, `${pointer}/fields`, LIMITS.sectionFields, 'section fields', { min: 1 }).forEach(
+          (f, i) => void this.text(f, `${pointer}/fields/${i}`, LIMITS.sectionFieldText, 'section field'),
         );
         if (b.accessory !== undefined) this.element(b.accessory, `${pointer}/accessory`, 'section');
         return;
@@ -243,7 +258,9 @@ class Checker {
         });
         return;
       case 'actions':
-        this.count(b.elements, `${pointer}/elements`, LIMITS.actionsElements, 'actions elements', { required: true }).forEach((e, i) => void this.element(e, `${pointer}/elements/${i}`, 'actions'));
+        this.count(b.elements, `${pointer}/elements`, LIMITS.actionsElements, 'actions elements', { required: true }).forEach(
+          (e, i) => void this.element(e, `${pointer}/elements/${i}`, 'actions'),
+        );
         return;
       case 'input':
         this.text(b.label, `${pointer}/label`, LIMITS.inputLabel, 'input label', { plainOnly: true });
@@ -266,7 +283,9 @@ class Checker {
   blocks(blocks: unknown, pointer: string, surface: 'message' | 'modal' | 'home'): void {
     const limit = surface === 'message' ? LIMITS.messageBlocks : LIMITS.viewBlocks;
     const seen = new Set<string>();
-    this.count(blocks, pointer, limit, `blocks in a ${surface}`, { required: surface !== 'message', min: 0 }).forEach((b, i) => void this.block(b, `${pointer}/${i}`, surface, seen));
+    this.count(blocks, pointer, limit, `blocks in a ${surface}`, { required: surface !== 'message', min: 0 }).forEach(
+      (b, i) => void this.block(b, `${pointer}/${i}`, surface, seen),
+    );
   }
 }
 
@@ -301,7 +320,8 @@ export function checkView(view: unknown): BlockKitError[] {
     checker.text(view.submit, '/view/submit', LIMITS.modalButton, 'modal submit', { plainOnly: true, required: false });
     checker.text(view.close, '/view/close', LIMITS.modalButton, 'modal close', { plainOnly: true, required: false });
     const hasInput = Array.isArray(view.blocks) && view.blocks.some((b) => isObject(b) && b.type === 'input');
-    if (hasInput && view.submit === undefined) checker.fail('/view/submit', 'missing required field (a modal with an input block needs submit)');
+    if (hasInput && view.submit === undefined)
+      checker.fail('/view/submit', 'missing required field (a modal with an input block needs submit)');
   }
   return checker.errors;
 }
@@ -358,7 +378,11 @@ export const POST_MESSAGE_BURST = 5;
 export function rateLimitWait(method: string, channel: string | null, now: number, history: Map<string, number[]>): number | null {
   const tier = METHOD_TIERS[method];
   const [key, limit, windowMs] =
-    method === 'chat.postMessage' && channel ? [`${method}:${channel}`, POST_MESSAGE_BURST, POST_MESSAGE_BURST * 1_000] : tier ? [method, TIER_PER_MINUTE[tier], 60_000] : [null, 0, 0];
+    method === 'chat.postMessage' && channel
+      ? [`${method}:${channel}`, POST_MESSAGE_BURST, POST_MESSAGE_BURST * 1_000]
+      : tier
+        ? [method, TIER_PER_MINUTE[tier], 60_000]
+        : [null, 0, 0];
   if (key === null) return null;
   const recent = (history.get(key) ?? []).filter((at) => at > now - windowMs);
   if (recent.length >= limit) {

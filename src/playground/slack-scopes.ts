@@ -79,7 +79,8 @@ export function refuseScope(method: string, kind: ConversationKind, granted: Rea
 export function manifestBotScopes(manifestText: string): string[] {
   const manifest = parse(manifestText) as { oauth_config?: { scopes?: { bot?: unknown } } } | null;
   const bot = manifest?.oauth_config?.scopes?.bot;
-  if (!Array.isArray(bot) || bot.some((s) => typeof s !== 'string')) throw new Error('the manifest has no oauth_config.scopes.bot list of scopes');
+  if (!Array.isArray(bot) || bot.some((s) => typeof s !== 'string'))
+    throw new Error('the manifest has no oauth_config.scopes.bot list of scopes');
   return bot as string[];
 }
 

@@ -326,13 +326,25 @@ export class SlackStandIn {
     this.version += 1;
   }
 
-  private storeView(args: Record<string, unknown>, existing: StoredView | undefined, parent?: string, triggeredBy?: string): Record<string, unknown> {
+  private storeView(
+    args: Record<string, unknown>,
+    existing: StoredView | undefined,
+    parent?: string,
+    triggeredBy?: string,
+  ): Record<string, unknown> {
     const view = typeof args.view === 'object' && args.view !== null ? (args.view as Record<string, unknown>) : {};
     const fromTrigger = triggeredBy ?? (this.options.triggerUser ? this.options.triggerUser(String(args.trigger_id ?? '')) : 'U0SOMEONE');
     const owner = existing?.user ?? (typeof args.user_id === 'string' ? args.user_id : fromTrigger);
     if (!owner) return { ok: false, error: 'invalid_trigger_id' };
     const id = existing?.id ?? `V${String(this.views.size + 1).padStart(8, '0')}${this.seq}`;
-    const stored: StoredView = { id, user: owner, type: view.type === 'home' ? 'home' : 'modal', view, hash: `h${this.seq}`, ...(parent ? { parent } : existing?.parent ? { parent: existing.parent } : {}) };
+    const stored: StoredView = {
+      id,
+      user: owner,
+      type: view.type === 'home' ? 'home' : 'modal',
+      view,
+      hash: `h${this.seq}`,
+      ...(parent ? { parent } : existing?.parent ? { parent: existing.parent } : {}),
+    };
     this.views.set(id, stored);
     this.version += 1;
     return { ok: true, view: { id, hash: stored.hash, ...view } };
@@ -428,7 +440,10 @@ export class SlackStandIn {
   }
 
   /** A channel of the workspace (the bot in it unless `botIsMember: false`; everyone in it unless `members` lists who is). */
-  addChannel(id: string, options: { name?: string; private?: boolean; botIsMember?: boolean; members?: readonly string[] | 'everyone' } = {}): void {
+  addChannel(
+    id: string,
+    options: { name?: string; private?: boolean; botIsMember?: boolean; members?: readonly string[] | 'everyone' } = {},
+  ): void {
     const name = options.name ?? this.channelNames.get(id) ?? id.toLowerCase();
     const members = options.members === undefined || options.members === 'everyone' ? 'everyone' : new Set(options.members);
     this.channels.set(id, { id, name, private: options.private ?? id.startsWith('G'), botIsMember: options.botIsMember ?? true, members });
@@ -454,8 +469,10 @@ export class SlackStandIn {
     const channel = this.channels.get(key);
     if (!channel) return { ok: false, error: 'channel_not_found' };
     if (!channel.botIsMember) return { ok: false, error: 'not_in_channel' };
-    if (method === 'chat.postEphemeral' && channel.members !== 'everyone' && !channel.members.has(String(args.user ?? ''))) return { ok: false, error: 'user_not_in_channel' };
-    if (method === 'conversations.invite' && channel.members !== 'everyone') for (const u of String(args.users ?? '').split(',')) channel.members.add(u);
+    if (method === 'chat.postEphemeral' && channel.members !== 'everyone' && !channel.members.has(String(args.user ?? '')))
+      return { ok: false, error: 'user_not_in_channel' };
+    if (method === 'conversations.invite' && channel.members !== 'everyone')
+      for (const u of String(args.users ?? '').split(',')) channel.members.add(u);
     return null;
   }
 
@@ -503,7 +520,15 @@ export class SlackStandIn {
 
   /** Delivered messages no test has looked at (auth.test and reads are not messages). */
   unasserted(): RecordedCall[] {
-    const quiet = new Set(['auth.test', 'apps.connections.open', 'users.info', 'conversations.info', 'users.list', 'conversations.history', 'usergroups.users.list']);
+    const quiet = new Set([
+      'auth.test',
+      'apps.connections.open',
+      'users.info',
+      'conversations.info',
+      'users.list',
+      'conversations.history',
+      'usergroups.users.list',
+    ]);
     return this.delivered().filter((c) => !quiet.has(c.method) && !this.claimed.has(c.seq));
   }
 
@@ -520,14 +545,27 @@ export class SlackStandIn {
     const limit = Number(args.limit ?? 100);
     const withMetadata = args.include_all_metadata === true || args.include_all_metadata === 'true';
     return [...this.messages.entries()]
-      .filter(([k, m]) => k.startsWith(`${key}/`) && Number(m.ts) >= oldest && (inThread === null ? m.threadTs === undefined : m.threadTs === inThread || m.ts === inThread))
+      .filter(
+        ([k, m]) =>
+          k.startsWith(`${key}/`) &&
+          Number(m.ts) >= oldest &&
+          (inThread === null ? m.threadTs === undefined : m.threadTs === inThread || m.ts === inThread),
+      )
       .map(([, m]) => m)
       .sort((a, b) => Number(b.ts) - Number(a.ts))
       .slice(0, limit)
-      .map((m) => ({ type: 'message', ts: m.ts, text: m.text, user: m.user, ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}) }));
+      .map((m) => ({
+        type: 'message',
+        ts: m.ts,
+        text: m.text,
+        user: m.user,
+        ...(withMetadata && m.metadata ? { metadata: m.metadata } : {}),
+      }));
   }
 
-  private async handle(req: IncomingMessage): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string>; raw?: string }> {
+  private async handle(
+    req: IncomingMessage,
+  ): Promise<{ status: number; body: Record<string, unknown>; headers?: Record<string, string>; raw?: string }> {
     const bytes = await readBody(req);
     const response = /^\/response\/(R[0-9]+)$/.exec(req.url ?? '');
     if (response) return this.receiveResponse(response[1]!, bytes.toString('utf8'));
@@ -555,14 +593,25 @@ export class SlackStandIn {
       const headers: Record<string, string> = fault.status === 429 ? { 'retry-after': String(fault.retryAfter) } : {};
       return { status: fault.status, body, headers };
     }
-    const wait = this.rateHistory ? rateLimitWait(method, typeof args.channel === 'string' ? conversationKey(args.channel) : null, this.interactionNow(), this.rateHistory) : null;
+    const wait = this.rateHistory
+      ? rateLimitWait(
+          method,
+          typeof args.channel === 'string' ? conversationKey(args.channel) : null,
+          this.interactionNow(),
+          this.rateHistory,
+        )
+      : null;
     if (wait !== null) {
       const body = { ok: false, error: 'ratelimited' };
       this.calls.push({ seq, method, args, status: 429, ok: false, response: body, receivedAt: performance.now() });
       return { status: 429, body, headers: { 'retry-after': String(wait) } };
     }
     const bearer = /^Bearer (.+)$/.exec(String(req.headers.authorization ?? ''))?.[1];
-    const body = this.refuseToken(method, bearer, args) ?? this.refuseScope(method, args) ?? this.refuseMembership(method, args) ?? this.answer(method, args);
+    const body =
+      this.refuseToken(method, bearer, args) ??
+      this.refuseScope(method, args) ??
+      this.refuseMembership(method, args) ??
+      this.answer(method, args);
     this.calls.push({ seq, method, args, status: 200, ok: body.ok === true, response: body, receivedAt: performance.now() });
     return { status: 200, body };
   }
@@ -615,7 +664,12 @@ export class SlackStandIn {
       if (hasNoContent(args)) return { ok: false, error: 'no_text' };
       const errors = checkMessageBlocks(args);
       if (errors.length > 0) {
-        return { ok: false, error: 'invalid_blocks', errors: errors.map((e) => errorLine(e).replace(/^\[ERROR\] /, '')), response_metadata: { messages: errors.map(errorLine) } };
+        return {
+          ok: false,
+          error: 'invalid_blocks',
+          errors: errors.map((e) => errorLine(e).replace(/^\[ERROR\] /, '')),
+          response_metadata: { messages: errors.map(errorLine) },
+        };
       }
     }
     if (VIEW_METHODS.has(method)) {
@@ -629,11 +683,17 @@ export class SlackStandIn {
     const refused = this.refuseContent(method, rawArgs);
     if (refused) return refused;
     // Slack keeps at most 40,000 characters of a message's text and cuts the rest.
-    const args = typeof rawArgs.text === 'string' && MESSAGE_METHODS.has(method) ? { ...rawArgs, text: cutMessageText(rawArgs.text).text } : rawArgs;
+    const args =
+      typeof rawArgs.text === 'string' && MESSAGE_METHODS.has(method) ? { ...rawArgs, text: cutMessageText(rawArgs.text).text } : rawArgs;
     switch (method) {
       case 'files.getUploadURLExternal': {
         const id = `F${String(this.files.size + 1).padStart(8, '0')}`;
-        this.files.set(id, { id, filename: String(args.filename ?? 'file'), bytes: null, ...(typeof args.alt_text === 'string' ? { altText: args.alt_text } : {}) });
+        this.files.set(id, {
+          id,
+          filename: String(args.filename ?? 'file'),
+          bytes: null,
+          ...(typeof args.alt_text === 'string' ? { altText: args.alt_text } : {}),
+        });
         return { ok: true, upload_url: this.url.replace(/api\/$/, `upload/${id}`), file_id: id };
       }
       case 'files.completeUploadExternal': {
@@ -643,16 +703,34 @@ export class SlackStandIn {
         const channel = typeof args.channel_id === 'string' ? args.channel_id : undefined;
         for (const [i, file] of files.entries()) {
           const title = listed[i]?.title;
-          Object.assign(file!, { ...(typeof title === 'string' ? { title } : {}), ...(channel ? { channel } : {}), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}) });
+          Object.assign(file!, {
+            ...(typeof title === 'string' ? { title } : {}),
+            ...(channel ? { channel } : {}),
+            ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
+          });
         }
         if (channel) {
           const comment = typeof args.initial_comment === 'string' ? args.initial_comment : '';
-          this.addVisible({ channel, text: comment, user: 'U0BOT', files: files.map((f) => f!.id), ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}) });
+          this.addVisible({
+            channel,
+            text: comment,
+            user: 'U0BOT',
+            files: files.map((f) => f!.id),
+            ...(typeof args.thread_ts === 'string' ? { threadTs: args.thread_ts } : {}),
+          });
         }
         return { ok: true, files: files.map((f) => ({ id: f!.id, name: f!.filename, title: f!.title ?? f!.filename })) };
       }
       case 'auth.test':
-        return { ok: true, url: 'https://standin.slack.test/', team: 'Stand-in', team_id: 'T0TEAM', user: 'oncall', user_id: 'U0BOT', bot_id: 'B0BOT' };
+        return {
+          ok: true,
+          url: 'https://standin.slack.test/',
+          team: 'Stand-in',
+          team_id: 'T0TEAM',
+          user: 'oncall',
+          user_id: 'U0BOT',
+          bot_id: 'B0BOT',
+        };
       case 'chat.postMessage':
       case 'chat.update': {
         const ts = method === 'chat.update' ? String(args.ts) : this.nextTs();
@@ -701,7 +779,9 @@ export class SlackStandIn {
         return { ok: true, message_ts: stored.ts };
       }
       case 'reactions.add':
-        return this.react(String(args.channel ?? ''), String(args.timestamp ?? ''), String(args.name ?? ''), 'U0BOT') ? { ok: true } : { ok: false, error: 'message_not_found' };
+        return this.react(String(args.channel ?? ''), String(args.timestamp ?? ''), String(args.name ?? ''), 'U0BOT')
+          ? { ok: true }
+          : { ok: false, error: 'message_not_found' };
       case 'conversations.info': {
         const id = String(args.channel ?? '');
         if (conversationKey(id).startsWith('D')) return { ok: true, channel: { id, is_im: true, is_member: true } };
@@ -724,7 +804,16 @@ export class SlackStandIn {
       case 'users.info': {
         const user = this.users.get(String(args.user));
         if (!user) return { ok: false, error: 'user_not_found' };
-        return { ok: true, user: { id: user.id, name: user.name ?? user.id, real_name: user.name ?? user.id, tz: user.tz ?? 'UTC', deleted: user.deleted ?? false } };
+        return {
+          ok: true,
+          user: {
+            id: user.id,
+            name: user.name ?? user.id,
+            real_name: user.name ?? user.id,
+            tz: user.tz ?? 'UTC',
+            deleted: user.deleted ?? false,
+          },
+        };
       }
       case 'views.open': {
         const trigger = this.exchangeTrigger(args);
@@ -740,12 +829,21 @@ export class SlackStandIn {
       }
       case 'views.update': {
         const existing = this.views.get(String(args.view_id ?? ''));
-        if (!existing) return this.options.triggerUser ? { ok: false, error: 'not_found' } : { ok: true, view: { id: String(args.view_id ?? `V${this.seq}`), ...(typeof args.view === 'object' ? (args.view as object) : {}) } };
+        if (!existing)
+          return this.options.triggerUser
+            ? { ok: false, error: 'not_found' }
+            : {
+                ok: true,
+                view: { id: String(args.view_id ?? `V${this.seq}`), ...(typeof args.view === 'object' ? (args.view as object) : {}) },
+              };
         if (typeof args.hash === 'string' && args.hash !== existing.hash) return { ok: false, error: 'hash_conflict' };
         return this.storeView(args, existing);
       }
       case 'views.publish':
-        return this.storeView({ ...args, view: { ...(typeof args.view === 'object' ? (args.view as object) : {}), type: 'home' } }, this.home(String(args.user_id ?? '')));
+        return this.storeView(
+          { ...args, view: { ...(typeof args.view === 'object' ? (args.view as object) : {}), type: 'home' } },
+          this.home(String(args.user_id ?? '')),
+        );
       default:
         return { ok: true };
     }
@@ -753,7 +851,10 @@ export class SlackStandIn {
 }
 
 /** Every channel a policy names (its channels, each rotation's channel and alerts channel): where the team invited the bot. */
-export function policyChannelIds(policy: { channels: Record<string, string>; rotations: Record<string, { channel: string | null; alertsChannel: string | null }> }): string[] {
+export function policyChannelIds(policy: {
+  channels: Record<string, string>;
+  rotations: Record<string, { channel: string | null; alertsChannel: string | null }>;
+}): string[] {
   const ids = [...Object.values(policy.channels), ...Object.values(policy.rotations).flatMap((r) => [r.channel, r.alertsChannel])];
   return [...new Set(ids.filter((id): id is string => typeof id === 'string' && id !== ''))];
 }

@@ -152,11 +152,23 @@ export class TwilioStandIn {
     const body = req.method === 'POST' ? await readBody(req) : '';
     const match = url.pathname.match(/^\/2010-04-01\/Accounts\/([^/]+)\/(Calls|Messages)(?:\/([^/]+))?\.json$/);
     if (!match) return twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
-    if (!this.authorized(req.headers.authorization)) return { status: 401, body: { code: 20003, detail: 'Your AccountSid or AuthToken was incorrect.', message: 'Authenticate', more_info: 'https://www.twilio.com/docs/errors/20003', status: 401 } };
+    if (!this.authorized(req.headers.authorization))
+      return {
+        status: 401,
+        body: {
+          code: 20003,
+          detail: 'Your AccountSid or AuthToken was incorrect.',
+          message: 'Authenticate',
+          more_info: 'https://www.twilio.com/docs/errors/20003',
+          status: 401,
+        },
+      };
     const [, account, collection, sid] = match as unknown as [string, string, 'Calls' | 'Messages', string | undefined];
     if (account !== this.accountSid) return twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
     // Twilio reads parameters from a form body only: JSON (or anything else) reads as no parameters at all.
-    const form = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '') ? new URLSearchParams(body) : new URLSearchParams();
+    const form = /^application\/x-www-form-urlencoded/i.test(req.headers['content-type'] ?? '')
+      ? new URLSearchParams(body)
+      : new URLSearchParams();
     const params = Object.fromEntries(form);
     if (collection === 'Calls') {
       if (req.method === 'POST' && !sid) return this.createCall(params);
@@ -164,13 +176,17 @@ export class TwilioStandIn {
       if (req.method === 'GET' && !sid) return this.listCalls(url.searchParams);
       if (req.method === 'GET' && sid) {
         const call = this.calls.find((c) => c.sid === sid);
-        return call ? { status: 200, body: this.callResource(call) } : twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
+        return call
+          ? { status: 200, body: this.callResource(call) }
+          : twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
       }
     }
     if (collection === 'Messages' && req.method === 'POST' && !sid) return this.createMessage(params);
     if (collection === 'Messages' && req.method === 'GET' && sid) {
       const message = this.messages.find((m) => m.sid === sid);
-      return message ? { status: 200, body: this.messageResource(message) } : twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
+      return message
+        ? { status: 200, body: this.messageResource(message) }
+        : twilioError(404, 20404, `The requested resource ${url.pathname} was not found`);
     }
     return twilioError(405, 20004, 'Method not allowed');
   }
@@ -191,7 +207,8 @@ export class TwilioStandIn {
     if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (!E164.test(from)) return twilioError(400, 21212, `Invalid 'From' Phone Number: ${from}`);
     if (url && !isAbsoluteHttpUrl(url)) return twilioError(400, 21205, `Url is not a valid URL: ${url}`);
-    if (statusCallback && !isAbsoluteHttpUrl(statusCallback)) return twilioError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
+    if (statusCallback && !isAbsoluteHttpUrl(statusCallback))
+      return twilioError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
     for (const name of ['Method', 'StatusCallbackMethod'] as const) {
       if (params[name] && !/^(GET|POST)$/i.test(params[name]!)) return twilioError(400, 21200, `${name} must be GET or POST`);
     }
@@ -213,10 +230,13 @@ export class TwilioStandIn {
 
   private updateCall(sid: string, params: Record<string, string>): Answer {
     const call = this.calls.find((c) => c.sid === sid);
-    if (!call) return twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${this.accountSid}/Calls/${sid}.json was not found`);
+    if (!call)
+      return twilioError(404, 20404, `The requested resource /2010-04-01/Accounts/${this.accountSid}/Calls/${sid}.json was not found`);
     const status = params.Status;
-    if (status !== 'completed' && status !== 'canceled') return twilioError(400, 21220, `Invalid call state: Status must be completed or canceled, not ${status ?? 'missing'}`);
-    if (status === 'canceled' && call.status === 'in-progress') return twilioError(400, 21220, 'Invalid call state: an answered call is ended with Status=completed');
+    if (status !== 'completed' && status !== 'canceled')
+      return twilioError(400, 21220, `Invalid call state: Status must be completed or canceled, not ${status ?? 'missing'}`);
+    if (status === 'canceled' && call.status === 'in-progress')
+      return twilioError(400, 21220, 'Invalid call state: an answered call is ended with Status=completed');
     // Ending a call that has already ended changes nothing, as with Twilio.
     if (['queued', 'ringing', 'in-progress'].includes(call.status)) {
       const ended: CallStatus = call.status === 'in-progress' || status === 'completed' ? 'completed' : 'canceled';
@@ -241,7 +261,16 @@ export class TwilioStandIn {
       .slice(0, pageSize);
     return {
       status: 200,
-      body: { calls: calls.map((c) => this.callResource(c)), page: 0, page_size: pageSize, start: 0, end: Math.max(calls.length - 1, 0), next_page_uri: null, previous_page_uri: null, uri: `${API}/Accounts/${this.accountSid}/Calls.json` },
+      body: {
+        calls: calls.map((c) => this.callResource(c)),
+        page: 0,
+        page_size: pageSize,
+        start: 0,
+        end: Math.max(calls.length - 1, 0),
+        next_page_uri: null,
+        previous_page_uri: null,
+        uri: `${API}/Accounts/${this.accountSid}/Calls.json`,
+      },
     };
   }
 
@@ -253,8 +282,18 @@ export class TwilioStandIn {
     if (!E164.test(to)) return twilioError(400, 21211, `Invalid 'To' Phone Number: ${to}`);
     if (from && !E164.test(from)) return twilioError(400, 21212, `Invalid 'From' Phone Number: ${from}`);
     if (body && body.length > 1600) return twilioError(400, 21617, 'The concatenated message body exceeds the 1600 character limit.');
-    if (statusCallback && !isAbsoluteHttpUrl(statusCallback)) return twilioError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
-    const message: StandInMessage = { sid: this.nextSid('SM'), to, from: from ?? '', body: body ?? '', statusCallback: statusCallback ?? null, status: 'queued', createdAt: this.now(), params };
+    if (statusCallback && !isAbsoluteHttpUrl(statusCallback))
+      return twilioError(400, 21609, `The StatusCallback URL ${statusCallback} is not a valid URL.`);
+    const message: StandInMessage = {
+      sid: this.nextSid('SM'),
+      to,
+      from: from ?? '',
+      body: body ?? '',
+      statusCallback: statusCallback ?? null,
+      status: 'queued',
+      createdAt: this.now(),
+      params,
+    };
     this.messages.push(message);
     return { status: 201, body: this.messageResource(message) };
   }
@@ -315,7 +354,17 @@ export class TwilioStandIn {
   }
 
   private callParams(call: StandInCall): Record<string, string> {
-    return { AccountSid: this.accountSid, ApiVersion: '2010-04-01', CallSid: call.sid, CallStatus: call.status, Called: call.to, Caller: call.from, Direction: 'outbound-api', From: call.from, To: call.to };
+    return {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      CallSid: call.sid,
+      CallStatus: call.status,
+      Called: call.to,
+      Caller: call.from,
+      Direction: 'outbound-api',
+      From: call.from,
+      To: call.to,
+    };
   }
 
   /** A signed POST to the bot, as Twilio makes it; recorded with the answer. */
@@ -362,7 +411,8 @@ export class TwilioStandIn {
   /** The call ends as `how` (busy, no-answer and failed before it was answered) and the status callback is posted. */
   async finish(sid: string, how: CallEnd): Promise<StandInWebhook | null> {
     const call = this.call(sid);
-    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(call.status)) throw new Error(`call ${sid} has already ended (${call.status})`);
+    if (['completed', 'busy', 'failed', 'no-answer', 'canceled'].includes(call.status))
+      throw new Error(`call ${sid} has already ended (${call.status})`);
     if (how !== 'completed' && call.status === 'in-progress') throw new Error(`call ${sid} was answered: it can only end as completed`);
     call.status = how;
     call.endedAt = this.now();
@@ -372,7 +422,11 @@ export class TwilioStandIn {
   private async statusCallback(call: StandInCall): Promise<StandInWebhook | null> {
     if (!call.statusCallback) return null;
     const duration = call.endedAt === null ? 0 : Math.round((call.endedAt - call.createdAt) / 1000);
-    return this.post(call.statusCallback, { ...this.callParams(call), CallDuration: String(duration), Timestamp: rfc2822(call.endedAt ?? this.now()) });
+    return this.post(call.statusCallback, {
+      ...this.callParams(call),
+      CallDuration: String(duration),
+      Timestamp: rfc2822(call.endedAt ?? this.now()),
+    });
   }
 
   /** The carrier reports on a message: its status becomes `status` and the message's StatusCallback is posted. */
@@ -381,12 +435,33 @@ export class TwilioStandIn {
     if (!message) throw new Error(`no message ${sid}`);
     message.status = status;
     if (!message.statusCallback) return null;
-    return this.post(message.statusCallback, { AccountSid: this.accountSid, ApiVersion: '2010-04-01', From: message.from, MessageSid: message.sid, MessageStatus: status, SmsSid: message.sid, SmsStatus: status, To: message.to });
+    return this.post(message.statusCallback, {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      From: message.from,
+      MessageSid: message.sid,
+      MessageStatus: status,
+      SmsSid: message.sid,
+      SmsStatus: status,
+      To: message.to,
+    });
   }
 
   /** Someone texts the bot's number: the SMS webhook is posted, signed, to `webhookUrl`. */
   incomingSms(webhookUrl: string, from: string, to: string, body: string): Promise<StandInWebhook> {
     const sid = this.nextSid('SM');
-    return this.post(webhookUrl, { AccountSid: this.accountSid, ApiVersion: '2010-04-01', Body: body, From: from, MessageSid: sid, NumMedia: '0', NumSegments: '1', SmsMessageSid: sid, SmsSid: sid, SmsStatus: 'received', To: to });
+    return this.post(webhookUrl, {
+      AccountSid: this.accountSid,
+      ApiVersion: '2010-04-01',
+      Body: body,
+      From: from,
+      MessageSid: sid,
+      NumMedia: '0',
+      NumSegments: '1',
+      SmsMessageSid: sid,
+      SmsSid: sid,
+      SmsStatus: 'received',
+      To: to,
+    });
   }
 }

@@ -48,18 +48,27 @@ export function decideBoundary(policy: Policy, payload: BoundaryPayload, overrid
   // Half way through a shift only the staggered secondary changes: say that, and leave the user group alone.
   if (isSecondaryOnlyChange(rotation, payload.shiftStart) && payload.shiftStart >= onCall.shiftStart) {
     if (rotation.channel && onCall.secondary) {
-      const stays = onCall.primary ? `${mention(onCall.primary.userId)} stays primary until ${slackDate(onCall.primary.until)}` : 'nobody is primary';
+      const stays = onCall.primary
+        ? `${mention(onCall.primary.userId)} stays primary until ${slackDate(onCall.primary.until)}`
+        : 'nobody is primary';
       calls.push({
         method: 'chat.postMessage',
-        args: { channel: rotation.channel, text: `:arrows_counterclockwise: *${rotation.name}* secondary change: ${mention(onCall.secondary.userId)} is secondary until ${slackDate(onCall.secondary.until)}; ${stays}.` },
+        args: {
+          channel: rotation.channel,
+          text: `:arrows_counterclockwise: *${rotation.name}* secondary change: ${mention(onCall.secondary.userId)} is secondary until ${slackDate(onCall.secondary.until)}; ${stays}.`,
+        },
         priority: PRIORITY.notice,
       });
     }
     return { calls, next: nextBoundaryTimer(rotation, now) };
   }
   if (rotation.channel) {
-    const primary = onCall.primary ? `${mention(onCall.primary.userId)} is primary until ${slackDate(onCall.primary.until)}` : 'nobody is primary (add members or an override)';
-    const secondary = onCall.secondary ? `${mention(onCall.secondary.userId)} is secondary${rotation.secondaryLagDays > 0 ? ` until ${slackDate(onCall.secondary.until)}` : ''}` : 'no secondary';
+    const primary = onCall.primary
+      ? `${mention(onCall.primary.userId)} is primary until ${slackDate(onCall.primary.until)}`
+      : 'nobody is primary (add members or an override)';
+    const secondary = onCall.secondary
+      ? `${mention(onCall.secondary.userId)} is secondary${rotation.secondaryLagDays > 0 ? ` until ${slackDate(onCall.secondary.until)}` : ''}`
+      : 'no secondary';
     calls.push({
       method: 'chat.postMessage',
       args: { channel: rotation.channel, text: `:arrows_counterclockwise: *${rotation.name}* shift change: ${primary}; ${secondary}.` },

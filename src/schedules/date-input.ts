@@ -27,7 +27,7 @@ export function parseWhen(tokens: readonly string[], zone: string, now: number):
   if (first === 'today') date = today;
   else if (first === 'tomorrow') date = addDaysToDate(today, 1);
   else if (first === 'next' && second && WEEKDAYS.includes(second)) {
-    const ahead = ((WEEKDAYS.indexOf(second) - today.weekday + 7) % 7) || 7;
+    const ahead = (WEEKDAYS.indexOf(second) - today.weekday + 7) % 7 || 7;
     date = addDaysToDate(today, ahead);
     consumed = 2;
   } else if (/^\d{4}-\d{2}-\d{2}$/.test(first)) {
@@ -39,6 +39,7 @@ export function parseWhen(tokens: readonly string[], zone: string, now: number):
   const timeToken = consumed === 1 ? second : third;
   const time = parseTime(timeToken);
   if (time) consumed += 1;
-  else if (timeToken && /^\d{1,2}:\d{2}$/.test(timeToken)) return { ok: false, error: `"${timeToken}" is not a time; use 24-hour time such as 09:00` };
+  else if (timeToken && /^\d{1,2}:\d{2}$/.test(timeToken))
+    return { ok: false, error: `"${timeToken}" is not a time; use 24-hour time such as 09:00` };
   return { ok: true, instant: wallTimeToInstant(zone, { ...date, hour: time?.hour ?? 0, minute: time?.minute ?? 0 }), consumed };
 }

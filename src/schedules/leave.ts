@@ -25,7 +25,14 @@ function nextFree(rotation: RotationPolicy, after: string | null, busy: Readonly
   return null;
 }
 
-export function planLeave(rotation: RotationPolicy, overrides: readonly Override[], who: string, from: number, to: number, lead: string | null): LeaveCover[] {
+export function planLeave(
+  rotation: RotationPolicy,
+  overrides: readonly Override[],
+  who: string,
+  from: number,
+  to: number,
+  lead: string | null,
+): LeaveCover[] {
   const covers: LeaveCover[] = [];
   for (const shift of shiftsBetween(rotation, overrides, from, to)) {
     // A stretch, not a whole shift: a staggered secondary changes half way through the primary's shift.

@@ -36,11 +36,19 @@ export function lintRotation(rotation: RotationPolicy, overrides: readonly Overr
     }
     // A week is 167-169 h around DST: count weeks with an hour of slack.
     if (primary && !reported && streakMs > MAX_CONSECUTIVE_PRIMARY_WEEKS * weekMs + 2 * 3_600_000) {
-      findings.push({ rotation: rotation.name, at: shift.start, message: `<@${primary}> is primary for more than ${MAX_CONSECUTIVE_PRIMARY_WEEKS} consecutive weeks` });
+      findings.push({
+        rotation: rotation.name,
+        at: shift.start,
+        message: `<@${primary}> is primary for more than ${MAX_CONSECUTIVE_PRIMARY_WEEKS} consecutive weeks`,
+      });
       reported = true;
     }
     if (primary && rotation.shadows.includes(primary) && !hasShadowed.has(primary)) {
-      findings.push({ rotation: rotation.name, at: shift.start, message: `<@${primary}> takes primary without a shadow week first (they are listed under shadows)` });
+      findings.push({
+        rotation: rotation.name,
+        at: shift.start,
+        message: `<@${primary}> takes primary without a shadow week first (they are listed under shadows)`,
+      });
       hasShadowed.add(primary);
     }
     if (shift.secondary) hasShadowed.add(shift.secondary.userId);

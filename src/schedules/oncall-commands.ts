@@ -58,12 +58,19 @@ function pickRotation(policy: Policy, name: string | undefined): RotationPolicy 
 }
 
 /** `[rotation] [n]` in either order, n defaulting to 4; or the reply that explains what was wrong. */
-function rotationAndCount(policy: Policy, args: string[], limits: { max: number; what: string; usage: string }): { rotation: RotationPolicy; count: number } | CommandReply {
+function rotationAndCount(
+  policy: Policy,
+  args: string[],
+  limits: { max: number; what: string; usage: string },
+): { rotation: RotationPolicy; count: number } | CommandReply {
   if (Object.keys(policy.rotations).length === 0) return noRotations();
   const countWord = args.find((a) => /^\d+$/.test(a));
   const count = countWord ? Number(countWord) : 4;
   if (count < 1 || count > limits.max) return { text: `Ask for 1 to ${limits.max} ${limits.what}.\nUsage: \`${limits.usage}\`` };
-  const rotation = pickRotation(policy, args.find((a) => !/^\d+$/.test(a)));
+  const rotation = pickRotation(
+    policy,
+    args.find((a) => !/^\d+$/.test(a)),
+  );
   if (typeof rotation === 'string') return { text: `${rotation}\nUsage: \`${limits.usage}\`` };
   return { rotation, count };
 }
@@ -81,7 +88,10 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const overrides = activeOverrides(db, now);
       if (args[0]) {
         const rotation = policy.rotations[args[0]];
-        if (!rotation) return { text: `There is no rotation \`${args[0]}\`. Rotations: ${names.map((n) => `\`${n}\``).join(', ')}.\nUsage: \`/oncall who [rotation]\`` };
+        if (!rotation)
+          return {
+            text: `There is no rotation \`${args[0]}\`. Rotations: ${names.map((n) => `\`${n}\``).join(', ')}.\nUsage: \`/oncall who [rotation]\``,
+          };
         return { text: renderOnCall(whoIsOnCall(rotation, overrides, now)) };
       }
       return { text: names.map((n) => renderOnCall(whoIsOnCall(policy.rotations[n]!, overrides, now))).join('\n\n') };
@@ -97,7 +107,15 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const { rotation, count: n } = parsed;
       const now = clock.now();
       const shifts = shiftsBetween(rotation, activeOverrides(db, now), now, now + (n + 1) * rotation.shift.everyMs).slice(1, n + 1);
-      return { text: [`*${rotation.name}*: the next ${n} shifts`, ...shifts.map((s) => `${slackDate(s.start)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`)].join('\n') };
+      return {
+        text: [
+          `*${rotation.name}*: the next ${n} shifts`,
+          ...shifts.map(
+            (s) =>
+              `${slackDate(s.start)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} primary, ${s.secondary ? mention(s.secondary.userId) : 'nobody'} secondary`,
+          ),
+        ].join('\n'),
+      };
     },
   });
 
@@ -112,9 +130,20 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const overrides = activeOverrides(db, now);
       const shifts = shiftsBetween(rotation, overrides, now, now + weeks * 7 * DAY);
       const pending = overrides.filter((o) => o.rotation === rotation.name && o.startsAt < now + weeks * 7 * DAY);
-      const lines = shifts.map((s) => `${slackDate(s.start)} → ${slackDate(s.end)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} / ${s.secondary ? mention(s.secondary.userId) : 'nobody'}`);
-      const overrideLines = pending.map((o) => `#${o.id} ${o.reason}: ${mention(o.userId)} ${o.role} ${slackDate(o.startsAt)} → ${slackDate(o.endsAt)}`);
-      return { text: [`*${rotation.name}* (primary / secondary)`, ...lines, ...(overrideLines.length ? ['', '*Overrides*', ...overrideLines] : [])].join('\n') };
+      const lines = shifts.map(
+        (s) =>
+          `${slackDate(s.start)} → ${slackDate(s.end)}: ${s.primary ? mention(s.primary.userId) : 'nobody'} / ${s.secondary ? mention(s.secondary.userId) : 'nobody'}`,
+      );
+      const overrideLines = pending.map(
+        (o) => `#${o.id} ${o.reason}: ${mention(o.userId)} ${o.role} ${slackDate(o.startsAt)} → ${slackDate(o.endsAt)}`,
+      );
+      return {
+        text: [
+          `*${rotation.name}* (primary / secondary)`,
+          ...lines,
+          ...(overrideLines.length ? ['', '*Overrides*', ...overrideLines] : []),
+        ].join('\n'),
+      };
     },
   });
 
@@ -140,7 +169,14 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       if (unknown.length > 1) return fail(`I did not understand "${unknown.slice(1).join(' ')}".`);
       const rotation = pickRotation(policy, unknown[0]);
       if (typeof rotation === 'string') return fail(rotation);
-      const outcome = await requestOverride(deps, { rotation: rotation.name, role, userId: who, startsAt: from.instant, endsAt: to.instant, requestedBy: userId });
+      const outcome = await requestOverride(deps, {
+        rotation: rotation.name,
+        role,
+        userId: who,
+        startsAt: from.instant,
+        endsAt: to.instant,
+        requestedBy: userId,
+      });
       if (outcome.ok || outcome.refused) return { text: outcome.message };
       return fail(outcome.message);
     },
@@ -152,19 +188,24 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     run: async ({ args, userId }) => {
       const usage = '\nUsage: `/oncall leave @who <from> <to>`\nExample: `/oncall leave @alice 2026-12-21 2027-01-04`';
       const who = parseMention(args[0]);
-      if (!who) return { text: `${args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who is away, with an @mention.'}${usage}` };
+      if (!who)
+        return { text: `${args[0] ? `"${args[0]}" is not a person; mention them with @.` : 'Say who is away, with an @mention.'}${usage}` };
       const zone = await deps.userZone(userId);
       const now = clock.now();
       const from = parseWhen(args.slice(1), zone, now);
       if (!from.ok) return { text: `Start: ${from.error}.${usage}` };
       const to = parseWhen(args.slice(1 + from.consumed), zone, now);
       if (!to.ok) return { text: `End: ${to.error}.${usage}` };
-      if (to.instant <= from.instant) return { text: `The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).${usage}` };
+      if (to.instant <= from.instant)
+        return { text: `The end (${slackDate(to.instant)}) must be after the start (${slackDate(from.instant)}).${usage}` };
       const rotations = Object.values(policy.rotations).filter((r) => r.members.includes(who));
       if (rotations.length === 0) return { text: `${mention(who)} is not in any rotation, so their leave changes nobody's schedule.` };
       // Leave changes every rotation of theirs: someone else needs the right to change each one.
       const barred = userId === who ? undefined : rotations.find((r) => !mayActFor(policy, [r.name], userId));
-      if (barred) return { text: refusal(policy, { first: [mention(who)], rotations: [barred.name] }, `record ${mention(who)}'s leave in *${barred.name}*`) };
+      if (barred)
+        return {
+          text: refusal(policy, { first: [mention(who)], rotations: [barred.name] }, `record ${mention(who)}'s leave in *${barred.name}*`),
+        };
       const lead = policy.people.engineering_lead ?? null;
       const summary = deps.engine.transact((tx) => {
         const overrides = activeOverrides(tx.db, tx.now);
@@ -175,13 +216,20 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
           const rows = leaveOverrides(rotation.name, covers, userId);
           for (const row of rows) insertOverride(tx.db, tx.now, row);
           if (rows.length) changed = true;
-          const described = covers.map((c) => `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`);
+          const described = covers.map(
+            (c) =>
+              `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`,
+          );
           const line = covers.length
             ? `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}. Cover:\n${described.map((d) => `• ${d}`).join('\n')}`
             : `*${rotation.name}*: ${mention(who)} is on leave ${slackDate(from.instant)} → ${slackDate(to.instant)}; they are not on call then, so nothing changes.`;
           lines.push(line);
           if (covers.length && rotation.channel) {
-            tx.enqueue({ method: 'chat.postMessage', args: { channel: rotation.channel, text: `:palm_tree: ${line}` }, priority: PRIORITY.notice });
+            tx.enqueue({
+              method: 'chat.postMessage',
+              args: { channel: rotation.channel, text: `:palm_tree: ${line}` },
+              priority: PRIORITY.notice,
+            });
           }
         }
         if (changed) deps.scheduleChanged(tx);
@@ -201,8 +249,16 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const now = clock.now();
       const overrides = activeOverrides(db, now);
       const rotations = rotation ? [rotation] : Object.values(policy.rotations);
-      const findings = rotations.flatMap((r) => lintRotation(r, overrides, now, now + 12 * 7 * DAY).map((f) => `• *${f.rotation}* ${slackDate(f.at)}: ${f.message}`));
-      const checks = rotations.flatMap((r) => r.members.map(async (member) => ((await deps.userExists(member)) ? null : `• *${r.name}*: ${mention(member)} is not a member of this workspace (or was deactivated)`)));
+      const findings = rotations.flatMap((r) =>
+        lintRotation(r, overrides, now, now + 12 * 7 * DAY).map((f) => `• *${f.rotation}* ${slackDate(f.at)}: ${f.message}`),
+      );
+      const checks = rotations.flatMap((r) =>
+        r.members.map(async (member) =>
+          (await deps.userExists(member))
+            ? null
+            : `• *${r.name}*: ${mention(member)} is not a member of this workspace (or was deactivated)`,
+        ),
+      );
       const missing = (await Promise.all(checks)).filter((m): m is string => m !== null);
       const all = [...findings, ...missing];
       return { text: all.length ? `Schedule check, next 12 weeks:\n${all.join('\n')}` : 'Schedule check, next 12 weeks: nothing to fix.' };
@@ -213,7 +269,8 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
   let explanation: PolicyExplanation | null = null;
   oncall.add('policy', {
     usage: 'policy [part]',
-    summary: 'the policy this bot runs, each value with where it came from (your file and line, the preset, or a built-in default); e.g. `/oncall policy escalation`',
+    summary:
+      'the policy this bot runs, each value with where it came from (your file and line, the preset, or a built-in default); e.g. `/oncall policy escalation`',
     run: ({ args }) => policyReply((explanation ??= explainPolicy(policy)), args),
   });
 
@@ -222,17 +279,26 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
     summary: 'remove an override',
     run: ({ args, userId }) => {
       const id = Number(args[0]?.replace(/^#/, ''));
-      if (!args[0] || !Number.isInteger(id) || id <= 0) return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
+      if (!args[0] || !Number.isInteger(id) || id <= 0)
+        return { text: 'Say which override, by its number: `/oncall cancel 12` (`/oncall schedule` lists them).' };
       return deps.engine.transact((tx): CommandReply => {
         const row = findOverride(tx.db, id);
         if (!row || row.cancelledAt !== null) return { text: `There is no active override #${id}; \`/oncall schedule\` lists them.` };
         // A rotation since removed from the policy has no members: its overrides are its author's and the admins'.
         if (row.createdBy !== userId && !mayActFor(policy, [row.rotation], userId)) {
-          return { text: refusal(policy, { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] }, `cancel override #${id}`) };
+          return {
+            text: refusal(
+              policy,
+              { rotations: [row.rotation], also: [`whoever made it (${mention(row.createdBy)})`] },
+              `cancel override #${id}`,
+            ),
+          };
         }
         cancelOverride(tx.db, id, userId, tx.now);
         deps.scheduleChanged(tx);
-        return { text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.` };
+        return {
+          text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.`,
+        };
       });
     },
   });

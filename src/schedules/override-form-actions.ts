@@ -23,11 +23,20 @@ export function registerOverrideForm(bolt: App, deps: OverrideDeps & { logger: L
     let outcome: OverrideOutcome;
     try {
       outcome = await requestOverride(deps, { ...read.request, requestedBy: userId }, (tx, _id, message) => {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel: userId, text: `:white_check_mark: ${message}` }, priority: PRIORITY.notice });
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: { channel: userId, text: `:white_check_mark: ${message}` },
+          priority: PRIORITY.notice,
+        });
       });
     } catch (error) {
       logger.error({ err: error }, 'saving an override from the form failed');
-      outcome = { ok: false, field: 'rotation', refused: false, message: 'Something went wrong saving the override, and nothing was changed. Please try again.' };
+      outcome = {
+        ok: false,
+        field: 'rotation',
+        refused: false,
+        message: 'Something went wrong saving the override, and nothing was changed. Please try again.',
+      };
     }
     if (!outcome.ok) {
       // The same words as the command's reply, as plain text: a field error shows no mrkdwn.

@@ -12,7 +12,10 @@ import type { Role } from './rotation.js';
 export const OVERRIDE_VIEW = 'schedule.override';
 
 /** Block ids: one per request field. */
-export const OVERRIDE_BLOCKS = { rotation: 'rotation', role: 'role', who: 'who', from: 'from', to: 'to' } as const satisfies Record<string, OverrideField | 'role'>;
+export const OVERRIDE_BLOCKS = { rotation: 'rotation', role: 'role', who: 'who', from: 'from', to: 'to' } as const satisfies Record<
+  string,
+  OverrideField | 'role'
+>;
 
 const plain = (text: string) => ({ type: 'plain_text' as const, text: text.slice(0, 75) });
 const option = (value: string, text = value) => ({ text: plain(text), value });
@@ -35,7 +38,11 @@ const seconds = (ms: number) => Math.floor(ms / 1000);
 export function overrideForm(input: OverrideFormInput): Record<string, unknown> {
   // From the next whole hour, for a day: a common cover, and easy to change.
   const from = Math.ceil(input.now / HOUR) * HOUR;
-  const rotationSelect: Record<string, unknown> = { type: 'static_select', action_id: 'value', options: input.rotations.map((r) => option(r)) };
+  const rotationSelect: Record<string, unknown> = {
+    type: 'static_select',
+    action_id: 'value',
+    options: input.rotations.map((r) => option(r)),
+  };
   if (input.rotation) rotationSelect.initial_option = option(input.rotation);
   return {
     type: 'modal',
@@ -49,12 +56,40 @@ export function overrideForm(input: OverrideFormInput): Record<string, unknown> 
         type: 'input',
         block_id: OVERRIDE_BLOCKS.role,
         label: plain('Role'),
-        element: { type: 'radio_buttons', action_id: 'value', options: ROLES.map((r) => option(r.role, r.label)), initial_option: option('primary', 'Primary') },
+        element: {
+          type: 'radio_buttons',
+          action_id: 'value',
+          options: ROLES.map((r) => option(r.role, r.label)),
+          initial_option: option('primary', 'Primary'),
+        },
       },
-      { type: 'input', block_id: OVERRIDE_BLOCKS.who, label: plain('Who takes it'), element: { type: 'users_select', action_id: 'value', initial_user: input.userId } },
-      { type: 'input', block_id: OVERRIDE_BLOCKS.from, label: plain('From'), element: { type: 'datetimepicker', action_id: 'value', initial_date_time: seconds(from) } },
-      { type: 'input', block_id: OVERRIDE_BLOCKS.to, label: plain('To'), element: { type: 'datetimepicker', action_id: 'value', initial_date_time: seconds(from + 24 * HOUR) } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: 'Times are in your own time zone. Undo later with `/oncall cancel <number>`; `/oncall schedule` lists overrides.' }] },
+      {
+        type: 'input',
+        block_id: OVERRIDE_BLOCKS.who,
+        label: plain('Who takes it'),
+        element: { type: 'users_select', action_id: 'value', initial_user: input.userId },
+      },
+      {
+        type: 'input',
+        block_id: OVERRIDE_BLOCKS.from,
+        label: plain('From'),
+        element: { type: 'datetimepicker', action_id: 'value', initial_date_time: seconds(from) },
+      },
+      {
+        type: 'input',
+        block_id: OVERRIDE_BLOCKS.to,
+        label: plain('To'),
+        element: { type: 'datetimepicker', action_id: 'value', initial_date_time: seconds(from + 24 * HOUR) },
+      },
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Times are in your own time zone. Undo later with `/oncall cancel <number>`; `/oncall schedule` lists overrides.',
+          },
+        ],
+      },
     ],
   };
 }

@@ -43,10 +43,15 @@ export function overrideProblem(policy: Policy, request: OverrideRequest, now: n
   if (!Object.hasOwn(policy.rotations, request.rotation)) {
     return problem('rotation', `There is no rotation \`${request.rotation}\`. Rotations: ${names.map((n) => `\`${n}\``).join(', ')}.`);
   }
-  if (request.endsAt <= request.startsAt) return problem('to', `The end (${slackDate(request.endsAt)}) must be after the start (${slackDate(request.startsAt)}).`);
+  if (request.endsAt <= request.startsAt)
+    return problem('to', `The end (${slackDate(request.endsAt)}) must be after the start (${slackDate(request.startsAt)}).`);
   if (request.endsAt <= now) return problem('to', `That override would already be over (${slackDate(request.endsAt)} is in the past).`);
   if (!mayActFor(policy, [request.rotation], request.requestedBy)) {
-    return problem('rotation', `${refusal(policy, { rotations: [request.rotation] }, `change the schedule of *${request.rotation}*`)} Ask one of them.`, true);
+    return problem(
+      'rotation',
+      `${refusal(policy, { rotations: [request.rotation] }, `change the schedule of *${request.rotation}*`)} Ask one of them.`,
+      true,
+    );
   }
   return null;
 }
@@ -59,8 +64,13 @@ export function overrideMade(id: number, request: OverrideRequest): string {
  * Checks the person with Slack, then checks the rules and writes the override in one transaction, telling
  * `scheduleChanged`; `alsoInTx` adds to the same transaction (a confirmation through the outbox).
  */
-export async function requestOverride(deps: OverrideDeps, request: OverrideRequest, alsoInTx?: (tx: EngineTx, id: number, message: string) => void): Promise<OverrideOutcome> {
-  if (!(await deps.userExists(request.userId))) return problem('who', `I cannot find ${mention(request.userId)} in this workspace (or they were deactivated).`);
+export async function requestOverride(
+  deps: OverrideDeps,
+  request: OverrideRequest,
+  alsoInTx?: (tx: EngineTx, id: number, message: string) => void,
+): Promise<OverrideOutcome> {
+  if (!(await deps.userExists(request.userId)))
+    return problem('who', `I cannot find ${mention(request.userId)} in this workspace (or they were deactivated).`);
   return deps.engine.transact((tx): OverrideOutcome => {
     const refused = overrideProblem(deps.policy, request, tx.now);
     if (refused) return refused;

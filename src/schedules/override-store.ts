@@ -32,7 +32,11 @@ export type ScheduleChanged = (tx: EngineTx) => void;
 export type NewOverride = Omit<Override, 'id' | 'createdAt'> & { createdBy: string };
 
 export function insertOverride(db: Db, now: number, o: NewOverride): number {
-  return db.insert(overrides).values({ ...o, createdAt: now }).returning({ id: overrides.id }).get().id;
+  return db
+    .insert(overrides)
+    .values({ ...o, createdAt: now })
+    .returning({ id: overrides.id })
+    .get().id;
 }
 
 export function findOverride(db: Db, id: number) {
@@ -40,5 +44,11 @@ export function findOverride(db: Db, id: number) {
 }
 
 export function cancelOverride(db: Db, id: number, by: string, now: number): boolean {
-  return db.update(overrides).set({ cancelledAt: now, cancelledBy: by }).where(and(eq(overrides.id, id), isNull(overrides.cancelledAt))).run().changes === 1;
+  return (
+    db
+      .update(overrides)
+      .set({ cancelledAt: now, cancelledBy: by })
+      .where(and(eq(overrides.id, id), isNull(overrides.cancelledAt)))
+      .run().changes === 1
+  );
 }

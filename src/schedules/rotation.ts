@@ -52,7 +52,14 @@ function firstBoundaryDate(rotation: RotationPolicy) {
   const start = parseDate(rotation.shift.start);
   if (!start) throw new Error(`rotation ${rotation.name}: bad start date ${rotation.shift.start}`);
   // Weekly shifts begin on the handoff weekday on or after the start date; daily and N-day shifts on the date itself.
-  if ((/* Stryker disable next-line ArithmeticOperator: equivalent because `everyMs * DAY` leaves the same remainder mod 7 as `everyMs / DAY` (DAY = 86400000 is 1 mod 7, shifts are whole days, and the product is exact in a double) */ rotation.shift.everyMs / DAY) % 7 !== 0) return start;
+  if (
+    /* Stryker disable next-line ArithmeticOperator: equivalent because `everyMs * DAY` leaves the same remainder mod 7 as `everyMs / DAY` (DAY = 86400000 is 1 mod 7, shifts are whole days, and the product is exact in a double) */ (rotation
+      .shift.everyMs /
+      DAY) %
+      7 !==
+    0
+  )
+    return start;
   const weekday = weekdayOfDate(start);
   return addDaysToDate(start, (rotation.shift.handoffWeekday - weekday + 7) % 7);
 }
@@ -142,7 +149,14 @@ export function overrideAt(overrides: readonly Override[], role: Role, t: number
   let best: Override | null = null;
   for (const o of overrides) {
     if (o.role !== role || o.startsAt > t || o.endsAt <= t) continue;
-    if (!best || o.createdAt > best.createdAt || (o.createdAt === best.createdAt && /* Stryker disable next-line EqualityOperator: `>=` is equivalent because ids are unique (the table's key), so no two overrides tie on both (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.id > best.id)) best = o;
+    if (
+      !best ||
+      o.createdAt > best.createdAt ||
+      (o.createdAt === best.createdAt &&
+        /* Stryker disable next-line EqualityOperator: `>=` is equivalent because ids are unique (the table's key), so no two overrides tie on both (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.id >
+          best.id)
+    )
+      best = o;
   }
   return best;
 }
@@ -209,8 +223,18 @@ function assignment(rotation: RotationPolicy, overrides: readonly Override[], ro
   let since = start;
   let until = end;
   for (const o of mine) {
-    if (o.endsAt <= t && /* Stryker disable next-line EqualityOperator: `>=` is equivalent because when endsAt equals since, setting since to it changes nothing (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.endsAt > since) since = o.endsAt;
-    if (o.startsAt > t && /* Stryker disable next-line EqualityOperator: `<=` is equivalent because when startsAt equals until, setting until to it changes nothing (`>=`, skipped with it, fails rotation-rules.test.ts) */ o.startsAt < until) until = o.startsAt;
+    if (
+      o.endsAt <= t &&
+      /* Stryker disable next-line EqualityOperator: `>=` is equivalent because when endsAt equals since, setting since to it changes nothing (`<=`, skipped with it, fails rotation-rules.test.ts) */ o.endsAt >
+        since
+    )
+      since = o.endsAt;
+    if (
+      o.startsAt > t &&
+      /* Stryker disable next-line EqualityOperator: `<=` is equivalent because when startsAt equals until, setting until to it changes nothing (`>=`, skipped with it, fails rotation-rules.test.ts) */ o.startsAt <
+        until
+    )
+      until = o.startsAt;
   }
   return { userId, since, until, why: { kind: 'rotation' } };
 }
@@ -254,7 +278,11 @@ export function shiftsBetween(rotation: RotationPolicy, overrides: readonly Over
   const stretches: Stretch[] = [];
   for (let start = from; start < to; ) {
     const end = nextTurnChangeAt(rotation, start);
-    stretches.push({ ...whoIsOnCall(rotation, overrides, start), start: stretches.length === 0 ? stretchStartAt(rotation, start) : start, end });
+    stretches.push({
+      ...whoIsOnCall(rotation, overrides, start),
+      start: stretches.length === 0 ? stretchStartAt(rotation, start) : start,
+      end,
+    });
     start = end;
   }
   return stretches;

@@ -6,7 +6,11 @@ import type { SwapPlan } from './swap.js';
 export type SwapRow = typeof swapRequests.$inferSelect;
 
 export function insertSwap(db: Db, now: number, plan: SwapPlan): number {
-  return db.insert(swapRequests).values({ ...plan, createdAt: now }).returning({ id: swapRequests.id }).get().id;
+  return db
+    .insert(swapRequests)
+    .values({ ...plan, createdAt: now })
+    .returning({ id: swapRequests.id })
+    .get().id;
 }
 
 export function findSwap(db: Db, id: number): SwapRow | null {

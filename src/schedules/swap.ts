@@ -29,14 +29,25 @@ export interface SwapPlan {
 
 export type SwapPlanResult = { ok: true; plan: SwapPlan } | { ok: false; error: string };
 
-export function planSwap(rotation: RotationPolicy, overrides: readonly Override[], requester: string, partner: string, date: number, now: number): SwapPlanResult {
+export function planSwap(
+  rotation: RotationPolicy,
+  overrides: readonly Override[],
+  requester: string,
+  partner: string,
+  date: number,
+  now: number,
+): SwapPlanResult {
   if (requester === partner) return { ok: false, error: 'You cannot swap with yourself; mention the person who takes your shift.' };
   if (!rotation.members.includes(partner)) {
     return { ok: false, error: `${mention(partner)} is not in *${rotation.name}* (${rotation.members.map(mention).join(', ')}).` };
   }
   const shift = whoIsOnCall(rotation, overrides, date);
   const role: Role | null = shift.primary?.userId === requester ? 'primary' : shift.secondary?.userId === requester ? 'secondary' : null;
-  if (!role) return { ok: false, error: `You are not on call in *${rotation.name}* during the shift of ${slackDate(date)}; \`/oncall schedule ${rotation.name}\` shows your shifts.` };
+  if (!role)
+    return {
+      ok: false,
+      error: `You are not on call in *${rotation.name}* during the shift of ${slackDate(date)}; \`/oncall schedule ${rotation.name}\` shows your shifts.`,
+    };
   // The role's own turn: a staggered secondary's runs from half way through one shift to half way through the next.
   const k = roleShiftIndexAt(rotation, role, date);
   const shiftStart = roleShiftStartAt(rotation, role, k);
@@ -52,7 +63,10 @@ export function planSwap(rotation: RotationPolicy, overrides: readonly Override[
     const start = roleShiftStartAt(rotation, role, next);
     const end = roleShiftStartAt(rotation, role, next + 1);
     // Not a shift in which the requester already holds the other role: they would be primary and secondary at once.
-    if (whoIsOnCall(rotation, overrides, start)[role]?.userId === partner && !holdsDuring(rotation, overrides, otherRole, requester, start, end)) {
+    if (
+      whoIsOnCall(rotation, overrides, start)[role]?.userId === partner &&
+      !holdsDuring(rotation, overrides, otherRole, requester, start, end)
+    ) {
       returnStart = start;
       returnEnd = end;
       break;
@@ -75,26 +89,51 @@ export function planSwap(rotation: RotationPolicy, overrides: readonly Override[
 }
 
 /** Whether `userId` holds `role` at any moment of [start, end). */
-function holdsDuring(rotation: RotationPolicy, overrides: readonly Override[], role: Role, userId: string, start: number, end: number): boolean {
+function holdsDuring(
+  rotation: RotationPolicy,
+  overrides: readonly Override[],
+  role: Role,
+  userId: string,
+  start: number,
+  end: number,
+): boolean {
   return shiftsBetween(rotation, overrides, start, end).some((stretch) => stretch[role]?.userId === userId);
 }
 
 export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {
   const give = `${mention(plan.partner)} takes ${mention(plan.requester)}'s ${plan.role} shift on *${plan.rotation}* ${slackDate(plan.shiftStart)} → ${slackDate(plan.shiftEnd)}`;
-  const back = plan.returnStart !== null && plan.returnEnd !== null ? `, and ${mention(plan.requester)} takes ${mention(plan.partner)}'s ${slackDate(plan.returnStart)} → ${slackDate(plan.returnEnd)} in return` : ' (a one-way cover: no later shift to give back)';
+  const back =
+    plan.returnStart !== null && plan.returnEnd !== null
+      ? `, and ${mention(plan.requester)} takes ${mention(plan.partner)}'s ${slackDate(plan.returnStart)} → ${slackDate(plan.returnEnd)} in return`
+      : ' (a one-way cover: no later shift to give back)';
   return `${give}${back}.`;
 }
 
 export function swapRequestBlocks(id: number, plan: SwapPlan): unknown[] {
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: `Answer by ${slackDate(plan.expiresAt)}; nothing changes unless you accept.` }] },
     {
       type: 'actions',
       block_id: `swap:${id}`,
       elements: [
-        { type: 'button', action_id: SWAP_ACTIONS.accept, text: { type: 'plain_text', text: 'Accept swap' }, style: 'primary', value: String(id) },
-        { type: 'button', action_id: SWAP_ACTIONS.decline, text: { type: 'plain_text', text: 'Decline' }, style: 'danger', value: String(id) },
+        {
+          type: 'button',
+          action_id: SWAP_ACTIONS.accept,
+          text: { type: 'plain_text', text: 'Accept swap' },
+          style: 'primary',
+          value: String(id),
+        },
+        {
+          type: 'button',
+          action_id: SWAP_ACTIONS.decline,
+          text: { type: 'plain_text', text: 'Decline' },
+          style: 'danger',
+          value: String(id),
+        },
       ],
     },
   ];
@@ -102,7 +141,10 @@ export function swapRequestBlocks(id: number, plan: SwapPlan): unknown[] {
 
 export function swapOutcomeBlocks(id: number, plan: Omit<SwapPlan, 'expiresAt'>, outcome: string): unknown[] {
   return [
-    { type: 'section', text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` } },
+    {
+      type: 'section',
+      text: { type: 'mrkdwn', text: `:repeat: *Swap request #${id}* from ${mention(plan.requester)}\n${describeSwap(plan)}` },
+    },
     { type: 'context', elements: [{ type: 'mrkdwn', text: outcome }] },
   ];
 }

@@ -16,7 +16,11 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
   if (env.SLACK_APP_TOKEN) {
     const receiver = new SocketModeWithRoutes(
       // A copy of the options: the Socket Mode client writes its own retry policy into the object it is given.
-      new SocketModeReceiver({ appToken: env.SLACK_APP_TOKEN, logger: slackLogger, installerOptions: { clientOptions: { ...clientOptions } } }),
+      new SocketModeReceiver({
+        appToken: env.SLACK_APP_TOKEN,
+        logger: slackLogger,
+        installerOptions: { clientOptions: { ...clientOptions } },
+      }),
       // No Slack endpoint here: in Socket Mode, Slack's requests come over the socket, never over HTTP.
       new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: [], customRoutes, logger: slackLogger }),
     );
@@ -88,7 +92,12 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger, ac
     ...(reply.blocks ? { blocks: reply.blocks as never } : {}),
   });
   app.command(command.name, async ({ command: body, ack, respond }) => {
-    const running = command.dispatch({ userId: body.user_id, channelId: body.channel_id, text: body.text ?? '', triggerId: body.trigger_id });
+    const running = command.dispatch({
+      userId: body.user_id,
+      channelId: body.channel_id,
+      text: body.text ?? '',
+      triggerId: body.trigger_id,
+    });
     let budget: NodeJS.Timeout | undefined;
     const outOfTime = new Promise<typeof WORKING>((resolve) => (budget = setTimeout(() => resolve(WORKING), ackBudgetMs)));
     try {
@@ -97,7 +106,10 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger, ac
         if (first.silent) return await ack();
         return await ack(answer(first));
       }
-      await ack({ response_type: 'ephemeral', text: `:hourglass_flowing_sand: Working on \`${command.name} ${(body.text ?? '').slice(0, 80)}\`: the answer follows here in a moment.` });
+      await ack({
+        response_type: 'ephemeral',
+        text: `:hourglass_flowing_sand: Working on \`${command.name} ${(body.text ?? '').slice(0, 80)}\`: the answer follows here in a moment.`,
+      });
     } catch (error) {
       logger.error({ err: error, command: command.name }, 'slash command failed');
       return await ack({ response_type: 'ephemeral', text: failed });
@@ -115,7 +127,10 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger, ac
     if (reply.silent) return;
     // Slack keeps a response_url for 30 minutes; one that cannot be reached loses only this answer.
     await respond({ ...answer(reply), replace_original: true }).catch((error: unknown) =>
-      logger.warn({ command: command.name, error: error instanceof Error ? error.message : String(error) }, 'could not post a slash command\'s answer to its response_url'),
+      logger.warn(
+        { command: command.name, error: error instanceof Error ? error.message : String(error) },
+        "could not post a slash command's answer to its response_url",
+      ),
     );
   });
 }

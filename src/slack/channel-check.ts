@@ -35,14 +35,34 @@ export async function checkPolicyChannels(client: Pick<WebClient, 'conversations
     try {
       const info = await client.conversations.info({ channel });
       const c = info.channel as { name?: string; is_member?: boolean; is_archived?: boolean } | undefined;
-      if (c?.is_archived) findings.push({ channel, namedAt, message: `#${c.name ?? channel} (${channel}, ${where}) is archived: nothing can be posted there; name another channel in the policy.` });
-      else if (c && c.is_member === false) findings.push({ channel, namedAt, message: `the bot is not in #${c.name ?? channel} (${channel}, ${where}): type /invite @oncall in that channel, or Slack refuses what the bot posts there (not_in_channel).` });
+      if (c?.is_archived)
+        findings.push({
+          channel,
+          namedAt,
+          message: `#${c.name ?? channel} (${channel}, ${where}) is archived: nothing can be posted there; name another channel in the policy.`,
+        });
+      else if (c && c.is_member === false)
+        findings.push({
+          channel,
+          namedAt,
+          message: `the bot is not in #${c.name ?? channel} (${channel}, ${where}): type /invite @oncall in that channel, or Slack refuses what the bot posts there (not_in_channel).`,
+        });
     } catch (error) {
       const code = (error as { data?: { error?: unknown } }).data?.error;
       // A private channel can only be looked at with groups:read, which the manifest does not ask for: not a finding.
       if (code === 'missing_scope') continue;
-      if (code === 'channel_not_found') findings.push({ channel, namedAt, message: `${channel} (${where}) is not a channel the bot can see: check the id, or, for a private channel, invite @oncall to it.` });
-      else findings.push({ channel, namedAt, message: `could not check ${channel} (${where}): ${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)}` });
+      if (code === 'channel_not_found')
+        findings.push({
+          channel,
+          namedAt,
+          message: `${channel} (${where}) is not a channel the bot can see: check the id, or, for a private channel, invite @oncall to it.`,
+        });
+      else
+        findings.push({
+          channel,
+          namedAt,
+          message: `could not check ${channel} (${where}): ${typeof code === 'string' ? code : error instanceof Error ? error.message : String(error)}`,
+        });
     }
   }
   return findings;

@@ -86,7 +86,9 @@ const MAX_EPOCH_SECONDS = 8.64e9;
 /** The instant (epoch ms) a datetimepicker chose; undefined when there is none or it is no such time. */
 export function dateTimeOf(values: ViewValues, blockId: string): number | undefined {
   const seconds = elementOf(values, blockId)?.selected_date_time;
-  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 && seconds < MAX_EPOCH_SECONDS ? seconds * 1000 : undefined;
+  return typeof seconds === 'number' && Number.isSafeInteger(seconds) && seconds > 0 && seconds < MAX_EPOCH_SECONDS
+    ? seconds * 1000
+    : undefined;
 }
 
 /**

@@ -14,10 +14,18 @@ export interface MessageLocation {
 
 /** The delivered message named `ref`, or null while it is not delivered (or never was). */
 export function messageLocation(db: Db, ref: string): MessageLocation | null {
-  return db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref)).get() ?? null;
+  return (
+    db.select({ channel: slackMessages.channel, ts: slackMessages.ts }).from(slackMessages).where(eq(slackMessages.ref, ref)).get() ?? null
+  );
 }
 
 /** The ref of the message of ours at this place, or null when it is not one we posted with a ref. */
 export function messageRefAt(db: Db, channel: string, ts: string): string | null {
-  return db.select({ ref: slackMessages.ref }).from(slackMessages).where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts))).get()?.ref ?? null;
+  return (
+    db
+      .select({ ref: slackMessages.ref })
+      .from(slackMessages)
+      .where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts)))
+      .get()?.ref ?? null
+  );
 }

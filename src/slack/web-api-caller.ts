@@ -39,9 +39,10 @@ export function webApiCaller(client: WebClient, prepare?: PrepareCall): SlackCal
       }
       try {
         // files.uploadV2 is three calls (upload URL, the bytes, complete), which only the client's helper makes.
-        const result = (
-          method === 'files.uploadV2' ? await client.files.uploadV2(args as never) : await client.apiCall(method, args)
-        ) as { channel?: unknown; ts?: unknown };
+        const result = (method === 'files.uploadV2' ? await client.files.uploadV2(args as never) : await client.apiCall(method, args)) as {
+          channel?: unknown;
+          ts?: unknown;
+        };
         return {
           kind: 'ok',
           channel: typeof result.channel === 'string' ? result.channel : undefined,

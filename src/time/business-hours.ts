@@ -16,7 +16,15 @@
  * - "24:00" is accepted as an end (midnight at the end of the day). Hours crossing midnight (22:00-06:00) and
  *   holidays are not modelled.
  */
-import { addCalendarDays, addDaysToDate, dayNumber, instantToWallTime, wallTimeToInstant, weekdayOfDate, type CalendarDate } from './zoned.js';
+import {
+  addCalendarDays,
+  addDaysToDate,
+  dayNumber,
+  instantToWallTime,
+  wallTimeToInstant,
+  weekdayOfDate,
+  type CalendarDate,
+} from './zoned.js';
 
 export type BusinessHours = {
   zone: string;
@@ -119,7 +127,8 @@ export function nextBusinessStart(bh: BusinessHours, ms: number): number {
  */
 export function addBusinessDuration(bh: BusinessHours, ms: number, durationMs: number): number {
   assertInstant(ms, 'instant');
-  if (!Number.isFinite(durationMs) || durationMs < 0) throw new RangeError(`business duration must be a finite number >= 0, got ${String(durationMs)}`);
+  if (!Number.isFinite(durationMs) || durationMs < 0)
+    throw new RangeError(`business duration must be a finite number >= 0, got ${String(durationMs)}`);
   const c = compile(bh);
   if (durationMs === 0) return ms;
   let { at, window } = nextStart(c, ms);

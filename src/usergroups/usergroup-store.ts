@@ -24,7 +24,9 @@ export function membersOf(db: Db, groupId: string): string[] | null {
 
 /** When Slack last listed the group's members (UTC epoch ms), or null if it never has. */
 export function fetchedAt(db: Db, groupId: string): number | null {
-  return db.select({ at: usergroupFetches.fetchedAt }).from(usergroupFetches).where(eq(usergroupFetches.groupId, groupId)).get()?.at ?? null;
+  return (
+    db.select({ at: usergroupFetches.fetchedAt }).from(usergroupFetches).where(eq(usergroupFetches.groupId, groupId)).get()?.at ?? null
+  );
 }
 
 export interface MembershipChange {
@@ -37,9 +39,15 @@ export function replaceMembers(db: Db, groupId: string, userIds: readonly string
   return db.transaction((tx) => {
     const before = new Set(membersOf(tx, groupId) ?? []);
     const after = new Set(userIds);
-    tx.insert(usergroupFetches).values({ groupId, fetchedAt: now }).onConflictDoUpdate({ target: usergroupFetches.groupId, set: { fetchedAt: now } }).run();
+    tx.insert(usergroupFetches)
+      .values({ groupId, fetchedAt: now })
+      .onConflictDoUpdate({ target: usergroupFetches.groupId, set: { fetchedAt: now } })
+      .run();
     tx.delete(usergroupMembers).where(eq(usergroupMembers.groupId, groupId)).run();
-    if (after.size > 0) tx.insert(usergroupMembers).values([...after].map((userId) => ({ groupId, userId }))).run();
+    if (after.size > 0)
+      tx.insert(usergroupMembers)
+        .values([...after].map((userId) => ({ groupId, userId })))
+        .run();
     return { added: [...after].filter((u) => !before.has(u)).length, removed: [...before].filter((u) => !after.has(u)).length };
   });
 }

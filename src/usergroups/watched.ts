@@ -16,7 +16,9 @@ export function isUsergroupId(target: string): boolean {
  */
 export function watchedUsergroups(policy: Policy): string[] {
   const named = [
-    ...Object.values(policy.escalation).flatMap((bySeverity) => Object.values(bySeverity).flatMap((chain) => chain.steps.map((step) => step.page))),
+    ...Object.values(policy.escalation).flatMap((bySeverity) =>
+      Object.values(bySeverity).flatMap((chain) => chain.steps.map((step) => step.page)),
+    ),
     ...policy.notify.map((rule) => rule.who),
     ...Object.values(policy.playbooks.triggers).map((trigger) => trigger.who),
   ];

@@ -9,7 +9,11 @@ import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
 const POLICY = loadPolicyFile(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)));
-const SECRETS = { UPTIME_TOKEN: 'uptime-token-0123456789', JOBS_HMAC_SECRET: 'jobs-hmac-0123456789', SENTRY_CLIENT_SECRET: 'sentry-secret-0123456789' };
+const SECRETS = {
+  UPTIME_TOKEN: 'uptime-token-0123456789',
+  JOBS_HMAC_SECRET: 'jobs-hmac-0123456789',
+  SENTRY_CLIENT_SECRET: 'sentry-secret-0123456789',
+};
 const NOW = Date.parse('2026-11-20T10:15:00Z'); // Friday, business hours; Bob is primary
 
 let t: TestApp;
@@ -20,7 +24,8 @@ async function start() {
   for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']) t.standIn.addUser({ id });
 }
 
-const uptimeDown = () => t.post('/webhooks/uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` });
+const uptimeDown = () =>
+  t.post('/webhooks/uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` });
 
 /** A generic alert for the same service as the uptime fixture ("api"), from another source. */
 async function genericFor(service: string, severity = 'P2', dedupKey = `${service}-job`) {
@@ -95,7 +100,13 @@ describe('correlation', () => {
     t.clock.advance(11 * MINUTE);
     await uptimeDown();
     await t.tick();
-    expect(t.store.db.select().from(alerts).all().map((a) => [a.source, a.dedupKey, a.severity])).toEqual([
+    expect(
+      t.store.db
+        .select()
+        .from(alerts)
+        .all()
+        .map((a) => [a.source, a.dedupKey, a.severity]),
+    ).toEqual([
       ['generic', 'api-job', 'P2'],
       ['generic', 'api-queue', 'P2'],
       ['uptime-kuma', expect.any(String), 'P1'],
@@ -110,7 +121,13 @@ describe('reaction acknowledges', () => {
     await uptimeDown();
     await t.tick();
     const [line] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS');
-    const answer = await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts }, event_ts: '1.2' });
+    const answer = await t.event({
+      type: 'reaction_added',
+      user: 'U0BOB',
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts },
+      event_ts: '1.2',
+    });
     expect(answer.status).toBe(200);
     await t.settled();
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
@@ -122,8 +139,20 @@ describe('reaction acknowledges', () => {
     await uptimeDown();
     await t.tick();
     const [line] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS');
-    await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'eyes', item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts }, event_ts: '1.2' });
-    await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: '999.999' }, event_ts: '1.3' });
+    await t.event({
+      type: 'reaction_added',
+      user: 'U0BOB',
+      reaction: 'eyes',
+      item: { type: 'message', channel: 'C0ALERTS', ts: line!.response.ts },
+      event_ts: '1.2',
+    });
+    await t.event({
+      type: 'reaction_added',
+      user: 'U0BOB',
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: '999.999' },
+      event_ts: '1.3',
+    });
     // Both events are acked before their listeners run: wait for the listeners, not for a while.
     await t.settled();
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'open' });

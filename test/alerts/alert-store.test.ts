@@ -60,7 +60,9 @@ describe('openAlert', () => {
 describe('correlationCandidates', () => {
   it('answers an open alert of the same service from one of the sources, seen at or after the instant', () => {
     const sentry = alert({ source: 'sentry', lastSeenAt: T });
-    expect(correlationCandidates(store.db, 'checkout', ['sentry', 'grafana'], T)).toEqual([{ id: sentry.id, source: 'sentry', service: 'checkout', lastSeenAt: T }]);
+    expect(correlationCandidates(store.db, 'checkout', ['sentry', 'grafana'], T)).toEqual([
+      { id: sentry.id, source: 'sentry', service: 'checkout', lastSeenAt: T },
+    ]);
     // Seen just before the window, another service, a source not asked about, a resolved one: none of them.
     expect(correlationCandidates(store.db, 'checkout', ['sentry'], T + 1)).toEqual([]);
     expect(correlationCandidates(store.db, 'search', ['sentry'], T)).toEqual([]);

@@ -23,16 +23,27 @@ describe('Alertmanager', () => {
   const alert = (extra: Record<string, unknown>) => ({ status: 'firing', labels: { alertname: 'HighLatency' }, ...extra });
 
   it('takes service and severity from the alert, else the common labels, else the job', () => {
-    const body = (labels: Record<string, string>, commonLabels?: Record<string, string>) => ({ alerts: [alert({ labels })], ...(commonLabels ? { commonLabels } : {}) });
+    const body = (labels: Record<string, string>, commonLabels?: Record<string, string>) => ({
+      alerts: [alert({ labels })],
+      ...(commonLabels ? { commonLabels } : {}),
+    });
     const pick = (a: NormalizedAlert) => [a.service, a.sourceSeverity];
-    expect(pick(normalizeAlertmanager(body({ service: 'api', severity: 'critical', job: 'j' }, { service: 'billing', severity: 'warning' }))[0]!)).toEqual(['api', 'critical']);
-    expect(pick(normalizeAlertmanager(body({ job: 'j' }, { service: 'billing', severity: 'warning' }))[0]!)).toEqual(['billing', 'warning']);
+    expect(
+      pick(
+        normalizeAlertmanager(body({ service: 'api', severity: 'critical', job: 'j' }, { service: 'billing', severity: 'warning' }))[0]!,
+      ),
+    ).toEqual(['api', 'critical']);
+    expect(pick(normalizeAlertmanager(body({ job: 'j' }, { service: 'billing', severity: 'warning' }))[0]!)).toEqual([
+      'billing',
+      'warning',
+    ]);
     expect(pick(normalizeAlertmanager(body({ job: 'j' }))[0]!)).toEqual(['j', null]);
     expect(pick(normalizeAlertmanager(body({}))[0]!)).toEqual([null, null]);
   });
 
   it('summary: the summary annotation, the description, the alert name, the title, else "alert"', () => {
-    const summary = (a: Record<string, unknown>, title?: string) => normalizeAlertmanager({ alerts: [a], ...(title ? { title } : {}) })[0]!.summary;
+    const summary = (a: Record<string, unknown>, title?: string) =>
+      normalizeAlertmanager({ alerts: [a], ...(title ? { title } : {}) })[0]!.summary;
     expect(summary(alert({ annotations: { summary: 'S', description: 'D' } }))).toBe('S');
     expect(summary(alert({ annotations: { description: 'D' } }))).toBe('D');
     expect(summary(alert({}))).toBe('HighLatency');
@@ -61,7 +72,11 @@ describe('Alertmanager', () => {
       { href: 'https://silence', text: 'Silence' },
     ]);
     expect(a!.startedAt).toBe(Date.parse(T));
-    expect(normalizeAlertmanager({ alerts: [alert({ valueString: 'v' })] })[0]!).toMatchObject({ details: 'v', links: [], startedAt: null });
+    expect(normalizeAlertmanager({ alerts: [alert({ valueString: 'v' })] })[0]!).toMatchObject({
+      details: 'v',
+      links: [],
+      startedAt: null,
+    });
   });
 
   it('a payload with no alerts is no alert; wrong types name their path', () => {
@@ -106,7 +121,18 @@ describe('generic', () => {
 
   it('a resolve needs only the key and the status', () => {
     expect(normalizeGeneric({ dedup_key: 'export/1', status: 'resolved' })).toEqual([
-      { source: 'generic', dedupKey: 'export/1', status: 'resolved', service: null, sourceSeverity: null, summary: 'export/1', details: '', links: [], labels: {}, startedAt: null },
+      {
+        source: 'generic',
+        dedupKey: 'export/1',
+        status: 'resolved',
+        service: null,
+        sourceSeverity: null,
+        summary: 'export/1',
+        details: '',
+        links: [],
+        labels: {},
+        startedAt: null,
+      },
     ]);
   });
 
@@ -130,7 +156,16 @@ describe('PagerDuty Events v2', () => {
         routing_key: 'R',
         event_action: 'trigger',
         dedup_key: 'disk/db-2',
-        payload: { summary: 'Disk full', source: 'db-2', severity: 'critical', timestamp: T, component: 'postgres', group: 'prod', class: 'disk', custom_details: { free: '1%' } },
+        payload: {
+          summary: 'Disk full',
+          source: 'db-2',
+          severity: 'critical',
+          timestamp: T,
+          component: 'postgres',
+          group: 'prod',
+          class: 'disk',
+          custom_details: { free: '1%' },
+        },
         links: [{ href: 'https://g/d', text: 'Dashboard' }, { href: 'https://g/e' }],
       }),
     ).toEqual([
@@ -153,7 +188,11 @@ describe('PagerDuty Events v2', () => {
   });
 
   it('a trigger with only what is required: the group is the service, labels only what is given', () => {
-    const [a] = normalizePagerduty({ routing_key: 'R', event_action: 'trigger', payload: { summary: 'Disk full', severity: 'error', group: 'prod' } });
+    const [a] = normalizePagerduty({
+      routing_key: 'R',
+      event_action: 'trigger',
+      payload: { summary: 'Disk full', severity: 'error', group: 'prod' },
+    });
     expect(a).toStrictEqual({
       source: 'pagerduty',
       dedupKey: 'summary:Disk full',
@@ -170,18 +209,35 @@ describe('PagerDuty Events v2', () => {
 
   it('acknowledge and resolve carry only the key', () => {
     expect(normalizePagerduty({ routing_key: 'R', event_action: 'resolve', dedup_key: 'k' })).toEqual([
-      { source: 'pagerduty', dedupKey: 'k', status: 'resolved', service: null, sourceSeverity: null, summary: 'k', details: '', links: [], labels: {}, startedAt: null },
+      {
+        source: 'pagerduty',
+        dedupKey: 'k',
+        status: 'resolved',
+        service: null,
+        sourceSeverity: null,
+        summary: 'k',
+        details: '',
+        links: [],
+        labels: {},
+        startedAt: null,
+      },
     ]);
     expect(normalizePagerduty({ routing_key: 'R', event_action: 'acknowledge', dedup_key: 'k' })[0]!.status).toBe('acknowledged');
   });
 
   it.each([
-    [{ routing_key: 'R', event_action: 'acknowledge' }, 'dedup_key: expected string, got nothing (acknowledge needs the dedup_key of its trigger)'],
+    [
+      { routing_key: 'R', event_action: 'acknowledge' },
+      'dedup_key: expected string, got nothing (acknowledge needs the dedup_key of its trigger)',
+    ],
     [{ routing_key: 'R', event_action: 'resolve' }, 'dedup_key: expected string, got nothing (resolve needs the dedup_key of its trigger)'],
     [{ routing_key: 'R', event_action: 'trigger' }, 'payload: expected object, got nothing (a trigger needs a payload)'],
     [{ routing_key: 'R', event_action: 'trigger', payload: { summary: 5, severity: 'x' } }, 'payload.summary'],
     [{ routing_key: 'R', event_action: 'trigger', payload: { summary: 's', severity: 'x' }, links: [{ href: 5 }] }, 'links[0].href'],
-    [{ routing_key: 'R', event_action: 'trigger', payload: { summary: 's', severity: 'x' }, links: [{ href: 'h', text: 5 }] }, 'links[0].text'],
+    [
+      { routing_key: 'R', event_action: 'trigger', payload: { summary: 's', severity: 'x' }, links: [{ href: 'h', text: 5 }] },
+      'links[0].text',
+    ],
     [{ routing_key: 5, event_action: 'trigger' }, 'routing_key'],
   ])('%j is refused: %s', (body, message) => {
     expectShapeError(() => normalizePagerduty(body), message);
@@ -191,7 +247,15 @@ describe('PagerDuty Events v2', () => {
 describe('Uptime Kuma', () => {
   const body = (status: number, extra: Record<string, unknown> = {}) => ({
     heartbeat: { status, msg: 'HTTP 503', time: '2026-11-20 10:00:00' },
-    monitor: { id: 14, name: 'Public API', url: 'https://api.example.com/health', tags: [{ name: 'service', value: 'api' }, { name: 'critical', value: null }] },
+    monitor: {
+      id: 14,
+      name: 'Public API',
+      url: 'https://api.example.com/health',
+      tags: [
+        { name: 'service', value: 'api' },
+        { name: 'critical', value: null },
+      ],
+    },
     msg: 'Public API went down',
     ...extra,
   });
@@ -218,7 +282,10 @@ describe('Uptime Kuma', () => {
     const bare = { heartbeat: { status: 0 }, monitor: { id: 3, name: 'DB' }, msg: 'DB went down' };
     expect(normalizeUptimeKuma(bare)[0]).toMatchObject({ details: 'DB went down', links: [], labels: {}, service: null });
     expect(normalizeUptimeKuma(bare)[0]!.labels).toStrictEqual({});
-    expect(normalizeUptimeKuma({ heartbeat: { status: 0, msg: null }, monitor: { id: 3, name: 'DB', url: null } })[0]).toMatchObject({ details: '', links: [] });
+    expect(normalizeUptimeKuma({ heartbeat: { status: 0, msg: null }, monitor: { id: 3, name: 'DB', url: null } })[0]).toMatchObject({
+      details: '',
+      links: [],
+    });
     expect(normalizeUptimeKuma(body(0, { monitor: { id: 3, name: 'DB', tags: [{ name: 'service', value: '' }] } }))[0]!.service).toBeNull();
   });
 
@@ -278,10 +345,28 @@ describe('Sentry', () => {
   });
 
   it('an event alert with the least: the issue id from the url', () => {
-    expect(sentry('event_alert', { action: 'triggered', data: { event: { issue_url: 'https://sentry.io/api/0/issues/77', title: 'T' } } })).toEqual([
-      { source: 'sentry', dedupKey: 'issue:77', status: 'firing', service: null, sourceSeverity: null, summary: 'T', details: '', links: [], labels: {}, startedAt: null },
+    expect(
+      sentry('event_alert', { action: 'triggered', data: { event: { issue_url: 'https://sentry.io/api/0/issues/77', title: 'T' } } }),
+    ).toEqual([
+      {
+        source: 'sentry',
+        dedupKey: 'issue:77',
+        status: 'firing',
+        service: null,
+        sourceSeverity: null,
+        summary: 'T',
+        details: '',
+        links: [],
+        labels: {},
+        startedAt: null,
+      },
     ]);
-    expect(sentry('event_alert', { action: 'triggered', data: { event: { issue_url: 'https://sentry.io/api/0/issues/77/', title: 'T', culprit: null, environment: null } } })[0]!.details).toBe('');
+    expect(
+      sentry('event_alert', {
+        action: 'triggered',
+        data: { event: { issue_url: 'https://sentry.io/api/0/issues/77/', title: 'T', culprit: null, environment: null } },
+      })[0]!.details,
+    ).toBe('');
   });
 
   it.each([
@@ -289,7 +374,10 @@ describe('Sentry', () => {
     ['a url that is no issue', { issue_url: 'https://sentry.io/api/0/projects/77/', title: 'T' }],
     ['a url that goes on past the issue', { issue_url: 'https://sentry.io/api/0/issues/77/events/', title: 'T' }],
   ])('an event alert with %s is refused', (_what, event) => {
-    expectShapeError(() => sentry('event_alert', { action: 'triggered', data: { event } }), 'data.event.issue_id: expected an issue id (or an issue_url ending in /issues/<id>/)');
+    expectShapeError(
+      () => sentry('event_alert', { action: 'triggered', data: { event } }),
+      'data.event.issue_id: expected an issue id (or an issue_url ending in /issues/<id>/)',
+    );
   });
 
   it('a metric alert with everything, then with the least', () => {
@@ -317,17 +405,42 @@ describe('Sentry', () => {
         startedAt: Date.parse(T),
       },
     ]);
-    expect(sentry('metric_alert', { action: 'resolved', data: { metric_alert: { id: '9', date_started: null, alert_rule: {} } } })).toEqual([
-      { source: 'sentry', dedupKey: 'metric:9', status: 'resolved', service: null, sourceSeverity: null, summary: 'Sentry metric alert', details: '', links: [], labels: {}, startedAt: null },
-    ]);
-    expect(sentry('metric_alert', { action: 'critical', data: { description_title: 'Described', metric_alert: { id: 1 } } })[0]).toMatchObject({ summary: 'Described', status: 'firing', sourceSeverity: 'critical' });
+    expect(sentry('metric_alert', { action: 'resolved', data: { metric_alert: { id: '9', date_started: null, alert_rule: {} } } })).toEqual(
+      [
+        {
+          source: 'sentry',
+          dedupKey: 'metric:9',
+          status: 'resolved',
+          service: null,
+          sourceSeverity: null,
+          summary: 'Sentry metric alert',
+          details: '',
+          links: [],
+          labels: {},
+          startedAt: null,
+        },
+      ],
+    );
+    expect(
+      sentry('metric_alert', { action: 'critical', data: { description_title: 'Described', metric_alert: { id: 1 } } })[0],
+    ).toMatchObject({ summary: 'Described', status: 'firing', sourceSeverity: 'critical' });
   });
 
   it('an issue resolve with everything, then with the least; other issue actions are no alert', () => {
     expect(
       sentry('issue', {
         action: 'resolved',
-        data: { issue: { id: 4821, title: 'TypeError', status: 'resolved', level: 'error', permalink: 'https://sentry.io/i/4821', firstSeen: T, project: { slug: 'web' } } },
+        data: {
+          issue: {
+            id: 4821,
+            title: 'TypeError',
+            status: 'resolved',
+            level: 'error',
+            permalink: 'https://sentry.io/i/4821',
+            firstSeen: T,
+            project: { slug: 'web' },
+          },
+        },
       }),
     ).toEqual([
       {
@@ -344,7 +457,18 @@ describe('Sentry', () => {
       },
     ]);
     expect(sentry('issue', { action: 'resolved', data: { issue: { id: '5', title: 'T', project: {} } } })).toEqual([
-      { source: 'sentry', dedupKey: 'issue:5', status: 'resolved', service: null, sourceSeverity: null, summary: 'T', details: '', links: [], labels: {}, startedAt: null },
+      {
+        source: 'sentry',
+        dedupKey: 'issue:5',
+        status: 'resolved',
+        service: null,
+        sourceSeverity: null,
+        summary: 'T',
+        details: '',
+        links: [],
+        labels: {},
+        startedAt: null,
+      },
     ]);
     for (const action of ['created', 'assigned', 'ignored', 'unresolved']) {
       expect(sentry('issue', { action, data: { issue: { id: 5, title: 'T' } } })).toEqual([]);
@@ -362,7 +486,11 @@ describe('Sentry', () => {
     ['metric_alert', { action: 'critical' }, 'data'],
     ['metric_alert', { action: 'critical', data: { description_text: 5, metric_alert: { id: 1 } } }, 'data.description_text'],
     ['metric_alert', { action: 'critical', data: { metric_alert: { id: 1, title: 5 } } }, 'data.metric_alert.title'],
-    ['metric_alert', { action: 'critical', data: { metric_alert: { id: 1, alert_rule: { environment: 5 } } } }, 'data.metric_alert.alert_rule.environment'],
+    [
+      'metric_alert',
+      { action: 'critical', data: { metric_alert: { id: 1, alert_rule: { environment: 5 } } } },
+      'data.metric_alert.alert_rule.environment',
+    ],
     ['issue', { action: 'resolved' }, 'data'],
     ['issue', { action: 'resolved', data: { issue: { id: 1 } } }, 'data.issue.title'],
     ['issue', { action: 'resolved', data: { issue: { id: 1, title: 'T', level: 5 } } }, 'data.issue.level'],

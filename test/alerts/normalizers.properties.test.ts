@@ -20,7 +20,9 @@ const textArb = fc.string({ maxLength: 40 });
 const statusArb = fc.constantFrom('firing', 'resolved');
 
 const amAlert = (labels: Record<string, string>, status: string, summary: string, fingerprint?: string) => ({
-  alerts: [{ status, labels, annotations: { summary }, startsAt: '2026-11-20T03:12:00Z', ...(fingerprint === undefined ? {} : { fingerprint }) }],
+  alerts: [
+    { status, labels, annotations: { summary }, startsAt: '2026-11-20T03:12:00Z', ...(fingerprint === undefined ? {} : { fingerprint }) },
+  ],
 });
 const amKey = (body: unknown) => NORMALIZERS.alertmanager!(body, none)[0]!.dedupKey;
 
@@ -76,15 +78,26 @@ describe('dedup keys', () => {
 
   it('PagerDuty: dedup_key across trigger, acknowledge and resolve; without one, the summary of the trigger', () => {
     fc.assert(
-      fc.property(fc.option(fc.string({ minLength: 1, maxLength: 30 }), { nil: undefined }), fc.string({ minLength: 1, maxLength: 40 }), (key, summary) => {
-        const trigger = { routing_key: 'R', event_action: 'trigger', ...(key === undefined ? {} : { dedup_key: key }), payload: { summary, severity: 'critical', source: 'db-2' } };
-        const triggered = NORMALIZERS['pagerduty-events-v2']!(trigger, none)[0]!.dedupKey;
-        expect(triggered).toBe(key ?? `summary:${summary}`);
-        expect(NORMALIZERS['pagerduty-events-v2']!(reordered(trigger), none)[0]!.dedupKey).toBe(triggered);
-        for (const action of ['acknowledge', 'resolve']) {
-          expect(NORMALIZERS['pagerduty-events-v2']!({ routing_key: 'R', event_action: action, dedup_key: triggered }, none)[0]!.dedupKey).toBe(triggered);
-        }
-      }),
+      fc.property(
+        fc.option(fc.string({ minLength: 1, maxLength: 30 }), { nil: undefined }),
+        fc.string({ minLength: 1, maxLength: 40 }),
+        (key, summary) => {
+          const trigger = {
+            routing_key: 'R',
+            event_action: 'trigger',
+            ...(key === undefined ? {} : { dedup_key: key }),
+            payload: { summary, severity: 'critical', source: 'db-2' },
+          };
+          const triggered = NORMALIZERS['pagerduty-events-v2']!(trigger, none)[0]!.dedupKey;
+          expect(triggered).toBe(key ?? `summary:${summary}`);
+          expect(NORMALIZERS['pagerduty-events-v2']!(reordered(trigger), none)[0]!.dedupKey).toBe(triggered);
+          for (const action of ['acknowledge', 'resolve']) {
+            expect(
+              NORMALIZERS['pagerduty-events-v2']!({ routing_key: 'R', event_action: action, dedup_key: triggered }, none)[0]!.dedupKey,
+            ).toBe(triggered);
+          }
+        },
+      ),
       RUNS,
     );
   });
@@ -92,7 +105,11 @@ describe('dedup keys', () => {
   it('Uptime Kuma: the monitor id, down or up, whatever the message', () => {
     fc.assert(
       fc.property(fc.nat({ max: 1_000_000 }), fc.nat({ max: 1_000_000 }), textArb, textArb, (id, other, msg1, msg2) => {
-        const body = (monitorId: number, status: number, msg: string) => ({ heartbeat: { status, msg }, monitor: { id: monitorId, name: 'API' }, msg });
+        const body = (monitorId: number, status: number, msg: string) => ({
+          heartbeat: { status, msg },
+          monitor: { id: monitorId, name: 'API' },
+          msg,
+        });
         const down = NORMALIZERS['uptime-kuma']!(body(id, 0, msg1), none)[0]!.dedupKey;
         expect(down).toBe(`monitor:${id}`);
         expect(NORMALIZERS['uptime-kuma']!(reordered(body(id, 1, msg2)), none)[0]!.dedupKey).toBe(down);
@@ -119,10 +136,15 @@ describe('dedup keys', () => {
 
   it('Sentry metric alerts: the alert rule id, critical, warning or resolved', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 2 ** 40 }), fc.constantFrom('critical', 'warning', 'resolved'), fc.boolean(), (id, action, idAsNumber) => {
-        const body = { action, data: { metric_alert: { id: idAsNumber ? id : String(id), title: 'Error spike' } } };
-        expect(NORMALIZERS.sentry!(body, { 'sentry-hook-resource': 'metric_alert' })[0]!.dedupKey).toBe(`metric:${id}`);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 2 ** 40 }),
+        fc.constantFrom('critical', 'warning', 'resolved'),
+        fc.boolean(),
+        (id, action, idAsNumber) => {
+          const body = { action, data: { metric_alert: { id: idAsNumber ? id : String(id), title: 'Error spike' } } };
+          expect(NORMALIZERS.sentry!(body, { 'sentry-hook-resource': 'metric_alert' })[0]!.dedupKey).toBe(`metric:${id}`);
+        },
+      ),
       RUNS,
     );
   });

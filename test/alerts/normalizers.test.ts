@@ -55,8 +55,16 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
       startedAt: Date.parse('2026-11-20T09:01:30Z'),
     });
     expect(firing!.links.map((l) => l.text)).toEqual(['Source', 'Dashboard', 'Silence']);
-    expect(NORMALIZERS.grafana!(fixture('grafana/resolved.json'), none)[0]).toMatchObject({ dedupKey: '4e2a91c0d7f35b18', status: 'resolved' });
-    for (const f of ['docs-example-firing-2-alerts.json', 'zulip-fixture-firing-values-v11.json', 'zulip-fixture-resolved-v9.json', 'zulip-fixture-test-notification-resolved.json']) {
+    expect(NORMALIZERS.grafana!(fixture('grafana/resolved.json'), none)[0]).toMatchObject({
+      dedupKey: '4e2a91c0d7f35b18',
+      status: 'resolved',
+    });
+    for (const f of [
+      'docs-example-firing-2-alerts.json',
+      'zulip-fixture-firing-values-v11.json',
+      'zulip-fixture-resolved-v9.json',
+      'zulip-fixture-test-notification-resolved.json',
+    ]) {
       expect(NORMALIZERS.grafana!(fixture(`upstream/grafana/${f}`), none).length).toBeGreaterThan(0);
     }
   });
@@ -76,16 +84,23 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
     expect(resolvedIssue).toMatchObject({ dedupKey: 'issue:4821', status: 'resolved' });
     const [metric] = NORMALIZERS.sentry!(fixture('sentry/metric_alert-critical.json'), { 'sentry-hook-resource': 'metric_alert' });
     expect(metric).toMatchObject({ dedupKey: 'metric:301', status: 'firing', sourceSeverity: 'critical', summary: 'Error spike on web' });
-    expect(NORMALIZERS.sentry!(fixture('sentry/metric_alert-resolved.json'), { 'sentry-hook-resource': 'metric_alert' })[0]).toMatchObject({ dedupKey: 'metric:301', status: 'resolved' });
+    expect(NORMALIZERS.sentry!(fixture('sentry/metric_alert-resolved.json'), { 'sentry-hook-resource': 'metric_alert' })[0]).toMatchObject({
+      dedupKey: 'metric:301',
+      status: 'resolved',
+    });
   });
 
   it('Sentry event alert with only an issue_url (a real capture) still dedups by issue id', () => {
-    const [event] = NORMALIZERS.sentry!(fixture('upstream/sentry/event_alert-zulip-fixture-python-exception.json'), { 'sentry-hook-resource': 'event_alert' });
+    const [event] = NORMALIZERS.sentry!(fixture('upstream/sentry/event_alert-zulip-fixture-python-exception.json'), {
+      'sentry-hook-resource': 'event_alert',
+    });
     expect(event!.dedupKey).toMatch(/^issue:\d+$/);
   });
 
   it('Sentry without a known resource header is a shape error naming the header', () => {
-    expect(() => NORMALIZERS.sentry!(fixture('sentry/event_alert.json'), {})).toThrow('Sentry-Hook-Resource: expected event_alert, metric_alert or issue, got null');
+    expect(() => NORMALIZERS.sentry!(fixture('sentry/event_alert.json'), {})).toThrow(
+      'Sentry-Hook-Resource: expected event_alert, metric_alert or issue, got null',
+    );
   });
 
   it('PagerDuty Events v2 trigger, acknowledge, resolve', () => {
@@ -100,8 +115,14 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
       links: [{ href: 'https://grafana.example.com/d/db', text: 'DB dashboard' }],
       startedAt: Date.parse('2026-11-20T02:10:00Z'),
     });
-    expect(NORMALIZERS['pagerduty-events-v2']!(fixture('pagerduty/acknowledge.json'), none)[0]).toMatchObject({ dedupKey: 'disk-full/db-2', status: 'acknowledged' });
-    expect(NORMALIZERS['pagerduty-events-v2']!(fixture('pagerduty/resolve.json'), none)[0]).toMatchObject({ dedupKey: 'disk-full/db-2', status: 'resolved' });
+    expect(NORMALIZERS['pagerduty-events-v2']!(fixture('pagerduty/acknowledge.json'), none)[0]).toMatchObject({
+      dedupKey: 'disk-full/db-2',
+      status: 'acknowledged',
+    });
+    expect(NORMALIZERS['pagerduty-events-v2']!(fixture('pagerduty/resolve.json'), none)[0]).toMatchObject({
+      dedupKey: 'disk-full/db-2',
+      status: 'resolved',
+    });
   });
 
   it('Uptime Kuma down and up; the Test button is accepted but is no alert', () => {
@@ -113,7 +134,10 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
       summary: 'Public API health is down',
       details: 'Request failed with status code 503',
     });
-    expect(NORMALIZERS['uptime-kuma']!(fixture('uptime-kuma/up.json'), none)[0]).toMatchObject({ dedupKey: 'monitor:14', status: 'resolved' });
+    expect(NORMALIZERS['uptime-kuma']!(fixture('uptime-kuma/up.json'), none)[0]).toMatchObject({
+      dedupKey: 'monitor:14',
+      status: 'resolved',
+    });
     expect(NORMALIZERS['uptime-kuma']!({ heartbeat: null, monitor: null, msg: 'test' }, none)).toEqual([]);
   });
 
@@ -130,7 +154,10 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
       labels: {},
       startedAt: null,
     });
-    expect(NORMALIZERS.generic!(fixture('generic/resolved.json'), none)[0]).toMatchObject({ dedupKey: 'billing-export/2026-11-20', status: 'resolved' });
+    expect(NORMALIZERS.generic!(fixture('generic/resolved.json'), none)[0]).toMatchObject({
+      dedupKey: 'billing-export/2026-11-20',
+      status: 'resolved',
+    });
   });
 
   it.each([

@@ -31,12 +31,19 @@ interface Delivery {
 }
 
 const DELIVERIES: Delivery[] = [
-  { integration: 'prometheus', firing: 'alertmanager/firing.json', resolved: 'alertmanager/resolved.json', headers: () => ({ authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` }) },
+  {
+    integration: 'prometheus',
+    firing: 'alertmanager/firing.json',
+    resolved: 'alertmanager/resolved.json',
+    headers: () => ({ authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` }),
+  },
   {
     integration: 'grafana',
     firing: 'grafana/firing.json',
     resolved: 'grafana/resolved.json',
-    headers: () => ({ authorization: `Basic ${Buffer.from(`${SECRETS.GRAFANA_WEBHOOK_USER}:${SECRETS.GRAFANA_WEBHOOK_PASSWORD}`).toString('base64')}` }),
+    headers: () => ({
+      authorization: `Basic ${Buffer.from(`${SECRETS.GRAFANA_WEBHOOK_USER}:${SECRETS.GRAFANA_WEBHOOK_PASSWORD}`).toString('base64')}`,
+    }),
   },
   {
     integration: 'sentry',
@@ -46,8 +53,19 @@ const DELIVERIES: Delivery[] = [
     resolvedHeaders: (body) => ({ 'sentry-hook-resource': 'issue', 'sentry-hook-signature': hmac(SECRETS.SENTRY_CLIENT_SECRET, body) }),
   },
   { integration: 'pagerduty', firing: 'pagerduty/trigger.json', resolved: 'pagerduty/resolve.json', headers: () => ({}) },
-  { integration: 'uptime', firing: 'uptime-kuma/down.json', resolved: 'uptime-kuma/up.json', headers: () => ({ authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` }) },
-  { integration: 'jobs', firing: 'generic/firing.json', resolved: 'generic/resolved.json', headers: (body) => ({ 'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body) }), quietAtNight: true },
+  {
+    integration: 'uptime',
+    firing: 'uptime-kuma/down.json',
+    resolved: 'uptime-kuma/up.json',
+    headers: () => ({ authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` }),
+  },
+  {
+    integration: 'jobs',
+    firing: 'generic/firing.json',
+    resolved: 'generic/resolved.json',
+    headers: (body) => ({ 'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body) }),
+    quietAtNight: true,
+  },
 ];
 
 describe('webhooks end to end', () => {
@@ -73,7 +91,8 @@ describe('webhooks end to end', () => {
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'resolved' });
     const edits = t.standIn.take('chat.update');
     expect(edits.some((e) => e.args.channel === 'C0ALERTS' && String(e.args.text).startsWith(':large_green_circle:'))).toBe(true);
-    if (!d.quietAtNight) expect(edits.some((e) => e.args.channel === 'U0BOB' && String(e.args.text).includes('Resolved at the source'))).toBe(true);
+    if (!d.quietAtNight)
+      expect(edits.some((e) => e.args.channel === 'U0BOB' && String(e.args.text).includes('Resolved at the source'))).toBe(true);
   });
 
   it('maps severities by the policy: Alertmanager critical -> P0 pages per P0 (the lead is told at once)', async () => {
@@ -91,12 +110,40 @@ describe('webhooks end to end', () => {
     const bearer = { authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` };
     it.each([
       ['bad JSON', '/webhooks/prometheus', '{"alerts": [', bearer, 400, 'the body is not valid JSON'],
-      ['wrong shape', '/webhooks/prometheus', JSON.stringify({ alerts: [{ status: 'firing', labels: 'x' }] }), bearer, 422, 'alerts[0].labels: expected object, got string'],
-      ['unknown integration', '/webhooks/nagios', am, bearer, 404, 'no integration named "nagios" in the policy (known: prometheus, sentry, uptime, grafana, pagerduty, jobs)'],
+      [
+        'wrong shape',
+        '/webhooks/prometheus',
+        JSON.stringify({ alerts: [{ status: 'firing', labels: 'x' }] }),
+        bearer,
+        422,
+        'alerts[0].labels: expected object, got string',
+      ],
+      [
+        'unknown integration',
+        '/webhooks/nagios',
+        am,
+        bearer,
+        404,
+        'no integration named "nagios" in the policy (known: prometheus, sentry, uptime, grafana, pagerduty, jobs)',
+      ],
       ['missing secret', '/webhooks/prometheus', am, {}, 401, 'missing Authorization: Bearer <token>'],
       ['wrong secret', '/webhooks/prometheus', am, { authorization: 'Bearer nope' }, 401, 'wrong bearer token'],
-      ['wrong Sentry signature', '/webhooks/sentry', fixtureText('sentry/event_alert.json'), { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': 'ab'.repeat(32) }, 401, 'wrong Sentry-Hook-Signature'],
-      ['wrong PagerDuty routing key', '/webhooks/pagerduty', fixtureText('pagerduty/trigger.json').replace('R0UTINGKEY', 'WRONGKEY00'), {}, 401, 'wrong or missing routing_key'],
+      [
+        'wrong Sentry signature',
+        '/webhooks/sentry',
+        fixtureText('sentry/event_alert.json'),
+        { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': 'ab'.repeat(32) },
+        401,
+        'wrong Sentry-Hook-Signature',
+      ],
+      [
+        'wrong PagerDuty routing key',
+        '/webhooks/pagerduty',
+        fixtureText('pagerduty/trigger.json').replace('R0UTINGKEY', 'WRONGKEY00'),
+        {},
+        401,
+        'wrong or missing routing_key',
+      ],
     ])('%s', async (_name, path, body, headers, status, reason) => {
       await start();
       const before = counts();

@@ -43,21 +43,30 @@ function parseIcs(text: string): ParsedEvent[] {
   const calendar = new ICAL.Component(ICAL.parse(text));
   return calendar.getAllSubcomponents('vevent').map((c) => {
     const event = new ICAL.Event(c);
-    return { summary: event.summary, start: event.startDate.toUnixTime() * 1000, end: event.endDate.toUnixTime() * 1000, uid: event.uid, description: event.description };
+    return {
+      summary: event.summary,
+      start: event.startDate.toUnixTime() * 1000,
+      end: event.endDate.toUnixTime() * 1000,
+      uid: event.uid,
+      description: event.description,
+    };
   });
 }
 
 const utc = (ms: number) => formatInZone(ms, 'UTC', "yyyy-MM-dd'T'HH:mm'Z'");
 
 /** [start, end, who, description] of each event, in feed order, for exact comparisons. */
-const rows = (events: ParsedEvent[], suffix: string) => events.filter((e) => e.summary.endsWith(suffix)).map((e) => [utc(e.start), utc(e.end), e.summary.split(':')[0], e.description]);
+const rows = (events: ParsedEvent[], suffix: string) =>
+  events.filter((e) => e.summary.endsWith(suffix)).map((e) => [utc(e.start), utc(e.end), e.summary.split(':')[0], e.description]);
 
 /** Fails when someone holds both roles of a rotation at the same instant somewhere in the feed. */
 function expectNoDoubleRoles(events: ParsedEvent[], rotation: string): void {
   const primaries = events.filter((e) => e.summary.endsWith(`${rotation} primary`));
   const secondaries = events.filter((e) => e.summary.endsWith(`${rotation} secondary`));
   const both = primaries.flatMap((p) =>
-    secondaries.filter((s) => s.summary.split(':')[0] === p.summary.split(':')[0] && s.start < p.end && p.start < s.end).map((s) => `${p.summary} and ${s.summary} from ${utc(Math.max(p.start, s.start))}`),
+    secondaries
+      .filter((s) => s.summary.split(':')[0] === p.summary.split(':')[0] && s.start < p.end && p.start < s.end)
+      .map((s) => `${p.summary} and ${s.summary} from ${utc(Math.max(p.start, s.start))}`),
   );
   expect(both).toEqual([]);
 }
@@ -92,8 +101,16 @@ describe('calendar feed', () => {
     // Shift 10 (8 March) is in progress; the feed starts now and runs 12 weeks.
     expect(primaries[0]).toMatchObject({ start: NOW, end: Date.parse('2027-03-22T09:00:00Z'), summary: 'Bob Brown: web primary' });
     // 22 March 09:00 GMT is 09:00Z; 29 March 09:00 BST is 08:00Z: the shift across the change is an hour shorter.
-    expect(primaries[1]).toMatchObject({ start: Date.parse('2027-03-22T09:00:00Z'), end: Date.parse('2027-03-29T08:00:00Z'), summary: 'U0CAROL: web primary' });
-    expect(primaries[2]).toMatchObject({ start: Date.parse('2027-03-29T08:00:00Z'), end: Date.parse('2027-04-05T08:00:00Z'), summary: 'Alice Ames: web primary' });
+    expect(primaries[1]).toMatchObject({
+      start: Date.parse('2027-03-22T09:00:00Z'),
+      end: Date.parse('2027-03-29T08:00:00Z'),
+      summary: 'U0CAROL: web primary',
+    });
+    expect(primaries[2]).toMatchObject({
+      start: Date.parse('2027-03-29T08:00:00Z'),
+      end: Date.parse('2027-04-05T08:00:00Z'),
+      summary: 'Alice Ames: web primary',
+    });
     expect(primaries.at(-1)!.end).toBe(NOW + 12 * 7 * DAY);
     expect(primaries).toHaveLength(13);
     // Every instant is covered once per role: no gap, no overlap.
@@ -215,7 +232,10 @@ describe('calendar feed: swaps, leave, and who sees what', () => {
     t.clock.advance(2 * DAY);
     const after = parseIcs(await (await t.get(`/calendar/web.ics?token=${token}`)).text());
     // Shifts that start after the refresh and end inside the first feed's 12 weeks (the last one was cut short there).
-    const upcoming = (events: ParsedEvent[]) => events.filter((e) => e.start >= Date.parse('2027-03-22T09:00:00Z') && e.end < NOW + 12 * 7 * DAY).map((e) => [e.uid, e.summary, e.start, e.end]);
+    const upcoming = (events: ParsedEvent[]) =>
+      events
+        .filter((e) => e.start >= Date.parse('2027-03-22T09:00:00Z') && e.end < NOW + 12 * 7 * DAY)
+        .map((e) => [e.uid, e.summary, e.start, e.end]);
     expect(upcoming(after)).toEqual(upcoming(before));
     expect(upcoming(after).length).toBeGreaterThanOrEqual(22);
   });
@@ -230,7 +250,10 @@ describe('calendar feed: swaps, leave, and who sees what', () => {
 
 describe('on-call segments across the end of summer time', () => {
   const weekly = (zone: string) =>
-    parsePolicyText(`rotations:\n  r:\n    members: [U0A, U0B]\n    shift: { every: 1w, handoff: "mon 09:00", timezone: ${zone}, start: "2027-01-04" }\n`, 'dst.yml').rotations.r!;
+    parsePolicyText(
+      `rotations:\n  r:\n    members: [U0A, U0B]\n    shift: { every: 1w, handoff: "mon 09:00", timezone: ${zone}, start: "2027-01-04" }\n`,
+      'dst.yml',
+    ).rotations.r!;
 
   it.each([
     // London: clocks go back Sunday 31 October 2027; Monday 09:00 is 08:00Z before, 09:00Z after.
@@ -252,11 +275,26 @@ describe('on-call segments across the end of summer time', () => {
   });
 
   it('the feed writes the instants in UTC, so the hour is right in any calendar', () => {
-    const segment: OnCallSegment = { rotation: 'r', role: 'primary', userId: 'U0A', start: Date.parse('2027-10-25T08:00:00Z'), end: Date.parse('2027-11-01T09:00:00Z'), why: 'rotation' };
+    const segment: OnCallSegment = {
+      rotation: 'r',
+      role: 'primary',
+      userId: 'U0A',
+      start: Date.parse('2027-10-25T08:00:00Z'),
+      end: Date.parse('2027-11-01T09:00:00Z'),
+      why: 'rotation',
+    };
     const text = calendarFeed({ title: 'x', segments: [segment], names: new Map([['U0A', 'Ann']]), description: 'd' });
     expect(text).toContain('DTSTART:20271025T080000Z');
     expect(text).toContain('DTEND:20271101T090000Z');
-    expect(parseIcs(text)).toEqual([{ summary: 'Ann: r primary', start: segment.start, end: segment.end, uid: `r-primary-${segment.start}@oncall-bot`, description: 'On call for r (primary) by the rotation.' }]);
+    expect(parseIcs(text)).toEqual([
+      {
+        summary: 'Ann: r primary',
+        start: segment.start,
+        end: segment.end,
+        uid: `r-primary-${segment.start}@oncall-bot`,
+        description: 'On call for r (primary) by the rotation.',
+      },
+    ]);
   });
 });
 
@@ -271,7 +309,7 @@ describe('on-call segments', () => {
     expect(segments.every((s) => s.end - s.start > HOUR)).toBe(true);
   });
 
-  it('a staggered secondary is one event per two-week stint, starting a week into the primary\'s shift', () => {
+  it("a staggered secondary is one event per two-week stint, starting a week into the primary's shift", () => {
     const grown = parsePolicyText(
       [
         'rotations:',

@@ -18,7 +18,9 @@ describe('parseDuration', () => {
   });
 
   it.each(['fifteen', '15', '15 minutes', '1.5h', '-5m', '', 'm15'])('refuses "%s" with the one readable reason', (text) => {
-    expect(() => parseDuration(text)).toThrow(new DurationError(`expected a duration like "15m", got ${JSON.stringify(text)}`, 'not_a_duration'));
+    expect(() => parseDuration(text)).toThrow(
+      new DurationError(`expected a duration like "15m", got ${JSON.stringify(text)}`, 'not_a_duration'),
+    );
   });
 
   it('says exactly what was wrong with a word', () => {

@@ -32,46 +32,76 @@ function file(name: string, text: string): string {
 function inProcess(argv: string[], env: Record<string, string> = {}, schemaPath = join(dir, 'policy.schema.json')): Outcome {
   let stdout = '';
   let stderr = '';
-  const code = policyCli({ argv, env, stdout: { write: (t: string) => (stdout += t) }, stderr: { write: (t: string) => (stderr += t) }, schemaPath });
+  const code = policyCli({
+    argv,
+    env,
+    stdout: { write: (t: string) => (stdout += t) },
+    stderr: { write: (t: string) => (stderr += t) },
+    schemaPath,
+  });
   return { code, stdout, stderr };
 }
 
-const BAD = ['escalation:', '  default:', '    P1:', '      steps:', '        - { page: primary }', '        - { after: fifteen, page: secondary }', ''].join('\n');
+const BAD = [
+  'escalation:',
+  '  default:',
+  '    P1:',
+  '      steps:',
+  '        - { page: primary }',
+  '        - { after: fifteen, page: secondary }',
+  '',
+].join('\n');
 
 // Each child is a whole tsx start (a few seconds on a small machine, more when the suite runs beside it).
 const CHILD_TIMEOUT = 120_000;
 
 describe.concurrent('npm run policy, as a child process', () => {
-  it('explain prints the example as the bot runs it, each value with its origin', async () => {
-    const { code, stdout, stderr } = await run('scripts/policy.ts', ['explain', EXAMPLE]);
-    expect(stderr).toBe('');
-    expect(code).toBe(0);
-    const out = stdout.split('\n');
-    expect(out[0]).toBe(`The policy in ${EXAMPLE}, as the bot runs it. After each value (←): the file and line that wrote it, the preset it was inherited from, or the built-in default.`);
-    expect(stdout).toMatch(/\n {2}P2\.quiet_at_night: true +← policy\.example\.yml:\d+\n/);
-    expect(stdout).toMatch(/\n {2}P0\.quiet_at_night: false +← built-in default \(escalation\.default\.P0 writes its steps/);
-    expect(stdout).toMatch(/\n {2}P1: 15m +← preset p0-p3\n/);
-  }, CHILD_TIMEOUT);
+  it(
+    'explain prints the example as the bot runs it, each value with its origin',
+    async () => {
+      const { code, stdout, stderr } = await run('scripts/policy.ts', ['explain', EXAMPLE]);
+      expect(stderr).toBe('');
+      expect(code).toBe(0);
+      const out = stdout.split('\n');
+      expect(out[0]).toBe(
+        `The policy in ${EXAMPLE}, as the bot runs it. After each value (←): the file and line that wrote it, the preset it was inherited from, or the built-in default.`,
+      );
+      expect(stdout).toMatch(/\n {2}P2\.quiet_at_night: true +← policy\.example\.yml:\d+\n/);
+      expect(stdout).toMatch(/\n {2}P0\.quiet_at_night: false +← built-in default \(escalation\.default\.P0 writes its steps/);
+      expect(stdout).toMatch(/\n {2}P1: 15m +← preset p0-p3\n/);
+    },
+    CHILD_TIMEOUT,
+  );
 
-  it('a file the bot cannot use: exit 1 with the message the bot prints at start', async () => {
-    const bad = file('bad.policy.yml', BAD);
-    const [cli, bot] = await Promise.all([
-      run('scripts/policy.ts', ['explain', bad]),
-      run('src/main.ts', [], { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret', POLICY_PATH: bad }),
-    ]);
-    expect(cli.code).toBe(1);
-    expect(bot.code).toBe(1);
-    expect(cli.stdout).toBe('');
-    expect(cli.stderr).toBe(bot.stderr);
-    expect(cli.stderr).toContain('bad.policy.yml:6 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"');
-  }, CHILD_TIMEOUT);
+  it(
+    'a file the bot cannot use: exit 1 with the message the bot prints at start',
+    async () => {
+      const bad = file('bad.policy.yml', BAD);
+      const [cli, bot] = await Promise.all([
+        run('scripts/policy.ts', ['explain', bad]),
+        run('src/main.ts', [], { SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret', POLICY_PATH: bad }),
+      ]);
+      expect(cli.code).toBe(1);
+      expect(bot.code).toBe(1);
+      expect(cli.stdout).toBe('');
+      expect(cli.stderr).toBe(bot.stderr);
+      expect(cli.stderr).toContain('bad.policy.yml:6 escalation.default.P1.steps[1].after: expected a duration like "15m", got "fifteen"');
+    },
+    CHILD_TIMEOUT,
+  );
 
-  it('a wrong argument: exit 2 with what was wrong and an example', async () => {
-    const { code, stdout, stderr } = await run('scripts/policy.ts', ['explian', EXAMPLE]);
-    expect(code).toBe(2);
-    expect(stdout).toBe('');
-    expect(stderr).toContain('policy: there is no command "explian" (did you mean "explain"?); the commands are explain, check, schema.\nFor example: npm run policy -- explain oncall.policy.yml');
-  }, CHILD_TIMEOUT);
+  it(
+    'a wrong argument: exit 2 with what was wrong and an example',
+    async () => {
+      const { code, stdout, stderr } = await run('scripts/policy.ts', ['explian', EXAMPLE]);
+      expect(code).toBe(2);
+      expect(stdout).toBe('');
+      expect(stderr).toContain(
+        'policy: there is no command "explian" (did you mean "explain"?); the commands are explain, check, schema.\nFor example: npm run policy -- explain oncall.policy.yml',
+      );
+    },
+    CHILD_TIMEOUT,
+  );
 
   it('is the package script "policy"', () => {
     const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { scripts: Record<string, string> };
@@ -97,14 +127,16 @@ describe('policyCli', () => {
     expect(inProcess(['explain', EXAMPLE], { POLICY_PATH: own }).stdout).toContain(`The policy in ${EXAMPLE}`);
   });
 
-  it('check: says the file can be used, or gives the bot\'s message', () => {
+  it("check: says the file can be used, or gives the bot's message", () => {
     const ok = inProcess(['check', EXAMPLE]);
     expect(ok).toEqual({
       code: 0,
       stdout: `OK: ${EXAMPLE} can be used (preset p0-p3, 1 rotation (backend), 1 escalation policy (default), 6 integrations (prometheus, sentry, uptime, grafana, pagerduty, jobs)).\n`,
       stderr: '',
     });
-    expect(inProcess(['check']).stdout).toBe('OK: no policy file (no file named, POLICY_PATH not set): the built-in preset runs (preset p0-p3, 0 rotations, 1 escalation policy (default), 0 integrations).\n');
+    expect(inProcess(['check']).stdout).toBe(
+      'OK: no policy file (no file named, POLICY_PATH not set): the built-in preset runs (preset p0-p3, 0 rotations, 1 escalation policy (default), 0 integrations).\n',
+    );
 
     const bad = file('check-bad.yml', BAD);
     let botMessage = '';
@@ -116,7 +148,9 @@ describe('policyCli', () => {
     expect(inProcess(['check', bad])).toEqual({ code: 1, stdout: '', stderr: `${botMessage}\n` });
     const missing = inProcess(['explain', join(dir, 'nowhere.yml')]);
     expect(missing.code).toBe(1);
-    expect(missing.stderr).toBe(`Cannot read the policy file "${join(dir, 'nowhere.yml')}" (no such file): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.\n`);
+    expect(missing.stderr).toBe(
+      `Cannot read the policy file "${join(dir, 'nowhere.yml')}" (no such file): set POLICY_PATH to your policy file, or copy policy.example.yml there and edit it.\n`,
+    );
   });
 
   it('schema: writes the JSON Schema, then says it is up to date', () => {
@@ -139,12 +173,27 @@ describe('policyCli', () => {
 
   it.each([
     [[], 'policy: name a command: explain, check, schema.\nFor example: npm run policy -- explain oncall.policy.yml'],
-    [['show'], 'policy: there is no command "show"; the commands are explain, check, schema.\nFor example: npm run policy -- explain oncall.policy.yml'],
-    [['shcema'], 'policy: there is no command "shcema" (did you mean "schema"?); the commands are explain, check, schema.\nFor example: npm run policy -- schema'],
-    [['explain', 'a.yml', 'b.yml'], 'policy: explain takes one policy file, got 2: "a.yml", "b.yml".\nFor example: npm run policy -- explain oncall.policy.yml'],
-    [['check', '--policy', 'a.yml'], 'policy: check has no option "--policy": name the policy file after the command.\nFor example: npm run policy -- check oncall.policy.yml'],
+    [
+      ['show'],
+      'policy: there is no command "show"; the commands are explain, check, schema.\nFor example: npm run policy -- explain oncall.policy.yml',
+    ],
+    [
+      ['shcema'],
+      'policy: there is no command "shcema" (did you mean "schema"?); the commands are explain, check, schema.\nFor example: npm run policy -- schema',
+    ],
+    [
+      ['explain', 'a.yml', 'b.yml'],
+      'policy: explain takes one policy file, got 2: "a.yml", "b.yml".\nFor example: npm run policy -- explain oncall.policy.yml',
+    ],
+    [
+      ['check', '--policy', 'a.yml'],
+      'policy: check has no option "--policy": name the policy file after the command.\nFor example: npm run policy -- check oncall.policy.yml',
+    ],
     [['explain', ''], 'policy: explain was given an empty file name.\nFor example: npm run policy -- explain oncall.policy.yml'],
-    [['schema', 'out.json'], 'policy: schema takes no arguments (got "out.json"): it writes policy.schema.json at the repo root.\nFor example: npm run policy -- schema'],
+    [
+      ['schema', 'out.json'],
+      'policy: schema takes no arguments (got "out.json"): it writes policy.schema.json at the repo root.\nFor example: npm run policy -- schema',
+    ],
   ])('%j: exit 2, what was wrong and an example', (argv, message) => {
     const outcome = inProcess(argv as string[]);
     expect(outcome.code).toBe(2);

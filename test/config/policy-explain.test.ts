@@ -9,7 +9,14 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
 import { defaultPolicy, formatPath, parsePolicyText, PolicyError, resolvePolicy } from '../../src/config/policy.js';
-import { explainPolicy, explainPolicyText, formatMs, originText, renderExplanation, type PolicyExplanation } from '../../src/config/policy-explain.js';
+import {
+  explainPolicy,
+  explainPolicyText,
+  formatMs,
+  originText,
+  renderExplanation,
+  type PolicyExplanation,
+} from '../../src/config/policy-explain.js';
 
 const EXAMPLE_PATH = fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url));
 const EXAMPLE = readFileSync(EXAMPLE_PATH, 'utf8');
@@ -37,7 +44,9 @@ describe('the shared example, explained', () => {
   it('names the file it explains and says what the arrows mean', () => {
     expect(explained.source).toEqual({ kind: 'file', fileName: EXAMPLE_PATH });
     const text = renderExplanation(explained);
-    expect(text.split('\n')[0]).toBe(`The policy in ${EXAMPLE_PATH}, as the bot runs it. After each value (←): the file and line that wrote it, the preset it was inherited from, or the built-in default.`);
+    expect(text.split('\n')[0]).toBe(
+      `The policy in ${EXAMPLE_PATH}, as the bot runs it. After each value (←): the file and line that wrote it, the preset it was inherited from, or the built-in default.`,
+    );
     expect(text.split('\n')[1]).toMatch(/^\d+ values: \d+ from policy\.example\.yml, \d+ from preset p0-p3, \d+ built-in defaults\.$/);
   });
 
@@ -47,16 +56,34 @@ describe('the shared example, explained', () => {
     expect(entry(explained, 'business_hours.days')).toMatchObject({ value: 'mon, tue, wed, thu, fri', origin: at('business_hours:') });
     expect(entry(explained, 'people.cto')).toMatchObject({ value: 'U0CTO', origin: at('cto: U0CTO') });
     expect(entry(explained, 'channels.alerts')).toMatchObject({ value: 'C0ALERTS', origin: at('alerts: C0ALERTS') });
-    expect(entry(explained, 'rotations.backend.members')).toMatchObject({ value: 'U0ALICE, U0BOB, U0CAROL, U0DAN', origin: at('members: [U0ALICE') });
+    expect(entry(explained, 'rotations.backend.members')).toMatchObject({
+      value: 'U0ALICE, U0BOB, U0CAROL, U0DAN',
+      origin: at('members: [U0ALICE'),
+    });
     expect(entry(explained, 'rotations.backend.shift.every')).toMatchObject({ value: '1w', origin: at('shift: { every: 1w') });
     expect(entry(explained, 'rotations.backend.shift.handoff')).toMatchObject({ value: 'mon 09:00', origin: at('shift: { every: 1w') });
-    expect(entry(explained, 'rotations.backend.handoff_template')).toMatchObject({ value: 'sovren', origin: at('handoff_template: sovren') });
+    expect(entry(explained, 'rotations.backend.handoff_template')).toMatchObject({
+      value: 'sovren',
+      origin: at('handoff_template: sovren'),
+    });
     expect(entry(explained, 'escalation.default.P1.steps[1].after')).toMatchObject({ value: '45m', origin: at('P1: { loops: 2') });
     expect(entry(explained, 'escalation.default.P2.quiet_at_night')).toMatchObject({ value: 'true', origin: at('P2: { chat_only') });
-    expect(entry(explained, 'escalation.default.P2.steps[1].business_hours')).toMatchObject({ value: 'true', origin: at('P2: { chat_only') });
-    expect(entry(explained, 'notify[1]')).toMatchObject({ value: 'P0 declared, tagged data or security → tell cto', origin: at('tags: [data, security]') });
-    expect(entry(explained, 'notify[2]')).toMatchObject({ value: 'P1 unresolved after 1h → tell engineering_lead', origin: at('when: unresolved') });
-    expect(entry(explained, 'reminders.P0')).toMatchObject({ value: 'every 15m until Monitoring, then every 30m', origin: at('P0: { until_monitoring') });
+    expect(entry(explained, 'escalation.default.P2.steps[1].business_hours')).toMatchObject({
+      value: 'true',
+      origin: at('P2: { chat_only'),
+    });
+    expect(entry(explained, 'notify[1]')).toMatchObject({
+      value: 'P0 declared, tagged data or security → tell cto',
+      origin: at('tags: [data, security]'),
+    });
+    expect(entry(explained, 'notify[2]')).toMatchObject({
+      value: 'P1 unresolved after 1h → tell engineering_lead',
+      origin: at('when: unresolved'),
+    });
+    expect(entry(explained, 'reminders.P0')).toMatchObject({
+      value: 'every 15m until Monitoring, then every 30m',
+      origin: at('P0: { until_monitoring'),
+    });
     expect(entry(explained, 'postmortem.due.P0')).toMatchObject({ value: '24h', origin: at('due: { P0: 24h') });
     expect(entry(explained, 'postmortem.due.P1')).toMatchObject({ value: '2 business days', origin: at('due: { P0: 24h') });
   });
@@ -68,7 +95,10 @@ describe('the shared example, explained', () => {
     expect(entry(explained, 'reminders.P3')).toMatchObject({ value: 'none', origin: 'preset p0-p3' });
     expect(entry(explained, 'incidents.first_update.P2')).toMatchObject({ value: '4h', origin: 'preset p0-p3' });
     expect(entry(explained, 'escalation.default.P3').origin).toBe('preset p0-p3');
-    expect(entry(explained, 'playbooks.triggers.payment-failing')).toMatchObject({ value: 'page engineering_lead, raise to P0: The payment or checkout flow is failing', origin: 'built-in default' });
+    expect(entry(explained, 'playbooks.triggers.payment-failing')).toMatchObject({
+      value: 'page engineering_lead, raise to P0: The payment or checkout flow is failing',
+      origin: 'built-in default',
+    });
     expect(entry(explained, 'permissions.admins')).toEqual({
       value: 'engineering_lead (U0LEAD), cto (U0CTO), support_ops_lead (U0SUPP)',
       origin: 'built-in default',
@@ -85,7 +115,11 @@ describe('the shared example, explained', () => {
     expect(entry(explained, 'escalation.default.P2.loops')).toMatchObject({ value: '1', origin: 'built-in default' });
     expect(entry(explained, 'escalation.default.P2.loops').note).toContain('2 rounds unless written (1 when chat-only)');
     // A step without `after`: the first pages at once, the built-in default.
-    expect(entry(explained, 'escalation.default.P0.steps[0].after')).toEqual({ value: '0 (at once)', origin: 'built-in default', note: 'the first step pages at once' });
+    expect(entry(explained, 'escalation.default.P0.steps[0].after')).toEqual({
+      value: '0 (at once)',
+      origin: 'built-in default',
+      note: 'the first step pages at once',
+    });
   });
 
   it('renders one value a line under its heading, origins lined up', () => {
@@ -105,7 +139,11 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
     const explained = explainPolicy(defaultPolicy());
     expect(explained.source).toEqual({ kind: 'preset' });
     expect(explained.values.every((v) => v.origin.kind === 'preset' || v.origin.kind === 'built-in')).toBe(true);
-    expect(entry(explained, 'escalation.default.P2.quiet_at_night')).toEqual({ value: 'true', origin: 'preset p0-p3', note: 'pages outside business hours wait for the next business start' });
+    expect(entry(explained, 'escalation.default.P2.quiet_at_night')).toEqual({
+      value: 'true',
+      origin: 'preset p0-p3',
+      note: 'pages outside business hours wait for the next business start',
+    });
     expect(entry(explained, 'business_hours.start')).toMatchObject({ value: '09:00', origin: 'built-in default' });
     expect(entry(explained, 'rotations')).toMatchObject({ value: 'none', origin: 'built-in default' });
     expect(entry(explained, 'escalation.default.P1.steps[1].after')).toMatchObject({ value: '45m', origin: 'preset p0-p3' });
@@ -121,10 +159,12 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
       note: 'your file does not say; pages outside business hours wait for the next business start',
     });
     const text = renderExplanation(explained);
-    expect(text.replace(/ {2,}/g, '  ')).toContain('  P2.quiet_at_night: true  ← preset p0-p3 (your file does not say; pages outside business hours wait for the next business start)');
+    expect(text.replace(/ {2,}/g, '  ')).toContain(
+      '  P2.quiet_at_night: true  ← preset p0-p3 (your file does not say; pages outside business hours wait for the next business start)',
+    );
   });
 
-  it('a default chain that writes only loops keeps the preset\'s steps and flags, and says so', () => {
+  it("a default chain that writes only loops keeps the preset's steps and flags, and says so", () => {
     const explained = explainPolicyText(lines('escalation:', '  default:', '    P2: { loops: 3 }'), 'oncall.policy.yml');
     expect(entry(explained, 'escalation.default.P2.loops')).toMatchObject({ value: '3', origin: 'oncall.policy.yml:3' });
     expect(entry(explained, 'escalation.default.P2.chat_only')).toMatchObject({ value: 'true', origin: 'preset p0-p3' });
@@ -134,12 +174,21 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
       note: "escalation.default.P2 writes no steps, so it keeps the preset's rest; pages outside business hours wait for the next business start",
     });
     expect(entry(explained, 'escalation.default.P2.steps[1].after')).toMatchObject({ value: '4h', origin: 'preset p0-p3' });
-    expect(entry(explained, 'escalation.default.P2.steps[0].after').note).toBe("escalation.default.P2 writes no steps, so it keeps the preset's steps");
+    expect(entry(explained, 'escalation.default.P2.steps[0].after').note).toBe(
+      "escalation.default.P2 writes no steps, so it keeps the preset's steps",
+    );
   });
 
   it('a chain that writes steps: later steps without after wait the built-in 15m, flags are off', () => {
-    const explained = explainPolicyText(lines('escalation:', '  default:', '    P2:', '      steps:', '        - page: primary', '        - page: secondary'), 'oncall.policy.yml');
-    expect(entry(explained, 'escalation.default.P2.steps[1].after')).toEqual({ value: '15m', origin: 'built-in default', note: 'a later step waits 15m after the one before' });
+    const explained = explainPolicyText(
+      lines('escalation:', '  default:', '    P2:', '      steps:', '        - page: primary', '        - page: secondary'),
+      'oncall.policy.yml',
+    );
+    expect(entry(explained, 'escalation.default.P2.steps[1].after')).toEqual({
+      value: '15m',
+      origin: 'built-in default',
+      note: 'a later step waits 15m after the one before',
+    });
     expect(entry(explained, 'escalation.default.P2.steps[1].page')).toMatchObject({ value: 'secondary', origin: 'oncall.policy.yml:6' });
     expect(entry(explained, 'escalation.default.P2.quiet_at_night')).toMatchObject({ value: 'false', origin: 'built-in default' });
     expect(entry(explained, 'escalation.default.P2.chat_only')).toMatchObject({ value: 'false', origin: 'built-in default' });
@@ -163,7 +212,9 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
     expect(entry(explained, 'escalation.urgent.P1.steps[1].after')).toMatchObject({ value: '5m', origin: 'oncall.policy.yml:6' });
     expect(entry(explained, 'escalation.urgent.P1.steps[0].after').note).toContain('copied from escalation.default.P1');
     expect(entry(explained, 'escalation.urgent.P1.quiet_at_night')).toMatchObject({ value: 'false', origin: 'built-in default' });
-    expect(entry(explained, 'escalation.urgent.P1.quiet_at_night').note).toContain('copied from escalation.default.P1; escalation.default.P1 writes its steps');
+    expect(entry(explained, 'escalation.urgent.P1.quiet_at_night').note).toContain(
+      'copied from escalation.default.P1; escalation.default.P1 writes its steps',
+    );
     // A flag written: that flag from the file, the rest from default's P0, which is the preset's.
     expect(entry(explained, 'escalation.urgent.P0.quiet_at_night')).toMatchObject({ value: 'true', origin: 'oncall.policy.yml:8' });
     expect(entry(explained, 'escalation.urgent.P0.steps[3].page')).toMatchObject({ value: 'cto', origin: 'preset p0-p3' });
@@ -180,16 +231,26 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
 
   it('another preset names its own severities and is named as the origin', () => {
     const explained = explainPolicyText('preset: sev0-sev3\nack_sla: { SEV1: 10m }\n', 'oncall.policy.yml');
-    expect(entry(explained, 'severities')).toMatchObject({ value: 'SEV0 critical, SEV1 high, SEV2 medium, SEV3 low', origin: 'preset sev0-sev3' });
+    expect(entry(explained, 'severities')).toMatchObject({
+      value: 'SEV0 critical, SEV1 high, SEV2 medium, SEV3 low',
+      origin: 'preset sev0-sev3',
+    });
     expect(entry(explained, 'ack_sla.SEV1')).toMatchObject({ value: '10m', origin: 'oncall.policy.yml:2' });
     expect(entry(explained, 'ack_sla.SEV0')).toMatchObject({ value: '5m', origin: 'preset sev0-sev3' });
     expect(entry(explained, 'escalation.default.SEV2.quiet_at_night')).toMatchObject({ value: 'true', origin: 'preset sev0-sev3' });
   });
 
-  it('lists that replace the preset\'s whole (notify, triggers) are the file\'s, empty ones included', () => {
-    const explained = explainPolicyText(lines('notify: []', 'playbooks:', '  triggers:', '    db-down: { label: Database down, who: primary }'), 'oncall.policy.yml');
+  it("lists that replace the preset's whole (notify, triggers) are the file's, empty ones included", () => {
+    const explained = explainPolicyText(
+      lines('notify: []', 'playbooks:', '  triggers:', '    db-down: { label: Database down, who: primary }'),
+      'oncall.policy.yml',
+    );
     expect(entry(explained, 'notify')).toMatchObject({ value: 'none', origin: 'oncall.policy.yml:1' });
-    expect(entry(explained, 'playbooks.triggers.db-down')).toEqual({ value: 'notify primary: Database down', origin: 'oncall.policy.yml:4', note: 'how: notify is the built-in default' });
+    expect(entry(explained, 'playbooks.triggers.db-down')).toEqual({
+      value: 'notify primary: Database down',
+      origin: 'oncall.policy.yml:4',
+      note: 'how: notify is the built-in default',
+    });
     expect(explained.values.some((v) => formatPath(v.path) === 'playbooks.triggers.payment-failing')).toBe(false);
   });
 
@@ -216,29 +277,32 @@ describe('what the file leaves out, with the rules of resolvePolicy', () => {
 describe('every value is the running one, and every key the file writes is credited to its line', () => {
   const files: Array<[string, string]> = [
     ['the shared example', EXAMPLE],
-    ['a file with a named policy and partial chains', lines(
-      'preset: p1-p4',
-      'timezone: America/New_York',
-      'business_hours: { start: "08:00" }',
-      'people: { engineering_lead: U0LEAD, cto: U0CTO, support_ops_lead: U0SUPP }',
-      'rotations:',
-      '  web:',
-      '    members: [U0A, U0B, U0C]',
-      '    shift: { every: 3d, timezone: Asia/Tokyo }',
-      '    secondary_offset: none',
-      '    escalation: calm',
-      'escalation:',
-      '  default:',
-      '    P3: { loops: 4 }',
-      '  calm:',
-      '    P1: { quiet_at_night: true, loops: 1 }',
-      '    P4: { steps: [{ page: primary, business_hours: true }] }',
-      'ack_sla: { P4: 1d, P1: none }',
-      'reminders: { P4: { every: 2h } }',
-      'incidents: { first_update: { P2: 45m } }',
-      'postmortem: { required: [P1], due: { P1: 3 business days } }',
-      'permissions: { admins: [cto, U0SRE] }',
-    )],
+    [
+      'a file with a named policy and partial chains',
+      lines(
+        'preset: p1-p4',
+        'timezone: America/New_York',
+        'business_hours: { start: "08:00" }',
+        'people: { engineering_lead: U0LEAD, cto: U0CTO, support_ops_lead: U0SUPP }',
+        'rotations:',
+        '  web:',
+        '    members: [U0A, U0B, U0C]',
+        '    shift: { every: 3d, timezone: Asia/Tokyo }',
+        '    secondary_offset: none',
+        '    escalation: calm',
+        'escalation:',
+        '  default:',
+        '    P3: { loops: 4 }',
+        '  calm:',
+        '    P1: { quiet_at_night: true, loops: 1 }',
+        '    P4: { steps: [{ page: primary, business_hours: true }] }',
+        'ack_sla: { P4: 1d, P1: none }',
+        'reminders: { P4: { every: 2h } }',
+        'incidents: { first_update: { P2: 45m } }',
+        'postmortem: { required: [P1], due: { P1: 3 business days } }',
+        'permissions: { admins: [cto, U0SRE] }',
+      ),
+    ],
   ];
 
   it.each(files)('%s', (_name, text) => {
@@ -264,7 +328,10 @@ describe('every value is the running one, and every key the file writes is credi
         });
       }
     }
-    for (const [severity, sla] of Object.entries(policy.ackSla)) expect(entry(explained, `ack_sla.${severity}`).value).toBe(sla === null ? 'none' : sla.kind === 'wall' ? formatMs(sla.ms) : expect.any(String));
+    for (const [severity, sla] of Object.entries(policy.ackSla))
+      expect(entry(explained, `ack_sla.${severity}`).value).toBe(
+        sla === null ? 'none' : sla.kind === 'wall' ? formatMs(sla.ms) : expect.any(String),
+      );
     for (const rotation of Object.values(policy.rotations)) {
       expect(entry(explained, `rotations.${rotation.name}.members`).value).toBe(rotation.members.join(', '));
       expect(entry(explained, `rotations.${rotation.name}.shift.timezone`).value).toBe(rotation.shift.timezone);

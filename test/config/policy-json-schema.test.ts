@@ -22,7 +22,10 @@ const schema = policyJsonSchema();
 describe('policy.schema.json', () => {
   it('is what `npm run policy -- schema` writes today', () => {
     const committed = readFileSync(SCHEMA_PATH, 'utf8');
-    expect(committed === policyJsonSchemaText(), 'policy.schema.json is out of date with src/config/policy-schema.ts: run `npm run policy -- schema` and commit the file').toBe(true);
+    expect(
+      committed === policyJsonSchemaText(),
+      'policy.schema.json is out of date with src/config/policy-schema.ts: run `npm run policy -- schema` and commit the file',
+    ).toBe(true);
   });
 
   it('is a draft-07 schema an editor can use, with a title and the command that made it', () => {
@@ -40,7 +43,15 @@ describe('policy.schema.json', () => {
   it('says additionalProperties: false wherever the zod schema is strict, and only there', () => {
     let strict = 0;
     const walk = (zod: z.core.$ZodType, json: Json, where: string): void => {
-      const def = zod._zod.def as unknown as { type: string; innerType?: z.core.$ZodType; shape?: Record<string, z.core.$ZodType>; catchall?: z.core.$ZodType; valueType?: z.core.$ZodType; element?: z.core.$ZodType; options?: z.core.$ZodType[] };
+      const def = zod._zod.def as unknown as {
+        type: string;
+        innerType?: z.core.$ZodType;
+        shape?: Record<string, z.core.$ZodType>;
+        catchall?: z.core.$ZodType;
+        valueType?: z.core.$ZodType;
+        element?: z.core.$ZodType;
+        options?: z.core.$ZodType[];
+      };
       switch (def.type) {
         case 'optional':
           walk(def.innerType!, json, where);
@@ -49,7 +60,8 @@ describe('policy.schema.json', () => {
           const isStrict = (def.catchall?._zod.def as { type?: string } | undefined)?.type === 'never';
           expect(json.additionalProperties === false, `${where || '(top level)'}: additionalProperties`).toBe(isStrict);
           if (isStrict) strict += 1;
-          for (const [key, inner] of Object.entries(def.shape!)) walk(inner, (json.properties as Record<string, Json>)[key]!, `${where}.${key}`);
+          for (const [key, inner] of Object.entries(def.shape!))
+            walk(inner, (json.properties as Record<string, Json>)[key]!, `${where}.${key}`);
           return;
         }
         case 'record':
@@ -93,7 +105,15 @@ describe('policy.schema.json', () => {
       expect(wallPattern.test(text), `"${text}"`).toBe(reads(parseDuration, text));
     }
     const businessPattern = new RegExp((business.additionalProperties as Json).pattern as string);
-    for (const text of ['24h', '2 business days', '1 Business Day', '4 business hours', '2 business weeks', '2 businessdays', 'two business days']) {
+    for (const text of [
+      '24h',
+      '2 business days',
+      '1 Business Day',
+      '4 business hours',
+      '2 business weeks',
+      '2 businessdays',
+      'two business days',
+    ]) {
       expect(businessPattern.test(text), `"${text}"`).toBe(reads(parsePolicyDuration, text));
     }
   });
@@ -119,9 +139,27 @@ describe('policy.schema.json', () => {
 // A keyword this does not know fails the test that uses it, so nothing is skipped without a word.
 
 const KNOWN = new Set([
-  '$schema', '$comment', 'title', 'description', 'examples',
-  'type', 'properties', 'additionalProperties', 'required', 'propertyNames', 'items', 'anyOf', 'const', 'enum',
-  'pattern', 'minLength', 'maxLength', 'minimum', 'maximum', 'minItems', 'format',
+  '$schema',
+  '$comment',
+  'title',
+  'description',
+  'examples',
+  'type',
+  'properties',
+  'additionalProperties',
+  'required',
+  'propertyNames',
+  'items',
+  'anyOf',
+  'const',
+  'enum',
+  'pattern',
+  'minLength',
+  'maxLength',
+  'minimum',
+  'maximum',
+  'minItems',
+  'format',
 ]);
 
 function typeOf(value: unknown): string {
@@ -143,9 +181,11 @@ function validate(node: Json, value: unknown, where = '(top level)'): string[] {
     if (!fits) problems.push(`${where}: matches none of anyOf`);
   }
   if ('const' in node && value !== node.const) problems.push(`${where}: expected ${JSON.stringify(node.const)}`);
-  if (node.enum && !(node.enum as unknown[]).includes(value)) problems.push(`${where}: expected one of ${(node.enum as unknown[]).join(', ')}`);
+  if (node.enum && !(node.enum as unknown[]).includes(value))
+    problems.push(`${where}: expected one of ${(node.enum as unknown[]).join(', ')}`);
   if (typeof value === 'string') {
-    if (node.pattern && !new RegExp(node.pattern as string).test(value)) problems.push(`${where}: does not match ${node.pattern as string}`);
+    if (node.pattern && !new RegExp(node.pattern as string).test(value))
+      problems.push(`${where}: does not match ${node.pattern as string}`);
     if (node.minLength !== undefined && value.length < (node.minLength as number)) problems.push(`${where}: too short`);
     if (node.maxLength !== undefined && value.length > (node.maxLength as number)) problems.push(`${where}: too long`);
     if (node.format === 'uri' && !URL.canParse(value)) problems.push(`${where}: not a URI`);

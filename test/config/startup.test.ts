@@ -52,7 +52,15 @@ describe('starting the bot with a bad configuration', () => {
       const policy = join(dir, 'oncall.policy.yml');
       writeFileSync(
         policy,
-        ['escalation:', '  default:', '    P1:', '      steps:', '        - { page: primary }', '        - { after: fifteen, page: secondary }', ''].join('\n'),
+        [
+          'escalation:',
+          '  default:',
+          '    P1:',
+          '      steps:',
+          '        - { page: primary }',
+          '        - { after: fifteen, page: secondary }',
+          '',
+        ].join('\n'),
       );
       const { code, stderr } = start({ SLACK_BOT_TOKEN: 'xoxb-1', SLACK_SIGNING_SECRET: 'secret', POLICY_PATH: policy });
       expect(code).toBe(1);

@@ -55,17 +55,22 @@ function form(fields: { phone?: string; uses?: string[]; push?: string; email?: 
   };
 }
 
-const submit = async (userId: string, values: Values, callbackId = CONTACT_VIEW) => (await t.interact(viewSubmissionPayload(userId, callbackId, values))).json() as Record<string, unknown> | null;
+const submit = async (userId: string, values: Values, callbackId = CONTACT_VIEW) =>
+  (await t.interact(viewSubmissionPayload(userId, callbackId, values))).json() as Record<string, unknown> | null;
 const codeIn = (text: string | undefined) => text?.match(/\b(\d{6})\b/)?.[1];
 
 describe('/oncall contact: the form', () => {
-  it('opens a modal within Block Kit\'s limits, with an unguessable ntfy topic suggested', async () => {
+  it("opens a modal within Block Kit's limits, with an unguessable ntfy topic suggested", async () => {
     t = await started();
     const answer = await t.command('/oncall', 'contact', 'U0ALICE');
     expect(answer.status).toBe(200);
     await t.settled();
     const modal = [...t.standIn.views.values()].find((v) => v.view.callback_id === CONTACT_VIEW)!;
-    const view = modal.view as { title: { text: string }; submit: { text: string }; blocks: Array<{ block_id?: string; label?: { text: string }; element?: { initial_value?: string }; hint?: { text: string } }> };
+    const view = modal.view as {
+      title: { text: string };
+      submit: { text: string };
+      blocks: Array<{ block_id?: string; label?: { text: string }; element?: { initial_value?: string }; hint?: { text: string } }>;
+    };
     expect(view.title.text.length).toBeLessThanOrEqual(24);
     expect(view.submit.text.length).toBeLessThanOrEqual(24);
     for (const block of view.blocks) {
@@ -124,15 +129,30 @@ describe('/oncall contact: saving sends each new value a code through itself, an
 
     // The phone code is right, the push box holds a wrong one: only the push box shows an error.
     const wrong = pushCode === '000000' ? '111111' : '000000';
-    const verify = await submit('U0ALICE', { code_phone: { value: { type: 'plain_text_input', value: phoneCode } }, code_push: { value: { type: 'plain_text_input', value: wrong } } }, VERIFY_VIEW);
+    const verify = await submit(
+      'U0ALICE',
+      {
+        code_phone: { value: { type: 'plain_text_input', value: phoneCode } },
+        code_push: { value: { type: 'plain_text_input', value: wrong } },
+      },
+      VERIFY_VIEW,
+    );
     expect(verify).toMatchObject({ response_action: 'errors', errors: { code_push: 'That is not the code. 4 tries left.' } });
-    expect(contactsOf(t.store.db, 'U0ALICE').filter((c) => c.verifiedAt !== null).map((c) => c.kind)).toEqual(['voice', 'sms']);
+    expect(
+      contactsOf(t.store.db, 'U0ALICE')
+        .filter((c) => c.verifiedAt !== null)
+        .map((c) => c.kind),
+    ).toEqual(['voice', 'sms']);
 
-    const typed = (await t.command('/oncall', `contact verify ${pushCode.slice(0, 3)} ${pushCode.slice(3)}`, 'U0ALICE')).json() as { text: string };
+    const typed = (await t.command('/oncall', `contact verify ${pushCode.slice(0, 3)} ${pushCode.slice(3)}`, 'U0ALICE')).json() as {
+      text: string;
+    };
     expect(typed.text).toMatch(/^Verified: oncall-•••••9f2a will reach you/);
     expect(contactsOf(t.store.db, 'U0ALICE').every((c) => c.verifiedAt === NOW)).toBe(true);
     // Used once: the same code again finds nothing waiting.
-    expect(((await t.command('/oncall', `contact verify ${pushCode}`, 'U0ALICE')).json() as { text: string }).text).toMatch(/No code is waiting/);
+    expect(((await t.command('/oncall', `contact verify ${pushCode}`, 'U0ALICE')).json() as { text: string }).text).toMatch(
+      /No code is waiting/,
+    );
 
     // Nothing personal in any log line.
     const logs = t.logs.lines.join('\n');
@@ -144,7 +164,9 @@ describe('/oncall contact: saving sends each new value a code through itself, an
     await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }));
     await t.settled();
     await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(PHONE)?.body)}`, 'U0ALICE');
-    expect(await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }))).toMatchObject({ view: { blocks: [{ text: { text: 'Saved.' } }] } });
+    expect(await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }))).toMatchObject({
+      view: { blocks: [{ text: { text: 'Saved.' } }] },
+    });
     // Adding calls to a verified number needs no code either.
     await submit('U0ALICE', form({ phone: PHONE, uses: ['sms', 'voice'] }));
     await t.settled();
@@ -168,15 +190,20 @@ describe('/oncall contact: saving sends each new value a code through itself, an
     t.clock.advance(10 * 60_000);
     expect(((await t.command('/oncall', `contact verify ${code}`, 'U0ALICE')).json() as { text: string }).text).toMatch(/expired/);
 
-    expect(((await t.command('/oncall', 'contact resend', 'U0ALICE')).json() as { text: string }).text).toMatch(/new code is on its way to \+44•••••0123/);
+    expect(((await t.command('/oncall', 'contact resend', 'U0ALICE')).json() as { text: string }).text).toMatch(
+      /new code is on its way to \+44•••••0123/,
+    );
     await t.settled();
     const fresh = (await twilio.answer(twilio.lastCallTo(PHONE)!.sid)).match(/code is ((?:\d, ){5}\d)/)![1]!.replace(/, /g, '');
     const wrong = fresh === '000000' ? '111111' : '000000';
     const replies: string[] = [];
-    for (let i = 0; i < 5; i += 1) replies.push(((await t.command('/oncall', `contact verify ${wrong}`, 'U0ALICE')).json() as { text: string }).text);
+    for (let i = 0; i < 5; i += 1)
+      replies.push(((await t.command('/oncall', `contact verify ${wrong}`, 'U0ALICE')).json() as { text: string }).text);
     expect(replies.at(-2)).toMatch(/1 try left/);
     expect(replies.at(-1)).toMatch(/Too many wrong codes/);
-    expect(((await t.command('/oncall', `contact verify ${fresh}`, 'U0ALICE')).json() as { text: string }).text).toMatch(/No code is waiting/);
+    expect(((await t.command('/oncall', `contact verify ${fresh}`, 'U0ALICE')).json() as { text: string }).text).toMatch(
+      /No code is waiting/,
+    );
   });
 
   it('when Twilio refuses, the person is told by DM (masked), and the refusal is the last test', async () => {
@@ -188,7 +215,10 @@ describe('/oncall contact: saving sends each new value a code through itself, an
     const dm = await t.standIn.waitFor('chat.postMessage', (a) => a.channel === 'U0ALICE');
     expect(dm.args.text).toContain('The code for +44•••••0123 could not be sent: Twilio refused it (HTTP 401, error 20003)');
     expect(dm.args.text).not.toContain(PHONE);
-    expect(contactsOf(t.store.db, 'U0ALICE')[0]).toMatchObject({ lastTestAt: NOW, lastTestResult: 'failed: Twilio refused it (HTTP 401, error 20003)' });
+    expect(contactsOf(t.store.db, 'U0ALICE')[0]).toMatchObject({
+      lastTestAt: NOW,
+      lastTestResult: 'failed: Twilio refused it (HTTP 401, error 20003)',
+    });
   });
 
   it('e-mail is saved but not verified: this bot sends no e-mail yet, and says so', async () => {
@@ -223,7 +253,9 @@ describe('/oncall contact: who sees what', () => {
     await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(PHONE)?.body)}`, 'U0ALICE');
     t.standIn.take('views.publish');
     home = await openHome(t, 'U0ALICE');
-    expect(home.text).toMatch(/\*Text messages\*: \+44•••••0123, :white_check_mark: verified; last test <!date\^\d+\^[^>]*>: code sent \(sms\)/);
+    expect(home.text).toMatch(
+      /\*Text messages\*: \+44•••••0123, :white_check_mark: verified; last test <!date\^\d+\^[^>]*>: code sent \(sms\)/,
+    );
     expect(home.text).toMatch(/\*Push \(ntfy\)\*: oncall-•••••9f2a, :grey_question: not verified yet; last test/);
     expect(home.text).not.toContain(PHONE);
   });

@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { EnvError, parseEnv, secretValues } from '../../src/config/env.js';
+import { type EnvError, parseEnv, secretValues } from '../../src/config/env.js';
 
 const BASE = { SLACK_BOT_TOKEN: 'xoxb-1-test', SLACK_SIGNING_SECRET: 'signing-secret-test' };
-const TWILIO = { TWILIO_ACCOUNT_SID: `AC${'a1'.repeat(16)}`, TWILIO_AUTH_TOKEN: 'twilio-auth-token-0123', TWILIO_FROM_NUMBER: '+15017122661' };
+const TWILIO = {
+  TWILIO_ACCOUNT_SID: `AC${'a1'.repeat(16)}`,
+  TWILIO_AUTH_TOKEN: 'twilio-auth-token-0123',
+  TWILIO_FROM_NUMBER: '+15017122661',
+};
 
 function problems(source: Record<string, string>): string[] {
   try {
@@ -14,7 +18,7 @@ function problems(source: Record<string, string>): string[] {
 }
 
 describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
-  it('nothing set: Twilio\'s and ntfy\'s public URLs by default, no phone, no e-mail', () => {
+  it("nothing set: Twilio's and ntfy's public URLs by default, no phone, no e-mail", () => {
     const env = parseEnv(BASE);
     expect(env).toMatchObject({ TWILIO_API_URL: 'https://api.twilio.com', NTFY_URL: 'https://ntfy.sh' });
     expect(env.TWILIO_ACCOUNT_SID).toBeUndefined();
@@ -22,7 +26,13 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
   });
 
   it('all of Twilio set, and the URLs pointed at stand-ins', () => {
-    const env = parseEnv({ ...BASE, ...TWILIO, TWILIO_API_URL: 'http://127.0.0.1:5000', NTFY_URL: 'http://127.0.0.1:5001', NTFY_TOKEN: 'tk_ntfy-token-0123' });
+    const env = parseEnv({
+      ...BASE,
+      ...TWILIO,
+      TWILIO_API_URL: 'http://127.0.0.1:5000',
+      NTFY_URL: 'http://127.0.0.1:5001',
+      NTFY_TOKEN: 'tk_ntfy-token-0123',
+    });
     expect(env).toMatchObject({ ...TWILIO, TWILIO_API_URL: 'http://127.0.0.1:5000', NTFY_URL: 'http://127.0.0.1:5001' });
   });
 
@@ -37,8 +47,20 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
   });
 
   it('the auth token, the ntfy token and the SMTP URL and its password are secrets the logger scrubs; a refusal never echoes them', () => {
-    const env = parseEnv({ ...BASE, ...TWILIO, NTFY_TOKEN: 'tk_ntfy-token-0123', SMTP_URL: 'smtps://oncall:mail-password-99@smtp.example.com:465' });
-    expect(secretValues(env)).toEqual(expect.arrayContaining(['twilio-auth-token-0123', 'tk_ntfy-token-0123', 'smtps://oncall:mail-password-99@smtp.example.com:465', 'mail-password-99']));
+    const env = parseEnv({
+      ...BASE,
+      ...TWILIO,
+      NTFY_TOKEN: 'tk_ntfy-token-0123',
+      SMTP_URL: 'smtps://oncall:mail-password-99@smtp.example.com:465',
+    });
+    expect(secretValues(env)).toEqual(
+      expect.arrayContaining([
+        'twilio-auth-token-0123',
+        'tk_ntfy-token-0123',
+        'smtps://oncall:mail-password-99@smtp.example.com:465',
+        'mail-password-99',
+      ]),
+    );
     expect(problems({ ...TWILIO, TWILIO_FROM_NUMBER: 'bad' }).join('\n')).not.toContain('twilio-auth-token-0123');
   });
 });

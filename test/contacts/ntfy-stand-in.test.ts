@@ -8,12 +8,25 @@ afterEach(async () => ntfy?.stop());
 
 describe('ntfy Actions header, short form and JSON, validated as ntfy does', () => {
   it('reads http, label, url and key=value sections, with quotes holding commas', () => {
-    expect(parseNtfyActions('http, Acknowledge, https://bot.example/ack/abc, method=POST, headers.Authorization=Bearer x, body="{\\"a\\":1, \\"b\\":2}", clear=true')).toEqual([
-      { id: 'a1', action: 'http', label: 'Acknowledge', url: 'https://bot.example/ack/abc', method: 'POST', headers: { Authorization: 'Bearer x' }, body: '{"a":1, "b":2}', clear: true },
+    expect(
+      parseNtfyActions(
+        'http, Acknowledge, https://bot.example/ack/abc, method=POST, headers.Authorization=Bearer x, body="{\\"a\\":1, \\"b\\":2}", clear=true',
+      ),
+    ).toEqual([
+      {
+        id: 'a1',
+        action: 'http',
+        label: 'Acknowledge',
+        url: 'https://bot.example/ack/abc',
+        method: 'POST',
+        headers: { Authorization: 'Bearer x' },
+        body: '{"a":1, "b":2}',
+        clear: true,
+      },
     ]);
   });
 
-  it('splits actions on ; and defaults an http action\'s method to POST', () => {
+  it("splits actions on ; and defaults an http action's method to POST", () => {
     const actions = parseNtfyActions("view, Open page, https://bot.example/p/7; http, 'Escalate, now', https://bot.example/esc/abc");
     expect(actions.map((a) => [a.action, a.label, a.method])).toEqual([
       ['view', 'Open page', undefined],
@@ -22,7 +35,9 @@ describe('ntfy Actions header, short form and JSON, validated as ntfy does', () 
   });
 
   it('reads the JSON form too', () => {
-    expect(parseNtfyActions('[{"action":"http","label":"Ack","url":"https://bot.example/a","method":"put"}]')).toEqual([{ id: 'a1', action: 'http', label: 'Ack', url: 'https://bot.example/a', method: 'PUT', clear: false }]);
+    expect(parseNtfyActions('[{"action":"http","label":"Ack","url":"https://bot.example/a","method":"put"}]')).toEqual([
+      { id: 'a1', action: 'http', label: 'Ack', url: 'https://bot.example/a', method: 'PUT', clear: false },
+    ]);
   });
 
   it.each([
@@ -41,7 +56,16 @@ describe('ntfy Actions header, short form and JSON, validated as ntfy does', () 
   });
 
   it.each([
-    ['', 3], ['1', 1], ['min', 1], ['low', 2], ['default', 3], ['4', 4], ['high', 4], ['5', 5], ['max', 5], ['URGENT', 5],
+    ['', 3],
+    ['1', 1],
+    ['min', 1],
+    ['low', 2],
+    ['default', 3],
+    ['4', 4],
+    ['high', 4],
+    ['5', 5],
+    ['max', 5],
+    ['URGENT', 5],
   ])('priority %j is %i', (text, priority) => {
     expect(parseNtfyPriority(text)).toBe(priority);
   });
@@ -55,19 +79,38 @@ describe('ntfy stand-in over HTTP', () => {
     ntfy = await new NtfyStandIn({ now: () => Date.parse('2026-03-02T10:00:00Z') }).start();
   });
 
-  const publish = (path: string, body: string, headers: Record<string, string> = {}) => fetch(`${ntfy.url}${path}`, { method: 'POST', headers, body });
+  const publish = (path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${ntfy.url}${path}`, { method: 'POST', headers, body });
 
   it('records a publish with its headers and answers with the message as ntfy does', async () => {
-    const res = await publish('/oncall-abc123', 'P1: checkout is down', { Title: 'Page #7', Priority: 'urgent', Tags: 'rotating_light, p1', Click: 'https://slack.example/p/7', Actions: 'http, Acknowledge, https://bot.example/ack/abc, method=POST' });
+    const res = await publish('/oncall-abc123', 'P1: checkout is down', {
+      Title: 'Page #7',
+      Priority: 'urgent',
+      Tags: 'rotating_light, p1',
+      Click: 'https://slack.example/p/7',
+      Actions: 'http, Acknowledge, https://bot.example/ack/abc, method=POST',
+    });
     expect(res.status).toBe(200);
     const message = (await res.json()) as Record<string, unknown>;
-    expect(message).toMatchObject({ event: 'message', topic: 'oncall-abc123', message: 'P1: checkout is down', title: 'Page #7', priority: 5, tags: ['rotating_light', 'p1'], click: 'https://slack.example/p/7', time: 1772445600 });
+    expect(message).toMatchObject({
+      event: 'message',
+      topic: 'oncall-abc123',
+      message: 'P1: checkout is down',
+      title: 'Page #7',
+      priority: 5,
+      tags: ['rotating_light', 'p1'],
+      click: 'https://slack.example/p/7',
+      time: 1772445600,
+    });
     expect(ntfy.messagesOn('oncall-abc123')).toHaveLength(1);
   });
 
   it('accepts X- headers and query parameters, and the JSON form at /', async () => {
     expect((await publish('/t1?title=Hi&p=2', 'one', { 'X-Tags': 'a' })).status).toBe(200);
-    const json = await fetch(ntfy.url, { method: 'POST', body: JSON.stringify({ topic: 't2', message: 'two', priority: 4, actions: [{ action: 'view', label: 'Open', url: 'https://x/1' }] }) });
+    const json = await fetch(ntfy.url, {
+      method: 'POST',
+      body: JSON.stringify({ topic: 't2', message: 'two', priority: 4, actions: [{ action: 'view', label: 'Open', url: 'https://x/1' }] }),
+    });
     expect(json.status).toBe(200);
     expect(ntfy.messagesOn('t1')[0]).toMatchObject({ title: 'Hi', priority: 2, tags: ['a'] });
     expect(ntfy.messagesOn('t2')[0]).toMatchObject({ message: 'two', priority: 4, actions: [{ action: 'view', label: 'Open' }] });
@@ -78,8 +121,14 @@ describe('ntfy stand-in over HTTP', () => {
     ['a topic over 64 characters', `/${'x'.repeat(65)}`, {}, 400, 40009],
     ['a reserved name', '/docs', {}, 400, 40010],
     ['priority 6', '/t', { Priority: '6' }, 400, 40007],
-    ['four actions', '/t', { Actions: 'view, a, https://x/1; view, b, https://x/2; view, c, https://x/3; view, d, https://x/4' }, 400, 40018],
-  ])('refuses %s with ntfy\'s error and records nothing', async (_name, path, headers, status, code) => {
+    [
+      'four actions',
+      '/t',
+      { Actions: 'view, a, https://x/1; view, b, https://x/2; view, c, https://x/3; view, d, https://x/4' },
+      400,
+      40018,
+    ],
+  ])("refuses %s with ntfy's error and records nothing", async (_name, path, headers, status, code) => {
     const res = await publish(path, 'hello', headers);
     expect(res.status).toBe(status);
     expect(await res.json()).toMatchObject({ code, http: status });
@@ -91,12 +140,15 @@ describe('ntfy stand-in over HTTP', () => {
     expect(await res.json()).toMatchObject({ code: 40017, http: 400 });
   });
 
-  it('polls a topic\'s messages as one JSON object a line', async () => {
+  it("polls a topic's messages as one JSON object a line", async () => {
     await publish('/t', 'one');
     await publish('/t', 'two');
     await publish('/other', 'three');
     const res = await fetch(`${ntfy.url}/t/json?poll=1`);
-    const lines = (await res.text()).trim().split('\n').map((l) => (JSON.parse(l) as { message: string }).message);
+    const lines = (await res.text())
+      .trim()
+      .split('\n')
+      .map((l) => (JSON.parse(l) as { message: string }).message);
     expect(lines).toEqual(['one', 'two']);
   });
 });
@@ -136,7 +188,13 @@ describe('pressing an action', () => {
 
   it('an http action makes its request (method, headers, body); a view action only opens its url', async () => {
     const base = `http://127.0.0.1:${(target.address() as AddressInfo).port}`;
-    const res = await fetch(`${ntfy.url}/t`, { method: 'POST', body: 'page', headers: { Actions: `http, Acknowledge, ${base}/ack/tok1, headers.Authorization=Bearer a1, body=ack; view, Open, https://slack.example/p/7` } });
+    const res = await fetch(`${ntfy.url}/t`, {
+      method: 'POST',
+      body: 'page',
+      headers: {
+        Actions: `http, Acknowledge, ${base}/ack/tok1, headers.Authorization=Bearer a1, body=ack; view, Open, https://slack.example/p/7`,
+      },
+    });
     const { id } = (await res.json()) as { id: string };
     expect(await ntfy.press(id, 'Acknowledge')).toEqual({ status: 200, body: 'acknowledged' });
     expect(hits).toEqual([{ method: 'POST', path: '/ack/tok1', auth: 'Bearer a1', body: 'ack' }]);

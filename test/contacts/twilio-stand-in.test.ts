@@ -8,7 +8,10 @@ let twilio: TwilioStandIn;
 let bot: { server: Server; url: string; received: Array<{ path: string; params: Record<string, string>; valid: boolean }> };
 
 /** A stand-in for the bot's webhook routes: checks every signature with the function the bot uses. */
-async function startBot(authToken: string, twiml = '<Response><Gather numDigits="1" action="/twilio/gather?page=7"><Say>Page</Say></Gather></Response>') {
+async function startBot(
+  authToken: string,
+  twiml = '<Response><Gather numDigits="1" action="/twilio/gather?page=7"><Say>Page</Say></Gather></Response>',
+) {
   const received: Array<{ path: string; params: Record<string, string>; valid: boolean }> = [];
   const server = createServer((req, res) => {
     let body = '';
@@ -37,21 +40,36 @@ afterEach(async () => {
   await new Promise<void>((resolve) => bot.server.close(() => resolve()));
 });
 
-function rest(path: string, params: Record<string, string> | null, auth: { sid?: string; token?: string } | null = {}, contentType = 'application/x-www-form-urlencoded') {
+function rest(
+  path: string,
+  params: Record<string, string> | null,
+  auth: { sid?: string; token?: string } | null = {},
+  contentType = 'application/x-www-form-urlencoded',
+) {
   const headers: Record<string, string> = {};
-  if (auth) headers.authorization = `Basic ${Buffer.from(`${auth.sid ?? twilio.accountSid}:${auth.token ?? twilio.authToken}`).toString('base64')}`;
+  if (auth)
+    headers.authorization = `Basic ${Buffer.from(`${auth.sid ?? twilio.accountSid}:${auth.token ?? twilio.authToken}`).toString('base64')}`;
   if (params) headers['content-type'] = contentType;
   return fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/${path}`, {
     method: params ? 'POST' : 'GET',
     headers,
-    body: params ? (contentType.startsWith('application/json') ? JSON.stringify(params) : new URLSearchParams(params).toString()) : undefined,
+    body: params
+      ? contentType.startsWith('application/json')
+        ? JSON.stringify(params)
+        : new URLSearchParams(params).toString()
+      : undefined,
   });
 }
 
-const CALL = () => ({ To: '+447700900123', From: '+15017122661', Url: `${bot.url}/twilio/voice?page=7`, StatusCallback: `${bot.url}/twilio/status?page=7` });
+const CALL = () => ({
+  To: '+447700900123',
+  From: '+15017122661',
+  Url: `${bot.url}/twilio/voice?page=7`,
+  StatusCallback: `${bot.url}/twilio/status?page=7`,
+});
 
 describe('Twilio stand-in: REST calls refused as Twilio refuses them', () => {
-  it('no credentials, a wrong token or another account SID: 401 with Twilio\'s 20003 error, nothing placed', async () => {
+  it("no credentials, a wrong token or another account SID: 401 with Twilio's 20003 error, nothing placed", async () => {
     for (const auth of [null, { token: 'wrong' }, { sid: `AC${'9'.repeat(32)}` }]) {
       const res = await rest('Calls.json', CALL(), auth);
       expect(res.status).toBe(401);
@@ -68,8 +86,11 @@ describe('Twilio stand-in: REST calls refused as Twilio refuses them', () => {
     ['a From that is not E.164', { From: '15017122661' }, 21212],
     ['a relative Url', { Url: '/twilio/voice' }, 21205],
     ['a StatusCallback that is no URL', { StatusCallback: 'status' }, 21609],
-  ])('a call with %s (%j): 400 and Twilio\'s code %i', async (_name, change, code) => {
-    const params = Object.fromEntries(Object.entries({ ...CALL(), ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  ])("a call with %s (%j): 400 and Twilio's code %i", async (_name, change, code) => {
+    const params = Object.fromEntries(Object.entries({ ...CALL(), ...change }).filter(([, v]) => v !== undefined)) as Record<
+      string,
+      string
+    >;
     const res = await rest('Calls.json', params);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code, status: 400, more_info: `https://www.twilio.com/docs/errors/${code}` });
@@ -88,8 +109,12 @@ describe('Twilio stand-in: REST calls refused as Twilio refuses them', () => {
     ['no Body', { Body: undefined }, 21602],
     ['a To that is not E.164', { To: '+44 7700' }, 21211],
     ['a Body over 1600 characters', { Body: 'x'.repeat(1601) }, 21617],
-  ])('a message with %s (%j): 400 and Twilio\'s code %i', async (_name, change, code) => {
-    const params = Object.fromEntries(Object.entries({ To: '+447700900123', From: '+15017122661', Body: 'Your code is 123456', ...change }).filter(([, v]) => v !== undefined)) as Record<string, string>;
+  ])("a message with %s (%j): 400 and Twilio's code %i", async (_name, change, code) => {
+    const params = Object.fromEntries(
+      Object.entries({ To: '+447700900123', From: '+15017122661', Body: 'Your code is 123456', ...change }).filter(
+        ([, v]) => v !== undefined,
+      ),
+    ) as Record<string, string>;
     const res = await rest('Messages.json', params);
     expect(res.status).toBe(400);
     expect(await res.json()).toMatchObject({ code, status: 400 });
@@ -107,7 +132,14 @@ describe('Twilio stand-in: calls and messages', () => {
     expect(twilio.calls.map((c) => c.sid)).toEqual([call.sid]);
 
     expect(await (await rest(`Calls/${call.sid}.json`, null)).json()).toMatchObject({ sid: call.sid, status: 'queued' });
-    const list = async (query: string) => ((await (await fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Calls.json?${query}`, { headers: { authorization: `Basic ${Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64')}` } })).json()) as { calls: Array<{ sid: string }> }).calls.map((c) => c.sid);
+    const list = async (query: string) =>
+      (
+        (await (
+          await fetch(`${twilio.url}/2010-04-01/Accounts/${twilio.accountSid}/Calls.json?${query}`, {
+            headers: { authorization: `Basic ${Buffer.from(`${twilio.accountSid}:${twilio.authToken}`).toString('base64')}` },
+          })
+        ).json()) as { calls: Array<{ sid: string }> }
+      ).calls.map((c) => c.sid);
     expect(await list('To=%2B447700900123&StartTime>=2026-03-02')).toEqual([call.sid]);
     expect(await list('To=%2B447700900123&StartTime>=2026-03-03')).toEqual([]);
     expect(await list('To=%2B447700900999')).toEqual([]);
@@ -131,7 +163,9 @@ describe('Twilio stand-in: calls and messages', () => {
   it.each(['busy', 'no-answer', 'failed'] as const)('a call not picked up ends %s and says so in the status callback', async (how) => {
     const { sid } = (await (await rest('Calls.json', CALL())).json()) as { sid: string };
     await twilio.finish(sid, how);
-    expect(bot.received).toEqual([expect.objectContaining({ path: '/twilio/status?page=7', valid: true, params: expect.objectContaining({ CallStatus: how }) })]);
+    expect(bot.received).toEqual([
+      expect.objectContaining({ path: '/twilio/status?page=7', valid: true, params: expect.objectContaining({ CallStatus: how }) }),
+    ]);
     await expect(twilio.answer(sid)).rejects.toThrow(/cannot be answered/);
   });
 
@@ -156,7 +190,12 @@ describe('Twilio stand-in: calls and messages', () => {
   });
 
   it('a message is created queued with an SM sid; a carrier report and an incoming SMS reach the bot signed', async () => {
-    const res = await rest('Messages.json', { To: '+447700900123', From: '+15017122661', Body: 'Your code is 123456', StatusCallback: `${bot.url}/twilio/sms-status` });
+    const res = await rest('Messages.json', {
+      To: '+447700900123',
+      From: '+15017122661',
+      Body: 'Your code is 123456',
+      StatusCallback: `${bot.url}/twilio/sms-status`,
+    });
     expect(res.status).toBe(201);
     const message = (await res.json()) as { sid: string; status: string; body: string };
     expect(message).toMatchObject({ status: 'queued', body: 'Your code is 123456' });

@@ -40,8 +40,12 @@ function store(path?: string): Store {
 
 /** Everything that makes up the schema: tables, columns, indexes, as SQLite stores them. */
 function schemaOf(s: Store): unknown {
-  const objects = s.sqlite.prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name").all();
-  const tables = (objects as Array<{ type: string; name: string }>).filter((o) => o.type === 'table').map((o) => [o.name, s.sqlite.pragma(`table_info(${o.name})`)]);
+  const objects = s.sqlite
+    .prepare("SELECT type, name, tbl_name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' ORDER BY type, name")
+    .all();
+  const tables = (objects as Array<{ type: string; name: string }>)
+    .filter((o) => o.type === 'table')
+    .map((o) => [o.name, s.sqlite.pragma(`table_info(${o.name})`)]);
   return { objects, tables };
 }
 
@@ -60,17 +64,20 @@ describe('database migrations', () => {
     expect(pendingMigrationCount(s)).toBe(0);
   });
 
-  it.each(Array.from({ length: COUNT - 1 }, (_, i) => i + 1))('a database made by the version with %i migrations ends with exactly the schema of a new one', (count) => {
-    const fresh = store();
-    migrateStore(fresh);
-    const old = store();
-    migrateStore(old, olderFolder(count));
-    expect(pendingMigrationCount(old)).toBe(COUNT - count);
-    migrateStore(old);
-    expect(pendingMigrationCount(old)).toBe(0);
-    expect(schemaOf(old)).toEqual(schemaOf(fresh));
-    expect(applied(old)).toEqual(applied(fresh));
-  });
+  it.each(Array.from({ length: COUNT - 1 }, (_, i) => i + 1))(
+    'a database made by the version with %i migrations ends with exactly the schema of a new one',
+    (count) => {
+      const fresh = store();
+      migrateStore(fresh);
+      const old = store();
+      migrateStore(old, olderFolder(count));
+      expect(pendingMigrationCount(old)).toBe(COUNT - count);
+      migrateStore(old);
+      expect(pendingMigrationCount(old)).toBe(0);
+      expect(schemaOf(old)).toEqual(schemaOf(fresh));
+      expect(applied(old)).toEqual(applied(fresh));
+    },
+  );
 
   it('rows an older version wrote get the defaults of the columns added since', () => {
     const s = store();
@@ -78,11 +85,15 @@ describe('database migrations', () => {
     migrateStore(s, olderFolder(4));
     s.sqlite.prepare("INSERT INTO timers (kind, subject, payload, due_at, created_at) VALUES ('page.step', 'page:1', '{}', 5, 1)").run();
     s.sqlite
-      .prepare("INSERT INTO outbox (priority, method, args, lane, status, next_attempt_at, created_at) VALUES (0, 'chat.postMessage', '{}', 'channel:C1', 'pending', 1, 1)")
+      .prepare(
+        "INSERT INTO outbox (priority, method, args, lane, status, next_attempt_at, created_at) VALUES (0, 'chat.postMessage', '{}', 'channel:C1', 'pending', 1, 1)",
+      )
       .run();
     migrateStore(s);
     expect(s.sqlite.prepare('SELECT kind, due_at, priority FROM timers').all()).toEqual([{ kind: 'page.step', due_at: 5, priority: 1 }]);
-    expect(s.sqlite.prepare('SELECT status, sending_at, thread_ref FROM outbox').all()).toEqual([{ status: 'pending', sending_at: null, thread_ref: null }]);
+    expect(s.sqlite.prepare('SELECT status, sending_at, thread_ref FROM outbox').all()).toEqual([
+      { status: 'pending', sending_at: null, thread_ref: null },
+    ]);
   });
 
   it('the current bot, started on an older file, migrates it and delivers the Slack call the old version left waiting', async () => {
@@ -103,7 +114,9 @@ describe('database migrations', () => {
       await t.tick();
       expect(await (await t.get('/readyz')).json()).toMatchObject({ ready: true, checks: { migrations: { ok: true, detail: 'applied' } } });
       await t.app.drainer.drain();
-      expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0OPS').map((c) => c.args.text)).toEqual(['queued by the old version']);
+      expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0OPS').map((c) => c.args.text)).toEqual([
+        'queued by the old version',
+      ]);
       expect(t.store.sqlite.prepare('SELECT status FROM outbox').all()).toEqual([{ status: 'sent' }]);
     } finally {
       await t.close({ keepDb: true });
@@ -145,7 +158,9 @@ describe('database migrations', () => {
       const inDb = Object.fromEntries(columns.map((c) => [c.name, Boolean(c.notnull || c.pk)]));
       const declared = Object.fromEntries(config.columns.map((c) => [c.name, c.notNull || c.primary]));
       expect({ table: config.name, columns: inDb }).toEqual({ table: config.name, columns: declared });
-      const indexes = (s.sqlite.pragma(`index_list(${config.name})`) as Array<{ name: string; origin: string }>).filter((i) => i.origin === 'c').map((i) => i.name);
+      const indexes = (s.sqlite.pragma(`index_list(${config.name})`) as Array<{ name: string; origin: string }>)
+        .filter((i) => i.origin === 'c')
+        .map((i) => i.name);
       const declaredIndexes = [
         ...config.indexes.map((i) => i.config.name),
         ...config.uniqueConstraints.map((u) => u.getName()),

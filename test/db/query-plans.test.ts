@@ -14,7 +14,19 @@ import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
 /** Tables that only grow (a row per alert, page, message, incident, override); the rest hold current state. */
-const GROWING = ['alerts', 'pages', 'page_messages', 'slack_messages', 'outbox', 'timers', 'incidents', 'incident_events', 'overrides', 'handoffs', 'swap_requests'];
+const GROWING = [
+  'alerts',
+  'pages',
+  'page_messages',
+  'slack_messages',
+  'outbox',
+  'timers',
+  'incidents',
+  'incident_events',
+  'overrides',
+  'handoffs',
+  'swap_requests',
+];
 /** "SCAN pages" or "SCAN pages USING INDEX x" (every entry of an index is a scan too); a covering search is fine. */
 const FULL_READ = new RegExp(`^SCAN (${GROWING.join('|')})\\b`);
 
@@ -32,7 +44,9 @@ function watchStatements(): void {
     if (!prepared.has(source) && /^\s*(select|update|delete|insert|with)\b/i.test(source)) {
       // Unbound parameters plan as NULL; the plan depends on the shape of the statement, not on the values.
       const parameters = (source.match(/\?/g) ?? []).length;
-      const explain = original.call(this, `EXPLAIN QUERY PLAN ${source}`) as unknown as { all(...values: unknown[]): Array<{ detail: string }> };
+      const explain = original.call(this, `EXPLAIN QUERY PLAN ${source}`) as unknown as {
+        all(...values: unknown[]): Array<{ detail: string }>;
+      };
       const plan = explain.all(...Array<null>(parameters).fill(null)).map((row) => row.detail);
       prepared.set(source, { sql: source, plan });
     }
@@ -56,24 +70,47 @@ describe('query plans', () => {
     for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']) t.standIn.addUser({ id });
 
     const firing = fixtureText('alertmanager/firing.json');
-    expect((await t.post('/webhooks/prometheus', firing, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status).toBe(202);
+    expect(
+      (await t.post('/webhooks/prometheus', firing, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status,
+    ).toBe(202);
     const raised = (await t.command('/oncall', 'page backend --severity P1 checkout is down', 'U0DAN')).json() as { text: string };
     expect(raised.text).toMatch(/page #\d+/);
     for (let minute = 0; minute < 20; minute += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
-    const dm = t.standIn.delivered('chat.postMessage').find((c) => String(c.args.channel).startsWith('U0') && String(c.args.text).includes('checkout is down'));
+    const dm = t.standIn
+      .delivered('chat.postMessage')
+      .find((c) => String(c.args.channel).startsWith('U0') && String(c.args.text).includes('checkout is down'));
     expect(dm).toBeDefined();
     const pageId = Number(/page #(\d+)/.exec(raised.text)![1]);
-    expect((await t.interact(blockActionPayload(String(dm!.args.channel), PAGE_ACTIONS.ack, String(pageId), { channel: { id: `D${String(dm!.args.channel)}` } }))).status).toBe(200);
+    expect(
+      (
+        await t.interact(
+          blockActionPayload(String(dm!.args.channel), PAGE_ACTIONS.ack, String(pageId), {
+            channel: { id: `D${String(dm!.args.channel)}` },
+          }),
+        )
+      ).status,
+    ).toBe(200);
     // A ✅ on the alert's channel post acknowledges its page.
     const post = t.standIn.delivered('chat.postMessage').find((c) => String(c.args.channel).startsWith('C') && c.response.ts);
-    if (post) await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'white_check_mark', item: { type: 'message', channel: String(post.args.channel), ts: String(post.response.ts) }, event_ts: '1795000000.000200' });
+    if (post)
+      await t.event({
+        type: 'reaction_added',
+        user: 'U0BOB',
+        reaction: 'white_check_mark',
+        item: { type: 'message', channel: String(post.args.channel), ts: String(post.response.ts) },
+        event_ts: '1795000000.000200',
+      });
     await t.event({ type: 'app_home_opened', user: 'U0BOB', channel: 'DU0BOB', tab: 'home', event_ts: '1795000000.000300' });
-    for (const text of ['who', 'pages', 'schedule backend', 'next backend', 'report week backend']) expect((await t.command('/oncall', text, 'U0BOB')).status).toBe(200);
+    for (const text of ['who', 'pages', 'schedule backend', 'next backend', 'report week backend'])
+      expect((await t.command('/oncall', text, 'U0BOB')).status).toBe(200);
     // The handoff form, prefilled from the shift's incidents, alerts and pages.
-    for (const text of ['backend', 'history backend']) expect((await t.command('/handoff', text, 'U0BOB', { channelId: 'C0BACKEND' })).status).toBe(200);
+    for (const text of ['backend', 'history backend'])
+      expect((await t.command('/handoff', text, 'U0BOB', { channelId: 'C0BACKEND' })).status).toBe(200);
     const resolved = fixtureText('alertmanager/resolved.json');
-    expect((await t.post('/webhooks/prometheus', resolved, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status).toBe(202);
+    expect(
+      (await t.post('/webhooks/prometheus', resolved, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status,
+    ).toBe(202);
     for (let minute = 0; minute < 5; minute += 1) await t.advance(MINUTE);
     await t.settled();
     Database.prototype.prepare = original;
@@ -82,8 +119,14 @@ describe('query plans', () => {
     expect(prepared.size).toBeGreaterThan(20);
     // The workload reached each growing table it is meant to check.
     const read = (table: string) => [...prepared.keys()].some((sql) => new RegExp(`^select .* from "${table}" where`, 'i').test(sql));
-    expect(['alerts', 'pages', 'page_messages', 'slack_messages', 'outbox', 'timers', 'incidents', 'overrides', 'handoffs'].filter((table) => !read(table))).toEqual([]);
-    const fullReads = [...prepared.values()].filter((p) => p.plan.some((line) => FULL_READ.test(line))).map((p) => `${p.plan.filter((l) => FULL_READ.test(l)).join('; ')} <- ${p.sql}`);
+    expect(
+      ['alerts', 'pages', 'page_messages', 'slack_messages', 'outbox', 'timers', 'incidents', 'overrides', 'handoffs'].filter(
+        (table) => !read(table),
+      ),
+    ).toEqual([]);
+    const fullReads = [...prepared.values()]
+      .filter((p) => p.plan.some((line) => FULL_READ.test(line)))
+      .map((p) => `${p.plan.filter((l) => FULL_READ.test(l)).join('; ')} <- ${p.sql}`);
     expect(fullReads).toEqual([]);
   });
 });

@@ -55,12 +55,22 @@ describe('permanent and transient Slack errors', () => {
     expect([...PERMANENT_SLACK_ERRORS].sort()).toEqual([...PERMANENT].sort());
   });
 
-  it.each(['internal_error', 'fatal_error', 'service_unavailable', 'request_timeout', 'ratelimited', 'team_added_to_org', '', 'CHANNEL_NOT_FOUND'])(
-    '%j is retried with backoff, naming the error',
-    (error) => {
-      expect(decideDelivery({ kind: 'platform_error', error }, 2, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 2_000, reason: error });
-    },
-  );
+  it.each([
+    'internal_error',
+    'fatal_error',
+    'service_unavailable',
+    'request_timeout',
+    'ratelimited',
+    'team_added_to_org',
+    '',
+    'CHANNEL_NOT_FOUND',
+  ])('%j is retried with backoff, naming the error', (error) => {
+    expect(decideDelivery({ kind: 'platform_error', error }, 2, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 2_000,
+      reason: error,
+    });
+  });
 });
 
 describe('backoff', () => {
@@ -87,11 +97,26 @@ describe('backoff', () => {
   });
 
   it('HTTP and network errors retry with the same backoff, and never block the method', () => {
-    expect(decideDelivery({ kind: 'http_error', status: 502 }, 4, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 8_000, reason: 'http 502' });
-    expect(decideDelivery({ kind: 'network_error', message: 'socket hang up' }, 1, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 1_000, reason: 'socket hang up' });
+    expect(decideDelivery({ kind: 'http_error', status: 502 }, 4, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 8_000,
+      reason: 'http 502',
+    });
+    expect(decideDelivery({ kind: 'network_error', message: 'socket hang up' }, 1, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 1_000,
+      reason: 'socket hang up',
+    });
     // A provider's 4xx, or a wake call whose contact method is gone: given up at once, with the reason.
-    expect(decideDelivery({ kind: 'refused', reason: 'Twilio refused it (HTTP 400, error 21211)' }, 1, NOW)).toEqual({ status: 'failed', reason: 'Twilio refused it (HTTP 400, error 21211)' });
-    expect(decideDelivery({ kind: 'platform_error', error: 'internal_error' }, 9, NOW)).toEqual({ status: 'retry', nextAttemptAt: NOW + 60_000, reason: 'internal_error' });
+    expect(decideDelivery({ kind: 'refused', reason: 'Twilio refused it (HTTP 400, error 21211)' }, 1, NOW)).toEqual({
+      status: 'failed',
+      reason: 'Twilio refused it (HTTP 400, error 21211)',
+    });
+    expect(decideDelivery({ kind: 'platform_error', error: 'internal_error' }, 9, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 60_000,
+      reason: 'internal_error',
+    });
   });
 });
 

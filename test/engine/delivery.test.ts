@@ -22,20 +22,27 @@ describe('decideDelivery', () => {
     expect(d.status === 'retry' && d.nextAttemptAt).toBe(NOW + 1000);
   });
 
-  it.each([
-    ['channel_not_found'],
-    ['not_in_channel'],
-    ['is_archived'],
-    ['invalid_auth'],
-    ['invalid_blocks'],
-  ])('records the permanent error %s as failed', (error) => {
-    expect(decideDelivery({ kind: 'platform_error', error }, 1, NOW)).toEqual({ status: 'failed', reason: error });
-  });
+  it.each([['channel_not_found'], ['not_in_channel'], ['is_archived'], ['invalid_auth'], ['invalid_blocks']])(
+    'records the permanent error %s as failed',
+    (error) => {
+      expect(decideDelivery({ kind: 'platform_error', error }, 1, NOW)).toEqual({ status: 'failed', reason: error });
+    },
+  );
 
   it('retries transient platform errors, 5xx and network errors with backoff', () => {
-    expect(decideDelivery({ kind: 'platform_error', error: 'internal_error' }, 1, NOW)).toMatchObject({ status: 'retry', nextAttemptAt: NOW + 1000 });
-    expect(decideDelivery({ kind: 'http_error', status: 503 }, 2, NOW)).toMatchObject({ status: 'retry', nextAttemptAt: NOW + 2000, reason: 'http 503' });
-    expect(decideDelivery({ kind: 'network_error', message: 'ECONNREFUSED' }, 3, NOW)).toMatchObject({ status: 'retry', nextAttemptAt: NOW + 4000 });
+    expect(decideDelivery({ kind: 'platform_error', error: 'internal_error' }, 1, NOW)).toMatchObject({
+      status: 'retry',
+      nextAttemptAt: NOW + 1000,
+    });
+    expect(decideDelivery({ kind: 'http_error', status: 503 }, 2, NOW)).toMatchObject({
+      status: 'retry',
+      nextAttemptAt: NOW + 2000,
+      reason: 'http 503',
+    });
+    expect(decideDelivery({ kind: 'network_error', message: 'ECONNREFUSED' }, 3, NOW)).toMatchObject({
+      status: 'retry',
+      nextAttemptAt: NOW + 4000,
+    });
   });
 
   it('caps the backoff at a minute and never gives up', () => {

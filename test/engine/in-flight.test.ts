@@ -60,7 +60,9 @@ describe('posts interrupted by a crash', () => {
 
     const second = await restart(first);
     dieMidCall(second, id, 'card:7');
-    second.engine.transact((tx) => tx.enqueue({ method: 'chat.update', args: { text: 'acknowledged' }, priority: PRIORITY.notice, targetRef: 'card:7' }));
+    second.engine.transact((tx) =>
+      tx.enqueue({ method: 'chat.update', args: { text: 'acknowledged' }, priority: PRIORITY.notice, targetRef: 'card:7' }),
+    );
     await second.drainer.drain();
 
     expect(standIn.delivered('chat.postMessage')).toHaveLength(1);
@@ -130,7 +132,9 @@ describe('posts interrupted by a crash', () => {
     const first = await start();
     first.engine.transact((tx) => tx.enqueue(post('C1', 'card', { ref: 'card:2' })));
     await first.drainer.drain();
-    const id = first.engine.transact((tx) => tx.enqueue({ method: 'chat.update', args: { text: 'edited' }, priority: PRIORITY.notice, targetRef: 'card:2' }));
+    const id = first.engine.transact((tx) =>
+      tx.enqueue({ method: 'chat.update', args: { text: 'edited' }, priority: PRIORITY.notice, targetRef: 'card:2' }),
+    );
     await first.drainer.drain();
 
     const second = await restart(first);

@@ -151,7 +151,8 @@ describe('outbox', () => {
     fx.engine.transact((tx) => {
       // Fifty posts queue in one channel; forty edits wait for the later ones; then a message for elsewhere.
       for (let i = 1; i <= 50; i += 1) tx.enqueue(post('C1', `alert ${i}`, { ref: `alert:${i}`, priority: PRIORITY.notice }));
-      for (let i = 11; i <= 50; i += 1) tx.enqueue({ method: 'chat.update', args: { text: `alert ${i} resolved` }, priority: PRIORITY.notice, targetRef: `alert:${i}` });
+      for (let i = 11; i <= 50; i += 1)
+        tx.enqueue({ method: 'chat.update', args: { text: `alert ${i} resolved` }, priority: PRIORITY.notice, targetRef: `alert:${i}` });
       tx.enqueue(post('C2', 'handoff reminder', { priority: PRIORITY.notice }));
     });
     await fx.drainer.drain();

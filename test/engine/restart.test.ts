@@ -34,7 +34,11 @@ describe('restart', () => {
         }
       });
       await first.advance(10 * SECOND); // ten timers fire; their pages join the undelivered rows
-      const pendingAtStop = first.store.db.select().from(outbox).all().filter((r) => r.status === 'pending').length;
+      const pendingAtStop = first.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.status === 'pending').length;
       expect(pendingAtStop).toBe(20);
       await first.close({ keepDb: true });
 
@@ -51,14 +55,23 @@ describe('restart', () => {
 
       expect(fired.sort()).toEqual(Array.from({ length: 20 }, (_, i) => `t${i + 10}`).sort());
       const texts = standIn.delivered('chat.postMessage').map((c) => String(c.args.text));
-      const expected = [
-        ...Array.from({ length: 10 }, (_, i) => `queued ${i}`),
-        ...Array.from({ length: 30 }, (_, i) => `step t${i}`),
-      ];
+      const expected = [...Array.from({ length: 10 }, (_, i) => `queued ${i}`), ...Array.from({ length: 30 }, (_, i) => `step t${i}`)];
       expect(texts.sort()).toEqual(expected.sort());
       // Only the bot's own standing timer is left (hourly retention, due later).
-      expect(second.store.db.select().from(timers).all().map((r) => r.kind)).toEqual(['engine.retention']);
-      expect(second.store.db.select().from(outbox).all().every((r) => r.status === 'sent')).toBe(true);
+      expect(
+        second.store.db
+          .select()
+          .from(timers)
+          .all()
+          .map((r) => r.kind),
+      ).toEqual(['engine.retention']);
+      expect(
+        second.store.db
+          .select()
+          .from(outbox)
+          .all()
+          .every((r) => r.status === 'sent'),
+      ).toBe(true);
       await second.close();
     } finally {
       await standIn.stop();
@@ -145,13 +158,21 @@ describe('restart of the whole bot', () => {
     await t.tick();
     const [dm] = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0ALICE');
     expect(dm).toBeDefined();
-    const row = t.store.db.select().from(outbox).all().find((r) => r.args.channel === 'U0ALICE')!;
+    const row = t.store.db
+      .select()
+      .from(outbox)
+      .all()
+      .find((r) => r.args.channel === 'U0ALICE')!;
     expect(row.ref).not.toBeNull();
 
     // As if the process died after Slack took the post and before the answer was written down.
     t = await restart(30 * SECOND, () => {
       const file = openStore(db.path);
-      file.db.update(outbox).set({ status: 'pending', sentAt: null, sendingAt: clock.now() - 30 * SECOND }).where(eq(outbox.id, row.id)).run();
+      file.db
+        .update(outbox)
+        .set({ status: 'pending', sentAt: null, sendingAt: clock.now() - 30 * SECOND })
+        .where(eq(outbox.id, row.id))
+        .run();
       file.db.delete(slackMessages).where(eq(slackMessages.ref, row.ref!)).run();
       file.close();
     });
@@ -184,9 +205,16 @@ describe('restart of the whole bot', () => {
     let t = await restart(15 * HOUR, undefined, { policy });
     const shiftChange = (a: Record<string, unknown>) => String(a.text).startsWith(':arrows_counterclockwise:');
     const announced = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND' && shiftChange(a));
-    expect(announced.map((c) => String(c.args.text).split(' is primary')[0])).toEqual([':arrows_counterclockwise: *backend* shift change: <@U0BOB>']);
+    expect(announced.map((c) => String(c.args.text).split(' is primary')[0])).toEqual([
+      ':arrows_counterclockwise: *backend* shift change: <@U0BOB>',
+    ]);
     expect(t.standIn.take('usergroups.users.update').map((c) => c.args)).toEqual([{ usergroup: 'S0ONCALL', users: 'U0BOB' }]);
-    const boundaries = () => t.store.db.select().from(timers).all().filter((r) => r.kind === BOUNDARY_TIMER);
+    const boundaries = () =>
+      t.store.db
+        .select()
+        .from(timers)
+        .all()
+        .filter((r) => r.kind === BOUNDARY_TIMER);
     expect(boundaries().map((r) => r.dueAt)).toEqual([Date.parse('2026-01-19T09:00:00Z')]);
 
     // Another restart straight after announces nothing again.
@@ -210,7 +238,11 @@ describe('restart of the whole bot', () => {
     t.app.engine.register('test.kept', (timer) => fired.push(timer.subject));
     await t.app.engine.fireDueTimers();
     expect(fired).toEqual(['new:1']);
-    const kept = t.store.db.select().from(timers).all().filter((r) => r.kind === 'retired.kind');
+    const kept = t.store.db
+      .select()
+      .from(timers)
+      .all()
+      .filter((r) => r.kind === 'retired.kind');
     expect(kept).toHaveLength(1);
     expect(kept[0]!.attempts).toBeGreaterThanOrEqual(1);
     expect(kept[0]!.lastError).toBe('no handler for timer kind "retired.kind"');

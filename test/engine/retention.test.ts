@@ -20,12 +20,18 @@ function addRows(store: Store, count: number, status: 'sent' | 'failed' | 'pendi
   );
   store.sqlite.transaction(() => {
     // A pending row waits for a retry far ahead, so the drainer leaves it pending while the test looks.
-    for (let i = 0; i < count; i += 1) insert.run(status, status === 'pending' ? NOW + 10 * DAY : at, at, status === 'sent' ? at + 100 : null);
+    for (let i = 0; i < count; i += 1)
+      insert.run(status, status === 'pending' ? NOW + 10 * DAY : at, at, status === 'sent' ? at + 100 : null);
   })();
 }
 
 /** Rows of a status written before NOW (what the test put there, not what the running bot sends meanwhile). */
-const count = (store: Store, status: string) => store.db.select().from(outbox).all().filter((r) => r.status === status && r.createdAt < NOW).length;
+const count = (store: Store, status: string) =>
+  store.db
+    .select()
+    .from(outbox)
+    .all()
+    .filter((r) => r.status === status && r.createdAt < NOW).length;
 
 describe('deleteDeliveredBefore', () => {
   const temp = tempDbPath();
@@ -43,7 +49,11 @@ describe('deleteDeliveredBefore', () => {
     addRows(store, 3, 'pending', NOW - 40 * DAY);
     addRows(store, 5, 'sent', NOW - DAY);
     const before = NOW - 30 * DAY;
-    expect([deleteDeliveredBefore(store.db, before, 500), deleteDeliveredBefore(store.db, before, 500), deleteDeliveredBefore(store.db, before, 500)]).toEqual([500, 500, 207]);
+    expect([
+      deleteDeliveredBefore(store.db, before, 500),
+      deleteDeliveredBefore(store.db, before, 500),
+      deleteDeliveredBefore(store.db, before, 500),
+    ]).toEqual([500, 500, 207]);
     expect(deleteDeliveredBefore(store.db, before, 500)).toBe(0);
     expect([count(store, 'sent'), count(store, 'failed'), count(store, 'pending')]).toEqual([5, 0, 3]);
   });
@@ -59,13 +69,27 @@ describe('the retention timer, in the running bot', () => {
     addRows(t.store, 2 * RETENTION_BATCH + 10, 'sent', NOW - 31 * DAY);
     addRows(t.store, 4, 'sent', NOW - 29 * DAY);
     addRows(t.store, 2, 'pending', NOW - 31 * DAY);
-    t.store.sqlite.prepare(`insert into slack_messages (ref, channel, ts, created_at, updated_at) values ('page:1:dm:U0ALICE', 'DU0ALICE', '1.1', ?, ?)`).run(NOW - 31 * DAY, NOW - 31 * DAY);
+    t.store.sqlite
+      .prepare(
+        `insert into slack_messages (ref, channel, ts, created_at, updated_at) values ('page:1:dm:U0ALICE', 'DU0ALICE', '1.1', ?, ?)`,
+      )
+      .run(NOW - 31 * DAY, NOW - 31 * DAY);
     await t.advance(HOUR - 1);
     expect(count(t.store, 'sent')).toBe(2 * RETENTION_BATCH + 14);
     for (let i = 0; i < 5; i += 1) await t.advance(1_000);
     expect([count(t.store, 'sent'), count(t.store, 'pending')]).toEqual([4, 2]);
-    expect(t.store.db.select().from(slackMessages).all().map((m) => m.ref)).toEqual(['page:1:dm:U0ALICE']);
-    const next = t.store.db.select().from(timers).all().filter((r) => r.kind === 'engine.retention');
+    expect(
+      t.store.db
+        .select()
+        .from(slackMessages)
+        .all()
+        .map((m) => m.ref),
+    ).toEqual(['page:1:dm:U0ALICE']);
+    const next = t.store.db
+      .select()
+      .from(timers)
+      .all()
+      .filter((r) => r.kind === 'engine.retention');
     expect(next).toHaveLength(1);
     expect(next[0]!.dueAt).toBeGreaterThan(t.clock.now() + HOUR - 10_000);
   });

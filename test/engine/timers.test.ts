@@ -125,7 +125,9 @@ describe('the every-second beat', () => {
     const fired: string[] = [];
     engine.register('test.step', (timer) => fired.push(timer.subject));
     try {
-      engine.transact((tx) => tx.enqueue({ method: 'chat.postMessage', args: { channel: 'C1', text: 'backlog' }, priority: PRIORITY.notice }));
+      engine.transact((tx) =>
+        tx.enqueue({ method: 'chat.postMessage', args: { channel: 'C1', text: 'backlog' }, priority: PRIORITY.notice }),
+      );
       engine.transact((tx) => tx.schedule({ kind: 'test.step', subject: 'page:1', dueAt: clock.now() + SECOND }));
       clock.advance(SECOND);
       await engine.beat();

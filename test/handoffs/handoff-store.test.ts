@@ -1,7 +1,14 @@
 /** The handoffs store against real SQLite: which handoff a boundary has, and the history's order. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
-import { findHandoff, handoffFor, handoffHistory, insertHandoff, updateHandoff, type NewHandoff } from '../../src/handoffs/handoff-store.js';
+import {
+  findHandoff,
+  handoffFor,
+  handoffHistory,
+  insertHandoff,
+  updateHandoff,
+  type NewHandoff,
+} from '../../src/handoffs/handoff-store.js';
 
 let store: Store;
 beforeEach(() => {
@@ -13,7 +20,17 @@ afterEach(() => store.close());
 const T = 1_800_000_000_000;
 
 const post = (over: Partial<NewHandoff> = {}) =>
-  insertHandoff(store.db, { rotation: 'backend', boundary: T, outgoing: 'U1', incoming: 'U2', postedBy: 'U1', fields: [{ label: 'Notes', value: 'quiet' }], channel: 'C0BACKEND', postedAt: T - 60_000, ...over });
+  insertHandoff(store.db, {
+    rotation: 'backend',
+    boundary: T,
+    outgoing: 'U1',
+    incoming: 'U2',
+    postedBy: 'U1',
+    fields: [{ label: 'Notes', value: 'quiet' }],
+    channel: 'C0BACKEND',
+    postedAt: T - 60_000,
+    ...over,
+  });
 
 describe('handoff store', () => {
   it('answers the newest handoff of a boundary, and records its confirmation', () => {
@@ -22,7 +39,12 @@ describe('handoff store', () => {
     post({ rotation: 'web' });
     expect(handoffFor(store.db, 'backend', T)?.id).toBe(again.id);
     expect(handoffFor(store.db, 'backend', T + 1)).toBeNull();
-    expect(again).toMatchObject({ confirmedBy: null, emergencyReason: null, coveredBy: null, fields: [{ label: 'Notes', value: 'quiet' }] });
+    expect(again).toMatchObject({
+      confirmedBy: null,
+      emergencyReason: null,
+      coveredBy: null,
+      fields: [{ label: 'Notes', value: 'quiet' }],
+    });
     updateHandoff(store.db, again.id, { confirmedBy: 'U2', confirmedAt: T });
     expect(findHandoff(store.db, again.id)).toMatchObject({ confirmedBy: 'U2', confirmedAt: T });
   });

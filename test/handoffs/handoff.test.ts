@@ -17,14 +17,54 @@ describe('prefill from the shift', () => {
     zone: 'UTC',
     shiftStart: at('2026-11-16T09:00:00Z'),
     now: at('2026-11-23T08:00:00Z'),
-    activeIncidents: [{ id: 7, severity: 'P1', title: 'Checkout 500s', status: 'monitoring', commander: 'U0BOB', declaredAt: at('2026-11-22T21:00:00Z'), resolvedAt: null }],
+    activeIncidents: [
+      {
+        id: 7,
+        severity: 'P1',
+        title: 'Checkout 500s',
+        status: 'monitoring',
+        commander: 'U0BOB',
+        declaredAt: at('2026-11-22T21:00:00Z'),
+        resolvedAt: null,
+      },
+    ],
     shiftIncidents: [
-      { id: 6, severity: 'P2', title: 'Slow search', status: 'resolved', commander: 'U0BOB', declaredAt: at('2026-11-18T10:00:00Z'), resolvedAt: at('2026-11-18T12:30:00Z') },
-      { id: 7, severity: 'P1', title: 'Checkout 500s', status: 'monitoring', commander: 'U0BOB', declaredAt: at('2026-11-22T21:00:00Z'), resolvedAt: null },
+      {
+        id: 6,
+        severity: 'P2',
+        title: 'Slow search',
+        status: 'resolved',
+        commander: 'U0BOB',
+        declaredAt: at('2026-11-18T10:00:00Z'),
+        resolvedAt: at('2026-11-18T12:30:00Z'),
+      },
+      {
+        id: 7,
+        severity: 'P1',
+        title: 'Checkout 500s',
+        status: 'monitoring',
+        commander: 'U0BOB',
+        declaredAt: at('2026-11-22T21:00:00Z'),
+        resolvedAt: null,
+      },
     ],
     pages: [
-      { id: 11, severity: 'P1', summary: 'Checkout 500s', createdAt: at('2026-11-22T21:00:00Z'), ackedAt: at('2026-11-22T21:20:00Z'), breachedAt: at('2026-11-22T21:15:00Z') },
-      { id: 12, severity: 'P2', summary: 'Disk 85%', createdAt: at('2026-11-20T10:00:00Z'), ackedAt: at('2026-11-20T10:04:00Z'), breachedAt: null },
+      {
+        id: 11,
+        severity: 'P1',
+        summary: 'Checkout 500s',
+        createdAt: at('2026-11-22T21:00:00Z'),
+        ackedAt: at('2026-11-22T21:20:00Z'),
+        breachedAt: at('2026-11-22T21:15:00Z'),
+      },
+      {
+        id: 12,
+        severity: 'P2',
+        summary: 'Disk 85%',
+        createdAt: at('2026-11-20T10:00:00Z'),
+        ackedAt: at('2026-11-20T10:04:00Z'),
+        breachedAt: null,
+      },
       { id: 13, severity: 'P2', summary: 'Cert expires in 7 days', createdAt: at('2026-11-21T10:00:00Z'), ackedAt: null, breachedAt: null },
     ],
     alerts: [
@@ -34,8 +74,10 @@ describe('prefill from the shift', () => {
     ],
   };
   const ACTIVE = '#7 [P1] Checkout 500s: monitoring, commander <@U0BOB>';
-  const RECENT = '#6 [P2] Slow search: declared Wed 18 Nov 10:00, resolved Wed 18 Nov 12:30\n#7 [P1] Checkout 500s: declared Sun 22 Nov 21:00, still monitoring';
-  const RISKS = 'Noisy alerts:\nHighLatency (api) fired ×214\nDiskFilling (billing) fired ×9\nUnacknowledged in the last 2 h:\nDiskFilling (billing): firing, unacknowledged, last Mon 23 Nov 07:10';
+  const RECENT =
+    '#6 [P2] Slow search: declared Wed 18 Nov 10:00, resolved Wed 18 Nov 12:30\n#7 [P1] Checkout 500s: declared Sun 22 Nov 21:00, still monitoring';
+  const RISKS =
+    'Noisy alerts:\nHighLatency (api) fired ×214\nDiskFilling (billing) fired ×9\nUnacknowledged in the last 2 h:\nDiskFilling (billing): firing, unacknowledged, last Mon 23 Nov 07:10';
 
   it.each([
     ['sovren', [ACTIVE, RISKS, '', '']],
@@ -73,7 +115,8 @@ async function start(now: number) {
 
 type Input = { block_id: string; optional?: boolean; label: { text: string }; element: { initial_value?: string } };
 
-const sovrenValues = (values: string[]) => Object.fromEntries(values.map((value, n) => [`field:${n}`, { value: { type: 'plain_text_input', value } }]));
+const sovrenValues = (values: string[]) =>
+  Object.fromEntries(values.map((value, n) => [`field:${n}`, { value: { type: 'plain_text_input', value } }]));
 const metadataOf = (view: { private_metadata: string }) => view.private_metadata;
 
 async function openForm(user = 'U0BOB', text = '') {
@@ -87,8 +130,37 @@ describe('/handoff end to end', () => {
     await start(BOUNDARY - 90 * MINUTE);
     // The shift: an incident Bob commands, a page he acknowledged late, a noisy alert.
     t.app.engine.transact((tx) => {
-      t.app.incidents.declare(tx, { title: 'Checkout 500s', severity: 'P1', service: 'checkout', environment: 'prod', impact: 'EU cannot pay', tags: [], declaredBy: 'U0BOB', rotation: 'backend', channelId: 'C0INC9', announceChannel: null });
-      tx.db.insert(alerts).values({ integration: 'prometheus', source: 'alertmanager', dedupKey: 'fp1', status: 'firing', service: 'api', severity: 'P2', rotation: 'backend', summary: 'HighLatency', details: '', labels: {}, links: [], count: 37, firstSeenAt: tx.now - HOUR, lastSeenAt: tx.now - MINUTE }).run();
+      t.app.incidents.declare(tx, {
+        title: 'Checkout 500s',
+        severity: 'P1',
+        service: 'checkout',
+        environment: 'prod',
+        impact: 'EU cannot pay',
+        tags: [],
+        declaredBy: 'U0BOB',
+        rotation: 'backend',
+        channelId: 'C0INC9',
+        announceChannel: null,
+      });
+      tx.db
+        .insert(alerts)
+        .values({
+          integration: 'prometheus',
+          source: 'alertmanager',
+          dedupKey: 'fp1',
+          status: 'firing',
+          service: 'api',
+          severity: 'P2',
+          rotation: 'backend',
+          summary: 'HighLatency',
+          details: '',
+          labels: {},
+          links: [],
+          count: 37,
+          firstSeenAt: tx.now - HOUR,
+          lastSeenAt: tx.now - MINUTE,
+        })
+        .run();
     });
     t.clock.advance(20 * MINUTE);
     await t.interact(blockActionPayload('U0BOB', 'page.ack', '1'));
@@ -101,21 +173,39 @@ describe('/handoff end to end', () => {
     const inputs = view.blocks.filter((b) => b.block_id?.startsWith('field:'));
     expect(inputs.map((b) => [b.label.text, b.optional, b.element.initial_value])).toEqual([
       ['Active incidents', false, '#1 [P1] Checkout 500s: investigating, commander <@U0BOB>'],
-      ['Elevated risk areas', true, 'Noisy alerts:\nHighLatency (api) fired ×37\nUnacknowledged in the last 2 h:\nHighLatency (api): firing, unacknowledged, last Mon 23 Nov 07:29'],
+      [
+        'Elevated risk areas',
+        true,
+        'Noisy alerts:\nHighLatency (api) fired ×37\nUnacknowledged in the last 2 h:\nHighLatency (api): firing, unacknowledged, last Mon 23 Nov 07:29',
+      ],
       ['Changes made during shift', true, undefined],
       ['Action items handed off', true, undefined],
     ]);
     const context = JSON.stringify(view.blocks[1]);
     expect(context).toContain('*Incidents this shift*\\n#1 [P1] Checkout 500s: declared Mon 23 Nov 07:30, still investigating');
-    expect(context).toContain('*Pages this shift*\\n1 page, mean time to acknowledge 20 min, 1 ack-SLA breach\\n#1 [P1] Checkout 500s: acknowledged after 20 min (ack SLA breached)');
+    expect(context).toContain(
+      '*Pages this shift*\\n1 page, mean time to acknowledge 20 min, 1 ack-SLA breach\\n#1 [P1] Checkout 500s: acknowledged after 20 min (ack SLA breached)',
+    );
     expect(JSON.parse(metadataOf(view))).toEqual({ rotation: 'backend', boundary: BOUNDARY, outgoing: 'U0BOB', incoming: 'U0CAROL' });
 
     // A required field left empty: the error is on it, nothing is posted.
-    const missing = await t.interact(viewSubmissionPayload('U0BOB', HANDOFF_VIEW, sovrenValues(['  ', 'flaky latency alert']), metadataOf(view)));
-    expect(missing.json()).toEqual({ response_action: 'errors', errors: { 'field:0': '"Active incidents" is required: None, or each open P1/P2 with its status. Write "None" if there is nothing.' } });
+    const missing = await t.interact(
+      viewSubmissionPayload('U0BOB', HANDOFF_VIEW, sovrenValues(['  ', 'flaky latency alert']), metadataOf(view)),
+    );
+    expect(missing.json()).toEqual({
+      response_action: 'errors',
+      errors: { 'field:0': '"Active incidents" is required: None, or each open P1/P2 with its status. Write "None" if there is nothing.' },
+    });
     expect(t.store.db.select().from(handoffs).all()).toEqual([]);
 
-    const posted = await t.interact(viewSubmissionPayload('U0BOB', HANDOFF_VIEW, sovrenValues(['#1 checkout, monitoring', 'HighLatency is noisy', '', 'renew the cert']), metadataOf(view)));
+    const posted = await t.interact(
+      viewSubmissionPayload(
+        'U0BOB',
+        HANDOFF_VIEW,
+        sovrenValues(['#1 checkout, monitoring', 'HighLatency is noisy', '', 'renew the cert']),
+        metadataOf(view),
+      ),
+    );
     expect(posted.text).toBe('');
     await t.app.drainer.drain();
     const [message] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND');
@@ -134,7 +224,7 @@ describe('/handoff end to end', () => {
     // Dan is not the incoming engineer.
     await t.interact(blockActionPayload('U0DAN', HANDOFF_ACTIONS.confirm, '1', { channel: { id: 'C0BACKEND' } }));
     const [refusal] = await Promise.all([t.standIn.waitFor('chat.postEphemeral')]);
-    expect(refusal.args).toMatchObject({ user: 'U0DAN', text: "Only <@U0CAROL> can confirm this handoff: it is theirs to receive." });
+    expect(refusal.args).toMatchObject({ user: 'U0DAN', text: 'Only <@U0CAROL> can confirm this handoff: it is theirs to receive.' });
     expect(t.store.db.select().from(handoffs).get()!.confirmedBy).toBeNull();
 
     await t.interact(blockActionPayload('U0CAROL', HANDOFF_ACTIONS.confirm, '1', { channel: { id: 'C0BACKEND' } }));
@@ -145,7 +235,9 @@ describe('/handoff end to end', () => {
     expect(t.store.db.select().from(handoffs).get()).toMatchObject({ confirmedBy: 'U0CAROL', outgoing: 'U0BOB', incoming: 'U0CAROL' });
 
     const history = ((await t.command('/handoff', 'history backend')).json() as { text: string }).text;
-    expect(history).toMatch(/^\*Handoffs for backend\* \(newest first\)\n• <!date\^1795424400\^.*> \*backend\* handoff: <@U0BOB> → <@U0CAROL>, confirmed by <@U0CAROL> <https:\/\/slack\.com\/archives\/C0BACKEND\/p\d+\|view>$/);
+    expect(history).toMatch(
+      /^\*Handoffs for backend\* \(newest first\)\n• <!date\^1795424400\^.*> \*backend\* handoff: <@U0BOB> → <@U0CAROL>, confirmed by <@U0CAROL> <https:\/\/slack\.com\/archives\/C0BACKEND\/p\d+\|view>$/,
+    );
   });
 
   it.each([
@@ -160,7 +252,10 @@ describe('/handoff end to end', () => {
 
 describe('handoff timers around a boundary', () => {
   // The shift-change announcement itself is the schedule's (test/schedules); these are the handoff's messages.
-  const nudges = () => t.standIn.take('chat.postMessage', (a) => !String(a.text).startsWith(':arrows_counterclockwise:')).map((c) => `${new Date(t.clock.now()).toISOString().slice(11, 16)} ${String(c.args.channel)} ${String(c.args.text).split(' ')[0]}`);
+  const nudges = () =>
+    t.standIn
+      .take('chat.postMessage', (a) => !String(a.text).startsWith(':arrows_counterclockwise:'))
+      .map((c) => `${new Date(t.clock.now()).toISOString().slice(11, 16)} ${String(c.args.channel)} ${String(c.args.text).split(' ')[0]}`);
 
   async function runUntil(iso: string): Promise<string[]> {
     const seen: string[] = [];
@@ -175,7 +270,13 @@ describe('handoff timers around a boundary', () => {
     await start(at('2026-11-23T07:30:00Z'));
     const seen = await runUntil('2026-11-23T14:00:00Z');
     // The week's report goes to the channel at the boundary too (test/reports).
-    expect(seen).toEqual(['08:00 U0BOB :hourglass:', '09:00 C0BACKEND *On-call', '09:00 C0BACKEND :bell:', '11:00 U0CAROL :wave:', '13:00 U0LEAD :information_source:']);
+    expect(seen).toEqual([
+      '08:00 U0BOB :hourglass:',
+      '09:00 C0BACKEND *On-call',
+      '09:00 C0BACKEND :bell:',
+      '11:00 U0CAROL :wave:',
+      '13:00 U0LEAD :information_source:',
+    ]);
   });
 
   it('a handoff posted before the boundary and confirmed: no reminder, no nudges', async () => {
@@ -197,7 +298,11 @@ describe('handoff timers around a boundary', () => {
     await runUntil('2026-11-23T08:05:00Z');
     await t.interact(blockActionPayload('U0BOB', HANDOFF_ACTIONS.open, `backend|${BOUNDARY}`));
     const opened = await t.standIn.waitFor('views.open');
-    expect(JSON.parse((opened.args.view as { private_metadata: string }).private_metadata)).toMatchObject({ boundary: BOUNDARY, outgoing: 'U0BOB', incoming: 'U0CAROL' });
+    expect(JSON.parse((opened.args.view as { private_metadata: string }).private_metadata)).toMatchObject({
+      boundary: BOUNDARY,
+      outgoing: 'U0BOB',
+      incoming: 'U0CAROL',
+    });
   });
 });
 
@@ -208,14 +313,18 @@ describe('/handoff emergency', () => {
     expect(answer).toMatch(/^<@U0CAROL> is backend primary until <!date\^1795424400\^/);
     await t.app.drainer.drain();
     const [notice] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND');
-    expect(String(notice!.args.text)).toMatch(/^:sos: Emergency handoff on \*backend\*: <@U0BOB> is off \(family emergency\)\. <@U0CAROL> is primary until <!date.*>\. Secondary is uncovered: who can take it\?$/);
+    expect(String(notice!.args.text)).toMatch(
+      /^:sos: Emergency handoff on \*backend\*: <@U0BOB> is off \(family emergency\)\. <@U0CAROL> is primary until <!date.*>\. Secondary is uncovered: who can take it\?$/,
+    );
     expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL')).toHaveLength(1);
     expect(((await t.command('/oncall', 'who backend')).json() as { text: string }).text).toContain('<@U0CAROL>');
 
     // A page now goes to Carol.
     await t.command('/oncall', 'page backend --severity P1 disk full', 'U0ALICE');
     await t.app.drainer.drain();
-    expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL' && String(a.text).startsWith(':rotating_light: Page'))).toHaveLength(1);
+    expect(
+      t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL' && String(a.text).startsWith(':rotating_light: Page')),
+    ).toHaveLength(1);
     t.standIn.take('chat.postMessage');
 
     await t.interact(blockActionPayload('U0DAN', HANDOFF_ACTIONS.cover, '1', { channel: { id: 'C0BACKEND' } }));
@@ -226,7 +335,9 @@ describe('/handoff emergency', () => {
     expect((await t.standIn.waitFor('chat.postEphemeral')).args.text).toBe('<@U0DAN> already covers secondary. Thank you all the same.');
     // The P1 chain's second step (45 min) now reaches Dan.
     await t.advance(45 * MINUTE);
-    expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0DAN' && String(a.text).startsWith(':rotating_light: Page'))).toHaveLength(1);
+    expect(
+      t.standIn.take('chat.postMessage', (a) => a.channel === 'U0DAN' && String(a.text).startsWith(':rotating_light: Page')),
+    ).toHaveLength(1);
     const history = ((await t.command('/handoff', 'history')).json() as { text: string }).text;
     expect(history).toContain(':sos: emergency (family emergency): <@U0BOB> → <@U0CAROL>, confirmed by <@U0CAROL>');
   });

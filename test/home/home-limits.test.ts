@@ -34,7 +34,12 @@ describe('App Home within Slack limits', () => {
     for (let n = 1; n <= 30; n += 1) {
       // Three seconds apart: Slack creates about 20 channels a minute for an app (conversations.create is Tier 2).
       if (n > 1) await t.advance(3_000);
-      await declare(t, { title: `Incident ${n}: ${'checkout latency and errors across every region '.repeat(3)}`.slice(0, 150), severity: 'P2', environment: 'prod', impact: 'customers see errors' });
+      await declare(t, {
+        title: `Incident ${n}: ${'checkout latency and errors across every region '.repeat(3)}`.slice(0, 150),
+        severity: 'P2',
+        environment: 'prod',
+        impact: 'customers see errors',
+      });
     }
     const home = await openHome(t, 'U0BOB');
     const incidents = home.blocks.find((b) => b.text?.text.includes('Incident 1:'));

@@ -50,7 +50,7 @@ function submit(userId: string, form: Form) {
 const errorLogs = () => t.logs.lines.filter((line) => (JSON.parse(line) as { level: number }).level >= 50);
 
 describe('App Home: the Override button and its form', () => {
-  it('the button opens the form with the policy\'s rotations, primary chosen, the clicker as who, and the next whole hour for a day', async () => {
+  it("the button opens the form with the policy's rotations, primary chosen, the clicker as who, and the next whole hour for a day", async () => {
     t = await started();
     const home = await openHome(t, 'U0ALICE');
     const buttons = home.blocks.find((b) => b.type === 'actions')!.elements!;
@@ -63,8 +63,16 @@ describe('App Home: the Override button and its form', () => {
     const view = opened.args.view as { callback_id: string; blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
     expect(view.callback_id).toBe(OVERRIDE_VIEW);
     const element = (id: string) => view.blocks.find((b) => b.block_id === id)!.element!;
-    expect(element('rotation')).toMatchObject({ type: 'static_select', options: [{ value: 'backend' }], initial_option: { value: 'backend' } });
-    expect(element('role')).toMatchObject({ type: 'radio_buttons', options: [{ value: 'primary' }, { value: 'secondary' }], initial_option: { value: 'primary' } });
+    expect(element('rotation')).toMatchObject({
+      type: 'static_select',
+      options: [{ value: 'backend' }],
+      initial_option: { value: 'backend' },
+    });
+    expect(element('role')).toMatchObject({
+      type: 'radio_buttons',
+      options: [{ value: 'primary' }, { value: 'secondary' }],
+      initial_option: { value: 'primary' },
+    });
     expect(element('who')).toMatchObject({ type: 'users_select', initial_user: 'U0ALICE' });
     expect(element('from')).toMatchObject({ type: 'datetimepicker', initial_date_time: sec(NOW + HOUR) });
     expect(element('to')).toMatchObject({ type: 'datetimepicker', initial_date_time: sec(NOW + 25 * HOUR) });
@@ -78,29 +86,96 @@ describe('App Home: the Override button and its form', () => {
     expect(answer.status).toBe(200);
     expect(answer.text).toBe('');
     expect(t.store.db.select().from(overrides).all()).toEqual([
-      expect.objectContaining({ id: 1, rotation: 'backend', role: 'primary', userId: 'U0DAN', startsAt: NOW, endsAt: NOW + 19 * HOUR, reason: 'override', createdBy: 'U0ALICE', cancelledAt: null }),
+      expect.objectContaining({
+        id: 1,
+        rotation: 'backend',
+        role: 'primary',
+        userId: 'U0DAN',
+        startsAt: NOW,
+        endsAt: NOW + 19 * HOUR,
+        reason: 'override',
+        createdBy: 'U0ALICE',
+        cancelledAt: null,
+      }),
     ]);
     const home = await republished(t, 'U0LEAD');
     expect(home?.text).toContain(`*backend*: primary <@U0DAN>, secondary <@U0CAROL>, until <!date^${sec(NOW + 19 * HOUR)}^`);
     const [dm] = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0ALICE');
-    expect(String(dm?.args.text)).toMatch(/^:white_check_mark: Override #1: <@U0DAN> is primary of \*backend\* from <!date\^1795183200\^.* Undo with `\/oncall cancel 1`\.$/);
+    expect(String(dm?.args.text)).toMatch(
+      /^:white_check_mark: Override #1: <@U0DAN> is primary of \*backend\* from <!date\^1795183200\^.* Undo with `\/oncall cancel 1`\.$/,
+    );
     expect(await t.command('/oncall', 'who backend').then((a) => (a.json() as { text: string }).text)).toContain('Primary: <@U0DAN>');
   });
 
   it('a secondary for someone else, asked by the engineering lead (an admin), is written as asked', async () => {
     t = await started();
     expect((await submit('U0LEAD', { ...VALID, role: 'secondary', who: 'U0ALICE', from: sec(NOW + 2 * HOUR) })).text).toBe('');
-    expect(t.store.db.select().from(overrides).get()).toMatchObject({ role: 'secondary', userId: 'U0ALICE', startsAt: NOW + 2 * HOUR, createdBy: 'U0LEAD' });
+    expect(t.store.db.select().from(overrides).get()).toMatchObject({
+      role: 'secondary',
+      userId: 'U0ALICE',
+      startsAt: NOW + 2 * HOUR,
+      createdBy: 'U0LEAD',
+    });
   });
 
   it.each<[string, string, Form, Record<string, RegExp>]>([
-    ['the end before the start', 'U0ALICE', { ...VALID, from: sec(NOW + 5 * HOUR), to: sec(NOW + 4 * HOUR) }, { to: /^The end \(20 Nov 2026, 18:00 UTC\) must be after the start \(20 Nov 2026, 19:00 UTC\)\.$/ }],
-    ['the end already past', 'U0ALICE', { ...VALID, from: sec(NOW - 5 * HOUR), to: sec(NOW - HOUR) }, { to: /^That override would already be over \(20 Nov 2026, 13:00 UTC is in the past\)\.$/ }],
-    ['someone outside the rotation', 'U0STRANGER', VALID, { rotation: /^Only members of backend \(@U0ALICE, @U0BOB, @U0CAROL, @U0DAN\), the engineering_lead \(@U0LEAD\), .* can change the schedule of backend\. Ask one of them\.$/ }],
-    ['a person Slack does not know', 'U0ALICE', { ...VALID, who: 'U0NOBODY' }, { who: /^I cannot find @U0NOBODY in this workspace \(or they were deactivated\)\.$/ }],
-    ['a rotation that is not in the policy', 'U0ALICE', { ...VALID, rotation: 'constructor' }, { rotation: /^There is no rotation "constructor"\. Rotations: "backend"\.$/ }],
-    ['nothing chosen at all', 'U0ALICE', {}, { rotation: /^Choose the rotation\.$/, role: /^Choose primary or secondary\.$/, who: /^Choose who takes over\.$/, from: /^Choose when it starts\.$/, to: /^Choose when it ends\.$/ }],
-    ['forged values of the wrong kinds', 'U0ALICE', { rotation: 7, role: 'boss', who: '<@U0DAN>', from: String(sec(NOW)), to: 1e300 }, { rotation: /^Choose the rotation\.$/, role: /^Choose primary or secondary\.$/, who: /^Choose a person from the list\.$/, from: /^Choose when it starts\.$/, to: /^Choose when it ends\.$/ }],
+    [
+      'the end before the start',
+      'U0ALICE',
+      { ...VALID, from: sec(NOW + 5 * HOUR), to: sec(NOW + 4 * HOUR) },
+      { to: /^The end \(20 Nov 2026, 18:00 UTC\) must be after the start \(20 Nov 2026, 19:00 UTC\)\.$/ },
+    ],
+    [
+      'the end already past',
+      'U0ALICE',
+      { ...VALID, from: sec(NOW - 5 * HOUR), to: sec(NOW - HOUR) },
+      { to: /^That override would already be over \(20 Nov 2026, 13:00 UTC is in the past\)\.$/ },
+    ],
+    [
+      'someone outside the rotation',
+      'U0STRANGER',
+      VALID,
+      {
+        rotation:
+          /^Only members of backend \(@U0ALICE, @U0BOB, @U0CAROL, @U0DAN\), the engineering_lead \(@U0LEAD\), .* can change the schedule of backend\. Ask one of them\.$/,
+      },
+    ],
+    [
+      'a person Slack does not know',
+      'U0ALICE',
+      { ...VALID, who: 'U0NOBODY' },
+      { who: /^I cannot find @U0NOBODY in this workspace \(or they were deactivated\)\.$/ },
+    ],
+    [
+      'a rotation that is not in the policy',
+      'U0ALICE',
+      { ...VALID, rotation: 'constructor' },
+      { rotation: /^There is no rotation "constructor"\. Rotations: "backend"\.$/ },
+    ],
+    [
+      'nothing chosen at all',
+      'U0ALICE',
+      {},
+      {
+        rotation: /^Choose the rotation\.$/,
+        role: /^Choose primary or secondary\.$/,
+        who: /^Choose who takes over\.$/,
+        from: /^Choose when it starts\.$/,
+        to: /^Choose when it ends\.$/,
+      },
+    ],
+    [
+      'forged values of the wrong kinds',
+      'U0ALICE',
+      { rotation: 7, role: 'boss', who: '<@U0DAN>', from: String(sec(NOW)), to: 1e300 },
+      {
+        rotation: /^Choose the rotation\.$/,
+        role: /^Choose primary or secondary\.$/,
+        who: /^Choose a person from the list\.$/,
+        from: /^Choose when it starts\.$/,
+        to: /^Choose when it ends\.$/,
+      },
+    ],
   ])('%s: the error on its field, nothing written, nothing republished', async (_what, userId, form, expected) => {
     t = await started();
     await openHome(t, 'U0LEAD');
@@ -122,7 +197,13 @@ describe('App Home: the Override button and its form', () => {
     (payload.view as Record<string, unknown>).state = 'junk';
     const answer = await t.interact(payload);
     expect(answer.status).toBe(200);
-    expect(Object.keys((answer.json() as { errors: Record<string, string> }).errors).sort()).toEqual(['from', 'role', 'rotation', 'to', 'who']);
+    expect(Object.keys((answer.json() as { errors: Record<string, string> }).errors).sort()).toEqual([
+      'from',
+      'role',
+      'rotation',
+      'to',
+      'who',
+    ]);
     expect(errorLogs()).toEqual([]);
   });
 });

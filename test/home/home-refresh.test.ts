@@ -23,7 +23,8 @@ async function started(): Promise<TestApp> {
   return app;
 }
 
-const text = async (command: string, args: string, user = 'U0ALICE') => ((await t.command(command, args, user)).json() as { text: string }).text;
+const text = async (command: string, args: string, user = 'U0ALICE') =>
+  ((await t.command(command, args, user)).json() as { text: string }).text;
 
 describe('App Home kept fresh', () => {
   it('an incident changing status and severity, then resolved, is republished for a recent viewer each time', async () => {
@@ -40,7 +41,17 @@ describe('App Home kept fresh', () => {
     expect(await text('/incident', 'severity #1 P2')).toBe('Incident #1 is now P2.');
     expect((await republished(t, 'U0LEAD'))?.text).toContain('*[P2] Checkout returns 500s* (#1, monitoring)');
 
-    expect((await submitResolve(t, 'U0ALICE', 1, EXAMPLE_POLICY.incidents.verification.map((_, n) => n), 'rolled back 1.42')).text).toBe('');
+    expect(
+      (
+        await submitResolve(
+          t,
+          'U0ALICE',
+          1,
+          EXAMPLE_POLICY.incidents.verification.map((_, n) => n),
+          'rolled back 1.42',
+        )
+      ).text,
+    ).toBe('');
     const resolved = await republished(t, 'U0LEAD');
     expect(resolved?.text).not.toContain('Checkout returns 500s');
     expect(resolved?.text).toMatch(/Open incidents\nNone\./);
@@ -55,10 +66,19 @@ describe('App Home kept fresh', () => {
       refreshHomes(tx, EXAMPLE_POLICY, t.app.incidents);
       refreshHomes(tx, EXAMPLE_POLICY, t.app.incidents);
     });
-    const pending = t.store.db.select().from(outbox).all().filter((r) => r.method === 'views.publish' && r.status === 'pending');
+    const pending = t.store.db
+      .select()
+      .from(outbox)
+      .all()
+      .filter((r) => r.method === 'views.publish' && r.status === 'pending');
     expect(pending.map((r) => r.lane).sort()).toEqual(['home:U0BOB', 'home:U0LEAD']);
     await t.app.drainer.drain();
-    expect(t.standIn.take('views.publish').map((c) => c.args.user_id).sort()).toEqual(['U0BOB', 'U0LEAD']);
+    expect(
+      t.standIn
+        .take('views.publish')
+        .map((c) => c.args.user_id)
+        .sort(),
+    ).toEqual(['U0BOB', 'U0LEAD']);
   });
 
   it('a refused status change republishes nothing', async () => {
@@ -74,7 +94,9 @@ describe('App Home kept fresh', () => {
     t = await started();
     expect((await openHome(t, 'U0LEAD')).text).toContain('*backend*: primary <@U0BOB>, secondary <@U0CAROL>');
 
-    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary')).toMatch(/^Override #1: <@U0DAN> is primary of \*backend\*/);
+    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary')).toMatch(
+      /^Override #1: <@U0DAN> is primary of \*backend\*/,
+    );
     expect((await republished(t, 'U0LEAD'))?.text).toContain('*backend*: primary <@U0DAN>, secondary <@U0CAROL>, until <!date^1795251600^');
 
     expect(await text('/oncall', 'cancel 1')).toMatch(/^Override #1 is cancelled/);
@@ -84,7 +106,9 @@ describe('App Home kept fresh', () => {
   it('a refused /oncall override writes nothing and republishes nothing', async () => {
     t = await started();
     await openHome(t, 'U0LEAD');
-    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary', 'U0STRANGER')).toMatch(/^Only members of \*backend\*/);
+    expect(await text('/oncall', 'override <@U0DAN> now 2026-11-21 09:00 backend primary', 'U0STRANGER')).toMatch(
+      /^Only members of \*backend\*/,
+    );
     expect(await republished(t, 'U0LEAD')).toBeUndefined();
   });
 
@@ -98,7 +122,11 @@ describe('App Home kept fresh', () => {
       },
       '<@U0DAN>',
     ],
-    ['an emergency handoff', async () => expect(await text('/handoff', 'emergency backend sick', 'U0BOB')).toContain('<@U0CAROL> is backend primary'), '<@U0CAROL>'],
+    [
+      'an emergency handoff',
+      async () => expect(await text('/handoff', 'emergency backend sick', 'U0BOB')).toContain('<@U0CAROL> is backend primary'),
+      '<@U0CAROL>',
+    ],
   ])('%s republishes who is on call', async (_what, change, primary) => {
     t = await started();
     expect((await openHome(t, 'U0LEAD')).text).toContain('*backend*: primary <@U0BOB>');

@@ -38,7 +38,10 @@ describe('App Home', () => {
     expect(home.text).toContain('None in the next 12 weeks.');
     expect(home.text).toContain('None. :white_check_mark:');
     expect(home.text).toContain('Open incidents');
-    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([HOME_ACTIONS.declare, HOME_ACTIONS.override]);
+    expect(home.blocks.find((b) => b.type === 'actions')!.elements!.map((e) => e.action_id)).toEqual([
+      HOME_ACTIONS.declare,
+      HOME_ACTIONS.override,
+    ]);
 
     await t.interact(blockActionPayload('U0LEAD', HOME_ACTIONS.declare, 'home'));
     const opened = await t.standIn.waitFor('views.open');

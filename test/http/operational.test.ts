@@ -14,7 +14,8 @@ describe('health, readiness and metrics on the Slack port', () => {
     const before = await t.get('/readyz');
     expect(before.status).toBe(503);
     const body = (await before.json()) as { checks: { migrations: { ok: boolean; detail: string } } };
-    const migrationCount = (JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }).entries.length;
+    const migrationCount = (JSON.parse(readFileSync(`${MIGRATIONS_FOLDER}/meta/_journal.json`, 'utf8')) as { entries: unknown[] }).entries
+      .length;
     expect(body.checks.migrations).toEqual({ ok: false, detail: `${migrationCount} pending` });
 
     t.app.migrate();
@@ -133,7 +134,12 @@ describe('readiness says why, and /metrics counts what happened', () => {
     t.standIn.failNext('chat.postMessage', { error: 'channel_not_found' }, 2);
     t.app.engine.transact((tx) => {
       for (const n of [1, 2]) {
-        tx.enqueue({ method: 'chat.postMessage', args: { channel: 'C0GONE', text: `card ${n}` }, priority: PRIORITY.page, ref: `card:${n}` });
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: { channel: 'C0GONE', text: `card ${n}` },
+          priority: PRIORITY.page,
+          ref: `card:${n}`,
+        });
         tx.enqueue({ method: 'chat.update', args: { text: `card ${n}, edited` }, priority: PRIORITY.cosmetic, targetRef: `card:${n}` });
       }
     });

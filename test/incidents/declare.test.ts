@@ -35,7 +35,10 @@ describe('/incident declare', () => {
     expect(updated.view.blocks.find((b) => b.block_id === 'suggestion')!.elements![0]!.text).toBe(
       'Suggested severity: *P0* (a critical flow is broken in production with no workaround). The choice below is yours.',
     );
-    expect(updated.view.blocks.find((b) => b.block_id === 'severity:P0')!.element!.initial_option).toEqual({ text: { type: 'plain_text', text: 'P0 critical' }, value: 'P0' });
+    expect(updated.view.blocks.find((b) => b.block_id === 'severity:P0')!.element!.initial_option).toEqual({
+      text: { type: 'plain_text', text: 'P0 critical' },
+      value: 'P0',
+    });
 
     const card = await declare(t, { severity: 'P0', triage: ['production', 'critical_flow'] });
     await t.app.drainer.drain();
@@ -54,19 +57,34 @@ describe('/incident declare', () => {
     expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD'))).toEqual([
       ':information_source: FYI [P0] Checkout returns 500s (incident #1) in <#C0INC1> was declared by <@U0ALICE>. Commander: <@U0ALICE>. No action needed unless you are asked.',
     ]);
-    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS'))).toEqual([expect.stringContaining('paging <@U0BOB>')]);
+    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0ALERTS'))).toEqual([
+      expect.stringContaining('paging <@U0BOB>'),
+    ]);
     // The playbook's checklist follows the card (test/playbooks covers it).
-    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0INC1'))).toEqual([':ballot_box_with_check: Triage checklist for incident #1: 0 of 7 done']);
+    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0INC1'))).toEqual([
+      ':ballot_box_with_check: Triage checklist for incident #1: 0 of 7 done',
+    ]);
     expect(t.standIn.unasserted()).toEqual([]);
     const row = t.store.db.select().from(incidents).get()!;
-    expect(row).toMatchObject({ severity: 'P0', status: 'investigating', service: 'checkout', environment: 'prod', commander: 'U0ALICE', channelId: 'C0INC1', rotation: 'backend', tags: [] });
+    expect(row).toMatchObject({
+      severity: 'P0',
+      status: 'investigating',
+      service: 'checkout',
+      environment: 'prod',
+      commander: 'U0ALICE',
+      channelId: 'C0INC1',
+      rotation: 'backend',
+      tags: [],
+    });
   });
 
   it('data or security widens the notifications to leadership', async () => {
     await start();
     await declare(t, { severity: 'P0', triage: ['data_security'], title: 'Tokens visible in logs' });
     await t.app.drainer.drain();
-    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CTO'))).toEqual([expect.stringContaining('FYI [P0] Tokens visible in logs (incident #1)')]);
+    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CTO'))).toEqual([
+      expect.stringContaining('FYI [P0] Tokens visible in logs (incident #1)'),
+    ]);
     expect(t.store.db.select().from(incidents).get()!.tags).toEqual(['data', 'security']);
   });
 
@@ -78,14 +96,19 @@ describe('/incident declare', () => {
     expect(card.args.channel).toBe('C0INCIDENTS');
     expect(card.args.thread_ts).toBeUndefined();
     const cardTs = String(card.response.ts);
-    const [note] = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0INCIDENTS' && String(a.text).includes('could not create a channel'));
+    const [note] = t.standIn.take(
+      'chat.postMessage',
+      (a) => a.channel === 'C0INCIDENTS' && String(a.text).includes('could not create a channel'),
+    );
     expect(note!.args.thread_ts).toBe(cardTs);
     expect(String(note!.args.text)).toContain('Slack said `restricted_action`');
     expect(t.store.db.select().from(incidents).get()!.channelId).toBeNull();
     expect(t.standIn.take('conversations.invite')).toEqual([]);
 
     // In the incidents channel, commands name the incident; what they post goes into the thread.
-    const answer = (await t.command('/incident', 'update #1 rolled back 1.42', 'U0ALICE', { channelId: 'C0INCIDENTS' })).json() as { text: string };
+    const answer = (await t.command('/incident', 'update #1 rolled back 1.42', 'U0ALICE', { channelId: 'C0INCIDENTS' })).json() as {
+      text: string;
+    };
     expect(answer.text).toMatch(/^Update posted; the next one is due <!date\^/);
     await t.app.drainer.drain();
     const [update] = t.standIn.take('chat.postMessage', (a) => String(a.text).startsWith(':memo:'));
@@ -97,7 +120,12 @@ describe('/incident declare', () => {
     await declare(t, { severity: 'P2' });
     t.clock.advance(MINUTE);
     await declare(t, { severity: 'P2' });
-    expect(t.standIn.take('conversations.create').filter((c) => c.ok).map((c) => c.args.name)).toEqual(['inc-20261120-checkout-returns-500s', 'inc-20261120-checkout-returns-500s-2']);
+    expect(
+      t.standIn
+        .take('conversations.create')
+        .filter((c) => c.ok)
+        .map((c) => c.args.name),
+    ).toEqual(['inc-20261120-checkout-returns-500s', 'inc-20261120-checkout-returns-500s-2']);
   });
 
   it('shows every problem of the form on its field and writes nothing', async () => {
@@ -121,7 +149,10 @@ describe('/incident declare', () => {
 
 describe('/incident commands', () => {
   it.each([
-    ['update the database is back', "This channel is not an incident's channel. Run it in the incident's channel, or name the incident: `/incident update #12 <text>`."],
+    [
+      'update the database is back',
+      "This channel is not an incident's channel. Run it in the incident's channel, or name the incident: `/incident update #12 <text>`.",
+    ],
     ['timeline', 'name the incident: `/incident timeline #12`'],
     ['update #7 hello', 'There is no incident #7. `/incident list` shows the open ones.'],
   ])('outside an incident channel, /incident %s says what to do', async (text, expected) => {
@@ -131,7 +162,10 @@ describe('/incident commands', () => {
   });
 
   it.each([
-    ['status', 'Which status? Use one of Investigating, Mitigating, Monitoring, Resolved: `/incident status mitigating rolled back the deploy`.'],
+    [
+      'status',
+      'Which status? Use one of Investigating, Mitigating, Monitoring, Resolved: `/incident status mitigating rolled back the deploy`.',
+    ],
     ['status fixed', '"fixed" is not a status.'],
     ['status resolved', 'Resolving needs the verification checklist: use `/incident resolve`.'],
     ['severity P9', '"P9" is not a severity. Use one of P0, P1, P2, P3: `/incident severity P0`.'],
@@ -150,18 +184,26 @@ describe('/incident commands', () => {
     await start();
     await declare(t, { severity: 'P1' });
     const answer = (await t.command('/incident', 'status monitoring', 'U0STRANGER', { channelId: 'C0INC1' })).json() as { text: string };
-    expect(answer.text).toBe('Only the commander (<@U0ALICE>), members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>), the engineering_lead (<@U0LEAD>), the cto (<@U0CTO>) or the support_ops_lead (<@U0SUPP>) can change the status of incident #1.');
+    expect(answer.text).toBe(
+      'Only the commander (<@U0ALICE>), members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>), the engineering_lead (<@U0LEAD>), the cto (<@U0CTO>) or the support_ops_lead (<@U0SUPP>) can change the status of incident #1.',
+    );
     expect(t.store.db.select().from(incidents).get()!.status).toBe('investigating');
   });
 
   it('list shows open incidents anywhere; the gate is ready only with no unresolved P0', async () => {
     await start();
-    expect(((await t.command('/incident', 'gate')).json() as { text: string }).text).toBe(':large_green_circle: Ready: 0 unresolved P0 incidents.');
+    expect(((await t.command('/incident', 'gate')).json() as { text: string }).text).toBe(
+      ':large_green_circle: Ready: 0 unresolved P0 incidents.',
+    );
     await declare(t, { severity: 'P0', title: 'Payments failing' });
     await declare(t, { severity: 'P2', title: 'Slow dashboard' });
     const list = ((await t.command('/incident', 'list')).json() as { text: string }).text;
-    expect(list).toMatch(/^\*Open incidents \(2\)\*\n• #1 \[P0\] Payments failing: Investigating, commander <@U0ALICE>, since <!date.*>, <#C0INC1>\n• #2 \[P2\] Slow dashboard/);
+    expect(list).toMatch(
+      /^\*Open incidents \(2\)\*\n• #1 \[P0\] Payments failing: Investigating, commander <@U0ALICE>, since <!date.*>, <#C0INC1>\n• #2 \[P2\] Slow dashboard/,
+    );
     const gate = ((await t.command('/incident', 'gate')).json() as { text: string }).text;
-    expect(gate).toMatch(/^:no_entry: Not ready: 1 unresolved P0 incident\. Pause launch outreach until it is zero\.\n• #1 \[P0\] Payments failing/);
+    expect(gate).toMatch(
+      /^:no_entry: Not ready: 1 unresolved P0 incident\. Pause launch outreach until it is zero\.\n• #1 \[P0\] Payments failing/,
+    );
   });
 });

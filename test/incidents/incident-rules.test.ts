@@ -75,7 +75,9 @@ describe('postmortem due dates', () => {
     // New York starts DST on Sunday 2026-03-08: Thursday 15:00 EST (20:00Z) -> Monday 15:00 EDT (19:00Z).
     ['across the start of DST in New York', newYork, '2026-03-05T20:00:00Z', '2026-03-09T19:00:00Z'],
   ])('2 business days after %s', (_, hours, resolved, due) => {
-    expect(new Date(postmortemDueAt(Date.parse(resolved), { kind: 'business_days', days: 2 }, hours)).toISOString()).toBe(new Date(due).toISOString());
+    expect(new Date(postmortemDueAt(Date.parse(resolved), { kind: 'business_days', days: 2 }, hours)).toISOString()).toBe(
+      new Date(due).toISOString(),
+    );
   });
 
   it('a wall-clock duration (24 h for P0) ignores weekends', () => {

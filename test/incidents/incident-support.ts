@@ -31,15 +31,32 @@ export function declareValues(form: DeclareForm, severityBlock = 'severity'): Re
 }
 
 export function submitDeclare(t: TestApp, userId: string, form: DeclareForm, channel = 'C0GENERAL') {
-  return t.interact(viewSubmissionPayload(userId, INCIDENT_VIEWS.declare, declareValues(form), JSON.stringify({ channel, title: form.title ?? '' })));
+  return t.interact(
+    viewSubmissionPayload(userId, INCIDENT_VIEWS.declare, declareValues(form), JSON.stringify({ channel, title: form.title ?? '' })),
+  );
 }
 
 export function tickTriage(t: TestApp, userId: string, ticked: string[], environment: string, metadata: string) {
   return t.interact(
     blockActionPayload(userId, INCIDENT_ACTIONS.triage, '', {
-      actions: [{ type: 'checkboxes', action_id: INCIDENT_ACTIONS.triage, block_id: 'triage', selected_options: ticked.map((value) => ({ value })), action_ts: '1767600000.000002' }],
+      actions: [
+        {
+          type: 'checkboxes',
+          action_id: INCIDENT_ACTIONS.triage,
+          block_id: 'triage',
+          selected_options: ticked.map((value) => ({ value })),
+          action_ts: '1767600000.000002',
+        },
+      ],
       container: { type: 'view', view_id: 'V0VIEW' },
-      view: { id: 'V0VIEW', hash: 'hash-1', type: 'modal', callback_id: INCIDENT_VIEWS.declare, private_metadata: metadata, state: { values: declareValues({ triage: ticked, environment }) } },
+      view: {
+        id: 'V0VIEW',
+        hash: 'hash-1',
+        type: 'modal',
+        callback_id: INCIDENT_VIEWS.declare,
+        private_metadata: metadata,
+        state: { values: declareValues({ triage: ticked, environment }) },
+      },
     }),
   );
 }
@@ -60,7 +77,13 @@ export function submitResolve(t: TestApp, userId: string, incidentId: number, ti
 
 /** Declares through the modal and waits until the status card has reached Slack. Returns the card's call. */
 export async function declare(t: TestApp, form: DeclareForm & { severity: string }, userId = 'U0ALICE') {
-  const answer = await submitDeclare(t, userId, { title: 'Checkout returns 500s', environment: 'prod', impact: 'EU customers cannot pay', service: 'checkout', ...form });
+  const answer = await submitDeclare(t, userId, {
+    title: 'Checkout returns 500s',
+    environment: 'prod',
+    impact: 'EU customers cannot pay',
+    service: 'checkout',
+    ...form,
+  });
   if (answer.status !== 200 || answer.text !== '') throw new Error(`declare was refused: ${answer.status} ${answer.text}`);
   return t.standIn.waitFor('chat.postMessage', (a) => String(a.text).startsWith(`[${form.severity}]`));
 }

@@ -22,7 +22,8 @@ const say = async (text: string, user = 'U0ALICE') => {
   return answer.text === '' ? '' : (answer.json() as { text: string }).text;
 };
 /** Minutes (since declaration) at which a reminder reached the incident channel. */
-const reminderMinutes = (received: Received[]) => received.filter((r) => r.to === 'C0INC1' && r.text.startsWith(':alarm_clock:')).map((r) => r.minute);
+const reminderMinutes = (received: Received[]) =>
+  received.filter((r) => r.to === 'C0INC1' && r.text.startsWith(':alarm_clock:')).map((r) => r.minute);
 
 describe('status-update reminders', () => {
   it.each(['P0', 'P1'])('%s: every 15 min from the last update until Monitoring, then every 30, none after resolve', async (severity) => {
@@ -57,7 +58,14 @@ describe('status-update reminders', () => {
     const missed = received.filter((r) => r.text.startsWith(':warning: The first status update'));
     expect(missed.map((r) => r.minute)).toEqual([240]);
     expect(missed[0]!.text).toContain('(4 h after declaration) and none was posted. <@U0ALICE>, post one with `/incident update <text>`.');
-    expect(t.store.db.select().from(incidentEvents).where(eq(incidentEvents.kind, 'deadline')).all().map((e) => e.text)).toEqual(['First-update deadline (4 h) missed']);
+    expect(
+      t.store.db
+        .select()
+        .from(incidentEvents)
+        .where(eq(incidentEvents.kind, 'deadline'))
+        .all()
+        .map((e) => e.text),
+    ).toEqual(['First-update deadline (4 h) missed']);
   });
 
   it('a restart between reminders neither loses nor doubles one', async () => {
@@ -87,7 +95,10 @@ describe('resolve and postmortem', () => {
     expect(JSON.stringify(opened!.args.view)).toContain('The error no longer reproduces');
 
     const refused = await submitResolve(t, 'U0ALICE', 1, [0, 2], 'rolled back');
-    expect(refused.json()).toEqual({ response_action: 'errors', errors: { verification: 'Every check must be true before resolving. Still open: Monitors and synthetic checks are green.' } });
+    expect(refused.json()).toEqual({
+      response_action: 'errors',
+      errors: { verification: 'Every check must be true before resolving. Still open: Monitors and synthetic checks are green.' },
+    });
     expect(t.store.db.select().from(incidents).get()!.status).toBe('investigating');
 
     t.clock.advance(40 * MINUTE); // Friday 10:55
@@ -99,9 +110,20 @@ describe('resolve and postmortem', () => {
     expect(new Date(row.postmortemDueAt!).toISOString()).toBe('2026-11-24T10:55:00.000Z');
     expect(t.store.db.select().from(pages).get()!.status).toBe('resolved');
     const posted = texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'C0INC1'));
-    expect(posted[0]).toBe(':large_green_circle: [P1] Checkout returns 500s resolved by <@U0ALICE> after 40 min.\nRolled back 1.42; the retry storm stopped.');
+    expect(posted[0]).toBe(
+      ':large_green_circle: [P1] Checkout returns 500s resolved by <@U0ALICE> after 40 min.\nRolled back 1.42; the retry storm stopped.',
+    );
     expect(posted[1]).toMatch(/^:page_facing_up: \*Postmortem draft for \[P1\] Checkout returns 500s\* \(#1\), due <!date\^1795517700\^/);
-    for (const section of ['What happened', 'User impact', 'Root cause', 'Mitigation applied', 'Permanent fix', 'Preventive actions', 'Timeline']) expect(posted[1]).toContain(`*${section}*`);
+    for (const section of [
+      'What happened',
+      'User impact',
+      'Root cause',
+      'Mitigation applied',
+      'Permanent fix',
+      'Preventive actions',
+      'Timeline',
+    ])
+      expect(posted[1]).toContain(`*${section}*`);
     expect(posted[1]).toContain('Declared [P1] Checkout returns 500s by <@U0ALICE>');
     const edits = t.standIn.take('chat.update').map((c) => String(c.args.text));
     expect(edits.some((e) => e.includes('Status: Resolved') && e.includes('Next update: none: resolved'))).toBe(true);
@@ -135,15 +157,22 @@ describe('severity, roles and the timeline', () => {
     expect(await say('severity p0')).toBe('Incident #1 is now P0.');
     await t.app.drainer.drain();
     expect(t.store.db.select().from(pages).get()!.severity).toBe('P0');
-    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD'))).toEqual([expect.stringContaining('FYI [P0] Checkout returns 500s (incident #1)')]);
+    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD'))).toEqual([
+      expect.stringContaining('FYI [P0] Checkout returns 500s (incident #1)'),
+    ]);
     // The P0 chain continues: 15 min later the secondary is paged.
     await t.advance(15 * MINUTE);
-    expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL' && String(a.text).startsWith(':rotating_light: Page [P0]'))).toHaveLength(1);
+    expect(
+      t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL' && String(a.text).startsWith(':rotating_light: Page [P0]')),
+    ).toHaveLength(1);
 
     expect(await say('commander <@U0BOB>')).toBe('<@U0BOB> is now the commander of incident #1.');
     expect(await say('role <@U0CAROL> support-ops lead')).toBe('<@U0CAROL> is now the support ops lead for incident #1.');
     await t.app.drainer.drain();
-    const card = t.standIn.take('chat.update').map((c) => JSON.stringify(c.args.blocks)).at(-1)!;
+    const card = t.standIn
+      .take('chat.update')
+      .map((c) => JSON.stringify(c.args.blocks))
+      .at(-1)!;
     expect(card).toContain('*Commander*\\n<@U0BOB>');
     expect(card).toContain('support ops lead: <@U0CAROL>');
   });
@@ -154,8 +183,16 @@ describe('severity, roles and the timeline', () => {
     t.clock.advance(3 * MINUTE);
     await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, '1'));
     t.standIn.addMessage('C0INC1', '1767600000.999999', 'Rolled back to 1.41 at 10:20', 'U0CAROL');
-    await t.event({ type: 'reaction_added', user: 'U0BOB', reaction: 'pushpin', item: { type: 'message', channel: 'C0INC1', ts: '1767600000.999999' }, item_user: 'U0CAROL', event_ts: '1767600001.000001' });
-    for (let i = 0; i < 100 && t.store.db.select().from(incidentEvents).where(eq(incidentEvents.kind, 'pinned')).all().length === 0; i += 1) await new Promise((r) => setTimeout(r, 10));
+    await t.event({
+      type: 'reaction_added',
+      user: 'U0BOB',
+      reaction: 'pushpin',
+      item: { type: 'message', channel: 'C0INC1', ts: '1767600000.999999' },
+      item_user: 'U0CAROL',
+      event_ts: '1767600001.000001',
+    });
+    for (let i = 0; i < 100 && t.store.db.select().from(incidentEvents).where(eq(incidentEvents.kind, 'pinned')).all().length === 0; i += 1)
+      await new Promise((r) => setTimeout(r, 10));
     const timeline = await say('timeline');
     const lines = timeline.split('\n').map((l) => l.replace(/<!date[^>]*> /, ''));
     expect(lines).toEqual([

@@ -4,14 +4,26 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Reminder } from '../../src/config/policy.js';
-import { humanDuration, INCIDENT_STATUSES, nextUpdateDue, parseStatus, reminderInterval, STATUS_LABELS } from '../../src/incidents/cadence.js';
+import {
+  humanDuration,
+  INCIDENT_STATUSES,
+  nextUpdateDue,
+  parseStatus,
+  reminderInterval,
+  STATUS_LABELS,
+} from '../../src/incidents/cadence.js';
 import { answersFrom, suggestSeverity, TRIAGE_QUESTIONS } from '../../src/incidents/triage.js';
 import { HOUR, MINUTE } from '../../src/time/clock.js';
 
 describe('incident statuses', () => {
   it('are four, in the order an incident goes through them, each with its label', () => {
     expect(INCIDENT_STATUSES).toEqual(['investigating', 'mitigating', 'monitoring', 'resolved']);
-    expect(STATUS_LABELS).toEqual({ investigating: 'Investigating', mitigating: 'Mitigating', monitoring: 'Monitoring', resolved: 'Resolved' });
+    expect(STATUS_LABELS).toEqual({
+      investigating: 'Investigating',
+      mitigating: 'Mitigating',
+      monitoring: 'Monitoring',
+      resolved: 'Resolved',
+    });
   });
 
   it.each([

@@ -12,7 +12,12 @@ describe('acknowledge tokens', () => {
   });
 
   it.each([
-    ['signed with another secret', makeAckToken('another-secret-entirely-000', { pageId: 12, userId: 'U0ALICE', expiresAt: NOW + 60_000 }), NOW, 'forged'],
+    [
+      'signed with another secret',
+      makeAckToken('another-secret-entirely-000', { pageId: 12, userId: 'U0ALICE', expiresAt: NOW + 60_000 }),
+      NOW,
+      'forged',
+    ],
     ['moved to another person', token.replace('U0ALICE', 'U0BOB'), NOW, 'forged'],
     ['moved to another page', token.replace('v1.12.', 'v1.13.'), NOW, 'forged'],
     ['made to last longer', token.replace(`.${NOW + 60_000}.`, `.${NOW + 6_000_000}.`), NOW, 'forged'],

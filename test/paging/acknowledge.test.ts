@@ -20,15 +20,24 @@ async function startWithPage(severity = 'P0'): Promise<number> {
   return Number(/page #(\d+)/.exec(answer.text)![1]);
 }
 
-const press = (userId: string, action: string, id: number) => t.interact(blockActionPayload(userId, action, String(id), { channel: { id: `D${userId}` } }));
+const press = (userId: string, action: string, id: number) =>
+  t.interact(blockActionPayload(userId, action, String(id), { channel: { id: `D${userId}` } }));
 const pageRow = () => t.store.db.select().from(pages).get()!;
 
 describe('acknowledge, escalate now, resolve', () => {
   it.each([
     ['right after the first page', 0, ['0 U0ALICE']],
     ['between steps (minute 20)', 20, ['0 U0ALICE', '15 U0BOB']],
-    ['after the last step of the last round', 119, ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO']],
-    ['after the chain ran out (still honoured)', 130, ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO']],
+    [
+      'after the last step of the last round',
+      119,
+      ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'],
+    ],
+    [
+      'after the chain ran out (still honoured)',
+      130,
+      ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'],
+    ],
   ])('acknowledged %s: no further step, every message edited in place, time to ack stored', async (_name, minute, expected) => {
     const id = await startWithPage();
     const before = await runMinutes(t, T0, minute);
@@ -42,7 +51,13 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(dmTimeline([...before, ...after])).toEqual(expected);
     expect(after.filter((r) => r.text.startsWith(':rotating_light:') || r.text.startsWith(':warning:'))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + minute * MINUTE });
-    expect(t.store.db.select().from(timers).all().filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust')).toEqual([]);
+    expect(
+      t.store.db
+        .select()
+        .from(timers)
+        .all()
+        .filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust'),
+    ).toEqual([]);
   });
 
   it('a double click: the second press is told who acknowledged, nothing is edited twice', async () => {
@@ -84,7 +99,12 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB')).toHaveLength(1);
     await press('U0ALICE', PAGE_ACTIONS.ack, id);
     await t.tick();
-    expect(t.standIn.take('chat.update').map((c) => c.args.channel).sort()).toEqual(['C0ALERTS', 'C0ALERTS', 'U0ALICE', 'U0BOB']);
+    expect(
+      t.standIn
+        .take('chat.update')
+        .map((c) => c.args.channel)
+        .sort(),
+    ).toEqual(['C0ALERTS', 'C0ALERTS', 'U0ALICE', 'U0BOB']);
   });
 
   it('Escalate now pages the next step at once and the chain continues from there', async () => {
@@ -103,7 +123,13 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(t.standIn.take('chat.update').every((c) => String(c.args.text).includes('Resolved by <@U0BOB>'))).toBe(true);
     expect(dmTimeline(await runMinutes(t, T0 + 2 * MINUTE, 130))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'resolved', resolvedBy: 'U0BOB', ackedBy: 'U0BOB' });
-    expect(t.store.db.select().from(timers).all().filter((r) => r.subject === 'page:1')).toEqual([]);
+    expect(
+      t.store.db
+        .select()
+        .from(timers)
+        .all()
+        .filter((r) => r.subject === 'page:1'),
+    ).toEqual([]);
   });
 
   it('someone outside the rotation cannot acknowledge, and is told who can', async () => {
@@ -151,7 +177,16 @@ describe('pages survive restarts and Slack trouble', () => {
       const second = await TestApp.start({ policy: pagingPolicy(), dbPath: db.path, standIn, clock });
       t = second;
       const after = await runMinutes(second, T0, 125 - stopAt);
-      expect(dmTimeline([...before, ...after])).toEqual(['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO']);
+      expect(dmTimeline([...before, ...after])).toEqual([
+        '0 U0ALICE',
+        '15 U0BOB',
+        '30 U0LEAD',
+        '45 U0CTO',
+        '60 U0ALICE',
+        '75 U0BOB',
+        '90 U0LEAD',
+        '105 U0CTO',
+      ]);
     } finally {
       await t.close();
       await standIn.stop();

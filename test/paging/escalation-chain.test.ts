@@ -39,7 +39,11 @@ describe('the full chain on a fake clock', () => {
     // Notifications that are not pages: the lead at once, the CTO when a P0 is still open at 2 h.
     const fyi = received.filter((r) => r.text.startsWith(':information_source:')).map((r) => `${r.minute} ${r.to}`);
     expect(fyi).toEqual(['0 U0LEAD', '120 U0CTO']);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'open', breachedAt: T0 + 5 * MINUTE, exhaustedAt: T0 + 120 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({
+      status: 'open',
+      breachedAt: T0 + 5 * MINUTE,
+      exhaustedAt: T0 + 120 * MINUTE,
+    });
     expect(t.standIn.unasserted()).toEqual([]);
   });
 
@@ -47,7 +51,16 @@ describe('the full chain on a fake clock', () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(T0) });
     await page('api latency doubled');
     const received = await runMinutes(t, T0, 200);
-    expect(dmTimeline(received)).toEqual(['0 U0ALICE', '45 U0BOB', '60 U0LEAD', '75 U0CTO', '90 U0ALICE', '135 U0BOB', '150 U0LEAD', '165 U0CTO']);
+    expect(dmTimeline(received)).toEqual([
+      '0 U0ALICE',
+      '45 U0BOB',
+      '60 U0LEAD',
+      '75 U0CTO',
+      '90 U0ALICE',
+      '135 U0BOB',
+      '150 U0LEAD',
+      '165 U0CTO',
+    ]);
     expect(received.filter((r) => r.text.startsWith(':warning: Nobody')).map((r) => r.minute)).toEqual([180]);
     // The "lead at 1 h if unresolved" FYI falls in the minute the chain pages the lead: one message, the page.
     expect(received.filter((r) => r.text.startsWith(':information_source:')).map((r) => `${r.minute} ${r.to}`)).toEqual([]);

@@ -31,7 +31,10 @@ const chainArb = (quietAtNight: boolean): fc.Arbitrary<SeverityEscalation> =>
     ),
   });
 
-const onCallArb: fc.Arbitrary<OnCallNow> = fc.record({ primary: fc.option(fc.constant('U0PRI'), { nil: null }), secondary: fc.option(fc.constant('U0SEC'), { nil: null }) });
+const onCallArb: fc.Arbitrary<OnCallNow> = fc.record({
+  primary: fc.option(fc.constant('U0PRI'), { nil: null }),
+  secondary: fc.option(fc.constant('U0SEC'), { nil: null }),
+});
 const instantArb = fc.integer({ min: Date.UTC(2026, 0, 1), max: Date.UTC(2026, 11, 31) });
 
 /** A chain, a valid position in it, when the step was due and how late its timer fired. */
@@ -88,7 +91,8 @@ describe('escalation properties', () => {
         expect(order(d.position, n)).toBe(first);
         expect(d.target).toBe(rest.chain.steps[first % n]!.page);
         expect(d.users.length + d.groups.length).toBeGreaterThan(0);
-        if (first + 1 < total) expect(d.next).toMatchObject({ kind: 'step', position: { stepIndex: (first + 1) % n, loop: Math.floor((first + 1) / n) } });
+        if (first + 1 < total)
+          expect(d.next).toMatchObject({ kind: 'step', position: { stepIndex: (first + 1) % n, loop: Math.floor((first + 1) / n) } });
         else expect(d.next.kind).toBe('exhaust');
       }),
       RUNS,
@@ -124,7 +128,12 @@ describe('escalation properties', () => {
       fc.property(inputArb(true), ({ lateBy, otherLateBy: _, ...rest }) => {
         const now = rest.dueAt + lateBy;
         const d = decideEscalation({ ...rest, now, people: PEOPLE, businessHours: HOURS });
-        const wall = new Intl.DateTimeFormat('en-US', { timeZone: HOURS.zone, weekday: 'short', hour: 'numeric', hourCycle: 'h23' }).formatToParts(now);
+        const wall = new Intl.DateTimeFormat('en-US', {
+          timeZone: HOURS.zone,
+          weekday: 'short',
+          hour: 'numeric',
+          hourCycle: 'h23',
+        }).formatToParts(now);
         const weekday = wall.find((p) => p.type === 'weekday')!.value;
         const hour = Number(wall.find((p) => p.type === 'hour')!.value);
         const open = !['Sat', 'Sun'].includes(weekday) && hour >= 9 && hour < 18;

@@ -4,7 +4,14 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SeverityEscalation } from '../../src/config/policy.js';
-import { decideEscalation, otherRotationTarget, resolveTarget, type EscalationDecision, type EscalationInput, type OnCallNow } from '../../src/paging/escalation.js';
+import {
+  decideEscalation,
+  otherRotationTarget,
+  resolveTarget,
+  type EscalationDecision,
+  type EscalationInput,
+  type OnCallNow,
+} from '../../src/paging/escalation.js';
 import type { BusinessHours } from '../../src/time/business-hours.js';
 import { HOUR, MINUTE } from '../../src/time/clock.js';
 
@@ -22,7 +29,12 @@ const NO_SECONDARY: OnCallNow = { primary: 'U0PRI', secondary: null };
 const NOBODY: OnCallNow = { primary: null, secondary: null };
 
 const step = (afterMin: number, page: string, businessHours = false) => ({ afterMs: afterMin * MINUTE, page, businessHours });
-const chain = (steps: SeverityEscalation['steps'], loops = 2, quietAtNight = false, repeatAfterMs: number | null = null): SeverityEscalation => ({
+const chain = (
+  steps: SeverityEscalation['steps'],
+  loops = 2,
+  quietAtNight = false,
+  repeatAfterMs: number | null = null,
+): SeverityEscalation => ({
   loops,
   chatOnly: false,
   quietAtNight,
@@ -34,8 +46,24 @@ const chain = (steps: SeverityEscalation['steps'], loops = 2, quietAtNight = fal
 /** primary, secondary +5, lead +10, a user group +7; twice. Every wait is different, so each step's own wait shows. */
 const CHAIN = chain([step(0, 'primary'), step(5, 'secondary'), step(10, 'engineering_lead'), step(7, 'S0GROUP')]);
 
-function decide(c: SeverityEscalation, stepIndex: number, loop: number, dueAt: number, extra: Partial<EscalationInput> = {}): EscalationDecision {
-  return decideEscalation({ chain: c, stepIndex, loop, dueAt, now: dueAt + LATE, onCall: BOTH, people: PEOPLE, businessHours: LONDON, ...extra });
+function decide(
+  c: SeverityEscalation,
+  stepIndex: number,
+  loop: number,
+  dueAt: number,
+  extra: Partial<EscalationInput> = {},
+): EscalationDecision {
+  return decideEscalation({
+    chain: c,
+    stepIndex,
+    loop,
+    dueAt,
+    now: dueAt + LATE,
+    onCall: BOTH,
+    people: PEOPLE,
+    businessHours: LONDON,
+    ...extra,
+  });
 }
 
 /** A notify decision in one line: "step.loop target users groups -> next", dueAt in minutes after T0. */
@@ -43,7 +71,10 @@ function summary(d: EscalationDecision): string {
   if (d.kind === 'defer') return `defer until ${new Date(d.until).toISOString()}`;
   const skipped = d.skipped.map((s) => `${s.stepIndex}.${s.loop}:${s.target}`).join(',');
   if (d.kind === 'exhausted') return `exhausted skipped[${skipped}]`;
-  const next = d.next.kind === 'step' ? `${d.next.position.stepIndex}.${d.next.position.loop} at ${(d.next.dueAt - T0) / MINUTE}` : `exhaust at ${(d.next.dueAt - T0) / MINUTE}`;
+  const next =
+    d.next.kind === 'step'
+      ? `${d.next.position.stepIndex}.${d.next.position.loop} at ${(d.next.dueAt - T0) / MINUTE}`
+      : `exhaust at ${(d.next.dueAt - T0) / MINUTE}`;
   return `${d.position.stepIndex}.${d.position.loop} ${d.target} u[${d.users.join(',')}] g[${d.groups.join(',')}] skipped[${skipped}] -> ${next}`;
 }
 
@@ -94,26 +125,103 @@ describe('decideEscalation: repeats and the end of the chain', () => {
   it.each([
     // A chain whose last step waits 0: a repeat, and the end, come 15 min after it.
     ['single zero-wait step, first of 3 loops', chain([step(0, 'primary')], 3), 0, 0, 0, '0.0 primary u[U0PRI] g[] skipped[] -> 0.1 at 15'],
-    ['single zero-wait step, second of 3 loops', chain([step(0, 'primary')], 3), 0, 1, 15, '0.1 primary u[U0PRI] g[] skipped[] -> 0.2 at 30'],
+    [
+      'single zero-wait step, second of 3 loops',
+      chain([step(0, 'primary')], 3),
+      0,
+      1,
+      15,
+      '0.1 primary u[U0PRI] g[] skipped[] -> 0.2 at 30',
+    ],
     ['single zero-wait step, last loop', chain([step(0, 'primary')], 3), 0, 2, 30, '0.2 primary u[U0PRI] g[] skipped[] -> exhaust at 45'],
     ['single zero-wait step, one loop', chain([step(0, 'primary')], 1), 0, 0, 0, '0.0 primary u[U0PRI] g[] skipped[] -> exhaust at 15'],
-    ['two zero-wait steps: the second follows at once', chain([step(0, 'primary'), step(0, 'secondary')], 2), 0, 0, 0, '0.0 primary u[U0PRI] g[] skipped[] -> 1.0 at 0'],
-    ['two zero-wait steps: the repeat is 15 min on', chain([step(0, 'primary'), step(0, 'secondary')], 2), 1, 0, 0, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 15'],
-    ['two zero-wait steps: the end is 15 min on', chain([step(0, 'primary'), step(0, 'secondary')], 2), 1, 1, 15, '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 30'],
+    [
+      'two zero-wait steps: the second follows at once',
+      chain([step(0, 'primary'), step(0, 'secondary')], 2),
+      0,
+      0,
+      0,
+      '0.0 primary u[U0PRI] g[] skipped[] -> 1.0 at 0',
+    ],
+    [
+      'two zero-wait steps: the repeat is 15 min on',
+      chain([step(0, 'primary'), step(0, 'secondary')], 2),
+      1,
+      0,
+      0,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 15',
+    ],
+    [
+      'two zero-wait steps: the end is 15 min on',
+      chain([step(0, 'primary'), step(0, 'secondary')], 2),
+      1,
+      1,
+      15,
+      '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 30',
+    ],
     // A last step with its own wait: repeat and end wait exactly that (1 min here, not 15).
-    ['last step waits 1 min', chain([step(0, 'primary'), step(1, 'secondary')], 1), 1, 0, 1, '1.0 secondary u[U0SEC] g[] skipped[] -> exhaust at 2'],
+    [
+      'last step waits 1 min',
+      chain([step(0, 'primary'), step(1, 'secondary')], 1),
+      1,
+      0,
+      1,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> exhaust at 2',
+    ],
     // The repeat's wait is the LAST step's, not the first step's.
-    ['repeat waits the last step, not the first', chain([step(20, 'primary'), step(4, 'secondary')], 2), 1, 0, 24, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 28'],
+    [
+      'repeat waits the last step, not the first',
+      chain([step(20, 'primary'), step(4, 'secondary')], 2),
+      1,
+      0,
+      24,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 28',
+    ],
     // A skipped last step wraps straight into the next loop's first step.
     // (Nobody was paged at that step, so no one is given the tail wait to answer.)
-    ['empty last step wraps to the next loop', chain([step(0, 'primary'), step(5, 'engineering_lead'), step(6, 'secondary')], 2), 2, 0, 11, '0.1 primary u[U0PRI] g[] skipped[2.0:secondary] -> 1.1 at 16'],
+    [
+      'empty last step wraps to the next loop',
+      chain([step(0, 'primary'), step(5, 'engineering_lead'), step(6, 'secondary')], 2),
+      2,
+      0,
+      11,
+      '0.1 primary u[U0PRI] g[] skipped[2.0:secondary] -> 1.1 at 16',
+    ],
     ['empty last step of the last loop', chain([step(0, 'primary'), step(5, 'secondary')], 2), 1, 1, 5, 'exhausted skipped[1.1:secondary]'],
     // repeat_after: its own wait before the repeat and the end, whatever the last step waited (seed 003's 0-minute CTO step).
-    ['repeat_after 5 min after a 15 min last step', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 0, 15, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 20'],
-    ['repeat_after 5 min, the end too', chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE), 1, 1, 35, '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 40'],
-    ['repeat_after 30 min after a zero-wait last step', chain([step(0, 'primary'), step(0, 'secondary')], 2, false, 30 * MINUTE), 1, 0, 0, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 30'],
+    [
+      'repeat_after 5 min after a 15 min last step',
+      chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE),
+      1,
+      0,
+      15,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 20',
+    ],
+    [
+      'repeat_after 5 min, the end too',
+      chain([step(0, 'primary'), step(15, 'secondary')], 2, false, 5 * MINUTE),
+      1,
+      1,
+      35,
+      '1.1 secondary u[U0SEC] g[] skipped[] -> exhaust at 40',
+    ],
+    [
+      'repeat_after 30 min after a zero-wait last step',
+      chain([step(0, 'primary'), step(0, 'secondary')], 2, false, 30 * MINUTE),
+      1,
+      0,
+      0,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 30',
+    ],
     // A last step that counts business hours does not make repeat_after count them: 17:50 + 30 min is 18:20, not 09:20 the next day.
-    ['repeat_after is wall time after a business-hours last step', chain([step(0, 'primary'), step(60, 'secondary', true)], 2, false, 30 * MINUTE), 1, 0, 470, '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 500'],
+    [
+      'repeat_after is wall time after a business-hours last step',
+      chain([step(0, 'primary'), step(60, 'secondary', true)], 2, false, 30 * MINUTE),
+      1,
+      0,
+      470,
+      '1.0 secondary u[U0SEC] g[] skipped[] -> 0.1 at 500',
+    ],
   ] as const)('%s', (_name, c, stepIndex, loop, due, expected) => {
     const onCall = expected.includes(':secondary') ? NO_SECONDARY : BOTH;
     expect(summary(decide(c, stepIndex, loop, m(due), { onCall }))).toBe(expected);
@@ -151,9 +259,19 @@ describe('decideEscalation: quiet at night and business-hours waits', () => {
   it.each([
     // [what, due, now, expected]
     ['fires late but still inside hours: notifies, next counted from due', friday(17, 0), friday(17, 59), 'notify next at Fri 17:30'],
-    ['due inside hours, fires at 18:00 sharp: deferred to Monday 09:00', friday(17, 58), friday(18, 0), 'defer until 2026-01-12T09:00:00.000Z'],
+    [
+      'due inside hours, fires at 18:00 sharp: deferred to Monday 09:00',
+      friday(17, 58),
+      friday(18, 0),
+      'defer until 2026-01-12T09:00:00.000Z',
+    ],
     ['due in the evening: deferred to Monday 09:00', friday(20, 0), friday(20, 3), 'defer until 2026-01-12T09:00:00.000Z'],
-    ['Saturday: deferred to Monday 09:00', Date.UTC(2026, 0, 10, 12, 0), Date.UTC(2026, 0, 10, 12, 3), 'defer until 2026-01-12T09:00:00.000Z'],
+    [
+      'Saturday: deferred to Monday 09:00',
+      Date.UTC(2026, 0, 10, 12, 0),
+      Date.UTC(2026, 0, 10, 12, 3),
+      'defer until 2026-01-12T09:00:00.000Z',
+    ],
     ['Monday 08:59: deferred a minute', monday(8, 55), monday(8, 59), 'defer until 2026-01-12T09:00:00.000Z'],
     ['Monday 09:00 sharp: notifies', monday(8, 55), monday(9, 0), 'notify next at Mon 09:25'],
   ])('%s', (_what, due, now, expected) => {
@@ -175,13 +293,55 @@ describe('decideEscalation: quiet at night and business-hours waits', () => {
 
   it.each([
     // [what, chain, step, loop, due, expected next dueAt]
-    ['a business-hours wait crosses the weekend', chain([step(0, 'primary'), step(30, 'secondary', true)]), 0, 0, friday(17, 45), monday(9, 15)],
-    ['a business-hours wait inside the day is plain', chain([step(0, 'primary'), step(30, 'secondary', true)]), 0, 0, friday(10, 0), friday(10, 30)],
-    ['a wall-clock wait ignores the weekend', chain([step(0, 'primary'), step(30, 'secondary', false)]), 0, 0, friday(17, 45), friday(18, 15)],
-    ['the repeat waits in business time when the last step does', chain([step(0, 'primary'), step(60, 'secondary', true)]), 1, 0, friday(17, 30), monday(9, 30)],
-    ['the end waits in business time when the last step does', chain([step(0, 'primary'), step(60, 'secondary', true)]), 1, 1, friday(17, 30), monday(9, 30)],
+    [
+      'a business-hours wait crosses the weekend',
+      chain([step(0, 'primary'), step(30, 'secondary', true)]),
+      0,
+      0,
+      friday(17, 45),
+      monday(9, 15),
+    ],
+    [
+      'a business-hours wait inside the day is plain',
+      chain([step(0, 'primary'), step(30, 'secondary', true)]),
+      0,
+      0,
+      friday(10, 0),
+      friday(10, 30),
+    ],
+    [
+      'a wall-clock wait ignores the weekend',
+      chain([step(0, 'primary'), step(30, 'secondary', false)]),
+      0,
+      0,
+      friday(17, 45),
+      friday(18, 15),
+    ],
+    [
+      'the repeat waits in business time when the last step does',
+      chain([step(0, 'primary'), step(60, 'secondary', true)]),
+      1,
+      0,
+      friday(17, 30),
+      monday(9, 30),
+    ],
+    [
+      'the end waits in business time when the last step does',
+      chain([step(0, 'primary'), step(60, 'secondary', true)]),
+      1,
+      1,
+      friday(17, 30),
+      monday(9, 30),
+    ],
     ['a zero-wait business last step: 15 business minutes', chain([step(0, 'primary', true)]), 0, 0, friday(17, 55), monday(9, 10)],
-    ['a wall-clock last step ends on the wall clock', chain([step(0, 'primary'), step(60, 'secondary')]), 1, 1, friday(17, 30), friday(18, 30)],
+    [
+      'a wall-clock last step ends on the wall clock',
+      chain([step(0, 'primary'), step(60, 'secondary')]),
+      1,
+      1,
+      friday(17, 30),
+      friday(18, 30),
+    ],
   ] as const)('%s', (_what, c, stepIndex, loop, due, expected) => {
     const d = decide(c, stepIndex, loop, due, { now: due + 2 * HOUR });
     expect(d.kind === 'notify' && new Date(d.next.dueAt).toISOString()).toBe(new Date(expected).toISOString());

@@ -14,14 +14,28 @@ const m = (minutes: number) => T0 + minutes * MINUTE;
 const at = (t: number) => `+${(t - T0) / MINUTE}m`;
 
 const step = (afterMin: number, page: string) => ({ afterMs: afterMin * MINUTE, page, businessHours: false });
-const P1: SeverityEscalation = { loops: 2, chatOnly: false, quietAtNight: false, task: false, repeatAfterMs: null, steps: [step(0, 'primary'), step(15, 'secondary'), step(10, 'engineering_lead')] };
+const P1: SeverityEscalation = {
+  loops: 2,
+  chatOnly: false,
+  quietAtNight: false,
+  task: false,
+  repeatAfterMs: null,
+  steps: [step(0, 'primary'), step(15, 'secondary'), step(10, 'engineering_lead')],
+};
 const P2: SeverityEscalation = { ...P1, loops: 1, chatOnly: true, quietAtNight: true, steps: [step(0, 'primary')] };
 const P3: SeverityEscalation = { ...P1, loops: 1, task: true, steps: [] };
-const rule = (r: Partial<NotifyRule>): NotifyRule => ({ when: 'declared', severity: 'P1', who: 'cto', how: 'notify', since: 'declared', afterMs: 0, tags: [], ...r }) as NotifyRule;
+const rule = (r: Partial<NotifyRule>): NotifyRule =>
+  ({ when: 'declared', severity: 'P1', who: 'cto', how: 'notify', since: 'declared', afterMs: 0, tags: [], ...r }) as NotifyRule;
 
 function policy(changes: Partial<Policy> = {}): Policy {
   const base = defaultPolicy();
-  const backend = { name: 'backend', members: ['U0PRI', 'U0SEC'], channel: 'C0TEAM', alertsChannel: 'C0ALERTS', escalation: 'default' } as RotationPolicy;
+  const backend = {
+    name: 'backend',
+    members: ['U0PRI', 'U0SEC'],
+    channel: 'C0TEAM',
+    alertsChannel: 'C0ALERTS',
+    escalation: 'default',
+  } as RotationPolicy;
   return {
     ...base,
     people: { engineering_lead: 'U0LEAD', cto: 'U0CTO' },
@@ -34,19 +48,57 @@ function policy(changes: Partial<Policy> = {}): Policy {
 }
 
 function page(p: Partial<Page> = {}): Page {
-  return { id: 7, rotation: 'backend', severity: 'P1', summary: 'checkout down', source: 'person', sourceRef: null, createdBy: 'U0ME', status: 'open', stepIndex: 0, loop: 0, exhaustedAt: null, createdAt: T0, ackedBy: null, ackedAt: null, resolvedBy: null, resolvedAt: null, toldAt: null, breachedAt: null, ...p };
+  return {
+    id: 7,
+    rotation: 'backend',
+    severity: 'P1',
+    summary: 'checkout down',
+    source: 'person',
+    sourceRef: null,
+    createdBy: 'U0ME',
+    status: 'open',
+    stepIndex: 0,
+    loop: 0,
+    exhaustedAt: null,
+    createdAt: T0,
+    ackedBy: null,
+    ackedAt: null,
+    resolvedBy: null,
+    resolvedAt: null,
+    toldAt: null,
+    breachedAt: null,
+    ...p,
+  };
 }
 
 function state(s: Partial<PageState> = {}): PageState {
-  return { page: page(), messages: [], onCall: { primary: 'U0PRI', secondary: 'U0SEC' }, others: {}, members: {}, tags: [], mitigated: null, verified: {}, ...s };
+  return {
+    page: page(),
+    messages: [],
+    onCall: { primary: 'U0PRI', secondary: 'U0SEC' },
+    others: {},
+    members: {},
+    tags: [],
+    mitigated: null,
+    verified: {},
+    ...s,
+  };
 }
 
 /** The effects as lines: what a reader checks, in order. */
 function lines(e: PageEffects): string[] {
   return [
-    ...e.writes.map((w) => (w.kind === 'page' ? `write ${JSON.stringify(w.patch)}` : `reached ${w.rows.map((r) => `${r.userId ?? 'channel'}@${r.ref}`).join(' ')}`)),
-    ...e.timers.map((t) => (t.op === 'set' ? `set ${t.timer.kind} ${at(t.timer.dueAt)} ${JSON.stringify(t.timer.payload)}` : `cancel ${t.kind ?? 'all'}`)),
-    ...e.calls.map((c) => (c.method === 'chat.update' ? `edit ${c.targetRef}` : `post ${String(c.args.channel)} ${c.ref ?? ''} p${c.priority}`)),
+    ...e.writes.map((w) =>
+      w.kind === 'page'
+        ? `write ${JSON.stringify(w.patch)}`
+        : `reached ${w.rows.map((r) => `${r.userId ?? 'channel'}@${r.ref}`).join(' ')}`,
+    ),
+    ...e.timers.map((t) =>
+      t.op === 'set' ? `set ${t.timer.kind} ${at(t.timer.dueAt)} ${JSON.stringify(t.timer.payload)}` : `cancel ${t.kind ?? 'all'}`,
+    ),
+    ...e.calls.map((c) =>
+      c.method === 'chat.update' ? `edit ${c.targetRef}` : `post ${String(c.args.channel)} ${c.ref ?? ''} p${c.priority}`,
+    ),
     ...e.events.map((ev) => `event ${ev.type} by ${ev.by}`),
   ];
 }
@@ -60,21 +112,48 @@ describe('decidePage: the chain', () => {
       state(),
       { kind: 'first-step' },
       m(0),
-      ['write {"toldAt":1767607200000}', 'reached U0PRI@page:7:dm:U0PRI:0:0', 'reached channel@page:7:channel:0:0', 'write {"stepIndex":0,"loop":0}', 'set page.ack_sla +15m {"pageId":7}', 'set page.step +15m {"pageId":7,"stepIndex":1,"loop":0}', 'post U0PRI page:7:dm:U0PRI:0:0 p0', 'post C0ALERTS page:7:channel:0:0 p1'],
+      [
+        'write {"toldAt":1767607200000}',
+        'reached U0PRI@page:7:dm:U0PRI:0:0',
+        'reached channel@page:7:channel:0:0',
+        'write {"stepIndex":0,"loop":0}',
+        'set page.ack_sla +15m {"pageId":7}',
+        'set page.step +15m {"pageId":7,"stepIndex":1,"loop":0}',
+        'post U0PRI page:7:dm:U0PRI:0:0 p0',
+        'post C0ALERTS page:7:channel:0:0 p1',
+      ],
     ],
     [
       'a step timer that fires late counts the next wait from when it was due; the SLA is not started twice',
-      state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }] }),
+      state({
+        page: page({ toldAt: m(0) }),
+        messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }],
+      }),
       { kind: 'step', position: { stepIndex: 1, loop: 0 }, dueAt: m(15) },
       m(17),
-      ['reached U0SEC@page:7:dm:U0SEC:0:1', 'reached channel@page:7:channel:0:1', 'write {"stepIndex":1,"loop":0}', 'set page.step +25m {"pageId":7,"stepIndex":2,"loop":0}', 'post U0SEC page:7:dm:U0SEC:0:1 p0', 'post C0ALERTS page:7:channel:0:1 p1'],
+      [
+        'reached U0SEC@page:7:dm:U0SEC:0:1',
+        'reached channel@page:7:channel:0:1',
+        'write {"stepIndex":1,"loop":0}',
+        'set page.step +25m {"pageId":7,"stepIndex":2,"loop":0}',
+        'post U0SEC page:7:dm:U0SEC:0:1 p0',
+        'post C0ALERTS page:7:channel:0:1 p1',
+      ],
     ],
     [
       'a step naming nobody is skipped at once and said in the channel',
       state({ onCall: { primary: 'U0PRI', secondary: null }, page: page({ toldAt: m(0) }) }),
       { kind: 'step', position: { stepIndex: 1, loop: 0 }, dueAt: m(15) },
       m(15),
-      ['reached U0LEAD@page:7:dm:U0LEAD:0:2', 'reached channel@page:7:channel:0:2', 'write {"stepIndex":2,"loop":0}', 'set page.step +25m {"pageId":7,"stepIndex":0,"loop":1}', 'post C0ALERTS page:7:skip:0:1 p0', 'post U0LEAD page:7:dm:U0LEAD:0:2 p0', 'post C0ALERTS page:7:channel:0:2 p1'],
+      [
+        'reached U0LEAD@page:7:dm:U0LEAD:0:2',
+        'reached channel@page:7:channel:0:2',
+        'write {"stepIndex":2,"loop":0}',
+        'set page.step +25m {"pageId":7,"stepIndex":0,"loop":1}',
+        'post C0ALERTS page:7:skip:0:1 p0',
+        'post U0LEAD page:7:dm:U0LEAD:0:2 p0',
+        'post C0ALERTS page:7:channel:0:2 p1',
+      ],
     ],
     [
       'a step timer for a page no longer open does nothing',
@@ -102,7 +181,13 @@ describe('decidePage: the chain', () => {
       state({ page: page({ severity: 'P2' }) }),
       { kind: 'first-step' },
       m(0),
-      ['write {"toldAt":1767607200000}', 'reached U0PRI@page:7:chat:C0TEAM:0:0', 'write {"stepIndex":0,"loop":0}', 'set page.exhaust +15m {"pageId":7}', 'post C0TEAM page:7:chat:C0TEAM:0:0 p0'],
+      [
+        'write {"toldAt":1767607200000}',
+        'reached U0PRI@page:7:chat:C0TEAM:0:0',
+        'write {"stepIndex":0,"loop":0}',
+        'set page.exhaust +15m {"pageId":7}',
+        'post C0TEAM page:7:chat:C0TEAM:0:0 p0',
+      ],
     ],
     [
       'a task is logged in the team channel, nobody paged, no chain',
@@ -111,21 +196,24 @@ describe('decidePage: the chain', () => {
       m(0),
       ['write {"toldAt":1767607200000}', 'reached channel@page:7:task', 'post C0TEAM page:7:task p1'],
     ],
+    ['the ack SLA timer marks the breach once', state(), { kind: 'ack-sla', dueAt: m(15) }, m(15), ['write {"breachedAt":1767608100000}']],
     [
-      'the ack SLA timer marks the breach once',
-      state(),
+      'the ack SLA timer after a breach is marked does nothing',
+      state({ page: page({ breachedAt: m(15) }) }),
       { kind: 'ack-sla', dueAt: m(15) },
-      m(15),
-      ['write {"breachedAt":1767608100000}'],
+      m(16),
+      [],
     ],
-    ['the ack SLA timer after a breach is marked does nothing', state({ page: page({ breachedAt: m(15) }) }), { kind: 'ack-sla', dueAt: m(15) }, m(16), []],
   ])('%s', (_name, s, command, now, expected) => {
     expect(lines(decide(s, command, policy(), now).effects)).toEqual(expected);
   });
 });
 
 describe('decidePage: people act on it', () => {
-  const reached = [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }, { pageId: 7, userId: null, ref: 'page:7:channel:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }];
+  const reached = [
+    { pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
+    { pageId: 7, userId: null, ref: 'page:7:channel:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
+  ];
   it.each<[string, PageState, PageCommand, number, boolean | null, string[]]>([
     [
       'acknowledging stops the chain, edits every message and tells the app',
@@ -133,7 +221,16 @@ describe('decidePage: people act on it', () => {
       { kind: 'acknowledge', by: 'U0PRI' },
       m(5),
       true,
-      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
+      [
+        'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}',
+        'cancel page.step',
+        'cancel page.exhaust',
+        'cancel page.ack_sla',
+        'cancel page.wake',
+        'edit page:7:dm:U0PRI:0:0',
+        'edit page:7:channel:0:0',
+        'event page.acknowledged by U0PRI',
+      ],
     ],
     [
       'acknowledging after the deadline, before the SLA timer fired, records the breach at the deadline',
@@ -141,21 +238,86 @@ describe('decidePage: people act on it', () => {
       { kind: 'acknowledge', by: 'U0PRI' },
       m(20),
       true,
-      ['write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}', 'cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.acknowledged by U0PRI'],
+      [
+        'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}',
+        'cancel page.step',
+        'cancel page.exhaust',
+        'cancel page.ack_sla',
+        'cancel page.wake',
+        'edit page:7:dm:U0PRI:0:0',
+        'edit page:7:channel:0:0',
+        'event page.acknowledged by U0PRI',
+      ],
     ],
-    ['someone the page never reached, outside the rotation, is refused and nothing changes', state({ messages: reached }), { kind: 'acknowledge', by: 'U0STRANGER' }, m(5), false, []],
-    ['a member of a user group the page named may act on it', state({ page: page({ toldAt: m(0) }), messages: [{ ...reached[0]!, userId: 'S0OWNERS' }], members: { S0OWNERS: ['U0OWNER'] } }), { kind: 'escalate', by: 'U0OWNER' }, m(5), true, ['reached U0SEC@page:7:dm:U0SEC:0:1', 'reached channel@page:7:channel:0:1', 'write {"stepIndex":1,"loop":0}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":2,"loop":0}', 'post U0SEC page:7:dm:U0SEC:0:1 p0', 'post C0ALERTS page:7:channel:0:1 p1']],
+    [
+      'someone the page never reached, outside the rotation, is refused and nothing changes',
+      state({ messages: reached }),
+      { kind: 'acknowledge', by: 'U0STRANGER' },
+      m(5),
+      false,
+      [],
+    ],
+    [
+      'a member of a user group the page named may act on it',
+      state({ page: page({ toldAt: m(0) }), messages: [{ ...reached[0]!, userId: 'S0OWNERS' }], members: { S0OWNERS: ['U0OWNER'] } }),
+      { kind: 'escalate', by: 'U0OWNER' },
+      m(5),
+      true,
+      [
+        'reached U0SEC@page:7:dm:U0SEC:0:1',
+        'reached channel@page:7:channel:0:1',
+        'write {"stepIndex":1,"loop":0}',
+        'cancel page.step',
+        'cancel page.exhaust',
+        'set page.step +15m {"pageId":7,"stepIndex":2,"loop":0}',
+        'post U0SEC page:7:dm:U0SEC:0:1 p0',
+        'post C0ALERTS page:7:channel:0:1 p1',
+      ],
+    ],
     [
       'resolving also acknowledges, cancels every timer of the page and tells the app',
       state({ page: page({ toldAt: m(0) }), messages: reached }),
       { kind: 'resolve', by: 'U0SEC' },
       m(5),
       true,
-      ['write {"status":"resolved","resolvedBy":"U0SEC","resolvedAt":1767607500000,"ackedBy":"U0SEC","ackedAt":1767607500000,"breachedAt":null}', 'cancel all', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.resolved by U0SEC'],
+      [
+        'write {"status":"resolved","resolvedBy":"U0SEC","resolvedAt":1767607500000,"ackedBy":"U0SEC","ackedAt":1767607500000,"breachedAt":null}',
+        'cancel all',
+        'edit page:7:dm:U0PRI:0:0',
+        'edit page:7:channel:0:0',
+        'event page.resolved by U0SEC',
+      ],
     ],
-    ['an alert resolved at its source closes an open page', state({ messages: reached }), { kind: 'source-close', how: 'resolved', source: 'grafana' }, m(5), true, ['write {"status":"resolved","resolvedBy":"grafana","resolvedAt":1767607500000}', 'cancel all', 'edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0', 'event page.resolved by grafana']],
-    ['...but not a page a person already has', state({ page: page({ status: 'acknowledged' }) }), { kind: 'source-close', how: 'resolved', source: 'grafana' }, m(5), false, []],
-    ['escalating at the end of the chain exhausts it', state({ page: page({ stepIndex: 2, loop: 1 }) }), { kind: 'escalate', by: 'U0PRI' }, m(5), true, ['write {"exhaustedAt":1767607500000}', 'cancel page.step', 'cancel page.exhaust', 'post C0ALERTS page:7:exhausted p0']],
+    [
+      'an alert resolved at its source closes an open page',
+      state({ messages: reached }),
+      { kind: 'source-close', how: 'resolved', source: 'grafana' },
+      m(5),
+      true,
+      [
+        'write {"status":"resolved","resolvedBy":"grafana","resolvedAt":1767607500000}',
+        'cancel all',
+        'edit page:7:dm:U0PRI:0:0',
+        'edit page:7:channel:0:0',
+        'event page.resolved by grafana',
+      ],
+    ],
+    [
+      '...but not a page a person already has',
+      state({ page: page({ status: 'acknowledged' }) }),
+      { kind: 'source-close', how: 'resolved', source: 'grafana' },
+      m(5),
+      false,
+      [],
+    ],
+    [
+      'escalating at the end of the chain exhausts it',
+      state({ page: page({ stepIndex: 2, loop: 1 }) }),
+      { kind: 'escalate', by: 'U0PRI' },
+      m(5),
+      true,
+      ['write {"exhaustedAt":1767607500000}', 'cancel page.step', 'cancel page.exhaust', 'post C0ALERTS page:7:exhausted p0'],
+    ],
   ])('%s', (_name, s, command, now, ok, expected) => {
     const { effects, outcome } = decide(s, command, policy(), now);
     expect(outcome?.ok ?? null).toBe(ok);
@@ -165,18 +327,41 @@ describe('decidePage: people act on it', () => {
 
 describe('decidePage: a changed severity and notify rules', () => {
   it.each<[string, Partial<Page>, string, string[]]>([
-    ['mid-chain: the next step of the new chain, after its own wait', { severity: 'P0', stepIndex: 0, loop: 0 }, 'P1', ['write {"severity":"P1"}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":1,"loop":0}']],
-    ['past the end of the new chain: its last round starts again, after the default 15 minutes', { severity: 'P0', stepIndex: 0, loop: 3 }, 'P2', ['write {"severity":"P2"}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":0,"loop":0}']],
+    [
+      'mid-chain: the next step of the new chain, after its own wait',
+      { severity: 'P0', stepIndex: 0, loop: 0 },
+      'P1',
+      ['write {"severity":"P1"}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":1,"loop":0}'],
+    ],
+    [
+      'past the end of the new chain: its last round starts again, after the default 15 minutes',
+      { severity: 'P0', stepIndex: 0, loop: 3 },
+      'P2',
+      ['write {"severity":"P2"}', 'cancel page.step', 'cancel page.exhaust', 'set page.step +15m {"pageId":7,"stepIndex":0,"loop":0}'],
+    ],
     ['a page no longer open only records the severity', { severity: 'P0', status: 'resolved' }, 'P2', ['write {"severity":"P2"}']],
     ['the same severity changes nothing', { severity: 'P1' }, 'P1', []],
   ])('%s', (_name, p, severity, expected) => {
     expect(lines(decide(state({ page: page(p) }), { kind: 'change-severity', severity }).effects)).toEqual(expected);
   });
 
-  it('a declared FYI reaches the rule\'s person unless the page reached them this minute; a timed rule is scheduled', () => {
-    const p = policy({ notify: [rule({ who: 'cto' }), rule({ who: 'primary' }), rule({ when: 'unresolved', afterMs: 30 * MINUTE, who: 'engineering_lead' }), rule({ severity: 'P0', who: 'cto' })] });
-    const s = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }] });
-    expect(lines(decide(s, { kind: 'declared-rules', tags: [] }, p).effects)).toEqual(['set page.notify +30m {"pageId":7,"rule":2}', 'post U0CTO page:7:fyi:0:U0CTO p1']);
+  it("a declared FYI reaches the rule's person unless the page reached them this minute; a timed rule is scheduled", () => {
+    const p = policy({
+      notify: [
+        rule({ who: 'cto' }),
+        rule({ who: 'primary' }),
+        rule({ when: 'unresolved', afterMs: 30 * MINUTE, who: 'engineering_lead' }),
+        rule({ severity: 'P0', who: 'cto' }),
+      ],
+    });
+    const s = state({
+      page: page({ toldAt: m(0) }),
+      messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }],
+    });
+    expect(lines(decide(s, { kind: 'declared-rules', tags: [] }, p).effects)).toEqual([
+      'set page.notify +30m {"pageId":7,"rule":2}',
+      'post U0CTO page:7:fyi:0:U0CTO p1',
+    ]);
   });
 
   it('a timed unmitigated rule does not fire for a page about something already mitigated', () => {
@@ -193,15 +378,35 @@ describe('decidePage: a changed severity and notify rules', () => {
   });
 
   it('acknowledging schedules the rules counted from the acknowledgement that match the tags', () => {
-    const p = policy({ notify: [rule({ when: 'unmitigated', since: 'acknowledged', afterMs: 15 * MINUTE, who: 'secondary', how: 'page', tags: ['db'] })] });
-    const s = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }] });
-    expect(lines(decide({ ...s, tags: ['db'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects)).toContain('set page.notify +20m {"pageId":7,"rule":0}');
-    expect(lines(decide({ ...s, tags: ['web'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects).filter((l) => l.startsWith('set'))).toEqual([]);
+    const p = policy({
+      notify: [rule({ when: 'unmitigated', since: 'acknowledged', afterMs: 15 * MINUTE, who: 'secondary', how: 'page', tags: ['db'] })],
+    });
+    const s = state({
+      page: page({ toldAt: m(0) }),
+      messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }],
+    });
+    expect(lines(decide({ ...s, tags: ['db'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects)).toContain(
+      'set page.notify +20m {"pageId":7,"rule":0}',
+    );
+    expect(
+      lines(decide({ ...s, tags: ['web'] }, { kind: 'acknowledge', by: 'U0PRI' }, p, m(5)).effects).filter((l) => l.startsWith('set')),
+    ).toEqual([]);
   });
 });
 
 describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
-  const wakeP1 = () => policy({ wake: { P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 1 * MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }], P2: [{ afterMs: 1 * MINUTE, via: 'push' }], P3: [{ afterMs: 1 * MINUTE, via: 'push' }] } });
+  const wakeP1 = () =>
+    policy({
+      wake: {
+        P1: [
+          { afterMs: 0, via: 'slack' },
+          { afterMs: 1 * MINUTE, via: 'push' },
+          { afterMs: 3 * MINUTE, via: 'voice' },
+        ],
+        P2: [{ afterMs: 1 * MINUTE, via: 'push' }],
+        P3: [{ afterMs: 1 * MINUTE, via: 'push' }],
+      },
+    });
   const wakeLines = (e: PageEffects) => lines(e).filter((l) => l.includes('page.wake'));
 
   it('a DM step sets one wake timer per verified method the severity wakes with, counted from now, keyed per step', () => {
@@ -216,34 +421,83 @@ describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
 
   it.each<[string, PageState, PageCommand]>([
     ['someone with no verified method gets only the DM', state({ verified: { U0SEC: ['push'] } }), { kind: 'first-step' }],
-    ['a chat-only severity never wakes anyone', state({ page: page({ severity: 'P2' }), verified: { U0PRI: ['push'] } }), { kind: 'first-step' }],
-    ['a task severity never wakes anyone', state({ page: page({ severity: 'P3' }), verified: { U0PRI: ['push'] } }), { kind: 'first-step' }],
+    [
+      'a chat-only severity never wakes anyone',
+      state({ page: page({ severity: 'P2' }), verified: { U0PRI: ['push'] } }),
+      { kind: 'first-step' },
+    ],
+    [
+      'a task severity never wakes anyone',
+      state({ page: page({ severity: 'P3' }), verified: { U0PRI: ['push'] } }),
+      { kind: 'first-step' },
+    ],
   ])('%s', (_name, s, c) => {
     expect(wakeLines(decide(s, c, wakeP1()).effects)).toEqual([]);
   });
 
   it('a wake timer of an open page enqueues the provider call, naming the page, person and way, not the number', () => {
-    const { effects } = decide(state({ page: page({ toldAt: m(0) }) }), { kind: 'wake', userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 }, wakeP1(), m(3));
-    expect(effects.calls).toEqual([{ method: 'twilio.calls.create', args: { pageId: 7, userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 }, priority: 0, lane: 'wake:U0PRI:voice' }]);
+    const { effects } = decide(
+      state({ page: page({ toldAt: m(0) }) }),
+      { kind: 'wake', userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 },
+      wakeP1(),
+      m(3),
+    );
+    expect(effects.calls).toEqual([
+      {
+        method: 'twilio.calls.create',
+        args: { pageId: 7, userId: 'U0PRI', via: 'voice', stepIndex: 0, loop: 0 },
+        priority: 0,
+        lane: 'wake:U0PRI:voice',
+      },
+    ]);
     expect(effects.writes).toEqual([]);
   });
 
   it.each(['acknowledged', 'resolved'] as const)('a wake timer of a page already %s does nothing', (status) => {
-    const { effects } = decide(state({ page: page({ status, ackedBy: 'U0PRI', ackedAt: m(1) }) }), { kind: 'wake', userId: 'U0PRI', via: 'push', stepIndex: 0, loop: 0 }, wakeP1(), m(3));
+    const { effects } = decide(
+      state({ page: page({ status, ackedBy: 'U0PRI', ackedAt: m(1) }) }),
+      { kind: 'wake', userId: 'U0PRI', via: 'push', stepIndex: 0, loop: 0 },
+      wakeP1(),
+      m(3),
+    );
     expect(lines(effects)).toEqual([]);
   });
 });
 
 describe('decidePage: a wake call that ends unanswered', () => {
-  const p = () => policy({ wake: { P1: [{ afterMs: 0, via: 'slack' }, { afterMs: 1 * MINUTE, via: 'push' }, { afterMs: 3 * MINUTE, via: 'voice' }, { afterMs: 10 * MINUTE, via: 'sms' }] } });
-  const paged = state({ page: page({ toldAt: m(0) }), messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }], verified: { U0PRI: ['push', 'voice', 'sms'] } });
+  const p = () =>
+    policy({
+      wake: {
+        P1: [
+          { afterMs: 0, via: 'slack' },
+          { afterMs: 1 * MINUTE, via: 'push' },
+          { afterMs: 3 * MINUTE, via: 'voice' },
+          { afterMs: 10 * MINUTE, via: 'sms' },
+        ],
+      },
+    });
+  const paged = state({
+    page: page({ toldAt: m(0) }),
+    messages: [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }],
+    verified: { U0PRI: ['push', 'voice', 'sms'] },
+  });
   const ended = (status: string): PageCommand => ({ kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status });
 
   it.each(['busy', 'no-answer', 'failed'])('%s: the later wake steps are moved to now (cancelled by key and set again)', (status) => {
     const { effects } = decide(paged, ended(status), p(), m(4));
     expect(effects.timers).toEqual([
       { op: 'cancel', subject: 'page:7', kind: 'page.wake', key: 'page:7:wake:U0PRI:0:0:3' },
-      { op: 'set', timer: { kind: 'page.wake', subject: 'page:7', dueAt: m(4), key: 'page:7:wake:U0PRI:0:0:3', payload: { pageId: 7, userId: 'U0PRI', via: 'sms', stepIndex: 0, loop: 0 }, priority: 0 } },
+      {
+        op: 'set',
+        timer: {
+          kind: 'page.wake',
+          subject: 'page:7',
+          dueAt: m(4),
+          key: 'page:7:wake:U0PRI:0:0:3',
+          payload: { pageId: 7, userId: 'U0PRI', via: 'sms', stepIndex: 0, loop: 0 },
+          priority: 0,
+        },
+      },
     ]);
     expect(effects.calls).toEqual([]);
   });

@@ -16,8 +16,12 @@ describe('reachedByPage', () => {
     store = openStore(temp.path);
     migrateStore(store);
     const count = 40_000; // over SQLite's 32,766 bound parameters
-    const page = store.sqlite.prepare(`insert into pages (rotation, severity, summary, source, created_at) values ('backend', 'P2', 'x', 'person', 1)`);
-    const message = store.sqlite.prepare(`insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`);
+    const page = store.sqlite.prepare(
+      `insert into pages (rotation, severity, summary, source, created_at) values ('backend', 'P2', 'x', 'person', 1)`,
+    );
+    const message = store.sqlite.prepare(
+      `insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`,
+    );
     store.sqlite.transaction(() => {
       for (let i = 1; i <= count; i += 1) {
         page.run();
@@ -37,8 +41,12 @@ describe('reachedByPage', () => {
   it('openPagesThatReached: the open pages among years of closed ones that reached the person, each once, oldest first', () => {
     store = openStore(temp.path);
     migrateStore(store);
-    const page = store.sqlite.prepare(`insert into pages (rotation, severity, summary, source, status, created_at) values ('backend', 'P2', ?, 'person', ?, 1)`);
-    const message = store.sqlite.prepare(`insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`);
+    const page = store.sqlite.prepare(
+      `insert into pages (rotation, severity, summary, source, status, created_at) values ('backend', 'P2', ?, 'person', ?, 1)`,
+    );
+    const message = store.sqlite.prepare(
+      `insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`,
+    );
     store.sqlite.transaction(() => {
       for (let i = 1; i <= 40_000; i += 1) {
         page.run(`old ${i}`, i === 7 || i === 39_999 ? 'open' : 'resolved');

@@ -35,8 +35,14 @@ async function advanceTo(at: number): Promise<void> {
   while (t.clock.now() < at) await t.advance(Math.min(HOUR, at - t.clock.now()));
 }
 
-const press = (userId: string, action: string, id: number) => t.interact(blockActionPayload(userId, action, String(id), { channel: { id: `D${userId}` } }));
-const pageRow = (id: number) => t.store.db.select().from(pages).all().find((p) => p.id === id)!;
+const press = (userId: string, action: string, id: number) =>
+  t.interact(blockActionPayload(userId, action, String(id), { channel: { id: `D${userId}` } }));
+const pageRow = (id: number) =>
+  t.store.db
+    .select()
+    .from(pages)
+    .all()
+    .find((p) => p.id === id)!;
 
 describe('the ack SLA starts when someone is told (seed 002: P2 "4 business hours")', () => {
   it('a P2 raised Saturday 03:00 is held until Monday 09:00 and breaches nothing before 4 business hours after that', async () => {
@@ -74,13 +80,20 @@ describe('the ack SLA starts when someone is told (seed 002: P2 "4 business hour
 
 describe('chat-only severities ask in the channel (seed 002: "P2: Slack message to primary")', () => {
   it('a plain message in the rotation channel names the primary, with Acknowledge; no siren DM; the chain still escalates', async () => {
-    const policy = pagingPolicy(['    channel: C0BACKEND', 'escalation:', '  default:', '    P2: { chat_only: true, steps: [{ page: primary }, { after: 30m, page: secondary }] }']);
+    const policy = pagingPolicy([
+      '    channel: C0BACKEND',
+      'escalation:',
+      '  default:',
+      '    P2: { chat_only: true, steps: [{ page: primary }, { after: 30m, page: secondary }] }',
+    ]);
     const wed = Date.parse('2026-01-07T10:00:00Z');
     t = await TestApp.start({ policy, clock: new FakeClock(wed) });
     const id = await raisePage('--severity P2 export job slow');
     await t.app.drainer.drain();
     const first = t.standIn.take('chat.postMessage');
-    expect(first.map((c) => [c.args.channel, String(c.args.text)])).toEqual([['C0BACKEND', ':speech_balloon: <@U0ALICE>: [P2] export job slow needs a look (#1, paged by <@U0DAN>)']]);
+    expect(first.map((c) => [c.args.channel, String(c.args.text)])).toEqual([
+      ['C0BACKEND', ':speech_balloon: <@U0ALICE>: [P2] export job slow needs a look (#1, paged by <@U0DAN>)'],
+    ]);
     const blocks = JSON.stringify(first[0]!.args.blocks);
     expect(blocks).toContain(PAGE_ACTIONS.ack);
     expect(blocks).not.toContain('"type":"header"'); // no alarm styling
@@ -89,7 +102,9 @@ describe('chat-only severities ask in the channel (seed 002: "P2: Slack message 
     const second = t.standIn.take('chat.postMessage');
     expect(second.map((c) => [c.args.channel, /<@(\w+)>/.exec(String(c.args.text))![1]])).toEqual([['C0BACKEND', 'U0BOB']]);
     // The secondary acknowledges from the channel message; both messages show it.
-    expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0BACKEND' } }))).status).toBe(200);
+    expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0BACKEND' } }))).status).toBe(
+      200,
+    );
     await t.app.drainer.drain();
     expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
     const edits = t.standIn.take('chat.update');
@@ -101,13 +116,21 @@ describe('chat-only severities ask in the channel (seed 002: "P2: Slack message 
 
 describe('task severities log a task, page nobody (seed 001 SEV-3 "log as a task"; seed 003 P4 "next business day")', () => {
   it('one message in the rotation channel with its target, no DM, no chain, nothing more at night', async () => {
-    const policy = pagingPolicy(['    channel: C0BACKEND', 'ack_sla: { P3: next business day }', 'escalation:', '  default:', '    P3: { task: true }']);
+    const policy = pagingPolicy([
+      '    channel: C0BACKEND',
+      'ack_sla: { P3: next business day }',
+      'escalation:',
+      '  default:',
+      '    P3: { task: true }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(SAT_0300) });
     const id = await raisePage('--severity P3 typo in the refund template');
     await advanceTo(SAT_0300 + 48 * HOUR);
     const posts = t.standIn.take('chat.postMessage');
     expect(posts.map((c) => c.args.channel)).toEqual(['C0BACKEND']);
-    expect(String(posts[0]!.args.text)).toMatch(/^:clipboard: Task \[P3\] typo in the refund template \(#1, paged by <@U0DAN>\): logged for the rotation, nobody paged; acknowledge by <!date\^/);
+    expect(String(posts[0]!.args.text)).toMatch(
+      /^:clipboard: Task \[P3\] typo in the refund template \(#1, paged by <@U0DAN>\): logged for the rotation, nobody paged; acknowledge by <!date\^/,
+    );
     // Next business day from Saturday 03:00: counting starts Monday 09:00, so Tuesday 09:00.
     expect(pageRow(id)).toMatchObject({ status: 'open', toldAt: SAT_0300, breachedAt: null });
     expect(String(posts[0]!.args.text)).toContain(`<!date^${(Date.parse('2026-12-01T09:00:00Z') / 1000).toString()}^`);
@@ -126,7 +149,11 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   const dmsTo = (user: string) => t.standIn.take('chat.postMessage', (a) => a.channel === user).map((c) => String(c.args.text));
 
   it('"P0 at 2 h without mitigation: escalate to the CTO" pages the CTO with Acknowledge, worded unmitigated', async () => {
-    const policy = pagingPolicy(['notify:', '  - { when: declared, severity: P0, who: engineering_lead }', '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }']);
+    const policy = pagingPolicy([
+      'notify:',
+      '  - { when: declared, severity: P0, who: engineering_lead }',
+      '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(WED) });
     const id = await raisePage('--severity P0 checkout returns 500');
     await t.advance(10 * MINUTE);
@@ -147,7 +174,11 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   });
 
   it('a resolved page pulls nobody in, and an FYI in the minute the chain pages the same person is not sent', async () => {
-    const policy = pagingPolicy(['notify:', '  - { when: unresolved, severity: P0, after: 30m, who: engineering_lead }', '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }']);
+    const policy = pagingPolicy([
+      'notify:',
+      '  - { when: unresolved, severity: P0, after: 30m, who: engineering_lead }',
+      '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(WED) });
     const id = await raisePage('--severity P0 checkout returns 500');
     for (let minute = 1; minute <= 30; minute += 1) await t.advance(MINUTE); // the ticker's pace: each step scheduled in its time
@@ -163,7 +194,10 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   });
 
   it('"not stabilized within 15 minutes: escalate to the secondary" fires 15 min after the acknowledgement while unresolved', async () => {
-    const policy = pagingPolicy(['notify:', '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }']);
+    const policy = pagingPolicy([
+      'notify:',
+      '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(WED) });
     const id = await raisePage('--severity P1 repeated 429s from the vendor');
     await t.advance(5 * MINUTE);
@@ -174,12 +208,17 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
     await advanceTo(WED + 20 * MINUTE);
     await t.app.drainer.drain();
     const bob = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB');
-    expect(bob.map((c) => String(c.args.text))).toEqual([':rotating_light: Page [P1] repeated 429s from the vendor (backend), paged by <@U0DAN>']);
+    expect(bob.map((c) => String(c.args.text))).toEqual([
+      ':rotating_light: Page [P1] repeated 429s from the vendor (backend), paged by <@U0DAN>',
+    ]);
     expect(JSON.stringify(bob[0]!.args.blocks)).toContain('still unmitigated 15 min after it was acknowledged');
   });
 
   it('the rule after acknowledgement stays quiet when the page is resolved in time', async () => {
-    const policy = pagingPolicy(['notify:', '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }']);
+    const policy = pagingPolicy([
+      'notify:',
+      '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(WED) });
     const id = await raisePage('--severity P1 repeated 429s from the vendor');
     await t.advance(5 * MINUTE);
@@ -192,8 +231,12 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   });
 
   it('since: acknowledged is refused on a rule that fires at declaration, and primary/secondary only after acknowledgement', () => {
-    expect(() => pagingPolicy(['notify: [{ when: declared, severity: P1, since: acknowledged, who: cto }]'])).toThrow('notify[0].since: a rule "when: declared" fires at declaration');
-    expect(() => pagingPolicy(['notify: [{ when: unmitigated, severity: P1, after: 15m, who: secondary }]'])).toThrow('"secondary" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged)');
+    expect(() => pagingPolicy(['notify: [{ when: declared, severity: P1, since: acknowledged, who: cto }]'])).toThrow(
+      'notify[0].since: a rule "when: declared" fires at declaration',
+    );
+    expect(() => pagingPolicy(['notify: [{ when: unmitigated, severity: P1, after: 15m, who: secondary }]'])).toThrow(
+      '"secondary" is paged already, so it cannot be notified (only after an acknowledgement, with since: acknowledged)',
+    );
   });
 });
 
@@ -209,16 +252,26 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
   }
 
   it('a notify rule naming a group: each member gets the FYI by DM and the channel line mentions the group', async () => {
-    await startWithGroup(['notify:', '  - { when: declared, severity: P1, who: cto }', '  - { when: declared, severity: P1, who: S0ALLENG }'], 'S0ALLENG', ['U0ERIN', 'U0FRED']);
+    await startWithGroup(
+      ['notify:', '  - { when: declared, severity: P1, who: cto }', '  - { when: declared, severity: P1, who: S0ALLENG }'],
+      'S0ALLENG',
+      ['U0ERIN', 'U0FRED'],
+    );
     await raisePage('--severity P1 login fails for everyone');
     await t.app.drainer.drain();
     const fyi = t.standIn.take('chat.postMessage', (a) => String(a.text).startsWith(':information_source:'));
     expect(fyi.map((c) => c.args.channel).sort()).toEqual(['C0ALERTS', 'U0CTO', 'U0ERIN', 'U0FRED']);
-    expect(String(fyi.find((c) => c.args.channel === 'C0ALERTS')!.args.text)).toMatch(/^:information_source: <!subteam\^S0ALLENG> FYI \[P1\] login fails for everyone \(#1\) was raised\.$/);
+    expect(String(fyi.find((c) => c.args.channel === 'C0ALERTS')!.args.text)).toMatch(
+      /^:information_source: <!subteam\^S0ALLENG> FYI \[P1\] login fails for everyone \(#1\) was raised\.$/,
+    );
   });
 
   it('a step naming a group pages each member with Acknowledge, and a member (no rotation member) acknowledges from the channel line', async () => {
-    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN', 'U0FRED']);
+    await startWithGroup(
+      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
+      'S0OWNERS',
+      ['U0ERIN', 'U0FRED'],
+    );
     const id = await raisePage('--severity P1 public profile returns 500');
     for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
@@ -228,30 +281,54 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
     expect(memberDms.every((c) => JSON.stringify(c.args.blocks).includes(PAGE_ACTIONS.ack))).toBe(true);
     const line = posts.find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
     expect(JSON.stringify(line.args.blocks)).toContain(PAGE_ACTIONS.ack);
-    expect((await t.interact(blockActionPayload('U0FRED', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0ALERTS' } }))).status).toBe(200);
+    expect((await t.interact(blockActionPayload('U0FRED', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0ALERTS' } }))).status).toBe(
+      200,
+    );
     expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0FRED' });
   });
 
   it('a ✅ on the channel line from a member who joined the group after the last list: Slack is asked again, and it counts', async () => {
-    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN']);
+    await startWithGroup(
+      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
+      'S0OWNERS',
+      ['U0ERIN'],
+    );
     const id = await raisePage('--severity P1 public profile returns 500');
     for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
-    const line = t.standIn.take('chat.postMessage').find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    const line = t.standIn
+      .take('chat.postMessage')
+      .find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
     t.standIn.setUsergroup('S0OWNERS', ['U0ERIN', 'U0GUS']);
-    const reaction = { type: 'reaction_added', user: 'U0GUS', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) } };
+    const reaction = {
+      type: 'reaction_added',
+      user: 'U0GUS',
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) },
+    };
     expect((await t.event(reaction)).status).toBe(200);
     await t.settled();
     expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0GUS' });
   });
 
   it('a ✅ from someone in no rotation, group or role is refused and says who may', async () => {
-    await startWithGroup(['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'], 'S0OWNERS', ['U0ERIN']);
+    await startWithGroup(
+      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
+      'S0OWNERS',
+      ['U0ERIN'],
+    );
     const id = await raisePage('--severity P1 public profile returns 500');
     for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
-    const line = t.standIn.take('chat.postMessage').find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
-    await t.event({ type: 'reaction_added', user: 'U0STRANGER', reaction: 'white_check_mark', item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) } });
+    const line = t.standIn
+      .take('chat.postMessage')
+      .find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    await t.event({
+      type: 'reaction_added',
+      user: 'U0STRANGER',
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) },
+    });
     await t.settled();
     expect(pageRow(id).status).toBe('open');
     const told = await t.standIn.waitFor('chat.postEphemeral');
@@ -260,7 +337,7 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
   });
 });
 
-describe('chains the seeds write: another rotation\'s on-call, and a repeat wait of its own (seed 003)', () => {
+describe("chains the seeds write: another rotation's on-call, and a repeat wait of its own (seed 003)", () => {
   const WED = Date.parse('2026-01-07T03:00:00Z');
 
   it('a step pages another rotation\'s primary ("platform.primary")', async () => {
@@ -279,13 +356,17 @@ describe('chains the seeds write: another rotation\'s on-call, and a repeat wait
   });
 
   it('a rotation that does not exist is refused at its line', () => {
-    expect(() => pagingPolicy(['escalation:', '  default:', '    P1: { steps: [{ page: primary }, { after: 10m, page: platfrom.primary }] }'])).toThrow(
-      'escalation.default.P1.steps[1].page: no rotation named "platfrom" for "platfrom.primary" (defined: backend)',
-    );
+    expect(() =>
+      pagingPolicy(['escalation:', '  default:', '    P1: { steps: [{ page: primary }, { after: 10m, page: platfrom.primary }] }']),
+    ).toThrow('escalation.default.P1.steps[1].page: no rotation named "platfrom" for "platfrom.primary" (defined: backend)');
   });
 
-  it('repeat_after: the chain repeats after its own wait, not the last step\'s (the CTO step has none)', async () => {
-    const policy = pagingPolicy(['escalation:', '  default:', '    P1: { loops: 2, repeat_after: 5m, steps: [{ page: primary }, { after: 15m, page: secondary }, { after: 15m, page: cto }] }']);
+  it("repeat_after: the chain repeats after its own wait, not the last step's (the CTO step has none)", async () => {
+    const policy = pagingPolicy([
+      'escalation:',
+      '  default:',
+      '    P1: { loops: 2, repeat_after: 5m, steps: [{ page: primary }, { after: 15m, page: secondary }, { after: 15m, page: cto }] }',
+    ]);
     t = await TestApp.start({ policy, clock: new FakeClock(WED) });
     await raisePage('--severity P1 api latency doubled');
     const received = await runMinutes(t, WED, 80);
@@ -315,29 +396,41 @@ describe('a 2-week rotation whose secondary is offset by one week (seed 003 grow
   const WEEK_0 = Date.parse('2026-01-05T09:00:00Z');
   const WEEK = 7 * 24 * HOUR;
 
-  it('a page in the second week of a shift climbs to that week\'s secondary, not the one the shift began with', async () => {
+  it("a page in the second week of a shift climbs to that week's secondary, not the one the shift began with", async () => {
     t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 + WEEK + 2 * 24 * HOUR) });
     await raisePage('platform --severity P1 queue backlog growing');
     const received = await runMinutes(t, t.clock.now(), 11);
     expect(dmTimeline(received)).toEqual(['0 U0ANA', '10 U0CAT']);
   });
 
-  it('the channel hears the secondary change a week into the shift; /oncall who and schedule show each week\'s pair', async () => {
+  it("the channel hears the secondary change a week into the shift; /oncall who and schedule show each week's pair", async () => {
     t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 + 3 * 24 * HOUR) });
     await advanceTo(WEEK_0 + WEEK);
     await t.app.drainer.drain();
     const posts = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0PLATFORM').map((c) => String(c.args.text));
-    expect(posts).toEqual([expect.stringMatching(/^:arrows_counterclockwise: \*platform\* secondary change: <@U0CAT> is secondary until <!date\^\d+\^[^>]+>; <@U0ANA> stays primary until <!date\^\d+\^[^>]+>\.$/)]);
+    expect(posts).toEqual([
+      expect.stringMatching(
+        /^:arrows_counterclockwise: \*platform\* secondary change: <@U0CAT> is secondary until <!date\^\d+\^[^>]+>; <@U0ANA> stays primary until <!date\^\d+\^[^>]+>\.$/,
+      ),
+    ]);
     expect(posts[0]).toContain(`<!date^${(WEEK_0 + 3 * WEEK) / 1000}^`);
     const who = (await t.command('/oncall', 'who platform', 'U0ANA')).json() as { text: string };
     expect(who.text).toMatch(/Primary: <@U0ANA> until <!date\^(\d+)\^/);
     expect(who.text).toContain(`Secondary: <@U0CAT> until <!date^${(WEEK_0 + 3 * WEEK) / 1000}^`);
     const schedule = (await t.command('/oncall', 'schedule platform 4', 'U0ANA')).json() as { text: string };
-    const pairs = schedule.text.split('\n').filter((l) => l.includes(' → ')).map((l) => l.replace(/<!date\^\d+\^[^>]+>/g, 'D'));
-    expect(pairs).toEqual(['D → D: <@U0ANA> / <@U0CAT>', 'D → D: <@U0BEN> / <@U0CAT>', 'D → D: <@U0BEN> / <@U0DEV>', 'D → D: <@U0CAT> / <@U0DEV>']);
+    const pairs = schedule.text
+      .split('\n')
+      .filter((l) => l.includes(' → '))
+      .map((l) => l.replace(/<!date\^\d+\^[^>]+>/g, 'D'));
+    expect(pairs).toEqual([
+      'D → D: <@U0ANA> / <@U0CAT>',
+      'D → D: <@U0BEN> / <@U0CAT>',
+      'D → D: <@U0BEN> / <@U0DEV>',
+      'D → D: <@U0CAT> / <@U0DEV>',
+    ]);
   });
 
-  it('leave for a whole shift is covered week by week: each week\'s secondary is promoted in turn', async () => {
+  it("leave for a whole shift is covered week by week: each week's secondary is promoted in turn", async () => {
     t = await TestApp.start({ policy: parsePolicyText(GROWN, 'grown.yml'), clock: new FakeClock(WEEK_0 - 24 * HOUR) });
     const answer = (await t.command('/oncall', 'leave <@U0ANA> 2026-01-05 2026-01-19', 'U0ANA')).json() as { text: string };
     expect(answer.text).toContain('<@U0ANA> is on leave');

@@ -25,7 +25,16 @@ afterEach(async () => {
 async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
   const clock = new FakeClock(T0);
   twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({ policy: pagingPolicy(), clock, env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url } });
+  t = await TestApp.start({
+    policy: pagingPolicy(),
+    clock,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+    },
+  });
   saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
   const issued = issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!;
   verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'phone');
@@ -52,7 +61,13 @@ describe('wake: a call', () => {
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 3 * MINUTE });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    expect(t.store.db.select().from(timers).all().filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify')).toEqual([]);
+    expect(
+      t.store.db
+        .select()
+        .from(timers)
+        .all()
+        .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
+    ).toEqual([]);
     // The bot never logged the number.
     expect(t.logs.lines.join('\n')).not.toContain(PHONE);
   });
@@ -80,7 +95,11 @@ describe('wake: a call', () => {
     const answer = await fetch(`${t.baseUrl}${path}`, { method: 'POST', headers, body: new URLSearchParams(params).toString() });
     expect(answer.status).toBe(403);
     expect(pageRow().status).toBe('open');
-    const voice = await fetch(`${t.baseUrl}/twilio/voice?page=${id}&user=U0ALICE`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: '' });
+    const voice = await fetch(`${t.baseUrl}/twilio/voice?page=${id}&user=U0ALICE`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: '',
+    });
     expect(voice.status).toBe(403);
   });
 });
@@ -90,9 +109,24 @@ describe('wake: a call that is not answered', () => {
     const clock = new FakeClock(T0);
     twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']);
-    t = await TestApp.start({ policy, clock, env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url } });
+    t = await TestApp.start({
+      policy,
+      clock,
+      env: {
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM_NUMBER: '+15017122661',
+        TWILIO_API_URL: twilio.url,
+      },
+    });
     saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(t.store.db, 'U0ALICE', issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
+    verifyCode(
+      t.store.db,
+      'U0ALICE',
+      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
+      T0,
+      'phone',
+    );
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
@@ -118,9 +152,24 @@ describe('wake: an SMS reply', () => {
     const clock = new FakeClock(T0);
     twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']);
-    t = await TestApp.start({ policy, clock, env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url } });
+    t = await TestApp.start({
+      policy,
+      clock,
+      env: {
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM_NUMBER: '+15017122661',
+        TWILIO_API_URL: twilio.url,
+      },
+    });
     saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(t.store.db, 'U0ALICE', issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
+    verifyCode(
+      t.store.db,
+      'U0ALICE',
+      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
+      T0,
+      'phone',
+    );
     const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
     await t.advance(MINUTE);
     await t.app.drainer.drain();
@@ -157,7 +206,11 @@ describe('wake: an SMS reply', () => {
 
   it('an unsigned text is 403 and changes nothing', async () => {
     await texted();
-    const answer = await fetch(`${t.baseUrl}/twilio/sms`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ From: PHONE, Body: '4 1' }).toString() });
+    const answer = await fetch(`${t.baseUrl}/twilio/sms`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: new URLSearchParams({ From: PHONE, Body: '4 1' }).toString(),
+    });
     expect(answer.status).toBe(403);
     expect(pageRow().status).toBe('open');
   });

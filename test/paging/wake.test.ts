@@ -38,7 +38,13 @@ async function started(extraPolicy: string[] = [], at = T0): Promise<TestApp> {
   t = await TestApp.start({
     policy: pagingPolicy(extraPolicy),
     clock,
-    env: { TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url, NTFY_URL: ntfy.url },
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+      NTFY_URL: ntfy.url,
+    },
   });
   return t;
 }
@@ -72,7 +78,8 @@ async function reachedOver(minutes: number, start = T0, from = 0): Promise<strin
   const collect = () => {
     const minute = Math.round((t.clock.now() - start) / MINUTE);
     for (const c of t.standIn.take('chat.postMessage')) {
-      if (String(c.args.channel).startsWith('U') && String(c.args.text).startsWith(':rotating_light:')) lines.push(`${minute} slack ${String(c.args.channel)}`);
+      if (String(c.args.channel).startsWith('U') && String(c.args.text).startsWith(':rotating_light:'))
+        lines.push(`${minute} slack ${String(c.args.channel)}`);
     }
     for (const p of ntfy.publishes.slice(pushes)) lines.push(`${minute} push ${p.message.topic}`);
     for (const c of twilio.calls.slice(calls)) lines.push(`${minute} call ${c.to}`);
@@ -107,7 +114,16 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const push = ntfy.messagesOn(ALICE_TOPIC)[0]!;
     expect(push).toMatchObject({ title: '[P0] checkout down', priority: 5 });
     expect(push.click).toMatch(/^https:\/\/slack\.com\/app_redirect\?channel=/);
-    expect(push.actions).toEqual([expect.objectContaining({ action: 'http', label: 'Acknowledge', method: 'POST', url: expect.stringMatching(new RegExp(`^${t.baseUrl.replace('127.0.0.1', 'localhost').replace(/[.]/g, '\\.')}/ack/v1\\.1\\.U0ALICE\\.`)) })]);
+    expect(push.actions).toEqual([
+      expect.objectContaining({
+        action: 'http',
+        label: 'Acknowledge',
+        method: 'POST',
+        url: expect.stringMatching(
+          new RegExp(`^${t.baseUrl.replace('127.0.0.1', 'localhost').replace(/[.]/g, '\\.')}/ack/v1\\.1\\.U0ALICE\\.`),
+        ),
+      }),
+    ]);
     // The call fetches its TwiML from the bot.
     expect(twilio.calls[0]!.url).toMatch(/\/twilio\/voice\?page=1&user=U0ALICE$/);
     // Personal data stays in the contacts table: not in the outbox's rows, not in any log line.
@@ -134,7 +150,13 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
     expect(edits.every((e) => String(e.args.text).includes(':white_check_mark: Acknowledged by <@U0ALICE>'))).toBe(true);
-    expect(t.store.db.select().from(timers).all().filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake')).toEqual([]);
+    expect(
+      t.store.db
+        .select()
+        .from(timers)
+        .all()
+        .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
+    ).toEqual([]);
     expect(await reachedOver(30, T0, 2)).toEqual([]);
     expect(twilio.calls).toEqual([]);
 
@@ -187,7 +209,9 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     expect(expired.status).toBe(403);
     expect(await expired.text()).toMatch(/has expired/);
     t.clock.set(T0 + 2 * MINUTE);
-    expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.resolve, String(id), { channel: { id: 'DU0BOB' } }))).status).toBe(200);
+    expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.resolve, String(id), { channel: { id: 'DU0BOB' } }))).status).toBe(
+      200,
+    );
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'resolved', resolvedBy: 'U0BOB' });
     const closed = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
     expect(closed.status).toBe(403);
@@ -201,7 +225,13 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     await page();
     expect(await reachedOver(10)).toEqual(['0 slack U0ALICE']);
     // Not tried and refused: never planned (no wake timer, no provider call queued).
-    expect(t.store.db.select().from(outbox).all().filter((r) => !r.method.startsWith('chat.'))).toEqual([]);
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => !r.method.startsWith('chat.')),
+    ).toEqual([]);
   });
 
   it.each([
@@ -209,7 +239,10 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     ['a task P3', 'P3'],
   ])('%s never pushes or calls, whatever the wake rules say', async (_name, severity) => {
     // Wednesday 10:00: business hours, so the quiet-at-night P2 is not held.
-    await started(['wake: { P2: [{ after: 1m, via: push }, { after: 2m, via: voice }], P3: [{ after: 1m, via: push }] }'], Date.parse('2026-01-07T10:00:00Z'));
+    await started(
+      ['wake: { P2: [{ after: 1m, via: push }, { after: 2m, via: voice }], P3: [{ after: 1m, via: push }] }'],
+      Date.parse('2026-01-07T10:00:00Z'),
+    );
     verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await page(severity);
     await reachedOver(10, Date.parse('2026-01-07T10:00:00Z'));
@@ -224,7 +257,19 @@ describe('wake: provider calls go through the outbox', () => {
     twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     // ntfy wants a token this bot does not have: every push is refused with a 4xx.
     ntfy = await new NtfyStandIn({ token: 'tk_not-the-bots-token-00000000', now: () => clock.now() }).start();
-    const real = providerSender(providerConfig(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url, NTFY_URL: ntfy.url })));
+    const real = providerSender(
+      providerConfig(
+        parseEnv({
+          SLACK_BOT_TOKEN: 'xoxb-x',
+          SLACK_SIGNING_SECRET: 's',
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM_NUMBER: '+15017122661',
+          TWILIO_API_URL: twilio.url,
+          NTFY_URL: ntfy.url,
+        }),
+      ),
+    );
     // Twilio is down for the first two tries of the call.
     let outage = 2;
     const attempts: string[] = [];
@@ -242,13 +287,23 @@ describe('wake: provider calls go through the outbox', () => {
     await reachedOver(3);
     // The push was refused (ntfy 403): given up at once, not retried.
     const rows = t.store.db.select().from(outbox).all();
-    expect(rows.find((r) => r.method === 'ntfy.publish')).toMatchObject({ status: 'failed', attempts: 1, lastError: 'ntfy refused it (HTTP 403, error 40301)' });
+    expect(rows.find((r) => r.method === 'ntfy.publish')).toMatchObject({
+      status: 'failed',
+      attempts: 1,
+      lastError: 'ntfy refused it (HTTP 403, error 40301)',
+    });
     expect(ntfy.publishes).toEqual([]);
     // The call: failed twice with 503, retried with backoff (1 s, 2 s), then delivered once.
     for (let i = 0; i < 5; i += 1) await t.advance(1_000);
     expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     expect(attempts).toEqual(['push', 'voice', 'voice', 'voice']);
-    expect(t.store.db.select().from(outbox).all().find((r) => r.method === 'twilio.calls.create')).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .find((r) => r.method === 'twilio.calls.create'),
+    ).toMatchObject({ status: 'sent', attempts: 3 });
     const logs = t.logs.lines.join('\n');
     expect(logs).toContain('ntfy refused it (HTTP 403, error 40301)');
     expect(logs).not.toContain(ALICE_TOPIC);
@@ -258,18 +313,44 @@ describe('wake: provider calls go through the outbox', () => {
   it('a page acknowledged while its call waits in the outbox (Twilio was down): the call is never placed', async () => {
     const clock = new FakeClock(T0);
     twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const real = providerSender(providerConfig(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 's', TWILIO_ACCOUNT_SID: twilio.accountSid, TWILIO_AUTH_TOKEN: twilio.authToken, TWILIO_FROM_NUMBER: '+15017122661', TWILIO_API_URL: twilio.url })));
+    const real = providerSender(
+      providerConfig(
+        parseEnv({
+          SLACK_BOT_TOKEN: 'xoxb-x',
+          SLACK_SIGNING_SECRET: 's',
+          TWILIO_ACCOUNT_SID: twilio.accountSid,
+          TWILIO_AUTH_TOKEN: twilio.authToken,
+          TWILIO_FROM_NUMBER: '+15017122661',
+          TWILIO_API_URL: twilio.url,
+        }),
+      ),
+    );
     let down = true;
-    const sender: ContactSender = { canSend: (kind) => real.canSend(kind), send: async (m) => (down ? { ok: false, transient: true, reason: 'could not reach Twilio (TimeoutError)' } : real.send(m)) };
+    const sender: ContactSender = {
+      canSend: (kind) => real.canSend(kind),
+      send: async (m) => (down ? { ok: false, transient: true, reason: 'could not reach Twilio (TimeoutError)' } : real.send(m)),
+    };
     t = await TestApp.start({ policy: pagingPolicy(), clock, contactSender: sender });
     verified('U0ALICE', { voice: ALICE_PHONE });
     const id = await page();
     await reachedOver(3);
-    expect(t.store.db.select().from(outbox).all().find((r) => r.method === 'twilio.calls.create')).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .find((r) => r.method === 'twilio.calls.create'),
+    ).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
     t.app.engine.transact((tx) => t.app.pager.acknowledge(tx, id, 'U0ALICE'));
     down = false;
     for (let i = 0; i < 5; i += 1) await t.advance(2_000);
     expect(twilio.calls).toEqual([]);
-    expect(t.store.db.select().from(outbox).all().find((r) => r.method === 'twilio.calls.create')).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .find((r) => r.method === 'twilio.calls.create'),
+    ).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
   });
 });

@@ -38,14 +38,22 @@ describe('who may act for a rotation', () => {
 });
 
 describe('refusals name who may', () => {
-  it('the feature\'s own people first, then the members, then what else it names, then the admins (a person holding two roles once)', () => {
-    expect(refusal(policy(), { first: ['the commander (<@U0DAN>)'], rotations: ['backend'], also: ['someone page #3 reached'] }, 'resolve page #3')).toBe(
+  it("the feature's own people first, then the members, then what else it names, then the admins (a person holding two roles once)", () => {
+    expect(
+      refusal(
+        policy(),
+        { first: ['the commander (<@U0DAN>)'], rotations: ['backend'], also: ['someone page #3 reached'] },
+        'resolve page #3',
+      ),
+    ).toBe(
       'Only the commander (<@U0DAN>), members of *backend* (<@U0ALICE>, <@U0BOB>), someone page #3 reached, the engineering_lead (<@U0LEAD>) or the cto and vp_engineering (<@U0CTO>) can resolve page #3.',
     );
   });
 
   it('a plain user id admin, a rotation the policy no longer has, and a rule that allows nobody', () => {
-    expect(refusal(policy('permissions: { admins: [U0SRE] }'), { rotations: ['payments'] }, 'cancel override #2')).toBe('Only <@U0SRE> can cancel override #2.');
+    expect(refusal(policy('permissions: { admins: [U0SRE] }'), { rotations: ['payments'] }, 'cancel override #2')).toBe(
+      'Only <@U0SRE> can cancel override #2.',
+    );
     expect(refusal(policy('permissions: { admins: [] }'), { rotations: ['payments'] }, 'cancel override #2')).toBe(
       'Nobody can cancel override #2 under this policy: add yourself under `permissions.admins` in the policy file.',
     );
@@ -61,7 +69,7 @@ describe('refusals name who may', () => {
   });
 });
 
-describe('the rotations a service\'s alerts can page (who may silence it)', () => {
+describe("the rotations a service's alerts can page (who may silence it)", () => {
   const routed = policy(
     'integrations:',
     '  prometheus:',

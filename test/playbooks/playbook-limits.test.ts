@@ -20,7 +20,10 @@ const EXAMPLE = readFileSync(fileURLToPath(new URL('../../../shared/policy.examp
 const LONG_ITEM = `Check every region's error budget and the synthetic checks of each of the four payment providers (${'x'.repeat(20)})`;
 const LONG_LABEL = `The payment or checkout flow is failing for a whole region, or for every card of one scheme (${'y'.repeat(30)})`;
 const ITEMS = [...Array.from({ length: 11 }, (_, n) => `Checklist step ${n + 1}`), LONG_ITEM];
-const TRIGGERS = Array.from({ length: 12 }, (_, n) => ({ name: `trigger-${n + 1}`, label: n === 11 ? LONG_LABEL : `Trigger number ${n + 1}` }));
+const TRIGGERS = Array.from({ length: 12 }, (_, n) => ({
+  name: `trigger-${n + 1}`,
+  label: n === 11 ? LONG_LABEL : `Trigger number ${n + 1}`,
+}));
 const CHECKS = [...Array.from({ length: 10 }, (_, n) => `Verified step ${n + 1}`), LONG_ITEM];
 
 const POLICY = parsePolicyText(
@@ -42,10 +45,21 @@ let t: TestApp;
 afterEach(async () => t?.close());
 
 type Option = { value: string; text: { text: string } };
-type Block = { type: string; block_id?: string; elements?: Array<{ type: string; options?: Option[] }>; element?: { type: string; options?: Option[] } };
+type Block = {
+  type: string;
+  block_id?: string;
+  elements?: Array<{ type: string; options?: Option[] }>;
+  element?: { type: string; options?: Option[] };
+};
 const checkboxBlocks = (blocks: Block[]) => blocks.filter((b) => (b.elements ?? [b.element]).some((e) => e?.type === 'checkboxes'));
 const optionsOf = (b: Block) => (b.elements?.[0] ?? b.element)!.options!;
-const timeline = (kind: string) => t.store.db.select().from(incidentEvents).where(eq(incidentEvents.kind, kind)).all().map((e) => e.text);
+const timeline = (kind: string) =>
+  t.store.db
+    .select()
+    .from(incidentEvents)
+    .where(eq(incidentEvents.kind, kind))
+    .all()
+    .map((e) => e.text);
 
 async function start(policy = POLICY) {
   t = await TestApp.start({ policy, clock: new FakeClock(NOW) });
@@ -70,7 +84,15 @@ describe('a checklist longer than Slack takes in one checkbox group', () => {
       t.interact(
         blockActionPayload('U0ALICE', PLAYBOOK_ACTIONS.checklist, '', {
           channel: { id: 'C0INC1' },
-          actions: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, block_id: blockId, selected_options: positions.map((p) => ({ value: String(p) })), action_ts: '1' }],
+          actions: [
+            {
+              type: 'checkboxes',
+              action_id: PLAYBOOK_ACTIONS.checklist,
+              block_id: blockId,
+              selected_options: positions.map((p) => ({ value: String(p) })),
+              action_ts: '1',
+            },
+          ],
         }),
       );
     await tick(groups[0]!.block_id!, [0]);
@@ -115,7 +137,12 @@ describe('the declare and resolve forms with more options than one group', () =>
           'U0ALICE',
           'incident.resolve',
           {
-            ...Object.fromEntries(Object.entries(ticked).map(([block, ns]) => [block, { value: { type: 'checkboxes', selected_options: ns.map((n) => ({ value: String(n) })) } }])),
+            ...Object.fromEntries(
+              Object.entries(ticked).map(([block, ns]) => [
+                block,
+                { value: { type: 'checkboxes', selected_options: ns.map((n) => ({ value: String(n) })) } },
+              ]),
+            ),
             summary: { value: { type: 'plain_text_input', value: 'rolled back' } },
           },
           '1',
@@ -123,7 +150,10 @@ describe('the declare and resolve forms with more options than one group', () =>
       );
     const firstTen = Array.from({ length: 10 }, (_, n) => n);
     const refused = await submit({ [groups[0]!.block_id!]: firstTen });
-    expect(refused.json()).toEqual({ response_action: 'errors', errors: { verification: `Every check must be true before resolving. Still open: ${LONG_ITEM}.` } });
+    expect(refused.json()).toEqual({
+      response_action: 'errors',
+      errors: { verification: `Every check must be true before resolving. Still open: ${LONG_ITEM}.` },
+    });
     expect((await submit({ [groups[0]!.block_id!]: firstTen, [groups[1]!.block_id!]: [10] })).text).toBe('');
     expect(t.store.db.select().from(incidents).get()!.status).toBe('resolved');
   });

@@ -10,7 +10,21 @@ const T = 1_800_000_000_000;
 beforeEach(() => {
   store = openStore(':memory:');
   migrateStore(store);
-  const base = { severity: 'P1', status: 'investigating' as const, service: null, environment: null, impact: 'x', tags: [], rotation: null, declaredBy: 'U1', commander: 'U1', roles: {}, channelId: null, announceChannel: null, declaredAt: T };
+  const base = {
+    severity: 'P1',
+    status: 'investigating' as const,
+    service: null,
+    environment: null,
+    impact: 'x',
+    tags: [],
+    rotation: null,
+    declaredBy: 'U1',
+    commander: 'U1',
+    roles: {},
+    channelId: null,
+    announceChannel: null,
+    declaredAt: T,
+  };
   incidentId = insertIncident(store.db, { ...base, title: 'one' }).id;
   insertChecklist(store.db, insertIncident(store.db, { ...base, title: 'another' }).id, ['not this one']);
 });

@@ -32,10 +32,30 @@ async function start() {
   for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']) t.standIn.addUser({ id });
 }
 
-const say = async (text: string, user = 'U0ALICE') => ((await t.command('/incident', text, user, { channelId: 'C0INC1' })).json() as { text: string }).text;
-const timeline = (kind: string) => t.store.db.select().from(incidentEvents).where(eq(incidentEvents.kind, kind)).all().map((e) => e.text);
+const say = async (text: string, user = 'U0ALICE') =>
+  ((await t.command('/incident', text, user, { channelId: 'C0INC1' })).json() as { text: string }).text;
+const timeline = (kind: string) =>
+  t.store.db
+    .select()
+    .from(incidentEvents)
+    .where(eq(incidentEvents.kind, kind))
+    .all()
+    .map((e) => e.text);
 const tick = (user: string, positions: number[]) =>
-  t.interact(blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', { channel: { id: 'C0INC1' }, actions: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, block_id: 'checklist:1', selected_options: positions.map((p) => ({ value: String(p) })), action_ts: '1' }] }));
+  t.interact(
+    blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', {
+      channel: { id: 'C0INC1' },
+      actions: [
+        {
+          type: 'checkboxes',
+          action_id: PLAYBOOK_ACTIONS.checklist,
+          block_id: 'checklist:1',
+          selected_options: positions.map((p) => ({ value: String(p) })),
+          action_ts: '1',
+        },
+      ],
+    }),
+  );
 
 describe('the triage checklist', () => {
   it('is posted at declaration; ticking records who and when in the timeline and edits the message; /incident checklist shows what is open', async () => {
@@ -43,13 +63,17 @@ describe('the triage checklist', () => {
     await declare(t, { severity: 'P1' });
     await t.app.drainer.drain();
     const [posted] = t.standIn.take('chat.postMessage', (a) => String(a.text).startsWith(':ballot_box_with_check:'));
-    const options = (posted!.args.blocks as Array<{ elements?: Array<{ options: Array<{ value: string; text: { text: string } }> }> }>)[1]!.elements![0]!.options;
+    const options = (posted!.args.blocks as Array<{ elements?: Array<{ options: Array<{ value: string; text: { text: string } }> }> }>)[1]!
+      .elements![0]!.options;
     expect(options.map((o) => o.text.text)).toEqual(POLICY.playbooks.checklist);
 
     t.clock.advance(2 * MINUTE);
     await tick('U0BOB', [0, 2]);
     await t.app.drainer.drain();
-    expect(timeline('checklist')).toEqual(['Checked by <@U0BOB>: Confirm the environment: local, dev, showcase or prod', 'Checked by <@U0BOB>: Check recent deploys (frontend and backend)']);
+    expect(timeline('checklist')).toEqual([
+      'Checked by <@U0BOB>: Confirm the environment: local, dev, showcase or prod',
+      'Checked by <@U0BOB>: Check recent deploys (frontend and backend)',
+    ]);
     const [edit] = t.standIn.take('chat.update', (a) => String(a.text).startsWith(':ballot_box_with_check:'));
     expect(edit!.args.text).toBe(':ballot_box_with_check: Triage checklist for incident #1: 2 of 7 done');
     expect(JSON.stringify(edit!.args.blocks)).toContain('"initial_options"');
@@ -62,7 +86,9 @@ describe('the triage checklist', () => {
 
     // Someone with no part in the incident cannot tick.
     await tick('U0STRANGER', [0, 1, 2]);
-    expect((await t.standIn.waitFor('chat.postEphemeral')).args.text).toContain('can tick the checklist of incident #1. Your tick was not recorded');
+    expect((await t.standIn.waitFor('chat.postEphemeral')).args.text).toContain(
+      'can tick the checklist of incident #1. Your tick was not recorded',
+    );
     expect(timeline('checklist')).toHaveLength(3);
   });
 
@@ -71,7 +97,9 @@ describe('the triage checklist', () => {
     await declare(t, { severity: 'P0' });
     await t.app.drainer.drain();
     const [actions] = t.standIn.take('chat.postMessage', (a) => String(a.text).includes('Do not wait'));
-    expect(actions!.args.text).toBe(':rotating_light: *Do not wait: immediate actions for P0*\n• automation_enabled=false (<https://wiki.example.com/runbooks/R003|runbook>)\n• safe_mode=true');
+    expect(actions!.args.text).toBe(
+      ':rotating_light: *Do not wait: immediate actions for P0*\n• automation_enabled=false (<https://wiki.example.com/runbooks/R003|runbook>)\n• safe_mode=true',
+    );
     const [pin] = t.standIn.take('pins.add');
     expect(pin!.args).toMatchObject({ channel: 'C0INC1', timestamp: actions!.response.ts });
   });
@@ -83,7 +111,10 @@ describe('escalation triggers', () => {
     await declare(t, { severity: 'P1' });
     await t.app.drainer.drain();
     t.standIn.take('chat.postMessage');
-    const picker = (await t.command('/incident', 'trigger', 'U0ALICE', { channelId: 'C0INC1' })).json() as { text: string; blocks: unknown[] };
+    const picker = (await t.command('/incident', 'trigger', 'U0ALICE', { channelId: 'C0INC1' })).json() as {
+      text: string;
+      blocks: unknown[];
+    };
     expect(picker.text).toBe('Which escalation trigger applies to incident #1?');
     expect(JSON.stringify(picker.blocks)).toContain('"value":"1|payment-failing"');
 
@@ -92,11 +123,17 @@ describe('escalation triggers', () => {
     expect(timeline('trigger')).toEqual(['Trigger "The payment or checkout flow is failing" marked by <@U0ALICE>: paged <@U0LEAD>']);
     expect(t.store.db.select().from(incidents).get()!.severity).toBe('P0');
     expect(t.store.db.select().from(pages).get()!.severity).toBe('P0');
-    expect(texts(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD' && String(a.text).startsWith(':rotating_light: You are needed')))).toHaveLength(1);
+    expect(
+      texts(
+        t.standIn.take('chat.postMessage', (a) => a.channel === 'U0LEAD' && String(a.text).startsWith(':rotating_light: You are needed')),
+      ),
+    ).toHaveLength(1);
     expect(t.standIn.take('conversations.invite', (a) => a.users === 'U0LEAD')).toHaveLength(1);
 
     expect(await say('trigger payment-failing')).toContain('"payment-failing" was already marked on incident #1 by <@U0ALICE>.');
-    expect(await say('trigger moon-landing')).toContain('"moon-landing" is not a trigger in the policy (triggers: monitors-failing, payment-failing, data-exposure, auth-failure, customer-comms).');
+    expect(await say('trigger moon-landing')).toContain(
+      '"moon-landing" is not a trigger in the policy (triggers: monitors-failing, payment-failing, data-exposure, auth-failure, customer-comms).',
+    );
     // Notify-only trigger for a role the policy names.
     expect(await say('trigger customer-comms')).toBe('Marked "customer-comms" on incident #1.');
     expect(timeline('trigger').at(-1)).toBe('Trigger "Customers receive wrong or confusing replies" marked by <@U0ALICE>: told <@U0SUPP>');
@@ -111,7 +148,9 @@ describe('escalation triggers', () => {
     await t.interact(viewSubmissionPayload('U0ALICE', 'incident.declare', payload, JSON.stringify({ channel: 'C0GENERAL' })));
     await t.standIn.waitFor('chat.postMessage', (a) => String(a.text).startsWith('[P2]'));
     expect(t.store.db.select().from(incidents).get()!.severity).toBe('P0');
-    expect(timeline('trigger')).toEqual(['Trigger "Several monitoring channels fail at the same time" marked by <@U0ALICE>: paged <@U0CAROL>']);
+    expect(timeline('trigger')).toEqual([
+      'Trigger "Several monitoring channels fail at the same time" marked by <@U0ALICE>: paged <@U0CAROL>',
+    ]);
   });
 });
 
@@ -140,11 +179,23 @@ describe('the secret-paste guard', () => {
   it('answers the poster in thread, only to them, records the fact but never the secret, and keeps it out of the database and the log', async () => {
     await start();
     await declare(t, { severity: 'P1' });
-    await t.event({ type: 'message', channel: 'C0INC1', user: 'U0CAROL', text: SECRET, ts: '1767600100.000100', event_ts: '1767600100.000100', channel_type: 'channel' });
+    await t.event({
+      type: 'message',
+      channel: 'C0INC1',
+      user: 'U0CAROL',
+      text: SECRET,
+      ts: '1767600100.000100',
+      event_ts: '1767600100.000100',
+      channel_type: 'channel',
+    });
     const reply = await t.standIn.waitFor('chat.postEphemeral');
     expect(reply.args).toMatchObject({ channel: 'C0INC1', user: 'U0CAROL', thread_ts: '1767600100.000100' });
-    expect(reply.args.text).toBe(':warning: Your message looks like it contains a Slack token. Please delete it now, and rotate the secret: everyone in this channel may have seen it. Share secrets through the vault, never in chat.');
-    expect(timeline('guard')).toEqual(['A message by <@U0CAROL> looked like it held Slack token; they were asked to delete it and rotate it']);
+    expect(reply.args.text).toBe(
+      ':warning: Your message looks like it contains a Slack token. Please delete it now, and rotate the secret: everyone in this channel may have seen it. Share secrets through the vault, never in chat.',
+    );
+    expect(timeline('guard')).toEqual([
+      'A message by <@U0CAROL> looked like it held Slack token; they were asked to delete it and rotate it',
+    ]);
     await t.app.drainer.drain();
     t.store.sqlite.pragma('wal_checkpoint(TRUNCATE)');
     expect(readFileSync(t.store.path).includes(Buffer.from(token))).toBe(false);
@@ -155,10 +206,31 @@ describe('the secret-paste guard', () => {
   it('checks alert channels too, and stays quiet on look-alikes and in channels it does not watch', async () => {
     await start();
     for (const [n, text] of FALSE_POSITIVES.slice(0, 5).entries()) {
-      await t.event({ type: 'message', channel: 'C0ALERTS', user: 'U0DAN', text, ts: `1767600200.00000${n}`, event_ts: `1767600200.00000${n}` });
+      await t.event({
+        type: 'message',
+        channel: 'C0ALERTS',
+        user: 'U0DAN',
+        text,
+        ts: `1767600200.00000${n}`,
+        event_ts: `1767600200.00000${n}`,
+      });
     }
-    await t.event({ type: 'message', channel: 'C0RANDOM', user: 'U0DAN', text: SECRET, ts: '1767600300.000001', event_ts: '1767600300.000001' });
-    await t.event({ type: 'message', channel: 'C0ALERTS', user: 'U0DAN', text: TRUE_POSITIVES[4]![0], ts: '1767600400.000001', event_ts: '1767600400.000001' });
+    await t.event({
+      type: 'message',
+      channel: 'C0RANDOM',
+      user: 'U0DAN',
+      text: SECRET,
+      ts: '1767600300.000001',
+      event_ts: '1767600300.000001',
+    });
+    await t.event({
+      type: 'message',
+      channel: 'C0ALERTS',
+      user: 'U0DAN',
+      text: TRUE_POSITIVES[4]![0],
+      ts: '1767600400.000001',
+      event_ts: '1767600400.000001',
+    });
     const reply = await t.standIn.waitFor('chat.postEphemeral');
     expect(reply.args).toMatchObject({ channel: 'C0ALERTS', user: 'U0DAN', text: expect.stringContaining('an AWS access key') });
     await new Promise((r) => setTimeout(r, 100));

@@ -14,7 +14,12 @@ describe('the secret-paste guard on its corpus', () => {
   it('detects every true positive and flags no look-alike', () => {
     const detected = TRUE_POSITIVES.filter(([text]) => findSecrets(text).length > 0).length;
     const flagged = FALSE_POSITIVES.filter((text) => findSecrets(text).length > 0).length;
-    expect({ detected, of: TRUE_POSITIVES.length, flagged, ofLookAlikes: FALSE_POSITIVES.length }).toEqual({ detected: TRUE_POSITIVES.length, of: TRUE_POSITIVES.length, flagged: 0, ofLookAlikes: FALSE_POSITIVES.length });
+    expect({ detected, of: TRUE_POSITIVES.length, flagged, ofLookAlikes: FALSE_POSITIVES.length }).toEqual({
+      detected: TRUE_POSITIVES.length,
+      of: TRUE_POSITIVES.length,
+      flagged: 0,
+      ofLookAlikes: FALSE_POSITIVES.length,
+    });
   });
 
   it('e-mail addresses only when the policy asks', () => {
@@ -23,6 +28,9 @@ describe('the secret-paste guard on its corpus', () => {
   });
 
   it('names several kinds once each', () => {
-    expect(findSecrets('AKIAIOSFODNN7EXAMPL3 and AKIAIOSFODNN7EXAMPL4 and xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOp')).toEqual(['Slack token', 'AWS access key']);
+    expect(findSecrets('AKIAIOSFODNN7EXAMPL3 and AKIAIOSFODNN7EXAMPL4 and xoxb-1234567890-1234567890123-AbCdEfGhIjKlMnOp')).toEqual([
+      'Slack token',
+      'AWS access key',
+    ]);
   });
 });

@@ -10,7 +10,11 @@ describe('playground API', () => {
   afterAll(async () => bot?.stop());
 
   const post = async (action: string, body: unknown) => {
-    const response = await fetch(`${bot.base}/playground/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    const response = await fetch(`${bot.base}/playground/api/${action}`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(body),
+    });
     return { status: response.status, body: (await response.json()) as Record<string, unknown> };
   };
   const state = async (user: string, conv: string) =>
@@ -37,13 +41,23 @@ describe('playground API', () => {
 
   it('posts each sample alert to the real webhook, which accepts it and posts it in the alerts channel', async () => {
     const { samples } = await state('U0ANA', 'C0ALERTS');
-    expect(samples.map((s) => s.label.split(':')[0])).toEqual(['Alertmanager', 'Grafana', 'Sentry', 'Uptime Kuma', 'PagerDuty Events v2', 'Generic JSON']);
+    expect(samples.map((s) => s.label.split(':')[0])).toEqual([
+      'Alertmanager',
+      'Grafana',
+      'Sentry',
+      'Uptime Kuma',
+      'PagerDuty Events v2',
+      'Generic JSON',
+    ]);
     for (const sample of samples) {
       const answer = await post('alert', { index: sample.index });
       expect(answer.body, sample.label).toMatchObject({ ok: true });
       expect(answer.body.status as number).toBeLessThan(300);
     }
-    const alerts = await eventually(() => state('U0ANA', 'C0ALERTS'), (s) => s.messages.length >= samples.length);
+    const alerts = await eventually(
+      () => state('U0ANA', 'C0ALERTS'),
+      (s) => s.messages.length >= samples.length,
+    );
     expect(alerts.messages.length).toBeGreaterThanOrEqual(samples.length);
   });
 
@@ -58,15 +72,30 @@ describe('playground API', () => {
 
   it('publishes the Home tab when it is opened', async () => {
     await post('home', { user: 'U0CHLOE' });
-    const chloe = await eventually(() => state('U0CHLOE', ''), (s) => s.home !== null);
+    const chloe = await eventually(
+      () => state('U0CHLOE', ''),
+      (s) => s.home !== null,
+    );
     expect(JSON.stringify(chloe.home?.view.blocks)).toContain('On call now');
   });
 
   it('explains wrong input instead of failing', async () => {
-    expect(await post('command', { user: 'U0NOBODY', channel: 'C0WEB', text: '/oncall who' })).toMatchObject({ status: 400, body: { error: expect.stringContaining('"U0NOBODY" is nobody in this workspace') } });
-    expect(await post('command', { user: 'U0ANA', channel: 'C0WEB', text: 'oncall who' })).toMatchObject({ status: 400, body: { error: 'a command starts with a slash, e.g. /oncall who' } });
-    expect(await post('alert', { index: 99 })).toMatchObject({ status: 400, body: { error: expect.stringContaining('"index" should be 0 to') } });
-    expect(await post('submit', { user: 'U0ANA', viewId: 'V0GONE' })).toMatchObject({ status: 400, body: { error: 'that form is closed; open it again' } });
+    expect(await post('command', { user: 'U0NOBODY', channel: 'C0WEB', text: '/oncall who' })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"U0NOBODY" is nobody in this workspace') },
+    });
+    expect(await post('command', { user: 'U0ANA', channel: 'C0WEB', text: 'oncall who' })).toMatchObject({
+      status: 400,
+      body: { error: 'a command starts with a slash, e.g. /oncall who' },
+    });
+    expect(await post('alert', { index: 99 })).toMatchObject({
+      status: 400,
+      body: { error: expect.stringContaining('"index" should be 0 to') },
+    });
+    expect(await post('submit', { user: 'U0ANA', viewId: 'V0GONE' })).toMatchObject({
+      status: 400,
+      body: { error: 'that form is closed; open it again' },
+    });
     expect((await post('nothing', {})).status).toBe(404);
     const notJson = await fetch(`${bot.base}/playground/api/command`, { method: 'POST', body: 'not json' });
     expect(notJson.status).toBe(400);

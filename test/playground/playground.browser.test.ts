@@ -19,7 +19,15 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     bot = await startPlaygroundProcess();
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+      args: [
+        '--no-sandbox',
+        '--disable-gpu',
+        '--disable-quic',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+      ],
     });
     page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/London', locale: 'en-GB' });
     await page.goto(bot.url);
@@ -63,7 +71,10 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     await modal.locator('.field[data-block-id=impact] textarea').fill('Every checkout fails for EU customers');
     await modal.locator('.field', { hasText: 'Severity' }).locator('select').selectOption('P1');
     await page.locator('#modal-submit').click();
-    await page.locator('#overlay.open').waitFor({ state: 'detached' }).catch(() => undefined);
+    await page
+      .locator('#overlay.open')
+      .waitFor({ state: 'detached' })
+      .catch(() => undefined);
     await page.locator('#overlay:not(.open)').waitFor({ state: 'attached' });
 
     // The incident's channel appears in the sidebar; its status card is there.
@@ -71,7 +82,11 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     await channel.waitFor();
     await channel.click();
     // Posted through the outbox, so it may arrive a moment after the channel does.
-    const card = messages().locator('.msg').filter({ hasText: 'Checkout returns 500s' }).filter({ hasText: /investigating/i }).first();
+    const card = messages()
+      .locator('.msg')
+      .filter({ hasText: 'Checkout returns 500s' })
+      .filter({ hasText: /investigating/i })
+      .first();
     await card.waitFor();
     const cardText = await card.innerText();
     expect(cardText).toContain('P1');
@@ -89,7 +104,10 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     const ack = messages().locator('button.btn', { hasText: 'Acknowledge' }).first();
     await ack.waitFor();
     await ack.click();
-    await messages().getByText(/Acknowledged by @Ana Lopez/).first().waitFor();
+    await messages()
+      .getByText(/Acknowledged by @Ana Lopez/)
+      .first()
+      .waitFor();
     mkdirSync(OUTPUT, { recursive: true });
     await page.screenshot({ path: `${OUTPUT}playground.png`, fullPage: true });
     expect(existsSync(`${OUTPUT}playground.png`)).toBe(true);

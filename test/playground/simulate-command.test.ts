@@ -60,10 +60,15 @@ describe('a command that runs past its ack budget', () => {
     sinks.push(sink);
     const answer = await t.command('/oncall', 'simulate P1 "sat 03:00"', 'U0ALICE', { responseUrl: sink.url });
     expect(answer.status).toBe(200);
-    expect(answer.json()).toEqual({ response_type: 'ephemeral', text: ':hourglass_flowing_sand: Working on `/oncall simulate P1 "sat 03:00"`: the answer follows here in a moment.' });
+    expect(answer.json()).toEqual({
+      response_type: 'ephemeral',
+      text: ':hourglass_flowing_sand: Working on `/oncall simulate P1 "sat 03:00"`: the answer follows here in a moment.',
+    });
     const later = await sink.next();
     expect(later).toMatchObject({ response_type: 'ephemeral', replace_original: true });
-    expect(later.text.split('\n')[0]).toBe('*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.');
+    expect(later.text.split('\n')[0]).toBe(
+      '*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.',
+    );
     expect(sink.posts).toEqual([]);
   });
 
@@ -86,13 +91,17 @@ describe('/oncall simulate', () => {
     expect(reply.response_type).toBe('ephemeral');
     const lines = reply.text.split('\n');
     // The caller is unknown to Slack here, so the policy's zone is used.
-    expect(lines[0]).toBe('*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.');
+    expect(lines[0]).toBe(
+      '*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.',
+    );
     expect(lines).toContain('`Sat 28 Nov 03:00` DM (page) <@U0CAROL> · P1 step 1 of 4, round 1 of 2: primary, at once');
     expect(lines).toContain('`Sat 28 Nov 03:45` DM (page) <@U0DAN> · P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1');
     expect(lines).toContain('`Sat 28 Nov 04:00` DM (page) <@U0LEAD> · P1 step 3 of 4, round 1 of 2: engineering_lead, 15m after step 2');
     // The lead's 1 h FYI falls in the minute the chain pages the lead: one message, the page.
     expect(lines.filter((l) => l.startsWith('`Sat 28 Nov 04:00` DM (FYI)'))).toEqual([]);
-    expect(lines).toContain('`Sat 28 Nov 06:00` end · the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due');
+    expect(lines).toContain(
+      '`Sat 28 Nov 06:00` end · the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due',
+    );
     expect(lines.at(-1)).toBe(
       'Paged: <@U0CAROL> at Sat 28 Nov 03:00, <@U0DAN> at Sat 28 Nov 03:45, <@U0LEAD> at Sat 28 Nov 04:00, <@U0CTO> at Sat 28 Nov 04:15, ' +
         '<@U0CAROL> at Sat 28 Nov 04:30, <@U0DAN> at Sat 28 Nov 05:15, <@U0LEAD> at Sat 28 Nov 05:30, <@U0CTO> at Sat 28 Nov 05:45.',
@@ -121,8 +130,13 @@ describe('/oncall simulate', () => {
     const before = totalChanges(t);
     const reply = await simulateCommand('P2 "2026-11-28 03:00"');
     const lines = reply.text.split('\n');
-    expect(lines.find((l) => l.startsWith('`Sat 28 Nov 03:00` post <#C0ALERTS>'))).toContain('the P2 chain is quiet at night: held until business hours');
-    expect(lines.filter((l) => l.includes('chat message')).map((l) => l.slice(0, 18))).toEqual(['`Mon 30 Nov 09:00`', '`Mon 30 Nov 13:00`']);
+    expect(lines.find((l) => l.startsWith('`Sat 28 Nov 03:00` post <#C0ALERTS>'))).toContain(
+      'the P2 chain is quiet at night: held until business hours',
+    );
+    expect(lines.filter((l) => l.includes('chat message')).map((l) => l.slice(0, 18))).toEqual([
+      '`Mon 30 Nov 09:00`',
+      '`Mon 30 Nov 13:00`',
+    ]);
     await expectLiveBotUntouched(before);
   });
 
@@ -149,7 +163,9 @@ describe('/oncall simulate', () => {
     expect(shown.length).toBeLessThanOrEqual(SLACK_MAX_LINES);
     // The lines shown are the first ones, in order.
     expect(shown[0]).toBe('`Wed 25 Nov 10:00` page #1 raised · P0 on rotation backend (`/oncall page backend --severity P0`)');
-    expect(lines.at(-1)).toMatch(/^Paged: (<@U0\w+> at \w{3} \d+ Nov \d\d:\d\d, ){7}<@U0\w+> at \w{3} \d+ Nov \d\d:\d\d and \d+ more times\.$/);
+    expect(lines.at(-1)).toMatch(
+      /^Paged: (<@U0\w+> at \w{3} \d+ Nov \d\d:\d\d, ){7}<@U0\w+> at \w{3} \d+ Nov \d\d:\d\d and \d+ more times\.$/,
+    );
     expect(lines.at(-2)).toMatch(/^_…and \d+ more lines: `npm run simulate` prints the whole timeline\._$/);
     await expectLiveBotUntouched(before);
   });

@@ -51,8 +51,23 @@ describe('parseWhen', () => {
 
 describe('parseCliFlags', () => {
   it('reads --flag value and --flag=value', () => {
-    const parsed = parseCliFlags(['--severity', 'P1', '--at=2026-11-28 03:00', '--zone', 'UTC', '--rotation', 'backend', '--ack-after', '50m', '--policy', 'p.yml']);
-    expect(parsed).toEqual({ ok: true, value: { help: false, severity: 'P1', at: '2026-11-28 03:00', zone: 'UTC', rotation: 'backend', ackAfter: '50m', policy: 'p.yml' } });
+    const parsed = parseCliFlags([
+      '--severity',
+      'P1',
+      '--at=2026-11-28 03:00',
+      '--zone',
+      'UTC',
+      '--rotation',
+      'backend',
+      '--ack-after',
+      '50m',
+      '--policy',
+      'p.yml',
+    ]);
+    expect(parsed).toEqual({
+      ok: true,
+      value: { help: false, severity: 'P1', at: '2026-11-28 03:00', zone: 'UTC', rotation: 'backend', ackAfter: '50m', policy: 'p.yml' },
+    });
   });
 
   it.each([
@@ -89,11 +104,27 @@ describe('resolveSimulation', () => {
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: 'fifty' }, 'ack-after', 'expected a duration like "15m", got "fifty"'],
     [{ severity: 'P1', at: 'sat 03:00', ackAfter: '0m' }, 'ack-after', 'expected a duration longer than zero'],
     [{ severity: 'P1', at: 'sat 03:00', ackBy: '@U0DAN' }, 'ack-by', 'say when they press it too, with ack-after'],
-    [{ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: 'nobody' }, 'ack-by', '"nobody" is not a user id (@U0123ABCD) or a role under people (engineering_lead, cto)'],
-    [{ severity: 'P1', at: 'sat 03:00', groups: ['owners=@U0AMY'] }, 'group', '"owners=@U0AMY" is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO'],
+    [
+      { severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: 'nobody' },
+      'ack-by',
+      '"nobody" is not a user id (@U0123ABCD) or a role under people (engineering_lead, cto)',
+    ],
+    [
+      { severity: 'P1', at: 'sat 03:00', groups: ['owners=@U0AMY'] },
+      'group',
+      '"owners=@U0AMY" is not a user group and its members: write S0123ABCD=@U0AMY,@U0BO',
+    ],
     [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS'] }, 'group', '"S0OWNERS" is not a user group and its members'],
-    [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY,amy'] }, 'group', '"amy" in S0OWNERS\'s members is not a user id (@U0123ABCD)'],
-    [{ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY', 'S0OWNERS=@U0BO'] }, 'group', 'S0OWNERS is given twice; list all its members once'],
+    [
+      { severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY,amy'] },
+      'group',
+      '"amy" in S0OWNERS\'s members is not a user id (@U0123ABCD)',
+    ],
+    [
+      { severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=@U0AMY', 'S0OWNERS=@U0BO'] },
+      'group',
+      'S0OWNERS is given twice; list all its members once',
+    ],
   ])('%j: %s is wrong', (input, field, message) => {
     const parsed = resolveSimulation(input, policy, WEDNESDAY);
     expect(parsed.ok).toBe(false);
@@ -104,14 +135,23 @@ describe('resolveSimulation', () => {
   });
 
   it('--ack-by reads a mention, a user id or a role under people', () => {
-    for (const [by, id] of [['<@U0DAN>', 'U0DAN'], ['@U0DAN', 'U0DAN'], ['U0DAN', 'U0DAN'], ['cto', 'U0CTO']] as const) {
+    for (const [by, id] of [
+      ['<@U0DAN>', 'U0DAN'],
+      ['@U0DAN', 'U0DAN'],
+      ['U0DAN', 'U0DAN'],
+      ['cto', 'U0CTO'],
+    ] as const) {
       const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00', ackAfter: '20m', ackBy: by }, policy, WEDNESDAY);
       expect(parsed.ok && parsed.value.ackBy).toBe(id);
     }
   });
 
-  it('--group gives a user group\'s members for the dry run, once per group, mentions or ids', () => {
-    const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=<@U0AMY>, U0BO,@U0AMY', 'S0DBAS=@U0CY'] }, policy, WEDNESDAY);
+  it("--group gives a user group's members for the dry run, once per group, mentions or ids", () => {
+    const parsed = resolveSimulation(
+      { severity: 'P1', at: 'sat 03:00', groups: ['S0OWNERS=<@U0AMY>, U0BO,@U0AMY', 'S0DBAS=@U0CY'] },
+      policy,
+      WEDNESDAY,
+    );
     expect(parsed.ok && parsed.value.groups).toEqual({ S0OWNERS: ['U0AMY', 'U0BO'], S0DBAS: ['U0CY'] });
     const flags = parseCliFlags(['--severity', 'P1', '--at', 'sat 03:00', '--group', 'S0OWNERS=@U0AMY', '--group=S0DBAS=@U0CY']);
     expect(flags.ok && flags.value.groups).toEqual(['S0OWNERS=@U0AMY', 'S0DBAS=@U0CY']);
@@ -125,7 +165,10 @@ describe('resolveSimulation', () => {
   it('two rotations: the rotation must be named', () => {
     const two = parsePolicyText('rotations:\n  backend: { members: [U0ALICE] }\n  frontend: { members: [U0BOB] }', 'two.yml');
     const parsed = resolveSimulation({ severity: 'P1', at: 'sat 03:00' }, two, WEDNESDAY);
-    expect(parsed).toEqual({ ok: false, problem: { field: 'rotation', message: 'the policy has 2 rotations, so name one: backend, frontend' } });
+    expect(parsed).toEqual({
+      ok: false,
+      problem: { field: 'rotation', message: 'the policy has 2 rotations, so name one: backend, frontend' },
+    });
   });
 });
 
@@ -140,13 +183,19 @@ describe('parseSlackSimulate', () => {
     [['P1', '2026-11-28', '03:00', 'backend']],
     [['P1', '2026-11-28 03:00']],
   ])('%j: a P1 on backend at Saturday 03:00', (args) => {
-    expect(slack(...args)).toEqual({ ok: true, value: { severity: 'P1', at: at('2026-11-28T03:00:00Z'), zone: LONDON, rotation: 'backend', ackAfterMs: null } });
+    expect(slack(...args)).toEqual({
+      ok: true,
+      value: { severity: 'P1', at: at('2026-11-28T03:00:00Z'), zone: LONDON, rotation: 'backend', ackAfterMs: null },
+    });
   });
 
-  it.each([[['ack-after', '50m']], [['ack-after=50m']], [['--ack-after', '50m']], [['ACK-AFTER', '50m']]])('%j adds the acknowledgement', (words) => {
-    const parsed = slack('P1', 'sat 03:00', ...words);
-    expect(parsed.ok && parsed.value.ackAfterMs).toBe(50 * 60_000);
-  });
+  it.each([[['ack-after', '50m']], [['ack-after=50m']], [['--ack-after', '50m']], [['ACK-AFTER', '50m']]])(
+    '%j adds the acknowledgement',
+    (words) => {
+      const parsed = slack('P1', 'sat 03:00', ...words);
+      expect(parsed.ok && parsed.value.ackAfterMs).toBe(50 * 60_000);
+    },
+  );
 
   it.each([
     [[], 'usage', 'say the severity first'],

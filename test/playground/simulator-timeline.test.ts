@@ -24,15 +24,22 @@ describe('timeline words (pure)', () => {
   });
 
   it('plainText turns Slack markup into what a terminal shows', () => {
-    expect(plainText(':white_check_mark: Acknowledged by <@U0DAN> at <!date^1795837800^{date_short_pretty} {time}|28 Nov 2026, 03:50 UTC> in <#C0ALERTS|alerts>, <!subteam^S0ONCALL>'))
-      .toBe('Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC in #alerts, @S0ONCALL');
+    expect(
+      plainText(
+        ':white_check_mark: Acknowledged by <@U0DAN> at <!date^1795837800^{date_short_pretty} {time}|28 Nov 2026, 03:50 UTC> in <#C0ALERTS|alerts>, <!subteam^S0ONCALL>',
+      ),
+    ).toBe('Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC in #alerts, @S0ONCALL');
   });
 
   it('stepRule names the step, the round, the target and the wait, from the chain', () => {
     const p2 = defaultPolicy().escalation.default!.P2!;
-    expect(stepRule(p2, 'P2', 1, 0)).toBe('P2 step 2 of 2: secondary, 4h of business hours after step 1 (chat only; quiet at night: only in business hours)');
+    expect(stepRule(p2, 'P2', 1, 0)).toBe(
+      'P2 step 2 of 2: secondary, 4h of business hours after step 1 (chat only; quiet at night: only in business hours)',
+    );
     const p0 = defaultPolicy().escalation.default!.P0!;
     expect(stepRule(p0, 'P0', 0, 1)).toBe('P0 step 1 of 4, round 2 of 2: primary, the chain starts again');
-    expect(stepRule(null, 'P3', 0, 0)).toBe("P3 step 1 (no chain for P3 in the policy: the bot's fallback, the primary once in business hours)");
+    expect(stepRule(null, 'P3', 0, 0)).toBe(
+      "P3 step 1 (no chain for P3 in the policy: the bot's fallback, the primary once in business hours)",
+    );
   });
 });

@@ -15,14 +15,22 @@ import { pagingPolicy } from '../support/paging-scenario.js';
 
 const ZONE = 'Europe/London';
 
-async function run(policy: Policy, severity: string, at: string, ackAfter?: string, horizonMs?: number): Promise<{ record: SimulationRecord; lines: string[] }> {
+async function run(
+  policy: Policy,
+  severity: string,
+  at: string,
+  ackAfter?: string,
+  horizonMs?: number,
+): Promise<{ record: SimulationRecord; lines: string[] }> {
   const request = resolveSimulation({ severity, at, zone: ZONE, ackAfter }, policy, 0);
   if (!request.ok) throw new Error(request.problem.message);
   const logs = captureLogs();
   const record = await simulate({ createApp: createOncallApp, policy, logger: logs.logger, horizonMs }, request.value);
   // The simulated bot had nothing to warn about.
   expect(logs.lines.filter((l) => /"level":(40|50|60)/.test(l))).toEqual([]);
-  const lines = timelineLines(record, policy).map((l) => [formatWall(l.at, ZONE), l.what, partyText(policy, l.who), l.why].filter(Boolean).join(' | '));
+  const lines = timelineLines(record, policy).map((l) =>
+    [formatWall(l.at, ZONE), l.what, partyText(policy, l.who), l.why].filter(Boolean).join(' | '),
+  );
   return { record, lines };
 }
 
@@ -58,9 +66,9 @@ describe('simulator transcripts against the preset chains', () => {
       'Sat 28 Nov 05:00 | end | the chain is exhausted; page #1 stays open (anyone can still acknowledge it) and nothing more is due',
     ]);
     // The lines are the bot's own messages: the stand-in received exactly these, DMs carrying the page.
-    expect(record.messages.filter((m) => m.channel.startsWith('U0') && m.text.startsWith(':rotating_light:')).map((m) => m.channel)).toEqual([
-      'U0CAROL', 'U0DAN', 'U0LEAD', 'U0CTO', 'U0CAROL', 'U0DAN', 'U0LEAD', 'U0CTO',
-    ]);
+    expect(
+      record.messages.filter((m) => m.channel.startsWith('U0') && m.text.startsWith(':rotating_light:')).map((m) => m.channel),
+    ).toEqual(['U0CAROL', 'U0DAN', 'U0LEAD', 'U0CTO', 'U0CAROL', 'U0DAN', 'U0LEAD', 'U0CTO']);
     expect(record.page).toMatchObject({ status: 'open', exhaustedAt: record.request.at + 120 * 60_000 });
   });
 
@@ -129,15 +137,26 @@ describe('simulator transcripts against the preset chains', () => {
       'Sat 28 Nov 04:00 | DM (FYI) | U0LEAD (engineering_lead) | notify rule: tell engineering_lead when a P1 is still unresolved after 1h',
       'Sat 28 Nov 04:00 | end | page #1 acknowledged by U0DAN; nothing more is due',
     ]);
-    expect(record.page).toMatchObject({ status: 'acknowledged', ackedBy: 'U0DAN', ackedAt: record.request.at + 50 * 60_000, exhaustedAt: null });
-    expect(record.messages.filter((m) => m.method === 'chat.update').every((m) => m.text.includes(':white_check_mark: Acknowledged by <@U0DAN>'))).toBe(true);
+    expect(record.page).toMatchObject({
+      status: 'acknowledged',
+      ackedBy: 'U0DAN',
+      ackedAt: record.request.at + 50 * 60_000,
+      exhaustedAt: null,
+    });
+    expect(
+      record.messages
+        .filter((m) => m.method === 'chat.update')
+        .every((m) => m.text.includes(':white_check_mark: Acknowledged by <@U0DAN>')),
+    ).toBe(true);
   });
 
   it('a night P2 acknowledged after 30m never reaches anyone: a rotation member acknowledges it before the morning', async () => {
     const policy = pagingPolicy();
     const { lines, record } = await run(policy, 'P2', '2026-11-28 03:00', '30m');
     expect(lines.filter((l) => l.includes('DM (page)'))).toEqual([]);
-    expect(lines).toContain('Sat 28 Nov 03:30 | presses Acknowledge | U0ALICE | a member of backend (nobody had been paged yet), 30m after the page');
+    expect(lines).toContain(
+      'Sat 28 Nov 03:30 | presses Acknowledge | U0ALICE | a member of backend (nobody had been paged yet), 30m after the page',
+    );
     expect(lines.at(-1)).toBe('Sat 28 Nov 03:30 | end | page #1 acknowledged by U0ALICE; nothing more is due');
     expect(record.page?.status).toBe('acknowledged');
   });
@@ -147,9 +166,15 @@ describe('simulator transcripts against the preset chains', () => {
     const { record } = await run(policy, 'P1', '2026-11-28 03:00', '50m');
     const text = renderText(record, policy, 'paging.yml');
     const rows = text.split('\n');
-    expect(rows[0]).toBe('Dry run: a P1 page on rotation backend, raised Sat 28 Nov 2026 03:00 Europe/London (UTC+00:00); the last person paged presses Acknowledge after 50m.');
-    expect(rows).toContain('Sat 28 Nov 03:45  DM (page)            U0DAN                               P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1');
-    expect(text).toContain('| "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it started."');
+    expect(rows[0]).toBe(
+      'Dry run: a P1 page on rotation backend, raised Sat 28 Nov 2026 03:00 Europe/London (UTC+00:00); the last person paged presses Acknowledge after 50m.',
+    );
+    expect(rows).toContain(
+      'Sat 28 Nov 03:45  DM (page)            U0DAN                               P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1',
+    );
+    expect(text).toContain(
+      '| "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it started."',
+    );
     expect(rows.at(-1)).toBe('Paged: U0CAROL at Sat 28 Nov 03:00, U0DAN at Sat 28 Nov 03:45.');
   });
 
@@ -164,7 +189,12 @@ describe('simulator transcripts against the preset chains', () => {
 
   it('a step whose target is nobody (no lead or CTO under people) is skipped at once; with no channel, the end of the chain is told to whoever raised the page', async () => {
     const policy = parsePolicyText(
-      ['rotations:', '  backend:', '    members: [U0ALICE, U0BOB, U0CAROL, U0DAN]', '    shift: { every: 1w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }'].join('\n'),
+      [
+        'rotations:',
+        '  backend:',
+        '    members: [U0ALICE, U0BOB, U0CAROL, U0DAN]',
+        '    shift: { every: 1w, handoff: "mon 09:00", timezone: UTC, start: "2026-01-05" }',
+      ].join('\n'),
       'nobody.yml',
     );
     const { lines } = await run(policy, 'P1', '2026-11-28 03:00');

@@ -35,7 +35,12 @@ describe('scopes (slack-scopes.ts)', () => {
     ['reactions.add', 'public', 'reactions:write'],
   ] as const)('%s in a %s conversation needs %s', (method, kind, scope) => {
     expect(refuseScope(method, kind, new Set([scope]))).toBeNull();
-    expect(refuseScope(method, kind, new Set(['commands']))).toEqual({ ok: false, error: 'missing_scope', needed: scope, provided: 'commands' });
+    expect(refuseScope(method, kind, new Set(['commands']))).toEqual({
+      ok: false,
+      error: 'missing_scope',
+      needed: scope,
+      provided: 'commands',
+    });
   });
 
   it('views need no scope; a method Slack does not have is unknown_method', () => {
@@ -61,7 +66,12 @@ describe('a method the manifest does not grant is refused', () => {
       () => null,
       (error: { data?: unknown }) => error.data,
     );
-    expect(data).toMatchObject({ ok: false, error: 'missing_scope', needed: 'chat:write', provided: expect.not.stringContaining('chat:write') });
+    expect(data).toMatchObject({
+      ok: false,
+      error: 'missing_scope',
+      needed: 'chat:write',
+      provided: expect.not.stringContaining('chat:write'),
+    });
     expect(standIn.conversationFor('C1', 'U0ANY')).toEqual([]);
   });
 
@@ -74,6 +84,13 @@ describe('a method the manifest does not grant is refused', () => {
     const refused = standIn.attempts('chat.postMessage');
     expect(refused.length).toBeGreaterThan(0);
     expect(refused.every((c) => c.response.error === 'missing_scope' && c.response.needed === 'chat:write')).toBe(true);
-    expect(t.store.db.select().from(outbox).all().filter((r) => r.method === 'chat.postMessage').map((r) => [r.status, r.lastError])).toContainEqual(['failed', 'missing_scope']);
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.method === 'chat.postMessage')
+        .map((r) => [r.status, r.lastError]),
+    ).toContainEqual(['failed', 'missing_scope']);
   });
 });

@@ -69,7 +69,10 @@ async function start() {
 
 /** Every row of every table: a refusal must leave all of it as it was. */
 function dbState(): Record<string, unknown[]> {
-  const names = t.store.sqlite.prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name").pluck().all() as string[];
+  const names = t.store.sqlite
+    .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+    .pluck()
+    .all() as string[];
   return Object.fromEntries(names.map((name) => [name, t.store.sqlite.prepare(`SELECT * FROM "${name}"`).all()]));
 }
 
@@ -98,14 +101,16 @@ async function toldPrivately(user: string, send: () => Promise<unknown>, channel
   return String(call.args.text);
 }
 
-const press = (user: string, actionId: string, value: string, channel: string) => t.interact(blockActionPayload(user, actionId, value, { channel: { id: channel } }));
+const press = (user: string, actionId: string, value: string, channel: string) =>
+  t.interact(blockActionPayload(user, actionId, value, { channel: { id: channel } }));
 
 const hmac = (body: string) => createHmac('sha256', SECRETS.JOBS_HMAC_SECRET).update(body).digest('hex');
 const genericAlert = (service: string, severity = 'P2') => {
   const body = JSON.stringify({ title: `${service} job failing`, dedup_key: `${service}-job`, status: 'firing', severity, service });
   return t.post('/webhooks/jobs', body, { 'x-signature': hmac(body) });
 };
-const uptimeDown = () => t.post('/webhooks/uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` });
+const uptimeDown = () =>
+  t.post('/webhooks/uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` });
 
 /** The ts of an alert's message in its channel, for reactions. */
 async function alertMessageTs(id: number, channel = 'C0ALERTS'): Promise<string> {
@@ -114,15 +119,29 @@ async function alertMessageTs(id: number, channel = 'C0ALERTS'): Promise<string>
   return String(call.response.ts);
 }
 
-const react = (user: string, channel: string, ts: string) => t.event({ type: 'reaction_added', user, reaction: 'white_check_mark', item: { type: 'message', channel, ts }, item_user: 'U0BOT', event_ts: '1767780900.000100' });
+const react = (user: string, channel: string, ts: string) =>
+  t.event({
+    type: 'reaction_added',
+    user,
+    reaction: 'white_check_mark',
+    item: { type: 'message', channel, ts },
+    item_user: 'U0BOT',
+    event_ts: '1767780900.000100',
+  });
 
 describe('pages', () => {
   it('someone from another rotation cannot acknowledge, escalate or resolve a backend page; a backend member and an admin can', async () => {
     await start();
     expect(await command('/oncall', 'page backend --severity P1 checkout is down', 'U0DAN')).toMatch(/^Paging \*backend\* with P1 page #1/);
     const who = `Only members of ${BACKEND}, someone page #1 reached, ${ADMINS} can`;
-    for (const [action, verb] of [[PAGE_ACTIONS.ack, 'acknowledge'], [PAGE_ACTIONS.escalate, 'escalate'], [PAGE_ACTIONS.resolve, 'resolve']] as const) {
-      expect(await refused(() => toldPrivately('U0ERIN', () => press('U0ERIN', action, '1', 'DU0ERIN'), 'DU0ERIN'))).toBe(`${who} ${verb} page #1.`);
+    for (const [action, verb] of [
+      [PAGE_ACTIONS.ack, 'acknowledge'],
+      [PAGE_ACTIONS.escalate, 'escalate'],
+      [PAGE_ACTIONS.resolve, 'resolve'],
+    ] as const) {
+      expect(await refused(() => toldPrivately('U0ERIN', () => press('U0ERIN', action, '1', 'DU0ERIN'), 'DU0ERIN'))).toBe(
+        `${who} ${verb} page #1.`,
+      );
     }
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'open', ackedBy: null, stepIndex: 0 });
 
@@ -153,7 +172,7 @@ describe('alerts', () => {
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0DAN' });
   });
 
-  it('a silenced alert has no page: the rotation\'s rule still decides who may acknowledge it', async () => {
+  it("a silenced alert has no page: the rotation's rule still decides who may acknowledge it", async () => {
     await start();
     await t.command('/oncall', 'silence api 1h planned restart', 'U0ALICE');
     await uptimeDown();
@@ -169,28 +188,64 @@ describe('alerts', () => {
     await start();
     await uptimeDown();
     await genericAlert('api'); // a second source for api within 10 minutes: treated as P0
-    expect(t.store.db.select().from(alerts).all().map((a) => [a.id, a.severity, a.routedSeverity])).toEqual([[1, 'P2', 'P2'], [2, 'P0', 'P2']]);
+    expect(
+      t.store.db
+        .select()
+        .from(alerts)
+        .all()
+        .map((a) => [a.id, a.severity, a.routedSeverity]),
+    ).toEqual([
+      [1, 'P2', 'P2'],
+      [2, 'P0', 'P2'],
+    ]);
     const told = await refused(() => toldPrivately('U0ERIN', () => press('U0ERIN', ALERT_ACTIONS.notTop, '2', 'C0ALERTS'), 'C0ALERTS'));
     expect(told).toBe(`Only members of ${BACKEND}, someone page #2 reached, ${ADMINS} can say alert #2 is not P0.`);
 
     await press('U0BOB', ALERT_ACTIONS.notTop, '2', 'C0ALERTS');
-    expect(t.store.db.select().from(alerts).all().find((a) => a.id === 2)).toMatchObject({ severity: 'P2' });
-    expect(t.store.db.select().from(pages).all().find((p) => p.id === 2)).toMatchObject({ severity: 'P2' });
+    expect(
+      t.store.db
+        .select()
+        .from(alerts)
+        .all()
+        .find((a) => a.id === 2),
+    ).toMatchObject({ severity: 'P2' });
+    expect(
+      t.store.db
+        .select()
+        .from(pages)
+        .all()
+        .find((p) => p.id === 2),
+    ).toMatchObject({ severity: 'P2' });
   });
 
-  it('/oncall silence and unsilence: only the rotations the service\'s alerts page (and admins), or the silence\'s author, may', async () => {
+  it("/oncall silence and unsilence: only the rotations the service's alerts page (and admins), or the silence's author, may", async () => {
     await start();
-    expect(await refused(() => command('/oncall', 'silence api 2h noisy', 'U0ERIN'))).toBe(`Only members of ${BACKEND}, ${ADMINS} can silence *api*.`);
+    expect(await refused(() => command('/oncall', 'silence api 2h noisy', 'U0ERIN'))).toBe(
+      `Only members of ${BACKEND}, ${ADMINS} can silence *api*.`,
+    );
     // search alerts go to web first, and the uptime catch-all may send them to backend: both may silence it.
-    expect(((await t.command('/oncall', 'silence search 30m reindex', 'U0ERIN')).json() as { text: string }).text).toMatch(/^Silence #1: alerts for \*search\*/);
+    expect(((await t.command('/oncall', 'silence search 30m reindex', 'U0ERIN')).json() as { text: string }).text).toMatch(
+      /^Silence #1: alerts for \*search\*/,
+    );
 
-    const made = (await t.command('/oncall', 'silence api 2h planned migration', 'U0ALICE')).json() as { text: string; response_type: string };
+    const made = (await t.command('/oncall', 'silence api 2h planned migration', 'U0ALICE')).json() as {
+      text: string;
+      response_type: string;
+    };
     expect(made).toMatchObject({ response_type: 'in_channel', text: expect.stringMatching(/^Silence #2: alerts for \*api\*/) });
-    expect(await refused(() => command('/oncall', 'unsilence 2', 'U0ERIN'))).toBe(`Only members of ${BACKEND}, whoever made it (<@U0ALICE>), ${ADMINS} can end silence #2.`);
+    expect(await refused(() => command('/oncall', 'unsilence 2', 'U0ERIN'))).toBe(
+      `Only members of ${BACKEND}, whoever made it (<@U0ALICE>), ${ADMINS} can end silence #2.`,
+    );
 
     const ended = (await t.command('/oncall', 'unsilence #2', 'U0BOB')).json() as { text: string; response_type: string };
     expect(ended).toEqual({ response_type: 'in_channel', text: 'Silence #2 ended early by <@U0BOB>: alerts for *api* page again.' });
-    expect(t.store.db.select().from(silences).all().find((s) => s.id === 2)).toMatchObject({ endsAt: NOW });
+    expect(
+      t.store.db
+        .select()
+        .from(silences)
+        .all()
+        .find((s) => s.id === 2),
+    ).toMatchObject({ endsAt: NOW });
     expect(await command('/oncall', 'unsilence 2', 'U0BOB')).toBe('There is no silence #2 in force; `/oncall silences` lists them.');
     // Ended means ended: the next api alert pages.
     await uptimeDown();
@@ -199,17 +254,21 @@ describe('alerts', () => {
 });
 
 describe('schedules', () => {
-  it('an override: someone outside the rotation can neither make one nor cancel someone else\'s; a member can cancel it', async () => {
+  it("an override: someone outside the rotation can neither make one nor cancel someone else's; a member can cancel it", async () => {
     await start();
     const made = await command('/oncall', 'override <@U0DAN> 2026-01-08 09:00 2026-01-09 09:00 backend primary', 'U0ALICE');
     expect(made).toMatch(/^Override #1: <@U0DAN> is primary of \*backend\*/);
 
-    expect(await refused(() => command('/oncall', 'cancel 1', 'U0ERIN'))).toBe(`Only members of ${BACKEND}, whoever made it (<@U0ALICE>), ${ADMINS} can cancel override #1.`);
+    expect(await refused(() => command('/oncall', 'cancel 1', 'U0ERIN'))).toBe(
+      `Only members of ${BACKEND}, whoever made it (<@U0ALICE>), ${ADMINS} can cancel override #1.`,
+    );
     expect(await refused(() => command('/oncall', 'override <@U0ERIN> 2026-01-08 09:00 2026-01-09 09:00 backend primary', 'U0ERIN'))).toBe(
       `Only members of ${BACKEND}, ${ADMINS} can change the schedule of *backend*. Ask one of them.`,
     );
 
-    expect(await command('/oncall', 'cancel 1', 'U0BOB')).toBe('Override #1 is cancelled: <@U0DAN> is no longer primary of *backend* for that time.');
+    expect(await command('/oncall', 'cancel 1', 'U0BOB')).toBe(
+      'Override #1 is cancelled: <@U0DAN> is no longer primary of *backend* for that time.',
+    );
     expect(t.store.db.select().from(overrides).get()).toMatchObject({ cancelledBy: 'U0BOB' });
   });
 
@@ -222,25 +281,44 @@ describe('schedules', () => {
     const own = await command('/oncall', 'leave <@U0DAN> 2026-01-19 2026-01-21', 'U0DAN');
     expect(own).toContain('*backend*: <@U0DAN> is on leave');
     expect(own).toContain('*web*: <@U0DAN> is on leave');
-    expect(new Set(t.store.db.select().from(overrides).all().map((o) => o.rotation))).toEqual(new Set(['backend', 'web']));
+    expect(
+      new Set(
+        t.store.db
+          .select()
+          .from(overrides)
+          .all()
+          .map((o) => o.rotation),
+      ),
+    ).toEqual(new Set(['backend', 'web']));
   });
 
   it('a swap request: only the person asked may accept or decline it', async () => {
     await start();
     expect(await command('/oncall', 'swap <@U0CAROL> 2026-01-08 backend', 'U0ALICE')).toMatch(/^Swap request #1 sent to <@U0CAROL>/);
-    for (const [user, action] of [['U0ERIN', SWAP_ACTIONS.accept], ['U0BOB', SWAP_ACTIONS.accept], ['U0LEAD', SWAP_ACTIONS.decline]] as const) {
+    for (const [user, action] of [
+      ['U0ERIN', SWAP_ACTIONS.accept],
+      ['U0BOB', SWAP_ACTIONS.accept],
+      ['U0LEAD', SWAP_ACTIONS.decline],
+    ] as const) {
       const told = await refused(() => toldPrivately(user, () => press(user, action, '1', 'DU0CAROL')));
       expect(told).toBe('Only <@U0CAROL> can answer swap request #1; it was sent to them.');
     }
     await press('U0CAROL', SWAP_ACTIONS.accept, '1', 'DU0CAROL');
     expect(t.store.db.select().from(swapRequests).get()).toMatchObject({ status: 'accepted' });
-    expect(t.store.db.select().from(overrides).all().map((o) => [o.userId, o.reason])).toContainEqual(['U0CAROL', 'swap']);
+    expect(
+      t.store.db
+        .select()
+        .from(overrides)
+        .all()
+        .map((o) => [o.userId, o.reason]),
+    ).toContainEqual(['U0CAROL', 'swap']);
   });
 });
 
 describe('handoffs', () => {
   const target = { rotation: 'backend', boundary: NEXT_BOUNDARY, outgoing: 'U0ALICE', incoming: 'U0BOB' };
-  const fields = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [fieldBlockId(i), { value: { type: 'plain_text_input', value: 'None' } }]));
+  const fields = (n: number) =>
+    Object.fromEntries(Array.from({ length: n }, (_, i) => [fieldBlockId(i), { value: { type: 'plain_text_input', value: 'None' } }]));
   const submit = (user: string) => t.interact(viewSubmissionPayload(user, HANDOFF_VIEW, fields(8), JSON.stringify(target)));
   const mayPost = `Only members of ${BACKEND}, ${ADMINS} can post the *backend* handoff.`;
 
@@ -252,7 +330,9 @@ describe('handoffs', () => {
     expect(answer).toEqual({ response_action: 'errors', errors: { [fieldBlockId(0)]: mayPost } });
 
     expect((await t.command('/handoff', 'backend', 'U0ALICE')).text).toBe('');
-    expect(JSON.parse(String((t.standIn.take('views.open')[0]!.args.view as { private_metadata: string }).private_metadata))).toEqual(target);
+    expect(JSON.parse(String((t.standIn.take('views.open')[0]!.args.view as { private_metadata: string }).private_metadata))).toEqual(
+      target,
+    );
     expect((await submit('U0ALICE')).text).toBe('');
     expect(t.store.db.select().from(handoffs).get()).toMatchObject({ postedBy: 'U0ALICE', incoming: 'U0BOB', confirmedBy: null });
 
@@ -285,16 +365,45 @@ describe('incidents', () => {
   /** Alice declares a P1 for backend; it gets channel C0INC1. */
   async function declared() {
     await start();
-    const values = { ...declareValues({ title: 'Checkout returns 500s', service: 'checkout', environment: 'prod', impact: 'EU customers cannot pay', severity: 'P1' }), rotation: { value: { type: 'static_select', selected_option: { value: 'backend' } } } };
-    const answer = await t.interact(viewSubmissionPayload('U0ALICE', INCIDENT_VIEWS.declare, values, JSON.stringify({ channel: 'C0GENERAL', title: '' })));
+    const values = {
+      ...declareValues({
+        title: 'Checkout returns 500s',
+        service: 'checkout',
+        environment: 'prod',
+        impact: 'EU customers cannot pay',
+        severity: 'P1',
+      }),
+      rotation: { value: { type: 'static_select', selected_option: { value: 'backend' } } },
+    };
+    const answer = await t.interact(
+      viewSubmissionPayload('U0ALICE', INCIDENT_VIEWS.declare, values, JSON.stringify({ channel: 'C0GENERAL', title: '' })),
+    );
     expect(answer.text).toBe('');
     await t.standIn.waitFor('chat.postMessage', (a) => String(a.text).startsWith('[P1]')); // the card: the incident is written
-    expect(t.store.db.select().from(incidents).get()).toMatchObject({ id: 1, rotation: 'backend', commander: 'U0ALICE', channelId: 'C0INC1' });
+    expect(t.store.db.select().from(incidents).get()).toMatchObject({
+      id: 1,
+      rotation: 'backend',
+      commander: 'U0ALICE',
+      channelId: 'C0INC1',
+    });
   }
   const inIncident = (text: string, user: string) => command('/incident', text, user, 'C0INC1');
   const who = `Only the commander (<@U0ALICE>), members of ${BACKEND}, ${ADMINS} can`;
   const tick = (user: string, positions: number[]) =>
-    t.interact(blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', { channel: { id: 'C0INC1' }, actions: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, block_id: 'checklist:1', selected_options: positions.map((p) => ({ value: String(p) })), action_ts: '1' }] }));
+    t.interact(
+      blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', {
+        channel: { id: 'C0INC1' },
+        actions: [
+          {
+            type: 'checkboxes',
+            action_id: PLAYBOOK_ACTIONS.checklist,
+            block_id: 'checklist:1',
+            selected_options: positions.map((p) => ({ value: String(p) })),
+            action_ts: '1',
+          },
+        ],
+      }),
+    );
 
   it('an outsider can neither change, resolve nor close it; the commander, a member and an admin can', async () => {
     await declared();
@@ -317,14 +426,20 @@ describe('incidents', () => {
     // people answerable for the incident make it; the refusal says how to become one.
     await declared();
     const refusedTick = await refused(() => toldPrivately('U0ERIN', () => tick('U0ERIN', [0]), 'C0INC1'));
-    expect(refusedTick).toBe(`${who} tick the checklist of incident #1. Your tick was not recorded; the commander can give you a role with \`/incident role\`.`);
-    expect(await refused(() => toldPrivately('U0ERIN', () => press('U0ERIN', PLAYBOOK_ACTIONS.trigger, '1|payment-failing', 'C0INC1')))).toBe(`${who} mark the triggers of incident #1.`);
+    expect(refusedTick).toBe(
+      `${who} tick the checklist of incident #1. Your tick was not recorded; the commander can give you a role with \`/incident role\`.`,
+    );
+    expect(
+      await refused(() => toldPrivately('U0ERIN', () => press('U0ERIN', PLAYBOOK_ACTIONS.trigger, '1|payment-failing', 'C0INC1'))),
+    ).toBe(`${who} mark the triggers of incident #1.`);
 
     expect(await inIncident('role <@U0ERIN> comms', 'U0ALICE')).toBe('<@U0ERIN> is now the comms for incident #1.');
     await tick('U0ERIN', [0]);
     expect(await inIncident('checklist', 'U0ERIN')).toMatch(/^\*Still open on incident #1\* \(6 of 7\):/);
     // And the refusal to the next outsider names her role.
     const frank = await refused(() => inIncident('status monitoring', 'U0FRANK'));
-    expect(frank).toBe(`Only the commander (<@U0ALICE>), the comms (<@U0ERIN>), members of ${BACKEND}, ${ADMINS} can change the status of incident #1.`);
+    expect(frank).toBe(
+      `Only the commander (<@U0ALICE>), the comms (<@U0ERIN>), members of ${BACKEND}, ${ADMINS} can change the status of incident #1.`,
+    );
   });
 });

@@ -7,12 +7,56 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { splitArgs } from '../../src/slack/commands.js';
 import type { TestApp } from '../support/harness.js';
-import { errorLines, escapedSinceLastLook, hostileText, hostileWord, longText, PEOPLE, PROTOTYPE_WORDS, runs, tally, writeCount, type HandlerProbe } from './fuzz-support.js';
+import {
+  errorLines,
+  escapedSinceLastLook,
+  hostileText,
+  hostileWord,
+  longText,
+  PEOPLE,
+  PROTOTYPE_WORDS,
+  runs,
+  tally,
+  writeCount,
+  type HandlerProbe,
+} from './fuzz-support.js';
 import { seededApp } from './seeded-app.js';
 
 const SUBCOMMANDS: Record<string, string[]> = {
-  '/oncall': ['who', 'next', 'schedule', 'override', 'leave', 'lint', 'cancel', 'swap', 'page', 'pages', 'silence', 'silences', 'simulate', 'policy', 'help'],
-  '/incident': ['declare', 'update', 'status', 'severity', 'commander', 'role', 'timeline', 'resolve', 'postmortem', 'list', 'gate', 'checklist', 'trigger', 'close', 'help'],
+  '/oncall': [
+    'who',
+    'next',
+    'schedule',
+    'override',
+    'leave',
+    'lint',
+    'cancel',
+    'swap',
+    'page',
+    'pages',
+    'silence',
+    'silences',
+    'simulate',
+    'policy',
+    'help',
+  ],
+  '/incident': [
+    'declare',
+    'update',
+    'status',
+    'severity',
+    'commander',
+    'role',
+    'timeline',
+    'resolve',
+    'postmortem',
+    'list',
+    'gate',
+    'checklist',
+    'trigger',
+    'close',
+    'help',
+  ],
   '/handoff': ['backend', 'emergency', 'history', 'help'],
 };
 
@@ -21,22 +65,106 @@ const OPENS_A_MODAL: Record<string, string[]> = { '/incident': ['declare', 'reso
 
 /** Words the commands understand, to get past their first checks, mixed with hostile ones. */
 const meaningful = fc.constantFrom(
-  '<@U0BOB>', '<@U0CAROL|carol>', '<@U0X|x>', '<@W0LONG>', '<@U0NOBODY>', '<@>', '<@u0lower>', '<#C0ALERTS|alerts>', '<!here>', '@bob',
-  '2026-12-01', '2026-11-20', '2026-02-30', '9999-12-31', '0000-01-01', '2026-13-45', 'today', 'tomorrow', 'now', 'next', 'next monday', 'next funday',
-  '09:00', '23:59', '24:00', '9:7', '25:99',
-  '2h', '30m', '0m', '7d', '8d', '1w', '99999999999999999999w', '1h30m',
-  '1', '4', '52', '53', '0', '-3', '#1', '#2', '#999', '1e3', '0x10', '99999999999999999999',
-  'backend', 'frontend', 'primary', 'secondary', 'P0', 'P1', 'p3', 'P9', '--severity', '--severity=P0', '--severity=', '-s',
-  'api', 'checkout', 'payments', 'investigating', 'mitigating', 'monitoring', 'resolved', 'done', 'https://wiki.example.com/pm/1', '<https://x.example|x>',
-  'bug', 'config', 'configuration', 'support', 'user-support', 'scribe', 'comms lead', 'commander', 'customer_impact', 'security',
-  'open', 'today', 'week', 'help', 'sat', 'ack-after',
+  '<@U0BOB>',
+  '<@U0CAROL|carol>',
+  '<@U0X|x>',
+  '<@W0LONG>',
+  '<@U0NOBODY>',
+  '<@>',
+  '<@u0lower>',
+  '<#C0ALERTS|alerts>',
+  '<!here>',
+  '@bob',
+  '2026-12-01',
+  '2026-11-20',
+  '2026-02-30',
+  '9999-12-31',
+  '0000-01-01',
+  '2026-13-45',
+  'today',
+  'tomorrow',
+  'now',
+  'next',
+  'next monday',
+  'next funday',
+  '09:00',
+  '23:59',
+  '24:00',
+  '9:7',
+  '25:99',
+  '2h',
+  '30m',
+  '0m',
+  '7d',
+  '8d',
+  '1w',
+  '99999999999999999999w',
+  '1h30m',
+  '1',
+  '4',
+  '52',
+  '53',
+  '0',
+  '-3',
+  '#1',
+  '#2',
+  '#999',
+  '1e3',
+  '0x10',
+  '99999999999999999999',
+  'backend',
+  'frontend',
+  'primary',
+  'secondary',
+  'P0',
+  'P1',
+  'p3',
+  'P9',
+  '--severity',
+  '--severity=P0',
+  '--severity=',
+  '-s',
+  'api',
+  'checkout',
+  'payments',
+  'investigating',
+  'mitigating',
+  'monitoring',
+  'resolved',
+  'done',
+  'https://wiki.example.com/pm/1',
+  '<https://x.example|x>',
+  'bug',
+  'config',
+  'configuration',
+  'support',
+  'user-support',
+  'scribe',
+  'comms lead',
+  'commander',
+  'customer_impact',
+  'security',
+  'open',
+  'today',
+  'week',
+  'help',
+  'sat',
+  'ack-after',
 );
 
-const argument = fc.oneof({ weight: 5, arbitrary: meaningful }, { weight: 3, arbitrary: hostileWord }, { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_WORDS) });
+const argument = fc.oneof(
+  { weight: 5, arbitrary: meaningful },
+  { weight: 3, arbitrary: hostileWord },
+  { weight: 2, arbitrary: fc.constantFrom(...PROTOTYPE_WORDS) },
+);
 
 /** What a reply must never show unless the caller typed it: JavaScript's own words for a missing value. */
 const INTERNALS = ['undefined', 'NaN', '[object ', 'native code', 'Infinity', 'null'];
-const quoted = fc.oneof(argument, hostileText.map((s) => `"${s}"`), hostileText.map((s) => `'${s}`));
+const quoted = fc.oneof(
+  argument,
+  hostileText.map((s) => `"${s}"`),
+  hostileText.map((s) => `'${s}`),
+);
 const argumentText = fc.oneof(
   { weight: 6, arbitrary: fc.array(quoted, { maxLength: 8 }).map((words) => words.join(' ')) },
   { weight: 2, arbitrary: hostileText },
@@ -77,7 +205,10 @@ export function commandProperties(): void {
         expect(typeof body.text === 'string' && body.text.trim().length > 0, `answer ${answer.text.slice(0, 300)}`).toBe(true);
         expect(['ephemeral', 'in_channel']).toContain(body.response_type);
         for (const word of INTERNALS) {
-          if (String(body.text).includes(word)) expect(typed, `"${word}" in the answer to ${command} ${text.slice(0, 200)}: ${String(body.text).slice(0, 500)}`).toContain(word);
+          if (String(body.text).includes(word))
+            expect(typed, `"${word}" in the answer to ${command} ${text.slice(0, 200)}: ${String(body.text).slice(0, 500)}`).toContain(
+              word,
+            );
         }
       }
       expect(errorLines(t, from), `log for ${command} ${text.slice(0, 300)}`).toEqual([]);
@@ -100,7 +231,15 @@ export function commandProperties(): void {
     it('/oncall simulate with a severity and time it reads, among random words: an answer, and the live bot writes nothing', async () => {
       // Random words alone seldom make a simulation that runs; these do, so its run is fuzzed too, not just its refusals.
       const severity = fc.constantFrom('P0', 'P1', 'p2', 'P3');
-      const when = fc.constantFrom('"sat 03:00"', 'sat 03:00', 'now', 'tomorrow 09:00', '"2026-12-01 23:59"', 'mon 09:00', '2026-03-29 01:30');
+      const when = fc.constantFrom(
+        '"sat 03:00"',
+        'sat 03:00',
+        'now',
+        'tomorrow 09:00',
+        '"2026-12-01 23:59"',
+        'mon 09:00',
+        '2026-03-29 01:30',
+      );
       const extra = fc.array(fc.oneof(argument, fc.constantFrom('ack-after', 'ack-after=5m', '50m', 'backend')), { maxLength: 3 });
       await fc.assert(
         fc.asyncProperty(severity, when, extra, fc.constantFrom(...PEOPLE, 'U0STRANGER'), async (sev, at, words, userId) => {
@@ -114,7 +253,11 @@ export function commandProperties(): void {
     });
 
     it.each(Object.keys(SUBCOMMANDS))('%s', async (command) => {
-      const sub = fc.oneof({ weight: 8, arbitrary: fc.constantFrom(...SUBCOMMANDS[command]!) }, { weight: 1, arbitrary: hostileWord }, { weight: 1, arbitrary: fc.constant('') });
+      const sub = fc.oneof(
+        { weight: 8, arbitrary: fc.constantFrom(...SUBCOMMANDS[command]!) },
+        { weight: 1, arbitrary: hostileWord },
+        { weight: 1, arbitrary: fc.constant('') },
+      );
       const user = fc.constantFrom(...PEOPLE, 'U0STRANGER');
       const channel = fc.oneof(fc.constantFrom(...channels), fc.constantFrom(...incidentChannels));
       await fc.assert(

@@ -13,7 +13,6 @@ import { TEST_SECRETS } from '../support/common.js';
 export const REPO = resolve(import.meta.dirname, '../..');
 export const ALERTS_TOKEN = 'crash-test-alerts-bearer-0123456789';
 
-
 /** One rotation of three, escalating every second: primary, then secondary, then the lead, once. */
 export function writeCrashPolicy(dir: string): string {
   const path = join(dir, 'crash.policy.yml');

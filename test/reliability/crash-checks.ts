@@ -116,7 +116,8 @@ export function outboxAgreesWithSlack(
       continue;
     }
     const row = rows.get(message.outboxId);
-    if (!row || row.method !== 'chat.postMessage') problems.push(`${message.conversation}/${message.ts} names outbox row ${message.outboxId}, which posted nothing`);
+    if (!row || row.method !== 'chat.postMessage')
+      problems.push(`${message.conversation}/${message.ts} names outbox row ${message.outboxId}, which posted nothing`);
     else if (textOf(row) !== message.postedText) problems.push(`outbox row ${row.id} was posted with other text than decided`);
     shown.set(message.outboxId, [...(shown.get(message.outboxId) ?? []), message]);
   }
@@ -129,7 +130,9 @@ export function outboxAgreesWithSlack(
   }
   for (const row of outbox) {
     if (row.method === 'chat.postMessage' && row.status === 'sent' && !shown.has(row.id)) {
-      problems.push(`outbox row ${row.id} (${row.ref ?? 'no ref'}) is marked sent but Slack never showed it: "${textOf(row).slice(0, 80)}"`);
+      problems.push(
+        `outbox row ${row.id} (${row.ref ?? 'no ref'}) is marked sent but Slack never showed it: "${textOf(row).slice(0, 80)}"`,
+      );
     }
   }
   // The last decision for each remembered message is what it must show now.
@@ -149,7 +152,9 @@ export function outboxAgreesWithSlack(
     checked += 1;
     if (!last) problems.push(`${ref} is shown but no sent row decided it`);
     else if (textOf(last) !== message.text) {
-      problems.push(`${ref} shows "${message.text.slice(0, 90)}" but the last decision (outbox row ${last.id}) says "${textOf(last).slice(0, 90)}"`);
+      problems.push(
+        `${ref} shows "${message.text.slice(0, 90)}" but the last decision (outbox row ${last.id}) says "${textOf(last).slice(0, 90)}"`,
+      );
     }
   }
   return { problems, duplicates, checked };
@@ -194,31 +199,44 @@ export function pagesAgreeWithSlack(
     chain.forEach((user, step) => {
       if (page.created_at + step * expect.stepMs > closedAt - expect.graceMs) return;
       dueSteps += 1;
-      if (!rows.some((r) => r.step_index === step && r.loop === 0 && r.user_id === user)) problems.push(`page #${page.id} step ${step + 1}: no DM to ${user} was decided`);
-      if (!rows.some((r) => r.step_index === step && r.loop === 0 && r.user_id === null)) problems.push(`page #${page.id} step ${step + 1}: no channel line was decided`);
+      if (!rows.some((r) => r.step_index === step && r.loop === 0 && r.user_id === user))
+        problems.push(`page #${page.id} step ${step + 1}: no DM to ${user} was decided`);
+      if (!rows.some((r) => r.step_index === step && r.loop === 0 && r.user_id === null))
+        problems.push(`page #${page.id} step ${step + 1}: no channel line was decided`);
     });
     for (const row of rows) {
-      if (row.created_at > closedAt) problems.push(`page #${page.id}: ${row.ref} was decided at ${row.created_at}, after the page closed at ${closedAt}`);
+      if (row.created_at > closedAt)
+        problems.push(`page #${page.id}: ${row.ref} was decided at ${row.created_at}, after the page closed at ${closedAt}`);
       const place = where.get(row.ref);
       const message = place && messages.get(`${conversationOf(place.channel)}/${place.ts}`);
       if (!message) {
         problems.push(`page #${page.id}: ${row.ref} never reached Slack`);
         continue;
       }
-      if (row.user_id === null && message.conversation !== expect.alertsChannel) problems.push(`page #${page.id}: its channel line ${row.ref} is in ${message.conversation}`);
-      if (row.user_id !== null && message.conversation !== conversationOf(row.user_id)) problems.push(`page #${page.id}: its DM ${row.ref} is in ${message.conversation}`);
+      if (row.user_id === null && message.conversation !== expect.alertsChannel)
+        problems.push(`page #${page.id}: its channel line ${row.ref} is in ${message.conversation}`);
+      if (row.user_id !== null && message.conversation !== conversationOf(row.user_id))
+        problems.push(`page #${page.id}: its DM ${row.ref} is in ${message.conversation}`);
       messagesChecked += 1;
       const outcome = finalOutcome(page);
-      if (!message.text.includes(page.summary)) problems.push(`page #${page.id}: ${row.ref} does not name the page ("${message.text.slice(0, 80)}")`);
-      if (outcome && !message.text.includes(outcome)) problems.push(`page #${page.id} is ${page.status}, but ${row.ref} shows "${message.text.slice(0, 100)}" (expected "${outcome}")`);
-      if (!outcome && /Acknowledged|Resolved/.test(message.text)) problems.push(`page #${page.id} is open, but ${row.ref} shows "${message.text.slice(0, 100)}"`);
+      if (!message.text.includes(page.summary))
+        problems.push(`page #${page.id}: ${row.ref} does not name the page ("${message.text.slice(0, 80)}")`);
+      if (outcome && !message.text.includes(outcome))
+        problems.push(`page #${page.id} is ${page.status}, but ${row.ref} shows "${message.text.slice(0, 100)}" (expected "${outcome}")`);
+      if (!outcome && /Acknowledged|Resolved/.test(message.text))
+        problems.push(`page #${page.id} is open, but ${row.ref} shows "${message.text.slice(0, 100)}"`);
     }
-    const exhaustNotices = channelMessages.filter((m) => m.postedText.includes('Nobody acknowledged') && m.postedText.includes(`(#${page.id})`));
+    const exhaustNotices = channelMessages.filter(
+      (m) => m.postedText.includes('Nobody acknowledged') && m.postedText.includes(`(#${page.id})`),
+    );
     const lastStepDue = page.created_at + (chain.length - 1) * expect.stepMs;
     const exhaustDue = lastStepDue + expect.exhaustAfterLastStepMs;
-    if (page.exhausted_at !== null && exhaustNotices.length !== 1) problems.push(`page #${page.id} ran out of steps, and the channel was told ${exhaustNotices.length} times`);
-    if (page.exhausted_at === null && exhaustNotices.length > 0) problems.push(`page #${page.id} did not run out, yet the channel was told it had`);
-    if (page.exhausted_at === null && exhaustDue <= closedAt - expect.graceMs) problems.push(`page #${page.id}: its chain ran out at ${exhaustDue} with nobody told (closed at ${closedAt})`);
+    if (page.exhausted_at !== null && exhaustNotices.length !== 1)
+      problems.push(`page #${page.id} ran out of steps, and the channel was told ${exhaustNotices.length} times`);
+    if (page.exhausted_at === null && exhaustNotices.length > 0)
+      problems.push(`page #${page.id} did not run out, yet the channel was told it had`);
+    if (page.exhausted_at === null && exhaustDue <= closedAt - expect.graceMs)
+      problems.push(`page #${page.id}: its chain ran out at ${exhaustDue} with nobody told (closed at ${closedAt})`);
     if (page.exhausted_at !== null && page.exhausted_at > closedAt) problems.push(`page #${page.id} was marked run out after it closed`);
   }
   return { problems, dueSteps, messagesChecked };
@@ -231,10 +249,18 @@ function finalOutcome(page: PageRow): string | null {
   return null;
 }
 
-const ALERT_ICON: Record<AlertRow['status'], string> = { firing: ':red_circle:', acknowledged: ':large_orange_circle:', resolved: ':large_green_circle:' };
+const ALERT_ICON: Record<AlertRow['status'], string> = {
+  firing: ':red_circle:',
+  acknowledged: ':large_orange_circle:',
+  resolved: ':large_green_circle:',
+};
 
 /** Each alert is one message in the alerts channel whose icon shows its state now. */
-export function alertsAgreeWithSlack(alerts: readonly AlertRow[], messages: ReadonlyMap<string, VisibleMessage>, alertsChannel: string): string[] {
+export function alertsAgreeWithSlack(
+  alerts: readonly AlertRow[],
+  messages: ReadonlyMap<string, VisibleMessage>,
+  alertsChannel: string,
+): string[] {
   const problems: string[] = [];
   const posted = [...messages.values()].filter((m) => m.conversation === alertsChannel);
   for (const alert of alerts) {
@@ -243,7 +269,8 @@ export function alertsAgreeWithSlack(alerts: readonly AlertRow[], messages: Read
       problems.push(`alert #${alert.id} (${alert.dedup_key}) is shown ${mine.length} times in ${alertsChannel}`);
       continue;
     }
-    if (!mine[0]!.text.startsWith(ALERT_ICON[alert.status])) problems.push(`alert #${alert.id} is ${alert.status}, but its message shows "${mine[0]!.text.slice(0, 80)}"`);
+    if (!mine[0]!.text.startsWith(ALERT_ICON[alert.status]))
+      problems.push(`alert #${alert.id} is ${alert.status}, but its message shows "${mine[0]!.text.slice(0, 80)}"`);
   }
   return problems;
 }

@@ -103,7 +103,8 @@ class Workload {
 
   /** Sends the next `count` alerts now (job-<n>, numbered from 1 across the run). */
   release(count: number): void {
-    for (let i = 0; i < count; i += 1) this.queue.push({ job: { kind: 'fire', key: `job-${(this.released += 1)}` }, at: systemClock.now() });
+    for (let i = 0; i < count; i += 1)
+      this.queue.push({ job: { kind: 'fire', key: `job-${(this.released += 1)}` }, at: systemClock.now() });
   }
 
   async run(): Promise<void> {
@@ -134,7 +135,10 @@ class Workload {
       this.seenPages.add(pageId);
       const job = Number(/nightly job-(\d+) failed/.exec(String(call.args.text))?.[1] ?? -1);
       if (chance(this.seed, 'ack', job) < 0.5) {
-        this.queue.push({ job: { kind: 'ack', pageId, user: String(call.args.channel) }, at: now + 300 + chance(this.seed, 'ack-delay', job) * 2200 });
+        this.queue.push({
+          job: { kind: 'ack', pageId, user: String(call.args.channel) },
+          at: now + 300 + chance(this.seed, 'ack-delay', job) * 2200,
+        });
       }
     }
   }
@@ -148,7 +152,8 @@ class Workload {
         if (job.kind === 'fire') {
           this.acceptedFiring.add(job.key);
           const n = Number(job.key.slice('job-'.length));
-          if (chance(this.seed, 'resolve', n) < 0.25) this.queue.push({ job: { kind: 'resolve', key: job.key }, at: now + 500 + chance(this.seed, 'resolve-delay', n) * 2500 });
+          if (chance(this.seed, 'resolve', n) < 0.25)
+            this.queue.push({ job: { kind: 'resolve', key: job.key }, at: now + 500 + chance(this.seed, 'resolve-delay', n) * 2500 });
         } else if (job.kind === 'resolve') this.acceptedResolve.add(job.key);
         else this.acknowledged.set(job.pageId, job.user);
         return;
@@ -192,7 +197,8 @@ class Workload {
 
 /** The page id of a delivered page DM (its Acknowledge button's value), else null; channel lines may carry the button too. */
 function ackButtonValue(call: RecordedCall): number | null {
-  if (!call.ok || call.method !== 'chat.postMessage' || !Array.isArray(call.args.blocks) || !/^[UW]/.test(String(call.args.channel))) return null;
+  if (!call.ok || call.method !== 'chat.postMessage' || !Array.isArray(call.args.blocks) || !/^[UW]/.test(String(call.args.channel)))
+    return null;
   for (const block of call.args.blocks as Array<{ type?: string; elements?: Array<{ action_id?: string; value?: string }> }>) {
     const button = block.type === 'actions' ? block.elements?.find((e) => e.action_id === PAGE_ACTIONS.ack) : undefined;
     if (button?.value) return Number(button.value);
@@ -214,154 +220,191 @@ describe('crash test: SIGKILL at random instants', () => {
     else rmSync(dir, { recursive: true, force: true });
   });
 
-  it(`loses no page, doubles none, leaves the database sound and no timer overdue (${KILLS} kills)`, async () => {
-    console.log(`crash test: seed ${SEED}, ${KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_KILLS=${KILLS})`);
-    // The kills' own stream: three draws a life whatever happens in it, so a replay's lives line up.
-    const killRng = seeded(SEED);
-    const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
-    // The bot is in the channels the crash policy names (writeCrashPolicy).
-    for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
-    const port = await freePort();
-    const dbPath = join(dir, 'oncall.db');
-    const policyPath = writeCrashPolicy(dir);
-    const env = { port, dbPath, policyPath, slackUrl: standIn.url };
-    const workload = new Workload(SEED, port, standIn);
-    const running = workload.run();
-    const output: string[] = [];
-    let bot: BotProcess | null = null;
-    let killedBeforeHealthy = 0;
-    const lives: Array<{ spawned: number; healthy?: number; killed?: number }> = [];
+  it(
+    `loses no page, doubles none, leaves the database sound and no timer overdue (${KILLS} kills)`,
+    async () => {
+      console.log(`crash test: seed ${SEED}, ${KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_KILLS=${KILLS})`);
+      // The kills' own stream: three draws a life whatever happens in it, so a replay's lives line up.
+      const killRng = seeded(SEED);
+      const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
+      // The bot is in the channels the crash policy names (writeCrashPolicy).
+      for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
+      const port = await freePort();
+      const dbPath = join(dir, 'oncall.db');
+      const policyPath = writeCrashPolicy(dir);
+      const env = { port, dbPath, policyPath, slackUrl: standIn.url };
+      const workload = new Workload(SEED, port, standIn);
+      const running = workload.run();
+      const output: string[] = [];
+      let bot: BotProcess | null = null;
+      let killedBeforeHealthy = 0;
+      const lives: Array<{ spawned: number; healthy?: number; killed?: number }> = [];
 
-    try {
-      for (let kill = 0; kill < KILLS; kill += 1) {
-        bot = startBot(main, env);
-        const life: { spawned: number; healthy?: number; killed?: number } = { spawned: systemClock.now() };
-        lives.push(life);
-        // Half the kills land during start-up (module loading, migrations, the catch-up of overdue timers
-        // and of interrupted posts) while alerts arrive; the rest once it has taken this life's alerts, while
-        // it pages, escalates and edits.
-        const duringStartUp = killRng() < 0.5;
-        const delay = killRng();
-        const burst = 1 + Math.floor(killRng() * 3);
-        if (duringStartUp) {
-          workload.release(burst - 1);
-          await sleep(delay * 1500);
-          killedBeforeHealthy += 1;
-        } else {
-          expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
-          life.healthy = systemClock.now();
-          workload.release(burst);
-          for (let waited = 0; waited < 10_000 && workload.acceptedFiring.size < workload.alerts; waited += 10) await sleep(10);
-          expect(workload.acceptedFiring.size, 'a healthy bot did not accept the alerts sent to it').toBe(workload.alerts);
-          await sleep(50 + delay * 600);
+      try {
+        for (let kill = 0; kill < KILLS; kill += 1) {
+          bot = startBot(main, env);
+          const life: { spawned: number; healthy?: number; killed?: number } = { spawned: systemClock.now() };
+          lives.push(life);
+          // Half the kills land during start-up (module loading, migrations, the catch-up of overdue timers
+          // and of interrupted posts) while alerts arrive; the rest once it has taken this life's alerts, while
+          // it pages, escalates and edits.
+          const duringStartUp = killRng() < 0.5;
+          const delay = killRng();
+          const burst = 1 + Math.floor(killRng() * 3);
+          if (duringStartUp) {
+            workload.release(burst - 1);
+            await sleep(delay * 1500);
+            killedBeforeHealthy += 1;
+          } else {
+            expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
+            life.healthy = systemClock.now();
+            workload.release(burst);
+            for (let waited = 0; waited < 10_000 && workload.acceptedFiring.size < workload.alerts; waited += 10) await sleep(10);
+            expect(workload.acceptedFiring.size, 'a healthy bot did not accept the alerts sent to it').toBe(workload.alerts);
+            await sleep(50 + delay * 600);
+          }
+          life.killed = systemClock.now();
+          bot.child.kill('SIGKILL');
+          await bot.exited;
+          output.push(...bot.output);
         }
-        life.killed = systemClock.now();
-        bot.child.kill('SIGKILL');
-        await bot.exited;
+
+        // The last life: no more new alerts; let every retry land and every chain run out.
+        bot = startBot(main, env);
+        expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
+        for (let waited = 0; waited < 60_000 && !workload.idle; waited += 100) await sleep(100);
+        expect(workload.idle, 'the workload still had requests the bot would not accept').toBe(true);
+        await sleep(3 * STEP_MS + GRACE_MS + 1_500);
+        // The bot was up a fraction of the time, so its backlog (the alerts channel is one ordered lane) takes a while.
+        const live = new Database(dbPath, { readonly: true });
+        const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+        for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
+        const now = systemClock.now();
+        const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
+        const pending = live
+          .prepare(
+            "SELECT id, method, last_error, lane, target_ref, next_attempt_at - ? AS due_in, attempts, sending_at FROM outbox WHERE status != 'sent'",
+          )
+          .all(now);
+        live.close();
+        if (pending.length)
+          console.log(
+            'warnings of the last life:',
+            bot.output
+              .join('')
+              .split('\n')
+              .filter((l) => /"level":(40|50|60)/.test(l))
+              .slice(0, 20)
+              .join('\n'),
+          );
+        expect(overdue, 'timers left overdue').toEqual([]);
+        expect(pending, 'outbox rows not delivered').toEqual([]);
+
+        bot.child.kill('SIGTERM');
+        expect(await bot.exited).toBe(0);
         output.push(...bot.output);
+        bot = null;
+        workload.stop();
+        await running;
+
+        const db = new Database(dbPath, { readonly: true });
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const pageRows = db
+          .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
+          .all() as PageRow[];
+        const alertRows = db.prepare("SELECT id, dedup_key, status, page_id FROM alerts WHERE integration = 'jobs'").all() as AlertRow[];
+        const pageMessageRows = db
+          .prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages')
+          .all() as PageMessageRow[];
+        const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
+        const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
+        db.close();
+
+        // Every alert the bot accepted has exactly one alert row and one page; nothing it refused does.
+        const byKey = new Map<string, typeof alertRows>();
+        for (const row of alertRows) byKey.set(row.dedup_key, [...(byKey.get(row.dedup_key) ?? []), row]);
+        const lostAlerts = [...workload.acceptedFiring].filter((key) => (byKey.get(key) ?? []).length === 0);
+        const doubledAlerts = [...byKey].filter(([, rows]) => rows.length > 1).map(([key]) => key);
+        expect(lostAlerts, 'alerts answered 2xx but not stored').toEqual([]);
+        expect(doubledAlerts, 'alerts stored twice').toEqual([]);
+        expect(alertRows.every((row) => row.page_id !== null)).toBe(true);
+        expect(new Set(alertRows.map((row) => row.page_id)).size).toBe(pageRows.length);
+        const unresolved = [...workload.acceptedResolve].filter((key) => byKey.get(key)?.[0]?.status !== 'resolved');
+        expect(unresolved, 'resolves answered 2xx but not applied').toEqual([]);
+
+        // Every acknowledgement answered 200 stuck (or the page had already been closed another way).
+        const pagesById = new Map(pageRows.map((p) => [p.id, p]));
+        const lostAcks = [...workload.acknowledged.keys()].filter((id) => pagesById.get(id)?.status === 'open');
+        expect(lostAcks, 'acknowledgements answered 200 but not recorded').toEqual([]);
+
+        // What Slack shows against what the database decided: every post, every edit, each message's final text.
+        const visible = visibleMessages(standIn.calls);
+        expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
+        const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
+        const rotation = loadPolicyFile(policyPath).rotations.core!;
+        const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
+          chainFor: (page) => {
+            const onCall = whoIsOnCall(rotation, [], page.created_at);
+            return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
+          },
+          stepMs: STEP_MS,
+          exhaustAfterLastStepMs: STEP_MS,
+          graceMs: GRACE_MS,
+          alertsChannel: 'C0ALERTS',
+        });
+        if (pageCheck.problems.length) {
+          // For a replay: when the bot lived, relative to the first page with a problem.
+          const first = pageRows.find((p) => p.id === Number(/#(\d+)/.exec(pageCheck.problems[0]!)?.[1]));
+          const around = first
+            ? lives.filter((l) => (l.killed ?? Infinity) > first.created_at - 3000 && l.spawned < (first.acked_at ?? now) + 1000)
+            : [];
+          console.log(
+            'lives around the first page with a problem (ms from its creation):',
+            JSON.stringify(
+              around.map((l) => ({
+                spawned: l.spawned - first!.created_at,
+                healthy: l.healthy && l.healthy - first!.created_at,
+                killed: l.killed && l.killed - first!.created_at,
+              })),
+            ),
+          );
+        }
+        expect(pageCheck.problems, 'pages whose Slack messages disagree with their decisions').toEqual([]);
+        expect(alertsAgreeWithSlack(alertRows, visible.messages, 'C0ALERTS'), 'alerts whose message disagrees with their state').toEqual(
+          [],
+        );
+        // The reconcile finds an interrupted post by the outbox id it carries, so nothing is shown twice.
+        expect(outboxCheck.problems, 'posts and edits that disagree with the outbox').toEqual([]);
+        expect(outboxCheck.duplicates).toBe(0);
+
+        // No decision was taken twice: one DM per page, person and step.
+        const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
+        expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
+        const posts = standIn.delivered('chat.postMessage');
+        const edits = standIn.delivered('chat.update');
+
+        const errors = output
+          .join('')
+          .split('\n')
+          .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+        console.log(
+          `crash test: ${KILLS} kills (${killedBeforeHealthy} during start-up), ${workload.requests} requests, ` +
+            `${workload.acceptedFiring.size} alerts, ${pageRows.length} pages, ${workload.acknowledged.size} acknowledged, ` +
+            `${standIn.calls.length} Slack calls (${posts.length} posts, ${edits.length} edits), ${pageCheck.dueSteps} due steps with their DM and ` +
+            `channel line, ${pageCheck.messagesChecked} page messages and ${outboxCheck.checked} remembered messages checked to their final text, ` +
+            `${outboxCheck.duplicates} shown twice, ${errors.length} error lines`,
+        );
+        expect(errors, 'errors logged by the bot').toEqual([]);
+      } finally {
+        workload.stop();
+        if (bot) {
+          bot.child.kill('SIGKILL');
+          await bot.exited;
+        }
+        await running.catch(() => undefined);
+        await standIn.stop();
       }
-
-      // The last life: no more new alerts; let every retry land and every chain run out.
-      bot = startBot(main, env);
-      expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
-      for (let waited = 0; waited < 60_000 && !workload.idle; waited += 100) await sleep(100);
-      expect(workload.idle, 'the workload still had requests the bot would not accept').toBe(true);
-      await sleep(3 * STEP_MS + GRACE_MS + 1_500);
-      // The bot was up a fraction of the time, so its backlog (the alerts channel is one ordered lane) takes a while.
-      const live = new Database(dbPath, { readonly: true });
-      const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
-      for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
-      const now = systemClock.now();
-      const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
-      const pending = live.prepare("SELECT id, method, last_error, lane, target_ref, next_attempt_at - ? AS due_in, attempts, sending_at FROM outbox WHERE status != 'sent'").all(now);
-      live.close();
-      if (pending.length) console.log('warnings of the last life:', bot.output.join('').split('\n').filter((l) => /"level":(40|50|60)/.test(l)).slice(0, 20).join('\n'));
-      expect(overdue, 'timers left overdue').toEqual([]);
-      expect(pending, 'outbox rows not delivered').toEqual([]);
-
-      bot.child.kill('SIGTERM');
-      expect(await bot.exited).toBe(0);
-      output.push(...bot.output);
-      bot = null;
-      workload.stop();
-      await running;
-
-      const db = new Database(dbPath, { readonly: true });
-      expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-      const pageRows = db.prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id').all() as PageRow[];
-      const alertRows = db.prepare("SELECT id, dedup_key, status, page_id FROM alerts WHERE integration = 'jobs'").all() as AlertRow[];
-      const pageMessageRows = db.prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages').all() as PageMessageRow[];
-      const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
-      const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
-      db.close();
-
-      // Every alert the bot accepted has exactly one alert row and one page; nothing it refused does.
-      const byKey = new Map<string, typeof alertRows>();
-      for (const row of alertRows) byKey.set(row.dedup_key, [...(byKey.get(row.dedup_key) ?? []), row]);
-      const lostAlerts = [...workload.acceptedFiring].filter((key) => (byKey.get(key) ?? []).length === 0);
-      const doubledAlerts = [...byKey].filter(([, rows]) => rows.length > 1).map(([key]) => key);
-      expect(lostAlerts, 'alerts answered 2xx but not stored').toEqual([]);
-      expect(doubledAlerts, 'alerts stored twice').toEqual([]);
-      expect(alertRows.every((row) => row.page_id !== null)).toBe(true);
-      expect(new Set(alertRows.map((row) => row.page_id)).size).toBe(pageRows.length);
-      const unresolved = [...workload.acceptedResolve].filter((key) => byKey.get(key)?.[0]?.status !== 'resolved');
-      expect(unresolved, 'resolves answered 2xx but not applied').toEqual([]);
-
-      // Every acknowledgement answered 200 stuck (or the page had already been closed another way).
-      const pagesById = new Map(pageRows.map((p) => [p.id, p]));
-      const lostAcks = [...workload.acknowledged.keys()].filter((id) => pagesById.get(id)?.status === 'open');
-      expect(lostAcks, 'acknowledgements answered 200 but not recorded').toEqual([]);
-
-      // What Slack shows against what the database decided: every post, every edit, each message's final text.
-      const visible = visibleMessages(standIn.calls);
-      expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
-      const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
-      const rotation = loadPolicyFile(policyPath).rotations.core!;
-      const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
-        chainFor: (page) => {
-          const onCall = whoIsOnCall(rotation, [], page.created_at);
-          return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
-        },
-        stepMs: STEP_MS,
-        exhaustAfterLastStepMs: STEP_MS,
-        graceMs: GRACE_MS,
-        alertsChannel: 'C0ALERTS',
-      });
-      if (pageCheck.problems.length) {
-        // For a replay: when the bot lived, relative to the first page with a problem.
-        const first = pageRows.find((p) => p.id === Number(/#(\d+)/.exec(pageCheck.problems[0]!)?.[1]));
-        const around = first ? lives.filter((l) => (l.killed ?? Infinity) > first.created_at - 3000 && l.spawned < (first.acked_at ?? now) + 1000) : [];
-        console.log('lives around the first page with a problem (ms from its creation):', JSON.stringify(around.map((l) => ({ spawned: l.spawned - first!.created_at, healthy: l.healthy && l.healthy - first!.created_at, killed: l.killed && l.killed - first!.created_at }))));
-      }
-      expect(pageCheck.problems, 'pages whose Slack messages disagree with their decisions').toEqual([]);
-      expect(alertsAgreeWithSlack(alertRows, visible.messages, 'C0ALERTS'), 'alerts whose message disagrees with their state').toEqual([]);
-      // The reconcile finds an interrupted post by the outbox id it carries, so nothing is shown twice.
-      expect(outboxCheck.problems, 'posts and edits that disagree with the outbox').toEqual([]);
-      expect(outboxCheck.duplicates).toBe(0);
-
-      // No decision was taken twice: one DM per page, person and step.
-      const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
-      expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
-      const posts = standIn.delivered('chat.postMessage');
-      const edits = standIn.delivered('chat.update');
-
-      const errors = output.join('').split('\n').filter((line) => line.includes('"level":50') || line.includes('"level":60'));
-      console.log(
-        `crash test: ${KILLS} kills (${killedBeforeHealthy} during start-up), ${workload.requests} requests, ` +
-          `${workload.acceptedFiring.size} alerts, ${pageRows.length} pages, ${workload.acknowledged.size} acknowledged, ` +
-          `${standIn.calls.length} Slack calls (${posts.length} posts, ${edits.length} edits), ${pageCheck.dueSteps} due steps with their DM and ` +
-          `channel line, ${pageCheck.messagesChecked} page messages and ${outboxCheck.checked} remembered messages checked to their final text, ` +
-          `${outboxCheck.duplicates} shown twice, ${errors.length} error lines`,
-      );
-      expect(errors, 'errors logged by the bot').toEqual([]);
-    } finally {
-      workload.stop();
-      if (bot) {
-        bot.child.kill('SIGKILL');
-        await bot.exited;
-      }
-      await running.catch(() => undefined);
-      await standIn.stop();
-    }
-  }, 20 * 60_000);
+    },
+    20 * 60_000,
+  );
 });

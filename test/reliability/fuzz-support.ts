@@ -93,7 +93,16 @@ const INJECTIONS = [
 ];
 
 /** Words that are properties of every plain object: a map lookup with them must find nothing. */
-export const PROTOTYPE_WORDS = ['__proto__', 'constructor', 'prototype', 'toString', 'hasOwnProperty', 'valueOf', 'isPrototypeOf', '__defineGetter__'];
+export const PROTOTYPE_WORDS = [
+  '__proto__',
+  'constructor',
+  'prototype',
+  'toString',
+  'hasOwnProperty',
+  'valueOf',
+  'isPrototypeOf',
+  '__defineGetter__',
+];
 
 export const hostileWord = fc.oneof(
   { weight: 3, arbitrary: fc.constantFrom(...INJECTIONS, ...PROTOTYPE_WORDS) },
@@ -106,7 +115,9 @@ export const hostileWord = fc.oneof(
 /** Long text, from a little over a screen to 100k characters (under every body limit once encoded). */
 export const longText = fc.oneof(
   fc.integer({ min: 300, max: 4000 }).map((n) => 'x'.repeat(n)),
-  fc.tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }), fc.integer({ min: 100, max: 12_000 })).map(([s, n]) => s.repeat(n).slice(0, 100_000)),
+  fc
+    .tuple(fc.string({ unit: 'grapheme', minLength: 1, maxLength: 8 }), fc.integer({ min: 100, max: 12_000 }))
+    .map(([s, n]) => s.repeat(n).slice(0, 100_000)),
   fc.constant('é'.repeat(100_000)),
 );
 
@@ -170,5 +181,11 @@ export class HandlerProbe {
 
 /** A 4xx/answer reason that says something: one non-empty line, no stack trace. */
 export function isReadableReason(reason: unknown): boolean {
-  return typeof reason === 'string' && reason.trim().length > 0 && !/\n\s+at /.test(reason) && !/^\w*Error:/.test(reason) && !reason.includes('[object Object]');
+  return (
+    typeof reason === 'string' &&
+    reason.trim().length > 0 &&
+    !/\n\s+at /.test(reason) &&
+    !/^\w*Error:/.test(reason) &&
+    !reason.includes('[object Object]')
+  );
 }

@@ -40,11 +40,25 @@ const pdBody = (file: string, key: string) => fixtureText(file).replace('R0UTING
 
 /** Every form in which each secret must never be found. */
 function forbidden(): Array<[string, string[]]> {
-  const secrets: Record<string, string> = { ...SECRETS, SLACK_BOT_TOKEN: TEST_SECRETS.botToken, SLACK_SIGNING_SECRET: TEST_SECRETS.signingSecret };
+  const secrets: Record<string, string> = {
+    ...SECRETS,
+    SLACK_BOT_TOKEN: TEST_SECRETS.botToken,
+    SLACK_SIGNING_SECRET: TEST_SECRETS.signingSecret,
+  };
   const all = Object.entries(secrets).map(([name, value]): [string, string[]] => {
     const bytes = Buffer.from(value);
     const pieces = Array.from({ length: value.length - 11 }, (_, i) => value.slice(i, i + 12));
-    return [name, [value, bytes.toString('base64').replace(/=+$/, ''), bytes.toString('base64url'), bytes.toString('hex'), encodeURIComponent(value), ...pieces]];
+    return [
+      name,
+      [
+        value,
+        bytes.toString('base64').replace(/=+$/, ''),
+        bytes.toString('base64url'),
+        bytes.toString('hex'),
+        encodeURIComponent(value),
+        ...pieces,
+      ],
+    ];
   });
   const header = basic(SECRETS.GRAFANA_WEBHOOK_USER, SECRETS.GRAFANA_WEBHOOK_PASSWORD).slice('Basic '.length);
   all.push(['the Grafana basic auth header', [header.replace(/=+$/, '')]]);
@@ -80,7 +94,10 @@ async function get(path: string): Promise<string> {
   return body;
 }
 
-const databaseBytes = () => ['', '-wal', '-shm'].filter((suffix) => existsSync(`${db.path}${suffix}`)).map((suffix) => [`the database file${suffix}`, readFileSync(`${db.path}${suffix}`)] as const);
+const databaseBytes = () =>
+  ['', '-wal', '-shm']
+    .filter((suffix) => existsSync(`${db.path}${suffix}`))
+    .map((suffix) => [`the database file${suffix}`, readFileSync(`${db.path}${suffix}`)] as const);
 
 describe('secrets never leave where they belong', () => {
   it('a full scenario: none appears in logs, the database file, HTTP replies or /metrics', async () => {
@@ -98,7 +115,11 @@ describe('secrets never leave where they belong', () => {
       ['pagerduty', pdBody('pagerduty/trigger.json', S.PD_ROUTING_KEY), {}],
     ];
     const sentry = fixtureText('sentry/event_alert.json');
-    right.push(['sentry', sentry, { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': hmac(S.SENTRY_CLIENT_SECRET, sentry) }]);
+    right.push([
+      'sentry',
+      sentry,
+      { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': hmac(S.SENTRY_CLIENT_SECRET, sentry) },
+    ]);
     const job = fixtureText('generic/firing.json');
     right.push(['jobs', job, { 'x-signature': hmac(S.JOBS_HMAC_SECRET, job) }]);
     for (const [integration, body, headers] of right) expect(await webhook(integration, body, headers)).toBe(202);
@@ -114,29 +135,48 @@ describe('secrets never leave where they belong', () => {
       ['prometheus', am, { authorization: basic(S.ALERTMANAGER_TOKEN, '') }],
       ['prometheus', '{"alerts": [', { authorization: `Bearer ${nearMiss(S.ALERTMANAGER_TOKEN)}` }],
       ['uptime', fixtureText('uptime-kuma/down.json'), { authorization: `Bearer ${nearMiss(S.UPTIME_TOKEN)}` }],
-      ['grafana', fixtureText('grafana/firing.json'), { authorization: basic(S.GRAFANA_WEBHOOK_USER, nearMiss(S.GRAFANA_WEBHOOK_PASSWORD)) }],
-      ['grafana', fixtureText('grafana/firing.json'), { authorization: basic(nearMiss(S.GRAFANA_WEBHOOK_USER), S.GRAFANA_WEBHOOK_PASSWORD) }],
+      [
+        'grafana',
+        fixtureText('grafana/firing.json'),
+        { authorization: basic(S.GRAFANA_WEBHOOK_USER, nearMiss(S.GRAFANA_WEBHOOK_PASSWORD)) },
+      ],
+      [
+        'grafana',
+        fixtureText('grafana/firing.json'),
+        { authorization: basic(nearMiss(S.GRAFANA_WEBHOOK_USER), S.GRAFANA_WEBHOOK_PASSWORD) },
+      ],
       ['grafana', fixtureText('grafana/firing.json'), { authorization: `Bearer ${S.GRAFANA_WEBHOOK_PASSWORD}` }],
-      ['sentry', sentry, { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': hmac(nearMiss(S.SENTRY_CLIENT_SECRET), sentry) }],
+      [
+        'sentry',
+        sentry,
+        { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': hmac(nearMiss(S.SENTRY_CLIENT_SECRET), sentry) },
+      ],
       ['sentry', sentry, { 'sentry-hook-resource': 'event_alert', 'sentry-hook-signature': S.SENTRY_CLIENT_SECRET }],
       ['pagerduty', pdBody('pagerduty/trigger.json', nearMiss(S.PD_ROUTING_KEY)), {}],
       ['pagerduty', pdBody('pagerduty/trigger.json', S.JOBS_HMAC_SECRET), {}],
       ['jobs', job, { 'x-signature': hmac(nearMiss(S.JOBS_HMAC_SECRET), job) }],
       ['jobs', job, { 'x-signature': S.JOBS_HMAC_SECRET }],
     ];
-    for (const [integration, body, headers] of wrong) expect(await webhook(integration, body, headers), `${integration} ${JSON.stringify(headers)}`).toBe(401);
+    for (const [integration, body, headers] of wrong)
+      expect(await webhook(integration, body, headers), `${integration} ${JSON.stringify(headers)}`).toBe(401);
     expect(await webhook('nagios', am, { authorization: `Bearer ${S.ALERTMANAGER_TOKEN}` })).toBe(404);
     // Right secrets, wrong bodies: what the reply says about the body must not carry the secret either.
     expect(await webhook('prometheus', '{"alerts": [', { authorization: `Bearer ${S.ALERTMANAGER_TOKEN}` })).toBe(400);
     expect(await webhook('pagerduty', pdBody('pagerduty/trigger.json', S.PD_ROUTING_KEY).replace('"trigger"', '"explode"'), {})).toBe(422);
-    expect(await webhook('pagerduty', JSON.stringify({ routing_key: S.PD_ROUTING_KEY, event_action: 'trigger', payload: { summary: 5 } }), {})).toBe(422);
+    expect(
+      await webhook('pagerduty', JSON.stringify({ routing_key: S.PD_ROUTING_KEY, event_action: 'trigger', payload: { summary: 5 } }), {}),
+    ).toBe(422);
     const shapeless = JSON.stringify({ dedup_key: S.JOBS_HMAC_SECRET, status: 'maybe' });
     expect(await webhook('jobs', shapeless, { 'x-signature': hmac(S.JOBS_HMAC_SECRET, shapeless) })).toBe(422);
     expect(app.store.db.select().from(alerts).all()).toHaveLength(stored);
 
     // Slack requests signed with a near miss of the signing secret, or carrying the secret as the signature.
-    const badlySigned = await slack('a command signed with a near miss', () => app.command('/oncall', 'who', 'U0ALICE', { sign: { secret: nearMiss(TEST_SECRETS.signingSecret) } }));
-    const secretAsSignature = await slack('a command with the secret as its signature', () => app.command('/oncall', 'who', 'U0ALICE', { sign: { signature: TEST_SECRETS.signingSecret } }));
+    const badlySigned = await slack('a command signed with a near miss', () =>
+      app.command('/oncall', 'who', 'U0ALICE', { sign: { secret: nearMiss(TEST_SECRETS.signingSecret) } }),
+    );
+    const secretAsSignature = await slack('a command with the secret as its signature', () =>
+      app.command('/oncall', 'who', 'U0ALICE', { sign: { signature: TEST_SECRETS.signingSecret } }),
+    );
     expect([badlySigned.status, secretAsSignature.status]).toEqual([401, 401]);
 
     // Slack in trouble while the bot works: 500s and a 429 on the page's messages, invalid_auth on edits,
@@ -150,42 +190,89 @@ describe('secrets never leave where they belong', () => {
     expect((await slack('/oncall who', () => app.command('/oncall', 'who backend'))).status).toBe(200);
     const paged = await slack('/oncall page', () => app.command('/oncall', 'page backend --severity P1 checkout returns 500s', 'U0DAN'));
     const pageId = Number(/page #(\d+)/.exec(paged.text)?.[1]);
-    await slack('a stranger presses Acknowledge', () => app.interact(blockActionPayload('U0STRANGER', PAGE_ACTIONS.ack, String(pageId), { channel: { id: 'DU0STRANGER' } })));
-    await slack('Bob presses Acknowledge', () => app.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, String(pageId), { channel: { id: 'DU0BOB' } })));
-    expect(app.store.db.select().from(pages).all().find((p) => p.id === pageId)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
+    await slack('a stranger presses Acknowledge', () =>
+      app.interact(blockActionPayload('U0STRANGER', PAGE_ACTIONS.ack, String(pageId), { channel: { id: 'DU0STRANGER' } })),
+    );
+    await slack('Bob presses Acknowledge', () =>
+      app.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, String(pageId), { channel: { id: 'DU0BOB' } })),
+    );
+    expect(
+      app.store.db
+        .select()
+        .from(pages)
+        .all()
+        .find((p) => p.id === pageId),
+    ).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
 
     // Time passes: the 429's Retry-After and the 500s' backoff run out, and the page's messages go through.
     for (let i = 0; i < 4; i += 1) await app.advance(15 * SECOND);
     expect(app.standIn.attempts('chat.postMessage').filter((c) => !c.ok)).toHaveLength(3);
-    expect(app.store.db.select().from(outbox).all().filter((o) => o.status === 'pending')).toEqual([]);
+    expect(
+      app.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((o) => o.status === 'pending'),
+    ).toEqual([]);
 
-    const declareFailed = await slack('/incident declare while Slack says invalid_auth', () => app.command('/incident', 'declare checkout down', 'U0ALICE'));
+    const declareFailed = await slack('/incident declare while Slack says invalid_auth', () =>
+      app.command('/incident', 'declare checkout down', 'U0ALICE'),
+    );
     expect(declareFailed.text).toContain('Something went wrong running `/incident`');
     await slack('/incident declare', () => app.command('/incident', 'declare checkout down', 'U0ALICE'));
     await declare(app, { severity: 'P1' });
     const incident = app.store.db.select().from(incidents).get()!;
-    await slack('/incident update', () => app.command('/incident', 'update rolled back 1.42', 'U0ALICE', { channelId: incident.channelId! }));
-    const resolved = await slack('resolve form', () => submitResolve(app, 'U0ALICE', incident.id, [0, 1, 2], 'rolled back, error rate normal'));
+    await slack('/incident update', () =>
+      app.command('/incident', 'update rolled back 1.42', 'U0ALICE', { channelId: incident.channelId! }),
+    );
+    const resolved = await slack('resolve form', () =>
+      submitResolve(app, 'U0ALICE', incident.id, [0, 1, 2], 'rolled back, error rate normal'),
+    );
     expect(resolved.text).toBe('');
     expect(app.store.db.select().from(incidents).get()).toMatchObject({ status: 'resolved' });
 
     // A timer whose handler fails (a kind this version no longer handles): logged, kept, retried later.
-    app.app.engine.transact((tx) => tx.schedule({ kind: 'retired.kind', subject: 'retired:1', dueAt: tx.now, payload: { note: 'left by an older version' } }));
+    app.app.engine.transact((tx) =>
+      tx.schedule({ kind: 'retired.kind', subject: 'retired:1', dueAt: tx.now, payload: { note: 'left by an older version' } }),
+    );
     for (let i = 0; i < 6; i += 1) await app.advance(30 * SECOND);
     await app.app.drainer.drain();
-    expect(app.store.db.select().from(timers).all().find((r) => r.kind === 'retired.kind')).toMatchObject({ lastError: 'no handler for timer kind "retired.kind"' });
+    expect(
+      app.store.db
+        .select()
+        .from(timers)
+        .all()
+        .find((r) => r.kind === 'retired.kind'),
+    ).toMatchObject({ lastError: 'no handler for timer kind "retired.kind"' });
 
     // Slack unreachable altogether: a refusal answered directly and a queued message both fail at the network.
     await app.standIn.stop();
-    await slack('a stranger presses Resolve while Slack is unreachable', () => app.interact(blockActionPayload('U0STRANGER', PAGE_ACTIONS.resolve, String(pageId), { channel: { id: 'DU0STRANGER' } })));
-    await slack('/oncall page while Slack is unreachable', () => app.command('/oncall', 'page backend --severity P2 disk filling on db-2', 'U0DAN'));
+    await slack('a stranger presses Resolve while Slack is unreachable', () =>
+      app.interact(blockActionPayload('U0STRANGER', PAGE_ACTIONS.resolve, String(pageId), { channel: { id: 'DU0STRANGER' } })),
+    );
+    await slack('/oncall page while Slack is unreachable', () =>
+      app.command('/oncall', 'page backend --severity P2 disk filling on db-2', 'U0DAN'),
+    );
     await app.advance(30 * SECOND);
-    expect(app.store.db.select().from(outbox).all().some((o) => o.status === 'pending' && o.lastError !== null)).toBe(true);
+    expect(
+      app.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .some((o) => o.status === 'pending' && o.lastError !== null),
+    ).toBe(true);
 
     // The scenario went where it should: refusals, Slack errors and the failing timer are all on record.
     const logs = app.logs.lines.join('');
-    for (const line of ['webhook refused', 'could not answer a page action', 'slash command failed', 'timer handler failed']) expect(logs).toContain(line);
-    expect(app.store.db.select().from(outbox).all().some((o) => o.attempts > 1)).toBe(true);
+    for (const line of ['webhook refused', 'could not answer a page action', 'slash command failed', 'timer handler failed'])
+      expect(logs).toContain(line);
+    expect(
+      app.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .some((o) => o.attempts > 1),
+    ).toBe(true);
     const metrics = await get('/metrics');
     expect(metrics).toContain('oncall_slack_call_errors_total{method="chat.update",error="invalid_auth"}');
     expect(metrics).toContain('oncall_slack_call_errors_total{method="chat.postMessage"');

@@ -36,11 +36,22 @@ export async function seededApp(): Promise<SeededApp> {
   const probe = new HandlerProbe(t);
 
   const alert = fixtureText('generic/firing.json');
-  const posted = await t.post('/webhooks/jobs', alert, { 'x-signature': createHmac('sha256', SECRETS.JOBS_HMAC_SECRET).update(alert).digest('hex') });
+  const posted = await t.post('/webhooks/jobs', alert, {
+    'x-signature': createHmac('sha256', SECRETS.JOBS_HMAC_SECRET).update(alert).digest('hex'),
+  });
   if (posted.status !== 202) throw new Error(`alert: ${posted.status}`);
 
   for (const [n, title] of ['Checkout returns 500s', 'Search is slow', 'Login loops'].entries()) {
-    await ok(`incident ${n + 1}`, await submitDeclare(t, 'U0ALICE', { title, environment: 'prod', impact: 'EU customers cannot pay', service: 'checkout', severity: n === 0 ? 'P1' : 'P2' }));
+    await ok(
+      `incident ${n + 1}`,
+      await submitDeclare(t, 'U0ALICE', {
+        title,
+        environment: 'prod',
+        impact: 'EU customers cannot pay',
+        service: 'checkout',
+        severity: n === 0 ? 'P1' : 'P2',
+      }),
+    );
     await probe.settled();
   }
   const incidentChannels = t.standIn.delivered('conversations.create').map((c) => String((c.response.channel as { id: string }).id));
@@ -62,7 +73,8 @@ export async function seededApp(): Promise<SeededApp> {
   await probe.settled();
   await t.app.drainer.drain();
   for (const table of ['alerts', 'pages', 'incidents', 'handoffs', 'swap_requests']) {
-    if ((t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n === 0) throw new Error(`the seeded app has no ${table}`);
+    if ((t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n === 0)
+      throw new Error(`the seeded app has no ${table}`);
   }
   return { t, probe, incidentChannels, views: { declare: declareForm, handoff: form, override: overrideForm } };
 }

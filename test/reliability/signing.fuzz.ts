@@ -16,9 +16,15 @@ import { seededApp } from './seeded-app.js';
 /** Bodies that would change something if a handler saw them. */
 const consequentialBody = fc.oneof(
   hostileText.map((s) => slashCommandBody({ command: '/oncall', text: `page backend ${s.slice(0, 200) || 'disk full'}`, userId: 'U0BOB' })),
-  fc.constantFrom('api', 'checkout', 'billing').map((service) => slashCommandBody({ command: '/oncall', text: `silence ${service} 2h maintenance`, userId: 'U0BOB' })),
-  fc.constantFrom(PAGE_ACTIONS.ack, PAGE_ACTIONS.resolve, PAGE_ACTIONS.escalate).map((action) => interactionBody(blockActionPayload('U0BOB', action, '1'))),
-  hostileText.map((s) => slashCommandBody({ command: '/incident', text: `update ${s.slice(0, 200) || 'rolled back'}`, userId: 'U0ALICE', channelId: 'C0INC1' })),
+  fc
+    .constantFrom('api', 'checkout', 'billing')
+    .map((service) => slashCommandBody({ command: '/oncall', text: `silence ${service} 2h maintenance`, userId: 'U0BOB' })),
+  fc
+    .constantFrom(PAGE_ACTIONS.ack, PAGE_ACTIONS.resolve, PAGE_ACTIONS.escalate)
+    .map((action) => interactionBody(blockActionPayload('U0BOB', action, '1'))),
+  hostileText.map((s) =>
+    slashCommandBody({ command: '/incident', text: `update ${s.slice(0, 200) || 'rolled back'}`, userId: 'U0ALICE', channelId: 'C0INC1' }),
+  ),
 );
 
 const nowSec = () => Math.floor(systemClock.now() / 1000);
@@ -39,7 +45,11 @@ export function signingProperties(): void {
     async function refused(body: string, headers: Record<string, string>): Promise<void> {
       await t.app.drainer.drain();
       const before = { writes: writes(), reached: probe.reached, calls: t.standIn.calls.length, from: t.logs.lines.length };
-      const response = await fetch(`${t.baseUrl}/slack/events`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body });
+      const response = await fetch(`${t.baseUrl}/slack/events`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      });
       await response.body?.cancel();
       expect(response.status).toBe(401);
       expect(probe.reached, 'a handler ran').toBe(before.reached);
@@ -54,7 +64,10 @@ export function signingProperties(): void {
         fc.asyncProperty(consequentialBody, fc.integer({ min: 301, max: 400 * 24 * 3600 }), async (body, age) => {
           tally();
           const ts = nowSec() - age;
-          await refused(body, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, body) });
+          await refused(body, {
+            'x-slack-request-timestamp': String(ts),
+            'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, body),
+          });
         }),
         runs(100),
       );
@@ -66,28 +79,39 @@ export function signingProperties(): void {
           fc.pre(signed !== sent);
           tally();
           const ts = nowSec();
-          await refused(sent, { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, signed) });
+          await refused(sent, {
+            'x-slack-request-timestamp': String(ts),
+            'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, signed),
+          });
         }),
         runs(100),
       );
     });
 
     it('a missing or malformed signature or timestamp header', async () => {
-      const header = fc.oneof(fc.string({ unit: 'binary-ascii', maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')), fc.constantFrom('v0=', 'v1=abc', 'v0', '=', 'v0=' + '0'.repeat(64)));
+      const header = fc.oneof(
+        fc.string({ unit: 'binary-ascii', maxLength: 80 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+        fc.constantFrom('v0=', 'v1=abc', 'v0', '=', 'v0=' + '0'.repeat(64)),
+      );
       await fc.assert(
-        fc.asyncProperty(consequentialBody, fc.constantFrom('no signature', 'no timestamp', 'neither', 'junk signature', 'junk timestamp'), header, async (body, how, junk) => {
-          tally();
-          const ts = nowSec();
-          const signature = slackSignature(TEST_SECRETS.signingSecret, ts, body);
-          const headers: Record<string, string> = {
-            'no signature': { 'x-slack-request-timestamp': String(ts) },
-            'no timestamp': { 'x-slack-signature': signature },
-            neither: {},
-            'junk signature': { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': junk },
-            'junk timestamp': { 'x-slack-request-timestamp': junk, 'x-slack-signature': signature },
-          }[how]!;
-          await refused(body, headers);
-        }),
+        fc.asyncProperty(
+          consequentialBody,
+          fc.constantFrom('no signature', 'no timestamp', 'neither', 'junk signature', 'junk timestamp'),
+          header,
+          async (body, how, junk) => {
+            tally();
+            const ts = nowSec();
+            const signature = slackSignature(TEST_SECRETS.signingSecret, ts, body);
+            const headers: Record<string, string> = {
+              'no signature': { 'x-slack-request-timestamp': String(ts) },
+              'no timestamp': { 'x-slack-signature': signature },
+              neither: {},
+              'junk signature': { 'x-slack-request-timestamp': String(ts), 'x-slack-signature': junk },
+              'junk timestamp': { 'x-slack-request-timestamp': junk, 'x-slack-signature': signature },
+            }[how]!;
+            await refused(body, headers);
+          },
+        ),
         runs(100),
       );
     });
@@ -99,7 +123,11 @@ export function signingProperties(): void {
       const before = probe.reached;
       const response = await fetch(`${t.baseUrl}/slack/events`, {
         method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded', 'x-slack-request-timestamp': String(ts), 'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, body) },
+        headers: {
+          'content-type': 'application/x-www-form-urlencoded',
+          'x-slack-request-timestamp': String(ts),
+          'x-slack-signature': slackSignature(TEST_SECRETS.signingSecret, ts, body),
+        },
         body,
       });
       await probe.settled();

@@ -40,7 +40,12 @@ describe('Slack outage', () => {
       const answer = await t.command('/oncall', `page backend --severity P1 checkout errors wave ${raised}`, 'U0ALICE');
       expect(answer.status).toBe(200);
     };
-    const pageIds = () => t.store.db.select().from(outbox).all().filter((r) => r.method === 'chat.postMessage').length;
+    const pageIds = () =>
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.method === 'chat.postMessage').length;
 
     // Bolt learns the bot's identity (auth.test) on the first request; it has, long before an outage.
     expect((await t.command('/oncall', 'who', 'U0ALICE')).status).toBe(200);
@@ -90,7 +95,8 @@ describe('Slack outage', () => {
     expect(posts.map(outboxIdOf).sort((a, b) => a! - b!)).toEqual(postRows);
     // In each channel, in the order decided (outbox ids rise with the decisions).
     const byChannel = new Map<string, number[]>();
-    for (const call of posts) byChannel.set(String(call.args.channel), [...(byChannel.get(String(call.args.channel)) ?? []), outboxIdOf(call)!]);
+    for (const call of posts)
+      byChannel.set(String(call.args.channel), [...(byChannel.get(String(call.args.channel)) ?? []), outboxIdOf(call)!]);
     for (const [channel, ids] of byChannel) expect(ids, `order in ${channel}`).toEqual([...ids].sort((a, b) => a - b));
     expect(byChannel.get('U0BOB')?.length).toBe(raised);
     // The acknowledgement made during the outage edited the page's messages after they were posted.

@@ -10,7 +10,22 @@ import { MAX_WEBHOOK_BYTES } from '../../src/alerts/webhook-route.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { fixtureText } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
-import { errorLines, escapedSinceLastLook, hostileText, hostileWord, isReadableReason, longText, NOW, PEOPLE, POLICY, PROTOTYPE_WORDS, runs, SECRETS, tally, writeCount } from './fuzz-support.js';
+import {
+  errorLines,
+  escapedSinceLastLook,
+  hostileText,
+  hostileWord,
+  isReadableReason,
+  longText,
+  NOW,
+  PEOPLE,
+  POLICY,
+  PROTOTYPE_WORDS,
+  runs,
+  SECRETS,
+  tally,
+  writeCount,
+} from './fuzz-support.js';
 
 const hmac = (secret: string, body: string) => createHmac('sha256', secret).update(body).digest('hex');
 const basic = `Basic ${Buffer.from(`${SECRETS.GRAFANA_WEBHOOK_USER}:${SECRETS.GRAFANA_WEBHOOK_PASSWORD}`).toString('base64')}`;
@@ -25,25 +40,44 @@ interface Sender {
 }
 
 const SENDERS: Sender[] = [
-  { integration: 'prometheus', fixtures: ['alertmanager/firing.json', 'alertmanager/resolved.json'], sign: () => ({ authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` }) },
+  {
+    integration: 'prometheus',
+    fixtures: ['alertmanager/firing.json', 'alertmanager/resolved.json'],
+    sign: () => ({ authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` }),
+  },
   { integration: 'grafana', fixtures: ['grafana/firing.json', 'grafana/resolved.json'], sign: () => ({ authorization: basic }) },
   {
     integration: 'sentry',
-    fixtures: ['sentry/event_alert.json', 'sentry/issue-resolved.json', 'sentry/metric_alert-critical.json', 'sentry/metric_alert-resolved.json'],
+    fixtures: [
+      'sentry/event_alert.json',
+      'sentry/issue-resolved.json',
+      'sentry/metric_alert-critical.json',
+      'sentry/metric_alert-resolved.json',
+    ],
     sign: (body, resource) => ({ 'sentry-hook-resource': resource, 'sentry-hook-signature': hmac(SECRETS.SENTRY_CLIENT_SECRET, body) }),
   },
   {
     integration: 'pagerduty',
     fixtures: ['pagerduty/trigger.json', 'pagerduty/acknowledge.json', 'pagerduty/resolve.json'],
     sign: () => ({}),
-    authenticBody: (value) => (value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, routing_key: SECRETS.PD_ROUTING_KEY } : value),
+    authenticBody: (value) =>
+      value !== null && typeof value === 'object' && !Array.isArray(value) ? { ...value, routing_key: SECRETS.PD_ROUTING_KEY } : value,
   },
-  { integration: 'uptime', fixtures: ['uptime-kuma/down.json', 'uptime-kuma/up.json'], sign: () => ({ authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` }) },
-  { integration: 'jobs', fixtures: ['generic/firing.json', 'generic/resolved.json'], sign: (body) => ({ 'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body) }) },
+  {
+    integration: 'uptime',
+    fixtures: ['uptime-kuma/down.json', 'uptime-kuma/up.json'],
+    sign: () => ({ authorization: `Bearer ${SECRETS.UPTIME_TOKEN}` }),
+  },
+  {
+    integration: 'jobs',
+    fixtures: ['generic/firing.json', 'generic/resolved.json'],
+    sign: (body) => ({ 'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body) }),
+  },
 ];
 
 /** The Sentry-Hook-Resource a fixture is sent with. */
-const resourceOf = (fixture: string) => (fixture.includes('event_alert') ? 'event_alert' : fixture.includes('metric_alert') ? 'metric_alert' : 'issue');
+const resourceOf = (fixture: string) =>
+  fixture.includes('event_alert') ? 'event_alert' : fixture.includes('metric_alert') ? 'metric_alert' : 'issue';
 
 type Path = Array<string | number>;
 
@@ -103,7 +137,10 @@ export function webhookProperties(): void {
     afterAll(async () => t?.close());
 
     const writes = () => writeCount(t);
-    const counts = () => ['alerts', 'pages', 'outbox', 'timers'].map((table) => (t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n);
+    const counts = () =>
+      ['alerts', 'pages', 'outbox', 'timers'].map(
+        (table) => (t.store.sqlite.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n,
+      );
 
     /** Sends one body and checks the invariants; returns the status and, for a 4xx, the reason. */
     async function deliver(path: string, body: string, headers: Record<string, string>): Promise<{ status: number; reason: string }> {
@@ -128,7 +165,10 @@ export function webhookProperties(): void {
     }
 
     it.each(SENDERS)('$integration: arbitrary JSON bodies', async (sender) => {
-      const resource = fc.oneof(fc.constantFrom('event_alert', 'metric_alert', 'issue'), fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')));
+      const resource = fc.oneof(
+        fc.constantFrom('event_alert', 'metric_alert', 'issue'),
+        fc.string({ unit: 'binary-ascii', maxLength: 20 }).map((s) => s.replace(/[^\x20-\x7e]/g, '')),
+      );
       await fc.assert(
         fc.asyncProperty(fc.oneof(fc.jsonValue({ stringUnit: 'binary' }), fc.anything({ maxDepth: 3 })), resource, async (value, res) => {
           tally();
@@ -142,10 +182,17 @@ export function webhookProperties(): void {
 
     it.each(SENDERS)('$integration: bodies that are not JSON', async (sender) => {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.string({ unit: 'binary' }), fc.json().map((j) => j.slice(0, -1)), fc.constantFrom('', ' ', '{', '[', 'null', '"', '{"a":}', '\u0000')), async (body) => {
-          tally();
-          await deliver(`/webhooks/${sender.integration}`, body, sender.sign(body, 'event_alert'));
-        }),
+        fc.asyncProperty(
+          fc.oneof(
+            fc.string({ unit: 'binary' }),
+            fc.json().map((j) => j.slice(0, -1)),
+            fc.constantFrom('', ' ', '{', '[', 'null', '"', '{"a":}', '\u0000'),
+          ),
+          async (body) => {
+            tally();
+            await deliver(`/webhooks/${sender.integration}`, body, sender.sign(body, 'event_alert'));
+          },
+        ),
         runs(60),
       );
     });
@@ -179,25 +226,36 @@ export function webhookProperties(): void {
 
     it('any severity word a sender sends maps to one of our severities', async () => {
       const ours = POLICY.severities.map((s) => s.id);
-      const word = fc.oneof(fc.constantFrom(...PROTOTYPE_WORDS), hostileText.filter((s) => s.length < 40));
+      const word = fc.oneof(
+        fc.constantFrom(...PROTOTYPE_WORDS),
+        hostileText.filter((s) => s.length < 40),
+      );
       const cases: Array<{ integration: string; fixture: string; at: Path }> = [
         { integration: 'prometheus', fixture: 'alertmanager/firing.json', at: ['alerts', 0, 'labels', 'severity'] },
         { integration: 'pagerduty', fixture: 'pagerduty/trigger.json', at: ['payload', 'severity'] },
         { integration: 'jobs', fixture: 'generic/firing.json', at: ['severity'] },
       ];
       await fc.assert(
-        fc.asyncProperty(fc.constantFrom(...cases), word, fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }), async (c, severity, key) => {
-          tally();
-          const sender = SENDERS.find((s) => s.integration === c.integration)!;
-          // A fresh dedup key each time, so every case creates an alert.
-          const keyed = c.integration === 'prometheus' ? replaceAt(JSON.parse(fixtureText(c.fixture)), ['alerts', 0, 'fingerprint'], `fp-${key}-${severity}`) : replaceAt(JSON.parse(fixtureText(c.fixture)), ['dedup_key'], `k-${key}-${severity}`);
-          const body = JSON.stringify(replaceAt(keyed, c.at, severity));
-          const { status } = await deliver(`/webhooks/${c.integration}`, body, sender.sign(body, 'event_alert'));
-          if (status === 202) {
-            const row = t.store.sqlite.prepare('SELECT severity FROM alerts ORDER BY id DESC LIMIT 1').get() as { severity: unknown };
-            expect(ours).toContain(row.severity);
-          }
-        }),
+        fc.asyncProperty(
+          fc.constantFrom(...cases),
+          word,
+          fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 12 }),
+          async (c, severity, key) => {
+            tally();
+            const sender = SENDERS.find((s) => s.integration === c.integration)!;
+            // A fresh dedup key each time, so every case creates an alert.
+            const keyed =
+              c.integration === 'prometheus'
+                ? replaceAt(JSON.parse(fixtureText(c.fixture)), ['alerts', 0, 'fingerprint'], `fp-${key}-${severity}`)
+                : replaceAt(JSON.parse(fixtureText(c.fixture)), ['dedup_key'], `k-${key}-${severity}`);
+            const body = JSON.stringify(replaceAt(keyed, c.at, severity));
+            const { status } = await deliver(`/webhooks/${c.integration}`, body, sender.sign(body, 'event_alert'));
+            if (status === 202) {
+              const row = t.store.sqlite.prepare('SELECT severity FROM alerts ORDER BY id DESC LIMIT 1').get() as { severity: unknown };
+              expect(ours).toContain(row.severity);
+            }
+          },
+        ),
         runs(60),
       );
     });
@@ -205,7 +263,10 @@ export function webhookProperties(): void {
     it('sentry: event tags of any shape', async () => {
       const valid = JSON.parse(fixtureText('sentry/event_alert.json')) as unknown;
       const odd = fc.constantFrom({ toString: '' }, { valueOf: 1, toString: null }, [], null, 'service', 'api', 42);
-      const tag = fc.oneof(fc.tuple(fc.oneof(hostileWord, odd), fc.oneof(hostileWord, odd)), fc.array(fc.oneof(odd, fc.anything({ maxDepth: 1 })), { maxLength: 3 }));
+      const tag = fc.oneof(
+        fc.tuple(fc.oneof(hostileWord, odd), fc.oneof(hostileWord, odd)),
+        fc.array(fc.oneof(odd, fc.anything({ maxDepth: 1 })), { maxLength: 3 }),
+      );
       await fc.assert(
         fc.asyncProperty(fc.array(tag, { maxLength: 5 }), async (tags) => {
           tally();
@@ -218,22 +279,35 @@ export function webhookProperties(): void {
 
     it('uptime: form posts whose data field is anything', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.oneof(fc.json(), fc.string({ unit: 'grapheme' }), fc.constant(fixtureText('uptime-kuma/down.json'))), fc.boolean(), async (data, withField) => {
-          tally();
-          const body = withField ? new URLSearchParams({ data }).toString() : new URLSearchParams({ other: data }).toString();
-          await deliver('/webhooks/uptime', body, { authorization: `Bearer ${SECRETS.UPTIME_TOKEN}`, 'content-type': 'application/x-www-form-urlencoded' });
-        }),
+        fc.asyncProperty(
+          fc.oneof(fc.json(), fc.string({ unit: 'grapheme' }), fc.constant(fixtureText('uptime-kuma/down.json'))),
+          fc.boolean(),
+          async (data, withField) => {
+            tally();
+            const body = withField ? new URLSearchParams({ data }).toString() : new URLSearchParams({ other: data }).toString();
+            await deliver('/webhooks/uptime', body, {
+              authorization: `Bearer ${SECRETS.UPTIME_TOKEN}`,
+              'content-type': 'application/x-www-form-urlencoded',
+            });
+          },
+        ),
         runs(60),
       );
     });
 
     it('integration names that are no integration get a 404 naming them', async () => {
-      const name = fc.oneof(fc.constantFrom(...PROTOTYPE_WORDS), fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 30 }).filter((s) => !Object.hasOwn(POLICY.integrations, s)));
+      const name = fc.oneof(
+        fc.constantFrom(...PROTOTYPE_WORDS),
+        fc.string({ unit: 'grapheme-ascii', minLength: 1, maxLength: 30 }).filter((s) => !Object.hasOwn(POLICY.integrations, s)),
+      );
       await fc.assert(
         fc.asyncProperty(name, async (integration) => {
           tally();
           const body = fixtureText('generic/firing.json');
-          const { status } = await deliver(`/webhooks/${encodeURIComponent(integration)}`, body, { 'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body), authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}` });
+          const { status } = await deliver(`/webhooks/${encodeURIComponent(integration)}`, body, {
+            'x-signature': hmac(SECRETS.JOBS_HMAC_SECRET, body),
+            authorization: `Bearer ${SECRETS.ALERTMANAGER_TOKEN}`,
+          });
           expect(status).toBe(404);
         }),
         runs(60),
@@ -242,28 +316,36 @@ export function webhookProperties(): void {
 
     it('bodies over the size limit are refused with 413, with or without a content-length', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.integer({ min: 1, max: 64 * 1024 }), fc.boolean(), fc.constantFrom(...SENDERS), async (extra, streamed, sender) => {
-          tally();
-          await t.app.drainer.drain();
-          const logFrom = t.logs.lines.length;
-          const before = { writes: writes(), counts: counts() };
-          const padding = 'x'.repeat(MAX_WEBHOOK_BYTES + extra);
-          const body = JSON.stringify({ routing_key: SECRETS.PD_ROUTING_KEY, padding });
-          const headers = { 'content-type': 'application/json', ...sender.sign(body, 'event_alert') };
-          const bytes = new TextEncoder().encode(body);
-          const stream = new ReadableStream<Uint8Array>({
-            start(controller) {
-              for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.subarray(i, i + 64 * 1024));
-              controller.close();
-            },
-          });
-          const answer = await fetch(`${t.baseUrl}/webhooks/${sender.integration}`, streamed ? { method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit : { method: 'POST', headers, body });
-          expect(answer.status).toBe(413);
-          expect(isReadableReason(await reasonOf(answer))).toBe(true);
-          expect(writes()).toBe(before.writes);
-          expect(counts()).toEqual(before.counts);
-          expect(errorLines(t, logFrom)).toEqual([]);
-        }),
+        fc.asyncProperty(
+          fc.integer({ min: 1, max: 64 * 1024 }),
+          fc.boolean(),
+          fc.constantFrom(...SENDERS),
+          async (extra, streamed, sender) => {
+            tally();
+            await t.app.drainer.drain();
+            const logFrom = t.logs.lines.length;
+            const before = { writes: writes(), counts: counts() };
+            const padding = 'x'.repeat(MAX_WEBHOOK_BYTES + extra);
+            const body = JSON.stringify({ routing_key: SECRETS.PD_ROUTING_KEY, padding });
+            const headers = { 'content-type': 'application/json', ...sender.sign(body, 'event_alert') };
+            const bytes = new TextEncoder().encode(body);
+            const stream = new ReadableStream<Uint8Array>({
+              start(controller) {
+                for (let i = 0; i < bytes.length; i += 64 * 1024) controller.enqueue(bytes.subarray(i, i + 64 * 1024));
+                controller.close();
+              },
+            });
+            const answer = await fetch(
+              `${t.baseUrl}/webhooks/${sender.integration}`,
+              streamed ? ({ method: 'POST', headers, body: stream, duplex: 'half' } as RequestInit) : { method: 'POST', headers, body },
+            );
+            expect(answer.status).toBe(413);
+            expect(isReadableReason(await reasonOf(answer))).toBe(true);
+            expect(writes()).toBe(before.writes);
+            expect(counts()).toEqual(before.counts);
+            expect(errorLines(t, logFrom)).toEqual([]);
+          },
+        ),
         runs(12),
       );
     });

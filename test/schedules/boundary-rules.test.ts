@@ -60,7 +60,9 @@ describe('decideBoundary', () => {
         method: 'chat.postMessage',
         args: {
           channel: 'C0BACKEND',
-          text: expect.stringMatching(/^:arrows_counterclockwise: \*backend\* shift change: <@U0BOB> is primary until <!date\^\d+\^[^>]+>; <@U0CAROL> is secondary\.$/),
+          text: expect.stringMatching(
+            /^:arrows_counterclockwise: \*backend\* shift change: <@U0BOB> is primary until <!date\^\d+\^[^>]+>; <@U0CAROL> is secondary\.$/,
+          ),
         },
         priority: PRIORITY.notice,
       },
@@ -80,9 +82,20 @@ describe('decideBoundary', () => {
   });
 
   it('follows an override of the primary', () => {
-    const override: Override = { id: 1, rotation: 'backend', role: 'primary', userId: 'U0ZED', startsAt: MONDAY, endsAt: MONDAY + DAY, reason: 'swap', createdAt: 1 };
+    const override: Override = {
+      id: 1,
+      rotation: 'backend',
+      role: 'primary',
+      userId: 'U0ZED',
+      startsAt: MONDAY,
+      endsAt: MONDAY + DAY,
+      reason: 'swap',
+      createdAt: 1,
+    };
     const decision = decideBoundary(POLICY, { rotation: 'backend', shiftStart: MONDAY }, [override], MONDAY);
-    expect(decision.calls[0]!.args.text).toMatch(/^:arrows_counterclockwise: \*backend\* shift change: <@U0ZED> is primary until <!date\^\d+/);
+    expect(decision.calls[0]!.args.text).toMatch(
+      /^:arrows_counterclockwise: \*backend\* shift change: <@U0ZED> is primary until <!date\^\d+/,
+    );
     expect((decision.calls[0]!.args.text as string).includes(`<!date^${(MONDAY + DAY) / 1000}^`)).toBe(true);
     expect(decision.calls[1]!.args).toEqual({ usergroup: 'S0ONCALL', users: 'U0ZED' });
   });
@@ -93,7 +106,10 @@ describe('decideBoundary', () => {
     expect(decision.calls).toEqual([
       {
         method: 'chat.postMessage',
-        args: { channel: 'C0BACKEND', text: ':arrows_counterclockwise: *backend* shift change: nobody is primary (add members or an override); no secondary.' },
+        args: {
+          channel: 'C0BACKEND',
+          text: ':arrows_counterclockwise: *backend* shift change: nobody is primary (add members or an override); no secondary.',
+        },
         priority: PRIORITY.notice,
       },
     ]);
@@ -127,7 +143,7 @@ describe('a staggered secondary (seed 003 grown: 2-week shifts, the secondary ha
   const SHIFT_0 = Date.UTC(2026, 0, 5, 9);
   const WEEK = 7 * DAY;
 
-  it('a timer is due every week: the shift change, then the secondary\'s handoff', () => {
+  it("a timer is due every week: the shift change, then the secondary's handoff", () => {
     expect(nextBoundaryTimer(PLATFORM, SHIFT_0).dueAt).toBe(SHIFT_0 + WEEK);
     expect(nextBoundaryTimer(PLATFORM, SHIFT_0 + WEEK).dueAt).toBe(SHIFT_0 + 2 * WEEK);
     expect(nextBoundaryTimer(PLATFORM, SHIFT_0 + WEEK - 1).dueAt).toBe(SHIFT_0 + WEEK);
@@ -135,7 +151,9 @@ describe('a staggered secondary (seed 003 grown: 2-week shifts, the secondary ha
 
   it('at the shift change both are named, the secondary with its own end; the user group follows the primary', () => {
     const decision = decideBoundary(GROWN_POLICY, { rotation: 'platform', shiftStart: SHIFT_0 + 2 * WEEK }, [], SHIFT_0 + 2 * WEEK);
-    expect(decision.calls[0]!.args.text).toMatch(/^:arrows_counterclockwise: \*platform\* shift change: <@U0BEN> is primary until <!date\^\d+\^[^>]+>; <@U0CAT> is secondary until <!date\^\d+\^[^>]+>\.$/);
+    expect(decision.calls[0]!.args.text).toMatch(
+      /^:arrows_counterclockwise: \*platform\* shift change: <@U0BEN> is primary until <!date\^\d+\^[^>]+>; <@U0CAT> is secondary until <!date\^\d+\^[^>]+>\.$/,
+    );
     expect((decision.calls[0]!.args.text as string).includes(`<!date^${(SHIFT_0 + 4 * WEEK) / 1000}^`)).toBe(true);
     expect((decision.calls[0]!.args.text as string).includes(`<!date^${(SHIFT_0 + 3 * WEEK) / 1000}^`)).toBe(true);
     expect(decision.calls[1]!.args).toEqual({ usergroup: 'S0ONCALL', users: 'U0BEN' });
@@ -147,7 +165,12 @@ describe('a staggered secondary (seed 003 grown: 2-week shifts, the secondary ha
     expect(decision.calls).toEqual([
       {
         method: 'chat.postMessage',
-        args: { channel: 'C0PLATFORM', text: expect.stringMatching(/^:arrows_counterclockwise: \*platform\* secondary change: <@U0DEV> is secondary until <!date\^\d+\^[^>]+>; <@U0BEN> stays primary until <!date\^\d+\^[^>]+>\.$/) },
+        args: {
+          channel: 'C0PLATFORM',
+          text: expect.stringMatching(
+            /^:arrows_counterclockwise: \*platform\* secondary change: <@U0DEV> is secondary until <!date\^\d+\^[^>]+>; <@U0BEN> stays primary until <!date\^\d+\^[^>]+>\.$/,
+          ),
+        },
         priority: PRIORITY.notice,
       },
     ]);

@@ -32,9 +32,14 @@ async function withApps(run: (ctx: { standIn: SlackStandIn; dbPath: string; cloc
 }
 
 const announcements = (standIn: SlackStandIn) =>
-  standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND' && String(a.text).startsWith(':arrows_counterclockwise:')).map((c) => String(c.args.text));
+  standIn
+    .take('chat.postMessage', (a) => a.channel === 'C0BACKEND' && String(a.text).startsWith(':arrows_counterclockwise:'))
+    .map((c) => String(c.args.text));
 /** The handoff prompts and reminders around a boundary (test/handoffs covers them). */
-const handoffNudges = (standIn: SlackStandIn) => standIn.take('chat.postMessage', (a) => /^:(hourglass|bell|wave):/.test(String(a.text))).map((c) => `${String(c.args.channel)} ${String(c.args.text).split(' ')[0]}`);
+const handoffNudges = (standIn: SlackStandIn) =>
+  standIn
+    .take('chat.postMessage', (a) => /^:(hourglass|bell|wave):/.test(String(a.text)))
+    .map((c) => `${String(c.args.channel)} ${String(c.args.text).split(' ')[0]}`);
 
 describe('shift boundaries', () => {
   it('announces at 09:00 local, points the user group at the new primary, and neither skips nor repeats across a restart', async () => {
@@ -48,7 +53,9 @@ describe('shift boundaries', () => {
       await first.tick();
       const [text] = announcements(standIn);
       // Week of 2026-03-30 is shift 12: 12 mod 3 = 0 -> Alice primary, Bob secondary.
-      expect(text).toBe(':arrows_counterclockwise: *backend* shift change: <@U0ALICE> is primary until <!date^1775462400^{date_short_pretty} {time}|6 Apr 2026, 08:00 UTC>; <@U0BOB> is secondary.');
+      expect(text).toBe(
+        ':arrows_counterclockwise: *backend* shift change: <@U0ALICE> is primary until <!date^1775462400^{date_short_pretty} {time}|6 Apr 2026, 08:00 UTC>; <@U0BOB> is secondary.',
+      );
       expect(standIn.take('usergroups.users.update').map((c) => c.args)).toEqual([{ usergroup: 'S0ONCALL', users: 'U0ALICE' }]);
       await first.close({ keepDb: true });
 

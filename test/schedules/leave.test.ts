@@ -24,7 +24,16 @@ const backend = POLICY.rotations.backend!;
 const pair = POLICY.rotations.pair!;
 const at = (iso: string) => Date.parse(iso);
 const asOverrides = (covers: ReturnType<typeof planLeave>, rotation: string): Override[] =>
-  covers.map((c, i) => ({ id: i + 1, rotation, role: c.role, userId: c.userId!, startsAt: c.startsAt, endsAt: c.endsAt, reason: 'leave', createdAt: 1 }));
+  covers.map((c, i) => ({
+    id: i + 1,
+    rotation,
+    role: c.role,
+    userId: c.userId!,
+    startsAt: c.startsAt,
+    endsAt: c.endsAt,
+    reason: 'leave',
+    createdAt: 1,
+  }));
 
 describe('planLeave (pure)', () => {
   it('promotes the secondary when the primary is away and the next free member covers secondary', () => {
@@ -40,7 +49,9 @@ describe('planLeave (pure)', () => {
 
   it('covers only the secondary when the secondary is away', () => {
     const covers = planLeave(backend, [], 'U0BOB', at('2026-01-06T00:00:00Z'), at('2026-01-07T00:00:00Z'), 'U0LEAD');
-    expect(covers).toEqual([{ role: 'secondary', userId: 'U0CAROL', startsAt: at('2026-01-06T00:00:00Z'), endsAt: at('2026-01-07T00:00:00Z') }]);
+    expect(covers).toEqual([
+      { role: 'secondary', userId: 'U0CAROL', startsAt: at('2026-01-06T00:00:00Z'), endsAt: at('2026-01-07T00:00:00Z') },
+    ]);
   });
 
   it('splits a leave that spans a boundary per shift', () => {
@@ -90,11 +101,15 @@ describe('/oncall leave over signed HTTP', () => {
 
   it('explains a wrong form', async () => {
     const answer = (await t.command('/oncall', 'leave alice tomorrow', 'U0ALICE')).json() as { text: string };
-    expect(answer.text).toBe('"alice" is not a person; mention them with @.\nUsage: `/oncall leave @who <from> <to>`\nExample: `/oncall leave @alice 2026-12-21 2027-01-04`');
+    expect(answer.text).toBe(
+      '"alice" is not a person; mention them with @.\nUsage: `/oncall leave @who <from> <to>`\nExample: `/oncall leave @alice 2026-12-21 2027-01-04`',
+    );
   });
 
   it('refuses someone outside the rotations and says who may', async () => {
     const answer = (await t.command('/oncall', 'leave <@U0DAN> 2026-02-01 2026-02-03', 'U0STRANGER')).json() as { text: string };
-    expect(answer.text).toBe("Only <@U0DAN>, members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can record <@U0DAN>'s leave in *backend*.");
+    expect(answer.text).toBe(
+      "Only <@U0DAN>, members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can record <@U0DAN>'s leave in *backend*.",
+    );
   });
 });

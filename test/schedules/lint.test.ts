@@ -7,7 +7,13 @@ import { TestApp } from '../support/harness.js';
 
 const policy = (members: string, extra = '') =>
   parsePolicyText(
-    ['rotations:', '  r:', `    members: [${members}]`, '    shift: { every: 1w, handoff: "mon 09:00", timezone: America/New_York, start: "2026-01-05" }', extra].join('\n'),
+    [
+      'rotations:',
+      '  r:',
+      `    members: [${members}]`,
+      '    shift: { every: 1w, handoff: "mon 09:00", timezone: America/New_York, start: "2026-01-05" }',
+      extra,
+    ].join('\n'),
     'x.yml',
   );
 const at = (iso: string) => Date.parse(iso);
@@ -24,11 +30,20 @@ describe('fairness lint', () => {
     expect(findings.map((f) => f.message)).toEqual(['<@U0A> is primary for more than 2 consecutive weeks']);
   });
 
-  it('counts overrides: covering the next person\'s week makes a three-week streak', () => {
+  it("counts overrides: covering the next person's week makes a three-week streak", () => {
     const r = policy('U0A, U0B, U0C').rotations.r!;
     // Week of 2026-03-09 is A's (shift 9 mod 3 = 0); A also takes B's and C's weeks through overrides.
     const overrides: Override[] = [
-      { id: 1, rotation: 'r', role: 'primary', userId: 'U0A', startsAt: at('2026-03-16T13:00:00Z'), endsAt: at('2026-03-30T13:00:00Z'), reason: 'override', createdAt: 1 },
+      {
+        id: 1,
+        rotation: 'r',
+        role: 'primary',
+        userId: 'U0A',
+        startsAt: at('2026-03-16T13:00:00Z'),
+        endsAt: at('2026-03-30T13:00:00Z'),
+        reason: 'override',
+        createdAt: 1,
+      },
     ];
     expect(lintRotation(r, overrides, FROM, TO).map((f) => f.message)).toContain('<@U0A> is primary for more than 2 consecutive weeks');
   });

@@ -40,7 +40,9 @@ describe('/oncall over signed HTTP', () => {
 
   it('who <rotation> and an unknown rotation', async () => {
     expect(await text('who web')).not.toContain('backend');
-    expect(await text('who payments')).toBe('There is no rotation `payments`. Rotations: `backend`, `web`.\nUsage: `/oncall who [rotation]`');
+    expect(await text('who payments')).toBe(
+      'There is no rotation `payments`. Rotations: `backend`, `web`.\nUsage: `/oncall who [rotation]`',
+    );
   });
 
   it('next: the coming shifts of a rotation', async () => {
@@ -50,20 +52,30 @@ describe('/oncall over signed HTTP', () => {
     expect(answer).toContain('<@U0DAN> primary, <@U0ALICE> secondary');
   });
 
-  it('override in the caller\'s zone changes who, and cancel undoes it', async () => {
+  it("override in the caller's zone changes who, and cancel undoes it", async () => {
     // Alice is in London: 2026-01-15 09:00 London (GMT) is 09:00 UTC.
     const made = await text('override <@U0DAN|dan> 2026-01-14 12:00 2026-01-15 09:00 backend primary');
     expect(made).toMatch(/^Override #\d+: <@U0DAN> is primary of \*backend\* from <!date\^1768392000\^.* to <!date\^1768467600\^/);
     const row = t.store.db.select().from(overrides).all()[0]!;
-    expect(row).toMatchObject({ userId: 'U0DAN', role: 'primary', createdBy: 'U0ALICE', startsAt: Date.parse('2026-01-14T12:00:00Z'), endsAt: Date.parse('2026-01-15T09:00:00Z') });
-    expect(await text('who backend')).toContain(`Primary: <@U0DAN> until <!date^1768467600^{date_short_pretty} {time}|15 Jan 2026, 09:00 UTC> (override #${row.id})`);
+    expect(row).toMatchObject({
+      userId: 'U0DAN',
+      role: 'primary',
+      createdBy: 'U0ALICE',
+      startsAt: Date.parse('2026-01-14T12:00:00Z'),
+      endsAt: Date.parse('2026-01-15T09:00:00Z'),
+    });
+    expect(await text('who backend')).toContain(
+      `Primary: <@U0DAN> until <!date^1768467600^{date_short_pretty} {time}|15 Jan 2026, 09:00 UTC> (override #${row.id})`,
+    );
 
-    expect(await text(`cancel ${row.id}`)).toBe(`Override #${row.id} is cancelled: <@U0DAN> is no longer primary of *backend* for that time.`);
+    expect(await text(`cancel ${row.id}`)).toBe(
+      `Override #${row.id} is cancelled: <@U0DAN> is no longer primary of *backend* for that time.`,
+    );
     expect(await text('who backend')).toContain('Primary: <@U0BOB>');
     expect(await text(`cancel ${row.id}`)).toBe(`There is no active override #${row.id}; \`/oncall schedule\` lists them.`);
   });
 
-  it('reads dates in the caller\'s own zone', async () => {
+  it("reads dates in the caller's own zone", async () => {
     const made = await text('override <@U0ERIN> 2026-01-20 09:00 2026-01-21 09:00 web', 'U0ERIN');
     // 09:00 in New York in January is 14:00 UTC.
     expect(made).toContain(`<!date^${Date.parse('2026-01-20T14:00:00Z') / 1000}^`);
@@ -87,12 +99,15 @@ describe('/oncall over signed HTTP', () => {
   ])('/oncall %s explains what is wrong and shows the right form', async (command, expected) => {
     const answer = await text(command);
     expect(answer).toContain(expected);
-    if (command.startsWith('override')) expect(answer).toContain('Usage: `/oncall override @who <from> <to> [rotation] [primary|secondary]`');
+    if (command.startsWith('override'))
+      expect(answer).toContain('Usage: `/oncall override @who <from> <to> [rotation] [primary|secondary]`');
   });
 
   it('refuses a schedule change from someone outside the rotation and says who may', async () => {
     const answer = await text('override <@U0DAN> tomorrow next monday backend', 'U0STRANGER');
-    expect(answer).toBe('Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can change the schedule of *backend*. Ask one of them.');
+    expect(answer).toBe(
+      'Only members of *backend* (<@U0ALICE>, <@U0BOB>, <@U0CAROL>, <@U0DAN>) or the engineering_lead (<@U0LEAD>) can change the schedule of *backend*. Ask one of them.',
+    );
   });
 
   it('schedule lists shifts and pending overrides', async () => {

@@ -67,19 +67,27 @@ describe('/oncall policy', () => {
 
     const defaults = texts.find((t) => t.startsWith('*escalation.default*'))!;
     expect(defaults).toContain('`P1.steps[1].after` 30m  ← oncall.policy.yml:8');
-    expect(defaults).toContain('`P2.quiet_at_night` true  ← preset p0-p3 _(your file does not say; pages outside business hours wait for the next business start)_');
-    expect(defaults).toContain('`P1.quiet_at_night` false  ← built-in default _(escalation.default.P1 writes its steps, so the chain is taken whole: what it leaves out is off; pages at any hour)_');
+    expect(defaults).toContain(
+      '`P2.quiet_at_night` true  ← preset p0-p3 _(your file does not say; pages outside business hours wait for the next business start)_',
+    );
+    expect(defaults).toContain(
+      '`P1.quiet_at_night` false  ← built-in default _(escalation.default.P1 writes its steps, so the chain is taken whole: what it leaves out is off; pages at any hour)_',
+    );
     const urgent = texts.find((t) => t.startsWith('*escalation.urgent*'))!;
     expect(urgent).toContain('`P0.quiet_at_night` true  ← oncall.policy.yml:10');
     // Copied from default, whose P1 the file writes: the file's lines, and (once, on the first step) where from.
-    expect(urgent).toContain('`P1.steps[0].after` 0 (at once)  ← built-in default _(copied from escalation.default.P1; the first step pages at once)_');
+    expect(urgent).toContain(
+      '`P1.steps[0].after` 0 (at once)  ← built-in default _(copied from escalation.default.P1; the first step pages at once)_',
+    );
     expect(urgent).toContain('`P1.steps[1].after` 30m  ← oncall.policy.yml:8\n');
     const rotation = texts.find((t) => t.startsWith('*rotations.backend*'))!;
     expect(rotation).toContain('`shift.handoff` mon 09:00  ← built-in default');
     // What the file wrote is shown, not acted on.
     const triggers = texts.find((t) => t.startsWith('*playbooks.triggers*'))!;
     expect(triggers).toContain('`db-down` page cto: Ping &lt;!here&gt; &amp; the DBA  ← oncall.policy.yml:13');
-    expect(texts.at(-1)).toBe('The whole explanation: `npm run policy -- explain` where the bot runs (it reads POLICY_PATH, or the file you name).');
+    expect(texts.at(-1)).toBe(
+      'The whole explanation: `npm run policy -- explain` where the bot runs (it reads POLICY_PATH, or the file you name).',
+    );
   });
 
   it('one part: /oncall policy escalation.urgent, /oncall policy ack_sla', async () => {
@@ -89,12 +97,26 @@ describe('/oncall policy', () => {
     expect(texts.filter((t) => t.startsWith('*'))).toHaveLength(2);
     expect(texts[1]).toMatch(/^\*escalation\.urgent\*\n/);
     const sla = (await ask('policy ack_sla')).blocks!.map(blockText);
-    expect(sla[1]).toBe(['*ack_sla*', '`P0` 5m  ← preset p0-p3', '`P1` 15m  ← preset p0-p3', '`P2` 30m  ← preset p0-p3', '`P3` none  ← preset p0-p3 _(no acknowledgement deadline)_'].join('\n'));
+    expect(sla[1]).toBe(
+      [
+        '*ack_sla*',
+        '`P0` 5m  ← preset p0-p3',
+        '`P1` 15m  ← preset p0-p3',
+        '`P2` 30m  ← preset p0-p3',
+        '`P3` none  ← preset p0-p3 _(no acknowledgement deadline)_',
+      ].join('\n'),
+    );
   });
 
   it.each([
-    ['policy escalations', 'The policy has no part `escalations`. Parts: `preset`, `severities`, `timezone`, `business_hours`, `people`, `channels`, `rotations`, `rotations.backend`, `escalation`, `escalation.default`, `escalation.urgent`, `ack_sla`, `notify`, `reminders`, `postmortem`, `incidents`, `incidents.first_update`, `playbooks`, `playbooks.triggers`, `permissions`.\nUsage: `/oncall policy [part]`, e.g. `/oncall policy` or `/oncall policy escalation.default`'],
-    ['policy escalation default', '`/oncall policy` takes at most one part of the policy, got 2 words.\nUsage: `/oncall policy [part]`, e.g. `/oncall policy` or `/oncall policy escalation.default`'],
+    [
+      'policy escalations',
+      'The policy has no part `escalations`. Parts: `preset`, `severities`, `timezone`, `business_hours`, `people`, `channels`, `rotations`, `rotations.backend`, `escalation`, `escalation.default`, `escalation.urgent`, `ack_sla`, `notify`, `reminders`, `postmortem`, `incidents`, `incidents.first_update`, `playbooks`, `playbooks.triggers`, `permissions`.\nUsage: `/oncall policy [part]`, e.g. `/oncall policy` or `/oncall policy escalation.default`',
+    ],
+    [
+      'policy escalation default',
+      '`/oncall policy` takes at most one part of the policy, got 2 words.\nUsage: `/oncall policy [part]`, e.g. `/oncall policy` or `/oncall policy escalation.default`',
+    ],
     ['policy <!channel>', 'The policy has no part `&lt;!channel&gt;`.'],
     ['policy __proto__', 'The policy has no part `__proto__`.'],
   ])('/oncall %s says what was wrong and the right form', async (command, expected) => {
@@ -107,7 +129,9 @@ describe('/oncall policy', () => {
 
   it('is listed in /oncall help', async () => {
     const help = await ask('help');
-    expect(help.text).toContain('• `/oncall policy [part]`: the policy this bot runs, each value with where it came from (your file and line, the preset, or a built-in default)');
+    expect(help.text).toContain(
+      '• `/oncall policy [part]`: the policy this bot runs, each value with where it came from (your file and line, the preset, or a built-in default)',
+    );
   });
 });
 
@@ -118,7 +142,9 @@ describe('/oncall policy of other bots', () => {
       const answer = await ask('policy', preset);
       withinSlackLimits(answer);
       expect(blockText(answer.blocks![0]!)).toContain('*The built-in preset p0-p3*, as this bot runs it (no policy file)');
-      expect(answer.blocks!.map(blockText).join('\n')).toContain('`P2.quiet_at_night` true  ← preset p0-p3 _(pages outside business hours wait for the next business start)_');
+      expect(answer.blocks!.map(blockText).join('\n')).toContain(
+        '`P2.quiet_at_night` true  ← preset p0-p3 _(pages outside business hours wait for the next business start)_',
+      );
     } finally {
       await preset.close();
     }
@@ -139,11 +165,17 @@ describe('/oncall policy of other bots', () => {
       withinSlackLimits(answer);
       expect(answer.blocks).toHaveLength(50);
       const last = blockText(answer.blocks!.at(-1)!);
-      expect(last).toMatch(/^Cut to fit Slack: \d+ of \d+ values shown; `\/oncall policy <part>` \(e\.g\. `\/oncall policy escalation`\) shows one part\. The whole explanation: `npm run policy -- explain`/);
+      expect(last).toMatch(
+        /^Cut to fit Slack: \d+ of \d+ values shown; `\/oncall policy <part>` \(e\.g\. `\/oncall policy escalation`\) shows one part\. The whole explanation: `npm run policy -- explain`/,
+      );
       const [, shown, total] = /(\d+) of (\d+)/.exec(last)!.map(Number);
       expect(shown).toBeLessThan(total!);
       // The count is honest: as many value lines as it says.
-      const valueLines = answer.blocks!.slice(1, -1).flatMap((b) => blockText(b).split('\n').filter((l) => l.startsWith('`')));
+      const valueLines = answer.blocks!.slice(1, -1).flatMap((b) =>
+        blockText(b)
+          .split('\n')
+          .filter((l) => l.startsWith('`')),
+      );
       expect(valueLines).toHaveLength(shown!);
       // One part of it fits.
       const part = await ask('policy escalation.policy-7', big);

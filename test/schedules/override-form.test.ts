@@ -5,9 +5,14 @@ const NOW = Date.parse('2026-11-20T14:20:00Z');
 
 describe('the override form, pure', () => {
   it('offers every rotation and preselects none when the clicker is in none or several', () => {
-    const view = overrideForm({ rotations: ['backend', 'web'], rotation: null, userId: 'U0LEAD', now: NOW }) as { blocks: Array<{ block_id?: string; element?: Record<string, unknown> }> };
+    const view = overrideForm({ rotations: ['backend', 'web'], rotation: null, userId: 'U0LEAD', now: NOW }) as {
+      blocks: Array<{ block_id?: string; element?: Record<string, unknown> }>;
+    };
     const rotation = view.blocks.find((b) => b.block_id === 'rotation')!.element!;
-    expect(rotation.options).toEqual([{ text: { type: 'plain_text', text: 'backend' }, value: 'backend' }, { text: { type: 'plain_text', text: 'web' }, value: 'web' }]);
+    expect(rotation.options).toEqual([
+      { text: { type: 'plain_text', text: 'backend' }, value: 'backend' },
+      { text: { type: 'plain_text', text: 'web' }, value: 'web' },
+    ]);
     expect(rotation).not.toHaveProperty('initial_option');
   });
 
@@ -19,7 +24,10 @@ describe('the override form, pure', () => {
       from: { value: { type: 'datetimepicker', selected_date_time: 1795183200 } },
       to: { value: { type: 'datetimepicker', selected_date_time: 1795269600 } },
     });
-    expect(read).toEqual({ ok: true, request: { rotation: 'web', role: 'secondary', userId: 'U0ERIN', startsAt: 1795183200_000, endsAt: 1795269600_000 } });
+    expect(read).toEqual({
+      ok: true,
+      request: { rotation: 'web', role: 'secondary', userId: 'U0ERIN', startsAt: 1795183200_000, endsAt: 1795269600_000 },
+    });
   });
 
   it.each([

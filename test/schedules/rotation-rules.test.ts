@@ -6,7 +6,17 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RotationPolicy } from '../../src/config/policy.js';
-import { isSecondaryOnlyChange, isShiftBoundary, nextTurnChangeAt, overrideAt, scheduledMember, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import {
+  isSecondaryOnlyChange,
+  isShiftBoundary,
+  nextTurnChangeAt,
+  overrideAt,
+  scheduledMember,
+  shiftsBetween,
+  shiftStartAt,
+  whoIsOnCall,
+  type Override,
+} from '../../src/schedules/rotation.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 
 function rotation(shift: Partial<RotationPolicy['shift']> = {}, extra: Partial<RotationPolicy> = {}): RotationPolicy {
@@ -68,7 +78,7 @@ describe('rotations of one or no members', () => {
     expect(whoIsOnCall(r, [], Date.UTC(2026, 0, 7)).secondary).toBeNull();
   });
 
-  it('two members take turns, each the other one\'s secondary', () => {
+  it("two members take turns, each the other one's secondary", () => {
     const r = rotation({}, { members: ['U0A', 'U0B'] });
     expect([0, 1, 2, -1].map((k) => [scheduledMember(r, k, 'primary'), scheduledMember(r, k, 'secondary')])).toEqual([
       ['U0A', 'U0B'],
@@ -127,15 +137,50 @@ describe('overrides', () => {
     ['one that ended earlier in the shift cuts the start', [o(1, 'U0Z', SHIFT_START, T - HOUR)], T - HOUR, SHIFT_END],
     ['one that ends exactly at t: the rotation holds from t', [o(1, 'U0Z', T - HOUR, T)], T, SHIFT_END],
     ['one that starts an instant after t cuts the end', [o(1, 'U0Z', T + 1, T + HOUR)], SHIFT_START, T + 1],
-    ['the latest end before t and the earliest start after t', [o(1, 'U0Z', T - 5 * HOUR, T - 4 * HOUR), o(2, 'U0Y', T - 3 * HOUR, T - 2 * HOUR), o(3, 'U0X', T + 2 * HOUR, T + 3 * HOUR), o(4, 'U0W', T + 4 * HOUR, T + 5 * HOUR)], T - 2 * HOUR, T + 2 * HOUR],
-    ['listed the other way round, the same', [o(4, 'U0W', T + 4 * HOUR, T + 5 * HOUR), o(3, 'U0X', T + 2 * HOUR, T + 3 * HOUR), o(2, 'U0Y', T - 3 * HOUR, T - 2 * HOUR), o(1, 'U0Z', T - 5 * HOUR, T - 4 * HOUR)], T - 2 * HOUR, T + 2 * HOUR],
-    ['ones outside the shift do not reach into it', [o(1, 'U0Z', SHIFT_START - DAY, SHIFT_START - HOUR), o(2, 'U0Y', SHIFT_END + HOUR, SHIFT_END + DAY)], SHIFT_START, SHIFT_END],
+    [
+      'the latest end before t and the earliest start after t',
+      [
+        o(1, 'U0Z', T - 5 * HOUR, T - 4 * HOUR),
+        o(2, 'U0Y', T - 3 * HOUR, T - 2 * HOUR),
+        o(3, 'U0X', T + 2 * HOUR, T + 3 * HOUR),
+        o(4, 'U0W', T + 4 * HOUR, T + 5 * HOUR),
+      ],
+      T - 2 * HOUR,
+      T + 2 * HOUR,
+    ],
+    [
+      'listed the other way round, the same',
+      [
+        o(4, 'U0W', T + 4 * HOUR, T + 5 * HOUR),
+        o(3, 'U0X', T + 2 * HOUR, T + 3 * HOUR),
+        o(2, 'U0Y', T - 3 * HOUR, T - 2 * HOUR),
+        o(1, 'U0Z', T - 5 * HOUR, T - 4 * HOUR),
+      ],
+      T - 2 * HOUR,
+      T + 2 * HOUR,
+    ],
+    [
+      'ones outside the shift do not reach into it',
+      [o(1, 'U0Z', SHIFT_START - DAY, SHIFT_START - HOUR), o(2, 'U0Y', SHIFT_END + HOUR, SHIFT_END + DAY)],
+      SHIFT_START,
+      SHIFT_END,
+    ],
     ['one straddling the shift start cuts at its end', [o(1, 'U0Z', SHIFT_START - DAY, SHIFT_START + HOUR)], SHIFT_START + HOUR, SHIFT_END],
     ['one straddling the shift end cuts at its start', [o(1, 'U0Z', SHIFT_END - HOUR, SHIFT_END + DAY)], SHIFT_START, SHIFT_END - HOUR],
-    ['overrides of the secondary do not cut the primary', [o(1, 'U0Z', SHIFT_START, T - HOUR, { role: 'secondary' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { role: 'secondary' })], SHIFT_START, SHIFT_END],
+    [
+      'overrides of the secondary do not cut the primary',
+      [o(1, 'U0Z', SHIFT_START, T - HOUR, { role: 'secondary' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { role: 'secondary' })],
+      SHIFT_START,
+      SHIFT_END,
+    ],
     // An empty override at t (it starts and ends there) is one that ended at t: it cuts the start, never the end.
     ['an empty override at t', [o(1, 'U0Z', T, T)], T, SHIFT_END],
-    ['overrides of another rotation do not cut it', [o(1, 'U0Z', SHIFT_START, T - HOUR, { rotation: 'other' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { rotation: 'other' })], SHIFT_START, SHIFT_END],
+    [
+      'overrides of another rotation do not cut it',
+      [o(1, 'U0Z', SHIFT_START, T - HOUR, { rotation: 'other' }), o(2, 'U0Y', T + HOUR, SHIFT_END, { rotation: 'other' })],
+      SHIFT_START,
+      SHIFT_END,
+    ],
   ])('%s', (_what, overrides, since, until) => {
     const answer = whoIsOnCall(rotation(), overrides, T);
     expect(answer.primary).toEqual({ userId: 'U0A', since, until, why: { kind: 'rotation' } });
@@ -188,7 +233,11 @@ describe('isShiftBoundary', () => {
   it('answers for every number, never throws (a form or button can carry anything)', () => {
     fc.assert(
       fc.property(
-        fc.oneof(fc.double(), fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }), fc.integer({ min: -9e15, max: 9e15 })),
+        fc.oneof(
+          fc.double(),
+          fc.integer({ min: Number.MIN_SAFE_INTEGER, max: Number.MAX_SAFE_INTEGER }),
+          fc.integer({ min: -9e15, max: 9e15 }),
+        ),
         fc.constantFrom(daily, weekly),
         (t, r) => {
           expect(typeof isShiftBoundary(r, t)).toBe('boolean');
@@ -240,11 +289,17 @@ describe('a staggered secondary: seed 003 grown to four engineers on 2-week shif
     ]);
   });
 
-  it('turns change at every week: the shift\'s boundary, then the secondary\'s, and only the latter is secondary-only', () => {
+  it("turns change at every week: the shift's boundary, then the secondary's, and only the latter is secondary-only", () => {
     expect(iso(nextTurnChangeAt(grown, week(0)))).toBe(iso(week(1)));
     expect(iso(nextTurnChangeAt(grown, week(1) - 1))).toBe(iso(week(1)));
     expect(iso(nextTurnChangeAt(grown, week(1)))).toBe(iso(week(2)));
-    expect([week(0), week(1), week(2), week(3), week(1) + MINUTE].map((t) => isSecondaryOnlyChange(grown, t))).toEqual([false, true, false, true, false]);
+    expect([week(0), week(1), week(2), week(3), week(1) + MINUTE].map((t) => isSecondaryOnlyChange(grown, t))).toEqual([
+      false,
+      true,
+      false,
+      true,
+      false,
+    ]);
     // Unstaggered, the secondary never changes alone.
     const weekly = rotation();
     expect(isSecondaryOnlyChange(weekly, week(1))).toBe(false);
@@ -252,15 +307,37 @@ describe('a staggered secondary: seed 003 grown to four engineers on 2-week shif
   });
 
   it('the secondary hands off at the same wall time across DST (New York, 2-week shifts, spring forward in week 1)', () => {
-    const ny = rotation({ everyMs: 14 * DAY, timezone: 'America/New_York', start: '2026-03-02' }, { secondaryOffset: 2, secondaryLagDays: 7 });
+    const ny = rotation(
+      { everyMs: 14 * DAY, timezone: 'America/New_York', start: '2026-03-02' },
+      { secondaryOffset: 2, secondaryLagDays: 7 },
+    );
     // Shift 0 starts Mon 2 March 09:00 EST (14:00 UTC); the secondary hands off Mon 9 March 09:00 EDT (13:00 UTC).
     expect(whoIsOnCall(ny, [], Date.UTC(2026, 2, 9, 13, 30)).secondary).toMatchObject({ userId: 'U0C', since: Date.UTC(2026, 2, 9, 13) });
     expect(whoIsOnCall(ny, [], Date.UTC(2026, 2, 9, 12, 59)).secondary?.userId).toBe('U0B');
   });
 
-  it('an override of the secondary is cut at the secondary\'s own turn, not the shift\'s', () => {
-    const cover: Override = { id: 1, rotation: 'r', role: 'secondary', userId: 'U0X', startsAt: week(1, 24), endsAt: week(1, 48), reason: 'override', createdAt: 0 };
-    expect(whoIsOnCall(grown, [cover], week(1, 72)).secondary).toEqual({ userId: 'U0C', since: week(1, 48), until: week(3), why: { kind: 'rotation' } });
-    expect(whoIsOnCall(grown, [cover], week(1, 1)).secondary).toEqual({ userId: 'U0C', since: week(1), until: week(1, 24), why: { kind: 'rotation' } });
+  it("an override of the secondary is cut at the secondary's own turn, not the shift's", () => {
+    const cover: Override = {
+      id: 1,
+      rotation: 'r',
+      role: 'secondary',
+      userId: 'U0X',
+      startsAt: week(1, 24),
+      endsAt: week(1, 48),
+      reason: 'override',
+      createdAt: 0,
+    };
+    expect(whoIsOnCall(grown, [cover], week(1, 72)).secondary).toEqual({
+      userId: 'U0C',
+      since: week(1, 48),
+      until: week(3),
+      why: { kind: 'rotation' },
+    });
+    expect(whoIsOnCall(grown, [cover], week(1, 1)).secondary).toEqual({
+      userId: 'U0C',
+      since: week(1),
+      until: week(1, 24),
+      why: { kind: 'rotation' },
+    });
   });
 });

@@ -6,12 +6,32 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { RotationPolicy } from '../../src/config/policy.js';
-import { isShiftBoundary, overrideAt, roleShiftIndexAt, roleShiftStartAt, scheduledMember, shiftIndexAt, shiftsBetween, shiftStartAt, whoIsOnCall, type Override } from '../../src/schedules/rotation.js';
+import {
+  isShiftBoundary,
+  overrideAt,
+  roleShiftIndexAt,
+  roleShiftStartAt,
+  scheduledMember,
+  shiftIndexAt,
+  shiftsBetween,
+  shiftStartAt,
+  whoIsOnCall,
+  type Override,
+} from '../../src/schedules/rotation.js';
 import { DAY, HOUR } from '../../src/time/clock.js';
 
 const RUNS = { seed: 20260105, numRuns: 100 };
 
-const ZONES = ['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney', 'Asia/Kolkata', 'America/St_Johns', 'Australia/Lord_Howe', 'Pacific/Chatham'];
+const ZONES = [
+  'UTC',
+  'America/New_York',
+  'Europe/London',
+  'Australia/Sydney',
+  'Asia/Kolkata',
+  'America/St_Johns',
+  'Australia/Lord_Howe',
+  'Pacific/Chatham',
+];
 const two = (n: number) => String(n).padStart(2, '0');
 
 const rotationArb: fc.Arbitrary<RotationPolicy> = fc
@@ -157,9 +177,15 @@ describe('rotation properties', () => {
             expect(active.endsAt).toBeGreaterThan(t);
             // The newest of those covering t.
             for (const o of overrides) {
-              if (o.role === role && o.startsAt <= t && o.endsAt > t) expect(o.createdAt < active.createdAt || (o.createdAt === active.createdAt && o.id <= active.id)).toBe(true);
+              if (o.role === role && o.startsAt <= t && o.endsAt > t)
+                expect(o.createdAt < active.createdAt || (o.createdAt === active.createdAt && o.id <= active.id)).toBe(true);
             }
-            expect(got).toEqual({ userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: 'override', overrideId: active.id } });
+            expect(got).toEqual({
+              userId: active.userId,
+              since: active.startsAt,
+              until: active.endsAt,
+              why: { kind: 'override', overrideId: active.id },
+            });
           } else if (got) {
             expect(got.why).toEqual({ kind: 'rotation' });
             expect(got.since).toBeLessThanOrEqual(t);
@@ -184,7 +210,8 @@ describe('the override index', () => {
   function byScan(r: RotationPolicy, overrides: readonly Override[], role: 'primary' | 'secondary', t: number) {
     const mine = overrides.filter((o) => o.rotation === r.name && o.role === role);
     const active = overrideAt(mine, role, t);
-    if (active) return { userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: active.reason, overrideId: active.id } };
+    if (active)
+      return { userId: active.userId, since: active.startsAt, until: active.endsAt, why: { kind: active.reason, overrideId: active.id } };
     const k = roleShiftIndexAt(r, role, t);
     const userId = scheduledMember(r, k, role);
     if (!userId) return null;
@@ -207,15 +234,30 @@ describe('the override index', () => {
       createdAt: fc.integer({ min: 0, max: 20 }),
     });
     fc.assert(
-      fc.property(rotationArb, instantArb, fc.array(overrideArb, { maxLength: 60 }), fc.array(fc.integer({ min: -30 * DAY, max: 30 * DAY }), { minLength: 1, maxLength: 5 }), (r, t0, raw, probes) => {
-        const overrides: Override[] = raw.map((o, i) => ({ id: i + 1, rotation: o.rotation, role: o.role, userId: o.userId, startsAt: t0 + o.startOffset, endsAt: t0 + o.startOffset + o.length, reason: 'override', createdAt: o.createdAt }));
-        // One list asked many times (as a page step asks it per role): the index is built once and reused.
-        for (const dt of probes) {
-          const answer = whoIsOnCall(r, overrides, t0 + dt);
-          expect(answer.primary).toEqual(byScan(r, overrides, 'primary', t0 + dt));
-          expect(answer.secondary).toEqual(byScan(r, overrides, 'secondary', t0 + dt));
-        }
-      }),
+      fc.property(
+        rotationArb,
+        instantArb,
+        fc.array(overrideArb, { maxLength: 60 }),
+        fc.array(fc.integer({ min: -30 * DAY, max: 30 * DAY }), { minLength: 1, maxLength: 5 }),
+        (r, t0, raw, probes) => {
+          const overrides: Override[] = raw.map((o, i) => ({
+            id: i + 1,
+            rotation: o.rotation,
+            role: o.role,
+            userId: o.userId,
+            startsAt: t0 + o.startOffset,
+            endsAt: t0 + o.startOffset + o.length,
+            reason: 'override',
+            createdAt: o.createdAt,
+          }));
+          // One list asked many times (as a page step asks it per role): the index is built once and reused.
+          for (const dt of probes) {
+            const answer = whoIsOnCall(r, overrides, t0 + dt);
+            expect(answer.primary).toEqual(byScan(r, overrides, 'primary', t0 + dt));
+            expect(answer.secondary).toEqual(byScan(r, overrides, 'secondary', t0 + dt));
+          }
+        },
+      ),
       RUNS,
     );
   });

@@ -38,7 +38,12 @@ describe('weekly rotation in UTC (seed 002: Monday 09:00 to Monday 09:00)', () =
 
   it('says since and until and why', () => {
     const answer = whoIsOnCall(r, [], at('2026-01-08T03:00:00Z'));
-    expect(answer.primary).toEqual({ userId: 'U0A', since: at('2026-01-05T09:00:00Z'), until: at('2026-01-12T09:00:00Z'), why: { kind: 'rotation' } });
+    expect(answer.primary).toEqual({
+      userId: 'U0A',
+      since: at('2026-01-05T09:00:00Z'),
+      until: at('2026-01-12T09:00:00Z'),
+      why: { kind: 'rotation' },
+    });
   });
 
   it('has no secondary when the offset is none', () => {
@@ -48,12 +53,48 @@ describe('weekly rotation in UTC (seed 002: Monday 09:00 to Monday 09:00)', () =
 
 /** Each zone's DST changes in 2026 and the Monday 09:00 boundary next to them. */
 const DST_CASES = [
-  { zone: 'America/New_York', change: '2026-03-08T07:00:00Z', boundaryAfter: '2026-03-09T13:00:00Z', boundaryBefore: '2026-03-02T14:00:00Z', weekHours: 167 },
-  { zone: 'America/New_York', change: '2026-11-01T06:00:00Z', boundaryAfter: '2026-11-02T14:00:00Z', boundaryBefore: '2026-10-26T13:00:00Z', weekHours: 169 },
-  { zone: 'Europe/London', change: '2026-03-29T01:00:00Z', boundaryAfter: '2026-03-30T08:00:00Z', boundaryBefore: '2026-03-23T09:00:00Z', weekHours: 167 },
-  { zone: 'Europe/London', change: '2026-10-25T01:00:00Z', boundaryAfter: '2026-10-26T09:00:00Z', boundaryBefore: '2026-10-19T08:00:00Z', weekHours: 169 },
-  { zone: 'Australia/Sydney', change: '2026-04-04T16:00:00Z', boundaryAfter: '2026-04-05T23:00:00Z', boundaryBefore: '2026-03-29T22:00:00Z', weekHours: 169 },
-  { zone: 'Australia/Sydney', change: '2026-10-03T16:00:00Z', boundaryAfter: '2026-10-04T22:00:00Z', boundaryBefore: '2026-09-27T23:00:00Z', weekHours: 167 },
+  {
+    zone: 'America/New_York',
+    change: '2026-03-08T07:00:00Z',
+    boundaryAfter: '2026-03-09T13:00:00Z',
+    boundaryBefore: '2026-03-02T14:00:00Z',
+    weekHours: 167,
+  },
+  {
+    zone: 'America/New_York',
+    change: '2026-11-01T06:00:00Z',
+    boundaryAfter: '2026-11-02T14:00:00Z',
+    boundaryBefore: '2026-10-26T13:00:00Z',
+    weekHours: 169,
+  },
+  {
+    zone: 'Europe/London',
+    change: '2026-03-29T01:00:00Z',
+    boundaryAfter: '2026-03-30T08:00:00Z',
+    boundaryBefore: '2026-03-23T09:00:00Z',
+    weekHours: 167,
+  },
+  {
+    zone: 'Europe/London',
+    change: '2026-10-25T01:00:00Z',
+    boundaryAfter: '2026-10-26T09:00:00Z',
+    boundaryBefore: '2026-10-19T08:00:00Z',
+    weekHours: 169,
+  },
+  {
+    zone: 'Australia/Sydney',
+    change: '2026-04-04T16:00:00Z',
+    boundaryAfter: '2026-04-05T23:00:00Z',
+    boundaryBefore: '2026-03-29T22:00:00Z',
+    weekHours: 169,
+  },
+  {
+    zone: 'Australia/Sydney',
+    change: '2026-10-03T16:00:00Z',
+    boundaryAfter: '2026-10-04T22:00:00Z',
+    boundaryBefore: '2026-09-27T23:00:00Z',
+    weekHours: 167,
+  },
 ];
 
 describe.each(DST_CASES)('$zone around the DST change at $change', ({ zone, change, boundaryAfter, boundaryBefore, weekHours }) => {
@@ -81,25 +122,28 @@ describe.each(DST_CASES)('$zone around the DST change at $change', ({ zone, chan
 });
 
 describe('hundreds of instants across 2026', () => {
-  it.each(['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney'])('in %s the primary changes only at Monday 09:00 local, in order', (zone) => {
-    const r = rotation(zone);
-    let previous = who(r, at('2026-01-01T00:00:00Z'))[0];
-    let changes = 0;
-    for (let t = at('2026-01-01T00:00:00Z'); t < at('2027-01-01T00:00:00Z'); t += 7 * HOUR) {
-      const [primary, secondary] = who(r, t);
-      const members = r.members;
-      expect(secondary).toBe(members[(members.indexOf(primary!) + 1) % members.length]);
-      if (primary !== previous) {
-        changes += 1;
-        expect(primary).toBe(members[(members.indexOf(previous!) + 1) % members.length]);
-        const start = whoIsOnCall(r, [], t).shiftStart;
-        expect(formatInZone(start, zone, 'EEE HH:mm')).toBe('Mon 09:00');
-        previous = primary;
+  it.each(['UTC', 'America/New_York', 'Europe/London', 'Australia/Sydney'])(
+    'in %s the primary changes only at Monday 09:00 local, in order',
+    (zone) => {
+      const r = rotation(zone);
+      let previous = who(r, at('2026-01-01T00:00:00Z'))[0];
+      let changes = 0;
+      for (let t = at('2026-01-01T00:00:00Z'); t < at('2027-01-01T00:00:00Z'); t += 7 * HOUR) {
+        const [primary, secondary] = who(r, t);
+        const members = r.members;
+        expect(secondary).toBe(members[(members.indexOf(primary!) + 1) % members.length]);
+        if (primary !== previous) {
+          changes += 1;
+          expect(primary).toBe(members[(members.indexOf(previous!) + 1) % members.length]);
+          const start = whoIsOnCall(r, [], t).shiftStart;
+          expect(formatInZone(start, zone, 'EEE HH:mm')).toBe('Mon 09:00');
+          previous = primary;
+        }
       }
-    }
-    expect(changes).toBeGreaterThanOrEqual(51);
-    expect(changes).toBeLessThanOrEqual(53);
-  });
+      expect(changes).toBeGreaterThanOrEqual(51);
+      expect(changes).toBeLessThanOrEqual(53);
+    },
+  );
 });
 
 describe('daily and N-day shifts', () => {

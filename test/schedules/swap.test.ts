@@ -36,26 +36,35 @@ describe('planSwap with a staggered secondary (2-week shifts, the secondary hand
   const week = (n: number) => at('2026-01-05T09:00:00Z') + n * 7 * 24 * HOUR;
   const before = week(0) - HOUR;
 
-  it('the secondary\'s turn is its own two weeks, given back from the partner\'s next turn in which the requester is not primary', () => {
+  it("the secondary's turn is its own two weeks, given back from the partner's next turn in which the requester is not primary", () => {
     // Six people: Dev is secondary weeks 3-4 (Ben, then Cat primary); Ana's next turn is weeks 9-10 (Eve, then Fay).
     const six = { ...grown, members: ['U0ANA', 'U0BEN', 'U0CAT', 'U0DEV', 'U0EVE', 'U0FAY'] };
     const result = planSwap(six, [], 'U0DEV', 'U0ANA', week(3) + HOUR, before);
-    expect(result).toMatchObject({ ok: true, plan: { role: 'secondary', shiftStart: week(3), shiftEnd: week(5), returnStart: week(9), returnEnd: week(11) } });
+    expect(result).toMatchObject({
+      ok: true,
+      plan: { role: 'secondary', shiftStart: week(3), shiftEnd: week(5), returnStart: week(9), returnEnd: week(11) },
+    });
   });
 
   it('a partner who is primary in any part of that turn is refused, even if not on the day named', () => {
     // Ana is primary in week 1 only (her shift ends at week 2): taking Cat's weeks 1-2 would make her both.
-    expect(planSwap(grown, [], 'U0CAT', 'U0ANA', week(2) + HOUR, before)).toEqual({ ok: false, error: '<@U0ANA> is already primary in that shift; pick someone who is free then.' });
+    expect(planSwap(grown, [], 'U0CAT', 'U0ANA', week(2) + HOUR, before)).toEqual({
+      ok: false,
+      error: '<@U0ANA> is already primary in that shift; pick someone who is free then.',
+    });
   });
 
-  it('no turn to give back when each of the partner\'s turns overlaps the requester\'s primary shift: a one-way cover', () => {
+  it("no turn to give back when each of the partner's turns overlaps the requester's primary shift: a one-way cover", () => {
     // With four people, Dev's secondary turns always span Ben's and Cat's primary shifts: Cat can never take one back.
-    expect(planSwap(grown, [], 'U0CAT', 'U0DEV', week(2) + HOUR, before)).toMatchObject({ ok: true, plan: { shiftStart: week(1), shiftEnd: week(3), returnStart: null, returnEnd: null } });
+    expect(planSwap(grown, [], 'U0CAT', 'U0DEV', week(2) + HOUR, before)).toMatchObject({
+      ok: true,
+      plan: { shiftStart: week(1), shiftEnd: week(3), returnStart: null, returnEnd: null },
+    });
   });
 });
 
 describe('planSwap (pure)', () => {
-  it('trades the requester\'s shift for the partner\'s next shift of the same role', () => {
+  it("trades the requester's shift for the partner's next shift of the same role", () => {
     // Alice is primary the week of 2026-01-19 (shift 2 is Carol's... shift 0 Alice, 4 Alice). Take shift 4: 2026-02-02.
     const result = planSwap(backend, [], 'U0ALICE', 'U0CAROL', at('2026-02-03T00:00:00Z'), NOW);
     expect(result).toEqual({
@@ -78,8 +87,14 @@ describe('planSwap (pure)', () => {
     // Alice is primary the week of 2 February; Dan's next primary weeks (23 February, 23 March) both have Alice
     // as secondary, so taking one would make her primary and secondary at once.
     const result = planSwap(backend, [], 'U0ALICE', 'U0DAN', at('2026-02-03T00:00:00Z'), NOW);
-    expect(result).toMatchObject({ ok: true, plan: { partner: 'U0DAN', shiftStart: at('2026-02-02T09:00:00Z'), returnStart: null, returnEnd: null } });
-    expect(whoIsOnCall(backend, [], at('2026-02-24T00:00:00Z'))).toMatchObject({ primary: { userId: 'U0DAN' }, secondary: { userId: 'U0ALICE' } });
+    expect(result).toMatchObject({
+      ok: true,
+      plan: { partner: 'U0DAN', shiftStart: at('2026-02-02T09:00:00Z'), returnStart: null, returnEnd: null },
+    });
+    expect(whoIsOnCall(backend, [], at('2026-02-24T00:00:00Z'))).toMatchObject({
+      primary: { userId: 'U0DAN' },
+      secondary: { userId: 'U0ALICE' },
+    });
   });
 
   it.each([
@@ -103,12 +118,15 @@ describe('/oncall swap with Accept and Decline buttons', () => {
     expect(answer.text).toMatch(/^Swap request #\d+ sent to <@U0CAROL>: .*Nothing changes until they accept/);
     await t.tick();
     const [dm] = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CAROL');
-    const actions = (dm!.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find((b) => b.type === 'actions')!;
+    const actions = (dm!.args.blocks as Array<{ type: string; elements?: Array<{ action_id: string; value: string }> }>).find(
+      (b) => b.type === 'actions',
+    )!;
     expect(actions.elements!.map((e) => e.action_id)).toEqual([SWAP_ACTIONS.accept, SWAP_ACTIONS.decline]);
     return Number(actions.elements![0]!.value);
   }
 
-  const press = (userId: string, actionId: string, id: number) => t.interact(blockActionPayload(userId, actionId, String(id), { channel: { id: 'DCAROL' } }));
+  const press = (userId: string, actionId: string, id: number) =>
+    t.interact(blockActionPayload(userId, actionId, String(id), { channel: { id: 'DCAROL' } }));
 
   it('changes the schedule only when the partner accepts; others are told who may', async () => {
     t = await TestApp.start({ policy: POLICY, clock: new FakeClock(NOW) });
@@ -146,7 +164,9 @@ describe('/oncall swap with Accept and Decline buttons', () => {
     await t.tick();
     expect(t.store.db.select().from(overrides).all()).toEqual([]);
     expect(String(t.standIn.take('chat.update')[0]!.args.text)).toContain('declined by <@U0CAROL>');
-    expect(String(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0ALICE')[0]!.args.text)).toContain('declined your swap request');
+    expect(String(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0ALICE')[0]!.args.text)).toContain(
+      'declined your swap request',
+    );
   });
 
   it('expired: lapses after 48 hours unanswered, and a late Accept changes nothing', async () => {
@@ -166,6 +186,8 @@ describe('/oncall swap with Accept and Decline buttons', () => {
   it('explains a wrong form', async () => {
     t = await TestApp.start({ policy: POLICY, clock: new FakeClock(NOW) });
     const answer = (await t.command('/oncall', 'swap carol someday', 'U0ALICE')).json() as { text: string };
-    expect(answer.text).toBe('"carol" is not a person; mention them with @.\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`');
+    expect(answer.text).toBe(
+      '"carol" is not a person; mention them with @.\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`',
+    );
   });
 });

@@ -16,7 +16,14 @@ import { captureLogs } from '../support/common.js';
 const policyOf = (name: string) => loadPolicyFile(fileURLToPath(new URL(`./${name}.policy.yml`, import.meta.url)));
 
 /** "time | what | who" for each line about the page, in the policy's zone. */
-async function timeline(name: string, severity: string, at: string, ackAfter?: string, ackBy?: string, groups?: string[]): Promise<string[]> {
+async function timeline(
+  name: string,
+  severity: string,
+  at: string,
+  ackAfter?: string,
+  ackBy?: string,
+  groups?: string[],
+): Promise<string[]> {
   const policy = policyOf(name);
   const request = resolveSimulation({ severity, at, ackAfter, ackBy, groups }, policy, 0);
   if (!request.ok) throw new Error(request.problem.message);
@@ -55,7 +62,10 @@ describe('seed 001: SEV-0..SEV-3', () => {
   });
 
   it('"SEV-3: log as a task": one message in the team channel, nobody paged', async () => {
-    expect(await timeline('001-sev', 'SEV3', '2026-11-28 03:00')).toEqual(['Sat 28 Nov 03:00 | task logged | #C0AUTOMATION (automation channel)', 'Sat 28 Nov 03:00 | end']);
+    expect(await timeline('001-sev', 'SEV3', '2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | task logged | #C0AUTOMATION (automation channel)',
+      'Sat 28 Nov 03:00 | end',
+    ]);
   });
 
   it('"not stabilized within 15 minutes: escalate to Engineering secondary"; leadership aware of SEV-1', async () => {
@@ -118,7 +128,9 @@ describe('seed 003: ContextInject', () => {
         `Sat 28 Nov ${h}:30 | channel post | #C0ALERTS (alerts, platform alerts)`,
         `Sat 28 Nov ${h}:45 | DM (page) | U0CTO (cto)`,
         `Sat 28 Nov ${h}:45 | channel post | #C0ALERTS (alerts, platform alerts)`,
-        ...(h === '03' ? ['Sat 28 Nov 04:00 | DM (page) | U0ENGA', 'Sat 28 Nov 04:00 | channel post | #C0ALERTS (alerts, platform alerts)'] : []),
+        ...(h === '03'
+          ? ['Sat 28 Nov 04:00 | DM (page) | U0ENGA', 'Sat 28 Nov 04:00 | channel post | #C0ALERTS (alerts, platform alerts)']
+          : []),
       ]),
       'Sat 28 Nov 05:00 | post | #C0ALERTS (alerts, platform alerts)',
       'Sat 28 Nov 05:00 | end',
@@ -136,10 +148,14 @@ describe('seed 003: ContextInject', () => {
 
 describe('seed 003 grown: "expand to a 2-week rotation with 4 engineers", the secondary offset by 1 week', () => {
   // Shift 23 (Mon 23 Nov .. Mon 7 Dec) is Eng D's; the secondary hands off on Mon 30 Nov, from Eng A to Eng B.
-  const firstSteps = async (at: string) => (await timeline('003-contextinject-grown', 'P1', at)).filter((l) => l.includes('| DM (page) |')).slice(0, 2);
+  const firstSteps = async (at: string) =>
+    (await timeline('003-contextinject-grown', 'P1', at)).filter((l) => l.includes('| DM (page) |')).slice(0, 2);
 
   it('in the first week of a shift the chain climbs from the primary to the secondary who started the week before', async () => {
-    expect(await firstSteps('2026-11-28 03:00')).toEqual(['Sat 28 Nov 03:00 | DM (page) | U0ENGD', 'Sat 28 Nov 03:15 | DM (page) | U0ENGA']);
+    expect(await firstSteps('2026-11-28 03:00')).toEqual([
+      'Sat 28 Nov 03:00 | DM (page) | U0ENGD',
+      'Sat 28 Nov 03:15 | DM (page) | U0ENGA',
+    ]);
   });
 
   it('in the second week the same primary is backed by the next secondary', async () => {
@@ -163,7 +179,7 @@ describe('seed 004: Jovie', () => {
     ]);
   });
 
-  it('dry run with the group\'s members given (--group): each is paged at 03:05, and one of them acknowledges', async () => {
+  it("dry run with the group's members given (--group): each is paged at 03:05, and one of them acknowledges", async () => {
     const lines = await timeline('004-jovie', 'P0', '2026-11-28 03:00', '7m', '@U0AMY', ['S0ENGOWNERS=@U0AMY,@U0BO']);
     expect(lines.slice(0, 6)).toEqual([
       'Sat 28 Nov 03:00 | DM (page) | U0TIM (engineering_lead, cto)',

@@ -14,7 +14,11 @@ import { EXAMPLE_POLICY } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
-const modal = { type: 'modal', title: { type: 'plain_text', text: 'Form' }, blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }] };
+const modal = {
+  type: 'modal',
+  title: { type: 'plain_text', text: 'Form' },
+  blocks: [{ type: 'section', text: { type: 'mrkdwn', text: 'hi' } }],
+};
 
 describe('trigger_ids and view hashes on the stand-in', () => {
   let standIn: SlackStandIn;
@@ -87,7 +91,9 @@ describe('a button press that reaches the bot too late for its form', () => {
   it('a slash command whose trigger has expired: the reply says to try again, nothing was changed', async () => {
     t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock('2026-11-20T14:00:00Z') });
     const answer = await t.command('/incident', 'declare checkout down', 'U0ALICE', { lateMs: 4 * SECOND });
-    expect((answer.json() as { text: string }).text).toBe('Something went wrong running `/incident`; nothing was changed. Try again, or see `/incident help`.');
+    expect((answer.json() as { text: string }).text).toBe(
+      'Something went wrong running `/incident`; nothing was changed. Try again, or see `/incident help`.',
+    );
     expect(t.standIn.attempts('views.open').map((c) => c.response.error)).toEqual(['expired_trigger_id']);
   });
 });

@@ -19,16 +19,28 @@ import { openHome } from '../home/home-support.js';
 let t: TestApp;
 afterEach(async () => t?.close());
 
-const POSTING = new Set(['chat.postMessage', 'chat.update', 'chat.postEphemeral', 'views.open', 'views.update', 'views.push', 'views.publish']);
+const POSTING = new Set([
+  'chat.postMessage',
+  'chat.update',
+  'chat.postEphemeral',
+  'views.open',
+  'views.update',
+  'views.push',
+  'views.publish',
+]);
 
 /**
  * Every call that shows something was accepted (a 429 is not a refusal of the content: the outbox sends it again
  * after Retry-After), and no message's text was long enough for Slack to cut it unseen.
  */
 function expectAllAccepted(): void {
-  const refused = t.standIn.calls.filter((c) => POSTING.has(c.method) && !c.ok && c.status !== 429).map((c) => `${c.method}: ${JSON.stringify(c.response)}`);
+  const refused = t.standIn.calls
+    .filter((c) => POSTING.has(c.method) && !c.ok && c.status !== 429)
+    .map((c) => `${c.method}: ${JSON.stringify(c.response)}`);
   expect(refused).toEqual([]);
-  const tooLong = t.standIn.calls.filter((c) => typeof c.args.text === 'string' && c.args.text.length > LIMITS.messageText).map((c) => `${c.method} ${String(c.args.text).length}`);
+  const tooLong = t.standIn.calls
+    .filter((c) => typeof c.args.text === 'string' && c.args.text.length > LIMITS.messageText)
+    .map((c) => `${c.method} ${String(c.args.text).length}`);
   expect(tooLong).toEqual([]);
 }
 
@@ -37,13 +49,21 @@ async function start(policy: Policy = POLICY, now: number | string = NOW, secret
   for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0DAN']) t.standIn.addUser({ id });
 }
 
-type Block = { type: string; block_id?: string; text?: { text: string }; fields?: Array<{ text: string }>; elements?: Array<{ type: string; options?: Array<{ value: string }> }> };
+type Block = {
+  type: string;
+  block_id?: string;
+  text?: { text: string };
+  fields?: Array<{ text: string }>;
+  elements?: Array<{ type: string; options?: Array<{ value: string }> }>;
+};
 
 describe('long inputs against the strict stand-in', () => {
   it('an impact of 10,000 characters: the form takes 2,000 (Slack holds it to max_length); 10,000 anyway makes a valid card (cut with …), announcement, reminders and edits', async () => {
     await start();
     await t.command('/incident', 'declare Checkout down', 'U0ALICE');
-    const form = (await t.standIn.waitFor('views.open')).args.view as { blocks: Array<{ block_id?: string; element?: { max_length?: number } }> };
+    const form = (await t.standIn.waitFor('views.open')).args.view as {
+      blocks: Array<{ block_id?: string; element?: { max_length?: number } }>;
+    };
     expect(form.blocks.find((b) => b.block_id === 'impact')!.element!.max_length).toBe(2000);
 
     const impact = `${'EU customers cannot pay; '.repeat(400).slice(0, 9_999)}.`;
@@ -52,13 +72,19 @@ describe('long inputs against the strict stand-in', () => {
     expect(impactBlock!.text!.text.length).toBe(LIMITS.sectionText);
     expect(impactBlock!.text!.text.endsWith('…')).toBe(true);
     await t.app.drainer.drain();
-    const announced = t.standIn.delivered('chat.postMessage').find((c) => String(c.args.text).startsWith(':rotating_light:') && String(c.args.text).includes('declared by'));
+    const announced = t.standIn
+      .delivered('chat.postMessage')
+      .find((c) => String(c.args.text).startsWith(':rotating_light:') && String(c.args.text).includes('declared by'));
     expect(String(announced!.args.text).includes(impact)).toBe(true);
     // Reminders at 15 and 30 min; an update and the resolution (as long as its form takes) edit the card.
     for (let minute = 0; minute < 31; minute += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
-    expect(t.standIn.delivered('chat.postMessage').filter((c) => String(c.args.text).startsWith(':alarm_clock:')).length).toBeGreaterThanOrEqual(2);
-    expect((await t.command('/incident', `update ${'still rolling back; '.repeat(100)}`, 'U0ALICE', { channelId: 'C0INC1' })).status).toBe(200);
+    expect(
+      t.standIn.delivered('chat.postMessage').filter((c) => String(c.args.text).startsWith(':alarm_clock:')).length,
+    ).toBeGreaterThanOrEqual(2);
+    expect((await t.command('/incident', `update ${'still rolling back; '.repeat(100)}`, 'U0ALICE', { channelId: 'C0INC1' })).status).toBe(
+      200,
+    );
     expect((await submitResolve(t, 'U0ALICE', 1, [0, 1, 2], 'r'.repeat(3000))).text).toBe('');
     await t.app.drainer.drain();
     expect(t.standIn.delivered('chat.update').some((c) => String(c.args.text).includes('Status: Resolved'))).toBe(true);
@@ -74,11 +100,23 @@ describe('long inputs against the strict stand-in', () => {
     const [posted] = t.standIn.take('chat.postMessage', (a) => String(a.text).startsWith(':ballot_box_with_check:'));
     const groups = (posted!.args.blocks as Block[]).filter((b) => (b.elements ?? []).some((e) => e.type === 'checkboxes'));
     expect(groups.map((g) => g.elements![0]!.options!.length)).toEqual([10, 10, 10]);
-    for (const [g, n] of [[0, 0], [1, 15], [2, 29]] as const) {
+    for (const [g, n] of [
+      [0, 0],
+      [1, 15],
+      [2, 29],
+    ] as const) {
       const answer = await t.interact(
         blockActionPayload('U0ALICE', PLAYBOOK_ACTIONS.checklist, '', {
           channel: { id: 'C0INC1' },
-          actions: [{ type: 'checkboxes', action_id: PLAYBOOK_ACTIONS.checklist, block_id: groups[g]!.block_id, selected_options: [{ value: String(n) }], action_ts: '1' }],
+          actions: [
+            {
+              type: 'checkboxes',
+              action_id: PLAYBOOK_ACTIONS.checklist,
+              block_id: groups[g]!.block_id,
+              selected_options: [{ value: String(n) }],
+              action_ts: '1',
+            },
+          ],
         }),
       );
       expect(answer.status).toBe(200);
@@ -91,7 +129,10 @@ describe('long inputs against the strict stand-in', () => {
 
   it('a rotation of 60 people: a member opens Home and it is published within the limits', async () => {
     const members = Array.from({ length: 60 }, (_, n) => `U0M${String(n).padStart(3, '0')}`);
-    const policy: Policy = { ...EXAMPLE_POLICY, rotations: { ...EXAMPLE_POLICY.rotations, backend: { ...EXAMPLE_POLICY.rotations.backend!, members } } };
+    const policy: Policy = {
+      ...EXAMPLE_POLICY,
+      rotations: { ...EXAMPLE_POLICY.rotations, backend: { ...EXAMPLE_POLICY.rotations.backend!, members } },
+    };
     t = await TestApp.start({ policy, clock: new FakeClock('2026-11-20T14:00:00Z') });
     for (const id of members) t.standIn.addUser({ id });
     const home = await openHome(t, members[59]!);
@@ -104,7 +145,12 @@ describe('long inputs against the strict stand-in', () => {
     await start();
     await declare(t, { severity: 'P1' });
     for (let n = 1; n <= 500; n += 1) {
-      const answer = await t.command('/incident', `update step ${n}: ${'checked the pods and the queue depth again '.repeat(2)}`, 'U0ALICE', { channelId: 'C0INC1' });
+      const answer = await t.command(
+        '/incident',
+        `update step ${n}: ${'checked the pods and the queue depth again '.repeat(2)}`,
+        'U0ALICE',
+        { channelId: 'C0INC1' },
+      );
       expect(answer.status).toBe(200);
       // Two seconds apart: Slack takes about one message a second in a channel.
       await t.advance(2_000);
@@ -131,15 +177,28 @@ describe('long inputs against the strict stand-in', () => {
         status: 'firing',
         receiver: 'oncall',
         groupKey: `{}:{alertname="Noisy${n}"}`,
-        alerts: [{ status: 'firing', labels: { alertname: `Noisy${n}`, severity: 'warning', service: 'checkout' }, annotations: { summary: `Noisy alert ${n}: ${'the queue depth of the checkout workers is above its threshold '.repeat(6)}` }, startsAt: '2026-11-20T13:00:00Z', fingerprint: `fp${n}` }],
+        alerts: [
+          {
+            status: 'firing',
+            labels: { alertname: `Noisy${n}`, severity: 'warning', service: 'checkout' },
+            annotations: { summary: `Noisy alert ${n}: ${'the queue depth of the checkout workers is above its threshold '.repeat(6)}` },
+            startsAt: '2026-11-20T13:00:00Z',
+            fingerprint: `fp${n}`,
+          },
+        ],
       });
-      expect((await t.post('/webhooks/prometheus', body, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status).toBe(202);
+      expect(
+        (await t.post('/webhooks/prometheus', body, { authorization: `Bearer ${INTEGRATION_SECRETS.ALERTMANAGER_TOKEN}` })).status,
+      ).toBe(202);
       await t.advance(2_000);
     }
     await t.app.drainer.drain();
     const text = ((await t.command('/oncall', 'report week', 'U0CAROL')).json() as { text: string }).text;
     // The noisiest five, each summary clipped at the source (200 characters, with …), not 200 lines.
-    const noisiest = text.split('*Noisiest alerts*\n')[1]!.split('\n').filter((l) => /^\d+\. /.test(l));
+    const noisiest = text
+      .split('*Noisiest alerts*\n')[1]!
+      .split('\n')
+      .filter((l) => /^\d+\. /.test(l));
     expect(noisiest).toHaveLength(5);
     expect(noisiest.every((l) => l.startsWith(`${noisiest.indexOf(l) + 1}. Noisy alert `) && l.includes('…'))).toBe(true);
     expect(text.length).toBeLessThanOrEqual(4000);

@@ -42,7 +42,10 @@ describe('membership on the stand-in', () => {
   it('an ephemeral reply to someone not in the channel is user_not_in_channel; an invitation or a message of theirs makes them a member', async () => {
     standIn.addChannel('C0OPS', { members: ['U0ALICE'] });
     expect(await call('chat.postEphemeral', { channel: 'C0OPS', user: 'U0ALICE', text: 'only you' })).toMatchObject({ ok: true });
-    expect(await call('chat.postEphemeral', { channel: 'C0OPS', user: 'U0BOB', text: 'only you' })).toMatchObject({ ok: false, error: 'user_not_in_channel' });
+    expect(await call('chat.postEphemeral', { channel: 'C0OPS', user: 'U0BOB', text: 'only you' })).toMatchObject({
+      ok: false,
+      error: 'user_not_in_channel',
+    });
     expect(await call('conversations.invite', { channel: 'C0OPS', users: 'U0BOB' })).toMatchObject({ ok: true });
     expect(await call('chat.postEphemeral', { channel: 'C0OPS', user: 'U0BOB', text: 'only you' })).toMatchObject({ ok: true });
     standIn.join('C0OPS', 'U0CAROL');
@@ -52,7 +55,10 @@ describe('membership on the stand-in', () => {
   it('a channel the bot creates it is in, and conversations.info says so', async () => {
     const created = (await call('conversations.create', { name: 'inc-1' })) as { channel: { id: string } };
     expect(await call('chat.postMessage', { channel: created.channel.id, text: 'card' })).toMatchObject({ ok: true });
-    expect(await call('conversations.info', { channel: created.channel.id })).toMatchObject({ ok: true, channel: { name: 'inc-1', is_member: true } });
+    expect(await call('conversations.info', { channel: created.channel.id })).toMatchObject({
+      ok: true,
+      channel: { name: 'inc-1', is_member: true },
+    });
   });
 
   it('users.info: a deactivated person is there with deleted: true; someone unknown is user_not_found', async () => {
@@ -92,7 +98,19 @@ describe('the bot and channels it was not invited to', () => {
     await t.command('/oncall', 'page backend --severity P1 checkout is down');
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.postMessage', (a) => a.channel === 'U0ALICE')).toHaveLength(1);
-    expect(t.standIn.attempts('chat.postMessage').filter((c) => c.args.channel === 'C0ALERTS').map((c) => c.response.error)).toEqual(['not_in_channel']);
-    expect(t.store.db.select().from(outbox).all().filter((r) => r.args.channel === 'C0ALERTS').map((r) => [r.status, r.lastError])).toEqual([['failed', 'not_in_channel']]);
+    expect(
+      t.standIn
+        .attempts('chat.postMessage')
+        .filter((c) => c.args.channel === 'C0ALERTS')
+        .map((c) => c.response.error),
+    ).toEqual(['not_in_channel']);
+    expect(
+      t.store.db
+        .select()
+        .from(outbox)
+        .all()
+        .filter((r) => r.args.channel === 'C0ALERTS')
+        .map((r) => [r.status, r.lastError]),
+    ).toEqual([['failed', 'not_in_channel']]);
   });
 });

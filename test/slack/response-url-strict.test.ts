@@ -16,11 +16,15 @@ let t: TestApp;
 afterEach(async () => t?.close());
 
 const post = async (url: string, text: string) => {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ response_type: 'ephemeral', text }) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ response_type: 'ephemeral', text }),
+  });
   return { status: response.status, text: await response.text() };
 };
 
-describe('the stand-in\'s response_url', () => {
+describe("the stand-in's response_url", () => {
   it('takes 5 posts and answers the 6th with 404 used_url', async () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(WEDNESDAY) });
     const url = t.standIn.issueResponseUrl();
@@ -30,7 +34,7 @@ describe('the stand-in\'s response_url', () => {
     expect(t.standIn.responsePosts.map((p) => p.answer)).toEqual(['ok', 'ok', 'ok', 'ok', 'ok', 'used_url']);
   });
 
-  it('takes posts for 30 minutes on the test\'s clock, then answers 404 expired_url', async () => {
+  it("takes posts for 30 minutes on the test's clock, then answers 404 expired_url", async () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(WEDNESDAY) });
     const url = t.standIn.issueResponseUrl();
     expect(RESPONSE_URL_LIFETIME_MS).toBe(30 * MINUTE);
@@ -48,7 +52,9 @@ describe('the stand-in\'s response_url', () => {
     expect((answer.json() as { text: string }).text).toMatch(/^:hourglass_flowing_sand: Working on/);
     const later = await t.standIn.waitForResponse();
     expect(later.body).toMatchObject({ response_type: 'ephemeral', replace_original: true });
-    expect(String(later.body.text).split('\n')[0]).toBe('*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.');
+    expect(String(later.body.text).split('\n')[0]).toBe(
+      '*Dry run* (nobody was paged): a P1 page on *backend* raised Sat 28 Nov 2026 03:00 Europe/London; nobody acknowledges.',
+    );
   });
 
   it('a command whose response_url expired before its answer: Slack refuses the answer, and the bot says so in its log', async () => {
@@ -57,6 +63,6 @@ describe('the stand-in\'s response_url', () => {
     await t.command('/oncall', 'simulate P1 "sat 03:00"', 'U0ALICE', { lateMs: 31 * MINUTE });
     await t.settled();
     expect(t.standIn.responsePosts.map((p) => [p.status, p.answer])).toEqual([[404, 'expired_url']]);
-    expect(t.logs.lines.some((l) => l.includes('could not post a slash command\'s answer to its response_url'))).toBe(true);
+    expect(t.logs.lines.some((l) => l.includes("could not post a slash command's answer to its response_url"))).toBe(true);
   });
 });

@@ -112,9 +112,14 @@ describe('Socket Mode (SLACK_APP_TOKEN set)', () => {
   });
 
   it('takes no Slack requests over HTTP: a correctly signed slash command to /slack/events is not served', async () => {
-    const answer = await signedPost(`${t.baseUrl}/slack/events`, slashCommandBody({ command: '/oncall', text: 'help' }), 'application/x-www-form-urlencoded', {
-      secret: TEST_SECRETS.signingSecret,
-    });
+    const answer = await signedPost(
+      `${t.baseUrl}/slack/events`,
+      slashCommandBody({ command: '/oncall', text: 'help' }),
+      'application/x-www-form-urlencoded',
+      {
+        secret: TEST_SECRETS.signingSecret,
+      },
+    );
     expect(answer.status).toBe(404);
   });
 
@@ -133,7 +138,13 @@ async function socketBot(appToken: string, port: number) {
   standIn.enableSocketMode(TEST_SECRETS.appToken, () => socket.connectionUrl());
   const temp = tempDbPath();
   const store = openStore(temp.path);
-  const env = parseEnv({ SLACK_BOT_TOKEN: TEST_SECRETS.botToken, SLACK_APP_TOKEN: appToken, SLACK_API_URL: standIn.url, DATABASE_PATH: store.path, PORT: String(port) });
+  const env = parseEnv({
+    SLACK_BOT_TOKEN: TEST_SECRETS.botToken,
+    SLACK_APP_TOKEN: appToken,
+    SLACK_API_URL: standIn.url,
+    DATABASE_PATH: store.path,
+    PORT: String(port),
+  });
   const app = createOncallApp({ env, policy: POLICY, clock: new FakeClock('2026-01-14T12:00:00Z'), logger: captureLogs().logger, store });
   app.migrate();
   return {
@@ -202,7 +213,13 @@ describe('the stand-in is as strict as Slack about apps.connections.open', () =>
   afterAll(async () => standIn.stop());
 
   const call = async (method: string, headers: Record<string, string>, body = '') =>
-    (await (await fetch(`${standIn.url}${method}`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers }, body })).json()) as {
+    (await (
+      await fetch(`${standIn.url}${method}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded', ...headers },
+        body,
+      })
+    ).json()) as {
       ok: boolean;
       error?: string;
       url?: string;
@@ -219,7 +236,10 @@ describe('the stand-in is as strict as Slack about apps.connections.open', () =>
   });
 
   it('refuses the app-level token for any other method', async () => {
-    expect(await call('chat.postMessage', { authorization: `Bearer ${TEST_SECRETS.appToken}` }, 'channel=C1&text=hi')).toEqual({ ok: false, error: 'not_allowed_token_type' });
+    expect(await call('chat.postMessage', { authorization: `Bearer ${TEST_SECRETS.appToken}` }, 'channel=C1&text=hi')).toEqual({
+      ok: false,
+      error: 'not_allowed_token_type',
+    });
     expect((await call('chat.postMessage', { authorization: `Bearer ${TEST_SECRETS.botToken}` }, 'channel=C1&text=hi')).ok).toBe(true);
   });
 });

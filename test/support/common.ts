@@ -26,4 +26,3 @@ export function captureLogs(secrets: string[] = Object.values(TEST_SECRETS)): Ca
   const logger = createLogger({ level: 'debug', secrets, destination: { write: (line: string) => lines.push(line) } });
   return { lines, logger };
 }
-

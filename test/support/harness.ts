@@ -7,7 +7,14 @@ import { captureLogs, tempDbPath, TEST_SECRETS, type CapturedLogs } from './comm
 import { policyChannelIds, SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { checkMessageBlocks, checkView, errorLine } from '../../src/playground/slack-limits.js';
 import { SocketModeStandIn } from './socket-mode-stand-in.js';
-import { GENERAL_CHANNEL, interactionBody, signedPost, slashCommandBody, type HttpAnswer, type SignedPostOptions } from './signed-requests.js';
+import {
+  GENERAL_CHANNEL,
+  interactionBody,
+  signedPost,
+  slashCommandBody,
+  type HttpAnswer,
+  type SignedPostOptions,
+} from './signed-requests.js';
 
 export interface TestAppOptions {
   clock?: FakeClock;
@@ -69,7 +76,8 @@ export class TestApp {
     // The workspace as the team set it up: the bot invited to every channel the policy names, and to #general,
     // where the tests type their commands. Channels the bot creates (incidents) it is in by making them.
     const policy = options.policy ?? defaultPolicy();
-    for (const id of [...policyChannelIds(policy), GENERAL_CHANNEL, ...(options.channels ?? [])]) if (!standIn.channels.has(id)) standIn.addChannel(id);
+    for (const id of [...policyChannelIds(policy), GENERAL_CHANNEL, ...(options.channels ?? [])])
+      if (!standIn.channels.has(id)) standIn.addChannel(id);
     if (socket) socket.onTrigger = (triggerId, userId) => standIn.issueTrigger(triggerId, userId);
     const temp = options.dbPath ? null : tempDbPath();
     const store = openStore(options.dbPath ?? temp!.path);
@@ -83,12 +91,32 @@ export class TestApp {
       ...options.env,
     });
     const logs = captureLogs([...secretValues(env), ...Object.values(options.secrets ?? {})]);
-    const appOptions: OncallAppOptions = { env, policy, clock, logger: logs.logger, store, secrets: options.secrets, commandAckBudgetMs: options.commandAckBudgetMs, ...(options.contactSender ? { contactSender: options.contactSender } : {}) };
+    const appOptions: OncallAppOptions = {
+      env,
+      policy,
+      clock,
+      logger: logs.logger,
+      store,
+      secrets: options.secrets,
+      commandAckBudgetMs: options.commandAckBudgetMs,
+      ...(options.contactSender ? { contactSender: options.contactSender } : {}),
+    };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
     const port = await app.listen(0);
-    return new TestApp(app, store, standIn, clock, `http://127.0.0.1:${port}`, logs, ownsStandIn, temp?.cleanup ?? null, processing, socket);
+    return new TestApp(
+      app,
+      store,
+      standIn,
+      clock,
+      `http://127.0.0.1:${port}`,
+      logs,
+      ownsStandIn,
+      temp?.cleanup ?? null,
+      processing,
+      socket,
+    );
   }
 
   /**
@@ -114,7 +142,12 @@ export class TestApp {
    * A slash command as Slack sends it; its trigger_id is issued now (or `lateMs` ago: it reached the bot late), and
    * its response_url is the stand-in's (5 posts within 30 minutes, `standIn.responsePosts`) unless one is given.
    */
-  command(command: string, text: string, userId = 'U0ALICE', extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {}): Promise<HttpAnswer> {
+  command(
+    command: string,
+    text: string,
+    userId = 'U0ALICE',
+    extra: { channelId?: string; responseUrl?: string; sign?: Partial<SignedPostOptions>; lateMs?: number } = {},
+  ): Promise<HttpAnswer> {
     const responseUrl = extra.responseUrl ?? this.standIn.issueResponseUrl(extra.lateMs);
     const body = slashCommandBody({ command, text, userId, channelId: extra.channelId, responseUrl });
     this.standIn.issueTrigger(String(new URLSearchParams(body).get('trigger_id')), userId, extra.lateMs);
@@ -131,7 +164,8 @@ export class TestApp {
    */
   interact(payload: Record<string, unknown>, { lateMs = 0 }: { lateMs?: number } = {}): Promise<HttpAnswer> {
     const user = (payload.user as { id?: unknown } | undefined)?.id;
-    if (typeof payload.trigger_id === 'string') this.standIn.issueTrigger(payload.trigger_id, typeof user === 'string' ? user : undefined, lateMs);
+    if (typeof payload.trigger_id === 'string')
+      this.standIn.issueTrigger(payload.trigger_id, typeof user === 'string' ? user : undefined, lateMs);
     const channel = (payload.channel as { id?: unknown } | undefined)?.id;
     if (typeof channel === 'string' && typeof user === 'string') this.standIn.join(channel, user);
     return signedPost(`${this.baseUrl}/slack/events`, interactionBody(payload), 'application/x-www-form-urlencoded', {
@@ -181,7 +215,12 @@ export class TestApp {
 function withinLimits(answer: HttpAnswer): HttpAnswer {
   if (answer.status !== 200 || !answer.text.startsWith('{')) return answer;
   const body = answer.json() as Record<string, unknown>;
-  const errors = body.response_action === 'update' || body.response_action === 'push' ? checkView(body.view) : body.blocks !== undefined ? checkMessageBlocks(body) : [];
+  const errors =
+    body.response_action === 'update' || body.response_action === 'push'
+      ? checkView(body.view)
+      : body.blocks !== undefined
+        ? checkMessageBlocks(body)
+        : [];
   if (errors.length > 0) throw new Error(`Slack would refuse the bot's answer: ${errors.map(errorLine).join('; ')}`);
   return answer;
 }

@@ -68,7 +68,12 @@ export function interactionBody(payload: Record<string, unknown>): string {
   return new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 }
 
-export function blockActionPayload(userId: string, actionId: string, value: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
+export function blockActionPayload(
+  userId: string,
+  actionId: string,
+  value: string,
+  extra: Record<string, unknown> = {},
+): Record<string, unknown> {
   return {
     type: 'block_actions',
     team: { id: 'T0TEAM', domain: 'standin' },
@@ -82,7 +87,12 @@ export function blockActionPayload(userId: string, actionId: string, value: stri
   };
 }
 
-export function viewSubmissionPayload(userId: string, callbackId: string, values: Record<string, Record<string, unknown>>, privateMetadata = ''): Record<string, unknown> {
+export function viewSubmissionPayload(
+  userId: string,
+  callbackId: string,
+  values: Record<string, Record<string, unknown>>,
+  privateMetadata = '',
+): Record<string, unknown> {
   return {
     type: 'view_submission',
     team: { id: 'T0TEAM', domain: 'standin' },

@@ -114,7 +114,11 @@ export class SocketModeStandIn {
    * Sends an envelope on the newest connection and resolves with the app's acknowledgement of it. Slack waits
    * 3 s for the ack; so does this (a missing ack is a failure, never a pass).
    */
-  async deliver(type: SocketEnvelope['type'], payload: Record<string, unknown>, options: { acceptsResponsePayload?: boolean; timeoutMs?: number } = {}): Promise<SocketAck> {
+  async deliver(
+    type: SocketEnvelope['type'],
+    payload: Record<string, unknown>,
+    options: { acceptsResponsePayload?: boolean; timeoutMs?: number } = {},
+  ): Promise<SocketAck> {
     const socket = [...this.sockets].filter((s) => s.readyState === s.OPEN).at(-1);
     if (!socket) throw new Error('no Socket Mode client is connected');
     this.envelopeCount += 1;
@@ -142,7 +146,14 @@ export class SocketModeStandIn {
   }
 
   /** A slash command as Socket Mode carries it: the same fields as the HTTP form, as a JSON payload. */
-  slashCommand(fields: { command: string; text?: string; userId?: string; channelId?: string; triggerId?: string; responseUrl?: string }): Promise<SocketAck> {
+  slashCommand(fields: {
+    command: string;
+    text?: string;
+    userId?: string;
+    channelId?: string;
+    triggerId?: string;
+    responseUrl?: string;
+  }): Promise<SocketAck> {
     return this.deliver('slash_commands', { ...slashCommandFields({ ...fields, appId: this.appId }), is_enterprise_install: 'false' });
   }
 

@@ -4,7 +4,14 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, addBusinessDuration, businessTimeBetween, isBusinessTime, nextBusinessStart, type BusinessHours } from '../../src/time/business-hours.js';
+import {
+  addBusinessDays,
+  addBusinessDuration,
+  businessTimeBetween,
+  isBusinessTime,
+  nextBusinessStart,
+  type BusinessHours,
+} from '../../src/time/business-hours.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 import { instantToWallTime } from '../../src/time/zoned.js';
 
@@ -113,7 +120,9 @@ describe('business-hours properties', () => {
   });
 
   it('with the usual Mon-Fri 09:00-18:00, addBusinessDuration ends on a weekday after 09:00 and no later than 18:00, local time', () => {
-    const weekdays = fc.constantFrom(...ZONES).map((zone): BusinessHours => ({ zone, days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }));
+    const weekdays = fc
+      .constantFrom(...ZONES)
+      .map((zone): BusinessHours => ({ zone, days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' }));
     fc.assert(
       fc.property(weekdays, instantArb, fc.integer({ min: 1, max: 100 * HOUR }), (bh, ms, d) => {
         const end = addBusinessDuration(bh, ms, d);

@@ -3,9 +3,24 @@
  * makes empty, and the helpers' small promises.
  */
 import { describe, expect, it } from 'vitest';
-import { addBusinessDays, addBusinessDuration, businessTimeBetween, isBusinessTime, nextBusinessStart, type BusinessHours } from '../../src/time/business-hours.js';
+import {
+  addBusinessDays,
+  addBusinessDuration,
+  businessTimeBetween,
+  isBusinessTime,
+  nextBusinessStart,
+  type BusinessHours,
+} from '../../src/time/business-hours.js';
 import { HOUR } from '../../src/time/clock.js';
-import { addCalendarDays, formatInZone, instantAsDate, isValidTimeZone, parseDate, wallTimeToInstant, zoneOffset } from '../../src/time/zoned.js';
+import {
+  addCalendarDays,
+  formatInZone,
+  instantAsDate,
+  isValidTimeZone,
+  parseDate,
+  wallTimeToInstant,
+  zoneOffset,
+} from '../../src/time/zoned.js';
 
 const london: BusinessHours = { zone: 'Europe/London', days: [1, 2, 3, 4, 5], start: '09:00', end: '18:00' };
 const MONDAY_NOON = Date.UTC(2026, 0, 5, 12);
@@ -37,13 +52,25 @@ describe('business hours refuse what is not business hours', () => {
 
   it.each([
     ['isBusinessTime', () => isBusinessTime(london, Number.NaN), 'instant must be a finite epoch-ms number, got NaN'],
-    ['nextBusinessStart', () => nextBusinessStart(london, Number.POSITIVE_INFINITY), 'instant must be a finite epoch-ms number, got Infinity'],
+    [
+      'nextBusinessStart',
+      () => nextBusinessStart(london, Number.POSITIVE_INFINITY),
+      'instant must be a finite epoch-ms number, got Infinity',
+    ],
     ['addBusinessDuration', () => addBusinessDuration(london, Number.NaN, HOUR), 'instant must be a finite epoch-ms number, got NaN'],
-    ['addBusinessDuration, duration', () => addBusinessDuration(london, MONDAY_NOON, Number.NaN), 'business duration must be a finite number >= 0, got NaN'],
+    [
+      'addBusinessDuration, duration',
+      () => addBusinessDuration(london, MONDAY_NOON, Number.NaN),
+      'business duration must be a finite number >= 0, got NaN',
+    ],
     ['addBusinessDays', () => addBusinessDays(london, Number.NaN, 1), 'instant must be a finite epoch-ms number, got NaN'],
     ['addBusinessDays, negative', () => addBusinessDays(london, MONDAY_NOON, -1), 'business days must be an integer >= 0, got -1'],
     ['addBusinessDays, a fraction', () => addBusinessDays(london, MONDAY_NOON, 1.5), 'business days must be an integer >= 0, got 1.5'],
-    ['businessTimeBetween, from', () => businessTimeBetween(london, Number.NaN, MONDAY_NOON), 'from must be a finite epoch-ms number, got NaN'],
+    [
+      'businessTimeBetween, from',
+      () => businessTimeBetween(london, Number.NaN, MONDAY_NOON),
+      'from must be a finite epoch-ms number, got NaN',
+    ],
     ['businessTimeBetween, to', () => businessTimeBetween(london, MONDAY_NOON, Number.NaN), 'to must be a finite epoch-ms number, got NaN'],
   ])('%s', (_what, run, message) => {
     expect(run).toThrow(RangeError);

@@ -21,7 +21,11 @@ afterEach(async () => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-const askedGroups = (s: SlackStandIn) => s.attempts('usergroups.users.list').map((c) => String(c.args.usergroup)).sort();
+const askedGroups = (s: SlackStandIn) =>
+  s
+    .attempts('usergroups.users.list')
+    .map((c) => String(c.args.usergroup))
+    .sort();
 
 describe('the app’s user group directory', () => {
   it('lists the members of exactly the groups the policy names when the bot starts listening', async () => {

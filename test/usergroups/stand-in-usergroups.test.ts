@@ -55,7 +55,11 @@ describe('usergroups.users.list on the stand-in', () => {
   it('refuses a call without usergroup with invalid_arguments, naming the missing field', async () => {
     expect(await failureOf({ include_disabled: false })).toEqual({ kind: 'platform_error', error: 'invalid_arguments' });
     const [call] = standIn.attempts('usergroups.users.list');
-    expect(call?.response).toEqual({ ok: false, error: 'invalid_arguments', response_metadata: { messages: ['[ERROR] missing required field: usergroup'] } });
+    expect(call?.response).toEqual({
+      ok: false,
+      error: 'invalid_arguments',
+      response_metadata: { messages: ['[ERROR] missing required field: usergroup'] },
+    });
   });
 
   it('fails on demand like every other method (an outage, a rate limit)', async () => {

@@ -4,7 +4,12 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { membersOf } from '../../src/usergroups/usergroup-store.js';
-import { USERGROUP_ASK_WINDOW_MS, USERGROUP_REFRESH_MS, UsergroupDirectory, type SlackRead } from '../../src/usergroups/usergroup-directory.js';
+import {
+  USERGROUP_ASK_WINDOW_MS,
+  USERGROUP_REFRESH_MS,
+  UsergroupDirectory,
+  type SlackRead,
+} from '../../src/usergroups/usergroup-directory.js';
 import { createOutboxClient, webApiCaller } from '../../src/slack/web-api-caller.js';
 import { slackLoggerFrom } from '../../src/logger.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
@@ -21,16 +26,25 @@ afterEach(async () => {
 
 /** The bot's own read path: the outbox's WebClient (no retries of its own), on the given Slack. */
 // Its own log: the WebClient writes whole answers at debug, and these tests look at what the directory logs.
-const readerFor = (url: string): SlackRead => webApiCaller(createOutboxClient(TEST_SECRETS.botToken, url, slackLoggerFrom(captureLogs().logger))).read!;
+const readerFor = (url: string): SlackRead =>
+  webApiCaller(createOutboxClient(TEST_SECRETS.botToken, url, slackLoggerFrom(captureLogs().logger))).read!;
 
 async function setUp(groups: string[], read?: SlackRead): Promise<void> {
   f = await engineFixture();
   logs = captureLogs();
-  directory = new UsergroupDirectory({ db: f.store.db, clock: f.clock, logger: logs.logger, groups, read: read ?? readerFor(f.standIn.url) });
+  directory = new UsergroupDirectory({
+    db: f.store.db,
+    clock: f.clock,
+    logger: logs.logger,
+    groups,
+    read: read ?? readerFor(f.standIn.url),
+  });
 }
 
-const asked = (group?: string) => f.standIn.attempts('usergroups.users.list').filter((c) => group === undefined || c.args.usergroup === group);
-const warnings = () => logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string; usergroup?: string; error?: string }).filter((l) => l.level === 40);
+const asked = (group?: string) =>
+  f.standIn.attempts('usergroups.users.list').filter((c) => group === undefined || c.args.usergroup === group);
+const warnings = () =>
+  logs.lines.map((l) => JSON.parse(l) as { level: number; msg: string; usergroup?: string; error?: string }).filter((l) => l.level === 40);
 
 describe('refreshing at start', () => {
   it('asks Slack for every watched group, and a transaction reads the lists synchronously: members, empty, unknown', async () => {
@@ -40,7 +54,11 @@ describe('refreshing at start', () => {
     await directory.start();
 
     // Asked side by side (in any order); form-encoded, the only way this method takes arguments, so the flag is text.
-    expect(asked().map((c) => c.args).sort((a, b) => String(a.usergroup).localeCompare(String(b.usergroup)))).toEqual([
+    expect(
+      asked()
+        .map((c) => c.args)
+        .sort((a, b) => String(a.usergroup).localeCompare(String(b.usergroup))),
+    ).toEqual([
       { usergroup: 'S0ALLENG', include_disabled: 'false' },
       { usergroup: 'S0DBA', include_disabled: 'false' },
       { usergroup: 'S0LEADS', include_disabled: 'false' },
@@ -55,7 +73,9 @@ describe('refreshing at start', () => {
     await setUp(['S0ALLENG', 'S0DBA']);
     f.standIn.setUsergroup('S0ALLENG', ['U0MEMBERA']);
     await directory.start();
-    expect(warnings()).toMatchObject([{ usergroup: 'S0DBA', error: 'no_such_subteam', msg: expect.stringContaining('check the id in the policy') }]);
+    expect(warnings()).toMatchObject([
+      { usergroup: 'S0DBA', error: 'no_such_subteam', msg: expect.stringContaining('check the id in the policy') },
+    ]);
     expect(logs.lines.join('\n')).not.toContain('U0MEMBERA');
   });
 
@@ -168,7 +188,9 @@ describe('when Slack fails', () => {
     f.standIn.failNext('usergroups.users.list', { error: 'missing_scope' });
     await directory.start();
     expect(directory.members('S0ALLENG')).toBeNull();
-    expect(warnings()).toMatchObject([{ error: 'missing_scope', msg: expect.stringContaining('usergroups:read scope (reinstall it from manifest.yml)') }]);
+    expect(warnings()).toMatchObject([
+      { error: 'missing_scope', msg: expect.stringContaining('usergroups:read scope (reinstall it from manifest.yml)') },
+    ]);
   });
 
   it('keeps the old list when Slack cannot be reached at all', async () => {
@@ -177,7 +199,13 @@ describe('when Slack fails', () => {
     await directory.start();
     await directory.stop();
     // The same table, read by a directory whose Slack is a closed port.
-    const unreachable = new UsergroupDirectory({ db: f.store.db, clock: f.clock, logger: logs.logger, groups: ['S0ALLENG'], read: readerFor('http://127.0.0.1:9/api/') });
+    const unreachable = new UsergroupDirectory({
+      db: f.store.db,
+      clock: f.clock,
+      logger: logs.logger,
+      groups: ['S0ALLENG'],
+      read: readerFor('http://127.0.0.1:9/api/'),
+    });
     directory = unreachable;
     f.clock.advance(USERGROUP_REFRESH_MS);
     expect(await unreachable.refreshDue()).toEqual(['S0ALLENG']);

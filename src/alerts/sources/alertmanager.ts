@@ -36,7 +36,11 @@ export const alertmanagerSchema = z.looseObject({
  * so a value holding "," or "=" cannot pass for other labels ({job: "api,instance=a"} vs {job: "api", instance: "a"}).
  */
 function labelFingerprint(l: Record<string, string>): string {
-  const canonical = JSON.stringify(Object.keys(l).sort().map((k) => [k, l[k]]));
+  const canonical = JSON.stringify(
+    Object.keys(l)
+      .sort()
+      .map((k) => [k, l[k]]),
+  );
   return `labels:${createHash('sha256').update(canonical).digest('hex').slice(0, 16)}`;
 }
 

@@ -14,7 +14,10 @@ const schema = z.looseObject({
   severity: z.string().max(40).optional(),
   service: z.string().max(100).optional(),
   details: z.string().max(20_000).optional(),
-  links: z.array(z.looseObject({ href: z.string().max(2000), text: z.string().max(200).optional() })).max(20).optional(),
+  links: z
+    .array(z.looseObject({ href: z.string().max(2000), text: z.string().max(200).optional() }))
+    .max(20)
+    .optional(),
   labels: z.record(z.string(), z.string()).optional(),
 });
 

@@ -23,10 +23,12 @@ export const pagerdutySchema = z.looseObject({
 
 export function normalizePagerduty(body: unknown): NormalizedAlert[] {
   const event = parseShape(pagerdutySchema, body);
-  if (event.event_action === 'trigger' && !event.payload) throw new ShapeError('payload', 'expected object, got nothing (a trigger needs a payload)');
+  if (event.event_action === 'trigger' && !event.payload)
+    throw new ShapeError('payload', 'expected object, got nothing (a trigger needs a payload)');
   // PagerDuty derives a key when a trigger has none; we need one to match later events, so use the summary.
   const dedupKey = event.dedup_key ?? (event.payload ? `summary:${event.payload.summary}` : null);
-  if (!dedupKey) throw new ShapeError('dedup_key', `expected string, got nothing (${event.event_action} needs the dedup_key of its trigger)`);
+  if (!dedupKey)
+    throw new ShapeError('dedup_key', `expected string, got nothing (${event.event_action} needs the dedup_key of its trigger)`);
   const p = event.payload;
   return [
     {
@@ -38,7 +40,11 @@ export function normalizePagerduty(body: unknown): NormalizedAlert[] {
       summary: clip(p?.summary ?? dedupKey, 200),
       details: clip(p?.custom_details ? JSON.stringify(p.custom_details, null, 1) : '', 2000),
       links: (event.links ?? []).map((l) => ({ href: l.href, text: l.text ?? l.href })),
-      labels: Object.fromEntries(Object.entries({ source: p?.source, group: p?.group, class: p?.class }).filter((e): e is [string, string] => typeof e[1] === 'string')),
+      labels: Object.fromEntries(
+        Object.entries({ source: p?.source, group: p?.group, class: p?.class }).filter(
+          (e): e is [string, string] => typeof e[1] === 'string',
+        ),
+      ),
       startedAt: instant(p?.timestamp),
     },
   ];

@@ -56,7 +56,8 @@ const issueHook = z.looseObject({
 });
 
 /** A tag's key or value as text: Sentry sends strings; a number or boolean is written out, anything else is no tag. */
-const tagText = (x: unknown): string | null => (typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null);
+const tagText = (x: unknown): string | null =>
+  typeof x === 'string' ? x : typeof x === 'number' || typeof x === 'boolean' ? String(x) : null;
 
 /** Event tags, `[["service", "api"], ...]`, as labels; pairs that are not two texts are left out. */
 function tagsOf(tags: readonly unknown[][]): Record<string, string> {
@@ -85,7 +86,16 @@ export function normalizeSentry(body: unknown, headers: Record<string, string | 
         service: tags.service ?? null,
         sourceSeverity: data.event.level ?? null,
         summary: clip(data.event.title, 200),
-        details: clip([data.triggered_rule && `Rule: ${data.triggered_rule}`, data.event.culprit, data.event.environment && `Environment: ${data.event.environment}`].filter(Boolean).join('\n'), 2000),
+        details: clip(
+          [
+            data.triggered_rule && `Rule: ${data.triggered_rule}`,
+            data.event.culprit,
+            data.event.environment && `Environment: ${data.event.environment}`,
+          ]
+            .filter(Boolean)
+            .join('\n'),
+          2000,
+        ),
         links: data.event.web_url ? [{ href: data.event.web_url, text: 'Sentry event' }] : [],
         labels: tags,
         startedAt: instant(data.event.datetime),

@@ -1,19 +1,51 @@
 // The playground page: renders what the stand-in holds (Block Kit messages, modals, the Home tab) and sends what
 // a person does to the playground API, which signs it as Slack would. Plain script, no build step.
-'use strict';
 
 const state = { me: null, conv: 'C0BACKEND', version: -1, data: null, modalKey: null, people: new Map(), channels: new Map() };
 const $ = (id) => document.getElementById(id);
 
 const EMOJI = {
-  white_check_mark: '✅', heavy_check_mark: '✔️', rotating_light: '🚨', bell: '🔔', hourglass: '⏳', hourglass_flowing_sand: '⏳',
-  palm_tree: '🌴', pushpin: '📌', warning: '⚠️', fire: '🔥', red_circle: '🔴', large_green_circle: '🟢', large_yellow_circle: '🟡',
-  large_orange_circle: '🟠', eyes: '👀', memo: '📝', x: '❌', pager: '📟', mag: '🔍', repeat: '🔁', arrow_up: '⬆️', clipboard: '📋',
-  busts_in_silhouette: '👥', speech_balloon: '💬', sos: '🆘', zzz: '💤', calendar: '📅', bar_chart: '📊', lock: '🔒', wave: '👋',
-  arrows_counterclockwise: '🔄', no_bell: '🔕', mute: '🔇', handshake: '🤝', tada: '🎉', construction: '🚧', chart_with_upwards_trend: '📈',
+  white_check_mark: '✅',
+  heavy_check_mark: '✔️',
+  rotating_light: '🚨',
+  bell: '🔔',
+  hourglass: '⏳',
+  hourglass_flowing_sand: '⏳',
+  palm_tree: '🌴',
+  pushpin: '📌',
+  warning: '⚠️',
+  fire: '🔥',
+  red_circle: '🔴',
+  large_green_circle: '🟢',
+  large_yellow_circle: '🟡',
+  large_orange_circle: '🟠',
+  eyes: '👀',
+  memo: '📝',
+  x: '❌',
+  pager: '📟',
+  mag: '🔍',
+  repeat: '🔁',
+  arrow_up: '⬆️',
+  clipboard: '📋',
+  busts_in_silhouette: '👥',
+  speech_balloon: '💬',
+  sos: '🆘',
+  zzz: '💤',
+  calendar: '📅',
+  bar_chart: '📊',
+  lock: '🔒',
+  wave: '👋',
+  arrows_counterclockwise: '🔄',
+  no_bell: '🔕',
+  mute: '🔇',
+  handshake: '🤝',
+  tada: '🎉',
+  construction: '🚧',
+  chart_with_upwards_trend: '📈',
 };
 
-const escapeHtml = (s) => String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
+const escapeHtml = (s) =>
+  String(s).replace(/[&<>"']/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;', "'": '&#39;' })[c]);
 const personName = (id) => state.people.get(id)?.name ?? (id === 'U0BOT' ? 'oncall' : id);
 
 /** Slack's <!date^seconds^format|fallback>, in this browser's zone. */
@@ -21,7 +53,12 @@ function slackDate(seconds, format) {
   const d = new Date(Number(seconds) * 1000);
   const fmt = (options) => new Intl.DateTimeFormat(undefined, options).format(d);
   const pretty = (style) => {
-    const day = (offset) => { const x = new Date(); x.setHours(0, 0, 0, 0); x.setDate(x.getDate() + offset); return x.toDateString(); };
+    const day = (offset) => {
+      const x = new Date();
+      x.setHours(0, 0, 0, 0);
+      x.setDate(x.getDate() + offset);
+      return x.toDateString();
+    };
     if (d.toDateString() === day(0)) return 'today';
     if (d.toDateString() === day(-1)) return 'yesterday';
     if (d.toDateString() === day(1)) return 'tomorrow';
@@ -51,14 +88,16 @@ function mrkdwn(text) {
   s = s.replace(/<([^<>\n]+)>/g, (_, inner) => {
     const [target, label] = inner.split('|');
     if (target.startsWith('@')) return keep(`<span class="mention">@${escapeHtml(personName(target.slice(1)))}</span>`);
-    if (target.startsWith('#')) return keep(`<span class="mention">#${escapeHtml(label ?? state.channels.get(target.slice(1)) ?? target.slice(1))}</span>`);
+    if (target.startsWith('#'))
+      return keep(`<span class="mention">#${escapeHtml(label ?? state.channels.get(target.slice(1)) ?? target.slice(1))}</span>`);
     if (target.startsWith('!date^')) {
       const [, seconds, format] = target.split('^');
       return keep(escapeHtml(slackDate(seconds, format ?? '{date_short_pretty} {time}')));
     }
     if (target.startsWith('!subteam^')) return keep(`<span class="mention">@${escapeHtml(label ?? 'group')}</span>`);
     if (target.startsWith('!')) return keep(`<span class="mention">@${escapeHtml(target.slice(1))}</span>`);
-    if (/^(https?:|mailto:)/.test(target)) return keep(`<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(label ?? target)}</a>`);
+    if (/^(https?:|mailto:)/.test(target))
+      return keep(`<a href="${escapeHtml(target)}" target="_blank" rel="noreferrer">${escapeHtml(label ?? target)}</a>`);
     return keep(escapeHtml(`<${inner}>`));
   });
   s = escapeHtml(s);
@@ -72,7 +111,8 @@ function mrkdwn(text) {
   return s.replace(/\u0000(\d+)\u0000/g, (_, i) => slots[Number(i)]);
 }
 
-const textOf = (t) => (!t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : escapeHtml(t.text).replace(/:([a-z0-9_+-]+):/g, (all, n) => EMOJI[n] ?? all));
+const textOf = (t) =>
+  !t ? '' : t.type === 'mrkdwn' ? mrkdwn(t.text) : escapeHtml(t.text).replace(/:([a-z0-9_+-]+):/g, (all, n) => EMOJI[n] ?? all);
 
 function button(element, context) {
   const b = document.createElement('button');
@@ -85,7 +125,8 @@ function button(element, context) {
 
 function selectElement(element, context) {
   const select = document.createElement('select');
-  select.innerHTML = `<option value="">${escapeHtml(element.placeholder?.text ?? 'Choose…')}</option>` +
+  select.innerHTML =
+    `<option value="">${escapeHtml(element.placeholder?.text ?? 'Choose…')}</option>` +
     (element.options ?? []).map((o) => `<option value="${escapeHtml(o.value)}">${escapeHtml(o.text.text)}</option>`).join('');
   select.onchange = () => {
     const option = (element.options ?? []).find((o) => o.value === select.value);
@@ -143,7 +184,11 @@ function renderBlocks(blocks, context) {
       case 'context':
         el = document.createElement('div');
         el.className = 'block context';
-        el.innerHTML = (block.elements ?? []).map((e) => (e.type === 'image' ? `<img alt="${escapeHtml(e.alt_text ?? '')}" src="${escapeHtml(e.image_url)}" width="16">` : textOf(e))).join(' · ');
+        el.innerHTML = (block.elements ?? [])
+          .map((e) =>
+            e.type === 'image' ? `<img alt="${escapeHtml(e.alt_text ?? '')}" src="${escapeHtml(e.image_url)}" width="16">` : textOf(e),
+          )
+          .join(' · ');
         break;
       case 'section': {
         el = document.createElement('div');
@@ -185,8 +230,10 @@ function renderMessage(m) {
   row.innerHTML = `<div class="avatar${bot ? ' bot' : ''}">${escapeHtml(name.slice(0, 1).toUpperCase())}</div>`;
   const body = document.createElement('div');
   const when = new Intl.DateTimeFormat(undefined, { hour: '2-digit', minute: '2-digit' }).format(new Date(Number(m.ts) * 1000));
-  body.innerHTML = `<span class="who">${escapeHtml(name)}</span><span class="when">${when}</span>` +
-    (m.ephemeral ? '<span class="hint">Only visible to you</span>' : '') + (m.threadTs && m.threadTs !== m.ts ? '<span class="hint">in thread</span>' : '');
+  body.innerHTML =
+    `<span class="who">${escapeHtml(name)}</span><span class="when">${when}</span>` +
+    (m.ephemeral ? '<span class="hint">Only visible to you</span>' : '') +
+    (m.threadTs && m.threadTs !== m.ts ? '<span class="hint">in thread</span>' : '');
   const context = { channel: state.data.conversation, ts: m.ts };
   if (m.blocks && m.blocks.length) body.append(renderBlocks(m.blocks, context));
   else if (m.text) {
@@ -254,19 +301,28 @@ function formField(block, errors) {
     case 'static_select':
     case 'multi_static_select':
       control = `<select id="${id}" ${e.type === 'multi_static_select' ? 'multiple' : ''}><option value="">Choose…</option>${options
-        .map((o) => `<option value="${escapeHtml(o.value)}" ${e.initial_option?.value === o.value || (e.initial_options ?? []).some((i) => i.value === o.value) ? 'selected' : ''}>${escapeHtml(o.text.text)}</option>`)
+        .map(
+          (o) =>
+            `<option value="${escapeHtml(o.value)}" ${e.initial_option?.value === o.value || (e.initial_options ?? []).some((i) => i.value === o.value) ? 'selected' : ''}>${escapeHtml(o.text.text)}</option>`,
+        )
         .join('')}</select>`;
       break;
     case 'users_select':
     case 'multi_users_select':
       control = `<select id="${id}" ${e.type === 'multi_users_select' ? 'multiple' : ''}><option value="">Choose someone…</option>${users
-        .map((u) => `<option value="${u.id}" ${e.initial_user === u.id || (e.initial_users ?? []).includes(u.id) ? 'selected' : ''}>${escapeHtml(u.name)}</option>`)
+        .map(
+          (u) =>
+            `<option value="${u.id}" ${e.initial_user === u.id || (e.initial_users ?? []).includes(u.id) ? 'selected' : ''}>${escapeHtml(u.name)}</option>`,
+        )
         .join('')}</select>`;
       break;
     case 'checkboxes':
     case 'radio_buttons':
       control = options
-        .map((o, i) => `<label class="choice"><input type="${e.type === 'checkboxes' ? 'checkbox' : 'radio'}" name="${id}" value="${escapeHtml(o.value)}" data-index="${i}" ${(e.initial_options ?? []).some((x) => x.value === o.value) || e.initial_option?.value === o.value ? 'checked' : ''}> ${textOf(o.text)}</label>`)
+        .map(
+          (o, i) =>
+            `<label class="choice"><input type="${e.type === 'checkboxes' ? 'checkbox' : 'radio'}" name="${id}" value="${escapeHtml(o.value)}" data-index="${i}" ${(e.initial_options ?? []).some((x) => x.value === o.value) || e.initial_option?.value === o.value ? 'checked' : ''}> ${textOf(o.text)}</label>`,
+        )
         .join('');
       break;
     case 'datepicker':
@@ -290,7 +346,15 @@ function formField(block, errors) {
     // Slack sends a block_actions for dispatching inputs (and checkboxes); the app may update the form.
     field.addEventListener('change', () => {
       const value = readField(field);
-      if (block.dispatch_action) act({ viewId: state.data.modal.id, actionId: e.action_id, blockId: block.block_id, type: e.type, selectedOptions: value.selected_options, values: readForm() });
+      if (block.dispatch_action)
+        act({
+          viewId: state.data.modal.id,
+          actionId: e.action_id,
+          blockId: block.block_id,
+          type: e.type,
+          selectedOptions: value.selected_options,
+          values: readForm(),
+        });
     });
   }
   return field;
@@ -412,7 +476,11 @@ function restore(values) {
 // ---- talking to the playground ----
 
 async function post(action, body) {
-  const response = await fetch(`/playground/api/${action}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+  const response = await fetch(`/playground/api/${action}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
   const answer = await response.json().catch(() => ({}));
   if (!response.ok) toast(answer.error ?? `failed (${response.status})`);
   refresh(true);
@@ -474,7 +542,9 @@ function render(data) {
   } else {
     $('composer').style.display = '';
     $('title').textContent = state.conv === data.dm ? 'oncall (direct message)' : `#${state.channels.get(state.conv) ?? state.conv}`;
-    if (!data.messages.length) messages.innerHTML = '<p class="hint">Nothing here yet. Try <code>/oncall who</code>, <code>/oncall page backend disk full</code> or <code>/incident declare</code>.</p>';
+    if (!data.messages.length)
+      messages.innerHTML =
+        '<p class="hint">Nothing here yet. Try <code>/oncall who</code>, <code>/oncall page backend disk full</code> or <code>/incident declare</code>.</p>';
     for (const m of data.messages) messages.append(renderMessage(m));
     if (atBottom) messages.scrollTop = messages.scrollHeight;
   }
