@@ -62,7 +62,11 @@ export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] 
   // Slack refuses the whole card (and every later edit) when a section is over 3,000 characters or a field over
   // 2,000: the resolution form takes 3,000 characters, and impact and roles grow with the incident.
   const field = (text: string) => ({ type: 'mrkdwn', text: cut(text, 2000) });
-  const section = (text: string) => ({ type: 'section', text: { type: 'mrkdwn', text: cut(text, 3000) } });
+  // A text cut to fit says so, and where it stands whole.
+  const section = (text: string, whole: string) => ({
+    type: 'section',
+    text: { type: 'mrkdwn', text: text.length <= 3000 ? text : `${cut(text, 3000 - whole.length - 5)} _(${whole})_` },
+  });
   return {
     text,
     blocks: [
@@ -78,8 +82,10 @@ export function statusCard(i: IncidentFacts): { text: string; blocks: unknown[] 
           field(`*Next update due*\n${nextUpdateText(i)}`),
         ],
       },
-      section(`*Impact*\n${i.impact}`),
-      ...(i.resolution ? [section(`*Resolution*\n${i.resolution}`)] : []),
+      section(`*Impact*\n${i.impact}`, 'cut to fit Slack: the declaration message has the whole impact'),
+      ...(i.resolution
+        ? [section(`*Resolution*\n${i.resolution}`, 'cut to fit Slack: `/incident timeline` has the whole resolution')]
+        : []),
       {
         type: 'context',
         elements: [

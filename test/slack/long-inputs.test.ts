@@ -70,7 +70,8 @@ describe('long inputs against the strict stand-in', () => {
     const card = await declare(t, { severity: 'P1', impact });
     const impactBlock = (card.args.blocks as Block[]).find((b) => b.text?.text.startsWith('*Impact*'));
     expect(impactBlock!.text!.text.length).toBe(LIMITS.sectionText);
-    expect(impactBlock!.text!.text.endsWith('…')).toBe(true);
+    // Cut with a visible … and a word on where the whole text is.
+    expect(impactBlock!.text!.text.endsWith('… _(cut to fit Slack: the declaration message has the whole impact)_')).toBe(true);
     await t.app.drainer.drain();
     const announced = t.standIn
       .delivered('chat.postMessage')
