@@ -175,6 +175,7 @@ describe('the status card', () => {
     const sections = (card!.args.blocks as Array<{ type: string; text?: { text: string } }>).filter((b) => b.type === 'section' && b.text);
     const shown = sections.find((s) => s.text!.text.startsWith('*Resolution*'))!.text!.text;
     expect(shown.length).toBeLessThanOrEqual(LIMITS.sectionText);
-    expect(shown.endsWith('…')).toBe(true);
+    // Cut with a visible … and where the whole resolution is.
+    expect(shown.endsWith('… _(cut to fit Slack: `/incident timeline` has the whole resolution)_')).toBe(true);
   });
 });
