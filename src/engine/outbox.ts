@@ -263,7 +263,7 @@ export class OutboxDrainer {
     this.deps.db.update(outbox).set({ status: 'failed', lastError: reason }).where(eq(outbox.id, row.id)).run();
     // The metric's label names the reason, never the message: one series, not one per failed edit.
     this.deps.listener?.failed(row.method, 'the message to edit was never delivered');
-    this.deps.logger.warn({ outboxId: row.id, method: row.method, reason }, 'slack call dropped');
+    this.deps.logger.warn({ outboxId: row.id, method: row.method, reason }, 'outbox call dropped');
     return null;
   }
 
@@ -391,7 +391,7 @@ export class OutboxDrainer {
     }
     listener?.failed(row.method, decision.reason);
     if (decision.status === 'failed') {
-      logger.warn({ outboxId: row.id, method: row.method, reason: decision.reason }, 'slack call failed for good');
+      logger.warn({ outboxId: row.id, method: row.method, reason: decision.reason }, 'outbox call failed for good');
     } else {
       // Slack limits chat.postMessage per channel (about one a second each): its 429 holds that channel's lane (the
       // row waits at its head), not every post, so a page to someone else is not held up behind an alert burst.
@@ -399,7 +399,7 @@ export class OutboxDrainer {
         this.blockedUntil.set(row.method, decision.blockMethodUntil);
       logger.info(
         { outboxId: row.id, method: row.method, reason: decision.reason, retryInMs: decision.nextAttemptAt - now },
-        'slack call will be retried',
+        'outbox call will be retried',
       );
     }
   }
