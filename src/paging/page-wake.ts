@@ -10,6 +10,7 @@
  * Each planned step keeps its index in policy.wake[severity], so a timer names the step it is for.
  */
 import type { SeverityEscalation, WakeStep, WakeVia } from '../config/policy.js';
+import type { ContactMessage } from '../contacts/contact-sender.js';
 
 /** The ways beyond Slack a page can reach someone (a ContactKind of contacts/). */
 export type WakeMethod = Exclude<WakeVia, 'slack'>;
@@ -67,17 +68,8 @@ export interface WakePage {
   rotation: string;
 }
 
-export interface WakeContent {
-  title: string;
-  text: string;
-  spoken?: string;
-  url?: string;
-  statusCallback?: string;
-  priority?: number;
-  tags?: string[];
-  click?: string;
-  actions?: string;
-}
+/** What a wake message says: the provider message without its method and address (read at send time). */
+export type WakeContent = Omit<ContactMessage, 'kind' | 'to'>;
 
 /**
  * The message for one way. A push of the most severe severity is ntfy's priority 5 (it can sound through Do Not
