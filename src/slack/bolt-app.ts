@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver 
 import type { Env } from '../config/env.js';
 import { slackLoggerFrom, type Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from './commands.js';
+import { slackTrouble, slackTroubleText } from './slack-trouble.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
 
@@ -86,6 +87,19 @@ const WORKING = Symbol('working');
  */
 export function mountCommand(app: App, command: SlashCommand, logger: Logger, ackBudgetMs = COMMAND_ACK_BUDGET_MS): void {
   const failed = `Something went wrong running \`${command.name}\`; nothing was changed. Try again, or see \`${command.name} help\`.`;
+  // Slack's own trouble (a 429, a 5xx) is told as such, logged as a warning; anything else is the bot's error.
+  const failure = (error: unknown, message: string): string => {
+    const trouble = slackTrouble(error);
+    if (!trouble) {
+      logger.error({ err: error, command: command.name }, message);
+      return failed;
+    }
+    logger.warn(
+      { command: command.name, slack: trouble },
+      `${message}: Slack ${trouble.kind === 'rate_limited' ? 'rate limited' : 'unavailable'}`,
+    );
+    return slackTroubleText(trouble, `\`${command.name}\``);
+  };
   const answer = (reply: CommandReply) => ({
     response_type: reply.inChannel ? ('in_channel' as const) : ('ephemeral' as const),
     text: reply.text,
@@ -111,8 +125,7 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger, ac
         text: `:hourglass_flowing_sand: Working on \`${command.name} ${(body.text ?? '').slice(0, 80)}\`: the answer follows here in a moment.`,
       });
     } catch (error) {
-      logger.error({ err: error, command: command.name }, 'slash command failed');
-      return await ack({ response_type: 'ephemeral', text: failed });
+      return await ack({ response_type: 'ephemeral', text: failure(error, 'slash command failed') });
     } finally {
       clearTimeout(budget);
     }
@@ -121,8 +134,7 @@ export function mountCommand(app: App, command: SlashCommand, logger: Logger, ac
     try {
       reply = await running;
     } catch (error) {
-      logger.error({ err: error, command: command.name }, 'slash command failed after its ack');
-      reply = { text: failed };
+      reply = { text: failure(error, 'slash command failed after its ack') };
     }
     if (reply.silent) return;
     // Slack keeps a response_url for 30 minutes; one that cannot be reached loses only this answer.

@@ -1,5 +1,6 @@
 import type { App } from '@slack/bolt';
 import type { Logger } from '../logger.js';
+import { slackTrouble, slackTroubleText } from './slack-trouble.js';
 
 export interface EphemeralAnswer {
   channel: string;
@@ -34,8 +35,10 @@ export async function formDidNotOpen(
 ): Promise<void> {
   const code = (error as { data?: { error?: unknown } }).data?.error;
   logger.warn({ err: error }, `could not open ${form}`);
-  const text =
-    typeof code === 'string' && RETRY_TRIGGER_ERRORS.has(code)
+  const trouble = slackTrouble(error);
+  const text = trouble
+    ? slackTroubleText(trouble, `opening ${form}`)
+    : typeof code === 'string' && RETRY_TRIGGER_ERRORS.has(code)
       ? `${form[0]!.toUpperCase()}${form.slice(1)} did not open: Slack allows 3 seconds after a press and this took longer. Press the button again.`
       : `${form[0]!.toUpperCase()}${form.slice(1)} could not open (Slack said ${typeof code === 'string' ? code : 'nothing'}). Press the button again, or use the command.`;
   await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text }, `about ${form}`);
