@@ -42,6 +42,8 @@ import { registerOncallCommands } from './schedules/oncall-commands.js';
 import { registerOverrideForm } from './schedules/override-form-actions.js';
 import { registerSwapActions, registerSwapCommand } from './schedules/swap-actions.js';
 import { createBoltApp, mountCommand } from './slack/bolt-app.js';
+import { confirmSlackIdentity } from './slack/slack-identity.js';
+import { cachedIdentity } from './slack/slack-identity-store.js';
 import { SlashCommand } from './slack/commands.js';
 import { createOutboxClient, webApiCaller, type PrepareCall } from './slack/web-api-caller.js';
 import type { Clock } from './time/clock.js';
@@ -98,6 +100,8 @@ export interface OncallApp {
   /** Listens on `port` (0: any free port), starts refreshing user group members, returns the port. Does not start the ticker. */
   listen(port: number): Promise<number>;
   stop(): Promise<void>;
+  /** Settles once Slack was asked who the bot is after `listen` (answered or not); tests wait for it. */
+  slackIdentityChecked(): Promise<void>;
 }
 
 /** Composition root of one running bot: store + policy -> engine + outbox -> Bolt app and HTTP routes. */
@@ -212,7 +216,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     ...twilioRoutes({ db: store.db, engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
     ...(options.extraRoutes ?? []),
   ];
-  bolt = createBoltApp(env, logger, routes);
+  const identity = cachedIdentity(store.db, env.SLACK_BOT_TOKEN);
+  let identityChecked: Promise<void> = Promise.resolve();
+  bolt = createBoltApp(env, logger, routes, identity);
   bolt.error(async (error) => {
     logger.error({ err: error }, 'unhandled error in a Slack handler');
   });
@@ -311,9 +317,21 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       listeningPort = (server.address() as AddressInfo).port;
       // Not awaited: listing the groups' members must not hold up the start (the table keeps the last lists).
       void usergroups.start();
+      // Not awaited either: kept for the next start, so a restart while Slack is down still serves commands.
+      // Asked through the outbox's client where there is one: it does not retry, so a Slack outage ends it at once.
+      identityChecked = confirmSlackIdentity({
+        db: store.db,
+        clock,
+        logger,
+        token: env.SLACK_BOT_TOKEN,
+        startedWith: identity,
+        authTest: () => (slackCaller.read ? slackCaller.read('auth.test', {}) : bolt.client.auth.test()),
+      });
       return (server.address() as AddressInfo).port;
     },
+    slackIdentityChecked: () => identityChecked,
     async stop() {
+      await identityChecked;
       await usergroups.stop();
       await engine.stop();
       await drainer.drain().catch(() => undefined);

@@ -386,6 +386,18 @@ export const usergroupMembers = sqliteTable(
 );
 
 /**
+ * Who the bot is on Slack (auth.test's answer), kept so a restart while Slack is down still serves commands:
+ * Bolt asks auth.test before its first request and fails every request while that call fails. Keyed by a hash
+ * of the bot token (never the token itself), so a new token asks again.
+ */
+export const slackIdentity = sqliteTable('slack_identity', {
+  tokenHash: text('token_hash').primaryKey(),
+  botUserId: text('bot_user_id').notNull(),
+  botId: text('bot_id').notNull(),
+  checkedAt: integer('checked_at').notNull(),
+});
+
+/**
  * How each person can be reached besides Slack (issue #21), owned by that person: one row per kind. The phone
  * number sits in a `voice` and an `sms` row when both are ticked. Personal data: read only through
  * src/contacts/contact-store.ts, never logged unmasked.

@@ -3,6 +3,7 @@ import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver 
 import type { Env } from '../config/env.js';
 import { slackLoggerFrom, type Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from './commands.js';
+import type { SlackIdentity } from './slack-identity-store.js';
 import { slackTrouble, slackTroubleText } from './slack-trouble.js';
 
 export const SLACK_EVENTS_PATH = '/slack/events';
@@ -11,8 +12,10 @@ export const SLACK_EVENTS_PATH = '/slack/events';
  * The Bolt app: Socket Mode when SLACK_APP_TOKEN is set (no public URL needed), HTTP with request signing
  * otherwise. Same handlers either way; the custom routes (health, metrics, webhooks) share the one port.
  */
-export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRoute[]): App {
+export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRoute[], identity: SlackIdentity | null = null): App {
   const slackLogger = slackLoggerFrom(logger);
+  // Known from an earlier start, Bolt skips its own auth.test, which would fail every request while Slack is down.
+  const known = identity ? { botUserId: identity.botUserId, botId: identity.botId } : {};
   const clientOptions = { slackApiUrl: env.SLACK_API_URL, rejectRateLimitedCalls: true };
   if (env.SLACK_APP_TOKEN) {
     const receiver = new SocketModeWithRoutes(
@@ -25,7 +28,7 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
       // No Slack endpoint here: in Socket Mode, Slack's requests come over the socket, never over HTTP.
       new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: [], customRoutes, logger: slackLogger }),
     );
-    return new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: slackLogger, clientOptions });
+    return new App({ token: env.SLACK_BOT_TOKEN, ...known, receiver, logger: slackLogger, clientOptions });
   }
   const receiver = new HTTPReceiver({
     signingSecret: env.SLACK_SIGNING_SECRET ?? '',
@@ -33,7 +36,7 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
     customRoutes,
     logger: slackLogger,
   });
-  return new App({ token: env.SLACK_BOT_TOKEN, receiver, logger: slackLogger, clientOptions });
+  return new App({ token: env.SLACK_BOT_TOKEN, ...known, receiver, logger: slackLogger, clientOptions });
 }
 
 /**

@@ -105,6 +105,8 @@ export class TestApp {
     const processing = watchProcessing(app);
     if (!options.skipMigrations) app.migrate();
     const port = await app.listen(0);
+    // Its answer is written to the database: a test that counts writes starts after it.
+    await app.slackIdentityChecked();
     return new TestApp(
       app,
       store,
