@@ -123,6 +123,7 @@ export function smtpFailure(error: SmtpError): SendResult & { ok: false } {
     const smtp = `SMTP ${reply}${enhanced ? ` ${enhanced}` : ''}`;
     if (reply < 500) return { ok: false, transient: true, reason: `the mail server deferred it (${smtp})` };
     if (code === 'EAUTH') return { ok: false, transient: false, reason: `the mail server refused the login in SMTP_URL (${smtp})` };
+    if (code === 'ETLS') return { ok: false, transient: false, reason: `the mail server would not start TLS (${smtp})` };
     return { ok: false, transient: false, reason: `the mail server refused it (${smtp})` };
   }
   if (code !== null && SMTP_PERMANENT_CODES.has(code))
@@ -132,6 +133,38 @@ export function smtpFailure(error: SmtpError): SendResult & { ok: false } {
     ok: false,
     transient: true,
     reason: `could not reach the mail server (${code !== null && SMTP_TRANSIENT_CODES.has(code) ? code : (code ?? 'error')})`,
+  };
+}
+
+/** This machine: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Nodemailer's SMTP transport for SMTP_URL. One connection per message (no pool: pages are few), within the
+ * same time limit as the HTTP providers. smtp:// must upgrade with STARTTLS before the password is sent, except
+ * to this machine (a local relay, the stand-in); `?requireTLS=false` in the URL says otherwise. Nodemailer logs
+ * nothing (its lines would carry the addresses); file and URL attachments are off.
+ */
+export function smtpTransportOptions(url: string, timeoutMs: number) {
+  let hostname = '';
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    // parseEnv checked it; an unreadable URL is left to nodemailer, which fails it as a configuration error.
+  }
+  return {
+    url,
+    requireTLS: !isLoopbackHost(hostname),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+    disableFileAccess: true,
+    disableUrlAccess: true,
   };
 }
 
@@ -182,20 +215,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
     return { ok: true, id: typeof id === 'string' ? id : '' };
   }
 
-  // One connection per message (no pool: pages are few), within the same time limit as the HTTP providers.
-  // Nodemailer logs nothing (its log lines would carry the addresses); file and URL attachments are off.
-  const mailer = config.smtp
-    ? createTransport({
-        url: config.smtp.url,
-        connectionTimeout: timeout,
-        greetingTimeout: timeout,
-        socketTimeout: timeout,
-        logger: false,
-        debug: false,
-        disableFileAccess: true,
-        disableUrlAccess: true,
-      })
-    : null;
+  const mailer = config.smtp ? createTransport(smtpTransportOptions(config.smtp.url, timeout)) : null;
 
   async function email(message: ContactMessage): Promise<SendResult> {
     if (!mailer || !config.smtp) return { ok: false, reason: 'e-mail is not set up on this bot (SMTP_URL and SMTP_FROM)' };

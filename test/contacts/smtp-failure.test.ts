@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { smtpFailure, type SmtpError } from '../../src/contacts/contact-sender.js';
+import { smtpFailure, smtpTransportOptions, type SmtpError } from '../../src/contacts/contact-sender.js';
 
 describe('smtpFailure: a failed e-mail, try again later or not, and a reason without the address', () => {
   it.each<[string, SmtpError, boolean, string]>([
@@ -50,10 +50,30 @@ describe('smtpFailure: a failed e-mail, try again later or not, and a reason wit
     ['timed out', { code: 'ETIMEDOUT' }, true, 'could not reach the mail server (ETIMEDOUT)'],
     ['no DNS answer', { code: 'EDNS' }, true, 'could not reach the mail server (EDNS)'],
     ['TLS failed (a certificate that does not match)', { code: 'ETLS' }, false, 'could not send the e-mail (ETLS)'],
+    [
+      'STARTTLS refused by the server',
+      { code: 'ETLS', responseCode: 502, response: '502 5.5.1 Unknown command' },
+      false,
+      'the mail server would not start TLS (SMTP 502 5.5.1)',
+    ],
     ['credentials missing', { code: 'EAUTH' }, false, 'could not send the e-mail (EAUTH)'],
     ['an unknown error: retried, as a network error is', {}, true, 'could not reach the mail server (error)'],
     ['a code that is no code is not repeated', { code: 'alice@example.com' }, true, 'could not reach the mail server (error)'],
   ])('%s', (_name, error, transient, reason) => {
     expect(smtpFailure(error)).toEqual({ ok: false, transient, reason });
+  });
+});
+
+describe('smtpTransportOptions: a password goes over TLS unless the server is on this machine', () => {
+  it.each([
+    ['smtp://u:p@smtp.example.com:587', true],
+    ['smtps://u:p@smtp.example.com:465', true],
+    ['smtp://u:p@10.0.0.5:25', true],
+    ['smtp://u:p@127.0.0.1:2525', false],
+    ['smtp://u:p@127.0.1.1:25', false],
+    ['smtp://u:p@localhost:25', false],
+    ['smtp://u:p@[::1]:25', false],
+  ])('%s: requireTLS %s', (url, requireTLS) => {
+    expect(smtpTransportOptions(url, 10_000)).toMatchObject({ url, requireTLS, logger: false, socketTimeout: 10_000 });
   });
 });

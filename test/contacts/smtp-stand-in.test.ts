@@ -92,6 +92,24 @@ describe('SMTP stand-in: strict as a submission server', () => {
     expect(smtp.refusals).toEqual(['AUTH -> 535']);
   });
 
+  it('a user and password with @ / : in them, percent-encoded in SMTP_URL as the README says, log in', async () => {
+    smtp = await new SmtpStandIn({ credentials: { user: 'oncall@example.org', password: 'p@ss/wo:rd%1' } }).start();
+    expect(smtp.url).toContain('oncall%40example.org:p%40ss%2Fwo%3Ard%251@');
+    expect(await senderFor(smtp.url).send(mail())).toMatchObject({ ok: true });
+    expect(smtp.messages[0]).toMatchObject({ user: 'oncall@example.org' });
+  });
+
+  it('a server that offers no STARTTLS where the URL asks for it: refused for good before the password is sent', async () => {
+    smtp = await new SmtpStandIn().start();
+    expect(await senderFor(`${smtp.url}?requireTLS=true`).send(mail())).toEqual({
+      ok: false,
+      transient: false,
+      reason: 'the mail server would not start TLS (SMTP 500)',
+    });
+    expect(smtp.refusals).toEqual([]);
+    expect(smtp.messages).toEqual([]);
+  });
+
   it('without credentials it asks for no login', async () => {
     smtp = await new SmtpStandIn({ credentials: null }).start();
     expect(smtp.url).toBe(`smtp://127.0.0.1:${smtp.port}`);
