@@ -1,7 +1,8 @@
 /**
  * Sending one message through a contact method: an SMS or a call through a Twilio-compatible REST API, a push
- * through ntfy (plain fetch: the ntfy npm client needs Node 21), an e-mail through SMTP (nodemailer). The app injects a ContactSender, so tests and
- * the playground point it at the stand-ins and the paging step can reuse it (or wrap it in the outbox).
+ * through ntfy (plain fetch: the ntfy npm client needs Node 21), an e-mail through SMTP (nodemailer). The app
+ * injects a ContactSender, so tests and the playground point it at the stand-ins and the paging step can reuse
+ * it (or wrap it in the outbox).
  *
  * Verification codes are sent directly, not through the outbox: the outbox keeps each call's arguments in the
  * database after sending, and a code must never be stored in clear. A failure comes back as a reason that
@@ -87,9 +88,10 @@ export interface SmtpError {
   code?: unknown;
 }
 
-/** Nodemailer's codes for a failure that trying again later may fix: the server or the way to it was away. */
-const SMTP_TRANSIENT_CODES = new Set(['ECONNECTION', 'ETIMEDOUT', 'ESOCKET', 'EDNS', 'EPROTOCOL', 'EPROXY', 'EMAXLIMIT']);
-/** ...and for one it cannot: the settings, the login or the message itself is wrong. */
+/**
+ * Nodemailer's codes for a failure no retry can fix: the settings, the login or the message itself is wrong.
+ * Any other (ECONNECTION, ETIMEDOUT, ESOCKET, EDNS, EPROTOCOL...): the server or the way to it was away.
+ */
 const SMTP_PERMANENT_CODES = new Set([
   'ETLS',
   'EREQUIRETLS',
@@ -129,11 +131,7 @@ export function smtpFailure(error: SmtpError): SendResult & { ok: false } {
   if (code !== null && SMTP_PERMANENT_CODES.has(code))
     return { ok: false, transient: false, reason: `could not send the e-mail (${code})` };
   // A connection that failed, or nothing known: tried again, as a Slack call with a network error is.
-  return {
-    ok: false,
-    transient: true,
-    reason: `could not reach the mail server (${code !== null && SMTP_TRANSIENT_CODES.has(code) ? code : (code ?? 'error')})`,
-  };
+  return { ok: false, transient: true, reason: `could not reach the mail server (${code ?? 'error'})` };
 }
 
 /** This machine: 127.0.0.0/8, ::1, localhost. */
