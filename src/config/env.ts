@@ -12,6 +12,9 @@ const WHERE = {
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
+/** An address (`oncall@example.com`), alone or in brackets after a display name (`"On-call" <...>`); one line. */
+const MAIL_FROM = /^(?:(?:"[^"\r\n]*"|[^<>"@\r\n]*)\s*<[^\s<>@"]+@[^\s<>@"]+\.[^\s<>@"]+>|[^\s<>@"]+@[^\s<>@"]+\.[^\s<>@"]+)$/;
+
 const optionalText = z
   .string()
   .trim()
@@ -72,9 +75,25 @@ export const envSchema = z.object({
   /** Push through ntfy; NTFY_TOKEN is an access token (tk_...) for a server that requires one. */
   NTFY_URL: optionalText.pipe(z.url({ error: "should be the ntfy server's URL, such as https://ntfy.sh" }).default('https://ntfy.sh')),
   NTFY_TOKEN: optionalText,
-  /** E-mail (smtp://user:pass@host:587 or smtps://...); not sent yet: kept for the e-mail step. */
+  /**
+   * E-mail through a mail server: smtps://user:password@host:465 (TLS from the start) or smtp://...:587 (STARTTLS
+   * when the server offers it), and the address it comes from. A secret: the URL holds the password.
+   */
   SMTP_URL: optionalText.pipe(
-    z.url({ protocol: /^smtps?$/, error: 'should be an SMTP URL such as smtps://user:password@smtp.example.com:465' }).optional(),
+    z
+      .url({
+        protocol: /^smtps?$/,
+        hostname: /^[^\s]+$/,
+        error:
+          'should be an SMTP URL such as smtps://user:password@smtp.example.com:465 or smtp://user:password@smtp.example.com:587 (write @ : / in the user or password as %40 %3A %2F)',
+      })
+      .optional(),
+  ),
+  SMTP_FROM: optionalText.pipe(
+    z
+      .string()
+      .regex(MAIL_FROM, { error: 'should be the address e-mail comes from, e.g. oncall@example.com or On-call <oncall@example.com>' })
+      .optional(),
   ),
   /** Signs the acknowledge links in pushes (/ack/<token>); default: derived from the Slack signing secret. */
   ACK_TOKEN_SECRET: optionalText.pipe(z.string().min(16, { error: 'should be at least 16 characters (a long random string)' }).optional()),
@@ -112,6 +131,17 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
       `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not set, but ${twilio.join(' and ')} ${twilio.length === 1 ? 'is' : 'are'}: calls and text messages need all three (Twilio Console > Account Info, and a number under Phone Numbers)`,
     );
   }
+  // E-mail needs both: where it is sent through and whom it comes from.
+  const smtpUrl = Boolean(source.SMTP_URL?.trim());
+  const smtpFrom = Boolean(source.SMTP_FROM?.trim());
+  if (smtpUrl && !smtpFrom)
+    problems.push(
+      'SMTP_FROM is not set, but SMTP_URL is: e-mail needs the address it comes from, e.g. SMTP_FROM="On-call <oncall@example.com>" (one your mail server lets this login send as)',
+    );
+  if (smtpFrom && !smtpUrl)
+    problems.push(
+      'SMTP_URL is not set, but SMTP_FROM is: e-mail needs the mail server, e.g. SMTP_URL=smtps://user:password@smtp.example.com:465',
+    );
   if (!result.success || problems.length > 0) throw new EnvError(problems);
   return result.data;
 }

@@ -42,7 +42,7 @@ function codeRoute(sender: ContactSender, channel: ContactChannel, methods: Cont
     const kind = kinds.includes('sms') ? 'sms' : 'voice';
     return sender.canSend(kind) ? { kind } : { why: 'calls and text messages are not set up on this bot yet' };
   }
-  if (channel === 'email') return sender.canSend('email') ? { kind: 'email' } : { why: 'this bot does not send e-mail yet' };
+  if (channel === 'email') return sender.canSend('email') ? { kind: 'email' } : { why: 'e-mail is not set up on this bot (SMTP_URL)' };
   return sender.canSend('push') ? { kind: 'push' } : { why: 'push is not set up on this bot' };
 }
 

@@ -1,12 +1,14 @@
 /**
  * Sending one message through a contact method: an SMS or a call through a Twilio-compatible REST API, a push
- * through ntfy (plain fetch: the ntfy npm client needs Node 21). The app injects a ContactSender, so tests and
- * the playground point it at the stand-ins and the paging step can reuse it (or wrap it in the outbox).
+ * through ntfy (plain fetch: the ntfy npm client needs Node 21), an e-mail through SMTP (nodemailer). The app
+ * injects a ContactSender, so tests and the playground point it at the stand-ins and the paging step can reuse
+ * it (or wrap it in the outbox).
  *
  * Verification codes are sent directly, not through the outbox: the outbox keeps each call's arguments in the
  * database after sending, and a code must never be stored in clear. A failure comes back as a reason that
  * names the provider and its error code, never the number, topic or address.
  */
+import { createTransport } from 'nodemailer';
 import type { Env } from '../config/env.js';
 import type { ContactKind } from './contact-rules.js';
 
@@ -40,6 +42,8 @@ export interface ContactSender {
 export interface ProviderConfig {
   twilio: { apiUrl: string; accountSid: string; authToken: string; from: string } | null;
   ntfy: { url: string; token: string | null };
+  /** SMTP_URL (smtp[s]://user:password@host:port) and SMTP_FROM. */
+  smtp: { url: string; from: string } | null;
   /** Injected for tests; default the global fetch. */
   fetch?: typeof fetch;
   timeoutMs?: number;
@@ -50,7 +54,8 @@ export function providerConfig(env: Env): ProviderConfig {
     env.TWILIO_ACCOUNT_SID && env.TWILIO_AUTH_TOKEN && env.TWILIO_FROM_NUMBER
       ? { apiUrl: env.TWILIO_API_URL, accountSid: env.TWILIO_ACCOUNT_SID, authToken: env.TWILIO_AUTH_TOKEN, from: env.TWILIO_FROM_NUMBER }
       : null;
-  return { twilio, ntfy: { url: env.NTFY_URL, token: env.NTFY_TOKEN ?? null } };
+  const smtp = env.SMTP_URL && env.SMTP_FROM ? { url: env.SMTP_URL, from: env.SMTP_FROM } : null;
+  return { twilio, ntfy: { url: env.NTFY_URL, token: env.NTFY_TOKEN ?? null }, smtp };
 }
 
 /** A header value as ntfy reads it: plain when it is printable ASCII, else RFC 2047 (=?UTF-8?B?...?=). */
@@ -73,6 +78,91 @@ async function refusal(provider: string, response: Response): Promise<SendResult
     ok: false,
     transient,
     reason: `${provider} refused it (HTTP ${response.status}${typeof code === 'number' ? `, error ${code}` : ''})`,
+  };
+}
+
+/** What nodemailer's errors carry that may be kept: the SMTP reply code, its text (read for the enhanced code only), nodemailer's code. */
+export interface SmtpError {
+  responseCode?: unknown;
+  response?: unknown;
+  code?: unknown;
+}
+
+/**
+ * Nodemailer's codes for a failure no retry can fix: the settings, the login or the message itself is wrong.
+ * Any other (ECONNECTION, ETIMEDOUT, ESOCKET, EDNS, EPROTOCOL...): the server or the way to it was away.
+ */
+const SMTP_PERMANENT_CODES = new Set([
+  'ETLS',
+  'EREQUIRETLS',
+  'EENVELOPE',
+  'EMESSAGE',
+  'EAUTH',
+  'ENOAUTH',
+  'EOAUTH2',
+  'ECONFIG',
+  'EMAXRECIPIENTS',
+  'EFILEACCESS',
+  'EURLACCESS',
+]);
+
+/**
+ * A failed e-mail as a SendResult, pure. The server's reply decides when there is one (RFC 5321: 4xx is "try
+ * again later", 5xx "no"); without one, nodemailer's code (a connection that failed is transient, a refused login
+ * or TLS setup is not). The reason keeps the reply code, its enhanced status code and nodemailer's code only:
+ * a server's reply text often quotes the recipient ("550 5.1.1 <alice@example.com>: user unknown").
+ *
+ *   { responseCode: 451, response: '451 4.7.1 Greylisted' } -> transient, 'the mail server deferred it (SMTP 451 4.7.1)'
+ *   { responseCode: 550, response: '550 5.1.1 <a@b.c> ...' } -> permanent, 'the mail server refused it (SMTP 550 5.1.1)'
+ *   { code: 'ECONNECTION' }                                   -> transient, 'could not reach the mail server (ECONNECTION)'
+ */
+export function smtpFailure(error: SmtpError): SendResult & { ok: false } {
+  const code = typeof error.code === 'string' && /^E[A-Z0-9]{2,20}$/.test(error.code) ? error.code : null;
+  const reply = typeof error.responseCode === 'number' && error.responseCode >= 400 && error.responseCode < 600 ? error.responseCode : null;
+  if (reply !== null) {
+    const enhanced =
+      typeof error.response === 'string' ? /^\d{3}[ -]([245]\.\d{1,3}\.\d{1,3})(?:\s|$)/.exec(error.response)?.[1] : undefined;
+    const smtp = `SMTP ${reply}${enhanced ? ` ${enhanced}` : ''}`;
+    if (reply < 500) return { ok: false, transient: true, reason: `the mail server deferred it (${smtp})` };
+    if (code === 'EAUTH') return { ok: false, transient: false, reason: `the mail server refused the login in SMTP_URL (${smtp})` };
+    if (code === 'ETLS') return { ok: false, transient: false, reason: `the mail server would not start TLS (${smtp})` };
+    return { ok: false, transient: false, reason: `the mail server refused it (${smtp})` };
+  }
+  if (code !== null && SMTP_PERMANENT_CODES.has(code))
+    return { ok: false, transient: false, reason: `could not send the e-mail (${code})` };
+  // A connection that failed, or nothing known: tried again, as a Slack call with a network error is.
+  return { ok: false, transient: true, reason: `could not reach the mail server (${code ?? 'error'})` };
+}
+
+/** This machine: 127.0.0.0/8, ::1, localhost. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.toLowerCase().replace(/^\[|\]$/g, '');
+  return host === 'localhost' || host === '::1' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(host);
+}
+
+/**
+ * Nodemailer's SMTP transport for SMTP_URL. One connection per message (no pool: pages are few), within the
+ * same time limit as the HTTP providers. smtp:// must upgrade with STARTTLS before the password is sent, except
+ * to this machine (a local relay, the stand-in); `?requireTLS=false` in the URL says otherwise. Nodemailer logs
+ * nothing (its lines would carry the addresses); file and URL attachments are off.
+ */
+export function smtpTransportOptions(url: string, timeoutMs: number) {
+  let hostname = '';
+  try {
+    hostname = new URL(url).hostname;
+  } catch {
+    // parseEnv checked it; an unreadable URL is left to nodemailer, which fails it as a configuration error.
+  }
+  return {
+    url,
+    requireTLS: !isLoopbackHost(hostname),
+    connectionTimeout: timeoutMs,
+    greetingTimeout: timeoutMs,
+    socketTimeout: timeoutMs,
+    logger: false,
+    debug: false,
+    disableFileAccess: true,
+    disableUrlAccess: true,
   };
 }
 
@@ -123,8 +213,28 @@ export function providerSender(config: ProviderConfig): ContactSender {
     return { ok: true, id: typeof id === 'string' ? id : '' };
   }
 
+  const mailer = config.smtp ? createTransport(smtpTransportOptions(config.smtp.url, timeout)) : null;
+
+  async function email(message: ContactMessage): Promise<SendResult> {
+    if (!mailer || !config.smtp) return { ok: false, reason: 'e-mail is not set up on this bot (SMTP_URL and SMTP_FROM)' };
+    try {
+      const info = await mailer.sendMail({
+        from: config.smtp.from,
+        to: message.to,
+        subject: message.title,
+        text: message.text,
+        // An automatic message (RFC 3834): out-of-office replies are not sent back to it.
+        headers: { 'Auto-Submitted': 'auto-generated' },
+      });
+      return { ok: true, id: typeof info.messageId === 'string' ? info.messageId : '' };
+    } catch (error) {
+      return smtpFailure(typeof error === 'object' && error !== null ? (error as SmtpError) : {});
+    }
+  }
+
   return {
-    canSend: (kind) => (kind === 'sms' || kind === 'voice' ? config.twilio !== null : kind === 'push'),
+    canSend: (kind) =>
+      kind === 'sms' || kind === 'voice' ? config.twilio !== null : kind === 'email' ? config.smtp !== null : kind === 'push',
     async send(message) {
       switch (message.kind) {
         case 'sms':
@@ -142,8 +252,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
         case 'push':
           return ntfy(message);
         case 'email':
-          // SMTP comes with the e-mail step: no mail library is in the dependencies yet.
-          return { ok: false, reason: 'e-mail is not sent by this bot yet' };
+          return email(message);
       }
     },
   };

@@ -17,6 +17,7 @@ import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } fro
 import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
 import { NtfyStandIn } from './ntfy-stand-in.js';
 import { policyChannelIds, SlackStandIn } from './slack-stand-in.js';
+import { SmtpStandIn } from './smtp-stand-in.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
 
 export interface Playground {
@@ -52,9 +53,10 @@ export async function startPlayground(source: Record<string, string | undefined>
   for (const [id, name] of Object.entries(DEMO_CHANNELS)) standIn.addChannel(id, { name });
   // A policy file of the team's own: the bot is in the channels it names, as the team invited it.
   const declare = (ids: readonly string[]) => ids.filter((id) => !standIn.channels.has(id)).forEach((id) => void standIn.addChannel(id));
-  // Codes and pages to phones and ntfy stay on this machine: the playground never calls Twilio or ntfy.sh.
+  // Codes and pages to phones, ntfy and e-mail stay on this machine: the playground never calls Twilio, ntfy.sh or a mail server.
   const twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   const ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+  const smtp = await new SmtpStandIn({ now: () => clock.now() }).start();
   const env = parseEnv({
     ...source,
     TWILIO_ACCOUNT_SID: twilio.accountSid,
@@ -63,6 +65,8 @@ export async function startPlayground(source: Record<string, string | undefined>
     TWILIO_API_URL: twilio.url,
     NTFY_URL: ntfy.url,
     NTFY_TOKEN: undefined,
+    SMTP_URL: smtp.url,
+    SMTP_FROM: 'On-call bot <oncall@playground.invalid>',
     SLACK_BOT_TOKEN: `xoxb-playground-${randomBytes(12).toString('hex')}`,
     SLACK_SIGNING_SECRET: randomBytes(16).toString('hex'),
     SLACK_APP_TOKEN: undefined,
@@ -96,7 +100,7 @@ export async function startPlayground(source: Record<string, string | undefined>
     },
     url: (port) => `http://localhost:${port}${PLAYGROUND_PATH}`,
     stop: async () => {
-      await Promise.all([standIn.stop(), twilio.stop(), ntfy.stop()]);
+      await Promise.all([standIn.stop(), twilio.stop(), ntfy.stop(), smtp.stop()]);
     },
   };
 }

@@ -221,10 +221,10 @@ describe('/oncall contact: saving sends each new value a code through itself, an
     });
   });
 
-  it('e-mail is saved but not verified: this bot sends no e-mail yet, and says so', async () => {
+  it('e-mail without SMTP_URL is saved but not verified, and the form says why', async () => {
     t = await started();
     const answer = JSON.stringify(await submit('U0ALICE', form({ email: 'alice@example.com' })));
-    expect(answer).toContain('a•••@example.com is saved but not verified: this bot does not send e-mail yet.');
+    expect(answer).toContain('a•••@example.com is saved but not verified: e-mail is not set up on this bot (SMTP_URL).');
     expect(contactsOf(t.store.db, 'U0ALICE')).toEqual([expect.objectContaining({ kind: 'email', verifiedAt: null })]);
   });
 });

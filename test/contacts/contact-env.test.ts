@@ -25,6 +25,15 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
     expect(env.SMTP_URL).toBeUndefined();
   });
 
+  it('e-mail: an SMTP URL (smtp with STARTTLS, or smtps) and the address it comes from, with or without a name', () => {
+    for (const [url, from] of [
+      ['smtps://oncall%40example.com:p%2Fw@smtp.example.com:465', 'oncall@example.com'],
+      ['smtp://oncall:pw@smtp.example.com:587', '"On-call bot" <oncall@example.com>'],
+      ['smtp://127.0.0.1:2525', 'On-call <oncall@example.com>'],
+    ] as const)
+      expect(parseEnv({ ...BASE, SMTP_URL: url, SMTP_FROM: from })).toMatchObject({ SMTP_URL: url, SMTP_FROM: from });
+  });
+
   it('all of Twilio set, and the URLs pointed at stand-ins', () => {
     const env = parseEnv({
       ...BASE,
@@ -41,7 +50,17 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
     [{ ...TWILIO, TWILIO_ACCOUNT_SID: 'AC123' }, /TWILIO_ACCOUNT_SID should be your Twilio Account SID: AC and 32 hex/],
     [{ ...TWILIO, TWILIO_FROM_NUMBER: '020 7946 0123' }, /TWILIO_FROM_NUMBER should be your Twilio phone number in E.164 form/],
     [{ NTFY_URL: 'ntfy.sh' }, /NTFY_URL should be the ntfy server's URL/],
-    [{ SMTP_URL: 'https://mail.example.com' }, /SMTP_URL should be an SMTP URL/],
+    [{ SMTP_URL: 'https://mail.example.com', SMTP_FROM: 'oncall@example.com' }, /SMTP_URL should be an SMTP URL/],
+    [
+      { SMTP_URL: 'smtps://oncall:pw@smtp.example.com:465' },
+      /SMTP_FROM is not set, but SMTP_URL is: e-mail needs the address it comes from/,
+    ],
+    [{ SMTP_FROM: 'oncall@example.com' }, /SMTP_URL is not set, but SMTP_FROM is/],
+    [
+      { SMTP_URL: 'smtp://smtp.example.com', SMTP_FROM: 'On-call' },
+      /SMTP_FROM should be the address e-mail comes from, e.g. oncall@example.com/,
+    ],
+    [{ SMTP_URL: 'smtp://smtp.example.com', SMTP_FROM: 'oncall@example.com\r\nBcc: x@y.z' }, /SMTP_FROM should be the address/],
   ])('%j is refused: %s', (source, message) => {
     expect(problems(source).join('\n')).toMatch(message);
   });
@@ -52,6 +71,7 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
       ...TWILIO,
       NTFY_TOKEN: 'tk_ntfy-token-0123',
       SMTP_URL: 'smtps://oncall:mail-password-99@smtp.example.com:465',
+      SMTP_FROM: 'On-call <oncall@example.com>',
     });
     expect(secretValues(env)).toEqual(
       expect.arrayContaining([
@@ -62,5 +82,6 @@ describe('env: reaching people (Twilio, ntfy, SMTP)', () => {
       ]),
     );
     expect(problems({ ...TWILIO, TWILIO_FROM_NUMBER: 'bad' }).join('\n')).not.toContain('twilio-auth-token-0123');
+    expect(problems({ SMTP_URL: 'smtps://oncall:mail-password-99@', SMTP_FROM: 'x' }).join('\n')).not.toContain('mail-password-99');
   });
 });
