@@ -9,7 +9,7 @@ import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../..
 import { pages, timers } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
+import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { scriptedRandomness } from '../contacts/contact-support.js';
@@ -162,6 +162,26 @@ describe('Slack down for 2 minutes while a P0 fires at 03:00', () => {
     expect(hasAckButton(last)).toBe(false);
     expect(await fallbacks()).toBe(1);
     expect(twilio.calls).toHaveLength(1);
+  });
+});
+
+describe('other ways Slack fails to deliver', () => {
+  it.each<[string, Fault]>([
+    ['invalid_auth (refused for good: the DM will never arrive)', { error: 'invalid_auth' }],
+    ['a 429 asking to wait 5 minutes', { status: 429, retryAfter: 300 }],
+  ])('%s: push and call at 60 s, counted once', async (_name, fault) => {
+    await started();
+    t.standIn.failAll(fault);
+    await page('P0');
+    await until(50 * SECOND);
+    expect(reachedAlice()).toEqual({ pushes: 0, calls: 0 });
+    await until(60 * SECOND);
+    expect(dmsTo('U0ALICE')).toEqual([]);
+    expect(reachedAlice()).toEqual({ pushes: 1, calls: 1 });
+    expect(await fallbacks()).toBe(1);
+    await until(4 * MINUTE);
+    expect(reachedAlice()).toEqual({ pushes: 1, calls: 1 });
+    expect(await fallbacks()).toBe(1);
   });
 });
 
