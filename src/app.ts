@@ -32,7 +32,7 @@ import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/p
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { registerSimulateCommand } from './playground/simulate-command.js';
-import { PageService, type PageEvent } from './paging/page-service.js';
+import { PageService, type PagingEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
 import { twilioRoutes } from './paging/twilio-routes.js';
 import { wakeCaller } from './paging/page-wake-caller.js';
@@ -166,17 +166,19 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
 
   // What follows what: every domain event and, in order, whoever follows it, all inside the transaction that
   // made the change. (The table is read when an event happens, after every service below exists.)
-  const events = dispatchFrom<PageEvent | IncidentEvent>(
-    (): EventTable<PageEvent | IncidentEvent> => ({
+  const events = dispatchFrom<PagingEvent | IncidentEvent>(
+    (): EventTable<PagingEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
       'page.acknowledged': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
       'page.resolved': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
+      // Slack did not deliver a page within 60 s and its people were reached their other ways: /metrics counts it.
+      'page.slack_fell_back': [() => metrics.slackFellBack()],
       // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
     }),
   );
-  const pager = new PageService(options.policy, events);
+  const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
   let bolt: App;

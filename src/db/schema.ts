@@ -157,6 +157,13 @@ export const pages = sqliteTable(
     toldAt: integer('told_at'),
     /** When the ack SLA passed without an acknowledgement. */
     breachedAt: integer('breached_at'),
+    /**
+     * When Slack last failed to deliver a step's DMs within 60 s and the people were reached their other ways at
+     * once (paging/page-fallback.ts); null: it never had to.
+     */
+    slackFallbackAt: integer('slack_fallback_at'),
+    /** The ways they were reached then, in order, comma-separated ("push,voice"); never a number or a topic. */
+    slackFallbackVia: text('slack_fallback_via'),
   },
   // source_ref: an alert or incident finds its pages on every change (resolve, severity, acknowledgement).
   (t) => [index('pages_status').on(t.status), index('pages_created').on(t.createdAt), index('pages_source_ref').on(t.sourceRef)],

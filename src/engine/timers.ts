@@ -81,6 +81,16 @@ export function pendingTimerIds(db: Db): Set<number> {
   );
 }
 
+/** The keys of a subject's timers of one kind that are still pending (not fired, not cancelled). */
+export function pendingTimerKeys(db: Db, subject: string, kind: string): Set<string> {
+  const rows = db
+    .select({ key: timers.key })
+    .from(timers)
+    .where(and(eq(timers.subject, subject), eq(timers.kind, kind)))
+    .all();
+  return new Set(rows.flatMap((r) => (r.key === null ? [] : [r.key])));
+}
+
 /** How many timers a subject still has, and when the earliest of all timers is due (null: none). */
 export function timerOutlook(db: Db, subject: string): { subjectTimers: number; nextDueAt: number | null } {
   const subjectTimers = db.select({ n: sql<number>`count(*)` }).from(timers).where(eq(timers.subject, subject)).get()?.n ?? 0;

@@ -7,6 +7,8 @@ import type { Clock } from '../time/clock.js';
 
 export interface AppMetrics extends EngineObserver, DeliveryListener {
   registry: Registry;
+  /** Slack did not deliver a page's DMs within 60 s and the page reached its people another way. */
+  slackFellBack(): void;
 }
 
 /** One registry per app instance (tests run several in one process). Backlog figures are read at scrape time. */
@@ -67,8 +69,14 @@ export function createMetrics(db: Db, clock: Clock): AppMetrics {
     labelNames: ['method', 'error'],
     registers: [registry],
   });
+  const slackFallbacks = new Counter({
+    name: 'oncall_page_slack_fallbacks_total',
+    help: 'Page steps whose Slack DMs were not delivered within 60 s, so their people were reached by push, SMS, call or e-mail at once',
+    registers: [registry],
+  });
   return {
     registry,
+    slackFellBack: () => slackFallbacks.inc(),
     timerFired: (kind, lagMs) => timerLag.observe({ kind }, Math.max(lagMs, 0) / 1000),
     delivered: (method) => delivered.inc({ method }),
     failed: (method, reason) => errors.inc({ method, error: reason.slice(0, 60) }),

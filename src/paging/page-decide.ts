@@ -28,16 +28,28 @@ import {
 import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplies } from './page-policy.js';
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
+import { decideSlackFallback, fallbackNotice, SLACK_GRACE_MS, type FallbackPerson } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
+import { parsePageRef } from './page-refs.js';
 
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
 
-/** What paging tells the rest of the bot (dispatched by the table in src/app.ts). `page` is as it was before. */
+/** A page was acknowledged or resolved (dispatched by the table in src/app.ts). `page` is as it was before. */
 export type PageEvent = { type: 'page.acknowledged'; page: Page; by: string } | { type: 'page.resolved'; page: Page; by: string };
 
-export type PageEffects = Effects<PageWrite, PageEvent>;
+/** Slack did not deliver a step's DMs within 60 s and the page reached its people another way (page-fallback.ts). */
+export interface PageFellBackEvent {
+  type: 'page.slack_fell_back';
+  page: Page;
+  via: WakeMethod[];
+}
+
+/** Everything paging tells the rest of the bot. */
+export type PagingEvent = PageEvent | PageFellBackEvent;
+
+export type PageEffects = Effects<PageWrite, PagingEvent>;
 
 export type PageOutcome = { ok: true; message: string } | { ok: false; message: string };
 
@@ -75,7 +87,18 @@ export type PageCommand =
   | { kind: 'change-severity'; severity: string }
   | { kind: 'escalate'; by: string }
   | { kind: 'wake'; userId: string; via: WakeMethod; stepIndex: number; loop: number }
-  | { kind: 'call-ended'; userId: string; stepIndex: number; loop: number; status: string };
+  | { kind: 'call-ended'; userId: string; stepIndex: number; loop: number; status: string }
+  /**
+   * 60 s after a DM step (page.slack_check). Gathered by the shell: whose DM of that step Slack delivered, which
+   * wake timers of the page are still pending (by key), and which ways this bot can send.
+   */
+  | {
+      kind: 'slack-check';
+      position: StepPosition;
+      delivered: readonly string[];
+      pendingWakes: ReadonlySet<string>;
+      sendable: readonly WakeMethod[];
+    };
 
 export interface PageDecision {
   effects: PageEffects;
@@ -212,6 +235,9 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
     case 'call-ended':
       if (page.status === 'open' && CALL_UNANSWERED.has(command.status)) callUnanswered(d, command);
       return null;
+    case 'slack-check':
+      slackCheck(d, command);
+      return null;
   }
 }
 
@@ -253,6 +279,8 @@ const CALL_UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer', 'fail
 function callUnanswered(d: Decider, { userId, stepIndex, loop }: Extract<PageCommand, { kind: 'call-ended' }>): void {
   const pagedAt = d.messages.find((m) => m.userId === userId && m.stepIndex === stepIndex && m.loop === loop)?.createdAt;
   if (pagedAt === undefined) return;
+  // Slack failed this step and every other way was used at once: there is nothing later to bring forward.
+  if (d.page.slackFallbackAt !== null && d.page.slackFallbackAt >= pagedAt) return;
   const plan = wakePlan(d, userId);
   const call = plan.findIndex((s) => s.via === 'voice');
   if (call < 0) return;
@@ -279,6 +307,47 @@ function wake(d: Decider, command: Extract<PageCommand, { kind: 'wake' }>): void
     // One lane per person and way: a slow provider holds up nobody else.
     lane: `wake:${userId}:${via}`,
   });
+}
+
+/**
+ * 60 s after a DM step: the people whose DM Slack has not delivered are reached at once through every other way
+ * they verified (page-fallback.ts decides); the calls are the wake calls above, the wake timers they replace are
+ * cancelled, and the page records that it fell back (its row, a notice where the page is followed, an event).
+ */
+function slackCheck(d: Decider, command: Extract<PageCommand, { kind: 'slack-check' }>): void {
+  const { page } = d;
+  const { position } = command;
+  const people: FallbackPerson[] = [];
+  for (const m of d.messages) {
+    const ref = parsePageRef(m.ref);
+    if (ref?.kind !== 'dm' || ref.stepIndex !== position.stepIndex || ref.loop !== position.loop) continue;
+    if (people.some((p) => p.userId === ref.userId)) continue;
+    people.push({
+      userId: ref.userId,
+      delivered: command.delivered.includes(ref.userId),
+      verified: d.state.verified[ref.userId] ?? [],
+      planned: wakePlan(d, ref.userId).map((step) => ({
+        index: step.index,
+        via: step.via,
+        pending: command.pendingWakes.has(wakeKey(d, ref.userId, position, step.index)),
+      })),
+    });
+  }
+  const decision = decideSlackFallback({ page, chain: chainFor(d.policy, page), position, people, sendable: command.sendable });
+  if (decision.kind === 'skip') return;
+  for (const { userId, index } of decision.cancel)
+    d.effects.timers.push({ op: 'cancel', subject: d.subject, kind: PAGE_TIMERS.wake.kind, key: wakeKey(d, userId, position, index) });
+  for (const { userId, via } of decision.wakes) wake(d, { kind: 'wake', userId, via, ...position });
+  d.patch({ slackFallbackAt: d.now, slackFallbackVia: decision.via.join(',') });
+  const channel = alertsChannelOf(d.policy, page.rotation);
+  // Said where the page is followed; it arrives when Slack does, after the DMs it is about.
+  if (channel)
+    d.call({
+      method: 'chat.postMessage',
+      args: { channel, text: fallbackNotice(`${pageTitle(page)} (#${page.id})`, decision.reached) },
+      priority: PRIORITY.notice,
+    });
+  d.effects.events.push({ type: 'page.slack_fell_back', page, via: decision.via });
 }
 
 /**
@@ -446,6 +515,15 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       d.record([{ userId, ref, stepIndex, loop }]);
       scheduleWake(d, userId, { stepIndex, loop });
     }
+    // Paging does not depend on Slack: if these DMs are still undelivered in 60 s, the other ways are used at once.
+    if (people.length > 0)
+      d.set('slackCheck', {
+        subject: d.subject,
+        dueAt: d.now + SLACK_GRACE_MS,
+        key: `${d.subject}:slack_check:${loop}:${stepIndex}`,
+        payload: { pageId: page.id, stepIndex, loop },
+        priority: 0,
+      });
     if (channel) {
       const ref = pageRef({ kind: 'channel', pageId: page.id, loop, stepIndex });
       // The DMs are the page; the channel line informs, so it queues behind them.
@@ -532,7 +610,7 @@ function acknowledge(d: Decider, by: string): PageOutcome {
   if (!mayAct(d.state, policy, by)) return refuse(d, 'acknowledge');
   const breachedAt = breachedBy(policy, page, now);
   d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, breachedAt });
-  d.cancel('step', 'exhaust', 'ackSla', 'wake');
+  d.cancel('step', 'exhaust', 'ackSla', 'wake', 'slackCheck');
   // Rules counted from the acknowledgement (seed 001: "not stabilized within 15 minutes: pull in the secondary").
   policy.notify.forEach((rule, index) => {
     if (rule.since !== 'acknowledged' || !notifyRuleApplies(rule, page.severity, d.state.tags)) return;
@@ -564,7 +642,7 @@ function closeFromSource(d: Decider, how: 'resolved' | 'acknowledged', source: s
   if (page.status !== 'open') return { ok: false, message: `Page #${page.id} is already ${page.status}.` };
   if (how === 'acknowledged') {
     d.patch({ status: 'acknowledged', ackedBy: source, ackedAt: now });
-    d.cancel('step', 'exhaust', 'ackSla', 'wake');
+    d.cancel('step', 'exhaust', 'ackSla', 'wake', 'slackCheck');
     closeMessages(d, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(now)}.`);
     d.effects.events.push({ type: 'page.acknowledged', page, by: source });
   } else {

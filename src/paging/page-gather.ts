@@ -12,6 +12,11 @@ import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
 import { messagesOf, type Page } from './page-store.js';
+import { deliveredMessage } from '../engine/outbox.js';
+import { pendingTimerKeys } from '../engine/timers.js';
+import type { StepPosition } from './escalation.js';
+import { pageRef, pageSubject } from './page-refs.js';
+import { PAGE_TIMERS } from './page-timers.js';
 
 /**
  * What paging asks about the thing a page is for, without importing the feature that owns it: an incident's
@@ -49,4 +54,22 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     // Only a page still open wakes anyone; the contacts table holds a few rows per person, read whole.
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
   };
+}
+
+/**
+ * What the 60-second Slack check needs beside the page's state (page-decide.ts `slack-check`): whose DM of the
+ * step Slack delivered (the outbox stored its ts), and which of the page's wake timers have not fired yet.
+ */
+export function gatherSlackCheck(
+  tx: EngineTx,
+  page: Page,
+  position: StepPosition,
+): { delivered: string[]; pendingWakes: ReadonlySet<string> } {
+  const delivered: string[] = [];
+  for (const m of messagesOf(tx.db, page.id)) {
+    if (m.userId === null || m.stepIndex !== position.stepIndex || m.loop !== position.loop) continue;
+    if (m.ref !== pageRef({ kind: 'dm', pageId: page.id, userId: m.userId, ...position })) continue;
+    if (deliveredMessage(tx.db, m.ref) !== null) delivered.push(m.userId);
+  }
+  return { delivered, pendingWakes: pendingTimerKeys(tx.db, pageSubject(page.id), PAGE_TIMERS.wake.kind) };
 }

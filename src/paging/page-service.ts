@@ -10,15 +10,17 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { messageRefAt } from '../engine/outbox.js';
 import { MINUTE } from '../time/clock.js';
 import { applyPageEffects } from './page-apply.js';
-import { decidePage, groupsReached, mayAct, refusalFor, type PageCommand, type PageEvent, type PageOutcome } from './page-decide.js';
-import { gatherPageState, NO_CONTEXT, type PageContext } from './page-gather.js';
+import { decidePage, groupsReached, mayAct, refusalFor, type PageCommand, type PagingEvent, type PageOutcome } from './page-decide.js';
+import { gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
 import { ackDeadline, chainFor } from './page-policy.js';
 import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, type Page } from './page-store.js';
+import { FALLBACK_ORDER } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
+import type { WakeMethod } from './page-wake.js';
 
 export { PAGE_TIMERS } from './page-timers.js';
 export type { PageContext } from './page-gather.js';
-export type { PageEvent, PageOutcome } from './page-decide.js';
+export type { PageEvent, PageFellBackEvent, PagingEvent, PageOutcome } from './page-decide.js';
 
 export interface NewPage {
   rotation: string;
@@ -37,10 +39,14 @@ export type PageRow = Page;
 export class PageService {
   private context: PageContext = NO_CONTEXT;
 
-  /** `events`: where page.acknowledged and page.resolved go (the table in src/app.ts). */
+  /**
+   * `events`: where page.acknowledged, page.resolved and page.slack_fell_back go (the table in src/app.ts).
+   * `canSend`: whether this bot can send a way (its provider is configured), for the Slack fallback.
+   */
   constructor(
     private readonly policy: Policy,
-    private readonly events: EventSink<PageEvent> = () => undefined,
+    private readonly events: EventSink<PagingEvent> = () => undefined,
+    private readonly canSend: (via: WakeMethod) => boolean = () => true,
   ) {}
 
   /** Told once, at composition (app.ts), by the feature whose pages have a status of their own. */
@@ -68,6 +74,13 @@ export class PageService {
         loop: payload.loop,
       }),
     );
+    engine.on(PAGE_TIMERS.slackCheck, ({ payload }, tx) => {
+      const page = findPage(tx.db, payload.pageId);
+      if (!page) return;
+      const position = { stepIndex: payload.stepIndex, loop: payload.loop };
+      const sendable = FALLBACK_ORDER.filter((via) => this.canSend(via));
+      this.run(tx, page.id, { kind: 'slack-check', position, ...gatherSlackCheck(tx, page, position), sendable });
+    });
   }
 
   /** Gather, decide, apply one command about one page; null when there is no such page. */

@@ -31,6 +31,10 @@ export interface Page {
   resolvedAt: number | null;
   toldAt: number | null;
   breachedAt: number | null;
+  /** When Slack last failed to deliver a step's DMs within 60 s and the page reached them another way (page-fallback.ts). */
+  slackFallbackAt: number | null;
+  /** The ways it reached them then, comma-separated in order ("push,voice"). */
+  slackFallbackVia: string | null;
 }
 
 /** What a page is raised with. */

@@ -19,4 +19,6 @@ export const PAGE_TIMERS = {
     'page.wake',
     z.object({ pageId, userId: z.string().min(1), via: z.enum(['push', 'sms', 'voice', 'email']), stepIndex: index, loop: index }),
   ),
+  /** 60 s after a DM step: whether Slack delivered its DMs, else everyone it named is reached their other ways (page-fallback.ts). */
+  slackCheck: timerKind('page.slack_check', z.object({ pageId, stepIndex: index, loop: index })),
 } as const;

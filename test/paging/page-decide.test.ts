@@ -67,6 +67,8 @@ function page(p: Partial<Page> = {}): Page {
     resolvedAt: null,
     toldAt: null,
     breachedAt: null,
+    slackFallbackAt: null,
+    slackFallbackVia: null,
     ...p,
   };
 }
@@ -99,7 +101,7 @@ function lines(e: PageEffects): string[] {
     ...e.calls.map((c) =>
       c.method === 'chat.update' ? `edit ${c.targetRef}` : `post ${String(c.args.channel)} ${c.ref ?? ''} p${c.priority}`,
     ),
-    ...e.events.map((ev) => `event ${ev.type} by ${ev.by}`),
+    ...e.events.map((ev) => `event ${ev.type} ${ev.type === 'page.slack_fell_back' ? `via ${ev.via.join(',')}` : `by ${ev.by}`}`),
   ];
 }
 
@@ -118,6 +120,7 @@ describe('decidePage: the chain', () => {
         'reached channel@page:7:channel:0:0',
         'write {"stepIndex":0,"loop":0}',
         'set page.ack_sla +15m {"pageId":7}',
+        'set page.slack_check +1m {"pageId":7,"stepIndex":0,"loop":0}',
         'set page.step +15m {"pageId":7,"stepIndex":1,"loop":0}',
         'post U0PRI page:7:dm:U0PRI:0:0 p0',
         'post C0ALERTS page:7:channel:0:0 p1',
@@ -135,6 +138,7 @@ describe('decidePage: the chain', () => {
         'reached U0SEC@page:7:dm:U0SEC:0:1',
         'reached channel@page:7:channel:0:1',
         'write {"stepIndex":1,"loop":0}',
+        'set page.slack_check +18m {"pageId":7,"stepIndex":1,"loop":0}',
         'set page.step +25m {"pageId":7,"stepIndex":2,"loop":0}',
         'post U0SEC page:7:dm:U0SEC:0:1 p0',
         'post C0ALERTS page:7:channel:0:1 p1',
@@ -149,6 +153,7 @@ describe('decidePage: the chain', () => {
         'reached U0LEAD@page:7:dm:U0LEAD:0:2',
         'reached channel@page:7:channel:0:2',
         'write {"stepIndex":2,"loop":0}',
+        'set page.slack_check +16m {"pageId":7,"stepIndex":2,"loop":0}',
         'set page.step +25m {"pageId":7,"stepIndex":0,"loop":1}',
         'post C0ALERTS page:7:skip:0:1 p0',
         'post U0LEAD page:7:dm:U0LEAD:0:2 p0',
@@ -227,6 +232,7 @@ describe('decidePage: people act on it', () => {
         'cancel page.exhaust',
         'cancel page.ack_sla',
         'cancel page.wake',
+        'cancel page.slack_check',
         'edit page:7:dm:U0PRI:0:0',
         'edit page:7:channel:0:0',
         'event page.acknowledged by U0PRI',
@@ -244,6 +250,7 @@ describe('decidePage: people act on it', () => {
         'cancel page.exhaust',
         'cancel page.ack_sla',
         'cancel page.wake',
+        'cancel page.slack_check',
         'edit page:7:dm:U0PRI:0:0',
         'edit page:7:channel:0:0',
         'event page.acknowledged by U0PRI',
@@ -269,6 +276,7 @@ describe('decidePage: people act on it', () => {
         'write {"stepIndex":1,"loop":0}',
         'cancel page.step',
         'cancel page.exhaust',
+        'set page.slack_check +6m {"pageId":7,"stepIndex":1,"loop":0}',
         'set page.step +15m {"pageId":7,"stepIndex":2,"loop":0}',
         'post U0SEC page:7:dm:U0SEC:0:1 p0',
         'post C0ALERTS page:7:channel:0:1 p1',
@@ -509,5 +517,92 @@ describe('decidePage: a wake call that ends unanswered', () => {
     ['someone this step never paged', { ...paged, messages: [] }, 'busy', m(4)],
   ])('%s: nothing moves', (_name, s, status, now) => {
     expect(lines(decide(s, ended(status), p(), now).effects)).toEqual([]);
+  });
+});
+
+describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts)', () => {
+  const p = () =>
+    policy({
+      wake: {
+        P1: [
+          { afterMs: 0, via: 'slack' },
+          { afterMs: 1 * MINUTE, via: 'push' },
+          { afterMs: 3 * MINUTE, via: 'voice' },
+        ],
+      },
+    });
+  const paged = state({
+    page: page({ toldAt: m(0) }),
+    messages: [
+      { pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
+      { pageId: 7, userId: null, ref: 'page:7:channel:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
+    ],
+    verified: { U0PRI: ['push', 'voice', 'sms'] },
+  });
+  const check = (c: Partial<Extract<PageCommand, { kind: 'slack-check' }>> = {}): PageCommand => ({
+    kind: 'slack-check',
+    position: { stepIndex: 0, loop: 0 },
+    delivered: [],
+    pendingWakes: new Set(['page:7:wake:U0PRI:0:0:1', 'page:7:wake:U0PRI:0:0:2']),
+    sendable: ['push', 'sms', 'voice'],
+    ...c,
+  });
+  const wakeCalls = (e: PageEffects) => e.calls.filter((c) => c.method !== 'chat.postMessage').map((c) => `${c.method} ${c.lane}`);
+
+  it('undelivered: every verified way now through the wake calls, the wake timers they replace cancelled, the page records it', () => {
+    const { effects } = decide(paged, check(), p(), m(1));
+    expect(lines(effects).filter((l) => !l.startsWith('post'))).toEqual([
+      'write {"slackFallbackAt":1767607260000,"slackFallbackVia":"push,sms,voice"}',
+      'cancel page.wake',
+      'cancel page.wake',
+      'event page.slack_fell_back via push,sms,voice',
+    ]);
+    expect(effects.timers.map((t) => (t.op === 'cancel' ? t.key : null))).toEqual(['page:7:wake:U0PRI:0:0:1', 'page:7:wake:U0PRI:0:0:2']);
+    expect(wakeCalls(effects)).toEqual([
+      'ntfy.publish wake:U0PRI:push',
+      'twilio.messages.create wake:U0PRI:sms',
+      'twilio.calls.create wake:U0PRI:voice',
+    ]);
+    expect(effects.calls.find((c) => c.method === 'twilio.calls.create')?.args).toEqual({
+      pageId: 7,
+      userId: 'U0PRI',
+      via: 'voice',
+      stepIndex: 0,
+      loop: 0,
+    });
+    const notice = effects.calls.find((c) => c.method === 'chat.postMessage')!;
+    expect(notice).toMatchObject({ args: { channel: 'C0ALERTS' }, priority: 1 });
+    expect(notice.args.text).toBe(
+      ':satellite_antenna: [P1] checkout down (#7): Slack did not deliver within 60 s: reached <@U0PRI> by push, SMS and phone call.',
+    );
+  });
+
+  it.each<[string, PageState, PageCommand]>([
+    ['the DM was delivered', paged, check({ delivered: ['U0PRI'] })],
+    ['the page was acknowledged', { ...paged, page: page({ status: 'acknowledged', ackedBy: 'U0PRI', ackedAt: m(0) }) }, check()],
+    ['the page moved on to step 2', { ...paged, page: page({ stepIndex: 1 }) }, check()],
+    ['a chat-only severity', { ...paged, page: page({ severity: 'P2' }) }, check()],
+    ['nobody has a way the bot can send', paged, check({ sendable: [] })],
+  ])('%s: nothing', (_name, s, c) => {
+    expect(lines(decide(s, c, p(), m(1)).effects)).toEqual([]);
+  });
+
+  it('after a fallback, a call that ends unanswered brings nothing forward: every way was used at once', () => {
+    const withSms = policy({
+      wake: {
+        P1: [
+          { afterMs: 1 * MINUTE, via: 'push' },
+          { afterMs: 3 * MINUTE, via: 'voice' },
+          { afterMs: 10 * MINUTE, via: 'sms' },
+        ],
+      },
+    });
+    const busy: PageCommand = { kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status: 'busy' };
+    // Without the fallback, the 10-minute SMS is brought forward (the case above); after it, the SMS went at once already.
+    expect(lines(decide(paged, busy, withSms, m(2)).effects)).toContain(
+      'set page.wake +2m {"pageId":7,"userId":"U0PRI","via":"sms","stepIndex":0,"loop":0}',
+    );
+    const fell = { ...paged, page: page({ toldAt: m(0), slackFallbackAt: m(1), slackFallbackVia: 'push,sms,voice' }) };
+    expect(lines(decide(fell, busy, withSms, m(2)).effects)).toEqual([]);
   });
 });

@@ -40,6 +40,7 @@ async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
   verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'phone');
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
   const id = Number(/page #(\d+)/.exec(answer.text)![1]);
+  await t.tick(); // the DM delivered before the clock jumps (else the Slack fallback calls at 60 s)
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
   expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
@@ -128,6 +129,8 @@ describe('wake: a call that is not answered', () => {
       'phone',
     );
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
+    // The DM is delivered before the clock jumps: a DM still on its way after 60 s would send every way at once.
+    await t.tick();
     for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
     const call = twilio.calls[0]!;
@@ -171,6 +174,7 @@ describe('wake: an SMS reply', () => {
       'phone',
     );
     const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+    await t.tick(); // the DM delivered before the clock jumps
     await t.advance(MINUTE);
     await t.app.drainer.drain();
     expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);

@@ -1,0 +1,2 @@
+ALTER TABLE `pages` ADD `slack_fallback_at` integer;--> statement-breakpoint
+ALTER TABLE `pages` ADD `slack_fallback_via` text;
