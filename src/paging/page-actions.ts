@@ -68,7 +68,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     };
   bolt.action(
     PAGE_ACTIONS.ack,
-    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))),
+    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user, { via: 'button' }))),
   );
   // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
   bolt.event('reaction_added', async ({ event, client }) => {
@@ -77,7 +77,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     const pageId = engine.transact((tx) => pager.pageOfMessage(tx, channel, ts));
     if (pageId === null) return; // not a page's message (an alert's is handled by the alerts feature)
     await refreshGroupMembership(deps, pageId, event.user);
-    const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user));
+    const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user, { via: 'reaction' }));
     if (!outcome.ok) await answerPrivately(client, logger, { channel, user: event.user, text: outcome.message }, 'a reaction');
   });
   bolt.action(
@@ -86,7 +86,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
   );
   bolt.action(
     PAGE_ACTIONS.resolve,
-    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))),
+    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user, { via: 'button' }))),
   );
 }
 

@@ -11,7 +11,7 @@ import { otherRotationTarget, type OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { messagesOf, type Page } from './page-store.js';
+import { callsInFlight, messagesOf, type Page } from './page-store.js';
 
 /**
  * What paging asks about the thing a page is for, without importing the feature that owns it: an incident's
@@ -48,5 +48,7 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     mitigated: context.isMitigated(tx, page),
     // Only a page still open wakes anyone; the contacts table holds a few rows per person, read whole.
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
+    // The calls a closing page ends (page-call-end.ts).
+    callsInFlight: page.status === 'resolved' ? [] : callsInFlight(tx.db, page.id),
   };
 }
