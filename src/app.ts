@@ -127,7 +127,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   let listeningPort: number | null = null;
   const publicUrl = () => env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://localhost:${listeningPort ?? env.PORT}`;
   const ackSecret = ackTokenSecret(env);
-  // One outbox, two destinations: wake calls (push, SMS, voice) go to the providers, everything else to Slack.
+  // One outbox, several destinations: wake calls (push, SMS, voice) and call ends go to the providers, everything else to Slack.
   const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
   const callEnds = callEndCaller(contactSender);
   const caller: SlackCaller = {
