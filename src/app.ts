@@ -35,6 +35,8 @@ import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService, type PagingEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
 import { twilioRoutes } from './paging/twilio-routes.js';
+import { CALL_END_METHOD } from './paging/page-call-end.js';
+import { callEndCaller } from './paging/page-call-end-caller.js';
 import { wakeCaller } from './paging/page-wake-caller.js';
 import { isWakeMethod } from './paging/page-wake.js';
 import { ensureBoundaryTimers, registerBoundaryTimer } from './schedules/boundary-timer.js';
@@ -129,10 +131,16 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   let listeningPort: number | null = null;
   const publicUrl = () => env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://localhost:${listeningPort ?? env.PORT}`;
   const ackSecret = ackTokenSecret(env);
-  // One outbox, two destinations: wake calls (push, SMS, voice) go to the providers, everything else to Slack.
+  // One outbox, several destinations: wake calls (push, SMS, voice) and call ends go to the providers, everything else to Slack.
   const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
+  const callEnds = callEndCaller(contactSender);
   const caller: SlackCaller = {
-    call: (method, args) => (isWakeMethod(method) ? providers.call(method, args) : slackCaller.call(method, args)),
+    call: (method, args) =>
+      method === CALL_END_METHOD
+        ? callEnds.call(method, args)
+        : isWakeMethod(method)
+          ? providers.call(method, args)
+          : slackCaller.call(method, args),
     ...(slackCaller.read ? { read: slackCaller.read.bind(slackCaller) } : {}),
   };
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });

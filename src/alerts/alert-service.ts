@@ -179,7 +179,7 @@ export class AlertService {
     const page = row.pageId !== null ? this.pager.find(tx, row.pageId) : null;
     // A page someone already acknowledged or resolved still lets the alert be marked as seen.
     if (page?.status === 'open') {
-      const outcome = this.pager.acknowledge(tx, page.id, userId);
+      const outcome = this.pager.acknowledge(tx, page.id, userId, { via: 'reaction' });
       if (!outcome.ok) return outcome.message;
     }
     updateAlert(tx.db, row.id, { status: 'acknowledged' });

@@ -37,6 +37,8 @@ export interface ContactSender {
   /** Whether this bot can send through `kind` at all (Twilio configured, SMTP configured...). */
   canSend(kind: ContactKind): boolean;
   send(message: ContactMessage): Promise<SendResult>;
+  /** Ends a call placed earlier (ringing or in progress) by the provider's call sid: Twilio's `Status=completed`. */
+  endCall?(sid: string): Promise<SendResult>;
 }
 
 export interface ProviderConfig {
@@ -171,7 +173,8 @@ export function providerSender(config: ProviderConfig): ContactSender {
   const timeout = config.timeoutMs ?? 10_000;
   const post = (url: string, init: RequestInit) => doFetch(url, { method: 'POST', ...init, signal: AbortSignal.timeout(timeout) });
 
-  async function twilio(resource: 'Messages' | 'Calls', params: Record<string, string>): Promise<SendResult> {
+  /** `resource`: Messages or Calls to create one, `Calls/<sid>` to update a call. */
+  async function twilio(resource: 'Messages' | 'Calls' | `Calls/${string}`, params: Record<string, string>): Promise<SendResult> {
     const t = config.twilio!;
     const url = `${t.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${t.accountSid}/${resource}.json`;
     let response: Response;
@@ -181,7 +184,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
           authorization: `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`,
           'content-type': 'application/x-www-form-urlencoded',
         },
-        body: new URLSearchParams({ From: t.from, ...params }).toString(),
+        body: new URLSearchParams(resource.includes('/') ? params : { From: t.from, ...params }).toString(),
       });
     } catch (error) {
       return { ok: false, transient: true, reason: `could not reach Twilio (${error instanceof Error ? error.name : 'error'})` };
@@ -254,6 +257,12 @@ export function providerSender(config: ProviderConfig): ContactSender {
         case 'email':
           return email(message);
       }
+    },
+    // Ending a call: a call already over is left as it is by Twilio (200); an unknown sid is its 404, refused for good.
+    async endCall(sid) {
+      if (!config.twilio) return { ok: false, reason: 'calls are not set up on this bot (TWILIO_* variables)' };
+      if (!/^[A-Za-z0-9]{2,64}$/.test(sid)) return { ok: false, reason: 'not a call sid' };
+      return twilio(`Calls/${sid}`, { Status: 'completed' });
     },
   };
 }

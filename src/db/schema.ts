@@ -130,6 +130,9 @@ export const swapRequests = sqliteTable('swap_requests', {
 
 export type PageStatus = 'open' | 'acknowledged' | 'resolved';
 
+/** How a person acknowledged or resolved a page: a Slack button, a ✅ reaction, a key on a call, an SMS reply, a push's action, an e-mail link or another acknowledge link. */
+export type AckVia = 'button' | 'reaction' | 'voice' | 'sms' | 'push' | 'email' | 'link';
+
 /** A page climbing an escalation chain until someone acknowledges it. */
 export const pages = sqliteTable(
   'pages',
@@ -151,8 +154,12 @@ export const pages = sqliteTable(
     createdAt: integer('created_at').notNull(),
     ackedBy: text('acked_by'),
     ackedAt: integer('acked_at'),
+    /** How it was acknowledged (AckVia); null: before this was kept, or at its source. */
+    ackedVia: text('acked_via').$type<AckVia>(),
     resolvedBy: text('resolved_by'),
     resolvedAt: integer('resolved_at'),
+    /** How it was resolved, as ackedVia. */
+    resolvedVia: text('resolved_via').$type<AckVia>(),
     /** When the first person was told (a DM or chat message sent their way); the ack SLA counts from here. */
     toldAt: integer('told_at'),
     /** When the ack SLA passed without an acknowledgement. */
@@ -185,6 +192,28 @@ export const pageMessages = sqliteTable(
     createdAt: integer('created_at').notNull(),
   },
   (t) => [index('page_messages_page').on(t.pageId), index('page_messages_user').on(t.userId), index('page_messages_ref').on(t.ref)],
+);
+
+/**
+ * Every wake call placed for a page (its provider's call sid), so that acknowledging the page anywhere ends a
+ * call still ringing or in progress. ended_at is set when the call's status callback arrives.
+ */
+export const pageCalls = sqliteTable(
+  'page_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    pageId: integer('page_id')
+      .notNull()
+      .references(() => pages.id),
+    userId: text('user_id').notNull(),
+    /** The provider's call sid (Twilio's CA...). */
+    sid: text('sid').notNull(),
+    placedAt: integer('placed_at').notNull(),
+    endedAt: integer('ended_at'),
+    /** How it ended (Twilio's CallStatus: completed, busy, no-answer, failed, canceled). */
+    endStatus: text('end_status'),
+  },
+  (t) => [uniqueIndex('page_calls_sid').on(t.sid), index('page_calls_page').on(t.pageId)],
 );
 
 export type AlertRowStatus = 'firing' | 'acknowledged' | 'resolved';

@@ -17,6 +17,7 @@ import type { EventSink } from '../engine/effects.js';
 import { openPageAbout, unresolvedPageIdsAbout } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { onCallNow } from '../paging/on-call-now.js';
+import { viaText } from '../paging/page-blocks.js';
 import { notifyRuleApplies } from '../paging/page-policy.js';
 import { mention, slackDate } from '../slack/format.js';
 import { humanDuration, nextUpdateDue, STATUS_LABELS, type IncidentStatus } from './cadence.js';
@@ -590,7 +591,7 @@ export class IncidentService {
   }
 
   /** A page about an incident was acknowledged or resolved: the incident's timeline says so. */
-  pageEvent(tx: EngineTx, { type, page, by }: PageEvent): void {
+  pageEvent(tx: EngineTx, { type, page, by, via }: PageEvent): void {
     const event = type === 'page.acknowledged' ? 'acknowledged' : 'resolved';
     const id = incidentIdOf(page.sourceRef);
     if (id === null) return;
@@ -602,7 +603,7 @@ export class IncidentService {
       Number(id),
       event === 'acknowledged' ? 'ack' : 'page',
       by,
-      `Page #${page.id} ${event} by ${who} (${humanDuration(tx.now - page.createdAt)} after it started)`,
+      `Page #${page.id} ${event} by ${who}${viaText(via)} (${humanDuration(tx.now - page.createdAt)} after it started)`,
     );
   }
 }

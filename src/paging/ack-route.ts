@@ -6,6 +6,11 @@
  *
  * A malformed, forged or expired token, or one for a page no longer open, is 403 with a page that says why,
  * and nothing changes. The token itself is never logged.
+ *
+ * How it was acknowledged is kept on the page ("acknowledged by @alice via push notification"): a bare POST is a
+ * push's action button; the confirmation page's form posts `?via=link`, or `?via=email` when the link it came
+ * from said so (an e-mail's link: `<ack url>?via=email`). The label is not signed: changing it changes only the
+ * words, never who acknowledged.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
@@ -14,6 +19,7 @@ import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { checkAckToken } from './ack-token.js';
 import type { PageService } from './page-service.js';
+import type { AckVia } from './page-store.js';
 
 export interface AckRouteDeps {
   engine: Engine;
@@ -70,6 +76,12 @@ export function ackRoute(deps: AckRouteDeps): CustomRoute {
   };
 }
 
+/** How the link was used: `?via=` when it says (a known word), else a bare POST is a push's action button. */
+function viaOf(req: IncomingMessage): { via: Extract<AckVia, 'push' | 'email' | 'link'>; said: boolean } {
+  const said = new URL(req.url ?? '/', 'http://localhost').searchParams.get('via');
+  return said === 'email' || said === 'link' || said === 'push' ? { via: said, said: true } : { via: 'push', said: false };
+}
+
 function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<string, string | string[]> }): Answer {
   const token = typeof req.params?.token === 'string' ? req.params.token : '';
   const check = checkAckToken(deps.secret, token, deps.clock.now());
@@ -79,6 +91,7 @@ function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<st
   }
   const { pageId, userId } = check.claim;
   const acting = req.method === 'POST';
+  const via = viaOf(req);
   return deps.engine.transact((tx): Answer => {
     const page = deps.pager.find(tx, pageId);
     if (!page) return refused(`There is no page #${pageId}.`);
@@ -95,11 +108,11 @@ function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<st
       return {
         status: 200,
         title: `Acknowledge page #${pageId}?`,
-        body: `<p>${html(title)} (${html(page.rotation)})</p><form method="post"><button type="submit">Acknowledge page #${pageId}</button></form>`,
+        body: `<p>${html(title)} (${html(page.rotation)})</p><form method="post" action="?via=${via.said ? via.via : 'link'}"><button type="submit">Acknowledge page #${pageId}</button></form>`,
       };
     }
-    const outcome = deps.pager.acknowledge(tx, pageId, userId);
-    deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by link');
+    const outcome = deps.pager.acknowledge(tx, pageId, userId, { via: via.via });
+    deps.logger.info({ pageId, userId, via: via.via, ok: outcome.ok }, 'page acknowledged by link');
     if (!outcome.ok) return refused(outcome.message.replace(/<@(\w+)>/g, '$1').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
     return {
       status: 200,

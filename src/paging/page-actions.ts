@@ -10,7 +10,7 @@ import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { instantToWallTime, wallTimeToInstant } from '../time/zoned.js';
-import { ACK_REACTIONS, PAGE_ACTIONS } from './page-blocks.js';
+import { ACK_REACTIONS, PAGE_ACTIONS, viaText } from './page-blocks.js';
 import type { PageOutcome, PageService } from './page-service.js';
 import { listPages } from './page-store.js';
 
@@ -68,7 +68,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     };
   bolt.action(
     PAGE_ACTIONS.ack,
-    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user))),
+    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user, { via: 'button' }))),
   );
   // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
   bolt.event('reaction_added', async ({ event, client }) => {
@@ -77,7 +77,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     const pageId = engine.transact((tx) => pager.pageOfMessage(tx, channel, ts));
     if (pageId === null) return; // not a page's message (an alert's is handled by the alerts feature)
     await refreshGroupMembership(deps, pageId, event.user);
-    const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user));
+    const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user, { via: 'reaction' }));
     if (!outcome.ok) await answerPrivately(client, logger, { channel, user: event.user, text: outcome.message }, 'a reaction');
   });
   bolt.action(
@@ -86,7 +86,7 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
   );
   bolt.action(
     PAGE_ACTIONS.resolve,
-    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user))),
+    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user, { via: 'button' }))),
   );
 }
 
@@ -148,7 +148,7 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
       const lines = rows.map((p) => {
         const ack =
           p.ackedAt !== null
-            ? `acked by ${mention(p.ackedBy!)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min`
+            ? `acked by ${mention(p.ackedBy!)}${viaText(p.ackedVia)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min`
             : 'not acknowledged';
         const breach = p.breachedAt !== null ? ' · :warning: ack SLA breached' : '';
         return `#${p.id} [${p.severity}] ${p.summary} · ${p.rotation} · ${slackDate(p.createdAt)} · ${p.status} · ${ack}${breach}`;

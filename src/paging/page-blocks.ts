@@ -1,4 +1,5 @@
 /** Block Kit for pages: pure functions from page data to messages. */
+import type { AckVia } from '../db/schema.js';
 import { mention, slackDate } from '../slack/format.js';
 import { pageBlockId } from './page-refs.js';
 
@@ -155,4 +156,28 @@ export function pageClosedBlocks(page: PageView, outcome: string): { text: strin
 
 export function stepLabel(stepIndex: number, steps: number, loop: number, loops: number): string {
   return `step ${stepIndex + 1} of ${steps}${loops > 1 ? `, round ${loop + 1} of ${loops}` : ''}`;
+}
+
+/** How a person acknowledged or resolved a page, as a page's messages and timelines say it ("via phone call"). */
+export const VIA_TEXT: Record<AckVia, string> = {
+  button: 'Slack button',
+  reaction: 'reaction in Slack',
+  voice: 'phone call',
+  sms: 'text message',
+  push: 'push notification',
+  email: 'e-mail link',
+  link: 'acknowledge link',
+};
+
+/** " via phone call", or nothing when how is not known. */
+export const viaText = (via: AckVia | null | undefined): string => (via ? ` via ${VIA_TEXT[via]}` : '');
+
+/** What a page's messages say once it is acknowledged: "Acknowledged by @alice via phone call at 03:04, 4 min after it started." */
+export function acknowledgedOutcome(a: { by: string; via: AckVia | null | undefined; at: number; late: boolean; minutes: number }): string {
+  return `:white_check_mark: Acknowledged by ${mention(a.by)}${viaText(a.via)} at ${slackDate(a.at)}${a.late ? ' (after the ack SLA)' : ''}, ${a.minutes} min after it started.`;
+}
+
+/** What a page's messages say once a person resolves it. */
+export function resolvedOutcome(a: { by: string; via: AckVia | null | undefined; at: number }): string {
+  return `:large_green_circle: Resolved by ${mention(a.by)}${viaText(a.via)} at ${slackDate(a.at)}.`;
 }

@@ -16,18 +16,21 @@ import { mention, slackDate } from '../slack/format.js';
 import { HOUR, MINUTE } from '../time/clock.js';
 import { decideEscalation, nextStep, nextStepWithin, resolveTarget, stepWait, type OnCallNow, type StepPosition } from './escalation.js';
 import {
+  acknowledgedOutcome,
   channelLine,
   channelLineBlocks,
   chatMessageBlocks,
   pageClosedBlocks,
   pageDmBlocks,
   pageTitle,
+  resolvedOutcome,
   stepLabel,
   taskBlocks,
 } from './page-blocks.js';
+import { endCallRequest } from './page-call-end.js';
 import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplies } from './page-policy.js';
 import { pageRef, pageSubject } from './page-refs.js';
-import type { Page, PageMessage, PagePatch } from './page-store.js';
+import type { AckVia, CallInFlight, Page, PageMessage, PagePatch } from './page-store.js';
 import { decideSlackFallback, fallbackNotice, SLACK_GRACE_MS, type FallbackPerson } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
@@ -36,8 +39,10 @@ import { parsePageRef } from './page-refs.js';
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
 
-/** A page was acknowledged or resolved (dispatched by the table in src/app.ts). `page` is as it was before. */
-export type PageEvent = { type: 'page.acknowledged'; page: Page; by: string } | { type: 'page.resolved'; page: Page; by: string };
+/** What paging tells the rest of the bot (dispatched by the table in src/app.ts). `page` is as it was before. */
+export type PageEvent =
+  | { type: 'page.acknowledged'; page: Page; by: string; via?: AckVia }
+  | { type: 'page.resolved'; page: Page; by: string; via?: AckVia };
 
 /** Slack did not deliver a step's DMs within 60 s and the page reached its people another way (page-fallback.ts). */
 export interface PageFellBackEvent {
@@ -70,6 +75,14 @@ export interface PageState {
   mitigated: boolean | null;
   /** The contact methods each person has verified (push, sms, voice, email), for the wake steps; absent: none. */
   verified: Record<string, readonly string[]>;
+  /** The page's wake calls placed and not ended yet (no status callback); absent: none. */
+  callsInFlight?: readonly CallInFlight[];
+}
+
+/** How a person acted on a page: the way (button, key 4 on a call...), and the call they acted from, which is not ended under them. */
+export interface ActedVia {
+  via?: AckVia;
+  callSid?: string;
 }
 
 export type PageCommand =
@@ -80,8 +93,8 @@ export type PageCommand =
   | { kind: 'declared-rules'; tags: readonly string[] }
   | { kind: 'rule-timer'; rule: number }
   | { kind: 'rule-page'; rule: number; why: string }
-  | { kind: 'acknowledge'; by: string }
-  | { kind: 'resolve'; by: string }
+  | ({ kind: 'acknowledge'; by: string } & ActedVia)
+  | ({ kind: 'resolve'; by: string } & ActedVia)
   | { kind: 'resolve-for'; by: string; why: string }
   | { kind: 'source-close'; how: 'resolved' | 'acknowledged'; source: string }
   | { kind: 'change-severity'; severity: string }
@@ -209,7 +222,7 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
       return null;
     }
     case 'acknowledge':
-      return acknowledge(d, command.by);
+      return acknowledge(d, command.by, command);
     case 'resolve':
       if (page.status === 'resolved')
         return {
@@ -217,7 +230,7 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
           message: `Page #${page.id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.`,
         };
       if (!mayAct(d.state, d.policy, command.by)) return refuse(d, 'resolve');
-      markResolved(d, command.by, `:large_green_circle: Resolved by ${mention(command.by)} at ${slackDate(d.now)}.`);
+      markResolved(d, command.by, resolvedOutcome({ by: command.by, via: command.via, at: d.now }), command);
       return { ok: true, message: `You resolved page #${page.id}.` };
     case 'resolve-for':
       if (page.status !== 'resolved') markResolved(d, command.by, `:large_green_circle: Resolved at ${slackDate(d.now)}: ${command.why}.`);
@@ -600,7 +613,15 @@ function breachedBy(policy: Policy, page: Page, now: number): number | null {
   return page.breachedAt ?? (deadline !== null && now > deadline ? deadline : null);
 }
 
-function acknowledge(d: Decider, by: string): PageOutcome {
+/**
+ * The page is closed (acknowledged or resolved): each of its wake calls still ringing or in progress is ended,
+ * except the one the person acted from (they hear its confirmation).
+ */
+function endCalls(d: Decider, acting: ActedVia = {}): void {
+  for (const call of d.state.callsInFlight ?? []) if (call.sid !== acting.callSid) d.call(endCallRequest(d.page.id, call));
+}
+
+function acknowledge(d: Decider, by: string, acting: ActedVia): PageOutcome {
   const { page, now, policy } = d;
   const id = page.id;
   if (page.status === 'acknowledged')
@@ -609,31 +630,48 @@ function acknowledge(d: Decider, by: string): PageOutcome {
     return { ok: false, message: `Page #${id} was already resolved by ${mention(page.resolvedBy!)} at ${slackDate(page.resolvedAt!)}.` };
   if (!mayAct(d.state, policy, by)) return refuse(d, 'acknowledge');
   const breachedAt = breachedBy(policy, page, now);
-  d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, breachedAt });
+  d.patch({ status: 'acknowledged', ackedBy: by, ackedAt: now, ...(acting.via ? { ackedVia: acting.via } : {}), breachedAt });
   d.cancel('step', 'exhaust', 'ackSla', 'wake', 'slackCheck');
+  endCalls(d, acting);
   // Rules counted from the acknowledgement (seed 001: "not stabilized within 15 minutes: pull in the secondary").
   policy.notify.forEach((rule, index) => {
     if (rule.since !== 'acknowledged' || !notifyRuleApplies(rule, page.severity, d.state.tags)) return;
     d.set('notify', { subject: d.subject, dueAt: now + rule.afterMs, payload: { pageId: id, rule: index } });
   });
-  const late = breachedAt !== null ? ' (after the ack SLA)' : '';
   closeMessages(
     d,
     page,
-    `:white_check_mark: Acknowledged by ${mention(by)} at ${slackDate(now)}${late}, ${Math.round((now - page.createdAt) / 60_000)} min after it started.`,
+    acknowledgedOutcome({
+      by,
+      via: acting.via,
+      at: now,
+      late: breachedAt !== null,
+      minutes: Math.round((now - page.createdAt) / 60_000),
+    }),
   );
-  d.effects.events.push({ type: 'page.acknowledged', page, by });
+  d.effects.events.push({ type: 'page.acknowledged', page, by, ...(acting.via ? { via: acting.via } : {}) });
   return { ok: true, message: `You acknowledged page #${id}.` };
 }
 
-function markResolved(d: Decider, by: string, outcome: string): void {
+function markResolved(d: Decider, by: string, outcome: string, acting: ActedVia = {}): void {
   const { page, now } = d;
   // Resolving also acknowledges: the page was clearly seen (late, if the SLA was past and nobody had acknowledged).
   const breachedAt = page.ackedAt === null ? breachedBy(d.policy, page, now) : page.breachedAt;
-  d.patch({ status: 'resolved', resolvedBy: by, resolvedAt: now, ackedBy: page.ackedBy ?? by, ackedAt: page.ackedAt ?? now, breachedAt });
+  const { via } = acting;
+  d.patch({
+    status: 'resolved',
+    resolvedBy: by,
+    resolvedAt: now,
+    ...(via ? { resolvedVia: via } : {}),
+    ackedBy: page.ackedBy ?? by,
+    ackedAt: page.ackedAt ?? now,
+    ...(via && page.ackedAt === null ? { ackedVia: via } : {}),
+    breachedAt,
+  });
   d.cancel();
+  endCalls(d, acting);
   closeMessages(d, page, outcome);
-  d.effects.events.push({ type: 'page.resolved', page, by });
+  d.effects.events.push({ type: 'page.resolved', page, by, ...(acting.via ? { via: acting.via } : {}) });
 }
 
 /** The alert behind a page resolved (or was acknowledged at its source): close the page unless a person already has it. */
@@ -643,11 +681,13 @@ function closeFromSource(d: Decider, how: 'resolved' | 'acknowledged', source: s
   if (how === 'acknowledged') {
     d.patch({ status: 'acknowledged', ackedBy: source, ackedAt: now });
     d.cancel('step', 'exhaust', 'ackSla', 'wake', 'slackCheck');
+    endCalls(d);
     closeMessages(d, page, `:white_check_mark: Acknowledged at the source (${source}) at ${slackDate(now)}.`);
     d.effects.events.push({ type: 'page.acknowledged', page, by: source });
   } else {
     d.patch({ status: 'resolved', resolvedBy: source, resolvedAt: now });
     d.cancel();
+    endCalls(d);
     closeMessages(d, page, `:large_green_circle: Resolved at the source (${source}) at ${slackDate(now)} before anyone acknowledged.`);
     d.effects.events.push({ type: 'page.resolved', page, by: source });
   }

@@ -11,7 +11,7 @@ import { otherRotationTarget, type OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { messagesOf, type Page } from './page-store.js';
+import { callsInFlight, messagesOf, type Page } from './page-store.js';
 import { deliveredMessage } from '../engine/outbox.js';
 import { pendingTimerKeys } from '../engine/timers.js';
 import type { StepPosition } from './escalation.js';
@@ -53,6 +53,8 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     mitigated: context.isMitigated(tx, page),
     // Only a page still open wakes anyone; the contacts table holds a few rows per person, read whole.
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
+    // The calls a closing page ends (page-call-end.ts).
+    callsInFlight: page.status === 'resolved' ? [] : callsInFlight(tx.db, page.id),
   };
 }
 

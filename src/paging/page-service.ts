@@ -10,10 +10,19 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import { messageRefAt } from '../engine/outbox.js';
 import { MINUTE } from '../time/clock.js';
 import { applyPageEffects } from './page-apply.js';
-import { decidePage, groupsReached, mayAct, refusalFor, type PageCommand, type PagingEvent, type PageOutcome } from './page-decide.js';
+import {
+  type ActedVia,
+  decidePage,
+  groupsReached,
+  mayAct,
+  refusalFor,
+  type PageCommand,
+  type PagingEvent,
+  type PageOutcome,
+} from './page-decide.js';
 import { gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
 import { ackDeadline, chainFor } from './page-policy.js';
-import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, type Page } from './page-store.js';
+import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, recordCallEnded, type Page } from './page-store.js';
 import { FALLBACK_ORDER } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import type { WakeMethod } from './page-wake.js';
@@ -158,12 +167,13 @@ export class PageService {
     return refusalFor(this.policy, page, what);
   }
 
-  acknowledge(tx: EngineTx, id: number, userId: string): PageOutcome {
-    return this.answer(tx, id, { kind: 'acknowledge', by: userId });
+  /** `acting`: how (a Slack button, key 4 on a call...), kept on the page and said in its messages; the call acted from is not ended. */
+  acknowledge(tx: EngineTx, id: number, userId: string, acting: ActedVia = {}): PageOutcome {
+    return this.answer(tx, id, { kind: 'acknowledge', by: userId, ...acting });
   }
 
-  resolve(tx: EngineTx, id: number, userId: string): PageOutcome {
-    return this.answer(tx, id, { kind: 'resolve', by: userId });
+  resolve(tx: EngineTx, id: number, userId: string, acting: ActedVia = {}): PageOutcome {
+    return this.answer(tx, id, { kind: 'resolve', by: userId, ...acting });
   }
 
   /** Resolves a page whatever its state, for whoever closed what it was about (an incident resolved). */
@@ -182,8 +192,11 @@ export class PageService {
   }
 
   /** Twilio says how a wake call ended (its status callback); an unanswered one moves to the person's next way at once. */
-  callEnded(tx: EngineTx, id: number, call: { userId: string; stepIndex: number; loop: number; status: string }): void {
-    this.run(tx, id, { kind: 'call-ended', ...call });
+  callEnded(tx: EngineTx, id: number, call: { userId: string; stepIndex: number; loop: number; status: string; sid?: string }): void {
+    const { sid, ...ended } = call;
+    // No longer in flight: a later acknowledgement does not try to end it.
+    if (sid && findPage(tx.db, id)) recordCallEnded(tx.db, { pageId: id, userId: call.userId, sid, status: call.status, at: tx.now });
+    this.run(tx, id, { kind: 'call-ended', ...ended });
   }
 
   escalateNow(tx: EngineTx, id: number, userId: string): PageOutcome {

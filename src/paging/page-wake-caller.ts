@@ -17,6 +17,7 @@ import type { ContactSender, SendResult } from '../contacts/contact-sender.js';
 import { verifiedValue } from '../contacts/contact-store.js';
 import type { Clock } from '../time/clock.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
+import { callPlaced } from './page-call-end-caller.js';
 import { pageRef } from './page-refs.js';
 import { findPage } from './page-store.js';
 import { WAKE_METHODS, wakeContent } from './page-wake.js';
@@ -76,6 +77,8 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
         // The error's name only: a message could quote the number or topic.
         return { kind: 'network_error', message: `could not send (${error instanceof Error ? error.name : 'error'})` };
       }
+      // A call's sid is kept, so that acknowledging elsewhere ends it (page-call-end-caller.ts).
+      if (result.ok && via === 'voice') callPlaced(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
       if (result.ok) return { kind: 'ok' };
       return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };
     },

@@ -1,10 +1,14 @@
 /**
  * Twilio's callbacks for a wake call (issue #21): `/twilio/voice` answers the TwiML a call fetches when it is
- * picked up (the page read out inside a <Gather>: "press 4 to acknowledge", said twice), and `/twilio/gather`
- * takes the key pressed: 4 acknowledges the page as the person called, through the page service (the path the
- * Slack button takes). Every request must carry Twilio's X-Twilio-Signature over the URL Twilio called (the
- * bot's public URL and the path) and the POST parameters, keyed by the auth token: missing or wrong is 403
- * and changes nothing.
+ * picked up (the page read out inside a <Gather>: "press 4 to acknowledge, 5 to escalate, 6 to resolve", said
+ * twice), and `/twilio/gather` takes the key pressed, as the person called, through the page service (the paths
+ * the Slack buttons take): 4 acknowledges, 5 escalates to the chain's next step, 6 resolves; the answer says what
+ * was done, or why nothing was (the page is closed, the person may not act on it). Another key is said back
+ * ("I did not understand") and the keys are offered once more; a second wrong key ends the call, nothing done.
+ * `/twilio/sms` takes the same digits by text: "4 12", "5 12", "6 12".
+ *
+ * Every request must carry Twilio's X-Twilio-Signature over the URL Twilio called (the bot's public URL and the
+ * path) and the POST parameters, keyed by the auth token: missing or wrong is 403 and changes nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
@@ -14,7 +18,7 @@ import type { Db } from '../db/connection.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
-import type { PageService } from './page-service.js';
+import type { PageOutcome, PageService } from './page-service.js';
 
 export interface TwilioRouteDeps {
   db: Db;
@@ -124,13 +128,56 @@ function spokenAge(ms: number): string {
   return h === 0 ? part(m, 'minute') : m === 0 ? part(h, 'hour') : `${part(h, 'hour')} and ${part(m, 'minute')}`;
 }
 
+/** A page outcome (Slack mrkdwn) as plain words for a call or a text: no mentions, date tokens or markup. */
+function plain(text: string): string {
+  return text
+    .replace(/<@\w+>/g, 'a teammate')
+    .replace(/<!subteam\^\w+>/g, 'a group')
+    .replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1')
+    .replace(/[`*]/g, '');
+}
+
+/** Said on a call: "page 12", not "page number-sign 12". */
+const spoken = (text: string) => plain(text).replace(/#(\d)/g, '$1');
+
+/** The keys a call offers (GoAlert's digits). */
+const KEYS_SAID = 'Press 4 to acknowledge, 5 to escalate, 6 to resolve.';
+
+/** What each key (and each SMS reply's first digit) does, as the person called. */
+type PageKey = '4' | '5' | '6';
+
+const isPageKey = (digit: string): digit is PageKey => digit === '4' || digit === '5' || digit === '6';
+
+function act(
+  deps: TwilioRouteDeps,
+  key: PageKey,
+  pageId: number,
+  userId: string,
+  acting: { via: 'voice' | 'sms'; callSid?: string },
+): PageOutcome {
+  return deps.engine.transact((tx): PageOutcome => {
+    if (!deps.pager.find(tx, pageId)) return { ok: false, message: `There is no page ${pageId}.` };
+    if (key === '4') return deps.pager.acknowledge(tx, pageId, userId, acting);
+    if (key === '6') return deps.pager.resolve(tx, pageId, userId, acting);
+    return deps.pager.escalateNow(tx, pageId, userId);
+  });
+}
+
+/** What the person is told when a key did what it says. */
+const DONE: Record<PageKey, (pageId: number, outcome: string) => string> = {
+  '4': (id) => `Page ${id} is acknowledged.`,
+  '5': (_id, outcome) => outcome,
+  '6': (id) => `Page ${id} is resolved.`,
+};
+
 function smsReply(res: ServerResponse, text: string): void {
   twiml(res, `<Message>${xml(text)}</Message>`);
 }
 
 /**
- * A text to the bot's number: "4 12" acknowledges page 12 as the person whose verified SMS number sent it.
- * An unknown number, an unknown or closed page, or anything else gets a reply that says so.
+ * A text to the bot's number: "4 12" acknowledges page 12 as the person whose verified SMS number sent it,
+ * "5 12" escalates it, "6 12" resolves it. An unknown number, an unknown or closed page, a page the person may
+ * not act on, or anything else gets a reply that says so.
  */
 function smsRoute(deps: TwilioRouteDeps): CustomRoute {
   return {
@@ -143,18 +190,17 @@ function smsRoute(deps: TwilioRouteDeps): CustomRoute {
           const params = new Map(checked.pairs);
           const userId = userWithVerified(deps.db, 'sms', params.get('From') ?? '');
           if (!userId) return smsReply(res, 'This number is not verified with the on-call bot. Acknowledge in Slack.');
-          const match = /^\s*4\s+#?(\d{1,12})\s*$/.exec(params.get('Body') ?? '');
-          if (!match) return smsReply(res, 'To acknowledge a page, reply 4 and its number, e.g. "4 12".');
-          const pageId = Number(match[1]);
-          const outcome = deps.engine.transact((tx) => (deps.pager.find(tx, pageId) ? deps.pager.acknowledge(tx, pageId, userId) : null));
-          deps.logger.info({ pageId, userId, ok: outcome?.ok ?? false }, 'page acknowledged by text message');
-          if (!outcome) return smsReply(res, `There is no page ${pageId}.`);
-          smsReply(
-            res,
-            outcome.ok
-              ? `Page ${pageId} is acknowledged.`
-              : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'),
-          );
+          const match = /^\s*([456])\s+#?(\d{1,12})\s*$/.exec(params.get('Body') ?? '');
+          if (!match)
+            return smsReply(
+              res,
+              'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve, e.g. "4 12" acknowledges page 12.',
+            );
+          const key = match[1] as PageKey;
+          const pageId = Number(match[2]);
+          const outcome = act(deps, key, pageId, userId, { via: 'sms' });
+          deps.logger.info({ pageId, userId, key, ok: outcome.ok }, 'page answered by text message');
+          smsReply(res, outcome.ok ? DONE[key](pageId, plain(outcome.message)) : plain(outcome.message));
         },
         (error: unknown) => {
           deps.logger.error({ err: error }, 'twilio sms webhook failed');
@@ -177,7 +223,7 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
         return;
       }
       const said = xml(
-        `This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`,
+        `This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. ${KEYS_SAID}`,
       );
       const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
       twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
@@ -187,26 +233,39 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
       const stepIndex = Number(query.get('step'));
       const loop = Number(query.get('loop'));
       const status = params.get('CallStatus') ?? '';
+      const sid = params.get('CallSid') ?? '';
       if (Number.isInteger(stepIndex) && stepIndex >= 0 && Number.isInteger(loop) && loop >= 0) {
-        deps.engine.transact((tx) => deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status }));
+        deps.engine.transact((tx) =>
+          deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status, ...(/^[A-Za-z0-9]{2,64}$/.test(sid) ? { sid } : {}) }),
+        );
         deps.logger.info({ pageId, userId, status }, 'wake call ended');
       }
       twiml(res, '');
     }),
-    route('/twilio/gather', deps, ({ pageId, userId, params }, res) => {
+    route('/twilio/gather', deps, ({ pageId, userId, params, query }, res) => {
       const digits = params.get('Digits') ?? '';
-      if (digits !== '4') {
+      if (!isPageKey(digits)) {
+        const heard = digits === '' ? 'no key' : `the key ${digits.split('').join(' ')}`;
+        if (query.get('retry') === '1') {
+          twiml(
+            res,
+            `<Say>${xml(`I did not understand ${heard} either. Nothing was done about page ${pageId}. Answer it in Slack. Goodbye.`)}</Say><Hangup/>`,
+          );
+          return;
+        }
+        const again = `${gatherUrl(pageId, userId)}&retry=1`;
         twiml(
           res,
-          `<Say>Nothing was done. Press 4 to acknowledge.</Say><Redirect method="POST">${xml(`${deps.publicUrl()}/twilio/voice?page=${pageId}&user=${encodeURIComponent(userId)}`)}</Redirect>`,
+          `<Gather numDigits="1" action="${xml(again)}" method="POST"><Say>${xml(`I did not understand ${heard}. ${KEYS_SAID}`)}</Say></Gather><Say>No key was pressed. Nothing was done about page ${pageId}. Goodbye.</Say><Hangup/>`,
         );
         return;
       }
-      const outcome = deps.engine.transact((tx) => deps.pager.acknowledge(tx, pageId, userId));
-      deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by phone');
+      const callSid = params.get('CallSid') ?? '';
+      const outcome = act(deps, digits, pageId, userId, { via: 'voice', ...(callSid ? { callSid } : {}) });
+      deps.logger.info({ pageId, userId, key: digits, ok: outcome.ok }, 'page answered by phone');
       const said = outcome.ok
-        ? `Page ${pageId} is acknowledged. Thank you.`
-        : outcome.message.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
+        ? `${DONE[digits](pageId, spoken(outcome.message))} Thank you. Goodbye.`
+        : `${spoken(outcome.message)} Goodbye.`;
       twiml(res, `<Say>${xml(said)}</Say><Hangup/>`);
     }),
   ];

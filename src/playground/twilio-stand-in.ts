@@ -6,7 +6,9 @@
  *   with the account SID and auth token (401 and Twilio's 20003 error otherwise); a missing or malformed
  *   parameter is a 400 with Twilio's code (21201 no To, 21213 no From, 21205 no Url/Twiml, 21211 To not E.164,
  *   21604/21603/21602 for messages...). A created resource is a 201 with its `sid` (CA.../SM...), `status: queued`.
- * - `POST .../Calls/{CallSid}.json` with `Status=completed` (or `canceled` before it is answered) ends a call.
+ * - `POST .../Calls/{CallSid}.json` with `Status=completed` (or `canceled` before it is answered) ends a call
+ *   (its status callback is posted, as Twilio does); an unknown sid is Twilio's 404 (20404). Each is recorded in
+ *   `updates`; `settled()` waits for the callbacks such an update set off.
  * - `GET .../Calls.json?To=...&StartTime>=YYYY-MM-DD` lists calls (newest first), `GET .../Calls/{CallSid}.json` one.
  *
  * Calls and messages are recorded. A test plays the phone: `answer` fetches the call's TwiML (a signed POST to
@@ -46,6 +48,14 @@ export interface StandInMessage {
   status: MessageStatus;
   createdAt: number;
   params: Record<string, string>;
+}
+
+/** A `POST Calls/{CallSid}.json` received: the sid, the status asked for, and the HTTP status answered. */
+export interface StandInCallUpdate {
+  sid: string;
+  status: string | null;
+  at: number;
+  answer: number;
 }
 
 /** A request the stand-in made to the bot (a webhook or callback), with the bot's answer. */
@@ -107,6 +117,8 @@ export class TwilioStandIn {
   readonly messages: StandInMessage[] = [];
   /** Every webhook and callback sent to the bot, in order. */
   readonly webhooks: StandInWebhook[] = [];
+  /** Every call update received (`POST Calls/{CallSid}.json`), refused ones too. */
+  readonly updates: StandInCallUpdate[] = [];
   /** Every REST request received, refused ones too: `${method} ${path} -> status`. */
   readonly requests: string[] = [];
   /** Where the stand-in listens, e.g. http://127.0.0.1:5000 (TWILIO_API_URL). */
@@ -114,6 +126,8 @@ export class TwilioStandIn {
   private server: Server | null = null;
   private seq = 0;
   private readonly now: () => number;
+  /** Status callbacks set off by a call update, still on their way to the bot. */
+  private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: TwilioStandInOptions = {}) {
     this.accountSid = options.accountSid ?? `AC${'0'.repeat(31)}1`;
@@ -172,7 +186,11 @@ export class TwilioStandIn {
     const params = Object.fromEntries(form);
     if (collection === 'Calls') {
       if (req.method === 'POST' && !sid) return this.createCall(params);
-      if (req.method === 'POST' && sid) return this.updateCall(sid, params);
+      if (req.method === 'POST' && sid) {
+        const answer = this.updateCall(sid, params);
+        this.updates.push({ sid, status: params.Status ?? null, at: this.now(), answer: answer.status });
+        return answer;
+      }
       if (req.method === 'GET' && !sid) return this.listCalls(url.searchParams);
       if (req.method === 'GET' && sid) {
         const call = this.calls.find((c) => c.sid === sid);
@@ -242,7 +260,10 @@ export class TwilioStandIn {
       const ended: CallStatus = call.status === 'in-progress' || status === 'completed' ? 'completed' : 'canceled';
       call.status = ended;
       call.endedAt = this.now();
-      void this.statusCallback(call);
+      // Twilio answers the update first, then posts the callback: the update's caller never waits on the bot.
+      const callback = this.statusCallback(call).catch(() => null);
+      this.inFlight.add(callback);
+      void callback.finally(() => this.inFlight.delete(callback));
     }
     return { status: 200, body: this.callResource(call) };
   }
@@ -333,6 +354,11 @@ export class TwilioStandIn {
       error_message: null,
       uri: `${API}/Accounts/${this.accountSid}/Messages/${message.sid}.json`,
     };
+  }
+
+  /** Waits until the status callbacks set off by call updates have been answered by the bot. */
+  async settled(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
   }
 
   // ---- playing the phone ----

@@ -2,6 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { isTwilioSignatureValid } from '../../src/contacts/twilio-signature.js';
+import { providerSender } from '../../src/contacts/contact-sender.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 
 let twilio: TwilioStandIn;
@@ -206,6 +207,37 @@ describe('Twilio stand-in: calls and messages', () => {
     expect(bot.received.map((r) => [r.path, r.valid, r.params.MessageStatus ?? r.params.Body])).toEqual([
       ['/twilio/sms-status', true, 'delivered'],
       ['/twilio/sms', true, 'ACK 7'],
+    ]);
+  });
+});
+
+describe('the provider sender ends a call through the stand-in', () => {
+  const sender = () =>
+    providerSender({
+      twilio: { apiUrl: twilio.url, accountSid: twilio.accountSid, authToken: twilio.authToken, from: '+15017122661' },
+      ntfy: { url: 'http://127.0.0.1:9', token: null },
+      smtp: null,
+    });
+
+  it('endCall posts Status=completed for the sid (recorded in updates); an unknown sid is refused for good with 404 20404', async () => {
+    const placed = await sender().send({
+      kind: 'voice',
+      to: '+447700900123',
+      title: 'x',
+      text: 'x',
+      url: `${bot.url}/twilio/voice?page=7`,
+    });
+    expect(placed.ok).toBe(true);
+    const sid = (placed as { id: string }).id;
+    expect(await sender().endCall!(sid)).toEqual({ ok: true, id: sid });
+    expect(twilio.calls[0]!.status).toBe('completed');
+    const unknown = `CA${'e'.repeat(32)}`;
+    expect(await sender().endCall!(unknown)).toEqual({ ok: false, transient: false, reason: 'Twilio refused it (HTTP 404, error 20404)' });
+    expect(await sender().endCall!('../Messages')).toEqual({ ok: false, reason: 'not a call sid' });
+    await twilio.settled();
+    expect(twilio.updates.map((u) => [u.sid, u.status, u.answer])).toEqual([
+      [sid, 'completed', 200],
+      [unknown, 'completed', 404],
     ]);
   });
 });

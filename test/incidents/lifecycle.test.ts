@@ -199,7 +199,7 @@ describe('severity, roles and the timeline', () => {
       '*Timeline of [P1] Checkout returns 500s* (#1)',
       '• Declared [P1] Checkout returns 500s by <@U0ALICE>. Impact: EU customers cannot pay',
       '• Paged the backend on-call at P1 (page #1)',
-      '• Page #1 acknowledged by <@U0BOB> (3 min after it started)',
+      '• Page #1 acknowledged by <@U0BOB> via Slack button (3 min after it started)',
       '• Pinned by <@U0BOB> (from <@U0CAROL>): Rolled back to 1.41 at 10:20',
     ]);
   });

@@ -148,7 +148,7 @@ describe('acknowledge, escalate now, resolve', () => {
     await press('U0ALICE', PAGE_ACTIONS.ack, id);
     const answer = (await t.command('/oncall', 'pages today')).json() as { text: string };
     expect(answer.text).toContain('#1 [P0] checkout down · backend');
-    expect(answer.text).toContain('acknowledged · acked by <@U0ALICE> in 7 min · :warning: ack SLA breached');
+    expect(answer.text).toContain('acknowledged · acked by <@U0ALICE> via Slack button in 7 min · :warning: ack SLA breached');
     expect(((await t.command('/oncall', 'pages open')).json() as { text: string }).text).toBe('No open pages.');
   });
 

@@ -63,8 +63,10 @@ function page(p: Partial<Page> = {}): Page {
     createdAt: T0,
     ackedBy: null,
     ackedAt: null,
+    ackedVia: null,
     resolvedBy: null,
     resolvedAt: null,
+    resolvedVia: null,
     toldAt: null,
     breachedAt: null,
     slackFallbackAt: null,
@@ -604,5 +606,79 @@ describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts
     );
     const fell = { ...paged, page: page({ toldAt: m(0), slackFallbackAt: m(1), slackFallbackVia: 'push,sms,voice' }) };
     expect(lines(decide(fell, busy, withSms, m(2)).effects)).toEqual([]);
+  });
+});
+
+describe('decidePage: a closing page ends its calls in flight, and keeps how it was closed', () => {
+  const reached = [{ pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) }];
+  const calls = [
+    { userId: 'U0PRI', sid: 'CA1' },
+    { userId: 'U0SEC', sid: 'CA2' },
+  ];
+  const ringing = (p: Partial<Page> = {}) => state({ page: page({ toldAt: m(0), ...p }), messages: reached, callsInFlight: calls });
+  /** The calls ended, and the page's "via" fields written. */
+  const ends = (e: PageEffects) => [
+    ...e.calls.filter((c) => c.method === 'twilio.calls.update').map((c) => `end ${String(c.args.sid)} in ${c.lane} p${c.priority}`),
+    ...e.writes.flatMap((w) =>
+      w.kind === 'page'
+        ? Object.entries(w.patch)
+            .filter(([k]) => k.endsWith('Via'))
+            .map(([k, v]) => `${k} ${String(v)}`)
+        : [],
+    ),
+  ];
+  it.each<[string, PageState, PageCommand, string[]]>([
+    [
+      'acknowledged by the Slack button: every call ends',
+      ringing(),
+      { kind: 'acknowledge', by: 'U0PRI', via: 'button' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0', 'ackedVia button'],
+    ],
+    [
+      'acknowledged by key 4 on a call: the others end, not the one she is on',
+      ringing(),
+      { kind: 'acknowledge', by: 'U0PRI', via: 'voice', callSid: 'CA1' },
+      ['end CA2 in wake:U0SEC:voice p0', 'ackedVia voice'],
+    ],
+    [
+      'resolved by SMS: every call ends; the resolution acknowledges too',
+      ringing(),
+      { kind: 'resolve', by: 'U0PRI', via: 'sms' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0', 'resolvedVia sms', 'ackedVia sms'],
+    ],
+    [
+      'resolved after an acknowledgement: how it was acknowledged stays',
+      ringing({ status: 'acknowledged', ackedBy: 'U0PRI', ackedAt: m(1), ackedVia: 'push' }),
+      { kind: 'resolve', by: 'U0PRI', via: 'button' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0', 'resolvedVia button'],
+    ],
+    [
+      'acknowledged at the source (the alert): every call ends',
+      ringing(),
+      { kind: 'source-close', how: 'acknowledged', source: 'grafana' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0'],
+    ],
+    [
+      'resolved for an incident: every call ends',
+      ringing(),
+      { kind: 'resolve-for', by: 'U0PRI', why: 'incident resolved' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0'],
+    ],
+    [
+      'acknowledged without saying how (an older caller): nothing recorded of how',
+      ringing(),
+      { kind: 'acknowledge', by: 'U0PRI' },
+      ['end CA1 in wake:U0PRI:voice p0', 'end CA2 in wake:U0SEC:voice p0'],
+    ],
+    ['refused (someone the page never reached): no call ends', ringing(), { kind: 'acknowledge', by: 'U0STRANGER', via: 'sms' }, []],
+    [
+      'already acknowledged: acknowledging again ends nothing',
+      ringing({ status: 'acknowledged', ackedBy: 'U0SEC', ackedAt: m(1) }),
+      { kind: 'acknowledge', by: 'U0PRI', via: 'voice' },
+      [],
+    ],
+    ['escalated (key 5): the page stays open, no call ends', ringing(), { kind: 'escalate', by: 'U0PRI' }, []],
+  ])('%s', (_name, s, command, expected) => {
+    expect(ends(decide(s, command, policy(), m(5)).effects)).toEqual(expected);
   });
 });

@@ -54,7 +54,9 @@ describe('wake: a call', () => {
     const { id, sid } = await calledAtMinute3();
     const said = await twilio.answer(sid);
     expect(said).toContain('<Gather numDigits="1"');
-    expect(said).toContain(`P0 page ${id} for backend: checkout down. Open for 3 minutes. Press 4 to acknowledge.`);
+    expect(said).toContain(
+      `P0 page ${id} for backend: checkout down. Open for 3 minutes. Press 4 to acknowledge, 5 to escalate, 6 to resolve.`,
+    );
     t.standIn.take('chat.update');
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.status).toBe(200);
@@ -73,11 +75,11 @@ describe('wake: a call', () => {
     expect(t.logs.lines.join('\n')).not.toContain(PHONE);
   });
 
-  it('another key does nothing but say so', async () => {
+  it('another key does nothing but say so, and offers the keys again', async () => {
     const { sid } = await calledAtMinute3();
     const said = await twilio.answer(sid);
     const pressed = await twilio.pressDigits(sid, '7', said);
-    expect(pressed.body).toContain('Nothing was done.');
+    expect(pressed.body).toContain('I did not understand the key 7. Press 4 to acknowledge, 5 to escalate, 6 to resolve.');
     expect(pageRow().status).toBe('open');
   });
 
@@ -192,14 +194,14 @@ describe('wake: an SMS reply', () => {
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
     const again = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
-    expect(again.body).toContain(`Page #${id} was already acknowledged by someone`);
+    expect(again.body).toContain(`Page #${id} was already acknowledged by a teammate`);
     expect(t.logs.lines.join('\n')).not.toContain(PHONE);
   });
 
   it.each([
     ['an unknown number', '+447700900999', '4 1', 'This number is not verified'],
     ['an unknown page', PHONE, '4 99', 'There is no page 99.'],
-    ['anything else', PHONE, 'ok', 'reply 4 and its number'],
+    ['anything else', PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
   ])('%s gets a reply that says so, and nothing changes', async (_name, from, text, expected) => {
     await texted();
     const reply = await twilio.incomingSms(smsUrl(), from, '+15017122661', text);

@@ -178,7 +178,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     expect(shown.status).toBe(200);
     const text = await shown.text();
     expect(text).toContain(`Acknowledge page #${id}?`);
-    expect(text).toContain('<form method="post">');
+    expect(text).toContain('<form method="post" action="?via=link">');
     expect(t.store.db.select().from(pages).get()!.status).toBe('open');
 
     const token = path.split('/').pop()!;

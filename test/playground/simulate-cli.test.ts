@@ -81,7 +81,7 @@ describe.concurrent('npm run simulate, as a child process', () => {
       ]);
       // What the bot said is quoted after the rule: the edits carry the acknowledgement.
       expect(stdout).toContain(
-        'now says so | "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it started."',
+        'now says so | "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN via Slack button at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it s..."',
       );
       expect(rows.at(-1)).toBe('Paged: U0CAROL at Sat 28 Nov 03:00, U0DAN at Sat 28 Nov 03:45.');
     },

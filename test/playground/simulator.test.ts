@@ -173,7 +173,7 @@ describe('simulator transcripts against the preset chains', () => {
       'Sat 28 Nov 03:45  DM (page)            U0DAN                               P1 step 2 of 4, round 1 of 2: secondary, 45m after step 1',
     );
     expect(text).toContain(
-      '| "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it started."',
+      '| "[P1] Simulated P1 page (dry run): :white_check_mark: Acknowledged by @U0DAN via Slack button at 28 Nov 2026, 03:50 UTC (after the ack SLA), 50 min after it s..."',
     );
     expect(rows.at(-1)).toBe('Paged: U0CAROL at Sat 28 Nov 03:00, U0DAN at Sat 28 Nov 03:45.');
   });

@@ -1,0 +1,109 @@
+/**
+ * An acknowledgement through the signed link (/ack/<token>) is kept with how it came: a push's Acknowledge
+ * button (a bare POST), the confirmation page's form (`?via=link`), or an e-mail's link (`?via=email`). It ends
+ * the call ringing meanwhile (the Twilio stand-in receives Status=completed for its sid) and nothing more goes out.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
+import { pages } from '../../src/db/schema.js';
+import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { FakeClock, MINUTE } from '../../src/time/clock.js';
+import { scriptedRandomness } from '../contacts/contact-support.js';
+import { TestApp } from '../support/harness.js';
+import { pagingPolicy } from '../support/paging-scenario.js';
+
+const T0 = Date.parse('2026-01-07T03:00:00Z');
+const PHONE = '+447700900123';
+const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+
+let t: TestApp;
+let twilio: TwilioStandIn;
+let ntfy: NtfyStandIn;
+afterEach(async () => {
+  await twilio?.settled();
+  await t?.close();
+  await twilio?.stop();
+  await ntfy?.stop();
+});
+
+/** A P0 at 03:00: Alice is pushed at 03:01 and called at 03:03 (the call still ringing). Returns the push's link path. */
+async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: string; sid: string }> {
+  const clock = new FakeClock(T0);
+  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+  t = await TestApp.start({
+    policy: pagingPolicy([
+      'wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }, { after: 10m, via: sms }] }',
+    ]),
+    clock,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+      NTFY_URL: ntfy.url,
+    },
+  });
+  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: TOPIC, email: null }, T0);
+  for (const channel of ['phone', 'push'] as const) {
+    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([7, 1, 3], [123456]))!;
+    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
+  }
+  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  for (let i = 0; i < 3; i += 1) {
+    await t.advance(MINUTE);
+    await t.app.drainer.drain();
+  }
+  const push = ntfy.messagesOn(TOPIC)[0]!;
+  expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+  t.standIn.take('chat.postMessage');
+  return {
+    id: Number(/page #(\d+)/.exec(answer.text)![1]),
+    path: new URL(push.actions![0]!.url!).pathname,
+    pushId: push.id,
+    sid: twilio.calls[0]!.sid,
+  };
+}
+
+const pageRow = () => t.store.db.select().from(pages).get()!;
+const dmEdit = () =>
+  t.standIn
+    .take('chat.update')
+    .filter((u) => u.args.channel === 'U0ALICE')
+    .map((u) => String(u.args.text))[0];
+
+describe('acknowledged through the signed link', () => {
+  it("the push's Acknowledge button: 'via push notification'; the ringing call is ended; no text or call follows", async () => {
+    const { id, pushId, sid } = await pushedAndCalled();
+    const pressed = (await ntfy.press(pushId, 'Acknowledge')) as { status: number };
+    expect(pressed.status).toBe(200);
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'push' });
+    await t.app.drainer.drain();
+    expect(twilio.updates.map((u) => [u.sid, u.status, u.answer])).toEqual([[sid, 'completed', 200]]);
+    expect(dmEdit()).toContain('Acknowledged by <@U0ALICE> via push notification at');
+    for (let i = 0; i < 15; i += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    expect(twilio.messages).toEqual([]);
+    expect(twilio.calls).toHaveLength(1);
+    expect(ntfy.messagesOn(TOPIC)).toHaveLength(1);
+    expect(pageRow().id).toBe(id);
+  });
+
+  it.each([
+    ['the confirmation page opened from a push or a chat', '', 'link', 'acknowledge link'],
+    ["an e-mail's link", '?via=email', 'email', 'e-mail link'],
+  ])('%s: its form says how, and the page keeps it', async (_name, query, via, words) => {
+    const { path, sid } = await pushedAndCalled();
+    const shown = await (await t.get(`${path}${query}`)).text();
+    const action = /<form method="post" action="([^"]*)">/.exec(shown)?.[1];
+    expect(action).toBe(`?via=${via}`);
+    expect(pageRow().status).toBe('open');
+    const posted = await fetch(`${t.baseUrl}${path}${action}`, { method: 'POST' });
+    expect(posted.status).toBe(200);
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedVia: via });
+    await t.app.drainer.drain();
+    expect(dmEdit()).toContain(`Acknowledged by <@U0ALICE> via ${words} at`);
+    expect(twilio.updates.map((u) => u.sid)).toEqual([sid]);
+  });
+});
