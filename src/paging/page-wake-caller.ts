@@ -19,7 +19,17 @@ import type { Clock } from '../time/clock.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
 import { pageRef } from './page-refs.js';
 import { findPage } from './page-store.js';
-import { WAKE_METHODS, wakeContent } from './page-wake.js';
+import { isWakeMethod, WAKE_METHODS, wakeContent, wakeMarker } from './page-wake.js';
+import { CALL_IN_FLIGHT_BOUND_MS, decideCall, matchSent, RECONCILE_SKEW_MS } from './wake-call.js';
+import {
+  beginCall,
+  callFoundAfterCrash,
+  callNotPlaced,
+  callPlaced,
+  callPlacedSince,
+  knownCallSids,
+  latestCall,
+} from './wake-call-store.js';
 
 export interface WakeCallerDeps {
   db: Db;
@@ -44,7 +54,7 @@ export function ackUrl(deps: Pick<WakeCallerDeps, 'publicUrl' | 'ackSecret'>, pa
   return `${deps.publicUrl()}/ack/${makeAckToken(deps.ackSecret, { pageId, userId, expiresAt: now + ACK_TOKEN_TTL_MS })}`;
 }
 
-export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
+export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'call' | 'reconcile'>> {
   return {
     async call(method, raw): Promise<CallOutcome> {
       const parsed = wakeArgs.safeParse(raw);
@@ -66,18 +76,53 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
         clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : ack,
         voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
       });
-      // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
-      if (via === 'voice')
+      let callId: number | null = null;
+      if (via === 'voice') {
+        // At most one call per person in flight: one ringing now covers this page too (its TwiML, built when it
+        // is answered, reads every open page of the person).
+        if (decideCall(latestCall(deps.db, userId), deps.clock.now()).kind === 'covered') return { kind: 'ok' };
+        // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
         content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
+        callId = beginCall(deps.db, { userId, pageId, now: deps.clock.now() });
+      }
       let result: SendResult;
       try {
         result = await deps.sender.send({ kind: via, to, ...content });
       } catch (error) {
+        if (callId !== null) callNotPlaced(deps.db, callId);
         // The error's name only: a message could quote the number or topic.
         return { kind: 'network_error', message: `could not send (${error instanceof Error ? error.name : 'error'})` };
       }
+      if (callId !== null) {
+        if (result.ok) callPlaced(deps.db, callId, result.id);
+        else callNotPlaced(deps.db, callId);
+      }
       if (result.ok) return { kind: 'ok' };
       return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };
+    },
+
+    /**
+     * A call, text or push that was on its way when the last process died: the provider is asked what it sent to
+     * the person since the row was claimed. Found (a call with a sid the bot does not know yet, a text or push
+     * naming the page): it went out, and is not sent again; a found call is recorded as the one in flight.
+     * Not found: false (sent again). No way to tell (the method is gone, no lookup for it): null (sent again).
+     * ntfy answers only from its message cache: a server without one finds nothing, so at most one push repeats.
+     */
+    async reconcile(method, raw, claimedAt): Promise<boolean | null> {
+      const parsed = wakeArgs.safeParse(raw);
+      if (!isWakeMethod(method) || !parsed.success || WAKE_METHODS[parsed.data.via] !== method) return null;
+      const { pageId, userId, via } = parsed.data;
+      // Twilio's answer was recorded before the process died (only marking the row was lost): it went out.
+      if (via === 'voice' && callPlacedSince(deps.db, userId, pageId, claimedAt) !== null) return true;
+      const to = verifiedValue(deps.db, userId, via);
+      if (to === null || !deps.sender.recent) return null;
+      const since = claimedAt - RECONCILE_SKEW_MS;
+      const sends = await deps.sender.recent(via, to, since);
+      if (sends === null) return null;
+      const knownIds = via === 'voice' ? knownCallSids(deps.db, userId, since - CALL_IN_FLIGHT_BOUND_MS) : new Set<string>();
+      const found = matchSent(sends, { claimedAt, knownIds, marker: wakeMarker(pageId, via) });
+      if (found && via === 'voice') callFoundAfterCrash(deps.db, { userId, pageId, sid: found.id, placedAt: claimedAt });
+      return found !== null;
     },
   };
 }

@@ -15,6 +15,9 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { PageService } from './page-service.js';
+import { openPagesThatReached, type Page } from './page-store.js';
+import { callSpeech, pagesNamed, type SpokenPage } from './wake-call.js';
+import { callEnded } from './wake-call-store.js';
 
 export interface TwilioRouteDeps {
   db: Db;
@@ -165,6 +168,36 @@ function smsRoute(deps: TwilioRouteDeps): CustomRoute {
   };
 }
 
+/** The page a call is for, then the person's other open pages it reached (oldest first), as the call reads them. */
+function openPagesForCall(deps: TwilioRouteDeps, page: Page, userId: string): SpokenPage[] {
+  const now = deps.clock.now();
+  const open = new Map(openPagesThatReached(deps.db, userId).map((p) => [p.id, p]));
+  open.set(page.id, page);
+  return pagesNamed(page.id, [...open.keys()]).map((id) => {
+    const p = open.get(id)!;
+    return { id, severity: p.severity, rotation: p.rotation, summary: p.summary, age: spokenAge(now - p.createdAt) };
+  });
+}
+
+/** The pages a call for several named (its Gather's `pages`, under Twilio's signature), or null for a call about one. */
+function namedInCall(query: URLSearchParams, pageId: number): number[] | null {
+  const ids = (query.get('pages') ?? '')
+    .split(',')
+    .filter((p) => /^\d{1,12}$/.test(p))
+    .map(Number);
+  return ids.length > 1 && ids.includes(pageId) ? ids : null;
+}
+
+/** Key 4 on a call about several pages: each one named is acknowledged as the person (one transaction). */
+function acknowledgeNamed(deps: TwilioRouteDeps, ids: number[], userId: string): string {
+  const outcomes = deps.engine.transact((tx) => ids.map((id) => ({ id, ok: deps.pager.acknowledge(tx, id, userId).ok })));
+  const done = outcomes.filter((o) => o.ok).map((o) => o.id);
+  deps.logger.info({ pageIds: done, userId, named: ids.length }, 'pages acknowledged by phone');
+  if (done.length === ids.length) return `All ${ids.length} pages are acknowledged. Thank you.`;
+  const left = ids.length - done.length;
+  return `${done.length === 1 ? '1 page is' : `${done.length} pages are`} acknowledged. ${left === 1 ? '1 was' : `${left} were`} already handled or not yours to acknowledge.`;
+}
+
 export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
   const gatherUrl = (pageId: number, userId: string) =>
     `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
@@ -176,10 +209,11 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
         twiml(res, `<Say>Page ${pageId} is ${page ? `already ${page.status}` : 'unknown'}. Nothing to do. Goodbye.</Say><Hangup/>`);
         return;
       }
-      const said = xml(
-        `This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. Press 4 to acknowledge.`,
-      );
-      const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
+      // One call for all of the person's open pages (wake-call.ts): "you have 3 open pages", key 4 acknowledges those named.
+      const named = openPagesForCall(deps, page, userId);
+      const said = xml(`This is the on-call bot. ${callSpeech(named)}`);
+      const action = `${gatherUrl(page.id, userId)}${named.length > 1 ? `&pages=${named.map((p) => p.id).join(',')}` : ''}`;
+      const gather = `<Gather numDigits="1" action="${xml(action)}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
       twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
     }),
     // How a wake call ended (its StatusCallback): answered or not, Twilio wants an empty answer.
@@ -187,13 +221,15 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
       const stepIndex = Number(query.get('step'));
       const loop = Number(query.get('loop'));
       const status = params.get('CallStatus') ?? '';
+      // The person's call is no longer in flight: their next voice wake places a call again.
+      callEnded(deps.db, params.get('CallSid') ?? '', status, deps.clock.now());
       if (Number.isInteger(stepIndex) && stepIndex >= 0 && Number.isInteger(loop) && loop >= 0) {
         deps.engine.transact((tx) => deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status }));
         deps.logger.info({ pageId, userId, status }, 'wake call ended');
       }
       twiml(res, '');
     }),
-    route('/twilio/gather', deps, ({ pageId, userId, params }, res) => {
+    route('/twilio/gather', deps, ({ pageId, userId, params, query }, res) => {
       const digits = params.get('Digits') ?? '';
       if (digits !== '4') {
         twiml(
@@ -202,6 +238,8 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
         );
         return;
       }
+      const several = namedInCall(query, pageId);
+      if (several) return twiml(res, `<Say>${xml(acknowledgeNamed(deps, several, userId))}</Say><Hangup/>`);
       const outcome = deps.engine.transact((tx) => deps.pager.acknowledge(tx, pageId, userId));
       deps.logger.info({ pageId, userId, ok: outcome.ok }, 'page acknowledged by phone');
       const said = outcome.ok
