@@ -18,6 +18,7 @@
  */
 import { startLocalServer, stopLocalServer } from './local-server.js';
 import type { IncomingMessage, Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { twilioSignature } from '../contacts/twilio-signature.js';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
@@ -37,6 +38,8 @@ export interface StandInCall {
   endedAt: number | null;
   /** Every form parameter as sent. */
   params: Record<string, string>;
+  /** performance.now() when the request arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface StandInMessage {
@@ -48,6 +51,8 @@ export interface StandInMessage {
   status: MessageStatus;
   createdAt: number;
   params: Record<string, string>;
+  /** performance.now() when the request arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 /** A request the stand-in made to the bot (a webhook or callback), with the bot's answer. */
@@ -262,6 +267,7 @@ export class TwilioStandIn {
       createdAt: this.now(),
       endedAt: null,
       params,
+      receivedAt: performance.now(),
     };
     this.calls.push(call);
     return { status: 201, body: this.callResource(call) };
@@ -346,6 +352,7 @@ export class TwilioStandIn {
       status: 'queued',
       createdAt: this.now(),
       params,
+      receivedAt: performance.now(),
     };
     this.messages.push(message);
     return { status: 201, body: this.messageResource(message) };
