@@ -124,6 +124,17 @@ export function providerSender(config: ProviderConfig): ContactSender {
     return `${year}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
   };
 
+  /** JSON.parse's own error quotes the text (which may hold a number or topic): this one names the provider only. */
+  const parseJson = (provider: string, text: string): Record<string, unknown> => {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    throw new Error(`${provider} answered the lookup with something that is not a JSON object`);
+  };
+
   async function getJson(provider: string, url: string, headers: Record<string, string>): Promise<string> {
     const response = await doFetch(url, { headers, signal: AbortSignal.timeout(timeout) });
     // The status only: an error body may quote the number or topic.
@@ -140,7 +151,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
     const dateFilter = resource === 'Calls' ? 'StartTime>' : 'DateSent>';
     const query = new URLSearchParams({ To: to, From: t.from, [dateFilter]: day(since), PageSize: '50' });
     const url = `${t.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${t.accountSid}/${resource}.json?${query}`;
-    const body = JSON.parse(await getJson('Twilio', url, { authorization: basic(t) })) as Record<string, unknown>;
+    const body = parseJson('Twilio', await getJson('Twilio', url, { authorization: basic(t) }));
     const list = body[resource === 'Calls' ? 'calls' : 'messages'];
     if (!Array.isArray(list)) throw new Error(`Twilio's ${resource} list has no ${resource.toLowerCase()}`);
     return list.flatMap((item: Record<string, unknown>) => {
@@ -156,7 +167,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
     const url = `${config.ntfy.url.replace(/\/+$/, '')}/${encodeURIComponent(topic)}/json?poll=1&since=${Math.floor(since / 1000)}`;
     const lines = (await getJson('ntfy', url, headers)).split('\n').filter((l) => l.trim() !== '');
     return lines
-      .map((line) => JSON.parse(line) as Record<string, unknown>)
+      .map((line) => parseJson('ntfy', line))
       .filter((m) => m.event === 'message' && typeof m.id === 'string' && typeof m.time === 'number')
       .map((m) => ({ id: m.id as string, createdAt: (m.time as number) * 1000, text: typeof m.message === 'string' ? m.message : '' }))
       .reverse();

@@ -156,6 +156,7 @@ export class TwilioStandIn {
   url = '';
   private server: Server | null = null;
   private seq = 0;
+  private held: Promise<void> = Promise.resolve();
   private readonly now: () => number;
 
   constructor(options: TwilioStandInOptions = {}) {
@@ -214,7 +215,12 @@ export class TwilioStandIn {
       : new URLSearchParams();
     const params = Object.fromEntries(form);
     if (collection === 'Calls') {
-      if (req.method === 'POST' && !sid) return this.createCall(params);
+      if (req.method === 'POST' && !sid) {
+        const created = this.createCall(params);
+        // Recorded (the call is placed), the answer held back: the bot may die before it hears of the call.
+        await this.held;
+        return created;
+      }
       if (req.method === 'POST' && sid) return this.updateCall(sid, params);
       if (req.method === 'GET' && !sid) return this.listCalls(url.searchParams);
       if (req.method === 'GET' && sid) {
@@ -394,6 +400,21 @@ export class TwilioStandIn {
       error_code: null,
       error_message: null,
       uri: `${API}/Accounts/${this.accountSid}/Messages/${message.sid}.json`,
+    };
+  }
+
+  /**
+   * From now on, a call created is recorded at once but its answer (201 and the sid) waits until the returned
+   * function is called: a crash test kills the bot between "call requested" and "call recorded".
+   */
+  holdCallAnswers(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      release();
+      this.held = Promise.resolve();
     };
   }
 
