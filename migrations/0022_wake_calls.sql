@@ -4,6 +4,8 @@ CREATE TABLE `wake_calls` (
 	`page_id` integer NOT NULL,
 	`sid` text,
 	`placed_at` integer NOT NULL,
+	`answered_at` integer,
+	`named` text,
 	`ended_at` integer,
 	`end_status` text
 );

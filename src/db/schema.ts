@@ -445,6 +445,9 @@ export const wakeCalls = sqliteTable(
     /** Twilio's call sid; null while the request is out (or if the process died before the answer). */
     sid: text('sid'),
     placedAt: integer('placed_at').notNull(),
+    /** When the person picked up (Twilio fetched the TwiML), and the pages the call read out then (key 4 acknowledges those). */
+    answeredAt: integer('answered_at'),
+    named: text('named', { mode: 'json' }).$type<number[]>(),
     /** When Twilio's status callback said how it ended, and how (completed, busy, no-answer, failed, canceled). */
     endedAt: integer('ended_at'),
     endStatus: text('end_status'),

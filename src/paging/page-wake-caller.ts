@@ -54,6 +54,9 @@ export function ackUrl(deps: Pick<WakeCallerDeps, 'publicUrl' | 'ackSecret'>, pa
   return `${deps.publicUrl()}/ack/${makeAckToken(deps.ackSecret, { pageId, userId, expiresAt: now + ACK_TOKEN_TTL_MS })}`;
 }
 
+/** Why a call is put off: retried (with the outbox's backoff) until the person's call ends or the bound passes. */
+export const CALL_WAITS = 'waiting: the person is on a call about other pages';
+
 export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'call' | 'reconcile'>> {
   return {
     async call(method, raw): Promise<CallOutcome> {
@@ -79,8 +82,10 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
       let callId: number | null = null;
       if (via === 'voice') {
         // At most one call per person in flight: one ringing now covers this page too (its TwiML, built when it
-        // is answered, reads every open page of the person).
-        if (decideCall(latestCall(deps.db, userId), deps.clock.now()).kind === 'covered') return { kind: 'ok' };
+        // is answered, reads every open page of the person); one already answered without it is waited out.
+        const decision = decideCall(latestCall(deps.db, userId), pageId, deps.clock.now());
+        if (decision.kind === 'covered') return { kind: 'ok' };
+        if (decision.kind === 'wait') return { kind: 'network_error', message: CALL_WAITS };
         // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
         content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
         callId = beginCall(deps.db, { userId, pageId, now: deps.clock.now() });

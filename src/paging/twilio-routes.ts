@@ -17,7 +17,7 @@ import type { Clock } from '../time/clock.js';
 import type { PageService } from './page-service.js';
 import { openPagesThatReached, type Page } from './page-store.js';
 import { callSpeech, pagesNamed, type SpokenPage } from './wake-call.js';
-import { callEnded } from './wake-call-store.js';
+import { callAnswered, callEnded } from './wake-call-store.js';
 
 export interface TwilioRouteDeps {
   db: Db;
@@ -203,7 +203,7 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
     `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
   return [
     smsRoute(deps),
-    route('/twilio/voice', deps, ({ pageId, userId }, res) => {
+    route('/twilio/voice', deps, ({ pageId, userId, params }, res) => {
       const page = deps.engine.transact((tx) => deps.pager.find(tx, pageId));
       if (!page || page.status !== 'open') {
         twiml(res, `<Say>Page ${pageId} is ${page ? `already ${page.status}` : 'unknown'}. Nothing to do. Goodbye.</Say><Hangup/>`);
@@ -211,6 +211,12 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
       }
       // One call for all of the person's open pages (wake-call.ts): "you have 3 open pages", key 4 acknowledges those named.
       const named = openPagesForCall(deps, page, userId);
+      callAnswered(
+        deps.db,
+        params.get('CallSid') ?? '',
+        named.map((p) => p.id),
+        deps.clock.now(),
+      );
       const said = xml(`This is the on-call bot. ${callSpeech(named)}`);
       const action = `${gatherUrl(page.id, userId)}${named.length > 1 ? `&pages=${named.map((p) => p.id).join(',')}` : ''}`;
       const gather = `<Gather numDigits="1" action="${xml(action)}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;

@@ -13,7 +13,14 @@ import type { WakeCallRecord } from './wake-call.js';
 export function latestCall(db: Db, userId: string): WakeCallRecord | null {
   return (
     db
-      .select({ id: wakeCalls.id, sid: wakeCalls.sid, placedAt: wakeCalls.placedAt, endedAt: wakeCalls.endedAt })
+      .select({
+        id: wakeCalls.id,
+        sid: wakeCalls.sid,
+        placedAt: wakeCalls.placedAt,
+        answeredAt: wakeCalls.answeredAt,
+        named: wakeCalls.named,
+        endedAt: wakeCalls.endedAt,
+      })
       .from(wakeCalls)
       .where(and(eq(wakeCalls.userId, userId), isNotNull(wakeCalls.sid)))
       .orderBy(desc(wakeCalls.placedAt), desc(wakeCalls.id))
@@ -74,6 +81,14 @@ export function knownCallSids(db: Db, userId: string, since: number): Set<string
     .where(and(eq(wakeCalls.userId, userId), isNotNull(wakeCalls.sid), gte(wakeCalls.placedAt, since)))
     .all();
   return new Set(rows.flatMap((r) => (r.sid === null ? [] : [r.sid])));
+}
+
+/** The person picked up (Twilio fetched the TwiML): the pages it reads out. A call the bot did not place changes nothing. */
+export function callAnswered(db: Db, sid: string, named: readonly number[], now: number): void {
+  db.update(wakeCalls)
+    .set({ answeredAt: now, named: [...named] })
+    .where(and(eq(wakeCalls.sid, sid), isNull(wakeCalls.endedAt)))
+    .run();
 }
 
 /** Twilio's status callback: the call ended (the first report wins; a repeat changes nothing). */

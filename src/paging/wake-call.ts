@@ -5,13 +5,17 @@
  *
  * At most one call per person is in flight: placed, no status callback yet, and placed less than
  * CALL_IN_FLIGHT_BOUND_MS ago (a callback Twilio never sent must not silence the person's phone for good).
- * The call covers every open page of the person: its TwiML is built when it is answered, from the pages open then.
+ * The call covers every open page of the person: its TwiML is built when it is answered, from the pages open
+ * then. A page that falls due after that, while the person is still on the line, was not read out: its call
+ * waits for this one to end.
  *
- *   no call before                                      -> place
- *   a call placed 40 s ago, no callback                 -> covered (by that call)
- *   a call placed 40 s ago, ended busy 10 s ago         -> place
- *   a call placed 3 min ago, no callback                -> place (the callback was lost: the bound has passed)
- *   a call whose request was out when the process died  -> place (no sid: the restart's reconcile settles it)
+ *   no call before                                           -> place
+ *   a call placed 40 s ago, ringing (no callback)            -> covered (it will read this page when answered)
+ *   a call placed 40 s ago, answered, it read this page      -> covered
+ *   a call placed 40 s ago, answered, it did not read it     -> wait (call once the person hangs up)
+ *   a call placed 40 s ago, ended busy 10 s ago              -> place
+ *   a call placed 3 min ago, no callback                     -> place (the callback was lost: the bound has passed)
+ *   a call whose request was out when the process died       -> place (no sid: the restart's reconcile settles it)
  */
 import type { RecentSend } from '../contacts/contact-sender.js';
 import { MINUTE, SECOND } from '../time/clock.js';
@@ -24,18 +28,24 @@ export interface WakeCallRecord {
   /** Twilio's call sid; null while the request is out, or when a process died before its answer. */
   sid: string | null;
   placedAt: number;
+  /** When the person picked up, and the pages the call read out then; null: still ringing. */
+  answeredAt: number | null;
+  named: readonly number[] | null;
   endedAt: number | null;
 }
 
-export type CallDecision = { kind: 'place' } | { kind: 'covered'; by: number };
+export type CallDecision = { kind: 'place' } | { kind: 'covered'; by: number } | { kind: 'wait'; for: number };
 
 /** Whether the call is still ringing or talking: placed (it has a sid), not ended, within the bound. */
 export function callInFlight(call: WakeCallRecord | null, now: number): boolean {
   return call !== null && call.sid !== null && call.endedAt === null && now - call.placedAt < CALL_IN_FLIGHT_BOUND_MS;
 }
 
-export function decideCall(latest: WakeCallRecord | null, now: number): CallDecision {
-  return latest && callInFlight(latest, now) ? { kind: 'covered', by: latest.id } : { kind: 'place' };
+/** Whether a voice wake of `pageId` that falls due `now` places a call, is covered by the one in flight, or waits for it. */
+export function decideCall(latest: WakeCallRecord | null, pageId: number, now: number): CallDecision {
+  if (!latest || !callInFlight(latest, now)) return { kind: 'place' };
+  if (latest.answeredAt !== null && !(latest.named ?? []).includes(pageId)) return { kind: 'wait', for: latest.id };
+  return { kind: 'covered', by: latest.id };
 }
 
 /** A page as a call reads it. */

@@ -15,14 +15,26 @@ const call = (over: Partial<WakeCallRecord>): WakeCallRecord => ({
   id: 1,
   sid: 'CA1',
   placedAt: NOW - 40 * SECOND,
+  answeredAt: null,
+  named: null,
   endedAt: null,
   ...over,
 });
+const answered = (named: number[]) => call({ answeredAt: NOW - 20 * SECOND, named });
+const PAGE = 12;
 
 describe('decideCall: at most one call per person in flight', () => {
-  it.each<[string, WakeCallRecord | null, 'place' | 'covered']>([
+  it.each<[string, WakeCallRecord | null, 'place' | 'covered' | 'wait']>([
     ['no call before', null, 'place'],
-    ['a call placed 40 s ago, no callback yet', call({}), 'covered'],
+    ['a call placed 40 s ago, ringing (no callback yet)', call({}), 'covered'],
+    ['a call answered 20 s ago that read this page', answered([9, PAGE]), 'covered'],
+    ['a call answered 20 s ago that did not read this page', answered([9, 10]), 'wait'],
+    ['a call answered without this page that then ended', { ...answered([9]), endedAt: NOW - SECOND }, 'place'],
+    [
+      'a call answered without this page whose callback never came (bound passed)',
+      { ...answered([9]), placedAt: NOW - 150 * SECOND },
+      'place',
+    ],
     ['placed this very instant', call({ placedAt: NOW }), 'covered'],
     ['a call placed 40 s ago that ended busy 10 s ago', call({ endedAt: NOW - 10 * SECOND }), 'place'],
     ['a call placed just under the bound ago, no callback', call({ placedAt: NOW - CALL_IN_FLIGHT_BOUND_MS + 1 }), 'covered'],
@@ -30,11 +42,12 @@ describe('decideCall: at most one call per person in flight', () => {
     ['a call placed 3 min ago, no callback (lost)', call({ placedAt: NOW - 180 * SECOND }), 'place'],
     ['a request that never got a sid (it failed, or the process died)', call({ sid: null }), 'place'],
   ])('%s -> %s', (_name, latest, expected) => {
-    expect(decideCall(latest, NOW).kind).toBe(expected);
+    expect(decideCall(latest, PAGE, NOW).kind).toBe(expected);
   });
 
   it('covered names the call that covers it', () => {
-    expect(decideCall(call({ id: 7 }), NOW)).toEqual({ kind: 'covered', by: 7 });
+    expect(decideCall(call({ id: 7 }), PAGE, NOW)).toEqual({ kind: 'covered', by: 7 });
+    expect(decideCall({ ...answered([9]), id: 8 }, PAGE, NOW)).toEqual({ kind: 'wait', for: 8 });
   });
 });
 

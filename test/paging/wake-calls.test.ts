@@ -23,11 +23,11 @@ afterEach(async () => {
 });
 
 /** The bot, with Alice's phone verified for calls; the default P0 wake calls at 3 min. */
-async function start(): Promise<void> {
+async function start(...policyLines: string[]): Promise<void> {
   const clock = new FakeClock(T0);
   twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   t = await TestApp.start({
-    policy: pagingPolicy(),
+    policy: pagingPolicy(policyLines),
     clock,
     env: {
       TWILIO_ACCOUNT_SID: twilio.accountSid,
@@ -123,6 +123,44 @@ describe('one call per person in flight', () => {
     expect(twilio.calls).toHaveLength(1);
     await until(5);
     expect(twilio.calls).toHaveLength(2);
+  });
+
+  it("a call answered after a second page was raised reads both, and covers the second page's call", async () => {
+    await start();
+    await page('checkout down');
+    await until(1);
+    t.clock.advance(30 * SECOND);
+    await page('payments slow'); // raised at 1:30, its call falls due at 4:30
+    await until(3.5);
+    const { sid } = twilio.calls[0]!;
+    // Picked up at 3:30: it reads both open pages, so the second page's call at 4:30 is covered.
+    expect(await twilio.answer(sid)).toContain('You have 2 open pages.');
+    await until(4.5);
+    expect(twilio.calls).toHaveLength(1);
+    await twilio.finish(sid, 'completed');
+  });
+
+  it('a page raised while the person is on the phone was not read out: its call waits for that call to end', async () => {
+    // Calls at once (as a step with `via: voice` does), so a second page can fall due during the first call.
+    await start('wake: { P0: [{ after: 0, via: slack }, { after: 0, via: voice }] }');
+    const first = await page('checkout down');
+    await t.tick();
+    await t.app.drainer.drain();
+    const { sid } = twilio.calls[0]!;
+    t.clock.advance(10 * SECOND);
+    expect(await twilio.answer(sid)).not.toContain('open pages'); // picked up at 0:10: one page
+    t.clock.advance(20 * SECOND);
+    const second = await page('payments slow'); // raised at 0:30 while the person listens
+    await t.tick();
+    await t.app.drainer.drain();
+    expect(twilio.calls).toHaveLength(1);
+    t.clock.advance(20 * SECOND);
+    await twilio.finish(sid, 'completed'); // hung up at 0:50, nothing pressed
+    await until(2);
+    expect(twilio.calls).toHaveLength(2);
+    const said = await twilio.answer(twilio.calls[1]!.sid);
+    expect(said).toContain(`You have 2 open pages. P0 page ${second} for backend: payments slow.`);
+    expect(said).toContain(`P0 page ${first} for backend: checkout down.`);
   });
 
   it('key 4 on a call about one page acknowledges that page only, as before', async () => {
