@@ -136,7 +136,13 @@ export function providerSender(config: ProviderConfig): ContactSender {
   };
 
   async function getJson(provider: string, url: string, headers: Record<string, string>): Promise<string> {
-    const response = await doFetch(url, { headers, signal: AbortSignal.timeout(timeout) });
+    let response: Response;
+    try {
+      response = await doFetch(url, { headers, signal: AbortSignal.timeout(timeout) });
+    } catch (error) {
+      // The error's name only: fetch's message can quote the URL, which holds the number or topic.
+      throw new Error(`could not reach ${provider} for the lookup (${error instanceof Error ? error.name : 'error'})`);
+    }
     // The status only: an error body may quote the number or topic.
     if (!response.ok) throw new Error(`${provider} refused the lookup (HTTP ${response.status})`);
     return response.text();

@@ -157,6 +157,7 @@ export class TwilioStandIn {
   private server: Server | null = null;
   private seq = 0;
   private held: Promise<void> = Promise.resolve();
+  private listFault: Answer | null = null;
   private readonly now: () => number;
 
   constructor(options: TwilioStandInOptions = {}) {
@@ -222,7 +223,7 @@ export class TwilioStandIn {
         return created;
       }
       if (req.method === 'POST' && sid) return this.updateCall(sid, params);
-      if (req.method === 'GET' && !sid) return this.listCalls(url.searchParams);
+      if (req.method === 'GET' && !sid) return this.listFault ?? this.listCalls(url.searchParams);
       if (req.method === 'GET' && sid) {
         const call = this.calls.find((c) => c.sid === sid);
         return call
@@ -231,7 +232,7 @@ export class TwilioStandIn {
       }
     }
     if (collection === 'Messages' && req.method === 'POST' && !sid) return this.createMessage(params);
-    if (collection === 'Messages' && req.method === 'GET' && !sid) return this.listMessages(url.searchParams);
+    if (collection === 'Messages' && req.method === 'GET' && !sid) return this.listFault ?? this.listMessages(url.searchParams);
     if (collection === 'Messages' && req.method === 'GET' && sid) {
       const message = this.messages.find((m) => m.sid === sid);
       return message
@@ -416,6 +417,11 @@ export class TwilioStandIn {
       release();
       this.held = Promise.resolve();
     };
+  }
+
+  /** Lists of calls and messages answer this HTTP status (a 5xx: Twilio cannot be asked) until `null`. */
+  failLists(status: number | null): void {
+    this.listFault = status === null ? null : twilioError(status, 20500, 'An internal server error has occurred');
   }
 
   // ---- playing the phone ----

@@ -171,6 +171,25 @@ describe('a wake call interrupted by a crash', () => {
   });
 });
 
+describe('when Twilio cannot be asked', () => {
+  it('the interrupted call is placed again (a call twice beats a call lost), and the warning names no number', async () => {
+    let t = await first();
+    await minutes(t, 3);
+    const claimedAt = rowOf(t, 'twilio.calls.create').sentAt!;
+    twilio.failLists(503);
+    t = await restart(t, (next) => {
+      dieMidCall(next, 'twilio.calls.create', claimedAt);
+      next.store.db.update(wakeCalls).set({ sid: null }).run();
+    });
+    expect(twilio.calls).toHaveLength(2);
+    const logs = t.logs.lines.join('\n');
+    expect(logs).toContain('could not check whether an interrupted call arrived; sending it again');
+    expect(logs).toContain('HTTP 503');
+    expect(logs).not.toContain(PHONE);
+    expect(logs).not.toContain(PHONE.slice(1));
+  });
+});
+
 describe('a wake text or push interrupted by a crash', () => {
   it('a text that went out is not sent again; one that never left is sent once', async () => {
     let t = await first();
