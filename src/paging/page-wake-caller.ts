@@ -4,6 +4,11 @@
  * time, so it is never stored in the outbox or written to a log. The message is built from the page as it is
  * now, with a freshly signed acknowledge link (ack-token.ts).
  *
+ * A call is placed only when the person has none in flight (wake-call.ts decides; wake_calls keeps the calls):
+ * one ringing covers this page too (marked sent, nothing placed), one answered without it is waited out.
+ * After a crash, `reconcile` asks the provider what it sent since the row was claimed (Twilio has no
+ * idempotency key), so an interrupted call, text or push is neither lost nor doubled.
+ *
  * Outcomes as the outbox's retry rules read them (engine/delivery.ts): a provider's 5xx, 429 or timeout is
  * retried like Slack's; a 4xx, a method no longer verified, a provider not configured or a page closed before
  * the call left are refused for good (the reason names the provider and its code, never the value).
