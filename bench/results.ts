@@ -19,11 +19,16 @@ function round(n: number): number {
 }
 
 export function printAndSave(results: BenchResult[], path: string): void {
+  print(results);
+  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
+  process.stdout.write(`\nwritten to ${path}\n`);
+}
+
+/** The results as a table on stdout. */
+export function print(results: BenchResult[]): void {
   const header = ['benchmark', 'value', 'baseline', 'unit', 'ratio', 'better'];
   const rows = results.map((r) => [r.name, String(r.value), String(r.baseline), r.unit, r.ratio.toFixed(3), r.better]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((row) => row[i]!.length)));
   const line = (cells: string[]) => cells.map((c, i) => c.padEnd(widths[i]!)).join('  ');
   process.stdout.write(`${line(header)}\n${widths.map((w) => '-'.repeat(w)).join('  ')}\n${rows.map(line).join('\n')}\n`);
-  writeFileSync(path, `${JSON.stringify(results, null, 2)}\n`);
-  process.stdout.write(`\nwritten to ${path}\n`);
 }

@@ -141,6 +141,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
         : isWakeMethod(method)
           ? providers.call(method, args)
           : slackCaller.call(method, args),
+    // After a crash: a provider's call, text or push in flight is looked up at the provider (Slack posts by their metadata).
+    reconcile: (method, args, claimedAt) => providers.reconcile(method, args, claimedAt),
     ...(slackCaller.read ? { read: slackCaller.read.bind(slackCaller) } : {}),
   };
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });

@@ -10,6 +10,7 @@
  */
 import { createTransport } from 'nodemailer';
 import type { Env } from '../config/env.js';
+import { instantToWallTime } from '../time/zoned.js';
 import type { ContactKind } from './contact-rules.js';
 
 export interface ContactMessage {
@@ -33,12 +34,27 @@ export interface ContactMessage {
 /** A failure says whether trying again later may help (a provider's 5xx, 429 or timeout) or not (a 4xx). */
 export type SendResult = { ok: true; id: string } | { ok: false; reason: string; transient?: boolean };
 
+/** A call or text the provider lists as sent to a number, or a push a topic holds. */
+export interface RecentSend {
+  /** Twilio's sid, ntfy's message id. */
+  id: string;
+  /** Epoch ms, at the provider's resolution (Twilio's dates are whole seconds). */
+  createdAt: number;
+  /** A text's body or a push's message; absent for a call (Twilio does not list a call's Url). */
+  text?: string;
+}
+
 export interface ContactSender {
   /** Whether this bot can send through `kind` at all (Twilio configured, SMTP configured...). */
   canSend(kind: ContactKind): boolean;
   send(message: ContactMessage): Promise<SendResult>;
   /** Ends a call placed earlier (ringing or in progress) by the provider's call sid: Twilio's `Status=completed`. */
   endCall?(sid: string): Promise<SendResult>;
+  /**
+   * What was sent to `to` through `kind` since about `since` (newest first), for a restart that must tell
+   * whether an interrupted send went out. Throws when the provider cannot be asked; null: `kind` has no lookup.
+   */
+  recent?(kind: ContactKind, to: string, since: number): Promise<RecentSend[] | null>;
 }
 
 export interface ProviderConfig {
@@ -173,6 +189,8 @@ export function providerSender(config: ProviderConfig): ContactSender {
   const timeout = config.timeoutMs ?? 10_000;
   const post = (url: string, init: RequestInit) => doFetch(url, { method: 'POST', ...init, signal: AbortSignal.timeout(timeout) });
 
+  const basic = (t: NonNullable<ProviderConfig['twilio']>) => `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`;
+
   /** `resource`: Messages or Calls to create one, `Calls/<sid>` to update a call. */
   async function twilio(resource: 'Messages' | 'Calls' | `Calls/${string}`, params: Record<string, string>): Promise<SendResult> {
     const t = config.twilio!;
@@ -181,7 +199,7 @@ export function providerSender(config: ProviderConfig): ContactSender {
     try {
       response = await post(url, {
         headers: {
-          authorization: `Basic ${Buffer.from(`${t.accountSid}:${t.authToken}`).toString('base64')}`,
+          authorization: basic(t),
           'content-type': 'application/x-www-form-urlencoded',
         },
         body: new URLSearchParams(resource.includes('/') ? params : { From: t.from, ...params }).toString(),
@@ -192,6 +210,66 @@ export function providerSender(config: ProviderConfig): ContactSender {
     if (!response.ok) return refusal('Twilio', response);
     const sid = ((await response.json().catch(() => ({}))) as { sid?: unknown }).sid;
     return { ok: true, id: typeof sid === 'string' ? sid : '' };
+  }
+
+  const day = (ms: number) => {
+    const { year, month, day: d } = instantToWallTime('UTC', ms);
+    return `${year}-${String(month).padStart(2, '0')}-${String(d).padStart(2, '0')}`;
+  };
+
+  /** JSON.parse's own error quotes the text (which may hold a number or topic): this one names the provider only. */
+  const parseJson = (provider: string, text: string): Record<string, unknown> => {
+    try {
+      const value: unknown = JSON.parse(text);
+      if (typeof value === 'object' && value !== null) return value as Record<string, unknown>;
+    } catch {
+      // answered below
+    }
+    throw new Error(`${provider} answered the lookup with something that is not a JSON object`);
+  };
+
+  async function getJson(provider: string, url: string, headers: Record<string, string>): Promise<string> {
+    let response: Response;
+    try {
+      response = await doFetch(url, { headers, signal: AbortSignal.timeout(timeout) });
+    } catch (error) {
+      // The error's name only: fetch's message can quote the URL, which holds the number or topic.
+      throw new Error(`could not reach ${provider} for the lookup (${error instanceof Error ? error.name : 'error'})`);
+    }
+    // The status only: an error body may quote the number or topic.
+    if (!response.ok) throw new Error(`${provider} refused the lookup (HTTP ${response.status})`);
+    return response.text();
+  }
+
+  /**
+   * Twilio's list of calls (`StartTime>=`) or messages (`DateSent>=`) to the number from the bot's own number,
+   * since the day of `since` (Twilio filters by whole days in UTC), newest first.
+   */
+  async function twilioRecent(resource: 'Calls' | 'Messages', to: string, since: number): Promise<RecentSend[]> {
+    const t = config.twilio!;
+    const dateFilter = resource === 'Calls' ? 'StartTime>' : 'DateSent>';
+    const query = new URLSearchParams({ To: to, From: t.from, [dateFilter]: day(since), PageSize: '50' });
+    const url = `${t.apiUrl.replace(/\/+$/, '')}/2010-04-01/Accounts/${t.accountSid}/${resource}.json?${query}`;
+    const body = parseJson('Twilio', await getJson('Twilio', url, { authorization: basic(t) }));
+    const list = body[resource === 'Calls' ? 'calls' : 'messages'];
+    if (!Array.isArray(list)) throw new Error(`Twilio's ${resource} list has no ${resource.toLowerCase()}`);
+    return list.flatMap((item: Record<string, unknown>) => {
+      const createdAt = typeof item.date_created === 'string' ? Date.parse(item.date_created) : Number.NaN;
+      if (typeof item.sid !== 'string' || Number.isNaN(createdAt)) return [];
+      return [{ id: item.sid, createdAt, ...(typeof item.body === 'string' ? { text: item.body } : {}) }];
+    });
+  }
+
+  /** The topic's cached messages since `since` (`GET /<topic>/json?poll=1&since=<unix seconds>`). */
+  async function ntfyRecent(topic: string, since: number): Promise<RecentSend[]> {
+    const headers: Record<string, string> = config.ntfy.token ? { authorization: `Bearer ${config.ntfy.token}` } : {};
+    const url = `${config.ntfy.url.replace(/\/+$/, '')}/${encodeURIComponent(topic)}/json?poll=1&since=${Math.floor(since / 1000)}`;
+    const lines = (await getJson('ntfy', url, headers)).split('\n').filter((l) => l.trim() !== '');
+    return lines
+      .map((line) => parseJson('ntfy', line))
+      .filter((m) => m.event === 'message' && typeof m.id === 'string' && typeof m.time === 'number')
+      .map((m) => ({ id: m.id as string, createdAt: (m.time as number) * 1000, text: typeof m.message === 'string' ? m.message : '' }))
+      .reverse();
   }
 
   async function ntfy(message: ContactMessage): Promise<SendResult> {
@@ -236,6 +314,11 @@ export function providerSender(config: ProviderConfig): ContactSender {
   }
 
   return {
+    async recent(kind, to, since) {
+      if ((kind === 'voice' || kind === 'sms') && config.twilio) return twilioRecent(kind === 'voice' ? 'Calls' : 'Messages', to, since);
+      if (kind === 'push') return ntfyRecent(to, since);
+      return null;
+    },
     canSend: (kind) =>
       kind === 'sms' || kind === 'voice' ? config.twilio !== null : kind === 'email' ? config.smtp !== null : kind === 'push',
     async send(message) {

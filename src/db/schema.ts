@@ -477,3 +477,28 @@ export const contactCodes = sqliteTable(
   },
   (t) => [primaryKey({ columns: [t.userId, t.channel] })],
 );
+
+/**
+ * The wake calls placed to people (paging/wake-call-store.ts): at most one is in flight per person (placed, no
+ * status callback yet, younger than a bound); a restart finds the one a crash interrupted by its missing sid.
+ * No phone number here: the call is to the person's verified number, read from contact_methods when placed.
+ */
+export const wakeCalls = sqliteTable(
+  'wake_calls',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    /** The page whose wake step placed the call (the call names all of the person's open pages). */
+    pageId: integer('page_id').notNull(),
+    /** Twilio's call sid; null while the request is out (or if the process died before the answer). */
+    sid: text('sid'),
+    placedAt: integer('placed_at').notNull(),
+    /** When the person picked up (Twilio fetched the TwiML), and the pages the call read out then (key 4 acknowledges those). */
+    answeredAt: integer('answered_at'),
+    named: text('named', { mode: 'json' }).$type<number[]>(),
+    /** When Twilio's status callback said how it ended, and how (completed, busy, no-answer, failed, canceled). */
+    endedAt: integer('ended_at'),
+    endStatus: text('end_status'),
+  },
+  (t) => [index('wake_calls_user').on(t.userId, t.placedAt), index('wake_calls_sid').on(t.sid)],
+);

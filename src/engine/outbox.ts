@@ -33,6 +33,13 @@ export interface SlackCaller {
   call(method: string, args: Record<string, unknown>): Promise<CallOutcome>;
   /** A read (conversations.history), answered in full; throws when Slack says no. Without it, nothing is reconciled. */
   read?(method: string, args: Record<string, unknown>): Promise<Record<string, unknown>>;
+  /**
+   * For a call that was on its way when the last process died (claimed at `claimedAt`), other than a Slack post:
+   * true when it arrived (recorded as sent, not sent again), false when it did not, null when that cannot be
+   * told or the method is not this caller's to tell. Only false and null send it again. Each method family
+   * (a provider's calls, texts and pushes) answers by its own lookup; without this hook, everything is resent.
+   */
+  reconcile?(method: string, args: Record<string, unknown>, claimedAt: number): Promise<boolean | null>;
 }
 
 /**
@@ -292,7 +299,8 @@ export class OutboxDrainer {
    * Rows that were on their way to Slack when the last process died. A post is looked for in its channel by
    * the id it carries: found, it is recorded as sent (with its ts, so later edits find it) instead of being
    * posted twice; not found, or not readable, it is sent again (at least once beats at most once for a page).
-   * Edits, pins, reactions and invites repeat harmlessly, so they are simply sent again.
+   * Edits, pins, reactions and invites repeat harmlessly, so they are simply sent again. Other methods ask the
+   * caller's reconcile hook (a provider's call, text or push: a lookup of what it sent since the row was claimed).
    */
   private async reconcileInFlight(): Promise<void> {
     const { db, caller, logger } = this.deps;
@@ -303,23 +311,34 @@ export class OutboxDrainer {
       .all();
     for (const row of rows) {
       let found: { channel: string; ts: string } | null = null;
+      let arrived = false;
       if (row.method === 'chat.postMessage' && caller.read) {
         try {
           found = await this.findPosted(row, caller.read.bind(caller));
+          arrived = found !== null;
         } catch (error) {
           logger.warn({ outboxId: row.id, err: error }, 'could not check whether an interrupted post arrived; sending it again');
+        }
+      } else if (caller.reconcile) {
+        try {
+          arrived = (await caller.reconcile(row.method, row.args, row.sendingAt ?? row.createdAt)) === true;
+        } catch (error) {
+          logger.warn(
+            { outboxId: row.id, method: row.method, err: error },
+            'could not check whether an interrupted call arrived; sending it again',
+          );
         }
       }
       const now = this.deps.clock.now();
       db.transaction((tx) => {
-        if (!found) {
+        if (!arrived) {
           tx.update(outbox).set({ sendingAt: null }).where(eq(outbox.id, row.id)).run();
           return;
         }
         this.statements.markSent.run({ id: row.id, attempts: row.attempts + 1, now });
-        if (row.ref) this.statements.rememberMessage.run({ ref: row.ref, channel: found.channel, ts: found.ts, now });
+        if (row.ref && found) this.statements.rememberMessage.run({ ref: row.ref, channel: found.channel, ts: found.ts, now });
       });
-      if (found) logger.info({ outboxId: row.id, method: row.method }, 'an interrupted post had arrived; not sending it twice');
+      if (arrived) logger.info({ outboxId: row.id, method: row.method }, 'an interrupted call had arrived; not sending it twice');
     }
   }
 

@@ -4,6 +4,11 @@
  * time, so it is never stored in the outbox or written to a log. The message is built from the page as it is
  * now, with a freshly signed acknowledge link (ack-token.ts).
  *
+ * A call is placed only when the person has none in flight (wake-call.ts decides; wake_calls keeps the calls):
+ * one ringing covers this page too (marked sent, nothing placed), one answered without it is waited out.
+ * After a crash, `reconcile` asks the provider what it sent since the row was claimed (Twilio has no
+ * idempotency key), so an interrupted call, text or push is neither lost nor doubled.
+ *
  * Outcomes as the outbox's retry rules read them (engine/delivery.ts): a provider's 5xx, 429 or timeout is
  * retried like Slack's; a 4xx, a method no longer verified, a provider not configured or a page closed before
  * the call left are refused for good (the reason names the provider and its code, never the value).
@@ -17,10 +22,20 @@ import type { ContactSender, SendResult } from '../contacts/contact-sender.js';
 import { verifiedValue } from '../contacts/contact-store.js';
 import type { Clock } from '../time/clock.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
-import { callPlaced } from './page-call-end-caller.js';
+import { callPlaced as pageCallPlaced } from './page-call-end-caller.js';
 import { pageRef } from './page-refs.js';
 import { findPage } from './page-store.js';
-import { WAKE_METHODS, wakeContent } from './page-wake.js';
+import { isWakeMethod, WAKE_METHODS, wakeContent, wakeMarker } from './page-wake.js';
+import { CALL_IN_FLIGHT_BOUND_MS, decideCall, matchSent, RECONCILE_SKEW_MS } from './wake-call.js';
+import {
+  beginCall,
+  callFoundAfterCrash,
+  callNotPlaced,
+  callPlaced,
+  callPlacedSince,
+  knownCallSids,
+  latestCall,
+} from './wake-call-store.js';
 
 export interface WakeCallerDeps {
   db: Db;
@@ -45,7 +60,10 @@ export function ackUrl(deps: Pick<WakeCallerDeps, 'publicUrl' | 'ackSecret'>, pa
   return `${deps.publicUrl()}/ack/${makeAckToken(deps.ackSecret, { pageId, userId, expiresAt: now + ACK_TOKEN_TTL_MS })}`;
 }
 
-export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
+/** Why a call is put off: retried (with the outbox's backoff) until the person's call ends or the bound passes. */
+export const CALL_WAITS = 'waiting: the person is on a call about other pages';
+
+export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'call' | 'reconcile'>> {
   return {
     async call(method, raw): Promise<CallOutcome> {
       const parsed = wakeArgs.safeParse(raw);
@@ -67,20 +85,57 @@ export function wakeCaller(deps: WakeCallerDeps): SlackCaller {
         clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : ack,
         voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
       });
-      // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
-      if (via === 'voice')
+      let callId: number | null = null;
+      if (via === 'voice') {
+        // At most one call per person in flight: one ringing now covers this page too (its TwiML, built when it
+        // is answered, reads every open page of the person); one already answered without it is waited out.
+        const decision = decideCall(latestCall(deps.db, userId), pageId, deps.clock.now());
+        if (decision.kind === 'covered') return { kind: 'ok' };
+        if (decision.kind === 'wait') return { kind: 'network_error', message: CALL_WAITS };
+        // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
         content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
+        callId = beginCall(deps.db, { userId, pageId, now: deps.clock.now() });
+      }
       let result: SendResult;
       try {
         result = await deps.sender.send({ kind: via, to, ...content });
       } catch (error) {
+        if (callId !== null) callNotPlaced(deps.db, callId);
         // The error's name only: a message could quote the number or topic.
         return { kind: 'network_error', message: `could not send (${error instanceof Error ? error.name : 'error'})` };
       }
       // A call's sid is kept, so that acknowledging elsewhere ends it (page-call-end-caller.ts).
-      if (result.ok && via === 'voice') callPlaced(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
+      if (result.ok && via === 'voice') pageCallPlaced(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
+      if (callId !== null) {
+        if (result.ok) callPlaced(deps.db, callId, result.id);
+        else callNotPlaced(deps.db, callId);
+      }
       if (result.ok) return { kind: 'ok' };
       return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };
+    },
+
+    /**
+     * A call, text or push that was on its way when the last process died: the provider is asked what it sent to
+     * the person since the row was claimed. Found (a call with a sid the bot does not know yet, a text or push
+     * naming the page): it went out, and is not sent again; a found call is recorded as the one in flight.
+     * Not found: false (sent again). No way to tell (the method is gone, no lookup for it): null (sent again).
+     * ntfy answers only from its message cache: a server without one finds nothing, so at most one push repeats.
+     */
+    async reconcile(method, raw, claimedAt): Promise<boolean | null> {
+      const parsed = wakeArgs.safeParse(raw);
+      if (!isWakeMethod(method) || !parsed.success || WAKE_METHODS[parsed.data.via] !== method) return null;
+      const { pageId, userId, via } = parsed.data;
+      // Twilio's answer was recorded before the process died (only marking the row was lost): it went out.
+      if (via === 'voice' && callPlacedSince(deps.db, userId, pageId, claimedAt) !== null) return true;
+      const to = verifiedValue(deps.db, userId, via);
+      if (to === null || !deps.sender.recent) return null;
+      const since = claimedAt - RECONCILE_SKEW_MS;
+      const sends = await deps.sender.recent(via, to, since);
+      if (sends === null) return null;
+      const knownIds = via === 'voice' ? knownCallSids(deps.db, userId, since - CALL_IN_FLIGHT_BOUND_MS) : new Set<string>();
+      const found = matchSent(sends, { claimedAt, knownIds, marker: wakeMarker(pageId, via) });
+      if (found && via === 'voice') callFoundAfterCrash(deps.db, { userId, pageId, sid: found.id, placedAt: claimedAt });
+      return found !== null;
     },
   };
 }

@@ -99,3 +99,13 @@ export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean
       return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Acknowledge: ${links.ackUrl}` };
   }
 }
+
+/**
+ * Text that only a wake message about this page carries (for a push or an SMS), so that a restart can tell it
+ * among the provider's recent sends to the same person (wake-call.ts matchSent). Calls and e-mail have none.
+ */
+export function wakeMarker(pageId: number, via: WakeMethod): string | null {
+  if (via === 'push') return `Page #${pageId} (`;
+  if (via === 'sms') return `Reply 4 ${pageId} to acknowledge.`;
+  return null;
+}

@@ -19,6 +19,10 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { PageOutcome, PageService } from './page-service.js';
+import type { ActedVia } from './page-decide.js';
+import { openPagesThatReached, type Page } from './page-store.js';
+import { callSpeech, pagesNamed, type SpokenPage } from './wake-call.js';
+import { callAnswered, callEnded } from './wake-call-store.js';
 
 export interface TwilioRouteDeps {
   db: Db;
@@ -211,21 +215,58 @@ function smsRoute(deps: TwilioRouteDeps): CustomRoute {
   };
 }
 
+/** The page a call is for, then the person's other open pages it reached (oldest first), as the call reads them. */
+function openPagesForCall(deps: TwilioRouteDeps, page: Page, userId: string): SpokenPage[] {
+  const now = deps.clock.now();
+  const open = new Map(openPagesThatReached(deps.db, userId).map((p) => [p.id, p]));
+  open.set(page.id, page);
+  return pagesNamed(page.id, [...open.keys()]).map((id) => {
+    const p = open.get(id)!;
+    return { id, severity: p.severity, rotation: p.rotation, summary: p.summary, age: spokenAge(now - p.createdAt) };
+  });
+}
+
+/** The pages a call for several named (its Gather's `pages`, under Twilio's signature), or null for a call about one. */
+function namedInCall(query: URLSearchParams, pageId: number): number[] | null {
+  const ids = (query.get('pages') ?? '')
+    .split(',')
+    .filter((p) => /^\d{1,12}$/.test(p))
+    .map(Number);
+  return ids.length > 1 && ids.includes(pageId) ? ids : null;
+}
+
+/** Key 4 on a call about several pages: each one named is acknowledged as the person (one transaction). */
+function acknowledgeNamed(deps: TwilioRouteDeps, ids: number[], userId: string, acting: ActedVia): string {
+  const outcomes = deps.engine.transact((tx) => ids.map((id) => ({ id, ok: deps.pager.acknowledge(tx, id, userId, acting).ok })));
+  const done = outcomes.filter((o) => o.ok).map((o) => o.id);
+  deps.logger.info({ pageIds: done, userId, named: ids.length }, 'pages acknowledged by phone');
+  if (done.length === ids.length) return `All ${ids.length} pages are acknowledged. Thank you.`;
+  const left = ids.length - done.length;
+  return `${done.length === 1 ? '1 page is' : `${done.length} pages are`} acknowledged. ${left === 1 ? '1 was' : `${left} were`} already handled or not yours to acknowledge.`;
+}
+
 export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
   const gatherUrl = (pageId: number, userId: string) =>
     `${deps.publicUrl()}/twilio/gather?page=${pageId}&user=${encodeURIComponent(userId)}`;
   return [
     smsRoute(deps),
-    route('/twilio/voice', deps, ({ pageId, userId }, res) => {
+    route('/twilio/voice', deps, ({ pageId, userId, params }, res) => {
       const page = deps.engine.transact((tx) => deps.pager.find(tx, pageId));
       if (!page || page.status !== 'open') {
         twiml(res, `<Say>Page ${pageId} is ${page ? `already ${page.status}` : 'unknown'}. Nothing to do. Goodbye.</Say><Hangup/>`);
         return;
       }
-      const said = xml(
-        `This is the on-call bot. ${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${spokenAge(deps.clock.now() - page.createdAt)}. ${KEYS_SAID}`,
+      // One call for all of the person's open pages (wake-call.ts): "you have 3 open pages", key 4 acknowledges those named.
+      const named = openPagesForCall(deps, page, userId);
+      callAnswered(
+        deps.db,
+        params.get('CallSid') ?? '',
+        named.map((p) => p.id),
+        deps.clock.now(),
       );
-      const gather = `<Gather numDigits="1" action="${xml(gatherUrl(page.id, userId))}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
+      const said = xml(`This is the on-call bot. ${callSpeech(named)}`);
+      const action = `${gatherUrl(page.id, userId)}${named.length > 1 ? `&pages=${named.map((p) => p.id).join(',')}` : ''}`;
+      const gather = `<Gather numDigits="1" action="${xml(action)}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather>`;
       twiml(res, `${gather}<Say>No key was pressed. The page is still open.</Say><Hangup/>`);
     }),
     // How a wake call ended (its StatusCallback): answered or not, Twilio wants an empty answer.
@@ -234,6 +275,8 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
       const loop = Number(query.get('loop'));
       const status = params.get('CallStatus') ?? '';
       const sid = params.get('CallSid') ?? '';
+      // The person's call is no longer in flight: their next voice wake places a call again.
+      callEnded(deps.db, sid, status, deps.clock.now());
       if (Number.isInteger(stepIndex) && stepIndex >= 0 && Number.isInteger(loop) && loop >= 0) {
         deps.engine.transact((tx) =>
           deps.pager.callEnded(tx, pageId, { userId, stepIndex, loop, status, ...(/^[A-Za-z0-9]{2,64}$/.test(sid) ? { sid } : {}) }),
@@ -261,7 +304,11 @@ export function twilioRoutes(deps: TwilioRouteDeps): CustomRoute[] {
         return;
       }
       const callSid = params.get('CallSid') ?? '';
-      const outcome = act(deps, digits, pageId, userId, { via: 'voice', ...(callSid ? { callSid } : {}) });
+      const acting = { via: 'voice' as const, ...(callSid ? { callSid } : {}) };
+      // Key 4 on a call that read several pages acknowledges each of them; 5 and 6 act on the call's own page.
+      const several = digits === '4' ? namedInCall(query, pageId) : null;
+      if (several) return twiml(res, `<Say>${xml(acknowledgeNamed(deps, several, userId, acting))}</Say><Hangup/>`);
+      const outcome = act(deps, digits, pageId, userId, acting);
       deps.logger.info({ pageId, userId, key: digits, ok: outcome.ok }, 'page answered by phone');
       const said = outcome.ok
         ? `${DONE[digits](pageId, spoken(outcome.message))} Thank you. Goodbye.`

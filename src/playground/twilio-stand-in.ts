@@ -9,7 +9,9 @@
  * - `POST .../Calls/{CallSid}.json` with `Status=completed` (or `canceled` before it is answered) ends a call
  *   (its status callback is posted, as Twilio does); an unknown sid is Twilio's 404 (20404). Each is recorded in
  *   `updates`; `settled()` waits for the callbacks such an update set off.
- * - `GET .../Calls.json?To=...&StartTime>=YYYY-MM-DD` lists calls (newest first), `GET .../Calls/{CallSid}.json` one.
+ * - `GET .../Calls.json?To=...&From=...&StartTime>=YYYY-MM-DD` lists calls (newest first), `GET .../Calls/{CallSid}.json`
+ *   one; `GET .../Messages.json?To=...&From=...&DateSent>=YYYY-MM-DD` lists messages. Lists answer Twilio's page
+ *   fields (`calls` or `messages`, `page`, `page_size`, `start`, `end`, `first_page_uri`, `next_page_uri`, `uri`).
  *
  * Calls and messages are recorded. A test plays the phone: `answer` fetches the call's TwiML (a signed POST to
  * its Url, or the inline Twiml), `pressDigits` posts a <Gather>'s digits to its action, `finish` ends the call
@@ -18,6 +20,7 @@
  */
 import { startLocalServer, stopLocalServer } from './local-server.js';
 import type { IncomingMessage, Server } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import { twilioSignature } from '../contacts/twilio-signature.js';
 
 export type CallStatus = 'queued' | 'ringing' | 'in-progress' | 'completed' | 'busy' | 'failed' | 'no-answer' | 'canceled';
@@ -37,6 +40,8 @@ export interface StandInCall {
   endedAt: number | null;
   /** Every form parameter as sent. */
   params: Record<string, string>;
+  /** performance.now() when the request arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 export interface StandInMessage {
@@ -48,6 +53,8 @@ export interface StandInMessage {
   status: MessageStatus;
   createdAt: number;
   params: Record<string, string>;
+  /** performance.now() when the request arrived (latency benchmarks). */
+  receivedAt: number;
 }
 
 /** A `POST Calls/{CallSid}.json` received: the sid, the status asked for, and the HTTP status answered. */
@@ -110,6 +117,42 @@ function rfc2822(ms: number): string {
   return new Date(ms).toUTCString().replace('GMT', '+0000');
 }
 
+const DAY_MS = 86_400_000;
+
+/**
+ * A list's filters as Twilio reads them: To and From exactly, and a date (`StartTime` for calls, `DateSent` for
+ * messages) as a whole UTC day, `YYYY-MM-DD`: `Name=` that day, `Name>=` on or after its midnight, `Name<=` on or
+ * before the end of it (`StartTime>=2026-01-05` arrives as the parameter "StartTime>" with the value
+ * "2026-01-05"). A malformed date or page size is a 400, as with Twilio.
+ */
+function listFilter(
+  query: URLSearchParams,
+  dateName: 'StartTime' | 'DateSent',
+): { error: Answer } | { keep: (item: { to: string; from: string; createdAt: number }) => boolean; pageSize: number } {
+  const to = query.get('To');
+  const from = query.get('From');
+  const bounds: Array<(ms: number) => boolean> = [];
+  for (const [suffix, test] of [
+    ['', (day: number, ms: number) => ms >= day && ms < day + DAY_MS],
+    ['>', (day: number, ms: number) => ms >= day],
+    ['<', (day: number, ms: number) => ms < day + DAY_MS],
+  ] as const) {
+    const value = query.get(`${dateName}${suffix}`);
+    if (value === null) continue;
+    const day = /^\d{4}-\d{2}-\d{2}$/.test(value) ? Date.parse(`${value}T00:00:00Z`) : Number.NaN;
+    if (Number.isNaN(day)) return { error: twilioError(400, 20001, `Invalid ${dateName}: ${value} (expected YYYY-MM-DD)`) };
+    bounds.push((ms) => test(day, ms));
+  }
+  const size = query.get('PageSize');
+  const pageSize = size === null ? 50 : Number(size);
+  if (!Number.isInteger(pageSize) || pageSize < 1 || pageSize > 1000)
+    return { error: twilioError(400, 20001, `Invalid PageSize: ${size} (1 to 1000)`) };
+  return {
+    keep: (item) => (!to || item.to === to) && (!from || item.from === from) && bounds.every((b) => b(item.createdAt)),
+    pageSize,
+  };
+}
+
 export class TwilioStandIn {
   readonly accountSid: string;
   readonly authToken: string;
@@ -125,6 +168,8 @@ export class TwilioStandIn {
   url = '';
   private server: Server | null = null;
   private seq = 0;
+  private held: Promise<void> = Promise.resolve();
+  private listFault: Answer | null = null;
   private readonly now: () => number;
   /** Status callbacks set off by a call update, still on their way to the bot. */
   private readonly inFlight = new Set<Promise<unknown>>();
@@ -185,13 +230,18 @@ export class TwilioStandIn {
       : new URLSearchParams();
     const params = Object.fromEntries(form);
     if (collection === 'Calls') {
-      if (req.method === 'POST' && !sid) return this.createCall(params);
+      if (req.method === 'POST' && !sid) {
+        const created = this.createCall(params);
+        // Recorded (the call is placed), the answer held back: the bot may die before it hears of the call.
+        await this.held;
+        return created;
+      }
       if (req.method === 'POST' && sid) {
         const answer = this.updateCall(sid, params);
         this.updates.push({ sid, status: params.Status ?? null, at: this.now(), answer: answer.status });
         return answer;
       }
-      if (req.method === 'GET' && !sid) return this.listCalls(url.searchParams);
+      if (req.method === 'GET' && !sid) return this.listFault ?? this.listCalls(url.searchParams);
       if (req.method === 'GET' && sid) {
         const call = this.calls.find((c) => c.sid === sid);
         return call
@@ -200,6 +250,7 @@ export class TwilioStandIn {
       }
     }
     if (collection === 'Messages' && req.method === 'POST' && !sid) return this.createMessage(params);
+    if (collection === 'Messages' && req.method === 'GET' && !sid) return this.listFault ?? this.listMessages(url.searchParams);
     if (collection === 'Messages' && req.method === 'GET' && sid) {
       const message = this.messages.find((m) => m.sid === sid);
       return message
@@ -241,6 +292,7 @@ export class TwilioStandIn {
       createdAt: this.now(),
       endedAt: null,
       params,
+      receivedAt: performance.now(),
     };
     this.calls.push(call);
     return { status: 201, body: this.callResource(call) };
@@ -269,28 +321,42 @@ export class TwilioStandIn {
   }
 
   private listCalls(query: URLSearchParams): Answer {
-    const to = query.get('To');
+    const filter = listFilter(query, 'StartTime');
+    if ('error' in filter) return filter.error;
     const status = query.get('Status');
-    // `StartTime>=2026-01-05` arrives as the name "StartTime>" with the value "2026-01-05".
-    const since = query.get('StartTime>');
-    const sinceMs = since ? Date.parse(/^\d{4}-\d{2}-\d{2}$/.test(since) ? `${since}T00:00:00Z` : since) : null;
-    if (since && Number.isNaN(sinceMs)) return twilioError(400, 20001, `Invalid StartTime: ${since}`);
-    const pageSize = Math.min(Number(query.get('PageSize') ?? 50) || 50, 1000);
-    const calls = this.calls
-      .filter((c) => (!to || c.to === to) && (!status || c.status === status) && (sinceMs === null || c.createdAt >= sinceMs))
-      .sort((a, b) => b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : -1))
-      .slice(0, pageSize);
+    const calls = this.calls.filter((c) => filter.keep(c) && (!status || c.status === status));
+    return this.listPage('Calls', 'calls', calls, filter.pageSize, (c) => this.callResource(c));
+  }
+
+  /** `GET .../Messages.json`: To, From, DateSent (or DateSent> / DateSent<, whole UTC days), PageSize; newest first. */
+  private listMessages(query: URLSearchParams): Answer {
+    const filter = listFilter(query, 'DateSent');
+    if ('error' in filter) return filter.error;
+    return this.listPage('Messages', 'messages', this.messages.filter(filter.keep), filter.pageSize, (m) => this.messageResource(m));
+  }
+
+  /** One page of a list, as Twilio answers it (the first: this stand-in never has more than a page's worth). */
+  private listPage<T extends { createdAt: number; sid: string }>(
+    resource: 'Calls' | 'Messages',
+    key: 'calls' | 'messages',
+    items: T[],
+    pageSize: number,
+    render: (item: T) => Record<string, unknown>,
+  ): Answer {
+    const page = [...items].sort((a, b) => b.createdAt - a.createdAt || (a.sid < b.sid ? 1 : -1)).slice(0, pageSize);
+    const uri = `${API}/Accounts/${this.accountSid}/${resource}.json`;
     return {
       status: 200,
       body: {
-        calls: calls.map((c) => this.callResource(c)),
+        [key]: page.map(render),
         page: 0,
         page_size: pageSize,
         start: 0,
-        end: Math.max(calls.length - 1, 0),
+        end: Math.max(page.length - 1, 0),
+        first_page_uri: `${uri}?PageSize=${pageSize}&Page=0`,
         next_page_uri: null,
         previous_page_uri: null,
-        uri: `${API}/Accounts/${this.accountSid}/Calls.json`,
+        uri: `${uri}?PageSize=${pageSize}&Page=0`,
       },
     };
   }
@@ -314,6 +380,7 @@ export class TwilioStandIn {
       status: 'queued',
       createdAt: this.now(),
       params,
+      receivedAt: performance.now(),
     };
     this.messages.push(message);
     return { status: 201, body: this.messageResource(message) };
@@ -349,6 +416,8 @@ export class TwilioStandIn {
       num_segments: String(Math.max(1, Math.ceil(message.body.length / 153))),
       date_created: rfc2822(message.createdAt),
       date_updated: rfc2822(message.createdAt),
+      // Sent at once here (Twilio sets it when the carrier takes it).
+      date_sent: rfc2822(message.createdAt),
       api_version: '2010-04-01',
       error_code: null,
       error_message: null,
@@ -359,6 +428,26 @@ export class TwilioStandIn {
   /** Waits until the status callbacks set off by call updates have been answered by the bot. */
   async settled(): Promise<void> {
     while (this.inFlight.size > 0) await Promise.all([...this.inFlight]);
+  }
+
+  /**
+   * From now on, a call created is recorded at once but its answer (201 and the sid) waits until the returned
+   * function is called: a crash test kills the bot between "call requested" and "call recorded".
+   */
+  holdCallAnswers(): () => void {
+    let release!: () => void;
+    this.held = new Promise<void>((resolve) => {
+      release = resolve;
+    });
+    return () => {
+      release();
+      this.held = Promise.resolve();
+    };
+  }
+
+  /** Lists of calls and messages answer this HTTP status (a 5xx: Twilio cannot be asked) until `null`. */
+  failLists(status: number | null): void {
+    this.listFault = status === null ? null : twilioError(status, 20500, 'An internal server error has occurred');
   }
 
   // ---- playing the phone ----

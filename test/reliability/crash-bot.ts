@@ -62,7 +62,12 @@ export interface BotProcess {
   exited: Promise<number | null>;
 }
 
-export function startBot(main: string, env: { port: number; dbPath: string; policyPath: string; slackUrl: string }): BotProcess {
+export function startBot(
+  main: string,
+  env: { port: number; dbPath: string; policyPath: string; slackUrl: string },
+  /** More variables (a Twilio stand-in's TWILIO_*). */
+  extra: Record<string, string> = {},
+): BotProcess {
   const child = spawn(process.execPath, [main], {
     cwd: REPO,
     env: {
@@ -75,6 +80,7 @@ export function startBot(main: string, env: { port: number; dbPath: string; poli
       PORT: String(env.port),
       LOG_LEVEL: process.env.CRASH_LOG_LEVEL ?? 'warn',
       CRASH_ALERTS_TOKEN: ALERTS_TOKEN,
+      ...extra,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

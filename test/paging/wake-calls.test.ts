@@ -1,0 +1,174 @@
+/**
+ * At most one call per person in flight, through the real app and the Twilio stand-in: a voice wake that falls
+ * due while the person's call is ringing places no second call; the call, when answered, reads every open page
+ * of the person ("You have 3 open pages") and key 4 acknowledges all of those it named.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
+import { pages, wakeCalls } from '../../src/db/schema.js';
+import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
+import { scriptedRandomness } from '../contacts/contact-support.js';
+import { TestApp } from '../support/harness.js';
+import { pagingPolicy } from '../support/paging-scenario.js';
+
+const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
+const PHONE = '+447700900123';
+
+let t: TestApp;
+let twilio: TwilioStandIn;
+afterEach(async () => {
+  await t?.close();
+  await twilio?.stop();
+});
+
+/** The bot, with Alice's phone verified for calls; the default P0 wake calls at 3 min. */
+async function start(...policyLines: string[]): Promise<void> {
+  const clock = new FakeClock(T0);
+  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+  t = await TestApp.start({
+    policy: pagingPolicy(policyLines),
+    clock,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+    },
+  });
+  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
+  verifyCode(
+    t.store.db,
+    'U0ALICE',
+    issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
+    T0,
+    'phone',
+  );
+}
+
+async function page(summary: string): Promise<number> {
+  const answer = (await t.command('/oncall', `page --severity P0 ${summary}`, 'U0DAN')).json() as { text: string };
+  return Number(/page #(\d+)/.exec(answer.text)![1]);
+}
+
+/** Moves the clock to `minutes` after T0, a minute at a time, delivering what falls due. */
+async function until(minutes: number): Promise<void> {
+  while (t.clock.now() + MINUTE <= T0 + minutes * MINUTE) await t.advance(MINUTE);
+  await t.app.drainer.drain();
+}
+
+const status = (id: number) =>
+  t.store.db
+    .select()
+    .from(pages)
+    .all()
+    .find((p) => p.id === id)!.status;
+
+describe('one call per person in flight', () => {
+  it('three open pages: one call, which says so and reads each; key 4 acknowledges all three', async () => {
+    await start();
+    const first = await page('checkout down');
+    await until(1);
+    const second = await page('payments slow');
+    const third = await page('queue stuck');
+    await until(3);
+    expect(twilio.calls).toHaveLength(1);
+    // The other two pages' calls fall due at 4 min, while the first call still rings: no second call.
+    await until(4);
+    expect(twilio.calls).toHaveLength(1);
+    const { sid } = twilio.calls[0]!;
+    const said = await twilio.answer(sid);
+    expect(said).toContain(
+      `You have 3 open pages. P0 page ${first} for backend: checkout down. Open for 4 minutes. ` +
+        `P0 page ${second} for backend: payments slow. Open for 3 minutes. P0 page ${third} for backend: queue stuck. ` +
+        'Open for 3 minutes. Press 4 to acknowledge all 3.',
+    );
+    const pressed = await twilio.pressDigits(sid, '4', said);
+    expect(pressed.body).toContain('All 3 pages are acknowledged.');
+    expect([first, second, third].map(status)).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
+    await twilio.finish(sid, 'completed');
+    await until(20);
+    expect(twilio.calls).toHaveLength(1);
+  });
+
+  it('a call that ended (its status callback came) no longer covers: the next page due calls again', async () => {
+    await start();
+    await page('checkout down');
+    await until(1);
+    await page('payments slow');
+    await until(3);
+    expect(twilio.calls).toHaveLength(1);
+    t.clock.advance(30 * SECOND);
+    await twilio.finish(twilio.calls[0]!.sid, 'busy');
+    await until(5); // the second page's call fell due at 4 min
+    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE, PHONE]);
+    expect(
+      t.store.db
+        .select()
+        .from(wakeCalls)
+        .all()
+        .map((c) => [c.sid, c.endStatus]),
+    ).toEqual([
+      [twilio.calls[0]!.sid, 'busy'],
+      [twilio.calls[1]!.sid, null],
+    ]);
+  });
+
+  it('a call whose status callback never came stops covering after 2 minutes', async () => {
+    await start();
+    await page('checkout down');
+    await until(2);
+    await page('payments slow'); // its call falls due at 5 min, 2 min after the first was placed
+    await until(4);
+    expect(twilio.calls).toHaveLength(1);
+    await until(5);
+    expect(twilio.calls).toHaveLength(2);
+  });
+
+  it("a call answered after a second page was raised reads both, and covers the second page's call", async () => {
+    await start();
+    await page('checkout down');
+    await until(1);
+    t.clock.advance(30 * SECOND);
+    await page('payments slow'); // raised at 1:30, its call falls due at 4:30
+    await until(3.5);
+    const { sid } = twilio.calls[0]!;
+    // Picked up at 3:30: it reads both open pages, so the second page's call at 4:30 is covered.
+    expect(await twilio.answer(sid)).toContain('You have 2 open pages.');
+    await until(4.5);
+    expect(twilio.calls).toHaveLength(1);
+    await twilio.finish(sid, 'completed');
+  });
+
+  it('a page raised while the person is on the phone was not read out: its call waits for that call to end', async () => {
+    // Calls at once (as a step with `via: voice` does), so a second page can fall due during the first call.
+    await start('wake: { P0: [{ after: 0, via: slack }, { after: 0, via: voice }] }');
+    const first = await page('checkout down');
+    await t.tick();
+    await t.app.drainer.drain();
+    const { sid } = twilio.calls[0]!;
+    t.clock.advance(10 * SECOND);
+    expect(await twilio.answer(sid)).not.toContain('open pages'); // picked up at 0:10: one page
+    t.clock.advance(20 * SECOND);
+    const second = await page('payments slow'); // raised at 0:30 while the person listens
+    await t.tick();
+    await t.app.drainer.drain();
+    expect(twilio.calls).toHaveLength(1);
+    t.clock.advance(20 * SECOND);
+    await twilio.finish(sid, 'completed'); // hung up at 0:50, nothing pressed
+    await until(2);
+    expect(twilio.calls).toHaveLength(2);
+    const said = await twilio.answer(twilio.calls[1]!.sid);
+    expect(said).toContain(`You have 2 open pages. P0 page ${second} for backend: payments slow.`);
+    expect(said).toContain(`P0 page ${first} for backend: checkout down.`);
+  });
+
+  it('key 4 on a call about one page acknowledges that page only, as before', async () => {
+    await start();
+    const only = await page('checkout down');
+    await until(3);
+    const said = await twilio.answer(twilio.calls[0]!.sid);
+    expect(said).not.toContain('open pages');
+    expect((await twilio.pressDigits(twilio.calls[0]!.sid, '4', said)).body).toContain(`Page ${only} is acknowledged.`);
+  });
+});
