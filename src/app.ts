@@ -16,6 +16,8 @@ import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
 import { registerContactCommands } from './contacts/contact-commands.js';
+import { ContactTestService, contactTestCaller, isContactTestMethod, registerTestPage } from './contacts/contact-test.js';
+import { contactTestRoutes } from './contacts/contact-test-routes.js';
 import { cryptoRandomness, type Randomness } from './contacts/contact-rules.js';
 import { providerConfig, providerSender, type ContactSender } from './contacts/contact-sender.js';
 import { registerReportCommand } from './reports/report-commands.js';
@@ -127,8 +129,15 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const ackSecret = ackTokenSecret(env);
   // One outbox, two destinations: wake calls (push, SMS, voice) go to the providers, everything else to Slack.
   const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
+  // Test pages (/oncall test-page) reach phones through their own caller: a test is not a page.
+  const testSends = contactTestCaller({ db: store.db, clock, sender: contactSender, publicUrl, ackSecret });
   const caller: SlackCaller = {
-    call: (method, args) => (isWakeMethod(method) ? providers.call(method, args) : slackCaller.call(method, args)),
+    call: (method, args) =>
+      isWakeMethod(method)
+        ? providers.call(method, args)
+        : isContactTestMethod(method)
+          ? testSends.call(method, args)
+          : slackCaller.call(method, args),
     ...(slackCaller.read ? { read: slackCaller.read.bind(slackCaller) } : {}),
   };
   const drainer = new OutboxDrainer({ db: store.db, clock, caller, logger, listener: metrics });
@@ -173,6 +182,11 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     }),
   );
   const pager = new PageService(options.policy, events);
+  const contactTests = new ContactTestService({
+    sender: contactSender,
+    logger,
+    homeChanged: (tx) => refreshHomes(tx, options.policy, incidents),
+  });
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
   let bolt: App;
@@ -210,6 +224,15 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
     ackRoute({ engine, pager, clock, logger, secret: ackSecret }),
     ...twilioRoutes({ db: store.db, engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
+    ...contactTestRoutes({
+      engine,
+      tests: contactTests,
+      clock,
+      logger,
+      secret: ackSecret,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? null,
+      publicUrl,
+    }),
     ...(options.extraRoutes ?? []),
   ];
   bolt = createBoltApp(env, logger, routes);
@@ -257,6 +280,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     random: options.random ?? cryptoRandomness,
     openView,
   });
+  contactTests.register(engine);
+  registerTestPage(commands.oncall, bolt, contactTests, { engine, policy: options.policy, logger });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);

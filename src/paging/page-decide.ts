@@ -29,6 +29,7 @@ import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplie
 import { pageRef, pageSubject } from './page-refs.js';
 import type { Page, PageMessage, PagePatch } from './page-store.js';
 import { PAGE_TIMERS } from './page-timers.js';
+import type { PersonalWakeRule } from '../contacts/contact-wake-rules.js';
 import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
 
 /** A row paging writes: a change to the page, or message rows. */
@@ -58,6 +59,8 @@ export interface PageState {
   mitigated: boolean | null;
   /** The contact methods each person has verified (push, sms, voice, email), for the wake steps; absent: none. */
   verified: Record<string, readonly string[]>;
+  /** Each person's own wake rules (contacts/contact-wake-rules.ts), which add to the policy's; absent: none. */
+  personal?: Record<string, readonly PersonalWakeRule[]>;
 }
 
 export type PageCommand =
@@ -224,7 +227,13 @@ function scheduleWake(d: Decider, userId: string, position: StepPosition): void 
 }
 
 function wakePlan(d: Decider, userId: string): PlannedWake[] {
-  return planWake({ chain: chainFor(d.policy, d.page), steps: d.policy.wake[d.page.severity], verified: d.state.verified[userId] ?? [] });
+  return planWake({
+    chain: chainFor(d.policy, d.page),
+    steps: d.policy.wake[d.page.severity],
+    verified: d.state.verified[userId] ?? [],
+    personal: d.state.personal?.[userId] ?? [],
+    severity: d.page.severity,
+  });
 }
 
 const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) =>

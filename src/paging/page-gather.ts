@@ -7,6 +7,7 @@ import type { Policy } from '../config/policy.js';
 import type { EngineTx } from '../engine/engine.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import { verifiedKindsByUser } from '../contacts/contact-store.js';
+import { personalRulesByUser } from '../contacts/contact-wake-store.js';
 import { otherRotationTarget, type OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
@@ -48,5 +49,6 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     mitigated: context.isMitigated(tx, page),
     // Only a page still open wakes anyone; the contacts table holds a few rows per person, read whole.
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
+    personal: page.status === 'open' ? personalRulesByUser(tx.db) : {},
   };
 }
