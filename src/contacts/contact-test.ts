@@ -114,6 +114,7 @@ export class ContactTestService {
     const test = createTest(tx.db, { userId, requestedBy, methods, now: tx.now });
     this.apply(tx, test, decideTest(test, { kind: 'start' }, tx.now));
     this.deps.logger.info({ testId: test.id, userId, requestedBy, methods }, 'test page started');
+    this.deps.homeChanged(tx);
     return { ok: true, test: findTest(tx.db, test.id)!, unsendable };
   }
 

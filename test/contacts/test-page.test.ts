@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_TEST_ACK_ACTION } from '../../src/contacts/contact-test.js';
 import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
-import { contactTests, pages, timers } from '../../src/db/schema.js';
+import { contactTests, outbox, pages, timers } from '../../src/db/schema.js';
 import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
@@ -113,6 +113,12 @@ describe('/oncall test-page', () => {
     expect(JSON.stringify(t.standIn.home('U0ALICE')?.view)).toContain('*Last test*: reached by push after 2m 10s');
     expect(t.logs.lines.join('\n')).not.toContain(PHONE);
     expect(t.logs.lines.join('\n')).not.toContain(TOPIC);
+    // Nor a test's acknowledge link, nor the number or topic in the outbox's rows.
+    expect(t.logs.lines.join('\n')).not.toMatch(/t1\.1\.U0ALICE\./);
+    const rows = JSON.stringify(t.store.db.select().from(outbox).all());
+    expect(rows).not.toContain(PHONE);
+    expect(rows).not.toContain(TOPIC);
+    expect(rows).not.toContain('/ack-test/');
   });
 
   it('pressing any key on the call acknowledges it as woken by the call', async () => {

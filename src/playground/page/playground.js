@@ -42,6 +42,7 @@ const EMOJI = {
   tada: '🎉',
   construction: '🚧',
   chart_with_upwards_trend: '📈',
+  test_tube: '🧪',
 };
 
 const escapeHtml = (s) =>
