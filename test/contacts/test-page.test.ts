@@ -12,7 +12,9 @@ import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { scriptedRandomness } from './contact-support.js';
+import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
+import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
 
@@ -237,5 +239,42 @@ describe('/oncall test-page', () => {
     const expired = await fetch(`${t.baseUrl}/ack-test/${token}`, { method: 'POST' });
     expect(expired.status).toBe(403);
     expect(await expired.text()).toContain('expired');
+  });
+
+  it('a restart mid-test loses nothing: the push still goes out once at its minute, and acknowledging it ends the test', async () => {
+    const db = tempDbPath();
+    const slack = await new SlackStandIn().start();
+    try {
+      const clock = new FakeClock(T0);
+      twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+      ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+      const env = {
+        TWILIO_ACCOUNT_SID: twilio.accountSid,
+        TWILIO_AUTH_TOKEN: twilio.authToken,
+        TWILIO_FROM_NUMBER: '+15017122661',
+        TWILIO_API_URL: twilio.url,
+        NTFY_URL: ntfy.url,
+      };
+      const options = { policy: pagingPolicy(), clock, env, dbPath: db.path, standIn: slack };
+      t = await TestApp.start(options);
+      verified('U0ALICE', { push: TOPIC });
+      await say('test-page');
+      await t.app.drainer.drain();
+      await t.close({ keepDb: true });
+      clock.advance(30 * SECOND);
+      t = await TestApp.start(options);
+      await advance(30 * SECOND);
+      expect(ntfy.publishes).toHaveLength(1);
+      await advance(MINUTE);
+      expect(ntfy.publishes).toHaveLength(1);
+      await ntfy.press(ntfy.publishes[0]!.message.id, 'Acknowledge');
+      await t.app.drainer.drain();
+      expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'push' });
+      expect(slack.take('chat.update').map((u) => String(u.args.text))).toContain('Test page #1: reached by push after 2m.');
+    } finally {
+      await t.close();
+      await slack.stop();
+      db.cleanup();
+    }
   });
 });
