@@ -19,6 +19,7 @@ import type { Clock } from '../time/clock.js';
 import { CONTACT_VIEW, VERIFY_VIEW, contactForm, readContactForm, readVerifyForm, codeBlock, verifyForm } from './contact-form.js';
 import { channelOf, maskValue, readCode, suggestTopic, type ContactChannel, type ContactKind, type Randomness } from './contact-rules.js';
 import type { ContactSender } from './contact-sender.js';
+import { homeContactNotes } from './contact-home.js';
 import { contactsOf, issueCode, recordTest, saveContacts, verifyCode, type ContactMethod, type VerifyOutcome } from './contact-store.js';
 import {
   PERSONAL_VIA_WORDS,
@@ -214,7 +215,12 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
       }
       if (word === 'show')
         return {
-          text: `How the bot reaches you:\n${listing(contactsOf(db, userId))}\nYour own rules:\n${rulesListing(personalRulesOf(db, userId))}\n\`/oncall contact\` changes them.`,
+          text: [
+            `How the bot reaches you:`,
+            listing(contactsOf(db, userId)),
+            ...homeContactNotes(db, userId),
+            '`/oncall contact` changes them.',
+          ].join('\n'),
         };
       if (word === 'also' || word === 'rules' || word === 'drop') return { text: personalRuleCommand(deps, userId, word, args.slice(1)) };
       const other = parseMention(args[0]);
@@ -228,7 +234,13 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
           };
         }
         if (other !== userId) logger.info({ userId, of: other }, 'an admin looked at contact methods');
-        return { text: `How the bot reaches ${mention(other)}:\n${listing(contactsOf(db, other))}` };
+        return {
+          text: [
+            `How the bot reaches ${mention(other)}:`,
+            listing(contactsOf(db, other)),
+            ...homeContactNotes(db, other, other === userId),
+          ].join('\n'),
+        };
       }
       return {
         text: `"${args.join(' ')}" is not something \`/oncall contact\` takes. Usage: \`/oncall contact\` opens the form; \`/oncall contact verify 123456\`; \`/oncall contact resend\`; \`/oncall contact show\`; \`/oncall contact also sms P0 now\`; \`/oncall contact rules\`; admins: \`/oncall contact @someone\`.`,

@@ -32,14 +32,15 @@ export function homeContacts(db: Db, userId: string): ContactOnHome[] {
 /**
  * The lines under the methods: the last test page and the person's own wake rules.
  *   "Last test: reached by push after 1m 10s, <date>"  /  "Your own rules: P0: text message at once"
+ * `own`: the person reads it themselves; false for an admin looking at someone ("Their own rules").
  */
-export function homeContactNotes(db: Db, userId: string): string[] {
+export function homeContactNotes(db: Db, userId: string, own = true): string[] {
   const notes: string[] = [];
   const running = runningTestOf(db, userId);
   const last = lastEndedTestOf(db, userId);
   if (running) notes.push(`*Test page*: ${testOutcomeWords(running)} (started ${slackDate(running.startedAt)})`);
   if (last) notes.push(`*Last test*: ${testOutcomeWords(last)}, ${slackDate(last.endedAt ?? last.startedAt)}`);
   const rules = personalRulesOf(db, userId);
-  if (rules.length) notes.push(`*Your own rules*: ${rules.map(ruleWords).join('; ')} (\`/oncall contact rules\`)`);
+  if (rules.length) notes.push(`*${own ? 'Your' : 'Their'} own rules*: ${rules.map(ruleWords).join('; ')} (\`/oncall contact rules\`)`);
   return notes;
 }

@@ -91,6 +91,8 @@ describe('personal wake rules', () => {
     await started();
     await say('contact also sms P0 now');
     expect(await say('contact rules')).toContain('• P0: text message at once');
+    expect(await say('contact show')).toContain('*Your own rules*: P0: text message at once');
+    expect(await say('contact <@U0ALICE>', 'U0LEAD')).toContain('*Their own rules*: P0: text message at once');
     await t.event({ type: 'app_home_opened', user: 'U0ALICE', channel: 'DU0ALICE', tab: 'home', event_ts: '1.1' });
     await t.settled();
     await t.app.drainer.drain();
