@@ -51,9 +51,9 @@ describe.skipIf(!runnable)('the playground phone panel in a browser', () => {
     await page.locator('#phone-tab').click();
     const text = page.locator('.phone-item.text', { hasText: 'Your on-call bot code is' });
     await text.waitFor();
-    expect(await text.innerText()).toContain('Text to +447700900123');
-    const code = /code is (\d{6})/.exec(await text.innerText())![1]!;
-    expect(await page.locator('.phone-contacts').innerText()).toContain('+447700900123 (calls, not verified yet)');
+    expect((await text.textContent()) ?? '').toContain('Text to +447700900123');
+    const code = /code is (\d{6})/.exec((await text.textContent()) ?? '')![1]!;
+    expect((await page.locator('.phone-contacts').textContent()) ?? '').toContain('+447700900123 (calls, not verified yet)');
 
     await page.locator('#channels button').first().click();
     await command(`/oncall contact verify ${code}`);
