@@ -5,6 +5,7 @@
  *   /ack-test/<token>          GET shows a button, POST acknowledges (a push's action, the link in a text or e-mail)
  *   /ack-test/<token>/voice    the call's TwiML: "press any key" inside a <Gather>    (signed by Twilio)
  *   /ack-test/<token>/gather   the key pressed: acknowledges by phone call            (signed by Twilio)
+ *   /ack-test/<token>/status   how the call ended: busy, no answer or failed moves on (signed by Twilio)
  *
  * A malformed, forged or expired link, or a test already over, is 403 with a page that says why; nothing changes.
  * The token is never logged.
@@ -36,6 +37,9 @@ const WHY = {
 } as const;
 
 const MAX_FORM_BYTES = 64 * 1024;
+
+/** How a call ends without reaching anyone (Twilio's CallStatus). */
+const CALL_UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer', 'failed']);
 
 const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 /** Slack's mrkdwn out of a message meant for a web page or a voice. */
@@ -117,8 +121,8 @@ function linkRoute(deps: TestRouteDeps): CustomRoute {
 /** A Twilio callback for a test's call: signed over the URL Twilio called and its parameters, or 403. */
 function callRoute(
   deps: TestRouteDeps,
-  step: 'voice' | 'gather',
-  answer: (claim: TestClaim, token: string, res: ServerResponse) => void,
+  step: 'voice' | 'gather' | 'status',
+  answer: (claim: TestClaim, token: string, res: ServerResponse, params: Map<string, string>) => void,
 ): CustomRoute {
   return {
     path: `/ack-test/:token/${step}`,
@@ -140,7 +144,7 @@ function callRoute(
           const check = claimOf(deps, req);
           if (!check.ok || check.claim.via !== 'voice')
             return twiml(res, 200, '<Say>This call is not about a test this bot knows. Goodbye.</Say><Hangup/>');
-          answer(check.claim, typeof req.params?.token === 'string' ? req.params.token : '', res);
+          answer(check.claim, typeof req.params?.token === 'string' ? req.params.token : '', res, new Map(pairs));
         },
         (error: unknown) => {
           deps.logger.error({ err: error }, 'test call callback failed');
@@ -162,6 +166,13 @@ export function contactTestRoutes(deps: TestRouteDeps): CustomRoute[] {
         200,
         `<Gather numDigits="1" action="${esc(action)}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather><Say>No key was pressed. Goodbye.</Say><Hangup/>`,
       );
+    }),
+    // How the test's call ended (its StatusCallback): unanswered moves the test to its next way at once.
+    callRoute(deps, 'status', ({ testId }, _token, res, params) => {
+      const status = params.get('CallStatus') ?? '';
+      if (CALL_UNANSWERED.has(status)) deps.engine.transact((tx) => deps.tests.unanswered(tx, testId, 'voice'));
+      deps.logger.info({ testId, status }, 'test call ended');
+      twiml(res, 200, '');
     }),
     callRoute(deps, 'gather', ({ testId, userId }, _token, res) => {
       const outcome = deps.engine.transact((tx) => deps.tests.acknowledge(tx, testId, userId, 'voice'));

@@ -53,7 +53,9 @@ export type TestEvent =
   | { kind: 'start' }
   /** The timer for methods[index] (or, at index === methods.length, for giving up) fired. */
   | { kind: 'next'; index: number }
-  | { kind: 'ack'; via: TestVia };
+  | { kind: 'ack'; via: TestVia }
+  /** The call (or another way) reported it did not reach the person (busy, no answer, failed): the next way goes now. */
+  | { kind: 'unanswered'; via: TestVia };
 
 export type TestDecision =
   | {
@@ -95,6 +97,13 @@ export function decideTest(state: TestState, event: TestEvent, now: number): Tes
         };
       const via = state.methods[event.index]!;
       return { ok: true, send: [{ index: event.index, via }], sent: event.index + 1, next: nextAfter(state, event.index, now), end: null };
+    }
+    case 'unanswered': {
+      // Only the way sent last moves the test on, and only to a way still to come: after the last way the test
+      // keeps waiting for an acknowledgement through the others until it gives up.
+      if (state.sent === 0 || state.methods[state.sent - 1] !== event.via || state.sent >= state.methods.length)
+        return { ok: false, why: 'stale' };
+      return decideTest(state, { kind: 'next', index: state.sent }, now);
     }
     case 'ack': {
       // A link is made only when its way is sent, so this is a forged-looking or out-of-order one: nothing changes.

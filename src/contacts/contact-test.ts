@@ -125,6 +125,19 @@ export class ContactTestService {
     this.apply(tx, test, decideTest(test, { kind: 'next', index }, tx.now));
   }
 
+  /**
+   * The test's call through `via` ended unanswered (busy, no answer, failed): the next way goes at once instead of
+   * at its minute (its timer is dropped, so it is not sent twice).
+   */
+  unanswered(tx: EngineTx, testId: number, via: TestVia): void {
+    const test = findTest(tx.db, testId);
+    if (!test) return;
+    const decision = decideTest(test, { kind: 'unanswered', via }, tx.now);
+    if (!decision.ok) return;
+    tx.cancel(subjectOf(test.id), CONTACT_TEST_TIMER.kind, `${subjectOf(test.id)}:${test.sent}`);
+    this.apply(tx, test, decision);
+  }
+
   /** `userId` acknowledged test `testId` through `via`. Only the person tested may. */
   acknowledge(tx: EngineTx, testId: number, userId: string, via: TestVia): TestAckOutcome {
     const test = findTest(tx.db, testId);
@@ -257,7 +270,8 @@ export function testMessage(test: ContactTest, via: Exclude<TestVia, 'slack'>, a
     case 'sms':
       return { kind: 'sms', title, text: `${title}: nothing is wrong. Open this link to say this text woke you: ${ackUrl}` };
     case 'voice':
-      return { kind: 'voice', title, text: title, url: `${ackUrl}/voice` };
+      // How the call ended comes back to the test's own route: busy, no answer or failed moves on at once.
+      return { kind: 'voice', title, text: title, url: `${ackUrl}/voice`, statusCallback: `${ackUrl}/status` };
     case 'email':
       return { kind: 'email', title, text: `${title}: nothing is wrong. Open this link to say this e-mail woke you: ${ackUrl}` };
   }

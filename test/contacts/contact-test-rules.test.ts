@@ -100,6 +100,33 @@ describe('decideTest', () => {
       { ok: false, why: 'stale' },
     ],
     ['started twice: nothing', running(1), { kind: 'start' }, T0, { ok: false, why: 'stale' }],
+    [
+      'the call was busy: the way after it goes at once',
+      running(2, ['slack', 'voice', 'email']),
+      { kind: 'unanswered', via: 'voice' },
+      T0 + MINUTE + 20 * SECOND,
+      {
+        ok: true,
+        send: [{ index: 2, via: 'email' }],
+        sent: 3,
+        next: { index: 3, dueAt: T0 + MINUTE + 20 * SECOND + TEST_GIVE_UP_MS },
+        end: null,
+      },
+    ],
+    [
+      'the call was the last way: it keeps waiting for the others',
+      running(3),
+      { kind: 'unanswered', via: 'voice' },
+      T0,
+      { ok: false, why: 'stale' },
+    ],
+    [
+      'an earlier way reported unanswered after a later one went: nothing',
+      running(3, ['slack', 'voice', 'email']),
+      { kind: 'unanswered', via: 'voice' },
+      T0,
+      { ok: false, why: 'stale' },
+    ],
   ])('%s', (_name, state, event, now, expected) => {
     expect(decideTest(state, event, now)).toEqual(expected);
   });

@@ -4,6 +4,8 @@
  * is told which way woke them and how long it took, the Home shows it, and no page is ever made.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { parseEnv } from '../../src/config/env.js';
+import { providerConfig, providerSender, type ContactMessage, type ContactSender } from '../../src/contacts/contact-sender.js';
 import { CONTACT_TEST_ACK_ACTION } from '../../src/contacts/contact-test.js';
 import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
@@ -276,5 +278,46 @@ describe('/oncall test-page', () => {
       await slack.stop();
       db.cleanup();
     }
+  });
+
+  it('a busy call moves to the next way at once: the e-mail goes now, and its link acknowledges the test', async () => {
+    const clock = new FakeClock(T0);
+    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+    const env = {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+      NTFY_URL: ntfy.url,
+    };
+    // E-mail through a recording sender (SMTP is another part's); the rest through the real providers' stand-ins.
+    const real = providerSender(providerConfig(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'x', ...env })));
+    const emails: ContactMessage[] = [];
+    const contactSender: ContactSender = {
+      canSend: (kind) => kind === 'email' || real.canSend(kind),
+      send: async (message) => {
+        if (message.kind !== 'email') return real.send(message);
+        emails.push(message);
+        return { ok: true, id: 'mail-1' };
+      },
+    };
+    t = await TestApp.start({ policy: pagingPolicy(), clock, env, contactSender });
+    verified('U0ALICE', { voice: PHONE, email: 'alice@example.com' });
+    expect(await say('test-page')).toContain('Slack, then phone call, then e-mail');
+    await advance(MINUTE);
+    expect(twilio.calls).toHaveLength(1);
+    t.clock.advance(20 * SECOND);
+    const ended = await twilio.finish(twilio.calls[0]!.sid, 'busy');
+    expect(ended?.status).toBe(200);
+    await t.app.drainer.drain();
+    expect(emails.map((e) => e.to)).toEqual(['alice@example.com']);
+    // Not again at its own minute.
+    await advance(MINUTE);
+    expect(emails).toHaveLength(1);
+    const link = /(http\S+\/ack-test\/\S+)$/.exec(emails[0]!.text)![1]!;
+    expect(link).toMatch(/\/ack-test\/t1\.1\.U0ALICE\.email\./);
+    expect((await fetch(link, { method: 'POST' })).status).toBe(200);
+    expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'email' });
   });
 });
