@@ -16,7 +16,8 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import type { ContactTestService } from './contact-test.js';
-import { checkTestToken, VIA_WORDS, type TestClaim } from './contact-test-rules.js';
+import { checkTestToken, testOutcomeWords, VIA_WORDS, type TestClaim } from './contact-test-rules.js';
+import { findTest } from './contact-test-store.js';
 import { isTwilioSignatureValid } from './twilio-signature.js';
 
 export interface TestRouteDeps {
@@ -100,13 +101,19 @@ function linkRoute(deps: TestRouteDeps): CustomRoute {
         const check = claimOf(deps, req);
         if (!check.ok) return sendPage(res, 403, 'Not acknowledged', `<p>${esc(WHY[check.why])}</p>`);
         const { testId, userId, via } = check.claim;
-        if (req.method !== 'POST')
+        if (req.method !== 'POST') {
+          // A link opened after the test is over says so rather than offering a button that cannot work.
+          const test = deps.engine.transact((tx) => findTest(tx.db, testId));
+          if (!test) return sendPage(res, 403, 'Not acknowledged', `<p>There is no test page #${testId}.</p>`);
+          if (test.status !== 'running')
+            return sendPage(res, 403, 'Not acknowledged', `<p>Test page #${testId} is already over: ${esc(testOutcomeWords(test))}.</p>`);
           return sendPage(
             res,
             200,
             `Acknowledge test page #${testId}?`,
             `<p>Nothing is wrong: this is a test of how the on-call bot reaches you (this link came by ${esc(VIA_WORDS[via])}).</p><form method="post"><button type="submit">Acknowledge test page #${testId}</button></form>`,
           );
+        }
         const outcome = deps.engine.transact((tx) => deps.tests.acknowledge(tx, testId, userId, via));
         if (!outcome.ok) return sendPage(res, 403, 'Not acknowledged', `<p>${esc(plain(outcome.message))}</p>`);
         sendPage(res, 200, `Acknowledged test page #${testId}`, `<p>Thank you: ${esc(outcome.words)}.</p>`);

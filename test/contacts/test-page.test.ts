@@ -173,6 +173,10 @@ describe('/oncall test-page', () => {
     const late = await ntfy.press(ntfy.publishes[0]!.message.id, 'Acknowledge');
     expect(late).toMatchObject({ status: 403 });
     expect((late as { body: string }).body).toContain('already over');
+    // Opening the link after it is over says so, with no button.
+    const opened = await fetch(ntfy.publishes[0]!.message.actions![0]!.url!);
+    expect(opened.status).toBe(403);
+    expect(await opened.text()).toContain('Test page #1 is already over: not acknowledged (tried Slack, push) after 6m.');
   });
 
   it('an admin may test someone else and is told the outcome; anyone else is refused with who may', async () => {
