@@ -16,6 +16,8 @@ import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
 import { registerContactCommands } from './contacts/contact-commands.js';
+import { ContactTestService, contactTestCaller, isContactTestMethod, registerTestPage } from './contacts/contact-test.js';
+import { contactTestRoutes } from './contacts/contact-test-routes.js';
 import { cryptoRandomness, type Randomness } from './contacts/contact-rules.js';
 import { providerConfig, providerSender, type ContactSender } from './contacts/contact-sender.js';
 import { registerReportCommand } from './reports/report-commands.js';
@@ -134,13 +136,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   // One outbox, several destinations: wake calls (push, SMS, voice) and call ends go to the providers, everything else to Slack.
   const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
   const callEnds = callEndCaller(contactSender);
+  // Test pages (/oncall test-page) reach phones through their own caller: a test is not a page.
+  const testSends = contactTestCaller({ db: store.db, clock, sender: contactSender, publicUrl, ackSecret });
   const caller: SlackCaller = {
     call: (method, args) =>
       method === CALL_END_METHOD
         ? callEnds.call(method, args)
         : isWakeMethod(method)
           ? providers.call(method, args)
-          : slackCaller.call(method, args),
+          : isContactTestMethod(method)
+            ? testSends.call(method, args)
+            : slackCaller.call(method, args),
     // After a crash: a provider's call, text or push in flight is looked up at the provider (Slack posts by their metadata).
     reconcile: (method, args, claimedAt) => providers.reconcile(method, args, claimedAt),
     ...(slackCaller.read ? { read: slackCaller.read.bind(slackCaller) } : {}),
@@ -189,6 +195,11 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
+  const contactTests = new ContactTestService({
+    sender: contactSender,
+    logger,
+    homeChanged: (tx) => refreshHomes(tx, options.policy, incidents),
+  });
   const alertService = new AlertService(options.policy, pager);
   const secrets = options.secrets ?? {};
   let bolt: App;
@@ -226,6 +237,15 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     calendarRoute({ db: store.db, policy: options.policy, clock, logger, names: displayNames }),
     ackRoute({ engine, pager, clock, logger, secret: ackSecret }),
     ...twilioRoutes({ db: store.db, engine, pager, clock, logger, authToken: env.TWILIO_AUTH_TOKEN ?? null, publicUrl }),
+    ...contactTestRoutes({
+      engine,
+      tests: contactTests,
+      clock,
+      logger,
+      secret: ackSecret,
+      twilioAuthToken: env.TWILIO_AUTH_TOKEN ?? null,
+      publicUrl,
+    }),
     ...(options.extraRoutes ?? []),
   ];
   const identity = cachedIdentity(store.db, env.SLACK_BOT_TOKEN);
@@ -275,6 +295,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     random: options.random ?? cryptoRandomness,
     openView,
   });
+  contactTests.register(engine);
+  registerTestPage(commands.oncall, bolt, contactTests, { engine, policy: options.policy, logger });
   const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);

@@ -11,6 +11,7 @@ import { lintRotation } from './schedules/lint.js';
 import { activeOverrides } from './schedules/override-store.js';
 import { createLogger } from './logger.js';
 import { startPlayground } from './playground/playground.js';
+import { contactsOf } from './contacts/contact-store.js';
 import { checkPolicyChannels } from './slack/channel-check.js';
 import { systemClock } from './time/clock.js';
 
@@ -42,7 +43,15 @@ async function main(): Promise<void> {
     .filter((v): v is string => typeof v === 'string' && v.length >= 6);
   const logger = createLogger({ level: env.LOG_LEVEL, secrets: [...secretValues(env), ...integrationSecrets] });
   const store = openStore(env.DATABASE_PATH);
-  const app = createOncallApp({ env, policy, clock: systemClock, logger, store, secrets, extraRoutes: playground?.routes(logger) });
+  const app = createOncallApp({
+    env,
+    policy,
+    clock: systemClock,
+    logger,
+    store,
+    secrets,
+    extraRoutes: playground?.routes(logger, (userId) => contactsOf(store.db, userId)),
+  });
 
   // Listen first so /readyz can say "migrating" instead of refusing connections.
   const port = await app.listen(env.PORT);

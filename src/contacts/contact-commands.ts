@@ -19,7 +19,17 @@ import type { Clock } from '../time/clock.js';
 import { CONTACT_VIEW, VERIFY_VIEW, contactForm, readContactForm, readVerifyForm, codeBlock, verifyForm } from './contact-form.js';
 import { channelOf, maskValue, readCode, suggestTopic, type ContactChannel, type ContactKind, type Randomness } from './contact-rules.js';
 import type { ContactSender } from './contact-sender.js';
+import { homeContactNotes } from './contact-home.js';
 import { contactsOf, issueCode, recordTest, saveContacts, verifyCode, type ContactMethod, type VerifyOutcome } from './contact-store.js';
+import {
+  PERSONAL_VIA_WORDS,
+  readPersonalRule,
+  readWayAndSeverity,
+  RULE_USAGE,
+  ruleWords,
+  type PersonalWakeRule,
+} from './contact-wake-rules.js';
+import { dropPersonalRule, personalRulesOf, savePersonalRule } from './contact-wake-store.js';
 
 export interface ContactDeps {
   db: Db;
@@ -108,6 +118,42 @@ function listing(methods: ContactMethod[]): string {
     .join('\n');
 }
 
+function rulesListing(rules: PersonalWakeRule[]): string {
+  if (rules.length === 0) return 'none: the policy alone decides when you are reached beyond Slack.';
+  return rules.map((r) => `• ${ruleWords(r)}`).join('\n');
+}
+
+/** `/oncall contact also|rules|drop ...`: the person's own wake rules, on top of the policy's. */
+function personalRuleCommand(deps: ContactDeps, userId: string, word: string, rest: string[]): string {
+  const { db, policy, clock, logger } = deps;
+  if (word === 'rules')
+    return `Your own rules (on top of the policy's):\n${rulesListing(personalRulesOf(db, userId))}\n${RULE_USAGE}\nRemove one with \`/oncall contact drop <way> <severity>\`.`;
+  if (word === 'drop') {
+    const which = readWayAndSeverity(rest[0], rest[1], policy);
+    if (!which.ok)
+      return `${which.error} Usage: \`/oncall contact drop <push|sms|call|email> <severity>\`, e.g. \`/oncall contact drop sms P0\`.`;
+    const { via, severity } = which;
+    const dropped = dropPersonalRule(db, userId, severity, via);
+    if (dropped) logger.info({ userId, severity, via }, 'personal wake rule removed');
+    const now = `Your rules:\n${rulesListing(personalRulesOf(db, userId))}`;
+    return dropped
+      ? `Removed your rule for ${PERSONAL_VIA_WORDS[via]} on ${severity}. ${now}`
+      : `You have no rule for ${PERSONAL_VIA_WORDS[via]} on ${severity}. ${now}`;
+  }
+  const read = readPersonalRule(rest, policy);
+  if (!read.ok) return read.error;
+  savePersonalRule(db, userId, read.rule, clock.now());
+  logger.info({ userId, severity: read.rule.severity, via: read.rule.via, afterMs: read.rule.afterMs }, 'personal wake rule saved');
+  const verified = contactsOf(db, userId).some((m) => m.kind === read.rule.via && m.verifiedAt !== null);
+  return [
+    `Saved: ${ruleWords(read.rule)}, on top of the policy's steps.`,
+    verified ? '' : `It applies once you have a verified ${PERSONAL_VIA_WORDS[read.rule.via]} method: \`/oncall contact\` adds one.`,
+    `Your rules:\n${rulesListing(personalRulesOf(db, userId))}`,
+  ]
+    .filter(Boolean)
+    .join('\n');
+}
+
 function outcomeWords(outcome: VerifyOutcome): string {
   switch (outcome.outcome) {
     case 'verified':
@@ -128,8 +174,9 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
   const formFor = (userId: string) => contactForm({ current: contactsOf(db, userId), suggestedTopic: suggestTopic(deps.random) });
 
   oncall.add('contact', {
-    usage: 'contact [verify <code> | resend | show | @someone]',
-    summary: 'how the bot reaches you when paged (phone, SMS, push, e-mail): opens the form; verify takes a code back',
+    usage: 'contact [verify <code> | resend | show | also <way> <severity> [now|after 2m] | rules | drop <way> <severity> | @someone]',
+    summary:
+      'how the bot reaches you when paged (phone, SMS, push, e-mail): opens the form; verify takes a code back; also adds your own earlier rule',
     run: async ({ args, userId, triggerId }) => {
       const word = args[0]?.toLowerCase();
       if (word === undefined) {
@@ -167,7 +214,15 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
         return { text: `${lines.join('\n')}\nType it back with \`/oncall contact verify <code>\`.` };
       }
       if (word === 'show')
-        return { text: `How the bot reaches you:\n${listing(contactsOf(db, userId))}\n\`/oncall contact\` changes them.` };
+        return {
+          text: [
+            `How the bot reaches you:`,
+            listing(contactsOf(db, userId)),
+            ...homeContactNotes(db, userId),
+            '`/oncall contact` changes them.',
+          ].join('\n'),
+        };
+      if (word === 'also' || word === 'rules' || word === 'drop') return { text: personalRuleCommand(deps, userId, word, args.slice(1)) };
       const other = parseMention(args[0]);
       if (other && args.length === 1) {
         if (other !== userId && !isAdmin(policy, userId)) {
@@ -179,10 +234,16 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
           };
         }
         if (other !== userId) logger.info({ userId, of: other }, 'an admin looked at contact methods');
-        return { text: `How the bot reaches ${mention(other)}:\n${listing(contactsOf(db, other))}` };
+        return {
+          text: [
+            `How the bot reaches ${mention(other)}:`,
+            listing(contactsOf(db, other)),
+            ...homeContactNotes(db, other, other === userId),
+          ].join('\n'),
+        };
       }
       return {
-        text: `"${args.join(' ')}" is not something \`/oncall contact\` takes. Usage: \`/oncall contact\` opens the form; \`/oncall contact verify 123456\`; \`/oncall contact resend\`; \`/oncall contact show\`; admins: \`/oncall contact @someone\`.`,
+        text: `"${args.join(' ')}" is not something \`/oncall contact\` takes. Usage: \`/oncall contact\` opens the form; \`/oncall contact verify 123456\`; \`/oncall contact resend\`; \`/oncall contact show\`; \`/oncall contact also sms P0 now\`; \`/oncall contact rules\`; admins: \`/oncall contact @someone\`.`,
       };
     },
   });

@@ -79,6 +79,15 @@ export function contactForm(input_: ContactFormInput): Record<string, unknown> {
         'Subscribe to it in the ntfy app. Anyone who knows the topic can read your pushes: keep the random one. Clear it for no push.',
       ),
       input(CONTACT_BLOCKS.email, `E-mail${state(of('email'))}`, textInput(of('email')?.value, 'you@example.com', 254)),
+      {
+        type: 'context',
+        elements: [
+          {
+            type: 'mrkdwn',
+            text: 'Want more than the policy? `/oncall contact also sms P0 now` texts you at once for every P0 (your own rules only add or come earlier). `/oncall test-page` tries each way in turn.',
+          },
+        ],
+      },
     ],
   };
 }

@@ -502,3 +502,44 @@ export const wakeCalls = sqliteTable(
   },
   (t) => [index('wake_calls_user').on(t.userId, t.placedAt), index('wake_calls_sid').on(t.sid)],
 );
+
+/**
+ * A person's own wake rules, beyond the policy's (`/oncall contact also sms P0 at once`): per severity, a method
+ * and how long after the page it is used. They only add or bring earlier, never remove (paging/page-wake.ts).
+ */
+export const contactRules = sqliteTable(
+  'contact_rules',
+  {
+    userId: text('user_id').notNull(),
+    severity: text('severity').notNull(),
+    /** push | sms | voice | email */
+    via: text('via').notNull(),
+    afterMs: integer('after_ms').notNull(),
+    createdAt: integer('created_at').notNull(),
+  },
+  (t) => [primaryKey({ columns: [t.userId, t.severity, t.via] })],
+);
+
+/**
+ * A test page (`/oncall test-page`): each verified method of one person in turn until they acknowledge. Its own
+ * table, never a page: it is not counted in reports and climbs no chain.
+ */
+export const contactTests = sqliteTable(
+  'contact_tests',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    userId: text('user_id').notNull(),
+    requestedBy: text('requested_by').notNull(),
+    /** The ways to try, in order, as a JSON array ("slack", "push", "sms", "voice", "email"). */
+    methods: text('methods', { mode: 'json' }).$type<string[]>().notNull(),
+    /** How many of them have been sent. */
+    sent: integer('sent').notNull(),
+    /** running | acknowledged | unanswered */
+    status: text('status').notNull(),
+    startedAt: integer('started_at').notNull(),
+    /** The way the person acknowledged it and when. */
+    ackedVia: text('acked_via'),
+    endedAt: integer('ended_at'),
+  },
+  (t) => [index('contact_tests_user').on(t.userId, t.startedAt)],
+);

@@ -5,7 +5,7 @@
  */
 import type { App } from '@slack/bolt';
 import { onCallSegments } from '../calendar/calendar-feed.js';
-import { homeContacts } from '../contacts/contact-home.js';
+import { homeContactNotes, homeContacts } from '../contacts/contact-home.js';
 import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
@@ -73,6 +73,7 @@ function viewerHome(tx: EngineTx, shared: SharedHome, userId: string): HomeInput
     incidents: shared.incidents,
     myPages: myPages.map((p) => ({ id: p.id, severity: p.severity, summary: p.summary, rotation: p.rotation, createdAt: p.createdAt })),
     myContacts: homeContacts(tx.db, userId),
+    myContactNotes: homeContactNotes(tx.db, userId),
   };
 }
 

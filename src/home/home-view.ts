@@ -20,6 +20,8 @@ export interface HomeInput {
   myPages: Array<{ id: number; severity: string; summary: string; rotation: string; createdAt: number }>;
   /** My contact methods beyond Slack (values already masked: a Home view travels through the outbox table). */
   myContacts?: ContactOnHome[];
+  /** Lines under them: the last test page, the person's own wake rules (contacts/contact-home.ts). */
+  myContactNotes?: string[];
 }
 
 /** Slack's limits a Home must keep (100 blocks, 3,000 characters a section): more is refused, whole. */
@@ -93,6 +95,7 @@ export function homeView(input: HomeInput): { type: 'home'; blocks: unknown[] } 
       section(
         [
           ...(lines.length ? ['• *Slack*: DMs and the rotation channel', ...lines] : ['Slack only: DMs and the rotation channel.']),
+          ...(input.myContactNotes ?? []),
           '`/oncall contact` adds or changes a phone number, push or e-mail.',
         ].join('\n'),
       ),

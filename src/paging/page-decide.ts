@@ -33,6 +33,7 @@ import { pageRef, pageSubject } from './page-refs.js';
 import type { AckVia, CallInFlight, Page, PageMessage, PagePatch } from './page-store.js';
 import { decideSlackFallback, fallbackNotice, SLACK_GRACE_MS, type FallbackPerson } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
+import type { PersonalWakeRule } from '../contacts/contact-wake-rules.js';
 import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
 import { parsePageRef } from './page-refs.js';
 
@@ -75,6 +76,8 @@ export interface PageState {
   mitigated: boolean | null;
   /** The contact methods each person has verified (push, sms, voice, email), for the wake steps; absent: none. */
   verified: Record<string, readonly string[]>;
+  /** Each person's own wake rules (contacts/contact-wake-rules.ts), which add to the policy's; absent: none. */
+  personal?: Record<string, readonly PersonalWakeRule[]>;
   /** The page's wake calls placed and not ended yet (no status callback); absent: none. */
   callsInFlight?: readonly CallInFlight[];
 }
@@ -263,7 +266,13 @@ function scheduleWake(d: Decider, userId: string, position: StepPosition): void 
 }
 
 function wakePlan(d: Decider, userId: string): PlannedWake[] {
-  return planWake({ chain: chainFor(d.policy, d.page), steps: d.policy.wake[d.page.severity], verified: d.state.verified[userId] ?? [] });
+  return planWake({
+    chain: chainFor(d.policy, d.page),
+    steps: d.policy.wake[d.page.severity],
+    verified: d.state.verified[userId] ?? [],
+    personal: d.state.personal?.[userId] ?? [],
+    severity: d.page.severity,
+  });
 }
 
 const wakeKey = (d: Decider, userId: string, { stepIndex, loop }: StepPosition, index: number) =>

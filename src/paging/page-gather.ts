@@ -7,6 +7,7 @@ import type { Policy } from '../config/policy.js';
 import type { EngineTx } from '../engine/engine.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import { verifiedKindsByUser } from '../contacts/contact-store.js';
+import { personalRulesByUser } from '../contacts/contact-wake-store.js';
 import { otherRotationTarget, type OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
@@ -55,6 +56,7 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
     // The calls a closing page ends (page-call-end.ts).
     callsInFlight: page.status === 'resolved' ? [] : callsInFlight(tx.db, page.id),
+    personal: page.status === 'open' ? personalRulesByUser(tx.db) : {},
   };
 }
 

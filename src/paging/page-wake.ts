@@ -8,9 +8,16 @@
  *   a chat-only or task chain                                          -> nothing, whoever it names
  *
  * Each planned step keeps its index in policy.wake[severity], so a timer names the step it is for.
+ *
+ * A person's own rules (contacts/contact-wake-rules.ts) add to the policy's, never take away: a way the policy
+ * does not use is added (index steps.length + the rule's place), a way it uses comes at the earlier of the two.
+ *
+ *   P0 wake [slack 0, push 1m, voice 3m], Alice's rules [sms 0, voice 1m] -> sms at 0, push at 1m, voice at 1m
+ *   the same, Alice's rule [push 5m]                                     -> push at 1m (the policy's is earlier)
  */
 import type { SeverityEscalation, WakeStep, WakeVia } from '../config/policy.js';
 import type { ContactMessage } from '../contacts/contact-sender.js';
+import type { PersonalWakeRule } from '../contacts/contact-wake-rules.js';
 
 /** The ways beyond Slack a page can reach someone (a ContactKind of contacts/). */
 export type WakeMethod = Exclude<WakeVia, 'slack'>;
@@ -28,16 +35,28 @@ export interface WakeInput {
   steps: readonly WakeStep[] | undefined;
   /** The methods the person has verified. */
   verified: ReadonlySet<string> | readonly string[];
+  /** The person's own rules for this severity (others are ignored); absent: none. */
+  personal?: readonly PersonalWakeRule[];
+  /** The page's severity, to pick the person's rules for it. */
+  severity?: string;
 }
 
-export function planWake({ chain, steps, verified }: WakeInput): PlannedWake[] {
-  if (chain.chatOnly || chain.task || !steps) return [];
+export function planWake({ chain, steps, verified, personal = [], severity }: WakeInput): PlannedWake[] {
+  if (chain.chatOnly || chain.task) return [];
+  const policySteps = steps ?? [];
   const has = (via: string) => (Array.isArray(verified) ? verified.includes(via) : (verified as ReadonlySet<string>).has(via));
   const planned: PlannedWake[] = [];
-  steps.forEach((step, index) => {
+  policySteps.forEach((step, index) => {
     if (step.via !== 'slack' && has(step.via)) planned.push({ index, afterMs: step.afterMs, via: step.via });
   });
-  return planned;
+  personal.forEach((rule, place) => {
+    if (rule.severity !== severity || !has(rule.via)) return;
+    // The policy's first step of this way comes at the earlier of the two; a way it lacks is added.
+    const same = planned.find((p) => p.via === rule.via);
+    if (same) same.afterMs = Math.min(same.afterMs, rule.afterMs);
+    else planned.push({ index: policySteps.length + place, afterMs: rule.afterMs, via: rule.via });
+  });
+  return planned.sort((a, b) => a.afterMs - b.afterMs || a.index - b.index);
 }
 
 /** The outbox method that reaches a person through each way. */

@@ -14,6 +14,7 @@ import { SLACK_EVENTS_PATH } from '../slack/bolt-app.js';
 import { slackSignature } from '../slack/request-signature.js';
 import type { Clock } from '../time/clock.js';
 import type { DemoPerson, SampleAlert } from './demo-workspace.js';
+import { PhoneRequestError, type PhonePanel } from './phone-panel.js';
 import type { SlackStandIn, StoredMessage, StoredView } from './slack-stand-in.js';
 
 export const PLAYGROUND_PATH = '/playground';
@@ -33,6 +34,8 @@ export interface PlaygroundDeps {
   logger: Logger;
   /** Folder of index.html and playground.js. */
   pageFolder: URL;
+  /** The phone panel (calls, texts and pushes the Twilio and ntfy stand-ins recorded per person); absent: none. */
+  phone?: PhonePanel;
 }
 
 /** trigger_ids the playground hands out name the person, so the stand-in knows whose modal views.open opens. */
@@ -142,7 +145,34 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
     };
   };
 
+  const phone = () => {
+    if (!deps.phone) throw new BadRequest('this playground has no phone stand-ins');
+    return deps.phone;
+  };
+  /** A phone's answer, or the panel's "that is not this person's" as a 400. */
+  const onPhone = async <T>(run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw error instanceof PhoneRequestError ? new BadRequest(error.message) : error;
+    }
+  };
+
   const api: Record<string, (body: Record<string, unknown>) => Promise<unknown>> = {
+    /** Press 4 during a call to the person's phone (picked up first if it is ringing). */
+    async press4(body) {
+      const user = person(text(body, 'user'));
+      const answer = await onPhone(() => phone().press4(user, text(body, 'sid')));
+      return { ok: answer.status < 400, ...answer };
+    },
+
+    /** Tap Acknowledge on a push to the person's ntfy topic. */
+    async acknowledge(body) {
+      const user = person(text(body, 'user'));
+      const answer = await onPhone(() => phone().acknowledgePush(user, text(body, 'id')));
+      return { ok: answer.status < 400, ...answer };
+    },
+
     async command(body) {
       const user = person(text(body, 'user'));
       const channel = text(body, 'channel');
@@ -363,6 +393,18 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       handler: (req, res) => {
         try {
           sendJson(res, 200, state(new URL(req.url ?? '', 'http://playground')));
+        } catch (error) {
+          fail(res, error);
+        }
+      },
+    },
+    {
+      path: `${PLAYGROUND_PATH}/api/phone`,
+      method: ['GET'],
+      handler: (req, res) => {
+        try {
+          const user = person(new URL(req.url ?? '', 'http://playground').searchParams.get('user') ?? '');
+          sendJson(res, 200, phone().view(user));
         } catch (error) {
           fail(res, error);
         }

@@ -16,6 +16,7 @@ import { addDaysToDate, instantToWallTime } from '../time/zoned.js';
 import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } from './demo-workspace.js';
 import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
 import { NtfyStandIn } from './ntfy-stand-in.js';
+import { PhonePanel, type PhonePanelDeps } from './phone-panel.js';
 import { policyChannelIds, SlackStandIn } from './slack-stand-in.js';
 import { SmtpStandIn } from './smtp-stand-in.js';
 import { TwilioStandIn } from './twilio-stand-in.js';
@@ -25,8 +26,11 @@ export interface Playground {
   policy: Policy;
   secrets: Record<string, string>;
   standIn: SlackStandIn;
-  /** The page and its API, to mount on the bot's port. */
-  routes(logger: Logger): ReturnType<typeof playgroundRoutes>;
+  /**
+   * The page and its API, to mount on the bot's port. `contacts` reads a person's contact methods (the bot's
+   * store), for the phone panel.
+   */
+  routes(logger: Logger, contacts?: PhonePanelDeps['contacts']): ReturnType<typeof playgroundRoutes>;
   /** Tell the routes where the bot listens, once it does. */
   listening(port: number): void;
   url(port: number): string;
@@ -82,8 +86,9 @@ export async function startPlayground(source: Record<string, string | undefined>
     policy,
     secrets,
     standIn,
-    routes: (logger) =>
+    routes: (logger, contacts) =>
       playgroundRoutes({
+        ...(contacts ? { phone: new PhonePanel({ twilio, ntfy, contacts }) } : {}),
         standIn,
         signingSecret: env.SLACK_SIGNING_SECRET ?? '',
         botUrl: () => botUrl,

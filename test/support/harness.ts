@@ -37,6 +37,8 @@ export interface TestAppOptions {
   channels?: readonly string[];
   /** How messages reach phones and push (default: Twilio and ntfy as env says). */
   contactSender?: OncallAppOptions['contactSender'];
+  /** More routes on the bot's port (the playground's page and API). */
+  extraRoutes?: OncallAppOptions['extraRoutes'];
   /**
    * Slack's rate limits by tier on the test's clock (on by default, as in Slack): false for a test that counts every
    * call of a burst sent at one fake instant (restart, fault injection), where a 429 would be a call it did not plan.
@@ -100,6 +102,7 @@ export class TestApp {
       secrets: options.secrets,
       commandAckBudgetMs: options.commandAckBudgetMs,
       ...(options.contactSender ? { contactSender: options.contactSender } : {}),
+      ...(options.extraRoutes ? { extraRoutes: options.extraRoutes } : {}),
     };
     const app = createOncallApp(appOptions);
     const processing = watchProcessing(app);

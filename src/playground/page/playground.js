@@ -42,6 +42,7 @@ const EMOJI = {
   tada: '🎉',
   construction: '🚧',
   chart_with_upwards_trend: '📈',
+  test_tube: '🧪',
 };
 
 const escapeHtml = (s) =>
@@ -527,6 +528,78 @@ function renderSidebar(data) {
   }
 }
 
+// ---- the phone panel: what the Twilio and ntfy stand-ins recorded for this person ----
+
+const PHONE_KIND = { voice: 'calls', sms: 'texts', push: 'push', email: 'e-mail' };
+
+function renderPhone(phone) {
+  const panel = $('phone');
+  if (!panel) return;
+  panel.innerHTML = '';
+  const contacts = document.createElement('p');
+  contacts.className = 'phone-contacts';
+  contacts.innerHTML = phone.contacts.length
+    ? phone.contacts
+        .map((c) => `${escapeHtml(c.value)} (${PHONE_KIND[c.kind] ?? c.kind}, ${c.verified ? 'verified ✅' : 'not verified yet'})`)
+        .join(' · ')
+    : 'No phone number or ntfy topic yet: type <code>/oncall contact</code> in a channel to add one. Codes, pages and test pages sent to them show up here.';
+  panel.append(contacts);
+  if (!phone.items.length && phone.contacts.length) {
+    const none = document.createElement('p');
+    none.className = 'hint';
+    none.textContent = 'Nothing received yet. Try /oncall test-page.';
+    panel.append(none);
+  }
+  for (const item of phone.items) {
+    const card = document.createElement('div');
+    card.className = `phone-item ${item.type}`;
+    card.dataset.id = item.id;
+    const when = new Date(item.at).toLocaleTimeString();
+    const head =
+      item.type === 'call'
+        ? `📞 Call to ${escapeHtml(item.to)} <span class="when">${when}, ${escapeHtml(item.status)}</span>`
+        : item.type === 'text'
+          ? `💬 Text to ${escapeHtml(item.to)} <span class="when">${when}</span>`
+          : `🔔 Push on ${escapeHtml(item.to)} <span class="when">${when}${item.priority ? `, priority ${item.priority}` : ''}</span>`;
+    card.innerHTML = `<div class="kind">${head}</div>`;
+    if (item.type !== 'call') {
+      const body = document.createElement('div');
+      body.className = 'body';
+      body.textContent = item.type === 'push' ? `${item.title}\n${item.body}` : item.body;
+      card.append(body);
+    }
+    const press = (label, action, details) => {
+      const b = document.createElement('button');
+      b.className = 'btn primary';
+      b.textContent = label;
+      b.onclick = async () => {
+        const answer = await post(action, { user: state.me, ...details });
+        if (answer.said) toast(answer.said);
+        refreshPhone(true);
+      };
+      card.append(b);
+    };
+    if (item.type === 'call' && item.canPress4) press('Press 4', 'press4', { sid: item.id });
+    if (item.type === 'push' && item.canAcknowledge) press('Tap Acknowledge', 'acknowledge', { id: item.id });
+    panel.append(card);
+  }
+}
+
+async function refreshPhone(force = false) {
+  if (state.conv !== 'phone' || !state.me) return;
+  const response = await fetch(`/playground/api/phone?user=${encodeURIComponent(state.me)}`);
+  const phone = await response.json().catch(() => null);
+  if (!response.ok || !phone) {
+    const panel = $('phone');
+    if (panel) panel.innerHTML = `<p class="hint">${escapeHtml(phone?.error ?? 'The phone panel is not available.')}</p>`;
+    return;
+  }
+  const key = `${state.me}|${JSON.stringify(phone)}`;
+  if (!force && key === state.phoneKey) return;
+  state.phoneKey = key;
+  renderPhone(phone);
+}
+
 function render(data) {
   state.data = { ...data, conversation: state.conv };
   for (const p of data.people) state.people.set(p.id, p);
@@ -534,7 +607,13 @@ function render(data) {
   const messages = $('messages');
   const atBottom = messages.scrollTop + messages.clientHeight >= messages.scrollHeight - 40;
   messages.innerHTML = '';
-  if (state.conv === 'home') {
+  $('phone-tab').className = `nav${state.conv === 'phone' ? ' active' : ''}`;
+  if (state.conv === 'phone') {
+    $('title').textContent = `${personName(state.me)}'s phone`;
+    $('composer').style.display = 'none';
+    messages.innerHTML = '<div id="phone"></div>';
+    refreshPhone(true);
+  } else if (state.conv === 'home') {
     $('title').textContent = 'App Home';
     $('composer').style.display = 'none';
     if (data.home) messages.append(renderBlocks(data.home.view.blocks, { viewId: data.home.id }));
@@ -553,7 +632,7 @@ function render(data) {
 
 async function refresh(force = false) {
   if (!state.me) return;
-  const conv = state.conv === 'home' ? '' : state.conv;
+  const conv = state.conv === 'home' || state.conv === 'phone' ? '' : state.conv;
   const response = await fetch(`/playground/api/state?user=${encodeURIComponent(state.me)}&conv=${encodeURIComponent(conv)}`);
   if (!response.ok) return;
   const data = await response.json();
@@ -581,6 +660,7 @@ async function start() {
     refresh(true);
   };
   $('home-tab').onclick = () => go('home');
+  $('phone-tab').onclick = () => go('phone');
   $('composer').onsubmit = async (event) => {
     event.preventDefault();
     const input = $('command');
@@ -590,7 +670,10 @@ async function start() {
     await post('command', { user: state.me, channel: state.conv, text });
   };
   await refresh(true);
-  setInterval(() => refresh(false), 700);
+  setInterval(() => {
+    refresh(false);
+    refreshPhone(false);
+  }, 700);
 }
 
 start();

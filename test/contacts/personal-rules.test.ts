@@ -1,0 +1,114 @@
+/**
+ * A person's own wake rules through the real app: `/oncall contact also sms P0 now` is stored, shown in Home,
+ * and a P0 page then texts them at once and calls earlier than the policy, on top of the policy's steps.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
+import { outbox } from '../../src/db/schema.js';
+import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { FakeClock, MINUTE } from '../../src/time/clock.js';
+import { scriptedRandomness } from './contact-support.js';
+import { TestApp } from '../support/harness.js';
+import { pagingPolicy } from '../support/paging-scenario.js';
+
+const T0 = Date.parse('2026-01-07T03:00:00Z');
+const PHONE = '+447700900123';
+const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+
+let t: TestApp;
+let twilio: TwilioStandIn;
+let ntfy: NtfyStandIn;
+afterEach(async () => {
+  await t?.close();
+  await twilio?.stop();
+  await ntfy?.stop();
+});
+
+async function started(): Promise<void> {
+  const clock = new FakeClock(T0);
+  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
+  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+  t = await TestApp.start({
+    policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }] }']),
+    clock,
+    env: {
+      TWILIO_ACCOUNT_SID: twilio.accountSid,
+      TWILIO_AUTH_TOKEN: twilio.authToken,
+      TWILIO_FROM_NUMBER: '+15017122661',
+      TWILIO_API_URL: twilio.url,
+      NTFY_URL: ntfy.url,
+    },
+  });
+  const desired: DesiredContacts = { voice: PHONE, sms: PHONE, push: TOPIC, email: null };
+  saveContacts(t.store.db, 'U0ALICE', desired, T0);
+  for (const channel of ['phone', 'push'] as const) {
+    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!;
+    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
+  }
+}
+
+const say = async (text: string, user = 'U0ALICE') => ((await t.command('/oncall', text, user)).json() as { text: string }).text;
+
+/** Minute by minute: every page DM, push, call and text, as "minute way" lines. */
+async function reachedOver(minutes: number): Promise<string[]> {
+  const lines: string[] = [];
+  let seen = { pushes: 0, calls: 0, texts: 0 };
+  const collect = () => {
+    const minute = Math.round((t.clock.now() - T0) / MINUTE);
+    for (const c of t.standIn.take('chat.postMessage'))
+      if (c.args.channel === 'U0ALICE' && String(c.args.text).startsWith(':rotating_light:')) lines.push(`${minute} slack`);
+    for (const _ of twilio.messages.slice(seen.texts)) lines.push(`${minute} sms`);
+    for (const _ of ntfy.publishes.slice(seen.pushes)) lines.push(`${minute} push`);
+    for (const _ of twilio.calls.slice(seen.calls)) lines.push(`${minute} call`);
+    seen = { pushes: ntfy.publishes.length, calls: twilio.calls.length, texts: twilio.messages.length };
+  };
+  await t.tick();
+  await t.app.drainer.drain();
+  collect();
+  for (let i = 0; i < minutes; i += 1) {
+    await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    collect();
+  }
+  return lines;
+}
+
+describe('personal wake rules', () => {
+  it('"also text me at once for P0" and an earlier call add to the policy: the page texts at 0 and calls at 1m', async () => {
+    await started();
+    expect(await say('contact also sms P0 now')).toContain('Saved: P0: text message at once');
+    expect(await say('contact also call P0 after 1m')).toContain('Saved: P0: phone call after 1m');
+    // Never later than the policy.
+    expect(await say('contact also push P0 after 5m')).toContain('The policy already uses push after 1m for P0');
+    await say('page --severity P0 checkout down', 'U0DAN');
+    expect(await reachedOver(5)).toEqual(['0 slack', '0 sms', '1 push', '1 call']);
+    // The outbox names the way, never the number.
+    expect(JSON.stringify(t.store.db.select().from(outbox).all())).not.toContain(PHONE);
+  });
+
+  it('listed, shown in Home, and removed', async () => {
+    await started();
+    await say('contact also sms P0 now');
+    expect(await say('contact rules')).toContain('• P0: text message at once');
+    expect(await say('contact show')).toContain('*Your own rules*: P0: text message at once');
+    expect(await say('contact <@U0ALICE>', 'U0LEAD')).toContain('*Their own rules*: P0: text message at once');
+    await t.event({ type: 'app_home_opened', user: 'U0ALICE', channel: 'DU0ALICE', tab: 'home', event_ts: '1.1' });
+    await t.settled();
+    await t.app.drainer.drain();
+    expect(JSON.stringify(t.standIn.home('U0ALICE')?.view)).toContain('*Your own rules*: P0: text message at once');
+    expect(await say('contact drop text P0')).toContain('Removed your rule for text message on P0');
+    expect(await say('contact drop text P0')).toContain('You have no rule for text message on P0');
+    expect(await say('contact drop fax P0')).toContain('"fax" is not a way to reach you');
+    await say('page --severity P0 checkout down', 'U0DAN');
+    expect(await reachedOver(1)).toEqual(['0 slack', '1 push']);
+  });
+
+  it('wrong input says what was wrong and how to write it', async () => {
+    await started();
+    expect(await say('contact also sms P7 now')).toMatch(
+      /"P7" is not a severity; use one of P0, P1, P2, P3\. Usage: `\/oncall contact also/,
+    );
+    expect(await say('contact also sms P2 now')).toContain('P2 never pages anyone');
+  });
+});
