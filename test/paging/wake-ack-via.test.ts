@@ -51,6 +51,8 @@ async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: st
     verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
   }
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
+  await t.app.drainer.drain();
   for (let i = 0; i < 3; i += 1) {
     await t.advance(MINUTE);
     await t.app.drainer.drain();

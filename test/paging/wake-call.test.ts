@@ -55,11 +55,14 @@ describe('what a call says', () => {
   const page = (id: number, summary: string) => ({ id, severity: 'P0', rotation: 'backend', summary, age: '3 minutes' });
 
   it.each([
-    [[page(12, 'checkout down')], 'P0 page 12 for backend: checkout down. Open for 3 minutes. Press 4 to acknowledge.'],
+    [
+      [page(12, 'checkout down')],
+      'P0 page 12 for backend: checkout down. Open for 3 minutes. Press 4 to acknowledge, 5 to escalate, 6 to resolve.',
+    ],
     [
       [page(12, 'checkout down'), page(9, 'db slow'), page(14, 'queue stuck')],
       'You have 3 open pages. P0 page 12 for backend: checkout down. Open for 3 minutes. P0 page 9 for backend: db slow. ' +
-        'Open for 3 minutes. P0 page 14 for backend: queue stuck. Open for 3 minutes. Press 4 to acknowledge all 3.',
+        'Open for 3 minutes. P0 page 14 for backend: queue stuck. Open for 3 minutes. Press 4 to acknowledge all 3, or 5 to escalate, 6 to resolve page 12.',
     ],
   ])('%j', (pages, said) => {
     expect(callSpeech(pages)).toBe(said);

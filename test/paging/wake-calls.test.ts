@@ -48,6 +48,7 @@ async function start(...policyLines: string[]): Promise<void> {
 
 async function page(summary: string): Promise<number> {
   const answer = (await t.command('/oncall', `page --severity P0 ${summary}`, 'U0DAN')).json() as { text: string };
+  await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
   return Number(/page #(\d+)/.exec(answer.text)![1]);
 }
 
@@ -81,7 +82,7 @@ describe('one call per person in flight', () => {
     expect(said).toContain(
       `You have 3 open pages. P0 page ${first} for backend: checkout down. Open for 4 minutes. ` +
         `P0 page ${second} for backend: payments slow. Open for 3 minutes. P0 page ${third} for backend: queue stuck. ` +
-        'Open for 3 minutes. Press 4 to acknowledge all 3.',
+        `Open for 3 minutes. Press 4 to acknowledge all 3, or 5 to escalate, 6 to resolve page ${first}.`,
     );
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.body).toContain('All 3 pages are acknowledged.');

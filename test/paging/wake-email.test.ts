@@ -91,7 +91,7 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     expect(shown.status).toBe(200);
     const confirm = await shown.text();
     expect(confirm).toContain(`Acknowledge page #${id}?`);
-    expect(confirm).toContain('<form method="post">');
+    expect(confirm).toContain('<form method="post"');
     expect(t.store.db.select().from(pages).get()!.status).toBe('open');
 
     // The form's POST acknowledges, as the person the link was for.

@@ -50,6 +50,8 @@ async function calledAt0303(): Promise<{ id: number; sid: string }> {
   });
   verifyPhone('U0ALICE', ALICE);
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
+  await t.app.drainer.drain();
   const id = Number(/page #(\d+)/.exec(answer.text)![1]);
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();

@@ -86,6 +86,7 @@ describe('playground phone panel', () => {
   it("shows a P0's push and call on the person's phone; Press 4 acknowledges the page", async () => {
     await started({ push: TOPIC, voice: PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
+    await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);
     const alice = await phoneOf('U0ALICE');
     expect(alice.status).toBe(200);
@@ -126,6 +127,7 @@ describe('playground phone panel', () => {
   it("refuses what is not on the person's phone, and says why", async () => {
     await started({ push: TOPIC, voice: PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
+    await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);
     const [call, push] = (await phoneOf('U0ALICE')).body.items;
     expect(await press('press4', { user: 'U0BOB', sid: call!.id })).toMatchObject({
