@@ -13,7 +13,7 @@
 import { basename } from 'node:path';
 import type { Document, LineCounter } from 'yaml';
 import type { PolicyDuration } from './duration.js';
-import { formatPath, lineOf, parsePolicyText, policyDocument, policySource, type Policy } from './policy.js';
+import { formatPath, lineOf, pageTargetText, parsePolicyText, policyDocument, policySource, type Policy } from './policy.js';
 import { WEEKDAYS } from './policy-schema.js';
 import type { NotifyRule, PresetName, Reminder } from './presets.js';
 
@@ -396,7 +396,11 @@ function explainEscalation(policy: Policy, o: Origins, add: Add): void {
         const after = fieldOrigin('after', i === 0 ? 'the first step pages at once' : 'a later step waits 15m after the one before');
         add(at('steps', i, 'after'), step.afterMs === 0 ? '0 (at once)' : formatMs(step.afterMs), after.origin, after.note);
         const page = fieldOrigin('page', '');
-        add(at('steps', i, 'page'), step.page, page.origin, page.note);
+        add(at('steps', i, 'page'), pageTargetText(step.target), page.origin, page.note);
+        if (step.via) {
+          const via = fieldOrigin('via', '');
+          add(at('steps', i, 'via'), step.via, via.origin, via.note || `also by ${step.via} at once, for whoever verified it`);
+        }
         const business = fieldOrigin('business_hours', '');
         add(
           at('steps', i, 'business_hours'),

@@ -3,7 +3,7 @@
  * Each line comes from something that happened; the policy only supplies the words for why (which step of
  * which chain a message belongs to, which notify rule a DM answers), read off the message's own row.
  */
-import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
+import { pageTargetText, type NotifyRule, type Policy, type SeverityEscalation } from '../config/policy.js';
 import { describePolicyDuration } from '../config/duration.js';
 import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
 import { pageIdOf, parsePageRef, type PageRef } from '../paging/page-refs.js';
@@ -93,7 +93,7 @@ export function stepRule(chain: SeverityEscalation | null, severity: string, ste
         ? 'at once'
         : 'the chain starts again'
       : `${formatDuration(step.afterMs)}${step.businessHours ? ' of business hours' : ''} after step ${stepIndex}`;
-  return `${where}: ${step.page}, ${wait}${chainFlags(chain)}`;
+  return `${where}: ${pageTargetText(step.target)}, ${wait}${chainFlags(chain)}`;
 }
 
 function notifyRuleText(rule: NotifyRule): string {
