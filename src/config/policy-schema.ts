@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DAY } from '../time/clock.js';
+import { durationWords } from '../time/duration-words.js';
 import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
 import {
@@ -535,7 +536,6 @@ const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> |
   value === undefined || value === null ? new Set(builtIn) : isMap(value) ? new Set([...builtIn, ...Object.keys(value)]) : null;
 
 const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
-const formatMinutes = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`);
 
 export function checkReferences(raw: unknown): PolicyProblem[] {
   if (!isMap(raw)) return [];
@@ -727,7 +727,7 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
         usesOf(rule.who).rules.push(
           rule.when === 'declared'
             ? `${severity}${rule.tags.length ? ` tagged ${rule.tags.join('/')}` : ''} declared`
-            : `${severity} ${rule.when} after ${formatMinutes(rule.afterMs)}`,
+            : `${severity} ${rule.when} after ${durationWords(rule.afterMs)}`,
         );
       }
     }

@@ -13,7 +13,8 @@ import type { TimerKind } from '../engine/timer-registry.js';
 import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
-import { HOUR, MINUTE } from '../time/clock.js';
+import { MINUTE } from '../time/clock.js';
+import { durationWords } from '../time/duration-words.js';
 import { decideEscalation, nextStep, nextStepWithin, resolveWho, stepWait, type OnCallNow, type StepPosition } from './escalation.js';
 import {
   channelLine,
@@ -85,8 +86,6 @@ export interface PageDecision {
 
 /** A user group id (as a step's or rule's target, or a message row's userId). */
 export const isGroupId = (id: string): boolean => /^S[A-Z0-9]+$/.test(id);
-
-const formatMinutes = (ms: number) => (ms % HOUR === 0 ? `${ms / HOUR} h` : `${Math.round(ms / MINUTE)} min`);
 
 /**
  * Accumulates one decision's effects. `page` follows the decision's own writes (a page told once is not told
@@ -176,7 +175,7 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
       const rule = d.policy.notify[command.rule];
       if (!rule || !stillHolds(d.state, rule)) return null;
       const counted =
-        rule.since === 'acknowledged' ? `${formatMinutes(rule.afterMs)} after it was acknowledged` : `after ${formatMinutes(rule.afterMs)}`;
+        rule.since === 'acknowledged' ? `${durationWords(rule.afterMs)} after it was acknowledged` : `after ${durationWords(rule.afterMs)}`;
       reach(d, rule, command.rule, `is still ${rule.when} ${counted}`);
       return null;
     }

@@ -5,6 +5,7 @@
  */
 import { pageTargetText, type NotifyRule, type Policy, type SeverityEscalation } from '../config/policy.js';
 import { describePolicyDuration } from '../config/duration.js';
+import { policyDuration } from '../time/duration-words.js';
 import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
 import { pageIdOf, parsePageRef, type PageRef } from '../paging/page-refs.js';
 import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
@@ -27,26 +28,8 @@ export interface TimelineLine {
 // ---------------------------------------------------------------------------------------------------------
 // Words
 
-/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 14_400_000 -> "4h", 172_800_000 -> "2d". */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0m';
-  const units: Array<[string, number]> = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ];
-  let left = ms;
-  let out = '';
-  for (const [unit, size] of units) {
-    const n = Math.floor(left / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      left -= n * size;
-    }
-  }
-  return out || `${ms}ms`;
-}
+/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 14_400_000 -> "4h", 172_800_000 -> "2d": as the policy writes it. */
+export const formatDuration = policyDuration;
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];

@@ -341,7 +341,7 @@ describe('every value is the running one, and every key the file writes is credi
 
 describe('formatMs', () => {
   it.each([
-    [0, '0'],
+    [0, '0m'],
     [30_000, '30s'],
     [15 * 60_000, '15m'],
     [90 * 60_000, '1h30m'],
