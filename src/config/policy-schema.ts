@@ -604,6 +604,9 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
             if (roles && !roles.has(target.role))
               problem([...path, 'page'], `"${pageTargetText(target)}" is not ${pageTargetForms(rolesText())}`);
             return;
+          default:
+            // A new kind of target must say here what it checks.
+            target satisfies never;
         }
       });
     }
