@@ -445,8 +445,6 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       d.record([{ userId, ref, stepIndex, loop }]);
       scheduleWake(d, userId, { stepIndex, loop });
     }
-    const via = chain.steps[stepIndex]!.via;
-    if (via) reachVia(d, people, via, { stepIndex, loop }, channel);
     if (channel) {
       const ref = pageRef({ kind: 'channel', pageId: page.id, loop, stepIndex });
       // The DMs are the page; the channel line informs, so it queues behind them.
@@ -456,6 +454,8 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       d.call({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
       d.record([null, ...decision.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
     }
+    const via = chain.steps[stepIndex]!.via;
+    if (via) reachVia(d, people, via, { stepIndex, loop }, channel);
   }
   // Where the page stands now, and what comes next.
   d.patch({ stepIndex, loop });

@@ -237,6 +237,8 @@ function unreferenced(
     if (notice.kind === 'held')
       return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
     if (notice.kind === 'skip') return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
+    if (notice.kind === 'via')
+      return { what, who, why: "the step's via method is not verified by someone it reached: Slack only", said: text };
     return { what, who, why: `page #${page.id}`, said: text };
   }
   const kinds = [...new Set(firings.filter((f) => pageIdOf(f.subject) !== page.id).map((f) => f.kind))];

@@ -241,7 +241,7 @@ describe("decidePage: a step's via (seed 003: the CTO by phone)", () => {
 
   it('reaches a person who verified the method at once, besides the DM, through the wake call', () => {
     const { effects } = decide({ ...told, verified: { U0LEAD: ['voice', 'push'] } }, third, viaP1(), m(25));
-    expect(effects.calls.map((c) => c.ref ?? c.method)).toEqual(['page:7:dm:U0LEAD:0:2', 'twilio.calls.create', 'page:7:channel:0:2']);
+    expect(effects.calls.map((c) => c.ref ?? c.method)).toEqual(['page:7:dm:U0LEAD:0:2', 'page:7:channel:0:2', 'twilio.calls.create']);
     expect(wakeCalls(effects)).toEqual(['twilio.calls.create {"pageId":7,"userId":"U0LEAD","via":"voice","stepIndex":2,"loop":0}']);
     expect(notices(effects)).toEqual([]);
   });
