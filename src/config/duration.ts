@@ -3,6 +3,7 @@
  * and "2 business days" / "4 business hours" where only working time counts. Pure: no clock, no zone.
  */
 import { DAY, HOUR, MINUTE, SECOND } from '../time/clock.js';
+import { policyDuration } from '../time/duration-words.js';
 
 /**
  * What a duration means once read. Business durations stay tagged because their length in ms depends on
@@ -48,10 +49,7 @@ export function parseDuration(text: string): number {
 export function describePolicyDuration(d: PolicyDuration): string {
   if (d.kind === 'business_days') return d.days === 1 ? 'next business day' : `${d.days} business days`;
   if (d.kind === 'business_hours') return `${d.ms / HOUR} business hour${d.ms === HOUR ? '' : 's'}`;
-  const h = Math.floor(d.ms / HOUR);
-  const m = Math.floor((d.ms % HOUR) / MINUTE);
-  const sec = Math.floor((d.ms % MINUTE) / SECOND);
-  return [h && `${h}h`, m && `${m}m`, sec && `${sec}s`].filter(Boolean).join('') || '0m';
+  return policyDuration(d.ms);
 }
 
 /** A duration that may count business time only ("2 business days", "4 business hours"), else a wall duration. */

@@ -11,9 +11,10 @@
  * both render this.
  */
 import { basename } from 'node:path';
+import { policyDuration } from '../time/duration-words.js';
 import type { Document, LineCounter } from 'yaml';
 import type { PolicyDuration } from './duration.js';
-import { formatPath, lineOf, parsePolicyText, policyDocument, policySource, type Policy } from './policy.js';
+import { formatPath, lineOf, pageTargetText, parsePolicyText, policyDocument, policySource, type Policy } from './policy.js';
 import { WEEKDAYS } from './policy-schema.js';
 import type { NotifyRule, PresetName, Reminder } from './presets.js';
 
@@ -124,29 +125,8 @@ export function originText(origin: Origin): string {
 // ---------------------------------------------------------------------------------------------------------
 // Values as people write them
 
-const UNITS: Array<[string, number]> = [
-  ['w', 7 * 86_400_000],
-  ['d', 86_400_000],
-  ['h', 3_600_000],
-  ['m', 60_000],
-  ['s', 1_000],
-];
-
-/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 86_400_000 -> "24h", 259_200_000 -> "3d", 604_800_000 -> "1w". */
-export function formatMs(ms: number): string {
-  if (ms <= 0) return '0';
-  let rest = ms;
-  let out = '';
-  for (const [unit, size] of UNITS) {
-    // A day or so reads better in hours ("24h", "36h"), as people write a postmortem deadline.
-    if (unit === 'd' && ms < 2 * size) continue;
-    if (rest >= size) {
-      out += `${Math.floor(rest / size)}${unit}`;
-      rest %= size;
-    }
-  }
-  return out || `${ms}ms`;
-}
+/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 86_400_000 -> "24h": the policy file's notation (time/duration-words.ts). */
+export const formatMs = policyDuration;
 
 function formatPolicyDuration(d: PolicyDuration): string {
   if (d.kind === 'wall') return formatMs(d.ms);
@@ -396,7 +376,11 @@ function explainEscalation(policy: Policy, o: Origins, add: Add): void {
         const after = fieldOrigin('after', i === 0 ? 'the first step pages at once' : 'a later step waits 15m after the one before');
         add(at('steps', i, 'after'), step.afterMs === 0 ? '0 (at once)' : formatMs(step.afterMs), after.origin, after.note);
         const page = fieldOrigin('page', '');
-        add(at('steps', i, 'page'), step.page, page.origin, page.note);
+        add(at('steps', i, 'page'), pageTargetText(step.target), page.origin, page.note);
+        if (step.via) {
+          const via = fieldOrigin('via', '');
+          add(at('steps', i, 'via'), step.via, via.origin, via.note || `also by ${step.via} at once, for whoever verified it`);
+        }
         const business = fieldOrigin('business_hours', '');
         add(
           at('steps', i, 'business_hours'),

@@ -50,6 +50,7 @@ const DURATIONS = new Map<z.core.$ZodType, Record<string, unknown>>([
 ]);
 
 const ANY_NAME = 'additionalProperties';
+const ANY_ITEM = 'items';
 
 /** Descriptions an editor shows on hover, by where they sit in the generated schema. */
 const DESCRIPTIONS: Array<[string[], string]> = [
@@ -75,6 +76,14 @@ const DESCRIPTIONS: Array<[string[], string]> = [
   [['escalation', ANY_NAME, ANY_NAME, 'chat_only'], 'A chat message, not a page.'],
   [['escalation', ANY_NAME, ANY_NAME, 'quiet_at_night'], 'Never page outside business hours: wait for the next business start.'],
   [['escalation', ANY_NAME, ANY_NAME, 'steps'], 'Who is paged, in order; a step without after waits 15m (the first: at once).'],
+  [
+    ['escalation', ANY_NAME, ANY_NAME, 'steps', ANY_ITEM, 'page'],
+    'Whom the step pages: primary, secondary, another rotation\'s "<rotation>.primary" or ".secondary", a role under people, a user id (U...) or a user group id (S...).',
+  ],
+  [
+    ['escalation', ANY_NAME, ANY_NAME, 'steps', ANY_ITEM, 'via'],
+    "Also reach the step's people this way at once, besides the Slack DM, if they verified it (e.g. the CTO by voice); unverified: Slack only, and the channel is told.",
+  ],
   [['ack_sla'], 'Time to acknowledge per severity, or "none".'],
   [['notify'], "Who is told about an incident, and when; replaces the preset's list (`[]` for none)."],
   [['reminders'], 'Status-update cadence per severity.'],
@@ -89,8 +98,8 @@ const DESCRIPTIONS: Array<[string[], string]> = [
 function nodeAt(schema: Record<string, unknown>, path: readonly string[]): Record<string, unknown> {
   let node = schema;
   for (const key of path) {
-    // A key of the file is a property; ANY_NAME a record's values.
-    const next = key === ANY_NAME ? node[ANY_NAME] : (node.properties as Record<string, unknown> | undefined)?.[key];
+    // A key of the file is a property; ANY_NAME a record's values, ANY_ITEM a list's.
+    const next = key === ANY_NAME || key === ANY_ITEM ? node[key] : (node.properties as Record<string, unknown> | undefined)?.[key];
     if (!next || typeof next !== 'object')
       throw new Error(`policy JSON Schema: no ${path.join('.')} to describe (policy-json-schema.ts is out of step with policy-schema.ts)`);
     node = next as Record<string, unknown>;

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DAY } from '../time/clock.js';
+import { durationWords } from '../time/duration-words.js';
 import { legacyZoneAdvice } from '../time/zoned.js';
 import { DurationError, durationHint, parseDuration, parsePolicyDuration } from './duration.js';
 import {
@@ -16,15 +17,14 @@ import {
   PRESET_NAMES,
   RANK_DEFAULTS,
   SEVERITY_SCALES,
+  STEP_VIAS,
 } from './presets.js';
+import { pageTargetForms, pageTargetText, parsePageTarget, SLACK_USER_ID, SLACK_USERGROUP_ID } from './policy-target.js';
 
 export const WEEKDAYS = ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat'] as const;
 export type Weekday = (typeof WEEKDAYS)[number];
 
 export const INTEGRATION_FORMATS = ['alertmanager', 'grafana', 'sentry', 'pagerduty-events-v2', 'uptime-kuma', 'generic'] as const;
-
-const SLACK_USER_ID = /^[UW][A-Z0-9]+$/;
-const SLACK_USERGROUP_ID = /^S[A-Z0-9]+$/;
 
 const show = (value: unknown) => JSON.stringify(value);
 
@@ -141,7 +141,17 @@ const rotationSchema = z.strictObject({
 
 const stepSchema = z.strictObject({
   after: wallDuration.optional(),
+  // Parsed into a PageTarget by the loader (policy-target.ts); checkReferences says what a wrong one should be.
   page: z.string().min(1),
+  /** Also reach the step's people this way at once, if they verified it (seed 003: the CTO by phone). */
+  via: z
+    .enum(STEP_VIAS, {
+      error: (i) =>
+        i.input === 'slack'
+          ? 'every step sends a Slack DM already: via names a way beyond it (push, sms, voice or email); remove via for Slack alone'
+          : `expected one of ${STEP_VIAS.join(', ')}, got ${show(i.input)}`,
+    })
+    .optional(),
   business_hours: z.boolean().optional(),
 });
 
@@ -526,7 +536,6 @@ const namesOf = (value: unknown, builtIn: readonly string[] = []): Set<string> |
   value === undefined || value === null ? new Set(builtIn) : isMap(value) ? new Set([...builtIn, ...Object.keys(value)]) : null;
 
 const listed = (names: Iterable<string>) => [...names].join(', ') || 'none';
-const formatMinutes = (ms: number) => (ms % 3_600_000 === 0 ? `${ms / 3_600_000} h` : `${ms / 60_000} min`);
 
 export function checkReferences(raw: unknown): PolicyProblem[] {
   if (!isMap(raw)) return [];
@@ -566,24 +575,38 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
         problem(['escalation', name, severity, 'steps'], `is required here: the preset has no chain for ${severity} to start from`);
       }
       itemsOf(chain.steps).forEach((step, i) => {
-        const page = isMap(step) ? step.page : undefined;
+        if (!isMap(step)) return;
+        const path = ['escalation', name, severity, 'steps', i];
+        if (step.via !== undefined && chain.chat_only === true) {
+          problem([...path, 'via'], `a chat-only chain asks in chat and never calls: remove via, or remove chat_only to page`);
+        }
+        const page = step.page;
         if (typeof page !== 'string' || page === '') return;
-        // Another rotation's on-call: "frontend.primary" (seed 002's domain owners, a platform team's on-call).
-        const other = /^(.+)\.(primary|secondary)$/.exec(page);
-        if (other) {
-          const rotationNames = namesOf(raw.rotations);
-          if (rotationNames && !rotationNames.has(other[1]!))
-            problem(
-              ['escalation', name, severity, 'steps', i, 'page'],
-              `no rotation named "${other[1]}" for "${page}" (defined: ${listed(rotationNames)})`,
-            );
+        const parsed = parsePageTarget(page, roles ?? new Set());
+        if (!parsed.ok) {
+          problem([...path, 'page'], parsed.message);
           return;
         }
-        if (roles && page !== 'primary' && page !== 'secondary' && !roles.has(page) && !isUserOrGroup(page)) {
-          problem(
-            ['escalation', name, severity, 'steps', i, 'page'],
-            `"${page}" is not primary, secondary, another rotation's "<rotation>.primary" or ".secondary", ${rolesText()}, a user id (U...) or a user group id (S...)`,
-          );
+        const target = parsed.target;
+        switch (target.kind) {
+          case 'on-call':
+          case 'person':
+          case 'usergroup':
+            return;
+          case 'rotation': {
+            // Another rotation's on-call: "frontend.primary" (seed 002's domain owners, a platform team's on-call).
+            const rotationNames = namesOf(raw.rotations);
+            if (rotationNames && !rotationNames.has(target.rotation))
+              problem([...path, 'page'], `no rotation named "${target.rotation}" for "${page}" (defined: ${listed(rotationNames)})`);
+            return;
+          }
+          case 'role':
+            if (roles && !roles.has(target.role))
+              problem([...path, 'page'], `"${pageTargetText(target)}" is not ${pageTargetForms(rolesText())}`);
+            return;
+          default:
+            // A new kind of target must say here what it checks.
+            target satisfies never;
         }
       });
     }
@@ -707,15 +730,15 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
         usesOf(rule.who).rules.push(
           rule.when === 'declared'
             ? `${severity}${rule.tags.length ? ` tagged ${rule.tags.join('/')}` : ''} declared`
-            : `${severity} ${rule.when} after ${formatMinutes(rule.afterMs)}`,
+            : `${severity} ${rule.when} after ${durationWords(rule.afterMs)}`,
         );
       }
     }
     RANK_DEFAULTS.escalation.forEach((chain, rank) => {
       const severity = severityIds[rank];
       if (!chain || !severity || (isMap(defaultChains[severity]) && (defaultChains[severity] as RawMap).steps !== undefined)) return;
-      chain.steps.forEach((step, i) => {
-        if (missing(step.page)) usesOf(step.page).chains.push(`${severity} step ${i + 1}`);
+      chain.steps.forEach(({ target }, i) => {
+        if (target.kind === 'role' && !roles.has(target.role)) usesOf(target.role).chains.push(`${severity} step ${i + 1}`);
       });
     });
     for (const [role, uses] of usesByRole) {

@@ -9,6 +9,7 @@ import { resolve } from 'node:path';
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, type Document } from 'yaml';
 import type { PolicyDuration } from './duration.js';
 import type { WakeStep } from './presets.js';
+import { pageTargetOf } from './policy-target.js';
 import { DAY } from '../time/clock.js';
 import {
   checkReferences,
@@ -46,6 +47,8 @@ import {
 } from './presets.js';
 
 export type { PolicyDuration } from './duration.js';
+export type { OnCallRole, PageTarget, PageTargetKind } from './policy-target.js';
+export { pageTargetText } from './policy-target.js';
 export type {
   EscalationStep,
   HandoffField,
@@ -54,6 +57,7 @@ export type {
   Reminder,
   Severity,
   SeverityEscalation,
+  StepVia,
   TriggerRule,
   WakeStep,
   WakeVia,
@@ -376,7 +380,9 @@ export function resolvePolicy(file: PolicyFile): Policy {
           ? chain.steps.map(
               (s, i): EscalationStep => ({
                 afterMs: s.after ?? (i === 0 ? 0 : DEFAULT_STEP_AFTER_MS),
-                page: s.page,
+                // Parsed once, here: the paging code switches on the target's kind (policy-target.ts).
+                target: pageTargetOf(s.page, file.people ?? {}),
+                via: s.via ?? null,
                 businessHours: s.business_hours ?? false,
               }),
             )

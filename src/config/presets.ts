@@ -5,6 +5,7 @@
  */
 import { HOUR, MINUTE } from '../time/clock.js';
 import type { PolicyDuration } from './duration.js';
+import { pageTargetOf, type PageTarget } from './policy-target.js';
 
 export const PRESET_NAMES = ['p0-p3', 'sev0-sev3', 'p1-p4'] as const;
 export type PresetName = (typeof PRESET_NAMES)[number];
@@ -45,8 +46,10 @@ export function severityRank(severities: readonly Severity[], id: string): numbe
 export interface EscalationStep {
   /** Wait after the previous step before this one (0 for the first). */
   afterMs: number;
-  /** primary | secondary | a role in `people` | a user id (U...) | a user group id (S...) */
-  page: string;
+  /** Whom the step pages, parsed from the file's `page:` (policy-target.ts). */
+  target: PageTarget;
+  /** A way beyond Slack the step also reaches its people through at once (seed 003: the CTO by phone); null: the DM alone. */
+  via: StepVia | null;
   /** Count the wait in business hours only. */
   businessHours: boolean;
 }
@@ -147,6 +150,9 @@ export const DEFAULT_STEP_AFTER_MS = 15 * MINUTE;
 /** How a person is reached: Slack, or one of the methods they verified under `/oncall contact`. */
 export type WakeVia = 'slack' | 'push' | 'sms' | 'voice' | 'email';
 export const WAKE_VIAS: readonly WakeVia[] = ['slack', 'push', 'sms', 'voice', 'email'];
+/** The ways beyond Slack an escalation step may name: every step sends its Slack DM anyway. */
+export type StepVia = Exclude<WakeVia, 'slack'>;
+export const STEP_VIAS: readonly StepVia[] = ['push', 'sms', 'voice', 'email'];
 
 /** While a person's page is unacknowledged: this long after they were paged, reach them this way too. */
 export interface WakeStep {
@@ -170,7 +176,13 @@ export interface RankDefaults {
   wake: WakeStep[][];
 }
 
-const step = (afterMs: number, page: string, businessHours = false): EscalationStep => ({ afterMs, page, businessHours });
+// The preset names no people: its roles (engineering_lead, cto) are whoever the file's people say.
+const step = (afterMs: number, page: string, businessHours = false): EscalationStep => ({
+  afterMs,
+  target: pageTargetOf(page, {}),
+  via: null,
+  businessHours,
+});
 
 export const RANK_DEFAULTS: RankDefaults = {
   // P2's 30 min counts from when the chat message is sent; quiet_at_night keeps that inside business hours.

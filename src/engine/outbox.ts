@@ -459,17 +459,6 @@ export function deliveredRefs(db: Db): { byOutboxId: Map<number, string | null>;
   };
 }
 
-/** The ref a delivered message was stored under, from where it sits (channel and ts), or null. */
-export function messageRefAt(db: Db, channel: string, ts: string): string | null {
-  return (
-    db
-      .select({ ref: slackMessages.ref })
-      .from(slackMessages)
-      .where(and(eq(slackMessages.channel, channel), eq(slackMessages.ts, ts)))
-      .get()?.ref ?? null
-  );
-}
-
 /**
  * Deletes up to `limit` outbox rows that were delivered (or given up) before `before`, oldest first; returns how
  * many. A row still pending or on its way is never touched, whatever its age. The message's place in Slack is

@@ -5,6 +5,7 @@
  */
 import type { HandoffField } from '../config/policy.js';
 import { formatInZone } from '../time/zoned.js';
+import { durationWords } from '../time/duration-words.js';
 
 export interface ShiftIncident {
   id: number;
@@ -49,7 +50,7 @@ const UNACKED_WINDOW_MS = 2 * 60 * 60 * 1000;
 const NOISY_TOP = 3;
 
 const when = (facts: ShiftFacts, ms: number) => formatInZone(ms, facts.zone, 'EEE d MMM HH:mm');
-const minutes = (ms: number) => `${Math.round(ms / 60_000)} min`;
+const minutes = durationWords;
 
 export function activeIncidentsText(facts: ShiftFacts): string {
   if (facts.activeIncidents.length === 0) return 'None';

@@ -6,6 +6,7 @@
  * one from itself, so an incident nobody updates is reminded every interval, never twice at once.
  */
 import type { Reminder } from '../config/policy.js';
+import { durationWords } from '../time/duration-words.js';
 
 export type IncidentStatus = 'investigating' | 'mitigating' | 'monitoring' | 'resolved';
 export const INCIDENT_STATUSES: readonly IncidentStatus[] = ['investigating', 'mitigating', 'monitoring', 'resolved'];
@@ -35,11 +36,5 @@ export function nextUpdateDue(reminder: Reminder | undefined, status: IncidentSt
   return interval === null ? null : from + interval;
 }
 
-/** "12 min", "1 h 5 min": how long ago, for reminders. */
-export function humanDuration(ms: number): string {
-  const minutes = Math.max(0, Math.round(ms / 60_000));
-  if (minutes < 60) return `${minutes} min`;
-  const h = Math.floor(minutes / 60);
-  const m = minutes % 60;
-  return m === 0 ? `${h} h` : `${h} h ${m} min`;
-}
+/** "12 min", "1 h 5 min": how long ago, for reminders (time/duration-words.ts). */
+export const humanDuration = durationWords;

@@ -10,7 +10,7 @@ import type { Policy } from '../config/policy.js';
 import { severityRank } from '../config/presets.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type Priority } from '../engine/outbox.js';
-import { resolveTarget } from '../paging/escalation.js';
+import { resolveWho } from '../paging/escalation.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import type { PageContext, PageEvent, PageRow, PageService } from '../paging/page-service.js';
 import type { EventSink } from '../engine/effects.js';
@@ -223,7 +223,7 @@ export class IncidentService {
     }
     const where = incident.channelId ? ` in <#${incident.channelId}>` : '';
     const asked = rule.how === 'page' ? 'You are asked to join' : 'No action needed unless you are asked';
-    const target = resolveTarget(rule.who, { primary: null, secondary: null }, this.policy.people);
+    const target = resolveWho(rule.who, { primary: null, secondary: null }, this.policy.people);
     // A user group reaches its members, each by DM, and is mentioned in the incident's channel (seed 003:
     // "P1 ONLY: auto-notify CTO + all engineers immediately").
     const members = target.groups.flatMap((g) => membersOf(tx.db, g) ?? []);

@@ -10,7 +10,8 @@
  * - After the last step, the chain repeats from the first step after the last step's wait, `loops` times in
  *   all; after the last loop the page is exhausted after that same wait.
  */
-import type { SeverityEscalation } from '../config/policy.js';
+import type { PageTarget, SeverityEscalation } from '../config/policy.js';
+import { parsePageTarget } from '../config/policy-target.js';
 import { addBusinessDuration, isBusinessTime, nextBusinessStart, type BusinessHours } from '../time/business-hours.js';
 import { DEFAULT_STEP_AFTER_MS } from '../config/presets.js';
 
@@ -25,35 +26,43 @@ export interface ResolvedTarget {
 }
 
 /**
- * What a step's `page:` names right now: primary/secondary from the schedule, another rotation's
- * ("frontend.primary", from `others`), a role, a user or a user group.
+ * Who a step's target is right now: primary/secondary from the schedule, another rotation's (from `others`),
+ * a role under people (unset: nobody), a user or a user group. One case per kind: a new kind does not compile
+ * until it is said here who it reaches.
  */
 export function resolveTarget(
-  target: string,
+  target: PageTarget,
   onCall: OnCallNow,
   people: Record<string, string>,
   others: Record<string, OnCallNow> = {},
 ): ResolvedTarget {
-  if (target === 'primary' || target === 'secondary') {
-    const who = onCall[target];
-    return { users: who ? [who] : [], groups: [] };
+  const user = (who: string | null | undefined): ResolvedTarget => ({ users: who ? [who] : [], groups: [] });
+  switch (target.kind) {
+    case 'on-call':
+      return user(onCall[target.role]);
+    case 'rotation':
+      return user(others[target.rotation]?.[target.role]);
+    case 'role':
+      return user(Object.hasOwn(people, target.role) ? people[target.role] : null);
+    case 'person':
+      return user(target.userId);
+    case 'usergroup':
+      return { users: [], groups: [target.usergroupId] };
   }
-  const other = otherRotationTarget(target);
-  if (other) {
-    const who = others[other.rotation]?.[other.role] ?? null;
-    return { users: who ? [who] : [], groups: [] };
-  }
-  if (target in people) return { users: [people[target]!], groups: [] };
-  if (/^[UW][A-Z0-9]+$/.test(target)) return { users: [target], groups: [] };
-  if (/^S[A-Z0-9]+$/.test(target)) return { users: [], groups: [target] };
-  return { users: [], groups: [] };
 }
 
-/** "platform.primary" -> { rotation: platform, role: primary }; anything else (a role, an id, ".primary") -> null. */
-export function otherRotationTarget(target: string): { rotation: string; role: 'primary' | 'secondary' } | null {
-  const dot = target.lastIndexOf('.');
-  const role = target.slice(dot + 1);
-  return dot > 0 && (role === 'primary' || role === 'secondary') ? { rotation: target.slice(0, dot), role } : null;
+/**
+ * A notify rule's or a playbook trigger's `who` (primary, secondary, a role, a user or a user group) right
+ * now, read with the same parser as a step's `page:`; a text that is no target reaches nobody.
+ */
+export function resolveWho(
+  who: string,
+  onCall: OnCallNow,
+  people: Record<string, string>,
+  others: Record<string, OnCallNow> = {},
+): ResolvedTarget {
+  const parsed = parsePageTarget(who, people);
+  return parsed.ok ? resolveTarget(parsed.target, onCall, people, others) : { users: [], groups: [] };
 }
 
 export interface StepPosition {
@@ -78,13 +87,13 @@ export type EscalationDecision =
   | {
       kind: 'notify';
       position: StepPosition;
-      target: string;
+      target: PageTarget;
       users: string[];
       groups: string[];
-      skipped: Array<StepPosition & { target: string }>;
+      skipped: Array<StepPosition & { target: PageTarget }>;
       next: { kind: 'step'; position: StepPosition; dueAt: number } | { kind: 'exhaust'; dueAt: number };
     }
-  | { kind: 'exhausted'; skipped: Array<StepPosition & { target: string }> };
+  | { kind: 'exhausted'; skipped: Array<StepPosition & { target: PageTarget }> };
 
 /** A repeat or the end of the chain waits `repeat_after` if written, else as long as the last step did (15 min if that was zero). */
 function tailWait(chain: SeverityEscalation): { ms: number; business: boolean } {
@@ -125,11 +134,11 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
   if (chain.quietAtNight && !isBusinessTime(businessHours, now)) {
     return { kind: 'defer', until: nextBusinessStart(businessHours, now) };
   }
-  const skipped: Array<StepPosition & { target: string }> = [];
+  const skipped: Array<StepPosition & { target: PageTarget }> = [];
   let position: StepPosition | null = { stepIndex: input.stepIndex, loop: input.loop };
   while (position) {
     const step = chain.steps[position.stepIndex]!;
-    const target = resolveTarget(step.page, input.onCall, input.people, input.others);
+    const target = resolveTarget(step.target, input.onCall, input.people, input.others);
     if (target.users.length > 0 || target.groups.length > 0) {
       const following = nextStep(chain, position);
       const wait = tailWait(chain);
@@ -147,9 +156,9 @@ export function decideEscalation(input: EscalationInput): EscalationDecision {
               ),
             }
         : { kind: 'exhaust' as const, dueAt: after(businessHours, input.dueAt, wait.ms, wait.business) };
-      return { kind: 'notify', position, target: step.page, users: target.users, groups: target.groups, skipped, next };
+      return { kind: 'notify', position, target: step.target, users: target.users, groups: target.groups, skipped, next };
     }
-    skipped.push({ ...position, target: step.page });
+    skipped.push({ ...position, target: step.target });
     position = nextStep(chain, position);
   }
   return { kind: 'exhausted', skipped };

@@ -10,6 +10,7 @@ import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { DAY } from '../time/clock.js';
 import { instantToWallTime, wallTimeToInstant } from '../time/zoned.js';
+import { durationWords } from '../time/duration-words.js';
 import { ACK_REACTIONS, PAGE_ACTIONS, viaText } from './page-blocks.js';
 import type { PageOutcome, PageService } from './page-service.js';
 import { listPages } from './page-store.js';
@@ -148,7 +149,7 @@ export function registerPageCommands(oncall: SlashCommand, deps: PagingDeps): vo
       const lines = rows.map((p) => {
         const ack =
           p.ackedAt !== null
-            ? `acked by ${mention(p.ackedBy!)}${viaText(p.ackedVia)} in ${Math.round((p.ackedAt - p.createdAt) / 60_000)} min`
+            ? `acked by ${mention(p.ackedBy!)}${viaText(p.ackedVia)} in ${durationWords(p.ackedAt - p.createdAt)}`
             : 'not acknowledged';
         const breach = p.breachedAt !== null ? ' · :warning: ack SLA breached' : '';
         return `#${p.id} [${p.severity}] ${p.summary} · ${p.rotation} · ${slackDate(p.createdAt)} · ${p.status} · ${ack}${breach}`;

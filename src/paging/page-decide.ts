@@ -7,14 +7,15 @@
  * The order of the effects is the order the transaction script had: outbox rows keep their ids' order (a
  * page's DMs before its channel line) and so does the rest.
  */
-import type { NotifyRule, Policy } from '../config/policy.js';
+import { pageTargetText, type NotifyRule, type Policy } from '../config/policy.js';
 import { noEffects, type Effects } from '../engine/effects.js';
 import type { TimerKind } from '../engine/timer-registry.js';
 import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
-import { HOUR, MINUTE } from '../time/clock.js';
-import { decideEscalation, nextStep, nextStepWithin, resolveTarget, stepWait, type OnCallNow, type StepPosition } from './escalation.js';
+import { MINUTE } from '../time/clock.js';
+import { durationWords } from '../time/duration-words.js';
+import { decideEscalation, nextStep, nextStepWithin, resolveWho, stepWait, type OnCallNow, type StepPosition } from './escalation.js';
 import {
   acknowledgedOutcome,
   channelLine,
@@ -125,8 +126,6 @@ export interface PageDecision {
 /** A user group id (as a step's or rule's target, or a message row's userId). */
 export const isGroupId = (id: string): boolean => /^S[A-Z0-9]+$/.test(id);
 
-const formatMinutes = (ms: number) => (ms % HOUR === 0 ? `${ms / HOUR} h` : `${Math.round(ms / MINUTE)} min`);
-
 /**
  * Accumulates one decision's effects. `page` follows the decision's own writes (a page told once is not told
  * again by the next rule in the same decision), and so do `messages`.
@@ -215,7 +214,7 @@ function run(d: Decider, command: PageCommand): PageOutcome | null {
       const rule = d.policy.notify[command.rule];
       if (!rule || !stillHolds(d.state, rule)) return null;
       const counted =
-        rule.since === 'acknowledged' ? `${formatMinutes(rule.afterMs)} after it was acknowledged` : `after ${formatMinutes(rule.afterMs)}`;
+        rule.since === 'acknowledged' ? `${durationWords(rule.afterMs)} after it was acknowledged` : `after ${durationWords(rule.afterMs)}`;
       reach(d, rule, command.rule, `is still ${rule.when} ${counted}`);
       return null;
     }
@@ -411,7 +410,7 @@ function refuse(d: Decider, verb: string): PageOutcome {
  */
 function reach(d: Decider, rule: NotifyRule, index: number, why: string): void {
   const { page, now } = d;
-  const target = resolveTarget(rule.who, d.state.onCall, d.policy.people);
+  const target = resolveWho(rule.who, d.state.onCall, d.policy.people);
   const recent = new Set(d.messages.filter((m) => m.userId !== null && m.createdAt > now - MINUTE).map((m) => m.userId!));
   // Whoever acknowledged the page is already on it: a rule pulls in others, it does not page them again.
   const users = d.withMembers(target.users, target.groups).filter((u) => !recent.has(u) && u !== page.ackedBy);
@@ -510,7 +509,7 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
         method: 'chat.postMessage',
         args: {
           channel,
-          text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${skip.target}) is nobody right now, skipped.`,
+          text: `:fast_forward: ${pageTitle(page)} (#${page.id}): step ${skip.stepIndex + 1} (${pageTargetText(skip.target)}) is nobody right now, skipped.`,
         },
         priority: PRIORITY.page,
         ref: pageRef({ kind: 'skip', pageId: page.id, loop: skip.loop, stepIndex: skip.stepIndex }),
@@ -555,6 +554,8 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       d.call({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
       d.record([null, ...decision.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
     }
+    const via = chain.steps[stepIndex]!.via;
+    if (via) reachVia(d, people, via, { stepIndex, loop }, channel);
   }
   // Where the page stands now, and what comes next.
   d.patch({ stepIndex, loop });
@@ -562,6 +563,30 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
   if (next.kind === 'step')
     d.set('step', { subject: d.subject, dueAt: next.dueAt, payload: { pageId: page.id, ...next.position }, priority: 0 });
   else d.set('exhaust', { subject: d.subject, dueAt: next.dueAt, payload: { pageId: page.id }, priority: 0 });
+}
+
+/**
+ * A step that names a way beyond Slack (`{ page: cto, via: voice }`, seed 003) reaches its people that way at
+ * once, besides the DM, through the same outbox call a wake timer makes. Whoever has not verified the method
+ * gets the DM alone, and the page's channel says so (the method's name only, never an address).
+ */
+function reachVia(d: Decider, people: readonly string[], via: WakeMethod, { stepIndex, loop }: StepPosition, channel: string | null): void {
+  const unverified: string[] = [];
+  for (const userId of people) {
+    if (d.state.verified[userId]?.includes(via)) wake(d, { kind: 'wake', userId, via, stepIndex, loop });
+    else unverified.push(userId);
+  }
+  if (!channel || unverified.length === 0) return;
+  const { page } = d;
+  d.call({
+    method: 'chat.postMessage',
+    args: {
+      channel,
+      text: `:information_source: ${pageTitle(page)} (#${page.id}): step ${stepIndex + 1} also reaches by ${via}, which ${unverified.map(mention).join(', ')} ${unverified.length === 1 ? 'has' : 'have'} not verified: Slack only.`,
+    },
+    priority: PRIORITY.notice,
+    ref: pageRef({ kind: 'via', pageId: page.id, loop, stepIndex }),
+  });
 }
 
 /**
@@ -728,5 +753,8 @@ function escalateNow(d: Decider, by: string): PageOutcome {
     return { ok: true, message: `Page #${id} was at the end of its chain; the channel is told nobody acknowledged.` };
   }
   runStep(d, next, d.now);
-  return { ok: true, message: `Page #${id} escalated to step ${next.stepIndex + 1} now (${chain.steps[next.stepIndex]!.page}).` };
+  return {
+    ok: true,
+    message: `Page #${id} escalated to step ${next.stepIndex + 1} now (${pageTargetText(chain.steps[next.stepIndex]!.target)}).`,
+  };
 }

@@ -8,7 +8,7 @@ import type { EngineTx } from '../engine/engine.js';
 import { membersOf } from '../usergroups/usergroup-store.js';
 import { verifiedKindsByUser } from '../contacts/contact-store.js';
 import { personalRulesByUser } from '../contacts/contact-wake-store.js';
-import { otherRotationTarget, type OnCallNow } from './escalation.js';
+import type { OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
@@ -36,14 +36,18 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
   const chain = chainFor(policy, page);
   // The on-call now of the other rotations the chain's steps name ("frontend.primary").
   const others: Record<string, OnCallNow> = {};
-  for (const step of chain.steps) {
-    const name = otherRotationTarget(step.page)?.rotation;
-    if (name && policy.rotations[name] && !others[name]) others[name] = onCallNow(tx.db, policy, name, tx.now);
+  for (const { target } of chain.steps) {
+    if (target.kind !== 'rotation') continue;
+    const name = target.rotation;
+    if (policy.rotations[name] && !others[name]) others[name] = onCallNow(tx.db, policy, name, tx.now);
   }
   // Every user group a decision about this page may reach or let act: the chain's, the rules', those it named.
-  const named = [...chain.steps.map((s) => s.page), ...policy.notify.map((r) => r.who), ...messages.map((m) => m.userId ?? '')];
+  const chainGroups = chain.steps.flatMap(({ target }) => (target.kind === 'usergroup' ? [target.usergroupId] : []));
+  const named = [...policy.notify.map((r) => r.who), ...messages.map((m) => m.userId ?? '')].filter(
+    (id) => isGroupId(id) && !(id in policy.people),
+  );
   const members: Record<string, string[] | null> = {};
-  for (const id of named) if (isGroupId(id) && !(id in policy.people) && !(id in members)) members[id] = membersOf(tx.db, id);
+  for (const id of [...chainGroups, ...named]) if (!(id in members)) members[id] = membersOf(tx.db, id);
   return {
     page,
     messages,

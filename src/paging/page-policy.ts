@@ -12,7 +12,7 @@ export const FALLBACK_CHAIN: SeverityEscalation = {
   quietAtNight: true,
   task: false,
   repeatAfterMs: null,
-  steps: [{ afterMs: 0, page: 'primary', businessHours: false }],
+  steps: [{ afterMs: 0, target: { kind: 'on-call', role: 'primary' }, via: null, businessHours: false }],
 };
 
 export function chainFor(policy: Policy, page: { rotation: string; severity: string }): SeverityEscalation {

@@ -15,6 +15,7 @@
  *   page:12:fyi:3:channel            ... and the mention of its user groups where the page is followed
  *   page:12:held                     the page waits for business hours (quiet at night)
  *   page:12:skip:0:1                 round 1, step 2 named nobody and was skipped
+ *   page:12:via:0:1                  round 1, step 2's `via` method is not verified for some it reached
  *   page:12:exhausted                nobody acknowledged after the whole chain
  */
 
@@ -27,6 +28,7 @@ export type PageRef =
   | { kind: 'fyi'; pageId: number; rule: number; to: string | 'channel' }
   | { kind: 'held'; pageId: number }
   | { kind: 'skip'; pageId: number; loop: number; stepIndex: number }
+  | { kind: 'via'; pageId: number; loop: number; stepIndex: number }
   | { kind: 'exhausted'; pageId: number };
 
 /** The subject every timer of the page is filed under (cancelling it stops the page's timers). */
@@ -53,7 +55,8 @@ export function pageRef(ref: PageRef): string {
     case 'held':
       return `${head}:held`;
     case 'skip':
-      return `${head}:skip:${ref.loop}:${ref.stepIndex}`;
+    case 'via':
+      return `${head}:${ref.kind}:${ref.loop}:${ref.stepIndex}`;
     case 'exhausted':
       return `${head}:exhausted`;
   }
@@ -86,7 +89,8 @@ export function parsePageRef(ref: string): PageRef | null {
       const p = rest.length === 3 && rest[0] ? position(rest[1], rest[2]) : null;
       return p ? { kind, pageId, target: rest[0]!, ...p } : null;
     }
-    case 'skip': {
+    case 'skip':
+    case 'via': {
       const p = rest.length === 2 ? position(rest[0], rest[1]) : null;
       return p ? { kind, pageId, ...p } : null;
     }

@@ -7,7 +7,7 @@
 import type { Policy, SeverityEscalation } from '../config/policy.js';
 import type { EventSink } from '../engine/effects.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
-import { messageRefAt } from '../engine/outbox.js';
+import { messageRefAt } from '../slack/slack-message-store.js';
 import { MINUTE } from '../time/clock.js';
 import { applyPageEffects } from './page-apply.js';
 import {

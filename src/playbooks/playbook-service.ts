@@ -9,7 +9,7 @@ import { severityRank } from '../config/presets.js';
 import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { IncidentRow, IncidentService, NewIncident } from '../incidents/incident-service.js';
-import { resolveTarget } from '../paging/escalation.js';
+import { resolveWho } from '../paging/escalation.js';
 import { onCallNow } from '../paging/on-call-now.js';
 import { mention } from '../slack/format.js';
 import { checklistMessage, immediateActionsText, type ChecklistItem } from './playbook-blocks.js';
@@ -100,7 +100,7 @@ export class PlaybookService {
     if (already) return { ok: false, message: `"${name}" was already marked on incident #${incidentId} by ${mention(already.markedBy)}.` };
     insertTrigger(tx.db, { incidentId, name, markedBy: userId, markedAt: tx.now });
 
-    const target = resolveTarget(trigger.who, onCallNow(tx.db, this.policy, incident.rotation, tx.now), this.policy.people);
+    const target = resolveWho(trigger.who, onCallNow(tx.db, this.policy, incident.rotation, tx.now), this.policy.people);
     const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
     for (const user of target.users) {
       const urgent = trigger.how === 'page';

@@ -3,8 +3,9 @@
  * Each line comes from something that happened; the policy only supplies the words for why (which step of
  * which chain a message belongs to, which notify rule a DM answers), read off the message's own row.
  */
-import type { NotifyRule, Policy, SeverityEscalation } from '../config/policy.js';
+import { pageTargetText, type NotifyRule, type Policy, type SeverityEscalation } from '../config/policy.js';
 import { describePolicyDuration } from '../config/duration.js';
+import { policyDuration } from '../time/duration-words.js';
 import { instantToWallTime, isAmbiguousWallTime, zoneOffset } from '../time/zoned.js';
 import { pageIdOf, parsePageRef, type PageRef } from '../paging/page-refs.js';
 import { SIMULATION_USER, type SimulationRecord, type TimerFiring } from './simulator-record.js';
@@ -27,26 +28,8 @@ export interface TimelineLine {
 // ---------------------------------------------------------------------------------------------------------
 // Words
 
-/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 14_400_000 -> "4h", 172_800_000 -> "2d". */
-export function formatDuration(ms: number): string {
-  if (ms <= 0) return '0m';
-  const units: Array<[string, number]> = [
-    ['d', 86_400_000],
-    ['h', 3_600_000],
-    ['m', 60_000],
-    ['s', 1_000],
-  ];
-  let left = ms;
-  let out = '';
-  for (const [unit, size] of units) {
-    const n = Math.floor(left / size);
-    if (n > 0) {
-      out += `${n}${unit}`;
-      left -= n * size;
-    }
-  }
-  return out || `${ms}ms`;
-}
+/** 2_700_000 -> "45m", 5_400_000 -> "1h30m", 14_400_000 -> "4h", 172_800_000 -> "2d": as the policy writes it. */
+export const formatDuration = policyDuration;
 
 const WEEKDAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
@@ -93,7 +76,7 @@ export function stepRule(chain: SeverityEscalation | null, severity: string, ste
         ? 'at once'
         : 'the chain starts again'
       : `${formatDuration(step.afterMs)}${step.businessHours ? ' of business hours' : ''} after step ${stepIndex}`;
-  return `${where}: ${step.page}, ${wait}${chainFlags(chain)}`;
+  return `${where}: ${pageTargetText(step.target)}, ${wait}${chainFlags(chain)}`;
 }
 
 function notifyRuleText(rule: NotifyRule): string {
@@ -254,6 +237,8 @@ function unreferenced(
     if (notice.kind === 'held')
       return { what, who, why: `the ${page.severity} chain is quiet at night: held until business hours`, said: text };
     if (notice.kind === 'skip') return { what, who, why: 'a step whose target is nobody right now is skipped at once', said: text };
+    if (notice.kind === 'via')
+      return { what, who, why: "the step's via method is not verified by someone it reached: Slack only", said: text };
     return { what, who, why: `page #${page.id}`, said: text };
   }
   const kinds = [...new Set(firings.filter((f) => pageIdOf(f.subject) !== page.id).map((f) => f.kind))];

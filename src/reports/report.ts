@@ -6,6 +6,7 @@
 import type { BusinessHours } from '../time/business-hours.js';
 import { isBusinessTime } from '../time/business-hours.js';
 import { addDaysToDate, dayNumber, instantToWallTime, type CalendarDate } from '../time/zoned.js';
+import { durationWords } from '../time/duration-words.js';
 
 export interface ReportPage {
   id: number;
@@ -133,16 +134,8 @@ export function reportFigures(input: ReportInput): ReportFigures {
   };
 }
 
-/** "4 min", "1 h 12 min", "2 d 3 h". */
-export function shortDuration(ms: number): string {
-  const minutes = Math.round(ms / 60_000);
-  if (minutes < 1) return `${Math.max(1, Math.round(ms / 1000))} s`;
-  if (minutes < 60) return `${minutes} min`;
-  const hours = Math.floor(minutes / 60);
-  if (hours < 48) return minutes % 60 ? `${hours} h ${minutes % 60} min` : `${hours} h`;
-  const days = Math.floor(hours / 24);
-  return hours % 24 ? `${days} d ${hours % 24} h` : `${days} d`;
-}
+/** "4 min", "1 h 12 min", "2 d 3 h" (time/duration-words.ts). */
+export const shortDuration = durationWords;
 
 function spreadText(s: Spread): string {
   return s.count === 0 || s.meanMs === null || s.p90Ms === null ? 'none yet' : `mean ${shortDuration(s.meanMs)}, p90 ${shortDuration(s.p90Ms)} (${s.count})`;

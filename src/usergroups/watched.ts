@@ -17,7 +17,9 @@ export function isUsergroupId(target: string): boolean {
 export function watchedUsergroups(policy: Policy): string[] {
   const named = [
     ...Object.values(policy.escalation).flatMap((bySeverity) =>
-      Object.values(bySeverity).flatMap((chain) => chain.steps.map((step) => step.page)),
+      Object.values(bySeverity).flatMap((chain) =>
+        chain.steps.flatMap(({ target }) => (target.kind === 'usergroup' ? [target.usergroupId] : [])),
+      ),
     ),
     ...policy.notify.map((rule) => rule.who),
     ...Object.values(policy.playbooks.triggers).map((trigger) => trigger.who),

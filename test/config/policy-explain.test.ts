@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parseDocument } from 'yaml';
-import { defaultPolicy, formatPath, parsePolicyText, PolicyError, resolvePolicy } from '../../src/config/policy.js';
+import { defaultPolicy, formatPath, pageTargetText, parsePolicyText, PolicyError, resolvePolicy } from '../../src/config/policy.js';
 import {
   explainPolicy,
   explainPolicyText,
@@ -323,7 +323,7 @@ describe('every value is the running one, and every key the file writes is credi
         expect(entry(explained, `escalation.${name}.${severity}.quiet_at_night`).value).toBe(String(chain.quietAtNight));
         expect(entry(explained, `escalation.${name}.${severity}.chat_only`).value).toBe(String(chain.chatOnly));
         chain.steps.forEach((step, i) => {
-          expect(entry(explained, `escalation.${name}.${severity}.steps[${i}].page`).value).toBe(step.page);
+          expect(entry(explained, `escalation.${name}.${severity}.steps[${i}].page`).value).toBe(pageTargetText(step.target));
           expect(entry(explained, `escalation.${name}.${severity}.steps[${i}].business_hours`).value).toBe(String(step.businessHours));
         });
       }
@@ -341,7 +341,7 @@ describe('every value is the running one, and every key the file writes is credi
 
 describe('formatMs', () => {
   it.each([
-    [0, '0'],
+    [0, '0m'],
     [30_000, '30s'],
     [15 * 60_000, '15m'],
     [90 * 60_000, '1h30m'],

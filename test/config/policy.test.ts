@@ -3,7 +3,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, loadPolicyFile, parsePolicyText, PolicyError, severityRank } from '../../src/config/policy.js';
+import { defaultPolicy, loadPolicyFile, pageTargetText, parsePolicyText, PolicyError, severityRank } from '../../src/config/policy.js';
+import { pageTargetOf } from '../../src/config/policy-target.js';
 import { HANDOFF_TEMPLATE_PRESETS, SEVERITY_SCALES } from '../../src/config/presets.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
 
@@ -54,7 +55,7 @@ describe('the shared policy.example.yml', () => {
 
   it('has the escalation chains in ms: P1 step 2 after 45 min, two loops; P2 chat-only in business hours', () => {
     const chains = policy.escalation.default!;
-    expect(chains.P0!.steps.map((s) => [s.afterMs, s.page])).toEqual([
+    expect(chains.P0!.steps.map((s) => [s.afterMs, pageTargetText(s.target)])).toEqual([
       [0, 'primary'],
       [15 * MINUTE, 'secondary'],
       [15 * MINUTE, 'engineering_lead'],
@@ -62,7 +63,7 @@ describe('the shared policy.example.yml', () => {
     ]);
     expect(chains.P1!.loops).toBe(2);
     expect(chains.P1!.steps[1]!.afterMs).toBe(45 * MINUTE);
-    expect(chains.P1!.steps.map((s) => [s.afterMs, s.page])).toEqual([
+    expect(chains.P1!.steps.map((s) => [s.afterMs, pageTargetText(s.target)])).toEqual([
       [0, 'primary'],
       [45 * MINUTE, 'secondary'],
       [15 * MINUTE, 'engineering_lead'],
@@ -74,8 +75,8 @@ describe('the shared policy.example.yml', () => {
       task: false,
       repeatAfterMs: null,
       steps: [
-        { afterMs: 0, page: 'primary', businessHours: false },
-        { afterMs: 4 * HOUR, page: 'secondary', businessHours: true },
+        { afterMs: 0, target: { kind: 'on-call', role: 'primary' }, via: null, businessHours: false },
+        { afterMs: 4 * HOUR, target: { kind: 'on-call', role: 'secondary' }, via: null, businessHours: true },
       ],
     });
     expect(chains.P3).toBeUndefined();
@@ -145,7 +146,12 @@ describe('the default preset (DESIGN.md table)', () => {
   });
 
   it('escalation: primary -> secondary -> lead -> CTO; P0 15 min steps, P1 45 then 15; P2 chat after 4 business hours; twice', () => {
-    const step = (afterMs: number, page: string, businessHours = false) => ({ afterMs, page, businessHours });
+    const step = (afterMs: number, page: string, businessHours = false) => ({
+      afterMs,
+      target: pageTargetOf(page, {}),
+      via: null,
+      businessHours,
+    });
     expect(policy.escalation).toEqual({
       default: {
         P0: {
@@ -224,8 +230,8 @@ describe('the default preset (DESIGN.md table)', () => {
   });
 
   it('each Policy is its own copy: editing one leaves the preset alone', () => {
-    defaultPolicy().escalation.default!.P0!.steps[0]!.page = 'U0MALLORY';
-    expect(defaultPolicy().escalation.default!.P0!.steps[0]!.page).toBe('primary');
+    defaultPolicy().escalation.default!.P0!.steps[0]!.target = { kind: 'person', userId: 'U0MALLORY' };
+    expect(defaultPolicy().escalation.default!.P0!.steps[0]!.target).toEqual({ kind: 'on-call', role: 'primary' });
   });
 });
 
@@ -313,8 +319,8 @@ describe('what a file leaves out comes from the preset', () => {
       task: false,
       repeatAfterMs: null,
       steps: [
-        { afterMs: 0, page: 'primary', businessHours: false },
-        { afterMs: 15 * MINUTE, page: 'secondary', businessHours: false },
+        { afterMs: 0, target: { kind: 'on-call', role: 'primary' }, via: null, businessHours: false },
+        { afterMs: 15 * MINUTE, target: { kind: 'on-call', role: 'secondary' }, via: null, businessHours: false },
       ],
     });
     // Written with the flags, they hold; a chat-only chain defaults to one round.

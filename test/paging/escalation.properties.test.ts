@@ -6,6 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { SeverityEscalation } from '../../src/config/policy.js';
+import { pageTargetOf, pageTargetText } from '../../src/config/policy-target.js';
 import { decideEscalation, resolveTarget, type EscalationInput, type OnCallNow } from '../../src/paging/escalation.js';
 import type { BusinessHours } from '../../src/time/business-hours.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
@@ -24,7 +25,10 @@ const chainArb = (quietAtNight: boolean): fc.Arbitrary<SeverityEscalation> =>
     steps: fc.array(
       fc.record({
         afterMs: fc.constantFrom(0, 1, 5, 15, 30, 90).map((m) => m * MINUTE),
-        page: fc.constantFrom('primary', 'secondary', 'engineering_lead', 'nobody_role', 'U0USER', 'S0GROUP'),
+        target: fc
+          .constantFrom('primary', 'secondary', 'engineering_lead', 'nobody_role', 'U0USER', 'S0GROUP')
+          .map((page) => pageTargetOf(page, {})),
+        via: fc.constant(null),
         businessHours: fc.boolean(),
       }),
       { minLength: 1, maxLength: 5 },
@@ -74,7 +78,7 @@ describe('escalation properties', () => {
         const n = rest.chain.steps.length;
         const start = order(rest, n);
         const hasAnybody = (i: number) => {
-          const t = resolveTarget(rest.chain.steps[i % n]!.page, rest.onCall, PEOPLE);
+          const t = resolveTarget(rest.chain.steps[i % n]!.target, rest.onCall, PEOPLE);
           return t.users.length + t.groups.length > 0;
         };
         const total = n * rest.chain.loops;
@@ -89,7 +93,7 @@ describe('escalation properties', () => {
         expect(d.kind).toBe('notify');
         if (d.kind !== 'notify') return;
         expect(order(d.position, n)).toBe(first);
-        expect(d.target).toBe(rest.chain.steps[first % n]!.page);
+        expect(d.target).toEqual(rest.chain.steps[first % n]!.target);
         expect(d.users.length + d.groups.length).toBeGreaterThan(0);
         if (first + 1 < total)
           expect(d.next).toMatchObject({ kind: 'step', position: { stepIndex: (first + 1) % n, loop: Math.floor((first + 1) / n) } });
@@ -111,13 +115,13 @@ describe('escalation properties', () => {
           const d = decideEscalation({ chain, ...position, dueAt, now: dueAt + late, onCall, people, businessHours: HOURS });
           if (d.kind !== 'notify') throw new Error(`unexpected ${d.kind}`);
           expect(d.skipped).toEqual([]);
-          notified.push(d.target);
+          notified.push(pageTargetText(d.target));
           expect(d.next.dueAt).toBeGreaterThanOrEqual(dueAt);
           if (d.next.kind === 'exhaust') break;
           position = d.next.position;
           dueAt = d.next.dueAt;
         }
-        expect(notified).toEqual(Array.from({ length: chain.loops }, () => chain.steps.map((s) => s.page)).flat());
+        expect(notified).toEqual(Array.from({ length: chain.loops }, () => chain.steps.map((s) => pageTargetText(s.target))).flat());
       }),
       RUNS,
     );

@@ -4,10 +4,11 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { SeverityEscalation } from '../../src/config/policy.js';
+import { pageTargetOf, pageTargetText } from '../../src/config/policy-target.js';
 import {
   decideEscalation,
-  otherRotationTarget,
   resolveTarget,
+  resolveWho,
   type EscalationDecision,
   type EscalationInput,
   type OnCallNow,
@@ -28,7 +29,13 @@ const BOTH: OnCallNow = { primary: 'U0PRI', secondary: 'U0SEC' };
 const NO_SECONDARY: OnCallNow = { primary: 'U0PRI', secondary: null };
 const NOBODY: OnCallNow = { primary: null, secondary: null };
 
-const step = (afterMin: number, page: string, businessHours = false) => ({ afterMs: afterMin * MINUTE, page, businessHours });
+const t = (page: string) => pageTargetOf(page, PEOPLE);
+const step = (afterMin: number, page: string, businessHours = false) => ({
+  afterMs: afterMin * MINUTE,
+  target: t(page),
+  via: null,
+  businessHours,
+});
 const chain = (
   steps: SeverityEscalation['steps'],
   loops = 2,
@@ -69,13 +76,13 @@ function decide(
 /** A notify decision in one line: "step.loop target users groups -> next", dueAt in minutes after T0. */
 function summary(d: EscalationDecision): string {
   if (d.kind === 'defer') return `defer until ${new Date(d.until).toISOString()}`;
-  const skipped = d.skipped.map((s) => `${s.stepIndex}.${s.loop}:${s.target}`).join(',');
+  const skipped = d.skipped.map((s) => `${s.stepIndex}.${s.loop}:${pageTargetText(s.target)}`).join(',');
   if (d.kind === 'exhausted') return `exhausted skipped[${skipped}]`;
   const next =
     d.next.kind === 'step'
       ? `${d.next.position.stepIndex}.${d.next.position.loop} at ${(d.next.dueAt - T0) / MINUTE}`
       : `exhaust at ${(d.next.dueAt - T0) / MINUTE}`;
-  return `${d.position.stepIndex}.${d.position.loop} ${d.target} u[${d.users.join(',')}] g[${d.groups.join(',')}] skipped[${skipped}] -> ${next}`;
+  return `${d.position.stepIndex}.${d.position.loop} ${pageTargetText(d.target)} u[${d.users.join(',')}] g[${d.groups.join(',')}] skipped[${skipped}] -> ${next}`;
 }
 
 describe('decideEscalation: the chain minute by minute, each timer firing 3 min late', () => {
@@ -112,10 +119,10 @@ describe('decideEscalation: the chain minute by minute, each timer firing 3 min 
     expect(decide(CHAIN, 1, 0, m(5), { onCall: NO_SECONDARY })).toEqual({
       kind: 'notify',
       position: { stepIndex: 2, loop: 0 },
-      target: 'engineering_lead',
+      target: t('engineering_lead'),
       users: ['U0LEAD'],
       groups: [],
-      skipped: [{ stepIndex: 1, loop: 0, target: 'secondary' }],
+      skipped: [{ stepIndex: 1, loop: 0, target: t('secondary') }],
       next: { kind: 'step', position: { stepIndex: 3, loop: 0 }, dueAt: m(12) },
     });
   });
@@ -232,20 +239,20 @@ describe('decideEscalation: repeats and the end of the chain', () => {
     expect(decide(c, 0, 0, m(0), { onCall: NOBODY, people: {} })).toEqual({
       kind: 'exhausted',
       skipped: [
-        { stepIndex: 0, loop: 0, target: 'primary' },
-        { stepIndex: 1, loop: 0, target: 'secondary' },
-        { stepIndex: 2, loop: 0, target: 'engineering_lead' },
-        { stepIndex: 0, loop: 1, target: 'primary' },
-        { stepIndex: 1, loop: 1, target: 'secondary' },
-        { stepIndex: 2, loop: 1, target: 'engineering_lead' },
+        { stepIndex: 0, loop: 0, target: t('primary') },
+        { stepIndex: 1, loop: 0, target: t('secondary') },
+        { stepIndex: 2, loop: 0, target: t('engineering_lead') },
+        { stepIndex: 0, loop: 1, target: t('primary') },
+        { stepIndex: 1, loop: 1, target: t('secondary') },
+        { stepIndex: 2, loop: 1, target: t('engineering_lead') },
       ],
     });
     // From the middle of the second loop only what is left is skipped.
     expect(decide(c, 1, 1, m(40), { onCall: NOBODY, people: {} })).toEqual({
       kind: 'exhausted',
       skipped: [
-        { stepIndex: 1, loop: 1, target: 'secondary' },
-        { stepIndex: 2, loop: 1, target: 'engineering_lead' },
+        { stepIndex: 1, loop: 1, target: t('secondary') },
+        { stepIndex: 2, loop: 1, target: t('engineering_lead') },
       ],
     });
   });
@@ -348,7 +355,7 @@ describe('decideEscalation: quiet at night and business-hours waits', () => {
   });
 });
 
-describe('resolveTarget', () => {
+describe('resolveWho: a written target, parsed and resolved', () => {
   const people = { engineering_lead: 'U0LEAD', cto: 'U0CTO' };
   it.each([
     ['primary', BOTH, { users: ['U0PRI'], groups: [] }],
@@ -374,7 +381,7 @@ describe('resolveTarget', () => {
     ['S0ONCALL!', BOTH, { users: [], groups: [] }],
     ['S0ON-CALL', BOTH, { users: [], groups: [] }],
   ] as const)('%s', (target, onCall, expected) => {
-    expect(resolveTarget(target, onCall, people)).toEqual(expected);
+    expect(resolveWho(target, onCall, people)).toEqual(expected);
   });
 
   it.each([
@@ -388,26 +395,59 @@ describe('resolveTarget', () => {
     ['platform.', { users: [], groups: [] }],
   ] as const)('another rotation: %s', (target, expected) => {
     const others = { platform: { primary: 'U0PAT', secondary: 'U0QUINN' }, web: NOBODY };
-    expect(resolveTarget(target, BOTH, people, others)).toEqual(expected);
+    expect(resolveWho(target, BOTH, people, others)).toEqual(expected);
   });
 
   it('a role under people wins over an id-shaped name', () => {
-    expect(resolveTarget('S0ALIAS', BOTH, { S0ALIAS: 'U0REAL' })).toEqual({ users: ['U0REAL'], groups: [] });
+    expect(resolveWho('S0ALIAS', BOTH, { S0ALIAS: 'U0REAL' })).toEqual({ users: ['U0REAL'], groups: [] });
   });
 });
 
-describe('otherRotationTarget', () => {
+describe('resolveTarget: one row per kind', () => {
+  const people = { engineering_lead: 'U0LEAD' };
+  const others = { platform: { primary: 'U0PAT', secondary: null } };
   it.each([
-    ['platform.primary', { rotation: 'platform', role: 'primary' }],
-    ['platform.secondary', { rotation: 'platform', role: 'secondary' }],
-    ['eu.web.primary', { rotation: 'eu.web', role: 'primary' }],
-    ['platform.lead', null],
-    ['.primary', null],
-    ['primary', null],
-    ['secondary', null],
-    ['engineering_lead', null],
-    ['platform.primary2', null],
-  ] as const)('%s', (target, expected) => {
-    expect(otherRotationTarget(target)).toEqual(expected);
+    [
+      { kind: 'on-call', role: 'primary' },
+      { users: ['U0PRI'], groups: [] },
+    ],
+    [
+      { kind: 'on-call', role: 'secondary' },
+      { users: ['U0SEC'], groups: [] },
+    ],
+    [
+      { kind: 'rotation', rotation: 'platform', role: 'primary' },
+      { users: ['U0PAT'], groups: [] },
+    ],
+    [
+      { kind: 'rotation', rotation: 'platform', role: 'secondary' },
+      { users: [], groups: [] },
+    ],
+    [
+      { kind: 'rotation', rotation: 'web', role: 'primary' },
+      { users: [], groups: [] },
+    ],
+    [
+      { kind: 'role', role: 'engineering_lead' },
+      { users: ['U0LEAD'], groups: [] },
+    ],
+    [
+      { kind: 'role', role: 'cto' },
+      { users: [], groups: [] },
+    ], // a role left unset: nobody, the step is skipped
+    [
+      { kind: 'role', role: 'toString' },
+      { users: [], groups: [] },
+    ], // nothing from Object's prototype
+    [
+      { kind: 'person', userId: 'U0ALICE' },
+      { users: ['U0ALICE'], groups: [] },
+    ],
+    [
+      { kind: 'usergroup', usergroupId: 'S0ONCALL' },
+      { users: [], groups: ['S0ONCALL'] },
+    ],
+  ] as const)('%o', (target, expected) => {
+    expect(resolveTarget(target, BOTH, people, others)).toEqual(expected);
   });
 });

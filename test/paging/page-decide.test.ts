@@ -3,7 +3,16 @@
  * timers, outbox calls, domain events), each written as one line so a table row reads as what the bot does.
  */
 import { describe, expect, it } from 'vitest';
-import { defaultPolicy, type NotifyRule, type Policy, type RotationPolicy, type SeverityEscalation } from '../../src/config/policy.js';
+import {
+  defaultPolicy,
+  type EscalationStep,
+  type NotifyRule,
+  type Policy,
+  type RotationPolicy,
+  type SeverityEscalation,
+  type StepVia,
+} from '../../src/config/policy.js';
+import { pageTargetOf } from '../../src/config/policy-target.js';
 import { decidePage, type PageCommand, type PageEffects, type PageState } from '../../src/paging/page-decide.js';
 import type { Page } from '../../src/paging/page-store.js';
 import { MINUTE } from '../../src/time/clock.js';
@@ -13,7 +22,12 @@ const T0 = Date.UTC(2026, 0, 5, 10, 0);
 const m = (minutes: number) => T0 + minutes * MINUTE;
 const at = (t: number) => `+${(t - T0) / MINUTE}m`;
 
-const step = (afterMin: number, page: string) => ({ afterMs: afterMin * MINUTE, page, businessHours: false });
+const step = (afterMin: number, page: string, via: StepVia | null = null): EscalationStep => ({
+  afterMs: afterMin * MINUTE,
+  target: pageTargetOf(page, {}),
+  via,
+  businessHours: false,
+});
 const P1: SeverityEscalation = {
   loops: 2,
   chatOnly: false,
@@ -213,6 +227,55 @@ describe('decidePage: the chain', () => {
     ],
   ])('%s', (_name, s, command, now, expected) => {
     expect(lines(decide(s, command, policy(), now).effects)).toEqual(expected);
+  });
+});
+
+describe("decidePage: a step's via (seed 003: the CTO by phone)", () => {
+  // P1 step 3 pages the lead by voice too; the severity itself wakes nobody beyond Slack.
+  const viaP1 = (via: StepVia | null = 'voice') =>
+    policy({
+      escalation: {
+        default: { P1: { ...P1, steps: [step(0, 'primary'), step(15, 'secondary'), step(10, 'engineering_lead', via)] }, P2, P3 },
+      },
+      wake: { P1: [{ afterMs: 0, via: 'slack' }] },
+    });
+  const third: PageCommand = { kind: 'step', position: { stepIndex: 2, loop: 0 }, dueAt: m(25) };
+  const told = state({ page: page({ toldAt: m(0), stepIndex: 1 }) });
+  const wakeCalls = (e: PageEffects) =>
+    e.calls.filter((c) => c.method !== 'chat.postMessage').map((c) => `${c.method} ${JSON.stringify(c.args)}`);
+  const notices = (e: PageEffects) =>
+    e.calls.filter((c) => c.ref?.includes(':via:')).map((c) => `${String(c.args.channel)}: ${String(c.args.text)}`);
+
+  it('reaches a person who verified the method at once, besides the DM, through the wake call', () => {
+    const { effects } = decide({ ...told, verified: { U0LEAD: ['voice', 'push'] } }, third, viaP1(), m(25));
+    expect(effects.calls.map((c) => c.ref ?? c.method)).toEqual(['page:7:dm:U0LEAD:0:2', 'page:7:channel:0:2', 'twilio.calls.create']);
+    expect(wakeCalls(effects)).toEqual(['twilio.calls.create {"pageId":7,"userId":"U0LEAD","via":"voice","stepIndex":2,"loop":0}']);
+    expect(notices(effects)).toEqual([]);
+  });
+
+  it.each<[string, Record<string, readonly string[]>]>([
+    ['nothing verified', {}],
+    ['another method verified, not this one', { U0LEAD: ['push'] }],
+  ])('%s: Slack only, and the channel says the method is not verified', (_name, verified) => {
+    const { effects } = decide({ ...told, verified }, third, viaP1(), m(25));
+    expect(wakeCalls(effects)).toEqual([]);
+    expect(notices(effects)).toEqual([
+      'C0ALERTS: :information_source: [P1] checkout down (#7): step 3 also reaches by voice, which <@U0LEAD> has not verified: Slack only.',
+    ]);
+  });
+
+  it('a step without via calls nobody, whatever they verified', () => {
+    const { effects } = decide({ ...told, verified: { U0LEAD: ['voice'] } }, third, viaP1(null), m(25));
+    expect(wakeCalls(effects)).toEqual([]);
+    expect(notices(effects)).toEqual([]);
+  });
+
+  it('the steps before the one with via are unchanged', () => {
+    const { effects } = decide(state({ verified: { U0PRI: ['voice'] } }), { kind: 'first-step' }, viaP1(), m(0));
+    expect(lines(effects)).toEqual(
+      lines(decide(state({ verified: { U0PRI: ['voice'] } }), { kind: 'first-step' }, viaP1(null), m(0)).effects),
+    );
+    expect(wakeCalls(effects)).toEqual([]);
   });
 });
 

@@ -128,6 +128,8 @@ describe('seed 003: ContextInject', () => {
         `Sat 28 Nov ${h}:30 | channel post | #C0ALERTS (alerts, platform alerts)`,
         `Sat 28 Nov ${h}:45 | DM (page) | U0CTO (cto)`,
         `Sat 28 Nov ${h}:45 | channel post | #C0ALERTS (alerts, platform alerts)`,
+        // "CTO (phone call)": the step's via: voice; the simulated CTO verified no phone, so the channel says Slack only.
+        `Sat 28 Nov ${h}:45 | post | #C0ALERTS (alerts, platform alerts)`,
         ...(h === '03'
           ? ['Sat 28 Nov 04:00 | DM (page) | U0ENGA', 'Sat 28 Nov 04:00 | channel post | #C0ALERTS (alerts, platform alerts)']
           : []),
