@@ -165,8 +165,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const events = dispatchFrom<PageEvent | IncidentEvent>(
     (): EventTable<PageEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
-      'page.acknowledged': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
-      'page.resolved': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
+      // A page about an alert group acknowledges or closes the group (they are one).
+      'page.acknowledged': [
+        (tx, e) => incidents.pageEvent(tx, e),
+        (tx, e) => alertService.pageEvent(tx, e),
+        (tx) => refreshHomes(tx, options.policy, incidents),
+      ],
+      'page.resolved': [
+        (tx, e) => incidents.pageEvent(tx, e),
+        (tx, e) => alertService.pageEvent(tx, e),
+        (tx) => refreshHomes(tx, options.policy, incidents),
+      ],
       // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],

@@ -81,6 +81,10 @@ const DESCRIPTIONS: Array<[string[], string]> = [
   [['postmortem'], 'Which severities need a postmortem, and when it is due after resolve.'],
   [['handoff_templates'], 'Handoff forms by name, besides the presets support, sovren and weekly.'],
   [['integrations'], 'Alert sources by name: their format, authentication and routes.'],
+  [
+    ['grouping'],
+    'How alerts become one alert group with one page: alike in `by` (service, alertname, severity, summary, labels.<name>) within `window` of the latest (default [service, alertname], 5m). An integration may set its own.',
+  ],
   [['playbooks'], 'Triage checklist, immediate actions per severity, escalation triggers.'],
   [['incidents'], 'Incident roles, the resolve checklist and first-update deadlines.'],
   [['permissions'], 'Who may act on every rotation, page and incident (default: every role under people).'],
