@@ -133,6 +133,8 @@ export class AlertService {
         priority: PRIORITY.cosmetic,
         threadRef: message.ref,
         ref: dmReplyRef(group.id, message.ref),
+        // A lane of its own: a reply waiting its turn never holds up a page DM to the same person.
+        lane: `alert-group-replies:${dm.userId}`,
       });
     }
     for (const ref of group.dmReplies)

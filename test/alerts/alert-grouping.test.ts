@@ -40,14 +40,14 @@ const group = (over: Partial<GroupFact> = {}): GroupFact => ({
 
 describe('decideGrouping, window 5m, minute by minute', () => {
   it.each([
-    ['10:00:00, the same instant as the group', at(0), 'join'],
-    ['10:01', at(1), 'join'],
-    ['10:04', at(4), 'join'],
-    ['10:04:59, the last second in the window', at(4, 59), 'join'],
-    ['10:05:00 exactly, the window end: the window is half open, a new group', at(5), 'new'],
-    ['10:06', at(6), 'new'],
-    ['11:00', at(60), 'new'],
-  ])('an alert alike at %s: %s', (_name, now, kind) => {
+    ['10:00:00, the same instant as the group', 'join', at(0)],
+    ['10:01', 'join', at(1)],
+    ['10:04', 'join', at(4)],
+    ['10:04:59, the last second in the window', 'join', at(4, 59)],
+    ['10:05:00 exactly, the window end: the window is half open, a new group', 'new', at(5)],
+    ['10:06', 'new', at(6)],
+    ['11:00', 'new', at(60)],
+  ])('an alert alike at %s: %s', (_name, kind, now) => {
     expect(decideGrouping([group()], incoming(), DEFAULT_GROUPING, now).kind).toBe(kind);
   });
 
