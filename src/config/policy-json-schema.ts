@@ -11,7 +11,7 @@
  * the bot's start (or `npm run policy -- check`) the judge.
  */
 import { z } from 'zod';
-import { policyDuration, policyFileSchema, shiftLength, wallDuration } from './policy-schema.js';
+import { GROUPING_FIELDS, groupingField, policyDuration, policyFileSchema, shiftLength, wallDuration } from './policy-schema.js';
 
 /** Where the schema lives in the repo, and the command that writes it. */
 export const SCHEMA_FILE = 'policy.schema.json';
@@ -41,6 +41,16 @@ const DURATIONS = new Map<z.core.$ZodType, Record<string, unknown>>([
       pattern: `^(${WALL}|${BUSINESS})$`,
       description: 'A duration such as "24h", or working time only: "2 business days", "4 business hours".',
       examples: ['24h', '2 business days'],
+    },
+  ],
+  [
+    groupingField,
+    {
+      type: 'string',
+      pattern: `^(${GROUPING_FIELDS.join('|')}|labels\\..+)$`,
+      description:
+        "What alerts must share to be one group: service, alertname, severity, summary, or labels.<name> (one of the alert's labels).",
+      examples: ['service', 'alertname', 'labels.cluster'],
     },
   ],
   [

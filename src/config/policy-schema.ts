@@ -250,7 +250,7 @@ export const isGroupingField = (field: string): boolean =>
   (GROUPING_FIELDS as readonly string[]).includes(field) ||
   (field.startsWith(GROUPING_LABEL_PREFIX) && field.length > GROUPING_LABEL_PREFIX.length);
 
-const groupingField = z.string().refine(isGroupingField, {
+export const groupingField = z.string().refine(isGroupingField, {
   error: (i) =>
     `expected one of ${GROUPING_FIELDS.join(', ')} or labels.<name> (one of the alert's labels, e.g. labels.cluster), got ${show(i.input)}`,
 });
