@@ -207,13 +207,14 @@ export class AlertService {
     const grouping = groupingFor(this.policy, integration);
     const incoming = { integration: name, rotation: route.rotation, silenced: silence !== null, alert };
     const groupKey = groupKeyOf(incoming, grouping);
-    const decision = decideGrouping(openGroupsWithKey(tx.db, name, route.rotation, groupKey), incoming, grouping, tx.now);
-    if (decision.kind === 'join') {
-      const group = findGroup(tx.db, decision.groupId)!;
-      this.join(tx, group, name, alert, route.severity);
+    const open = openGroupsWithKey(tx.db, name, route.rotation, groupKey);
+    const decision = decideGrouping(open, incoming, grouping, tx.now);
+    const joined = decision.kind === 'join' ? open.find((g) => g.id === decision.groupId) : undefined;
+    if (joined) {
+      this.join(tx, joined, name, alert, route.severity);
       return true;
     }
-    this.startGroup(tx, name, alert, route, decision.groupKey, silence);
+    this.startGroup(tx, name, alert, route, groupKey, silence);
     return true;
   }
 

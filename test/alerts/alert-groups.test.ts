@@ -230,6 +230,60 @@ describe('alert groups', () => {
     expect(String(channelEdits().at(-1)?.args.text)).toMatch(/^:large_orange_circle: \[P1\] Storm1 on api-0: 2 alerts/);
   });
 
+  it(':white_check_mark: on the group message acknowledges the group, every alert in it, and its page', async () => {
+    await start();
+    await send(
+      payload(
+        [0, 1, 2].map((instance) => ({ group: 4, instance })),
+        'firing',
+      ),
+    );
+    await deliverAll();
+    const [post] = groupPosts();
+    await t.event({
+      type: 'reaction_added',
+      user: 'U0BOB',
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: post!.response.ts },
+      event_ts: '1.2',
+    });
+    await t.settled();
+    expect(findGroup(t.store.db, 1)).toMatchObject({ status: 'acknowledged', count: 3 });
+    expect(
+      t.store.db
+        .select()
+        .from(alerts)
+        .all()
+        .map((a) => a.status),
+    ).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
+    expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
+    const listed = (await t.command('/oncall', 'alerts', 'U0BOB')).json() as { text: string };
+    expect(listed.text).toContain('3 alerts (3 firing)');
+    expect(listed.text).toContain('page #1 acknowledged by <@U0BOB>');
+  });
+
+  it('alerts for a silenced service group without a page; `/oncall alerts` says so, and refuses arguments', async () => {
+    await start();
+    await t.command('/oncall', 'silence api 1h planned restart', 'U0ALICE');
+    await send(
+      payload(
+        [0, 1].map((instance) => ({ group: 5, instance })),
+        'firing',
+      ),
+    );
+    await t.tick();
+    expect(t.store.db.select().from(pages).all()).toEqual([]);
+    expect(findGroup(t.store.db, 1)).toMatchObject({ count: 2, pageId: null, silenceId: 1 });
+    const listed = (await t.command('/oncall', 'alerts', 'U0BOB')).json() as { text: string };
+    expect(listed.text).toMatch(
+      /^\*Open alert groups\*\n#1 \[P1\] Storm5 on api-0 · api · prometheus · 2 alerts \(2 firing\) · first <!date\^/,
+    );
+    expect(listed.text).toContain('silenced, no page');
+    expect(((await t.command('/oncall', 'alerts open', 'U0BOB')).json() as { text: string }).text).toBe(
+      '`/oncall alerts` takes no arguments (got "open"): it lists every open alert group.',
+    );
+  });
+
   it('a page resolved by hand closes its group: the next alert alike starts a new group with a new page', async () => {
     await start();
     await send(payload([{ group: 1, instance: 0 }], 'firing'));
