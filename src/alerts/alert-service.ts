@@ -124,7 +124,8 @@ export class AlertService {
     const added: string[] = [];
     for (const message of messagesOf(tx.db, group.pageId)) {
       const dm = parsePageRef(message.ref);
-      if (dm?.kind !== 'dm' || replied.has(message.ref)) continue;
+      // A group that closed before its first refresh says nothing new under a DM: only replies already there are edited.
+      if (dm?.kind !== 'dm' || replied.has(message.ref) || group.status === 'resolved') continue;
       replied.add(message.ref);
       added.push(message.ref);
       tx.enqueue({
