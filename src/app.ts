@@ -185,8 +185,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const events = dispatchFrom<PagingEvent | IncidentEvent>(
     (): EventTable<PagingEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
-      'page.acknowledged': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
-      'page.resolved': [(tx, e) => incidents.pageEvent(tx, e), (tx) => refreshHomes(tx, options.policy, incidents)],
+      // A page about an alert group acknowledges or closes the group (they are one).
+      'page.acknowledged': [
+        (tx, e) => incidents.pageEvent(tx, e),
+        (tx, e) => alertService.pageEvent(tx, e),
+        (tx) => refreshHomes(tx, options.policy, incidents),
+      ],
+      'page.resolved': [
+        (tx, e) => incidents.pageEvent(tx, e),
+        (tx, e) => alertService.pageEvent(tx, e),
+        (tx) => refreshHomes(tx, options.policy, incidents),
+      ],
       // Slack did not deliver a page within 60 s and its people were reached their other ways: /metrics counts it.
       'page.slack_fell_back': [() => metrics.slackFellBack()],
       // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.

@@ -1,4 +1,4 @@
-/** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall silence, unsilence and silences. */
+/** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall alerts, silence, unsilence and silences. */
 import type { App } from '@slack/bolt';
 import { parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
@@ -13,6 +13,7 @@ import { mention, slackDate } from '../slack/format.js';
 import { ALERT_ACTIONS } from './alert-blocks.js';
 import type { AlertService } from './alert-service.js';
 import { endSilence, findSilence, insertSilence, silencesNotEnded } from './alert-store.js';
+import { openGroups } from './alert-group-store.js';
 import { rotationsForService } from './routing.js';
 
 export interface AlertActionDeps {
@@ -54,8 +55,40 @@ function silencedRotations(policy: Policy, service: string): string[] {
 const SILENCE_USAGE =
   '\nUsage: `/oncall silence <service> <duration> [reason]`\nExample: `/oncall silence checkout 2h planned database migration`';
 
+/** How many open groups `/oncall alerts` lists, latest seen first. */
+const GROUPS_LISTED = 30;
+
 export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionDeps): void {
-  const { engine, policy } = deps;
+  const { engine, policy, alerts } = deps;
+  oncall.add('alerts', {
+    usage: 'alerts',
+    summary: 'the open alert groups: how many alerts each holds, first and last seen, its page and where it stands',
+    run: ({ args }): CommandReply => {
+      if (args.length > 0)
+        return { text: `\`/oncall alerts\` takes no arguments (got "${args.join(' ')}"): it lists every open alert group.` };
+      const listed = engine.transact((tx) =>
+        openGroups(tx.db, GROUPS_LISTED + 1).map((group) => ({
+          group,
+          page: group.pageId === null ? null : alerts.pageOf(tx, group.pageId),
+        })),
+      );
+      if (listed.length === 0) return { text: 'No open alert groups: nothing is firing.' };
+      const lines = listed.slice(0, GROUPS_LISTED).map(({ group, page }) => {
+        const state =
+          page === null
+            ? group.silenceId !== null
+              ? 'silenced, no page'
+              : 'no page'
+            : page.status === 'acknowledged' && page.ackedBy
+              ? `page #${page.id} acknowledged by ${mention(page.ackedBy)}`
+              : `page #${page.id} ${page.status}`;
+        return `#${group.id} [${group.severity}] ${group.summary} · ${group.service ?? 'no service'} · ${group.integration} · ${group.count} alert${group.count === 1 ? '' : 's'} (${group.openCount} firing) · first ${slackDate(group.firstSeenAt)} · last ${slackDate(group.lastSeenAt)} · ${state}`;
+      });
+      const more = listed.length > GROUPS_LISTED ? [`… and more: the ${GROUPS_LISTED} seen most recently are listed.`] : [];
+      return { text: ['*Open alert groups*', ...lines, ...more].join('\n') };
+    },
+  });
+
   oncall.add('silence', {
     usage: 'silence <service> <duration> [reason]',
     summary: 'record alerts for a service without paging anyone, for a while (at most 7 days)',

@@ -9,8 +9,9 @@ import { alerts, silences } from '../db/schema.js';
 export type AlertRow = typeof alerts.$inferSelect;
 export type SilenceRow = typeof silences.$inferSelect;
 
-/** A new alert as routing and correlation decided it; the count starts at 1 and the page is linked later. */
-export type NewAlert = Omit<AlertRow, 'id' | 'count' | 'resolvedAt' | 'pageId'>;
+/** A new alert as routing, grouping and correlation decided it; the count starts at 1. */
+export type NewAlert = Omit<AlertRow, 'id' | 'count' | 'resolvedAt' | 'pageId' | 'groupId' | 'sourceGroupKey'> &
+  Partial<Pick<AlertRow, 'pageId' | 'groupId' | 'sourceGroupKey'>>;
 
 /** What may change on an alert after it is stored. */
 export type AlertChanges = Partial<

@@ -20,6 +20,11 @@ export interface NormalizedAlert {
   links: Array<{ href: string; text: string }>;
   labels: Record<string, string>;
   startedAt: number | null;
+  /**
+   * The source's own group this alert came in, when it has one (Alertmanager's and Grafana's groupKey):
+   * `resolved` when the source says the whole group resolved, which closes every alert still open in it.
+   */
+  sourceGroup?: { key: string; status: 'firing' | 'resolved' };
 }
 
 /** A payload whose shape is wrong: `path` says where, e.g. `alerts[0].labels: expected object`. */

@@ -11,7 +11,7 @@
  * the bot's start (or `npm run policy -- check`) the judge.
  */
 import { z } from 'zod';
-import { policyDuration, policyFileSchema, shiftLength, wallDuration } from './policy-schema.js';
+import { GROUPING_FIELDS, groupingField, policyDuration, policyFileSchema, shiftLength, wallDuration } from './policy-schema.js';
 
 /** Where the schema lives in the repo, and the command that writes it. */
 export const SCHEMA_FILE = 'policy.schema.json';
@@ -41,6 +41,16 @@ const DURATIONS = new Map<z.core.$ZodType, Record<string, unknown>>([
       pattern: `^(${WALL}|${BUSINESS})$`,
       description: 'A duration such as "24h", or working time only: "2 business days", "4 business hours".',
       examples: ['24h', '2 business days'],
+    },
+  ],
+  [
+    groupingField,
+    {
+      type: 'string',
+      pattern: `^(${GROUPING_FIELDS.join('|')}|labels\\..+)$`,
+      description:
+        "What alerts must share to be one group: service, alertname, severity, summary, or labels.<name> (one of the alert's labels).",
+      examples: ['service', 'alertname', 'labels.cluster'],
     },
   ],
   [
@@ -90,6 +100,10 @@ const DESCRIPTIONS: Array<[string[], string]> = [
   [['postmortem'], 'Which severities need a postmortem, and when it is due after resolve.'],
   [['handoff_templates'], 'Handoff forms by name, besides the presets support, sovren and weekly.'],
   [['integrations'], 'Alert sources by name: their format, authentication and routes.'],
+  [
+    ['grouping'],
+    'How alerts become one alert group with one page: alike in `by` (service, alertname, severity, summary, labels.<name>) within `window` of the latest (default [service, alertname], 5m). An integration may set its own.',
+  ],
   [['playbooks'], 'Triage checklist, immediate actions per severity, escalation triggers.'],
   [['incidents'], 'Incident roles, the resolve checklist and first-update deadlines.'],
   [['permissions'], 'Who may act on every rotation, page and incident (default: every role under people).'],

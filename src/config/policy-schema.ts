@@ -248,6 +248,29 @@ const authSchema = z
     }
   });
 
+/**
+ * What alert grouping may compare (`grouping.by`): the normalized alert's service, its name (Alertmanager's and
+ * Grafana's `alertname` label, else its title), the source's severity word, its title, or any of its labels as
+ * `labels.<name>`. The integration and the rotation it routes to are always part of a group's identity.
+ */
+export const GROUPING_FIELDS = ['service', 'alertname', 'severity', 'summary'] as const;
+export const GROUPING_LABEL_PREFIX = 'labels.';
+
+export const isGroupingField = (field: string): boolean =>
+  (GROUPING_FIELDS as readonly string[]).includes(field) ||
+  (field.startsWith(GROUPING_LABEL_PREFIX) && field.length > GROUPING_LABEL_PREFIX.length);
+
+export const groupingField = z.string().refine(isGroupingField, {
+  error: (i) =>
+    `expected one of ${GROUPING_FIELDS.join(', ')} or labels.<name> (one of the alert's labels, e.g. labels.cluster), got ${show(i.input)}`,
+});
+
+/** `grouping: { by: [service, alertname], window: 5m }`: alerts alike in `by` within `window` are one group, one page. */
+const groupingSchema = z.strictObject({
+  by: z.array(groupingField).optional(),
+  window: wallDuration.optional(),
+});
+
 const integrationSchema = z.strictObject({
   format: z.enum(INTEGRATION_FORMATS, { error: (i) => `expected one of ${INTEGRATION_FORMATS.join(', ')}, got ${show(i.input)}` }),
   auth: authSchema.optional(),
@@ -263,6 +286,7 @@ const integrationSchema = z.strictObject({
       default: z.string().optional(),
     })
     .optional(),
+  grouping: groupingSchema.optional(),
 });
 
 const businessHoursSchema = z
@@ -306,6 +330,8 @@ export const policyFileSchema = z.strictObject({
     .record(z.string(), z.array(handoffFieldSchema).min(1, { error: 'a handoff template needs at least one field' }))
     .optional(),
   integrations: z.record(z.string(), integrationSchema).optional(),
+  /** How alerts are grouped into one page, for every integration that does not say otherwise. */
+  grouping: groupingSchema.optional(),
   playbooks: z
     .strictObject({
       /** Triage checklist posted in every incident (default: seed 000's). */

@@ -106,6 +106,22 @@ export interface RotationPolicy {
 /** An alert integration as written (snake_case keys; no durations to convert). */
 export type Integration = NonNullable<PolicyFile['integrations']>[string];
 
+/** How alerts group into one page (`grouping:`, globally and per integration). */
+export interface GroupingPolicy {
+  /** What alerts of one integration (and rotation) must share to be one group: service, alertname, severity, summary, labels.<name>. */
+  by: string[];
+  /** An open group takes a new alert while the alert comes less than this after the group's latest one. */
+  windowMs: number;
+}
+
+/** By default alerts of one integration with the same service and alert name within 5 minutes are one group. */
+export const DEFAULT_GROUPING: GroupingPolicy = { by: ['service', 'alertname'], windowMs: 5 * 60_000 };
+
+/** An integration's grouping: its own keys, else the policy's, else the default. */
+export function groupingFor(policy: Pick<Policy, 'grouping'>, integration: Integration): GroupingPolicy {
+  return { by: integration.grouping?.by ?? policy.grouping.by, windowMs: integration.grouping?.window ?? policy.grouping.windowMs };
+}
+
 /** Delivered Slack calls are kept a month: long enough to look into last month's night, short enough to stay small. */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
@@ -142,6 +158,8 @@ export interface Policy {
   postmortem: { required: string[]; due: Record<string, PolicyDuration> };
   handoffTemplates: Record<string, HandoffField[]>;
   integrations: Record<string, Integration>;
+  /** The policy-wide grouping (an integration's own `grouping` overrides it key by key: groupingFor). */
+  grouping: GroupingPolicy;
   incidents: IncidentPolicy;
   playbooks: PlaybookPolicy;
   permissions: PermissionsPolicy;
@@ -503,6 +521,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
     postmortem: { required, due },
     handoffTemplates,
     integrations: file.integrations ?? {},
+    grouping: { by: file.grouping?.by ?? [...DEFAULT_GROUPING.by], windowMs: file.grouping?.window ?? DEFAULT_GROUPING.windowMs },
     playbooks: {
       checklist: file.playbooks?.checklist ?? [...DEFAULT_CHECKLIST],
       immediateActions: file.playbooks?.immediate_actions ?? {},

@@ -245,13 +245,65 @@ export const alerts = sqliteTable(
     pageId: integer('page_id'),
     /** When its channel message was last edited with the count (storms edit at most every 10 s). */
     lastEditedAt: integer('last_edited_at'),
+    /** The alert group it belongs to (alert_groups); null for alerts stored before grouping. */
+    groupId: integer('group_id'),
+    /** The source's own group it came in (Alertmanager's groupKey): the source's group resolve closes it. */
+    sourceGroupKey: text('source_group_key'),
   },
   (t) => [
     index('alerts_identity').on(t.integration, t.dedupKey, t.status),
+    // A group's members, newest first (its message shows the latest few).
+    index('alerts_group').on(t.groupId),
+    index('alerts_source_group').on(t.integration, t.sourceGroupKey, t.status),
     index('alerts_service_source_seen').on(t.service, t.source, t.lastSeenAt),
     // A handoff's "alerts this shift" and reports read a time range, not a year of alerts.
     index('alerts_rotation_seen').on(t.rotation, t.lastSeenAt),
     index('alerts_seen').on(t.lastSeenAt),
+  ],
+);
+
+/** firing until someone (or the page) acknowledges it; resolved when every member resolved or its page was resolved. */
+export type AlertGroupStatus = 'firing' | 'acknowledged' | 'resolved';
+
+/**
+ * Alerts that belong together (same integration, rotation and grouping key within the window): one page, one
+ * message in the alerts channel with the count and the latest members.
+ */
+export const alertGroups = sqliteTable(
+  'alert_groups',
+  {
+    id: integer('id').primaryKey({ autoIncrement: true }),
+    integration: text('integration').notNull(),
+    source: text('source').notNull(),
+    rotation: text('rotation').notNull(),
+    /** The grouping key: the values of `grouping.by` for its alerts, as JSON (with whether it was silenced). */
+    groupKey: text('group_key').notNull(),
+    status: text('status').$type<AlertGroupStatus>().notNull(),
+    service: text('service'),
+    severity: text('severity').notNull(),
+    /** The severity routing gave before correlation raised it ("Not P0" lowers it back to this). */
+    routedSeverity: text('routed_severity').notNull(),
+    summary: text('summary').notNull(),
+    silenceId: integer('silence_id'),
+    pageId: integer('page_id'),
+    /** The alert that started it (a group of one is shown as that alert, as before grouping). */
+    firstAlertId: integer('first_alert_id'),
+    /** Its member alerts (rows of alerts), and how many of them are not resolved. */
+    count: integer('count').notNull(),
+    openCount: integer('open_count').notNull(),
+    firstSeenAt: integer('first_seen_at').notNull(),
+    lastSeenAt: integer('last_seen_at').notNull(),
+    resolvedAt: integer('resolved_at'),
+    /** When its message was last edited (edits at most every 10 s). */
+    lastEditedAt: integer('last_edited_at'),
+    /** The page DMs (their refs) under which a reply says what the group holds, kept up to date with its message. */
+    dmReplies: text('dm_replies', { mode: 'json' }).$type<string[]>().notNull(),
+  },
+  (t) => [
+    index('alert_groups_open').on(t.integration, t.rotation, t.groupKey, t.status),
+    index('alert_groups_service_source_seen').on(t.service, t.source, t.lastSeenAt),
+    index('alert_groups_page').on(t.pageId),
+    index('alert_groups_status_seen').on(t.status, t.lastSeenAt),
   ],
 );
 

@@ -27,9 +27,15 @@ describe('normalizers: each shared fixture, firing then resolved', () => {
       ],
       labels: { alertname: 'HighLatency', service: 'api', severity: 'critical', instance: 'api-1:9100', job: 'api' },
       startedAt: Date.parse('2026-11-20T03:12:00Z'),
+      // Alertmanager's own group: its group resolve closes every alert still open in it.
+      sourceGroup: { key: '{}:{alertname="HighLatency"}', status: 'firing' },
     });
     const [resolved] = NORMALIZERS.alertmanager!(fixture('alertmanager/resolved.json'), none);
-    expect(resolved).toMatchObject({ dedupKey: '7f3c1e0a9b2d4c65', status: 'resolved' });
+    expect(resolved).toMatchObject({
+      dedupKey: '7f3c1e0a9b2d4c65',
+      status: 'resolved',
+      sourceGroup: { key: '{}:{alertname="HighLatency"}', status: 'resolved' },
+    });
   });
 
   it('Alertmanager from an older version without fingerprint falls back to the label set, stable across firing and resolve', () => {

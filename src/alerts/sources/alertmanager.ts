@@ -66,6 +66,7 @@ function normalize(source: 'alertmanager' | 'grafana', body: unknown): Normalize
       links,
       labels: alert.labels,
       startedAt: instant(alert.startsAt),
+      ...(payload.groupKey ? { sourceGroup: { key: payload.groupKey, status: payload.status ?? alert.status } } : {}),
     };
   });
 }
