@@ -194,28 +194,6 @@ export const pageMessages = sqliteTable(
   (t) => [index('page_messages_page').on(t.pageId), index('page_messages_user').on(t.userId), index('page_messages_ref').on(t.ref)],
 );
 
-/**
- * Every wake call placed for a page (its provider's call sid), so that acknowledging the page anywhere ends a
- * call still ringing or in progress. ended_at is set when the call's status callback arrives.
- */
-export const pageCalls = sqliteTable(
-  'page_calls',
-  {
-    id: integer('id').primaryKey({ autoIncrement: true }),
-    pageId: integer('page_id')
-      .notNull()
-      .references(() => pages.id),
-    userId: text('user_id').notNull(),
-    /** The provider's call sid (Twilio's CA...). */
-    sid: text('sid').notNull(),
-    placedAt: integer('placed_at').notNull(),
-    endedAt: integer('ended_at'),
-    /** How it ended (Twilio's CallStatus: completed, busy, no-answer, failed, canceled). */
-    endStatus: text('end_status'),
-  },
-  (t) => [uniqueIndex('page_calls_sid').on(t.sid), index('page_calls_page').on(t.pageId)],
-);
-
 export type AlertRowStatus = 'firing' | 'acknowledged' | 'resolved';
 
 /** One alert per source identity while it is open; repeats count up instead of adding rows. */
@@ -552,7 +530,7 @@ export const wakeCalls = sqliteTable(
     endedAt: integer('ended_at'),
     endStatus: text('end_status'),
   },
-  (t) => [index('wake_calls_user').on(t.userId, t.placedAt), index('wake_calls_sid').on(t.sid)],
+  (t) => [index('wake_calls_user').on(t.userId, t.placedAt), index('wake_calls_sid').on(t.sid), index('wake_calls_page').on(t.pageId)],
 );
 
 /**

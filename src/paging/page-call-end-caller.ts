@@ -1,8 +1,8 @@
 /**
- * The I/O of ending wake calls (page-call-end.ts): a call's sid is recorded when the provider answers its
- * creation (`callPlaced`, from the wake caller) and its end when its status callback arrives (page-service.ts
- * callEnded); the calls in between are in flight, and acknowledging the page elsewhere ends them. A page closed
- * between a call leaving and its sid being recorded is caught here: that call is ended at once.
+ * The I/O of ending wake calls (page-call-end.ts): a call's sid is recorded in wake_calls when the provider
+ * answers its creation and its end when its status callback arrives (wake-call-store.ts); the calls in between
+ * are in flight, and closing the page elsewhere ends them. A page closed between a call leaving and its sid
+ * being recorded is caught here (`endIfPageClosed`): that call is ended at once.
  */
 import { z } from 'zod';
 import type { ContactSender } from '../contacts/contact-sender.js';
@@ -10,12 +10,11 @@ import type { Db } from '../db/connection.js';
 import type { CallOutcome } from '../engine/delivery.js';
 import { enqueueCall, type SlackCaller } from '../engine/outbox.js';
 import { CALL_END_METHOD, endCallRequest } from './page-call-end.js';
-import { findPage, recordCallPlaced } from './page-store.js';
+import { findPage } from './page-store.js';
 
-/** A wake call was placed: its sid is kept so that acknowledging elsewhere can end it; a page closed meanwhile ends it now. */
-export function callPlaced(db: Db, now: number, call: { pageId: number; userId: string; sid: string }): void {
+/** A wake call was placed (its sid is in wake_calls): a page closed while the request was out ends it now. */
+export function endIfPageClosed(db: Db, now: number, call: { pageId: number; userId: string; sid: string }): void {
   if (call.sid === '') return;
-  recordCallPlaced(db, { ...call, at: now });
   const page = findPage(db, call.pageId);
   if (page && page.status !== 'open') enqueueCall(db, now, endCallRequest(call.pageId, call));
 }

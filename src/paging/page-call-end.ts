@@ -8,7 +8,7 @@
  * Pure: the outbox request. Its caller, and recording a placed call, are in page-call-end-caller.ts.
  */
 import { type OutgoingCall, PRIORITY } from '../engine/outbox.js';
-import type { CallInFlight } from './page-store.js';
+import type { CallInFlight } from './wake-call-store.js';
 
 /** The outbox method that ends a call in progress (or still ringing). */
 export const CALL_END_METHOD = 'twilio.calls.update';

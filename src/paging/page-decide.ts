@@ -31,7 +31,8 @@ import {
 import { endCallRequest } from './page-call-end.js';
 import { ackDeadline, alertsChannelOf, chainFor, chatChannelOf, notifyRuleApplies } from './page-policy.js';
 import { pageRef, pageSubject } from './page-refs.js';
-import type { AckVia, CallInFlight, Page, PageMessage, PagePatch } from './page-store.js';
+import type { AckVia, Page, PageMessage, PagePatch } from './page-store.js';
+import type { CallInFlight } from './wake-call-store.js';
 import { decideSlackFallback, fallbackNotice, SLACK_GRACE_MS, type FallbackPerson } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import type { PersonalWakeRule } from '../contacts/contact-wake-rules.js';

@@ -12,7 +12,8 @@ import type { OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { callsInFlight, messagesOf, type Page } from './page-store.js';
+import { messagesOf, type Page } from './page-store.js';
+import { callsInFlightFor } from './wake-call-store.js';
 import { deliveredMessage } from '../engine/outbox.js';
 import { pendingTimerKeys } from '../engine/timers.js';
 import type { StepPosition } from './escalation.js';
@@ -59,7 +60,7 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     // Only a page still open wakes anyone; the contacts table holds a few rows per person, read whole.
     verified: page.status === 'open' ? verifiedKindsByUser(tx.db) : {},
     // The calls a closing page ends (page-call-end.ts).
-    callsInFlight: page.status === 'resolved' ? [] : callsInFlight(tx.db, page.id),
+    callsInFlight: page.status === 'resolved' ? [] : callsInFlightFor(tx.db, page.id),
     personal: page.status === 'open' ? personalRulesByUser(tx.db) : {},
   };
 }

@@ -22,7 +22,7 @@ import {
 } from './page-decide.js';
 import { gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
 import { ackDeadline, chainFor } from './page-policy.js';
-import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, recordCallEnded, type Page } from './page-store.js';
+import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, type Page } from './page-store.js';
 import { FALLBACK_ORDER } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import type { WakeMethod } from './page-wake.js';
@@ -193,9 +193,8 @@ export class PageService {
 
   /** Twilio says how a wake call ended (its status callback); an unanswered one moves to the person's next way at once. */
   callEnded(tx: EngineTx, id: number, call: { userId: string; stepIndex: number; loop: number; status: string; sid?: string }): void {
-    const { sid, ...ended } = call;
-    // No longer in flight: a later acknowledgement does not try to end it.
-    if (sid && findPage(tx.db, id)) recordCallEnded(tx.db, { pageId: id, userId: call.userId, sid, status: call.status, at: tx.now });
+    // The call is marked ended in wake_calls by the status route (wake-call-store.ts), so closing the page does not end it again.
+    const { sid: _sid, ...ended } = call;
     this.run(tx, id, { kind: 'call-ended', ...ended });
   }
 

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { type AckVia, pageCalls, pageMessages, pages, type PageStatus } from '../db/schema.js';
+import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
 
 export type { AckVia, PageStatus };
 
@@ -193,40 +193,4 @@ export function reachedByPage(db: Db, pageIds: readonly number[]): Map<number, S
 /** The newest page (the simulator raises one and follows it). */
 export function latestPage(db: Db): Page | null {
   return db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
-}
-
-/** A wake call placed for a page that has not ended yet (no status callback received). */
-export interface CallInFlight {
-  userId: string;
-  /** The provider's call sid. */
-  sid: string;
-}
-
-/**
- * A wake call was placed (the provider answered with its sid). A status callback that arrived first (a call
- * that failed at once) already wrote the row: it is kept as it is, ended.
- */
-export function recordCallPlaced(db: Db, call: { pageId: number; userId: string; sid: string; at: number }): void {
-  db.insert(pageCalls)
-    .values({ pageId: call.pageId, userId: call.userId, sid: call.sid, placedAt: call.at })
-    .onConflictDoNothing({ target: pageCalls.sid })
-    .run();
-}
-
-/** A wake call ended (its status callback): recorded by its sid, even when the callback comes before the sid was recorded. */
-export function recordCallEnded(db: Db, call: { pageId: number; userId: string; sid: string; status: string; at: number }): void {
-  db.insert(pageCalls)
-    .values({ pageId: call.pageId, userId: call.userId, sid: call.sid, placedAt: call.at, endedAt: call.at, endStatus: call.status })
-    .onConflictDoUpdate({ target: pageCalls.sid, set: { endedAt: call.at, endStatus: call.status } })
-    .run();
-}
-
-/** The page's wake calls not known to have ended, oldest first. */
-export function callsInFlight(db: Db, pageId: number): CallInFlight[] {
-  return db
-    .select({ userId: pageCalls.userId, sid: pageCalls.sid })
-    .from(pageCalls)
-    .where(and(eq(pageCalls.pageId, pageId), isNull(pageCalls.endedAt)))
-    .orderBy(pageCalls.id)
-    .all();
 }

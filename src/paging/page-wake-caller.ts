@@ -22,7 +22,7 @@ import type { ContactSender, SendResult } from '../contacts/contact-sender.js';
 import { verifiedValue } from '../contacts/contact-store.js';
 import type { Clock } from '../time/clock.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
-import { callPlaced as pageCallPlaced } from './page-call-end-caller.js';
+import { endIfPageClosed } from './page-call-end-caller.js';
 import { pageRef } from './page-refs.js';
 import { findPage } from './page-store.js';
 import { isWakeMethod, WAKE_METHODS, wakeContent, wakeMarker } from './page-wake.js';
@@ -104,11 +104,12 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
         // The error's name only: a message could quote the number or topic.
         return { kind: 'network_error', message: `could not send (${error instanceof Error ? error.name : 'error'})` };
       }
-      // A call's sid is kept, so that acknowledging elsewhere ends it (page-call-end-caller.ts).
-      if (result.ok && via === 'voice') pageCallPlaced(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
       if (callId !== null) {
-        if (result.ok) callPlaced(deps.db, callId, result.id);
-        else callNotPlaced(deps.db, callId);
+        if (result.ok) {
+          callPlaced(deps.db, callId, result.id);
+          // The page may have closed while the request was out: then the call is ended at once.
+          endIfPageClosed(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
+        } else callNotPlaced(deps.db, callId);
       }
       if (result.ok) return { kind: 'ok' };
       return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };

@@ -109,3 +109,21 @@ export function callBySid(db: Db, sid: string): { id: number; userId: string; pa
       .get() ?? null
   );
 }
+
+/** A wake call placed for a page that has not ended yet (no status callback received). */
+export interface CallInFlight {
+  userId: string;
+  /** The provider's call sid. */
+  sid: string;
+}
+
+/** The page's calls placed (Twilio gave a sid) and not ended (no status callback), oldest first: closing the page ends them. */
+export function callsInFlightFor(db: Db, pageId: number): CallInFlight[] {
+  return db
+    .select({ userId: wakeCalls.userId, sid: wakeCalls.sid })
+    .from(wakeCalls)
+    .where(and(eq(wakeCalls.pageId, pageId), isNotNull(wakeCalls.sid), isNull(wakeCalls.endedAt)))
+    .orderBy(wakeCalls.id)
+    .all()
+    .map((row) => ({ userId: row.userId, sid: row.sid! }));
+}

@@ -6,9 +6,9 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
-import { outbox, pageCalls, pages, timers } from '../../src/db/schema.js';
+import { outbox, pages, timers, wakeCalls } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { callPlaced } from '../../src/paging/page-call-end-caller.js';
+import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { scriptedRandomness } from '../contacts/contact-support.js';
@@ -160,7 +160,7 @@ describe('keys on a wake call', () => {
 describe('acknowledged elsewhere while the call is in flight', () => {
   it('the Slack button ends the call (Status=completed for its sid), cancels the text still to come, and the page says "via Slack button"', async () => {
     const { id, sid } = await calledAt0303();
-    expect(t.store.db.select().from(pageCalls).all()).toMatchObject([{ pageId: id, userId: 'U0ALICE', sid, endedAt: null }]);
+    expect(t.store.db.select().from(wakeCalls).all()).toMatchObject([{ pageId: id, userId: 'U0ALICE', sid, endedAt: null }]);
     expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'button' });
     expect(
@@ -175,7 +175,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     expect(twilio.calls[0]!.status).toBe('completed');
     // The call's status callback came back: it is no longer in flight.
     await twilio.settled();
-    expect(t.store.db.select().from(pageCalls).get()).toMatchObject({ sid, endedAt: T0 + 3 * MINUTE, endStatus: 'completed' });
+    expect(t.store.db.select().from(wakeCalls).get()).toMatchObject({ sid, endedAt: T0 + 3 * MINUTE, endStatus: 'completed' });
     expect(editsTo('U0ALICE')[0]).toContain('Acknowledged by <@U0ALICE> via Slack button at');
     // Nothing more goes out: no text at 03:10, no second call, no step 2 for Bob, no second end.
     for (let i = 0; i < 20; i += 1) await t.advance(MINUTE);
@@ -201,7 +201,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     await press('U0ALICE', PAGE_ACTIONS.ack, id);
     await t.app.drainer.drain();
     const late = 'CA00000000000000000000000000000fff';
-    callPlaced(t.store.db, t.clock.now(), { pageId: id, userId: 'U0ALICE', sid: late });
+    endIfPageClosed(t.store.db, t.clock.now(), { pageId: id, userId: 'U0ALICE', sid: late });
     await t.app.drainer.drain();
     expect(twilio.updates.at(-1)).toEqual({ sid: late, status: 'completed', at: T0 + 3 * MINUTE, answer: 404 });
     const row = t.store.db
