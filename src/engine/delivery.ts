@@ -44,11 +44,6 @@ export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
   'edit_window_closed',
   'restricted_action',
   'missing_scope',
-  'not_authed',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
   'no_permission',
   'ekm_access_denied',
   'team_access_not_granted',
@@ -61,6 +56,20 @@ export const PERMANENT_SLACK_ERRORS: ReadonlySet<string> = new Set([
   // Ours: the row's arguments could not be turned into a call (web-api-caller's PrepareCall).
   'oncall_could_not_prepare',
 ]);
+
+/**
+ * Slack refusing the bot's token. Usually for good (a revoked token), but Slack has answered invalid_auth during
+ * its own outages, and an admin can fix a token within the hour: so a page is not given up at once. Retried with
+ * the same backoff for AUTH_RETRY_ATTEMPTS calls (about an hour at the minute cap), then recorded as failed.
+ */
+export const AUTH_SLACK_ERRORS: ReadonlySet<string> = new Set([
+  'not_authed',
+  'invalid_auth',
+  'account_inactive',
+  'token_revoked',
+  'token_expired',
+]);
+export const AUTH_RETRY_ATTEMPTS = 60;
 
 /** 1 s, 2 s, 4 s ... capped at a minute: a long outage is retried every minute, never given up. */
 export function backoffDelay(attemptsSoFar: number): number {
@@ -81,6 +90,7 @@ export function decideDelivery(outcome: CallOutcome, attempts: number, now: numb
     }
     case 'platform_error':
       if (PERMANENT_SLACK_ERRORS.has(outcome.error)) return { status: 'failed', reason: outcome.error };
+      if (AUTH_SLACK_ERRORS.has(outcome.error) && attempts >= AUTH_RETRY_ATTEMPTS) return { status: 'failed', reason: outcome.error };
       return { status: 'retry', nextAttemptAt: now + backoffDelay(attempts), reason: outcome.error };
     case 'http_error':
       return { status: 'retry', nextAttemptAt: now + backoffDelay(attempts), reason: `http ${outcome.status}` };

@@ -3,7 +3,15 @@
  * retry waits, and what a 429 blocks. (delivery.test.ts has the main cases; this pins the rest.)
  */
 import { describe, expect, it } from 'vitest';
-import { BACKOFF_BASE_MS, BACKOFF_CAP_MS, backoffDelay, decideDelivery, PERMANENT_SLACK_ERRORS } from '../../src/engine/delivery.js';
+import {
+  AUTH_RETRY_ATTEMPTS,
+  AUTH_SLACK_ERRORS,
+  BACKOFF_BASE_MS,
+  BACKOFF_CAP_MS,
+  backoffDelay,
+  decideDelivery,
+  PERMANENT_SLACK_ERRORS,
+} from '../../src/engine/delivery.js';
 
 const NOW = Date.UTC(2026, 0, 5, 9, 0);
 
@@ -27,11 +35,6 @@ const PERMANENT = [
   'edit_window_closed',
   'restricted_action',
   'missing_scope',
-  'not_authed',
-  'invalid_auth',
-  'account_inactive',
-  'token_revoked',
-  'token_expired',
   'no_permission',
   'ekm_access_denied',
   'team_access_not_granted',
@@ -43,6 +46,27 @@ const PERMANENT = [
   'subteam_not_found',
   'oncall_could_not_prepare',
 ];
+
+describe('Slack refusing the token', () => {
+  it.each([...AUTH_SLACK_ERRORS])('%s is retried with backoff for about an hour, then failed', (error) => {
+    expect(decideDelivery({ kind: 'platform_error', error }, 1, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 1000,
+      reason: error,
+    });
+    expect(decideDelivery({ kind: 'platform_error', error }, AUTH_RETRY_ATTEMPTS - 1, NOW)).toEqual({
+      status: 'retry',
+      nextAttemptAt: NOW + 60_000,
+      reason: error,
+    });
+    expect(decideDelivery({ kind: 'platform_error', error }, AUTH_RETRY_ATTEMPTS, NOW)).toEqual({ status: 'failed', reason: error });
+  });
+
+  it('the token errors are exactly those, and none is also permanent', () => {
+    expect([...AUTH_SLACK_ERRORS].sort()).toEqual(['account_inactive', 'invalid_auth', 'not_authed', 'token_expired', 'token_revoked']);
+    expect([...AUTH_SLACK_ERRORS].filter((e) => PERMANENT_SLACK_ERRORS.has(e))).toEqual([]);
+  });
+});
 
 describe('permanent and transient Slack errors', () => {
   it.each(PERMANENT)('%s fails at once, with itself as the reason, on any attempt', (error) => {

@@ -22,7 +22,7 @@ describe('decideDelivery', () => {
     expect(d.status === 'retry' && d.nextAttemptAt).toBe(NOW + 1000);
   });
 
-  it.each([['channel_not_found'], ['not_in_channel'], ['is_archived'], ['invalid_auth'], ['invalid_blocks']])(
+  it.each([['channel_not_found'], ['not_in_channel'], ['is_archived'], ['invalid_blocks']])(
     'records the permanent error %s as failed',
     (error) => {
       expect(decideDelivery({ kind: 'platform_error', error }, 1, NOW)).toEqual({ status: 'failed', reason: error });
