@@ -77,7 +77,8 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
       const to = verifiedValue(deps.db, userId, via);
       if (to === null) return { kind: 'refused', reason: `the person has no verified ${via} method any more` };
       const base = deps.publicUrl();
-      const ack = ackUrl(deps, page.id, userId, deps.clock.now());
+      // An e-mail's link says so, and the page records "via e-mail link" (ack-route.ts).
+      const ack = `${ackUrl(deps, page.id, userId, deps.clock.now())}${via === 'email' ? '?via=email' : ''}`;
       const dm = deliveredMessage(deps.db, pageRef({ kind: 'dm', pageId, userId, loop, stepIndex }));
       const mostSevere = deps.policy.severities[0]?.id === page.severity;
       const content = wakeContent(page, via, mostSevere, {

@@ -87,18 +87,24 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     expect(path).toMatch(new RegExp(`^/ack/v1\\.${id}\\.U0ALICE\\.`));
 
     // A mail scanner or a click opens the link: GET only shows a confirmation with a POST form.
-    const shown = await t.get(path);
+    const shown = await t.get(`${path}${new URL(link).search}`);
     expect(shown.status).toBe(200);
     const confirm = await shown.text();
     expect(confirm).toContain(`Acknowledge page #${id}?`);
-    expect(confirm).toContain('<form method="post"');
+    expect(new URL(link).search).toBe('?via=email');
+    expect(confirm).toContain('<form method="post" action="?via=email"');
     expect(t.store.db.select().from(pages).get()!.status).toBe('open');
 
-    // The form's POST acknowledges, as the person the link was for.
-    const posted = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
+    // The form's POST acknowledges, as the person the link was for, and the page says it came by e-mail.
+    const posted = await fetch(`${t.baseUrl}${path}?via=email`, { method: 'POST' });
     expect(posted.status).toBe(200);
     expect(await posted.text()).toContain(`Acknowledged page #${id}`);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 5 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({
+      status: 'acknowledged',
+      ackedBy: 'U0ALICE',
+      ackedAt: T0 + 5 * MINUTE,
+      ackedVia: 'email',
+    });
     await t.app.drainer.drain();
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
