@@ -35,7 +35,12 @@ export async function confirmSlackIdentity(deps: ConfirmIdentityDeps): Promise<v
     return;
   }
   const identity = { botUserId: answer.user_id, botId: answer.bot_id };
-  saveIdentity(deps.db, deps.token, identity, deps.clock.now());
+  try {
+    saveIdentity(deps.db, deps.token, identity, deps.clock.now());
+  } catch (error) {
+    // Listening before migrating (readiness shows it): the table is not there yet; the next start keeps it.
+    deps.logger.warn({ error: error instanceof Error ? error.message : String(error) }, 'could not keep the bot identity');
+  }
   if (deps.startedWith && deps.startedWith.botUserId !== identity.botUserId)
     deps.logger.error(
       { was: deps.startedWith.botUserId, now: identity.botUserId },
