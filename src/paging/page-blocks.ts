@@ -1,8 +1,7 @@
 /** Block Kit for pages: pure functions from page data to messages. */
 import type { AckVia } from '../db/schema.js';
 import { mention, slackDate } from '../slack/format.js';
-import { incidentIdOf } from '../incidents/incident-refs.js';
-import { pageBlockId } from './page-refs.js';
+import { pageBlockId, sourceIdOf } from './page-refs.js';
 
 export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve' } as const;
 
@@ -27,7 +26,7 @@ export function pageTitle(page: PageView): string {
 
 function sourceText(page: PageView): string {
   if (page.source === 'person' && page.createdBy) return `paged by ${mention(page.createdBy)}`;
-  const incident = page.source === 'incident' ? incidentIdOf(page.sourceRef) : null;
+  const incident = page.source === 'incident' ? sourceIdOf(page) : null;
   return incident !== null ? `from incident #${incident}` : `from ${page.source}`;
 }
 

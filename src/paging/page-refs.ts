@@ -115,3 +115,15 @@ export function pageIdOf(subjectOrRef: string): number | null {
   const parts = subjectOrRef.split(':');
   return parts[0] === 'page' ? num(parts[1]) : null;
 }
+
+/**
+ * The number in a page's sourceRef, which names what the page is about as `<source>:<id>` ("incident:12",
+ * "alert:40"): the page's own field, written by whoever raised the page, so paging reads it without knowing that
+ * feature's refs. Null when the ref is not of that form for the page's source.
+ */
+export function sourceIdOf(page: { source: string; sourceRef?: string | null }): number | null {
+  const prefix = `${page.source}:`;
+  if (!page.sourceRef?.startsWith(prefix)) return null;
+  const rest = page.sourceRef.slice(prefix.length);
+  return /^\d+$/.test(rest) ? Number(rest) : null;
+}

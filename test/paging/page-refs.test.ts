@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pageIdOf, pageRef, pageSubject, parsePageRef, type PageRef } from '../../src/paging/page-refs.js';
+import { pageIdOf, pageRef, pageSubject, parsePageRef, type PageRef, sourceIdOf } from '../../src/paging/page-refs.js';
 
 describe('page refs: built and parsed in one place', () => {
   const cases: Array<[PageRef, string]> = [
@@ -39,5 +39,18 @@ describe('page refs: built and parsed in one place', () => {
     expect(pageIdOf(pageSubject(4))).toBe(4);
     expect(pageIdOf('page:4:dm:U1:0:0')).toBe(4);
     expect(pageIdOf('incident:4')).toBeNull();
+  });
+});
+
+describe("sourceIdOf: the number in a page's own sourceRef", () => {
+  it.each<[string, string, string | null | undefined, number | null]>([
+    ['an incident page', 'incident', 'incident:12', 12],
+    ['an alert page', 'alert', 'alert:40', 40],
+    ['a ref of another source', 'incident', 'alert:40', null],
+    ['a longer ref (a message of the incident)', 'incident', 'incident:12:card', null],
+    ['no ref', 'person', null, null],
+    ['not a number', 'incident', 'incident:twelve', null],
+  ])('%s', (_what, source, sourceRef, expected) => {
+    expect(sourceIdOf({ source, sourceRef })).toBe(expected);
   });
 });
