@@ -10,6 +10,7 @@
  */
 import { createTransport } from 'nodemailer';
 import type { Env } from '../config/env.js';
+import { escapeMarkup } from '../http/replies.js';
 import { instantToWallTime } from '../time/zoned.js';
 import type { ContactKind } from './contact-rules.js';
 
@@ -81,7 +82,7 @@ function headerText(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : `=?UTF-8?B?${Buffer.from(text, 'utf8').toString('base64')}?=`;
 }
 
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const xml = escapeMarkup;
 
 /** Twilio and ntfy both answer errors as JSON with a numeric `code`; only the code is kept (the message may quote the number). */
 async function refusal(provider: string, response: Response): Promise<SendResult> {

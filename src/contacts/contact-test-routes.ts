@@ -15,6 +15,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
+import { escapeMarkup, readForm, sendHtmlPage as sendPage, sendTwiml } from '../http/replies.js';
 import type { ContactTestService } from './contact-test.js';
 import { checkTestToken, testOutcomeWords, VIA_WORDS, type TestClaim } from './contact-test-rules.js';
 import { findTest } from './contact-test-store.js';
@@ -37,49 +38,12 @@ const WHY = {
   expired: 'This test link has expired (test links work for an hour).',
 } as const;
 
-const MAX_FORM_BYTES = 64 * 1024;
-
 /** How a call ends without reaching anyone (Twilio's CallStatus). */
 const CALL_UNANSWERED: ReadonlySet<string> = new Set(['busy', 'no-answer', 'failed']);
 
-const esc = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = escapeMarkup;
 /** Slack's mrkdwn out of a message meant for a web page or a voice. */
 const plain = (text: string) => text.replace(/<@(\w+)>/g, 'someone').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1');
-
-function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'x-robots-tag': 'noindex',
-  });
-  res.end(
-    `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${esc(title)}</title></head><body><h1>${esc(title)}</h1>${body}</body></html>\n`,
-  );
-}
-
-function twiml(res: ServerResponse, status: number, body: string): void {
-  res.writeHead(status, { 'content-type': 'text/xml; charset=utf-8' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
-}
-
-function readForm(req: IncomingMessage): Promise<Array<[string, string]>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        reject(new Error('callback body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve([...new URLSearchParams(Buffer.concat(chunks).toString('utf8'))]));
-    req.on('error', reject);
-  });
-}
 
 type Req = IncomingMessage & { params?: Record<string, string | string[]> };
 
@@ -150,12 +114,12 @@ function callRoute(
           }
           const check = claimOf(deps, req);
           if (!check.ok || check.claim.via !== 'voice')
-            return twiml(res, 200, '<Say>This call is not about a test this bot knows. Goodbye.</Say><Hangup/>');
+            return sendTwiml(res, '<Say>This call is not about a test this bot knows. Goodbye.</Say><Hangup/>');
           answer(check.claim, typeof req.params?.token === 'string' ? req.params.token : '', res, new Map(pairs));
         },
         (error: unknown) => {
           deps.logger.error({ err: error }, 'test call callback failed');
-          if (!res.headersSent) twiml(res, 200, '<Say>Something went wrong. Please acknowledge the test in Slack.</Say>');
+          if (!res.headersSent) sendTwiml(res, '<Say>Something went wrong. Please acknowledge the test in Slack.</Say>');
         },
       );
     },
@@ -168,9 +132,8 @@ export function contactTestRoutes(deps: TestRouteDeps): CustomRoute[] {
     callRoute(deps, 'voice', ({ testId }, token, res) => {
       const action = `${deps.publicUrl()}/ack-test/${token}/gather`;
       const said = esc(`This is test page ${testId} from the on-call bot. Nothing is wrong. Press any key to say this call woke you.`);
-      twiml(
+      sendTwiml(
         res,
-        200,
         `<Gather numDigits="1" action="${esc(action)}" method="POST"><Say>${said}</Say><Pause length="2"/><Say>${said}</Say></Gather><Say>No key was pressed. Goodbye.</Say><Hangup/>`,
       );
     }),
@@ -179,13 +142,13 @@ export function contactTestRoutes(deps: TestRouteDeps): CustomRoute[] {
       const status = params.get('CallStatus') ?? '';
       if (CALL_UNANSWERED.has(status)) deps.engine.transact((tx) => deps.tests.unanswered(tx, testId, 'voice'));
       deps.logger.info({ testId, status }, 'test call ended');
-      twiml(res, 200, '');
+      sendTwiml(res, '');
     }),
     callRoute(deps, 'gather', ({ testId, userId }, _token, res) => {
       const outcome = deps.engine.transact((tx) => deps.tests.acknowledge(tx, testId, userId, 'voice'));
       deps.logger.info({ testId, userId, ok: outcome.ok }, 'test page acknowledged by phone');
       const said = outcome.ok ? `Thank you. Test page ${testId} is acknowledged: ${outcome.words}.` : plain(outcome.message);
-      twiml(res, 200, `<Say>${esc(said)}</Say><Hangup/>`);
+      sendTwiml(res, `<Say>${esc(said)}</Say><Hangup/>`);
     }),
   ];
 }

@@ -17,6 +17,7 @@ import type { CustomRoute } from '@slack/bolt';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
+import { escapeMarkup, sendHtmlPage as sendPage } from '../http/replies.js';
 import { checkAckToken } from './ack-token.js';
 import type { PageService } from './page-service.js';
 import type { AckVia } from './page-store.js';
@@ -35,19 +36,7 @@ const WHY = {
   expired: 'This acknowledge link has expired (links work for 24 hours). Acknowledge the page in Slack instead.',
 } as const;
 
-const html = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function sendPage(res: ServerResponse, status: number, title: string, body: string): void {
-  res.writeHead(status, {
-    'content-type': 'text/html; charset=utf-8',
-    'cache-control': 'no-store',
-    'referrer-policy': 'no-referrer',
-    'x-robots-tag': 'noindex',
-  });
-  res.end(
-    `<!doctype html><html><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>${html(title)}</title></head><body><h1>${html(title)}</h1>${body}</body></html>\n`,
-  );
-}
+const html = escapeMarkup;
 
 type Answer = { status: number; title: string; body: string };
 

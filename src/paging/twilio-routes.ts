@@ -18,6 +18,7 @@ import type { Db } from '../db/connection.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
+import { escapeMarkup, readForm, sendTwiml as twiml } from '../http/replies.js';
 import type { PageOutcome, PageService } from './page-service.js';
 import type { ActedVia } from './page-decide.js';
 import { openPagesThatReached, type Page } from './page-store.js';
@@ -35,32 +36,7 @@ export interface TwilioRouteDeps {
   publicUrl(): string;
 }
 
-const MAX_FORM_BYTES = 64 * 1024;
-
-const xml = (text: string) => text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-
-function readForm(req: IncomingMessage): Promise<Array<[string, string]>> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (chunk: Buffer) => {
-      size += chunk.length;
-      if (size > MAX_FORM_BYTES) {
-        reject(new Error('callback body too large'));
-        req.destroy();
-        return;
-      }
-      chunks.push(chunk);
-    });
-    req.on('end', () => resolve([...new URLSearchParams(Buffer.concat(chunks).toString('utf8'))]));
-    req.on('error', reject);
-  });
-}
-
-function twiml(res: ServerResponse, body: string): void {
-  res.writeHead(200, { 'content-type': 'text/xml; charset=utf-8' });
-  res.end(`<?xml version="1.0" encoding="UTF-8"?><Response>${body}</Response>`);
-}
+const xml = escapeMarkup;
 
 function forbidden(res: ServerResponse): void {
   res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8' });
