@@ -37,7 +37,8 @@ export class AckStream {
   private readonly pushed = new Set<number>();
   private readonly seen = new Set<string>();
   private connection: { abort: AbortController; done: Promise<void> } | null = null;
-  private stopped = false;
+  /** Between start() and stop(): a bot that is not listening follows nothing. */
+  private running = false;
   /** Replies (messages on a followed topic) handled since start, acknowledged or not (tests wait on it). */
   handled = 0;
   private readonly listeners = new Set<() => void>();
@@ -46,6 +47,7 @@ export class AckStream {
 
   /** Follows the replies of every page open now (after a restart the bot cannot tell which it pushed to). */
   start(): void {
+    this.running = true;
     for (const page of listPages(this.deps.db, { status: 'open' }, OPEN_PAGES_LOOKED_AT)) this.pushed.add(page.id);
     this.refresh();
   }
@@ -58,7 +60,7 @@ export class AckStream {
 
   /** Follows the pages wanted now: the stream is reopened only when they changed. */
   refresh(): void {
-    if (this.stopped) return;
+    if (!this.running) return;
     const open = listPages(this.deps.db, { status: 'open' }, OPEN_PAGES_LOOKED_AT).map((p) => p.id);
     for (const id of this.pushed) if (!open.includes(id)) this.pushed.delete(id);
     const wanted = followedReplies(this.deps.secret, open, this.pushed);
@@ -77,7 +79,7 @@ export class AckStream {
   }
 
   async stop(): Promise<void> {
-    this.stopped = true;
+    this.running = false;
     const connection = this.connection;
     this.connection = null;
     connection?.abort.abort();
