@@ -215,6 +215,21 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
   });
 });
 
+describe('calls without a public URL', () => {
+  it("a second page's call is not covered by one that will not read it: it waits for the first to be over", async () => {
+    await started();
+    await page('checkout down');
+    await minutes(1);
+    await page('payments down');
+    await minutes(3);
+    // Minute 4: page 2's call falls due while page 1's (placed at minute 3, its end never heard) is in flight.
+    expect(twilio.calls.map((c) => c.twiml?.match(/page (\d+) for/)?.[1])).toEqual(['1']);
+    await minutes(6);
+    expect(twilio.calls.map((c) => c.twiml?.match(/page (\d+) for/)?.[1])).toEqual(['1', '2']);
+    expect(twilio.calls[1]!.createdAt).toBeGreaterThanOrEqual(twilio.calls[0]!.createdAt + 2 * MINUTE);
+  });
+});
+
 describe('with a public URL, or in HTTP mode, nothing changes', () => {
   it('Socket Mode with PUBLIC_URL: the push POSTs the link, no reply stream', async () => {
     const clock = new FakeClock(T0);
