@@ -2,7 +2,7 @@ import type { App, CustomRoute } from '@slack/bolt';
 import { registerRetention, retentionTimer, RETENTION_EVERY_MS } from './engine/retention.js';
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { ackTokenSecret, type Env } from './config/env.js';
+import { ackTokenSecret, reachMode, type Env } from './config/env.js';
 import type { Policy } from './config/policy.js';
 import { migrateStore, pendingMigrationCount, type Store } from './db/connection.js';
 import { dispatchFrom, type EventTable } from './engine/effects.js';
@@ -36,6 +36,7 @@ import { registerPageActions, registerPageCommands } from './paging/page-actions
 import { registerSimulateCommand } from './playground/simulate-command.js';
 import { PageService, type PagingEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
+import { AckStream } from './paging/ack-stream.js';
 import { twilioRoutes } from './paging/twilio-routes.js';
 import { CALL_END_METHOD } from './paging/page-call-end.js';
 import { callEndCaller } from './paging/page-call-end-caller.js';
@@ -95,6 +96,8 @@ export interface OncallApp {
   options: OncallAppOptions;
   /** Who is in the Slack user groups the policy names; refreshed from listen() on, in the background. */
   usergroups: UsergroupDirectory;
+  /** Outbound only (no PUBLIC_URL, Socket Mode): the stream of push replies read from ntfy; else null. */
+  ackStream: AckStream | null;
   readiness(): ReadinessCheck;
   /**
    * Applies pending migrations, then brings durable state in line with the policy (each rotation's next
@@ -133,8 +136,20 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   let listeningPort: number | null = null;
   const publicUrl = () => env.PUBLIC_URL?.replace(/\/+$/, '') ?? `http://localhost:${listeningPort ?? env.PORT}`;
   const ackSecret = ackTokenSecret(env);
+  // Nobody can reach a bot in Socket Mode without PUBLIC_URL: pushes are acknowledged through a reply topic it reads (ack-stream.ts).
+  const outboundOnly = reachMode(env) === 'outbound-only';
+  let ackStream: AckStream | null = null;
+  const outbound = outboundOnly ? { ntfyUrl: env.NTFY_URL, pushed: (pageId: number) => ackStream?.pushedFor(pageId) } : undefined;
   // One outbox, several destinations: wake calls (push, SMS, voice) and call ends go to the providers, everything else to Slack.
-  const providers = wakeCaller({ db: store.db, clock, policy: options.policy, sender: contactSender, publicUrl, ackSecret });
+  const providers = wakeCaller({
+    db: store.db,
+    clock,
+    policy: options.policy,
+    sender: contactSender,
+    publicUrl,
+    ackSecret,
+    ...(outbound ? { outbound } : {}),
+  });
   const callEnds = callEndCaller(contactSender);
   // Test pages (/oncall test-page) reach phones through their own caller: a test is not a page.
   const testSends = contactTestCaller({ db: store.db, clock, sender: contactSender, publicUrl, ackSecret });
@@ -186,15 +201,18 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     (): EventTable<PagingEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
       // A page about an alert group acknowledges or closes the group (they are one).
+      // A closed page's push replies are no longer followed (once the transaction is over).
       'page.acknowledged': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
+        () => queueMicrotask(() => ackStream?.refresh()),
       ],
       'page.resolved': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
+        () => queueMicrotask(() => ackStream?.refresh()),
       ],
       // Slack did not deliver a page within 60 s and its people were reached their other ways: /metrics counts it.
       'page.slack_fell_back': [() => metrics.slackFellBack()],
@@ -204,6 +222,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
+  if (outboundOnly)
+    ackStream = new AckStream({
+      db: store.db,
+      engine,
+      pager,
+      clock,
+      logger,
+      secret: ackSecret,
+      ntfyUrl: env.NTFY_URL,
+      ntfyToken: env.NTFY_TOKEN ?? null,
+    });
   const contactTests = new ContactTestService({
     sender: contactSender,
     logger,
@@ -347,6 +376,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     commands,
     options,
     usergroups,
+    ackStream,
     readiness,
     migrate: () => {
       migrateStore(store, options.migrationsFolder);
@@ -358,6 +388,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       // Both receivers (src/slack/bolt-app.ts) resolve with the server that serves the routes, once it listens.
       server = (await bolt.start(port)) as Server;
       listeningPort = (server.address() as AddressInfo).port;
+      ackStream?.start();
       // Not awaited: listing the groups' members must not hold up the start (the table keeps the last lists).
       void usergroups.start();
       // Not awaited either: kept for the next start, so a restart while Slack is down still serves commands.
@@ -376,6 +407,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     async stop() {
       await identityChecked;
       await usergroups.stop();
+      await ackStream?.stop();
       await engine.stop();
       await drainer.drain().catch(() => undefined);
       if (server) await bolt.stop().catch(() => undefined);

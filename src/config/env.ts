@@ -170,6 +170,22 @@ export function ackTokenSecret(env: Env): string {
   return createHmac('sha256', base).update('oncall:ack-token:v1').digest('base64url');
 }
 
+/**
+ * How people reach the bot from outside, decided once from the environment:
+ *
+ *   PUBLIC_URL set                          -> reachable: links, push actions, key presses and SMS replies come to it
+ *   no PUBLIC_URL, Socket Mode (app token)  -> outbound only: pushes are acknowledged through a reply topic the bot
+ *                                              reads from ntfy, calls are read out inline (no key presses)
+ *   no PUBLIC_URL, HTTP mode                -> local: links point at http://localhost:<PORT> (Slack reaches it, so can a
+ *                                              person on this network)
+ */
+export type ReachMode = 'reachable' | 'outbound-only' | 'local';
+
+export function reachMode(env: Pick<Env, 'PUBLIC_URL' | 'SLACK_APP_TOKEN'>): ReachMode {
+  if (env.PUBLIC_URL) return 'reachable';
+  return env.SLACK_APP_TOKEN ? 'outbound-only' : 'local';
+}
+
 /** The password inside an SMTP URL, so it is scrubbed even where the URL is printed in pieces. */
 function smtpPassword(url: string | undefined): string | undefined {
   if (!url) return undefined;

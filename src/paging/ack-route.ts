@@ -71,42 +71,68 @@ function viaOf(req: IncomingMessage): { via: Extract<AckVia, 'push' | 'email' | 
   return said === 'email' || said === 'link' || said === 'push' ? { via: said, said: true } : { via: 'push', said: false };
 }
 
-function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<string, string | string[]> }): Answer {
-  const token = typeof req.params?.token === 'string' ? req.params.token : '';
+/** What using a token came to: refused (a sentence saying why, no markup), shown for confirmation, or acknowledged. */
+export type TokenUse =
+  | { kind: 'refused'; why: string; tokenWas?: 'malformed' | 'forged' | 'expired' }
+  | { kind: 'confirm' | 'acknowledged'; pageId: number; title: string; rotation: string };
+
+/**
+ * Using an acknowledge token, the one check every way of sending one shares (this route, a push's reply through
+ * ntfy: ack-stream.ts): signed, not expired, for a page still open, and, with `forPage`, for that page. `act`:
+ * acknowledge as the person the token names (else only say what it would acknowledge). The token is never logged.
+ */
+export function useAckToken(
+  deps: Omit<AckRouteDeps, 'logger'>,
+  token: string,
+  how: { act: boolean; via: Extract<AckVia, 'push' | 'email' | 'link'>; forPage?: number },
+): TokenUse {
   const check = checkAckToken(deps.secret, token, deps.clock.now());
-  if (!check.ok) {
-    deps.logger.info({ why: check.why }, 'acknowledge link refused');
-    return refused(WHY[check.why]);
-  }
+  if (!check.ok) return { kind: 'refused', why: WHY[check.why], tokenWas: check.why };
   const { pageId, userId } = check.claim;
-  const acting = req.method === 'POST';
-  const via = viaOf(req);
-  return deps.engine.transact((tx): Answer => {
+  if (how.forPage !== undefined && how.forPage !== pageId)
+    return { kind: 'refused', why: `This acknowledgement is for page #${pageId}, not page #${how.forPage}.` };
+  return deps.engine.transact((tx): TokenUse => {
     const page = deps.pager.find(tx, pageId);
-    if (!page) return refused(`There is no page #${pageId}.`);
-    if (page.status === 'resolved') return refused(`Page #${pageId} is already resolved; this link no longer works.`);
+    if (!page) return { kind: 'refused', why: `There is no page #${pageId}.` };
+    if (page.status === 'resolved') return { kind: 'refused', why: `Page #${pageId} is already resolved; this link no longer works.` };
     if (page.status === 'acknowledged') {
-      return refused(
-        page.ackedBy === userId
-          ? `This link was already used: you acknowledged page #${pageId}.`
-          : `Page #${pageId} was already acknowledged by someone else; this link no longer works.`,
-      );
-    }
-    const title = `[${page.severity}] ${page.summary}`;
-    if (!acting) {
       return {
-        status: 200,
-        title: `Acknowledge page #${pageId}?`,
-        body: `<p>${html(title)} (${html(page.rotation)})</p><form method="post" action="?via=${via.said ? via.via : 'link'}"><button type="submit">Acknowledge page #${pageId}</button></form>`,
+        kind: 'refused',
+        why:
+          page.ackedBy === userId
+            ? `This link was already used: you acknowledged page #${pageId}.`
+            : `Page #${pageId} was already acknowledged by someone else; this link no longer works.`,
       };
     }
-    const outcome = deps.pager.acknowledge(tx, pageId, userId, { via: via.via });
-    deps.logger.info({ pageId, userId, via: via.via, ok: outcome.ok }, 'page acknowledged by link');
-    if (!outcome.ok) return refused(outcome.message.replace(/<@(\w+)>/g, '$1').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1'));
+    const shown = { pageId, title: `[${page.severity}] ${page.summary}`, rotation: page.rotation };
+    if (!how.act) return { kind: 'confirm', ...shown };
+    const outcome = deps.pager.acknowledge(tx, pageId, userId, { via: how.via });
+    if (!outcome.ok)
+      return { kind: 'refused', why: outcome.message.replace(/<@(\w+)>/g, '$1').replace(/<!date\^\d+\^[^|>]*\|([^>]*)>/g, '$1') };
+    return { kind: 'acknowledged', ...shown };
+  });
+}
+
+function respond(deps: AckRouteDeps, req: IncomingMessage & { params?: Record<string, string | string[]> }): Answer {
+  const token = typeof req.params?.token === 'string' ? req.params.token : '';
+  const acting = req.method === 'POST';
+  const via = viaOf(req);
+  const use = useAckToken(deps, token, { act: acting, via: via.via });
+  if (use.kind === 'refused') {
+    if (use.tokenWas) deps.logger.info({ why: use.tokenWas }, 'acknowledge link refused');
+    return refused(use.why);
+  }
+  if (use.kind === 'confirm') {
     return {
       status: 200,
-      title: `Acknowledged page #${pageId}`,
-      body: `<p>You acknowledged ${html(title)}. Nobody else will be paged for it.</p>`,
+      title: `Acknowledge page #${use.pageId}?`,
+      body: `<p>${html(use.title)} (${html(use.rotation)})</p><form method="post" action="?via=${via.said ? via.via : 'link'}"><button type="submit">Acknowledge page #${use.pageId}</button></form>`,
     };
-  });
+  }
+  deps.logger.info({ pageId: use.pageId, via: via.via, ok: true }, 'page acknowledged by link');
+  return {
+    status: 200,
+    title: `Acknowledged page #${use.pageId}`,
+    body: `<p>You acknowledged ${html(use.title)}. Nobody else will be paged for it.</p>`,
+  };
 }

@@ -9,6 +9,11 @@
  * After a crash, `reconcile` asks the provider what it sent since the row was claimed (Twilio has no
  * idempotency key), so an interrupted call, text or push is neither lost nor doubled.
  *
+ * Outbound only (no PUBLIC_URL, Socket Mode: `outbound` set): nothing can call the bot back, so the push's button
+ * publishes the token to the page's reply topic (ack-reply.ts, read by ack-stream.ts), a call is placed with
+ * inline TwiML and no status callback (its end is never heard: a second page's call waits out the in-flight
+ * bound instead of being covered by a call that will not read it), and texts say where to acknowledge.
+ *
  * Outcomes as the outbox's retry rules read them (engine/delivery.ts): a provider's 5xx, 429 or timeout is
  * retried like Slack's; a 4xx, a method no longer verified, a provider not configured or a page closed before
  * the call left are refused for good (the reason names the provider and its code, never the value).
@@ -21,11 +26,13 @@ import { deliveredMessage, type SlackCaller } from '../engine/outbox.js';
 import type { ContactSender, SendResult } from '../contacts/contact-sender.js';
 import { verifiedValue } from '../contacts/contact-store.js';
 import type { Clock } from '../time/clock.js';
+import { replyTopic } from './ack-reply.js';
 import { ACK_TOKEN_TTL_MS, makeAckToken } from './ack-token.js';
 import { endIfPageClosed } from './page-call-end-caller.js';
 import { pageRef } from './page-refs.js';
 import { findPage } from './page-store.js';
 import { isWakeMethod, WAKE_METHODS, wakeContent, wakeMarker } from './page-wake.js';
+import { spokenAge } from './twilio-routes.js';
 import { CALL_IN_FLIGHT_BOUND_MS, decideCall, matchSent, RECONCILE_SKEW_MS } from './wake-call.js';
 import {
   beginCall,
@@ -45,6 +52,12 @@ export interface WakeCallerDeps {
   /** The bot's public base URL, without a trailing slash (known once the server listens, when PUBLIC_URL is unset). */
   publicUrl(): string;
   ackSecret: string;
+  /** Set when nothing can reach the bot from outside (env.ts reachMode 'outbound-only'). */
+  outbound?: {
+    ntfyUrl: string;
+    /** A push for this page went out: its reply topic is to be followed from now on. */
+    pushed(pageId: number): void;
+  };
 }
 
 const wakeArgs = z.object({
@@ -81,20 +94,32 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
       const ack = `${ackUrl(deps, page.id, userId, deps.clock.now())}${via === 'email' ? '?via=email' : ''}`;
       const dm = deliveredMessage(deps.db, pageRef({ kind: 'dm', pageId, userId, loop, stepIndex }));
       const mostSevere = deps.policy.severities[0]?.id === page.severity;
+      const now = deps.clock.now();
+      const outbound = deps.outbound
+        ? {
+            replyUrl: `${deps.outbound.ntfyUrl.replace(/\/+$/, '')}/${replyTopic(deps.ackSecret, page.id)}`,
+            token: makeAckToken(deps.ackSecret, { pageId, userId, expiresAt: now + ACK_TOKEN_TTL_MS }),
+            openFor: spokenAge(now - page.createdAt),
+          }
+        : undefined;
       const content = wakeContent(page, via, mostSevere, {
         ackUrl: ack,
-        clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : ack,
+        // Outbound only, a link to this bot leads nowhere: the push opens Slack, or nothing.
+        clickUrl: dm ? `https://slack.com/app_redirect?channel=${encodeURIComponent(dm.channel)}` : outbound ? '' : ack,
         voiceUrl: `${base}/twilio/voice?page=${page.id}&user=${encodeURIComponent(userId)}`,
+        ...(outbound ? { outbound } : {}),
       });
+      if (outbound && content.click === '') delete content.click;
       let callId: number | null = null;
       if (via === 'voice') {
         // At most one call per person in flight: one ringing now covers this page too (its TwiML, built when it
         // is answered, reads every open page of the person); one already answered without it is waited out.
         const decision = decideCall(latestCall(deps.db, userId), pageId, deps.clock.now());
-        if (decision.kind === 'covered') return { kind: 'ok' };
-        if (decision.kind === 'wait') return { kind: 'network_error', message: CALL_WAITS };
+        if (decision.kind === 'covered' && !outbound) return { kind: 'ok' };
+        if (decision.kind !== 'place') return { kind: 'network_error', message: CALL_WAITS };
         // How the call ends comes back here: busy, no answer or failed moves to the person's next way at once.
-        content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
+        if (!outbound)
+          content.statusCallback = `${base}/twilio/status?page=${page.id}&user=${encodeURIComponent(userId)}&step=${stepIndex}&loop=${loop}`;
         callId = beginCall(deps.db, { userId, pageId, now: deps.clock.now() });
       }
       let result: SendResult;
@@ -112,6 +137,7 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
           endIfPageClosed(deps.db, deps.clock.now(), { pageId, userId, sid: result.id });
         } else callNotPlaced(deps.db, callId);
       }
+      if (result.ok && via === 'push') deps.outbound?.pushed(pageId);
       if (result.ok) return { kind: 'ok' };
       return result.transient ? { kind: 'network_error', message: result.reason } : { kind: 'refused', reason: result.reason };
     },
@@ -135,7 +161,7 @@ export function wakeCaller(deps: WakeCallerDeps): Required<Pick<SlackCaller, 'ca
       const sends = await deps.sender.recent(via, to, since);
       if (sends === null) return null;
       const knownIds = via === 'voice' ? knownCallSids(deps.db, userId, since - CALL_IN_FLIGHT_BOUND_MS) : new Set<string>();
-      const found = matchSent(sends, { claimedAt, knownIds, marker: wakeMarker(pageId, via) });
+      const found = matchSent(sends, { claimedAt, knownIds, marker: wakeMarker(pageId, via, deps.outbound !== undefined) });
       if (found && via === 'voice') callFoundAfterCrash(deps.db, { userId, pageId, sid: found.id, placedAt: claimedAt });
       return found !== null;
     },

@@ -78,6 +78,12 @@ export interface WakeLinks {
   clickUrl: string;
   /** Where Twilio fetches the call's TwiML. */
   voiceUrl: string;
+  /**
+   * A bot nobody can reach from outside (no PUBLIC_URL, Socket Mode): the push's button publishes the token to
+   * the page's reply topic on ntfy (ack-reply.ts), a call is read out inline, and the texts say where to
+   * acknowledge instead of offering replies and key presses that could not arrive.
+   */
+  outbound?: { replyUrl: string; token: string; openFor: string };
 }
 
 export interface WakePage {
@@ -97,9 +103,27 @@ export type WakeContent = Omit<ContactMessage, 'kind' | 'to'>;
  *
  *   push  title "[P0] checkout down", "Page #12 (backend) is waiting for you: nobody has acknowledged it yet."
  *   sms   "[P0] checkout down: page #12 (backend) is not acknowledged. Reply 4 12 to acknowledge."
+ *
+ * Outbound only (links.outbound): the push's button publishes the token to the reply topic; the rest say where:
+ *
+ *   push  action "http, Acknowledge, <ntfy>/oncall-ack-<hex>, method=POST, body=<token>, clear=true"
+ *   sms   "[P0] checkout down: page #12 (backend) is not acknowledged. Acknowledge it in Slack or in the push notification."
+ *   voice read twice: "P0 page 12 for backend: checkout down. Open for 3 minutes. Acknowledge in Slack or in the
+ *         push notification; key presses need a public address."
  */
 export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean, links: WakeLinks): WakeContent {
   const title = `[${page.severity}] ${page.summary}`;
+  const out = links.outbound;
+  if (out && via !== 'push') {
+    const where = 'Acknowledge it in Slack or in the push notification.';
+    if (via === 'voice')
+      return {
+        title,
+        text: `${title}: page #${page.id}`,
+        spoken: `${page.severity} page ${page.id} for ${page.rotation}: ${page.summary}. Open for ${out.openFor}. Acknowledge in Slack or in the push notification; key presses need a public address.`,
+      };
+    return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. ${where}` };
+  }
   switch (via) {
     case 'push':
       return {
@@ -108,7 +132,9 @@ export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean
         priority: mostSevere ? 5 : 4,
         tags: ['rotating_light'],
         click: links.clickUrl,
-        actions: `http, Acknowledge, ${links.ackUrl}, method=POST, clear=true`,
+        actions: out
+          ? `http, Acknowledge, ${out.replyUrl}, method=POST, body=${out.token}, clear=true`
+          : `http, Acknowledge, ${links.ackUrl}, method=POST, clear=true`,
       };
     case 'sms':
       return { title, text: `${title}: page #${page.id} (${page.rotation}) is not acknowledged. Reply 4 ${page.id} to acknowledge.` };
@@ -123,8 +149,8 @@ export function wakeContent(page: WakePage, via: WakeMethod, mostSevere: boolean
  * Text that only a wake message about this page carries (for a push or an SMS), so that a restart can tell it
  * among the provider's recent sends to the same person (wake-call.ts matchSent). Calls and e-mail have none.
  */
-export function wakeMarker(pageId: number, via: WakeMethod): string | null {
+export function wakeMarker(pageId: number, via: WakeMethod, outbound = false): string | null {
   if (via === 'push') return `Page #${pageId} (`;
-  if (via === 'sms') return `Reply 4 ${pageId} to acknowledge.`;
+  if (via === 'sms') return outbound ? `: page #${pageId} (` : `Reply 4 ${pageId} to acknowledge.`;
   return null;
 }

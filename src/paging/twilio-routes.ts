@@ -100,7 +100,7 @@ function route(path: string, deps: TwilioRouteDeps, answer: (cb: Callback, res: 
 }
 
 /** How long ago, said aloud: "4 minutes", "1 hour and 5 minutes". */
-function spokenAge(ms: number): string {
+export function spokenAge(ms: number): string {
   const minutes = Math.max(0, Math.round(ms / 60_000));
   const h = Math.floor(minutes / 60);
   const m = minutes % 60;

@@ -9,12 +9,17 @@
  *   or as a JSON array; at most 3, each `view`, `http` or `broadcast` with a label, a url for view and http,
  *   no body with GET or HEAD.
  * - With a token set, `Authorization: Bearer <token>` is required: none is 403 (40301), a wrong one 401 (40101).
- * - `GET /<topic>/json?poll=1`: the topic's messages so far, one JSON object a line.
+ * - `GET /<topic>/json?poll=1`: the topic's cached messages, one JSON object a line, then the response ends.
+ * - `GET /<topic1>,<topic2>/json`: the subscribe API's JSON stream (https://docs.ntfy.sh/subscribe/api/): the
+ *   response stays open; an `open` event first, then every message published to one of the topics, one JSON
+ *   object a line, as it comes. `since=` (`all`, a unix timestamp, a duration such as `10m`, or a message id)
+ *   first sends the cached messages since then, with a poll too.
  *
  * Publishes are recorded; `press` performs the HTTP request an `http` action describes, as the phone app does.
+ * `dropStreams` ends every open stream (a server restart, a proxy's idle timeout), for a subscriber's reconnect.
  */
-import { startLocalServer, stopLocalServer } from './local-server.js';
-import type { IncomingMessage, Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { listenOnLoopback, stopLocalServer } from './local-server.js';
 
 export interface NtfyAction {
   id: string;
@@ -252,27 +257,148 @@ function param(req: IncomingMessage, query: URLSearchParams, ...names: string[])
   return null;
 }
 
+/** A JSON stream open on the stand-in: the topics it follows and the `since` it was opened with. */
+export interface NtfySubscription {
+  topics: string[];
+  since: string | null;
+}
+
+interface LiveStream extends NtfySubscription {
+  res: ServerResponse;
+}
+
+const SUBSCRIBE = /^([-_A-Za-z0-9]{1,64}(?:,[-_A-Za-z0-9]{1,64})*)\/json$/;
+
 export class NtfyStandIn {
   readonly publishes: NtfyPublish[] = [];
   /** Every request received, refused ones too: `${method} ${path} -> status`. */
   readonly requests: string[] = [];
+  /** Every JSON stream opened, in order (closed ones too). */
+  readonly subscriptions: NtfySubscription[] = [];
   url = '';
   private server: Server | null = null;
   private seq = 0;
   private readonly now: () => number;
+  private readonly live = new Set<LiveStream>();
+  private readonly waiters = new Set<() => void>();
 
   constructor(private readonly options: NtfyStandInOptions = {}) {
     this.now = options.now ?? (() => Date.parse('2026-01-05T09:00:00Z'));
   }
 
   async start(): Promise<this> {
-    ({ server: this.server, url: this.url } = await startLocalServer((req) => this.handle(req)));
+    const server = createServer((req, res) => {
+      const path = new URL(req.url ?? '/', 'http://standin').pathname.replace(/^\/+|\/+$/g, '');
+      const query = new URL(req.url ?? '/', 'http://standin').searchParams;
+      if (req.method === 'GET' && SUBSCRIBE.test(path) && query.get('poll') !== '1') {
+        this.subscribe(req, res, path, query);
+        return;
+      }
+      void this.handle(req).then(
+        ({ status, body, contentType }) => {
+          res.writeHead(status, { 'content-type': contentType ?? 'application/json' });
+          res.end(body);
+        },
+        () => res.destroy(),
+      );
+    });
+    this.server = server;
+    this.url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
     return this;
+  }
+
+  /** The JSON streams open now. */
+  streams(): NtfySubscription[] {
+    return [...this.live].map(({ topics, since }) => ({ topics, since }));
+  }
+
+  /** Resolves once a stream that `test` accepts is open (a subscriber connected or reconnected). */
+  async waitForStream(test: (s: NtfySubscription) => boolean = () => true): Promise<NtfySubscription> {
+    for (;;) {
+      const found = this.streams().find(test);
+      if (found) return found;
+      await new Promise<void>((resolve) => this.waiters.add(resolve));
+    }
+  }
+
+  /** Ends every open stream, as a restarting server or a proxy's idle timeout does; subscribers must reconnect. */
+  dropStreams(): void {
+    for (const stream of this.live) stream.res.end();
+    this.live.clear();
+  }
+
+  private subscribe(req: IncomingMessage, res: ServerResponse, path: string, query: URLSearchParams): void {
+    const fail = (error: NtfyError) => {
+      this.requests.push(`GET /${path} -> ${error.http}`);
+      res.writeHead(error.http, { 'content-type': 'application/json' });
+      res.end(
+        `${JSON.stringify({ code: error.code, http: error.http, error: error.message, ...(error.link ? { link: error.link } : {}) })}\n`,
+      );
+    };
+    let topics: string[];
+    let cached: NtfyMessage[];
+    try {
+      this.authorize(req);
+      topics = path
+        .slice(0, -'/json'.length)
+        .split(',')
+        .map((t) => this.topic(t));
+      cached = this.since(topics, query.get('since'));
+    } catch (error) {
+      fail(error instanceof NtfyError ? error : new NtfyError(50001, 500, 'internal server error'));
+      return;
+    }
+    this.requests.push(`GET /${path} -> 200`);
+    res.writeHead(200, { 'content-type': 'application/x-ndjson; charset=utf-8', 'cache-control': 'no-cache' });
+    this.seq += 1;
+    const open = {
+      id: `open${String(this.seq).padStart(8, '0')}`,
+      time: Math.floor(this.now() / 1000),
+      event: 'open',
+      topic: topics.join(','),
+    };
+    res.write(`${JSON.stringify(open)}\n`);
+    for (const message of cached) res.write(`${JSON.stringify(message)}\n`);
+    const stream: LiveStream = { topics, since: query.get('since'), res };
+    this.subscriptions.push({ topics, since: stream.since });
+    this.live.add(stream);
+    res.on('close', () => this.live.delete(stream));
+    for (const wake of this.waiters) wake();
+    this.waiters.clear();
+  }
+
+  /**
+   * The cached messages on `topics` a `since=` asks for, oldest first: none without it; `all`; a unix timestamp
+   * (messages of that second or later); a duration back from now (`30s`, `10m`, `2h`, `1d`); a message id (those after it).
+   */
+  private since(topics: readonly string[], since: string | null): NtfyMessage[] {
+    const on = this.publishes.map((p) => p.message).filter((m) => topics.includes(m.topic));
+    if (since === null || since === '') return [];
+    if (since === 'all') return on;
+    if (/^\d{1,12}$/.test(since)) return on.filter((m) => m.time >= Number(since));
+    const duration = /^(\d{1,9})([smhd])$/.exec(since);
+    if (duration) {
+      const seconds = Number(duration[1]) * { s: 1, m: 60, h: 3600, d: 86400 }[duration[2] as 's' | 'm' | 'h' | 'd'];
+      return on.filter((m) => m.time >= Math.floor(this.now() / 1000) - seconds);
+    }
+    const index = this.publishes.findIndex((p) => p.message.id === since);
+    if (index >= 0)
+      return this.publishes
+        .slice(index + 1)
+        .map((p) => p.message)
+        .filter((m) => topics.includes(m.topic));
+    throw new NtfyError(
+      40008,
+      400,
+      'invalid request: since parameter invalid',
+      'https://ntfy.sh/docs/subscribe/api/#fetch-cached-messages',
+    );
   }
 
   async stop(): Promise<void> {
     const server = this.server;
     this.server = null;
+    this.dropStreams();
     await stopLocalServer(server);
   }
 
@@ -311,9 +437,9 @@ export class NtfyStandIn {
     const poll = path.match(/^([^/]+)\/json$/);
     if (req.method === 'GET' && poll) {
       this.authorize(req);
-      const lines = this.messagesOn(this.topic(poll[1]!)).map((m) => JSON.stringify(m));
-      if (url.searchParams.get('poll') !== '1')
-        throw new NtfyError(40000, 400, 'invalid request: this stand-in only answers polls (?poll=1)');
+      // A poll without `since` returns every cached message (ntfy's poll=1 means since=all then).
+      const topics = poll[1]!.split(',').map((t) => this.topic(t));
+      const lines = this.since(topics, url.searchParams.get('since') ?? 'all').map((m) => JSON.stringify(m));
       return { status: 200, body: lines.map((l) => `${l}\n`).join(''), contentType: 'application/x-ndjson' };
     }
     if (req.method !== 'POST' && req.method !== 'PUT') throw new NtfyError(40401, 404, 'page not found');
@@ -397,6 +523,7 @@ export class NtfyStandIn {
       ...fields,
     };
     this.publishes.push({ message, authorization: req.headers.authorization ?? null });
+    for (const stream of this.live) if (stream.topics.includes(message.topic)) stream.res.write(`${JSON.stringify(message)}\n`);
     return { status: 200, body: `${JSON.stringify(message)}\n` };
   }
 
