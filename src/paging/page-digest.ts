@@ -41,7 +41,7 @@ export interface PersonDigestState {
 export interface ChannelDigestState {
   /** chat.postMessage calls for the channel still waiting in the outbox. */
   backlog: number;
-  /** The channel's newest digest line that a page joined within the last minute, or null. */
+  /** The channel's digest line started within the last minute, or null: a storm that goes on gets a new line each minute. */
   current: string | null;
 }
 

@@ -12,7 +12,7 @@ import type { OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, stepDmRecipient, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { callsInFlight, messagesOf, newestRefSince, openPageMessagesTo, type Page } from './page-store.js';
+import { callsInFlight, firstMessageAt, messagesOf, newestRefSince, openPageMessagesTo, type Page } from './page-store.js';
 import { deliveredMessage, pendingPostsInChannel } from '../engine/outbox.js';
 import { DIGEST_WINDOW_MS, type ChannelDigestState, type PersonDigestState } from './page-digest.js';
 import { alertsChannelOf } from './page-policy.js';
@@ -99,9 +99,10 @@ function gatherDigests(
     people[userId] = { recentOpen: open.size, current };
   }
   const channelId = alertsChannelOf(policy, page.rotation);
-  const channel: ChannelDigestState | null = channelId
-    ? { backlog: pendingPostsInChannel(tx.db, channelId), current: newestRefSince(tx.db, digestRefPrefix(channelId), since) }
-    : null;
+  // A channel's digest line says "in the last minute": a storm that goes on starts a new line each minute.
+  const newest = channelId ? newestRefSince(tx.db, digestRefPrefix(channelId), since) : null;
+  const current = newest !== null && (firstMessageAt(tx.db, newest) ?? 0) > since ? newest : null;
+  const channel: ChannelDigestState | null = channelId ? { backlog: pendingPostsInChannel(tx.db, channelId), current } : null;
   return { people, channel };
 }
 

@@ -264,3 +264,11 @@ export function pagesWithMessage(db: Db, ref: string): Page[] {
     .orderBy(asc(pages.id))
     .all();
 }
+
+/** When the first message row with this ref was written (when a digest started), or null. */
+export function firstMessageAt(db: Db, ref: string): number | null {
+  return (
+    db.select({ at: pageMessages.createdAt }).from(pageMessages).where(eq(pageMessages.ref, ref)).orderBy(asc(pageMessages.id)).get()?.at ??
+    null
+  );
+}

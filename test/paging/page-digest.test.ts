@@ -231,6 +231,26 @@ describe('decidePage with digests', () => {
     ]);
   });
 
+  it("a later step's DM to a person still over the threshold joins their digest; the page escalates as always", () => {
+    const P1twice = { ...P1, steps: [P1.steps[0]!, { ...P1.steps[0]!, afterMs: 15 * MINUTE, target: pageTargetOf('secondary', {}) }] };
+    const p = { ...policy(), escalation: { default: { P1: P1twice } } };
+    const s = state({
+      page: page({ toldAt: T0 }),
+      onCall: { primary: 'U0BOB', secondary: 'U0BOB' },
+      messages: [{ pageId: 40, userId: 'U0BOB', ref: 'page:40:dm:U0BOB:0:0', stepIndex: 0, loop: 0, createdAt: T0 }],
+      digest: { people: { U0BOB: { recentOpen: 5, current: 'page-digest:U0BOB:12' } }, channel: { backlog: 0, current: null } },
+    });
+    const { effects } = decidePage(s, { kind: 'step', position: { stepIndex: 1, loop: 0 }, dueAt: T0 + 15 * MINUTE }, p, T0 + 15 * MINUTE);
+    const rows = effects.writes.flatMap((w) =>
+      w.kind === 'messages' ? w.rows.map((r) => `${r.userId ?? 'channel'}@${r.ref} step ${r.stepIndex}`) : [],
+    );
+    expect(rows).toEqual(['U0BOB@page-digest:U0BOB:12 step 1', 'channel@page:40:channel:0:1 step 1']);
+    expect(effects.writes).toContainEqual({ kind: 'page', id: 40, patch: { stepIndex: 1, loop: 0 } });
+    expect(effects.timers.map((t) => (t.op === 'set' ? t.timer.kind : t.op))).toEqual(
+      expect.arrayContaining(['page.digest_refresh', 'page.slack_check', 'page.exhaust']),
+    );
+  });
+
   it('acknowledging a page in a digest edits its own messages and redraws the digest, not replacing it', () => {
     const messages: PageMessage[] = [
       { pageId: 40, userId: 'U0BOB', ref: 'page-digest:U0BOB:12', stepIndex: 0, loop: 0, createdAt: T0 },
