@@ -138,6 +138,11 @@ export interface PageDecision {
   outcome: PageOutcome | null;
 }
 
+/** Whether a command may DM someone a page or post its channel line (and so needs the digests' state gathered). */
+export function mayMessage(command: PageCommand): boolean {
+  return ['first-step', 'step', 'escalate', 'rule-timer', 'rule-page', 'declared-rules'].includes(command.kind);
+}
+
 /** A user group id (as a step's or rule's target, or a message row's userId). */
 export const isGroupId = (id: string): boolean => /^S[A-Z0-9]+$/.test(id);
 

@@ -33,7 +33,8 @@ export interface PageContext {
 
 export const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
 
-export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page): PageState {
+/** `withDigests`: the decision may DM someone or post a channel line (page-decide.ts `mayMessage`), so the digests' state is read. */
+export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page, withDigests = false): PageState {
   const messages = messagesOf(tx.db, page.id);
   const chain = chainFor(policy, page);
   // The on-call now of the other rotations the chain's steps name ("frontend.primary").
@@ -64,7 +65,9 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     // The calls a closing page ends (page-call-end.ts).
     callsInFlight: page.status === 'resolved' ? [] : callsInFlight(tx.db, page.id),
     personal: page.status === 'open' ? personalRulesByUser(tx.db) : {},
-    ...(page.status === 'open' ? { digest: gatherDigests(tx, policy, page, [onCall, ...Object.values(others)], members) } : {}),
+    ...(withDigests && page.status === 'open'
+      ? { digest: gatherDigests(tx, policy, page, [onCall, ...Object.values(others)], members) }
+      : {}),
   };
 }
 

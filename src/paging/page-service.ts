@@ -13,6 +13,7 @@ import { applyPageEffects } from './page-apply.js';
 import {
   type ActedVia,
   decidePage,
+  mayMessage,
   groupsReached,
   mayAct,
   refusalFor,
@@ -112,7 +113,8 @@ export class PageService {
   private run(tx: EngineTx, id: number, command: PageCommand): PageOutcome | null | undefined {
     const page = findPage(tx.db, id);
     if (!page) return undefined;
-    const { effects, outcome } = decidePage(gatherPageState(tx, this.policy, this.context, page), command, this.policy, tx.now);
+    const state = gatherPageState(tx, this.policy, this.context, page, mayMessage(command));
+    const { effects, outcome } = decidePage(state, command, this.policy, tx.now);
     applyPageEffects(tx, effects, this.events);
     return outcome;
   }
