@@ -10,7 +10,7 @@
 import { z } from 'zod';
 import { groupingFor, type Integration, type Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
-import { PRIORITY } from '../engine/outbox.js';
+import { messageKnown, PRIORITY } from '../engine/outbox.js';
 import { messageRefAt } from '../slack/slack-message-store.js';
 import { timerKind } from '../engine/timer-registry.js';
 import type { PageEvent, PageService } from '../paging/page-service.js';
@@ -103,7 +103,8 @@ export class AlertService {
   private editGroup(tx: EngineTx, group: AlertGroupRow, note = ''): void {
     updateGroup(tx.db, group.id, { lastEditedAt: tx.now });
     const latest = latestMembers(tx.db, group.id, GROUP_LATEST_SHOWN);
-    if (this.channelFor(group.rotation))
+    // A group started while the channel was busy has no message of its own (its page is in the channel's digest line).
+    if (this.channelFor(group.rotation) && messageKnown(tx.db, alertGroupRef(group.id)))
       tx.enqueue({
         method: 'chat.update',
         args: groupMessage(group, latest, note),
@@ -317,8 +318,10 @@ export class AlertService {
     const note = silence
       ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged`
       : '';
-    // The page's DMs go first (by priority); the group's channel post is the record everyone else reads.
-    if (channel)
+    // The page's DMs go first (by priority); the group's channel post is the record everyone else reads. A channel
+    // with more posts waiting than Slack sends in ~10 s gets none: the page's line joins the channel's digest line.
+    const folded = channel !== null && silence === null && this.pager.channelBacklogged(tx, channel);
+    if (channel && !folded)
       tx.enqueue({
         method: 'chat.postMessage',
         args: { channel, ...groupMessage(group, [row], note) },

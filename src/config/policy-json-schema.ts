@@ -104,6 +104,10 @@ const DESCRIPTIONS: Array<[string[], string]> = [
     ['grouping'],
     'How alerts become one alert group with one page: alike in `by` (service, alertname, severity, summary, labels.<name>) within `window` of the latest (default [service, alertname], 5m). An integration may set its own.',
   ],
+  [
+    ['digest'],
+    "Digests: once a person has `after` unacknowledged pages DM'd within a minute (default 3), further pages join one digest DM with Acknowledge all, edited in place; each page still escalates on its own.",
+  ],
   [['playbooks'], 'Triage checklist, immediate actions per severity, escalation triggers.'],
   [['incidents'], 'Incident roles, the resolve checklist and first-update deadlines.'],
   [['permissions'], 'Who may act on every rotation, page and incident (default: every role under people).'],

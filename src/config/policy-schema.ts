@@ -332,6 +332,17 @@ export const policyFileSchema = z.strictObject({
   integrations: z.record(z.string(), integrationSchema).optional(),
   /** How alerts are grouped into one page, for every integration that does not say otherwise. */
   grouping: groupingSchema.optional(),
+  /** When a person has this many unacknowledged pages DM'd within a minute, further ones join one digest DM. */
+  digest: z
+    .strictObject({
+      after: z
+        .number({ error: (i) => `expected a whole number of pages such as 3, got ${show(i.input)}` })
+        .int({ error: (i) => `expected a whole number of pages such as 3, got ${show(i.input)}` })
+        .min(1, { error: 'expected at least 1: the first page always goes as a DM of its own' })
+        .max(100, { error: 'expected at most 100: past that a person is better served by the digest' })
+        .optional(),
+    })
+    .optional(),
   playbooks: z
     .strictObject({
       /** Triage checklist posted in every incident (default: seed 000's). */

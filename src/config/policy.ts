@@ -122,6 +122,9 @@ export function groupingFor(policy: Pick<Policy, 'grouping'>, integration: Integ
   return { by: integration.grouping?.by ?? policy.grouping.by, windowMs: integration.grouping?.window ?? policy.grouping.windowMs };
 }
 
+/** Digests (`digest: { after: 3 }`): past this many unacknowledged pages DM'd to one person within a minute, further ones join one digest DM. */
+export const DEFAULT_DIGEST_AFTER = 3;
+
 /** Delivered Slack calls are kept a month: long enough to look into last month's night, short enough to stay small. */
 export const DEFAULT_RETENTION_MS = 30 * 86_400_000;
 
@@ -160,6 +163,8 @@ export interface Policy {
   integrations: Record<string, Integration>;
   /** The policy-wide grouping (an integration's own `grouping` overrides it key by key: groupingFor). */
   grouping: GroupingPolicy;
+  /** Per person: once this many unacknowledged pages were DM'd to someone within a minute, further ones are collected into one digest DM. */
+  digest: { after: number };
   incidents: IncidentPolicy;
   playbooks: PlaybookPolicy;
   permissions: PermissionsPolicy;
@@ -522,6 +527,7 @@ export function resolvePolicy(file: PolicyFile): Policy {
     handoffTemplates,
     integrations: file.integrations ?? {},
     grouping: { by: file.grouping?.by ?? [...DEFAULT_GROUPING.by], windowMs: file.grouping?.window ?? DEFAULT_GROUPING.windowMs },
+    digest: { after: file.digest?.after ?? DEFAULT_DIGEST_AFTER },
     playbooks: {
       checklist: file.playbooks?.checklist ?? [...DEFAULT_CHECKLIST],
       immediateActions: file.playbooks?.immediate_actions ?? {},

@@ -485,3 +485,22 @@ export function deliveredMessage(db: Db, ref: string): { channel: string; ts: st
     .get();
   return row ?? null;
 }
+
+/**
+ * How many chat.postMessage calls for a channel are still waiting in its lane (not yet delivered), for a decision
+ * that folds what Slack could not post in time (paging's digests). Slack posts about one message a second there.
+ */
+export function pendingPostsInChannel(db: Db, channel: string): number {
+  const row = db
+    .select({ pending: sql<number>`count(*)` })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), eq(outbox.lane, `channel:${channel}`), eq(outbox.method, 'chat.postMessage')))
+    .get();
+  return row?.pending ?? 0;
+}
+
+/** Whether a message was ever sent or queued under this ref (delivered, or a row for it in the outbox): an edit of it can land. */
+export function messageKnown(db: Db, ref: string): boolean {
+  if (deliveredMessage(db, ref) !== null) return true;
+  return db.select({ id: outbox.id }).from(outbox).where(eq(outbox.ref, ref)).get() !== undefined;
+}

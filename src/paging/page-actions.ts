@@ -71,6 +71,20 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     PAGE_ACTIONS.ack,
     handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user, { via: 'button' }))),
   );
+  // Acknowledge all, on a person's digest (page-digest.ts): its value is the digest's ref. The answer says what was done.
+  bolt.action(PAGE_ACTIONS.ackAll, async ({ ack, body, action, client }) => {
+    const userId = body.user.id;
+    const value = (action as { value?: unknown }).value;
+    let outcome: PageOutcome;
+    try {
+      outcome = engine.transact((tx) => pager.acknowledgeAll(tx, typeof value === 'string' ? value : '', userId));
+    } catch (error) {
+      logger.error({ err: error }, 'acknowledge all failed');
+      outcome = { ok: false, message: 'Something went wrong acknowledging the digest; nothing changed. Press the button again.' };
+    }
+    await ack();
+    await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'acknowledge all');
+  });
   // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
   bolt.event('reaction_added', async ({ event, client }) => {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;

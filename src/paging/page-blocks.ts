@@ -3,7 +3,7 @@ import type { AckVia } from '../db/schema.js';
 import { mention, slackDate } from '../slack/format.js';
 import { pageBlockId, sourceIdOf } from './page-refs.js';
 
-export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve' } as const;
+export const PAGE_ACTIONS = { ack: 'page.ack', escalate: 'page.escalate', resolve: 'page.resolve', ackAll: 'page.ack_all' } as const;
 
 /** Reactions that acknowledge what they are put on (a page's message, an alert's). */
 export const ACK_REACTIONS: ReadonlySet<string> = new Set(['white_check_mark', 'heavy_check_mark', 'ballot_box_with_check']);
@@ -180,4 +180,98 @@ export function acknowledgedOutcome(a: { by: string; via: AckVia | null | undefi
 /** What a page's messages say once a person resolves it. */
 export function resolvedOutcome(a: { by: string; via: AckVia | null | undefined; at: number }): string {
   return `:large_green_circle: Resolved by ${mention(a.by)}${viaText(a.via)} at ${slackDate(a.at)}.`;
+}
+
+/** A page as a digest lists it. */
+export interface DigestEntry {
+  id: number;
+  severity: string;
+  summary: string;
+  status: string;
+}
+
+const DIGEST_SUMMARY_CHARS = 80;
+/** Lines per section stay under Slack's 3,000 characters; sections under its 50 blocks. */
+const DIGEST_SECTION_CHARS = 2_800;
+const DIGEST_MAX_SECTIONS = 40;
+
+function digestLine(e: DigestEntry): string {
+  const summary = e.summary.length > DIGEST_SUMMARY_CHARS ? `${e.summary.slice(0, DIGEST_SUMMARY_CHARS - 1)}…` : e.summary;
+  const title = `[${e.severity}] ${summary} (#${e.id})`;
+  return e.status === 'open' ? `• ${title}` : `• ~${title}~ ${e.status}`;
+}
+
+/** The lines in sections of at most DIGEST_SECTION_CHARS; what does not fit in DIGEST_MAX_SECTIONS is counted at the end. */
+function digestSections(entries: readonly DigestEntry[]): unknown[] {
+  const sections: string[] = [];
+  let current = '';
+  let shown = 0;
+  for (const entry of entries) {
+    const line = digestLine(entry);
+    if (current && current.length + line.length + 1 > DIGEST_SECTION_CHARS) {
+      if (sections.length + 1 >= DIGEST_MAX_SECTIONS) break;
+      sections.push(current);
+      current = '';
+    }
+    current = current ? `${current}\n${line}` : line;
+    shown += 1;
+  }
+  if (current) sections.push(current);
+  if (shown < entries.length) sections.push(`…and ${entries.length - shown} more: \`/oncall pages open\` lists them all.`);
+  return sections.map((text) => ({ type: 'section', text: { type: 'mrkdwn', text } }));
+}
+
+const pagesWord = (n: number) => `${n} more page${n === 1 ? '' : 's'}`;
+
+/** The short text of a digest (notifications, screen readers): its first pages, cut well under Slack's limit. */
+function digestText(head: string, entries: readonly DigestEntry[]): string {
+  const text = `${head}: ${entries.map((e) => `[${e.severity}] ${e.summary} (#${e.id})`).join(', ')}`;
+  return text.length > 3_000 ? `${text.slice(0, 2_999)}…` : text;
+}
+
+/**
+ * A person's digest DM: the pages past their threshold, each with its number, and Acknowledge all (its value the
+ * digest's ref). Each page still escalates on its own; the open ones read plain, the closed ones struck through.
+ */
+export function personDigestBlocks(ref: string, entries: readonly DigestEntry[]): { text: string; blocks: unknown[] } {
+  const open = entries.filter((e) => e.status === 'open').length;
+  const head = `:rotating_light: ${pagesWord(entries.length)}`;
+  return {
+    text: digestText(head, entries),
+    blocks: [
+      {
+        type: 'section',
+        text: {
+          type: 'mrkdwn',
+          text: `${head} for you in the last minute, collected here instead of one DM each (${open} open). Each still escalates on its own.`,
+        },
+      },
+      ...digestSections(entries),
+      {
+        type: 'actions',
+        block_id: ref,
+        elements: [
+          {
+            type: 'button',
+            action_id: PAGE_ACTIONS.ackAll,
+            style: 'primary',
+            text: { type: 'plain_text', text: 'Acknowledge all' },
+            value: ref,
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** A channel's digest line: the pages whose own line could not be posted in time (Slack's pace, one post a second). */
+export function channelDigestBlocks(entries: readonly DigestEntry[]): { text: string; blocks: unknown[] } {
+  const head = `:rotating_light: +${pagesWord(entries.length)} in the last minute`;
+  return {
+    text: digestText(head, entries),
+    blocks: [
+      { type: 'section', text: { type: 'mrkdwn', text: `${head} (folded into one line: the channel is busy):` } },
+      ...digestSections(entries),
+    ],
+  };
 }

@@ -19,11 +19,13 @@ import { decideEscalation, nextStep, nextStepWithin, resolveWho, stepWait, type 
 import {
   acknowledgedOutcome,
   channelLine,
+  channelDigestBlocks,
   channelLineBlocks,
   chatMessageBlocks,
   pageClosedBlocks,
   pageDmBlocks,
   pageTitle,
+  personDigestBlocks,
   resolvedOutcome,
   stepLabel,
   taskBlocks,
@@ -37,7 +39,15 @@ import { decideSlackFallback, fallbackNotice, SLACK_GRACE_MS, type FallbackPerso
 import { PAGE_TIMERS } from './page-timers.js';
 import type { PersonalWakeRule } from '../contacts/contact-wake-rules.js';
 import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './page-wake.js';
-import { parsePageRef } from './page-refs.js';
+import { parseDigestRef, parsePageRef } from './page-refs.js';
+import {
+  decideChannelDigest,
+  decidePersonDigest,
+  digestRefreshAt,
+  type ChannelDigestState,
+  type DigestDecision,
+  type PersonDigestState,
+} from './page-digest.js';
 
 /** A row paging writes: a change to the page, or message rows. */
 export type PageWrite = { kind: 'page'; id: number; patch: PagePatch } | { kind: 'messages'; rows: PageMessage[] };
@@ -82,6 +92,11 @@ export interface PageState {
   personal?: Record<string, readonly PersonalWakeRule[]>;
   /** The page's wake calls placed and not ended yet (no status callback); absent: none. */
   callsInFlight?: readonly CallInFlight[];
+  /**
+   * For the digests (page-digest.ts): each person a decision may DM, and the page's alerts channel. Absent (or a
+   * person left out): every DM and channel line goes on its own.
+   */
+  digest?: { people: Record<string, PersonDigestState>; channel: ChannelDigestState | null };
 }
 
 /** How a person acted on a page: the way (button, key 4 on a call...), and the call they acted from, which is not ended under them. */
@@ -122,6 +137,11 @@ export interface PageDecision {
   effects: PageEffects;
   /** The answer to the person who asked, for commands a person gives. */
   outcome: PageOutcome | null;
+}
+
+/** Whether a command may DM someone a page or post its channel line (and so needs the digests' state gathered). */
+export function mayMessage(command: PageCommand): boolean {
+  return ['first-step', 'step', 'escalate', 'rule-timer', 'rule-page', 'declared-rules'].includes(command.kind);
 }
 
 /** A user group id (as a step's or rule's target, or a message row's userId). */
@@ -341,17 +361,17 @@ function slackCheck(d: Decider, command: Extract<PageCommand, { kind: 'slack-che
   const { position } = command;
   const people: FallbackPerson[] = [];
   for (const m of d.messages) {
-    const ref = parsePageRef(m.ref);
-    if (ref?.kind !== 'dm' || ref.stepIndex !== position.stepIndex || ref.loop !== position.loop) continue;
-    if (people.some((p) => p.userId === ref.userId)) continue;
+    // The step's DM to a person: their own, or their digest (which Slack delivers or not the same way).
+    const userId = stepDmRecipient(m, position);
+    if (userId === null || people.some((p) => p.userId === userId)) continue;
     people.push({
-      userId: ref.userId,
-      delivered: command.delivered.includes(ref.userId),
-      verified: d.state.verified[ref.userId] ?? [],
-      planned: wakePlan(d, ref.userId).map((step) => ({
+      userId,
+      delivered: command.delivered.includes(userId),
+      verified: d.state.verified[userId] ?? [],
+      planned: wakePlan(d, userId).map((step) => ({
         index: step.index,
         via: step.via,
-        pending: command.pendingWakes.has(wakeKey(d, ref.userId, position, step.index)),
+        pending: command.pendingWakes.has(wakeKey(d, userId, position, step.index)),
       })),
     });
   }
@@ -370,6 +390,15 @@ function slackCheck(d: Decider, command: Extract<PageCommand, { kind: 'slack-che
       priority: PRIORITY.notice,
     });
   d.effects.events.push({ type: 'page.slack_fell_back', page, via: decision.via });
+}
+
+/** Whom a message row is the step's DM for: a DM of that step, or a digest that took the page for that step; else null. */
+export function stepDmRecipient(m: PageMessage, position: StepPosition): string | null {
+  const ref = parsePageRef(m.ref);
+  if (ref?.kind === 'dm') return ref.stepIndex === position.stepIndex && ref.loop === position.loop ? ref.userId : null;
+  const digest = parseDigestRef(m.ref);
+  if (digest && m.userId === digest.target && m.stepIndex === position.stepIndex && m.loop === position.loop) return m.userId;
+  return null;
 }
 
 /**
@@ -447,8 +476,7 @@ function reach(d: Decider, rule: NotifyRule, index: number, why: string): void {
   const { stepIndex, loop } = d.page;
   for (const userId of users) {
     const ref = pageRef({ kind: 'rule', pageId: page.id, rule: index, to: userId });
-    d.call({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, [], label) }, priority: PRIORITY.page, ref });
-    d.record([{ userId, ref, stepIndex, loop }]);
+    dmOrDigest(d, userId, ref, pageDmBlocks(page, [], label), { stepIndex, loop });
   }
   if (channel && (users.length > 0 || target.groups.length > 0)) {
     const ref = pageRef({ kind: 'rule', pageId: page.id, rule: index, to: 'channel' });
@@ -533,8 +561,7 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
     for (const userId of people) {
       const others = [...new Set([...alreadyPaged, ...people])].filter((u) => u !== userId);
       const ref = pageRef({ kind: 'dm', pageId: page.id, userId, loop, stepIndex });
-      d.call({ method: 'chat.postMessage', args: { channel: userId, ...pageDmBlocks(page, others, label) }, priority: PRIORITY.page, ref });
-      d.record([{ userId, ref, stepIndex, loop }]);
+      dmOrDigest(d, userId, ref, pageDmBlocks(page, others, label), { stepIndex, loop });
       scheduleWake(d, userId, { stepIndex, loop });
     }
     // Paging does not depend on Slack: if these DMs are still undelivered in 60 s, the other ways are used at once.
@@ -552,8 +579,13 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       const text = channelLine(page, decision.users, decision.groups, label);
       // Naming a group, the line is where its members answer: it carries Acknowledge (or a ✅ on it).
       const args = decision.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text };
-      d.call({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
-      d.record([null, ...decision.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
+      // A busy channel (Slack posts one message a second) gets the line in its digest line; a line naming a group
+      // is where the group's members answer, so it is always posted.
+      const digest = decision.groups.length === 0 ? channelDigestFor(d, channel) : { kind: 'single' as const };
+      if (digest.kind === 'single') {
+        d.call({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
+        d.record([null, ...decision.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
+      } else joinDigest(d, digest, channel, null, { stepIndex, loop });
     }
     const via = chain.steps[stepIndex]!.via;
     if (via) reachVia(d, people, via, { stepIndex, loop }, channel);
@@ -637,8 +669,62 @@ function exhaust(d: Decider, at: number): void {
 /** Every message of the page is edited to its final state: one edit per message (a chat message is recorded once per person it mentions). */
 function closeMessages(d: Decider, page: Page, outcome: string): void {
   const closed = pageClosedBlocks(page, outcome);
-  for (const ref of new Set(d.messages.map((m) => m.ref)))
-    d.call({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
+  for (const ref of new Set(d.messages.map((m) => m.ref))) {
+    // A digest lists other pages too: it is drawn anew (this one struck through), not replaced by this page's end.
+    if (parseDigestRef(ref)) refreshDigest(d, ref);
+    else d.call({ method: 'chat.update', args: closed, priority: PRIORITY.notice, targetRef: ref });
+  }
+}
+
+// --- digests (page-digest.ts) ------------------------------------------------------------------------------
+
+/** The page's DM for a person: on its own, or in their digest when they already have `digest.after` open pages this minute. */
+function dmOrDigest(d: Decider, userId: string, ref: string, message: { text: string; blocks: unknown[] }, position: StepPosition): void {
+  const state = d.state.digest?.people[userId];
+  const digest = state ? decidePersonDigest(state, d.policy.digest.after, userId, d.page.id) : ({ kind: 'single' } as const);
+  if (digest.kind === 'single') {
+    d.call({ method: 'chat.postMessage', args: { channel: userId, ...message }, priority: PRIORITY.page, ref });
+    d.record([{ userId, ...position, ref }]);
+  } else joinDigest(d, digest, userId, userId, position);
+}
+
+function channelDigestFor(d: Decider, channel: string): DigestDecision {
+  const state: ChannelDigestState | null | undefined = d.state.digest?.channel;
+  return state ? decideChannelDigest(state, channel, d.page.id) : { kind: 'single' };
+}
+
+/**
+ * The page joins a digest: its message row names the digest (so the page is findable there, and the person may
+ * act on it); a new digest is posted with this page, one already there is drawn anew within a few seconds.
+ */
+function joinDigest(
+  d: Decider,
+  digest: Exclude<DigestDecision, { kind: 'single' }>,
+  target: string,
+  userId: string | null,
+  position: StepPosition,
+): void {
+  const { page } = d;
+  d.record([{ userId, ...position, ref: digest.ref }]);
+  if (digest.kind === 'join') {
+    refreshDigest(d, digest.ref);
+    return;
+  }
+  const entries = [{ id: page.id, severity: page.severity, summary: page.summary, status: page.status }];
+  const message = userId ? personDigestBlocks(digest.ref, entries) : channelDigestBlocks(entries);
+  d.call({
+    method: 'chat.postMessage',
+    args: { channel: target, ...message },
+    // A person's digest is their page; a channel's digest line informs, like the lines it stands for.
+    priority: userId ? PRIORITY.page : PRIORITY.notice,
+    ref: digest.ref,
+  });
+}
+
+/** The digest is drawn anew at the end of the current interval: one timer per interval however many pages change. */
+function refreshDigest(d: Decider, ref: string): void {
+  const dueAt = digestRefreshAt(d.now);
+  d.set('digestRefresh', { subject: ref, dueAt, key: `${ref}:refresh:${dueAt}`, payload: { ref }, priority: 1 });
 }
 
 /** When the page breached its ack SLA, if answering it now is late. */

@@ -10,14 +10,16 @@ import { verifiedKindsByUser } from '../contacts/contact-store.js';
 import { personalRulesByUser } from '../contacts/contact-wake-store.js';
 import type { OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
-import { isGroupId, type PageState } from './page-decide.js';
+import { isGroupId, stepDmRecipient, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { messagesOf, type Page } from './page-store.js';
+import { firstMessageAt, messagesOf, newestRefSince, openPageMessagesTo, type Page } from './page-store.js';
 import { callsInFlightFor } from './wake-call-store.js';
-import { deliveredMessage } from '../engine/outbox.js';
+import { deliveredMessage, pendingPostsInChannel } from '../engine/outbox.js';
+import { DIGEST_WINDOW_MS, type ChannelDigestState, type PersonDigestState } from './page-digest.js';
+import { alertsChannelOf } from './page-policy.js';
 import { pendingTimerKeys } from '../engine/timers.js';
 import type { StepPosition } from './escalation.js';
-import { pageRef, pageSubject } from './page-refs.js';
+import { digestRefPrefix, pageSubject, parseDigestRef, parsePageRef } from './page-refs.js';
 import { PAGE_TIMERS } from './page-timers.js';
 
 /**
@@ -32,7 +34,8 @@ export interface PageContext {
 
 export const NO_CONTEXT: PageContext = { isMitigated: () => null, tagsOf: () => [] };
 
-export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page): PageState {
+/** `withDigests`: the decision may DM someone or post a channel line (page-decide.ts `mayMessage`), so the digests' state is read. */
+export function gatherPageState(tx: EngineTx, policy: Policy, context: PageContext, page: Page, withDigests = false): PageState {
   const messages = messagesOf(tx.db, page.id);
   const chain = chainFor(policy, page);
   // The on-call now of the other rotations the chain's steps name ("frontend.primary").
@@ -49,10 +52,11 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
   );
   const members: Record<string, string[] | null> = {};
   for (const id of [...chainGroups, ...named]) if (!(id in members)) members[id] = membersOf(tx.db, id);
+  const onCall = onCallNow(tx.db, policy, page.rotation, tx.now);
   return {
     page,
     messages,
-    onCall: onCallNow(tx.db, policy, page.rotation, tx.now),
+    onCall,
     others,
     members,
     tags: context.tagsOf(tx, page),
@@ -62,7 +66,48 @@ export function gatherPageState(tx: EngineTx, policy: Policy, context: PageConte
     // The calls a closing page ends (page-call-end.ts).
     callsInFlight: page.status === 'resolved' ? [] : callsInFlightFor(tx.db, page.id),
     personal: page.status === 'open' ? personalRulesByUser(tx.db) : {},
+    ...(withDigests && page.status === 'open'
+      ? { digest: gatherDigests(tx, policy, page, [onCall, ...Object.values(others)], members) }
+      : {}),
   };
+}
+
+/**
+ * What the digest decisions (page-digest.ts) need: for everyone a decision about this page may DM (the on-call of
+ * its rotations, the policy's people, the groups' members), their open pages of the last minute and their newest
+ * digest; for the page's alerts channel, the posts still waiting for it and its newest digest line.
+ */
+function gatherDigests(
+  tx: EngineTx,
+  policy: Policy,
+  page: Page,
+  onCall: readonly OnCallNow[],
+  members: Record<string, string[] | null>,
+): NonNullable<PageState['digest']> {
+  const since = tx.now - DIGEST_WINDOW_MS;
+  const candidates = new Set<string>();
+  for (const o of onCall) for (const id of [o.primary, o.secondary]) if (id) candidates.add(id);
+  for (const id of Object.values(policy.people)) if (!isGroupId(id)) candidates.add(id);
+  for (const list of Object.values(members)) for (const id of list ?? []) candidates.add(id);
+  const people: Record<string, PersonDigestState> = {};
+  for (const userId of candidates) {
+    const open = new Set<number>();
+    let current: string | null = null;
+    // Oldest first: the last digest seen is the newest that took a page still open.
+    for (const m of openPageMessagesTo(tx.db, userId, since)) {
+      const digest = parseDigestRef(m.ref);
+      if (digest?.target === userId) current = m.ref;
+      const ref = parsePageRef(m.ref);
+      if (m.pageId !== page.id && (ref?.kind === 'dm' || ref?.kind === 'rule' || digest !== null)) open.add(m.pageId);
+    }
+    people[userId] = { recentOpen: open.size, current };
+  }
+  const channelId = alertsChannelOf(policy, page.rotation);
+  // A channel's digest line says "in the last minute": a storm that goes on starts a new line each minute.
+  const newest = channelId ? newestRefSince(tx.db, digestRefPrefix(channelId), since) : null;
+  const current = newest !== null && (firstMessageAt(tx.db, newest) ?? 0) > since ? newest : null;
+  const channel: ChannelDigestState | null = channelId ? { backlog: pendingPostsInChannel(tx.db, channelId), current } : null;
+  return { people, channel };
 }
 
 /**
@@ -76,9 +121,9 @@ export function gatherSlackCheck(
 ): { delivered: string[]; pendingWakes: ReadonlySet<string> } {
   const delivered: string[] = [];
   for (const m of messagesOf(tx.db, page.id)) {
-    if (m.userId === null || m.stepIndex !== position.stepIndex || m.loop !== position.loop) continue;
-    if (m.ref !== pageRef({ kind: 'dm', pageId: page.id, userId: m.userId, ...position })) continue;
-    if (deliveredMessage(tx.db, m.ref) !== null) delivered.push(m.userId);
+    // The step's DM, or the person's digest that took the page for that step.
+    const userId = stepDmRecipient(m, position);
+    if (userId !== null && deliveredMessage(tx.db, m.ref) !== null) delivered.push(userId);
   }
   return { delivered, pendingWakes: pendingTimerKeys(tx.db, pageSubject(page.id), PAGE_TIMERS.wake.kind) };
 }

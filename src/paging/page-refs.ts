@@ -17,6 +17,11 @@
  *   page:12:skip:0:1                 round 1, step 2 named nobody and was skipped
  *   page:12:via:0:1                  round 1, step 2's `via` method is not verified for some it reached
  *   page:12:exhausted                nobody acknowledged after the whole chain
+ *
+ * A digest (page-digest.ts) is one message for many pages; each page it lists has a message row with its ref:
+ *
+ *   page-digest:U0BOB:40             Bob's digest DM, started by page #40
+ *   page-digest:C0ALERTS:41          a digest line in the alerts channel, started by page #41
  */
 
 export type PageRef =
@@ -126,4 +131,25 @@ export function sourceIdOf(page: { source: string; sourceRef?: string | null }):
   if (!page.sourceRef?.startsWith(prefix)) return null;
   const rest = page.sourceRef.slice(prefix.length);
   return /^\d+$/.test(rest) ? Number(rest) : null;
+}
+
+/** A digest message: one DM for a person (U...) or one line in a channel (C...), named after the page that started it. */
+export interface DigestRef {
+  target: string;
+  first: number;
+}
+
+const DIGEST_HEAD = 'page-digest';
+
+export const digestRef = (ref: DigestRef): string => `${DIGEST_HEAD}:${ref.target}:${ref.first}`;
+
+/** The prefix every digest ref of one target starts with (to find the newest). */
+export const digestRefPrefix = (target: string): string => `${DIGEST_HEAD}:${target}:`;
+
+/** The inverse of digestRef; null for anything else. */
+export function parseDigestRef(ref: string): DigestRef | null {
+  const parts = ref.split(':');
+  if (parts.length !== 3 || parts[0] !== DIGEST_HEAD || !parts[1]) return null;
+  const first = num(parts[2]);
+  return first === null ? null : { target: parts[1], first };
 }

@@ -13,6 +13,7 @@ import { applyPageEffects } from './page-apply.js';
 import {
   type ActedVia,
   decidePage,
+  mayMessage,
   groupsReached,
   mayAct,
   refusalFor,
@@ -22,7 +23,10 @@ import {
 } from './page-decide.js';
 import { gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
 import { ackDeadline, chainFor } from './page-policy.js';
-import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, type Page } from './page-store.js';
+import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, pagesWithMessage, type Page } from './page-store.js';
+import { channelBacklogged, digestUpdate } from './page-digest.js';
+import { pendingPostsInChannel } from '../engine/outbox.js';
+import { parseDigestRef } from './page-refs.js';
 import { FALLBACK_ORDER } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
 import type { WakeMethod } from './page-wake.js';
@@ -83,6 +87,10 @@ export class PageService {
         loop: payload.loop,
       }),
     );
+    engine.on(PAGE_TIMERS.digestRefresh, ({ payload }, tx) => {
+      const call = digestUpdate(payload.ref, pagesWithMessage(tx.db, payload.ref));
+      if (call) tx.enqueue(call);
+    });
     engine.on(PAGE_TIMERS.slackCheck, ({ payload }, tx) => {
       const page = findPage(tx.db, payload.pageId);
       if (!page) return;
@@ -96,7 +104,8 @@ export class PageService {
   private run(tx: EngineTx, id: number, command: PageCommand): PageOutcome | null | undefined {
     const page = findPage(tx.db, id);
     if (!page) return undefined;
-    const { effects, outcome } = decidePage(gatherPageState(tx, this.policy, this.context, page), command, this.policy, tx.now);
+    const state = gatherPageState(tx, this.policy, this.context, page, mayMessage(command));
+    const { effects, outcome } = decidePage(state, command, this.policy, tx.now);
     applyPageEffects(tx, effects, this.events);
     return outcome;
   }
@@ -146,6 +155,14 @@ export class PageService {
     return ackDeadline(this.policy, page);
   }
 
+  /**
+   * Whether a channel has more posts waiting than Slack sends in ~10 s (page-digest.ts): a new line for it then
+   * joins the channel's digest line; another feature asks before posting a message of its own there.
+   */
+  channelBacklogged(tx: EngineTx, channel: string): boolean {
+    return channelBacklogged(pendingPostsInChannel(tx.db, channel));
+  }
+
   /** Who may act on a page: the rotation's members and the policy's admins (who-may.ts), and anyone it reached. */
   mayAct(tx: EngineTx, page: Page, userId: string): boolean {
     return mayAct(gatherPageState(tx, this.policy, this.context, page), this.policy, userId);
@@ -159,7 +176,8 @@ export class PageService {
   /** The page whose message sits at channel/ts (a DM, a channel line, a chat message), for a ✅ on it. */
   pageOfMessage(tx: EngineTx, channel: string, ts: string): number | null {
     const ref = messageRefAt(tx.db, channel, ts);
-    return ref === null ? null : pageIdOfMessageRef(tx.db, ref);
+    // A digest lists many pages: a reaction on it is not an acknowledgement of one of them (Acknowledge all is).
+    return ref === null || parseDigestRef(ref) ? null : pageIdOfMessageRef(tx.db, ref);
   }
 
   /** The refusal for someone `mayAct` says no to; `what` is e.g. "acknowledge page #3". */
@@ -170,6 +188,27 @@ export class PageService {
   /** `acting`: how (a Slack button, key 4 on a call...), kept on the page and said in its messages; the call acted from is not ended. */
   acknowledge(tx: EngineTx, id: number, userId: string, acting: ActedVia = {}): PageOutcome {
     return this.answer(tx, id, { kind: 'acknowledge', by: userId, ...acting });
+  }
+
+  /**
+   * "Acknowledge all" on a digest: each page it lists that is still open is acknowledged as this person, one by
+   * one (each answers for itself: a page they may not act on is refused, and said so); the rest are left as they are.
+   */
+  acknowledgeAll(tx: EngineTx, ref: string, userId: string): PageOutcome {
+    if (!parseDigestRef(ref)) return { ok: false, message: 'This button is not a digest of pages any more; use `/oncall pages open`.' };
+    const open = pagesWithMessage(tx.db, ref).filter((p) => p.status === 'open');
+    if (open.length === 0) return { ok: true, message: 'Every page in this digest was already acknowledged or resolved.' };
+    const acked: number[] = [];
+    const refused: string[] = [];
+    for (const page of open) {
+      const outcome = this.acknowledge(tx, page.id, userId, { via: 'button' });
+      if (outcome.ok) acked.push(page.id);
+      else refused.push(outcome.message);
+    }
+    const list = (ids: number[]) => ids.map((id) => `#${id}`).join(', ');
+    const done = acked.length > 0 ? `You acknowledged ${acked.length} page${acked.length === 1 ? '' : 's'}: ${list(acked)}.` : '';
+    const notDone = refused.length > 0 ? `Not acknowledged (${refused.length}):\n${refused.join('\n')}` : '';
+    return { ok: refused.length === 0, message: [done, notDone].filter(Boolean).join('\n') };
   }
 
   resolve(tx: EngineTx, id: number, userId: string, acting: ActedVia = {}): PageOutcome {

@@ -3,7 +3,7 @@
  * and it hands out plain values. Other features (incidents, alerts, home, reports, the simulator) ask it;
  * none of them queries the tables. The one place in paging that speaks drizzle.
  */
-import { and, asc, desc, eq, getTableColumns, gte, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, like, lt, ne } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
 
@@ -193,4 +193,46 @@ export function reachedByPage(db: Db, pageIds: readonly number[]): Map<number, S
 /** The newest page (the simulator raises one and follows it). */
 export function latestPage(db: Db): Page | null {
   return db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
+}
+
+/** The messages that reached a person (by user id) since an instant, on pages still open: page id and ref, oldest first. */
+export function openPageMessagesTo(db: Db, userId: string, since: number): Array<{ pageId: number; ref: string }> {
+  return db
+    .select({ pageId: pageMessages.pageId, ref: pageMessages.ref })
+    .from(pageMessages)
+    .innerJoin(pages, eq(pages.id, pageMessages.pageId))
+    .where(and(eq(pageMessages.userId, userId), gt(pageMessages.createdAt, since), eq(pages.status, 'open')))
+    .orderBy(asc(pageMessages.id))
+    .all();
+}
+
+/** The newest message ref starting with `prefix` that a page joined since an instant (a digest still taking pages), or null. */
+export function newestRefSince(db: Db, prefix: string, since: number): string | null {
+  return (
+    db
+      .select({ ref: pageMessages.ref })
+      .from(pageMessages)
+      .where(and(like(pageMessages.ref, `${prefix}%`), gt(pageMessages.createdAt, since)))
+      .orderBy(desc(pageMessages.id))
+      .get()?.ref ?? null
+  );
+}
+
+/** The pages that have a message row with this ref (the pages a digest lists), by page id. */
+export function pagesWithMessage(db: Db, ref: string): Page[] {
+  return db
+    .selectDistinct(getTableColumns(pages))
+    .from(pages)
+    .innerJoin(pageMessages, eq(pageMessages.pageId, pages.id))
+    .where(eq(pageMessages.ref, ref))
+    .orderBy(asc(pages.id))
+    .all();
+}
+
+/** When the first message row with this ref was written (when a digest started), or null. */
+export function firstMessageAt(db: Db, ref: string): number | null {
+  return (
+    db.select({ at: pageMessages.createdAt }).from(pageMessages).where(eq(pageMessages.ref, ref)).orderBy(asc(pageMessages.id)).get()?.at ??
+    null
+  );
 }

@@ -569,7 +569,7 @@ describe('readable errors: file:line path: reason', () => {
       lines(
         'The policy file oncall.policy.yml has 2 problems:',
         'oncall.policy.yml:1 timezon: unknown key "timezon" (did you mean "timezone"?)',
-        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, wake, notify, retention, reminders, postmortem, handoff_templates, integrations, grouping, playbooks, incidents, permissions)',
+        'oncall.policy.yml:2 whatever: unknown key "whatever" (expected one of preset, timezone, business_hours, people, channels, environments, services, rotations, escalation, ack_sla, wake, notify, retention, reminders, postmortem, handoff_templates, integrations, grouping, digest, playbooks, incidents, permissions)',
       ),
     );
   });
