@@ -12,6 +12,7 @@ import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
 import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
+import { AlertIncidentLink } from './alerts/alert-incident-link.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
@@ -320,6 +321,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSilenceCommands(commands.oncall, alertDeps);
   const incidents = new IncidentService(options.policy, pager, events);
   pager.setContext(incidents.pageContext());
+  alertService.followGroups(new AlertIncidentLink(options.policy, incidents));
   incidents.register(engine);
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);
