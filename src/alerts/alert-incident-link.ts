@@ -11,14 +11,14 @@ import { PRIORITY } from '../engine/outbox.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import { onCallNow } from '../paging/on-call-now.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
-import { decideDeclare } from './alert-declare.js';
+import { decideDeclare, declaresAt } from './alert-declare.js';
 import { findGroup, latestMembers, linkIncident, type AlertGroupRow } from './alert-group-store.js';
 import type { AlertRow } from './alert-store.js';
 
 /** How many of the group's alerts the incident's first message lists (the rest: `/oncall alerts`, the group's message). */
 export const INCIDENT_ALERTS_LISTED = 20;
 
-type Incidents = Pick<IncidentService, 'declare' | 'record' | 'post' | 'find'>;
+type Incidents = Pick<IncidentService, 'declare' | 'record' | 'post'>;
 
 function alertLine(alert: AlertRow): string {
   return `• ${alert.summary}${alert.service ? ` (${alert.service})` : ''} · alert #${alert.id}`;
@@ -40,13 +40,15 @@ export class AlertIncidentLink {
       this.incidents.record(tx, seen.incidentId, 'alert', null, `Alert #${joined.id} joined alert group #${seen.id}: ${joined.summary}`);
       return false;
     }
-    // The storm's hot path: an integration that never declares costs nothing more.
-    if (!this.policy.integrations[seen.integration]?.declare_incident) return false;
+    // The storm's hot path: an integration that never declares costs nothing more, a severity that does not
+    // declare one primary-key read.
+    const rule = this.policy.integrations[seen.integration]?.declare_incident;
+    if (!rule) return false;
     const group = findGroup(tx.db, seen.id); // as it is now (a member may have raised it)
-    if (!group) return false;
+    if (!group || !declaresAt(rule, group.severity)) return false;
     const onCall = onCallNow(tx.db, this.policy, group.rotation, tx.now);
     const decision = decideDeclare({
-      rule: this.policy.integrations[group.integration]?.declare_incident,
+      rule,
       severity: group.severity,
       status: group.status,
       silenced: group.silenceId !== null,

@@ -111,18 +111,21 @@ export interface StormGroupRow {
   count: number;
   group_key: string;
   first_alert_id: number | null;
+  incident_id: number | null;
 }
 
 /**
  * The storm's promises against the database and Slack: every accepted alert stored once, in a group of its own
  * name that counts it; every group paged, with a page of its own (no page doubled, none shared); each group one
- * message in the alerts channel.
+ * message in the alerts channel; each group declared one incident of its own (the policy's `declare_incident`),
+ * and no incident was declared that no group links.
  */
 export function stormAgrees(
   accepted: ReadonlySet<string>,
   alerts: readonly StormAlertRow[],
   groups: readonly StormGroupRow[],
   pageIds: readonly number[],
+  incidentIds: readonly number[],
   messages: ReadonlyMap<string, VisibleMessage>,
   alertsChannel: string,
 ): string[] {
@@ -158,6 +161,14 @@ export function stormAgrees(
     );
     if (shown.length !== 1) problems.push(`group #${group.id} is shown ${shown.length} times in ${alertsChannel}`);
   }
+  const linked = new Map<number, number>();
+  for (const group of groups) {
+    if (group.incident_id === null) problems.push(`group #${group.id} declared no incident`);
+    else linked.set(group.incident_id, (linked.get(group.incident_id) ?? 0) + 1);
+  }
+  for (const [incidentId, count] of linked) if (count > 1) problems.push(`incident #${incidentId} is linked to ${count} groups`);
+  const unlinked = incidentIds.filter((id) => !linked.has(id));
+  if (unlinked.length) problems.push(`incidents no group links (declared twice?): ${unlinked.map((id) => `#${id}`).join(', ')}`);
   for (const [pageId, count] of paged) if (count > 1) problems.push(`page #${pageId} is the page of ${count} groups`);
   const extra = pageIds.filter((id) => !paged.has(id));
   if (extra.length) problems.push(`pages of no group (a group paged twice?): ${extra.map((id) => `#${id}`).join(', ')}`);

@@ -35,7 +35,8 @@ import { STORM_GROUPS, StormWorkload, stormAgrees, type StormAlertRow, type Stor
  * and the workload's choices are keyed by the item they are about (alert n, the page of alert n), so a replay
  * sends the same alerts, resolves and acknowledgements and kills at the same points of that workload.
  * The storm phase (its own bot and database) kills it CRASH_STORM_KILLS times (default a tenth of CRASH_KILLS,
- * at least 5) while a storm of distinct alerts in 8 groups arrives: no alert lost, no page doubled, every group paged.
+ * at least 5) while a storm of distinct alerts in 8 groups arrives: no alert lost, no page doubled, every group paged,
+ * each group's incident (declare_incident) declared once.
  */
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
@@ -412,7 +413,7 @@ describe('crash test: SIGKILL at random instants', () => {
     20 * 60_000,
   );
   it(
-    `a storm while killed: no alert lost, no page doubled, every group paged (${STORM_KILLS} kills)`,
+    `a storm while killed: no alert lost, no page doubled, every group paged, no incident declared twice (${STORM_KILLS} kills)`,
     async () => {
       console.log(`crash test storm: seed ${SEED}, ${STORM_KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_STORM_KILLS=${STORM_KILLS})`);
       const killRng = seeded(SEED ^ 0x5709);
@@ -474,7 +475,7 @@ describe('crash test: SIGKILL at random instants', () => {
           )
           .all() as StormAlertRow[];
         const groupRows = db
-          .prepare("SELECT id, page_id, count, group_key, first_alert_id FROM alert_groups WHERE integration = 'storm'")
+          .prepare("SELECT id, page_id, count, group_key, first_alert_id, incident_id FROM alert_groups WHERE integration = 'storm'")
           .all() as StormGroupRow[];
         const pageRows = db
           .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
@@ -484,9 +485,10 @@ describe('crash test: SIGKILL at random instants', () => {
           .all() as PageMessageRow[];
         const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
         const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
+        const incidentIds = (db.prepare('SELECT id FROM incidents').all() as Array<{ id: number }>).map((r) => r.id);
         db.close();
 
-        // Nobody closed a group (no resolve, no one resolved a page): one group, one page per alert name.
+        // Nobody closed a group (no resolve, no one resolved a page): one group, one page, one incident per alert name.
         const visible = visibleMessages(standIn.calls);
         expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
         expect(
@@ -495,12 +497,14 @@ describe('crash test: SIGKILL at random instants', () => {
             alertRows,
             groupRows,
             pageRows.map((p) => p.id),
+            incidentIds,
             visible.messages,
             'C0ALERTS',
           ),
         ).toEqual([]);
         expect(groupRows).toHaveLength(STORM_GROUPS);
         expect(pageRows).toHaveLength(STORM_GROUPS);
+        expect(incidentIds).toHaveLength(STORM_GROUPS);
         // Each group's page went out and climbed its chain as decided; Slack shows each decision once.
         const rotation = loadPolicyFile(policyPath).rotations.core!;
         const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
