@@ -186,15 +186,17 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const events = dispatchFrom<PagingEvent | IncidentEvent>(
     (): EventTable<PagingEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
-      // A page about an alert group acknowledges or closes the group (they are one).
+      // A page about an alert group acknowledges or closes the group (they are one), and says so in its incident.
       'page.acknowledged': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
+        (tx, e) => alertIncidents.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
       ],
       'page.resolved': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
+        (tx, e) => alertIncidents.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
       ],
       // Slack did not deliver a page within 60 s and its people were reached their other ways: /metrics counts it.
@@ -321,7 +323,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSilenceCommands(commands.oncall, alertDeps);
   const incidents = new IncidentService(options.policy, pager, events);
   pager.setContext(incidents.pageContext());
-  alertService.followGroups(new AlertIncidentLink(options.policy, incidents));
+  // A group that declares an incident (policy declare_incident), and its page's acknowledgement in that incident.
+  const alertIncidents = new AlertIncidentLink(options.policy, incidents);
+  alertService.followGroups(alertIncidents);
   incidents.register(engine);
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);

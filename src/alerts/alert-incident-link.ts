@@ -10,9 +10,12 @@ import type { EngineTx } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { IncidentService } from '../incidents/incident-service.js';
 import { onCallNow } from '../paging/on-call-now.js';
+import { viaText } from '../paging/page-blocks.js';
+import type { PageEvent } from '../paging/page-service.js';
+import { mention } from '../slack/format.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
 import { decideDeclare, declaresAt } from './alert-declare.js';
-import { findGroup, latestMembers, linkIncident, type AlertGroupRow } from './alert-group-store.js';
+import { findGroup, groupOfPage, latestMembers, linkIncident, type AlertGroupRow } from './alert-group-store.js';
 import type { AlertRow } from './alert-store.js';
 
 /** How many of the group's alerts the incident's first message lists (the rest: `/oncall alerts`, the group's message). */
@@ -60,6 +63,21 @@ export class AlertIncidentLink {
     return true;
   }
 
+  /** The group's page was acknowledged or resolved: the incident the group declared says so in its timeline. */
+  pageEvent(tx: EngineTx, event: PageEvent): void {
+    const group = groupOfPage(tx.db, event.page.id);
+    if (group?.incidentId == null) return;
+    const done = event.type === 'page.acknowledged' ? 'acknowledged' : 'resolved';
+    const who = /^[UW][A-Z0-9]+$/.test(event.by) ? mention(event.by) : event.by;
+    this.incidents.record(
+      tx,
+      group.incidentId,
+      done === 'acknowledged' ? 'ack' : 'page',
+      event.by,
+      `Page #${event.page.id} of alert group #${group.id} ${done} by ${who}${viaText(event.via)}`,
+    );
+  }
+
   private declare(tx: EngineTx, group: AlertGroupRow, declaredBy: string): void {
     const incident = this.incidents.declare(tx, {
       title: group.summary.slice(0, 150),
@@ -78,7 +96,13 @@ export class AlertIncidentLink {
     if (!linkIncident(tx.db, group.id, incident.id)) return;
     const members = latestMembers(tx.db, group.id, INCIDENT_ALERTS_LISTED);
     const more = group.count - members.length;
-    this.incidents.record(tx, incident.id, 'alert', null, `Declared from alert group #${group.id} (${group.count} alerts so far)`);
+    this.incidents.record(
+      tx,
+      incident.id,
+      'alert',
+      null,
+      `Declared from alert group #${group.id} (${group.count} alert${group.count === 1 ? '' : 's'} so far)`,
+    );
     this.incidents.post(
       tx,
       incident,

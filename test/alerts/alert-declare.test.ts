@@ -10,6 +10,8 @@ import type { Policy } from '../../src/config/policy.js';
 import { FakeClock, SECOND } from '../../src/time/clock.js';
 import { EXAMPLE_POLICY, INTEGRATION_SECRETS } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
+import { blockActionPayload } from '../support/signed-requests.js';
+import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 
 const base: DeclareFact = { rule: ['P0'], severity: 'P0', status: 'firing', silenced: false, incidentId: null, declarer: 'U0BOB' };
 
@@ -124,6 +126,13 @@ describe('a group that declares an incident', () => {
     expect(timeline(incident.id).filter((e) => e.kind === 'alert' && /joined alert group #1: DbDown on db-4$/.test(e.text))).toHaveLength(
       1,
     );
+
+    // `/oncall alerts` names the incident; acknowledging the group's page goes into the incident's timeline.
+    const open = (await t.command('/oncall', 'alerts', 'U0BOB')).json() as { text: string };
+    expect(open.text).toMatch(new RegExp(`page #1 open · incident #${incident.id}$`, 'm'));
+    await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.ack, '1', { channel: { id: 'DU0BOB' } }));
+    await t.settled();
+    expect(timeline(incident.id).map((e) => e.text)).toContain('Page #1 of alert group #1 acknowledged by <@U0BOB> via Slack button');
   });
 
   it('a P1 group declares nothing until a P0 member raises it; then once', async () => {
