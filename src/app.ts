@@ -12,6 +12,7 @@ import { createMetrics, type AppMetrics } from './http/metrics.js';
 import { operationalRoutes, type ReadinessCheck } from './http/routes.js';
 import { slackLoggerFrom, type Logger } from './logger.js';
 import { registerAlertActions, registerSilenceCommands } from './alerts/alert-actions.js';
+import { AlertIncidentLink } from './alerts/alert-incident-link.js';
 import { AlertService } from './alerts/alert-service.js';
 import { webhookRoute } from './alerts/webhook-route.js';
 import { registerCalendarCommand } from './calendar/calendar-commands.js';
@@ -200,17 +201,19 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const events = dispatchFrom<PagingEvent | IncidentEvent>(
     (): EventTable<PagingEvent | IncidentEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
-      // A page about an alert group acknowledges or closes the group (they are one).
+      // A page about an alert group acknowledges or closes the group (they are one), and says so in its incident.
       // A closed page's push replies are no longer followed (once the transaction is over).
       'page.acknowledged': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
+        (tx, e) => alertIncidents.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
         () => queueMicrotask(() => ackStream?.refresh()),
       ],
       'page.resolved': [
         (tx, e) => incidents.pageEvent(tx, e),
         (tx, e) => alertService.pageEvent(tx, e),
+        (tx, e) => alertIncidents.pageEvent(tx, e),
         (tx) => refreshHomes(tx, options.policy, incidents),
         () => queueMicrotask(() => ackStream?.refresh()),
       ],
@@ -349,6 +352,9 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   registerSilenceCommands(commands.oncall, alertDeps);
   const incidents = new IncidentService(options.policy, pager, events);
   pager.setContext(incidents.pageContext());
+  // A group that declares an incident (policy declare_incident), and its page's acknowledgement in that incident.
+  const alertIncidents = new AlertIncidentLink(options.policy, incidents);
+  alertService.followGroups(alertIncidents);
   incidents.register(engine);
   const incidentDeps = { engine, incidents, policy: options.policy, logger, clock, slack: incidentSlack(bolt) };
   registerIncidentCommands(commands.incident, incidentDeps);

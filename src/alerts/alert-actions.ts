@@ -82,7 +82,7 @@ export function registerSilenceCommands(oncall: SlashCommand, deps: AlertActionD
             : page.status === 'acknowledged' && page.ackedBy
               ? `page #${page.id} acknowledged by ${mention(page.ackedBy)}`
               : `page #${page.id} ${page.status}`;
-        return `#${group.id} [${group.severity}] ${group.summary} · ${group.service ?? 'no service'} · ${group.integration} · ${group.count} alert${group.count === 1 ? '' : 's'} (${group.openCount} firing) · first ${slackDate(group.firstSeenAt)} · last ${slackDate(group.lastSeenAt)} · ${state}`;
+        return `#${group.id} [${group.severity}] ${group.summary} · ${group.service ?? 'no service'} · ${group.integration} · ${group.count} alert${group.count === 1 ? '' : 's'} (${group.openCount} firing) · first ${slackDate(group.firstSeenAt)} · last ${slackDate(group.lastSeenAt)} · ${state}${group.incidentId ? ` · incident #${group.incidentId}` : ''}`;
       });
       const more = listed.length > GROUPS_LISTED ? [`… and more: the ${GROUPS_LISTED} seen most recently are listed.`] : [];
       return { text: ['*Open alert groups*', ...lines, ...more].join('\n') };

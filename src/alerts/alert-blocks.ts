@@ -59,6 +59,8 @@ export interface AlertGroupView {
   lastSeenAt: number;
   resolvedAt: number | null;
   firstAlertId: number | null;
+  /** The incident it declared (policy `declare_incident`), if any. */
+  incidentId?: number | null;
 }
 
 /** How a group is named in messages: a group of one by its alert (as before grouping), else as a group. */
@@ -82,7 +84,9 @@ export function latestLines(group: Pick<AlertGroupView, 'count'>, latest: readon
  * The channel message of an alert group: a group of one is its alert's message, as before grouping; a bigger
  * group shows its count, how many still fire, and its latest few members, newest first.
  */
-export function groupMessage(group: AlertGroupView, latest: readonly AlertView[], note = ''): { text: string; blocks: unknown[] } {
+export function groupMessage(group: AlertGroupView, latest: readonly AlertView[], extra = ''): { text: string; blocks: unknown[] } {
+  const declared = group.incidentId ? `:rotating_light: declared incident #${group.incidentId}` : '';
+  const note = [declared, extra].filter(Boolean).join(' · ');
   const only = latest[0];
   if (group.count <= 1 && only)
     return alertMessage({ ...only, status: group.status, severity: group.severity, resolvedAt: group.resolvedAt ?? only.resolvedAt }, note);

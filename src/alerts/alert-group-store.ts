@@ -2,13 +2,13 @@
  * The `alert_groups` table, and the reads of `alerts` by group: every read and write of groups goes through
  * here, and what comes back is plain rows.
  */
-import { and, desc, eq, gte, inArray, ne, sql } from 'drizzle-orm';
+import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { alertGroups, alerts } from '../db/schema.js';
 import type { AlertRow } from './alert-store.js';
 
 export type AlertGroupRow = typeof alertGroups.$inferSelect;
-export type NewAlertGroup = Omit<AlertGroupRow, 'id' | 'resolvedAt' | 'pageId' | 'firstAlertId'>;
+export type NewAlertGroup = Omit<AlertGroupRow, 'id' | 'resolvedAt' | 'pageId' | 'firstAlertId' | 'incidentId'>;
 export type AlertGroupChanges = Partial<
   Pick<
     AlertGroupRow,
@@ -42,6 +42,25 @@ export function insertGroup(db: Db, group: NewAlertGroup): AlertGroupRow {
 
 export function updateGroup(db: Db, id: number, changes: AlertGroupChanges): void {
   db.update(alertGroups).set(changes).where(eq(alertGroups.id, id)).run();
+}
+
+/**
+ * Links the group to the incident it declared, once: the update takes only a group not linked yet, so a second
+ * try (a retry, a replay after a restart) links nothing and returns false.
+ */
+export function linkIncident(db: Db, id: number, incidentId: number): boolean {
+  return (
+    db
+      .update(alertGroups)
+      .set({ incidentId })
+      .where(and(eq(alertGroups.id, id), isNull(alertGroups.incidentId)))
+      .run().changes === 1
+  );
+}
+
+/** The group that declared this incident, if one did. */
+export function groupOfIncident(db: Db, incidentId: number): AlertGroupRow | null {
+  return db.select().from(alertGroups).where(eq(alertGroups.incidentId, incidentId)).get() ?? null;
 }
 
 /** A member joined (or re-fired): one more alert, one more open, seen now. */

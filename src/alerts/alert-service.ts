@@ -61,11 +61,23 @@ export interface IngestResult {
   ignored: number;
 }
 
+/** Told when a group starts (after its page) or takes a member; returns true when the group's message should show something new. */
+export interface GroupFollower {
+  groupChanged(tx: EngineTx, group: AlertGroupRow, joined: AlertRow): boolean;
+}
+
 export class AlertService {
+  private follower: GroupFollower | null = null;
+
   constructor(
     private readonly policy: Policy,
     private readonly pager: PageService,
   ) {}
+
+  /** The incident link (alert-incident-link.ts): set once by the app, after the incidents service exists. */
+  followGroups(follower: GroupFollower): void {
+    this.follower = follower;
+  }
 
   register(engine: Engine): void {
     engine.on(ALERT_REFRESH_TIMER, (timer, tx) => {
@@ -245,7 +257,7 @@ export class AlertService {
     const ranks = this.policy.severities.map((s) => s.id);
     const raise = ranks.indexOf(routed) >= 0 && ranks.indexOf(routed) < ranks.indexOf(group.severity);
     const severity = raise ? routed : group.severity;
-    insertAlert(tx.db, {
+    const row = insertAlert(tx.db, {
       ...this.memberValues(name, alert, tx.now),
       severity,
       routedSeverity: routed,
@@ -260,6 +272,7 @@ export class AlertService {
       setMembersSeverity(tx.db, group.id, severity);
       if (group.pageId !== null) this.pager.changeSeverity(tx, group.pageId, severity);
     }
+    this.follower?.groupChanged(tx, group, row);
     this.scheduleRefresh(tx, group);
   }
 
@@ -338,6 +351,8 @@ export class AlertService {
     });
     updateGroup(tx.db, group.id, { pageId: page.id });
     updateAlert(tx.db, row.id, { pageId: page.id });
+    // It declared an incident: the group's message shows the link at its next edit.
+    if (this.follower?.groupChanged(tx, group, row)) this.scheduleRefresh(tx, group);
     if (raised && channel && partner) {
       tx.enqueue({
         method: 'chat.postMessage',

@@ -287,6 +287,13 @@ const integrationSchema = z.strictObject({
     })
     .optional(),
   grouping: groupingSchema.optional(),
+  /** A group of this integration declares an incident: `true` at every severity, or the severities that do (`[P0]`). */
+  declare_incident: z
+    .union([z.boolean(), z.array(z.string().min(1)).min(1, { error: 'list at least one severity (such as [P0]), or write false' })], {
+      error: (i) =>
+        `expected true, false or a list of severities such as [P0] (the groups at those severities declare an incident), got ${show(i.input)}`,
+    })
+    .optional(),
 });
 
 const businessHoursSchema = z
@@ -812,6 +819,8 @@ export function checkReferences(raw: unknown): PolicyProblem[] {
     const severity = isMap(integration.severity) ? integration.severity : {};
     for (const [label, mapped] of entriesOf(severity.map)) checkSeverity(mapped, ['integrations', name, 'severity', 'map', label]);
     checkSeverity(severity.default, ['integrations', name, 'severity', 'default']);
+    if (Array.isArray(integration.declare_incident))
+      for (const [i, level] of integration.declare_incident.entries()) checkSeverity(level, ['integrations', name, 'declare_incident', i]);
   }
   return problems;
 }

@@ -274,6 +274,8 @@ export const alertGroups = sqliteTable(
     resolvedAt: integer('resolved_at'),
     /** When its message was last edited (edits at most every 10 s). */
     lastEditedAt: integer('last_edited_at'),
+    /** The incident it declared (policy `declare_incident`): a group declares at most one. */
+    incidentId: integer('incident_id'),
     /** The page DMs (their refs) under which a reply says what the group holds, kept up to date with its message. */
     dmReplies: text('dm_replies', { mode: 'json' }).$type<string[]>().notNull(),
   },

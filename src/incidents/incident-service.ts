@@ -70,6 +70,8 @@ export interface NewIncident {
   announceChannel: string | null;
   /** Escalation triggers ticked in the triage form (the playbooks act on them). */
   triggers?: string[];
+  /** The page already out for what the incident is about (an alert group's): the incident does not page again. */
+  pagedBy?: { pageId: number; what: string };
 }
 
 /** What incidents tell the rest of the bot (dispatched by the table in src/app.ts), after the change is written. */
@@ -356,7 +358,15 @@ export class IncidentService {
         ref: cardRef(incident.id),
       });
     }
-    this.page(tx, incident, input.declaredBy);
+    if (input.pagedBy)
+      this.record(
+        tx,
+        incident.id,
+        'page',
+        null,
+        `The ${incident.rotation ?? 'on-call'} on-call is paged already (page #${input.pagedBy.pageId}, ${input.pagedBy.what}): no second page`,
+      );
+    else this.page(tx, incident, input.declaredBy);
     this.applyNotifyRules(tx, incident, false);
     this.events(tx, { type: 'incident.declared', incident: this.find(tx, incident.id)!, input });
     // Listeners may have changed it (a trigger raising the severity): answer with what is stored now.

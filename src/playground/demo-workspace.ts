@@ -59,7 +59,7 @@ rotations:
     channel: C0WEB
     alerts_channel: C0ALERTS
 integrations:
-  prometheus: { format: alertmanager, auth: { bearer_env: DEMO_ALERTMANAGER_TOKEN }, routes: [{ match: { service: web }, rotation: web }, { rotation: backend }], severity: { from_label: severity, map: { critical: P0, error: P1, warning: P2 }, default: P1 } }
+  prometheus: { format: alertmanager, auth: { bearer_env: DEMO_ALERTMANAGER_TOKEN }, routes: [{ match: { service: web }, rotation: web }, { rotation: backend }], severity: { from_label: severity, map: { critical: P0, error: P1, warning: P2 }, default: P1 }, declare_incident: [P0] }
   grafana: { format: grafana, auth: { basic_env: { user: DEMO_GRAFANA_USER, password: DEMO_GRAFANA_PASSWORD } }, routes: [{ rotation: backend }] }
   sentry: { format: sentry, auth: { sentry_secret_env: DEMO_SENTRY_SECRET }, routes: [{ rotation: web, severity: P2 }] }
   uptime: { format: uptime-kuma, auth: { bearer_env: DEMO_UPTIME_TOKEN }, routes: [{ rotation: backend, severity: P1 }] }
@@ -181,4 +181,53 @@ export function sampleAlerts(policy: Policy, secrets: Record<string, string>, n:
   });
   add('jobs', 'Generic JSON: nightly export failed', generic, { 'x-signature': hmac('DEMO_JOBS_SECRET', generic) });
   return samples;
+}
+
+/** The storm button's shape: 200 distinct alerts, Alertmanager's way (one request per group of 10), in 5 groups over 4 services. */
+export const STORM = { alerts: 200, perRequest: 10 } as const;
+
+/** The groups of a storm: a database falling over takes the services that use it with it. */
+const STORM_GROUPS = [
+  { service: 'payments', alertname: 'DbConnectionsExhausted', severity: 'critical', summary: 'payments cannot get a database connection' },
+  { service: 'api', alertname: 'DbConnectionsExhausted', severity: 'error', summary: 'api cannot get a database connection' },
+  { service: 'checkout', alertname: 'HighErrorRate', severity: 'error', summary: '5xx above 5% on checkout' },
+  { service: 'api', alertname: 'LatencyP99', severity: 'error', summary: 'p99 latency over 2 s on api' },
+  { service: 'web', alertname: 'HighErrorRate', severity: 'error', summary: '5xx above 5% on web' },
+] as const;
+
+/**
+ * A storm of STORM.alerts distinct firing alerts for the Alertmanager integration `prometheus`, as Alertmanager
+ * sends them: each request holds 10 alerts of one of the 5 groups (the payments one critical: P0, which the demo
+ * policy's `declare_incident: [P0]` turns into an incident; the web one routes to the web rotation), the groups
+ * interleaved. `n` makes each press new alerts (a second press within the grouping window joins the same groups).
+ * Empty when the policy has no Alertmanager integration named prometheus.
+ */
+export function stormAlerts(policy: Policy, secrets: Record<string, string>, n: number): SampleAlert[] {
+  if (policy.integrations.prometheus?.format !== 'alertmanager') return [];
+  const requests: SampleAlert[] = [];
+  for (let r = 0; r < STORM.alerts / STORM.perRequest; r += 1) {
+    const group = STORM_GROUPS[r % STORM_GROUPS.length]!;
+    const alerts = Array.from({ length: STORM.perRequest }, (_, i) => {
+      const instance = `${group.service}-${Math.floor(r / STORM_GROUPS.length) * STORM.perRequest + i}`;
+      return {
+        status: 'firing',
+        labels: { alertname: group.alertname, service: group.service, severity: group.severity, instance },
+        annotations: { summary: `${group.summary} (${instance})` },
+        fingerprint: `demo-storm-${n}-${group.service}-${group.alertname}-${instance}`,
+      };
+    });
+    requests.push({
+      integration: 'prometheus',
+      label: `Storm: ${group.alertname} on ${group.service}`,
+      body: JSON.stringify({
+        version: '4',
+        status: 'firing',
+        groupKey: `{}:{alertname="${group.alertname}",service="${group.service}"}`,
+        commonLabels: { alertname: group.alertname, service: group.service },
+        alerts,
+      }),
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${secrets.DEMO_ALERTMANAGER_TOKEN ?? ''}` },
+    });
+  }
+  return requests;
 }

@@ -19,6 +19,8 @@ import type { SlackStandIn, StoredMessage, StoredView } from './slack-stand-in.j
 
 export const PLAYGROUND_PATH = '/playground';
 const MAX_BODY = 256 * 1024;
+/** How many storm requests are in flight at once (Alertmanager's replicas and its group workers). */
+const STORM_SENDERS = 4;
 
 export interface PlaygroundDeps {
   standIn: SlackStandIn;
@@ -30,6 +32,8 @@ export interface PlaygroundDeps {
   channels: ReadonlyMap<string, string>;
   policy: Policy;
   samples: (n: number) => SampleAlert[];
+  /** The storm button's requests (demo-workspace.ts stormAlerts); absent or empty: no storm in this workspace. */
+  storm?: (n: number) => SampleAlert[];
   clock: Clock;
   logger: Logger;
   /** Folder of index.html and playground.js. */
@@ -81,6 +85,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
   let triggers = 0;
   // The buttons' labels do not change; the payloads are made afresh at each press.
   const sampleLabels = deps.samples(0).map((sample, index) => ({ index, label: sample.label }));
+  const hasStorm = (deps.storm?.(0).length ?? 0) > 0;
   const page = (name: string) => readFileSync(new URL(name, deps.pageFolder), 'utf8');
 
   const person = (id: string) => {
@@ -316,6 +321,41 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       });
       return { ok: response.ok, status: response.status, answer: await response.text() };
     },
+
+    /**
+     * A storm: 200 distinct alerts to the real webhook, a few requests at a time as Alertmanager's replicas send
+     * them, so a person sees what one looks like (one message and one page per group, edited as the count grows).
+     */
+    async storm() {
+      const requests = deps.storm?.(++triggers) ?? [];
+      if (requests.length === 0)
+        throw new BadRequest('a storm needs an Alertmanager integration named prometheus in the policy (the demo policy has one)');
+      const statuses: number[] = [];
+      const send = async (request: SampleAlert) => {
+        const response = await fetch(`${deps.botUrl()}/webhooks/${request.integration}`, {
+          method: 'POST',
+          headers: request.headers,
+          body: request.body,
+        });
+        await response.text();
+        statuses.push(response.status);
+      };
+      const queue = [...requests];
+      await Promise.all(
+        Array.from({ length: STORM_SENDERS }, async () => {
+          for (let next = queue.shift(); next; next = queue.shift()) await send(next);
+        }),
+      );
+      const alerts = requests.reduce((sum, r) => sum + ((JSON.parse(r.body) as { alerts: unknown[] }).alerts?.length ?? 0), 0);
+      const refused = statuses.filter((status) => status >= 300);
+      return {
+        ok: refused.length === 0,
+        requests: requests.length,
+        alerts,
+        groups: new Set(requests.map((r) => r.label)).size,
+        ...(refused.length ? { refused: refused.length, status: refused[0] } : {}),
+      };
+    },
   };
 
   let events = 0;
@@ -361,6 +401,7 @@ export function playgroundRoutes(deps: PlaygroundDeps): CustomRoute[] {
       modal: view(standIn.openModal(user)),
       home: view(standIn.home(user)),
       samples: sampleLabels,
+      storm: hasStorm,
     };
   };
 

@@ -13,7 +13,7 @@ import { loadPolicyFile, type Policy } from '../config/policy.js';
 import type { Logger } from '../logger.js';
 import type { Clock } from '../time/clock.js';
 import { addDaysToDate, instantToWallTime } from '../time/zoned.js';
-import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts } from './demo-workspace.js';
+import { DEMO_CHANNELS, DEMO_PEOPLE, demoPolicy, demoSecrets, sampleAlerts, stormAlerts } from './demo-workspace.js';
 import { playgroundRoutes, PLAYGROUND_PATH, userOfTrigger } from './playground-routes.js';
 import { NtfyStandIn } from './ntfy-stand-in.js';
 import { PhonePanel, type PhonePanelDeps } from './phone-panel.js';
@@ -96,6 +96,7 @@ export async function startPlayground(source: Record<string, string | undefined>
         channels: new Map(Object.entries(DEMO_CHANNELS)),
         policy,
         samples: (n) => sampleAlerts(policy, secrets, n),
+        storm: (n) => stormAlerts(policy, secrets, n),
         clock,
         logger,
         pageFolder: new URL('./page/', import.meta.url),

@@ -112,4 +112,16 @@ describe.skipIf(!runnable)('the playground in a browser', () => {
     await page.screenshot({ path: `${OUTPUT}playground.png`, fullPage: true });
     expect(existsSync(`${OUTPUT}playground.png`)).toBe(true);
   });
+
+  it('the storm button sends 200 alerts: #alerts shows one message per group, each counting its alerts', async () => {
+    await page.locator('#storm').click();
+    await page.locator('#toast', { hasText: 'Storm: 200 alerts accepted in 20 requests (5 groups)' }).waitFor();
+    await page.locator('#channels button', { hasText: '# alerts' }).click();
+    // Each group's message is edited with its count within 10 s (the group refresh), on the real clock.
+    const counted = messages().locator('.msg', { hasText: /: 40 alerts/ });
+    await counted.nth(4).waitFor({ timeout: 45_000 });
+    expect(await counted.count()).toBe(5);
+    mkdirSync(OUTPUT, { recursive: true });
+    await page.screenshot({ path: `${OUTPUT}storm.png`, fullPage: true });
+  }, 60_000);
 });

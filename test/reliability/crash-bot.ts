@@ -13,7 +13,10 @@ import { TEST_SECRETS } from '../support/common.js';
 export const REPO = resolve(import.meta.dirname, '../..');
 export const ALERTS_TOKEN = 'crash-test-alerts-bearer-0123456789';
 
-/** One rotation of three, escalating every second: primary, then secondary, then the lead, once. */
+/**
+ * One rotation of three, escalating every second: primary, then secondary, then the lead, once. Two integrations:
+ * `jobs` (generic JSON, each alert its own group) and `storm` (Alertmanager, alerts grouped by service and name; each group declares an incident).
+ */
 export function writeCrashPolicy(dir: string): string {
   const path = join(dir, 'crash.policy.yml');
   writeFileSync(
@@ -37,6 +40,11 @@ integrations:
     format: generic
     auth: { bearer_env: CRASH_ALERTS_TOKEN }
     routes: [{ rotation: core, severity: P1 }]
+  storm:
+    format: alertmanager
+    auth: { bearer_env: CRASH_ALERTS_TOKEN }
+    routes: [{ rotation: core, severity: P1 }]
+    declare_incident: true
 `,
   );
   return path;

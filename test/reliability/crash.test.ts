@@ -24,6 +24,7 @@ import {
   type SlackMessageRow,
 } from './crash-checks.js';
 import { ALERTS_TOKEN, freePort, startBot, waitHealthy, writeCrashPolicy, type BotProcess } from './crash-bot.js';
+import { STORM_GROUPS, StormWorkload, stormAgrees, type StormAlertRow, type StormGroupRow } from './crash-storm.js';
 
 /**
  * The promise of the bot: a page is never lost and never doubled. The bot runs as a child process and is
@@ -33,10 +34,14 @@ import { ALERTS_TOKEN, freePort, startBot, waitHealthy, writeCrashPolicy, type B
  * CRASH_KILLS (default 200) and CRASH_SEED replay a run; the seed is printed. The kills draw from one stream
  * and the workload's choices are keyed by the item they are about (alert n, the page of alert n), so a replay
  * sends the same alerts, resolves and acknowledgements and kills at the same points of that workload.
+ * The storm phase (its own bot and database) kills it CRASH_STORM_KILLS times (default a tenth of CRASH_KILLS,
+ * at least 5) while a storm of distinct alerts in 8 groups arrives: no alert lost, no page doubled, every group paged,
+ * each group's incident (declare_incident) declared once.
  */
 
 const KILLS = Number(process.env.CRASH_KILLS ?? 200);
 const SEED = Number(process.env.CRASH_SEED ?? randomInt(1, 2 ** 31));
+const STORM_KILLS = Number(process.env.CRASH_STORM_KILLS ?? Math.max(5, Math.round(KILLS / 10)));
 /** A step due this long before the acknowledgement must have gone out (ticker period plus a busy machine). */
 const GRACE_MS = 2_500;
 const STEP_MS = 1_000;
@@ -406,5 +411,138 @@ describe('crash test: SIGKILL at random instants', () => {
       }
     },
     20 * 60_000,
+  );
+  it(
+    `a storm while killed: no alert lost, no page doubled, every group paged, no incident declared twice (${STORM_KILLS} kills)`,
+    async () => {
+      console.log(`crash test storm: seed ${SEED}, ${STORM_KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_STORM_KILLS=${STORM_KILLS})`);
+      const killRng = seeded(SEED ^ 0x5709);
+      const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
+      for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
+      const stormDir = mkdtempSync(join(dir, 'storm-'));
+      const port = await freePort();
+      const dbPath = join(stormDir, 'oncall.db');
+      const policyPath = writeCrashPolicy(stormDir);
+      const env = { port, dbPath, policyPath, slackUrl: standIn.url };
+      const storm = new StormWorkload(port);
+      const running = storm.run();
+      const output: string[] = [];
+      let bot: BotProcess | null = null;
+      try {
+        for (let kill = 0; kill < STORM_KILLS; kill += 1) {
+          bot = startBot(main, env);
+          // Half the kills during start-up, half while it takes the storm: 2 to 9 requests of 10 alerts a life,
+          // killed 50 to 650 ms after they start to arrive, whether it has answered them or not.
+          const duringStartUp = killRng() < 0.5;
+          const delay = killRng();
+          const burst = 2 + Math.floor(killRng() * 8);
+          if (!duringStartUp) expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
+          storm.release(burst);
+          await sleep(duringStartUp ? delay * 1500 : 50 + delay * 600);
+          bot.child.kill('SIGKILL');
+          await bot.exited;
+          output.push(...bot.output);
+        }
+
+        // The last life: every retry lands, every chain runs out, the backlog drains.
+        bot = startBot(main, env);
+        expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
+        for (let waited = 0; waited < 60_000 && !storm.idle; waited += 100) await sleep(100);
+        expect(storm.idle, 'the storm still had requests the bot would not accept').toBe(true);
+        expect(storm.accepted.size).toBe(storm.alerts);
+        await sleep(3 * STEP_MS + GRACE_MS + 1_500);
+        const live = new Database(dbPath, { readonly: true });
+        const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+        for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
+        const now = systemClock.now();
+        const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
+        const pending = live.prepare("SELECT id, method, last_error, target_ref FROM outbox WHERE status != 'sent'").all();
+        live.close();
+        expect(overdue, 'timers left overdue').toEqual([]);
+        expect(pending, 'outbox rows not delivered').toEqual([]);
+        bot.child.kill('SIGTERM');
+        expect(await bot.exited).toBe(0);
+        output.push(...bot.output);
+        bot = null;
+        storm.stop();
+        await running;
+
+        const db = new Database(dbPath, { readonly: true });
+        expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
+        const alertRows = db
+          .prepare(
+            "SELECT dedup_key, group_id, page_id, json_extract(labels, '$.alertname') AS alertname FROM alerts WHERE integration = 'storm'",
+          )
+          .all() as StormAlertRow[];
+        const groupRows = db
+          .prepare("SELECT id, page_id, count, group_key, first_alert_id, incident_id FROM alert_groups WHERE integration = 'storm'")
+          .all() as StormGroupRow[];
+        const pageRows = db
+          .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
+          .all() as PageRow[];
+        const pageMessageRows = db
+          .prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages')
+          .all() as PageMessageRow[];
+        const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
+        const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
+        const incidentIds = (db.prepare('SELECT id FROM incidents').all() as Array<{ id: number }>).map((r) => r.id);
+        db.close();
+
+        // Nobody closed a group (no resolve, no one resolved a page): one group, one page, one incident per alert name.
+        const visible = visibleMessages(standIn.calls);
+        expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
+        expect(
+          stormAgrees(
+            storm.accepted,
+            alertRows,
+            groupRows,
+            pageRows.map((p) => p.id),
+            incidentIds,
+            visible.messages,
+            'C0ALERTS',
+          ),
+        ).toEqual([]);
+        expect(groupRows).toHaveLength(STORM_GROUPS);
+        expect(pageRows).toHaveLength(STORM_GROUPS);
+        expect(incidentIds).toHaveLength(STORM_GROUPS);
+        // Each group's page went out and climbed its chain as decided; Slack shows each decision once.
+        const rotation = loadPolicyFile(policyPath).rotations.core!;
+        const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
+          chainFor: (page) => {
+            const onCall = whoIsOnCall(rotation, [], page.created_at);
+            return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
+          },
+          stepMs: STEP_MS,
+          exhaustAfterLastStepMs: STEP_MS,
+          graceMs: GRACE_MS,
+          alertsChannel: 'C0ALERTS',
+        });
+        expect(pageCheck.problems, 'pages whose Slack messages disagree with their decisions').toEqual([]);
+        const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
+        expect(outboxCheck.problems, 'posts and edits that disagree with the outbox').toEqual([]);
+        expect(outboxCheck.duplicates).toBe(0);
+        const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
+        expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
+
+        const errors = output
+          .join('')
+          .split('\n')
+          .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+        console.log(
+          `crash test storm: ${STORM_KILLS} kills, ${storm.requests} requests, ${storm.accepted.size} distinct alerts in ` +
+            `${groupRows.length} groups, ${pageRows.length} pages, ${standIn.calls.length} Slack calls, ${errors.length} error lines`,
+        );
+        expect(errors, 'errors logged by the bot').toEqual([]);
+      } finally {
+        storm.stop();
+        if (bot) {
+          bot.child.kill('SIGKILL');
+          await bot.exited;
+        }
+        await running.catch(() => undefined);
+        await standIn.stop();
+      }
+    },
+    10 * 60_000,
   );
 });

@@ -525,6 +525,25 @@ function renderSidebar(data) {
       };
       alerts.append(b);
     }
+    if (data.storm) {
+      const b = document.createElement('button');
+      b.id = 'storm';
+      b.className = 'storm';
+      b.textContent = 'Storm: 200 alerts in 5 groups';
+      b.title = 'A database falls over: 200 distinct alerts arrive through the webhook. Watch #alerts: one message and one page per group.';
+      b.onclick = async () => {
+        b.disabled = true;
+        toast('Storm: sending 200 alerts…');
+        const answer = await post('storm', {});
+        b.disabled = false;
+        toast(
+          answer.ok
+            ? `Storm: ${answer.alerts} alerts accepted in ${answer.requests} requests (${answer.groups} groups). Open #alerts.`
+            : `Storm: ${answer.error ?? `${answer.refused} requests refused (${answer.status})`}`,
+        );
+      };
+      alerts.append(b);
+    }
   }
 }
 

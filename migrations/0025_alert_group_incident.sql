@@ -1,0 +1,1 @@
+ALTER TABLE `alert_groups` ADD `incident_id` integer;
