@@ -191,7 +191,12 @@ export const pageMessages = sqliteTable(
     loop: integer('loop').notNull(),
     createdAt: integer('created_at').notNull(),
   },
-  (t) => [index('page_messages_page').on(t.pageId), index('page_messages_user').on(t.userId), index('page_messages_ref').on(t.ref)],
+  (t) => [
+    index('page_messages_page').on(t.pageId),
+    index('page_messages_user').on(t.userId),
+    index('page_messages_ref').on(t.ref),
+    index('page_messages_created').on(t.createdAt),
+  ],
 );
 
 export type AlertRowStatus = 'firing' | 'acknowledged' | 'resolved';

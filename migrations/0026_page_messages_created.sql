@@ -1,0 +1,1 @@
+CREATE INDEX `page_messages_created` ON `page_messages` (`created_at`);
