@@ -60,7 +60,7 @@ import {
   updateText,
   type TimelineEntry,
 } from './incident-blocks.js';
-import { incidentMessageRef, incidentRef } from './incident-refs.js';
+import { incidentMessageRef, incidentRef, postmortemSubject } from './incident-refs.js';
 import type { IncidentChanges, IncidentRow } from './incident-store.js';
 import { INCIDENT_TIMERS } from './incident-timers.js';
 import { postmortemDueAt } from './postmortem.js';
@@ -155,7 +155,6 @@ export type IncidentCommand =
 
 export const incidentSubject = incidentRef;
 const cardRef = (id: number) => incidentMessageRef(id, 'card');
-const postmortemSubject = (id: number) => `${incidentRef(id)}:postmortem`;
 const ok = (message: string): IncidentOutcome => ({ ok: true, message });
 const refuse = (message: string): IncidentOutcome => ({ ok: false, message });
 
