@@ -335,3 +335,110 @@ export function resolveModal(i: IncidentFacts, verification: readonly string[]):
     ],
   };
 }
+
+// The lines incident-decide.ts posts and records, word for word as the service wrote them.
+
+export function firstUpdateMissedText(i: Pick<IncidentFacts, 'severity' | 'title' | 'commander' | 'declaredAt'>, dueAt: number): string {
+  return `:warning: The first status update for ${incidentTitle(i)} was due by ${slackDate(dueAt)} (${humanDuration(dueAt - i.declaredAt)} after declaration) and none was posted. ${mention(i.commander)}, post one with \`/incident update <text>\`.`;
+}
+
+export const firstUpdateMissedLine = (i: Pick<IncidentFacts, 'declaredAt'>, dueAt: number) =>
+  `First-update deadline (${humanDuration(dueAt - i.declaredAt)}) missed`;
+
+export function postmortemOverdueText(i: Pick<IncidentFacts, 'severity' | 'title' | 'commander'>, dueAt: number): string {
+  return `:page_facing_up: ${mention(i.commander)} the postmortem for ${incidentTitle(i)} was due ${slackDate(dueAt)}. When it is written: \`/incident postmortem done <link>\`.`;
+}
+
+/** Why a timed notify rule fires: "is still not mitigated after 30 min". */
+export const stillText = (when: 'unmitigated' | string, afterMs: number) =>
+  `is still ${when === 'unmitigated' ? 'not mitigated' : 'unresolved'} after ${humanDuration(afterMs)}`;
+
+export const declaredByText = (declaredBy: string) => `was declared by ${mention(declaredBy)}`;
+
+export function groupNoticeText(i: Pick<IncidentFacts, 'severity' | 'title'>, groups: readonly string[], why: string): string {
+  return `:information_source: ${groups.map((g) => `<!subteam^${g}>`).join(', ')}: ${incidentTitle(i)} ${why}.`;
+}
+
+/** The DM a notify rule sends: `page` asks the person to join, an FYI does not. */
+export function notifyDmText(
+  i: Pick<IncidentFacts, 'id' | 'severity' | 'title' | 'commander' | 'channelId'>,
+  how: 'page' | 'notify',
+  why: string,
+): string {
+  const where = i.channelId ? ` in <#${i.channelId}>` : '';
+  const asked = how === 'page' ? 'You are asked to join' : 'No action needed unless you are asked';
+  const head = how === 'page' ? ':rotating_light:' : ':information_source: FYI';
+  return `${head} ${incidentTitle(i)} (incident #${i.id})${where} ${why}. Commander: ${mention(i.commander)}. ${asked}.`;
+}
+
+export const pagedLine = (rotation: string, severity: string, pageId: number) =>
+  `Paged the ${rotation} on-call at ${severity} (page #${pageId})`;
+
+export const declaredLine = (i: Pick<IncidentFacts, 'severity' | 'title' | 'declaredBy' | 'impact'>) =>
+  `Declared ${incidentTitle(i)} by ${mention(i.declaredBy)}. Impact: ${i.impact}`;
+
+/** An incident declared for something already paged (an alert group's page): the timeline says so instead of paging twice. */
+export const pagedAlreadyLine = (rotation: string | null, pagedBy: { pageId: number; what: string }) =>
+  `The ${rotation ?? 'on-call'} on-call is paged already (page #${pagedBy.pageId}, ${pagedBy.what}): no second page`;
+
+export const updateLine = (userId: string, text: string) => `Update from ${mention(userId)}: ${text}`;
+
+export function statusChangeText(
+  i: Pick<IncidentFacts, 'severity' | 'title'>,
+  before: IncidentStatus,
+  after: IncidentStatus,
+  userId: string,
+  note: string,
+): string {
+  return `:arrows_counterclockwise: Status of ${incidentTitle(i)}: ${STATUS_LABELS[before]} → *${STATUS_LABELS[after]}* (${mention(userId)})${note ? `: ${note}` : ''}`;
+}
+
+export const statusChangeLine = (before: IncidentStatus, after: IncidentStatus, userId: string, note: string) =>
+  `Status ${STATUS_LABELS[before]} → ${STATUS_LABELS[after]} by ${mention(userId)}${note ? `: ${note}` : ''}`;
+
+export const severityLine = (before: string, after: string, userId: string) => `Severity ${before} → ${after} by ${mention(userId)}`;
+
+export const severityText = (id: number, before: string, after: string, userId: string, raised: boolean) =>
+  `:${raised ? 'arrow_up' : 'arrow_down'}: ${mention(userId)} changed the severity of incident #${id} from ${before} to *${after}*.`;
+
+export const commanderLine = (before: string, after: string, userId: string) =>
+  `Commander ${mention(before)} → ${mention(after)} (by ${mention(userId)})`;
+
+export const commanderText = (id: number, before: string, after: string) =>
+  `:crown: ${mention(after)} is now the commander of incident #${id} (was ${mention(before)}).`;
+
+export const roleLine = (holder: string, role: string, userId: string) => `${mention(holder)} is ${role} (by ${mention(userId)})`;
+
+export const roleText = (id: number, holder: string, role: string) =>
+  `:bust_in_silhouette: ${mention(holder)} is the ${role} for incident #${id}.`;
+
+export const resolvedLine = (userId: string, tookMs: number, summary: string) =>
+  `Resolved by ${mention(userId)} after ${humanDuration(tookMs)}: ${summary}`;
+
+export const resolvedText = (i: Pick<IncidentFacts, 'severity' | 'title'>, userId: string, tookMs: number, summary: string) =>
+  `:large_green_circle: ${incidentTitle(i)} resolved by ${mention(userId)} after ${humanDuration(tookMs)}.\n${summary}`;
+
+export const resolvedAnnouncement = (i: Pick<IncidentFacts, 'severity' | 'title'>, channelId: string) =>
+  `:large_green_circle: ${incidentTitle(i)} (<#${channelId}>) is resolved.`;
+
+export const postmortemDueLine = (dueAt: number) => `Postmortem due ${slackDate(dueAt)}`;
+
+export const classifiedLine = (label: string, userId: string, note: string) =>
+  `Closed as a ${label} by ${mention(userId)}${note ? `: ${note}` : ''} (no postmortem)`;
+
+export const classifiedText = (id: number, label: string, userId: string, note: string) =>
+  `:card_file_box: ${mention(userId)} closed #${id} as a *${label}*, not an incident${note ? `: ${note}` : ''}. Reminders and paging have stopped; no postmortem.`;
+
+export const postmortemWrittenLine = (userId: string, late: string, link: string) =>
+  `Postmortem written by ${mention(userId)}${late}: ${link}`;
+
+export const postmortemWrittenText = (i: Pick<IncidentFacts, 'severity' | 'title'>, link: string, late: string) =>
+  `:white_check_mark: Postmortem for ${incidentTitle(i)}: ${link}${late}`;
+
+export const postmortemLate = (lateMs: number) => (lateMs > 0 ? ` (${humanDuration(lateMs)} after it was due)` : '');
+
+export const pinnedLine = (userId: string, author: string | null, text: string) =>
+  `Pinned by ${mention(userId)}${author ? ` (from ${mention(author)})` : ''}: ${text}`;
+
+export const pageEventLine = (pageId: number, event: 'acknowledged' | 'resolved', who: string, via: string, tookMs: number) =>
+  `Page #${pageId} ${event} by ${who}${via} (${humanDuration(tookMs)} after it started)`;
