@@ -202,7 +202,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
-      // Who is on call changed (an emergency take-over, a volunteer covering secondary): the Home tabs redraw.
+      // Who is on call changed (an emergency take-over, a volunteer covering secondary, a swap accepted): the Home tabs redraw.
       'shift.changed': [(tx) => scheduleChanged(tx)],
     }),
   );
@@ -309,7 +309,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   });
   contactTests.register(engine);
   registerTestPage(commands.oncall, bolt, contactTests, { engine, policy: options.policy, logger });
-  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
+  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, events };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);

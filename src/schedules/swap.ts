@@ -15,6 +15,11 @@ export const SWAP_EXPIRY_TIMER = timerKind('schedule.swap_expiry', z.object({ id
 /** A proposal lapses after two days, or when the shift starts, whichever is first. */
 export const SWAP_TTL_MS = 48 * 3_600_000;
 
+/** The request's DM to the partner (edited when it is answered or lapses), and the subject of its expiry timer. */
+export const swapRef = (id: number): string => `swap:${id}`;
+
+export const SWAP_USAGE = '\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`';
+
 export interface SwapPlan {
   rotation: string;
   role: Role;
@@ -107,6 +112,11 @@ export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {
       ? `, and ${mention(plan.requester)} takes ${mention(plan.partner)}'s ${slackDate(plan.returnStart)} → ${slackDate(plan.returnEnd)} in return`
       : ' (a one-way cover: no later shift to give back)';
   return `${give}${back}.`;
+}
+
+/** In the rotation's channel and to the requester, once the partner accepted. */
+export function swapAgreedText(plan: Omit<SwapPlan, 'expiresAt'>): string {
+  return `:repeat: Swap agreed: ${describeSwap(plan)}`;
 }
 
 export function swapRequestBlocks(id: number, plan: SwapPlan): unknown[] {
