@@ -1,6 +1,7 @@
 /** Block Kit for handoffs: the modal, the posted handoff with its confirm button, prompts and reminders. Pure. */
 import type { HandoffField } from '../config/policy.js';
 import { cut, mention, slackDate } from '../slack/format.js';
+import { promptButtonValue } from './handoff-refs.js';
 
 export const HANDOFF_VIEW = 'handoff.submit';
 export const HANDOFF_ACTIONS = { open: 'handoff.open', confirm: 'handoff.confirm', cover: 'handoff.cover_secondary' } as const;
@@ -119,7 +120,7 @@ export function promptDm(t: HandoffTarget): { text: string; blocks: unknown[] } 
             action_id: HANDOFF_ACTIONS.open,
             style: 'primary',
             text: plain('Write the handoff'),
-            value: `${t.rotation}|${t.boundary}`,
+            value: promptButtonValue(t.rotation, t.boundary),
           },
         ],
       },

@@ -13,3 +13,13 @@ export const promptKey = (rotation: string, boundary: number): string => `handof
 export const dueKey = (rotation: string, boundary: number): string => `handoff-due:${rotation}:${boundary}`;
 export const unconfirmedKey = (rotation: string, boundary: number, after: number): string =>
   `handoff-unconfirmed:${rotation}:${boundary}:${after}`;
+
+/** The "Write the handoff" button's value: the shift change it opens the form for. */
+export const promptButtonValue = (rotation: string, boundary: number): string => `${rotation}|${boundary}`;
+
+/** The shift change a "Write the handoff" button names; null for a value this bot did not write. */
+export function parsePromptButtonValue(value: string): { rotation: string; boundary: number } | null {
+  const [rotation, boundary, ...rest] = value.split('|');
+  if (!rotation || !boundary || rest.length > 0 || !/^\d+$/.test(boundary)) return null;
+  return { rotation, boundary: Number(boundary) };
+}

@@ -7,19 +7,23 @@
 import type { Policy } from '../config/policy.js';
 import { noEffects, type Effects } from '../engine/effects.js';
 import { PRIORITY } from '../engine/outbox.js';
-import { mention, slackDate } from '../slack/format.js';
+import { mention } from '../slack/format.js';
 import type { NewOverride } from './override-store.js';
 import type { Override } from './rotation.js';
 import type { ShiftChangedEvent } from './schedule-events.js';
 import {
-  describeSwap,
   planSwap,
   SWAP_EXPIRY_TIMER,
+  SWAP_OUTCOME,
+  SWAP_TOLD,
+  SWAP_USAGE,
   swapAgreedText,
+  swapClosedText,
   swapOutcomeBlocks,
   swapRef,
   swapRequestBlocks,
-  SWAP_USAGE,
+  swapRequestText,
+  swapSentText,
   type SwapPlan,
 } from './swap.js';
 import type { SwapRow } from './swap-store.js';
@@ -64,7 +68,7 @@ function close(effects: SwapEffects, row: SwapRow, outcome: string): void {
   effects.timers.push({ op: 'cancel', subject: swapRef(row.id), kind: SWAP_EXPIRY_TIMER.kind });
   effects.calls.push({
     method: 'chat.update',
-    args: { text: `Swap request #${row.id}: ${outcome}`, blocks: swapOutcomeBlocks(row.id, row, outcome) },
+    args: { text: swapClosedText(row.id, outcome), blocks: swapOutcomeBlocks(row.id, row, outcome) },
     priority: PRIORITY.cosmetic,
     targetRef: swapRef(row.id),
   });
@@ -85,24 +89,24 @@ function run(effects: SwapEffects, state: SwapState, command: SwapCommand, polic
         method: 'chat.postMessage',
         args: {
           channel: plan.partner,
-          text: `Swap request #${id} from <@${plan.requester}>: ${describeSwap(plan)}`,
+          text: swapRequestText(id, plan),
           blocks: swapRequestBlocks(id, plan),
         },
         priority: PRIORITY.notice,
         ref: swapRef(id),
       });
-      return `Swap request #${id} sent to ${mention(plan.partner)}: ${describeSwap(plan)} Nothing changes until they accept (by ${slackDate(plan.expiresAt)}).`;
+      return swapSentText(id, plan);
     }
     case 'expire': {
       const row = state.swap;
       if (row?.status !== 'pending') return null;
       effects.writes.push({ kind: 'outcome', id: row.id, status: 'expired', at: now });
-      close(effects, row, `expired unanswered at ${slackDate(now)}; the schedule is unchanged.`);
+      close(effects, row, SWAP_OUTCOME.lapsed(now));
       effects.calls.push({
         method: 'chat.postMessage',
         args: {
           channel: row.requester,
-          text: `Your swap request #${row.id} to ${mention(row.partner)} expired unanswered; the schedule is unchanged.`,
+          text: SWAP_TOLD.lapsed(row.id, row.partner),
         },
         priority: PRIORITY.notice,
       });
@@ -127,15 +131,15 @@ function answer(
   if (row.status !== 'pending') return `Swap request #${id} was already ${row.status}.`;
   if (now >= row.expiresAt) {
     effects.writes.push({ kind: 'outcome', id, status: 'expired', at: now });
-    close(effects, row, 'expired before it was answered; the schedule is unchanged.');
+    close(effects, row, SWAP_OUTCOME.lapsedBeforeAnswer);
     return `Swap request #${id} had expired; ask ${mention(row.requester)} to propose it again.`;
   }
   effects.writes.push({ kind: 'outcome', id, status: c.answer, at: now });
   if (c.answer === 'declined') {
-    close(effects, row, `declined by ${mention(by)} at ${slackDate(now)}; the schedule is unchanged.`);
+    close(effects, row, SWAP_OUTCOME.declined(by, now));
     effects.calls.push({
       method: 'chat.postMessage',
-      args: { channel: row.requester, text: `${mention(by)} declined your swap request #${id}; the schedule is unchanged.` },
+      args: { channel: row.requester, text: SWAP_TOLD.declined(id, by) },
       priority: PRIORITY.notice,
     });
     return null;
@@ -153,14 +157,14 @@ function answer(
       override: { ...base, userId: row.requester, startsAt: row.returnStart, endsAt: row.returnEnd },
     });
   effects.events.push({ type: 'shift.changed', rotation: row.rotation });
-  close(effects, row, `accepted by ${mention(by)} at ${slackDate(now)}; the schedule is changed.`);
+  close(effects, row, SWAP_OUTCOME.accepted(by, now));
   const told = swapAgreedText(row);
   const rotationChannel = policy.rotations[row.rotation]?.channel;
   if (rotationChannel)
     effects.calls.push({ method: 'chat.postMessage', args: { channel: rotationChannel, text: told }, priority: PRIORITY.notice });
   effects.calls.push({
     method: 'chat.postMessage',
-    args: { channel: row.requester, text: `${mention(by)} accepted your swap request #${id}. ${told}` },
+    args: { channel: row.requester, text: SWAP_TOLD.accepted(id, by, told) },
     priority: PRIORITY.notice,
   });
   return null;

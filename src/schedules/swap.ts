@@ -114,6 +114,32 @@ export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {
   return `${give}${back}.`;
 }
 
+/** The request's DM to the partner (its text; the blocks carry the buttons). */
+export const swapRequestText = (id: number, plan: SwapPlan): string =>
+  `Swap request #${id} from <@${plan.requester}>: ${describeSwap(plan)}`;
+
+/** To the requester: the request was sent. */
+export const swapSentText = (id: number, plan: SwapPlan): string =>
+  `Swap request #${id} sent to ${mention(plan.partner)}: ${describeSwap(plan)} Nothing changes until they accept (by ${slackDate(plan.expiresAt)}).`;
+
+/** The partner's DM edited once the request is answered or lapses. */
+export const swapClosedText = (id: number, outcome: string): string => `Swap request #${id}: ${outcome}`;
+
+/** How a request ended, as its edited DM says it. */
+export const SWAP_OUTCOME = {
+  lapsed: (at: number) => `expired unanswered at ${slackDate(at)}; the schedule is unchanged.`,
+  lapsedBeforeAnswer: 'expired before it was answered; the schedule is unchanged.',
+  declined: (by: string, at: number) => `declined by ${mention(by)} at ${slackDate(at)}; the schedule is unchanged.`,
+  accepted: (by: string, at: number) => `accepted by ${mention(by)} at ${slackDate(at)}; the schedule is changed.`,
+} as const;
+
+/** To the requester, once the request is answered or lapses. */
+export const SWAP_TOLD = {
+  lapsed: (id: number, partner: string) => `Your swap request #${id} to ${mention(partner)} expired unanswered; the schedule is unchanged.`,
+  declined: (id: number, by: string) => `${mention(by)} declined your swap request #${id}; the schedule is unchanged.`,
+  accepted: (id: number, by: string, agreed: string) => `${mention(by)} accepted your swap request #${id}. ${agreed}`,
+} as const;
+
 /** In the rotation's channel and to the requester, once the partner accepted. */
 export function swapAgreedText(plan: Omit<SwapPlan, 'expiresAt'>): string {
   return `:repeat: Swap agreed: ${describeSwap(plan)}`;
