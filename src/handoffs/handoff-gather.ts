@@ -4,13 +4,16 @@
  * incidents the outgoing primary commands (incidents), and the id a new handoff gets. Only what the command needs.
  */
 import type { Policy } from '../config/policy.js';
+import { alertsSeenSince } from '../alerts/alert-store.js';
 import type { EngineTx } from '../engine/engine.js';
-import { unresolvedIncidentsCommandedBy } from '../incidents/incident-store.js';
+import { incidentsDeclaredOrResolvedSince, unresolvedIncidentsCommandedBy, unresolvedIncidentsOf } from '../incidents/incident-store.js';
+import { pagesRaisedBetween } from '../paging/page-store.js';
 import { activeOverrides } from '../schedules/override-store.js';
 import { isShiftBoundary, whoIsOnCall } from '../schedules/rotation.js';
 import type { CommandedIncident, HandoffTarget } from './handoff-blocks.js';
-import type { HandoffCommand, HandoffState, OnCallPair } from './handoff-decide.js';
+import { handoffBoundaryAt, lastBoundaryAt, type HandoffCommand, type HandoffState, type OnCallPair } from './handoff-decide.js';
 import { findHandoff, handoffFor, nextHandoffId } from './handoff-store.js';
+import type { ShiftFacts } from './prefill.js';
 
 /** Outgoing = the primary just before the boundary, incoming = the primary from it, overrides included. */
 export function gatherTarget(tx: EngineTx, policy: Policy, rotationName: string, boundary: number): HandoffTarget | null {
@@ -63,4 +66,34 @@ export function gatherHandoffState(tx: EngineTx, policy: Policy, command: Handof
     case 'cover':
       return { ...none, handoff: findHandoff(tx.db, command.id) };
   }
+}
+
+/** The boundary a handoff written now is for (handoff-decide.ts handoffBoundaryAt), with its outgoing and incoming. */
+export function gatherCurrentTarget(tx: EngineTx, policy: Policy, rotationName: string): HandoffTarget | null {
+  const rotation = policy.rotations[rotationName];
+  if (!rotation) return null;
+  const lastPosted = handoffFor(tx.db, rotationName, lastBoundaryAt(rotation, tx.now)) !== null;
+  return gatherTarget(tx, policy, rotationName, handoffBoundaryAt(rotation, tx.now, lastPosted));
+}
+
+/** The rotation a bare `/handoff` by this person means: the one they are primary of now. */
+export function gatherRotationOf(tx: EngineTx, policy: Policy, userId: string): string | null {
+  const overrides = activeOverrides(tx.db, tx.now);
+  const mine = Object.values(policy.rotations).filter((r) => whoIsOnCall(r, overrides, tx.now).primary?.userId === userId);
+  return mine.length === 1 ? mine[0]!.name : null;
+}
+
+/** The shift's facts for the prefill (prefill.ts): from the start of the outgoing shift until now. */
+export function gatherShiftFacts(tx: EngineTx, policy: Policy, target: HandoffTarget): ShiftFacts {
+  const rotation = policy.rotations[target.rotation]!;
+  const shiftStart = lastBoundaryAt(rotation, target.boundary - 1);
+  return {
+    zone: rotation.shift.timezone,
+    shiftStart,
+    now: tx.now,
+    activeIncidents: unresolvedIncidentsOf(tx.db, target.rotation),
+    shiftIncidents: incidentsDeclaredOrResolvedSince(tx.db, target.rotation, shiftStart),
+    pages: pagesRaisedBetween(tx.db, shiftStart, tx.now + 1, target.rotation),
+    alerts: alertsSeenSince(tx.db, target.rotation, shiftStart),
+  };
 }

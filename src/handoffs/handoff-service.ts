@@ -6,11 +6,6 @@
 import type { Policy } from '../config/policy.js';
 import type { EventSink } from '../engine/effects.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
-import { alertsSeenSince } from '../alerts/alert-store.js';
-import { incidentsDeclaredOrResolvedSince, unresolvedIncidentsOf } from '../incidents/incident-store.js';
-import { pagesRaisedBetween } from '../paging/page-store.js';
-import { activeOverrides } from '../schedules/override-store.js';
-import { whoIsOnCall } from '../schedules/rotation.js';
 import { messageLocation } from '../slack/slack-message-store.js';
 import { applyHandoffEffects } from './handoff-apply.js';
 import type { HandoffTarget } from './handoff-blocks.js';
@@ -18,17 +13,15 @@ import {
   boundaryTimers,
   decideHandoff,
   handOffRefusal,
-  handoffBoundaryAt,
-  lastBoundaryAt,
   mayHandOff,
   nextBoundaryAfter,
   type HandoffCommand,
   type HandoffEvent,
   type HandoffOutcome,
 } from './handoff-decide.js';
-import { gatherHandoffState, gatherTarget } from './handoff-gather.js';
+import { gatherCurrentTarget, gatherHandoffState, gatherRotationOf, gatherShiftFacts, gatherTarget } from './handoff-gather.js';
 import { handoffRef } from './handoff-refs.js';
-import { handoffFor, handoffHistory, type HandoffRow } from './handoff-store.js';
+import { handoffHistory, type HandoffRow } from './handoff-store.js';
 import { HANDOFF_TIMERS } from './handoff-timers.js';
 import type { ShiftFacts } from './prefill.js';
 
@@ -67,32 +60,17 @@ export class HandoffService {
 
   /** The boundary a handoff written now is for: the coming one, or one just passed that got none. */
   currentTarget(tx: EngineTx, rotationName: string): HandoffTarget | null {
-    const rotation = this.policy.rotations[rotationName];
-    if (!rotation) return null;
-    const lastPosted = handoffFor(tx.db, rotationName, lastBoundaryAt(rotation, tx.now)) !== null;
-    return this.targetFor(tx, rotationName, handoffBoundaryAt(rotation, tx.now, lastPosted));
+    return gatherCurrentTarget(tx, this.policy, rotationName);
   }
 
   /** The rotation a bare `/handoff` by this person means: the one they are primary of now. */
   rotationOf(tx: EngineTx, userId: string): string | null {
-    const overrides = activeOverrides(tx.db, tx.now);
-    const mine = Object.values(this.policy.rotations).filter((r) => whoIsOnCall(r, overrides, tx.now).primary?.userId === userId);
-    return mine.length === 1 ? mine[0]!.name : null;
+    return gatherRotationOf(tx, this.policy, userId);
   }
 
   /** The shift's facts for the prefill: from the start of the outgoing shift until now. */
   facts(tx: EngineTx, target: HandoffTarget): ShiftFacts {
-    const rotation = this.policy.rotations[target.rotation]!;
-    const shiftStart = lastBoundaryAt(rotation, target.boundary - 1);
-    return {
-      zone: rotation.shift.timezone,
-      shiftStart,
-      now: tx.now,
-      activeIncidents: unresolvedIncidentsOf(tx.db, target.rotation),
-      shiftIncidents: incidentsDeclaredOrResolvedSince(tx.db, target.rotation, shiftStart),
-      pages: pagesRaisedBetween(tx.db, shiftStart, tx.now + 1, target.rotation),
-      alerts: alertsSeenSince(tx.db, target.rotation, shiftStart),
-    };
+    return gatherShiftFacts(tx, this.policy, target);
   }
 
   post(tx: EngineTx, target: HandoffTarget, postedBy: string, fields: Array<{ label: string; value: string }>, channel: string): void {
