@@ -28,6 +28,7 @@ import { isReportChart } from './reports/report-chart.js';
 import { calendarRoute } from './calendar/calendar-route.js';
 import { registerHandoffActions, registerHandoffCommands } from './handoffs/handoff-actions.js';
 import { HandoffService } from './handoffs/handoff-service.js';
+import type { HandoffEvent } from './handoffs/handoff-decide.js';
 import { registerIncidentCommands, type IncidentSlack } from './incidents/incident-commands.js';
 import { IncidentService, type IncidentEvent } from './incidents/incident-service.js';
 import { registerIncidentViews } from './incidents/incident-views.js';
@@ -198,8 +199,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
 
   // What follows what: every domain event and, in order, whoever follows it, all inside the transaction that
   // made the change. (The table is read when an event happens, after every service below exists.)
-  const events = dispatchFrom<PagingEvent | IncidentEvent>(
-    (): EventTable<PagingEvent | IncidentEvent> => ({
+  const events = dispatchFrom<PagingEvent | IncidentEvent | HandoffEvent>(
+    (): EventTable<PagingEvent | IncidentEvent | HandoffEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
       // A page about an alert group acknowledges or closes the group (they are one), and says so in its incident.
       // A closed page's push replies are no longer followed (once the transaction is over).
@@ -222,6 +223,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
+      // Who is on call changed (an emergency take-over, a volunteer covering secondary, a swap accepted): the Home tabs redraw.
+      'shift.changed': [(tx) => scheduleChanged(tx)],
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
@@ -338,7 +341,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   });
   contactTests.register(engine);
   registerTestPage(commands.oncall, bolt, contactTests, { engine, policy: options.policy, logger });
-  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, scheduleChanged };
+  const swapDeps = { engine, policy: options.policy, clock, logger, userZone, events };
   registerSwapCommand(commands.oncall, swapDeps);
   registerSwapActions(bolt, swapDeps);
   pager.register(engine);
@@ -364,7 +367,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   const playbookDeps = { engine, incidents, playbooks, policy: options.policy, logger };
   registerPlaybookCommands(commands.incident, playbookDeps);
   registerPlaybookActions(bolt, playbookDeps);
-  const handoffs = new HandoffService(options.policy, scheduleChanged);
+  const handoffs = new HandoffService(options.policy, events);
   handoffs.register(engine);
   const handoffDeps = { engine, handoffs, policy: options.policy, logger, openView: incidentDeps.slack.openView };
   registerHandoffCommands(commands.handoff, handoffDeps);

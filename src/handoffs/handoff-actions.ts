@@ -10,6 +10,7 @@ import { answerPrivately, channelOf, formDidNotOpen } from '../slack/ephemeral.j
 import { buttonValue, idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
+import { parsePromptButtonValue } from './handoff-refs.js';
 import type { HandoffOutcome, HandoffService } from './handoff-service.js';
 import { pagesText, prefillFields, shiftIncidentsText } from './prefill.js';
 
@@ -128,9 +129,9 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
 
   bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action, client }) => {
     await ack();
-    const [rotation, boundary] = buttonValue(action).split('|');
+    const named = parsePromptButtonValue(buttonValue(action));
     const modal = engine.transact((tx) => {
-      const target = handoffs.targetFor(tx, rotation ?? '', Number(boundary));
+      const target = named ? handoffs.targetFor(tx, named.rotation, named.boundary) : null;
       return target ? buildModal(tx, deps, target) : null;
     });
     if (modal)

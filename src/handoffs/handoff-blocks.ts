@@ -1,6 +1,7 @@
 /** Block Kit for handoffs: the modal, the posted handoff with its confirm button, prompts and reminders. Pure. */
 import type { HandoffField } from '../config/policy.js';
 import { cut, mention, slackDate } from '../slack/format.js';
+import { promptButtonValue } from './handoff-refs.js';
 
 export const HANDOFF_VIEW = 'handoff.submit';
 export const HANDOFF_ACTIONS = { open: 'handoff.open', confirm: 'handoff.confirm', cover: 'handoff.cover_secondary' } as const;
@@ -119,7 +120,7 @@ export function promptDm(t: HandoffTarget): { text: string; blocks: unknown[] } 
             action_id: HANDOFF_ACTIONS.open,
             style: 'primary',
             text: plain('Write the handoff'),
-            value: `${t.rotation}|${t.boundary}`,
+            value: promptButtonValue(t.rotation, t.boundary),
           },
         ],
       },
@@ -154,4 +155,38 @@ export function emergencyMessage(
           },
     ],
   };
+}
+
+/** At the boundary, in the rotation's channel, when no handoff was posted for it. */
+export function missingHandoffText(rotation: string, boundary: number, outgoing: string | null): string {
+  const who = outgoing ? `${mention(outgoing)}, please` : 'Please';
+  return `:bell: No handoff was posted for the *${rotation}* shift change at ${slackDate(boundary)}. ${who} post it with \`/handoff ${rotation}\`.`;
+}
+
+/** 2 h after a boundary, to the incoming primary who has not confirmed: read the handoff, or ask the outgoing. */
+export function incomingNudgeText(rotation: string, boundary: number, posted: boolean, outgoing: string | null): string {
+  return posted
+    ? `:wave: You are on call for *${rotation}* since ${slackDate(boundary)}. Please read the handoff and press "Handoff received, I'm on".`
+    : `:wave: You are on call for *${rotation}* since ${slackDate(boundary)}, and no handoff was posted: ask ${outgoing ? mention(outgoing) : 'the previous primary'} what you should know.`;
+}
+
+/** 4 h after a boundary, to the engineering lead, when nobody confirmed the handoff. */
+export function unconfirmedLeadText(rotation: string, boundary: number, hours: number, incoming: string | null, posted: boolean): string {
+  return `:information_source: The *${rotation}* handoff of ${slackDate(boundary)} is still unconfirmed ${hours} h later (${incoming ? mention(incoming) : 'nobody'} is primary${posted ? '' : '; no handoff was posted'}).`;
+}
+
+/** An incident the outgoing primary still commands, as a note on the posted handoff. */
+export interface CommandedIncident {
+  id: number;
+  severity: string;
+  title: string;
+}
+
+export function commanderNote(i: CommandedIncident, outgoing: string, incoming: string | null): string {
+  return `:warning: Incident #${i.id} [${i.severity}] ${i.title} is active: ${mention(outgoing)} stays commander until they hand it over with \`/incident commander ${incoming ? mention(incoming) : '@incoming'}\`.`;
+}
+
+/** To the secondary taking over in an emergency. */
+export function emergencyDmText(rotation: string, leaving: string, until: number, reason: string): string {
+  return `:sos: ${mention(leaving)} had to leave: you are *${rotation}* primary until ${slackDate(until)}${reason ? ` (${reason})` : ''}.`;
 }

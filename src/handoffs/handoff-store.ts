@@ -1,5 +1,5 @@
 /** The handoffs feature's table, `handoffs`: every read and write of it goes through here, as plain rows. */
-import { and, desc, eq } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { handoffs } from '../db/schema.js';
 
@@ -31,8 +31,20 @@ export function handoffFor(db: Db, rotation: string, boundary: number): HandoffR
   );
 }
 
-export function insertHandoff(db: Db, handoff: NewHandoff): HandoffRow {
+/** A handoff written with the id nextHandoffId reserved (a decision names its message by it), or a new one. */
+export function insertHandoff(db: Db, handoff: NewHandoff & { id?: number }): HandoffRow {
   return db.insert(handoffs).values(handoff).returning().get();
+}
+
+/**
+ * The id the next handoff gets, read in the caller's transaction (which then writes it): the one AUTOINCREMENT
+ * would pick, past every id ever used, so a deleted handoff's message ref is never reused.
+ */
+export function nextHandoffId(db: Db): number {
+  const row = db.get<{ next: number }>(
+    sql`select max(coalesce((select seq from sqlite_sequence where name = 'handoffs'), 0), coalesce((select max(id) from handoffs), 0)) + 1 as next`,
+  );
+  return row.next;
 }
 
 export function updateHandoff(db: Db, id: number, changes: HandoffChanges): void {

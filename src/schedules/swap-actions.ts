@@ -4,18 +4,19 @@
  */
 import type { App } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
+import type { EventSink } from '../engine/effects.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
-import { PRIORITY } from '../engine/outbox.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from '../slack/commands.js';
 import { answerPrivately } from '../slack/ephemeral.js';
 import { idFrom, staleButton } from '../slack/interaction-input.js';
-import { mention, parseMention, slackDate } from '../slack/format.js';
+import { parseMention } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { parseWhen } from './date-input.js';
-import { activeOverrides, insertOverride, type ScheduleChanged } from './override-store.js';
-import { describeSwap, planSwap, swapOutcomeBlocks, swapRequestBlocks, SWAP_ACTIONS, SWAP_EXPIRY_TIMER } from './swap.js';
-import { decideSwap, findSwap, insertSwap, type SwapRow } from './swap-store.js';
+import { SWAP_ACTIONS, SWAP_EXPIRY_TIMER, SWAP_USAGE as USAGE } from './swap.js';
+import { applySwapEffects } from './swap-apply.js';
+import { decideSwapCommand, type SwapCommand, type SwapEvent } from './swap-decide.js';
+import { gatherSwapState } from './swap-gather.js';
 
 export interface SwapDeps {
   engine: Engine;
@@ -23,12 +24,16 @@ export interface SwapDeps {
   clock: Clock;
   logger: Logger;
   userZone(userId: string): Promise<string>;
-  scheduleChanged: ScheduleChanged;
+  /** `shift.changed` when an accepted swap writes its overrides, told through the table in src/app.ts. */
+  events: EventSink<SwapEvent>;
 }
 
-const USAGE = '\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`';
-
-const swapRef = (id: number) => `swap:${id}`;
+/** Gather, decide, apply: the one path of every swap command, answer and expiry. */
+function runSwap(tx: EngineTx, deps: SwapDeps, command: SwapCommand): string | null {
+  const decision = decideSwapCommand(gatherSwapState(tx, command), command, deps.policy, tx.now);
+  applySwapEffects(tx, decision.effects, deps.events);
+  return decision.reply;
+}
 
 function rotationsOf(policy: Policy, userId: string) {
   return Object.values(policy.rotations).filter((r) => r.members.includes(userId));
@@ -55,56 +60,20 @@ export function registerSwapCommand(oncall: SlashCommand, deps: SwapDeps): void 
           text: `${named ? `There is no rotation \`${named}\`.` : mine.length === 0 ? 'You are not in any rotation.' : `Name the rotation: ${mine.map((r) => `\`${r.name}\``).join(', ')}.`}${USAGE}`,
         };
       }
-      return engine.transact((tx) => {
-        const planned = planSwap(rotation, activeOverrides(tx.db, tx.now), userId, partner, when.instant, tx.now);
-        if (!planned.ok) return { text: `${planned.error}${USAGE}` };
-        const id = insertSwap(tx.db, tx.now, planned.plan);
-        tx.schedule(SWAP_EXPIRY_TIMER.spec({ subject: swapRef(id), dueAt: planned.plan.expiresAt, payload: { id } }));
-        tx.enqueue({
-          method: 'chat.postMessage',
-          args: {
-            channel: partner,
-            text: `Swap request #${id} from <@${userId}>: ${describeSwap(planned.plan)}`,
-            blocks: swapRequestBlocks(id, planned.plan),
-          },
-          priority: PRIORITY.notice,
-          ref: swapRef(id),
-        });
-        return {
-          text: `Swap request #${id} sent to ${mention(partner)}: ${describeSwap(planned.plan)} Nothing changes until they accept (by ${slackDate(planned.plan.expiresAt)}).`,
-        };
-      });
+      return {
+        text:
+          engine.transact((tx) =>
+            runSwap(tx, deps, { kind: 'request', rotation: rotation.name, requester: userId, partner, date: when.instant }),
+          ) ?? '',
+      };
     },
   });
 }
 
-function closeRequest(tx: EngineTx, row: SwapRow, outcome: string): void {
-  tx.cancel(swapRef(row.id), SWAP_EXPIRY_TIMER.kind);
-  tx.enqueue({
-    method: 'chat.update',
-    args: { text: `Swap request #${row.id}: ${outcome}`, blocks: swapOutcomeBlocks(row.id, row, outcome) },
-    priority: PRIORITY.cosmetic,
-    targetRef: swapRef(row.id),
-  });
-}
-
 export function registerSwapActions(bolt: App, deps: SwapDeps): void {
-  const { engine, policy, logger } = deps;
+  const { engine, logger } = deps;
 
-  engine.on(SWAP_EXPIRY_TIMER, (timer, tx) => {
-    const id = timer.payload.id;
-    const row = findSwap(tx.db, id);
-    if (!row || !decideSwap(tx.db, id, 'expired', tx.now)) return;
-    closeRequest(tx, row, `expired unanswered at ${slackDate(tx.now)}; the schedule is unchanged.`);
-    tx.enqueue({
-      method: 'chat.postMessage',
-      args: {
-        channel: row.requester,
-        text: `Your swap request #${id} to ${mention(row.partner)} expired unanswered; the schedule is unchanged.`,
-      },
-      priority: PRIORITY.notice,
-    });
-  });
+  engine.on(SWAP_EXPIRY_TIMER, (timer, tx) => void runSwap(tx, deps, { kind: 'expire', id: timer.payload.id }));
 
   const answer =
     (decision: 'accepted' | 'declined') =>
@@ -113,45 +82,7 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
       const userId = body.user.id;
       const id = idFrom((action as { value?: unknown }).value);
       const channel = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-      const decide = (id: number) =>
-        engine.transact((tx): string | null => {
-          const row = findSwap(tx.db, id);
-          if (!row) return `Swap request #${id} does not exist any more.`;
-          if (userId !== row.partner) return `Only ${mention(row.partner)} can answer swap request #${id}; it was sent to them.`;
-          if (row.status !== 'pending') return `Swap request #${id} was already ${row.status}.`;
-          if (tx.now >= row.expiresAt) {
-            decideSwap(tx.db, id, 'expired', tx.now);
-            closeRequest(tx, row, 'expired before it was answered; the schedule is unchanged.');
-            return `Swap request #${id} had expired; ask ${mention(row.requester)} to propose it again.`;
-          }
-          decideSwap(tx.db, id, decision, tx.now);
-          if (decision === 'declined') {
-            closeRequest(tx, row, `declined by ${mention(userId)} at ${slackDate(tx.now)}; the schedule is unchanged.`);
-            tx.enqueue({
-              method: 'chat.postMessage',
-              args: { channel: row.requester, text: `${mention(userId)} declined your swap request #${id}; the schedule is unchanged.` },
-              priority: PRIORITY.notice,
-            });
-            return null;
-          }
-          const base = { rotation: row.rotation, role: row.role, reason: 'swap' as const, createdBy: row.requester };
-          insertOverride(tx.db, tx.now, { ...base, userId: row.partner, startsAt: row.shiftStart, endsAt: row.shiftEnd });
-          if (row.returnStart !== null && row.returnEnd !== null) {
-            insertOverride(tx.db, tx.now, { ...base, userId: row.requester, startsAt: row.returnStart, endsAt: row.returnEnd });
-          }
-          deps.scheduleChanged(tx);
-          closeRequest(tx, row, `accepted by ${mention(userId)} at ${slackDate(tx.now)}; the schedule is changed.`);
-          const told = `:repeat: Swap agreed: ${describeSwap(row)}`;
-          const rotationChannel = policy.rotations[row.rotation]?.channel;
-          if (rotationChannel)
-            tx.enqueue({ method: 'chat.postMessage', args: { channel: rotationChannel, text: told }, priority: PRIORITY.notice });
-          tx.enqueue({
-            method: 'chat.postMessage',
-            args: { channel: row.requester, text: `${mention(userId)} accepted your swap request #${id}. ${told}` },
-            priority: PRIORITY.notice,
-          });
-          return null;
-        });
+      const decide = (id: number) => engine.transact((tx) => runSwap(tx, deps, { kind: 'answer', id, by: userId, answer: decision }));
       let refusal: string | null;
       try {
         refusal = id === null ? staleButton('swap request') : decide(id);

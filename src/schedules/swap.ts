@@ -15,6 +15,11 @@ export const SWAP_EXPIRY_TIMER = timerKind('schedule.swap_expiry', z.object({ id
 /** A proposal lapses after two days, or when the shift starts, whichever is first. */
 export const SWAP_TTL_MS = 48 * 3_600_000;
 
+/** The request's DM to the partner (edited when it is answered or lapses), and the subject of its expiry timer. */
+export const swapRef = (id: number): string => `swap:${id}`;
+
+export const SWAP_USAGE = '\nUsage: `/oncall swap @other <date in your shift> [rotation]`\nExample: `/oncall swap @bob 2026-12-14`';
+
 export interface SwapPlan {
   rotation: string;
   role: Role;
@@ -107,6 +112,37 @@ export function describeSwap(plan: Omit<SwapPlan, 'expiresAt'>): string {
       ? `, and ${mention(plan.requester)} takes ${mention(plan.partner)}'s ${slackDate(plan.returnStart)} → ${slackDate(plan.returnEnd)} in return`
       : ' (a one-way cover: no later shift to give back)';
   return `${give}${back}.`;
+}
+
+/** The request's DM to the partner (its text; the blocks carry the buttons). */
+export const swapRequestText = (id: number, plan: SwapPlan): string =>
+  `Swap request #${id} from <@${plan.requester}>: ${describeSwap(plan)}`;
+
+/** To the requester: the request was sent. */
+export const swapSentText = (id: number, plan: SwapPlan): string =>
+  `Swap request #${id} sent to ${mention(plan.partner)}: ${describeSwap(plan)} Nothing changes until they accept (by ${slackDate(plan.expiresAt)}).`;
+
+/** The partner's DM edited once the request is answered or lapses. */
+export const swapClosedText = (id: number, outcome: string): string => `Swap request #${id}: ${outcome}`;
+
+/** How a request ended, as its edited DM says it. */
+export const SWAP_OUTCOME = {
+  lapsed: (at: number) => `expired unanswered at ${slackDate(at)}; the schedule is unchanged.`,
+  lapsedBeforeAnswer: 'expired before it was answered; the schedule is unchanged.',
+  declined: (by: string, at: number) => `declined by ${mention(by)} at ${slackDate(at)}; the schedule is unchanged.`,
+  accepted: (by: string, at: number) => `accepted by ${mention(by)} at ${slackDate(at)}; the schedule is changed.`,
+} as const;
+
+/** To the requester, once the request is answered or lapses. */
+export const SWAP_TOLD = {
+  lapsed: (id: number, partner: string) => `Your swap request #${id} to ${mention(partner)} expired unanswered; the schedule is unchanged.`,
+  declined: (id: number, by: string) => `${mention(by)} declined your swap request #${id}; the schedule is unchanged.`,
+  accepted: (id: number, by: string, agreed: string) => `${mention(by)} accepted your swap request #${id}. ${agreed}`,
+} as const;
+
+/** In the rotation's channel and to the requester, once the partner accepted. */
+export function swapAgreedText(plan: Omit<SwapPlan, 'expiresAt'>): string {
+  return `:repeat: Swap agreed: ${describeSwap(plan)}`;
 }
 
 export function swapRequestBlocks(id: number, plan: SwapPlan): unknown[] {

@@ -6,6 +6,7 @@ import {
   handoffFor,
   handoffHistory,
   insertHandoff,
+  nextHandoffId,
   updateHandoff,
   type NewHandoff,
 } from '../../src/handoffs/handoff-store.js';
@@ -19,7 +20,7 @@ afterEach(() => store.close());
 
 const T = 1_800_000_000_000;
 
-const post = (over: Partial<NewHandoff> = {}) =>
+const post = (over: Partial<NewHandoff & { id: number }> = {}) =>
   insertHandoff(store.db, {
     rotation: 'backend',
     boundary: T,
@@ -56,5 +57,17 @@ describe('handoff store', () => {
     const w = post({ rotation: 'web', boundary: T + 5 });
     expect(handoffHistory(store.db, null, 10).map((h) => h.id)).toEqual([b.id, w.id, c.id, a.id]);
     expect(handoffHistory(store.db, 'backend', 2).map((h) => h.id)).toEqual([b.id, c.id]);
+  });
+
+  it('reserves the id the next handoff gets, past every id ever used (a deleted one is not reused), and writes it with that id', () => {
+    expect(nextHandoffId(store.db)).toBe(1);
+    post();
+    const last = post();
+    expect(nextHandoffId(store.db)).toBe(last.id + 1);
+    store.sqlite.prepare('delete from handoffs where id = ?').run(last.id);
+    expect(nextHandoffId(store.db)).toBe(last.id + 1);
+    const id = nextHandoffId(store.db);
+    expect(post({ id }).id).toBe(id);
+    expect(nextHandoffId(store.db)).toBe(id + 1);
   });
 });
