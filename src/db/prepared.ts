@@ -8,6 +8,7 @@
  * `db` may be a transaction: it shares its connection (drizzle's session) with the database it came from, so
  * the statements prepared for one serve the other, and run inside the transaction as any other statement.
  */
+import { type Placeholder, sql } from 'drizzle-orm';
 import type { Db } from './connection.js';
 
 /** The connection a Db (or a transaction of it) runs its statements on. */
@@ -50,4 +51,19 @@ export function preparedByShape<T>(build: (db: Db, shape: readonly string[]) => 
     }
     return statement;
   };
+}
+
+/** A placeholder named after each column, for a prepared insert or update: `.values(placeholdersFor('a', 'b'))`. */
+export function placeholdersFor<K extends string>(...names: readonly K[]): { [P in K]: Placeholder<P> } {
+  const out: Partial<Record<K, Placeholder<K>>> = {};
+  for (const name of names) out[name] = sql.placeholder(name);
+  return out as { [P in K]: Placeholder<P> };
+}
+
+/** The names of the values given, sorted, without those left undefined (drizzle leaves them out too): an update's shape. */
+export function shapeOf(values: object): string[] {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name)
+    .sort();
 }
