@@ -106,6 +106,18 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
       if (typeof channel !== 'string') continue;
       perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
     }
+    // Which channels, and what they got: on stderr, beside the table.
+    for (const [channel, n] of [...perChannel].sort((a, b) => b[1] - a[1]).slice(0, 3)) {
+      const byMethod = new Map<string, { ok: number; refused: number }>();
+      for (const call of t.standIn.calls.filter((c) => c.args.channel === channel)) {
+        const m = byMethod.get(call.method) ?? { ok: 0, refused: 0 };
+        if (call.ok) m.ok += 1;
+        else m.refused += 1;
+        byMethod.set(call.method, m);
+      }
+      const what = [...byMethod].map(([method, m]) => `${method} ${m.ok} ok/${m.refused} refused`).join(', ');
+      process.stderr.write(`storm at ${ratePerSecond}/s, first minute: ${channel} ${n} calls (${what})\n`);
+    }
     return { firstPage, callsPerChannelMinute: Math.max(...perChannel.values()) };
   } finally {
     clearInterval(beat);

@@ -163,11 +163,18 @@ export class OutboxDrainer {
   private again = false;
   private readonly concurrency: number;
   private reconciled = false;
-  /** Rows on their way to Slack (id -> priority); their lanes wait until they are answered. */
-  private readonly inFlight = new Map<number, number>();
+  /** Rows on their way to Slack, with the channel a post goes to (null: no post); their lanes wait until answered. */
+  private readonly inFlight = new Map<number, { channel: string | null; page: boolean }>();
   /** Set while the drain loop runs: a wake may then start calls itself. */
   private pumping = false;
   private settledWaiter: (() => void) | null = null;
+  /** Channels (as posted to) whose chat.postMessage Slack refused with a 429, until its Retry-After. */
+  private readonly channelBlockedUntil = new Map<string, number>();
+  /**
+   * Channels where a page's post waits out a 429: other posts there wait for it (until this instant at most), so a
+   * thread reply or a channel line does not spend the channel's next slot before the page.
+   */
+  private readonly pageWaitingIn = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDrainerDeps) {
     this.concurrency = deps.concurrency ?? 8;
@@ -296,13 +303,24 @@ export class OutboxDrainer {
     const now = this.deps.clock.now();
     const blocked = [...this.blockedUntil].filter(([, until]) => until > now).map(([method]) => method);
     const batch: Array<{ row: OutboxRow; args: Record<string, unknown> }> = [];
+    // Channels a page is being posted to, or will be in this round: other posts there wait for it. And channels
+    // posted to now: one Slack paced lately gets one post at a time.
+    const posting = [...this.inFlight.values()];
+    const pageChannels = new Set(posting.flatMap((p) => (p.page && p.channel !== null ? [p.channel] : [])));
+    const postingTo = new Set(posting.flatMap((p) => (p.channel !== null ? [p.channel] : [])));
     for (const row of this.dueHeads(now, blocked)) {
       if (this.inFlight.has(row.id)) continue;
       const room = row.priority === PRIORITY.page ? withReserve : this.concurrency;
       // Heads come by priority: once one finds no room, none after it will.
       if (this.inFlight.size + batch.length >= room) break;
       const args = this.resolveArgs(row);
-      if (args) batch.push({ row, args: stampedArgs(row, args) });
+      if (!args || this.heldByChannel(row, args, now, pageChannels, postingTo)) continue;
+      const { channel, page } = this.postOf(row, args);
+      if (channel !== null) {
+        postingTo.add(channel);
+        if (page) pageChannels.add(channel);
+      }
+      batch.push({ row, args: stampedArgs(row, args) });
     }
     if (batch.length === 0) return;
     // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
@@ -310,7 +328,7 @@ export class OutboxDrainer {
       for (const { row } of batch) this.statements.markSending.run({ id: row.id, now });
     });
     for (const { row, args } of batch) {
-      this.inFlight.set(row.id, row.priority);
+      this.inFlight.set(row.id, this.postOf(row, args));
       this.send(row, args)
         .catch((error: unknown) => {
           this.deps.logger.error({ err: error, outboxId: row.id }, 'outbox call could not be recorded; it will be sent again');
@@ -327,6 +345,38 @@ export class OutboxDrainer {
           waiter?.();
         });
     }
+  }
+
+  /**
+   * A post to a channel Slack just rate-limited waits out the Retry-After instead of being refused again, and a post
+   * other than a page waits while a page to that channel waits: the channel's next slot is the page's.
+   */
+  private heldByChannel(
+    row: OutboxRow,
+    args: Record<string, unknown>,
+    now: number,
+    pageChannels: ReadonlySet<string>,
+    postingTo: ReadonlySet<string>,
+  ): boolean {
+    const { channel, page } = this.postOf(row, args);
+    if (channel === null) return false;
+    const blockedUntil = this.channelBlockedUntil.get(channel);
+    if (blockedUntil !== undefined) {
+      if (blockedUntil > now) return true;
+      // Paced in the last minute: one post at a time there, so the next burst is not refused all at once.
+      if (blockedUntil > now - RECENTLY_PACED_MS && postingTo.has(channel)) return true;
+      if (blockedUntil <= now - RECENTLY_PACED_MS) this.channelBlockedUntil.delete(channel);
+    }
+    const pageUntil = this.pageWaitingIn.get(channel);
+    if (pageUntil !== undefined && pageUntil <= now) this.pageWaitingIn.delete(channel);
+    if (page) return false;
+    return pageChannels.has(channel) || (pageUntil !== undefined && pageUntil > now);
+  }
+
+  /** The channel a post goes to (Slack paces posts per channel), and whether it is a page's; null for other calls. */
+  private postOf(row: OutboxRow, args: Record<string, unknown>): { channel: string | null; page: boolean } {
+    const channel = LIMITED_PER_CHANNEL.has(row.method) && typeof args.channel === 'string' ? args.channel : null;
+    return { channel, page: channel !== null && row.priority === PRIORITY.page };
   }
 
   private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
@@ -393,6 +443,19 @@ export class OutboxDrainer {
 
   private stillPending(ref: string): boolean {
     return this.statements.stillPending.get({ ref }) !== undefined;
+  }
+
+  /** What a post's answer says about its channel: rate-limited until when, and whether a page waits there. */
+  private notePerChannel(row: OutboxRow, args: Record<string, unknown>, decision: ReturnType<typeof decideDelivery>): void {
+    const channel = args.channel;
+    if (!LIMITED_PER_CHANNEL.has(row.method) || typeof channel !== 'string') return;
+    if (decision.status === 'retry' && decision.blockMethodUntil !== undefined) {
+      this.channelBlockedUntil.set(channel, decision.blockMethodUntil);
+      if (row.priority === PRIORITY.page) this.pageWaitingIn.set(channel, decision.blockMethodUntil + PAGE_HOLD_MS);
+      return;
+    }
+    // Delivered or given up: the page no longer waits (another page still waiting there says so at its next 429).
+    if (row.priority === PRIORITY.page) this.pageWaitingIn.delete(channel);
   }
 
   /**
@@ -501,6 +564,7 @@ export class OutboxDrainer {
         this.statements.retryLater.run({ id: row.id, attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason });
       }
     });
+    this.notePerChannel(row, args, decision);
     if (decision.status === 'sent') {
       listener?.delivered(row.method);
       return;
@@ -520,6 +584,11 @@ export class OutboxDrainer {
     }
   }
 }
+
+/** How long at most other posts to a channel wait for a page that waits out a 429 there. */
+const PAGE_HOLD_MS = 30_000;
+/** A channel Slack rate-limited this recently gets one post at a time. */
+const RECENTLY_PACED_MS = 60_000;
 
 export interface OutboxStats {
   pending: number;

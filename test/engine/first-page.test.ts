@@ -11,6 +11,7 @@ import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { createOutboxClient, webApiCaller } from '../../src/slack/web-api-caller.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { captureLogs, tempDbPath, TEST_SECRETS } from '../support/common.js';
+import { engineFixture } from '../support/engine-fixture.js';
 
 /** Slack answering slowly: every call but a page's waits at the gate until the test opens it. */
 class SlowSlack implements SlackCaller {
@@ -163,5 +164,38 @@ describe('the first page first', () => {
     const calls = standIn.delivered();
     expect(calls).toHaveLength(24);
     expect(calls[0]?.args.text).toBe('PAGE: the first of a group');
+  });
+});
+
+describe('a page and other posts to one channel Slack paces', () => {
+  it('the pages go first (other posts there wait for them), and nothing is sent there before Retry-After', async () => {
+    const fx = await engineFixture();
+    close = () => fx.close();
+    fx.standIn.useClock(() => fx.clock.now());
+    fx.standIn.enforceRateLimits();
+    fx.standIn.addUser({ id: 'U0BOB' });
+    // Eight pages to one person, and eight replies under earlier DMs (cosmetic), all at once.
+    fx.engine.transact((tx) => {
+      for (let i = 0; i < 8; i += 1)
+        tx.enqueue({ method: 'chat.postMessage', args: { channel: 'U0BOB', text: `PAGE ${i}` }, priority: PRIORITY.page });
+      for (let i = 0; i < 8; i += 1)
+        tx.enqueue({
+          method: 'chat.postMessage',
+          args: { channel: 'U0BOB', text: `reply ${i}` },
+          priority: PRIORITY.cosmetic,
+          // Each in a lane of its own (one per group, as the channel's lines are): lanes do not pace a channel.
+          lane: `alert-group-replies:U0BOB:${i}`,
+        });
+    });
+    await fx.drainer.drain();
+    for (let s = 0; s < 60; s += 1) await fx.advance(1_000);
+    const delivered = fx.standIn.delivered('chat.postMessage').map((c) => String(c.args.text));
+    expect(delivered).toHaveLength(16);
+    // Every page before any reply.
+    expect(delivered.slice(0, 8).every((text) => text.startsWith('PAGE'))).toBe(true);
+    // Slack takes 5 posts per 5 s in a channel: 16 posts need three more windows after the first burst. The channel
+    // is left alone until each Retry-After, so each window costs at most one refused call.
+    const refused = fx.standIn.attempts('chat.postMessage').filter((c) => !c.ok).length;
+    expect(refused).toBeLessThanOrEqual(3);
   });
 });
