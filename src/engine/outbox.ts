@@ -263,7 +263,14 @@ export class OutboxDrainer {
   drain(): Promise<void> {
     if (this.running) {
       this.again = true;
-      this.fill();
+      // After the caller's stack: a transaction still open around it has committed (or rolled back) by then.
+      queueMicrotask(() => {
+        try {
+          this.fill();
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'outbox drain failed');
+        }
+      });
       return this.running;
     }
     this.running = (async () => {
