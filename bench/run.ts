@@ -7,6 +7,7 @@ import { benchEscalation } from './escalation.bench.js';
 import { benchHistory } from './history.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchOutbox } from './outbox.bench.js';
+import { benchStorm } from './storm.bench.js';
 import { benchWakeCall } from './wake-call.bench.js';
 import { benchWebhooks } from './webhook.bench.js';
 import { benchWho, benchWhoFromStore } from './who.bench.js';
@@ -19,6 +20,7 @@ const benches: Array<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['escalation', benchEscalation],
   ['wake-call', benchWakeCall],
   ['webhook', benchWebhooks],
+  ['storm', benchStorm],
   ['history', benchHistory],
   ['memory', benchMemory],
 ];

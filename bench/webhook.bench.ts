@@ -34,7 +34,7 @@ function percentile(values: number[], p: number): number {
 }
 
 /** Webhook throughput (one Alertmanager alert repeated: the dedup path) against a bare 202 server. */
-async function throughput(): Promise<BenchResult> {
+export async function throughput(): Promise<BenchResult> {
   const bare = createServer((req, res) => {
     req.resume();
     req.on('end', () => {

@@ -4,6 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
 import { alertGroups, alerts } from '../db/schema.js';
 import type { AlertRow } from './alert-store.js';
 
@@ -16,32 +17,96 @@ export type AlertGroupChanges = Partial<
   >
 >;
 
-export function findGroup(db: Db, id: number): AlertGroupRow | null {
-  return db.select().from(alertGroups).where(eq(alertGroups.id, id)).get() ?? null;
-}
-
-/** The groups not resolved with this identity (integration, rotation, grouping key): what a new alert may join. */
-export function openGroupsWithKey(db: Db, integration: string, rotation: string, groupKey: string): AlertGroupRow[] {
-  return db
+/** What every alert of a storm runs (the webhook path): built and compiled once per connection, then only run. */
+const statements = preparedOnce((db) => ({
+  find: db
+    .select()
+    .from(alertGroups)
+    .where(eq(alertGroups.id, sql.placeholder('id')))
+    .prepare(),
+  openWithKey: db
     .select()
     .from(alertGroups)
     .where(
       and(
-        eq(alertGroups.integration, integration),
-        eq(alertGroups.rotation, rotation),
-        eq(alertGroups.groupKey, groupKey),
+        eq(alertGroups.integration, sql.placeholder('integration')),
+        eq(alertGroups.rotation, sql.placeholder('rotation')),
+        eq(alertGroups.groupKey, sql.placeholder('groupKey')),
         ne(alertGroups.status, 'resolved'),
       ),
     )
-    .all();
+    .prepare(),
+  insert: db
+    .insert(alertGroups)
+    .values(
+      placeholdersFor(
+        'integration',
+        'source',
+        'rotation',
+        'groupKey',
+        'status',
+        'service',
+        'severity',
+        'routedSeverity',
+        'summary',
+        'silenceId',
+        'count',
+        'openCount',
+        'firstSeenAt',
+        'lastSeenAt',
+        'lastEditedAt',
+        'dmReplies',
+      ),
+    )
+    .returning()
+    .prepare(),
+  countMemberIn: db
+    .update(alertGroups)
+    .set({
+      count: sql`${alertGroups.count} + 1`,
+      openCount: sql`${alertGroups.openCount} + 1`,
+      lastSeenAt: sql`${sql.placeholder('now')}`,
+    })
+    .where(eq(alertGroups.id, sql.placeholder('id')))
+    .prepare(),
+  touch: db
+    .update(alertGroups)
+    .set({ lastSeenAt: sql`${sql.placeholder('now')}` })
+    .where(eq(alertGroups.id, sql.placeholder('id')))
+    .prepare(),
+  latestMembers: db
+    .select()
+    .from(alerts)
+    .where(eq(alerts.groupId, sql.placeholder('groupId')))
+    .orderBy(desc(alerts.id))
+    .limit(sql.placeholder('limit'))
+    .prepare(),
+}));
+
+const updates = preparedByShape((db, shape) =>
+  db
+    .update(alertGroups)
+    .set(placeholdersFor(...shape))
+    .where(eq(alertGroups.id, sql.placeholder('rowId')))
+    .prepare(),
+);
+
+export function findGroup(db: Db, id: number): AlertGroupRow | null {
+  return statements(db).find.get({ id }) ?? null;
+}
+
+/** The groups not resolved with this identity (integration, rotation, grouping key): what a new alert may join. */
+export function openGroupsWithKey(db: Db, integration: string, rotation: string, groupKey: string): AlertGroupRow[] {
+  return statements(db).openWithKey.all({ integration, rotation, groupKey });
 }
 
 export function insertGroup(db: Db, group: NewAlertGroup): AlertGroupRow {
-  return db.insert(alertGroups).values(group).returning().get();
+  return statements(db).insert.get(group)!;
 }
 
 export function updateGroup(db: Db, id: number, changes: AlertGroupChanges): void {
-  db.update(alertGroups).set(changes).where(eq(alertGroups.id, id)).run();
+  const shape = shapeOf(changes);
+  if (shape.length > 0) updates(db, shape).run({ ...changes, rowId: id });
 }
 
 /**
@@ -65,15 +130,12 @@ export function groupOfIncident(db: Db, incidentId: number): AlertGroupRow | nul
 
 /** A member joined (or re-fired): one more alert, one more open, seen now. */
 export function countMemberIn(db: Db, id: number, now: number): void {
-  db.update(alertGroups)
-    .set({ count: sql`${alertGroups.count} + 1`, openCount: sql`${alertGroups.openCount} + 1`, lastSeenAt: now })
-    .where(eq(alertGroups.id, id))
-    .run();
+  statements(db).countMemberIn.run({ id, now });
 }
 
 /** A member repeated: the group was seen now. */
 export function touchGroup(db: Db, id: number, now: number): void {
-  db.update(alertGroups).set({ lastSeenAt: now }).where(eq(alertGroups.id, id)).run();
+  statements(db).touch.run({ id, now });
 }
 
 /** A member resolved: one fewer open. Returns the group as it is now. */
@@ -95,7 +157,7 @@ export function groupOfPage(db: Db, pageId: number): AlertGroupRow | null {
 
 /** A group's latest `limit` members, newest first. */
 export function latestMembers(db: Db, groupId: number, limit: number): AlertRow[] {
-  return db.select().from(alerts).where(eq(alerts.groupId, groupId)).orderBy(desc(alerts.id)).limit(limit).all();
+  return statements(db).latestMembers.all({ groupId, limit });
 }
 
 /** Every member of a group (the tests' "every alert is findable in its group", and `/oncall alerts`). */

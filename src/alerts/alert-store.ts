@@ -2,8 +2,9 @@
  * The alerts feature's tables, `alerts` and `silences`: every read and write of them goes through here, and
  * what comes back is plain rows. Other features (handoffs, reports) read alerts through this file too.
  */
-import { and, desc, eq, gt, gte, inArray, lt, lte, ne } from 'drizzle-orm';
+import { and, desc, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
 import { alerts, silences } from '../db/schema.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -26,20 +27,82 @@ export interface CorrelationCandidate {
   lastSeenAt: number;
 }
 
+/** Every alert that arrives runs these (the webhook path): built and compiled once per connection, then only run. */
+const statements = preparedOnce((db) => ({
+  find: db
+    .select()
+    .from(alerts)
+    .where(eq(alerts.id, sql.placeholder('id')))
+    .prepare(),
+  open: db
+    .select()
+    .from(alerts)
+    .where(
+      and(
+        eq(alerts.integration, sql.placeholder('integration')),
+        eq(alerts.dedupKey, sql.placeholder('dedupKey')),
+        ne(alerts.status, 'resolved'),
+      ),
+    )
+    .orderBy(desc(alerts.id))
+    .limit(1)
+    .prepare(),
+  insert: db
+    .insert(alerts)
+    .values(
+      placeholdersFor(
+        'integration',
+        'source',
+        'dedupKey',
+        'status',
+        'service',
+        'severity',
+        'routedSeverity',
+        'silenceId',
+        'rotation',
+        'summary',
+        'details',
+        'labels',
+        'links',
+        'firstSeenAt',
+        'lastSeenAt',
+        'pageId',
+        'lastEditedAt',
+        'groupId',
+        'sourceGroupKey',
+      ),
+    )
+    .returning()
+    .prepare(),
+  silenceInForce: db
+    .select()
+    .from(silences)
+    .where(
+      and(
+        eq(silences.service, sql.placeholder('service')),
+        lte(silences.startsAt, sql.placeholder('now')),
+        gt(silences.endsAt, sql.placeholder('now')),
+      ),
+    )
+    .limit(1)
+    .prepare(),
+}));
+
+const updates = preparedByShape((db, shape) =>
+  db
+    .update(alerts)
+    .set(placeholdersFor(...shape))
+    .where(eq(alerts.id, sql.placeholder('rowId')))
+    .prepare(),
+);
+
 export function findAlert(db: Db, id: number): AlertRow | null {
-  return db.select().from(alerts).where(eq(alerts.id, id)).get() ?? null;
+  return statements(db).find.get({ id }) ?? null;
 }
 
 /** The newest alert of this identity (integration and the source's dedup key) that is not resolved. */
 export function openAlert(db: Db, integration: string, dedupKey: string): AlertRow | null {
-  return (
-    db
-      .select()
-      .from(alerts)
-      .where(and(eq(alerts.integration, integration), eq(alerts.dedupKey, dedupKey), ne(alerts.status, 'resolved')))
-      .orderBy(desc(alerts.id))
-      .get() ?? null
-  );
+  return statements(db).open.get({ integration, dedupKey }) ?? null;
 }
 
 /**
@@ -59,11 +122,12 @@ export function correlationCandidates(db: Db, service: string, sources: readonly
 }
 
 export function insertAlert(db: Db, alert: NewAlert): AlertRow {
-  return db.insert(alerts).values(alert).returning().get();
+  return statements(db).insert.get({ pageId: null, groupId: null, sourceGroupKey: null, ...alert })!;
 }
 
 export function updateAlert(db: Db, id: number, changes: AlertChanges): void {
-  db.update(alerts).set(changes).where(eq(alerts.id, id)).run();
+  const shape = shapeOf(changes);
+  if (shape.length > 0) updates(db, shape).run({ ...changes, rowId: id });
 }
 
 /** A rotation's alerts seen at or after `since` (a shift's alerts, for the handoff prefill). */
@@ -91,13 +155,7 @@ export function alertsOverlapping(
 
 /** The silence covering a service at `now` (started, not ended), if any. */
 export function silenceInForce(db: Db, service: string, now: number): SilenceRow | null {
-  return (
-    db
-      .select()
-      .from(silences)
-      .where(and(eq(silences.service, service), lte(silences.startsAt, now), gt(silences.endsAt, now)))
-      .get() ?? null
-  );
+  return statements(db).silenceInForce.get({ service, now }) ?? null;
 }
 
 export interface NewSilence {

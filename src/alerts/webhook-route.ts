@@ -1,15 +1,15 @@
 /**
  * POST /webhooks/<integration>: read at most 1 MiB of raw body, authenticate, parse, normalize, then commit
- * in one transaction and answer 202. Every refusal is a 4xx with a one-line JSON reason and writes nothing.
+ * (in one transaction with the requests that arrived alongside it) and answer 202. Every refusal is a 4xx with a one-line JSON reason and writes nothing.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
 import { sendJson } from '../http/routes.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type SecretLookup } from './auth.js';
-import type { AlertService } from './alert-service.js';
+import type { AlertService, IngestResult } from './alert-service.js';
 import { ShapeError } from './normalized.js';
 import { NORMALIZERS } from './sources/index.js';
 
@@ -59,6 +59,53 @@ function parseBody(raw: Buffer, contentType: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/**
+ * Ingests of concurrent requests in one transaction: what arrived in one turn of the event loop is committed
+ * together (one commit instead of one per request), and each request is answered only after that commit, so a
+ * 202 still means its alert is stored. A batch that fails is not one request's fault until shown: each of its
+ * requests is then ingested alone, in its own transaction, and only the one that fails again is refused.
+ */
+export class IngestBatcher {
+  private queue: Array<{ ingest: (tx: EngineTx) => IngestResult; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }> = [];
+  private scheduled = false;
+
+  constructor(private readonly engine: Engine) {}
+
+  submit(ingest: (tx: EngineTx) => IngestResult): Promise<IngestResult> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ ingest, resolve, reject });
+      if (this.scheduled) return;
+      this.scheduled = true;
+      setImmediate(() => this.flush());
+    });
+  }
+
+  private flush(): void {
+    this.scheduled = false;
+    const batch = this.queue;
+    this.queue = [];
+    if (batch.length > 1) {
+      let results: IngestResult[] | null = null;
+      try {
+        results = this.engine.transact((tx) => batch.map((item) => item.ingest(tx)));
+      } catch {
+        // rolled back as a whole: each request alone below
+      }
+      if (results) {
+        for (const [i, item] of batch.entries()) item.resolve(results[i]!);
+        return;
+      }
+    }
+    for (const item of batch) {
+      try {
+        item.resolve(this.engine.transact((tx) => item.ingest(tx)));
+      } catch (error) {
+        item.reject(error);
+      }
+    }
+  }
+}
+
 export interface WebhookDeps {
   policy: Policy;
   engine: Engine;
@@ -69,6 +116,7 @@ export interface WebhookDeps {
 
 export function webhookRoute(deps: WebhookDeps): CustomRoute {
   const { policy, engine, alerts, secret, logger } = deps;
+  const batcher = new IngestBatcher(engine);
   return {
     path: '/webhooks/:integration',
     method: ['POST'],
@@ -84,7 +132,7 @@ export function webhookRoute(deps: WebhookDeps): CustomRoute {
         return;
       }
       readBody(req, MAX_WEBHOOK_BYTES)
-        .then((raw) => {
+        .then(async (raw) => {
           const headers = lowerHeaders(req);
           let parsed: unknown;
           try {
@@ -108,7 +156,7 @@ export function webhookRoute(deps: WebhookDeps): CustomRoute {
             if (error instanceof ShapeError) return sendJson(res, 422, { error: error.message });
             throw error;
           }
-          const result = engine.transact((tx) => alerts.ingest(tx, name, integration, incoming));
+          const result = await batcher.submit((tx) => alerts.ingest(tx, name, integration, incoming));
           sendJson(res, 202, { ok: true, ...result });
         })
         .catch((error: unknown) => {

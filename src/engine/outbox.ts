@@ -1,6 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
+import { preparedOnce } from '../db/prepared.js';
 import { outbox, slackMessages } from '../db/schema.js';
 import type { Clock } from '../time/clock.js';
 import { decideDelivery, type CallOutcome } from './delivery.js';
@@ -70,30 +71,51 @@ function defaultLane(call: OutgoingCall): string {
   return typeof target === 'string' ? `channel:${target}` : `method:${call.method}`;
 }
 
+const enqueueStatements = preparedOnce((db) => ({
+  dropSuperseded: db
+    .delete(outbox)
+    .where(
+      and(
+        eq(outbox.lane, sql.placeholder('lane')),
+        eq(outbox.method, sql.placeholder('method')),
+        eq(outbox.status, 'pending'),
+        isNull(outbox.sendingAt),
+      ),
+    )
+    .prepare(),
+  insert: db
+    .insert(outbox)
+    .values({
+      priority: sql.placeholder('priority'),
+      method: sql.placeholder('method'),
+      args: sql.placeholder('args'),
+      lane: sql.placeholder('lane'),
+      ref: sql.placeholder('ref'),
+      targetRef: sql.placeholder('targetRef'),
+      threadRef: sql.placeholder('threadRef'),
+      nextAttemptAt: sql.placeholder('now'),
+      createdAt: sql.placeholder('now'),
+    })
+    .returning({ id: outbox.id })
+    .prepare(),
+}));
+
 /** Adds a call to the outbox; run it inside the same transaction as the decision that wants it. */
 export function enqueueCall(db: Db, now: number, call: OutgoingCall): number {
   const lane = call.lane ?? defaultLane(call);
-  if (call.supersedes) {
-    db.delete(outbox)
-      .where(and(eq(outbox.lane, lane), eq(outbox.method, call.method), eq(outbox.status, 'pending'), isNull(outbox.sendingAt)))
-      .run();
-  }
-  const row = db
-    .insert(outbox)
-    .values({
-      priority: call.priority,
-      method: call.method,
-      args: call.args,
-      lane,
-      ref: call.ref ?? null,
-      targetRef: call.targetRef ?? null,
-      threadRef: call.threadRef ?? null,
-      nextAttemptAt: now,
-      createdAt: now,
-    })
-    .returning({ id: outbox.id })
-    .get();
-  return row.id;
+  const statements = enqueueStatements(db);
+  if (call.supersedes) statements.dropSuperseded.run({ lane, method: call.method });
+  const row = statements.insert.get({
+    priority: call.priority,
+    method: call.method,
+    args: call.args,
+    lane,
+    ref: call.ref ?? null,
+    targetRef: call.targetRef ?? null,
+    threadRef: call.threadRef ?? null,
+    now,
+  });
+  return row!.id;
 }
 
 export interface OutboxDrainerDeps {
@@ -121,8 +143,19 @@ const LANE_HEAD_IDS = sql`
   SELECT (SELECT min(id) FROM outbox WHERE status = 'pending' AND lane = lanes.lane) FROM lanes WHERE lanes.lane IS NOT NULL`;
 
 /**
+ * Calls of PRIORITY.page may start beyond `concurrency` by this many: a page never waits for a slot held by an
+ * edit or a Home publish already on its way to a slow Slack.
+ */
+export const PAGE_RESERVED_SLOTS = 4;
+
+/**
  * Delivers outbox rows: at least once, each lane in order, pages before everything else, and a rate
  * limit on one method (say chat.update) never holding up another (chat.postMessage).
+ *
+ * Calls go out as slots free up, not in rounds: each finished call lets the most urgent due lane head start, and
+ * a wake (a commit that enqueued) starts a page at once, in a slot kept for pages if every other one is taken.
+ * Across lanes the order is priority, then age: the first page of a storm overtakes every edit, channel line and
+ * Home publish queued before it (within its own lane it keeps its place).
  */
 export class OutboxDrainer {
   private readonly blockedUntil = new Map<string, number>();
@@ -130,6 +163,18 @@ export class OutboxDrainer {
   private again = false;
   private readonly concurrency: number;
   private reconciled = false;
+  /** Rows on their way to Slack, with the channel a post goes to (null: no post); their lanes wait until answered. */
+  private readonly inFlight = new Map<number, { channel: string | null; page: boolean }>();
+  /** Set while the drain loop runs: a wake may then start calls itself. */
+  private pumping = false;
+  private settledWaiter: (() => void) | null = null;
+  /** Channels (as posted to) whose chat.postMessage Slack refused with a 429, until its Retry-After. */
+  private readonly channelBlockedUntil = new Map<string, number>();
+  /**
+   * Channels where a page's post waits out a 429: other posts there wait for it (until this instant at most), so a
+   * thread reply or a channel line does not spend the channel's next slot before the page.
+   */
+  private readonly pageWaitingIn = new Map<string, number>();
 
   constructor(private readonly deps: OutboxDrainerDeps) {
     this.concurrency = deps.concurrency ?? 8;
@@ -158,6 +203,37 @@ export class OutboxDrainer {
         })
         .where(eq(outbox.id, sql.placeholder('id')))
         .prepare(),
+      markSending: db
+        .update(outbox)
+        .set({ sendingAt: sql`${sql.placeholder('now')}` })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
+      clearSending: db
+        .update(outbox)
+        .set({ sendingAt: null })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
+      retryLater: db
+        .update(outbox)
+        .set({
+          attempts: sql`${sql.placeholder('attempts')}`,
+          nextAttemptAt: sql`${sql.placeholder('nextAttemptAt')}`,
+          lastError: sql`${sql.placeholder('lastError')}`,
+          sendingAt: null,
+        })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
+      delivered: db
+        .select()
+        .from(slackMessages)
+        .where(eq(slackMessages.ref, sql.placeholder('ref')))
+        .prepare(),
+      stillPending: db
+        .select({ id: outbox.id })
+        .from(outbox)
+        .where(and(eq(outbox.ref, sql.placeholder('ref')), eq(outbox.status, 'pending')))
+        .limit(1)
+        .prepare(),
       rememberMessage: db
         .insert(slackMessages)
         .values({
@@ -180,49 +256,134 @@ export class OutboxDrainer {
     this.drain().catch((error: unknown) => this.deps.logger.error({ err: error }, 'outbox drain failed'));
   }
 
-  /** Drains everything due now; concurrent callers share one run, which loops if woken meanwhile. */
+  /**
+   * Drains everything due now; concurrent callers share one run. A call while it runs starts what became due at
+   * once (a page does not wait for the calls already on their way), and the run goes on until nothing is left.
+   */
   drain(): Promise<void> {
     if (this.running) {
       this.again = true;
+      // After the caller's stack: a transaction still open around it has committed (or rolled back) by then.
+      queueMicrotask(() => {
+        try {
+          this.fill();
+        } catch (error) {
+          this.deps.logger.error({ err: error }, 'outbox drain failed');
+        }
+      });
       return this.running;
     }
     this.running = (async () => {
+      // Not one step before `running` is set: a run with nothing to do would otherwise end (and clear it) first.
+      await Promise.resolve();
       try {
         if (!this.reconciled) {
           this.reconciled = true;
           await this.reconcileInFlight();
         }
+        this.pumping = true;
         do {
           this.again = false;
-          while ((await this.pass()) > 0) {
-            // keep going while calls were made: more may have become eligible (the next in a lane)
+          this.fill();
+          while (this.inFlight.size > 0) {
+            await new Promise<void>((resolve) => {
+              this.settledWaiter = resolve;
+            });
+            // Calls answered together are followed by one look at the lanes, not one each.
+            await new Promise((resolve) => setImmediate(resolve));
+            this.fill();
           }
         } while (this.again);
       } finally {
+        this.pumping = false;
         this.running = null;
       }
     })();
     return this.running;
   }
 
-  /** One round: picks the due head of each lane, sends up to `concurrency` of them. */
-  private async pass(): Promise<number> {
+  /** Starts the most urgent due lane heads while there are free slots (pages may use the slots kept for them). */
+  private fill(): void {
+    if (!this.pumping) return;
+    const withReserve = this.concurrency + PAGE_RESERVED_SLOTS;
+    if (this.inFlight.size >= withReserve) return;
     const now = this.deps.clock.now();
     const blocked = [...this.blockedUntil].filter(([, until]) => until > now).map(([method]) => method);
-    const heads = this.dueHeads(now, blocked);
     const batch: Array<{ row: OutboxRow; args: Record<string, unknown> }> = [];
-    for (const row of heads) {
-      if (batch.length >= this.concurrency) break;
+    // Channels a page is being posted to, or will be in this round: other posts there wait for it. And channels
+    // posted to now: one Slack paced lately gets one post at a time.
+    const posting = [...this.inFlight.values()];
+    const pageChannels = new Set(posting.flatMap((p) => (p.page && p.channel !== null ? [p.channel] : [])));
+    const postingTo = new Set(posting.flatMap((p) => (p.channel !== null ? [p.channel] : [])));
+    for (const row of this.dueHeads(now, blocked)) {
+      if (this.inFlight.has(row.id)) continue;
+      const room = row.priority === PRIORITY.page ? withReserve : this.concurrency;
+      // Heads come by priority: once one finds no room, none after it will.
+      if (this.inFlight.size + batch.length >= room) break;
       const args = this.resolveArgs(row);
-      if (args) batch.push({ row, args: stampedArgs(row, args) });
+      if (!args || this.heldByChannel(row, args, now, pageChannels, postingTo)) continue;
+      const { channel, page } = this.postOf(row, args);
+      if (channel !== null) {
+        postingTo.add(channel);
+        if (page) pageChannels.add(channel);
+      }
+      batch.push({ row, args: stampedArgs(row, args) });
     }
-    if (batch.length > 0) {
-      // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
-      const ids = batch.map(({ row }) => row.id);
-      this.deps.db.update(outbox).set({ sendingAt: now }).where(inArray(outbox.id, ids)).run();
+    if (batch.length === 0) return;
+    // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
+    this.deps.db.transaction(() => {
+      for (const { row } of batch) this.statements.markSending.run({ id: row.id, now });
+    });
+    for (const { row, args } of batch) {
+      this.inFlight.set(row.id, this.postOf(row, args));
+      this.send(row, args)
+        .catch((error: unknown) => {
+          this.deps.logger.error({ err: error, outboxId: row.id }, 'outbox call could not be recorded; it will be sent again');
+          try {
+            this.statements.clearSending.run({ id: row.id });
+          } catch {
+            // the database itself is failing: the row stays marked and is looked at after a restart
+          }
+        })
+        .finally(() => {
+          this.inFlight.delete(row.id);
+          const waiter = this.settledWaiter;
+          this.settledWaiter = null;
+          waiter?.();
+        });
     }
-    await Promise.all(batch.map(({ row, args }) => this.send(row, args)));
-    return batch.length;
+  }
+
+  /**
+   * A post to a channel Slack just rate-limited waits out the Retry-After instead of being refused again, and a post
+   * other than a page waits while a page to that channel waits: the channel's next slot is the page's.
+   */
+  private heldByChannel(
+    row: OutboxRow,
+    args: Record<string, unknown>,
+    now: number,
+    pageChannels: ReadonlySet<string>,
+    postingTo: ReadonlySet<string>,
+  ): boolean {
+    const { channel, page } = this.postOf(row, args);
+    if (channel === null) return false;
+    const blockedUntil = this.channelBlockedUntil.get(channel);
+    if (blockedUntil !== undefined) {
+      if (blockedUntil > now) return true;
+      // Paced in the last minute: one post at a time there, so the next burst is not refused all at once.
+      if (blockedUntil > now - RECENTLY_PACED_MS && postingTo.has(channel)) return true;
+      if (blockedUntil <= now - RECENTLY_PACED_MS) this.channelBlockedUntil.delete(channel);
+    }
+    const pageUntil = this.pageWaitingIn.get(channel);
+    if (pageUntil !== undefined && pageUntil <= now) this.pageWaitingIn.delete(channel);
+    if (page) return false;
+    return pageChannels.has(channel) || (pageUntil !== undefined && pageUntil > now);
+  }
+
+  /** The channel a post goes to (Slack paces posts per channel), and whether it is a page's; null for other calls. */
+  private postOf(row: OutboxRow, args: Record<string, unknown>): { channel: string | null; page: boolean } {
+    const channel = LIMITED_PER_CHANNEL.has(row.method) && typeof args.channel === 'string' ? args.channel : null;
+    return { channel, page: channel !== null && row.priority === PRIORITY.page };
   }
 
   private dueHeads(now: number, blockedMethods: string[]): OutboxRow[] {
@@ -238,6 +399,8 @@ export class OutboxDrainer {
       .where(
         and(
           sql`${outbox.id} IN (${LANE_HEAD_IDS})`,
+          // A head on its way to Slack holds its lane until answered; it is no candidate either.
+          isNull(outbox.sendingAt),
           // Heads still waiting for the message they edit or reply to are left out here, not after the LIMIT:
           // dozens of them (edits queued behind a busy channel) must not crowd out every other lane.
           sql`NOT EXISTS (SELECT 1 FROM outbox AS awaited WHERE awaited.status = 'pending' AND awaited.ref IN (${outbox.targetRef}, ${outbox.threadRef}))`,
@@ -246,7 +409,7 @@ export class OutboxDrainer {
         ),
       )
       .orderBy(asc(outbox.priority), asc(outbox.id))
-      .limit(this.concurrency * 4);
+      .limit((this.concurrency + PAGE_RESERVED_SLOTS) * 4);
   }
 
   /**
@@ -282,17 +445,24 @@ export class OutboxDrainer {
   }
 
   private delivered(ref: string) {
-    return this.deps.db.select().from(slackMessages).where(eq(slackMessages.ref, ref)).get();
+    return this.statements.delivered.get({ ref });
   }
 
   private stillPending(ref: string): boolean {
-    return (
-      this.deps.db
-        .select({ id: outbox.id })
-        .from(outbox)
-        .where(and(eq(outbox.ref, ref), eq(outbox.status, 'pending')))
-        .get() !== undefined
-    );
+    return this.statements.stillPending.get({ ref }) !== undefined;
+  }
+
+  /** What a post's answer says about its channel: rate-limited until when, and whether a page waits there. */
+  private notePerChannel(row: OutboxRow, args: Record<string, unknown>, decision: ReturnType<typeof decideDelivery>): void {
+    const channel = args.channel;
+    if (!LIMITED_PER_CHANNEL.has(row.method) || typeof channel !== 'string') return;
+    if (decision.status === 'retry' && decision.blockMethodUntil !== undefined) {
+      this.channelBlockedUntil.set(channel, decision.blockMethodUntil);
+      if (row.priority === PRIORITY.page) this.pageWaitingIn.set(channel, decision.blockMethodUntil + PAGE_HOLD_MS);
+      return;
+    }
+    // Delivered or given up: the page no longer waits (another page still waiting there says so at its next 429).
+    if (row.priority === PRIORITY.page) this.pageWaitingIn.delete(channel);
   }
 
   /**
@@ -398,12 +568,10 @@ export class OutboxDrainer {
           .where(eq(outbox.id, row.id))
           .run();
       } else {
-        tx.update(outbox)
-          .set({ attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason, sendingAt: null })
-          .where(eq(outbox.id, row.id))
-          .run();
+        this.statements.retryLater.run({ id: row.id, attempts, nextAttemptAt: decision.nextAttemptAt, lastError: decision.reason });
       }
     });
+    this.notePerChannel(row, args, decision);
     if (decision.status === 'sent') {
       listener?.delivered(row.method);
       return;
@@ -423,6 +591,11 @@ export class OutboxDrainer {
     }
   }
 }
+
+/** How long at most other posts to a channel wait for a page that waits out a 429 there. */
+const PAGE_HOLD_MS = 30_000;
+/** A channel Slack rate-limited this recently gets one post at a time. */
+const RECENTLY_PACED_MS = 60_000;
 
 export interface OutboxStats {
   pending: number;

@@ -1,5 +1,6 @@
 import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { preparedOnce } from '../db/prepared.js';
 import { timers } from '../db/schema.js';
 
 export interface TimerSpec {
@@ -24,50 +25,81 @@ export interface DueTimer {
   attempts: number;
 }
 
+/** Every decision that sets, fires or cancels a timer runs these: built and compiled once per connection. */
+const statements = preparedOnce((db) => {
+  const subject = eq(timers.subject, sql.placeholder('subject'));
+  const kind = eq(timers.kind, sql.placeholder('kind'));
+  const key = eq(timers.key, sql.placeholder('key'));
+  return {
+    schedule: db
+      .insert(timers)
+      .values({
+        kind: sql.placeholder('kind'),
+        subject: sql.placeholder('subject'),
+        key: sql.placeholder('key'),
+        payload: sql.placeholder('payload'),
+        dueAt: sql.placeholder('dueAt'),
+        priority: sql.placeholder('priority'),
+        createdAt: sql.placeholder('now'),
+      })
+      .onConflictDoNothing()
+      .prepare(),
+    due: db
+      .select({
+        id: timers.id,
+        kind: timers.kind,
+        subject: timers.subject,
+        key: timers.key,
+        payload: timers.payload,
+        dueAt: timers.dueAt,
+        attempts: timers.attempts,
+      })
+      .from(timers)
+      .where(lte(timers.dueAt, sql.placeholder('now')))
+      .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
+      .limit(sql.placeholder('limit'))
+      .prepare(),
+    claim: db
+      .delete(timers)
+      .where(eq(timers.id, sql.placeholder('id')))
+      .prepare(),
+    cancel: {
+      subject: db.delete(timers).where(subject).prepare(),
+      subjectKind: db.delete(timers).where(and(subject, kind)).prepare(),
+      subjectKey: db.delete(timers).where(and(subject, key)).prepare(),
+      subjectKindKey: db
+        .delete(timers)
+        .where(and(subject, kind, key))
+        .prepare(),
+    },
+  };
+});
+
 /** Adds a timer unless one with the same key already exists. Returns whether a row was added. */
 export function scheduleTimer(db: Db, now: number, spec: TimerSpec): boolean {
-  const result = db
-    .insert(timers)
-    .values({
-      kind: spec.kind,
-      subject: spec.subject,
-      key: spec.key ?? null,
-      payload: spec.payload ?? {},
-      dueAt: spec.dueAt,
-      priority: spec.priority ?? 1,
-      createdAt: now,
-    })
-    .onConflictDoNothing()
-    .run();
+  const result = statements(db).schedule.run({
+    kind: spec.kind,
+    subject: spec.subject,
+    key: spec.key ?? null,
+    payload: spec.payload ?? {},
+    dueAt: spec.dueAt,
+    priority: spec.priority ?? 1,
+    now,
+  });
   return result.changes === 1;
 }
 
 /** Removes a subject's pending timers (of one kind, or all; or the one with a key). Returns how many. */
 export function cancelTimers(db: Db, subject: string, kind?: string, key?: string): number {
-  const where = and(
-    eq(timers.subject, subject),
-    kind ? eq(timers.kind, kind) : undefined,
-    key !== undefined ? eq(timers.key, key) : undefined,
-  );
-  return db.delete(timers).where(where).run().changes;
+  const { cancel } = statements(db);
+  const byKey = key !== undefined;
+  // An empty kind means any kind, as it always did.
+  const statement = kind ? (byKey ? cancel.subjectKindKey : cancel.subjectKind) : byKey ? cancel.subjectKey : cancel.subject;
+  return statement.run({ subject, kind, key }).changes;
 }
 
 export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
-  return db
-    .select({
-      id: timers.id,
-      kind: timers.kind,
-      subject: timers.subject,
-      key: timers.key,
-      payload: timers.payload,
-      dueAt: timers.dueAt,
-      attempts: timers.attempts,
-    })
-    .from(timers)
-    .where(lte(timers.dueAt, now))
-    .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
-    .limit(limit)
-    .all();
+  return statements(db).due.all({ now, limit });
 }
 
 /** The ids of every timer still pending (the dry run tells fired from moved by which ones are gone). */
@@ -104,7 +136,7 @@ export function timerOutlook(db: Db, subject: string): { subjectTimers: number; 
 
 /** Claims a timer inside the firing transaction: only the transaction that deletes it may act on it. */
 export function claimTimer(db: Db, id: number): boolean {
-  return db.delete(timers).where(eq(timers.id, id)).run().changes === 1;
+  return statements(db).claim.run({ id }).changes === 1;
 }
 
 export function postponeFailedTimer(db: Db, id: number, dueAt: number, error: string): void {

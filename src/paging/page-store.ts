@@ -3,8 +3,9 @@
  * and it hands out plain values. Other features (incidents, alerts, home, reports, the simulator) ask it;
  * none of them queries the tables. The one place in paging that speaks drizzle.
  */
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, ne } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
+import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
 import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
 
 export type { AckVia, PageStatus };
@@ -56,24 +57,61 @@ export interface PageMessage {
   createdAt: number;
 }
 
+/** What every page runs when it is raised and climbs: built and compiled once per connection, then only run. */
+const statements = preparedOnce((db) => ({
+  insert: db
+    .insert(pages)
+    .values(placeholdersFor('rotation', 'severity', 'summary', 'source', 'sourceRef', 'createdBy', 'createdAt'))
+    .returning()
+    .prepare(),
+  find: db
+    .select()
+    .from(pages)
+    .where(eq(pages.id, sql.placeholder('id')))
+    .prepare(),
+  insertMessage: db
+    .insert(pageMessages)
+    .values(placeholdersFor('pageId', 'userId', 'ref', 'stepIndex', 'loop', 'createdAt'))
+    .prepare(),
+  messagesOf: db
+    .select({
+      pageId: pageMessages.pageId,
+      userId: pageMessages.userId,
+      ref: pageMessages.ref,
+      stepIndex: pageMessages.stepIndex,
+      loop: pageMessages.loop,
+      createdAt: pageMessages.createdAt,
+    })
+    .from(pageMessages)
+    .where(eq(pageMessages.pageId, sql.placeholder('pageId')))
+    .orderBy(pageMessages.id)
+    .prepare(),
+}));
+
+const updates = preparedByShape((db, shape) =>
+  db
+    .update(pages)
+    .set(placeholdersFor(...shape))
+    .where(eq(pages.id, sql.placeholder('rowId')))
+    .prepare(),
+);
+
 export function insertPage(db: Db, values: PageInsert): Page {
-  return db.insert(pages).values(values).returning().get();
+  return statements(db).insert.get(values)!;
 }
 
 export function findPage(db: Db, id: number): Page | null {
-  return db.select().from(pages).where(eq(pages.id, id)).get() ?? null;
+  return statements(db).find.get({ id }) ?? null;
 }
 
 export function updatePage(db: Db, id: number, patch: PagePatch): void {
-  if (Object.keys(patch).length === 0) return;
-  db.update(pages).set(patch).where(eq(pages.id, id)).run();
+  const shape = shapeOf(patch);
+  if (shape.length > 0) updates(db, shape).run({ ...patch, rowId: id });
 }
 
 export function insertPageMessages(db: Db, rows: readonly PageMessage[]): void {
-  if (rows.length > 0)
-    db.insert(pageMessages)
-      .values([...rows])
-      .run();
+  const { insertMessage } = statements(db);
+  for (const row of rows) insertMessage.run({ ...row });
 }
 
 /** The pages raised for something (an incident's `incident:12`), newest first. */
@@ -104,19 +142,7 @@ export function unresolvedPageIdsAbout(db: Db, sourceRef: string): number[] {
 
 /** Every message row of a page, oldest first. */
 export function messagesOf(db: Db, pageId: number): PageMessage[] {
-  return db
-    .select({
-      pageId: pageMessages.pageId,
-      userId: pageMessages.userId,
-      ref: pageMessages.ref,
-      stepIndex: pageMessages.stepIndex,
-      loop: pageMessages.loop,
-      createdAt: pageMessages.createdAt,
-    })
-    .from(pageMessages)
-    .where(eq(pageMessages.pageId, pageId))
-    .orderBy(pageMessages.id)
-    .all();
+  return statements(db).messagesOf.all({ pageId });
 }
 
 /** Whether the page has a message row for this user (or group) id. */

@@ -1,0 +1,69 @@
+/**
+ * Statements built once per database connection instead of once per call: drizzle turns a query into SQL text and
+ * better-sqlite3 compiles it each time it is run unprepared, and on the webhook path that was most of the cost.
+ *
+ *   const statements = preparedOnce((db) => ({ byId: db.select().from(alerts).where(eq(alerts.id, sql.placeholder('id'))).prepare() }));
+ *   statements(db).byId.get({ id });
+ *
+ * `db` may be a transaction: it shares its connection (drizzle's session) with the database it came from, so
+ * the statements prepared for one serve the other, and run inside the transaction as any other statement.
+ */
+import { type Placeholder, sql } from 'drizzle-orm';
+import type { Db } from './connection.js';
+
+/** The connection a Db (or a transaction of it) runs its statements on. */
+function connectionOf(db: Db): object {
+  const session: unknown = Reflect.get(db, 'session');
+  return typeof session === 'object' && session !== null ? session : db;
+}
+
+export function preparedOnce<T>(build: (db: Db) => T): (db: Db) => T {
+  const byConnection = new WeakMap<object, T>();
+  return (db) => {
+    const key = connectionOf(db);
+    let statements = byConnection.get(key);
+    if (statements === undefined) {
+      statements = build(db);
+      byConnection.set(key, statements);
+    }
+    return statements;
+  };
+}
+
+/**
+ * For updates whose columns vary (`set(changes)`): one prepared statement per set of columns changed, so a store's
+ * `update(id, { status, resolvedAt })` is built once for that pair and then only run.
+ */
+export function preparedByShape<T>(build: (db: Db, shape: readonly string[]) => T): (db: Db, shape: readonly string[]) => T {
+  const byConnection = new WeakMap<object, Map<string, T>>();
+  return (db, shape) => {
+    const key = connectionOf(db);
+    let shapes = byConnection.get(key);
+    if (!shapes) {
+      shapes = new Map();
+      byConnection.set(key, shapes);
+    }
+    const name = shape.join(',');
+    let statement = shapes.get(name);
+    if (statement === undefined) {
+      statement = build(db, shape);
+      shapes.set(name, statement);
+    }
+    return statement;
+  };
+}
+
+/** A placeholder named after each column, for a prepared insert or update: `.values(placeholdersFor('a', 'b'))`. */
+export function placeholdersFor<K extends string>(...names: readonly K[]): { [P in K]: Placeholder<P> } {
+  const out: Partial<Record<K, Placeholder<K>>> = {};
+  for (const name of names) out[name] = sql.placeholder(name);
+  return out as { [P in K]: Placeholder<P> };
+}
+
+/** The names of the values given, sorted, without those left undefined (drizzle leaves them out too): an update's shape. */
+export function shapeOf(values: object): string[] {
+  return Object.entries(values)
+    .filter(([, value]) => value !== undefined)
+    .map(([name]) => name)
+    .sort();
+}
