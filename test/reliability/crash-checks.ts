@@ -54,9 +54,27 @@ export interface VisibleMessage {
   ts: string;
   postedText: string;
   text: string;
+  /** The mrkdwn of its blocks as shown now (a digest lists each page there, with its state). */
+  blocksText: string;
   outboxId: number | null;
   edits: number;
 }
+
+/** The mrkdwn texts of a message's blocks, one per line. */
+function blocksTextOf(blocks: unknown): string {
+  if (!Array.isArray(blocks)) return '';
+  return blocks
+    .map((b) => (b as { text?: { text?: unknown } }).text?.text)
+    .filter((t): t is string => typeof t === 'string')
+    .join('\n');
+}
+
+/** Whether a channel message is a digest line that lists this page (page-blocks.ts channelDigestBlocks). */
+export const inChannelDigest = (m: VisibleMessage, pageId: number): boolean =>
+  /more pages? in the last minute/.test(m.text) && m.blocksText.includes(`(#${pageId})`);
+
+/** Whether a ref names a digest (one message listing many pages: page-digest.ts). */
+export const isDigestRef = (ref: string): boolean => ref.startsWith('page-digest:');
 
 /** A DM is posted to a user id and read back (conversations.open) as D<user>: one conversation either way. */
 export function conversationOf(channel: unknown): string {
@@ -82,12 +100,25 @@ export function visibleMessages(calls: readonly RecordedCall[]): { messages: Map
       const conversation = conversationOf(call.response.channel);
       const ts = String(call.response.ts);
       const text = String(call.args.text ?? '');
-      messages.set(`${conversation}/${ts}`, { conversation, ts, postedText: text, text, outboxId: outboxIdOf(call), edits: 0 });
+      messages.set(`${conversation}/${ts}`, {
+        conversation,
+        ts,
+        postedText: text,
+        text,
+        blocksText: blocksTextOf(call.args.blocks),
+        outboxId: outboxIdOf(call),
+        edits: 0,
+      });
     } else if (call.method === 'chat.update') {
       const key = `${conversationOf(call.args.channel)}/${String(call.args.ts)}`;
       const message = messages.get(key);
       if (!message) problems.push(`chat.update of ${key}, a message Slack never showed: ${String(call.args.text).slice(0, 80)}`);
-      else Object.assign(message, { text: String(call.args.text ?? ''), edits: message.edits + 1 });
+      else
+        Object.assign(message, {
+          text: String(call.args.text ?? ''),
+          blocksText: blocksTextOf(call.args.blocks),
+          edits: message.edits + 1,
+        });
     }
   }
   return { messages, problems };
@@ -218,6 +249,12 @@ export function pagesAgreeWithSlack(
       if (row.user_id !== null && message.conversation !== conversationOf(row.user_id))
         problems.push(`page #${page.id}: its DM ${row.ref} is in ${message.conversation}`);
       messagesChecked += 1;
+      if (isDigestRef(row.ref)) {
+        // A digest lists the page on a line of its own: plain while open, struck through with its state once closed.
+        const problem = digestShows(message, page);
+        if (problem) problems.push(`page #${page.id}: ${row.ref} ${problem}`);
+        continue;
+      }
       const outcome = finalOutcome(page);
       if (!message.text.includes(page.summary))
         problems.push(`page #${page.id}: ${row.ref} does not name the page ("${message.text.slice(0, 80)}")`);
@@ -240,6 +277,16 @@ export function pagesAgreeWithSlack(
     if (page.exhausted_at !== null && page.exhausted_at > closedAt) problems.push(`page #${page.id} was marked run out after it closed`);
   }
   return { problems, dueSteps, messagesChecked };
+}
+
+/** What is wrong with how a digest shows one of its pages, or null (page-blocks.ts digestLine). */
+function digestShows(message: VisibleMessage, page: PageRow): string | null {
+  const id = `(#${page.id})`;
+  if (!message.blocksText.includes(id)) return /…and \d+ more/.test(message.blocksText) ? null : 'does not list the page';
+  const struck = message.blocksText.includes(`${id}~ ${page.status}`);
+  if (page.status === 'open' && message.blocksText.includes(`${id}~`)) return 'shows the open page as closed';
+  if (page.status !== 'open' && !struck) return `does not show it ${page.status}`;
+  return null;
 }
 
 /** What every message of a closed page must say; null while it is open. */
@@ -265,6 +312,8 @@ export function alertsAgreeWithSlack(
   const posted = [...messages.values()].filter((m) => m.conversation === alertsChannel);
   for (const alert of alerts) {
     const mine = posted.filter((m) => m.postedText.endsWith(`(alert #${alert.id})`));
+    // While the channel was backlogged, the alert's page went into the channel's digest line instead (page-digest.ts).
+    if (mine.length === 0 && alert.page_id !== null && posted.some((m) => inChannelDigest(m, alert.page_id!))) continue;
     if (mine.length !== 1) {
       problems.push(`alert #${alert.id} (${alert.dedup_key}) is shown ${mine.length} times in ${alertsChannel}`);
       continue;
