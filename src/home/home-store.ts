@@ -11,12 +11,11 @@ export function recordHomeOpened(db: Db, userId: string, at: number): void {
     .run();
 }
 
-/** Everyone who opened their Home at or after `since`. */
-export function homeViewersSince(db: Db, since: number): string[] {
+/** Everyone who opened their Home at or after `since`, with when they last did. */
+export function homeViewersSince(db: Db, since: number): Array<{ userId: string; openedAt: number }> {
   return db
-    .select({ userId: homeViewers.userId })
+    .select({ userId: homeViewers.userId, openedAt: homeViewers.openedAt })
     .from(homeViewers)
     .where(gte(homeViewers.openedAt, since))
-    .all()
-    .map((row) => row.userId);
+    .all();
 }

@@ -97,3 +97,45 @@ export function guardReply(kinds: readonly string[]): string {
   const what = named.length === 1 ? named[0]! : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
   return `:warning: Your message looks like it contains ${what}. Please delete it now, and rotate the secret: everyone in this channel may have seen it. Share secrets through the vault, never in chat.`;
 }
+
+/** The DM to someone a trigger pulls in: urgent when the trigger pages. */
+export function triggerDmText(
+  incident: { id: number; severity: string; title: string; channelId: string | null },
+  trigger: { label: string; how: string },
+  by: string,
+): string {
+  const urgent = trigger.how === 'page';
+  const room = incident.channelId ? ` in <#${incident.channelId}>` : '';
+  return `${urgent ? ':rotating_light: You are needed' : ':information_source: FYI'}: incident #${incident.id} [${incident.severity}] ${incident.title}${room}. Trigger: ${trigger.label} (marked by ${mention(by)}).`;
+}
+
+/** Whom a trigger reached, for the timeline: the users, or why nobody. */
+function whoText(target: { users: readonly string[] }, trigger: { who: string }): string {
+  return target.users.length ? target.users.map(mention).join(', ') : `nobody (no one is set as ${trigger.who})`;
+}
+
+export function triggerTimelineText(
+  trigger: { label: string; how: string; who: string },
+  by: string,
+  target: { users: readonly string[] },
+): string {
+  return `Trigger "${trigger.label}" marked by ${mention(by)}: ${trigger.how === 'page' ? 'paged' : 'told'} ${whoText(target, trigger)}`;
+}
+
+/** The line in the incident's room: users and user groups named. */
+export function triggerRoomText(
+  trigger: { label: string; how: string; who: string },
+  by: string,
+  target: { users: readonly string[]; groups: readonly string[] },
+): string {
+  const named = [...target.users.map(mention), ...target.groups.map((g) => `<!subteam^${g}>`)];
+  return `:triangular_flag_on_post: ${mention(by)} marked *${trigger.label}*: ${trigger.how === 'page' ? 'paging' : 'telling'} ${named.length ? named.join(', ') : whoText(target, trigger)}.`;
+}
+
+export function tickTimelineText(checked: boolean, by: string, item: string): string {
+  return `${checked ? 'Checked' : 'Unchecked'} by ${mention(by)}: ${item}`;
+}
+
+export function guardTimelineText(by: string, kinds: readonly string[]): string {
+  return `A message by ${mention(by)} looked like it held ${kinds.join(', ')}; they were asked to delete it and rotate it`;
+}
