@@ -224,7 +224,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
       // Who is on call changed (an emergency take-over, a volunteer covering secondary, a swap accepted): the Home tabs redraw.
-      'shift.changed': [(tx) => scheduleChanged(tx)],
+      // Whatever changes who is on call redraws the Home tabs, in the same transaction.
+      'shift.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
@@ -306,18 +307,16 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   };
   // The caller's Slack time zone, for dates typed in commands; the team's zone when Slack cannot say.
   const userZone = async (userId: string) => (await slackUser(userId))?.tz ?? options.policy.timezone;
-  // Whatever changes who is on call redraws the Home tabs, in the same transaction.
-  const scheduleChanged = (tx: EngineTx) => refreshHomes(tx, options.policy, incidents);
   registerBoundaryTimer(engine, options.policy, (tx, rotation) => {
     postWeeklyReport(tx, options.policy, rotation);
-    scheduleChanged(tx);
+    events(tx, { type: 'shift.changed', rotation });
   });
   const userExists = async (userId: string) => {
     const user = await slackUser(userId);
     return user !== null && user.deleted !== true;
   };
-  registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, scheduleChanged });
-  registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, scheduleChanged });
+  registerOncallCommands(commands.oncall, { db: store.db, engine, policy: options.policy, clock, userZone, userExists, events });
+  registerOverrideForm(bolt, { engine, policy: options.policy, logger, userExists, events });
   registerReportCommand(commands.oncall, { db: store.db, policy: options.policy, clock });
   // A dry run in a bot of its own (memory store, stand-in, fake clock): never this bot's store or Slack.
   registerSimulateCommand(commands.oncall, { policy: options.policy, clock, logger, userZone, createApp: createOncallApp });

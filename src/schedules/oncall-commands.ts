@@ -15,7 +15,9 @@ import { DAY } from '../time/clock.js';
 import { DATE_EXAMPLES, parseWhen } from './date-input.js';
 import { leaveOverrides, planLeave } from './leave.js';
 import { lintRotation } from './lint.js';
-import { activeOverrides, cancelOverride, findOverride, insertOverride, type ScheduleChanged } from './override-store.js';
+import { activeOverrides, cancelOverride, findOverride, insertOverride } from './override-store.js';
+import type { ShiftChangedEvent } from './schedule-events.js';
+import type { EventSink } from '../engine/effects.js';
 import { requestOverride } from './override-request.js';
 import { shiftsBetween, whoIsOnCall, type Assignment, type OnCall, type Role } from './rotation.js';
 
@@ -28,7 +30,8 @@ export interface OncallCommandDeps {
   userZone(userId: string): Promise<string>;
   /** Whether the id is an active member of the workspace (users.info). */
   userExists(userId: string): Promise<boolean>;
-  scheduleChanged: ScheduleChanged;
+  /** `shift.changed` when leave or a cancelled override changes who is on call, told through the table in src/app.ts. */
+  events: EventSink<ShiftChangedEvent>;
 }
 
 const OVERRIDE_USAGE = '/oncall override @who <from> <to> [rotation] [primary|secondary]';
@@ -210,12 +213,11 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
       const summary = deps.engine.transact((tx) => {
         const overrides = activeOverrides(tx.db, tx.now);
         const lines: string[] = [];
-        let changed = false;
         for (const rotation of rotations) {
           const covers = planLeave(rotation, overrides, who, from.instant, to.instant, lead);
           const rows = leaveOverrides(rotation.name, covers, userId);
           for (const row of rows) insertOverride(tx.db, tx.now, row);
-          if (rows.length) changed = true;
+          if (rows.length) deps.events(tx, { type: 'shift.changed', rotation: rotation.name });
           const described = covers.map(
             (c) =>
               `${c.role}: ${c.userId ? mention(c.userId) : 'nobody (no one free and no engineering_lead in the policy)'} from ${slackDate(c.startsAt)} to ${slackDate(c.endsAt)}`,
@@ -232,7 +234,6 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
             });
           }
         }
-        if (changed) deps.scheduleChanged(tx);
         return lines.join('\n\n');
       });
       return { text: summary };
@@ -295,7 +296,7 @@ export function registerOncallCommands(oncall: SlashCommand, deps: OncallCommand
           };
         }
         cancelOverride(tx.db, id, userId, tx.now);
-        deps.scheduleChanged(tx);
+        deps.events(tx, { type: 'shift.changed', rotation: row.rotation });
         return {
           text: `Override #${id} is cancelled: ${mention(row.userId)} is no longer ${row.role} of *${row.rotation}* for that time.`,
         };

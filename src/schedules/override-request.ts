@@ -7,7 +7,9 @@ import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
-import { insertOverride, type ScheduleChanged } from './override-store.js';
+import { insertOverride } from './override-store.js';
+import type { ShiftChangedEvent } from './schedule-events.js';
+import type { EventSink } from '../engine/effects.js';
 import type { Role } from './rotation.js';
 
 export interface OverrideRequest {
@@ -32,7 +34,8 @@ export interface OverrideDeps {
   policy: Policy;
   /** Whether the id is an active member of the workspace (users.info). */
   userExists(userId: string): Promise<boolean>;
-  scheduleChanged: ScheduleChanged;
+  /** `shift.changed` once the override is written, told through the table in src/app.ts. */
+  events: EventSink<ShiftChangedEvent>;
 }
 
 const problem = (field: OverrideField, message: string, refused = false): OverrideProblem => ({ ok: false, field, message, refused });
@@ -62,7 +65,7 @@ export function overrideMade(id: number, request: OverrideRequest): string {
 
 /**
  * Checks the person with Slack, then checks the rules and writes the override in one transaction, telling
- * `scheduleChanged`; `alsoInTx` adds to the same transaction (a confirmation through the outbox).
+ * `shift.changed`; `alsoInTx` adds to the same transaction (a confirmation through the outbox).
  */
 export async function requestOverride(
   deps: OverrideDeps,
@@ -76,7 +79,7 @@ export async function requestOverride(
     if (refused) return refused;
     const { requestedBy, ...row } = request;
     const id = insertOverride(tx.db, tx.now, { ...row, reason: 'override', createdBy: requestedBy });
-    deps.scheduleChanged(tx);
+    deps.events(tx, { type: 'shift.changed', rotation: request.rotation });
     const message = overrideMade(id, request);
     alsoInTx?.(tx, id, message);
     return { ok: true, id, message };

@@ -1,7 +1,6 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { overrides } from '../db/schema.js';
-import type { EngineTx } from '../engine/engine.js';
 import type { Override, OverrideReason, Role } from './rotation.js';
 
 /** Overrides not cancelled and not yet over at `from`: all a "who is on call from now on" question needs. */
@@ -21,12 +20,6 @@ export function activeOverrides(db: Db, from: number): Override[] {
     .where(and(isNull(overrides.cancelledAt), gt(overrides.endsAt, from)))
     .all();
 }
-
-/**
- * Told inside the transaction that changed who is on call (an override made or cancelled, leave, a swap, a
- * take-over), after the change is written: whatever shows the schedule (the Home tab) redraws from there.
- */
-export type ScheduleChanged = (tx: EngineTx) => void;
 
 /** An override as requested: who asked for it; its id and creation time come from the store. */
 export type NewOverride = Omit<Override, 'id' | 'createdAt'> & { createdBy: string };
