@@ -7,43 +7,31 @@
  * source resolves its own group), which resolves its page unless somebody already has it. Acknowledging the
  * group's page acknowledges the group: they are one.
  */
-import { groupingFor, type Integration, type Policy } from '../config/policy.js';
+import type { Integration, Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { applyAlertEffects, applyAlertSteps, type GroupFollower } from './alert-apply.js';
 import { decideAlertEdit, decideCloseGroup, decideFiring, decideResolve, type AlertStep } from './alert-decide.js';
 import { gatherFiring, gatherResolve } from './alert-gather.js';
 import { ALERT_GROUP_REFRESH_TIMER, ALERT_REFRESH_TIMER } from './alert-timers.js';
-import { messageKnown, PRIORITY } from '../engine/outbox.js';
+import { PRIORITY } from '../engine/outbox.js';
 import { messageRefAt } from '../slack/slack-message-store.js';
 import type { PageEvent, PageService } from '../paging/page-service.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
-import { parsePageRef } from '../paging/page-refs.js';
-import { messagesOf } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
-import { mention, slackDate } from '../slack/format.js';
-import { alertMessage, correlationNotice, GROUP_LATEST_SHOWN, groupDmReply, groupMessage, groupName } from './alert-blocks.js';
+import { mention } from '../slack/format.js';
+import { groupName } from './alert-blocks.js';
 import {
   acknowledgeMembers,
-  countMemberIn,
   findGroup,
-  groupCorrelationCandidates,
   groupOfPage,
-  insertGroup,
-  latestMembers,
   openAlertsInSourceGroup,
-  openGroupsWithKey,
   setMembersSeverity,
-  touchGroup,
-  uncountOpenMember,
   updateGroup,
   type AlertGroupRow,
 } from './alert-group-store.js';
-import { decideGrouping, groupKeyOf } from './alert-grouping.js';
-import { alertGroupIdOf, alertGroupRef, alertIdOf, alertRef } from './alert-refs.js';
-import { findAlert, insertAlert, openAlert, silenceInForce, updateAlert, type AlertRow, type SilenceRow } from './alert-store.js';
-import { correlatedWith, CORRELATION_WINDOW_MS } from './correlation.js';
-import { ALERT_SOURCES, type NormalizedAlert } from './normalized.js';
-import { routeAlert } from './routing.js';
+import { alertGroupIdOf, alertIdOf } from './alert-refs.js';
+import { findAlert, openAlert, silenceInForce, updateAlert, type AlertRow, type SilenceRow } from './alert-store.js';
+import type { NormalizedAlert } from './normalized.js';
 
 export { ALERT_EDIT_INTERVAL_MS, ALERT_GROUP_REFRESH_TIMER, ALERT_REFRESH_TIMER } from './alert-timers.js';
 

@@ -43,7 +43,7 @@ function policy(): Policy {
   return { ...base, rotations: { backend, quiet } };
 }
 const POLICY = policy();
-const [P0, P1, P2] = POLICY.severities.map((s) => s.id) as [string, string, string];
+const [P0, , P2] = POLICY.severities.map((s) => s.id) as [string, string, string];
 
 const config: Integration = {
   source: 'alertmanager',
