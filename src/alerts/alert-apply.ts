@@ -13,6 +13,7 @@ import {
   decideGroupEdit,
   decideGroupStarted,
   decideJoined,
+  decideMarkAcknowledged,
   type AlertEffects,
   type AlertPagerRequest,
   type AlertStep,
@@ -20,7 +21,9 @@ import {
 } from './alert-decide.js';
 import { gatherGroupEdit } from './alert-gather.js';
 import {
+  acknowledgeMembers,
   countMemberIn,
+  findGroup,
   insertGroup,
   setMembersSeverity,
   touchGroup,
@@ -62,6 +65,9 @@ function writeAlert(db: Db, write: AlertWrite): void {
     case 'members-severity':
       setMembersSeverity(db, write.groupId, write.severity);
       return;
+    case 'acknowledge-members':
+      acknowledgeMembers(db, write.groupId);
+      return;
   }
 }
 
@@ -69,24 +75,29 @@ export function applyAlertEffects(tx: EngineTx, effects: AlertEffects): void {
   applyEffects(tx, effects, { write: writeAlert, dispatch: () => {} });
 }
 
-export function applyAlertSteps(tx: EngineTx, steps: readonly AlertStep[], applier: AlertApplier): void {
+/** Carries out the steps in order; paging's refusal of a request stops them and is returned (else null). */
+export function applyAlertSteps(tx: EngineTx, steps: readonly AlertStep[], applier: AlertApplier): string | null {
   for (const step of steps) {
     switch (step.kind) {
       case 'effects':
         applyAlertEffects(tx, step.effects);
         break;
-      case 'pager':
-        askPager(tx, step.request, applier.pager);
+      case 'pager': {
+        const refused = askPager(tx, step.request, applier.pager);
+        if (refused !== null) return refused;
         break;
+      }
       case 'start-group': {
         const group = insertGroup(tx.db, step.group);
         const row = insertAlert(tx.db, { ...step.member, groupId: group.id });
-        applyAlertSteps(tx, decideGroupStarted(group, row, step.plan, tx.now), applier);
+        const refused = applyAlertSteps(tx, decideGroupStarted(group, row, step.plan, tx.now), applier);
+        if (refused !== null) return refused;
         break;
       }
       case 'join-group': {
         const row = insertAlert(tx.db, step.member);
-        applyAlertSteps(tx, decideJoined(step.group, row, step.raise, tx.now), applier);
+        const refused = applyAlertSteps(tx, decideJoined(step.group, row, step.raise, tx.now), applier);
+        if (refused !== null) return refused;
         break;
       }
       case 'follow':
@@ -98,11 +109,17 @@ export function applyAlertSteps(tx: EngineTx, steps: readonly AlertStep[], appli
         applyAlertEffects(tx, decideGroupEdit(step.group, step.note, state, applier.policy, tx.now));
         break;
       }
+      case 'mark-acknowledged': {
+        const group = findGroup(tx.db, step.groupId);
+        if (group?.status === 'firing') applyAlertSteps(tx, decideMarkAcknowledged(group), applier);
+        break;
+      }
     }
   }
+  return null;
 }
 
-function askPager(tx: EngineTx, request: AlertPagerRequest, pager: PageService): void {
+function askPager(tx: EngineTx, request: AlertPagerRequest, pager: PageService): string | null {
   switch (request.kind) {
     case 'open-page': {
       const page = pager.create(tx, {
@@ -115,13 +132,17 @@ function askPager(tx: EngineTx, request: AlertPagerRequest, pager: PageService):
       // The page's id is known once paging made it: the group and its first member carry it.
       updateGroup(tx.db, request.groupId, { pageId: page.id });
       updateAlert(tx.db, request.alertId, { pageId: page.id });
-      return;
+      return null;
     }
     case 'page-severity':
       pager.changeSeverity(tx, request.pageId, request.severity);
-      return;
+      return null;
     case 'close-page-from-source':
       pager.closeFromSource(tx, request.pageId, request.how, request.source);
-      return;
+      return null;
+    case 'acknowledge': {
+      const outcome = pager.acknowledge(tx, request.pageId, request.by, request.via ? { via: request.via } : {});
+      return outcome.ok ? null : outcome.message;
+    }
   }
 }

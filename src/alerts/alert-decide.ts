@@ -15,9 +15,11 @@ import { groupingFor, type Integration, type Policy } from '../config/policy.js'
 import { noEffects, type Effects, type TimerOp } from '../engine/effects.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
+import { refusalFor } from '../paging/page-decide.js';
 import { parsePageRef } from '../paging/page-refs.js';
-import { mention, slackDate } from '../slack/format.js';
-import { alertMessage, correlationNotice, groupDmReply, groupMessage, groupName } from './alert-blocks.js';
+import type { Page } from '../paging/page-store.js';
+import { mayActFor, refusal } from '../permissions/who-may.js';
+import { alertMessage, correlationNotice, groupDmReply, groupMessage, groupName, notSeverityLine, silencedNote } from './alert-blocks.js';
 import type { AlertGroupChanges, AlertGroupRow, groupCorrelationCandidates, NewAlertGroup } from './alert-group-store.js';
 import { decideGrouping, groupKeyOf } from './alert-grouping.js';
 import { alertGroupRef, alertRef } from './alert-refs.js';
@@ -37,7 +39,9 @@ export type AlertWrite =
   | { kind: 'touch-group'; groupId: number; at: number }
   /** A member resolved: one fewer open (never below 0). */
   | { kind: 'uncount-member'; groupId: number }
-  | { kind: 'members-severity'; groupId: number; severity: string };
+  | { kind: 'members-severity'; groupId: number; severity: string }
+  /** The group's firing members are acknowledged. */
+  | { kind: 'acknowledge-members'; groupId: number };
 
 /** Alerts tell nobody through events yet: the incident link follows groups through a `follow` step. */
 export type AlertEffects = Effects<AlertWrite, never>;
@@ -47,7 +51,9 @@ export type AlertPagerRequest =
   /** The group's page; once paging made it, the group and its first member carry its id. */
   | { kind: 'open-page'; groupId: number; alertId: number; rotation: string; severity: string; summary: string }
   | { kind: 'page-severity'; pageId: number; severity: string }
-  | { kind: 'close-page-from-source'; pageId: number; how: 'resolved' | 'acknowledged'; source: string };
+  | { kind: 'close-page-from-source'; pageId: number; how: 'resolved' | 'acknowledged'; source: string }
+  /** A person acknowledges the page (a reaction on the group's message); paging's refusal stops the decision and is shown. */
+  | { kind: 'acknowledge'; pageId: number; by: string; via?: 'reaction' };
 
 /** What the first alert of a group decided, beside the rows: carried to decideGroupStarted once both are stored. */
 export interface StartPlan {
@@ -70,7 +76,12 @@ export type AlertStep =
   /** Tell the incident link (alert-incident-link.ts); when it says the group shows something new, set `refresh`. */
   | { kind: 'follow'; group: AlertGroupRow; member: AlertRow; refresh: TimerOp | null }
   /** Draw the group's message and its DM replies anew: gathered then, decided by decideGroupEdit. */
-  | { kind: 'edit-group'; group: AlertGroupRow; note: string };
+  | { kind: 'edit-group'; group: AlertGroupRow; note: string }
+  /**
+   * After paging acted (its page.acknowledged event may have acknowledged the group already): the group read
+   * again and, still firing, acknowledged (decideMarkAcknowledged).
+   */
+  | { kind: 'mark-acknowledged'; groupId: number };
 
 export type AlertCommand = { kind: 'firing'; integration: string; config: Integration; alert: NormalizedAlert } | { kind: 'resolved' };
 
@@ -253,9 +264,7 @@ export function decideFiring(
 export function decideGroupStarted(stored: AlertGroupRow, row: AlertRow, plan: StartPlan, now: number): AlertStep[] {
   const group = { ...stored, firstAlertId: row.id };
   const { silence, channel } = plan;
-  const note = silence
-    ? `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged`
-    : '';
+  const note = silence ? silencedNote(silence) : '';
   const steps: AlertStep[] = [
     effects({
       writes: [{ kind: 'group', id: group.id, changes: { firstAlertId: row.id } }],
@@ -432,3 +441,157 @@ export function decideGroupEdit(group: AlertGroupRow, note: string, state: Group
 
 /** The reply under one of a group's page DMs. */
 export const dmReplyRef = (groupId: number, dmRef: string): string => `${alertGroupRef(groupId)}:dm:${dmRef}`;
+
+/** Who acts on a group or an alert: its page (if any) and whether paging lets this person act on it, read by alert-gather.ts. */
+export interface ActorState {
+  page: Page | null;
+  /** pager.mayAct: the rotation's members and admins, anyone the page reached; false without a page. */
+  mayActOnPage: boolean;
+}
+
+/**
+ * Who may act on a group (or an alert stored before grouping): whoever may act on its page; without a page (a
+ * silenced group), the rotation's rule alone. The refusal to show, or null when allowed.
+ */
+export function refusalOf(policy: Policy, rotation: string, actor: ActorState, userId: string, what: string): string | null {
+  if (actor.page) return actor.mayActOnPage ? null : refusalFor(policy, actor.page, what);
+  return mayActFor(policy, [rotation], userId) ? null : refusal(policy, { rotations: [rotation] }, what);
+}
+
+/** The group is seen: it and its firing members are acknowledged, and its message says so. */
+export function decideMarkAcknowledged(group: AlertGroupRow): AlertStep[] {
+  return [
+    effects({
+      writes: [
+        { kind: 'group', id: group.id, changes: { status: 'acknowledged' } },
+        { kind: 'acknowledge-members', groupId: group.id },
+      ],
+    }),
+    { kind: 'edit-group', group: { ...group, status: 'acknowledged' }, note: '' },
+  ];
+}
+
+/**
+ * The group's page was acknowledged or resolved (by a person, or by us): they are one. Acknowledged: the group
+ * and its firing members are. Resolved: the group closes, so the next alert alike pages anew.
+ */
+export function decidePageEvent(group: AlertGroupRow | null, event: 'page.acknowledged' | 'page.resolved', now: number): AlertStep[] {
+  if (!group || group.status === 'resolved') return [];
+  if (event === 'page.acknowledged') return group.status === 'firing' ? decideMarkAcknowledged(group) : [];
+  return decideCloseGroup(group, false, now);
+}
+
+/** The source acknowledged an open alert: so is its page, which acknowledges its group (decidePageEvent). */
+export function decideSourceAcknowledge(state: ResolveState, policy: Policy, now: number): AlertStep[] {
+  const { row, group } = state;
+  const steps: AlertStep[] = [effects({ writes: [{ kind: 'alert', id: row.id, changes: { status: 'acknowledged' } }] })];
+  if (!group) {
+    steps.push({ kind: 'effects', effects: decideAlertEdit({ ...row, status: 'acknowledged' }, policy, now) });
+    if (row.pageId !== null)
+      steps.push({
+        kind: 'pager',
+        request: { kind: 'close-page-from-source', pageId: row.pageId, how: 'acknowledged', source: row.source },
+      });
+    return steps;
+  }
+  if (group.pageId !== null)
+    steps.push({
+      kind: 'pager',
+      request: { kind: 'close-page-from-source', pageId: group.pageId, how: 'acknowledged', source: group.source },
+    });
+  steps.push({ kind: 'mark-acknowledged', groupId: group.id });
+  return steps;
+}
+
+/** What a :white_check_mark: on a channel message reads: the group (or alert stored before grouping) it shows, and who acts. */
+export type ReactionState =
+  | { kind: 'none' }
+  | { kind: 'group'; group: AlertGroupRow; actor: ActorState | null }
+  | { kind: 'alert'; row: AlertRow; actor: ActorState | null };
+
+export interface ReactionDecision {
+  steps: AlertStep[];
+  /** The refusal to show the person, or null. */
+  refusal: string | null;
+}
+
+/** A :white_check_mark: on a group's message acknowledges the group and its page; on an older alert's, that alert. */
+export function decideReaction(state: ReactionState, userId: string, policy: Policy, now: number): ReactionDecision {
+  const none = { steps: [], refusal: null };
+  // A reaction on some other message, or on something no longer firing: not ours to act on.
+  if (state.kind === 'none') return none;
+  if (state.kind === 'group') {
+    const { group, actor } = state;
+    if (group.status !== 'firing' || !actor) return none;
+    const refused = refusalOf(policy, group.rotation, actor, userId, `acknowledge ${groupName(group)}`);
+    if (refused) return { steps: [], refusal: refused };
+    const steps: AlertStep[] = [];
+    // A page someone already acknowledged or resolved still lets the group be marked as seen.
+    if (actor.page?.status === 'open') steps.push({ kind: 'pager', request: { kind: 'acknowledge', pageId: actor.page.id, by: userId } });
+    // The page's acknowledgement has acknowledged the group already (page.acknowledged); a group without one is marked here.
+    steps.push({ kind: 'mark-acknowledged', groupId: group.id });
+    return { steps, refusal: null };
+  }
+  const { row, actor } = state;
+  if (row.status !== 'firing' || !actor) return none;
+  const refused = refusalOf(policy, row.rotation, actor, userId, `acknowledge alert #${row.id}`);
+  if (refused) return { steps: [], refusal: refused };
+  const steps: AlertStep[] = [];
+  if (actor.page?.status === 'open')
+    steps.push({ kind: 'pager', request: { kind: 'acknowledge', pageId: actor.page.id, by: userId, via: 'reaction' } });
+  steps.push(effects({ writes: [{ kind: 'alert', id: row.id, changes: { status: 'acknowledged' } }] }), {
+    kind: 'effects',
+    effects: decideAlertEdit({ ...row, status: 'acknowledged' }, policy, now),
+  });
+  return { steps, refusal: null };
+}
+
+export type AlertOutcome = { ok: true; message: string } | { ok: false; message: string };
+
+const capitalized = (text: string) => `${text.charAt(0).toUpperCase()}${text.slice(1)}`;
+
+/** What "Not P0" reads: the group, and who acts when the group is above its routed severity. */
+export interface LowerState {
+  group: AlertGroupRow | null;
+  actor: ActorState | null;
+}
+
+/** "Not P0": back to the severity routing gave, for the group, its members and its page. */
+export function decideLowerToRouted(
+  state: LowerState,
+  command: { groupId: number; by: string },
+  policy: Policy,
+): { steps: AlertStep[]; outcome: AlertOutcome } {
+  const { group, actor } = state;
+  if (!group) return { steps: [], outcome: { ok: false, message: `There is no alert group #${command.groupId}.` } };
+  const name = groupName(group);
+  const routed = group.routedSeverity;
+  if (group.severity === routed || !actor)
+    return { steps: [], outcome: { ok: false, message: `${capitalized(name)} is already ${routed}.` } };
+  const refused = refusalOf(policy, group.rotation, actor, command.by, `say ${name} is not ${group.severity}`);
+  if (refused) return { steps: [], outcome: { ok: false, message: refused } };
+  const steps: AlertStep[] = [
+    effects({
+      writes: [
+        { kind: 'group', id: group.id, changes: { severity: routed } },
+        { kind: 'members-severity', groupId: group.id, severity: routed },
+      ],
+    }),
+  ];
+  if (group.pageId !== null) steps.push({ kind: 'pager', request: { kind: 'page-severity', pageId: group.pageId, severity: routed } });
+  steps.push({ kind: 'edit-group', group: { ...group, severity: routed }, note: '' });
+  const channel = alertsChannelOf(policy, group.rotation);
+  if (channel)
+    steps.push(
+      effects({
+        calls: [
+          {
+            method: 'chat.postMessage',
+            args: { channel, text: notSeverityLine(command.by, name, group.severity, routed) },
+            priority: PRIORITY.notice,
+          },
+        ],
+      }),
+    );
+  return { steps, outcome: { ok: true, message: `${capitalized(name)} is ${routed} again.` } };
+}

@@ -9,11 +9,21 @@ import type { PageService } from '../paging/page-service.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
 import { messagesOf } from '../paging/page-store.js';
 import { GROUP_LATEST_SHOWN } from './alert-blocks.js';
-import { firingKey, type FiringState, type GroupEditState, type ResolveState } from './alert-decide.js';
+import {
+  firingKey,
+  type ActorState,
+  type FiringState,
+  type GroupEditState,
+  type LowerState,
+  type ReactionState,
+  type ResolveState,
+} from './alert-decide.js';
+import { messageRefAt } from '../slack/slack-message-store.js';
+import { alertGroupIdOf, alertIdOf } from './alert-refs.js';
 import { findGroup, groupCorrelationCandidates, latestMembers, openGroupsWithKey, type AlertGroupRow } from './alert-group-store.js';
 import { decideGrouping } from './alert-grouping.js';
 import { alertGroupRef } from './alert-refs.js';
-import { openAlert, silenceInForce, type AlertRow } from './alert-store.js';
+import { findAlert, openAlert, silenceInForce, type AlertRow } from './alert-store.js';
 import { CORRELATION_WINDOW_MS } from './correlation.js';
 import { ALERT_SOURCES, type NormalizedAlert } from './normalized.js';
 
@@ -57,4 +67,31 @@ export function gatherGroupEdit(tx: EngineTx, policy: Policy, group: AlertGroupR
     messageKnown: alertsChannelOf(policy, group.rotation) !== null && messageKnown(tx.db, alertGroupRef(group.id)),
     pageMessageRefs: group.pageId !== null && group.count > 1 ? messagesOf(tx.db, group.pageId).map((m) => m.ref) : [],
   };
+}
+
+/** The page of a group or alert, and whether paging lets this person act on it. */
+export function gatherActor(tx: EngineTx, pager: PageService, pageId: number | null, userId: string): ActorState {
+  const page = pageId !== null ? pager.find(tx, pageId) : null;
+  return { page, mayActOnPage: page !== null && pager.mayAct(tx, page, userId) };
+}
+
+/** The group a channel message (its ts) shows: a group's message, or the message of an alert stored before grouping. */
+export function gatherReaction(tx: EngineTx, pager: PageService, channel: string, ts: string, userId: string): ReactionState {
+  const ref = messageRefAt(tx.db, channel, ts);
+  const groupId = alertGroupIdOf(ref);
+  const alertId = groupId === null ? alertIdOf(ref) : null;
+  const alert = alertId === null ? null : findAlert(tx.db, alertId);
+  const id = groupId ?? alert?.groupId ?? null;
+  const group = id === null ? null : findGroup(tx.db, id);
+  // Who acts is read only for what is still firing.
+  if (group) return { kind: 'group', group, actor: group.status === 'firing' ? gatherActor(tx, pager, group.pageId, userId) : null };
+  if (groupId !== null || !alert) return { kind: 'none' };
+  return { kind: 'alert', row: alert, actor: alert.status === 'firing' ? gatherActor(tx, pager, alert.pageId, userId) : null };
+}
+
+export function gatherLower(tx: EngineTx, pager: PageService, groupId: number, userId: string): LowerState {
+  const group = findGroup(tx.db, groupId);
+  // Who acts is read only for a group above its routed severity.
+  const actor = group && group.severity !== group.routedSeverity ? gatherActor(tx, pager, group.pageId, userId) : null;
+  return { group, actor };
 }

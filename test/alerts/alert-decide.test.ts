@@ -12,7 +12,12 @@ import {
   decideGroupEdit,
   decideGroupStarted,
   decideJoined,
+  decideLowerToRouted,
+  decidePageEvent,
+  decideReaction,
   decideRepeat,
+  decideSourceAcknowledge,
+  type ActorState,
   decideResolve,
   groupRefreshTimer,
   type AlertStep,
@@ -22,6 +27,7 @@ import {
 import type { AlertGroupRow } from '../../src/alerts/alert-group-store.js';
 import type { AlertRow, SilenceRow } from '../../src/alerts/alert-store.js';
 import type { NormalizedAlert } from '../../src/alerts/normalized.js';
+import type { Page } from '../../src/paging/page-store.js';
 import { PRIORITY } from '../../src/engine/outbox.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 
@@ -164,7 +170,10 @@ function lines(steps: readonly AlertStep[]): string[] {
         );
         break;
       case 'edit-group':
-        out.push(`edit group ${step.group.id} ${step.group.status}${step.note ? `: ${step.note}` : ''}`);
+        out.push(`edit group ${step.group.id} ${step.group.status} ${step.group.severity}${step.note ? `: ${step.note}` : ''}`);
+        break;
+      case 'mark-acknowledged':
+        out.push(`mark group ${step.groupId} acknowledged if still firing`);
         break;
     }
   }
@@ -436,7 +445,7 @@ describe('decideResolve', () => {
   const groupClosed = [
     `write group 3 {"status":"resolved","resolvedAt":${at(3)}}`,
     'cancel alert.group_refresh alert-group:3',
-    'edit group 3 resolved',
+    `edit group 3 resolved ${P2}`,
   ];
   it.each([
     [
@@ -487,11 +496,15 @@ describe('decideResolve', () => {
 
 describe('decideCloseGroup', () => {
   it.each([
-    ['from the source: no note, the page closes', true, ['edit group 3 resolved', 'pager close-page-from-source 40 resolved alertmanager']],
+    [
+      'from the source: no note, the page closes',
+      true,
+      [`edit group 3 resolved ${P2}`, 'pager close-page-from-source 40 resolved alertmanager'],
+    ],
     [
       'its page was resolved by a person: the note, paging not asked',
       false,
-      ['edit group 3 resolved: its page was resolved: the next alert alike pages anew'],
+      [`edit group 3 resolved ${P2}: its page was resolved: the next alert alike pages anew`],
     ],
   ])('%s', (_name, fromSource, tail) => {
     expect(lines(decideCloseGroup(group(), fromSource, at(3))).slice(2)).toEqual(tail);
@@ -539,5 +552,155 @@ describe('decideGroupEdit: the group message and the replies under its page DMs'
       at(0, 10),
     );
     expect(e.writes[1]).toEqual({ kind: 'group', id: 3, changes: { dmReplies: [dm('U0PRI')] } });
+  });
+});
+
+const page = (over: Partial<Page> = {}): Page => ({ id: 40, rotation: 'backend', status: 'open', severity: P2, ...over }) as Page;
+const actor = (over: Partial<ActorState> = {}): ActorState => ({ page: page(), mayActOnPage: true, ...over });
+const acked = ['write group 3 {"status":"acknowledged"}', 'write acknowledge-members 3', `edit group 3 acknowledged ${P2}`];
+
+describe('decidePageEvent: the group and its page are one', () => {
+  it.each([
+    ['acknowledged, group firing: the group and its members are acknowledged', 'page.acknowledged', group(), acked],
+    ['acknowledged, group already acknowledged: nothing', 'page.acknowledged', group({ status: 'acknowledged' }), []],
+    [
+      'resolved by a person: the group closes with the note, paging not asked again',
+      'page.resolved',
+      group({ status: 'acknowledged' }),
+      [
+        `write group 3 {"status":"resolved","resolvedAt":${at(3)}}`,
+        'cancel alert.group_refresh alert-group:3',
+        `edit group 3 resolved ${P2}: its page was resolved: the next alert alike pages anew`,
+      ],
+    ],
+    ['a group already resolved: nothing', 'page.resolved', group({ status: 'resolved' }), []],
+    ["a page that is no group's: nothing", 'page.acknowledged', null, []],
+  ] as const)('%s', (_name, event, g, expected) => {
+    expect(lines(decidePageEvent(g, event, at(3)))).toEqual(expected);
+  });
+});
+
+describe('decideSourceAcknowledge', () => {
+  it.each([
+    [
+      'in a group with a page: the page closes from the source, then the group is marked if paging did not',
+      group(),
+      [
+        'write alert 7 {"status":"acknowledged"}',
+        'pager close-page-from-source 40 acknowledged alertmanager',
+        'mark group 3 acknowledged if still firing',
+      ],
+    ],
+    [
+      'in a silenced group: marked',
+      group({ pageId: null }),
+      ['write alert 7 {"status":"acknowledged"}', 'mark group 3 acknowledged if still firing'],
+    ],
+    [
+      'stored before grouping: its message and its page',
+      null,
+      [
+        'write alert 7 {"status":"acknowledged"}',
+        `write alert 7 {"lastEditedAt":${at(3)}}`,
+        `chat.update alert:7 ${PRIORITY.cosmetic}`,
+        'pager close-page-from-source 40 acknowledged alertmanager',
+      ],
+    ],
+  ])('%s', (_name, g, expected) => {
+    expect(lines(decideSourceAcknowledge({ row: row({ groupId: g ? 3 : null }), group: g }, POLICY, at(3)))).toEqual(expected);
+  });
+});
+
+describe('decideReaction: a :white_check_mark: on a channel message', () => {
+  it.each([
+    ['on some other message: nothing', { kind: 'none' as const }, [], null],
+    [
+      'on a firing group with its page open: paging acknowledges, then the group',
+      { kind: 'group' as const, group: group(), actor: actor() },
+      ['pager acknowledge 40 U0PRI', 'mark group 3 acknowledged if still firing'],
+      null,
+    ],
+    [
+      'its page already acknowledged: the group is marked as seen all the same',
+      { kind: 'group' as const, group: group(), actor: actor({ page: page({ status: 'acknowledged' }) }) },
+      ['mark group 3 acknowledged if still firing'],
+      null,
+    ],
+    ['a group no longer firing: nothing', { kind: 'group' as const, group: group({ status: 'acknowledged' }), actor: null }, [], null],
+    [
+      'someone the page did not reach and not in the rotation: refused, nothing done',
+      { kind: 'group' as const, group: group(), actor: actor({ mayActOnPage: false }) },
+      [],
+      'refused',
+    ],
+    [
+      'a silenced group (no page): the rotation decides, a member may',
+      { kind: 'group' as const, group: group({ pageId: null }), actor: actor({ page: null, mayActOnPage: false }) },
+      ['mark group 3 acknowledged if still firing'],
+      null,
+    ],
+    [
+      'an alert stored before grouping, its page open: acknowledged by reaction, its message edited',
+      { kind: 'alert' as const, row: row({ groupId: null }), actor: actor() },
+      [
+        'pager acknowledge 40 U0PRI reaction',
+        'write alert 7 {"status":"acknowledged"}',
+        `write alert 7 {"lastEditedAt":${at(3)}}`,
+        `chat.update alert:7 ${PRIORITY.cosmetic}`,
+      ],
+      null,
+    ],
+    [
+      'an alert no longer firing: nothing',
+      { kind: 'alert' as const, row: row({ groupId: null, status: 'resolved' }), actor: null },
+      [],
+      null,
+    ],
+  ])('%s', (_name, state, expected, refusal) => {
+    const d = decideReaction(state, 'U0PRI', POLICY, at(3));
+    expect(lines(d.steps)).toEqual(expected);
+    expect(d.refusal === null ? null : 'refused').toBe(refusal);
+  });
+
+  it('a silenced group and someone outside the rotation: the rotation refuses', () => {
+    const d = decideReaction({ kind: 'group', group: group({ pageId: null }), actor: actor({ page: null }) }, 'U0OUT', POLICY, at(3));
+    expect(d.refusal).toContain('acknowledge');
+    expect(d.steps).toEqual([]);
+  });
+});
+
+describe('decideLowerToRouted: "Not P0"', () => {
+  const raised = group({ severity: P0, routedSeverity: P2 });
+  it.each([
+    ['no such group', { group: null, actor: null }, false, []],
+    ['already at its routed severity', { group: group(), actor: null }, false, []],
+    ['refused: someone who may not act on its page', { group: raised, actor: actor({ mayActOnPage: false }) }, false, []],
+    [
+      'back to the routed severity: group, members, page, message, a line in the channel',
+      { group: raised, actor: actor() },
+      true,
+      [
+        `write group 3 {"severity":"${P2}"}`,
+        `write members-severity 3 ${P2}`,
+        `pager page-severity 40 ${P2}`,
+        `edit group 3 firing ${P2}`,
+        `chat.postMessage C0TEAM ${PRIORITY.notice}`,
+      ],
+    ],
+    [
+      'a silenced group: no page to lower',
+      { group: { ...raised, pageId: null }, actor: actor({ page: null }) },
+      true,
+      [
+        `write group 3 {"severity":"${P2}"}`,
+        `write members-severity 3 ${P2}`,
+        `edit group 3 firing ${P2}`,
+        `chat.postMessage C0TEAM ${PRIORITY.notice}`,
+      ],
+    ],
+  ])('%s', (_name, state, ok, expected) => {
+    const d = decideLowerToRouted(state, { groupId: 3, by: 'U0PRI' }, POLICY);
+    expect(d.outcome.ok).toBe(ok);
+    expect(lines(d.steps)).toEqual(expected);
   });
 });
