@@ -83,7 +83,10 @@ export type AlertStep =
    */
   | { kind: 'mark-acknowledged'; groupId: number };
 
-export type AlertCommand = { kind: 'firing'; integration: string; config: Integration; alert: NormalizedAlert } | { kind: 'resolved' };
+/** What a source says of an alert: it fires (again), or it resolved or acknowledged one we hold open. */
+export type AlertCommand =
+  | { kind: 'firing'; integration: string; config: Integration; alert: NormalizedAlert }
+  | { kind: 'source-update'; status: 'resolved' | 'acknowledged' };
 
 /** How an ingested alert counted: IngestResult's fields. */
 export type IngestCount = 'created' | 'repeated' | 'resolved' | 'acknowledged' | 'ignored';
@@ -108,9 +111,15 @@ export type FiringState =
       start: { candidates: ReturnType<typeof groupCorrelationCandidates>; backlogged: boolean } | null;
     };
 
-/** What a resolved alert's decision needs: the open alert with its key, and its group as it is now. */
+/** What a resolved (or acknowledged) alert's decision needs: the open alert with its key, and its group as it is now. */
 export interface ResolveState {
   row: AlertRow;
+  group: AlertGroupRow | null;
+}
+
+/** A resolve or acknowledgement from the source: the open alert with its key (null: never seen open), and its group. */
+export interface SourceUpdateState {
+  existing: AlertRow | null;
   group: AlertGroupRow | null;
 }
 
@@ -342,6 +351,32 @@ export function decideRepeat(row: AlertRow, group: AlertGroupRow | null, now: nu
   if (!group) return [effects({ writes, timers: [alertRefreshTimer(row, now)] })];
   writes.push({ kind: 'touch-group', groupId: group.id, at: now });
   return [effects({ writes, timers: group.status === 'resolved' ? [] : [groupRefreshTimer(group, now)] })];
+}
+
+/** The source resolved or acknowledged an alert: ignored when we hold none open with its key. */
+export function decideSourceUpdate(
+  state: SourceUpdateState,
+  command: Extract<AlertCommand, { kind: 'source-update' }>,
+  policy: Policy,
+  now: number,
+): AlertDecision {
+  // A resolve or ack for something we never saw open.
+  if (!state.existing) return { steps: [], counted: 'ignored' };
+  const known = { row: state.existing, group: state.group };
+  if (command.status === 'resolved') return { steps: decideResolve(known, policy, now), counted: 'resolved' };
+  return { steps: decideSourceAcknowledge(known, policy, now), counted: 'acknowledged' };
+}
+
+/** The 10 s refresh timer of a group fired: its message drawn anew, unless it closed meanwhile (or is gone). */
+export function decideGroupRefresh(group: AlertGroupRow | null): AlertStep[] {
+  if (!group || group.status === 'resolved') return [];
+  return [{ kind: 'edit-group', group, note: '' }];
+}
+
+/** The refresh timer of an alert stored before grouping fired: its message, unless it resolved meanwhile. */
+export function decideAlertRefresh(row: AlertRow | null, policy: Policy, now: number): AlertEffects {
+  if (!row || row.status === 'resolved') return noEffects();
+  return decideAlertEdit(row, policy, now);
 }
 
 /** The source resolved an open alert: it closes; its group closes with its last open member. */

@@ -17,6 +17,7 @@ import {
   type LowerState,
   type ReactionState,
   type ResolveState,
+  type SourceUpdateState,
 } from './alert-decide.js';
 import { messageRefAt } from '../slack/slack-message-store.js';
 import { alertGroupIdOf, alertIdOf } from './alert-refs.js';
@@ -55,6 +56,12 @@ export function gatherFiring(
   const channel = alertsChannelOf(policy, key.route.rotation);
   const backlogged = channel !== null && silence === null && pager.channelBacklogged(tx, channel);
   return { existing: null, silence, open, start: { candidates, backlogged } };
+}
+
+/** A resolve or acknowledgement from the source: the open alert with its key, and its group. */
+export function gatherSourceUpdate(tx: EngineTx, name: string, alert: NormalizedAlert): SourceUpdateState {
+  const existing = openAlert(tx.db, name, alert.dedupKey);
+  return { existing, group: existing && existing.groupId !== null ? findGroup(tx.db, existing.groupId) : null };
 }
 
 export function gatherResolve(tx: EngineTx, row: AlertRow): ResolveState {

@@ -11,22 +11,23 @@ import type { Integration, Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { applyAlertEffects, applyAlertSteps, type GroupFollower } from './alert-apply.js';
 import {
-  decideAlertEdit,
+  decideAlertRefresh,
+  decideGroupRefresh,
+  decideSourceUpdate,
   decideFiring,
   decideLowerToRouted,
   decidePageEvent,
   decideReaction,
   decideResolve,
-  decideSourceAcknowledge,
   type AlertOutcome,
   type AlertStep,
 } from './alert-decide.js';
-import { gatherFiring, gatherLower, gatherReaction, gatherResolve } from './alert-gather.js';
+import { gatherFiring, gatherLower, gatherReaction, gatherResolve, gatherSourceUpdate } from './alert-gather.js';
 import { ALERT_GROUP_REFRESH_TIMER, ALERT_REFRESH_TIMER } from './alert-timers.js';
 import type { PageEvent, PageService } from '../paging/page-service.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
 import { findGroup, groupOfPage, openAlertsInSourceGroup, type AlertGroupRow } from './alert-group-store.js';
-import { findAlert, openAlert, silenceInForce, type AlertRow, type SilenceRow } from './alert-store.js';
+import { findAlert, silenceInForce, type AlertRow, type SilenceRow } from './alert-store.js';
 import type { NormalizedAlert } from './normalized.js';
 
 export { ALERT_EDIT_INTERVAL_MS, ALERT_GROUP_REFRESH_TIMER, ALERT_REFRESH_TIMER } from './alert-timers.js';
@@ -59,14 +60,10 @@ export class AlertService {
 
   register(engine: Engine): void {
     engine.on(ALERT_REFRESH_TIMER, (timer, tx) => {
-      const row = findAlert(tx.db, timer.payload.alertId);
-      if (!row || row.status === 'resolved') return;
-      this.editAlert(tx, row);
+      applyAlertEffects(tx, decideAlertRefresh(findAlert(tx.db, timer.payload.alertId), this.policy, tx.now));
     });
     engine.on(ALERT_GROUP_REFRESH_TIMER, (timer, tx) => {
-      const group = findGroup(tx.db, timer.payload.groupId);
-      if (!group || group.status === 'resolved') return;
-      this.editGroup(tx, group);
+      this.apply(tx, decideGroupRefresh(findGroup(tx.db, timer.payload.groupId)));
     });
   }
 
@@ -84,45 +81,27 @@ export class AlertService {
     return applyAlertSteps(tx, steps, { policy: this.policy, pager: this.pager, follower: this.follower });
   }
 
-  /** An alert stored before grouping: its own message. */
-  private editAlert(tx: EngineTx, row: AlertRow): void {
-    applyAlertEffects(tx, decideAlertEdit(row, this.policy, tx.now));
-  }
-
-  /** The group's message, and the replies under its page's DMs, drawn anew (alert-decide.ts decideGroupEdit). */
-  private editGroup(tx: EngineTx, group: AlertGroupRow, note = ''): void {
-    this.apply(tx, [{ kind: 'edit-group', group, note }]);
-  }
-
   ingest(tx: EngineTx, name: string, integration: Integration, incoming: NormalizedAlert[]): IngestResult {
     const result: IngestResult = { created: 0, repeated: 0, resolved: 0, acknowledged: 0, ignored: 0 };
     const resolvedSourceGroups = new Set<string>();
     for (const alert of incoming) {
-      if (alert.status === 'firing') {
-        const command = { kind: 'firing' as const, integration: name, config: integration, alert };
-        const state = gatherFiring(tx, this.policy, this.pager, name, integration, alert);
-        const { steps, counted } = decideFiring(state, command, this.policy, tx.now);
-        this.apply(tx, steps);
-        result[counted] += 1;
-        if (alert.sourceGroup?.status === 'resolved') resolvedSourceGroups.add(alert.sourceGroup.key);
-        continue;
-      }
-      const existing = openAlert(tx.db, name, alert.dedupKey);
-      if (!existing) {
-        result.ignored += 1; // a resolve or ack for something we never saw open
-      } else if (alert.status === 'resolved') {
-        this.resolve(tx, existing);
-        result.resolved += 1;
-      } else {
-        this.acknowledge(tx, existing);
-        result.acknowledged += 1;
-      }
+      const { steps, counted } =
+        alert.status === 'firing'
+          ? decideFiring(
+              gatherFiring(tx, this.policy, this.pager, name, integration, alert),
+              { kind: 'firing', integration: name, config: integration, alert },
+              this.policy,
+              tx.now,
+            )
+          : decideSourceUpdate(gatherSourceUpdate(tx, name, alert), { kind: 'source-update', status: alert.status }, this.policy, tx.now);
+      this.apply(tx, steps);
+      result[counted] += 1;
       if (alert.sourceGroup?.status === 'resolved') resolvedSourceGroups.add(alert.sourceGroup.key);
     }
     // The source says its whole group resolved: what it left out of this payload (truncated) resolves too.
     for (const key of resolvedSourceGroups) {
       for (const row of openAlertsInSourceGroup(tx.db, name, key)) {
-        this.resolve(tx, row);
+        this.apply(tx, decideResolve(gatherResolve(tx, row), this.policy, tx.now));
         result.resolved += 1;
       }
     }
@@ -156,13 +135,5 @@ export class AlertService {
     const { steps, outcome } = decideLowerToRouted(state, { groupId, by: userId }, this.policy);
     this.apply(tx, steps);
     return outcome;
-  }
-
-  private resolve(tx: EngineTx, row: AlertRow): void {
-    this.apply(tx, decideResolve(gatherResolve(tx, row), this.policy, tx.now));
-  }
-
-  private acknowledge(tx: EngineTx, row: AlertRow): void {
-    this.apply(tx, decideSourceAcknowledge(gatherResolve(tx, row), this.policy, tx.now));
   }
 }

@@ -12,7 +12,10 @@ import {
   decideGroupEdit,
   decideGroupStarted,
   decideJoined,
+  decideAlertRefresh,
+  decideGroupRefresh,
   decideLowerToRouted,
+  decideSourceUpdate,
   decidePageEvent,
   decideReaction,
   decideRepeat,
@@ -702,5 +705,42 @@ describe('decideLowerToRouted: "Not P0"', () => {
     const d = decideLowerToRouted(state, { groupId: 3, by: 'U0PRI' }, POLICY);
     expect(d.outcome.ok).toBe(ok);
     expect(lines(d.steps)).toEqual(expected);
+  });
+});
+
+describe('decideSourceUpdate: a resolve or acknowledgement from the source', () => {
+  it.each([
+    ['resolved, never seen open: ignored', null, 'resolved', 'ignored', 0],
+    ['acknowledged, never seen open: ignored', null, 'acknowledged', 'ignored', 0],
+    ['resolved, open in a group of three: resolved', row(), 'resolved', 'resolved', 3],
+    ['acknowledged, open in a group: acknowledged', row(), 'acknowledged', 'acknowledged', 3],
+  ] as const)('%s', (_name, existing, status, counted, steps) => {
+    const d = decideSourceUpdate(
+      { existing, group: existing ? group({ openCount: 3 }) : null },
+      { kind: 'source-update', status },
+      POLICY,
+      at(3),
+    );
+    expect(d.counted).toBe(counted);
+    expect(lines(d.steps)).toHaveLength(steps);
+  });
+});
+
+describe('the refresh timers fire', () => {
+  it.each([
+    ['a group still firing: its message drawn anew', group(), [`edit group 3 firing ${P2}`]],
+    ['a group acknowledged: drawn anew (the count still moves)', group({ status: 'acknowledged' }), [`edit group 3 acknowledged ${P2}`]],
+    ['a group resolved meanwhile: nothing (its close drew it)', group({ status: 'resolved' }), []],
+    ['a group gone: nothing', null, []],
+  ])('%s', (_name, g, expected) => {
+    expect(lines(decideGroupRefresh(g))).toEqual(expected);
+  });
+  it.each([
+    ['an alert stored before grouping, firing: its message edited', row({ groupId: null }), 2],
+    ['resolved meanwhile: nothing', row({ groupId: null, status: 'resolved' }), 0],
+    ['gone: nothing', null, 0],
+  ])('%s', (_name, r, n) => {
+    const e = decideAlertRefresh(r, POLICY, at(0, 10));
+    expect(e.writes.length + e.calls.length).toBe(n);
   });
 });
