@@ -7,9 +7,9 @@
  * A decision is a list of steps, as incidents' are (incident-decide.ts), because what comes after reads what was
  * just done: a new group or member gets its id when it is stored (`start-group`, `join-group`: the rest is
  * decided then, by decideGroupStarted / decideJoined), paging makes the group's page (`pager`), the incident link
- * follows the group (`follow`), and a group's message is drawn from its members as they are now (`edit-group`:
- * gathered, then decideGroupEdit). The order of the steps is the order the transaction script had, so outbox
- * rows keep their order.
+ * follows the group (`follow`), a group's message is drawn from its members as they are now (`edit-group`:
+ * gathered, then decideGroupEdit), and a group is read again after paging acted (`mark-acknowledged`). The order
+ * of the steps is the order the transaction script had, so outbox rows keep their order.
  */
 import { groupingFor, type Integration, type Policy } from '../config/policy.js';
 import { noEffects, type Effects, type TimerOp } from '../engine/effects.js';

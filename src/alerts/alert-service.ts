@@ -6,6 +6,10 @@
  * one alert count up on it. A resolve closes the alert; the group closes when all its members resolved (or the
  * source resolves its own group), which resolves its page unless somebody already has it. Acknowledging the
  * group's page acknowledges the group: they are one.
+ *
+ * The shell: every command runs gather (alert-gather.ts) -> decide (alert-decide.ts, pure, table-tested in
+ * test/alerts/alert-decide.test.ts) -> apply (alert-apply.ts) in the caller's transaction; a webhook's batch
+ * (webhook-route.ts IngestBatcher) runs one such round per alert it carries.
  */
 import type { Integration, Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
