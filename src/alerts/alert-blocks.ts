@@ -1,5 +1,5 @@
 /** The channel message of an alert, as a pure function of its row. */
-import { slackDate } from '../slack/format.js';
+import { mention, slackDate } from '../slack/format.js';
 
 export interface AlertView {
   id: number;
@@ -147,3 +147,11 @@ export function correlationNotice(
     ],
   };
 }
+
+/** The note on a silenced group's message: who silenced the service, until when, why. */
+export const silencedNote = (silence: { createdBy: string; endsAt: number; reason: string }): string =>
+  `:mute: silenced by ${mention(silence.createdBy)} until ${slackDate(silence.endsAt)} (${silence.reason}): nobody is paged`;
+
+/** The channel line when someone says a raised group is not at its raised severity ("Not P0"). */
+export const notSeverityLine = (by: string, name: string, from: string, to: string): string =>
+  `${mention(by)} says ${name} is not ${from}: back to ${to}.`;
