@@ -15,6 +15,8 @@ export async function benchOutbox(): Promise<BenchResult[]> {
   const fx = await engineFixture();
   try {
     const client = createOutboxClient(TEST_SECRETS.botToken, fx.standIn.url);
+    // The stand-in is strict: the bot must be in a channel to post there.
+    for (const channel of ['CWARM', ...Array.from({ length: 20 }, (_, i) => `C${i}`)]) fx.standIn.addChannel(channel);
     // Warm both paths so connection set-up is not measured.
     for (let i = 0; i < 50; i += 1) await client.chat.postMessage({ channel: 'CWARM', text: 'warm' });
 
