@@ -85,6 +85,8 @@ export function openPgStore(url: string, options: PgStoreOptions = {}): PgStore 
     keepAlive: true,
     keepAliveInitialDelayMillis: 5_000,
     connectionTimeoutMillis: 10_000,
+    // A replica that froze inside a transaction must not hold its row locks (a fenced leader_terms row) for ever.
+    idle_in_transaction_session_timeout: 10_000,
   });
   // Without a listener an idle connection's error (server restart) would end the process.
   pool.on('error', (error) => options.onIdleError?.(error));
