@@ -27,8 +27,8 @@ beforeEach(async () => {
 
 afterEach(async () => {
   await Promise.all(elections.splice(0).map((election) => election.stop()));
-  await store.close();
-  await admin.end();
+  await store?.close();
+  await admin?.end();
 });
 
 function candidate(replica: string, options: Partial<LeaderElectionOptions> = {}): LeaderElection {

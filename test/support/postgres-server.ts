@@ -40,7 +40,9 @@ export function findPostgresBin(env: NodeJS.ProcessEnv = process.env, root = BIN
   const wanted = env.POSTGRES_BIN;
   if (wanted) {
     if (!existsSync(join(wanted, 'initdb')))
-      throw new Error(`POSTGRES_BIN=${wanted} has no initdb in it: point it at PostgreSQL's bin directory`);
+      throw new Error(
+        `POSTGRES_BIN=${wanted} has no initdb in it: point it at PostgreSQL's bin directory, or unset it and ${INSTALL_HINT}`,
+      );
     return wanted;
   }
   const versions = existsSync(root)
