@@ -35,6 +35,8 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
   const t = await TestApp.start({ policy: loadPolicyFile(POLICY_PATH), clock, secrets: { ALERTMANAGER_TOKEN: TOKEN } });
   const template = fixture('alertmanager/firing.json') as { alerts: Array<Record<string, unknown>> };
   const sentAt = new Map<string, number>();
+  /** When each group's first alert was sent: its page is measured from there, whichever alert it names. */
+  const groupSentAt = new Map<string, number>();
   const origin = performance.now();
   const beat = setInterval(() => {
     clock.set(START + Math.round(performance.now() - origin));
@@ -57,6 +59,7 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
         annotations: { summary },
       };
       sentAt.set(summary, performance.now());
+      if (!groupSentAt.has(String(group))) groupSentAt.set(String(group), sentAt.get(summary)!);
       const request: Promise<unknown> = fetch(`${t.baseUrl}/webhooks/prometheus`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
@@ -70,7 +73,9 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
       inflight.add(request);
     }
     await Promise.all(inflight);
-    // A group's page reaches the on-call as its own DM, or as a line of a digest DM (posted or edited in place).
+    // A group's page reaches the on-call as its own DM, or as a line of a digest DM (posted or edited in place): the
+    // first DM post or edit Slack accepted whose content names one of the group's alerts, measured from the request
+    // of the group's first alert (not of the alert it names: a later member's request would flatter the figure).
     const firstDms = () => {
       const byGroup = new Map<string, number>();
       for (const call of t.standIn.delivered()) {
@@ -79,7 +84,7 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
         const text = `${String(call.args.text)} ${JSON.stringify(call.args.blocks ?? [])}`;
         for (const found of text.matchAll(/storm g(\d+) alert \d+/g)) {
           if (byGroup.has(found[1]!) || !sentAt.has(found[0])) continue;
-          byGroup.set(found[1]!, call.receivedAt - sentAt.get(found[0])!);
+          byGroup.set(found[1]!, call.receivedAt - groupSentAt.get(found[1]!)!);
         }
       }
       return byGroup;
