@@ -228,6 +228,11 @@ export class OutboxDrainer {
         .set({ sendingAt: sql`${sql.placeholder('now')}` })
         .where(eq(outbox.id, sql.placeholder('id')))
         .prepare(),
+      recordArgs: db
+        .update(outbox)
+        .set({ args: sql`${sql.placeholder('args')}` })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
       clearSending: db
         .update(outbox)
         .set({ sendingAt: null })
@@ -276,18 +281,21 @@ export class OutboxDrainer {
     this.drawers.set(name, drawer);
   }
 
-  /** The args a call drawn at send time leaves with: the queued ones, its drawer's content over them. */
-  private drawn(args: Record<string, unknown>): Record<string, unknown> {
+  /**
+   * The args a call drawn at send time leaves with (the queued ones, its drawer's content over them), and what its
+   * row then records (its own args with that content: the row says what was sent, and is drawn again if resent).
+   */
+  private drawn(row: OutboxRow, args: Record<string, unknown>): { args: Record<string, unknown>; record: Record<string, unknown> | null } {
     const draw = drawOf(args);
-    if (!draw) return args;
+    if (!draw) return { args, record: null };
     const { [DRAW_ARG]: _, ...rest } = args;
     const drawer = this.drawers.get(draw.with);
     if (!drawer) {
       this.deps.logger.warn({ drawer: draw.with }, 'no drawer registered for a call drawn at send time; sent as queued');
-      return rest;
+      return { args: rest, record: null };
     }
     const content = drawer(draw.key);
-    return content ? { ...rest, ...content } : rest;
+    return content ? { args: { ...rest, ...content }, record: { ...row.args, ...content } } : { args: rest, record: null };
   }
 
   /** Start draining soon without waiting (called right after a commit that enqueued). */
@@ -348,7 +356,7 @@ export class OutboxDrainer {
     if (this.inFlight.size >= withReserve) return;
     const now = this.deps.clock.now();
     const blocked = [...this.blockedUntil].filter(([, until]) => until > now).map(([method]) => method);
-    const batch: Array<{ row: OutboxRow; args: Record<string, unknown> }> = [];
+    const batch: Array<{ row: OutboxRow; args: Record<string, unknown>; record: Record<string, unknown> | null }> = [];
     // Channels a page is being posted to, or will be in this round: other posts there wait for it. And channels
     // posted to now: one Slack paced lately gets one post at a time.
     const posting = [...this.inFlight.values()];
@@ -366,12 +374,16 @@ export class OutboxDrainer {
         postingTo.add(channel);
         if (page) pageChannels.add(channel);
       }
-      batch.push({ row, args: stampedArgs(row, this.drawn(args)) });
+      const drawn = this.drawn(row, args);
+      batch.push({ row, args: stampedArgs(row, drawn.args), record: drawn.record });
     }
     if (batch.length === 0) return;
     // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
     this.deps.db.transaction(() => {
-      for (const { row } of batch) this.statements.markSending.run({ id: row.id, now });
+      for (const { row, record } of batch) {
+        this.statements.markSending.run({ id: row.id, now });
+        if (record) this.statements.recordArgs.run({ id: row.id, args: JSON.stringify(record) });
+      }
     });
     for (const { row, args } of batch) {
       this.inFlight.set(row.id, this.postOf(row, args));

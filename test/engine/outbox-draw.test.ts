@@ -4,6 +4,7 @@
  * an edit of it, likewise; the drawer's key never reaches Slack.
  */
 import { afterEach, describe, expect, it } from 'vitest';
+import { outbox } from '../../src/db/schema.js';
 import { editsOf, PRIORITY, postUnder } from '../../src/engine/outbox.js';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture.js';
 
@@ -31,6 +32,8 @@ describe('outbox: drawn at send time', () => {
     expect(posted!.args.text).toBe('digest 1: first, second');
     expect(posted!.args).not.toHaveProperty('oncall_draw');
     expect(postUnder(fx.store.db, 'digest:1')).toMatchObject({ state: 'done' });
+    // The row says what was sent (and is drawn again if it is ever sent again).
+    expect(fx.store.db.select().from(outbox).get()!.args).toMatchObject({ text: 'digest 1: first, second', oncall_draw: { with: 'list' } });
 
     fx.engine.transact((tx) =>
       tx.enqueue({
