@@ -78,6 +78,7 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
     // of the group's first alert (not of the alert it names: a later member's request would flatter the figure).
     const firstDms = () => {
       const byGroup = new Map<string, number>();
+      digestGroups.clear();
       for (const call of t.standIn.delivered()) {
         if (call.method !== 'chat.postMessage' && call.method !== 'chat.update') continue;
         if (String(call.args.channel).startsWith('C')) continue;
@@ -85,16 +86,25 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
         for (const found of text.matchAll(/storm g(\d+) alert \d+/g)) {
           if (byGroup.has(found[1]!) || !sentAt.has(found[0])) continue;
           byGroup.set(found[1]!, call.receivedAt - groupSentAt.get(found[1]!)!);
+          if (/^:rotating_light: \d+ more pages?/.test(String(call.args.text))) digestGroups.add(found[1]!);
         }
       }
       return byGroup;
     };
+    /** The groups whose page reached the on-call first in their digest (the rest: a DM of its own). */
+    const digestGroups = new Set<string>();
     // Waited for on the bot's clock following real time, up to a minute after the storm.
     const waitedFrom = performance.now();
     while (firstDms().size < GROUPS && performance.now() - waitedFrom < MINUTE) await new Promise((resolve) => setTimeout(resolve, 50));
     const paged = firstDms();
     if (paged.size < GROUPS)
       process.stderr.write(`storm at ${ratePerSecond}/s: ${GROUPS - paged.size} of ${GROUPS} groups had no DM a minute after the storm\n`);
+    // Beside the table: the slowest page that came as a DM of its own, and the slowest that came in the digest.
+    const slowest = (inDigest: boolean) =>
+      Math.max(0, ...[...paged].filter(([g]) => digestGroups.has(g) === inDigest).map(([, ms]) => Math.round(ms)));
+    process.stderr.write(
+      `storm at ${ratePerSecond}/s: slowest first page by its own DM ${slowest(false)} ms (${paged.size - digestGroups.size} groups), in the digest ${slowest(true)} ms (${digestGroups.size} groups)\n`,
+    );
     // A group still unpaged counts as the longest wait there was: a lower bound, never left out.
     const longest = performance.now() - Math.min(...sentAt.values());
     const firstPage = [...paged.values(), ...Array<number>(GROUPS - paged.size).fill(longest)];
