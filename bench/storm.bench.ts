@@ -1,6 +1,7 @@
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
 import { loadPolicyFile } from '../src/config/policy.js';
+import { pages } from '../src/db/schema.js';
 import { FakeClock, MINUTE } from '../src/time/clock.js';
 import { fixture } from '../test/support/fixtures.js';
 import { TestApp } from '../test/support/harness.js';
@@ -99,11 +100,23 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
     const paged = firstDms();
     if (paged.size < GROUPS)
       process.stderr.write(`storm at ${ratePerSecond}/s: ${GROUPS - paged.size} of ${GROUPS} groups had no DM a minute after the storm\n`);
-    // Beside the table: the slowest page that came as a DM of its own, and the slowest that came in the digest.
-    const slowest = (inDigest: boolean) =>
-      Math.max(0, ...[...paged].filter(([g]) => digestGroups.has(g) === inDigest).map(([, ms]) => Math.round(ms)));
+    // Beside the table: the slowest page that came as a DM of its own, and the slowest that came in the digest, from
+    // the request and from the page's creation (the bot's clock, which follows real time within a beat of 100 ms):
+    // a page made late (its request waited in the webhook path) is late in either.
+    const createdAt = new Map<string, number>();
+    for (const page of t.store.db.select().from(pages).all()) {
+      const group = /storm g(\d+) alert/.exec(page.summary)?.[1];
+      if (group !== undefined && !createdAt.has(group)) createdAt.set(group, origin + (page.createdAt - START));
+    }
+    const slowest = (inDigest: boolean, fromCreation: boolean) =>
+      Math.max(
+        0,
+        ...[...paged]
+          .filter(([g]) => digestGroups.has(g) === inDigest)
+          .map(([g, ms]) => Math.round(fromCreation ? ms + groupSentAt.get(g)! - (createdAt.get(g) ?? groupSentAt.get(g)!) : ms)),
+      );
     process.stderr.write(
-      `storm at ${ratePerSecond}/s: slowest first page by its own DM ${slowest(false)} ms (${paged.size - digestGroups.size} groups), in the digest ${slowest(true)} ms (${digestGroups.size} groups)\n`,
+      `storm at ${ratePerSecond}/s: slowest first page from request (from page creation): by its own DM ${slowest(false, false)} ms (${slowest(false, true)} ms, ${paged.size - digestGroups.size} groups), in the digest ${slowest(true, false)} ms (${slowest(true, true)} ms, ${digestGroups.size} groups)\n`,
     );
     // A group still unpaged counts as the longest wait there was: a lower bound, never left out.
     const longest = performance.now() - Math.min(...sentAt.values());
