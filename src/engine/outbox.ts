@@ -748,6 +748,8 @@ export function editsOf(db: Db, ref: string, since: number): SeenCall[] {
     .where(
       and(
         eq(outbox.lane, messageLane(ref)),
+        // The lane may hold the message's own post too (a lane of its own): only the calls that target it are edits.
+        eq(outbox.targetRef, ref),
         inArray(outbox.status, ['pending', 'sent', 'failed']),
         or(eq(outbox.status, 'pending'), sql`${outbox.createdAt} > ${since}`),
       ),

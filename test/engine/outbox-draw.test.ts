@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { outbox } from '../../src/db/schema.js';
-import { editsOf, PRIORITY, postUnder } from '../../src/engine/outbox.js';
+import { editsOf, messageLane, PRIORITY, postUnder } from '../../src/engine/outbox.js';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture.js';
 
 let fx: EngineFixture;
@@ -23,8 +23,11 @@ describe('outbox: drawn at send time', () => {
         priority: PRIORITY.page,
         ref: 'digest:1',
         draw: { with: 'list', key: 'digest 1' },
+        // In the lane of its edits: they follow it, and are told apart from it.
+        lane: messageLane('digest:1'),
       }),
     );
+    expect(editsOf(fx.store.db, 'digest:1', 0)).toEqual([]);
     expect(postUnder(fx.store.db, 'digest:1')).toMatchObject({ state: 'queued' });
     lines.push('second');
     await fx.drainer.drain();
