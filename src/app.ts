@@ -36,6 +36,7 @@ import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/p
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { registerSimulateCommand } from './playground/simulate-command.js';
+import { DIGEST_DRAWER } from './paging/page-digest.js';
 import { PageService, type PagingEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
 import { AckStream } from './paging/ack-stream.js';
@@ -229,6 +230,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
+  // A digest's post and edits are drawn when they leave, with every page that joined it by then (page-digest.ts).
+  drainer.drawWith(DIGEST_DRAWER, (ref) => pager.drawDigest(store.db, ref));
   if (outboundOnly)
     ackStream = new AckStream({
       db: store.db,
