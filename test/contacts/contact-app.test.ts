@@ -5,12 +5,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_BLOCKS, CONTACT_VIEW, VERIFY_VIEW } from '../../src/contacts/contact-form.js';
 import { contactsOf } from '../../src/contacts/contact-store.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock } from '../../src/time/clock.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { openHome } from '../home/home-support.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 import { viewSubmissionPayload } from '../support/signed-requests.js';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
@@ -20,28 +20,14 @@ const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
+
+const NTFY_TOKEN = 'tk_ntfy-access-token-000000';
 
 async function started(twilioToken?: string): Promise<TestApp> {
-  const clock = new FakeClock(NOW);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ token: 'tk_ntfy-access-token-000000', now: () => clock.now() }).start();
-  return TestApp.start({
-    policy: EXAMPLE_POLICY,
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilioToken ?? twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-      NTFY_TOKEN: 'tk_ntfy-access-token-000000',
-    },
-  });
+  const env = { NTFY_TOKEN, ...(twilioToken ? { TWILIO_AUTH_TOKEN: twilioToken } : {}) };
+  ({ t, twilio, ntfy } = await startWithProviders({ at: NOW, ntfyToken: NTFY_TOKEN, policy: EXAMPLE_POLICY, env }));
+  return t;
 }
 
 type Values = Record<string, Record<string, unknown>>;

@@ -4,21 +4,19 @@
  * is told which way woke them and how long it took, the Home shows it, and no page is ever made.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../src/config/env.js';
-import { providerConfig, providerSender, type ContactMessage, type ContactSender } from '../../src/contacts/contact-sender.js';
+import type { ContactMessage, ContactSender } from '../../src/contacts/contact-sender.js';
 import { CONTACT_TEST_ACK_ACTION } from '../../src/contacts/contact-test.js';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
 import { contactTests, outbox, pages, timers } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from './contact-support.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const PHONE = '+447700900123';
@@ -27,37 +25,11 @@ const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+  ({ t, twilio, ntfy } = await startWithProviders({ at: T0, policy: pagingPolicy() }));
   return t;
-}
-
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
 }
 
 const say = async (text: string, user = 'U0ALICE') => ((await t.command('/oncall', text, user)).json() as { text: string }).text;
@@ -73,7 +45,7 @@ async function advance(ms: number): Promise<void> {
 describe('/oncall test-page', () => {
   it('Slack first, then push, text and call a minute apart; the push acknowledges it and stops the rest', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC, sms: PHONE, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: TOPIC, sms: PHONE, voice: PHONE });
     const answer = await say('test-page');
     expect(answer).toContain('Test page #1 for you is on its way: Slack, then push, then text message, then phone call');
     await t.app.drainer.drain();
@@ -127,7 +99,7 @@ describe('/oncall test-page', () => {
 
   it('pressing any key on the call acknowledges it as woken by the call', async () => {
     await started();
-    verified('U0ALICE', { voice: PHONE });
+    verifyWays(t, 'U0ALICE', { voice: PHONE });
     await say('test-page');
     await advance(MINUTE);
     expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
@@ -141,7 +113,7 @@ describe('/oncall test-page', () => {
 
   it('the Slack button acknowledges it; nobody else can', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: TOPIC });
     await say('test-page');
     await t.app.drainer.drain();
     await t.interact(blockActionPayload('U0BOB', CONTACT_TEST_ACK_ACTION, '1', { channel: { id: 'DU0ALICE' } }));
@@ -160,7 +132,7 @@ describe('/oncall test-page', () => {
 
   it('nobody acknowledges: it gives up 5 minutes after the last way and says so', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: TOPIC });
     await say('test-page');
     await advance(MINUTE);
     expect(ntfy.publishes).toHaveLength(1);
@@ -181,7 +153,7 @@ describe('/oncall test-page', () => {
 
   it('an admin may test someone else and is told the outcome; anyone else is refused with who may', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: TOPIC });
     expect(await say('test-page <@U0ALICE>', 'U0BOB')).toContain('Only the on-call admins');
     expect(t.store.db.select().from(contactTests).all()).toEqual([]);
     expect(await say('test-page <@U0ALICE>', 'U0LEAD')).toContain('Test page #1 for <@U0ALICE> is on its way');
@@ -197,14 +169,14 @@ describe('/oncall test-page', () => {
     expect(await say('test-page')).toContain('`/oncall contact`');
     expect(await say('test-page <@U0BOB>', 'U0LEAD')).toContain('<@U0BOB> has no verified way beyond Slack');
     expect(await say('test-page tomorrow')).toContain('"tomorrow" is not someone to test. Usage: `/oncall test-page`');
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: TOPIC });
     await say('test-page');
     expect(await say('test-page')).toContain('A test page for you is already running');
   });
 
   it('refuses forged, expired and unsigned links and callbacks, changing nothing', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: TOPIC, voice: PHONE });
     await say('test-page');
     await advance(MINUTE);
     const link = ntfy.publishes[0]!.message.actions![0]!.url!;
@@ -251,19 +223,12 @@ describe('/oncall test-page', () => {
     const db = tempDbPath();
     const slack = await new SlackStandIn().start();
     try {
-      const clock = new FakeClock(T0);
-      twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-      ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-      const env = {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-        NTFY_URL: ntfy.url,
-      };
+      const standIns = await startStandIns({ at: T0 });
+      ({ twilio, ntfy } = standIns);
+      const { clock, env } = standIns;
       const options = { policy: pagingPolicy(), clock, env, dbPath: db.path, standIn: slack };
       t = await TestApp.start(options);
-      verified('U0ALICE', { push: TOPIC });
+      verifyWays(t, 'U0ALICE', { push: TOPIC });
       await say('test-page');
       await t.app.drainer.drain();
       await t.close({ keepDb: true });
@@ -285,18 +250,10 @@ describe('/oncall test-page', () => {
   });
 
   it('a busy call moves to the next way at once: the e-mail goes now, and its link acknowledges the test', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    const env = {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    };
+    const standIns = await startStandIns({ at: T0 });
+    ({ twilio, ntfy } = standIns);
     // E-mail through a recording sender (SMTP is another part's); the rest through the real providers' stand-ins.
-    const real = providerSender(providerConfig(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'x', ...env })));
+    const real = standIns.sender();
     const emails: ContactMessage[] = [];
     const contactSender: ContactSender = {
       canSend: (kind) => kind === 'email' || real.canSend(kind),
@@ -306,8 +263,8 @@ describe('/oncall test-page', () => {
         return { ok: true, id: 'mail-1' };
       },
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, env, contactSender });
-    verified('U0ALICE', { voice: PHONE, email: 'alice@example.com' });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender });
+    verifyWays(t, 'U0ALICE', { voice: PHONE, email: 'alice@example.com' });
     expect(await say('test-page')).toContain('Slack, then phone call, then e-mail');
     await advance(MINUTE);
     expect(twilio.calls).toHaveLength(1);
