@@ -5,16 +5,15 @@
  * when Slack answers again the DM arrives and shows the page as it is by then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { pages, timers } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 
 // Wednesday 03:00 UTC (Alice is backend's primary that week); 10:00 is within business hours.
 const T0 = Date.parse('2026-01-07T03:00:00Z');
@@ -25,40 +24,17 @@ const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(at = T0): Promise<TestApp> {
-  const clock = new FakeClock(at);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
   // Alice verified push and her phone; Bolt learned the bot's identity (auth.test) before any outage.
-  verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+  ({ t, twilio, ntfy } = await startWithProviders({
+    at,
+    policy: pagingPolicy(),
+    verified: { U0ALICE: { push: ALICE_TOPIC, voice: ALICE_PHONE } },
+  }));
   expect((await t.command('/oncall', 'who', 'U0DAN')).status).toBe(200);
   return t;
-}
-
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
 }
 
 async function page(severity: string): Promise<number> {

@@ -4,46 +4,28 @@
  * of the person ("You have 3 open pages") and key 4 acknowledges all of those it named.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { pages, wakeCalls } from '../../src/db/schema.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
 const PHONE = '+447700900123';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-});
+afterEach(stopProviders);
 
 /** The bot, with Alice's phone verified for calls; the default P0 wake calls at 3 min. */
 async function start(...policyLines: string[]): Promise<void> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: T0,
+    providers: ['twilio'],
     policy: pagingPolicy(policyLines),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-  verifyCode(
-    t.store.db,
-    'U0ALICE',
-    issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-    T0,
-    'phone',
-  );
+    verified: { U0ALICE: { voice: PHONE } },
+  }));
 }
 
 async function page(summary: string): Promise<number> {

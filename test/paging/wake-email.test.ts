@@ -5,13 +5,12 @@
  * a 451 is retried through the outbox, a 550 is given up; the address is in no log line and no outbox row.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { outbox, pages } from '../../src/db/schema.js';
-import { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE_EMAIL = 'alice.oncall@example.com';
@@ -19,23 +18,16 @@ const WAKE = 'wake: { P0: [{ after: 0, via: slack }, { after: 2m, via: email }] 
 
 let t: TestApp;
 let smtp: SmtpStandIn;
-afterEach(async () => {
-  await t?.close();
-  await smtp?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  smtp = await new SmtpStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy([WAKE]),
-    clock,
-    env: { SMTP_URL: smtp.url, SMTP_FROM: 'On-call bot <oncall@example.org>' },
-  });
   // Alice's address, verified (the form's own path, code by e-mail, is in test/contacts/contact-email.test.ts).
-  saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: null, push: null, email: ALICE_EMAIL }, T0);
-  const issued = issueCode(t.store.db, 'U0ALICE', 'email', T0, scriptedRandomness([7, 1, 3], [123456]))!;
-  expect(verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'email')).toMatchObject({ outcome: 'verified' });
+  ({ t, smtp } = await startWithProviders({
+    at: T0,
+    providers: ['smtp'],
+    policy: pagingPolicy([WAKE]),
+    verified: { U0ALICE: { email: ALICE_EMAIL } },
+  }));
   return t;
 }
 

@@ -5,50 +5,32 @@
  * `POST Calls/{sid}.json Status=completed`) and nothing more goes out; the page keeps how it was acknowledged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { outbox, pages, timers, wakeCalls } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, TWILIO_FROM, verifyWays } from '../support/providers.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE = '+447700900123';
 const EVE = '+447700900555';
-const FROM = '+15017122661';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await twilio?.settled();
-  await t?.close();
-  await twilio?.stop();
-});
-
-function verifyPhone(userId: string, phone: string): void {
-  saveContacts(t.store.db, userId, { voice: phone, sms: phone, push: null, email: null }, T0);
-  verifyCode(t.store.db, userId, issueCode(t.store.db, userId, 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
-}
+afterEach(stopProviders);
 
 /** A P0 raised at 03:00; Alice (primary) is called at 03:03, a text would follow at 03:10. */
 async function calledAt0303(): Promise<{ id: number; sid: string }> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: T0,
+    providers: ['twilio'],
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: FROM,
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  verifyPhone('U0ALICE', ALICE);
+  }));
+  verifyWays(t, 'U0ALICE', { voice: ALICE, sms: ALICE });
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
   await t.app.drainer.drain();
@@ -188,7 +170,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
 
   it('an SMS reply acknowledges ("via text message") and ends the call ringing meanwhile', async () => {
     const { id, sid } = await calledAt0303();
-    const reply = await twilio.incomingSms(`${publicUrl()}/twilio/sms`, ALICE, FROM, `4 ${id}`);
+    const reply = await twilio.incomingSms(`${publicUrl()}/twilio/sms`, ALICE, TWILIO_FROM, `4 ${id}`);
     expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'sms' });
     await t.app.drainer.drain();
@@ -217,8 +199,8 @@ describe('acknowledged elsewhere while the call is in flight', () => {
 describe('SMS replies 5 and 6', () => {
   it('"5 <page>" escalates and "6 <page>" resolves, each said back; a closed page and a page not theirs are refused', async () => {
     const { id } = await calledAt0303();
-    verifyPhone('U0EVE', EVE);
-    const sms = (from: string, body: string) => twilio.incomingSms(`${publicUrl()}/twilio/sms`, from, FROM, body);
+    verifyWays(t, 'U0EVE', { voice: EVE, sms: EVE });
+    const sms = (from: string, body: string) => twilio.incomingSms(`${publicUrl()}/twilio/sms`, from, TWILIO_FROM, body);
     expect((await sms(EVE, `4 ${id}`)).body).toMatch(new RegExp(`<Message>Only .* can acknowledge page #${id}\\.</Message>`));
     expect((await sms(EVE, `6 ${id}`)).body).toMatch(new RegExp(`Only .* can resolve page #${id}\\.`));
     expect(pageRow()).toMatchObject({ status: 'open', stepIndex: 0 });

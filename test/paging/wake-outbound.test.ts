@@ -6,16 +6,15 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ackTokenSecret } from '../../src/config/env.js';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { pages } from '../../src/db/schema.js';
 import { replyTopic } from '../../src/paging/ack-reply.js';
 import { makeAckToken } from '../../src/paging/ack-token.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { HOUR, MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE_PHONE = '+447700900123';
@@ -24,34 +23,12 @@ const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    socketMode: true,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+  ({ t, twilio, ntfy } = await startWithProviders({ at: T0, policy: pagingPolicy(), socketMode: true }));
   for (const id of ['U0ALICE', 'U0BOB', 'U0DAN']) t.standIn.addUser({ id });
-  const desired: DesiredContacts = { voice: ALICE_PHONE, sms: null, push: ALICE_TOPIC, email: null };
-  for (const { channel } of saveContacts(t.store.db, 'U0ALICE', desired, clock.now()).changed) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, 'U0ALICE', issued.code, clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
+  verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE, push: ALICE_TOPIC });
   return t;
 }
 
@@ -232,21 +209,18 @@ describe('calls without a public URL', () => {
 
 describe('with a public URL, or in HTTP mode, nothing changes', () => {
   it('Socket Mode with PUBLIC_URL: the push POSTs the link, no reply stream', async () => {
-    const clock = new FakeClock(T0);
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    t = await TestApp.start({
+    ({ t, ntfy } = await startWithProviders({
+      at: T0,
+      providers: ['ntfy'],
       policy: pagingPolicy(),
-      clock,
       socketMode: true,
-      env: { NTFY_URL: ntfy.url, PUBLIC_URL: 'https://oncall.example.com' },
-    });
+      env: { PUBLIC_URL: 'https://oncall.example.com' },
+    }));
     expect(t.app.ackStream).toBeNull();
   });
 
   it('HTTP mode without PUBLIC_URL: links point at this host as before, no reply stream', async () => {
-    const clock = new FakeClock(T0);
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    t = await TestApp.start({ policy: pagingPolicy(), clock, env: { NTFY_URL: ntfy.url } });
+    ({ t, ntfy } = await startWithProviders({ at: T0, providers: ['ntfy'], policy: pagingPolicy() }));
     expect(t.app.ackStream).toBeNull();
   });
 });

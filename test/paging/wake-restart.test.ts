@@ -8,7 +8,6 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { outbox, wakeCalls } from '../../src/db/schema.js';
 import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
@@ -16,7 +15,7 @@ import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import { providerEnv, verifyWays } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
 const PHONE = '+447700900123';
@@ -46,13 +45,7 @@ async function boot(twilioUrl = twilio.url): Promise<TestApp> {
     clock,
     policy: policy(),
     rateLimits: false,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilioUrl,
-      NTFY_URL: ntfy.url,
-    },
+    env: { ...providerEnv({ twilio, ntfy }), TWILIO_API_URL: twilioUrl },
   });
   return bot;
 }
@@ -63,15 +56,7 @@ async function first(): Promise<TestApp> {
   twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
   const t = await boot();
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: TOPIC, email: null }, T0);
-  for (const channel of ['phone', 'push'] as const)
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      channel,
-    );
+  verifyWays(t, 'U0ALICE', { voice: PHONE, sms: PHONE, push: TOPIC });
   await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
   return t;
 }
@@ -140,14 +125,7 @@ describe('a wake call interrupted by a crash', () => {
     const realUrl = twilio.url;
     await twilio.stop();
     let t = await boot(realUrl);
-    saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
+    verifyWays(t, 'U0ALICE', { voice: PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await minutes(t, 3);
     expect(rowOf(t, 'twilio.calls.create')).toMatchObject({ status: 'pending', sendingAt: null });

@@ -3,41 +3,28 @@
  * key 4 in its <Gather> acknowledges the page as the person called; unsigned or mis-signed callbacks are 403.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
 import { pages, timers } from '../../src/db/schema.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, TWILIO_FROM } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const PHONE = '+447700900123';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-});
+afterEach(stopProviders);
 
 async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: T0,
+    providers: ['twilio'],
     policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-  const issued = issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!;
-  verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'phone');
+    verified: { U0ALICE: { voice: PHONE } },
+  }));
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
   const id = Number(/page #(\d+)/.exec(answer.text)![1]);
   await t.tick(); // the DM delivered before the clock jumps (else the Slack fallback calls at 60 s)
@@ -109,27 +96,12 @@ describe('wake: a call', () => {
 
 describe('wake: a call that is not answered', () => {
   it('no answer: the next way (SMS at 10 min in this policy) goes out at once, and not again at its time', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']);
-    t = await TestApp.start({
-      policy,
-      clock,
-      env: {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-      },
-    });
-    saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
+    ({ t, twilio } = await startWithProviders({
+      at: T0,
+      providers: ['twilio'],
+      policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
+      verified: { U0ALICE: { voice: PHONE, sms: PHONE } },
+    }));
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     // The DM is delivered before the clock jumps: a DM still on its way after 60 s would send every way at once.
     await t.tick();
@@ -154,27 +126,12 @@ describe('wake: a call that is not answered', () => {
 
 describe('wake: an SMS reply', () => {
   async function texted(): Promise<number> {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']);
-    t = await TestApp.start({
-      policy,
-      clock,
-      env: {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-      },
-    });
-    saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
+    ({ t, twilio } = await startWithProviders({
+      at: T0,
+      providers: ['twilio'],
+      policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']),
+      verified: { U0ALICE: { sms: PHONE } },
+    }));
     const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
     await t.tick(); // the DM delivered before the clock jumps
     await t.advance(MINUTE);
@@ -187,13 +144,13 @@ describe('wake: an SMS reply', () => {
   it('"4 <page>" from the verified number acknowledges the page as its owner; again, it says who already did', async () => {
     const id = await texted();
     const body = /Reply (4 \d+) to acknowledge/.exec(twilio.messages[0]!.body)![1]!;
-    const reply = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    const reply = await twilio.incomingSms(smsUrl(), PHONE, TWILIO_FROM, body);
     expect(reply.status).toBe(200);
     expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    const again = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    const again = await twilio.incomingSms(smsUrl(), PHONE, TWILIO_FROM, body);
     expect(again.body).toContain(`Page #${id} was already acknowledged by a teammate`);
     expect(t.logs.lines.join('\n')).not.toContain(PHONE);
   });
@@ -204,7 +161,7 @@ describe('wake: an SMS reply', () => {
     ['anything else', PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
   ])('%s gets a reply that says so, and nothing changes', async (_name, from, text, expected) => {
     await texted();
-    const reply = await twilio.incomingSms(smsUrl(), from, '+15017122661', text);
+    const reply = await twilio.incomingSms(smsUrl(), from, TWILIO_FROM, text);
     expect(reply.status).toBe(200);
     expect(reply.body).toContain(expected);
     expect(pageRow().status).toBe('open');

@@ -4,18 +4,16 @@
  * for the primary, then the secondary per the chain; the push's Acknowledge button acknowledges the page.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
-import { parseEnv } from '../../src/config/env.js';
-import { providerConfig, providerSender, type ContactSender } from '../../src/contacts/contact-sender.js';
+import type { ContactSender } from '../../src/contacts/contact-sender.js';
 import { outbox, pages, timers } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE_PHONE = '+447700900123';
@@ -25,38 +23,11 @@ const BOB_TOPIC = 'oncall-b0bb0bb0bb0bb0bb0bb0bb0b';
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(extraPolicy: string[] = [], at = T0): Promise<TestApp> {
-  const clock = new FakeClock(at);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(extraPolicy),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+  ({ t, twilio, ntfy } = await startWithProviders({ at, policy: pagingPolicy(extraPolicy) }));
   return t;
-}
-
-/** The person's methods, saved and verified through the contact store (the form's own path is tested in test/contacts). */
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
 }
 
 async function page(severity = 'P0'): Promise<number> {
@@ -100,8 +71,8 @@ async function reachedOver(minutes: number, start = T0, from = 0): Promise<strin
 describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
   it('nobody acknowledges: Slack DM, push at 1 min, call at 3 min for the primary; then the secondary per the chain', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
-    verified('U0BOB', { push: BOB_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0BOB', { push: BOB_TOPIC });
     await page();
     expect(await reachedOver(20)).toEqual([
       '0 slack U0ALICE',
@@ -138,7 +109,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('Acknowledge on the push acknowledges the page as that person, edits the Slack DM, and no call goes out after', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     const id = await page();
     expect(await reachedOver(2)).toEqual(['0 slack U0ALICE', `1 push ${ALICE_TOPIC}`]);
     const push = ntfy.messagesOn(ALICE_TOPIC)[0]!;
@@ -169,7 +140,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('a GET of the link only shows a confirmation page with a POST form; a forged or altered token is 403 and changes nothing', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     const id = await page();
     await reachedOver(1);
     const link = ntfy.messagesOn(ALICE_TOPIC)[0]!.actions![0]!.url!;
@@ -200,7 +171,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('an expired link is 403; a link of a resolved page is 403', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     const id = await page();
     await reachedOver(1);
     const path = new URL(ntfy.messagesOn(ALICE_TOPIC)[0]!.actions![0]!.url!).pathname;
@@ -221,7 +192,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('someone with no verified method gets only Slack', async () => {
     await started();
-    verified('U0BOB', { push: BOB_TOPIC, voice: '+447700900999' });
+    verifyWays(t, 'U0BOB', { push: BOB_TOPIC, voice: '+447700900999' });
     await page();
     expect(await reachedOver(10)).toEqual(['0 slack U0ALICE']);
     // Not tried and refused: never planned (no wake timer, no provider call queued).
@@ -243,7 +214,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
       ['wake: { P2: [{ after: 1m, via: push }, { after: 2m, via: voice }], P3: [{ after: 1m, via: push }] }'],
       Date.parse('2026-01-07T10:00:00Z'),
     );
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await page(severity);
     await reachedOver(10, Date.parse('2026-01-07T10:00:00Z'));
     expect(ntfy.publishes).toEqual([]);
@@ -253,23 +224,10 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
 describe('wake: provider calls go through the outbox', () => {
   it('a provider outage (5xx, timeout) is retried until it is delivered, once; a 4xx is given up, logged masked, and the next way still goes out', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     // ntfy wants a token this bot does not have: every push is refused with a 4xx.
-    ntfy = await new NtfyStandIn({ token: 'tk_not-the-bots-token-00000000', now: () => clock.now() }).start();
-    const real = providerSender(
-      providerConfig(
-        parseEnv({
-          SLACK_BOT_TOKEN: 'xoxb-x',
-          SLACK_SIGNING_SECRET: 's',
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM_NUMBER: '+15017122661',
-          TWILIO_API_URL: twilio.url,
-          NTFY_URL: ntfy.url,
-        }),
-      ),
-    );
+    const standIns = await startStandIns({ at: T0, ntfyToken: 'tk_not-the-bots-token-00000000' });
+    ({ twilio, ntfy } = standIns);
+    const real = standIns.sender();
     // Twilio is down for the first two tries of the call.
     let outage = 2;
     const attempts: string[] = [];
@@ -281,8 +239,8 @@ describe('wake: provider calls go through the outbox', () => {
         return real.send(message);
       },
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, contactSender: sender });
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender: sender, providerEnv: false });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await page();
     await reachedOver(3);
     // The push was refused (ntfy 403): given up at once, not retried.
@@ -311,27 +269,16 @@ describe('wake: provider calls go through the outbox', () => {
   });
 
   it('a page acknowledged while its call waits in the outbox (Twilio was down): the call is never placed', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const real = providerSender(
-      providerConfig(
-        parseEnv({
-          SLACK_BOT_TOKEN: 'xoxb-x',
-          SLACK_SIGNING_SECRET: 's',
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM_NUMBER: '+15017122661',
-          TWILIO_API_URL: twilio.url,
-        }),
-      ),
-    );
+    const standIns = await startStandIns({ at: T0, providers: ['twilio'] });
+    ({ twilio } = standIns);
+    const real = standIns.sender();
     let down = true;
     const sender: ContactSender = {
       canSend: (kind) => real.canSend(kind),
       send: async (m) => (down ? { ok: false, transient: true, reason: 'could not reach Twilio (TimeoutError)' } : real.send(m)),
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, contactSender: sender });
-    verified('U0ALICE', { voice: ALICE_PHONE });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender: sender, providerEnv: false });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     const id = await page();
     await reachedOver(3);
     expect(

@@ -4,18 +4,18 @@
  * its <Gather> (signed as Twilio signs), "Tap Acknowledge" presses a push's action as the ntfy app does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { contactsOf, issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
+import { contactsOf, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { contactTests, pages } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { PhonePanel, type PhoneView } from '../../src/playground/phone-panel.js';
 import { playgroundRoutes } from '../../src/playground/playground-routes.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
 import { captureLogs, TEST_SECRETS } from '../support/common.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { pagingPolicy } from '../support/paging-scenario.js';
+import { startApp, startStandIns, stopProviders, verifyWays } from '../support/providers.js';
 
 const T0 = Date.parse('2026-01-07T03:00:00Z');
 const PHONE = '+447700900123';
@@ -26,15 +26,15 @@ let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
 let slack: SlackStandIn;
 afterEach(async () => {
-  await t?.close();
-  await Promise.all([twilio?.stop(), ntfy?.stop(), slack?.stop()]);
+  await stopProviders();
+  await slack?.stop();
 });
 
 async function started(methods: Partial<DesiredContacts>): Promise<void> {
-  const clock = new FakeClock(T0);
   const policy = pagingPolicy();
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+  const standIns = await startStandIns({ at: T0 });
+  const { clock } = standIns;
+  ({ twilio, ntfy } = standIns);
   slack = await new SlackStandIn().start();
   const routes = playgroundRoutes({
     standIn: slack,
@@ -49,24 +49,8 @@ async function started(methods: Partial<DesiredContacts>): Promise<void> {
     pageFolder: new URL('../../src/playground/page/', import.meta.url),
     phone: new PhonePanel({ twilio, ntfy, contacts: (userId) => contactsOf(t.store.db, userId) }),
   });
-  t = await TestApp.start({
-    policy,
-    clock,
-    standIn: slack,
-    extraRoutes: routes,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  for (const { channel } of saveContacts(t.store.db, 'U0ALICE', desired, T0).changed) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!;
-    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
-  }
+  t = await startApp(standIns, { policy, standIn: slack, extraRoutes: routes });
+  verifyWays(t, 'U0ALICE', methods);
 }
 
 const phoneOf = async (user: string) => {
