@@ -30,6 +30,14 @@ async function started(extraPolicy: string[] = [], at = T0): Promise<TestApp> {
   return t;
 }
 
+/** The outbox row of the wake call. */
+const callRow = () =>
+  t.store.db
+    .select()
+    .from(outbox)
+    .all()
+    .find((r) => r.method === 'twilio.calls.create');
+
 async function page(severity = 'P0'): Promise<number> {
   const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
   await t.tick();
@@ -255,13 +263,7 @@ describe('wake: provider calls go through the outbox', () => {
     for (let i = 0; i < 5; i += 1) await t.advance(1_000);
     expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     expect(attempts).toEqual(['push', 'voice', 'voice', 'voice']);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(callRow()).toMatchObject({ status: 'sent', attempts: 3 });
     const logs = t.logs.lines.join('\n');
     expect(logs).toContain('ntfy refused it (HTTP 403, error 40301)');
     expect(logs).not.toContain(ALICE_TOPIC);
@@ -281,23 +283,11 @@ describe('wake: provider calls go through the outbox', () => {
     verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     const id = await page();
     await reachedOver(3);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
+    expect(callRow()).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
     t.app.engine.transact((tx) => t.app.pager.acknowledge(tx, id, 'U0ALICE'));
     down = false;
     for (let i = 0; i < 5; i += 1) await t.advance(2_000);
     expect(twilio.calls).toEqual([]);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
+    expect(callRow()).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
   });
 });
