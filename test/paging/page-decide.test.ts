@@ -284,40 +284,35 @@ describe('decidePage: people act on it', () => {
     { pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
     { pageId: 7, userId: null, ref: 'page:7:channel:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
   ];
+  /** The page told at minute 0, its DM and channel line sent. */
+  const told = state({ page: page({ toldAt: m(0) }), messages: reached });
+  /** A closed page's timers cancelled, as lines, and its two messages edited. */
+  const CANCELLED = ['cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'cancel page.slack_check'];
+  const EDITED = ['edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0'];
   it.each<[string, PageState, PageCommand, number, boolean | null, string[]]>([
     [
       'acknowledging stops the chain, edits every message and tells the app',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'acknowledge', by: 'U0PRI' },
       m(5),
       true,
       [
         'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}',
-        'cancel page.step',
-        'cancel page.exhaust',
-        'cancel page.ack_sla',
-        'cancel page.wake',
-        'cancel page.slack_check',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...CANCELLED,
+        ...EDITED,
         'event page.acknowledged by U0PRI',
       ],
     ],
     [
       'acknowledging after the deadline, before the SLA timer fired, records the breach at the deadline',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'acknowledge', by: 'U0PRI' },
       m(20),
       true,
       [
         'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}',
-        'cancel page.step',
-        'cancel page.exhaust',
-        'cancel page.ack_sla',
-        'cancel page.wake',
-        'cancel page.slack_check',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...CANCELLED,
+        ...EDITED,
         'event page.acknowledged by U0PRI',
       ],
     ],
@@ -349,15 +344,14 @@ describe('decidePage: people act on it', () => {
     ],
     [
       'resolving also acknowledges, cancels every timer of the page and tells the app',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'resolve', by: 'U0SEC' },
       m(5),
       true,
       [
         'write {"status":"resolved","resolvedBy":"U0SEC","resolvedAt":1767607500000,"ackedBy":"U0SEC","ackedAt":1767607500000,"breachedAt":null}',
         'cancel all',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...EDITED,
         'event page.resolved by U0SEC',
       ],
     ],
@@ -370,8 +364,7 @@ describe('decidePage: people act on it', () => {
       [
         'write {"status":"resolved","resolvedBy":"grafana","resolvedAt":1767607500000}',
         'cancel all',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...EDITED,
         'event page.resolved by grafana',
       ],
     ],
