@@ -8,12 +8,8 @@ import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_TOPIC, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -22,9 +18,9 @@ afterEach(stopProviders);
 
 async function started(): Promise<void> {
   ({ t, twilio, ntfy } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }] }']),
-    verified: { U0ALICE: { voice: PHONE, sms: PHONE, push: TOPIC } },
+    verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE, push: ALICE_TOPIC } },
   }));
 }
 
@@ -35,7 +31,7 @@ async function reachedOver(minutes: number): Promise<string[]> {
   const lines: string[] = [];
   let seen = { pushes: 0, calls: 0, texts: 0 };
   const collect = () => {
-    const minute = Math.round((t.clock.now() - T0) / MINUTE);
+    const minute = Math.round((t.clock.now() - WED_0300) / MINUTE);
     for (const c of t.standIn.take('chat.postMessage'))
       if (c.args.channel === 'U0ALICE' && String(c.args.text).startsWith(':rotating_light:')) lines.push(`${minute} slack`);
     for (const _ of twilio.messages.slice(seen.texts)) lines.push(`${minute} sms`);
@@ -64,7 +60,7 @@ describe('personal wake rules', () => {
     await say('page --severity P0 checkout down', 'U0DAN');
     expect(await reachedOver(5)).toEqual(['0 slack', '0 sms', '1 push', '1 call']);
     // The outbox names the way, never the number.
-    expect(JSON.stringify(t.store.db.select().from(outbox).all())).not.toContain(PHONE);
+    expect(JSON.stringify(t.store.db.select().from(outbox).all())).not.toContain(ALICE_PHONE);
   });
 
   it('listed, shown in Home, and removed', async () => {

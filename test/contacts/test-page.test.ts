@@ -15,12 +15,8 @@ import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_TOPIC, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -28,7 +24,7 @@ let ntfy: NtfyStandIn;
 afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  ({ t, twilio, ntfy } = await startWithProviders({ at: T0, policy: pagingPolicy() }));
+  ({ t, twilio, ntfy } = await startWithProviders({ at: WED_0300, policy: pagingPolicy() }));
   return t;
 }
 
@@ -45,7 +41,7 @@ async function advance(ms: number): Promise<void> {
 describe('/oncall test-page', () => {
   it('Slack first, then push, text and call a minute apart; the push acknowledges it and stops the rest', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { push: TOPIC, sms: PHONE, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, sms: ALICE_PHONE, voice: ALICE_PHONE });
     const answer = await say('test-page');
     expect(answer).toContain('Test page #1 for you is on its way: Slack, then push, then text message, then phone call');
     await t.app.drainer.drain();
@@ -55,17 +51,17 @@ describe('/oncall test-page', () => {
     expect(ntfy.publishes).toHaveLength(0);
 
     await advance(MINUTE);
-    expect(ntfy.publishes.map((p) => p.message.topic)).toEqual([TOPIC]);
+    expect(ntfy.publishes.map((p) => p.message.topic)).toEqual([ALICE_TOPIC]);
     expect(twilio.messages).toHaveLength(0);
     await advance(MINUTE);
-    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);
+    expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE]);
     expect(twilio.messages[0]!.body).toMatch(/\/ack-test\/t1\.1\.U0ALICE\.sms\./);
 
     // The push's Acknowledge button, as the ntfy app presses it, 10 s later.
     t.clock.advance(10 * SECOND);
     const pressed = await ntfy.press(ntfy.publishes[0]!.message.id, 'Acknowledge');
     expect(pressed).toMatchObject({ status: 200 });
-    expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'push', endedAt: T0 + 2 * MINUTE + 10 * SECOND });
+    expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'push', endedAt: WED_0300 + 2 * MINUTE + 10 * SECOND });
     await t.app.drainer.drain();
     expect(dmsTo('U0ALICE').join('\n')).toContain('Test page #1 for you: reached by push after 2m 10s');
     expect(t.standIn.take('chat.update').map((u) => String(u.args.text))).toContain('Test page #1: reached by push after 2m 10s.');
@@ -87,22 +83,22 @@ describe('/oncall test-page', () => {
     await t.settled();
     await t.app.drainer.drain();
     expect(JSON.stringify(t.standIn.home('U0ALICE')?.view)).toContain('*Last test*: reached by push after 2m 10s');
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
-    expect(t.logs.lines.join('\n')).not.toContain(TOPIC);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_TOPIC);
     // Nor a test's acknowledge link, nor the number or topic in the outbox's rows.
     expect(t.logs.lines.join('\n')).not.toMatch(/t1\.1\.U0ALICE\./);
     const rows = JSON.stringify(t.store.db.select().from(outbox).all());
-    expect(rows).not.toContain(PHONE);
-    expect(rows).not.toContain(TOPIC);
+    expect(rows).not.toContain(ALICE_PHONE);
+    expect(rows).not.toContain(ALICE_TOPIC);
     expect(rows).not.toContain('/ack-test/');
   });
 
   it('pressing any key on the call acknowledges it as woken by the call', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { voice: PHONE });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     await say('test-page');
     await advance(MINUTE);
-    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+    expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     const said = await twilio.answer(twilio.calls[0]!.sid);
     expect(said).toContain('<Gather numDigits="1"');
     expect(said).toContain('Press any key');
@@ -113,7 +109,7 @@ describe('/oncall test-page', () => {
 
   it('the Slack button acknowledges it; nobody else can', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     await t.app.drainer.drain();
     await t.interact(blockActionPayload('U0BOB', CONTACT_TEST_ACK_ACTION, '1', { channel: { id: 'DU0ALICE' } }));
@@ -132,7 +128,7 @@ describe('/oncall test-page', () => {
 
   it('nobody acknowledges: it gives up 5 minutes after the last way and says so', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     await advance(MINUTE);
     expect(ntfy.publishes).toHaveLength(1);
@@ -153,7 +149,7 @@ describe('/oncall test-page', () => {
 
   it('an admin may test someone else and is told the outcome; anyone else is refused with who may', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     expect(await say('test-page <@U0ALICE>', 'U0BOB')).toContain('Only the on-call admins');
     expect(t.store.db.select().from(contactTests).all()).toEqual([]);
     expect(await say('test-page <@U0ALICE>', 'U0LEAD')).toContain('Test page #1 for <@U0ALICE> is on its way');
@@ -169,14 +165,14 @@ describe('/oncall test-page', () => {
     expect(await say('test-page')).toContain('`/oncall contact`');
     expect(await say('test-page <@U0BOB>', 'U0LEAD')).toContain('<@U0BOB> has no verified way beyond Slack');
     expect(await say('test-page tomorrow')).toContain('"tomorrow" is not someone to test. Usage: `/oncall test-page`');
-    verifyWays(t, 'U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     expect(await say('test-page')).toContain('A test page for you is already running');
   });
 
   it('refuses forged, expired and unsigned links and callbacks, changing nothing', async () => {
     await started();
-    verifyWays(t, 'U0ALICE', { push: TOPIC, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await say('test-page');
     await advance(MINUTE);
     const link = ntfy.publishes[0]!.message.actions![0]!.url!;
@@ -223,12 +219,12 @@ describe('/oncall test-page', () => {
     const db = tempDbPath();
     const slack = await new SlackStandIn().start();
     try {
-      const standIns = await startStandIns({ at: T0 });
+      const standIns = await startStandIns({ at: WED_0300 });
       ({ twilio, ntfy } = standIns);
       const { clock, env } = standIns;
       const options = { policy: pagingPolicy(), clock, env, dbPath: db.path, standIn: slack };
       t = await TestApp.start(options);
-      verifyWays(t, 'U0ALICE', { push: TOPIC });
+      verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
       await say('test-page');
       await t.app.drainer.drain();
       await t.close({ keepDb: true });
@@ -250,7 +246,7 @@ describe('/oncall test-page', () => {
   });
 
   it('a busy call moves to the next way at once: the e-mail goes now, and its link acknowledges the test', async () => {
-    const standIns = await startStandIns({ at: T0 });
+    const standIns = await startStandIns({ at: WED_0300 });
     ({ twilio, ntfy } = standIns);
     // E-mail through a recording sender (SMTP is another part's); the rest through the real providers' stand-ins.
     const real = standIns.sender();
@@ -264,7 +260,7 @@ describe('/oncall test-page', () => {
       },
     };
     t = await startApp(standIns, { policy: pagingPolicy(), contactSender });
-    verifyWays(t, 'U0ALICE', { voice: PHONE, email: 'alice@example.com' });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE, email: 'alice@example.com' });
     expect(await say('test-page')).toContain('Slack, then phone call, then e-mail');
     await advance(MINUTE);
     expect(twilio.calls).toHaveLength(1);

@@ -12,21 +12,18 @@ import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders } from '../support/providers.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 // Wednesday 03:00 UTC (Alice is backend's primary that week); 10:00 is within business hours.
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const T10 = Date.parse('2026-01-07T10:00:00Z');
-const ALICE_PHONE = '+447700900123';
-const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
 afterEach(stopProviders);
 
-async function started(at = T0): Promise<TestApp> {
+async function started(at = WED_0300): Promise<TestApp> {
   // Alice verified push and her phone; Bolt learned the bot's identity (auth.test) before any outage.
   ({ t, twilio, ntfy } = await startWithProviders({
     at,
@@ -50,7 +47,7 @@ async function fallbacks(): Promise<number> {
 }
 
 /** Moves the clock to `ms` after `start`, ten seconds at a time (each a ticker round: timers, then the outbox). */
-async function until(ms: number, start = T0): Promise<void> {
+async function until(ms: number, start = WED_0300): Promise<void> {
   while (t.clock.now() < start + ms) await t.advance(Math.min(10 * SECOND, start + ms - t.clock.now()));
   await t.app.drainer.drain();
 }
@@ -78,7 +75,7 @@ describe('Slack down for 2 minutes while a P0 fires at 03:00', () => {
     expect(dmsTo('U0ALICE')).toEqual([]);
     expect(reachedAlice()).toEqual({ pushes: 1, calls: 1 });
     expect(await fallbacks()).toBe(1);
-    expect(pageRow()).toMatchObject({ id, status: 'open', slackFallbackAt: T0 + 60 * SECOND, slackFallbackVia: 'push,voice' });
+    expect(pageRow()).toMatchObject({ id, status: 'open', slackFallbackAt: WED_0300 + 60 * SECOND, slackFallbackVia: 'push,voice' });
     // The push's link cannot go to a Slack message that does not exist: it opens the acknowledge page.
     expect(ntfy.messagesOn(ALICE_TOPIC)[0]!.click).toMatch(/\/ack\//);
 
@@ -180,7 +177,7 @@ describe('no fallback', () => {
   });
 
   it.each([
-    ['a task severity (P3) at 03:00', 'P3', T0],
+    ['a task severity (P3) at 03:00', 'P3', WED_0300],
     ['a chat-only severity (P2) in business hours', 'P2', T10],
   ])('%s never falls back while Slack is down', async (_name, severity, at) => {
     await started(at);

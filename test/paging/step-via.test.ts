@@ -7,12 +7,10 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, verifyWays, ALICE_PHONE } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const CTO_PHONE = '+447700900999';
-const ALICE_PHONE = '+447700900123';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -20,7 +18,7 @@ afterEach(stopProviders);
 
 async function started(): Promise<void> {
   ({ t, twilio } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     providers: ['twilio'],
     // The severity's own wake rules call nobody, so every call is the step's via.
     policy: pagingPolicy([

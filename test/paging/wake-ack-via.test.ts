@@ -9,12 +9,8 @@ import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -24,11 +20,11 @@ afterEach(stopProviders);
 /** A P0 at 03:00: Alice is pushed at 03:01 and called at 03:03 (the call still ringing). Returns the push's link path. */
 async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: string; sid: string }> {
   ({ t, twilio, ntfy } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     policy: pagingPolicy([
       'wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }, { after: 10m, via: sms }] }',
     ]),
-    verified: { U0ALICE: { voice: PHONE, sms: PHONE, push: TOPIC } },
+    verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE, push: ALICE_TOPIC } },
   }));
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
@@ -37,8 +33,8 @@ async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: st
     await t.advance(MINUTE);
     await t.app.drainer.drain();
   }
-  const push = ntfy.messagesOn(TOPIC)[0]!;
-  expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+  const push = ntfy.messagesOn(ALICE_TOPIC)[0]!;
+  expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
   t.standIn.take('chat.postMessage');
   return {
     id: Number(/page #(\d+)/.exec(answer.text)![1]),
@@ -68,7 +64,7 @@ describe('acknowledged through the signed link', () => {
     await t.app.drainer.drain();
     expect(twilio.messages).toEqual([]);
     expect(twilio.calls).toHaveLength(1);
-    expect(ntfy.messagesOn(TOPIC)).toHaveLength(1);
+    expect(ntfy.messagesOn(ALICE_TOPIC)).toHaveLength(1);
     expect(pageRow().id).toBe(id);
   });
 

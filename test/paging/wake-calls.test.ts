@@ -8,11 +8,8 @@ import { pages, wakeCalls } from '../../src/db/schema.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
-const PHONE = '+447700900123';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -21,10 +18,10 @@ afterEach(stopProviders);
 /** The bot, with Alice's phone verified for calls; the default P0 wake calls at 3 min. */
 async function start(...policyLines: string[]): Promise<void> {
   ({ t, twilio } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     providers: ['twilio'],
     policy: pagingPolicy(policyLines),
-    verified: { U0ALICE: { voice: PHONE } },
+    verified: { U0ALICE: { voice: ALICE_PHONE } },
   }));
 }
 
@@ -34,9 +31,9 @@ async function page(summary: string): Promise<number> {
   return Number(/page #(\d+)/.exec(answer.text)![1]);
 }
 
-/** Moves the clock to `minutes` after T0, a minute at a time, delivering what falls due. */
+/** Moves the clock to `minutes` after WED_0300, a minute at a time, delivering what falls due. */
 async function until(minutes: number): Promise<void> {
-  while (t.clock.now() + MINUTE <= T0 + minutes * MINUTE) await t.advance(MINUTE);
+  while (t.clock.now() + MINUTE <= WED_0300 + minutes * MINUTE) await t.advance(MINUTE);
   await t.app.drainer.drain();
 }
 
@@ -84,7 +81,7 @@ describe('one call per person in flight', () => {
     t.clock.advance(30 * SECOND);
     await twilio.finish(twilio.calls[0]!.sid, 'busy');
     await until(5); // the second page's call fell due at 4 min
-    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE, PHONE]);
+    expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE, ALICE_PHONE]);
     expect(
       t.store.db
         .select()

@@ -9,10 +9,9 @@ import { outbox, pages } from '../../src/db/schema.js';
 import type { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE_EMAIL = 'alice.oncall@example.com';
 const WAKE = 'wake: { P0: [{ after: 0, via: slack }, { after: 2m, via: email }] }';
 
@@ -23,7 +22,7 @@ afterEach(stopProviders);
 async function started(): Promise<TestApp> {
   // Alice's address, verified (the form's own path, code by e-mail, is in test/contacts/contact-email.test.ts).
   ({ t, smtp } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     providers: ['smtp'],
     policy: pagingPolicy([WAKE]),
     verified: { U0ALICE: { email: ALICE_EMAIL } },
@@ -45,7 +44,7 @@ async function mailsOver(minutes: number): Promise<string[]> {
   for (let i = 0; i < minutes; i += 1) {
     await t.advance(MINUTE);
     await t.app.drainer.drain();
-    for (const m of smtp.messages.slice(seen)) lines.push(`${Math.round((t.clock.now() - T0) / MINUTE)} email ${m.to.join(',')}`);
+    for (const m of smtp.messages.slice(seen)) lines.push(`${Math.round((t.clock.now() - WED_0300) / MINUTE)} email ${m.to.join(',')}`);
     seen = smtp.messages.length;
   }
   return lines;
@@ -94,7 +93,7 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     expect(t.store.db.select().from(pages).get()).toMatchObject({
       status: 'acknowledged',
       ackedBy: 'U0ALICE',
-      ackedAt: T0 + 5 * MINUTE,
+      ackedAt: WED_0300 + 5 * MINUTE,
       ackedVia: 'email',
     });
     await t.app.drainer.drain();
@@ -105,7 +104,7 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     // Used once: the link again is refused and changes nothing.
     const again = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
     expect(again.status).toBe(403);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: T0 + 5 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: WED_0300 + 5 * MINUTE });
     expect(await mailsOver(20)).toEqual([]);
     expectNoAddressAnywhere();
   });

@@ -11,11 +11,10 @@ import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, TWILIO_FROM, verifyWays } from '../support/providers.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE = '+447700900123';
 const EVE = '+447700900555';
 
@@ -26,7 +25,7 @@ afterEach(stopProviders);
 /** A P0 raised at 03:00; Alice (primary) is called at 03:03, a text would follow at 03:10. */
 async function calledAt0303(): Promise<{ id: number; sid: string }> {
   ({ t, twilio } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     providers: ['twilio'],
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
   }));
@@ -62,7 +61,7 @@ describe('keys on a wake call', () => {
     expect(said).toContain('Press 4 to acknowledge, 5 to escalate, 6 to resolve.');
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.body).toContain(`<Say>Page ${id} is acknowledged. Thank you. Goodbye.</Say><Hangup/>`);
-    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'voice', ackedAt: T0 + 3 * MINUTE });
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'voice', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     const [edit] = editsTo('U0ALICE');
     expect(edit).toContain('Acknowledged by <@U0ALICE> via phone call at <!date^');
@@ -153,11 +152,11 @@ describe('acknowledged elsewhere while the call is in flight', () => {
         .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
     ).toEqual([]);
     await t.app.drainer.drain();
-    expect(twilio.updates).toEqual([{ sid, status: 'completed', at: T0 + 3 * MINUTE, answer: 200 }]);
+    expect(twilio.updates).toEqual([{ sid, status: 'completed', at: WED_0300 + 3 * MINUTE, answer: 200 }]);
     expect(twilio.calls[0]!.status).toBe('completed');
     // The call's status callback came back: it is no longer in flight.
     await twilio.settled();
-    expect(t.store.db.select().from(wakeCalls).get()).toMatchObject({ sid, endedAt: T0 + 3 * MINUTE, endStatus: 'completed' });
+    expect(t.store.db.select().from(wakeCalls).get()).toMatchObject({ sid, endedAt: WED_0300 + 3 * MINUTE, endStatus: 'completed' });
     expect(editsTo('U0ALICE')[0]).toContain('Acknowledged by <@U0ALICE> via Slack button at');
     // Nothing more goes out: no text at 03:10, no second call, no step 2 for Bob, no second end.
     for (let i = 0; i < 20; i += 1) await t.advance(MINUTE);
@@ -185,7 +184,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     const late = 'CA00000000000000000000000000000fff';
     endIfPageClosed(t.store.db, t.clock.now(), { pageId: id, userId: 'U0ALICE', sid: late });
     await t.app.drainer.drain();
-    expect(twilio.updates.at(-1)).toEqual({ sid: late, status: 'completed', at: T0 + 3 * MINUTE, answer: 404 });
+    expect(twilio.updates.at(-1)).toEqual({ sid: late, status: 'completed', at: WED_0300 + 3 * MINUTE, answer: 404 });
     const row = t.store.db
       .select()
       .from(outbox)

@@ -8,11 +8,8 @@ import { pages, timers } from '../../src/db/schema.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startWithProviders, stopProviders, TWILIO_FROM } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, TWILIO_FROM, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -20,17 +17,17 @@ afterEach(stopProviders);
 
 async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
   ({ t, twilio } = await startWithProviders({
-    at: T0,
+    at: WED_0300,
     providers: ['twilio'],
     policy: pagingPolicy(),
-    verified: { U0ALICE: { voice: PHONE } },
+    verified: { U0ALICE: { voice: ALICE_PHONE } },
   }));
   const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
   const id = Number(/page #(\d+)/.exec(answer.text)![1]);
   await t.tick(); // the DM delivered before the clock jumps (else the Slack fallback calls at 60 s)
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
-  expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+  expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
   return { id, sid: twilio.calls[0]!.sid };
 }
 
@@ -48,7 +45,7 @@ describe('wake: a call', () => {
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.status).toBe(200);
     expect(pressed.body).toContain(`Page ${id} is acknowledged.`);
-    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 3 * MINUTE });
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
     expect(
@@ -59,7 +56,7 @@ describe('wake: a call', () => {
         .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
     ).toEqual([]);
     // The bot never logged the number.
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });
 
   it('another key does nothing but say so, and offers the keys again', async () => {
@@ -97,10 +94,10 @@ describe('wake: a call', () => {
 describe('wake: a call that is not answered', () => {
   it('no answer: the next way (SMS at 10 min in this policy) goes out at once, and not again at its time', async () => {
     ({ t, twilio } = await startWithProviders({
-      at: T0,
+      at: WED_0300,
       providers: ['twilio'],
       policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
-      verified: { U0ALICE: { voice: PHONE, sms: PHONE } },
+      verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE } },
     }));
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     // The DM is delivered before the clock jumps: a DM still on its way after 60 s would send every way at once.
@@ -115,7 +112,7 @@ describe('wake: a call that is not answered', () => {
     expect(hook?.status).toBe(200);
     await t.tick();
     await t.app.drainer.drain();
-    expect(twilio.messages.map((m) => [m.to, Math.round((m.createdAt - T0) / 1000)])).toEqual([[PHONE, 220]]);
+    expect(twilio.messages.map((m) => [m.to, Math.round((m.createdAt - WED_0300) / 1000)])).toEqual([[ALICE_PHONE, 220]]);
     expect(twilio.messages[0]!.body).toContain('Reply 4 1 to acknowledge.');
     for (let i = 0; i < 10; i += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
@@ -127,16 +124,16 @@ describe('wake: a call that is not answered', () => {
 describe('wake: an SMS reply', () => {
   async function texted(): Promise<number> {
     ({ t, twilio } = await startWithProviders({
-      at: T0,
+      at: WED_0300,
       providers: ['twilio'],
       policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']),
-      verified: { U0ALICE: { sms: PHONE } },
+      verified: { U0ALICE: { sms: ALICE_PHONE } },
     }));
     const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
     await t.tick(); // the DM delivered before the clock jumps
     await t.advance(MINUTE);
     await t.app.drainer.drain();
-    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);
+    expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE]);
     return Number(/page #(\d+)/.exec(answer.text)![1]);
   }
   const smsUrl = () => `${t.baseUrl.replace('127.0.0.1', 'localhost')}/twilio/sms`;
@@ -144,21 +141,21 @@ describe('wake: an SMS reply', () => {
   it('"4 <page>" from the verified number acknowledges the page as its owner; again, it says who already did', async () => {
     const id = await texted();
     const body = /Reply (4 \d+) to acknowledge/.exec(twilio.messages[0]!.body)![1]!;
-    const reply = await twilio.incomingSms(smsUrl(), PHONE, TWILIO_FROM, body);
+    const reply = await twilio.incomingSms(smsUrl(), ALICE_PHONE, TWILIO_FROM, body);
     expect(reply.status).toBe(200);
     expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    const again = await twilio.incomingSms(smsUrl(), PHONE, TWILIO_FROM, body);
+    const again = await twilio.incomingSms(smsUrl(), ALICE_PHONE, TWILIO_FROM, body);
     expect(again.body).toContain(`Page #${id} was already acknowledged by a teammate`);
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });
 
   it.each([
     ['an unknown number', '+447700900999', '4 1', 'This number is not verified'],
-    ['an unknown page', PHONE, '4 99', 'There is no page 99.'],
-    ['anything else', PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
+    ['an unknown page', ALICE_PHONE, '4 99', 'There is no page 99.'],
+    ['anything else', ALICE_PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
   ])('%s gets a reply that says so, and nothing changes', async (_name, from, text, expected) => {
     await texted();
     const reply = await twilio.incomingSms(smsUrl(), from, TWILIO_FROM, text);
@@ -172,7 +169,7 @@ describe('wake: an SMS reply', () => {
     const answer = await fetch(`${t.baseUrl}/twilio/sms`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ From: PHONE, Body: '4 1' }).toString(),
+      body: new URLSearchParams({ From: ALICE_PHONE, Body: '4 1' }).toString(),
     });
     expect(answer.status).toBe(403);
     expect(pageRow().status).toBe('open');

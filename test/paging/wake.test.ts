@@ -12,12 +12,9 @@ import { MINUTE } from '../../src/time/clock.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import type { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays } from '../support/providers.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const ALICE_PHONE = '+447700900123';
-const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 const BOB_TOPIC = 'oncall-b0bb0bb0bb0bb0bb0bb0bb0b';
 
 let t: TestApp;
@@ -25,7 +22,7 @@ let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
 afterEach(stopProviders);
 
-async function started(extraPolicy: string[] = [], at = T0): Promise<TestApp> {
+async function started(extraPolicy: string[] = [], at = WED_0300): Promise<TestApp> {
   ({ t, twilio, ntfy } = await startWithProviders({ at, policy: pagingPolicy(extraPolicy) }));
   return t;
 }
@@ -49,7 +46,7 @@ async function page(severity = 'P0'): Promise<number> {
  * Minute by minute from the page: every Slack page DM, push and call, as "minute how to-whom" lines.
  * Slack DMs are those starting with :rotating_light: to a user id.
  */
-async function reachedOver(minutes: number, start = T0, from = 0): Promise<string[]> {
+async function reachedOver(minutes: number, start = WED_0300, from = 0): Promise<string[]> {
   const lines: string[] = [];
   let pushes = ntfy.publishes.length;
   let calls = twilio.calls.length;
@@ -124,7 +121,11 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const pressed = (await ntfy.press(push.id, 'Acknowledge')) as { status: number; body: string };
     expect(pressed.status).toBe(200);
     expect(pressed.body).toContain(`Acknowledged page #${id}`);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 2 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({
+      status: 'acknowledged',
+      ackedBy: 'U0ALICE',
+      ackedAt: WED_0300 + 2 * MINUTE,
+    });
     await t.app.drainer.drain();
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
@@ -136,14 +137,14 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
         .all()
         .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
     ).toEqual([]);
-    expect(await reachedOver(30, T0, 2)).toEqual([]);
+    expect(await reachedOver(30, WED_0300, 2)).toEqual([]);
     expect(twilio.calls).toEqual([]);
 
     // The same link again: already used, refused, nothing changes.
     const again = (await ntfy.press(push.id, 'Acknowledge')) as { status: number; body: string };
     expect(again.status).toBe(403);
     expect(again.body).toContain(`This link was already used: you acknowledged page #${id}.`);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: T0 + 2 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: WED_0300 + 2 * MINUTE });
   });
 
   it('a GET of the link only shows a confirmation page with a POST form; a forged or altered token is 403 and changes nothing', async () => {
@@ -187,7 +188,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const expired = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
     expect(expired.status).toBe(403);
     expect(await expired.text()).toMatch(/has expired/);
-    t.clock.set(T0 + 2 * MINUTE);
+    t.clock.set(WED_0300 + 2 * MINUTE);
     expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.resolve, String(id), { channel: { id: 'DU0BOB' } }))).status).toBe(
       200,
     );
@@ -233,7 +234,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 describe('wake: provider calls go through the outbox', () => {
   it('a provider outage (5xx, timeout) is retried until it is delivered, once; a 4xx is given up, logged masked, and the next way still goes out', async () => {
     // ntfy wants a token this bot does not have: every push is refused with a 4xx.
-    const standIns = await startStandIns({ at: T0, ntfyToken: 'tk_not-the-bots-token-00000000' });
+    const standIns = await startStandIns({ at: WED_0300, ntfyToken: 'tk_not-the-bots-token-00000000' });
     ({ twilio, ntfy } = standIns);
     const real = standIns.sender();
     // Twilio is down for the first two tries of the call.
@@ -271,7 +272,7 @@ describe('wake: provider calls go through the outbox', () => {
   });
 
   it('a page acknowledged while its call waits in the outbox (Twilio was down): the call is never placed', async () => {
-    const standIns = await startStandIns({ at: T0, providers: ['twilio'] });
+    const standIns = await startStandIns({ at: WED_0300, providers: ['twilio'] });
     ({ twilio } = standIns);
     const real = standIns.sender();
     let down = true;

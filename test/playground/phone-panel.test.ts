@@ -14,12 +14,8 @@ import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import { captureLogs, TEST_SECRETS } from '../support/common.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { startApp, startStandIns, stopProviders, verifyWays } from '../support/providers.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startApp, startStandIns, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
@@ -32,7 +28,7 @@ afterEach(async () => {
 
 async function started(methods: Partial<DesiredContacts>): Promise<void> {
   const policy = pagingPolicy();
-  const standIns = await startStandIns({ at: T0 });
+  const standIns = await startStandIns({ at: WED_0300 });
   const { clock } = standIns;
   ({ twilio, ntfy } = standIns);
   slack = await new SlackStandIn().start();
@@ -68,19 +64,19 @@ async function advance(ms: number): Promise<void> {
 
 describe('playground phone panel', () => {
   it("shows a P0's push and call on the person's phone; Press 4 acknowledges the page", async () => {
-    await started({ push: TOPIC, voice: PHONE });
+    await started({ push: ALICE_TOPIC, voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);
     const alice = await phoneOf('U0ALICE');
     expect(alice.status).toBe(200);
     expect(alice.body.contacts.map((c) => [c.kind, c.value, c.verified])).toEqual([
-      ['voice', PHONE, true],
-      ['push', TOPIC, true],
+      ['voice', ALICE_PHONE, true],
+      ['push', ALICE_TOPIC, true],
     ]);
     expect(alice.body.items.map((i) => [i.type, i.to])).toEqual([
-      ['call', PHONE],
-      ['push', TOPIC],
+      ['call', ALICE_PHONE],
+      ['push', ALICE_TOPIC],
     ]);
     expect(alice.body.items[0]).toMatchObject({ status: 'queued', canPress4: true });
     expect(alice.body.items[1]).toMatchObject({ title: '[P0] checkout down', priority: 5, canAcknowledge: true });
@@ -94,7 +90,7 @@ describe('playground phone panel', () => {
   });
 
   it("shows a test page's push and text; Tap Acknowledge ends the test as reached by push", async () => {
-    await started({ push: TOPIC, sms: PHONE });
+    await started({ push: ALICE_TOPIC, sms: ALICE_PHONE });
     await t.command('/oncall', 'test-page', 'U0ALICE');
     await advance(MINUTE);
     await advance(MINUTE);
@@ -109,7 +105,7 @@ describe('playground phone panel', () => {
   });
 
   it("refuses what is not on the person's phone, and says why", async () => {
-    await started({ push: TOPIC, voice: PHONE });
+    await started({ push: ALICE_TOPIC, voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);

@@ -3,6 +3,9 @@ import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from './harness.js';
 import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
 
+/** Wednesday 2026-01-07 03:00 UTC, a weeknight: Alice is backend's primary and Bob its secondary (pagingPolicy). */
+export const WED_0300 = Date.parse('2026-01-07T03:00:00Z');
+
 /** Backend rotation (UTC weekly, Alice primary and Bob secondary in the week of 2026-01-05), lead and CTO, alerts channel. */
 export function pagingPolicy(extra: string[] = []): Policy {
   return parsePolicyText(

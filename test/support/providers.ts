@@ -28,6 +28,10 @@ interface ByName {
   smtp: SmtpStandIn;
 }
 
+/** Alice's phone number and ntfy topic, as the wake and contact tests verify them. */
+export const ALICE_PHONE = '+447700900123';
+export const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+
 /** The number the bot sends texts and places calls from. */
 export const TWILIO_FROM = '+15017122661';
 /** The sender the bot's e-mails come from. */
