@@ -16,6 +16,7 @@ import { pageTargetOf } from '../../src/config/policy-target.js';
 import { decidePage, type PageCommand, type PageEffects, type PageState } from '../../src/paging/page-decide.js';
 import type { Page } from '../../src/paging/page-store.js';
 import { MINUTE } from '../../src/time/clock.js';
+import { pageRow } from './page-row.js';
 
 // Monday 2026-01-05 10:00 UTC: business hours (the default policy's zone is UTC).
 const T0 = Date.UTC(2026, 0, 5, 10, 0);
@@ -61,33 +62,7 @@ function policy(changes: Partial<Policy> = {}): Policy {
   };
 }
 
-function page(p: Partial<Page> = {}): Page {
-  return {
-    id: 7,
-    rotation: 'backend',
-    severity: 'P1',
-    summary: 'checkout down',
-    source: 'person',
-    sourceRef: null,
-    createdBy: 'U0ME',
-    status: 'open',
-    stepIndex: 0,
-    loop: 0,
-    exhaustedAt: null,
-    createdAt: T0,
-    ackedBy: null,
-    ackedAt: null,
-    ackedVia: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    resolvedVia: null,
-    toldAt: null,
-    breachedAt: null,
-    slackFallbackAt: null,
-    slackFallbackVia: null,
-    ...p,
-  };
-}
+const page = (p: Partial<Page> = {}): Page => pageRow(T0, p);
 
 function state(s: Partial<PageState> = {}): PageState {
   return {

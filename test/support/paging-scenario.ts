@@ -6,6 +6,9 @@ import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
 /** Wednesday 2026-01-07 03:00 UTC, a weeknight: Alice is backend's primary and Bob its secondary (pagingPolicy). */
 export const WED_0300 = Date.parse('2026-01-07T03:00:00Z');
 
+/** The default P0 chain run twice without an acknowledgement, as dmTimeline lines: primary, secondary, lead, CTO, 15 min apart. */
+export const P0_CHAIN_TWICE = ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'];
+
 /** Backend rotation (UTC weekly, Alice primary and Bob secondary in the week of 2026-01-05), lead and CTO, alerts channel. */
 export function pagingPolicy(extra: string[] = []): Policy {
   return parsePolicyText(
