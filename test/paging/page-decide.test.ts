@@ -11,6 +11,7 @@ import {
   type RotationPolicy,
   type SeverityEscalation,
   type StepVia,
+  type WakeStep,
 } from '../../src/config/policy.js';
 import { pageTargetOf } from '../../src/config/policy-target.js';
 import { decidePage, type PageCommand, type PageEffects, type PageState } from '../../src/paging/page-decide.js';
@@ -29,6 +30,10 @@ const step = (afterMin: number, page: string, via: StepVia | null = null): Escal
   via,
   businessHours: false,
 });
+/** A wake step `afterMin` minutes after the DM. */
+const wake = (afterMin: number, via: WakeStep['via']): WakeStep => ({ afterMs: afterMin * MINUTE, via });
+/** P1's wake in the wake tables: Slack at once, push at 1 min, a call at 3 min. */
+const P1_WAKE = [wake(0, 'slack'), wake(1, 'push'), wake(3, 'voice')];
 const P1: SeverityEscalation = {
   loops: 2,
   chatOnly: false,
@@ -212,7 +217,7 @@ describe("decidePage: a step's via (seed 003: the CTO by phone)", () => {
       escalation: {
         default: { P1: { ...P1, steps: [step(0, 'primary'), step(15, 'secondary'), step(10, 'engineering_lead', via)] }, P2, P3 },
       },
-      wake: { P1: [{ afterMs: 0, via: 'slack' }] },
+      wake: { P1: [wake(0, 'slack')] },
     });
   const third: PageCommand = { kind: 'step', position: { stepIndex: 2, loop: 0 }, dueAt: m(25) };
   const told = state({ page: page({ toldAt: m(0), stepIndex: 1 }) });
@@ -438,15 +443,7 @@ describe('decidePage: a changed severity and notify rules', () => {
 describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
   const wakeP1 = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-        ],
-        P2: [{ afterMs: 1 * MINUTE, via: 'push' }],
-        P3: [{ afterMs: 1 * MINUTE, via: 'push' }],
-      },
+      wake: { P1: P1_WAKE, P2: [wake(1, 'push')], P3: [wake(1, 'push')] },
     });
   const wakeLines = (e: PageEffects) => lines(e).filter((l) => l.includes('page.wake'));
 
@@ -508,14 +505,7 @@ describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
 describe('decidePage: a wake call that ends unanswered', () => {
   const p = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-          { afterMs: 10 * MINUTE, via: 'sms' },
-        ],
-      },
+      wake: { P1: [...P1_WAKE, wake(10, 'sms')] },
     });
   const paged = state({
     page: page({ toldAt: m(0) }),
@@ -556,13 +546,7 @@ describe('decidePage: a wake call that ends unanswered', () => {
 describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts)', () => {
   const p = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-        ],
-      },
+      wake: { P1: P1_WAKE },
     });
   const paged = state({
     page: page({ toldAt: m(0) }),
@@ -622,13 +606,7 @@ describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts
 
   it('after a fallback, a call that ends unanswered brings nothing forward: every way was used at once', () => {
     const withSms = policy({
-      wake: {
-        P1: [
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-          { afterMs: 10 * MINUTE, via: 'sms' },
-        ],
-      },
+      wake: { P1: [wake(1, 'push'), wake(3, 'voice'), wake(10, 'sms')] },
     });
     const busy: PageCommand = { kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status: 'busy' };
     // Without the fallback, the 10-minute SMS is brought forward (the case above); after it, the SMS went at once already.
