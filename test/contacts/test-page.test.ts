@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { ContactMessage, ContactSender } from '../../src/contacts/contact-sender.js';
 import { CONTACT_TEST_ACK_ACTION } from '../../src/contacts/contact-test.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
-import { contactTests, outbox, pages, timers } from '../../src/db/schema.js';
+import { contactTests, outbox, pages } from '../../src/db/schema.js';
 import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
@@ -15,7 +15,7 @@ import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
 import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_TOPIC, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
@@ -69,13 +69,7 @@ describe('/oncall test-page', () => {
     // The call never goes out; no timer is left; no page was made.
     await advance(5 * MINUTE);
     expect(twilio.calls).toHaveLength(0);
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject.startsWith('contact-test:')),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject.startsWith('contact-test:'))).toEqual([]);
     expect(t.store.db.select().from(pages).all()).toEqual([]);
 
     // Home: "Last test: reached by push after 2m 10s, <date>".

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { pages, timers } from '../../src/db/schema.js';
+import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE } from '../support/paging-scenario.js';
+import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE, timerRows } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
@@ -43,13 +43,7 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(dmTimeline([...before, ...after])).toEqual(expected);
     expect(after.filter((r) => r.text.startsWith(':rotating_light:') || r.text.startsWith(':warning:'))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + minute * MINUTE });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust')).toEqual([]);
   });
 
   it('a double click: the second press is told who acknowledged, nothing is edited twice', async () => {
@@ -115,13 +109,7 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(t.standIn.take('chat.update').every((c) => String(c.args.text).includes('Resolved by <@U0BOB>'))).toBe(true);
     expect(dmTimeline(await runMinutes(t, T0 + 2 * MINUTE, 130))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'resolved', resolvedBy: 'U0BOB', ackedBy: 'U0BOB' });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === 'page:1'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === 'page:1')).toEqual([]);
   });
 
   it('someone outside the rotation cannot acknowledge, and is told who can', async () => {

@@ -5,14 +5,14 @@
  * when Slack answers again the DM arrives and shows the page as it is by then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { pages, timers } from '../../src/db/schema.js';
+import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 // Wednesday 03:00 UTC (Alice is backend's primary that week); 10:00 is within business hours.
@@ -113,13 +113,7 @@ describe('Slack down for 2 minutes while a P0 fires at 03:00', () => {
     expect((await twilio.pressDigits(call.sid, '4', said)).body).toContain(`Page ${id} is acknowledged.`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
     // Nothing of the page waits any more (the chain, the wake steps, the Slack check).
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify')).toEqual([]);
 
     await until(2 * MINUTE);
     t.standIn.clearFaults();
@@ -187,12 +181,6 @@ describe('no fallback', () => {
     expect(reachedAlice()).toEqual({ pushes: 0, calls: 0 });
     expect(await fallbacks()).toBe(0);
     expect(pageRow()).toMatchObject({ status: 'open', slackFallbackAt: null });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.kind === 'page.slack_check'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.kind === 'page.slack_check')).toEqual([]);
   });
 });

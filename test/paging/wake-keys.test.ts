@@ -5,13 +5,13 @@
  * `POST Calls/{sid}.json Status=completed`) and nothing more goes out; the page keeps how it was acknowledged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { outbox, pages, timers, wakeCalls } from '../../src/db/schema.js';
+import { outbox, pages, wakeCalls } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, TWILIO_FROM, verifyWays } from '../support/providers.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
@@ -144,13 +144,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     expect(t.store.db.select().from(wakeCalls).all()).toMatchObject([{ pageId: id, userId: 'U0ALICE', sid, endedAt: null }]);
     expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'button' });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake')).toEqual([]);
     await t.app.drainer.drain();
     expect(twilio.updates).toEqual([{ sid, status: 'completed', at: WED_0300 + 3 * MINUTE, answer: 200 }]);
     expect(twilio.calls[0]!.status).toBe('completed');

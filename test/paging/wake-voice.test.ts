@@ -4,11 +4,11 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
-import { pages, timers } from '../../src/db/schema.js';
+import { pages } from '../../src/db/schema.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, TWILIO_FROM, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
@@ -48,13 +48,7 @@ describe('wake: a call', () => {
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify')).toEqual([]);
     // The bot never logged the number.
     expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });

@@ -5,14 +5,14 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { ContactSender } from '../../src/contacts/contact-sender.js';
-import { outbox, pages, timers } from '../../src/db/schema.js';
+import { outbox, pages } from '../../src/db/schema.js';
 import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import type { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
 import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 const BOB_TOPIC = 'oncall-b0bb0bb0bb0bb0bb0bb0bb0b';
@@ -130,13 +130,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
     expect(edits.every((e) => String(e.args.text).includes(':white_check_mark: Acknowledged by <@U0ALICE>'))).toBe(true);
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake')).toEqual([]);
     expect(await reachedOver(30, WED_0300, 2)).toEqual([]);
     expect(twilio.calls).toEqual([]);
 

@@ -1,4 +1,5 @@
 import { parsePolicyText, type Policy } from '../../src/config/policy.js';
+import { timers } from '../../src/db/schema.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from './harness.js';
 import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
@@ -59,3 +60,6 @@ function asReceived(call: RecordedCall, minute: number): Received {
 export function dmTimeline(received: Received[]): string[] {
   return received.filter((r) => r.to.startsWith('U') && r.text.startsWith(':rotating_light:')).map((r) => `${r.minute} ${r.to}`);
 }
+
+/** Every timer the bot has set and not yet fired or cancelled. */
+export const timerRows = (t: TestApp) => t.store.db.select().from(timers).all();
