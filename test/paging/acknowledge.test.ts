@@ -4,7 +4,7 @@ import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE, timerRows } from '../support/paging-scenario.js';
+import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE, timerRows, commandPage } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
@@ -15,9 +15,9 @@ const T0 = Date.parse('2026-01-07T03:00:00Z');
 
 async function startWithPage(severity = 'P0'): Promise<number> {
   t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(T0) });
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 const press = (userId: string, action: string, id: number) =>

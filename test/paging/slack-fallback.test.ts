@@ -12,7 +12,7 @@ import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 // Wednesday 03:00 UTC (Alice is backend's primary that week); 10:00 is within business hours.
@@ -35,9 +35,9 @@ async function started(at = WED_0300): Promise<TestApp> {
 }
 
 async function page(severity: string): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 async function fallbacks(): Promise<number> {

@@ -9,7 +9,7 @@ import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
@@ -26,7 +26,7 @@ async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: st
     ]),
     verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE, push: ALICE_TOPIC } },
   }));
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, '--severity P0 checkout down');
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
   await t.app.drainer.drain();
   for (let i = 0; i < 3; i += 1) {
@@ -37,7 +37,7 @@ async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: st
   expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
   t.standIn.take('chat.postMessage');
   return {
-    id: Number(/page #(\d+)/.exec(answer.text)![1]),
+    id,
     path: new URL(push.actions![0]!.url!).pathname,
     pushId: push.id,
     sid: twilio.calls[0]!.sid,

@@ -8,7 +8,7 @@ import { pages, wakeCalls } from '../../src/db/schema.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
@@ -26,9 +26,9 @@ async function start(...policyLines: string[]): Promise<void> {
 }
 
 async function page(summary: string): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity P0 ${summary}`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity P0 ${summary}`);
   await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 /** Moves the clock to `minutes` after WED_0300, a minute at a time, delivering what falls due. */

@@ -9,7 +9,7 @@ import { outbox, pages } from '../../src/db/schema.js';
 import type { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders } from '../support/providers.js';
 
 const ALICE_EMAIL = 'alice.oncall@example.com';
@@ -31,10 +31,10 @@ async function started(): Promise<TestApp> {
 }
 
 async function page(): Promise<number> {
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, '--severity P0 checkout down');
   await t.tick();
   await t.app.drainer.drain();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 /** Minute by minute: the minute each e-mail arrived at the stand-in. */

@@ -11,7 +11,7 @@ import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, TWILIO_FROM, verifyWays } from '../support/providers.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
@@ -30,10 +30,9 @@ async function calledAt0303(): Promise<{ id: number; sid: string }> {
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
   }));
   verifyWays(t, 'U0ALICE', { voice: ALICE, sms: ALICE });
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, '--severity P0 checkout down');
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
   await t.app.drainer.drain();
-  const id = Number(/page #(\d+)/.exec(answer.text)![1]);
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
   expect(twilio.calls.map((c) => c.to)).toEqual([ALICE]);

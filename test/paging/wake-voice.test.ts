@@ -8,7 +8,7 @@ import { pages } from '../../src/db/schema.js';
 import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from '../support/harness.js';
-import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
 import { startWithProviders, stopProviders, TWILIO_FROM, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
@@ -22,8 +22,7 @@ async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
     policy: pagingPolicy(),
     verified: { U0ALICE: { voice: ALICE_PHONE } },
   }));
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
-  const id = Number(/page #(\d+)/.exec(answer.text)![1]);
+  const id = await commandPage(t, '--severity P0 checkout down');
   await t.tick(); // the DM delivered before the clock jumps (else the Slack fallback calls at 60 s)
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
@@ -123,12 +122,12 @@ describe('wake: an SMS reply', () => {
       policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']),
       verified: { U0ALICE: { sms: ALICE_PHONE } },
     }));
-    const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+    const id = await commandPage(t, '--severity P0 checkout down');
     await t.tick(); // the DM delivered before the clock jumps
     await t.advance(MINUTE);
     await t.app.drainer.drain();
     expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE]);
-    return Number(/page #(\d+)/.exec(answer.text)![1]);
+    return id;
   }
   const smsUrl = () => `${t.baseUrl.replace('127.0.0.1', 'localhost')}/twilio/sms`;
 

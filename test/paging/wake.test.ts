@@ -12,7 +12,7 @@ import { MINUTE } from '../../src/time/clock.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import type { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
 import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 const BOB_TOPIC = 'oncall-b0bb0bb0bb0bb0bb0bb0bb0b';
@@ -36,10 +36,10 @@ const callRow = () =>
     .find((r) => r.method === 'twilio.calls.create');
 
 async function page(severity = 'P0'): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
   await t.app.drainer.drain();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 /**

@@ -63,3 +63,9 @@ export function dmTimeline(received: Received[]): string[] {
 
 /** Every timer the bot has set and not yet fired or cancelled. */
 export const timerRows = (t: TestApp) => t.store.db.select().from(timers).all();
+
+/** `/oncall page <text>` typed by `user` (Dan unless said): the id of the page it raised, as its answer says. */
+export async function commandPage(t: TestApp, text: string, user = 'U0DAN'): Promise<number> {
+  const answer = (await t.command('/oncall', `page ${text}`, user)).json() as { text: string };
+  return Number(/page #(\d+)/.exec(answer.text)![1]);
+}
