@@ -25,6 +25,7 @@ import {
 import type { Page, PageMessage } from '../../src/paging/page-store.js';
 import { PRIORITY, type CallState, type Priority } from '../../src/engine/outbox.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
+import { pageRow } from './page-row.js';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0);
 const clock = (mmss: string) => {
@@ -279,22 +280,8 @@ function policy(): Policy {
   return { ...defaultPolicy(), people: {}, rotations: { backend }, escalation: { default: { P1 } }, notify: [], wake: {} };
 }
 
-function page(p: Partial<Page> = {}): Page {
-  return {
-    ...{ id: 40, rotation: 'backend', severity: 'P1', summary: 'db down', source: 'alert', sourceRef: null, createdBy: null },
-    ...{ status: 'open', stepIndex: 0, loop: 0, exhaustedAt: null, createdAt: T0, ackedBy: null, ackedAt: null, ackedVia: null },
-    ...{
-      resolvedBy: null,
-      resolvedAt: null,
-      resolvedVia: null,
-      toldAt: null,
-      breachedAt: null,
-      slackFallbackAt: null,
-      slackFallbackVia: null,
-    },
-    ...p,
-  } as Page;
-}
+/** #40, an alert's "db down" (no person raised it). */
+const page = (p: Partial<Page> = {}): Page => pageRow(T0, { id: 40, summary: 'db down', source: 'alert', createdBy: null, ...p });
 
 function state(s: Partial<PageState> = {}): PageState {
   return {
