@@ -2,7 +2,8 @@
  * App Home, the shell: published when someone opens the tab, and republished (through the outbox, as cosmetic
  * edits) for everyone who looked in the last week whenever a page is acknowledged or resolved, an incident is
  * declared or changes status or severity or is closed, or a shift changes. Gather (home-gather.ts) -> decide
- * (home-decide.ts, pure: whose Home, with what) -> apply (home-apply.ts) in the changing transaction.
+ * (home-decide.ts, pure: whose Home, with what) -> apply (home-apply.ts) at the end of the changing
+ * transaction, once however many of these it makes.
  */
 import type { App } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
@@ -35,9 +36,15 @@ export function homeInput(tx: EngineTx, policy: Policy, incidents: IncidentServi
   return viewerHome(shared, gatherViewerFacts(tx, userId, tx.now));
 }
 
-/** Republishes the Home of everyone who opened it in the last week, in the caller's transaction. */
+/** The before-commit key of the Home redraw: however many changes a transaction makes, the Homes are drawn once. */
+export const HOME_REFRESH = 'home.refresh';
+
+/**
+ * Republishes the Home of everyone who opened it in the last week, in the caller's transaction: once, at its
+ * end (EngineTx.beforeCommit), from the state it leaves, however many of its changes asked for it.
+ */
 export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentService): void {
-  applyHomeEffects(tx, decideHomes(gatherHomeState(tx, incidents), policy, tx.now));
+  tx.beforeCommit(HOME_REFRESH, (end) => applyHomeEffects(end, decideHomes(gatherHomeState(end, incidents), policy, end.now)));
 }
 
 export function registerHome(bolt: App, deps: HomeDeps): void {
