@@ -1,5 +1,5 @@
 /** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall alerts, silence, unsilence and silences. */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
 import type { Engine } from '../engine/engine.js';
@@ -45,14 +45,16 @@ export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
     );
   }
 
-  bolt.action(ALERT_ACTIONS.notTop, notTopPressed);
-
-  bolt.event('reaction_added', async ({ event, client }) => {
+  /** A ✅ on an alert group's message acknowledges the group and its page (a page's own messages are the paging feature's). */
+  async function reacted({ event, client }: SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs): Promise<void> {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const refusal = engine.transact((tx) => alerts.acknowledgeByReaction(tx, channel, ts, event.user));
     if (refusal) await answerPrivately(client, logger, { channel, user: event.user, text: refusal }, 'a reaction');
-  });
+  }
+
+  bolt.action(ALERT_ACTIONS.notTop, notTopPressed);
+  bolt.event('reaction_added', reacted);
 }
 
 /** Who may silence a service: members of the rotations its alerts can page (any rotation when none can), and admins. */

@@ -5,7 +5,7 @@
  * (home-decide.ts, pure: whose Home, with what) -> apply (home-apply.ts) at the end of the changing
  * transaction, once however many of these it makes.
  */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { declareView } from '../incidents/incident-commands.js';
@@ -14,6 +14,7 @@ import type { Logger } from '../logger.js';
 import type { PageService } from '../paging/page-service.js';
 import { overrideForm } from '../schedules/override-form.js';
 import { formDidNotOpen } from '../slack/ephemeral.js';
+import type { ButtonArgs } from '../slack/pre-ack.js';
 import type { Clock } from '../time/clock.js';
 import { applyHomeEffects } from './home-apply.js';
 import { decideHomes, sharedHome, viewerHome } from './home-decide.js';
@@ -49,7 +50,9 @@ export function refreshHomes(tx: EngineTx, policy: Policy, incidents: IncidentSe
 
 export function registerHome(bolt: App, deps: HomeDeps): void {
   const { engine, policy, logger, incidents, clock } = deps;
-  bolt.event('app_home_opened', async ({ event, client }) => {
+
+  /** The tab opened: the person becomes a viewer (republished on changes for a week) and gets their Home now. */
+  async function homeOpened({ event, client }: SlackEventMiddlewareArgs<'app_home_opened'> & AllMiddlewareArgs): Promise<void> {
     if (event.tab !== 'home') return;
     const view = engine.transact((tx) => {
       recordHomeOpened(tx.db, event.user, tx.now);
@@ -58,18 +61,20 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     await client.views
       .publish({ user_id: event.user, view: view as never })
       .catch((error: unknown) => logger.warn({ err: error }, 'could not publish the Home tab'));
-  });
+  }
 
-  bolt.action(HOME_ACTIONS.declare, async ({ ack, body, client }) => {
+  /** "Declare an incident": the declare form (acked first: nothing is decided, and the trigger_id lasts 3 s). */
+  async function declarePressed({ ack, body, client }: ButtonArgs): Promise<void> {
     await ack();
     const triggerId = (body as { trigger_id?: string }).trigger_id;
     if (!triggerId) return;
     await client.views
       .open({ trigger_id: triggerId, view: declareView(policy, '', JSON.stringify({ title: '' })) as never })
       .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the declare form'));
-  });
+  }
 
-  bolt.action(HOME_ACTIONS.override, async ({ ack, body, client }) => {
+  /** "Override the schedule": the override form, its rotation chosen when there is only one, or only one of the presser's. */
+  async function overridePressed({ ack, body, client }: ButtonArgs): Promise<void> {
     await ack();
     const triggerId = (body as { trigger_id?: string }).trigger_id;
     const names = Object.keys(policy.rotations);
@@ -81,5 +86,9 @@ export function registerHome(bolt: App, deps: HomeDeps): void {
     await client.views
       .open({ trigger_id: triggerId, view: view as never })
       .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the override form'));
-  });
+  }
+
+  bolt.event('app_home_opened', homeOpened);
+  bolt.action(HOME_ACTIONS.declare, declarePressed);
+  bolt.action(HOME_ACTIONS.override, overridePressed);
 }

@@ -2,7 +2,7 @@
  * /incident checklist, trigger and close; the checklist's checkboxes and the trigger buttons; and the
  * secret-paste guard on messages in incident and alert channels. The guard never logs or stores the text.
  */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
 import type { Engine } from '../engine/engine.js';
 import { inIncidentCommand, triggerChoices } from '../incidents/incident-commands.js';
@@ -127,10 +127,8 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
     );
   }
 
-  bolt.action(PLAYBOOK_ACTIONS.checklist, checklistTicked);
-  bolt.action(PLAYBOOK_ACTIONS.trigger, triggerPressed);
-
-  bolt.event('message', async ({ event, client }) => {
+  /** The secret-paste guard: a person's message in an incident or watched channel that looks like it holds a secret. */
+  async function messagePosted({ event, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> {
     const message = event as {
       channel: string;
       user?: string;
@@ -159,5 +157,9 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
       { channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) },
       'a pasted secret',
     );
-  });
+  }
+
+  bolt.action(PLAYBOOK_ACTIONS.checklist, checklistTicked);
+  bolt.action(PLAYBOOK_ACTIONS.trigger, triggerPressed);
+  bolt.event('message', messagePosted);
 }
