@@ -17,6 +17,7 @@ import { PRIORITY } from '../engine/outbox.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
 import { refusalFor } from '../paging/page-decide.js';
 import { parsePageRef } from '../paging/page-refs.js';
+import type { PageRequest } from '../paging/page-request.js';
 import type { Page } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { alertMessage, correlationNotice, groupDmReply, groupMessage, groupName, notSeverityLine, silencedNote } from './alert-blocks.js';
@@ -50,10 +51,7 @@ export type AlertEffects = Effects<AlertWrite, never>;
 export type AlertPagerRequest =
   /** The group's page; once paging made it, the group and its first member carry its id. */
   | { kind: 'open-page'; groupId: number; alertId: number; rotation: string; severity: string; summary: string }
-  | { kind: 'page-severity'; pageId: number; severity: string }
-  | { kind: 'close-page-from-source'; pageId: number; how: 'resolved' | 'acknowledged'; source: string }
-  /** A person acknowledges the page (a reaction on the group's message); paging's refusal stops the decision and is shown. */
-  | { kind: 'acknowledge'; pageId: number; by: string; via?: 'reaction' };
+  | Extract<PageRequest, { kind: 'page-severity' | 'close-page-from-source' | 'acknowledge' }>;
 
 /** What the first alert of a group decided, beside the rows: carried to decideGroupStarted once both are stored. */
 export interface StartPlan {
