@@ -123,10 +123,17 @@ export interface SourceUpdateState {
 
 const effects = (partial: Partial<AlertEffects>): AlertStep => ({ kind: 'effects', effects: { ...noEffects(), ...partial } });
 
-/** One edit per interval however many changes arrive: the keyed timer exists once per window. */
+/**
+ * When a message that changes again is drawn next: at the end of its edit window, one edit per interval however
+ * many changes arrive (a timer keyed by this instant exists once per window).
+ */
+function nextEditAt(shown: { lastEditedAt: number | null; firstSeenAt: number }, now: number): number {
+  return Math.max(shown.lastEditedAt ?? shown.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS) + ALERT_EDIT_INTERVAL_MS;
+}
+
+/** A group's message drawn anew at the end of its edit window. */
 export function groupRefreshTimer(group: Pick<AlertGroupRow, 'id' | 'lastEditedAt' | 'firstSeenAt'>, now: number): TimerOp {
-  const windowStart = Math.max(group.lastEditedAt ?? group.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS);
-  const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
+  const dueAt = nextEditAt(group, now);
   return {
     op: 'set',
     timer: ALERT_GROUP_REFRESH_TIMER.spec({
@@ -140,8 +147,7 @@ export function groupRefreshTimer(group: Pick<AlertGroupRow, 'id' | 'lastEditedA
 
 /** Stored before grouping: an alert's own message counts up, at most every 10 s. */
 function alertRefreshTimer(row: AlertRow, now: number): TimerOp {
-  const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS);
-  const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
+  const dueAt = nextEditAt(row, now);
   return {
     op: 'set',
     timer: ALERT_REFRESH_TIMER.spec({
