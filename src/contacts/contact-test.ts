@@ -12,18 +12,15 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import type { Policy } from '../config/policy.js';
-import type { Db } from '../db/connection.js';
 import type { CallOutcome } from '../engine/delivery.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type SlackCaller } from '../engine/outbox.js';
 import { timerKind } from '../engine/timer-registry.js';
-import type { Logger } from '../logger.js';
 import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
 import { answerPrivately, channelOf as replyChannel } from '../slack/ephemeral.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
-import type { Clock } from '../time/clock.js';
+import type { ContactFeatureDeps } from './contact-deps.js';
 import { channelOf, type ContactKind } from './contact-rules.js';
 import type { ContactSender, ContactMessage } from './contact-sender.js';
 import { recordTest, verifiedKindsByUser, verifiedValue } from './contact-store.js';
@@ -54,13 +51,7 @@ const subjectOf = (testId: number) => `contact-test:${testId}`;
 /** The outbox ref of the test's Slack DM, edited when the test is over. */
 export const testDmRef = (testId: number) => `contact-test:${testId}:dm`;
 
-export interface ContactTestDeps {
-  db: Db;
-  engine: Engine;
-  policy: Policy;
-  clock: Clock;
-  logger: Logger;
-  sender: ContactSender;
+export interface ContactTestDeps extends ContactFeatureDeps {
   /** The bot's public base URL, without a trailing slash. */
   publicUrl(): string;
   ackSecret: string;
