@@ -18,6 +18,7 @@ import { PRIORITY, type SlackCaller } from '../engine/outbox.js';
 import { timerKind } from '../engine/timer-registry.js';
 import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
+import { askingMessage } from '../slack/blocks.js';
 import { answerPrivately, channelOf as replyChannel } from '../slack/ephemeral.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { ContactFeatureDeps } from './contact-deps.js';
@@ -214,22 +215,7 @@ export class ContactTestService {
       method: 'chat.postMessage',
       args: {
         channel: test.userId,
-        text,
-        blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text } },
-          {
-            type: 'actions',
-            elements: [
-              {
-                type: 'button',
-                action_id: CONTACT_TEST_ACK_ACTION,
-                style: 'primary',
-                text: { type: 'plain_text', text: 'Acknowledge' },
-                value: String(test.id),
-              },
-            ],
-          },
-        ],
+        ...askingMessage(text, { actionId: CONTACT_TEST_ACK_ACTION, label: 'Acknowledge', value: String(test.id) }),
       },
       priority: PRIORITY.notice,
       ref: testDmRef(test.id),
