@@ -1,6 +1,6 @@
 /**
  * Apply: an alert decision's steps carried out in the caller's transaction, in order: effects through
- * engine/effects.ts (rows through the alert and alert group stores), requests to paging through PageService,
+ * engine/effects.ts (rows through the alert and alert group stores), requests to paging through paging/page-request.ts,
  * new groups and members stored and the rest of their decision made with their ids, the incident link told, and
  * a group's message drawn as its own gather -> decideGroupEdit -> apply, since it reads what was just written.
  */
@@ -8,6 +8,7 @@ import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
 import { applyEffects, noEffects } from '../engine/effects.js';
 import type { EngineTx } from '../engine/engine.js';
+import { askPager, openPageFor } from '../paging/page-request.js';
 import type { PageService } from '../paging/page-service.js';
 import {
   decideGroupEdit,
@@ -83,7 +84,7 @@ export function applyAlertSteps(tx: EngineTx, steps: readonly AlertStep[], appli
         applyAlertEffects(tx, step.effects);
         break;
       case 'pager': {
-        const refused = askPager(tx, step.request, applier.pager);
+        const refused = pagerStep(tx, step.request, applier.pager);
         if (refused !== null) return refused;
         break;
       }
@@ -119,30 +120,11 @@ export function applyAlertSteps(tx: EngineTx, steps: readonly AlertStep[], appli
   return null;
 }
 
-function askPager(tx: EngineTx, request: AlertPagerRequest, pager: PageService): string | null {
-  switch (request.kind) {
-    case 'open-page': {
-      const page = pager.create(tx, {
-        rotation: request.rotation,
-        severity: request.severity,
-        summary: request.summary,
-        source: 'alert',
-        sourceRef: alertGroupRef(request.groupId),
-      });
-      // The page's id is known once paging made it: the group and its first member carry it.
-      updateGroup(tx.db, request.groupId, { pageId: page.id });
-      updateAlert(tx.db, request.alertId, { pageId: page.id });
-      return null;
-    }
-    case 'page-severity':
-      pager.changeSeverity(tx, request.pageId, request.severity);
-      return null;
-    case 'close-page-from-source':
-      pager.closeFromSource(tx, request.pageId, request.how, request.source);
-      return null;
-    case 'acknowledge': {
-      const outcome = pager.acknowledge(tx, request.pageId, request.by, request.via ? { via: request.via } : {});
-      return outcome.ok ? null : outcome.message;
-    }
-  }
+function pagerStep(tx: EngineTx, request: AlertPagerRequest, pager: PageService): string | null {
+  if (request.kind !== 'open-page') return askPager(tx, pager, request);
+  const page = openPageFor(tx, pager, request, { source: 'alert', sourceRef: alertGroupRef(request.groupId) });
+  // The page's id is known once paging made it: the group and its first member carry it.
+  updateGroup(tx.db, request.groupId, { pageId: page.id });
+  updateAlert(tx.db, request.alertId, { pageId: page.id });
+  return null;
 }

@@ -1,19 +1,23 @@
 /** The channel message of an alert, as a pure function of its row. */
 import { mention, slackDate } from '../slack/format.js';
 
-export interface AlertView {
+/** What an alert and an alert group both show: the group's columns mirror its alerts' own. */
+interface AlertFacts {
   id: number;
   status: string;
   severity: string;
   summary: string;
   service: string | null;
   source: string;
-  details: string;
-  links: Array<{ href: string; text: string }>;
   count: number;
   firstSeenAt: number;
   lastSeenAt: number;
   resolvedAt: number | null;
+}
+
+export interface AlertView extends AlertFacts {
+  details: string;
+  links: Array<{ href: string; text: string }>;
 }
 
 const ICON: Record<string, string> = { firing: ':red_circle:', acknowledged: ':large_orange_circle:', resolved: ':large_green_circle:' };
@@ -45,19 +49,9 @@ export function alertMessage(alert: AlertView, note = ''): { text: string; block
 /** How many of a group's latest members its message lists. */
 export const GROUP_LATEST_SHOWN = 5;
 
-export interface AlertGroupView {
-  id: number;
-  status: string;
-  severity: string;
-  summary: string;
-  service: string | null;
-  source: string;
+export interface AlertGroupView extends AlertFacts {
   integration: string;
-  count: number;
   openCount: number;
-  firstSeenAt: number;
-  lastSeenAt: number;
-  resolvedAt: number | null;
   firstAlertId: number | null;
   /** The incident it declared (policy `declare_incident`), if any. */
   incidentId?: number | null;

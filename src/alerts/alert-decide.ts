@@ -17,6 +17,7 @@ import { PRIORITY } from '../engine/outbox.js';
 import { alertsChannelOf } from '../paging/page-policy.js';
 import { refusalFor } from '../paging/page-decide.js';
 import { parsePageRef } from '../paging/page-refs.js';
+import type { PageRequest } from '../paging/page-request.js';
 import type { Page } from '../paging/page-store.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { alertMessage, correlationNotice, groupDmReply, groupMessage, groupName, notSeverityLine, silencedNote } from './alert-blocks.js';
@@ -50,10 +51,7 @@ export type AlertEffects = Effects<AlertWrite, never>;
 export type AlertPagerRequest =
   /** The group's page; once paging made it, the group and its first member carry its id. */
   | { kind: 'open-page'; groupId: number; alertId: number; rotation: string; severity: string; summary: string }
-  | { kind: 'page-severity'; pageId: number; severity: string }
-  | { kind: 'close-page-from-source'; pageId: number; how: 'resolved' | 'acknowledged'; source: string }
-  /** A person acknowledges the page (a reaction on the group's message); paging's refusal stops the decision and is shown. */
-  | { kind: 'acknowledge'; pageId: number; by: string; via?: 'reaction' };
+  | Extract<PageRequest, { kind: 'page-severity' | 'close-page-from-source' | 'acknowledge' }>;
 
 /** What the first alert of a group decided, beside the rows: carried to decideGroupStarted once both are stored. */
 export interface StartPlan {
@@ -125,10 +123,17 @@ export interface SourceUpdateState {
 
 const effects = (partial: Partial<AlertEffects>): AlertStep => ({ kind: 'effects', effects: { ...noEffects(), ...partial } });
 
-/** One edit per interval however many changes arrive: the keyed timer exists once per window. */
+/**
+ * When a message that changes again is drawn next: at the end of its edit window, one edit per interval however
+ * many changes arrive (a timer keyed by this instant exists once per window).
+ */
+function nextEditAt(shown: { lastEditedAt: number | null; firstSeenAt: number }, now: number): number {
+  return Math.max(shown.lastEditedAt ?? shown.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS) + ALERT_EDIT_INTERVAL_MS;
+}
+
+/** A group's message drawn anew at the end of its edit window. */
 export function groupRefreshTimer(group: Pick<AlertGroupRow, 'id' | 'lastEditedAt' | 'firstSeenAt'>, now: number): TimerOp {
-  const windowStart = Math.max(group.lastEditedAt ?? group.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS);
-  const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
+  const dueAt = nextEditAt(group, now);
   return {
     op: 'set',
     timer: ALERT_GROUP_REFRESH_TIMER.spec({
@@ -142,8 +147,7 @@ export function groupRefreshTimer(group: Pick<AlertGroupRow, 'id' | 'lastEditedA
 
 /** Stored before grouping: an alert's own message counts up, at most every 10 s. */
 function alertRefreshTimer(row: AlertRow, now: number): TimerOp {
-  const windowStart = Math.max(row.lastEditedAt ?? row.firstSeenAt, now - ALERT_EDIT_INTERVAL_MS);
-  const dueAt = windowStart + ALERT_EDIT_INTERVAL_MS;
+  const dueAt = nextEditAt(row, now);
   return {
     op: 'set',
     timer: ALERT_REFRESH_TIMER.spec({

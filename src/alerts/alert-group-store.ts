@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
+import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { alertGroups, alerts } from '../db/schema.js';
 import type { AlertRow } from './alert-store.js';
 
@@ -83,13 +83,7 @@ const statements = preparedOnce((db) => ({
     .prepare(),
 }));
 
-const updates = preparedByShape((db, shape) =>
-  db
-    .update(alertGroups)
-    .set(placeholdersFor(...shape))
-    .where(eq(alertGroups.id, sql.placeholder('rowId')))
-    .prepare(),
-);
+const updateRow = updateById(alertGroups);
 
 export function findGroup(db: Db, id: number): AlertGroupRow | null {
   return statements(db).find.get({ id }) ?? null;
@@ -105,8 +99,7 @@ export function insertGroup(db: Db, group: NewAlertGroup): AlertGroupRow {
 }
 
 export function updateGroup(db: Db, id: number, changes: AlertGroupChanges): void {
-  const shape = shapeOf(changes);
-  if (shape.length > 0) updates(db, shape).run({ ...changes, rowId: id });
+  updateRow(db, id, changes);
 }
 
 /**

@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
+import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { alerts, silences } from '../db/schema.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -88,13 +88,7 @@ const statements = preparedOnce((db) => ({
     .prepare(),
 }));
 
-const updates = preparedByShape((db, shape) =>
-  db
-    .update(alerts)
-    .set(placeholdersFor(...shape))
-    .where(eq(alerts.id, sql.placeholder('rowId')))
-    .prepare(),
-);
+const updateRow = updateById(alerts);
 
 export function findAlert(db: Db, id: number): AlertRow | null {
   return statements(db).find.get({ id }) ?? null;
@@ -126,8 +120,7 @@ export function insertAlert(db: Db, alert: NewAlert): AlertRow {
 }
 
 export function updateAlert(db: Db, id: number, changes: AlertChanges): void {
-  const shape = shapeOf(changes);
-  if (shape.length > 0) updates(db, shape).run({ ...changes, rowId: id });
+  updateRow(db, id, changes);
 }
 
 /** A rotation's alerts seen at or after `since` (a shift's alerts, for the handoff prefill). */

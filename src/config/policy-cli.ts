@@ -117,16 +117,12 @@ export function policyCli(io: PolicyCliIo): number {
     return 0;
   }
 
-  // As main.ts: the file named, else POLICY_PATH, else the built-in preset; a file that cannot be used, the same message.
-  const path = parsed.file ?? (io.env.POLICY_PATH?.trim() || undefined);
-  let policy: Policy;
-  try {
-    policy = path ? loadPolicyFile(path) : defaultPolicy();
-  } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    say(io.stderr, error.message);
+  const loaded = cliPolicy(parsed.file, io.env);
+  if (!loaded.ok) {
+    say(io.stderr, loaded.message);
     return 1;
   }
+  const { policy, path } = loaded;
 
   if (parsed.command === 'check') {
     const rotations = Object.keys(policy.rotations);
@@ -143,6 +139,23 @@ export function policyCli(io: PolicyCliIo): number {
   }
   say(io.stdout, renderExplanation(explainPolicy(policy)));
   return 0;
+}
+
+/**
+ * The policy a command-line tool runs on, found as main.ts finds it: the file named, else POLICY_PATH, else the
+ * built-in preset (`path` undefined). A file that cannot be used: the bot's own message, for the tool to print.
+ */
+export function cliPolicy(
+  file: string | undefined,
+  env: Record<string, string | undefined>,
+): { ok: true; policy: Policy; path: string | undefined } | { ok: false; message: string } {
+  const path = file ?? (env.POLICY_PATH?.trim() || undefined);
+  try {
+    return { ok: true, policy: path ? loadPolicyFile(path) : defaultPolicy(), path };
+  } catch (error) {
+    if (!(error instanceof PolicyError)) throw error;
+    return { ok: false, message: error.message };
+  }
 }
 
 function plural(n: number, one: string, many = `${one}s`): string {

@@ -6,19 +6,15 @@
  * and the outbox keeps what it sends). Values never reach a log line unmasked.
  */
 import type { App } from '@slack/bolt';
-import type { Policy } from '../config/policy.js';
-import type { Db } from '../db/connection.js';
-import type { Engine } from '../engine/engine.js';
 import { PRIORITY } from '../engine/outbox.js';
-import type { Logger } from '../logger.js';
 import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import { viewValues } from '../slack/interaction-input.js';
 import { formErrors, submitForm, type ViewSubmission } from '../slack/pre-ack.js';
-import type { Clock } from '../time/clock.js';
 import { CONTACT_VIEW, VERIFY_VIEW, contactForm, readContactForm, readVerifyForm, codeBlock, verifyForm } from './contact-form.js';
 import { channelOf, maskValue, readCode, suggestTopic, type ContactChannel, type ContactKind, type Randomness } from './contact-rules.js';
+import type { ContactFeatureDeps } from './contact-deps.js';
 import type { ContactSender } from './contact-sender.js';
 import { homeContactNotes } from './contact-home.js';
 import { contactsOf, issueCode, recordTest, saveContacts, verifyCode, type ContactMethod, type VerifyOutcome } from './contact-store.js';
@@ -32,13 +28,7 @@ import {
 } from './contact-wake-rules.js';
 import { dropPersonalRule, personalRulesOf, savePersonalRule } from './contact-wake-store.js';
 
-export interface ContactDeps {
-  db: Db;
-  engine: Engine;
-  policy: Policy;
-  clock: Clock;
-  logger: Logger;
-  sender: ContactSender;
+export interface ContactDeps extends ContactFeatureDeps {
   random: Randomness;
   openView(triggerId: string, view: Record<string, unknown>): Promise<void>;
 }

@@ -12,18 +12,16 @@
  */
 import type { App } from '@slack/bolt';
 import { z } from 'zod';
-import type { Policy } from '../config/policy.js';
-import type { Db } from '../db/connection.js';
 import type { CallOutcome } from '../engine/delivery.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import { PRIORITY, type SlackCaller } from '../engine/outbox.js';
 import { timerKind } from '../engine/timer-registry.js';
-import type { Logger } from '../logger.js';
 import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
+import { askingMessage } from '../slack/blocks.js';
 import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
-import type { Clock } from '../time/clock.js';
+import type { ContactFeatureDeps } from './contact-deps.js';
 import { channelOf, type ContactKind } from './contact-rules.js';
 import type { ContactSender, ContactMessage } from './contact-sender.js';
 import { recordTest, verifiedKindsByUser, verifiedValue } from './contact-store.js';
@@ -54,13 +52,7 @@ const subjectOf = (testId: number) => `contact-test:${testId}`;
 /** The outbox ref of the test's Slack DM, edited when the test is over. */
 export const testDmRef = (testId: number) => `contact-test:${testId}:dm`;
 
-export interface ContactTestDeps {
-  db: Db;
-  engine: Engine;
-  policy: Policy;
-  clock: Clock;
-  logger: Logger;
-  sender: ContactSender;
+export interface ContactTestDeps extends ContactFeatureDeps {
   /** The bot's public base URL, without a trailing slash. */
   publicUrl(): string;
   ackSecret: string;
@@ -223,22 +215,7 @@ export class ContactTestService {
       method: 'chat.postMessage',
       args: {
         channel: test.userId,
-        text,
-        blocks: [
-          { type: 'section', text: { type: 'mrkdwn', text } },
-          {
-            type: 'actions',
-            elements: [
-              {
-                type: 'button',
-                action_id: CONTACT_TEST_ACK_ACTION,
-                style: 'primary',
-                text: { type: 'plain_text', text: 'Acknowledge' },
-                value: String(test.id),
-              },
-            ],
-          },
-        ],
+        ...askingMessage(text, { actionId: CONTACT_TEST_ACK_ACTION, label: 'Acknowledge', value: String(test.id) }),
       },
       priority: PRIORITY.notice,
       ref: testDmRef(test.id),

@@ -8,7 +8,8 @@
  * `db` may be a transaction: it shares its connection (drizzle's session) with the database it came from, so
  * the statements prepared for one serve the other, and run inside the transaction as any other statement.
  */
-import { type Placeholder, sql } from 'drizzle-orm';
+import { eq, type Placeholder, sql } from 'drizzle-orm';
+import type { SQLiteColumn, SQLiteTable } from 'drizzle-orm/sqlite-core';
 import type { Db } from './connection.js';
 
 /** The connection a Db (or a transaction of it) runs its statements on. */
@@ -66,4 +67,22 @@ export function shapeOf(values: object): string[] {
     .filter(([, value]) => value !== undefined)
     .map(([name]) => name)
     .sort();
+}
+
+/**
+ * A store's `update(id, changes)` for a table with an `id` column: only the columns given (undefined ones left
+ * out), through one prepared statement per set of columns changed; no columns, no statement.
+ */
+export function updateById<T extends SQLiteTable & { id: SQLiteColumn }>(table: T): (db: Db, id: number, changes: object) => void {
+  const updates = preparedByShape((db, shape) =>
+    db
+      .update(table)
+      .set(placeholdersFor(...shape))
+      .where(eq(table.id, sql.placeholder('rowId')))
+      .prepare(),
+  );
+  return (db, id, changes) => {
+    const shape = shapeOf(changes);
+    if (shape.length > 0) updates(db, shape).run({ ...changes, rowId: id });
+  };
 }

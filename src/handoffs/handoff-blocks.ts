@@ -1,5 +1,6 @@
 /** Block Kit for handoffs: the modal, the posted handoff with its confirm button, prompts and reminders. Pure. */
 import type { HandoffField } from '../config/policy.js';
+import { askingMessage } from '../slack/blocks.js';
 import { cut, mention, slackDate } from '../slack/format.js';
 import { promptButtonValue } from './handoff-refs.js';
 
@@ -108,24 +109,11 @@ export function handoffMessage(h: PostedHandoff, commanderNotes: readonly string
 
 export function promptDm(t: HandoffTarget): { text: string; blocks: unknown[] } {
   const text = `:hourglass: Your *${t.rotation}* shift ends ${slackDate(t.boundary)}; ${t.incoming ? mention(t.incoming) : 'nobody'} takes over. Write the handoff while it is fresh.`;
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'actions',
-        elements: [
-          {
-            type: 'button',
-            action_id: HANDOFF_ACTIONS.open,
-            style: 'primary',
-            text: plain('Write the handoff'),
-            value: promptButtonValue(t.rotation, t.boundary),
-          },
-        ],
-      },
-    ],
-  };
+  return askingMessage(text, {
+    actionId: HANDOFF_ACTIONS.open,
+    label: 'Write the handoff',
+    value: promptButtonValue(t.rotation, t.boundary),
+  });
 }
 
 export function emergencyMessage(

@@ -20,6 +20,7 @@ import type { TimerKind } from '../engine/timer-registry.js';
 import { resolveWho } from '../paging/escalation.js';
 import { viaText } from '../paging/page-blocks.js';
 import { notifyRuleApplies } from '../paging/page-policy.js';
+import type { PageRequest } from '../paging/page-request.js';
 import type { PageEvent } from '../paging/page-service.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
@@ -107,12 +108,8 @@ export type IncidentEffects = Effects<IncidentWrite, IncidentEvent>;
 export type PagerRequest =
   /** A page for the incident at its severity; the timeline says which page it was. */
   | { kind: 'open-page'; incidentId: number; rotation: string; severity: string; summary: string; tags: string[]; by: string }
-  /** The incident's open page climbs the chain of its new severity. */
-  | { kind: 'page-severity'; pageId: number; severity: string }
-  /** A `how: page` rule reaches its people through the incident's page, Acknowledge included. */
-  | { kind: 'page-by-rule'; pageId: number; rule: number; why: string }
-  /** The incident was closed: so is its page. */
-  | { kind: 'resolve-page'; pageId: number; by: string; why: string };
+  /** Its open page climbs the chain of a new severity; a `how: page` rule reaches its people through it; closed with the incident. */
+  | Extract<PageRequest, { kind: 'page-severity' | 'page-by-rule' | 'resolve-page' }>;
 
 export type IncidentStep =
   | { kind: 'effects'; effects: IncidentEffects }

@@ -20,24 +20,26 @@ const unresolved = () =>
 
 export type IncidentRow = typeof incidents.$inferSelect;
 
+/** The columns a declaration writes, named once: the row's type below and the insert's pick. */
+const NEW_INCIDENT_COLUMNS = [
+  'title',
+  'severity',
+  'status',
+  'service',
+  'environment',
+  'impact',
+  'tags',
+  'rotation',
+  'declaredBy',
+  'commander',
+  'roles',
+  'channelId',
+  'announceChannel',
+  'declaredAt',
+] as const satisfies ReadonlyArray<keyof IncidentRow>;
+
 /** A new incident's row as declared; its clock (update and postmortem deadlines) is set afterwards. */
-export type NewIncidentRow = Pick<
-  IncidentRow,
-  | 'title'
-  | 'severity'
-  | 'status'
-  | 'service'
-  | 'environment'
-  | 'impact'
-  | 'tags'
-  | 'rotation'
-  | 'declaredBy'
-  | 'commander'
-  | 'roles'
-  | 'channelId'
-  | 'announceChannel'
-  | 'declaredAt'
->;
+export type NewIncidentRow = Pick<IncidentRow, (typeof NEW_INCIDENT_COLUMNS)[number]>;
 
 /** What may change on an incident after it is declared. */
 export type IncidentChanges = Partial<Omit<IncidentRow, 'id' | 'declaredBy' | 'declaredAt'>>;
@@ -64,43 +66,11 @@ export function unresolvedIncidents(db: Db): IncidentRow[] {
   return db.select().from(incidents).where(unresolved()).orderBy(asc(incidents.id)).all();
 }
 
+/** Only the declared columns are written: the caller may pass more (the declare form's whole input). */
 export function insertIncident(db: Db, i: NewIncidentRow): IncidentRow {
-  const {
-    title,
-    severity,
-    status,
-    service,
-    environment,
-    impact,
-    tags,
-    rotation,
-    declaredBy,
-    commander,
-    roles,
-    channelId,
-    announceChannel,
-    declaredAt,
-  } = i;
-  return db
-    .insert(incidents)
-    .values({
-      title,
-      severity,
-      status,
-      service,
-      environment,
-      impact,
-      tags,
-      rotation,
-      declaredBy,
-      commander,
-      roles,
-      channelId,
-      announceChannel,
-      declaredAt,
-    })
-    .returning()
-    .get();
+  // fromEntries loses the keys' names; they are exactly NEW_INCIDENT_COLUMNS, which is what NewIncidentRow picks.
+  const values = Object.fromEntries(NEW_INCIDENT_COLUMNS.map((column) => [column, i[column]])) as NewIncidentRow;
+  return db.insert(incidents).values(values).returning().get();
 }
 
 export function updateIncident(db: Db, id: number, changes: IncidentChanges): void {

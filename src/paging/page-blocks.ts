@@ -99,36 +99,26 @@ export function chatMessageBlocks(
   stepLabel: string,
 ): { text: string; blocks: unknown[] } {
   const text = `:speech_balloon: ${whoText(users, groups)}: ${pageTitle(page)} needs a look (#${page.id}, ${sourceText(page)})`;
-  return {
-    text,
-    blocks: [
-      { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'context',
-        elements: [
-          { type: 'mrkdwn', text: `${stepLabel} · a chat message, not a page · started ${slackDate(page.createdAt)} · page #${page.id}` },
-        ],
-      },
-      actionButtons(page, true),
-    ],
-  };
+  const context = `${stepLabel} · a chat message, not a page · started ${slackDate(page.createdAt)} · page #${page.id}`;
+  return plainChannelMessage(page, text, context, true);
 }
 
 /** A task severity (seed 001's SEV-3 "log as a task"): logged in the rotation's channel, nobody paged. */
 export function taskBlocks(page: PageView, targetAt: number | null): { text: string; blocks: unknown[] } {
   const target = targetAt === null ? 'no deadline' : `acknowledge by ${slackDate(targetAt)}`;
   const text = `:clipboard: Task ${pageTitle(page)} (#${page.id}, ${sourceText(page)}): logged for the rotation, nobody paged; ${target}`;
+  const context = `${page.severity} is a task in this policy: fix it through the normal release · page #${page.id}`;
+  return plainChannelMessage(page, text, context, false);
+}
+
+/** A page's plain line in its rotation's channel (no siren, no header): its text, a line of context, its buttons. */
+function plainChannelMessage(page: PageView, text: string, context: string, withEscalate: boolean): { text: string; blocks: unknown[] } {
   return {
     text,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text } },
-      {
-        type: 'context',
-        elements: [
-          { type: 'mrkdwn', text: `${page.severity} is a task in this policy: fix it through the normal release · page #${page.id}` },
-        ],
-      },
-      actionButtons(page, false),
+      { type: 'context', elements: [{ type: 'mrkdwn', text: context }] },
+      actionButtons(page, withEscalate),
     ],
   };
 }

@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedByShape, preparedOnce, shapeOf } from '../db/prepared.js';
+import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
 
 export type { AckVia, PageStatus };
@@ -88,13 +88,7 @@ const statements = preparedOnce((db) => ({
     .prepare(),
 }));
 
-const updates = preparedByShape((db, shape) =>
-  db
-    .update(pages)
-    .set(placeholdersFor(...shape))
-    .where(eq(pages.id, sql.placeholder('rowId')))
-    .prepare(),
-);
+const updateRow = updateById(pages);
 
 export function insertPage(db: Db, values: PageInsert): Page {
   return statements(db).insert.get(values)!;
@@ -105,8 +99,7 @@ export function findPage(db: Db, id: number): Page | null {
 }
 
 export function updatePage(db: Db, id: number, patch: PagePatch): void {
-  const shape = shapeOf(patch);
-  if (shape.length > 0) updates(db, shape).run({ ...patch, rowId: id });
+  updateRow(db, id, patch);
 }
 
 export function insertPageMessages(db: Db, rows: readonly PageMessage[]): void {

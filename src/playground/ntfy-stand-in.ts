@@ -18,8 +18,8 @@
  * Publishes are recorded; `press` performs the HTTP request an `http` action describes, as the phone app does.
  * `dropStreams` ends every open stream (a server restart, a proxy's idle timeout), for a subscriber's reconnect.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { listenOnLoopback, stopLocalServer } from './local-server.js';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { HttpStandIn, readBody } from './local-server.js';
 
 export interface NtfyAction {
   id: string;
@@ -237,15 +237,6 @@ function validAction(raw: RawAction, index: number): NtfyAction {
   };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 /** A publish parameter from its headers (X-Name, Name, aliases) or the query string, as ntfy reads them. */
 function param(req: IncomingMessage, query: URLSearchParams, ...names: string[]): string | null {
   for (const name of names) {
@@ -269,42 +260,29 @@ interface LiveStream extends NtfySubscription {
 
 const SUBSCRIBE = /^([-_A-Za-z0-9]{1,64}(?:,[-_A-Za-z0-9]{1,64})*)\/json$/;
 
-export class NtfyStandIn {
+export class NtfyStandIn extends HttpStandIn {
   readonly publishes: NtfyPublish[] = [];
-  /** Every request received, refused ones too: `${method} ${path} -> status`. */
-  readonly requests: string[] = [];
   /** Every JSON stream opened, in order (closed ones too). */
   readonly subscriptions: NtfySubscription[] = [];
-  url = '';
-  private server: Server | null = null;
-  private seq = 0;
-  private readonly now: () => number;
   private readonly live = new Set<LiveStream>();
   private readonly waiters = new Set<() => void>();
 
   constructor(private readonly options: NtfyStandInOptions = {}) {
-    this.now = options.now ?? (() => Date.parse('2026-01-05T09:00:00Z'));
+    super(options.now);
   }
 
   async start(): Promise<this> {
-    const server = createServer((req, res) => {
-      const path = new URL(req.url ?? '/', 'http://standin').pathname.replace(/^\/+|\/+$/g, '');
-      const query = new URL(req.url ?? '/', 'http://standin').searchParams;
-      if (req.method === 'GET' && SUBSCRIBE.test(path) && query.get('poll') !== '1') {
+    // A JSON stream stays open on its response; every other request gets one answer.
+    return this.listen(
+      (req) => this.handle(req),
+      (req, res) => {
+        const path = new URL(req.url ?? '/', 'http://standin').pathname.replace(/^\/+|\/+$/g, '');
+        const query = new URL(req.url ?? '/', 'http://standin').searchParams;
+        if (req.method !== 'GET' || !SUBSCRIBE.test(path) || query.get('poll') === '1') return false;
         this.subscribe(req, res, path, query);
-        return;
-      }
-      void this.handle(req).then(
-        ({ status, body, contentType }) => {
-          res.writeHead(status, { 'content-type': contentType ?? 'application/json' });
-          res.end(body);
-        },
-        () => res.destroy(),
-      );
-    });
-    this.server = server;
-    this.url = `http://127.0.0.1:${await listenOnLoopback(server)}`;
-    return this;
+        return true;
+      },
+    );
   }
 
   /** The JSON streams open now. */
@@ -395,11 +373,9 @@ export class NtfyStandIn {
     );
   }
 
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
+  override async stop(): Promise<void> {
     this.dropStreams();
-    await stopLocalServer(server);
+    await super.stop();
   }
 
   /** Messages published to `topic`, oldest first. */

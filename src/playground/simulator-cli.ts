@@ -3,7 +3,7 @@
  * Returns the exit code instead of exiting, so the tests can run it in-process; scripts/simulate.ts exits.
  * 0 the timeline was printed; 1 the policy cannot be used (the bot's own message); 2 a wrong argument.
  */
-import { defaultPolicy, loadPolicyFile, PolicyError, type Policy } from '../config/policy.js';
+import { cliPolicy } from '../config/policy-cli.js';
 import { createLogger } from '../logger.js';
 import { CLI_EXAMPLES, CLI_USAGE, parseCliFlags, resolveSimulation, type SimulationProblem } from './simulator-args.js';
 import { renderText } from './simulator-timeline.js';
@@ -38,15 +38,12 @@ export async function simulateCli(io: CliIo): Promise<number> {
     return 0;
   }
   // As main.ts: a policy file (--policy, else POLICY_PATH) or the built-in preset; a bad file, the same message.
-  const policyPath = flags.value.policy ?? (io.env.POLICY_PATH?.trim() || undefined);
-  let policy: Policy;
-  try {
-    policy = policyPath ? loadPolicyFile(policyPath) : defaultPolicy();
-  } catch (error) {
-    if (!(error instanceof PolicyError)) throw error;
-    say(io.stderr, error.message);
+  const loaded = cliPolicy(flags.value.policy, io.env);
+  if (!loaded.ok) {
+    say(io.stderr, loaded.message);
     return 1;
   }
+  const { policy, path: policyPath } = loaded;
   const { severity = '', at = '', zone, rotation, ackAfter, ackBy, groups } = flags.value;
   const request = resolveSimulation({ severity, at, zone, rotation, ackAfter, ackBy, groups }, policy, io.now);
   if (!request.ok) return refuse(request.problem);

@@ -13,7 +13,7 @@
  * base64 bodies, encoded-word headers), so a test reads what the person would read.
  */
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server';
-import { listenOnLoopback } from './local-server.js';
+import { listenOnLoopback, standInNow } from './local-server.js';
 
 export interface StandInMail {
   /** The stand-in's queue id, e.g. Q1. */
@@ -83,7 +83,7 @@ export class SmtpStandIn {
   constructor(options: SmtpStandInOptions = {}) {
     this.credentials =
       options.credentials === undefined ? { user: 'oncall-bot', password: 'standin-smtp-password-0123' } : options.credentials;
-    this.now = options.now ?? (() => Date.parse('2026-01-05T09:00:00Z'));
+    this.now = options.now ?? standInNow;
   }
 
   async start(): Promise<this> {

@@ -18,8 +18,8 @@
  * as completed / busy / no-answer / failed and posts the status callback, `incomingSms` posts an SMS webhook.
  * Every request it makes carries X-Twilio-Signature made with the auth token (src/contacts/twilio-signature.ts).
  */
-import { startLocalServer, stopLocalServer } from './local-server.js';
-import type { IncomingMessage, Server } from 'node:http';
+import { HttpStandIn, readBody } from './local-server.js';
+import type { IncomingMessage } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { twilioSignature } from '../contacts/twilio-signature.js';
 
@@ -94,15 +94,6 @@ function twilioError(status: number, code: number, message: string): Answer {
   return { status, body: { code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status } };
 }
 
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
-}
-
 const isAbsoluteHttpUrl = (text: string) => {
   try {
     const url = new URL(text);
@@ -153,7 +144,7 @@ function listFilter(
   };
 }
 
-export class TwilioStandIn {
+export class TwilioStandIn extends HttpStandIn {
   readonly accountSid: string;
   readonly authToken: string;
   readonly calls: StandInCall[] = [];
@@ -162,37 +153,23 @@ export class TwilioStandIn {
   readonly webhooks: StandInWebhook[] = [];
   /** Every call update received (`POST Calls/{CallSid}.json`), refused ones too. */
   readonly updates: StandInCallUpdate[] = [];
-  /** Every REST request received, refused ones too: `${method} ${path} -> status`. */
-  readonly requests: string[] = [];
-  /** Where the stand-in listens, e.g. http://127.0.0.1:5000 (TWILIO_API_URL). */
-  url = '';
-  private server: Server | null = null;
-  private seq = 0;
   private held: Promise<void> = Promise.resolve();
   private listFault: Answer | null = null;
-  private readonly now: () => number;
   /** Status callbacks set off by a call update, still on their way to the bot. */
   private readonly inFlight = new Set<Promise<unknown>>();
 
   constructor(options: TwilioStandInOptions = {}) {
+    super(options.now);
     this.accountSid = options.accountSid ?? `AC${'0'.repeat(31)}1`;
     this.authToken = options.authToken ?? 'standin-auth-token-0123456789abcd';
-    this.now = options.now ?? (() => Date.parse('2026-01-05T09:00:00Z'));
   }
 
   async start(): Promise<this> {
     // Every answer of Twilio's REST API is JSON, errors included.
-    ({ server: this.server, url: this.url } = await startLocalServer(async (req) => {
+    return this.listen(async (req) => {
       const answer = await this.handle(req);
       return { status: answer.status, body: JSON.stringify(answer.body) };
-    }));
-    return this;
-  }
-
-  async stop(): Promise<void> {
-    const server = this.server;
-    this.server = null;
-    await stopLocalServer(server);
+    });
   }
 
   private nextSid(prefix: 'CA' | 'SM'): string {
