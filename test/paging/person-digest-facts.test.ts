@@ -16,14 +16,19 @@ const OUT = SINCE - 5;
 let store: Store;
 afterEach(() => store?.close());
 
-function seed(pages: Array<{ id: number; status: 'open' | 'acknowledged' | 'resolved' }>, messages: Array<[number, string | null, string, number]>) {
+function seed(
+  pages: Array<{ id: number; status: 'open' | 'acknowledged' | 'resolved' }>,
+  messages: Array<[number, string | null, string, number]>,
+) {
   store = openStore(':memory:');
   migrateStore(store);
   const page = store.sqlite.prepare(
     "insert into pages (id, rotation, severity, summary, source, status, created_at) values (?, 'r', 'P1', 's', 'alert', ?, 0)",
   );
   for (const p of pages) page.run(p.id, p.status);
-  const message = store.sqlite.prepare('insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, ?)');
+  const message = store.sqlite.prepare(
+    'insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, ?)',
+  );
   for (const [pageId, userId, ref, at] of messages) message.run(pageId, userId, ref, at);
 }
 
