@@ -36,6 +36,7 @@ import { registerPlaybookActions, registerPlaybookCommands } from './playbooks/p
 import { PlaybookService } from './playbooks/playbook-service.js';
 import { registerPageActions, registerPageCommands } from './paging/page-actions.js';
 import { registerSimulateCommand } from './playground/simulate-command.js';
+import { DIGEST_DRAWER } from './paging/page-digest.js';
 import { PageService, type PagingEvent } from './paging/page-service.js';
 import { ackRoute } from './paging/ack-route.js';
 import { AckStream } from './paging/ack-stream.js';
@@ -198,7 +199,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
   };
 
   // What follows what: every domain event and, in order, whoever follows it, all inside the transaction that
-  // made the change. (The table is read when an event happens, after every service below exists.)
+  // made the change. (The table is read when an event happens, after every service below exists.) refreshHomes
+  // only asks for a redraw: the Home tabs are drawn once, at the end of the transaction, from its final state.
   const events = dispatchFrom<PagingEvent | IncidentEvent | HandoffEvent>(
     (): EventTable<PagingEvent | IncidentEvent | HandoffEvent> => ({
       // A page about an incident writes itself into the incident's timeline, then the Home tabs are redrawn.
@@ -220,7 +222,7 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
       ],
       // Slack did not deliver a page within 60 s and its people were reached their other ways: /metrics counts it.
       'page.slack_fell_back': [() => metrics.slackFellBack()],
-      // The Home tabs first, then the playbook's checklist, immediate actions and triggers ticked in the form.
+      // The playbook's checklist, immediate actions and triggers ticked in the form; the Home tabs at the end.
       'incident.declared': [(tx) => refreshHomes(tx, options.policy, incidents), (tx, e) => playbooks.declared(tx, e.incident, e.input)],
       'incident.changed': [(tx) => refreshHomes(tx, options.policy, incidents)],
       // Who is on call changed (an emergency take-over, a volunteer covering secondary, a swap accepted): the Home tabs redraw.
@@ -229,6 +231,8 @@ export function createOncallApp(options: OncallAppOptions): OncallApp {
     }),
   );
   const pager = new PageService(options.policy, events, (via) => contactSender.canSend(via));
+  // A digest's post and edits are drawn when they leave, with every page that joined it by then (page-digest.ts).
+  drainer.drawWith(DIGEST_DRAWER, (ref) => pager.drawDigest(store.db, ref));
   if (outboundOnly)
     ackStream = new AckStream({
       db: store.db,

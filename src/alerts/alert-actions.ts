@@ -1,12 +1,13 @@
 /** Slack side of alerts: the "Not P0" button, :white_check_mark: reactions, /oncall alerts, silence, unsilence and silences. */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { parseDuration } from '../config/duration.js';
 import type { Policy } from '../config/policy.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { answerPrivately } from '../slack/ephemeral.js';
+import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { ACK_REACTIONS } from '../paging/page-blocks.js';
 import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
@@ -28,22 +29,32 @@ const MAX_SILENCE_MS = 7 * 24 * 3_600_000;
 export function registerAlertActions(bolt: App, deps: AlertActionDeps): void {
   const { engine, alerts, logger } = deps;
 
-  bolt.action(ALERT_ACTIONS.notTop, async ({ ack, body, action, client }) => {
-    const userId = body.user.id;
+  /**
+   * "Not P0": the group is lowered to routed, decided before the ack. Done, the alerts channel is told;
+   * otherwise only the presser hears why not.
+   */
+  async function notTopPressed({ ack, body, action, client }: ButtonArgs): Promise<void> {
     const id = idFrom((action as { value?: unknown }).value);
-    const outcome =
-      id === null ? { ok: false, message: staleButton('alert') } : engine.transact((tx) => alerts.lowerToRouted(tx, id, userId));
-    await ack();
-    // Done, the alerts channel is told; otherwise only the presser hears why not.
-    if (!outcome.ok) await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'Not P0');
-  });
+    const failure = {
+      log: 'Not P0 failed',
+      fields: { alertGroup: id },
+      message: `Something went wrong lowering alert group #${id}; nothing changed. Press the button again.`,
+    };
+    await pressButton({ ack, body, client }, { logger, what: 'Not P0', failure }, () =>
+      id === null ? { ok: false, message: staleButton('alert') } : engine.transact((tx) => alerts.lowerToRouted(tx, id, body.user.id)),
+    );
+  }
 
-  bolt.event('reaction_added', async ({ event, client }) => {
+  /** A ✅ on an alert group's message acknowledges the group and its page (a page's own messages are the paging feature's). */
+  async function reacted({ event, client }: SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs): Promise<void> {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const refusal = engine.transact((tx) => alerts.acknowledgeByReaction(tx, channel, ts, event.user));
     if (refusal) await answerPrivately(client, logger, { channel, user: event.user, text: refusal }, 'a reaction');
-  });
+  }
+
+  bolt.action(ALERT_ACTIONS.notTop, notTopPressed);
+  bolt.event('reaction_added', reacted);
 }
 
 /** Who may silence a service: members of the rotations its alerts can page (any rotation when none can), and admins. */

@@ -15,6 +15,7 @@ import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import { viewValues } from '../slack/interaction-input.js';
+import { formErrors, submitForm, type ViewSubmission } from '../slack/pre-ack.js';
 import type { Clock } from '../time/clock.js';
 import { CONTACT_VIEW, VERIFY_VIEW, contactForm, readContactForm, readVerifyForm, codeBlock, verifyForm } from './contact-form.js';
 import { channelOf, maskValue, readCode, suggestTopic, type ContactChannel, type ContactKind, type Randomness } from './contact-rules.js';
@@ -248,17 +249,19 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
     },
   });
 
-  bolt.view(CONTACT_VIEW, async ({ ack, body, view }) => {
-    const read = readContactForm(viewValues(view));
-    if (!read.ok) {
-      await ack({ response_action: 'errors', errors: read.errors });
-      return;
-    }
+  /** Saved before the ack (a problem is shown on its field); the codes go out after it, the form showing where. */
+  async function contactsSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
     const userId = body.user.id;
-    let prepared: Prepared;
-    try {
+    const failure = {
+      log: 'saving contact methods failed',
+      fields: { userId },
+      message: 'Something went wrong saving, and nothing was changed. Please try again.',
+    };
+    const prepared = await submitForm(ack, { logger, failureBlock: 'phone', failure }, () => {
+      const read = readContactForm(viewValues(view));
+      if (!read.ok) return { errors: read.errors };
       const saved = saveContacts(db, userId, read.desired, clock.now());
-      prepared = prepareCodes(
+      const codes = prepareCodes(
         deps,
         userId,
         saved.changed.map((c) => c.channel),
@@ -267,28 +270,34 @@ export function registerContactCommands(oncall: SlashCommand, bolt: App, deps: C
         { userId, changed: saved.changed.map((c) => maskValue(c.channel, c.value)), removed: saved.removed },
         'contact methods saved',
       );
-    } catch (error) {
-      logger.error({ err: error, userId }, 'saving contact methods failed');
-      await ack({
-        response_action: 'errors',
-        errors: { phone: 'Something went wrong saving, and nothing was changed. Please try again.' },
-      });
-      return;
-    }
-    await ack({ response_action: 'update', view: verifyForm({ sent: prepared.sent, notSent: prepared.notSent }) as never });
+      return { done: codes, update: verifyForm({ sent: codes.sent, notSent: codes.notSent }) };
+    });
+    if (!prepared) return;
     await sendCodes(deps, userId, prepared).catch((error: unknown) =>
       logger.error({ err: error, userId }, 'sending verification codes failed'),
     );
-  });
+  }
 
-  bolt.view(VERIFY_VIEW, async ({ ack, body, view }) => {
+  /** The codes typed into the form, checked before the ack: a wrong one is shown on its field. */
+  async function codesSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
     const userId = body.user.id;
-    const { codes, errors } = readVerifyForm(viewValues(view));
-    for (const { channel, code } of codes) {
-      const outcome = verifyCode(db, userId, code, clock.now(), channel);
-      logger.info({ userId, channel, outcome: outcome.outcome }, 'verification code typed');
-      if (outcome.outcome !== 'verified') errors[codeBlock(channel)] = outcomeWords(outcome).replace(/`/g, '');
-    }
-    await ack(Object.keys(errors).length ? { response_action: 'errors', errors } : undefined);
-  });
+    const values = viewValues(view);
+    const failure = {
+      log: 'checking verification codes failed',
+      fields: { userId },
+      message: 'Something went wrong checking the code, and nothing was changed. Please try again.',
+    };
+    await submitForm(ack, { logger, failureBlock: Object.keys(values)[0] ?? codeBlock('phone'), failure }, () => {
+      const { codes, errors } = readVerifyForm(values);
+      for (const { channel, code } of codes) {
+        const outcome = verifyCode(db, userId, code, clock.now(), channel);
+        logger.info({ userId, channel, outcome: outcome.outcome }, 'verification code typed');
+        if (outcome.outcome !== 'verified') errors[codeBlock(channel)] = outcomeWords(outcome).replace(/`/g, '');
+      }
+      return formErrors(errors) ?? { done: codes };
+    });
+  }
+
+  bolt.view(CONTACT_VIEW, contactsSubmitted);
+  bolt.view(VERIFY_VIEW, codesSubmitted);
 }

@@ -21,7 +21,7 @@ import { timerKind } from '../engine/timer-registry.js';
 import type { Logger } from '../logger.js';
 import { allowedPeople, isAdmin, listOf } from '../permissions/who-may.js';
 import type { SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf as replyChannel } from '../slack/ephemeral.js';
+import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { mention, parseMention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
 import { channelOf, type ContactKind } from './contact-rules.js';
@@ -349,14 +349,20 @@ export function registerTestPage(
     },
   });
 
-  bolt.action(CONTACT_TEST_ACK_ACTION, async ({ ack, body, action, client }) => {
-    await ack();
-    const userId = body.user.id;
+  /** The Acknowledge button of a test page's DM, decided before the ack like every button: only a refusal is answered. */
+  async function testAcknowledged({ ack, body, action, client }: ButtonArgs): Promise<void> {
     const testId = Number((action as { value?: unknown }).value);
-    const outcome = Number.isInteger(testId)
-      ? engine.transact((tx) => service.acknowledge(tx, testId, userId, 'slack'))
-      : { ok: false as const, message: 'This button is not about a test page this bot knows.' };
-    if (!outcome.ok)
-      await answerPrivately(client, logger, { channel: replyChannel(body), user: userId, text: outcome.message }, 'a test page');
-  });
+    const failure = {
+      log: 'acknowledging a test page failed',
+      fields: { test: testId },
+      message: `Something went wrong acknowledging test page #${testId}; nothing changed. Press the button again.`,
+    };
+    await pressButton({ ack, body, client }, { logger, what: 'a test page', failure }, () =>
+      Number.isInteger(testId)
+        ? engine.transact((tx) => service.acknowledge(tx, testId, body.user.id, 'slack'))
+        : { ok: false, message: 'This button is not about a test page this bot knows.' },
+    );
+  }
+
+  bolt.action(CONTACT_TEST_ACK_ACTION, testAcknowledged);
 }

@@ -14,6 +14,14 @@ export interface EngineTx {
   schedule(spec: TimerSpec): boolean;
   cancel(subject: string, kind?: string, key?: string): number;
   enqueue(call: OutgoingCall): number;
+  /**
+   * Runs `fn` once, at the end of this transaction's body and still inside it (its writes commit with the rest,
+   * a rollback drops them), however many times `key` is registered: the first function registered for a key is
+   * the one run, keys in the order first registered. For work that should see the final state once rather than
+   * each intermediate one (the Home tabs after several changes). A key registered again by a hook after it ran
+   * runs once more, after the others.
+   */
+  beforeCommit(key: string, fn: (tx: EngineTx) => void): void;
 }
 
 /** Runs when a timer of its kind is due. Synchronous: gather, decide and apply happen in one transaction. */
@@ -34,6 +42,28 @@ export interface EngineDeps {
 const TIMER_BATCH = 500;
 /** A handler that keeps scheduling already-due timers must not spin one tick forever. */
 const MAX_TIMERS_PER_TICK = 20_000;
+/** A hook that keeps registering hooks (itself, or two each other) is a bug, not work to finish. */
+const MAX_BEFORE_COMMIT_RUNS = 1_000;
+
+/** The hooks of one transaction: keys waiting to run, each with the first function registered for it. */
+class BeforeCommit {
+  private readonly pending = new Map<string, (tx: EngineTx) => void>();
+
+  add(key: string, fn: (tx: EngineTx) => void): void {
+    if (!this.pending.has(key)) this.pending.set(key, fn);
+  }
+
+  /** Runs the waiting hooks in order, including those they register, until none is left. */
+  run(tx: EngineTx): void {
+    let runs = 0;
+    for (const [key, fn] of this.pending) {
+      this.pending.delete(key);
+      runs += 1;
+      if (runs > MAX_BEFORE_COMMIT_RUNS) throw new Error(`before-commit hooks keep registering each other (last: "${key}")`);
+      fn(tx);
+    }
+  }
+}
 
 /**
  * The ticker: every second, fire the timers that are due (each in its own transaction) and drain the outbox.
@@ -74,10 +104,13 @@ export class Engine {
   transact<T>(decide: (tx: EngineTx) => T): T {
     let enqueued = 0;
     const result = this.deps.db.transaction((db) => {
-      const tx = this.txFor(db, () => {
+      const hooks = new BeforeCommit();
+      const tx = this.txFor(db, hooks, () => {
         enqueued += 1;
       });
-      return decide(tx);
+      const result = decide(tx);
+      hooks.run(tx);
+      return result;
     });
     if (enqueued > 0) this.deps.drainer.wake();
     return result;
@@ -138,10 +171,10 @@ export class Engine {
           if (!handler) throw new Error(`no handler for timer kind "${timer.kind}"`);
           const ran = db.transaction((txDb) => {
             if (!claimTimer(txDb, timer.id)) return false;
-            handler(
-              timer,
-              this.txFor(txDb, () => (enqueued += 1)),
-            );
+            const hooks = new BeforeCommit();
+            const tx = this.txFor(txDb, hooks, () => (enqueued += 1));
+            handler(timer, tx);
+            hooks.run(tx);
             return true;
           });
           if (ran) {
@@ -183,7 +216,7 @@ export class Engine {
     if (this.firing) await this.firing.catch(() => undefined);
   }
 
-  private txFor(db: Db, onEnqueue: () => void): EngineTx {
+  private txFor(db: Db, hooks: BeforeCommit, onEnqueue: () => void): EngineTx {
     const now = this.deps.clock.now();
     return {
       db,
@@ -197,6 +230,7 @@ export class Engine {
         onEnqueue();
         return enqueueCall(db, now, call);
       },
+      beforeCommit: (key, fn) => hooks.add(key, fn),
     };
   }
 }

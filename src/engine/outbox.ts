@@ -27,7 +27,23 @@ export interface OutgoingCall {
    * yet on their way are dropped, so a transaction or a burst that redraws twice sends the last view once.
    */
   supersedes?: boolean;
+  /**
+   * Drawn when it leaves, not when queued: the drawer registered under `with` (OutboxDrainer.drawWith) gives the
+   * call's content (text, blocks) from the state at send time, by `key`. A digest's post or edit queued once
+   * then carries everything that joined it before it left. The queued args are what is sent if it draws nothing.
+   */
+  draw?: { with: string; key: string };
 }
+
+/** Where a call drawn at send time keeps its drawer in the row's args; never sent to Slack. */
+const DRAW_ARG = 'oncall_draw';
+const drawOf = (args: Record<string, unknown>): { with: string; key: string } | null => {
+  const draw = args[DRAW_ARG] as { with?: unknown; key?: unknown } | undefined;
+  return draw && typeof draw.with === 'string' && typeof draw.key === 'string' ? { with: draw.with, key: draw.key } : null;
+};
+
+/** Draws a call's content at send time (see OutgoingCall.draw); null: nothing to draw, the queued args go. */
+export type CallDrawer = (key: string) => Record<string, unknown> | null;
 
 /** What the outbox needs from Slack: one Web API call, its outcome reduced to plain values. */
 export interface SlackCaller {
@@ -65,8 +81,11 @@ export interface DeliveryListener {
 /** Methods whose rate limit Slack keeps per channel, not per method: a 429 waits in the lane only. */
 const LIMITED_PER_CHANNEL: ReadonlySet<string> = new Set(['chat.postMessage']);
 
+/** The lane of the edits of the message stored under a ref (the default lane of a call with that targetRef). */
+export const messageLane = (ref: string): string => `message:${ref}`;
+
 function defaultLane(call: OutgoingCall): string {
-  if (call.targetRef) return `message:${call.targetRef}`;
+  if (call.targetRef) return messageLane(call.targetRef);
   const target = call.args.channel ?? call.args.channel_id ?? call.args.users ?? call.args.user;
   return typeof target === 'string' ? `channel:${target}` : `method:${call.method}`;
 }
@@ -108,7 +127,7 @@ export function enqueueCall(db: Db, now: number, call: OutgoingCall): number {
   const row = statements.insert.get({
     priority: call.priority,
     method: call.method,
-    args: call.args,
+    args: call.draw ? { ...call.args, [DRAW_ARG]: call.draw } : call.args,
     lane,
     ref: call.ref ?? null,
     targetRef: call.targetRef ?? null,
@@ -175,6 +194,7 @@ export class OutboxDrainer {
    * thread reply or a channel line does not spend the channel's next slot before the page.
    */
   private readonly pageWaitingIn = new Map<string, number>();
+  private readonly drawers = new Map<string, CallDrawer>();
 
   constructor(private readonly deps: OutboxDrainerDeps) {
     this.concurrency = deps.concurrency ?? 8;
@@ -206,6 +226,11 @@ export class OutboxDrainer {
       markSending: db
         .update(outbox)
         .set({ sendingAt: sql`${sql.placeholder('now')}` })
+        .where(eq(outbox.id, sql.placeholder('id')))
+        .prepare(),
+      recordArgs: db
+        .update(outbox)
+        .set({ args: sql`${sql.placeholder('args')}` })
         .where(eq(outbox.id, sql.placeholder('id')))
         .prepare(),
       clearSending: db
@@ -249,6 +274,28 @@ export class OutboxDrainer {
         })
         .prepare(),
     };
+  }
+
+  /** Calls queued with `draw: { with: name }` get their content from `drawer` when they leave (OutgoingCall.draw). */
+  drawWith(name: string, drawer: CallDrawer): void {
+    this.drawers.set(name, drawer);
+  }
+
+  /**
+   * The args a call drawn at send time leaves with (the queued ones, its drawer's content over them), and what its
+   * row then records (its own args with that content: the row says what was sent, and is drawn again if resent).
+   */
+  private drawn(row: OutboxRow, args: Record<string, unknown>): { args: Record<string, unknown>; record: Record<string, unknown> | null } {
+    const draw = drawOf(args);
+    if (!draw) return { args, record: null };
+    const { [DRAW_ARG]: _, ...rest } = args;
+    const drawer = this.drawers.get(draw.with);
+    if (!drawer) {
+      this.deps.logger.warn({ drawer: draw.with }, 'no drawer registered for a call drawn at send time; sent as queued');
+      return { args: rest, record: null };
+    }
+    const content = drawer(draw.key);
+    return content ? { args: { ...rest, ...content }, record: { ...row.args, ...content } } : { args: rest, record: null };
   }
 
   /** Start draining soon without waiting (called right after a commit that enqueued). */
@@ -309,7 +356,7 @@ export class OutboxDrainer {
     if (this.inFlight.size >= withReserve) return;
     const now = this.deps.clock.now();
     const blocked = [...this.blockedUntil].filter(([, until]) => until > now).map(([method]) => method);
-    const batch: Array<{ row: OutboxRow; args: Record<string, unknown> }> = [];
+    const batch: Array<{ row: OutboxRow; args: Record<string, unknown>; record: Record<string, unknown> | null }> = [];
     // Channels a page is being posted to, or will be in this round: other posts there wait for it. And channels
     // posted to now: one Slack paced lately gets one post at a time.
     const posting = [...this.inFlight.values()];
@@ -327,12 +374,16 @@ export class OutboxDrainer {
         postingTo.add(channel);
         if (page) pageChannels.add(channel);
       }
-      batch.push({ row, args: stampedArgs(row, args) });
+      const drawn = this.drawn(row, args);
+      batch.push({ row, args: stampedArgs(row, drawn.args), record: drawn.record });
     }
     if (batch.length === 0) return;
     // Written before the calls leave: if the process dies while they are out, the next one knows to ask Slack.
     this.deps.db.transaction(() => {
-      for (const { row } of batch) this.statements.markSending.run({ id: row.id, now });
+      for (const { row, record } of batch) {
+        this.statements.markSending.run({ id: row.id, now });
+        if (record) this.statements.recordArgs.run({ id: row.id, args: JSON.stringify(record) });
+      }
     });
     for (const { row, args } of batch) {
       this.inFlight.set(row.id, this.postOf(row, args));
@@ -674,6 +725,54 @@ const pendingPostsStatement = preparedOnce((db) =>
  */
 export function pendingPostsInChannel(db: Db, channel: string): number {
   return pendingPostsStatement(db).get({ lane: `channel:${channel}` })?.pending ?? 0;
+}
+
+/** A call as a decision about a message drawn at send time sees it: queued (drawn when it leaves), on its way, or done. */
+export type CallState = 'queued' | 'sending' | 'done';
+export interface SeenCall {
+  priority: number;
+  createdAt: number;
+  state: CallState;
+}
+
+const seenCall = (r: { priority: number; createdAt: number; status: string; sendingAt: number | null }): SeenCall => ({
+  priority: r.priority,
+  createdAt: r.createdAt,
+  state: r.status !== 'pending' ? 'done' : r.sendingAt !== null ? 'sending' : 'queued',
+});
+
+/**
+ * The edits of the message stored under a ref (calls in its message lane) still pending, and those queued since an
+ * instant that went out (or were given up), oldest first: for a rule that paces a message's edits.
+ */
+export function editsOf(db: Db, ref: string, since: number): SeenCall[] {
+  return db
+    .select({ priority: outbox.priority, createdAt: outbox.createdAt, status: outbox.status, sendingAt: outbox.sendingAt })
+    .from(outbox)
+    .where(
+      and(
+        eq(outbox.lane, messageLane(ref)),
+        // The lane may hold the message's own post too (a lane of its own): only the calls that target it are edits.
+        eq(outbox.targetRef, ref),
+        inArray(outbox.status, ['pending', 'sent', 'failed']),
+        or(eq(outbox.status, 'pending'), sql`${outbox.createdAt} > ${since}`),
+      ),
+    )
+    .orderBy(asc(outbox.id))
+    .all()
+    .map(seenCall);
+}
+
+/** The call that posts the message stored under a ref, as a decision drawn at send time sees it; null when none is known. */
+export function postUnder(db: Db, ref: string): SeenCall | null {
+  const row = db
+    .select({ priority: outbox.priority, createdAt: outbox.createdAt, status: outbox.status, sendingAt: outbox.sendingAt })
+    .from(outbox)
+    .where(eq(outbox.ref, ref))
+    .orderBy(asc(outbox.id))
+    .get();
+  if (row) return seenCall(row);
+  return deliveredMessage(db, ref) !== null ? { priority: PRIORITY.page, createdAt: 0, state: 'done' } : null;
 }
 
 /** Whether a message was ever sent or queued under this ref (delivered, or a row for it in the outbox): an edit of it can land. */

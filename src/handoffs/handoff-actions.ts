@@ -6,7 +6,8 @@ import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import { isShiftBoundary } from '../schedules/rotation.js';
 import type { CommandInvocation, CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf, formDidNotOpen } from '../slack/ephemeral.js';
+import { formDidNotOpen } from '../slack/ephemeral.js';
+import { formErrors, pressButton, submitForm, type ButtonArgs, type FormOutcome, type ViewSubmission } from '../slack/pre-ack.js';
 import { buttonValue, idFrom, metadataOf, staleButton, textOf, viewValues } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import { fieldBlockId, HANDOFF_ACTIONS, HANDOFF_VIEW, handoffModal, type HandoffTarget } from './handoff-blocks.js';
@@ -29,6 +30,11 @@ const handoffTargetSchema = z.object({
   outgoing: z.string().nullable(),
   incoming: z.string().nullable(),
 });
+
+const HANDOFF_FORM_FAILED = {
+  log: 'posting a handoff from the form failed',
+  message: 'Something went wrong posting the handoff, and nothing was posted. Please try again.',
+};
 
 const HISTORY_DEFAULT = 5;
 const HISTORY_MAX = 50;
@@ -117,17 +123,48 @@ export function registerHandoffCommands(command: SlashCommand, deps: HandoffDeps
   });
 }
 
+/** A handoff form's submission, checked: the errors to show on it (in this order), or what to post where. */
+function checkHandoffForm(
+  deps: HandoffDeps,
+  view: ViewSubmission['view'],
+  userId: string,
+): FormOutcome<{ target: HandoffTarget; written: Array<{ label: string; value: string }>; channel: string }> {
+  const { handoffs, policy } = deps;
+  const target = metadataOf(view.private_metadata, handoffTargetSchema);
+  const rotation = target ? policy.rotations[target.rotation] : undefined;
+  if (!target || (rotation && !isShiftBoundary(rotation, target.boundary)))
+    return {
+      errors: {
+        [fieldBlockId(0)]: 'This form does not name a shift change I know (it is out of date). Close it and run `/handoff` again.',
+      },
+    };
+  const fields = rotation ? (policy.handoffTemplates[rotation.handoffTemplate] ?? []) : [];
+  const values = viewValues(view);
+  const written = fields.map((field, n) => ({ label: field.label, value: (textOf(values, fieldBlockId(n)) ?? '').trim() }));
+  const errors: Record<string, string> = {};
+  written.forEach((w, n) => {
+    if (fields[n]!.required && !w.value)
+      errors[fieldBlockId(n)] =
+        `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
+  });
+  const channel = rotation?.channel ?? rotation?.alertsChannel ?? policy.channels.incidents;
+  if (!handoffs.mayHandOff(target, userId)) return { errors: { [fieldBlockId(0)]: handoffs.handOffRefusal(target) } };
+  if (!rotation || !channel)
+    return {
+      errors: {
+        [fieldBlockId(0)]: rotation
+          ? `*${target.rotation}* has no channel in the policy to post the handoff in.`
+          : `*${target.rotation}* is no longer a rotation in the policy.`,
+      },
+    };
+  return formErrors(errors) ?? { done: { target, written, channel } };
+}
+
 export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
-  const { engine, handoffs, policy, logger } = deps;
+  const { engine, handoffs, logger } = deps;
 
-  const answer = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: HandoffOutcome) => {
-    if (!outcome.ok)
-      await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a handoff button');
-  };
-
-  const stale: HandoffOutcome = { ok: false, message: staleButton('handoff') };
-
-  bolt.action(HANDOFF_ACTIONS.open, async ({ ack, body, action, client }) => {
+  /** "Write the handoff": the form, prefilled with the shift's incidents and pages (after the ack: it reads only). */
+  async function openPressed({ ack, body, action, client }: ButtonArgs): Promise<void> {
     await ack();
     const named = parsePromptButtonValue(buttonValue(action));
     const modal = engine.transact((tx) => {
@@ -138,64 +175,42 @@ export function registerHandoffActions(bolt: App, deps: HandoffDeps): void {
       await deps
         .openView((body as { trigger_id: string }).trigger_id, modal)
         .catch((error: unknown) => formDidNotOpen(client, logger, body, error, 'the handoff form'));
-  });
+  }
 
-  bolt.action(HANDOFF_ACTIONS.confirm, async ({ ack, body, action, client }) => {
-    const id = idFrom((action as { value?: unknown }).value);
-    const outcome = id === null ? stale : engine.transact((tx) => handoffs.confirm(tx, id, body.user.id));
-    await ack();
-    await answer(client, body as never, outcome);
-  });
+  /** A handoff button decided before the ack: the presser hears only a refusal. */
+  const pressed =
+    (name: string, act: (tx: EngineTx, id: number, userId: string) => HandoffOutcome) =>
+    async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
+      const id = idFrom((action as { value?: unknown }).value);
+      const failure = {
+        log: `handoff ${name} failed`,
+        fields: { handoff: id },
+        message: `Something went wrong with handoff #${id}; nothing changed. Press the button again.`,
+      };
+      await pressButton({ ack, body, client }, { logger, what: 'a handoff button', failure }, () =>
+        id === null ? { ok: false, message: staleButton('handoff') } : engine.transact((tx) => act(tx, id, body.user.id)),
+      );
+    };
 
-  bolt.action(HANDOFF_ACTIONS.cover, async ({ ack, body, action, client }) => {
-    const id = idFrom((action as { value?: unknown }).value);
-    const outcome = id === null ? stale : engine.transact((tx) => handoffs.coverSecondary(tx, id, body.user.id));
-    await ack();
-    await answer(client, body as never, outcome);
-  });
-
-  bolt.view(HANDOFF_VIEW, async ({ ack, body, view }) => {
-    const target = metadataOf(view.private_metadata, handoffTargetSchema);
-    const rotation = target ? policy.rotations[target.rotation] : undefined;
-    if (!target || (rotation && !isShiftBoundary(rotation, target.boundary))) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [fieldBlockId(0)]: 'This form does not name a shift change I know (it is out of date). Close it and run `/handoff` again.',
-        },
-      });
-      return;
-    }
-    const fields = rotation ? (policy.handoffTemplates[rotation.handoffTemplate] ?? []) : [];
-    const values = viewValues(view);
-    const written = fields.map((field, n) => ({ label: field.label, value: (textOf(values, fieldBlockId(n)) ?? '').trim() }));
-    const errors: Record<string, string> = {};
-    written.forEach((w, n) => {
-      if (fields[n]!.required && !w.value)
-        errors[fieldBlockId(n)] =
-          `"${fields[n]!.label}" is required${fields[n]!.hint ? `: ${fields[n]!.hint}` : ''}. Write "None" if there is nothing.`;
+  /** The form, checked and posted before the ack: a problem is shown on its field and the form stays open. */
+  async function handoffSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
+    await submitForm(ack, { logger, failureBlock: fieldBlockId(0), failure: HANDOFF_FORM_FAILED }, () => {
+      const checked = checkHandoffForm(deps, view, body.user.id);
+      if ('errors' in checked) return checked;
+      const { target, written, channel } = checked.done;
+      engine.transact((tx) => handoffs.post(tx, target, body.user.id, written, channel));
+      return checked;
     });
-    const channel = rotation?.channel ?? rotation?.alertsChannel ?? policy.channels.incidents;
-    if (!handoffs.mayHandOff(target, body.user.id)) {
-      await ack({ response_action: 'errors', errors: { [fieldBlockId(0)]: handoffs.handOffRefusal(target) } });
-      return;
-    }
-    if (!rotation || !channel) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          [fieldBlockId(0)]: rotation
-            ? `*${target.rotation}* has no channel in the policy to post the handoff in.`
-            : `*${target.rotation}* is no longer a rotation in the policy.`,
-        },
-      });
-      return;
-    }
-    if (Object.keys(errors).length) {
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    engine.transact((tx) => handoffs.post(tx, target, body.user.id, written, channel));
-    await ack();
-  });
+  }
+
+  bolt.action(HANDOFF_ACTIONS.open, openPressed);
+  bolt.action(
+    HANDOFF_ACTIONS.confirm,
+    pressed('confirm', (tx, id, userId) => handoffs.confirm(tx, id, userId)),
+  );
+  bolt.action(
+    HANDOFF_ACTIONS.cover,
+    pressed('cover', (tx, id, userId) => handoffs.coverSecondary(tx, id, userId)),
+  );
+  bolt.view(HANDOFF_VIEW, handoffSubmitted);
 }

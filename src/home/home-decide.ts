@@ -2,8 +2,9 @@
  * Home's decisions, pure: whose Home is republished and with what. The state is what home-gather.ts read (who
  * opened their Home and when, the schedule's overrides, the open incidents, each viewer's own pages and contact
  * methods); the effects are the `views.publish` calls home-apply.ts enqueues: one per viewer, in that viewer's
- * lane, superseding any publish of theirs not yet on its way, so a transaction that redraws twice (a trigger
- * raising the severity of the incident just declared) delivers the last view once. Table tests:
+ * lane, superseding any publish of theirs not yet on its way (an earlier transaction's view, now stale). A
+ * transaction decides the Homes once, at its end (refreshHomes registers through EngineTx.beforeCommit), however
+ * many of its changes redraw them (a trigger raising the severity of the incident just declared). Table tests:
  * test/home/home-decide.test.ts.
  */
 import { onCallSegments, type OnCallSegment } from '../calendar/calendar-feed.js';

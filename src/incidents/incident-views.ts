@@ -3,11 +3,12 @@
  * the suggested severity, and :pushpin: reactions that put a message in the timeline.
  */
 import { incidentMessageRef } from './incident-refs.js';
-import type { App } from '@slack/bolt';
+import type { App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import { z } from 'zod';
 import type { Policy } from '../config/policy.js';
 import { PRIORITY } from '../engine/outbox.js';
 import { metadataOf, selectedInGroups, selectedOf, textOf, viewValues, type ViewValues } from '../slack/interaction-input.js';
+import { formErrors, submitForm, type ButtonArgs, type FormOutcome, type ViewSubmission } from '../slack/pre-ack.js';
 import type { Clock } from '../time/clock.js';
 import { incidentChannelName } from './channel-name.js';
 import { INCIDENT_ACTIONS, INCIDENT_VIEWS } from './incident-blocks.js';
@@ -59,11 +60,25 @@ function fieldErrors(issues: z.core.$ZodIssue[], blockFor: (field: string) => st
 /** Channel names that are taken get -2, -3...; after that the thread fallback is better than guessing on. */
 const NAME_ATTEMPTS = 5;
 
+type DeclareForm = z.infer<ReturnType<typeof declareSchema>>;
+
+const DECLARE_FORM_FAILED = {
+  log: 'reading the declare form failed',
+  message: 'Something went wrong reading the form, and nothing was declared. Please try again.',
+};
+const RESOLVE_FORM_OUT_OF_DATE =
+  "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel.";
+const RESOLVE_FORM_FAILED = {
+  log: 'resolving an incident from the form failed',
+  message: 'Something went wrong resolving the incident, and nothing was changed. Please try again.',
+};
+
 export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: Clock }): void {
   const { engine, incidents, policy, logger, slack, clock } = deps;
   const schema = declareSchema(policy);
 
-  bolt.action(INCIDENT_ACTIONS.triage, async ({ ack, body }) => {
+  /** A triage answer ticked in the open declare form: the suggested severity follows (after the ack; nothing is written). */
+  async function triageTicked({ ack, body }: ButtonArgs): Promise<void> {
     await ack();
     const view = (body as { view?: { id: string; hash?: string; private_metadata?: string; state?: { values?: unknown } } }).view;
     if (!view) return;
@@ -84,10 +99,10 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     await slack
       .updateView(view.id, view.hash, updated)
       .catch((error: unknown) => logger.warn({ err: error }, 'could not update the triage suggestion'));
-  });
+  }
 
-  bolt.view(INCIDENT_VIEWS.declare, async ({ ack, body, view }) => {
-    const values = viewValues(view);
+  /** The form's fields, checked: each problem on its field (the severity block's id varies with the suggestion). */
+  function readDeclareForm(values: ViewValues): FormOutcome<DeclareForm> {
     const sevBlock = severityBlock(values);
     const rotations = Object.keys(policy.rotations);
     const parsed = schema.safeParse({
@@ -99,24 +114,31 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
       // The form asks only when there is a choice; with one rotation it is that one.
       rotation: rotations.length > 1 ? textOf(values, 'rotation') : rotations[0],
     });
-    if (!parsed.success) {
-      await ack({ response_action: 'errors', errors: fieldErrors(parsed.error.issues, (f) => (f === 'severity' ? sevBlock : f)) });
-      return;
-    }
-    await ack();
-    const form = parsed.data;
-    const userId = body.user.id;
-    const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
-    const answers = answersFrom(selectedOf(values, 'triage'), form.environment);
-    // The channel is made before the incident is written: every later message needs its id.
+    if (!parsed.success) return { errors: fieldErrors(parsed.error.issues, (f) => (f === 'severity' ? sevBlock : f)) };
+    return { done: parsed.data };
+  }
+
+  /** The incident's channel, made before the incident is written (every later message needs its id); a taken name gets -2, -3... */
+  async function openIncidentChannel(title: string): Promise<{ channelId: string | null; refusal: string | null }> {
     let channelId: string | null = null;
     let refusal: string | null = null;
     for (let attempt = 1; attempt <= NAME_ATTEMPTS && channelId === null && refusal === null; attempt += 1) {
-      const created = await slack.createChannel(incidentChannelName(form.title, clock.now(), policy.timezone, attempt));
+      const created = await slack.createChannel(incidentChannelName(title, clock.now(), policy.timezone, attempt));
       if (created.ok) channelId = created.id;
       else if (created.error !== 'name_taken') refusal = created.error;
     }
-    refusal ??= channelId === null ? 'every name was taken' : null;
+    return { channelId, refusal: refusal ?? (channelId === null ? 'every name was taken' : null) };
+  }
+
+  /** Checked before the ack (the form stays open on a problem); the channel and the incident come after it. */
+  async function declareSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
+    const values = viewValues(view);
+    const form = await submitForm(ack, { logger, failureBlock: 'title', failure: DECLARE_FORM_FAILED }, () => readDeclareForm(values));
+    if (!form) return;
+    const userId = body.user.id;
+    const meta = metadataOf(view.private_metadata, declareMetadata) ?? {};
+    const answers = answersFrom(selectedOf(values, 'triage'), form.environment);
+    const { channelId, refusal } = await openIncidentChannel(form.title);
     const announceChannel = policy.channels.incidents ?? meta.channel ?? null;
     try {
       engine.transact((tx) => {
@@ -152,40 +174,29 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
         })
         .catch(() => undefined);
     }
-  });
+  }
 
-  bolt.view(INCIDENT_VIEWS.resolve, async ({ ack, body, view }) => {
-    const values = viewValues(view);
-    const id = Number(view.private_metadata);
-    if (!Number.isSafeInteger(id) || id <= 0) {
-      await ack({
-        response_action: 'errors',
-        errors: {
-          summary:
-            "This form does not say which incident it resolves (it is out of date). Close it and run `/incident resolve` in the incident's channel.",
-        },
-      });
-      return;
-    }
-    const ticked = new Set(selectedInGroups(values, 'verification').map(Number));
-    const missing = policy.incidents.verification.filter((_, n) => !ticked.has(n));
-    const summary = (textOf(values, 'summary') ?? '').trim();
-    const errors: Record<string, string> = {};
-    if (missing.length) errors.verification = `Every check must be true before resolving. Still open: ${missing.join('; ')}.`;
-    if (summary.length < 3) errors.summary = 'Say what fixed it (at least 3 characters).';
-    if (Object.keys(errors).length) {
-      await ack({ response_action: 'errors', errors });
-      return;
-    }
-    const outcome = engine.transact((tx) => incidents.resolve(tx, id, body.user.id, summary));
-    if (!outcome.ok) {
-      await ack({ response_action: 'errors', errors: { summary: outcome.message } });
-      return;
-    }
-    await ack();
-  });
+  /** The checks and the summary, checked before the ack; the resolve is written then too, so a refusal shows on the form. */
+  async function resolveSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
+    await submitForm(ack, { logger, failureBlock: 'summary', failure: RESOLVE_FORM_FAILED }, () => {
+      const values = viewValues(view);
+      const id = Number(view.private_metadata);
+      if (!Number.isSafeInteger(id) || id <= 0) return { errors: { summary: RESOLVE_FORM_OUT_OF_DATE } };
+      const ticked = new Set(selectedInGroups(values, 'verification').map(Number));
+      const missing = policy.incidents.verification.filter((_, n) => !ticked.has(n));
+      const summary = (textOf(values, 'summary') ?? '').trim();
+      const errors: Record<string, string> = {};
+      if (missing.length) errors.verification = `Every check must be true before resolving. Still open: ${missing.join('; ')}.`;
+      if (summary.length < 3) errors.summary = 'Say what fixed it (at least 3 characters).';
+      const refused = formErrors(errors);
+      if (refused) return refused;
+      const outcome = engine.transact((tx) => incidents.resolve(tx, id, body.user.id, summary));
+      return outcome.ok ? { done: outcome } : { errors: { summary: outcome.message } };
+    });
+  }
 
-  bolt.event('reaction_added', async ({ event }) => {
+  /** A :pushpin: on a message in an incident's channel puts the message in its timeline. */
+  async function pinned({ event }: SlackEventMiddlewareArgs<'reaction_added'>): Promise<void> {
     if (event.reaction !== 'pushpin' || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const incident = engine.transact((tx) => incidents.inChannel(tx, channel));
@@ -194,5 +205,10 @@ export function registerIncidentViews(bolt: App, deps: IncidentDeps & { clock: C
     engine.transact((tx) =>
       incidents.pin(tx, incident, event.user, message?.user ?? null, message?.text ?? `(a message at ${ts} that could not be read)`),
     );
-  });
+  }
+
+  bolt.action(INCIDENT_ACTIONS.triage, triageTicked);
+  bolt.view(INCIDENT_VIEWS.declare, declareSubmitted);
+  bolt.view(INCIDENT_VIEWS.resolve, resolveSubmitted);
+  bolt.event('reaction_added', pinned);
 }

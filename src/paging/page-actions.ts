@@ -1,10 +1,11 @@
 /** Acknowledge / Escalate now / Resolve buttons, and /oncall page and /oncall pages. Thin: parse, transact, answer. */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
-import type { Engine } from '../engine/engine.js';
+import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { answerPrivately } from '../slack/ephemeral.js';
+import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { mention, slackDate } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
@@ -48,45 +49,39 @@ async function refreshGroupMembership(deps: PagingDeps, pageId: number, userId: 
 
 export function registerPageActions(bolt: App, deps: PagingDeps): void {
   const { engine, pager, logger } = deps;
-  const handle =
-    (act: (id: number, userId: string) => PageOutcome) =>
-    async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
+
+  /** A page's button, decided before the ack: two presses at once are serialized, one wins, the other is told. */
+  const pressed =
+    (act: (tx: EngineTx, id: number, userId: string) => PageOutcome) =>
+    async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
       const userId = body.user.id;
       const id = idFrom((action as { value?: unknown }).value);
-      let outcome: PageOutcome;
-      try {
-        if (id !== null) await refreshGroupMembership(deps, id, userId);
-        // One short transaction before the ack: two presses at once are serialized, one wins, the other is told.
-        outcome = id === null ? { ok: false, message: staleButton('page') } : act(id, userId);
-      } catch (error) {
-        logger.error({ err: error, page: id }, 'page action failed');
-        outcome = { ok: false, message: `Something went wrong with page #${id}; nothing changed. Press the button again.` };
-      }
-      await ack();
-      if (!outcome.ok) {
-        await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'a page action');
-      }
+      const failure = {
+        log: 'page action failed',
+        fields: { page: id },
+        message: `Something went wrong with page #${id}; nothing changed. Press the button again.`,
+      };
+      await pressButton({ ack, body, client }, { logger, what: 'a page action', failure }, async () => {
+        if (id === null) return { ok: false, message: staleButton('page') };
+        await refreshGroupMembership(deps, id, userId);
+        return engine.transact((tx) => act(tx, id, userId));
+      });
     };
-  bolt.action(
-    PAGE_ACTIONS.ack,
-    handle((id, user) => engine.transact((tx) => pager.acknowledge(tx, id, user, { via: 'button' }))),
-  );
-  // Acknowledge all, on a person's digest (page-digest.ts): its value is the digest's ref. The answer says what was done.
-  bolt.action(PAGE_ACTIONS.ackAll, async ({ ack, body, action, client }) => {
-    const userId = body.user.id;
+
+  /** Acknowledge all, on a person's digest (page-digest.ts): its value is the digest's ref. The answer says what was done. */
+  async function ackAllPressed({ ack, body, action, client }: ButtonArgs): Promise<void> {
     const value = (action as { value?: unknown }).value;
-    let outcome: PageOutcome;
-    try {
-      outcome = engine.transact((tx) => pager.acknowledgeAll(tx, typeof value === 'string' ? value : '', userId));
-    } catch (error) {
-      logger.error({ err: error }, 'acknowledge all failed');
-      outcome = { ok: false, message: 'Something went wrong acknowledging the digest; nothing changed. Press the button again.' };
-    }
-    await ack();
-    await answerPrivately(client, logger, { channel: channelOf(body), user: userId, text: outcome.message }, 'acknowledge all');
-  });
-  // A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does.
-  bolt.event('reaction_added', async ({ event, client }) => {
+    const failure = {
+      log: 'acknowledge all failed',
+      message: 'Something went wrong acknowledging the digest; nothing changed. Press the button again.',
+    };
+    await pressButton({ ack, body, client }, { logger, what: 'acknowledge all', failure, tell: 'always' }, () =>
+      engine.transact((tx) => pager.acknowledgeAll(tx, typeof value === 'string' ? value : '', body.user.id)),
+    );
+  }
+
+  /** A ✅ on a page's message (its channel line, a chat message, a DM) acknowledges it, as the button does. */
+  async function reacted({ event, client }: SlackEventMiddlewareArgs<'reaction_added'> & AllMiddlewareArgs): Promise<void> {
     if (!ACK_REACTIONS.has(event.reaction) || event.item.type !== 'message') return;
     const { channel, ts } = event.item;
     const pageId = engine.transact((tx) => pager.pageOfMessage(tx, channel, ts));
@@ -94,14 +89,21 @@ export function registerPageActions(bolt: App, deps: PagingDeps): void {
     await refreshGroupMembership(deps, pageId, event.user);
     const outcome = engine.transact((tx) => pager.acknowledge(tx, pageId, event.user, { via: 'reaction' }));
     if (!outcome.ok) await answerPrivately(client, logger, { channel, user: event.user, text: outcome.message }, 'a reaction');
-  });
+  }
+
+  bolt.action(
+    PAGE_ACTIONS.ack,
+    pressed((tx, id, user) => pager.acknowledge(tx, id, user, { via: 'button' })),
+  );
+  bolt.action(PAGE_ACTIONS.ackAll, ackAllPressed);
+  bolt.event('reaction_added', reacted);
   bolt.action(
     PAGE_ACTIONS.escalate,
-    handle((id, user) => engine.transact((tx) => pager.escalateNow(tx, id, user))),
+    pressed((tx, id, user) => pager.escalateNow(tx, id, user)),
   );
   bolt.action(
     PAGE_ACTIONS.resolve,
-    handle((id, user) => engine.transact((tx) => pager.resolve(tx, id, user, { via: 'button' }))),
+    pressed((tx, id, user) => pager.resolve(tx, id, user, { via: 'button' })),
   );
 }
 

@@ -10,7 +10,7 @@
 import { pageTargetText, type NotifyRule, type Policy } from '../config/policy.js';
 import { noEffects, type Effects } from '../engine/effects.js';
 import type { TimerKind } from '../engine/timer-registry.js';
-import { PRIORITY, type OutgoingCall } from '../engine/outbox.js';
+import { messageLane, PRIORITY, type OutgoingCall, type Priority } from '../engine/outbox.js';
 import { mayActFor, refusal } from '../permissions/who-may.js';
 import { mention, slackDate } from '../slack/format.js';
 import { MINUTE } from '../time/clock.js';
@@ -19,13 +19,11 @@ import { decideEscalation, nextStep, nextStepWithin, resolveWho, stepWait, type 
 import {
   acknowledgedOutcome,
   channelLine,
-  channelDigestBlocks,
   channelLineBlocks,
   chatMessageBlocks,
   pageClosedBlocks,
   pageDmBlocks,
   pageTitle,
-  personDigestBlocks,
   resolvedOutcome,
   stepLabel,
   taskBlocks,
@@ -42,10 +40,16 @@ import { planWake, WAKE_METHODS, type PlannedWake, type WakeMethod } from './pag
 import { parseDigestRef, parsePageRef } from './page-refs.js';
 import {
   decideChannelDigest,
+  decideDigestDraw,
   decidePersonDigest,
+  DIGEST_DRAWER,
+  digestMessage,
+  digestPace,
   digestRefreshAt,
+  digestUpdate,
   type ChannelDigestState,
   type DigestDecision,
+  type DigestDrawState,
   type PersonDigestState,
 } from './page-digest.js';
 
@@ -581,11 +585,12 @@ function runStep(d: Decider, position: StepPosition, dueAt: number): void {
       const args = decision.groups.length > 0 ? { channel, text, blocks: channelLineBlocks(page, text) } : { channel, text };
       // A busy channel (Slack posts one message a second) gets the line in its digest line; a line naming a group
       // is where the group's members answer, so it is always posted.
-      const digest = decision.groups.length === 0 ? channelDigestFor(d, channel) : { kind: 'single' as const };
+      const { digest, draw } =
+        decision.groups.length === 0 ? channelDigestFor(d, channel) : { digest: { kind: 'single' as const }, draw: undefined };
       if (digest.kind === 'single') {
         d.call({ method: 'chat.postMessage', args, priority: PRIORITY.notice, ref });
         d.record([null, ...decision.groups].map((userId) => ({ userId, ref, stepIndex, loop })));
-      } else joinDigest(d, digest, channel, null, { stepIndex, loop });
+      } else joinDigest(d, digest, channel, null, { stepIndex, loop }, draw);
     }
     const via = chain.steps[stepIndex]!.via;
     if (via) reachVia(d, people, via, { stepIndex, loop }, channel);
@@ -685,17 +690,18 @@ function dmOrDigest(d: Decider, userId: string, ref: string, message: { text: st
   if (digest.kind === 'single') {
     d.call({ method: 'chat.postMessage', args: { channel: userId, ...message }, priority: PRIORITY.page, ref });
     d.record([{ userId, ...position, ref }]);
-  } else joinDigest(d, digest, userId, userId, position);
+  } else joinDigest(d, digest, userId, userId, position, state?.draw);
 }
 
-function channelDigestFor(d: Decider, channel: string): DigestDecision {
+function channelDigestFor(d: Decider, channel: string): { digest: DigestDecision; draw: DigestDrawState | undefined } {
   const state: ChannelDigestState | null | undefined = d.state.digest?.channel;
-  return state ? decideChannelDigest(state, channel, d.page.id) : { kind: 'single' };
+  return { digest: state ? decideChannelDigest(state, channel, d.page.id) : { kind: 'single' }, draw: state?.draw };
 }
 
 /**
  * The page joins a digest: its message row names the digest (so the page is findable there, and the person may
- * act on it); a new digest is posted with this page, one already there is drawn anew within a few seconds.
+ * act on it); a new digest is posted with this page, one already there is drawn anew as its pace allows
+ * (page-digest.ts decideDigestDraw). Both are drawn when they leave: they carry every page that joined by then.
  */
 function joinDigest(
   d: Decider,
@@ -703,28 +709,48 @@ function joinDigest(
   target: string,
   userId: string | null,
   position: StepPosition,
+  draw: DigestDrawState | undefined,
 ): void {
   const { page } = d;
   d.record([{ userId, ...position, ref: digest.ref }]);
+  // A person's digest is their page; a channel's digest line informs, like the lines it stands for.
+  const priority = userId ? PRIORITY.page : PRIORITY.notice;
   if (digest.kind === 'join') {
-    refreshDigest(d, digest.ref);
+    drawDigest(d, digest.ref, priority, draw);
     return;
   }
-  const entries = [{ id: page.id, severity: page.severity, summary: page.summary, status: page.status }];
-  const message = userId ? personDigestBlocks(digest.ref, entries) : channelDigestBlocks(entries);
+  const message = digestMessage(digest.ref, [page])!;
   d.call({
     method: 'chat.postMessage',
     args: { channel: target, ...message },
-    // A person's digest is their page; a channel's digest line informs, like the lines it stands for.
-    priority: userId ? PRIORITY.page : PRIORITY.notice,
+    priority,
     ref: digest.ref,
+    draw: { with: DIGEST_DRAWER, key: digest.ref },
+    // A person's digest has a lane of its own, its edits after it: it does not wait behind the DMs queued for them
+    // before it (it is as urgent as they are). A channel's digest line keeps its place in the channel's lane.
+    ...(userId ? { lane: messageLane(digest.ref) } : {}),
   });
 }
 
-/** The digest is drawn anew at the end of the current interval: one timer per interval however many pages change. */
-function refreshDigest(d: Decider, ref: string): void {
-  const dueAt = digestRefreshAt(d.now);
-  d.set('digestRefresh', { subject: ref, dueAt, key: `${ref}:refresh:${dueAt}`, payload: { ref }, priority: 1 });
+/**
+ * A page joined the digest: an edit now, nothing (a post or edit still waiting will carry it), or an edit when the
+ * pace allows (a timer). Without the outbox's state gathered, the timer decides at the end of the interval.
+ */
+function drawDigest(d: Decider, ref: string, priority: Priority, draw: DigestDrawState | undefined): void {
+  if (!draw) {
+    refreshDigest(d, ref, priority);
+    return;
+  }
+  const decision = decideDigestDraw(draw, digestPace(ref), priority, d.now);
+  if (decision.kind === 'edit') {
+    const call = digestUpdate(ref, [d.page], priority);
+    if (call) d.call(call);
+  } else if (decision.kind === 'later') refreshDigest(d, ref, priority, decision.at);
+}
+
+/** The digest is drawn anew by a timer (page-service.ts): at `at`, or at the end of the current interval (one timer per interval). */
+function refreshDigest(d: Decider, ref: string, priority: Priority = PRIORITY.cosmetic, at = digestRefreshAt(d.now)): void {
+  d.set('digestRefresh', { subject: ref, dueAt: at, key: `${ref}:refresh:${at}:${priority}`, payload: { ref, priority }, priority: 1 });
 }
 
 /** When the page breached its ack SLA, if answering it now is late. */

@@ -14,8 +14,14 @@ import { isGroupId, stepDmRecipient, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
 import { firstMessageAt, messagesOf, newestRefSince, personDigestFacts, type Page } from './page-store.js';
 import { callsInFlightFor } from './wake-call-store.js';
-import { deliveredMessage, pendingPostsInChannel } from '../engine/outbox.js';
-import { DIGEST_WINDOW_MS, type ChannelDigestState, type PersonDigestState } from './page-digest.js';
+import { deliveredMessage, editsOf, pendingPostsInChannel, postUnder } from '../engine/outbox.js';
+import {
+  DIGEST_PACE_HISTORY_MS,
+  DIGEST_WINDOW_MS,
+  type ChannelDigestState,
+  type DigestDrawState,
+  type PersonDigestState,
+} from './page-digest.js';
 import { alertsChannelOf } from './page-policy.js';
 import { pendingTimerKeys } from '../engine/timers.js';
 import type { StepPosition } from './escalation.js';
@@ -101,14 +107,29 @@ function gatherDigests(
       prefix: digestRefPrefix(userId),
       cap: policy.digest.after,
     });
-    people[userId] = { recentOpen: facts.open, current: facts.newest };
+    const current = facts.newest;
+    const draw = current ? gatherDigestDraw(tx, current) : undefined;
+    people[userId] = { recentOpen: facts.open, current, ...(draw ? { draw } : {}) };
   }
   const channelId = alertsChannelOf(policy, page.rotation);
   // A channel's digest line says "in the last minute": a storm that goes on starts a new line each minute.
   const newest = channelId ? newestRefSince(tx.db, digestRefPrefix(channelId), since) : null;
   const current = newest !== null && (firstMessageAt(tx.db, newest) ?? 0) > since ? newest : null;
-  const channel: ChannelDigestState | null = channelId ? { backlog: pendingPostsInChannel(tx.db, channelId), current } : null;
+  const draw = current ? gatherDigestDraw(tx, current) : undefined;
+  const channel: ChannelDigestState | null = channelId
+    ? { backlog: pendingPostsInChannel(tx.db, channelId), current, ...(draw ? { draw } : {}) }
+    : null;
   return { people, channel };
+}
+
+/**
+ * How a digest's post and edits stand in the outbox, for decideDigestDraw (page-digest.ts): whether one still
+ * waiting will carry a change, and when the last minute's edits were queued. Undefined when no post of it is known.
+ */
+export function gatherDigestDraw(tx: EngineTx, ref: string): DigestDrawState | undefined {
+  const post = postUnder(tx.db, ref);
+  if (!post) return undefined;
+  return { post: post.state, edits: editsOf(tx.db, ref, tx.now - DIGEST_PACE_HISTORY_MS) };
 }
 
 /**

@@ -21,11 +21,12 @@ import {
   type PagingEvent,
   type PageOutcome,
 } from './page-decide.js';
-import { gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
+import { gatherDigestDraw, gatherPageState, gatherSlackCheck, NO_CONTEXT, type PageContext } from './page-gather.js';
+import type { Db } from '../db/connection.js';
 import { ackDeadline, chainFor } from './page-policy.js';
 import { findPage, insertPage, messagesOf, pageIdOfMessageRef, pagesAbout, pagesWithMessage, type Page } from './page-store.js';
-import { channelBacklogged, digestUpdate } from './page-digest.js';
-import { pendingPostsInChannel } from '../engine/outbox.js';
+import { channelBacklogged, decideDigestDraw, digestMessage, digestPace, digestUpdate } from './page-digest.js';
+import { PRIORITY, pendingPostsInChannel } from '../engine/outbox.js';
 import { parseDigestRef } from './page-refs.js';
 import { FALLBACK_ORDER } from './page-fallback.js';
 import { PAGE_TIMERS } from './page-timers.js';
@@ -87,9 +88,21 @@ export class PageService {
         loop: payload.loop,
       }),
     );
+    // A digest to draw anew (page-digest.ts): an edit now if its pace allows and nothing waiting will carry the
+    // change, else the timer again when the pace allows.
     engine.on(PAGE_TIMERS.digestRefresh, ({ payload }, tx) => {
-      const call = digestUpdate(payload.ref, pagesWithMessage(tx.db, payload.ref));
-      if (call) tx.enqueue(call);
+      const priority = payload.priority ?? PRIORITY.cosmetic;
+      const draw = gatherDigestDraw(tx, payload.ref);
+      const decision = draw ? decideDigestDraw(draw, digestPace(payload.ref), priority, tx.now) : ({ kind: 'edit' } as const);
+      if (decision.kind === 'later') {
+        const { ref } = payload;
+        tx.schedule(
+          PAGE_TIMERS.digestRefresh.spec({ subject: ref, dueAt: decision.at, key: `${ref}:refresh:${decision.at}:${priority}`, payload }),
+        );
+      } else if (decision.kind === 'edit') {
+        const call = digestUpdate(payload.ref, pagesWithMessage(tx.db, payload.ref), priority);
+        if (call) tx.enqueue(call);
+      }
     });
     engine.on(PAGE_TIMERS.slackCheck, ({ payload }, tx) => {
       const page = findPage(tx.db, payload.pageId);
@@ -98,6 +111,11 @@ export class PageService {
       const sendable = FALLBACK_ORDER.filter((via) => this.canSend(via));
       this.run(tx, page.id, { kind: 'slack-check', position, ...gatherSlackCheck(tx, page, position), sendable });
     });
+  }
+
+  /** A digest's text and blocks as they stand now (the outbox draws its post and edits with this when they leave). */
+  drawDigest(db: Db, ref: string): { text: string; blocks: unknown[] } | null {
+    return digestMessage(ref, pagesWithMessage(db, ref));
   }
 
   /** Gather, decide, apply one command about one page; null when there is no such page. */

@@ -21,6 +21,12 @@ export const PAGE_TIMERS = {
   ),
   /** 60 s after a DM step: whether Slack delivered its DMs, else everyone it named is reached their other ways (page-fallback.ts). */
   slackCheck: timerKind('page.slack_check', z.object({ pageId, stepIndex: index, loop: index })),
-  /** A digest (page-digest.ts) is drawn anew with the pages it lists, at most every few seconds: one timer per interval. */
-  digestRefresh: timerKind('page.digest_refresh', z.object({ ref: z.string().min(1) })),
+  /**
+   * A digest (page-digest.ts) is drawn anew with the pages it lists when its pace allows (`priority`: the edit's,
+   * PRIORITY.page when a page joined it; absent, cosmetic: a page in it changed state).
+   */
+  digestRefresh: timerKind(
+    'page.digest_refresh',
+    z.object({ ref: z.string().min(1), priority: z.union([z.literal(0), z.literal(1), z.literal(2)]).optional() }),
+  ),
 } as const;

@@ -2,14 +2,15 @@
  * /incident checklist, trigger and close; the checklist's checkboxes and the trigger buttons; and the
  * secret-paste guard on messages in incident and alert channels. The guard never logs or stores the text.
  */
-import type { App } from '@slack/bolt';
+import type { AllMiddlewareArgs, App, SlackEventMiddlewareArgs } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
 import type { Engine } from '../engine/engine.js';
 import { inIncidentCommand, triggerChoices } from '../incidents/incident-commands.js';
 import type { Classification, IncidentService } from '../incidents/incident-service.js';
 import type { Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from '../slack/commands.js';
-import { answerPrivately, channelOf } from '../slack/ephemeral.js';
+import { answerPrivately } from '../slack/ephemeral.js';
+import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { buttonValue, idFrom, optionValues, staleButton } from '../slack/interaction-input.js';
 import { guardReply, openItemsText, parseChecklistBlockId, PLAYBOOK_ACTIONS, triggerPicker } from './playbook-blocks.js';
 import type { PlaybookOutcome, PlaybookService } from './playbook-service.js';
@@ -96,35 +97,38 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
   const { engine, incidents, playbooks, policy, logger } = deps;
   const watched = watchedChannels(policy);
 
-  const refuse = async (client: App['client'], body: { user: { id: string }; channel?: { id?: string } }, outcome: PlaybookOutcome) => {
-    if (!outcome.ok)
-      await answerPrivately(client, logger, { channel: channelOf(body), user: body.user.id, text: outcome.message }, 'a playbook action');
+  /** A playbook control decided before the ack: the presser hears only a refusal. */
+  const decided = (press: ButtonArgs, incidentId: number | null, decide: (incidentId: number) => PlaybookOutcome) => {
+    const failure = {
+      log: 'playbook action failed',
+      fields: { incident: incidentId },
+      message: `Something went wrong with incident #${incidentId}'s playbook; nothing changed. Try again.`,
+    };
+    return pressButton(press, { logger, what: 'a playbook action', failure }, () =>
+      incidentId === null ? { ok: false, message: staleButton('incident') } : decide(incidentId),
+    );
   };
 
-  const stale: PlaybookOutcome = { ok: false, message: staleButton('incident') };
-
-  bolt.action(PLAYBOOK_ACTIONS.checklist, async ({ ack, body, action, client }) => {
+  /** A checkbox group of the checklist: it says which of its own items are ticked; items in the other groups stay as they are. */
+  async function checklistTicked(press: ButtonArgs): Promise<void> {
+    const { action, body } = press;
     const block = parseChecklistBlockId((action as { block_id?: string }).block_id ?? '');
-    const incidentId = idFrom(block ? String(block.incidentId) : undefined);
     const ticked = new Set(optionValues((action as { selected_options?: unknown }).selected_options).map(Number));
-    // A checkbox group says which of its own items are ticked: items in the other groups stay as they are.
-    const outcome =
-      incidentId === null || !block
-        ? stale
-        : engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked, block.positions));
-    await ack();
-    await refuse(client, body as never, outcome);
-  });
+    await decided(press, block ? idFrom(String(block.incidentId)) : null, (incidentId) =>
+      engine.transact((tx) => playbooks.tick(tx, incidentId, body.user.id, ticked, block!.positions)),
+    );
+  }
 
-  bolt.action(PLAYBOOK_ACTIONS.trigger, async ({ ack, body, action, client }) => {
-    const [id, name] = buttonValue(action).split('|');
-    const incidentId = idFrom(id);
-    const outcome = incidentId === null ? stale : engine.transact((tx) => playbooks.markTrigger(tx, incidentId, body.user.id, name ?? ''));
-    await ack();
-    await refuse(client, body as never, outcome);
-  });
+  /** A trigger's button ("mark it as happened"), its value "<incident>|<trigger>". */
+  async function triggerPressed(press: ButtonArgs): Promise<void> {
+    const [id, name] = buttonValue(press.action).split('|');
+    await decided(press, idFrom(id), (incidentId) =>
+      engine.transact((tx) => playbooks.markTrigger(tx, incidentId, press.body.user.id, name ?? '')),
+    );
+  }
 
-  bolt.event('message', async ({ event, client }) => {
+  /** The secret-paste guard: a person's message in an incident or watched channel that looks like it holds a secret. */
+  async function messagePosted({ event, client }: SlackEventMiddlewareArgs<'message'> & AllMiddlewareArgs): Promise<void> {
     const message = event as {
       channel: string;
       user?: string;
@@ -153,5 +157,9 @@ export function registerPlaybookActions(bolt: App, deps: PlaybookDeps): void {
       { channel: message.channel, user: message.user, thread_ts: message.thread_ts ?? message.ts, text: guardReply(kinds) },
       'a pasted secret',
     );
-  });
+  }
+
+  bolt.action(PLAYBOOK_ACTIONS.checklist, checklistTicked);
+  bolt.action(PLAYBOOK_ACTIONS.trigger, triggerPressed);
+  bolt.event('message', messagePosted);
 }

@@ -8,41 +8,35 @@ import { PRIORITY } from '../engine/outbox.js';
 import type { Logger } from '../logger.js';
 import { plainText } from '../slack/format.js';
 import { viewValues } from '../slack/interaction-input.js';
+import { submitForm, type ViewSubmission } from '../slack/pre-ack.js';
 import { OVERRIDE_BLOCKS, OVERRIDE_VIEW, readOverrideForm } from './override-form.js';
-import { requestOverride, type OverrideDeps, type OverrideOutcome } from './override-request.js';
+import { requestOverride, type OverrideDeps } from './override-request.js';
 
 export function registerOverrideForm(bolt: App, deps: OverrideDeps & { logger: Logger }): void {
   const { logger } = deps;
-  bolt.view(OVERRIDE_VIEW, async ({ ack, body, view }) => {
-    const read = readOverrideForm(viewValues(view));
-    if (!read.ok) {
-      await ack({ response_action: 'errors', errors: read.errors });
-      return;
-    }
-    const userId = body.user.id;
-    let outcome: OverrideOutcome;
-    try {
-      outcome = await requestOverride(deps, { ...read.request, requestedBy: userId }, (tx, _id, message) => {
+  const failure = {
+    log: 'saving an override from the form failed',
+    message: 'Something went wrong saving the override, and nothing was changed. Please try again.',
+  };
+
+  /** Checked and written before the ack: a problem is shown on its field and the form stays open. */
+  async function overrideSubmitted({ ack, body, view }: ViewSubmission): Promise<void> {
+    await submitForm(ack, { logger, failureBlock: OVERRIDE_BLOCKS.rotation, failure }, async () => {
+      const read = readOverrideForm(viewValues(view));
+      if (!read.ok) return { errors: read.errors };
+      const userId = body.user.id;
+      const outcome = await requestOverride(deps, { ...read.request, requestedBy: userId }, (tx, _id, message) => {
         tx.enqueue({
           method: 'chat.postMessage',
           args: { channel: userId, text: `:white_check_mark: ${message}` },
           priority: PRIORITY.notice,
         });
       });
-    } catch (error) {
-      logger.error({ err: error }, 'saving an override from the form failed');
-      outcome = {
-        ok: false,
-        field: 'rotation',
-        refused: false,
-        message: 'Something went wrong saving the override, and nothing was changed. Please try again.',
-      };
-    }
-    if (!outcome.ok) {
       // The same words as the command's reply, as plain text: a field error shows no mrkdwn.
-      await ack({ response_action: 'errors', errors: { [OVERRIDE_BLOCKS[outcome.field]]: plainText(outcome.message) } });
-      return;
-    }
-    await ack();
-  });
+      if (!outcome.ok) return { errors: { [OVERRIDE_BLOCKS[outcome.field]]: plainText(outcome.message) } };
+      return { done: outcome };
+    });
+  }
+
+  bolt.view(OVERRIDE_VIEW, overrideSubmitted);
 }

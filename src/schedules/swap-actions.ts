@@ -1,6 +1,7 @@
 /**
- * /oncall swap and its Accept / Decline buttons. Handlers ack at once, then gather -> decide -> apply in
- * one transaction; messages go through the outbox, refusals are answered directly and only to the presser.
+ * /oncall swap and its Accept / Decline buttons. A button is decided before its ack (slack/pre-ack.ts): gather ->
+ * decide -> apply in one transaction; messages go through the outbox, refusals are answered directly and only
+ * to the presser.
  */
 import type { App } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
@@ -8,7 +9,7 @@ import type { EventSink } from '../engine/effects.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
 import type { Logger } from '../logger.js';
 import type { SlashCommand } from '../slack/commands.js';
-import { answerPrivately } from '../slack/ephemeral.js';
+import { pressButton, type ButtonArgs } from '../slack/pre-ack.js';
 import { idFrom, staleButton } from '../slack/interaction-input.js';
 import { parseMention } from '../slack/format.js';
 import type { Clock } from '../time/clock.js';
@@ -75,27 +76,24 @@ export function registerSwapActions(bolt: App, deps: SwapDeps): void {
 
   engine.on(SWAP_EXPIRY_TIMER, (timer, tx) => void runSwap(tx, deps, { kind: 'expire', id: timer.payload.id }));
 
-  const answer =
+  /** Accept or Decline, decided before the ack (one short transaction) so the answer Slack gets reflects it. */
+  const answered =
     (decision: 'accepted' | 'declined') =>
-    async ({ ack, body, action, client }: Parameters<Parameters<App['action']>[1]>[0]) => {
-      // The decision is one short SQLite transaction, made before the ack so the answer Slack gets reflects it.
+    async ({ ack, body, action, client }: ButtonArgs): Promise<void> => {
       const userId = body.user.id;
       const id = idFrom((action as { value?: unknown }).value);
-      const channel = (body as { channel?: { id?: string } }).channel?.id ?? userId;
-      const decide = (id: number) => engine.transact((tx) => runSwap(tx, deps, { kind: 'answer', id, by: userId, answer: decision }));
-      let refusal: string | null;
-      try {
-        refusal = id === null ? staleButton('swap request') : decide(id);
-      } catch (error) {
-        logger.error({ err: error, swap: id }, 'swap answer failed');
-        refusal = `Something went wrong recording your answer to swap request #${id}; nothing changed. Press the button again.`;
-      }
-      await ack();
-      if (refusal) {
-        await answerPrivately(client, logger, { channel, user: userId, text: refusal }, 'a swap button');
-      }
+      const failure = {
+        log: 'swap answer failed',
+        fields: { swap: id },
+        message: `Something went wrong recording your answer to swap request #${id}; nothing changed. Press the button again.`,
+      };
+      await pressButton({ ack, body, client }, { logger, what: 'a swap button', failure }, () => {
+        if (id === null) return { ok: false, message: staleButton('swap request') };
+        const refusal = engine.transact((tx) => runSwap(tx, deps, { kind: 'answer', id, by: userId, answer: decision }));
+        return refusal ? { ok: false, message: refusal } : { ok: true };
+      });
     };
 
-  bolt.action(SWAP_ACTIONS.accept, answer('accepted'));
-  bolt.action(SWAP_ACTIONS.decline, answer('declined'));
+  bolt.action(SWAP_ACTIONS.accept, answered('accepted'));
+  bolt.action(SWAP_ACTIONS.decline, answered('declined'));
 }

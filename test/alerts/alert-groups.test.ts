@@ -80,6 +80,14 @@ const groupPosts = () =>
   t.standIn.delivered('chat.postMessage').filter((c) => c.args.channel === 'C0ALERTS' && /\(alert #\d+\)$/.test(String(c.args.text)));
 const channelEdits = () => t.standIn.delivered('chat.update').filter((c) => c.args.channel === 'C0ALERTS');
 
+/** Each alert's status, in the order they arrived. */
+const alertStatuses = () =>
+  t.store.db
+    .select()
+    .from(alerts)
+    .all()
+    .map((a) => a.status);
+
 describe('alert groups', () => {
   it('a storm of 1,000 distinct alerts in 20 groups: 20 pages, a group message each or its page in the digest line, edits coalesced; a resolve storm closes them all', async () => {
     await start();
@@ -217,13 +225,7 @@ describe('alert groups', () => {
     // Alertmanager says the group resolved but lists only the first alert (max_alerts: 1).
     await send(payload(three.slice(0, 1), 'resolved', 'resolved'));
     await t.tick();
-    expect(
-      t.store.db
-        .select()
-        .from(alerts)
-        .all()
-        .map((a) => a.status),
-    ).toEqual(['resolved', 'resolved', 'resolved']);
+    expect(alertStatuses()).toEqual(['resolved', 'resolved', 'resolved']);
     expect(findGroup(t.store.db, 1)).toMatchObject({ status: 'resolved', openCount: 0 });
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'resolved' });
   });
@@ -266,13 +268,7 @@ describe('alert groups', () => {
     });
     await t.settled();
     expect(findGroup(t.store.db, 1)).toMatchObject({ status: 'acknowledged', count: 3 });
-    expect(
-      t.store.db
-        .select()
-        .from(alerts)
-        .all()
-        .map((a) => a.status),
-    ).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
+    expect(alertStatuses()).toEqual(['acknowledged', 'acknowledged', 'acknowledged']);
     expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0BOB' });
     const listed = (await t.command('/oncall', 'alerts', 'U0BOB')).json() as { text: string };
     expect(listed.text).toContain('3 alerts (3 firing)');

@@ -1,6 +1,6 @@
 /** The alerts store against real SQLite: the queries with more than one condition, at their edges. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { describe, expect, it } from 'vitest';
+import { migratedStoreEachTest } from '../support/memory-store.js';
 import {
   alertsOverlapping,
   correlationCandidates,
@@ -13,12 +13,7 @@ import {
   type NewAlert,
 } from '../../src/alerts/alert-store.js';
 
-let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
-  migrateStore(store);
-});
-afterEach(() => store.close());
+const store = migratedStoreEachTest();
 
 const T = 1_800_000_000_000;
 

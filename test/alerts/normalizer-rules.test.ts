@@ -13,6 +13,19 @@ import { normalizeUptimeKuma } from '../../src/alerts/sources/uptime-kuma.js';
 
 const sentry = (resource: string, body: unknown) => normalizeSentry(body, { 'sentry-hook-resource': resource });
 const T = '2026-11-20T09:58:11.204Z';
+/** A Sentry alert with nothing but its key, status and summary (title "T" unless said). */
+const leastSentry = (dedupKey: string, status: 'firing' | 'resolved', summary = 'T') => ({
+  source: 'sentry',
+  dedupKey,
+  status,
+  service: null,
+  sourceSeverity: null,
+  summary,
+  details: '',
+  links: [],
+  labels: {},
+  startedAt: null,
+});
 
 function expectShapeError(run: () => unknown, message: string) {
   expect(run).toThrow(ShapeError);
@@ -347,20 +360,7 @@ describe('Sentry', () => {
   it('an event alert with the least: the issue id from the url', () => {
     expect(
       sentry('event_alert', { action: 'triggered', data: { event: { issue_url: 'https://sentry.io/api/0/issues/77', title: 'T' } } }),
-    ).toEqual([
-      {
-        source: 'sentry',
-        dedupKey: 'issue:77',
-        status: 'firing',
-        service: null,
-        sourceSeverity: null,
-        summary: 'T',
-        details: '',
-        links: [],
-        labels: {},
-        startedAt: null,
-      },
-    ]);
+    ).toEqual([leastSentry('issue:77', 'firing')]);
     expect(
       sentry('event_alert', {
         action: 'triggered',
@@ -406,20 +406,7 @@ describe('Sentry', () => {
       },
     ]);
     expect(sentry('metric_alert', { action: 'resolved', data: { metric_alert: { id: '9', date_started: null, alert_rule: {} } } })).toEqual(
-      [
-        {
-          source: 'sentry',
-          dedupKey: 'metric:9',
-          status: 'resolved',
-          service: null,
-          sourceSeverity: null,
-          summary: 'Sentry metric alert',
-          details: '',
-          links: [],
-          labels: {},
-          startedAt: null,
-        },
-      ],
+      [leastSentry('metric:9', 'resolved', 'Sentry metric alert')],
     );
     expect(
       sentry('metric_alert', { action: 'critical', data: { description_title: 'Described', metric_alert: { id: 1 } } })[0],
@@ -457,18 +444,7 @@ describe('Sentry', () => {
       },
     ]);
     expect(sentry('issue', { action: 'resolved', data: { issue: { id: '5', title: 'T', project: {} } } })).toEqual([
-      {
-        source: 'sentry',
-        dedupKey: 'issue:5',
-        status: 'resolved',
-        service: null,
-        sourceSeverity: null,
-        summary: 'T',
-        details: '',
-        links: [],
-        labels: {},
-        startedAt: null,
-      },
+      leastSentry('issue:5', 'resolved'),
     ]);
     for (const action of ['created', 'assigned', 'ignored', 'unresolved']) {
       expect(sentry('issue', { action, data: { issue: { id: 5, title: 'T' } } })).toEqual([]);

@@ -1,21 +1,9 @@
 /** The integration's `declare_incident`: true, false or a list of severities; anything else is refused clearly. */
 import { describe, expect, it } from 'vitest';
-import { parsePolicyText, PolicyError } from '../../src/config/policy.js';
 import { policyJsonSchema } from '../../src/config/policy-json-schema.js';
+import { parse, problems } from './policy-support.js';
 
-const ROTATION = 'rotations: { web: { members: [U0ALICE] } }';
 const integration = (extra: string) => `integrations: { prom: { format: alertmanager, routes: [{ rotation: web }], ${extra} } }`;
-const parse = (...lines: string[]) => parsePolicyText([ROTATION, ...lines].join('\n'), 'oncall.policy.yml');
-
-function problems(...lines: string[]): string[] {
-  try {
-    parse(...lines);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyError);
-    return (error as PolicyError).problems;
-  }
-  throw new Error('expected the policy to be refused');
-}
 
 describe('declare_incident in the policy', () => {
   it.each([

@@ -1,20 +1,8 @@
 /** The policy's `digest` key (paging/page-digest.ts): its default, a value of its own, and clear errors. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_DIGEST_AFTER, parsePolicyText, PolicyError } from '../../src/config/policy.js';
+import { DEFAULT_DIGEST_AFTER } from '../../src/config/policy.js';
 import { policyJsonSchema } from '../../src/config/policy-json-schema.js';
-
-const ROTATION = 'rotations: { web: { members: [U0ALICE] } }';
-const parse = (...lines: string[]) => parsePolicyText([ROTATION, ...lines].join('\n'), 'oncall.policy.yml');
-
-function problems(...lines: string[]): string[] {
-  try {
-    parse(...lines);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyError);
-    return (error as PolicyError).problems;
-  }
-  throw new Error('expected the policy to be refused');
-}
+import { parse, problems } from './policy-support.js';
 
 describe('digest in the policy', () => {
   it('defaults to 3 pages; `digest: { after: 5 }` sets it', () => {

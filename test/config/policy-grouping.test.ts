@@ -1,21 +1,10 @@
 /** The policy's `grouping` key, globally and per integration: defaults, overrides, and clear errors. */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_GROUPING, groupingFor, parsePolicyText, PolicyError } from '../../src/config/policy.js';
+import { DEFAULT_GROUPING, groupingFor } from '../../src/config/policy.js';
 import { MINUTE } from '../../src/time/clock.js';
+import { parse, problems } from './policy-support.js';
 
-const ROTATION = 'rotations: { web: { members: [U0ALICE] } }';
 const integration = (extra = '') => `integrations: { prom: { format: alertmanager, routes: [{ rotation: web }]${extra} } }`;
-const parse = (...lines: string[]) => parsePolicyText([ROTATION, ...lines].join('\n'), 'oncall.policy.yml');
-
-function problems(...lines: string[]): string[] {
-  try {
-    parse(...lines);
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyError);
-    return (error as PolicyError).problems;
-  }
-  throw new Error('expected the policy to be refused');
-}
 
 describe('grouping in the policy', () => {
   it('by default: service and alert name within 5 minutes', () => {

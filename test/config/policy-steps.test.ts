@@ -3,18 +3,11 @@
  * and a clear refusal for a target that is no target or a via that cannot apply.
  */
 import { describe, expect, it } from 'vitest';
-import { formatPath, parsePolicyText, PolicyError } from '../../src/config/policy.js';
+import { formatPath, parsePolicyText } from '../../src/config/policy.js';
 import { explainPolicyText, originText } from '../../src/config/policy-explain.js';
+import { refusal } from './policy-support.js';
 
-function problemsOf(text: string): string[] {
-  try {
-    parsePolicyText(text, 'oncall.policy.yml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyError);
-    return (error as PolicyError).problems;
-  }
-  throw new Error('expected the policy to be refused');
-}
+const problemsOf = (text: string) => refusal(text).problems;
 
 const file = (...steps: string[]) =>
   [

@@ -7,19 +7,10 @@ import { defaultPolicy, loadPolicyFile, pageTargetText, parsePolicyText, PolicyE
 import { pageTargetOf } from '../../src/config/policy-target.js';
 import { HANDOFF_TEMPLATE_PRESETS, SEVERITY_SCALES } from '../../src/config/presets.js';
 import { DAY, HOUR, MINUTE } from '../../src/time/clock.js';
+import { refusal } from './policy-support.js';
 
 // The repo sits beside shared/ (CI clones it that way), so the contract is read where it lives.
 const EXAMPLE = fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url));
-
-function refusal(text: string): PolicyError {
-  try {
-    parsePolicyText(text, 'oncall.policy.yml');
-  } catch (error) {
-    expect(error).toBeInstanceOf(PolicyError);
-    return error as PolicyError;
-  }
-  throw new Error('expected the policy to be refused');
-}
 
 const errorOf = (text: string) => refusal(text).message;
 const lines = (...l: string[]) => l.join('\n');

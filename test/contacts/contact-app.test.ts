@@ -5,43 +5,27 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_BLOCKS, CONTACT_VIEW, VERIFY_VIEW } from '../../src/contacts/contact-form.js';
 import { contactsOf } from '../../src/contacts/contact-store.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock } from '../../src/time/clock.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { openHome } from '../home/home-support.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
+import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 import { viewSubmissionPayload } from '../support/signed-requests.js';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
+
+const NTFY_TOKEN = 'tk_ntfy-access-token-000000';
 
 async function started(twilioToken?: string): Promise<TestApp> {
-  const clock = new FakeClock(NOW);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ token: 'tk_ntfy-access-token-000000', now: () => clock.now() }).start();
-  return TestApp.start({
-    policy: EXAMPLE_POLICY,
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilioToken ?? twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-      NTFY_TOKEN: 'tk_ntfy-access-token-000000',
-    },
-  });
+  const env = { NTFY_TOKEN, ...(twilioToken ? { TWILIO_AUTH_TOKEN: twilioToken } : {}) };
+  ({ t, twilio, ntfy } = await startWithProviders({ at: NOW, ntfyToken: NTFY_TOKEN, policy: EXAMPLE_POLICY, env }));
+  return t;
 }
 
 type Values = Record<string, Record<string, unknown>>;
@@ -82,7 +66,7 @@ describe('/oncall contact: the form', () => {
 
   it.each([
     ['a number without country code', { phone: '07700 900123', uses: ['sms'] }, CONTACT_BLOCKS.phone, /Start with \+ and the country code/],
-    ['a number used for nothing', { phone: PHONE, uses: [] }, CONTACT_BLOCKS.phoneUses, /Tick how the number may be used/],
+    ['a number used for nothing', { phone: ALICE_PHONE, uses: [] }, CONTACT_BLOCKS.phoneUses, /Tick how the number may be used/],
     ['a topic ntfy refuses', { push: 'my topic' }, CONTACT_BLOCKS.push, /" " is not allowed/],
     ['an address with no domain', { email: 'alice@' }, CONTACT_BLOCKS.email, /not a mail domain/],
   ])('%s: the error is on its field and nothing is saved or sent', async (_name, fields, block, message) => {
@@ -101,16 +85,16 @@ describe('/oncall contact: the form', () => {
 describe('/oncall contact: saving sends each new value a code through itself, and the code verifies it', () => {
   it('phone and push: a code by SMS and one by push; typed back in the code modal and by command', async () => {
     t = await started();
-    const answer = await submit('U0ALICE', form({ phone: '+44 7700 900123', uses: ['voice', 'sms'], push: TOPIC }));
+    const answer = await submit('U0ALICE', form({ phone: '+44 7700 900123', uses: ['voice', 'sms'], push: ALICE_TOPIC }));
     expect(answer).toMatchObject({ response_action: 'update', view: { callback_id: VERIFY_VIEW } });
     const labels = JSON.stringify(answer);
     expect(labels).toContain('+44•••••0123');
-    expect(labels).not.toContain(PHONE);
+    expect(labels).not.toContain(ALICE_PHONE);
     await t.settled();
 
-    const sms = twilio.lastMessageTo(PHONE);
+    const sms = twilio.lastMessageTo(ALICE_PHONE);
     expect(sms).toMatchObject({ from: '+15017122661' });
-    const push = ntfy.messagesOn(TOPIC);
+    const push = ntfy.messagesOn(ALICE_TOPIC);
     expect(push).toHaveLength(1);
     expect(ntfy.publishes[0]!.authorization).toBe('Bearer tk_ntfy-access-token-000000');
     const phoneCode = codeIn(sms?.body)!;
@@ -119,9 +103,9 @@ describe('/oncall contact: saving sends each new value a code through itself, an
 
     // Saved unverified; the codes are nowhere in the database in clear.
     expect(contactsOf(t.store.db, 'U0ALICE').map((c) => [c.kind, c.value, c.verifiedAt, c.lastTestResult])).toEqual([
-      ['voice', PHONE, null, 'code sent (sms)'],
-      ['sms', PHONE, null, 'code sent (sms)'],
-      ['push', TOPIC, null, 'code sent (push)'],
+      ['voice', ALICE_PHONE, null, 'code sent (sms)'],
+      ['sms', ALICE_PHONE, null, 'code sent (sms)'],
+      ['push', ALICE_TOPIC, null, 'code sent (push)'],
     ]);
     const dump = JSON.stringify(t.store.sqlite.prepare('SELECT * FROM contact_codes').all());
     expect(dump).not.toContain(phoneCode);
@@ -156,35 +140,35 @@ describe('/oncall contact: saving sends each new value a code through itself, an
 
     // Nothing personal in any log line.
     const logs = t.logs.lines.join('\n');
-    for (const secret of [PHONE, TOPIC, phoneCode, pushCode]) expect(logs).not.toContain(secret);
+    for (const secret of [ALICE_PHONE, ALICE_TOPIC, phoneCode, pushCode]) expect(logs).not.toContain(secret);
   });
 
   it('saving the same values again sends no new code and keeps them verified; a changed number starts over', async () => {
     t = await started();
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms'] }));
     await t.settled();
-    await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(PHONE)?.body)}`, 'U0ALICE');
-    expect(await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }))).toMatchObject({
+    await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(ALICE_PHONE)?.body)}`, 'U0ALICE');
+    expect(await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms'] }))).toMatchObject({
       view: { blocks: [{ text: { text: 'Saved.' } }] },
     });
     // Adding calls to a verified number needs no code either.
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['sms', 'voice'] }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms', 'voice'] }));
     await t.settled();
     expect(twilio.messages).toHaveLength(1);
     expect(contactsOf(t.store.db, 'U0ALICE').every((c) => c.verifiedAt !== null)).toBe(true);
 
     await submit('U0ALICE', form({ phone: '+447700900999', uses: ['sms'] }));
     await t.settled();
-    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE, '+447700900999']);
+    expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE, '+447700900999']);
     expect(contactsOf(t.store.db, 'U0ALICE')).toEqual([expect.objectContaining({ kind: 'sms', value: '+447700900999', verifiedAt: null })]);
   });
 
   it('a code expires after 10 minutes; five wrong tries use it up', async () => {
     t = await started();
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['voice'] }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['voice'] }));
     await t.settled();
     // Calls only: the code is read out in a call, its TwiML inline.
-    const call = twilio.lastCallTo(PHONE)!;
+    const call = twilio.lastCallTo(ALICE_PHONE)!;
     const code = (await twilio.answer(call.sid)).match(/code is ((?:\d, ){5}\d)/)?.[1]?.replace(/, /g, '');
     expect(code).toMatch(/^\d{6}$/);
     t.clock.advance(10 * 60_000);
@@ -194,7 +178,7 @@ describe('/oncall contact: saving sends each new value a code through itself, an
       /new code is on its way to \+44•••••0123/,
     );
     await t.settled();
-    const fresh = (await twilio.answer(twilio.lastCallTo(PHONE)!.sid)).match(/code is ((?:\d, ){5}\d)/)![1]!.replace(/, /g, '');
+    const fresh = (await twilio.answer(twilio.lastCallTo(ALICE_PHONE)!.sid)).match(/code is ((?:\d, ){5}\d)/)![1]!.replace(/, /g, '');
     const wrong = fresh === '000000' ? '111111' : '000000';
     const replies: string[] = [];
     for (let i = 0; i < 5; i += 1)
@@ -209,12 +193,12 @@ describe('/oncall contact: saving sends each new value a code through itself, an
   it('when Twilio refuses, the person is told by DM (masked), and the refusal is the last test', async () => {
     t = await started('not-the-auth-token-000000000000');
     for (const id of ['U0ALICE']) t.standIn.addUser({ id });
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms'] }));
     await t.settled();
     await t.app.drainer.drain();
     const dm = await t.standIn.waitFor('chat.postMessage', (a) => a.channel === 'U0ALICE');
     expect(dm.args.text).toContain('The code for +44•••••0123 could not be sent: Twilio refused it (HTTP 401, error 20003)');
-    expect(dm.args.text).not.toContain(PHONE);
+    expect(dm.args.text).not.toContain(ALICE_PHONE);
     expect(contactsOf(t.store.db, 'U0ALICE')[0]).toMatchObject({
       lastTestAt: NOW,
       lastTestResult: 'failed: Twilio refused it (HTTP 401, error 20003)',
@@ -232,12 +216,12 @@ describe('/oncall contact: saving sends each new value a code through itself, an
 describe('/oncall contact: who sees what', () => {
   it('the owner and the admins see the values; anyone else is told who may', async () => {
     t = await started();
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'] }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms'] }));
     await t.settled();
     const mine = (await t.command('/oncall', 'contact show', 'U0ALICE')).json() as { text: string };
-    expect(mine.text).toContain(`Text messages: ${PHONE} (not verified; last test`);
+    expect(mine.text).toContain(`Text messages: ${ALICE_PHONE} (not verified; last test`);
     const lead = (await t.command('/oncall', 'contact <@U0ALICE>', 'U0LEAD')).json() as { text: string };
-    expect(lead.text).toContain(PHONE);
+    expect(lead.text).toContain(ALICE_PHONE);
     const bob = (await t.command('/oncall', 'contact <@U0ALICE|alice>', 'U0BOB')).json() as { text: string };
     expect(bob.text).toMatch(/^Only <@U0ALICE> and the on-call admins \(.*<@U0LEAD>.*\) can see how <@U0ALICE> is reached\.$/);
     expect(bob.text).not.toContain('+44');
@@ -248,15 +232,15 @@ describe('/oncall contact: who sees what', () => {
     t.standIn.addUser({ id: 'U0ALICE' });
     let home = await openHome(t, 'U0ALICE');
     expect(home.text).toContain('Slack only: DMs and the rotation channel.');
-    await submit('U0ALICE', form({ phone: PHONE, uses: ['sms'], push: TOPIC }));
+    await submit('U0ALICE', form({ phone: ALICE_PHONE, uses: ['sms'], push: ALICE_TOPIC }));
     await t.settled();
-    await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(PHONE)?.body)}`, 'U0ALICE');
+    await t.command('/oncall', `contact verify ${codeIn(twilio.lastMessageTo(ALICE_PHONE)?.body)}`, 'U0ALICE');
     t.standIn.take('views.publish');
     home = await openHome(t, 'U0ALICE');
     expect(home.text).toMatch(
       /\*Text messages\*: \+44•••••0123, :white_check_mark: verified; last test <!date\^\d+\^[^>]*>: code sent \(sms\)/,
     );
     expect(home.text).toMatch(/\*Push \(ntfy\)\*: oncall-•••••9f2a, :grey_question: not verified yet; last test/);
-    expect(home.text).not.toContain(PHONE);
+    expect(home.text).not.toContain(ALICE_PHONE);
   });
 });

@@ -6,10 +6,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CONTACT_BLOCKS, CONTACT_VIEW, VERIFY_VIEW } from '../../src/contacts/contact-form.js';
 import { contactsOf } from '../../src/contacts/contact-store.js';
-import { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
-import { FakeClock } from '../../src/time/clock.js';
+import type { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 import { viewSubmissionPayload } from '../support/signed-requests.js';
 
 const NOW = Date.parse('2026-03-02T10:00:00Z');
@@ -17,19 +17,10 @@ const EMAIL = 'alice.oncall@example.com';
 
 let t: TestApp;
 let smtp: SmtpStandIn;
-afterEach(async () => {
-  await t?.close();
-  await smtp?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(NOW);
-  smtp = await new SmtpStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: EXAMPLE_POLICY,
-    clock,
-    env: { SMTP_URL: smtp.url, SMTP_FROM: 'On-call bot <oncall@example.org>' },
-  });
+  ({ t, smtp } = await startWithProviders({ at: NOW, providers: ['smtp'], policy: EXAMPLE_POLICY }));
   return t;
 }
 

@@ -3,49 +3,25 @@
  * and a P0 page then texts them at once and calls earlier than the policy, on top of the policy's steps.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { outbox } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from './contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_TOPIC, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<void> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio, ntfy } = await startWithProviders({
+    at: WED_0300,
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }] }']),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
-  const desired: DesiredContacts = { voice: PHONE, sms: PHONE, push: TOPIC, email: null };
-  saveContacts(t.store.db, 'U0ALICE', desired, T0);
-  for (const channel of ['phone', 'push'] as const) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!;
-    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
-  }
+    verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE, push: ALICE_TOPIC } },
+  }));
 }
 
 const say = async (text: string, user = 'U0ALICE') => ((await t.command('/oncall', text, user)).json() as { text: string }).text;
@@ -55,7 +31,7 @@ async function reachedOver(minutes: number): Promise<string[]> {
   const lines: string[] = [];
   let seen = { pushes: 0, calls: 0, texts: 0 };
   const collect = () => {
-    const minute = Math.round((t.clock.now() - T0) / MINUTE);
+    const minute = Math.round((t.clock.now() - WED_0300) / MINUTE);
     for (const c of t.standIn.take('chat.postMessage'))
       if (c.args.channel === 'U0ALICE' && String(c.args.text).startsWith(':rotating_light:')) lines.push(`${minute} slack`);
     for (const _ of twilio.messages.slice(seen.texts)) lines.push(`${minute} sms`);
@@ -84,7 +60,7 @@ describe('personal wake rules', () => {
     await say('page --severity P0 checkout down', 'U0DAN');
     expect(await reachedOver(5)).toEqual(['0 slack', '0 sms', '1 push', '1 call']);
     // The outbox names the way, never the number.
-    expect(JSON.stringify(t.store.db.select().from(outbox).all())).not.toContain(PHONE);
+    expect(JSON.stringify(t.store.db.select().from(outbox).all())).not.toContain(ALICE_PHONE);
   });
 
   it('listed, shown in Home, and removed', async () => {

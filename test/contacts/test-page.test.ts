@@ -4,60 +4,28 @@
  * is told which way woke them and how long it took, the Home shows it, and no page is ever made.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { parseEnv } from '../../src/config/env.js';
-import { providerConfig, providerSender, type ContactMessage, type ContactSender } from '../../src/contacts/contact-sender.js';
+import type { ContactMessage, ContactSender } from '../../src/contacts/contact-sender.js';
 import { CONTACT_TEST_ACK_ACTION } from '../../src/contacts/contact-test.js';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
-import { contactTests, outbox, pages, timers } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from './contact-support.js';
+import { contactTests, outbox, pages } from '../../src/db/schema.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import { pagingPolicy, WED_0300, timerRows } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_TOPIC, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+  ({ t, twilio, ntfy } = await startWithProviders({ at: WED_0300, policy: pagingPolicy() }));
   return t;
-}
-
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
 }
 
 const say = async (text: string, user = 'U0ALICE') => ((await t.command('/oncall', text, user)).json() as { text: string }).text;
@@ -73,7 +41,7 @@ async function advance(ms: number): Promise<void> {
 describe('/oncall test-page', () => {
   it('Slack first, then push, text and call a minute apart; the push acknowledges it and stops the rest', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC, sms: PHONE, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, sms: ALICE_PHONE, voice: ALICE_PHONE });
     const answer = await say('test-page');
     expect(answer).toContain('Test page #1 for you is on its way: Slack, then push, then text message, then phone call');
     await t.app.drainer.drain();
@@ -83,17 +51,17 @@ describe('/oncall test-page', () => {
     expect(ntfy.publishes).toHaveLength(0);
 
     await advance(MINUTE);
-    expect(ntfy.publishes.map((p) => p.message.topic)).toEqual([TOPIC]);
+    expect(ntfy.publishes.map((p) => p.message.topic)).toEqual([ALICE_TOPIC]);
     expect(twilio.messages).toHaveLength(0);
     await advance(MINUTE);
-    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);
+    expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE]);
     expect(twilio.messages[0]!.body).toMatch(/\/ack-test\/t1\.1\.U0ALICE\.sms\./);
 
     // The push's Acknowledge button, as the ntfy app presses it, 10 s later.
     t.clock.advance(10 * SECOND);
     const pressed = await ntfy.press(ntfy.publishes[0]!.message.id, 'Acknowledge');
     expect(pressed).toMatchObject({ status: 200 });
-    expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'push', endedAt: T0 + 2 * MINUTE + 10 * SECOND });
+    expect(testRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'push', endedAt: WED_0300 + 2 * MINUTE + 10 * SECOND });
     await t.app.drainer.drain();
     expect(dmsTo('U0ALICE').join('\n')).toContain('Test page #1 for you: reached by push after 2m 10s');
     expect(t.standIn.take('chat.update').map((u) => String(u.args.text))).toContain('Test page #1: reached by push after 2m 10s.');
@@ -101,13 +69,7 @@ describe('/oncall test-page', () => {
     // The call never goes out; no timer is left; no page was made.
     await advance(5 * MINUTE);
     expect(twilio.calls).toHaveLength(0);
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject.startsWith('contact-test:')),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject.startsWith('contact-test:'))).toEqual([]);
     expect(t.store.db.select().from(pages).all()).toEqual([]);
 
     // Home: "Last test: reached by push after 2m 10s, <date>".
@@ -115,22 +77,22 @@ describe('/oncall test-page', () => {
     await t.settled();
     await t.app.drainer.drain();
     expect(JSON.stringify(t.standIn.home('U0ALICE')?.view)).toContain('*Last test*: reached by push after 2m 10s');
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
-    expect(t.logs.lines.join('\n')).not.toContain(TOPIC);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_TOPIC);
     // Nor a test's acknowledge link, nor the number or topic in the outbox's rows.
     expect(t.logs.lines.join('\n')).not.toMatch(/t1\.1\.U0ALICE\./);
     const rows = JSON.stringify(t.store.db.select().from(outbox).all());
-    expect(rows).not.toContain(PHONE);
-    expect(rows).not.toContain(TOPIC);
+    expect(rows).not.toContain(ALICE_PHONE);
+    expect(rows).not.toContain(ALICE_TOPIC);
     expect(rows).not.toContain('/ack-test/');
   });
 
   it('pressing any key on the call acknowledges it as woken by the call', async () => {
     await started();
-    verified('U0ALICE', { voice: PHONE });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     await say('test-page');
     await advance(MINUTE);
-    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+    expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     const said = await twilio.answer(twilio.calls[0]!.sid);
     expect(said).toContain('<Gather numDigits="1"');
     expect(said).toContain('Press any key');
@@ -141,7 +103,7 @@ describe('/oncall test-page', () => {
 
   it('the Slack button acknowledges it; nobody else can', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     await t.app.drainer.drain();
     await t.interact(blockActionPayload('U0BOB', CONTACT_TEST_ACK_ACTION, '1', { channel: { id: 'DU0ALICE' } }));
@@ -160,7 +122,7 @@ describe('/oncall test-page', () => {
 
   it('nobody acknowledges: it gives up 5 minutes after the last way and says so', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     await advance(MINUTE);
     expect(ntfy.publishes).toHaveLength(1);
@@ -181,7 +143,7 @@ describe('/oncall test-page', () => {
 
   it('an admin may test someone else and is told the outcome; anyone else is refused with who may', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     expect(await say('test-page <@U0ALICE>', 'U0BOB')).toContain('Only the on-call admins');
     expect(t.store.db.select().from(contactTests).all()).toEqual([]);
     expect(await say('test-page <@U0ALICE>', 'U0LEAD')).toContain('Test page #1 for <@U0ALICE> is on its way');
@@ -197,14 +159,14 @@ describe('/oncall test-page', () => {
     expect(await say('test-page')).toContain('`/oncall contact`');
     expect(await say('test-page <@U0BOB>', 'U0LEAD')).toContain('<@U0BOB> has no verified way beyond Slack');
     expect(await say('test-page tomorrow')).toContain('"tomorrow" is not someone to test. Usage: `/oncall test-page`');
-    verified('U0ALICE', { push: TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     await say('test-page');
     expect(await say('test-page')).toContain('A test page for you is already running');
   });
 
   it('refuses forged, expired and unsigned links and callbacks, changing nothing', async () => {
     await started();
-    verified('U0ALICE', { push: TOPIC, voice: PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await say('test-page');
     await advance(MINUTE);
     const link = ntfy.publishes[0]!.message.actions![0]!.url!;
@@ -251,19 +213,12 @@ describe('/oncall test-page', () => {
     const db = tempDbPath();
     const slack = await new SlackStandIn().start();
     try {
-      const clock = new FakeClock(T0);
-      twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-      ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-      const env = {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-        NTFY_URL: ntfy.url,
-      };
+      const standIns = await startStandIns({ at: WED_0300 });
+      ({ twilio, ntfy } = standIns);
+      const { clock, env } = standIns;
       const options = { policy: pagingPolicy(), clock, env, dbPath: db.path, standIn: slack };
       t = await TestApp.start(options);
-      verified('U0ALICE', { push: TOPIC });
+      verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
       await say('test-page');
       await t.app.drainer.drain();
       await t.close({ keepDb: true });
@@ -285,18 +240,10 @@ describe('/oncall test-page', () => {
   });
 
   it('a busy call moves to the next way at once: the e-mail goes now, and its link acknowledges the test', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    const env = {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    };
+    const standIns = await startStandIns({ at: WED_0300 });
+    ({ twilio, ntfy } = standIns);
     // E-mail through a recording sender (SMTP is another part's); the rest through the real providers' stand-ins.
-    const real = providerSender(providerConfig(parseEnv({ SLACK_BOT_TOKEN: 'xoxb-x', SLACK_SIGNING_SECRET: 'x', ...env })));
+    const real = standIns.sender();
     const emails: ContactMessage[] = [];
     const contactSender: ContactSender = {
       canSend: (kind) => kind === 'email' || real.canSend(kind),
@@ -306,8 +253,8 @@ describe('/oncall test-page', () => {
         return { ok: true, id: 'mail-1' };
       },
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, env, contactSender });
-    verified('U0ALICE', { voice: PHONE, email: 'alice@example.com' });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE, email: 'alice@example.com' });
     expect(await say('test-page')).toContain('Slack, then phone call, then e-mail');
     await advance(MINUTE);
     expect(twilio.calls).toHaveLength(1);

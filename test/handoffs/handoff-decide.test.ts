@@ -170,128 +170,65 @@ describe('the boundary and its timers, minute by minute', () => {
 });
 
 describe('decideHandoff: the timers', () => {
+  const PROMPT: HandoffCommand = { kind: 'prompt', rotation: 'backend', boundary: B };
+  const DUE: HandoffCommand = { kind: 'due', rotation: 'backend', boundary: B };
+  const unconfirmed = (hours: number): HandoffCommand => ({
+    kind: 'unconfirmed',
+    rotation: 'backend',
+    boundary: B,
+    after: hours * HOUR,
+    dueAt: m(hours * 60),
+  });
+  /** The nudges 2 h and 4 h after B that a due timer sets, as lines. */
+  const nudges = (rotation = 'backend') => [
+    `set handoff.unconfirmed B+120m key handoff-unconfirmed:${rotation}:${B}:${2 * HOUR}`,
+    `set handoff.unconfirmed B+240m key handoff-unconfirmed:${rotation}:${B}:${4 * HOUR}`,
+  ];
+  /** The prompt and due timers of the boundary `weeks` after B, as lines. */
+  const nextBoundary = (rotation = 'backend', weeks = 1) => [
+    `set handoff.prompt B+${weeks * 7 * 24 * 60 - 60}m key handoff-prompt:${rotation}:${B + weeks * 7 * DAY}`,
+    `set handoff.due B+${weeks * 7 * 24 * 60}m key handoff-due:${rotation}:${B + weeks * 7 * DAY}`,
+  ];
+
   it.each<[string, HandoffState, HandoffCommand, number, string[]]>([
     // The prompt, an hour before.
-    [
-      'prompt at B-60m: the outgoing is asked',
-      state(),
-      { kind: 'prompt', rotation: 'backend', boundary: B },
-      m(-60),
-      ['post U0ALICE :hourglass: p1'],
-    ],
-    [
-      'prompt fired late at B-1m: still asked',
-      state(),
-      { kind: 'prompt', rotation: 'backend', boundary: B },
-      m(-1),
-      ['post U0ALICE :hourglass: p1'],
-    ],
-    ['prompt fired at B (the bot was down): nothing', state(), { kind: 'prompt', rotation: 'backend', boundary: B }, m(0), []],
-    [
-      'prompt when the handoff is written: nothing',
-      state({ handoff: handoff() }),
-      { kind: 'prompt', rotation: 'backend', boundary: B },
-      m(-60),
-      [],
-    ],
-    [
-      'prompt with nobody outgoing: nothing',
-      state({ target: { ...TARGET, outgoing: null } }),
-      { kind: 'prompt', rotation: 'backend', boundary: B },
-      m(-60),
-      [],
-    ],
-    [
-      'prompt for a boundary that is none any more: nothing',
-      state({ target: null }),
-      { kind: 'prompt', rotation: 'backend', boundary: B },
-      m(-60),
-      [],
-    ],
+    ['prompt at B-60m: the outgoing is asked', state(), PROMPT, m(-60), ['post U0ALICE :hourglass: p1']],
+    ['prompt fired late at B-1m: still asked', state(), PROMPT, m(-1), ['post U0ALICE :hourglass: p1']],
+    ['prompt fired at B (the bot was down): nothing', state(), PROMPT, m(0), []],
+    ['prompt when the handoff is written: nothing', state({ handoff: handoff() }), PROMPT, m(-60), []],
+    ['prompt with nobody outgoing: nothing', state({ target: { ...TARGET, outgoing: null } }), PROMPT, m(-60), []],
+    ['prompt for a boundary that is none any more: nothing', state({ target: null }), PROMPT, m(-60), []],
     // Due, at the boundary.
     [
       'due at B, nothing posted: the channel is reminded, the nudges and the next boundary are set',
       state(),
-      { kind: 'due', rotation: 'backend', boundary: B },
+      DUE,
       m(0),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:backend:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:backend:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+10020m key handoff-prompt:backend:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:backend:${B + 7 * DAY}`,
-        'post C0BACKEND :bell: p1',
-      ],
+      [...nudges(), ...nextBoundary(), 'post C0BACKEND :bell: p1'],
     ],
-    [
-      'due fired 4 h late: still reminded',
-      state(),
-      { kind: 'due', rotation: 'backend', boundary: B },
-      m(240),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:backend:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:backend:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+10020m key handoff-prompt:backend:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:backend:${B + 7 * DAY}`,
-        'post C0BACKEND :bell: p1',
-      ],
-    ],
-    [
-      'due fired 4 h 1 min late: stale, no reminder',
-      state(),
-      { kind: 'due', rotation: 'backend', boundary: B },
-      m(241),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:backend:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:backend:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+10020m key handoff-prompt:backend:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:backend:${B + 7 * DAY}`,
-      ],
-    ],
+    ['due fired 4 h late: still reminded', state(), DUE, m(240), [...nudges(), ...nextBoundary(), 'post C0BACKEND :bell: p1']],
+    ['due fired 4 h 1 min late: stale, no reminder', state(), DUE, m(241), [...nudges(), ...nextBoundary()]],
     [
       'due fired a week and a minute late: the boundary after now is next, not the missed one',
       state(),
-      { kind: 'due', rotation: 'backend', boundary: B },
+      DUE,
       m(7 * 24 * 60 + 1),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:backend:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:backend:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+20100m key handoff-prompt:backend:${B + 14 * DAY}`,
-        `set handoff.due B+20160m key handoff-due:backend:${B + 14 * DAY}`,
-      ],
+      [...nudges(), ...nextBoundary('backend', 2)],
     ],
-    [
-      'due with the handoff posted: no reminder',
-      state({ handoff: handoff() }),
-      { kind: 'due', rotation: 'backend', boundary: B },
-      m(0),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:backend:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:backend:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+10020m key handoff-prompt:backend:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:backend:${B + 7 * DAY}`,
-      ],
-    ],
+    ['due with the handoff posted: no reminder', state({ handoff: handoff() }), DUE, m(0), [...nudges(), ...nextBoundary()]],
     [
       'due for a rotation without a channel: no reminder, the timers all the same',
       state({ target: { ...TARGET, rotation: 'quiet', outgoing: 'U0FAY', incoming: 'U0FAY' } }),
       { kind: 'due', rotation: 'quiet', boundary: B },
       m(0),
-      [
-        `set handoff.unconfirmed B+120m key handoff-unconfirmed:quiet:${B}:${2 * HOUR}`,
-        `set handoff.unconfirmed B+240m key handoff-unconfirmed:quiet:${B}:${4 * HOUR}`,
-        `set handoff.prompt B+10020m key handoff-prompt:quiet:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:quiet:${B + 7 * DAY}`,
-      ],
+      [...nudges('quiet'), ...nextBoundary('quiet')],
     ],
     [
       'due for a boundary that is none any more (the handoff time moved): only the next boundary',
       state({ target: null }),
       { kind: 'due', rotation: 'backend', boundary: B + HOUR },
       m(60),
-      [
-        `set handoff.prompt B+10020m key handoff-prompt:backend:${B + 7 * DAY}`,
-        `set handoff.due B+10080m key handoff-due:backend:${B + 7 * DAY}`,
-      ],
+      nextBoundary(),
     ],
     [
       'due for a rotation gone from the policy: its timers end',
@@ -304,52 +241,16 @@ describe('decideHandoff: the timers', () => {
     [
       '2 h after, posted and unconfirmed: the incoming is nudged',
       state({ handoff: handoff() }),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 2 * HOUR, dueAt: m(120) },
+      unconfirmed(2),
       m(120),
       ['post U0BOB :wave: p1'],
     ],
-    [
-      '2 h after, fired 60 min late: still nudged',
-      state(),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 2 * HOUR, dueAt: m(120) },
-      m(180),
-      ['post U0BOB :wave: p1'],
-    ],
-    [
-      '2 h after, fired 61 min late: stale, nothing',
-      state(),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 2 * HOUR, dueAt: m(120) },
-      m(181),
-      [],
-    ],
-    [
-      '2 h after, confirmed: nothing',
-      state({ handoff: handoff({ confirmedBy: 'U0BOB', confirmedAt: m(5) }) }),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 2 * HOUR, dueAt: m(120) },
-      m(120),
-      [],
-    ],
-    [
-      '2 h after, nobody incoming: nothing',
-      state({ target: { ...TARGET, incoming: null } }),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 2 * HOUR, dueAt: m(120) },
-      m(120),
-      [],
-    ],
-    [
-      '4 h after: the lead is told',
-      state(),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 4 * HOUR, dueAt: m(240) },
-      m(240),
-      ['post U0LEAD :information_source: p1'],
-    ],
-    [
-      '4 h after, no lead in the policy: nothing',
-      state(),
-      { kind: 'unconfirmed', rotation: 'backend', boundary: B, after: 4 * HOUR, dueAt: m(240) },
-      m(240),
-      [],
-    ],
+    ['2 h after, fired 60 min late: still nudged', state(), unconfirmed(2), m(180), ['post U0BOB :wave: p1']],
+    ['2 h after, fired 61 min late: stale, nothing', state(), unconfirmed(2), m(181), []],
+    ['2 h after, confirmed: nothing', state({ handoff: handoff({ confirmedBy: 'U0BOB', confirmedAt: m(5) }) }), unconfirmed(2), m(120), []],
+    ['2 h after, nobody incoming: nothing', state({ target: { ...TARGET, incoming: null } }), unconfirmed(2), m(120), []],
+    ['4 h after: the lead is told', state(), unconfirmed(4), m(240), ['post U0LEAD :information_source: p1']],
+    ['4 h after, no lead in the policy: nothing', state(), unconfirmed(4), m(240), []],
   ])('%s', (what, s, command, now, expected) => {
     const p = what.includes('no lead') ? { ...POLICY, people: {} } : POLICY;
     expect(lines(decide(s, command, now, p).effects)).toEqual(expected);

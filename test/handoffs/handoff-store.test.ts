@@ -1,6 +1,6 @@
 /** The handoffs store against real SQLite: which handoff a boundary has, and the history's order. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { describe, expect, it } from 'vitest';
+import { migratedStoreEachTest } from '../support/memory-store.js';
 import {
   findHandoff,
   handoffFor,
@@ -11,12 +11,7 @@ import {
   type NewHandoff,
 } from '../../src/handoffs/handoff-store.js';
 
-let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
-  migrateStore(store);
-});
-afterEach(() => store.close());
+const store = migratedStoreEachTest();
 
 const T = 1_800_000_000_000;
 

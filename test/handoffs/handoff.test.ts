@@ -13,21 +13,21 @@ const BOUNDARY = Date.parse('2026-11-23T09:00:00Z');
 const at = (iso: string) => Date.parse(iso);
 
 describe('prefill from the shift', () => {
+  /** Still open at the boundary: Bob commands it. */
+  const CHECKOUT: ShiftFacts['activeIncidents'][number] = {
+    id: 7,
+    severity: 'P1',
+    title: 'Checkout 500s',
+    status: 'monitoring',
+    commander: 'U0BOB',
+    declaredAt: at('2026-11-22T21:00:00Z'),
+    resolvedAt: null,
+  };
   const facts: ShiftFacts = {
     zone: 'UTC',
     shiftStart: at('2026-11-16T09:00:00Z'),
     now: at('2026-11-23T08:00:00Z'),
-    activeIncidents: [
-      {
-        id: 7,
-        severity: 'P1',
-        title: 'Checkout 500s',
-        status: 'monitoring',
-        commander: 'U0BOB',
-        declaredAt: at('2026-11-22T21:00:00Z'),
-        resolvedAt: null,
-      },
-    ],
+    activeIncidents: [CHECKOUT],
     shiftIncidents: [
       {
         id: 6,
@@ -38,15 +38,7 @@ describe('prefill from the shift', () => {
         declaredAt: at('2026-11-18T10:00:00Z'),
         resolvedAt: at('2026-11-18T12:30:00Z'),
       },
-      {
-        id: 7,
-        severity: 'P1',
-        title: 'Checkout 500s',
-        status: 'monitoring',
-        commander: 'U0BOB',
-        declaredAt: at('2026-11-22T21:00:00Z'),
-        resolvedAt: null,
-      },
+      CHECKOUT,
     ],
     pages: [
       {

@@ -14,6 +14,7 @@ import {
   type NotifyState,
 } from '../../src/incidents/incident-decide.js';
 import type { IncidentRow } from '../../src/incidents/incident-store.js';
+import { incidentRow } from './incident-row.js';
 import type { Page } from '../../src/paging/page-store.js';
 import { MINUTE } from '../../src/time/clock.js';
 
@@ -54,34 +55,7 @@ function policy(changes: Partial<Policy> = {}): Policy {
 }
 
 function incident(i: Partial<IncidentRow> = {}): IncidentRow {
-  return {
-    id: 4,
-    title: 'checkout down',
-    severity: 'P1',
-    status: 'investigating',
-    service: 'checkout',
-    environment: 'prod',
-    impact: 'no orders',
-    tags: [],
-    rotation: 'backend',
-    declaredBy: 'U0ALICE',
-    commander: 'U0ALICE',
-    roles: {},
-    channelId: 'C0INC',
-    announceChannel: 'C0ANN',
-    declaredAt: T0,
-    lastUpdateAt: null,
-    nextUpdateDueAt: m(15),
-    firstUpdateDueAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
-    postmortemDueAt: null,
-    postmortemLink: null,
-    postmortemDoneAt: null,
-    classification: null,
-    ...i,
-  };
+  return incidentRow(T0, { nextUpdateDueAt: m(15), ...i });
 }
 
 function state(s: Partial<IncidentState> = {}): IncidentState {

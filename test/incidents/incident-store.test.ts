@@ -1,6 +1,6 @@
 /** The incidents store against real SQLite: the timeline's order and the questions other features ask of it. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { describe, expect, it } from 'vitest';
+import { migratedStoreEachTest } from '../support/memory-store.js';
 import {
   findIncident,
   incidentInChannel,
@@ -16,12 +16,7 @@ import {
   type NewIncidentRow,
 } from '../../src/incidents/incident-store.js';
 
-let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
-  migrateStore(store);
-});
-afterEach(() => store.close());
+const store = migratedStoreEachTest();
 
 const T = 1_800_000_000_000;
 

@@ -1,10 +1,10 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { pages, timers } from '../../src/db/schema.js';
+import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
+import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE, timerRows, commandPage } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
 
@@ -15,9 +15,9 @@ const T0 = Date.parse('2026-01-07T03:00:00Z');
 
 async function startWithPage(severity = 'P0'): Promise<number> {
   t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(T0) });
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 const press = (userId: string, action: string, id: number) =>
@@ -28,16 +28,8 @@ describe('acknowledge, escalate now, resolve', () => {
   it.each([
     ['right after the first page', 0, ['0 U0ALICE']],
     ['between steps (minute 20)', 20, ['0 U0ALICE', '15 U0BOB']],
-    [
-      'after the last step of the last round',
-      119,
-      ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'],
-    ],
-    [
-      'after the chain ran out (still honoured)',
-      130,
-      ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'],
-    ],
+    ['after the last step of the last round', 119, P0_CHAIN_TWICE],
+    ['after the chain ran out (still honoured)', 130, P0_CHAIN_TWICE],
   ])('acknowledged %s: no further step, every message edited in place, time to ack stored', async (_name, minute, expected) => {
     const id = await startWithPage();
     const before = await runMinutes(t, T0, minute);
@@ -51,13 +43,7 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(dmTimeline([...before, ...after])).toEqual(expected);
     expect(after.filter((r) => r.text.startsWith(':rotating_light:') || r.text.startsWith(':warning:'))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + minute * MINUTE });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.kind === 'page.step' || r.kind === 'page.exhaust')).toEqual([]);
   });
 
   it('a double click: the second press is told who acknowledged, nothing is edited twice', async () => {
@@ -123,13 +109,7 @@ describe('acknowledge, escalate now, resolve', () => {
     expect(t.standIn.take('chat.update').every((c) => String(c.args.text).includes('Resolved by <@U0BOB>'))).toBe(true);
     expect(dmTimeline(await runMinutes(t, T0 + 2 * MINUTE, 130))).toEqual([]);
     expect(pageRow()).toMatchObject({ status: 'resolved', resolvedBy: 'U0BOB', ackedBy: 'U0BOB' });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === 'page:1'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === 'page:1')).toEqual([]);
   });
 
   it('someone outside the rotation cannot acknowledge, and is told who can', async () => {
@@ -177,16 +157,7 @@ describe('pages survive restarts and Slack trouble', () => {
       const second = await TestApp.start({ policy: pagingPolicy(), dbPath: db.path, standIn, clock });
       t = second;
       const after = await runMinutes(second, T0, 125 - stopAt);
-      expect(dmTimeline([...before, ...after])).toEqual([
-        '0 U0ALICE',
-        '15 U0BOB',
-        '30 U0LEAD',
-        '45 U0CTO',
-        '60 U0ALICE',
-        '75 U0BOB',
-        '90 U0LEAD',
-        '105 U0CTO',
-      ]);
+      expect(dmTimeline([...before, ...after])).toEqual(P0_CHAIN_TWICE);
     } finally {
       await t.close();
       await standIn.stop();

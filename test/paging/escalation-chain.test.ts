@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { pages } from '../../src/db/schema.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
-import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
+import { dmTimeline, pagingPolicy, runMinutes, P0_CHAIN_TWICE } from '../support/paging-scenario.js';
 
 let t: TestApp;
 afterEach(async () => t?.close());
@@ -21,16 +21,7 @@ describe('the full chain on a fake clock', () => {
     t = await TestApp.start({ policy: pagingPolicy(), clock: new FakeClock(T0) });
     await page('--severity P0 checkout returns 500 for everyone');
     const received = await runMinutes(t, T0, 125);
-    expect(dmTimeline(received)).toEqual([
-      '0 U0ALICE',
-      '15 U0BOB',
-      '30 U0LEAD',
-      '45 U0CTO',
-      '60 U0ALICE',
-      '75 U0BOB',
-      '90 U0LEAD',
-      '105 U0CTO',
-    ]);
+    expect(dmTimeline(received)).toEqual(P0_CHAIN_TWICE);
     const channel = received.filter((r) => r.to === 'C0ALERTS');
     expect(channel.map((r) => r.minute)).toEqual([0, 15, 30, 45, 60, 75, 90, 105, 120]);
     expect(channel.at(-1)!.text).toBe(

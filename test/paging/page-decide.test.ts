@@ -11,11 +11,13 @@ import {
   type RotationPolicy,
   type SeverityEscalation,
   type StepVia,
+  type WakeStep,
 } from '../../src/config/policy.js';
 import { pageTargetOf } from '../../src/config/policy-target.js';
 import { decidePage, type PageCommand, type PageEffects, type PageState } from '../../src/paging/page-decide.js';
 import type { Page } from '../../src/paging/page-store.js';
 import { MINUTE } from '../../src/time/clock.js';
+import { pageRow } from './page-row.js';
 
 // Monday 2026-01-05 10:00 UTC: business hours (the default policy's zone is UTC).
 const T0 = Date.UTC(2026, 0, 5, 10, 0);
@@ -28,6 +30,10 @@ const step = (afterMin: number, page: string, via: StepVia | null = null): Escal
   via,
   businessHours: false,
 });
+/** A wake step `afterMin` minutes after the DM. */
+const wake = (afterMin: number, via: WakeStep['via']): WakeStep => ({ afterMs: afterMin * MINUTE, via });
+/** P1's wake in the wake tables: Slack at once, push at 1 min, a call at 3 min. */
+const P1_WAKE = [wake(0, 'slack'), wake(1, 'push'), wake(3, 'voice')];
 const P1: SeverityEscalation = {
   loops: 2,
   chatOnly: false,
@@ -61,33 +67,7 @@ function policy(changes: Partial<Policy> = {}): Policy {
   };
 }
 
-function page(p: Partial<Page> = {}): Page {
-  return {
-    id: 7,
-    rotation: 'backend',
-    severity: 'P1',
-    summary: 'checkout down',
-    source: 'person',
-    sourceRef: null,
-    createdBy: 'U0ME',
-    status: 'open',
-    stepIndex: 0,
-    loop: 0,
-    exhaustedAt: null,
-    createdAt: T0,
-    ackedBy: null,
-    ackedAt: null,
-    ackedVia: null,
-    resolvedBy: null,
-    resolvedAt: null,
-    resolvedVia: null,
-    toldAt: null,
-    breachedAt: null,
-    slackFallbackAt: null,
-    slackFallbackVia: null,
-    ...p,
-  };
-}
+const page = (p: Partial<Page> = {}): Page => pageRow(T0, p);
 
 function state(s: Partial<PageState> = {}): PageState {
   return {
@@ -237,7 +217,7 @@ describe("decidePage: a step's via (seed 003: the CTO by phone)", () => {
       escalation: {
         default: { P1: { ...P1, steps: [step(0, 'primary'), step(15, 'secondary'), step(10, 'engineering_lead', via)] }, P2, P3 },
       },
-      wake: { P1: [{ afterMs: 0, via: 'slack' }] },
+      wake: { P1: [wake(0, 'slack')] },
     });
   const third: PageCommand = { kind: 'step', position: { stepIndex: 2, loop: 0 }, dueAt: m(25) };
   const told = state({ page: page({ toldAt: m(0), stepIndex: 1 }) });
@@ -284,40 +264,35 @@ describe('decidePage: people act on it', () => {
     { pageId: 7, userId: 'U0PRI', ref: 'page:7:dm:U0PRI:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
     { pageId: 7, userId: null, ref: 'page:7:channel:0:0', stepIndex: 0, loop: 0, createdAt: m(0) },
   ];
+  /** The page told at minute 0, its DM and channel line sent. */
+  const told = state({ page: page({ toldAt: m(0) }), messages: reached });
+  /** A closed page's timers cancelled, as lines, and its two messages edited. */
+  const CANCELLED = ['cancel page.step', 'cancel page.exhaust', 'cancel page.ack_sla', 'cancel page.wake', 'cancel page.slack_check'];
+  const EDITED = ['edit page:7:dm:U0PRI:0:0', 'edit page:7:channel:0:0'];
   it.each<[string, PageState, PageCommand, number, boolean | null, string[]]>([
     [
       'acknowledging stops the chain, edits every message and tells the app',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'acknowledge', by: 'U0PRI' },
       m(5),
       true,
       [
         'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767607500000,"breachedAt":null}',
-        'cancel page.step',
-        'cancel page.exhaust',
-        'cancel page.ack_sla',
-        'cancel page.wake',
-        'cancel page.slack_check',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...CANCELLED,
+        ...EDITED,
         'event page.acknowledged by U0PRI',
       ],
     ],
     [
       'acknowledging after the deadline, before the SLA timer fired, records the breach at the deadline',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'acknowledge', by: 'U0PRI' },
       m(20),
       true,
       [
         'write {"status":"acknowledged","ackedBy":"U0PRI","ackedAt":1767608400000,"breachedAt":1767608100000}',
-        'cancel page.step',
-        'cancel page.exhaust',
-        'cancel page.ack_sla',
-        'cancel page.wake',
-        'cancel page.slack_check',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...CANCELLED,
+        ...EDITED,
         'event page.acknowledged by U0PRI',
       ],
     ],
@@ -349,15 +324,14 @@ describe('decidePage: people act on it', () => {
     ],
     [
       'resolving also acknowledges, cancels every timer of the page and tells the app',
-      state({ page: page({ toldAt: m(0) }), messages: reached }),
+      told,
       { kind: 'resolve', by: 'U0SEC' },
       m(5),
       true,
       [
         'write {"status":"resolved","resolvedBy":"U0SEC","resolvedAt":1767607500000,"ackedBy":"U0SEC","ackedAt":1767607500000,"breachedAt":null}',
         'cancel all',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...EDITED,
         'event page.resolved by U0SEC',
       ],
     ],
@@ -370,8 +344,7 @@ describe('decidePage: people act on it', () => {
       [
         'write {"status":"resolved","resolvedBy":"grafana","resolvedAt":1767607500000}',
         'cancel all',
-        'edit page:7:dm:U0PRI:0:0',
-        'edit page:7:channel:0:0',
+        ...EDITED,
         'event page.resolved by grafana',
       ],
     ],
@@ -470,15 +443,7 @@ describe('decidePage: a changed severity and notify rules', () => {
 describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
   const wakeP1 = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-        ],
-        P2: [{ afterMs: 1 * MINUTE, via: 'push' }],
-        P3: [{ afterMs: 1 * MINUTE, via: 'push' }],
-      },
+      wake: { P1: P1_WAKE, P2: [wake(1, 'push')], P3: [wake(1, 'push')] },
     });
   const wakeLines = (e: PageEffects) => lines(e).filter((l) => l.includes('page.wake'));
 
@@ -540,14 +505,7 @@ describe('decidePage: waking a person beyond Slack (policy.wake)', () => {
 describe('decidePage: a wake call that ends unanswered', () => {
   const p = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-          { afterMs: 10 * MINUTE, via: 'sms' },
-        ],
-      },
+      wake: { P1: [...P1_WAKE, wake(10, 'sms')] },
     });
   const paged = state({
     page: page({ toldAt: m(0) }),
@@ -588,13 +546,7 @@ describe('decidePage: a wake call that ends unanswered', () => {
 describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts)', () => {
   const p = () =>
     policy({
-      wake: {
-        P1: [
-          { afterMs: 0, via: 'slack' },
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-        ],
-      },
+      wake: { P1: P1_WAKE },
     });
   const paged = state({
     page: page({ toldAt: m(0) }),
@@ -654,13 +606,7 @@ describe('decidePage: Slack did not deliver a step within 60 s (page-fallback.ts
 
   it('after a fallback, a call that ends unanswered brings nothing forward: every way was used at once', () => {
     const withSms = policy({
-      wake: {
-        P1: [
-          { afterMs: 1 * MINUTE, via: 'push' },
-          { afterMs: 3 * MINUTE, via: 'voice' },
-          { afterMs: 10 * MINUTE, via: 'sms' },
-        ],
-      },
+      wake: { P1: [wake(1, 'push'), wake(3, 'voice'), wake(10, 'sms')] },
     });
     const busy: PageCommand = { kind: 'call-ended', userId: 'U0PRI', stepIndex: 0, loop: 0, status: 'busy' };
     // Without the fallback, the 10-minute SMS is brought forward (the case above); after it, the SMS went at once already.

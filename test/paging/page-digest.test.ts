@@ -9,14 +9,23 @@ import { decidePage, type PageState } from '../../src/paging/page-decide.js';
 import {
   CHANNEL_BACKLOG_LIMIT,
   decideChannelDigest,
+  decideDigestDraw,
   decidePersonDigest,
+  DIGEST_CHANNEL_PACE,
+  DIGEST_DRAWER,
+  DIGEST_PERSON_PACE,
   DIGEST_WINDOW_MS,
+  type DigestDrawState,
+  type DrawPace,
+  nextEditAt,
   digestRefreshAt,
   digestUpdate,
   type DigestDecision,
 } from '../../src/paging/page-digest.js';
 import type { Page, PageMessage } from '../../src/paging/page-store.js';
+import { PRIORITY, type CallState, type Priority } from '../../src/engine/outbox.js';
 import { MINUTE, SECOND } from '../../src/time/clock.js';
+import { pageRow } from './page-row.js';
 
 const T0 = Date.UTC(2026, 0, 5, 10, 0);
 const clock = (mmss: string) => {
@@ -136,6 +145,118 @@ describe('digest edits', () => {
   });
 });
 
+describe('decideDigestDraw: one digest, ms by ms', () => {
+  // The digest's post and edits as the outbox holds them, event by event: what a change (a page joining: PRIORITY.page;
+  // a page acknowledged: cosmetic) does. Whatever is queued is drawn when it leaves, so it carries the change.
+  type Row = [ms: number, event: string, expected: string];
+  function run(rows: readonly Row[], pace: DrawPace, post: CallState = 'queued'): Row[] {
+    const state: { post: CallState; edits: Array<{ createdAt: number; state: CallState; priority: Priority }> } = { post, edits: [] };
+    const got: Row[] = [];
+    for (const [ms, event, expected] of rows) {
+      const queued = state.edits.find((e) => e.state === 'queued');
+      const sending = state.edits.find((e) => e.state === 'sending');
+      if (event === 'post leaves') state.post = 'sending';
+      else if (event === 'post out') state.post = 'done';
+      else if (event === 'edit leaves') queued!.state = 'sending';
+      else if (event === 'edit out') sending!.state = 'done';
+      else {
+        const priority = event === 'acknowledged' ? PRIORITY.cosmetic : PRIORITY.page;
+        const decision = decideDigestDraw(state as DigestDrawState, pace, priority, T0 + ms);
+        if (decision.kind === 'edit') {
+          // A more urgent edit supersedes the one waiting (the outbox drops it).
+          state.edits = state.edits.filter((e) => e.state !== 'queued');
+          state.edits.push({ createdAt: T0 + ms, state: 'queued', priority });
+        }
+        got.push([ms, event, decision.kind === 'later' ? `later +${decision.at - T0}` : decision.kind]);
+        continue;
+      }
+      got.push([ms, event, expected]);
+    }
+    return got;
+  }
+
+  it('a person digest: posted at once, edits as fast as they go for a burst of 5, then one every 2 s', () => {
+    expect(DIGEST_PERSON_PACE).toEqual({ burst: 5, everyMs: 2 * SECOND });
+    const rows: Row[] = [
+      // The post has not left: it will be drawn with this page when it does.
+      [0, 'joins', 'none'],
+      [1, 'post leaves', ''],
+      // The post left without these: one edit, and the next page joins that edit while it waits.
+      [5, 'joins', 'edit'],
+      [6, 'joins', 'none'],
+      [10, 'post out', ''],
+      [11, 'edit leaves', ''],
+      // An edit on its way carries nothing new: one more queued behind it (never more than one waiting).
+      [12, 'joins', 'edit'],
+      [13, 'joins', 'none'],
+      [20, 'edit out', ''],
+      [21, 'edit leaves', ''],
+      [22, 'joins', 'edit'],
+      [30, 'edit out', ''],
+      [31, 'edit leaves', ''],
+      [32, 'joins', 'edit'],
+      [40, 'edit out', ''],
+      [41, 'edit leaves', ''],
+      [42, 'joins', 'edit'],
+      [50, 'edit out', ''],
+      [51, 'edit leaves', ''],
+      // Five edits in 42 ms: the burst is spent; the next edit when a token is back (5 + 2,000 ms).
+      [52, 'joins', 'later +2005'],
+      [60, 'edit out', ''],
+      [900, 'joins', 'later +2005'],
+      [2005, 'joins', 'edit'],
+      [2010, 'edit leaves', ''],
+      [2020, 'edit out', ''],
+      // Steady: one every 2 s while pages keep joining.
+      [2100, 'joins', 'later +4005'],
+      [4005, 'joins', 'edit'],
+      // A page acknowledged while a page's edit waits: that edit carries it.
+      [4006, 'acknowledged', 'none'],
+      [4010, 'edit leaves', ''],
+      [4020, 'edit out', ''],
+      // Quiet for a while: the burst is back.
+      [30_000, 'joins', 'edit'],
+      [30_010, 'edit leaves', ''],
+      [30_011, 'joins', 'edit'],
+    ];
+    expect(run(rows, DIGEST_PERSON_PACE)).toEqual(rows);
+  });
+
+  it('a change of state waits in a cosmetic edit; a page joining then replaces it with an urgent one', () => {
+    const rows: Row[] = [
+      [0, 'acknowledged', 'edit'],
+      [1, 'acknowledged', 'none'],
+      [2, 'joins', 'edit'],
+      [3, 'acknowledged', 'none'],
+    ];
+    expect(run(rows, DIGEST_PERSON_PACE, 'done')).toEqual(rows);
+  });
+
+  it('a channel digest line: one edit at once, then one every 5 s', () => {
+    expect(DIGEST_CHANNEL_PACE).toEqual({ burst: 1, everyMs: 5 * SECOND });
+    const rows: Row[] = [
+      [0, 'joins', 'edit'],
+      [10, 'edit leaves', ''],
+      [20, 'edit out', ''],
+      [30, 'joins', 'later +5000'],
+      [5000, 'joins', 'edit'],
+      [5001, 'joins', 'none'],
+    ];
+    expect(run(rows, DIGEST_CHANNEL_PACE, 'done')).toEqual(rows);
+  });
+
+  it.each<[number[], number]>([
+    [[], Number.NEGATIVE_INFINITY],
+    [[0], -6_000],
+    [[0, 0, 0, 0], 0],
+    [[0, 0, 0, 0, 0], 2_000],
+    [[0, 0, 0, 0, 0, 2_000], 4_000],
+    [[0, 60_000], 54_000],
+  ])('edits queued at %j: the next fits the person pace at %i', (at, expected) => {
+    expect(nextEditAt(at, DIGEST_PERSON_PACE)).toBe(expected);
+  });
+});
+
 // ------------------------------------------------------------------------------------------------------------
 // decidePage with the digest state gathered
 
@@ -159,22 +280,8 @@ function policy(): Policy {
   return { ...defaultPolicy(), people: {}, rotations: { backend }, escalation: { default: { P1 } }, notify: [], wake: {} };
 }
 
-function page(p: Partial<Page> = {}): Page {
-  return {
-    ...{ id: 40, rotation: 'backend', severity: 'P1', summary: 'db down', source: 'alert', sourceRef: null, createdBy: null },
-    ...{ status: 'open', stepIndex: 0, loop: 0, exhaustedAt: null, createdAt: T0, ackedBy: null, ackedAt: null, ackedVia: null },
-    ...{
-      resolvedBy: null,
-      resolvedAt: null,
-      resolvedVia: null,
-      toldAt: null,
-      breachedAt: null,
-      slackFallbackAt: null,
-      slackFallbackVia: null,
-    },
-    ...p,
-  } as Page;
-}
+/** #40, an alert's "db down" (no person raised it). */
+const page = (p: Partial<Page> = {}): Page => pageRow(T0, { id: 40, summary: 'db down', source: 'alert', createdBy: null, ...p });
 
 function state(s: Partial<PageState> = {}): PageState {
   return {
@@ -229,6 +336,51 @@ describe('decidePage with digests', () => {
       'refresh page-digest:U0BOB:12 at +5s',
       'refresh page-digest:C0ALERTS:11 at +5s',
     ]);
+  });
+
+  it('joining with the outbox state gathered: nothing while the post waits, an edit drawn when it leaves, a timer past the pace', () => {
+    const joining = (draw: DigestDrawState, now = T0) =>
+      said(
+        state({ digest: { people: { U0BOB: { recentOpen: 7, current: 'page-digest:U0BOB:12', draw } }, channel: null } }),
+        { kind: 'first-step' },
+        now,
+      );
+    expect(joining({ post: 'queued', edits: [] })).toEqual([
+      'row U0BOB@page-digest:U0BOB:12',
+      'row channel@page:40:channel:0:0',
+      'post C0ALERTS page:40:channel:0:0',
+    ]);
+    expect(joining({ post: 'done', edits: [] })).toEqual([
+      'row U0BOB@page-digest:U0BOB:12',
+      'row channel@page:40:channel:0:0',
+      'edit page-digest:U0BOB:12',
+      'post C0ALERTS page:40:channel:0:0',
+    ]);
+    const spent = Array.from({ length: 5 }, () => ({ createdAt: T0, state: 'done' as const, priority: PRIORITY.page }));
+    expect(joining({ post: 'done', edits: spent }, T0 + 100)).toEqual([
+      'row U0BOB@page-digest:U0BOB:12',
+      'row channel@page:40:channel:0:0',
+      'refresh page-digest:U0BOB:12 at +2s',
+      'post C0ALERTS page:40:channel:0:0',
+    ]);
+    // The edit is the page's (PRIORITY.page) and drawn when it leaves, with every page the digest lists then.
+    const { effects } = decidePage(
+      state({
+        digest: {
+          people: { U0BOB: { recentOpen: 7, current: 'page-digest:U0BOB:12', draw: { post: 'sending', edits: [] } } },
+          channel: null,
+        },
+      }),
+      { kind: 'first-step' },
+      policy(),
+      T0,
+    );
+    expect(effects.calls.find((c) => c.method === 'chat.update')).toMatchObject({
+      priority: PRIORITY.page,
+      targetRef: 'page-digest:U0BOB:12',
+      supersedes: true,
+      draw: { with: DIGEST_DRAWER, key: 'page-digest:U0BOB:12' },
+    });
   });
 
   it("a later step's DM to a person still over the threshold joins their digest; the page escalates as always", () => {

@@ -85,7 +85,7 @@ describe('digests', () => {
       }
     }
     await deliverAll();
-    // Edits every 5 s at most: let the last one out.
+    // Edits paced past a burst (one every 2 s): let the last one out.
     await t.advance(10 * SECOND);
     await deliverAll();
 

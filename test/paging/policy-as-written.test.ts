@@ -10,7 +10,7 @@ import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { dmTimeline, pagingPolicy, runMinutes } from '../support/paging-scenario.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
+import { SlackStandIn, type RecordedCall } from '../../src/playground/slack-stand-in.js';
 
 let t: TestApp;
 const standIns: SlackStandIn[] = [];
@@ -147,22 +147,28 @@ describe('task severities log a task, page nobody (seed 001 SEV-3 "log as a task
 describe('notify rules that page, and rules after the acknowledgement (seeds 001 and 002)', () => {
   const WED = Date.parse('2026-01-07T03:00:00Z'); // Alice primary, Bob secondary that week
   const dmsTo = (user: string) => t.standIn.take('chat.postMessage', (a) => a.channel === user).map((c) => String(c.args.text));
+  /** The bot at WED with these notify rules, one a line of the policy's list. */
+  async function startWithRules(...rules: string[]): Promise<void> {
+    t = await TestApp.start({ policy: pagingPolicy(['notify:', ...rules.map((r) => `  - ${r}`)]), clock: new FakeClock(WED) });
+  }
+  /** Moves the clock to `at` and delivers what fell due. */
+  async function deliveredAt(at: number): Promise<void> {
+    await advanceTo(at);
+    await t.app.drainer.drain();
+  }
+  const STABILIZED_IN_15M = '{ when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }';
 
   it('"P0 at 2 h without mitigation: escalate to the CTO" pages the CTO with Acknowledge, worded unmitigated', async () => {
-    const policy = pagingPolicy([
-      'notify:',
-      '  - { when: declared, severity: P0, who: engineering_lead }',
-      '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
-    ]);
-    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await startWithRules(
+      '{ when: declared, severity: P0, who: engineering_lead }',
+      '{ when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
+    );
     const id = await raisePage('--severity P0 checkout returns 500');
     await t.advance(10 * MINUTE);
     expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
-    await advanceTo(WED + 2 * HOUR - MINUTE);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + 2 * HOUR - MINUTE);
     expect(dmsTo('U0CTO')).toEqual([]);
-    await advanceTo(WED + 2 * HOUR);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + 2 * HOUR);
     const cto = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0CTO');
     expect(cto).toHaveLength(1);
     expect(String(cto[0]!.args.text)).toBe(':rotating_light: Page [P0] checkout returns 500 (backend), paged by <@U0DAN>');
@@ -174,12 +180,10 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   });
 
   it('a resolved page pulls nobody in, and an FYI in the minute the chain pages the same person is not sent', async () => {
-    const policy = pagingPolicy([
-      'notify:',
-      '  - { when: unresolved, severity: P0, after: 30m, who: engineering_lead }',
-      '  - { when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
-    ]);
-    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await startWithRules(
+      '{ when: unresolved, severity: P0, after: 30m, who: engineering_lead }',
+      '{ when: unmitigated, severity: P0, after: 2h, who: cto, how: page }',
+    );
     const id = await raisePage('--severity P0 checkout returns 500');
     for (let minute = 1; minute <= 30; minute += 1) await t.advance(MINUTE); // the ticker's pace: each step scheduled in its time
     await t.app.drainer.drain();
@@ -188,25 +192,18 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
     expect(lead).toHaveLength(1);
     expect(lead[0]).toMatch(/^:rotating_light: Page \[P0\]/);
     expect((await press('U0LEAD', PAGE_ACTIONS.resolve, id)).status).toBe(200);
-    await advanceTo(WED + 3 * HOUR);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + 3 * HOUR);
     expect(dmsTo('U0CTO')).toEqual([]);
   });
 
   it('"not stabilized within 15 minutes: escalate to the secondary" fires 15 min after the acknowledgement while unresolved', async () => {
-    const policy = pagingPolicy([
-      'notify:',
-      '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }',
-    ]);
-    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await startWithRules(STABILIZED_IN_15M);
     const id = await raisePage('--severity P1 repeated 429s from the vendor');
     await t.advance(5 * MINUTE);
     expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
-    await advanceTo(WED + 19 * MINUTE);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + 19 * MINUTE);
     expect(dmsTo('U0BOB')).toEqual([]);
-    await advanceTo(WED + 20 * MINUTE);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + 20 * MINUTE);
     const bob = t.standIn.take('chat.postMessage', (a) => a.channel === 'U0BOB');
     expect(bob.map((c) => String(c.args.text))).toEqual([
       ':rotating_light: Page [P1] repeated 429s from the vendor (backend), paged by <@U0DAN>',
@@ -215,18 +212,13 @@ describe('notify rules that page, and rules after the acknowledgement (seeds 001
   });
 
   it('the rule after acknowledgement stays quiet when the page is resolved in time', async () => {
-    const policy = pagingPolicy([
-      'notify:',
-      '  - { when: unmitigated, severity: P1, after: 15m, since: acknowledged, who: secondary, how: page }',
-    ]);
-    t = await TestApp.start({ policy, clock: new FakeClock(WED) });
+    await startWithRules(STABILIZED_IN_15M);
     const id = await raisePage('--severity P1 repeated 429s from the vendor');
     await t.advance(5 * MINUTE);
     await press('U0ALICE', PAGE_ACTIONS.ack, id);
     await t.advance(5 * MINUTE);
     await press('U0ALICE', PAGE_ACTIONS.resolve, id);
-    await advanceTo(WED + HOUR);
-    await t.app.drainer.drain();
+    await deliveredAt(WED + HOUR);
     expect(dmsTo('U0BOB')).toEqual([]);
   });
 
@@ -251,6 +243,30 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
     expect(await t.app.usergroups.refresh(group)).toBe(true);
   }
 
+  /** A P1 whose chain pages the S0OWNERS group at 5 min, raised at WED and run to that minute: its id and the posts so far. */
+  async function groupPagedAt5m(members: string[]): Promise<{ id: number; posts: RecordedCall[] }> {
+    await startWithGroup(
+      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
+      'S0OWNERS',
+      members,
+    );
+    const id = await raisePage('--severity P1 public profile returns 500');
+    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
+    await t.app.drainer.drain();
+    return { id, posts: t.standIn.take('chat.postMessage') };
+  }
+  /** The alerts channel's line that pages the group. */
+  const groupLine = (posts: RecordedCall[]) =>
+    posts.find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+  /** A ✅ on that line, as Slack sends it. */
+  const checkOn = (line: RecordedCall, user: string) =>
+    t.event({
+      type: 'reaction_added',
+      user,
+      reaction: 'white_check_mark',
+      item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) },
+    });
+
   it('a notify rule naming a group: each member gets the FYI by DM and the channel line mentions the group', async () => {
     await startWithGroup(
       ['notify:', '  - { when: declared, severity: P1, who: cto }', '  - { when: declared, severity: P1, who: S0ALLENG }'],
@@ -267,19 +283,11 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
   });
 
   it('a step naming a group pages each member with Acknowledge, and a member (no rotation member) acknowledges from the channel line', async () => {
-    await startWithGroup(
-      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
-      'S0OWNERS',
-      ['U0ERIN', 'U0FRED'],
-    );
-    const id = await raisePage('--severity P1 public profile returns 500');
-    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
-    await t.app.drainer.drain();
-    const posts = t.standIn.take('chat.postMessage');
+    const { id, posts } = await groupPagedAt5m(['U0ERIN', 'U0FRED']);
     const memberDms = posts.filter((c) => c.args.channel === 'U0ERIN' || c.args.channel === 'U0FRED');
     expect(memberDms.map((c) => c.args.channel).sort()).toEqual(['U0ERIN', 'U0FRED']);
     expect(memberDms.every((c) => JSON.stringify(c.args.blocks).includes(PAGE_ACTIONS.ack))).toBe(true);
-    const line = posts.find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    const line = groupLine(posts);
     expect(JSON.stringify(line.args.blocks)).toContain(PAGE_ACTIONS.ack);
     expect((await t.interact(blockActionPayload('U0FRED', PAGE_ACTIONS.ack, String(id), { channel: { id: 'C0ALERTS' } }))).status).toBe(
       200,
@@ -288,47 +296,18 @@ describe('user groups reach their members (seed 003 "notify CTO + all engineers"
   });
 
   it('a ✅ on the channel line from a member who joined the group after the last list: Slack is asked again, and it counts', async () => {
-    await startWithGroup(
-      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
-      'S0OWNERS',
-      ['U0ERIN'],
-    );
-    const id = await raisePage('--severity P1 public profile returns 500');
-    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
-    await t.app.drainer.drain();
-    const line = t.standIn
-      .take('chat.postMessage')
-      .find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
+    const { id, posts } = await groupPagedAt5m(['U0ERIN']);
+    const line = groupLine(posts);
     t.standIn.setUsergroup('S0OWNERS', ['U0ERIN', 'U0GUS']);
-    const reaction = {
-      type: 'reaction_added',
-      user: 'U0GUS',
-      reaction: 'white_check_mark',
-      item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) },
-    };
-    expect((await t.event(reaction)).status).toBe(200);
+    expect((await checkOn(line, 'U0GUS')).status).toBe(200);
     await t.settled();
     expect(pageRow(id)).toMatchObject({ status: 'acknowledged', ackedBy: 'U0GUS' });
   });
 
   it('a ✅ from someone in no rotation, group or role is refused and says who may', async () => {
-    await startWithGroup(
-      ['escalation:', '  default:', '    P1: { loops: 1, steps: [{ page: primary }, { after: 5m, page: S0OWNERS }] }'],
-      'S0OWNERS',
-      ['U0ERIN'],
-    );
-    const id = await raisePage('--severity P1 public profile returns 500');
-    for (let minute = 1; minute <= 5; minute += 1) await t.advance(MINUTE);
-    await t.app.drainer.drain();
-    const line = t.standIn
-      .take('chat.postMessage')
-      .find((c) => c.args.channel === 'C0ALERTS' && String(c.args.text).includes('<!subteam^S0OWNERS>'))!;
-    await t.event({
-      type: 'reaction_added',
-      user: 'U0STRANGER',
-      reaction: 'white_check_mark',
-      item: { type: 'message', channel: 'C0ALERTS', ts: String(line.response.ts) },
-    });
+    const { id, posts } = await groupPagedAt5m(['U0ERIN']);
+    const line = groupLine(posts);
+    await checkOn(line, 'U0STRANGER');
     await t.settled();
     expect(pageRow(id).status).toBe('open');
     const told = await t.standIn.waitFor('chat.postEphemeral');

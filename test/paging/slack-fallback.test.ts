@@ -5,66 +5,39 @@
  * when Slack answers again the DM arrives and shows the page as it is by then.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
-import { pages, timers } from '../../src/db/schema.js';
+import { pages } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import type { Fault, RecordedCall } from '../../src/playground/slack-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 // Wednesday 03:00 UTC (Alice is backend's primary that week); 10:00 is within business hours.
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const T10 = Date.parse('2026-01-07T10:00:00Z');
-const ALICE_PHONE = '+447700900123';
-const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
-async function started(at = T0): Promise<TestApp> {
-  const clock = new FakeClock(at);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+async function started(at = WED_0300): Promise<TestApp> {
   // Alice verified push and her phone; Bolt learned the bot's identity (auth.test) before any outage.
-  verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+  ({ t, twilio, ntfy } = await startWithProviders({
+    at,
+    policy: pagingPolicy(),
+    verified: { U0ALICE: { push: ALICE_TOPIC, voice: ALICE_PHONE } },
+  }));
   expect((await t.command('/oncall', 'who', 'U0DAN')).status).toBe(200);
   return t;
 }
 
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
-}
-
 async function page(severity: string): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 async function fallbacks(): Promise<number> {
@@ -74,7 +47,7 @@ async function fallbacks(): Promise<number> {
 }
 
 /** Moves the clock to `ms` after `start`, ten seconds at a time (each a ticker round: timers, then the outbox). */
-async function until(ms: number, start = T0): Promise<void> {
+async function until(ms: number, start = WED_0300): Promise<void> {
   while (t.clock.now() < start + ms) await t.advance(Math.min(10 * SECOND, start + ms - t.clock.now()));
   await t.app.drainer.drain();
 }
@@ -102,7 +75,7 @@ describe('Slack down for 2 minutes while a P0 fires at 03:00', () => {
     expect(dmsTo('U0ALICE')).toEqual([]);
     expect(reachedAlice()).toEqual({ pushes: 1, calls: 1 });
     expect(await fallbacks()).toBe(1);
-    expect(pageRow()).toMatchObject({ id, status: 'open', slackFallbackAt: T0 + 60 * SECOND, slackFallbackVia: 'push,voice' });
+    expect(pageRow()).toMatchObject({ id, status: 'open', slackFallbackAt: WED_0300 + 60 * SECOND, slackFallbackVia: 'push,voice' });
     // The push's link cannot go to a Slack message that does not exist: it opens the acknowledge page.
     expect(ntfy.messagesOn(ALICE_TOPIC)[0]!.click).toMatch(/\/ack\//);
 
@@ -140,13 +113,7 @@ describe('Slack down for 2 minutes while a P0 fires at 03:00', () => {
     expect((await twilio.pressDigits(call.sid, '4', said)).body).toContain(`Page ${id} is acknowledged.`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
     // Nothing of the page waits any more (the chain, the wake steps, the Slack check).
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify')).toEqual([]);
 
     await until(2 * MINUTE);
     t.standIn.clearFaults();
@@ -204,7 +171,7 @@ describe('no fallback', () => {
   });
 
   it.each([
-    ['a task severity (P3) at 03:00', 'P3', T0],
+    ['a task severity (P3) at 03:00', 'P3', WED_0300],
     ['a chat-only severity (P2) in business hours', 'P2', T10],
   ])('%s never falls back while Slack is down', async (_name, severity, at) => {
     await started(at);
@@ -214,12 +181,6 @@ describe('no fallback', () => {
     expect(reachedAlice()).toEqual({ pushes: 0, calls: 0 });
     expect(await fallbacks()).toBe(0);
     expect(pageRow()).toMatchObject({ status: 'open', slackFallbackAt: null });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.kind === 'page.slack_check'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.kind === 'page.slack_check')).toEqual([]);
   });
 });

@@ -4,28 +4,22 @@
  * phone gets the DM alone and the alerts channel says the method is not verified (no number anywhere).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, verifyWays, ALICE_PHONE } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const CTO_PHONE = '+447700900999';
-const ALICE_PHONE = '+447700900123';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<void> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: WED_0300,
+    providers: ['twilio'],
     // The severity's own wake rules call nobody, so every call is the step's via.
     policy: pagingPolicy([
       'escalation:',
@@ -33,20 +27,7 @@ async function started(): Promise<void> {
       '    P0: { loops: 1, steps: [{ page: primary }, { after: 2m, page: cto, via: voice }] }',
       'wake: { P0: [{ via: slack }] }',
     ]),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-}
-
-function verifiedPhone(userId: string, phone: string): void {
-  saveContacts(t.store.db, userId, { voice: phone, sms: null, push: null, email: null }, T0);
-  const issued = issueCode(t.store.db, userId, 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!;
-  expect(verifyCode(t.store.db, userId, issued.code, T0, 'phone')).toMatchObject({ outcome: 'verified' });
+  }));
 }
 
 /** Minute by minute: Slack page DMs, calls, and the channel's notes about via, as "minute what" lines. */
@@ -71,8 +52,8 @@ async function over(minutes: number): Promise<string[]> {
 describe("an escalation step's via", () => {
   it('calls the CTO at once when their step comes, besides the DM; the primary, whose step names no via, is not called', async () => {
     await started();
-    verifiedPhone('U0CTO', CTO_PHONE);
-    verifiedPhone('U0ALICE', ALICE_PHONE);
+    verifyWays(t, 'U0CTO', { voice: CTO_PHONE });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     expect(await over(4)).toEqual(['0 slack U0ALICE', '2 slack U0CTO', `2 call ${CTO_PHONE}`]);
   });

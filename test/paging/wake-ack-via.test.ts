@@ -4,64 +4,40 @@
  * the call ringing meanwhile (the Twilio stand-in receives Status=completed for its sid) and nothing more goes out.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { pages } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await twilio?.settled();
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 /** A P0 at 03:00: Alice is pushed at 03:01 and called at 03:03 (the call still ringing). Returns the push's link path. */
 async function pushedAndCalled(): Promise<{ id: number; path: string; pushId: string; sid: string }> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio, ntfy } = await startWithProviders({
+    at: WED_0300,
     policy: pagingPolicy([
       'wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: push }, { after: 3m, via: voice }, { after: 10m, via: sms }] }',
     ]),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: TOPIC, email: null }, T0);
-  for (const channel of ['phone', 'push'] as const) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([7, 1, 3], [123456]))!;
-    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
-  }
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+    verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE, push: ALICE_TOPIC } },
+  }));
+  const id = await commandPage(t, '--severity P0 checkout down');
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
   await t.app.drainer.drain();
   for (let i = 0; i < 3; i += 1) {
     await t.advance(MINUTE);
     await t.app.drainer.drain();
   }
-  const push = ntfy.messagesOn(TOPIC)[0]!;
-  expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+  const push = ntfy.messagesOn(ALICE_TOPIC)[0]!;
+  expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
   t.standIn.take('chat.postMessage');
   return {
-    id: Number(/page #(\d+)/.exec(answer.text)![1]),
+    id,
     path: new URL(push.actions![0]!.url!).pathname,
     pushId: push.id,
     sid: twilio.calls[0]!.sid,
@@ -88,7 +64,7 @@ describe('acknowledged through the signed link', () => {
     await t.app.drainer.drain();
     expect(twilio.messages).toEqual([]);
     expect(twilio.calls).toHaveLength(1);
-    expect(ntfy.messagesOn(TOPIC)).toHaveLength(1);
+    expect(ntfy.messagesOn(ALICE_TOPIC)).toHaveLength(1);
     expect(pageRow().id).toBe(id);
   });
 

@@ -4,57 +4,36 @@
  * of the person ("You have 3 open pages") and key 4 acknowledges all of those it named.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { pages, wakeCalls } from '../../src/db/schema.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
-const PHONE = '+447700900123';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE, SECOND } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-});
+afterEach(stopProviders);
 
 /** The bot, with Alice's phone verified for calls; the default P0 wake calls at 3 min. */
 async function start(...policyLines: string[]): Promise<void> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: WED_0300,
+    providers: ['twilio'],
     policy: pagingPolicy(policyLines),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-  verifyCode(
-    t.store.db,
-    'U0ALICE',
-    issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-    T0,
-    'phone',
-  );
+    verified: { U0ALICE: { voice: ALICE_PHONE } },
+  }));
 }
 
 async function page(summary: string): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity P0 ${summary}`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity P0 ${summary}`);
   await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
-/** Moves the clock to `minutes` after T0, a minute at a time, delivering what falls due. */
+/** Moves the clock to `minutes` after WED_0300, a minute at a time, delivering what falls due. */
 async function until(minutes: number): Promise<void> {
-  while (t.clock.now() + MINUTE <= T0 + minutes * MINUTE) await t.advance(MINUTE);
+  while (t.clock.now() + MINUTE <= WED_0300 + minutes * MINUTE) await t.advance(MINUTE);
   await t.app.drainer.drain();
 }
 
@@ -102,7 +81,7 @@ describe('one call per person in flight', () => {
     t.clock.advance(30 * SECOND);
     await twilio.finish(twilio.calls[0]!.sid, 'busy');
     await until(5); // the second page's call fell due at 4 min
-    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE, PHONE]);
+    expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE, ALICE_PHONE]);
     expect(
       t.store.db
         .select()

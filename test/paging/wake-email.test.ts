@@ -5,45 +5,36 @@
  * a 451 is retried through the outbox, a 550 is given up; the address is in no log line and no outbox row.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { outbox, pages } from '../../src/db/schema.js';
-import { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import type { SmtpStandIn } from '../../src/playground/smtp-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE_EMAIL = 'alice.oncall@example.com';
 const WAKE = 'wake: { P0: [{ after: 0, via: slack }, { after: 2m, via: email }] }';
 
 let t: TestApp;
 let smtp: SmtpStandIn;
-afterEach(async () => {
-  await t?.close();
-  await smtp?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  smtp = await new SmtpStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy([WAKE]),
-    clock,
-    env: { SMTP_URL: smtp.url, SMTP_FROM: 'On-call bot <oncall@example.org>' },
-  });
   // Alice's address, verified (the form's own path, code by e-mail, is in test/contacts/contact-email.test.ts).
-  saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: null, push: null, email: ALICE_EMAIL }, T0);
-  const issued = issueCode(t.store.db, 'U0ALICE', 'email', T0, scriptedRandomness([7, 1, 3], [123456]))!;
-  expect(verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'email')).toMatchObject({ outcome: 'verified' });
+  ({ t, smtp } = await startWithProviders({
+    at: WED_0300,
+    providers: ['smtp'],
+    policy: pagingPolicy([WAKE]),
+    verified: { U0ALICE: { email: ALICE_EMAIL } },
+  }));
   return t;
 }
 
 async function page(): Promise<number> {
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, '--severity P0 checkout down');
   await t.tick();
   await t.app.drainer.drain();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 /** Minute by minute: the minute each e-mail arrived at the stand-in. */
@@ -53,7 +44,7 @@ async function mailsOver(minutes: number): Promise<string[]> {
   for (let i = 0; i < minutes; i += 1) {
     await t.advance(MINUTE);
     await t.app.drainer.drain();
-    for (const m of smtp.messages.slice(seen)) lines.push(`${Math.round((t.clock.now() - T0) / MINUTE)} email ${m.to.join(',')}`);
+    for (const m of smtp.messages.slice(seen)) lines.push(`${Math.round((t.clock.now() - WED_0300) / MINUTE)} email ${m.to.join(',')}`);
     seen = smtp.messages.length;
   }
   return lines;
@@ -102,7 +93,7 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     expect(t.store.db.select().from(pages).get()).toMatchObject({
       status: 'acknowledged',
       ackedBy: 'U0ALICE',
-      ackedAt: T0 + 5 * MINUTE,
+      ackedAt: WED_0300 + 5 * MINUTE,
       ackedVia: 'email',
     });
     await t.app.drainer.drain();
@@ -113,7 +104,7 @@ describe('wake by e-mail: a P0 nobody acknowledges', () => {
     // Used once: the link again is refused and changes nothing.
     const again = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
     expect(again.status).toBe(403);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: T0 + 5 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: WED_0300 + 5 * MINUTE });
     expect(await mailsOver(20)).toEqual([]);
     expectNoAddressAnywhere();
   });

@@ -5,54 +5,34 @@
  * `POST Calls/{sid}.json Status=completed`) and nothing more goes out; the page keeps how it was acknowledged.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
-import { outbox, pages, timers, wakeCalls } from '../../src/db/schema.js';
+import { outbox, pages, wakeCalls } from '../../src/db/schema.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { endIfPageClosed } from '../../src/paging/page-call-end-caller.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, TWILIO_FROM, verifyWays } from '../support/providers.js';
 import { blockActionPayload } from '../support/signed-requests.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
 const ALICE = '+447700900123';
 const EVE = '+447700900555';
-const FROM = '+15017122661';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await twilio?.settled();
-  await t?.close();
-  await twilio?.stop();
-});
-
-function verifyPhone(userId: string, phone: string): void {
-  saveContacts(t.store.db, userId, { voice: phone, sms: phone, push: null, email: null }, T0);
-  verifyCode(t.store.db, userId, issueCode(t.store.db, userId, 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code, T0, 'phone');
-}
+afterEach(stopProviders);
 
 /** A P0 raised at 03:00; Alice (primary) is called at 03:03, a text would follow at 03:10. */
 async function calledAt0303(): Promise<{ id: number; sid: string }> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: WED_0300,
+    providers: ['twilio'],
     policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: FROM,
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  verifyPhone('U0ALICE', ALICE);
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+  }));
+  verifyWays(t, 'U0ALICE', { voice: ALICE, sms: ALICE });
+  const id = await commandPage(t, '--severity P0 checkout down');
   // The DM is delivered before the clock moves: Slack answered, so no 60-second fallback (page-fallback.ts).
   await t.app.drainer.drain();
-  const id = Number(/page #(\d+)/.exec(answer.text)![1]);
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
   expect(twilio.calls.map((c) => c.to)).toEqual([ALICE]);
@@ -80,7 +60,7 @@ describe('keys on a wake call', () => {
     expect(said).toContain('Press 4 to acknowledge, 5 to escalate, 6 to resolve.');
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.body).toContain(`<Say>Page ${id} is acknowledged. Thank you. Goodbye.</Say><Hangup/>`);
-    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'voice', ackedAt: T0 + 3 * MINUTE });
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'voice', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     const [edit] = editsTo('U0ALICE');
     expect(edit).toContain('Acknowledged by <@U0ALICE> via phone call at <!date^');
@@ -163,19 +143,13 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     expect(t.store.db.select().from(wakeCalls).all()).toMatchObject([{ pageId: id, userId: 'U0ALICE', sid, endedAt: null }]);
     expect((await press('U0ALICE', PAGE_ACTIONS.ack, id)).status).toBe(200);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedVia: 'button' });
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake')).toEqual([]);
     await t.app.drainer.drain();
-    expect(twilio.updates).toEqual([{ sid, status: 'completed', at: T0 + 3 * MINUTE, answer: 200 }]);
+    expect(twilio.updates).toEqual([{ sid, status: 'completed', at: WED_0300 + 3 * MINUTE, answer: 200 }]);
     expect(twilio.calls[0]!.status).toBe('completed');
     // The call's status callback came back: it is no longer in flight.
     await twilio.settled();
-    expect(t.store.db.select().from(wakeCalls).get()).toMatchObject({ sid, endedAt: T0 + 3 * MINUTE, endStatus: 'completed' });
+    expect(t.store.db.select().from(wakeCalls).get()).toMatchObject({ sid, endedAt: WED_0300 + 3 * MINUTE, endStatus: 'completed' });
     expect(editsTo('U0ALICE')[0]).toContain('Acknowledged by <@U0ALICE> via Slack button at');
     // Nothing more goes out: no text at 03:10, no second call, no step 2 for Bob, no second end.
     for (let i = 0; i < 20; i += 1) await t.advance(MINUTE);
@@ -188,7 +162,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
 
   it('an SMS reply acknowledges ("via text message") and ends the call ringing meanwhile', async () => {
     const { id, sid } = await calledAt0303();
-    const reply = await twilio.incomingSms(`${publicUrl()}/twilio/sms`, ALICE, FROM, `4 ${id}`);
+    const reply = await twilio.incomingSms(`${publicUrl()}/twilio/sms`, ALICE, TWILIO_FROM, `4 ${id}`);
     expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedVia: 'sms' });
     await t.app.drainer.drain();
@@ -203,7 +177,7 @@ describe('acknowledged elsewhere while the call is in flight', () => {
     const late = 'CA00000000000000000000000000000fff';
     endIfPageClosed(t.store.db, t.clock.now(), { pageId: id, userId: 'U0ALICE', sid: late });
     await t.app.drainer.drain();
-    expect(twilio.updates.at(-1)).toEqual({ sid: late, status: 'completed', at: T0 + 3 * MINUTE, answer: 404 });
+    expect(twilio.updates.at(-1)).toEqual({ sid: late, status: 'completed', at: WED_0300 + 3 * MINUTE, answer: 404 });
     const row = t.store.db
       .select()
       .from(outbox)
@@ -217,8 +191,8 @@ describe('acknowledged elsewhere while the call is in flight', () => {
 describe('SMS replies 5 and 6', () => {
   it('"5 <page>" escalates and "6 <page>" resolves, each said back; a closed page and a page not theirs are refused', async () => {
     const { id } = await calledAt0303();
-    verifyPhone('U0EVE', EVE);
-    const sms = (from: string, body: string) => twilio.incomingSms(`${publicUrl()}/twilio/sms`, from, FROM, body);
+    verifyWays(t, 'U0EVE', { voice: EVE, sms: EVE });
+    const sms = (from: string, body: string) => twilio.incomingSms(`${publicUrl()}/twilio/sms`, from, TWILIO_FROM, body);
     expect((await sms(EVE, `4 ${id}`)).body).toMatch(new RegExp(`<Message>Only .* can acknowledge page #${id}\\.</Message>`));
     expect((await sms(EVE, `6 ${id}`)).body).toMatch(new RegExp(`Only .* can resolve page #${id}\\.`));
     expect(pageRow()).toMatchObject({ status: 'open', stepIndex: 0 });

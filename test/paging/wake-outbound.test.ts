@@ -6,52 +6,25 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { ackTokenSecret } from '../../src/config/env.js';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { pages } from '../../src/db/schema.js';
 import { replyTopic } from '../../src/paging/ack-reply.js';
 import { makeAckToken } from '../../src/paging/ack-token.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const ALICE_PHONE = '+447700900123';
-const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { HOUR, MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
 async function started(): Promise<TestApp> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(),
-    clock,
-    socketMode: true,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+  ({ t, twilio, ntfy } = await startWithProviders({ at: WED_0300, policy: pagingPolicy(), socketMode: true }));
   for (const id of ['U0ALICE', 'U0BOB', 'U0DAN']) t.standIn.addUser({ id });
-  const desired: DesiredContacts = { voice: ALICE_PHONE, sms: null, push: ALICE_TOPIC, email: null };
-  for (const { channel } of saveContacts(t.store.db, 'U0ALICE', desired, clock.now()).changed) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, 'U0ALICE', issued.code, clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
+  verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE, push: ALICE_TOPIC });
   return t;
 }
 
@@ -116,7 +89,7 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
     expect(topic).toMatch(/^oncall-ack-[0-9a-f]{32}$/);
     // The bot follows that topic outbound, asking for what it may have missed.
     const stream = await ntfy.waitForStream((s) => s.topics.includes(topic));
-    expect(stream.since).toBe(String(Math.floor((T0 + MINUTE - 24 * HOUR) / 1000)));
+    expect(stream.since).toBe(String(Math.floor((WED_0300 + MINUTE - 24 * HOUR) / 1000)));
 
     await minutes(2);
     // The call: inline TwiML, no Url and no status callback (nothing can reach the bot), read twice.
@@ -131,7 +104,7 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
     const pressed = (await ntfy.press(push.id, 'Acknowledge')) as { status: number };
     expect(pressed.status).toBe(200);
     await until('the page is acknowledged', () => statusOf(id).status === 'acknowledged');
-    expect(statusOf(id)).toMatchObject({ ackedBy: 'U0ALICE', ackedVia: 'push', ackedAt: T0 + 3 * MINUTE });
+    expect(statusOf(id)).toMatchObject({ ackedBy: 'U0ALICE', ackedVia: 'push', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
@@ -144,7 +117,7 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
     // The same button again: its topic is not followed any more and the page stays as it was.
     await ntfy.press(push.id, 'Acknowledge');
     await minutes(1);
-    expect(statusOf(id)).toMatchObject({ status: 'acknowledged', ackedAt: T0 + 3 * MINUTE });
+    expect(statusOf(id)).toMatchObject({ status: 'acknowledged', ackedAt: WED_0300 + 3 * MINUTE });
     // No token, topic or number in the log.
     const logs = t.logs.lines.join('\n');
     for (const secret of [push.actions![0]!.body!.split('.').pop()!, topic, ALICE_TOPIC, ALICE_PHONE]) expect(logs).not.toContain(secret);
@@ -163,7 +136,7 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
     const pushes = ntfy.messagesOn(ALICE_TOPIC);
     const firstToken = pushes[0]!.actions![0]!.body!;
     const token = pushes[1]!.actions![0]!.body!;
-    const bobs = makeAckToken('another secret entirely', { pageId: second, userId: 'U0BOB', expiresAt: T0 + HOUR });
+    const bobs = makeAckToken('another secret entirely', { pageId: second, userId: 'U0BOB', expiresAt: WED_0300 + HOUR });
     const bodies = [
       'hello', // garbage
       `${token.slice(0, -4)}AAAA`, // a wrong signature
@@ -190,7 +163,7 @@ describe('without a public URL (Socket Mode), a P0 at 03:00 still reaches a pers
     await publish(replyTopic(secret, first), token);
     await t.app.ackStream!.handledAtLeast(before + 1);
     expect(statusOf(first).status).toBe('open');
-    expect(statusOf(second).ackedAt).toBe(T0 + 2 * MINUTE);
+    expect(statusOf(second).ackedAt).toBe(WED_0300 + 2 * MINUTE);
   });
 
   it('the stream is reopened after ntfy drops it, and a reply published meanwhile is still read (since=)', async () => {
@@ -232,21 +205,18 @@ describe('calls without a public URL', () => {
 
 describe('with a public URL, or in HTTP mode, nothing changes', () => {
   it('Socket Mode with PUBLIC_URL: the push POSTs the link, no reply stream', async () => {
-    const clock = new FakeClock(T0);
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    t = await TestApp.start({
+    ({ t, ntfy } = await startWithProviders({
+      at: WED_0300,
+      providers: ['ntfy'],
       policy: pagingPolicy(),
-      clock,
       socketMode: true,
-      env: { NTFY_URL: ntfy.url, PUBLIC_URL: 'https://oncall.example.com' },
-    });
+      env: { PUBLIC_URL: 'https://oncall.example.com' },
+    }));
     expect(t.app.ackStream).toBeNull();
   });
 
   it('HTTP mode without PUBLIC_URL: links point at this host as before, no reply stream', async () => {
-    const clock = new FakeClock(T0);
-    ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-    t = await TestApp.start({ policy: pagingPolicy(), clock, env: { NTFY_URL: ntfy.url } });
+    ({ t, ntfy } = await startWithProviders({ at: WED_0300, providers: ['ntfy'], policy: pagingPolicy() }));
     expect(t.app.ackStream).toBeNull();
   });
 });

@@ -8,18 +8,15 @@
  */
 import { and, eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { outbox, wakeCalls } from '../../src/db/schema.js';
 import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
 import { FakeClock, MINUTE, SECOND } from '../../src/time/clock.js';
 import { tempDbPath } from '../support/common.js';
 import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { providerEnv, verifyWays, ALICE_PHONE } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z'); // Wednesday night: Alice is primary
-const PHONE = '+447700900123';
 const TOPIC = 'alice_wake_0123456789abcdef';
 
 let db: ReturnType<typeof tempDbPath>;
@@ -46,32 +43,18 @@ async function boot(twilioUrl = twilio.url): Promise<TestApp> {
     clock,
     policy: policy(),
     rateLimits: false,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilioUrl,
-      NTFY_URL: ntfy.url,
-    },
+    env: { ...providerEnv({ twilio, ntfy }), TWILIO_API_URL: twilioUrl },
   });
   return bot;
 }
 
 async function first(): Promise<TestApp> {
   db = tempDbPath();
-  clock = new FakeClock(T0);
+  clock = new FakeClock(WED_0300);
   twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
   ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
   const t = await boot();
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: TOPIC, email: null }, T0);
-  for (const channel of ['phone', 'push'] as const)
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      channel,
-    );
+  verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE, sms: ALICE_PHONE, push: TOPIC });
   await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
   return t;
 }
@@ -119,7 +102,7 @@ describe('a wake call interrupted by a crash', () => {
     // The call found is the one in flight: its sid is recorded, so the status callback and key 4 find it.
     expect(t.store.db.select({ sid: wakeCalls.sid }).from(wakeCalls).all()).toEqual([{ sid: twilio.calls[0]!.sid }]);
     expect(twilio.requests.filter((r) => r.startsWith('GET'))).toEqual([`GET /2010-04-01/Accounts/${twilio.accountSid}/Calls.json -> 200`]);
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });
 
   it('the sid was recorded but not the row: no lookup needed, still one call', async () => {
@@ -134,20 +117,13 @@ describe('a wake call interrupted by a crash', () => {
   it('the process died before the request left: after the restart the call is placed, once', async () => {
     // Twilio unreachable at first: the call's row waits in the outbox (pending); then the process dies claiming it.
     db = tempDbPath();
-    clock = new FakeClock(T0);
+    clock = new FakeClock(WED_0300);
     twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
     const realUrl = twilio.url;
     await twilio.stop();
     let t = await boot(realUrl);
-    saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await minutes(t, 3);
     expect(rowOf(t, 'twilio.calls.create')).toMatchObject({ status: 'pending', sendingAt: null });
@@ -164,7 +140,7 @@ describe('a wake call interrupted by a crash', () => {
       .where(and(eq(outbox.method, 'twilio.calls.create'), eq(outbox.status, 'pending')))
       .run();
     await t.app.drainer.drain();
-    expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+    expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     expect(rowOf(t, 'twilio.calls.create')).toMatchObject({ status: 'sent', sendingAt: null });
     await minutes(t, 1);
     expect(twilio.calls).toHaveLength(1);
@@ -185,8 +161,8 @@ describe('when Twilio cannot be asked', () => {
     const logs = t.logs.lines.join('\n');
     expect(logs).toContain('could not check whether an interrupted call arrived; sending it again');
     expect(logs).toContain('HTTP 503');
-    expect(logs).not.toContain(PHONE);
-    expect(logs).not.toContain(PHONE.slice(1));
+    expect(logs).not.toContain(ALICE_PHONE);
+    expect(logs).not.toContain(ALICE_PHONE.slice(1));
   });
 });
 

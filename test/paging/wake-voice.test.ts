@@ -3,47 +3,30 @@
  * key 4 in its <Gather> acknowledges the page as the person called; unsigned or mis-signed callbacks are 403.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode } from '../../src/contacts/contact-store.js';
 import { twilioSignature } from '../../src/contacts/twilio-signature.js';
-import { pages, timers } from '../../src/db/schema.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
+import { pages } from '../../src/db/schema.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
+import { startWithProviders, stopProviders, TWILIO_FROM, ALICE_PHONE } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-});
+afterEach(stopProviders);
 
 async function calledAtMinute3(): Promise<{ id: number; sid: string }> {
-  const clock = new FakeClock(T0);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
+  ({ t, twilio } = await startWithProviders({
+    at: WED_0300,
+    providers: ['twilio'],
     policy: pagingPolicy(),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-    },
-  });
-  saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: null, push: null, email: null }, T0);
-  const issued = issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!;
-  verifyCode(t.store.db, 'U0ALICE', issued.code, T0, 'phone');
-  const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
-  const id = Number(/page #(\d+)/.exec(answer.text)![1]);
+    verified: { U0ALICE: { voice: ALICE_PHONE } },
+  }));
+  const id = await commandPage(t, '--severity P0 checkout down');
   await t.tick(); // the DM delivered before the clock jumps (else the Slack fallback calls at 60 s)
   for (let i = 0; i < 3; i += 1) await t.advance(MINUTE);
   await t.app.drainer.drain();
-  expect(twilio.calls.map((c) => c.to)).toEqual([PHONE]);
+  expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
   return { id, sid: twilio.calls[0]!.sid };
 }
 
@@ -61,18 +44,12 @@ describe('wake: a call', () => {
     const pressed = await twilio.pressDigits(sid, '4', said);
     expect(pressed.status).toBe(200);
     expect(pressed.body).toContain(`Page ${id} is acknowledged.`);
-    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 3 * MINUTE });
+    expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: WED_0300 + 3 * MINUTE });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify'),
-    ).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind !== 'page.notify')).toEqual([]);
     // The bot never logged the number.
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });
 
   it('another key does nothing but say so, and offers the keys again', async () => {
@@ -109,27 +86,12 @@ describe('wake: a call', () => {
 
 describe('wake: a call that is not answered', () => {
   it('no answer: the next way (SMS at 10 min in this policy) goes out at once, and not again at its time', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']);
-    t = await TestApp.start({
-      policy,
-      clock,
-      env: {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-      },
-    });
-    saveContacts(t.store.db, 'U0ALICE', { voice: PHONE, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
+    ({ t, twilio } = await startWithProviders({
+      at: WED_0300,
+      providers: ['twilio'],
+      policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 3m, via: voice }, { after: 10m, via: sms }] }']),
+      verified: { U0ALICE: { voice: ALICE_PHONE, sms: ALICE_PHONE } },
+    }));
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     // The DM is delivered before the clock jumps: a DM still on its way after 60 s would send every way at once.
     await t.tick();
@@ -143,7 +105,7 @@ describe('wake: a call that is not answered', () => {
     expect(hook?.status).toBe(200);
     await t.tick();
     await t.app.drainer.drain();
-    expect(twilio.messages.map((m) => [m.to, Math.round((m.createdAt - T0) / 1000)])).toEqual([[PHONE, 220]]);
+    expect(twilio.messages.map((m) => [m.to, Math.round((m.createdAt - WED_0300) / 1000)])).toEqual([[ALICE_PHONE, 220]]);
     expect(twilio.messages[0]!.body).toContain('Reply 4 1 to acknowledge.');
     for (let i = 0; i < 10; i += 1) await t.advance(MINUTE);
     await t.app.drainer.drain();
@@ -154,57 +116,42 @@ describe('wake: a call that is not answered', () => {
 
 describe('wake: an SMS reply', () => {
   async function texted(): Promise<number> {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const policy = pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']);
-    t = await TestApp.start({
-      policy,
-      clock,
-      env: {
-        TWILIO_ACCOUNT_SID: twilio.accountSid,
-        TWILIO_AUTH_TOKEN: twilio.authToken,
-        TWILIO_FROM_NUMBER: '+15017122661',
-        TWILIO_API_URL: twilio.url,
-      },
-    });
-    saveContacts(t.store.db, 'U0ALICE', { voice: null, sms: PHONE, push: null, email: null }, T0);
-    verifyCode(
-      t.store.db,
-      'U0ALICE',
-      issueCode(t.store.db, 'U0ALICE', 'phone', T0, scriptedRandomness([1, 2, 3], [424242]))!.code,
-      T0,
-      'phone',
-    );
-    const answer = (await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN')).json() as { text: string };
+    ({ t, twilio } = await startWithProviders({
+      at: WED_0300,
+      providers: ['twilio'],
+      policy: pagingPolicy(['wake: { P0: [{ after: 0, via: slack }, { after: 1m, via: sms }] }']),
+      verified: { U0ALICE: { sms: ALICE_PHONE } },
+    }));
+    const id = await commandPage(t, '--severity P0 checkout down');
     await t.tick(); // the DM delivered before the clock jumps
     await t.advance(MINUTE);
     await t.app.drainer.drain();
-    expect(twilio.messages.map((m) => m.to)).toEqual([PHONE]);
-    return Number(/page #(\d+)/.exec(answer.text)![1]);
+    expect(twilio.messages.map((m) => m.to)).toEqual([ALICE_PHONE]);
+    return id;
   }
   const smsUrl = () => `${t.baseUrl.replace('127.0.0.1', 'localhost')}/twilio/sms`;
 
   it('"4 <page>" from the verified number acknowledges the page as its owner; again, it says who already did', async () => {
     const id = await texted();
     const body = /Reply (4 \d+) to acknowledge/.exec(twilio.messages[0]!.body)![1]!;
-    const reply = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    const reply = await twilio.incomingSms(smsUrl(), ALICE_PHONE, TWILIO_FROM, body);
     expect(reply.status).toBe(200);
     expect(reply.body).toContain(`<Message>Page ${id} is acknowledged.</Message>`);
     expect(pageRow()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE' });
     await t.app.drainer.drain();
     expect(t.standIn.take('chat.update').map((u) => u.args.channel)).toContain('U0ALICE');
-    const again = await twilio.incomingSms(smsUrl(), PHONE, '+15017122661', body);
+    const again = await twilio.incomingSms(smsUrl(), ALICE_PHONE, TWILIO_FROM, body);
     expect(again.body).toContain(`Page #${id} was already acknowledged by a teammate`);
-    expect(t.logs.lines.join('\n')).not.toContain(PHONE);
+    expect(t.logs.lines.join('\n')).not.toContain(ALICE_PHONE);
   });
 
   it.each([
     ['an unknown number', '+447700900999', '4 1', 'This number is not verified'],
-    ['an unknown page', PHONE, '4 99', 'There is no page 99.'],
-    ['anything else', PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
+    ['an unknown page', ALICE_PHONE, '4 99', 'There is no page 99.'],
+    ['anything else', ALICE_PHONE, 'ok', 'Reply with a digit and the page number: 4 to acknowledge, 5 to escalate, 6 to resolve'],
   ])('%s gets a reply that says so, and nothing changes', async (_name, from, text, expected) => {
     await texted();
-    const reply = await twilio.incomingSms(smsUrl(), from, '+15017122661', text);
+    const reply = await twilio.incomingSms(smsUrl(), from, TWILIO_FROM, text);
     expect(reply.status).toBe(200);
     expect(reply.body).toContain(expected);
     expect(pageRow().status).toBe('open');
@@ -215,7 +162,7 @@ describe('wake: an SMS reply', () => {
     const answer = await fetch(`${t.baseUrl}/twilio/sms`, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: new URLSearchParams({ From: PHONE, Body: '4 1' }).toString(),
+      body: new URLSearchParams({ From: ALICE_PHONE, Body: '4 1' }).toString(),
     });
     expect(answer.status).toBe(403);
     expect(pageRow().status).toBe('open');

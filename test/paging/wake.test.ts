@@ -4,73 +4,49 @@
  * for the primary, then the secondary per the chain; the push's Acknowledge button acknowledges the page.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
-import { parseEnv } from '../../src/config/env.js';
-import { providerConfig, providerSender, type ContactSender } from '../../src/contacts/contact-sender.js';
-import { outbox, pages, timers } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import type { ContactSender } from '../../src/contacts/contact-sender.js';
+import { outbox, pages } from '../../src/db/schema.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
+import { pagingPolicy, WED_0300, timerRows, commandPage } from '../support/paging-scenario.js';
+import { startApp, startStandIns, startWithProviders, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const ALICE_PHONE = '+447700900123';
-const ALICE_TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
 const BOB_TOPIC = 'oncall-b0bb0bb0bb0bb0bb0bb0bb0b';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
-afterEach(async () => {
-  await t?.close();
-  await twilio?.stop();
-  await ntfy?.stop();
-});
+afterEach(stopProviders);
 
-async function started(extraPolicy: string[] = [], at = T0): Promise<TestApp> {
-  const clock = new FakeClock(at);
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
-  t = await TestApp.start({
-    policy: pagingPolicy(extraPolicy),
-    clock,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
+async function started(extraPolicy: string[] = [], at = WED_0300): Promise<TestApp> {
+  ({ t, twilio, ntfy } = await startWithProviders({ at, policy: pagingPolicy(extraPolicy) }));
   return t;
 }
 
-/** The person's methods, saved and verified through the contact store (the form's own path is tested in test/contacts). */
-function verified(userId: string, methods: Partial<DesiredContacts>): void {
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  const { changed } = saveContacts(t.store.db, userId, desired, t.clock.now());
-  for (const { channel } of changed) {
-    const issued = issueCode(t.store.db, userId, channel, t.clock.now(), scriptedRandomness([7, 1, 3, 9, 2, 4], [123456]))!;
-    expect(verifyCode(t.store.db, userId, issued.code, t.clock.now(), channel)).toMatchObject({ outcome: 'verified' });
-  }
-}
+/** The outbox row of the wake call. */
+const callRow = () =>
+  t.store.db
+    .select()
+    .from(outbox)
+    .all()
+    .find((r) => r.method === 'twilio.calls.create');
 
 async function page(severity = 'P0'): Promise<number> {
-  const answer = (await t.command('/oncall', `page --severity ${severity} checkout down`, 'U0DAN')).json() as { text: string };
+  const id = await commandPage(t, `--severity ${severity} checkout down`);
   await t.tick();
   await t.app.drainer.drain();
-  return Number(/page #(\d+)/.exec(answer.text)![1]);
+  return id;
 }
 
 /**
  * Minute by minute from the page: every Slack page DM, push and call, as "minute how to-whom" lines.
  * Slack DMs are those starting with :rotating_light: to a user id.
  */
-async function reachedOver(minutes: number, start = T0, from = 0): Promise<string[]> {
+async function reachedOver(minutes: number, start = WED_0300, from = 0): Promise<string[]> {
   const lines: string[] = [];
   let pushes = ntfy.publishes.length;
   let calls = twilio.calls.length;
@@ -100,8 +76,8 @@ async function reachedOver(minutes: number, start = T0, from = 0): Promise<strin
 describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
   it('nobody acknowledges: Slack DM, push at 1 min, call at 3 min for the primary; then the secondary per the chain', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
-    verified('U0BOB', { push: BOB_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0BOB', { push: BOB_TOPIC });
     await page();
     expect(await reachedOver(20)).toEqual([
       '0 slack U0ALICE',
@@ -138,38 +114,36 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('Acknowledge on the push acknowledges the page as that person, edits the Slack DM, and no call goes out after', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     const id = await page();
     expect(await reachedOver(2)).toEqual(['0 slack U0ALICE', `1 push ${ALICE_TOPIC}`]);
     const push = ntfy.messagesOn(ALICE_TOPIC)[0]!;
     const pressed = (await ntfy.press(push.id, 'Acknowledge')) as { status: number; body: string };
     expect(pressed.status).toBe(200);
     expect(pressed.body).toContain(`Acknowledged page #${id}`);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ status: 'acknowledged', ackedBy: 'U0ALICE', ackedAt: T0 + 2 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({
+      status: 'acknowledged',
+      ackedBy: 'U0ALICE',
+      ackedAt: WED_0300 + 2 * MINUTE,
+    });
     await t.app.drainer.drain();
     const edits = t.standIn.take('chat.update');
     expect(edits.map((e) => e.args.channel)).toContain('U0ALICE');
     expect(edits.every((e) => String(e.args.text).includes(':white_check_mark: Acknowledged by <@U0ALICE>'))).toBe(true);
-    expect(
-      t.store.db
-        .select()
-        .from(timers)
-        .all()
-        .filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake'),
-    ).toEqual([]);
-    expect(await reachedOver(30, T0, 2)).toEqual([]);
+    expect(timerRows(t).filter((r) => r.subject === `page:${id}` && r.kind === 'page.wake')).toEqual([]);
+    expect(await reachedOver(30, WED_0300, 2)).toEqual([]);
     expect(twilio.calls).toEqual([]);
 
     // The same link again: already used, refused, nothing changes.
     const again = (await ntfy.press(push.id, 'Acknowledge')) as { status: number; body: string };
     expect(again.status).toBe(403);
     expect(again.body).toContain(`This link was already used: you acknowledged page #${id}.`);
-    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: T0 + 2 * MINUTE });
+    expect(t.store.db.select().from(pages).get()).toMatchObject({ ackedAt: WED_0300 + 2 * MINUTE });
   });
 
   it('a GET of the link only shows a confirmation page with a POST form; a forged or altered token is 403 and changes nothing', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     const id = await page();
     await reachedOver(1);
     const link = ntfy.messagesOn(ALICE_TOPIC)[0]!.actions![0]!.url!;
@@ -200,7 +174,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('an expired link is 403; a link of a resolved page is 403', async () => {
     await started();
-    verified('U0ALICE', { push: ALICE_TOPIC });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC });
     const id = await page();
     await reachedOver(1);
     const path = new URL(ntfy.messagesOn(ALICE_TOPIC)[0]!.actions![0]!.url!).pathname;
@@ -208,7 +182,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
     const expired = await fetch(`${t.baseUrl}${path}`, { method: 'POST' });
     expect(expired.status).toBe(403);
     expect(await expired.text()).toMatch(/has expired/);
-    t.clock.set(T0 + 2 * MINUTE);
+    t.clock.set(WED_0300 + 2 * MINUTE);
     expect((await t.interact(blockActionPayload('U0BOB', PAGE_ACTIONS.resolve, String(id), { channel: { id: 'DU0BOB' } }))).status).toBe(
       200,
     );
@@ -221,7 +195,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
   it('someone with no verified method gets only Slack', async () => {
     await started();
-    verified('U0BOB', { push: BOB_TOPIC, voice: '+447700900999' });
+    verifyWays(t, 'U0BOB', { push: BOB_TOPIC, voice: '+447700900999' });
     await page();
     expect(await reachedOver(10)).toEqual(['0 slack U0ALICE']);
     // Not tried and refused: never planned (no wake timer, no provider call queued).
@@ -243,7 +217,7 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
       ['wake: { P2: [{ after: 1m, via: push }, { after: 2m, via: voice }], P3: [{ after: 1m, via: push }] }'],
       Date.parse('2026-01-07T10:00:00Z'),
     );
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await page(severity);
     await reachedOver(10, Date.parse('2026-01-07T10:00:00Z'));
     expect(ntfy.publishes).toEqual([]);
@@ -253,23 +227,10 @@ describe('wake: a P0 at 03:00 reaches a person, not just Slack', () => {
 
 describe('wake: provider calls go through the outbox', () => {
   it('a provider outage (5xx, timeout) is retried until it is delivered, once; a 4xx is given up, logged masked, and the next way still goes out', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
     // ntfy wants a token this bot does not have: every push is refused with a 4xx.
-    ntfy = await new NtfyStandIn({ token: 'tk_not-the-bots-token-00000000', now: () => clock.now() }).start();
-    const real = providerSender(
-      providerConfig(
-        parseEnv({
-          SLACK_BOT_TOKEN: 'xoxb-x',
-          SLACK_SIGNING_SECRET: 's',
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM_NUMBER: '+15017122661',
-          TWILIO_API_URL: twilio.url,
-          NTFY_URL: ntfy.url,
-        }),
-      ),
-    );
+    const standIns = await startStandIns({ at: WED_0300, ntfyToken: 'tk_not-the-bots-token-00000000' });
+    ({ twilio, ntfy } = standIns);
+    const real = standIns.sender();
     // Twilio is down for the first two tries of the call.
     let outage = 2;
     const attempts: string[] = [];
@@ -281,8 +242,8 @@ describe('wake: provider calls go through the outbox', () => {
         return real.send(message);
       },
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, contactSender: sender });
-    verified('U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender: sender, providerEnv: false });
+    verifyWays(t, 'U0ALICE', { push: ALICE_TOPIC, voice: ALICE_PHONE });
     await page();
     await reachedOver(3);
     // The push was refused (ntfy 403): given up at once, not retried.
@@ -297,13 +258,7 @@ describe('wake: provider calls go through the outbox', () => {
     for (let i = 0; i < 5; i += 1) await t.advance(1_000);
     expect(twilio.calls.map((c) => c.to)).toEqual([ALICE_PHONE]);
     expect(attempts).toEqual(['push', 'voice', 'voice', 'voice']);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'sent', attempts: 3 });
+    expect(callRow()).toMatchObject({ status: 'sent', attempts: 3 });
     const logs = t.logs.lines.join('\n');
     expect(logs).toContain('ntfy refused it (HTTP 403, error 40301)');
     expect(logs).not.toContain(ALICE_TOPIC);
@@ -311,46 +266,23 @@ describe('wake: provider calls go through the outbox', () => {
   });
 
   it('a page acknowledged while its call waits in the outbox (Twilio was down): the call is never placed', async () => {
-    const clock = new FakeClock(T0);
-    twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-    const real = providerSender(
-      providerConfig(
-        parseEnv({
-          SLACK_BOT_TOKEN: 'xoxb-x',
-          SLACK_SIGNING_SECRET: 's',
-          TWILIO_ACCOUNT_SID: twilio.accountSid,
-          TWILIO_AUTH_TOKEN: twilio.authToken,
-          TWILIO_FROM_NUMBER: '+15017122661',
-          TWILIO_API_URL: twilio.url,
-        }),
-      ),
-    );
+    const standIns = await startStandIns({ at: WED_0300, providers: ['twilio'] });
+    ({ twilio } = standIns);
+    const real = standIns.sender();
     let down = true;
     const sender: ContactSender = {
       canSend: (kind) => real.canSend(kind),
       send: async (m) => (down ? { ok: false, transient: true, reason: 'could not reach Twilio (TimeoutError)' } : real.send(m)),
     };
-    t = await TestApp.start({ policy: pagingPolicy(), clock, contactSender: sender });
-    verified('U0ALICE', { voice: ALICE_PHONE });
+    t = await startApp(standIns, { policy: pagingPolicy(), contactSender: sender, providerEnv: false });
+    verifyWays(t, 'U0ALICE', { voice: ALICE_PHONE });
     const id = await page();
     await reachedOver(3);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
+    expect(callRow()).toMatchObject({ status: 'pending', lastError: 'could not reach Twilio (TimeoutError)' });
     t.app.engine.transact((tx) => t.app.pager.acknowledge(tx, id, 'U0ALICE'));
     down = false;
     for (let i = 0; i < 5; i += 1) await t.advance(2_000);
     expect(twilio.calls).toEqual([]);
-    expect(
-      t.store.db
-        .select()
-        .from(outbox)
-        .all()
-        .find((r) => r.method === 'twilio.calls.create'),
-    ).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
+    expect(callRow()).toMatchObject({ status: 'failed', lastError: 'not sent: the page was acknowledged first' });
   });
 });

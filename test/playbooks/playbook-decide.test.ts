@@ -7,6 +7,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPolicy, type Policy, type RotationPolicy } from '../../src/config/policy.js';
 import type { OutgoingCall } from '../../src/engine/outbox.js';
 import type { IncidentRow } from '../../src/incidents/incident-store.js';
+import { incidentRow } from '../incidents/incident-row.js';
 import type { ChecklistItem } from '../../src/playbooks/playbook-blocks.js';
 import {
   decidePlaybook,
@@ -45,36 +46,7 @@ function policy(changes: Partial<Policy['playbooks']> = {}): Policy {
 }
 const POLICY = policy();
 
-function incident(i: Partial<IncidentRow> = {}): IncidentRow {
-  return {
-    id: 4,
-    title: 'checkout down',
-    severity: 'P1',
-    status: 'investigating',
-    service: 'checkout',
-    environment: 'prod',
-    impact: 'no orders',
-    tags: [],
-    rotation: 'backend',
-    declaredBy: 'U0ALICE',
-    commander: 'U0ALICE',
-    roles: {},
-    channelId: 'C0INC',
-    announceChannel: 'C0ANN',
-    declaredAt: T0,
-    lastUpdateAt: null,
-    nextUpdateDueAt: null,
-    firstUpdateDueAt: null,
-    resolvedAt: null,
-    resolvedBy: null,
-    resolution: null,
-    postmortemDueAt: null,
-    postmortemLink: null,
-    postmortemDoneAt: null,
-    classification: null,
-    ...i,
-  };
-}
+const incident = (i: Partial<IncidentRow> = {}): IncidentRow => incidentRow(T0, i);
 
 const item = (position: number, checkedBy: string | null = null): ChecklistItem => ({
   position,

@@ -5,16 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicyText } from '../../src/config/policy.js';
-import { incidentEvents, incidents } from '../../src/db/schema.js';
-import { PLAYBOOK_ACTIONS } from '../../src/playbooks/playbook-blocks.js';
+import { incidents } from '../../src/db/schema.js';
 import { LIMITS } from '../../src/playground/slack-limits.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
-import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
+import { viewSubmissionPayload } from '../support/signed-requests.js';
 import { declare, declareValues, NOW, POLICY as EXAMPLE_POLICY, submitResolve } from '../incidents/incident-support.js';
+import { checklistTick, timelineTexts } from './playbook-support.js';
 
 const EXAMPLE = readFileSync(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)), 'utf8');
 const LONG_ITEM = `Check every region's error budget and the synthetic checks of each of the four payment providers (${'x'.repeat(20)})`;
@@ -53,13 +52,7 @@ type Block = {
 };
 const checkboxBlocks = (blocks: Block[]) => blocks.filter((b) => (b.elements ?? [b.element]).some((e) => e?.type === 'checkboxes'));
 const optionsOf = (b: Block) => (b.elements?.[0] ?? b.element)!.options!;
-const timeline = (kind: string) =>
-  t.store.db
-    .select()
-    .from(incidentEvents)
-    .where(eq(incidentEvents.kind, kind))
-    .all()
-    .map((e) => e.text);
+const timeline = (kind: string) => timelineTexts(t, kind);
 
 async function start(policy = POLICY) {
   t = await TestApp.start({ policy, clock: new FakeClock(NOW) });
@@ -80,21 +73,7 @@ describe('a checklist longer than Slack takes in one checkbox group', () => {
     expect(offered.every((o) => o.text.text.length <= LIMITS.optionText)).toBe(true);
     expect(offered.at(-1)!.text.text).toBe(`${LONG_ITEM.slice(0, LIMITS.optionText - 1)}…`);
 
-    const tick = (blockId: string, positions: number[]) =>
-      t.interact(
-        blockActionPayload('U0ALICE', PLAYBOOK_ACTIONS.checklist, '', {
-          channel: { id: 'C0INC1' },
-          actions: [
-            {
-              type: 'checkboxes',
-              action_id: PLAYBOOK_ACTIONS.checklist,
-              block_id: blockId,
-              selected_options: positions.map((p) => ({ value: String(p) })),
-              action_ts: '1',
-            },
-          ],
-        }),
-      );
+    const tick = (blockId: string, positions: number[]) => t.interact(checklistTick('U0ALICE', positions, blockId));
     await tick(groups[0]!.block_id!, [0]);
     await tick(groups[1]!.block_id!, [11]);
     await t.app.drainer.drain();

@@ -1,15 +1,13 @@
 /** The playbooks store against real SQLite: a checklist's order and ticks, a trigger marked once. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { beforeEach, describe, expect, it } from 'vitest';
+import { migratedStoreEachTest } from '../support/memory-store.js';
 import { insertIncident } from '../../src/incidents/incident-store.js';
 import { checklistOf, findTrigger, insertChecklist, insertTrigger, setChecklistItem } from '../../src/playbooks/playbook-store.js';
 
-let store: Store;
+const store = migratedStoreEachTest();
 let incidentId: number;
 const T = 1_800_000_000_000;
 beforeEach(() => {
-  store = openStore(':memory:');
-  migrateStore(store);
   const base = {
     severity: 'P1',
     status: 'investigating' as const,
@@ -28,7 +26,6 @@ beforeEach(() => {
   incidentId = insertIncident(store.db, { ...base, title: 'one' }).id;
   insertChecklist(store.db, insertIncident(store.db, { ...base, title: 'another' }).id, ['not this one']);
 });
-afterEach(() => store.close());
 
 describe('playbook store', () => {
   it('keeps a checklist in its order, ticked and unticked by position', () => {

@@ -1,15 +1,15 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { eq } from 'drizzle-orm';
 import { afterEach, describe, expect, it } from 'vitest';
 import { parsePolicyText } from '../../src/config/policy.js';
-import { incidentEvents, incidents, pages } from '../../src/db/schema.js';
+import { incidents, pages } from '../../src/db/schema.js';
 import { PLAYBOOK_ACTIONS } from '../../src/playbooks/playbook-blocks.js';
 import { FakeClock, MINUTE } from '../../src/time/clock.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
 import { declare, declareValues, NOW, texts } from '../incidents/incident-support.js';
 import { FALSE_POSITIVES, TRUE_POSITIVES } from './secret-corpus.js';
+import { checklistTick, timelineTexts } from './playbook-support.js';
 
 const EXAMPLE = readFileSync(fileURLToPath(new URL('../../../shared/policy.example.yml', import.meta.url)), 'utf8');
 const POLICY = parsePolicyText(
@@ -34,28 +34,8 @@ async function start() {
 
 const say = async (text: string, user = 'U0ALICE') =>
   ((await t.command('/incident', text, user, { channelId: 'C0INC1' })).json() as { text: string }).text;
-const timeline = (kind: string) =>
-  t.store.db
-    .select()
-    .from(incidentEvents)
-    .where(eq(incidentEvents.kind, kind))
-    .all()
-    .map((e) => e.text);
-const tick = (user: string, positions: number[]) =>
-  t.interact(
-    blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', {
-      channel: { id: 'C0INC1' },
-      actions: [
-        {
-          type: 'checkboxes',
-          action_id: PLAYBOOK_ACTIONS.checklist,
-          block_id: 'checklist:1',
-          selected_options: positions.map((p) => ({ value: String(p) })),
-          action_ts: '1',
-        },
-      ],
-    }),
-  );
+const timeline = (kind: string) => timelineTexts(t, kind);
+const tick = (user: string, positions: number[]) => t.interact(checklistTick(user, positions));
 
 describe('the triage checklist', () => {
   it('is posted at declaration; ticking records who and when in the timeline and edits the message; /incident checklist shows what is open', async () => {

@@ -2,39 +2,22 @@
  * The phone panel in a browser: a number typed in `/oncall contact` gets its code by text, the code is read on the
  * person's phone panel (the Twilio stand-in's record), typed back, and the panel then shows the number verified.
  */
-import { existsSync } from 'node:fs';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPlaygroundProcess, type PlaygroundProcess } from '../support/playground-process.js';
+import { browserRunnable, openPlaygroundInBrowser, type PlaygroundInBrowser } from '../support/playground-browser.js';
 
-// Debian's chromium (installed by .ci/run with apt-get); never a browser download.
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const runnable = existsSync(CHROMIUM) || process.env.CI === 'true';
-
-describe.skipIf(!runnable)('the playground phone panel in a browser', () => {
-  let bot: PlaygroundProcess;
-  let browser: Browser;
+describe.skipIf(!browserRunnable)('the playground phone panel in a browser', () => {
+  let playground: PlaygroundInBrowser;
   let page: Page;
 
   beforeAll(async () => {
-    bot = await startPlaygroundProcess();
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-sync'],
-    });
-    page = await browser.newPage({ viewport: { width: 1280, height: 900 }, timezoneId: 'Europe/London', locale: 'en-GB' });
-    await page.goto(bot.url);
+    playground = await openPlaygroundInBrowser();
+    ({ page } = playground);
   }, 60_000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await bot?.stop();
-  });
+  afterAll(() => playground?.close());
 
-  const command = async (text: string) => {
-    await page.locator('#command').fill(text);
-    await page.locator('#command').press('Enter');
-  };
+  const command = (text: string) => playground.command(text);
 
   it('shows the code texted to a new number; typed back, the number shows verified', async () => {
     await page.locator('#me option').first().waitFor({ state: 'attached' });

@@ -4,37 +4,33 @@
  * its <Gather> (signed as Twilio signs), "Tap Acknowledge" presses a push's action as the ntfy app does.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { contactsOf, issueCode, saveContacts, verifyCode, type DesiredContacts } from '../../src/contacts/contact-store.js';
+import { contactsOf, type DesiredContacts } from '../../src/contacts/contact-store.js';
 import { contactTests, pages } from '../../src/db/schema.js';
-import { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
+import type { NtfyStandIn } from '../../src/playground/ntfy-stand-in.js';
 import { PhonePanel, type PhoneView } from '../../src/playground/phone-panel.js';
 import { playgroundRoutes } from '../../src/playground/playground-routes.js';
 import { SlackStandIn } from '../../src/playground/slack-stand-in.js';
-import { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
-import { FakeClock, MINUTE } from '../../src/time/clock.js';
-import { scriptedRandomness } from '../contacts/contact-support.js';
+import type { TwilioStandIn } from '../../src/playground/twilio-stand-in.js';
+import { MINUTE } from '../../src/time/clock.js';
 import { captureLogs, TEST_SECRETS } from '../support/common.js';
-import { TestApp } from '../support/harness.js';
-import { pagingPolicy } from '../support/paging-scenario.js';
-
-const T0 = Date.parse('2026-01-07T03:00:00Z');
-const PHONE = '+447700900123';
-const TOPIC = 'oncall-k3q9x2mfp7wz4t8hv6cb9f2a';
+import type { TestApp } from '../support/harness.js';
+import { pagingPolicy, WED_0300 } from '../support/paging-scenario.js';
+import { startApp, startStandIns, stopProviders, verifyWays, ALICE_PHONE, ALICE_TOPIC } from '../support/providers.js';
 
 let t: TestApp;
 let twilio: TwilioStandIn;
 let ntfy: NtfyStandIn;
 let slack: SlackStandIn;
 afterEach(async () => {
-  await t?.close();
-  await Promise.all([twilio?.stop(), ntfy?.stop(), slack?.stop()]);
+  await stopProviders();
+  await slack?.stop();
 });
 
 async function started(methods: Partial<DesiredContacts>): Promise<void> {
-  const clock = new FakeClock(T0);
   const policy = pagingPolicy();
-  twilio = await new TwilioStandIn({ now: () => clock.now() }).start();
-  ntfy = await new NtfyStandIn({ now: () => clock.now() }).start();
+  const standIns = await startStandIns({ at: WED_0300 });
+  const { clock } = standIns;
+  ({ twilio, ntfy } = standIns);
   slack = await new SlackStandIn().start();
   const routes = playgroundRoutes({
     standIn: slack,
@@ -49,24 +45,8 @@ async function started(methods: Partial<DesiredContacts>): Promise<void> {
     pageFolder: new URL('../../src/playground/page/', import.meta.url),
     phone: new PhonePanel({ twilio, ntfy, contacts: (userId) => contactsOf(t.store.db, userId) }),
   });
-  t = await TestApp.start({
-    policy,
-    clock,
-    standIn: slack,
-    extraRoutes: routes,
-    env: {
-      TWILIO_ACCOUNT_SID: twilio.accountSid,
-      TWILIO_AUTH_TOKEN: twilio.authToken,
-      TWILIO_FROM_NUMBER: '+15017122661',
-      TWILIO_API_URL: twilio.url,
-      NTFY_URL: ntfy.url,
-    },
-  });
-  const desired: DesiredContacts = { voice: null, sms: null, push: null, email: null, ...methods };
-  for (const { channel } of saveContacts(t.store.db, 'U0ALICE', desired, T0).changed) {
-    const issued = issueCode(t.store.db, 'U0ALICE', channel, T0, scriptedRandomness([1, 2, 3], [424242]))!;
-    verifyCode(t.store.db, 'U0ALICE', issued.code, T0, channel);
-  }
+  t = await startApp(standIns, { policy, standIn: slack, extraRoutes: routes });
+  verifyWays(t, 'U0ALICE', methods);
 }
 
 const phoneOf = async (user: string) => {
@@ -84,19 +64,19 @@ async function advance(ms: number): Promise<void> {
 
 describe('playground phone panel', () => {
   it("shows a P0's push and call on the person's phone; Press 4 acknowledges the page", async () => {
-    await started({ push: TOPIC, voice: PHONE });
+    await started({ push: ALICE_TOPIC, voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);
     const alice = await phoneOf('U0ALICE');
     expect(alice.status).toBe(200);
     expect(alice.body.contacts.map((c) => [c.kind, c.value, c.verified])).toEqual([
-      ['voice', PHONE, true],
-      ['push', TOPIC, true],
+      ['voice', ALICE_PHONE, true],
+      ['push', ALICE_TOPIC, true],
     ]);
     expect(alice.body.items.map((i) => [i.type, i.to])).toEqual([
-      ['call', PHONE],
-      ['push', TOPIC],
+      ['call', ALICE_PHONE],
+      ['push', ALICE_TOPIC],
     ]);
     expect(alice.body.items[0]).toMatchObject({ status: 'queued', canPress4: true });
     expect(alice.body.items[1]).toMatchObject({ title: '[P0] checkout down', priority: 5, canAcknowledge: true });
@@ -110,7 +90,7 @@ describe('playground phone panel', () => {
   });
 
   it("shows a test page's push and text; Tap Acknowledge ends the test as reached by push", async () => {
-    await started({ push: TOPIC, sms: PHONE });
+    await started({ push: ALICE_TOPIC, sms: ALICE_PHONE });
     await t.command('/oncall', 'test-page', 'U0ALICE');
     await advance(MINUTE);
     await advance(MINUTE);
@@ -125,7 +105,7 @@ describe('playground phone panel', () => {
   });
 
   it("refuses what is not on the person's phone, and says why", async () => {
-    await started({ push: TOPIC, voice: PHONE });
+    await started({ push: ALICE_TOPIC, voice: ALICE_PHONE });
     await t.command('/oncall', 'page --severity P0 checkout down', 'U0DAN');
     await t.app.drainer.drain(); // the DM delivered: Slack answered, no 60-second fallback
     for (let i = 0; i < 3; i += 1) await advance(MINUTE);

@@ -21,6 +21,7 @@ import { declareValues, submitResolve } from '../incidents/incident-support.js';
 import { fixtureText } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload, viewSubmissionPayload } from '../support/signed-requests.js';
+import { checklistTick } from '../playbooks/playbook-support.js';
 
 const POLICY = parsePolicyText(
   [
@@ -389,21 +390,7 @@ describe('incidents', () => {
   }
   const inIncident = (text: string, user: string) => command('/incident', text, user, 'C0INC1');
   const who = `Only the commander (<@U0ALICE>), members of ${BACKEND}, ${ADMINS} can`;
-  const tick = (user: string, positions: number[]) =>
-    t.interact(
-      blockActionPayload(user, PLAYBOOK_ACTIONS.checklist, '', {
-        channel: { id: 'C0INC1' },
-        actions: [
-          {
-            type: 'checkboxes',
-            action_id: PLAYBOOK_ACTIONS.checklist,
-            block_id: 'checklist:1',
-            selected_options: positions.map((p) => ({ value: String(p) })),
-            action_ts: '1',
-          },
-        ],
-      }),
-    );
+  const tick = (user: string, positions: number[]) => t.interact(checklistTick(user, positions));
 
   it('an outsider can neither change, resolve nor close it; the commander, a member and an admin can', async () => {
     await declared();

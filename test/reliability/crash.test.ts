@@ -211,6 +211,114 @@ function ackButtonValue(call: RecordedCall): number | null {
   return null;
 }
 
+/** One phase's bot, before its first life: its Slack stand-in, port, database file and policy, in `dir`. */
+async function phase(dir: string) {
+  const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
+  // The bot is in the channels the crash policy names (writeCrashPolicy).
+  for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
+  const port = await freePort();
+  const dbPath = join(dir, 'oncall.db');
+  const policyPath = writeCrashPolicy(dir);
+  return { standIn, port, dbPath, policyPath, env: { port, dbPath, policyPath, slackUrl: standIn.url } };
+}
+
+/** SIGKILL, and what the bot wrote kept in `output`. */
+async function killHard(bot: BotProcess, output: string[]): Promise<void> {
+  bot.child.kill('SIGKILL');
+  await bot.exited;
+  output.push(...bot.output);
+}
+
+/** SIGTERM: the exit code, and what the bot wrote kept in `output`. */
+async function stopGracefully(bot: BotProcess, output: string[]): Promise<number | null> {
+  bot.child.kill('SIGTERM');
+  const code = await bot.exited;
+  output.push(...bot.output);
+  return code;
+}
+
+/**
+ * The last life, its requests all accepted: once every chain has run out and the backlog has drained (the bot
+ * was up a fraction of the time, and the alerts channel is one ordered lane), the timers still overdue and the
+ * outbox rows not delivered.
+ */
+async function leftOver(bot: BotProcess, dbPath: string): Promise<{ now: number; overdue: unknown[]; pending: unknown[] }> {
+  await sleep(3 * STEP_MS + GRACE_MS + 1_500);
+  const live = new Database(dbPath, { readonly: true });
+  const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
+  for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
+  const now = systemClock.now();
+  const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
+  const pending = live
+    .prepare(
+      "SELECT id, method, last_error, lane, target_ref, next_attempt_at - ? AS due_in, attempts, sending_at FROM outbox WHERE status != 'sent'",
+    )
+    .all(now);
+  live.close();
+  if (pending.length)
+    console.log(
+      'warnings of the last life:',
+      bot.output
+        .join('')
+        .split('\n')
+        .filter((l) => /"level":(40|50|60)/.test(l))
+        .slice(0, 20)
+        .join('\n'),
+    );
+  return { now, overdue, pending };
+}
+
+/** What the bot decided about pages and Slack messages, read from its database. */
+function decisions(db: Database.Database) {
+  return {
+    pageRows: db
+      .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
+      .all() as PageRow[],
+    pageMessageRows: db.prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages').all() as PageMessageRow[],
+    remembered: db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[],
+    outboxRows: db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[],
+  };
+}
+
+/** Each page's DMs and channel lines against the crash policy's chain (primary, secondary, the lead), a step a second. */
+function pagesAgree(policyPath: string, decided: ReturnType<typeof decisions>, visible: ReturnType<typeof visibleMessages>['messages']) {
+  const rotation = loadPolicyFile(policyPath).rotations.core!;
+  return pagesAgreeWithSlack(decided.pageRows, decided.pageMessageRows, decided.remembered, visible, {
+    chainFor: (page) => {
+      const onCall = whoIsOnCall(rotation, [], page.created_at);
+      return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
+    },
+    stepMs: STEP_MS,
+    exhaustAfterLastStepMs: STEP_MS,
+    graceMs: GRACE_MS,
+    alertsChannel: 'C0ALERTS',
+  });
+}
+
+/** How many DMs repeat a page, person and step: a decision taken twice. */
+function doubledDms(pageMessageRows: PageMessageRow[]): number {
+  const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
+  return dmRefs.length - new Set(dmRefs).size;
+}
+
+/** The bot's error and fatal log lines. */
+const errorLines = (output: string[]) =>
+  output
+    .join('')
+    .split('\n')
+    .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+
+/** The phase's end, whatever happened: the workload stopped, a bot still running killed, the stand-in stopped. */
+async function endPhase(workload: { stop(): void }, running: Promise<void>, bot: BotProcess | null, standIn: SlackStandIn): Promise<void> {
+  workload.stop();
+  if (bot) {
+    bot.child.kill('SIGKILL');
+    await bot.exited;
+  }
+  await running.catch(() => undefined);
+  await standIn.stop();
+}
+
 describe('crash test: SIGKILL at random instants', () => {
   let dir: string;
   let main: string;
@@ -231,13 +339,7 @@ describe('crash test: SIGKILL at random instants', () => {
       console.log(`crash test: seed ${SEED}, ${KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_KILLS=${KILLS})`);
       // The kills' own stream: three draws a life whatever happens in it, so a replay's lives line up.
       const killRng = seeded(SEED);
-      const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
-      // The bot is in the channels the crash policy names (writeCrashPolicy).
-      for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
-      const port = await freePort();
-      const dbPath = join(dir, 'oncall.db');
-      const policyPath = writeCrashPolicy(dir);
-      const env = { port, dbPath, policyPath, slackUrl: standIn.url };
+      const { standIn, port, dbPath, policyPath, env } = await phase(dir);
       const workload = new Workload(SEED, port, standIn);
       const running = workload.run();
       const output: string[] = [];
@@ -269,9 +371,7 @@ describe('crash test: SIGKILL at random instants', () => {
             await sleep(50 + delay * 600);
           }
           life.killed = systemClock.now();
-          bot.child.kill('SIGKILL');
-          await bot.exited;
-          output.push(...bot.output);
+          await killHard(bot, output);
         }
 
         // The last life: no more new alerts; let every retry land and every chain run out.
@@ -279,50 +379,20 @@ describe('crash test: SIGKILL at random instants', () => {
         expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
         for (let waited = 0; waited < 60_000 && !workload.idle; waited += 100) await sleep(100);
         expect(workload.idle, 'the workload still had requests the bot would not accept').toBe(true);
-        await sleep(3 * STEP_MS + GRACE_MS + 1_500);
-        // The bot was up a fraction of the time, so its backlog (the alerts channel is one ordered lane) takes a while.
-        const live = new Database(dbPath, { readonly: true });
-        const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
-        for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
-        const now = systemClock.now();
-        const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
-        const pending = live
-          .prepare(
-            "SELECT id, method, last_error, lane, target_ref, next_attempt_at - ? AS due_in, attempts, sending_at FROM outbox WHERE status != 'sent'",
-          )
-          .all(now);
-        live.close();
-        if (pending.length)
-          console.log(
-            'warnings of the last life:',
-            bot.output
-              .join('')
-              .split('\n')
-              .filter((l) => /"level":(40|50|60)/.test(l))
-              .slice(0, 20)
-              .join('\n'),
-          );
+        const { now, overdue, pending } = await leftOver(bot, dbPath);
         expect(overdue, 'timers left overdue').toEqual([]);
         expect(pending, 'outbox rows not delivered').toEqual([]);
 
-        bot.child.kill('SIGTERM');
-        expect(await bot.exited).toBe(0);
-        output.push(...bot.output);
+        expect(await stopGracefully(bot, output)).toBe(0);
         bot = null;
         workload.stop();
         await running;
 
         const db = new Database(dbPath, { readonly: true });
         expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
-        const pageRows = db
-          .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
-          .all() as PageRow[];
+        const decided = decisions(db);
+        const { pageRows, pageMessageRows, remembered, outboxRows } = decided;
         const alertRows = db.prepare("SELECT id, dedup_key, status, page_id FROM alerts WHERE integration = 'jobs'").all() as AlertRow[];
-        const pageMessageRows = db
-          .prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages')
-          .all() as PageMessageRow[];
-        const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
-        const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
         db.close();
 
         // Every alert the bot accepted has exactly one alert row and one page; nothing it refused does.
@@ -346,17 +416,7 @@ describe('crash test: SIGKILL at random instants', () => {
         const visible = visibleMessages(standIn.calls);
         expect(visible.problems, 'edits of messages Slack never showed').toEqual([]);
         const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
-        const rotation = loadPolicyFile(policyPath).rotations.core!;
-        const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
-          chainFor: (page) => {
-            const onCall = whoIsOnCall(rotation, [], page.created_at);
-            return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
-          },
-          stepMs: STEP_MS,
-          exhaustAfterLastStepMs: STEP_MS,
-          graceMs: GRACE_MS,
-          alertsChannel: 'C0ALERTS',
-        });
+        const pageCheck = pagesAgree(policyPath, decided, visible.messages);
         if (pageCheck.problems.length) {
           // For a replay: when the bot lived, relative to the first page with a problem.
           const first = pageRows.find((p) => p.id === Number(/#(\d+)/.exec(pageCheck.problems[0]!)?.[1]));
@@ -383,15 +443,11 @@ describe('crash test: SIGKILL at random instants', () => {
         expect(outboxCheck.duplicates).toBe(0);
 
         // No decision was taken twice: one DM per page, person and step.
-        const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
-        expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
+        expect(doubledDms(pageMessageRows), 'a page sent to the same person twice for one step').toBe(0);
         const posts = standIn.delivered('chat.postMessage');
         const edits = standIn.delivered('chat.update');
 
-        const errors = output
-          .join('')
-          .split('\n')
-          .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+        const errors = errorLines(output);
         console.log(
           `crash test: ${KILLS} kills (${killedBeforeHealthy} during start-up), ${workload.requests} requests, ` +
             `${workload.acceptedFiring.size} alerts, ${pageRows.length} pages, ${workload.acknowledged.size} acknowledged, ` +
@@ -401,13 +457,7 @@ describe('crash test: SIGKILL at random instants', () => {
         );
         expect(errors, 'errors logged by the bot').toEqual([]);
       } finally {
-        workload.stop();
-        if (bot) {
-          bot.child.kill('SIGKILL');
-          await bot.exited;
-        }
-        await running.catch(() => undefined);
-        await standIn.stop();
+        await endPhase(workload, running, bot, standIn);
       }
     },
     20 * 60_000,
@@ -417,13 +467,7 @@ describe('crash test: SIGKILL at random instants', () => {
     async () => {
       console.log(`crash test storm: seed ${SEED}, ${STORM_KILLS} kills (replay with CRASH_SEED=${SEED} CRASH_STORM_KILLS=${STORM_KILLS})`);
       const killRng = seeded(SEED ^ 0x5709);
-      const standIn = await new SlackStandIn({ now: () => systemClock.now() }).start();
-      for (const id of ['C0INCIDENTS', 'C0ALERTS', 'C0CORE']) standIn.addChannel(id);
-      const stormDir = mkdtempSync(join(dir, 'storm-'));
-      const port = await freePort();
-      const dbPath = join(stormDir, 'oncall.db');
-      const policyPath = writeCrashPolicy(stormDir);
-      const env = { port, dbPath, policyPath, slackUrl: standIn.url };
+      const { standIn, port, dbPath, policyPath, env } = await phase(mkdtempSync(join(dir, 'storm-')));
       const storm = new StormWorkload(port);
       const running = storm.run();
       const output: string[] = [];
@@ -439,9 +483,7 @@ describe('crash test: SIGKILL at random instants', () => {
           if (!duringStartUp) expect(await waitHealthy(bot, port), `the bot did not start:\n${bot.output.join('')}`).toBe(true);
           storm.release(burst);
           await sleep(duringStartUp ? delay * 1500 : 50 + delay * 600);
-          bot.child.kill('SIGKILL');
-          await bot.exited;
-          output.push(...bot.output);
+          await killHard(bot, output);
         }
 
         // The last life: every retry lands, every chain runs out, the backlog drains.
@@ -450,19 +492,10 @@ describe('crash test: SIGKILL at random instants', () => {
         for (let waited = 0; waited < 60_000 && !storm.idle; waited += 100) await sleep(100);
         expect(storm.idle, 'the storm still had requests the bot would not accept').toBe(true);
         expect(storm.accepted.size).toBe(storm.alerts);
-        await sleep(3 * STEP_MS + GRACE_MS + 1_500);
-        const live = new Database(dbPath, { readonly: true });
-        const backlog = live.prepare("SELECT count(*) AS n FROM outbox WHERE status = 'pending'");
-        for (let waited = 0; waited < 90_000 && (backlog.get() as { n: number }).n > 0; waited += 250) await sleep(250);
-        const now = systemClock.now();
-        const overdue = live.prepare('SELECT kind, subject, due_at FROM timers WHERE due_at <= ?').all(now - GRACE_MS);
-        const pending = live.prepare("SELECT id, method, last_error, target_ref FROM outbox WHERE status != 'sent'").all();
-        live.close();
+        const { overdue, pending } = await leftOver(bot, dbPath);
         expect(overdue, 'timers left overdue').toEqual([]);
         expect(pending, 'outbox rows not delivered').toEqual([]);
-        bot.child.kill('SIGTERM');
-        expect(await bot.exited).toBe(0);
-        output.push(...bot.output);
+        expect(await stopGracefully(bot, output)).toBe(0);
         bot = null;
         storm.stop();
         await running;
@@ -477,14 +510,8 @@ describe('crash test: SIGKILL at random instants', () => {
         const groupRows = db
           .prepare("SELECT id, page_id, count, group_key, first_alert_id, incident_id FROM alert_groups WHERE integration = 'storm'")
           .all() as StormGroupRow[];
-        const pageRows = db
-          .prepare('SELECT id, summary, status, created_at, acked_by, acked_at, resolved_at, exhausted_at FROM pages ORDER BY id')
-          .all() as PageRow[];
-        const pageMessageRows = db
-          .prepare('SELECT page_id, user_id, ref, step_index, loop, created_at FROM page_messages')
-          .all() as PageMessageRow[];
-        const remembered = db.prepare('SELECT ref, channel, ts FROM slack_messages').all() as SlackMessageRow[];
-        const outboxRows = db.prepare('SELECT id, method, ref, target_ref, status, args FROM outbox ORDER BY id').all() as OutboxRow[];
+        const decided = decisions(db);
+        const { pageRows, pageMessageRows, remembered, outboxRows } = decided;
         const incidentIds = (db.prepare('SELECT id FROM incidents').all() as Array<{ id: number }>).map((r) => r.id);
         db.close();
 
@@ -506,41 +533,21 @@ describe('crash test: SIGKILL at random instants', () => {
         expect(pageRows).toHaveLength(STORM_GROUPS);
         expect(incidentIds).toHaveLength(STORM_GROUPS);
         // Each group's page went out and climbed its chain as decided; Slack shows each decision once.
-        const rotation = loadPolicyFile(policyPath).rotations.core!;
-        const pageCheck = pagesAgreeWithSlack(pageRows, pageMessageRows, remembered, visible.messages, {
-          chainFor: (page) => {
-            const onCall = whoIsOnCall(rotation, [], page.created_at);
-            return [onCall.primary?.userId ?? 'nobody', onCall.secondary?.userId ?? 'nobody', 'U0LEAD'];
-          },
-          stepMs: STEP_MS,
-          exhaustAfterLastStepMs: STEP_MS,
-          graceMs: GRACE_MS,
-          alertsChannel: 'C0ALERTS',
-        });
+        const pageCheck = pagesAgree(policyPath, decided, visible.messages);
         expect(pageCheck.problems, 'pages whose Slack messages disagree with their decisions').toEqual([]);
         const outboxCheck = outboxAgreesWithSlack(outboxRows, remembered, visible.messages);
         expect(outboxCheck.problems, 'posts and edits that disagree with the outbox').toEqual([]);
         expect(outboxCheck.duplicates).toBe(0);
-        const dmRefs = pageMessageRows.filter((r) => r.user_id !== null).map((r) => `${r.page_id}:${r.user_id}:${r.loop}:${r.step_index}`);
-        expect(dmRefs.length - new Set(dmRefs).size, 'a page sent to the same person twice for one step').toBe(0);
+        expect(doubledDms(pageMessageRows), 'a page sent to the same person twice for one step').toBe(0);
 
-        const errors = output
-          .join('')
-          .split('\n')
-          .filter((line) => line.includes('"level":50') || line.includes('"level":60'));
+        const errors = errorLines(output);
         console.log(
           `crash test storm: ${STORM_KILLS} kills, ${storm.requests} requests, ${storm.accepted.size} distinct alerts in ` +
             `${groupRows.length} groups, ${pageRows.length} pages, ${standIn.calls.length} Slack calls, ${errors.length} error lines`,
         );
         expect(errors, 'errors logged by the bot').toEqual([]);
       } finally {
-        storm.stop();
-        if (bot) {
-          bot.child.kill('SIGKILL');
-          await bot.exited;
-        }
-        await running.catch(() => undefined);
-        await standIn.stop();
+        await endPhase(storm, running, bot, standIn);
       }
     },
     10 * 60_000,

@@ -1,15 +1,10 @@
 /** The swap store against real SQLite: the id a request is reserved, written with it, never reused. */
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
+import { describe, expect, it } from 'vitest';
+import { migratedStoreEachTest } from '../support/memory-store.js';
 import type { SwapPlan } from '../../src/schedules/swap.js';
 import { findSwap, insertSwap, nextSwapId, setSwapOutcome } from '../../src/schedules/swap-store.js';
 
-let store: Store;
-beforeEach(() => {
-  store = openStore(':memory:');
-  migrateStore(store);
-});
-afterEach(() => store.close());
+const store = migratedStoreEachTest();
 
 const T = 1_800_000_000_000;
 const PLAN: SwapPlan = {

@@ -1,7 +1,14 @@
 import { parsePolicyText, type Policy } from '../../src/config/policy.js';
+import { timers } from '../../src/db/schema.js';
 import { MINUTE } from '../../src/time/clock.js';
 import type { TestApp } from './harness.js';
 import type { RecordedCall } from '../../src/playground/slack-stand-in.js';
+
+/** Wednesday 2026-01-07 03:00 UTC, a weeknight: Alice is backend's primary and Bob its secondary (pagingPolicy). */
+export const WED_0300 = Date.parse('2026-01-07T03:00:00Z');
+
+/** The default P0 chain run twice without an acknowledgement, as dmTimeline lines: primary, secondary, lead, CTO, 15 min apart. */
+export const P0_CHAIN_TWICE = ['0 U0ALICE', '15 U0BOB', '30 U0LEAD', '45 U0CTO', '60 U0ALICE', '75 U0BOB', '90 U0LEAD', '105 U0CTO'];
 
 /** Backend rotation (UTC weekly, Alice primary and Bob secondary in the week of 2026-01-05), lead and CTO, alerts channel. */
 export function pagingPolicy(extra: string[] = []): Policy {
@@ -52,4 +59,13 @@ function asReceived(call: RecordedCall, minute: number): Received {
 /** "minute to" lines for DMs (channels starting with U), easy to compare with a table. */
 export function dmTimeline(received: Received[]): string[] {
   return received.filter((r) => r.to.startsWith('U') && r.text.startsWith(':rotating_light:')).map((r) => `${r.minute} ${r.to}`);
+}
+
+/** Every timer the bot has set and not yet fired or cancelled. */
+export const timerRows = (t: TestApp) => t.store.db.select().from(timers).all();
+
+/** `/oncall page <text>` typed by `user` (Dan unless said): the id of the page it raised, as its answer says. */
+export async function commandPage(t: TestApp, text: string, user = 'U0DAN'): Promise<number> {
+  const answer = (await t.command('/oncall', `page ${text}`, user)).json() as { text: string };
+  return Number(/page #(\d+)/.exec(answer.text)![1]);
 }
