@@ -193,7 +193,9 @@ export const pageMessages = sqliteTable(
   },
   (t) => [
     index('page_messages_page').on(t.pageId),
-    index('page_messages_user').on(t.userId),
+    // A person's messages of the last minute (their digest facts, counted for every new page): a range of the
+    // index holding all that is read, not every message the person ever got. Serves lookups by person alone too.
+    index('page_messages_user_recent').on(t.userId, t.createdAt, t.pageId, t.ref),
     index('page_messages_ref').on(t.ref),
     index('page_messages_created').on(t.createdAt),
   ],

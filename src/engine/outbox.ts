@@ -710,17 +710,21 @@ export function deliveredMessage(db: Db, ref: string): { channel: string; ts: st
   return row ?? null;
 }
 
+// Asked for every new alert group and page (is the alerts channel backlogged?): built once, not per call.
+const pendingPostsStatement = preparedOnce((db) =>
+  db
+    .select({ pending: sql<number>`count(*)` })
+    .from(outbox)
+    .where(and(eq(outbox.status, 'pending'), eq(outbox.lane, sql.placeholder('lane')), eq(outbox.method, 'chat.postMessage')))
+    .prepare(),
+);
+
 /**
  * How many chat.postMessage calls for a channel are still waiting in its lane (not yet delivered), for a decision
  * that folds what Slack could not post in time (paging's digests). Slack posts about one message a second there.
  */
 export function pendingPostsInChannel(db: Db, channel: string): number {
-  const row = db
-    .select({ pending: sql<number>`count(*)` })
-    .from(outbox)
-    .where(and(eq(outbox.status, 'pending'), eq(outbox.lane, `channel:${channel}`), eq(outbox.method, 'chat.postMessage')))
-    .get();
-  return row?.pending ?? 0;
+  return pendingPostsStatement(db).get({ lane: `channel:${channel}` })?.pending ?? 0;
 }
 
 /** A call as a decision about a message drawn at send time sees it: queued (drawn when it leaves), on its way, or done. */

@@ -12,7 +12,7 @@ import type { OnCallNow } from './escalation.js';
 import { onCallNow } from './on-call-now.js';
 import { isGroupId, stepDmRecipient, type PageState } from './page-decide.js';
 import { chainFor } from './page-policy.js';
-import { firstMessageAt, messagesOf, newestRefSince, openPageMessagesTo, type Page } from './page-store.js';
+import { firstMessageAt, messagesOf, newestRefSince, personDigestFacts, type Page } from './page-store.js';
 import { callsInFlightFor } from './wake-call-store.js';
 import { deliveredMessage, editsOf, pendingPostsInChannel, postUnder } from '../engine/outbox.js';
 import {
@@ -25,7 +25,7 @@ import {
 import { alertsChannelOf } from './page-policy.js';
 import { pendingTimerKeys } from '../engine/timers.js';
 import type { StepPosition } from './escalation.js';
-import { digestRefPrefix, pageSubject, parseDigestRef, parsePageRef } from './page-refs.js';
+import { digestRefPrefix, PERSON_DIGEST_REF_GLOBS, pageSubject } from './page-refs.js';
 import { PAGE_TIMERS } from './page-timers.js';
 
 /**
@@ -97,17 +97,19 @@ function gatherDigests(
   for (const list of Object.values(members)) for (const id of list ?? []) candidates.add(id);
   const people: Record<string, PersonDigestState> = {};
   for (const userId of candidates) {
-    const open = new Set<number>();
-    let current: string | null = null;
-    // Oldest first: the last digest seen is the newest that took a page still open.
-    for (const m of openPageMessagesTo(tx.db, userId, since)) {
-      const digest = parseDigestRef(m.ref);
-      if (digest?.target === userId) current = m.ref;
-      const ref = parsePageRef(m.ref);
-      if (m.pageId !== page.id && (ref?.kind === 'dm' || ref?.kind === 'rule' || digest !== null)) open.add(m.pageId);
-    }
+    // Other open pages DM'd to them (or put in a digest) this minute, counted up to the digest's threshold (all
+    // page-digest.ts asks), and their newest digest that took a page still open.
+    const facts = personDigestFacts(tx.db, {
+      userId,
+      since,
+      exceptPageId: page.id,
+      globs: PERSON_DIGEST_REF_GLOBS,
+      prefix: digestRefPrefix(userId),
+      cap: policy.digest.after,
+    });
+    const current = facts.newest;
     const draw = current ? gatherDigestDraw(tx, current) : undefined;
-    people[userId] = { recentOpen: open.size, current, ...(draw ? { draw } : {}) };
+    people[userId] = { recentOpen: facts.open, current, ...(draw ? { draw } : {}) };
   }
   const channelId = alertsChannelOf(policy, page.rotation);
   // A channel's digest line says "in the last minute": a storm that goes on starts a new line each minute.

@@ -143,6 +143,12 @@ const DIGEST_HEAD = 'page-digest';
 
 export const digestRef = (ref: DigestRef): string => `${DIGEST_HEAD}:${ref.target}:${ref.first}`;
 
+/**
+ * GLOB patterns (SQLite) of the message refs that count toward a person's digest: a page's own DM, a rule's DM,
+ * and a digest's row (parsePageRef kinds 'dm' and 'rule', parseDigestRef): so they are counted without reading each.
+ */
+export const PERSON_DIGEST_REF_GLOBS: readonly [string, string, string] = ['page:*:dm:*', 'page:*:rule:*', `${DIGEST_HEAD}:*:*`];
+
 /** The prefix every digest ref of one target starts with (to find the newest). */
 export const digestRefPrefix = (target: string): string => `${DIGEST_HEAD}:${target}:`;
 

@@ -3,7 +3,7 @@
  * and it hands out plain values. Other features (incidents, alerts, home, reports, the simulator) ask it;
  * none of them queries the tables. The one place in paging that speaks drizzle.
  */
-import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, isNull, lt, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
@@ -214,31 +214,95 @@ export function latestPage(db: Db): Page | null {
   return db.select().from(pages).orderBy(desc(pages.id)).get() ?? null;
 }
 
-/** The messages that reached a person (by user id) since an instant, on pages still open: page id and ref, oldest first. */
-export function openPageMessagesTo(db: Db, userId: string, since: number): Array<{ pageId: number; ref: string }> {
-  return db
-    .select({ pageId: pageMessages.pageId, ref: pageMessages.ref })
-    .from(pageMessages)
-    .innerJoin(pages, eq(pages.id, pageMessages.pageId))
-    .where(and(eq(pageMessages.userId, userId), gt(pageMessages.createdAt, since), eq(pages.status, 'open')))
-    .orderBy(asc(pageMessages.id))
-    .all();
-}
-
 /** The first string after every string that starts with `prefix` (its last character's next code unit). */
 const prefixEnd = (prefix: string): string => `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 
+const digestFacts = preparedOnce((db) => {
+  const recentToPerson = and(
+    eq(pageMessages.userId, sql.placeholder('userId')),
+    gt(pageMessages.createdAt, sql.placeholder('since')),
+    eq(pages.status, 'open'),
+  );
+  return {
+    // Counted up to `cap` pages: the rule only asks whether there are that many, and a storm has thousands.
+    openPages: db
+      .select({ n: sql<number>`count(*)` })
+      .from(
+        db
+          .selectDistinct({ pageId: pageMessages.pageId })
+          .from(pageMessages)
+          .innerJoin(pages, eq(pages.id, pageMessages.pageId))
+          .where(
+            and(
+              recentToPerson,
+              ne(pageMessages.pageId, sql.placeholder('exceptPageId')),
+              sql`(${pageMessages.ref} GLOB ${sql.placeholder('glob0')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob1')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob2')})`,
+            ),
+          )
+          .limit(sql.placeholder('cap'))
+          .as('recent'),
+      )
+      .prepare(),
+    // SQLite gives a bare column the values of the row max() picked: the newest row's ref, with no sort of them all.
+    newest: db
+      .select({ ref: pageMessages.ref, id: sql<number | null>`max(${pageMessages.id})` })
+      .from(pageMessages)
+      .innerJoin(pages, eq(pages.id, pageMessages.pageId))
+      .where(and(recentToPerson, gte(pageMessages.ref, sql.placeholder('from')), lt(pageMessages.ref, sql.placeholder('to'))))
+      .prepare(),
+  };
+});
+
+/**
+ * One person's digest facts since an instant, among the messages to them of pages still open: how many pages
+ * other than `exceptPageId` have a message whose ref matches one of `globs` (three GLOB patterns), counted up to
+ * `cap`, and the newest ref starting with `prefix`. Counted by SQLite: a storm puts thousands of rows in the last
+ * minute, and reading each of them into a value for every new page made a storm's ingest quadratic.
+ */
+export function personDigestFacts(
+  db: Db,
+  query: { userId: string; since: number; exceptPageId: number; globs: readonly [string, string, string]; prefix: string; cap: number },
+): { open: number; newest: string | null } {
+  const statements = digestFacts(db);
+  const { userId, since, globs, prefix } = query;
+  const open = statements.openPages.get({
+    userId,
+    since,
+    exceptPageId: query.exceptPageId,
+    glob0: globs[0],
+    glob1: globs[1],
+    glob2: globs[2],
+    cap: query.cap,
+  });
+  const newest = statements.newest.get({ userId, since, from: prefix, to: prefixEnd(prefix) });
+  return { open: open?.n ?? 0, newest: newest?.id != null ? newest.ref : null };
+}
+
+const refStatements = preparedOnce((db) => ({
+  // A range, not LIKE: it can use an index (the last minute's rows by created_at, or the prefix's by ref). max(): SQLite
+  // gives the bare column the newest row's ref, without sorting every row of the range first (a storm has thousands).
+  newestSince: db
+    .select({ ref: pageMessages.ref, id: sql<number | null>`max(${pageMessages.id})` })
+    .from(pageMessages)
+    .where(
+      and(
+        gte(pageMessages.ref, sql.placeholder('from')),
+        lt(pageMessages.ref, sql.placeholder('to')),
+        gt(pageMessages.createdAt, sql.placeholder('since')),
+      ),
+    )
+    .prepare(),
+  firstAt: db
+    .select({ at: pageMessages.createdAt, id: sql<number | null>`min(${pageMessages.id})` })
+    .from(pageMessages)
+    .where(eq(pageMessages.ref, sql.placeholder('ref')))
+    .prepare(),
+}));
+
 /** The newest message ref starting with `prefix` that a page joined since an instant (a digest still taking pages), or null. */
 export function newestRefSince(db: Db, prefix: string, since: number): string | null {
-  return (
-    db
-      .select({ ref: pageMessages.ref })
-      .from(pageMessages)
-      // A range, not LIKE: it can use an index (the last minute's rows by created_at, or the prefix's by ref).
-      .where(and(gte(pageMessages.ref, prefix), lt(pageMessages.ref, prefixEnd(prefix)), gt(pageMessages.createdAt, since)))
-      .orderBy(desc(pageMessages.id))
-      .get()?.ref ?? null
-  );
+  const row = refStatements(db).newestSince.get({ from: prefix, to: prefixEnd(prefix), since });
+  return row?.id != null ? row.ref : null;
 }
 
 /** The pages that have a message row with this ref (the pages a digest lists), by page id. */
@@ -254,8 +318,6 @@ export function pagesWithMessage(db: Db, ref: string): Page[] {
 
 /** When the first message row with this ref was written (when a digest started), or null. */
 export function firstMessageAt(db: Db, ref: string): number | null {
-  return (
-    db.select({ at: pageMessages.createdAt }).from(pageMessages).where(eq(pageMessages.ref, ref)).orderBy(asc(pageMessages.id)).get()?.at ??
-    null
-  );
+  const row = refStatements(db).firstAt.get({ ref });
+  return row?.id != null ? row.at : null;
 }

@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { App, HTTPReceiver, SocketModeReceiver, type CustomRoute, type Receiver } from '@slack/bolt';
 import type { Env } from '../config/env.js';
+import { routesFirst } from '../http/route-table.js';
 import { slackLoggerFrom, type Logger } from '../logger.js';
 import type { CommandReply, SlashCommand } from './commands.js';
 import type { SlackIdentity } from './slack-identity-store.js';
@@ -26,17 +27,29 @@ export function createBoltApp(env: Env, logger: Logger, customRoutes: CustomRout
         installerOptions: { clientOptions: { ...clientOptions } },
       }),
       // No Slack endpoint here: in Socket Mode, Slack's requests come over the socket, never over HTTP.
-      new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: [], customRoutes, logger: slackLogger }),
+      withRoutesFirst(
+        new HTTPReceiver({ signingSecret: '', signatureVerification: false, endpoints: [], customRoutes, logger: slackLogger }),
+        customRoutes,
+      ),
     );
     return new App({ token: env.SLACK_BOT_TOKEN, ...known, receiver, logger: slackLogger, clientOptions });
   }
-  const receiver = new HTTPReceiver({
-    signingSecret: env.SLACK_SIGNING_SECRET ?? '',
-    endpoints: SLACK_EVENTS_PATH,
+  const receiver = withRoutesFirst(
+    new HTTPReceiver({
+      signingSecret: env.SLACK_SIGNING_SECRET ?? '',
+      endpoints: SLACK_EVENTS_PATH,
+      customRoutes,
+      logger: slackLogger,
+    }),
     customRoutes,
-    logger: slackLogger,
-  });
+  );
   return new App({ token: env.SLACK_BOT_TOKEN, ...known, receiver, logger: slackLogger, clientOptions });
+}
+
+/** The receiver serves the custom routes by patterns compiled once (src/http/route-table.ts), Slack's path as before. */
+function withRoutesFirst(receiver: HTTPReceiver, customRoutes: CustomRoute[]): HTTPReceiver {
+  receiver.requestListener = routesFirst(customRoutes, receiver.requestListener, [SLACK_EVENTS_PATH]);
+  return receiver;
 }
 
 /**
