@@ -317,7 +317,7 @@ export const pageMessages = pgTable(
   },
   (t) => [
     index('page_messages_page').on(t.pageId),
-    index('page_messages_user').on(t.userId),
+    index('page_messages_user_recent').on(t.userId, t.createdAt, t.pageId, t.ref),
     index('page_messages_ref').on(t.ref),
     index('page_messages_created').on(t.createdAt),
   ],
