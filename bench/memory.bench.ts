@@ -38,16 +38,18 @@ interface Memory {
   peak: number;
   /** Resident once it answered /readyz, before the storm (bytes). */
   ready: number;
-  /** Resident at the end (bytes). */
+  /** Resident at the end (bytes), and of it: anonymous memory (heaps, SQLite's cache) and file pages (node, ICU, libraries). */
   end: number;
+  endAnon: number;
+  endFile: number;
   slackCalls: number;
 }
 
 /** VmRSS and VmHWM of a process, in bytes. */
-function resident(pid: number): { rss: number; peak: number } {
+function resident(pid: number): { rss: number; peak: number; anon: number; file: number } {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = (field: string) => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN) * 1024;
-  return { rss: kb('VmRSS'), peak: kb('VmHWM') };
+  return { rss: kb('VmRSS'), peak: kb('VmHWM'), anon: kb('RssAnon'), file: kb('RssFile') };
 }
 
 function freePort(): Promise<number> {
@@ -155,8 +157,8 @@ async function peakWhileServingStorm(bundle: string, dbPath: string): Promise<Me
     });
     if (answer.status !== 200) throw new Error(`/oncall report month answered ${answer.status}`);
     if (gone) throw new Error(`the bot ended: ${stderr}`);
-    const { rss, peak } = resident(bot.pid!);
-    return { peak, ready, end: rss, slackCalls: standIn.calls.length };
+    const { rss, peak, anon, file } = resident(bot.pid!);
+    return { peak, ready, end: rss, endAnon: anon, endFile: file, slackCalls: standIn.calls.length };
   } finally {
     bot.kill();
     await exited;
@@ -183,7 +185,7 @@ export async function benchMemory(): Promise<BenchResult[]> {
       ['history', history],
     ] as const)
       process.stderr.write(
-        `memory, ${name} database: peak ${(m.peak / MB).toFixed(1)} MB, when ready ${(m.ready / MB).toFixed(1)} MB, at the end ${(m.end / MB).toFixed(1)} MB, ${m.slackCalls} Slack calls\n`,
+        `memory, ${name} database: peak ${(m.peak / MB).toFixed(1)} MB, when ready ${(m.ready / MB).toFixed(1)} MB, at the end ${(m.end / MB).toFixed(1)} MB (anonymous ${(m.endAnon / MB).toFixed(1)}, file pages ${(m.endFile / MB).toFixed(1)}), ${m.slackCalls} Slack calls\n`,
       );
     const label = `200 people, 50 rotations, ${Math.round(1_000_000 * scale).toLocaleString('en')} past alerts, a storm of ${STORM_ALERTS.toLocaleString('en')} alerts`;
     return [
