@@ -38,6 +38,8 @@ interface Memory {
   peak: number;
   /** Resident once it answered /readyz, before the storm (bytes). */
   ready: number;
+  /** The high-water mark after the storm, before the report (bytes). */
+  peakBeforeReport: number;
   /** Resident at the end (bytes), and of it: anonymous memory (heaps, SQLite's cache) and file pages (node, ICU, libraries). */
   end: number;
   endAnon: number;
@@ -145,6 +147,7 @@ async function peakWhileServingStorm(bundle: string, dbPath: string): Promise<Me
       quiet = standIn.calls.length === seen ? quiet + 250 : 0;
       seen = standIn.calls.length;
     }
+    const peakBeforeReport = resident(bot.pid!).peak;
     const body = slashCommandBody({
       command: '/oncall',
       text: 'report month',
@@ -158,7 +161,7 @@ async function peakWhileServingStorm(bundle: string, dbPath: string): Promise<Me
     if (answer.status !== 200) throw new Error(`/oncall report month answered ${answer.status}`);
     if (gone) throw new Error(`the bot ended: ${stderr}`);
     const { rss, peak, anon, file } = resident(bot.pid!);
-    return { peak, ready, end: rss, endAnon: anon, endFile: file, slackCalls: standIn.calls.length };
+    return { peak, ready, peakBeforeReport, end: rss, endAnon: anon, endFile: file, slackCalls: standIn.calls.length };
   } finally {
     bot.kill();
     await exited;
@@ -185,7 +188,7 @@ export async function benchMemory(): Promise<BenchResult[]> {
       ['history', history],
     ] as const)
       process.stderr.write(
-        `memory, ${name} database: peak ${(m.peak / MB).toFixed(1)} MB, when ready ${(m.ready / MB).toFixed(1)} MB, at the end ${(m.end / MB).toFixed(1)} MB (anonymous ${(m.endAnon / MB).toFixed(1)}, file pages ${(m.endFile / MB).toFixed(1)}), ${m.slackCalls} Slack calls\n`,
+        `memory, ${name} database: peak ${(m.peak / MB).toFixed(1)} MB (${(m.peakBeforeReport / MB).toFixed(1)} MB before /oncall report month), when ready ${(m.ready / MB).toFixed(1)} MB, at the end ${(m.end / MB).toFixed(1)} MB (anonymous ${(m.endAnon / MB).toFixed(1)}, file pages ${(m.endFile / MB).toFixed(1)}), ${m.slackCalls} Slack calls\n`,
       );
     const label = `200 people, 50 rotations, ${Math.round(1_000_000 * scale).toLocaleString('en')} past alerts, a storm of ${STORM_ALERTS.toLocaleString('en')} alerts`;
     return [
