@@ -95,6 +95,7 @@ export async function benchHistory(): Promise<BenchResult[]> {
         percentile(baseline.ingest, 50),
         'ms',
         'lower',
+        { on: 'ratio', max: 1.2 },
       ),
       result(
         `alert ingest and page creation p99, ${label} vs none`,
@@ -102,6 +103,7 @@ export async function benchHistory(): Promise<BenchResult[]> {
         percentile(baseline.ingest, 99),
         'ms',
         'lower',
+        { on: 'ratio', max: 1.2 },
       ),
       // Most minutes have nothing due: the slowest rounds are the ones that escalate, and the sum is the hour's cost.
       result(
@@ -110,6 +112,7 @@ export async function benchHistory(): Promise<BenchResult[]> {
         sum(baseline.rounds),
         'ms',
         'lower',
+        { on: 'ratio', max: 1.2 },
       ),
       result(
         `slowest ticker round (escalation steps due), ${label} vs none`,
@@ -117,6 +120,7 @@ export async function benchHistory(): Promise<BenchResult[]> {
         Math.max(...baseline.rounds),
         'ms',
         'lower',
+        { on: 'ratio', max: 1.2 },
       ),
     ];
   } finally {

@@ -7,6 +7,7 @@ import { benchEscalation } from './escalation.bench.js';
 import { benchHistory } from './history.bench.js';
 import { benchMemory } from './memory.bench.js';
 import { benchOutbox } from './outbox.bench.js';
+import { benchReport } from './report.bench.js';
 import { benchStorm } from './storm.bench.js';
 import { benchWakeCall } from './wake-call.bench.js';
 import { benchWebhooks } from './webhook.bench.js';
@@ -23,6 +24,7 @@ const benches: Array<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['storm', benchStorm],
   ['history', benchHistory],
   ['memory', benchMemory],
+  ['report', benchReport],
 ];
 
 const only = process.argv[2];

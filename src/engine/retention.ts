@@ -16,6 +16,11 @@ export const RETENTION_TIMER = timerKind('engine.retention', z.object({}));
 /** Rows deleted in one transaction: short enough never to hold the ticker up. */
 export const RETENTION_BATCH = 500;
 export const RETENTION_EVERY_MS = HOUR;
+/**
+ * After a full batch, the next one a second later: the next ticker round, never the same one (the engine fires
+ * timers that fall due while it works, so a timer set for now would run a year's backlog in one round).
+ */
+export const RETENTION_AGAIN_MS = 1_000;
 
 /** The one retention timer (keyed: a restart or a second start adds none). */
 export function retentionTimer(dueAt: number): TimerSpec {
@@ -26,7 +31,7 @@ export function registerRetention(engine: Engine, retentionMs: number): void {
   engine.on(RETENTION_TIMER, (_timer, tx) => {
     const removed = deleteDeliveredBefore(tx.db, tx.now - retentionMs, RETENTION_BATCH);
     if (removed === RETENTION_BATCH) {
-      tx.schedule(retentionTimer(tx.now));
+      tx.schedule(retentionTimer(tx.now + RETENTION_AGAIN_MS));
       return;
     }
     maintainDatabase(tx.db);

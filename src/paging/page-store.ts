@@ -186,6 +186,48 @@ export function pagesRaisedBetween(db: Db, from: number, to: number, rotation: s
     .all();
 }
 
+/** What a report counts of a page: the figures' columns only (a month of a large team is tens of thousands of rows). */
+export interface PageFigures {
+  id: number;
+  severity: string;
+  createdAt: number;
+  ackedAt: number | null;
+  resolvedAt: number | null;
+  breachedAt: number | null;
+}
+
+const raisedBetween = (from: number, to: number, rotation: string | null) =>
+  and(gte(pages.createdAt, from), lt(pages.createdAt, to), rotation ? eq(pages.rotation, rotation) : undefined);
+
+/** The pages raised in [from, to) (of one rotation, or all), with what a report counts of each. */
+export function pageFiguresRaisedBetween(db: Db, from: number, to: number, rotation: string | null): PageFigures[] {
+  return db
+    .select({
+      id: pages.id,
+      severity: pages.severity,
+      createdAt: pages.createdAt,
+      ackedAt: pages.ackedAt,
+      resolvedAt: pages.resolvedAt,
+      breachedAt: pages.breachedAt,
+    })
+    .from(pages)
+    .where(raisedBetween(from, to, rotation))
+    .all();
+}
+
+/** Page id -> the users its messages reached, for the pages raised in [from, to): one join, not a list of ids. */
+export function reachedByPagesRaisedBetween(db: Db, from: number, to: number, rotation: string | null): Map<number, Set<string>> {
+  const reached = new Map<number, Set<string>>();
+  const rows = db
+    .select({ pageId: pageMessages.pageId, userId: pageMessages.userId })
+    .from(pages)
+    .innerJoin(pageMessages, eq(pageMessages.pageId, pages.id))
+    .where(and(raisedBetween(from, to, rotation), isNotNull(pageMessages.userId)))
+    .all();
+  for (const m of rows) reached.set(m.pageId, (reached.get(m.pageId) ?? new Set()).add(m.userId!));
+  return reached;
+}
+
 /** Ids per statement when asking about many pages at once (SQLite's limit is 32,766 values). */
 export const PAGE_IDS_PER_QUERY = 5_000;
 

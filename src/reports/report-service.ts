@@ -2,7 +2,7 @@
 import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
 import { alertsOverlapping } from '../alerts/alert-store.js';
-import { pagesRaisedBetween, reachedByPage } from '../paging/page-store.js';
+import { pageFiguresRaisedBetween, reachedByPagesRaisedBetween } from '../paging/page-store.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { EngineTx } from '../engine/engine.js';
 import { incidentsDeclaredBetween } from '../incidents/incident-store.js';
@@ -17,8 +17,8 @@ export type ReportPeriod = keyof typeof REPORT_PERIODS;
 
 export function gatherReport(db: Db, policy: Policy, period: ReportPeriod, to: number, rotation: string | null): ReportFigures {
   const from = to - REPORT_PERIODS[period];
-  const pageRows = pagesRaisedBetween(db, from, to, rotation);
-  const reached = reachedByPage(db, pageRows.map((p) => p.id));
+  const pageRows = pageFiguresRaisedBetween(db, from, to, rotation);
+  const reached = reachedByPagesRaisedBetween(db, from, to, rotation);
   const reportPages: ReportPage[] = pageRows.map((p) => ({
     id: p.id,
     severity: p.severity,

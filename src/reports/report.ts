@@ -4,8 +4,8 @@
  * the noisiest alerts. The shell gathers the rows; this turns them into figures and words.
  */
 import type { BusinessHours } from '../time/business-hours.js';
-import { isBusinessTime } from '../time/business-hours.js';
-import { addDaysToDate, dayNumber, instantToWallTime, type CalendarDate } from '../time/zoned.js';
+import { businessWindowOn, isBusinessTime, type Window } from '../time/business-hours.js';
+import { addDaysToDate, dayNumber, instantToWallTime, wallTimeToInstant, type CalendarDate } from '../time/zoned.js';
 import { durationWords } from '../time/duration-words.js';
 
 export interface ReportPage {
@@ -81,29 +81,59 @@ function bySeverity(severities: readonly string[], items: ReadonlyArray<{ severi
 
 const isoDate = (d: CalendarDate) => `${d.year}-${String(d.month).padStart(2, '0')}-${String(d.day).padStart(2, '0')}`;
 
-/** Pages per calendar day in the business-hours zone, from the day of the first instant to the day of the last. */
-function pagesPerDay(input: ReportInput): ReportFigures['perDay'] {
+interface PeriodDay {
+  day: string;
+  /** The day's first instant in the zone. */
+  start: number;
+  window: Window | null;
+}
+
+/**
+ * The period's calendar days in the business-hours zone, from the day of the first instant to the day of the
+ * last, each with its first instant and business window, and the first instant after the last day. A month's
+ * pages are placed on them by a binary search: a few zone conversions per day instead of some per page (a
+ * month of a large team's pages is tens of thousands, and a conversion costs tens of microseconds).
+ */
+function periodDays(input: ReportInput): { days: PeriodDay[]; end: number } {
   const zone = input.businessHours.zone;
+  const midnight = (d: CalendarDate) => wallTimeToInstant(zone, { ...d, hour: 0, minute: 0 });
   const first = instantToWallTime(zone, input.from);
   const last = instantToWallTime(zone, Math.max(input.from, input.to - 1));
-  const days = new Map<string, { day: string; pages: number; night: number }>();
-  for (let d: CalendarDate = first, n = 0; dayNumber(d) <= dayNumber(last) && n < 400; d = addDaysToDate(d, 1), n += 1) {
-    days.set(isoDate(d), { day: isoDate(d), pages: 0, night: 0 });
+  const days: PeriodDay[] = [];
+  let d: CalendarDate = first;
+  for (let n = 0; dayNumber(d) <= dayNumber(last) && n < 400; d = addDaysToDate(d, 1), n += 1) {
+    days.push({ day: isoDate(d), start: midnight(d), window: businessWindowOn(input.businessHours, d) });
   }
-  for (const page of input.pages) {
-    const row = days.get(isoDate(instantToWallTime(zone, page.createdAt)));
-    if (!row) continue;
-    row.pages += 1;
-    if (!isBusinessTime(input.businessHours, page.createdAt)) row.night += 1;
+  return { days, end: midnight(d) };
+}
+
+/** The index of the day `ms` falls on, or -1 outside the period's days. */
+function dayIndex(days: readonly PeriodDay[], end: number, ms: number): number {
+  if (days.length === 0 || ms < days[0]!.start || ms >= end) return -1;
+  let low = 0;
+  let high = days.length - 1;
+  while (low < high) {
+    const mid = (low + high + 1) >> 1;
+    if (days[mid]!.start <= ms) low = mid;
+    else high = mid - 1;
   }
-  return [...days.values()];
+  return low;
 }
 
 export function reportFigures(input: ReportInput): ReportFigures {
   const { pages, incidents } = input;
+  const { days, end } = periodDays(input);
+  const perDay = days.map((d) => ({ day: d.day, pages: 0, night: 0 }));
   const people = new Map<string, { pages: number; night: number }>();
   for (const page of pages) {
-    const night = !isBusinessTime(input.businessHours, page.createdAt);
+    const i = dayIndex(days, end, page.createdAt);
+    const window = i < 0 ? null : days[i]!.window;
+    const night =
+      i < 0 ? !isBusinessTime(input.businessHours, page.createdAt) : !(window && page.createdAt >= window.open && page.createdAt < window.close);
+    if (i >= 0) {
+      perDay[i]!.pages += 1;
+      if (night) perDay[i]!.night += 1;
+    }
     for (const userId of page.paged) {
       const row = people.get(userId) ?? { pages: 0, night: 0 };
       row.pages += 1;
@@ -130,7 +160,7 @@ export function reportFigures(input: ReportInput): ReportFigures {
     breaches: pages.filter((p) => p.breachedAt !== null).length,
     perPerson: [...people].map(([userId, row]) => ({ userId, ...row })).sort((a, b) => b.pages - a.pages || b.night - a.night || a.userId.localeCompare(b.userId)),
     noisiest: [...noisy.values()].sort((a, b) => b.count - a.count || a.summary.localeCompare(b.summary)).slice(0, 5),
-    perDay: pagesPerDay(input),
+    perDay,
   };
 }
 

@@ -65,7 +65,7 @@ function compile(bh: BusinessHours): Compiled {
   return { label: `${bh.start}-${bh.end} on days ${bh.days.join(',')} in ${bh.zone}`, zone: bh.zone, days: new Set(bh.days), start, end };
 }
 
-interface Window {
+export interface Window {
   open: number;
   close: number;
 }
@@ -98,6 +98,14 @@ function nextStart(c: Compiled, ms: number): { at: number; window: Window } {
 
 function assertInstant(ms: number, what: string): void {
   if (!Number.isFinite(ms)) throw new RangeError(`${what} must be a finite epoch-ms number, got ${String(ms)}`);
+}
+
+/**
+ * The business window [open, close) of a calendar date in the zone, or null on a day off: for a caller that
+ * classifies many instants of a few days (a month's report) without converting each instant to wall time.
+ */
+export function businessWindowOn(bh: BusinessHours, date: CalendarDate): Window | null {
+  return windowOn(compile(bh), date);
 }
 
 /** Inside business hours at `ms`? Start inclusive, end exclusive: 09:00 yes, 17:59:59.999 yes, 18:00 no. */

@@ -103,7 +103,7 @@ describe('query plans', () => {
         event_ts: '1795000000.000200',
       });
     await t.event({ type: 'app_home_opened', user: 'U0BOB', channel: 'DU0BOB', tab: 'home', event_ts: '1795000000.000300' });
-    for (const text of ['who', 'pages', 'alerts', 'schedule backend', 'next backend', 'report week backend'])
+    for (const text of ['who', 'pages', 'alerts', 'schedule backend', 'next backend', 'report week backend', 'report month'])
       expect((await t.command('/oncall', text, 'U0BOB')).status).toBe(200);
     // The handoff form, prefilled from the shift's incidents, alerts and pages.
     for (const text of ['backend', 'history backend'])

@@ -1,7 +1,13 @@
 /** The page store's reads that a report makes over a long, busy period. */
 import { afterEach, describe, expect, it } from 'vitest';
 import { migrateStore, openStore, type Store } from '../../src/db/connection.js';
-import { openPagesThatReached, PAGE_IDS_PER_QUERY, reachedByPage } from '../../src/paging/page-store.js';
+import {
+  openPagesThatReached,
+  PAGE_IDS_PER_QUERY,
+  pageFiguresRaisedBetween,
+  reachedByPage,
+  reachedByPagesRaisedBetween,
+} from '../../src/paging/page-store.js';
 import { tempDbPath } from '../support/common.js';
 
 describe('reachedByPage', () => {
@@ -36,6 +42,40 @@ describe('reachedByPage', () => {
     expect([...reached.get(count)!]).toEqual(['U0ALICE']);
     expect([...reached.get(1)!]).toEqual(['U0BOB']);
     expect(count).toBeGreaterThan(6 * PAGE_IDS_PER_QUERY);
+  });
+
+  it('reachedByPagesRaisedBetween and pageFiguresRaisedBetween: the pages raised in [from, to) of a rotation, and whom each reached, in one read', () => {
+    store = openStore(temp.path);
+    migrateStore(store);
+    const page = store.sqlite.prepare(
+      `insert into pages (rotation, severity, summary, source, created_at, acked_at) values (?, 'P1', 'x', 'person', ?, ?)`,
+    );
+    const message = store.sqlite.prepare(
+      `insert into page_messages (page_id, user_id, ref, step_index, loop, created_at) values (?, ?, ?, 0, 0, 1)`,
+    );
+    // Pages at 9, 10, 15, 19, 20: [10, 20) holds the second to the fourth; the fourth is another rotation's.
+    for (const [at, rotation, users] of [
+      [9, 'backend', ['U0ALICE']],
+      [10, 'backend', ['U0ALICE', 'U0BOB']],
+      [15, 'backend', []],
+      [19, 'web', ['U0CAROL']],
+      [20, 'backend', ['U0DAN']],
+    ] as const) {
+      const id = Number(page.run(rotation, at, at + 1).lastInsertRowid);
+      message.run(id, null, `page:${id}:channel`);
+      for (const user of users) message.run(id, user, `page:${id}:dm:${user}`);
+    }
+    const reached = (rotation: string | null) =>
+      [...reachedByPagesRaisedBetween(store.db, 10, 20, rotation)].map(([id, users]) => [id, [...users].sort()]);
+    expect(reached(null)).toEqual([
+      [2, ['U0ALICE', 'U0BOB']],
+      [4, ['U0CAROL']],
+    ]);
+    expect(reached('backend')).toEqual([[2, ['U0ALICE', 'U0BOB']]]);
+    expect(pageFiguresRaisedBetween(store.db, 10, 20, 'backend')).toEqual([
+      { id: 2, severity: 'P1', createdAt: 10, ackedAt: 11, resolvedAt: null, breachedAt: null },
+      { id: 3, severity: 'P1', createdAt: 15, ackedAt: 16, resolvedAt: null, breachedAt: null },
+    ]);
   });
 
   it('openPagesThatReached: the open pages among years of closed ones that reached the person, each once, oldest first', () => {

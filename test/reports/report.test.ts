@@ -2,6 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { PAGE_ACTIONS } from '../../src/paging/page-blocks.js';
 import { reportFigures, reportText, shortDuration, spread, type ReportInput, type ReportPage } from '../../src/reports/report.js';
 import { DAY, FakeClock, HOUR, MINUTE } from '../../src/time/clock.js';
+import { isBusinessTime } from '../../src/time/business-hours.js';
 import { formatInZone } from '../../src/time/zoned.js';
 import { TestApp } from '../support/harness.js';
 import { blockActionPayload } from '../support/signed-requests.js';
@@ -169,6 +170,40 @@ describe('report figures', () => {
     expect(figures.perDay.find((d) => d.day === '2026-07-14')).toEqual({ day: '2026-07-14', pages: 0, night: 0 });
     expect(figures.perDay.find((d) => d.day === '2026-07-15')).toEqual({ day: '2026-07-15', pages: 2, night: 1 });
     expect(figures.perPerson).toEqual([{ userId: 'U0BOB', pages: 2, night: 1 }]);
+  });
+
+  it('places each page on its day and tells night from day as a page-by-page zone conversion would, across DST changes and 30-minute offsets', () => {
+    // A page every 13 minutes for a month holding a DST change, in zones whose clocks jump at 02:00, at midnight
+    // (Santiago: Saturday 24:00 back to 23:00), and by half an hour (Lord Howe), business hours ending at 24:00 too.
+    const cases: Array<{ zone: string; from: string; end: string }> = [
+      { zone: 'America/New_York', from: '2026-02-20T00:00:00Z', end: '18:00' },
+      { zone: 'America/Santiago', from: '2026-03-20T00:00:00Z', end: '24:00' },
+      { zone: 'Australia/Lord_Howe', from: '2026-03-20T00:00:00Z', end: '18:00' },
+      { zone: 'Europe/London', from: '2026-10-10T00:00:00Z', end: '18:00' },
+    ];
+    for (const { zone, from, end } of cases) {
+      const businessHours = { zone, days: [1, 2, 3, 4, 5], start: '09:00', end };
+      const start = at(from);
+      const to = start + 30 * DAY;
+      const pages: ReportPage[] = [];
+      for (let t = start - 3 * HOUR, id = 1; t < to + 3 * HOUR; t += 13 * MINUTE, id += 1)
+        pages.push({ id, severity: 'P1', createdAt: t, ackedAt: null, resolvedAt: null, breachedAt: null, paged: ['U0BOB'] });
+      const figures = reportFigures({ title: 't', from: start, to, severities: ['P1'], businessHours, pages, incidents: [], alerts: [] });
+      // The slow way: each page's own wall date and isBusinessTime.
+      const expected = new Map<string, { pages: number; night: number }>();
+      let nights = 0;
+      for (const page of pages) {
+        const night = !isBusinessTime(businessHours, page.createdAt);
+        if (night) nights += 1;
+        const day = formatInZone(page.createdAt, zone, 'yyyy-MM-dd');
+        if (!expected.has(day)) expected.set(day, { pages: 0, night: 0 });
+        expected.get(day)!.pages += 1;
+        if (night) expected.get(day)!.night += 1;
+      }
+      expect(figures.perPerson, zone).toEqual([{ userId: 'U0BOB', pages: pages.length, night: nights }]);
+      for (const row of figures.perDay) expect({ zone, ...row }).toEqual({ zone, day: row.day, ...(expected.get(row.day) ?? { pages: 0, night: 0 }) });
+      expect(figures.perDay.length, zone).toBeGreaterThanOrEqual(30);
+    }
   });
 
   it('says durations the way people do', () => {
