@@ -22,7 +22,12 @@ export async function buildBundle(): Promise<string> {
     // Bundled CommonJS dependencies call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
     sourcemap: true,
-    outfile: BUNDLE,
+    // What is loaded with import() (the report chart's vega, the playground's stand-ins) becomes a chunk of its own,
+    // read only when first used: a bot that never draws a chart or runs the playground never holds them in memory.
+    splitting: true,
+    outdir: `${REPO}dist/bundle`,
+    entryNames: '[name]',
+    chunkNames: 'chunks/[name]-[hash]',
     logLevel: 'warning',
   });
   // The playground's page is read from beside the code (src/playground/page/ when run from source).

@@ -10,7 +10,6 @@ import { openStore } from './db/connection.js';
 import { lintRotation } from './schedules/lint.js';
 import { activeOverrides } from './schedules/override-store.js';
 import { createLogger } from './logger.js';
-import { startPlayground } from './playground/playground.js';
 import { contactsOf } from './contacts/contact-store.js';
 import { checkPolicyChannels } from './slack/channel-check.js';
 import { systemClock } from './time/clock.js';
@@ -23,6 +22,8 @@ function fail(message: string): never {
 async function readConfiguration() {
   try {
     if (wantsPlayground(process.env)) {
+      // Loaded only when asked for: the stand-ins (Slack, Twilio, ntfy, SMTP servers) are no part of a real bot's memory.
+      const { startPlayground } = await import('./playground/playground.js');
       const playground = await startPlayground(process.env, systemClock);
       return { env: playground.env, policy: playground.policy, secrets: { ...process.env, ...playground.secrets }, playground };
     }
