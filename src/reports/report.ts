@@ -3,18 +3,14 @@
  * resolve (mean and p90), ack-SLA breaches, pages per person and how many of those came outside business hours,
  * the noisiest alerts. The shell gathers the rows; this turns them into figures and words.
  */
+import type { PageFigures } from '../paging/page-store.js';
 import type { BusinessHours } from '../time/business-hours.js';
 import { businessWindowOn, isBusinessTime, type Window } from '../time/business-hours.js';
 import { addDaysToDate, dayNumber, instantToWallTime, wallTimeToInstant, type CalendarDate } from '../time/zoned.js';
 import { durationWords } from '../time/duration-words.js';
 
-export interface ReportPage {
-  id: number;
-  severity: string;
-  createdAt: number;
-  ackedAt: number | null;
-  resolvedAt: number | null;
-  breachedAt: number | null;
+/** A page as the report counts it: paging's figures of it, and whom it reached. */
+export interface ReportPage extends PageFigures {
   /** Everyone the page reached, each once. */
   paged: readonly string[];
 }
