@@ -1,6 +1,7 @@
 /**
  * `npm run bench`: every benchmark, a table on stdout and bench/results.json for comparing runs.
- * `npm run bench -- <name>` (e.g. `wake-call`): only the benchmarks of that name, printed, results.json left alone.
+ * `npm run bench -- <name> [<name> ...]` (e.g. `wake-call`): only those benchmarks, printed, results.json left alone.
+ * A benchmark that throws is reported at the end (the run exits 1); the others' figures are still printed and saved.
  */
 import { fileURLToPath } from 'node:url';
 import { benchEscalation } from './escalation.bench.js';
@@ -27,12 +28,29 @@ const benches: Array<[string, () => BenchResult[] | Promise<BenchResult[]>]> = [
   ['report', benchReport],
 ];
 
-const only = process.argv[2];
-if (only !== undefined && !benches.some(([name]) => name === only)) {
-  process.stderr.write(`no benchmark named "${only}": one of ${benches.map(([name]) => name).join(', ')}\n`);
+const chosen = process.argv.slice(2);
+const unknown = chosen.filter((name) => !benches.some(([known]) => known === name));
+if (unknown.length > 0) {
+  process.stderr.write(
+    `no benchmark named ${unknown.map((n) => `"${n}"`).join(', ')}: one of ${benches.map(([name]) => name).join(', ')}\n`,
+  );
   process.exit(2);
 }
+// One benchmark that breaks does not hide the others' figures: it is named at the end and the run exits 1.
 const results: BenchResult[] = [];
-for (const [name, bench] of benches) if (only === undefined || name === only) results.push(...(await bench()));
-if (only === undefined) printAndSave(results, fileURLToPath(new URL('./results.json', import.meta.url)));
+const broken: string[] = [];
+for (const [name, bench] of benches) {
+  if (chosen.length > 0 && !chosen.includes(name)) continue;
+  try {
+    results.push(...(await bench()));
+  } catch (error) {
+    broken.push(`${name}: ${error instanceof Error ? error.message : String(error)}`);
+    process.stderr.write(`benchmark ${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  }
+}
+if (chosen.length === 0) printAndSave(results, fileURLToPath(new URL('./results.json', import.meta.url)));
 else print(results);
+if (broken.length > 0) {
+  process.stdout.write(`\n${broken.length} benchmark(s) failed and have no figures above:\n${broken.map((b) => `- ${b}`).join('\n')}\n`);
+  process.exitCode = 1;
+}
