@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CustomRoute } from '@slack/bolt';
 import type { Policy } from '../config/policy.js';
 import type { Engine, EngineTx } from '../engine/engine.js';
+import { PRIORITY } from '../engine/outbox.js';
 import { sendJson } from '../http/routes.js';
 import type { Logger } from '../logger.js';
 import { authenticate, type SecretLookup } from './auth.js';
@@ -59,14 +60,29 @@ function parseBody(raw: Buffer, contentType: string): unknown {
   return JSON.parse(text) as unknown;
 }
 
+/** At most this many requests share one transaction: a long batch would hold back the pages it opened until it commits. */
+export const INGEST_BATCH_MAX = 32;
+
+/**
+ * Whether a batch commits after the request it just ingested: when that request opened a page (it queued a call
+ * of page priority: the page leaves now, not after the rest of a storm's batch), or when the batch is full.
+ */
+export function batchEndsAfter(taken: number, openedPage: boolean, max = INGEST_BATCH_MAX): boolean {
+  return openedPage || taken >= max;
+}
+
+type Queued = { ingest: (tx: EngineTx) => IngestResult; resolve: (r: IngestResult) => void; reject: (e: unknown) => void };
+
 /**
  * Ingests of concurrent requests in one transaction: what arrived in one turn of the event loop is committed
  * together (one commit instead of one per request), and each request is answered only after that commit, so a
- * 202 still means its alert is stored. A batch that fails is not one request's fault until shown: each of its
- * requests is then ingested alone, in its own transaction, and only the one that fails again is refused.
+ * 202 still means its alert is stored. A batch ends early after a request that opened a page, so the page's DM
+ * is sent while the rest of a storm waits its turn (the rest follow in the next turn, in order). A batch that
+ * fails is not one request's fault until shown: each of its requests is then ingested alone, in its own
+ * transaction, and only the one that fails again is refused.
  */
 export class IngestBatcher {
-  private queue: Array<{ ingest: (tx: EngineTx) => IngestResult; resolve: (r: IngestResult) => void; reject: (e: unknown) => void }> = [];
+  private queue: Queued[] = [];
   private scheduled = false;
 
   constructor(private readonly engine: Engine) {}
@@ -74,27 +90,53 @@ export class IngestBatcher {
   submit(ingest: (tx: EngineTx) => IngestResult): Promise<IngestResult> {
     return new Promise((resolve, reject) => {
       this.queue.push({ ingest, resolve, reject });
-      if (this.scheduled) return;
-      this.scheduled = true;
-      setImmediate(() => this.flush());
+      this.schedule();
     });
+  }
+
+  private schedule(): void {
+    if (this.scheduled) return;
+    this.scheduled = true;
+    setImmediate(() => this.flush());
   }
 
   private flush(): void {
     this.scheduled = false;
-    const batch = this.queue;
-    this.queue = [];
-    if (batch.length > 1) {
-      let results: IngestResult[] | null = null;
-      try {
-        results = this.engine.transact((tx) => batch.map((item) => item.ingest(tx)));
-      } catch {
-        // rolled back as a whole: each request alone below
-      }
-      if (results) {
-        for (const [i, item] of batch.entries()) item.resolve(results[i]!);
-        return;
-      }
+    const batch: Queued[] = [];
+    let results: IngestResult[] | null = null;
+    let failure: unknown = null;
+    try {
+      results = this.engine.transact((tx) => {
+        let openedPage = false;
+        // The same transaction, watched for a call of page priority.
+        const watched: EngineTx = {
+          ...tx,
+          enqueue: (call) => {
+            if (call.priority === PRIORITY.page) openedPage = true;
+            return tx.enqueue(call);
+          },
+        };
+        const out: IngestResult[] = [];
+        while (this.queue.length > 0) {
+          const item = this.queue.shift()!;
+          batch.push(item);
+          out.push(item.ingest(watched));
+          if (batchEndsAfter(batch.length, openedPage)) break;
+        }
+        return out;
+      });
+    } catch (error) {
+      // rolled back as a whole: a lone request is refused, each of a batch's is tried alone below
+      failure = error;
+    }
+    if (this.queue.length > 0) this.schedule();
+    if (results) {
+      for (const [i, item] of batch.entries()) item.resolve(results[i]!);
+      return;
+    }
+    if (batch.length === 1) {
+      batch[0]!.reject(failure);
+      return;
     }
     for (const item of batch) {
       try {

@@ -4,7 +4,8 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import type { IngestResult } from '../../src/alerts/alert-service.js';
-import { IngestBatcher } from '../../src/alerts/webhook-route.js';
+import { batchEndsAfter, INGEST_BATCH_MAX, IngestBatcher } from '../../src/alerts/webhook-route.js';
+import { PRIORITY } from '../../src/engine/outbox.js';
 import type { EngineTx } from '../../src/engine/engine.js';
 import { pendingTimerKeys } from '../../src/engine/timers.js';
 import { engineFixture, type EngineFixture } from '../support/engine-fixture.js';
@@ -49,5 +50,50 @@ describe('webhook ingest batching', () => {
     ]);
     expect(answers.map((a) => a.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
     expect([...pendingTimerKeys(fx.store.db, 'batch', 'test.batch')].sort()).toEqual(['a', 'c']);
+  });
+
+  it.each([
+    { taken: 1, openedPage: false, max: 32, ends: false },
+    { taken: 1, openedPage: true, max: 32, ends: true },
+    { taken: 31, openedPage: false, max: 32, ends: false },
+    { taken: 32, openedPage: false, max: 32, ends: true },
+    { taken: 5, openedPage: false, max: 5, ends: true },
+  ])('a batch of $taken (page opened: $openedPage, at most $max) ends: $ends', ({ taken, openedPage, max, ends }) => {
+    expect(batchEndsAfter(taken, openedPage, max)).toBe(ends);
+  });
+
+  it('commits at once after a request that opened a page; the requests after it follow in the next transaction', async () => {
+    fx = await engineFixture();
+    const batcher = new IngestBatcher(fx.engine);
+    const seen: EngineTx[] = [];
+    const paging = (tx: EngineTx): IngestResult => {
+      seen.push(tx);
+      tx.enqueue({ method: 'chat.postMessage', args: { channel: 'D0ONCALL', text: 'page' }, priority: PRIORITY.page });
+      return { ...none, created: 1 };
+    };
+    const answers = await Promise.all([
+      batcher.submit(writer('a', seen)),
+      batcher.submit(paging),
+      batcher.submit(writer('c', seen)),
+      batcher.submit(writer('d', seen)),
+    ]);
+    expect(answers.map((a) => a.created)).toEqual([1, 1, 1, 1]);
+    // a and the page in one transaction, c and d in the next
+    expect(seen[0]).toBe(seen[1]);
+    expect(seen[2]).toBe(seen[3]);
+    expect(seen[1]).not.toBe(seen[2]);
+    expect([...pendingTimerKeys(fx.store.db, 'batch', 'test.batch')].sort()).toEqual(['a', 'c', 'd']);
+  });
+
+  it('a storm of requests is committed in batches of at most INGEST_BATCH_MAX, every one stored', async () => {
+    fx = await engineFixture();
+    const batcher = new IngestBatcher(fx.engine);
+    const seen: EngineTx[] = [];
+    const total = INGEST_BATCH_MAX * 2 + 5;
+    const keys = Array.from({ length: total }, (_, i) => `k${i}`);
+    await Promise.all(keys.map((key) => batcher.submit(writer(key, seen))));
+    const sizes = [...new Set(seen)].map((tx) => seen.filter((s) => s === tx).length);
+    expect(sizes).toEqual([INGEST_BATCH_MAX, INGEST_BATCH_MAX, 5]);
+    expect(pendingTimerKeys(fx.store.db, 'batch', 'test.batch').size).toBe(total);
   });
 });
