@@ -26,15 +26,47 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 }
 
+/** The warm-up runs this long before the storm, so its pages are out of the digest's minute and Slack's windows. */
+const WARM_UP_LEAD = 10 * MINUTE;
+
+/**
+ * A bot that has been running: a few alerts paged and resolved before the storm, so the storm does not pay for the
+ * process's first request (the first page after a start is ~100 ms slower: code compiled, statements prepared).
+ */
+async function warmUp(t: TestApp, template: { alerts: Array<Record<string, unknown>> }): Promise<void> {
+  for (const status of ['firing', 'resolved'] as const) {
+    for (let i = 0; i < 5; i += 1) {
+      const alert = {
+        ...template.alerts[0],
+        status,
+        fingerprint: `warm-up-${i}`,
+        labels: { alertname: `WarmUp${i}`, instance: 'warm-up', service: 'api', severity: 'error' },
+        annotations: { summary: `warm-up alert ${i}` },
+      };
+      const response = await fetch(`${t.baseUrl}/webhooks/prometheus`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+        body: JSON.stringify({ ...template, status, alerts: [alert] }),
+      });
+      if (response.status !== 202) throw new Error(`warm-up: status ${response.status}: ${await response.text()}`);
+    }
+    await t.app.engine.tick();
+  }
+}
+
 /**
  * Distinct Alertmanager alerts at `ratePerSecond` for 10 s, spread over 20 groups (alert names), as one storm.
  * The bot's clock follows real time (its ticker beats every 100 ms) and the stand-in keeps Slack's rate limits
  * on that clock, so edits every 10 s, digests and 429s happen as they would.
  */
 async function storm(ratePerSecond: number): Promise<StormFigures> {
-  const clock = new FakeClock(START);
+  const clock = new FakeClock(START - WARM_UP_LEAD);
   const t = await TestApp.start({ policy: loadPolicyFile(POLICY_PATH), clock, secrets: { ALERTMANAGER_TOKEN: TOKEN } });
   const template = fixture('alertmanager/firing.json') as { alerts: Array<Record<string, unknown>> };
+  await warmUp(t, template);
+  clock.set(START);
+  await t.app.engine.tick();
+  const callsBefore = t.standIn.calls.length;
   const sentAt = new Map<string, number>();
   /** When each group's first alert was sent: its page is measured from there, whichever alert it names. */
   const groupSentAt = new Map<string, number>();
@@ -129,7 +161,8 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
       await t.app.engine.tick();
     }
     const perChannel = new Map<string, number>();
-    for (const call of t.standIn.calls) {
+    const stormCalls = t.standIn.calls.slice(callsBefore);
+    for (const call of stormCalls) {
       const channel = call.args.channel;
       if (typeof channel !== 'string') continue;
       perChannel.set(channel, (perChannel.get(channel) ?? 0) + 1);
@@ -137,7 +170,7 @@ async function storm(ratePerSecond: number): Promise<StormFigures> {
     // Which channels, and what they got: on stderr, beside the table.
     for (const [channel, n] of [...perChannel].sort((a, b) => b[1] - a[1]).slice(0, 3)) {
       const byMethod = new Map<string, { ok: number; refused: number }>();
-      for (const call of t.standIn.calls.filter((c) => c.args.channel === channel)) {
+      for (const call of stormCalls.filter((c) => c.args.channel === channel)) {
         const m = byMethod.get(call.method) ?? { ok: 0, refused: 0 };
         if (call.ok) m.ok += 1;
         else m.refused += 1;
@@ -159,11 +192,23 @@ export async function benchStorm(): Promise<BenchResult[]> {
   const high = await storm(500);
   return [
     result(
+      'first page of each new group, p99 at 500/s (20 groups, 10 s) vs the target',
+      percentile(high.firstPage, 99),
+      100,
+      'ms',
+      'lower',
+      {
+        on: 'value',
+        max: 100,
+      },
+    ),
+    result(
       'first page of each new group, p99 at 500/s vs 10/s (20 groups, 10 s)',
       percentile(high.firstPage, 99),
       percentile(low.firstPage, 99),
       'ms',
       'lower',
+      { on: 'ratio', max: 2 },
     ),
     result(
       'Slack calls per channel per minute in the 500/s storm vs the target (65)',
@@ -171,6 +216,10 @@ export async function benchStorm(): Promise<BenchResult[]> {
       65,
       'calls/min',
       'lower',
+      {
+        on: 'value',
+        max: 65,
+      },
     ),
     await throughput(),
   ];
