@@ -5,7 +5,7 @@
  */
 import { and, asc, desc, eq, getTableColumns, gt, gte, inArray, isNotNull, lt, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedOnce, preparedPerLimit, updateById } from '../db/prepared.js';
+import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { type AckVia, pageMessages, pages, type PageStatus } from '../db/schema.js';
 
 export type { AckVia, PageStatus };
@@ -217,40 +217,38 @@ export function latestPage(db: Db): Page | null {
 /** The first string after every string that starts with `prefix` (its last character's next code unit). */
 const prefixEnd = (prefix: string): string => `${prefix.slice(0, -1)}${String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)}`;
 
-const recentToPerson = () =>
-  and(eq(pageMessages.userId, sql.placeholder('userId')), gt(pageMessages.createdAt, sql.placeholder('since')), eq(pages.status, 'open'));
-
-// Counted up to `cap` pages: the rule only asks whether there are that many, and a storm has thousands. One statement
-// per cap (the policy's digest threshold), written into the SQL: a bound LIMIT made every page's query cost more.
-const openPagesCounts = preparedPerLimit((db, cap) =>
-  db
-    .select({ n: sql<number>`count(*)` })
-    .from(
-      db
-        .selectDistinct({ pageId: pageMessages.pageId })
-        .from(pageMessages)
-        .innerJoin(pages, eq(pages.id, pageMessages.pageId))
-        .where(
-          and(
-            recentToPerson(),
-            ne(pageMessages.pageId, sql.placeholder('exceptPageId')),
-            sql`(${pageMessages.ref} GLOB ${sql.placeholder('glob0')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob1')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob2')})`,
-          ),
-        )
-        .limit(cap)
-        .as('recent'),
-    )
-    .prepare(),
-);
-
 const digestFacts = preparedOnce((db) => {
+  const recentToPerson = and(
+    eq(pageMessages.userId, sql.placeholder('userId')),
+    gt(pageMessages.createdAt, sql.placeholder('since')),
+    eq(pages.status, 'open'),
+  );
   return {
+    // Counted up to `cap` pages: the rule only asks whether there are that many, and a storm has thousands.
+    openPages: db
+      .select({ n: sql<number>`count(*)` })
+      .from(
+        db
+          .selectDistinct({ pageId: pageMessages.pageId })
+          .from(pageMessages)
+          .innerJoin(pages, eq(pages.id, pageMessages.pageId))
+          .where(
+            and(
+              recentToPerson,
+              ne(pageMessages.pageId, sql.placeholder('exceptPageId')),
+              sql`(${pageMessages.ref} GLOB ${sql.placeholder('glob0')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob1')} OR ${pageMessages.ref} GLOB ${sql.placeholder('glob2')})`,
+            ),
+          )
+          .limit(sql.placeholder('cap'))
+          .as('recent'),
+      )
+      .prepare(),
     // SQLite gives a bare column the values of the row max() picked: the newest row's ref, with no sort of them all.
     newest: db
       .select({ ref: pageMessages.ref, id: sql<number | null>`max(${pageMessages.id})` })
       .from(pageMessages)
       .innerJoin(pages, eq(pages.id, pageMessages.pageId))
-      .where(and(recentToPerson(), gte(pageMessages.ref, sql.placeholder('from')), lt(pageMessages.ref, sql.placeholder('to'))))
+      .where(and(recentToPerson, gte(pageMessages.ref, sql.placeholder('from')), lt(pageMessages.ref, sql.placeholder('to'))))
       .prepare(),
   };
 });
@@ -267,13 +265,14 @@ export function personDigestFacts(
 ): { open: number; newest: string | null } {
   const statements = digestFacts(db);
   const { userId, since, globs, prefix } = query;
-  const open = openPagesCounts(db, query.cap).get({
+  const open = statements.openPages.get({
     userId,
     since,
     exceptPageId: query.exceptPageId,
     glob0: globs[0],
     glob1: globs[1],
     glob2: globs[2],
+    cap: query.cap,
   });
   const newest = statements.newest.get({ userId, since, from: prefix, to: prefixEnd(prefix) });
   return { open: open?.n ?? 0, newest: newest?.id != null ? newest.ref : null };
