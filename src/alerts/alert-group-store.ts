@@ -4,7 +4,7 @@
  */
 import { and, desc, eq, gte, inArray, isNull, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
+import { literalLimit, placeholdersFor, preparedOnce, preparedPerLimit, updateById } from '../db/prepared.js';
 import { alertGroups, alerts } from '../db/schema.js';
 import type { AlertRow } from './alert-store.js';
 
@@ -74,13 +74,6 @@ const statements = preparedOnce((db) => ({
     .set({ lastSeenAt: sql`${sql.placeholder('now')}` })
     .where(eq(alertGroups.id, sql.placeholder('id')))
     .prepare(),
-  latestMembers: db
-    .select()
-    .from(alerts)
-    .where(eq(alerts.groupId, sql.placeholder('groupId')))
-    .orderBy(desc(alerts.id))
-    .limit(sql.placeholder('limit'))
-    .prepare(),
 }));
 
 const updateRow = updateById(alertGroups);
@@ -148,9 +141,20 @@ export function groupOfPage(db: Db, pageId: number): AlertGroupRow | null {
   return db.select().from(alertGroups).where(eq(alertGroups.pageId, pageId)).get() ?? null;
 }
 
+/** One statement per count asked for (the group message's, the incident's), the LIMIT written in: bound, it cost more. */
+const latestMembersStatements = preparedPerLimit((db, limit) =>
+  db
+    .select()
+    .from(alerts)
+    .where(eq(alerts.groupId, sql.placeholder('groupId')))
+    .orderBy(desc(alerts.id))
+    .limit(limit)
+    .prepare(),
+);
+
 /** A group's latest `limit` members, newest first. */
 export function latestMembers(db: Db, groupId: number, limit: number): AlertRow[] {
-  return statements(db).latestMembers.all({ groupId, limit });
+  return latestMembersStatements(db, limit).all({ groupId });
 }
 
 /** Every member of a group (the tests' "every alert is findable in its group", and `/oncall alerts`). */
@@ -205,7 +209,7 @@ export function groupCorrelationCandidates(
         ne(alertGroups.status, 'resolved'),
       ),
     )
-    .limit(1)
+    .limit(literalLimit(1))
     .all();
 }
 

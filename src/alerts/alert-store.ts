@@ -4,7 +4,7 @@
  */
 import { and, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
+import { literalLimit, placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { alerts, silences } from '../db/schema.js';
 
 export type AlertRow = typeof alerts.$inferSelect;
@@ -84,7 +84,7 @@ const statements = preparedOnce((db) => ({
         gt(silences.endsAt, sql.placeholder('now')),
       ),
     )
-    .limit(1)
+    .limit(literalLimit(1))
     .prepare(),
 }));
 
@@ -113,7 +113,7 @@ export function correlationCandidates(db: Db, service: string, sources: readonly
     .where(
       and(eq(alerts.service, service), inArray(alerts.source, [...sources]), gte(alerts.lastSeenAt, since), ne(alerts.status, 'resolved')),
     )
-    .limit(1)
+    .limit(literalLimit(1))
     .all();
 }
 

@@ -1,7 +1,7 @@
 import { and, asc, eq, inArray, isNotNull, isNull, lt, lte, notInArray, or, sql } from 'drizzle-orm';
 import type { Logger } from 'pino';
 import type { Db } from '../db/connection.js';
-import { preparedOnce } from '../db/prepared.js';
+import { literalLimit, preparedOnce } from '../db/prepared.js';
 import { outbox, slackMessages } from '../db/schema.js';
 import type { Clock } from '../time/clock.js';
 import { decideDelivery, type CallOutcome } from './delivery.js';
@@ -257,7 +257,7 @@ export class OutboxDrainer {
         .select({ id: outbox.id })
         .from(outbox)
         .where(and(eq(outbox.ref, sql.placeholder('ref')), eq(outbox.status, 'pending')))
-        .limit(1)
+        .limit(literalLimit(1))
         .prepare(),
       rememberMessage: db
         .insert(slackMessages)
@@ -442,6 +442,7 @@ export class OutboxDrainer {
     return this.headsQuery(blockedMethods).all({ now });
   }
 
+  /** Its LIMIT written into the SQL (literalLimit): bound, it made this query, run at every drain step, costlier. */
   private headsQuery(blockedMethods: string[]) {
     const { db } = this.deps;
     return db
@@ -460,7 +461,7 @@ export class OutboxDrainer {
         ),
       )
       .orderBy(asc(outbox.priority), asc(outbox.id))
-      .limit((this.concurrency + PAGE_RESERVED_SLOTS) * 4);
+      .limit(literalLimit((this.concurrency + PAGE_RESERVED_SLOTS) * 4));
   }
 
   /**

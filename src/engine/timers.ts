@@ -1,6 +1,6 @@
 import { and, asc, eq, lt, lte, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
-import { preparedOnce } from '../db/prepared.js';
+import { preparedOnce, preparedPerLimit } from '../db/prepared.js';
 import { timers } from '../db/schema.js';
 
 export interface TimerSpec {
@@ -44,21 +44,6 @@ const statements = preparedOnce((db) => {
       })
       .onConflictDoNothing()
       .prepare(),
-    due: db
-      .select({
-        id: timers.id,
-        kind: timers.kind,
-        subject: timers.subject,
-        key: timers.key,
-        payload: timers.payload,
-        dueAt: timers.dueAt,
-        attempts: timers.attempts,
-      })
-      .from(timers)
-      .where(lte(timers.dueAt, sql.placeholder('now')))
-      .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
-      .limit(sql.placeholder('limit'))
-      .prepare(),
     claim: db
       .delete(timers)
       .where(eq(timers.id, sql.placeholder('id')))
@@ -98,8 +83,27 @@ export function cancelTimers(db: Db, subject: string, kind?: string, key?: strin
   return statement.run({ subject, kind, key }).changes;
 }
 
+/** The due timers, most urgent first; one statement per batch size (the engine's, the simulator's), its LIMIT written in. */
+const dueStatements = preparedPerLimit((db, limit) =>
+  db
+    .select({
+      id: timers.id,
+      kind: timers.kind,
+      subject: timers.subject,
+      key: timers.key,
+      payload: timers.payload,
+      dueAt: timers.dueAt,
+      attempts: timers.attempts,
+    })
+    .from(timers)
+    .where(lte(timers.dueAt, sql.placeholder('now')))
+    .orderBy(asc(timers.priority), asc(timers.dueAt), asc(timers.id))
+    .limit(limit)
+    .prepare(),
+);
+
 export function dueTimers(db: Db, now: number, limit: number): DueTimer[] {
-  return statements(db).due.all({ now, limit });
+  return dueStatements(db, limit).all({ now });
 }
 
 /** The ids of every timer still pending (the dry run tells fired from moved by which ones are gone). */
