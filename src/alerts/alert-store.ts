@@ -2,7 +2,7 @@
  * The alerts feature's tables, `alerts` and `silences`: every read and write of them goes through here, and
  * what comes back is plain rows. Other features (handoffs, reports) read alerts through this file too.
  */
-import { and, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
+import { and, asc, desc, eq, gt, gte, inArray, lt, lte, ne, sql } from 'drizzle-orm';
 import type { Db } from '../db/connection.js';
 import { literalLimit, placeholdersFor, preparedOnce, updateById } from '../db/prepared.js';
 import { alerts, silences } from '../db/schema.js';
@@ -135,17 +135,30 @@ export function alertsSeenSince(db: Db, rotation: string, since: number): AlertR
 }
 
 /** Alerts that were open at some point in [from, to): seen at or after `from`, first seen before `to`. Every rotation when null. */
-export function alertsOverlapping(
+/**
+ * The noisiest alerts of [from, to) (open at any point of it), for one rotation or all: alerts with the same source
+ * and summary counted together, most first, ties by summary then integration (code point order), at most `limit`.
+ * SQLite groups and sorts them, so a month of a large team is `limit` rows in memory, not every alert of it.
+ */
+export function noisiestAlertsOverlapping(
   db: Db,
   from: number,
   to: number,
   rotation: string | null,
+  limit: number,
 ): Array<{ integration: string; summary: string; count: number }> {
-  return db
-    .select({ integration: alerts.integration, summary: alerts.summary, count: alerts.count })
-    .from(alerts)
-    .where(and(gte(alerts.lastSeenAt, from), lt(alerts.firstSeenAt, to), rotation ? eq(alerts.rotation, rotation) : undefined))
-    .all();
+  const total = sql<number>`sum(${alerts.count})`;
+  return (
+    db
+      .select({ integration: alerts.integration, summary: alerts.summary, count: total })
+      .from(alerts)
+      .where(and(gte(alerts.lastSeenAt, from), lt(alerts.firstSeenAt, to), rotation ? eq(alerts.rotation, rotation) : undefined))
+      // Summary first: grouped in integration order, SQLite walked a whole index of alerts instead of the period's range.
+      .groupBy(alerts.summary, alerts.integration)
+      .orderBy(desc(total), asc(alerts.summary), asc(alerts.integration))
+      .limit(literalLimit(limit))
+      .all()
+  );
 }
 
 /** The silence covering a service at `now` (started, not ended), if any. */

@@ -30,7 +30,13 @@ export function reportChart(figures: ReportFigures): ReportChart {
 /** Is this a chart the app wrote (outbox rows are read back from the database)? */
 export function isReportChart(value: unknown): value is ReportChart {
   const chart = value as Partial<ReportChart> | null;
-  return typeof chart === 'object' && chart !== null && typeof chart.title === 'string' && Array.isArray(chart.perDay) && Array.isArray(chart.perPerson);
+  return (
+    typeof chart === 'object' &&
+    chart !== null &&
+    typeof chart.title === 'string' &&
+    Array.isArray(chart.perDay) &&
+    Array.isArray(chart.perPerson)
+  );
 }
 
 /** Two stacked bar charts, one above the other; `name` turns a user id into the label on the bar. */

@@ -19,7 +19,10 @@ export function registerReportCommand(oncall: SlashCommand, deps: { db: Db; poli
         const lower = word.toLowerCase();
         if (Object.hasOwn(REPORT_PERIODS, lower)) period = lower as ReportPeriod;
         else if (Object.hasOwn(policy.rotations, word)) rotation = word;
-        else return { text: `"${word}" is neither a period (week, month) nor a rotation (${rotations.join(', ') || 'none defined'}). ${usage}` };
+        else
+          return {
+            text: `"${word}" is neither a period (week, month) nor a rotation (${rotations.join(', ') || 'none defined'}). ${usage}`,
+          };
       }
       return { text: renderReport(gatherReport(db, policy, period, clock.now(), rotation)) };
     },

@@ -1,7 +1,7 @@
 /** Gathers a period's rows for the report (reads only), and posts the weekly one when a weekly shift ends. */
 import type { Policy } from '../config/policy.js';
 import type { Db } from '../db/connection.js';
-import { alertsOverlapping } from '../alerts/alert-store.js';
+import { noisiestAlertsOverlapping } from '../alerts/alert-store.js';
 import { pageFiguresRaisedBetween, reachedByPagesRaisedBetween } from '../paging/page-store.js';
 import { PRIORITY } from '../engine/outbox.js';
 import type { EngineTx } from '../engine/engine.js';
@@ -10,7 +10,7 @@ import { mention, slackDate } from '../slack/format.js';
 import { DAY } from '../time/clock.js';
 import { formatInZone } from '../time/zoned.js';
 import { reportChart } from './report-chart.js';
-import { reportFigures, reportText, type ReportFigures, type ReportPage } from './report.js';
+import { NOISIEST_SHOWN, reportFigures, reportText, type ReportFigures, type ReportPage } from './report.js';
 
 export const REPORT_PERIODS = { week: 7 * DAY, month: 30 * DAY } as const;
 export type ReportPeriod = keyof typeof REPORT_PERIODS;
@@ -29,7 +29,7 @@ export function gatherReport(db: Db, policy: Policy, period: ReportPeriod, to: n
     paged: [...(reached.get(p.id) ?? [])],
   }));
   const incidentRows = incidentsDeclaredBetween(db, from, to, rotation);
-  const alertRows = alertsOverlapping(db, from, to, rotation);
+  const alertRows = noisiestAlertsOverlapping(db, from, to, rotation, NOISIEST_SHOWN);
   return reportFigures({
     title: `On-call report${rotation ? ` for ${rotation}` : ''}: the last ${period}`,
     from,

@@ -71,7 +71,9 @@ export function spread(durations: readonly number[]): Spread {
 
 function bySeverity(severities: readonly string[], items: ReadonlyArray<{ severity: string }>): Array<[string, number]> {
   const known = severities.map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
-  const others = [...new Set(items.map((i) => i.severity))].filter((s) => !severities.includes(s)).map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
+  const others = [...new Set(items.map((i) => i.severity))]
+    .filter((s) => !severities.includes(s))
+    .map((s): [string, number] => [s, items.filter((i) => i.severity === s).length]);
   return [...known, ...others];
 }
 
@@ -116,6 +118,16 @@ function dayIndex(days: readonly PeriodDay[], end: number, ms: number): number {
   return low;
 }
 
+/** How many of the noisiest alerts a report shows. */
+export const NOISIEST_SHOWN = 5;
+
+const byCodePoint = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Most counted first; ties by summary, then integration, in code point order (the order SQLite sorts text in). */
+function noisiestFirst(a: ReportAlert, b: ReportAlert): number {
+  return b.count - a.count || byCodePoint(a.summary, b.summary) || byCodePoint(a.integration, b.integration);
+}
+
 export function reportFigures(input: ReportInput): ReportFigures {
   const { pages, incidents } = input;
   const { days, end } = periodDays(input);
@@ -125,7 +137,9 @@ export function reportFigures(input: ReportInput): ReportFigures {
     const i = dayIndex(days, end, page.createdAt);
     const window = i < 0 ? null : days[i]!.window;
     const night =
-      i < 0 ? !isBusinessTime(input.businessHours, page.createdAt) : !(window && page.createdAt >= window.open && page.createdAt < window.close);
+      i < 0
+        ? !isBusinessTime(input.businessHours, page.createdAt)
+        : !(window && page.createdAt >= window.open && page.createdAt < window.close);
     if (i >= 0) {
       perDay[i]!.pages += 1;
       if (night) perDay[i]!.night += 1;
@@ -154,8 +168,10 @@ export function reportFigures(input: ReportInput): ReportFigures {
     timeToResolvePage: spread(pages.flatMap((p) => (p.resolvedAt === null ? [] : [p.resolvedAt - p.createdAt]))),
     timeToResolveIncident: spread(incidents.flatMap((i) => (i.resolvedAt === null ? [] : [i.resolvedAt - i.declaredAt]))),
     breaches: pages.filter((p) => p.breachedAt !== null).length,
-    perPerson: [...people].map(([userId, row]) => ({ userId, ...row })).sort((a, b) => b.pages - a.pages || b.night - a.night || a.userId.localeCompare(b.userId)),
-    noisiest: [...noisy.values()].sort((a, b) => b.count - a.count || a.summary.localeCompare(b.summary)).slice(0, 5),
+    perPerson: [...people]
+      .map(([userId, row]) => ({ userId, ...row }))
+      .sort((a, b) => b.pages - a.pages || b.night - a.night || a.userId.localeCompare(b.userId)),
+    noisiest: [...noisy.values()].sort(noisiestFirst).slice(0, NOISIEST_SHOWN),
     perDay,
   };
 }
@@ -164,7 +180,9 @@ export function reportFigures(input: ReportInput): ReportFigures {
 export const shortDuration = durationWords;
 
 function spreadText(s: Spread): string {
-  return s.count === 0 || s.meanMs === null || s.p90Ms === null ? 'none yet' : `mean ${shortDuration(s.meanMs)}, p90 ${shortDuration(s.p90Ms)} (${s.count})`;
+  return s.count === 0 || s.meanMs === null || s.p90Ms === null
+    ? 'none yet'
+    : `mean ${shortDuration(s.meanMs)}, p90 ${shortDuration(s.p90Ms)} (${s.count})`;
 }
 
 const counts = (rows: Array<[string, number]>) => rows.map(([sev, n]) => `${sev} ${n}`).join(' · ');

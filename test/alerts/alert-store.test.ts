@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { migratedStoreEachTest } from '../support/memory-store.js';
 import {
-  alertsOverlapping,
+  noisiestAlertsOverlapping,
   correlationCandidates,
   insertAlert,
   insertSilence,
@@ -37,6 +37,13 @@ function alert(over: Partial<NewAlert> = {}) {
     lastEditedAt: T,
     ...over,
   });
+}
+
+/** An alert received `count` times. */
+function counted(count: number, over: Partial<NewAlert> = {}) {
+  const row = alert(over);
+  updateAlert(store.db, row.id, { count });
+  return row;
 }
 
 describe('openAlert', () => {
@@ -74,14 +81,29 @@ describe('correlationCandidates', () => {
   });
 });
 
-describe('alertsOverlapping', () => {
+describe('noisiestAlertsOverlapping', () => {
   it('counts an alert open at any point of [from, to), for one rotation or all', () => {
     alert({ summary: 'before', firstSeenAt: T - 20, lastSeenAt: T - 1 });
     alert({ summary: 'straddles the start', firstSeenAt: T - 20, lastSeenAt: T });
     alert({ summary: 'inside', firstSeenAt: T + 5, lastSeenAt: T + 6, rotation: 'web' });
     alert({ summary: 'at the end', firstSeenAt: T + 10, lastSeenAt: T + 12 });
-    expect(alertsOverlapping(store.db, T, T + 10, null).map((a) => a.summary)).toEqual(['straddles the start', 'inside']);
-    expect(alertsOverlapping(store.db, T, T + 10, 'web')).toEqual([{ integration: 'prom', summary: 'inside', count: 1 }]);
+    expect(noisiestAlertsOverlapping(store.db, T, T + 10, null, 5).map((a) => a.summary)).toEqual(['inside', 'straddles the start']);
+    expect(noisiestAlertsOverlapping(store.db, T, T + 10, 'web', 5)).toEqual([{ integration: 'prom', summary: 'inside', count: 1 }]);
+  });
+
+  it('adds up the same source and summary, most first, ties by summary then integration, at most the limit', () => {
+    counted(3, { dedupKey: 'a1', summary: 'Disk full' });
+    counted(4, { dedupKey: 'a2', summary: 'Disk full' });
+    counted(2, { dedupKey: 'a3', summary: 'Disk full', integration: 'grafana' });
+    counted(2, { dedupKey: 'b', summary: 'CPU high' });
+    counted(2, { dedupKey: 'c', summary: 'api down' });
+    counted(9, { dedupKey: 'd', summary: 'Zebra' });
+    expect(noisiestAlertsOverlapping(store.db, T - 10, T + 10, null, 4)).toEqual([
+      { integration: 'prom', summary: 'Zebra', count: 9 },
+      { integration: 'prom', summary: 'Disk full', count: 7 },
+      { integration: 'prom', summary: 'CPU high', count: 2 },
+      { integration: 'grafana', summary: 'Disk full', count: 2 },
+    ]);
   });
 });
 
