@@ -4,7 +4,7 @@
  * history (scripts/seed-history.ts: 1,000,000 alerts, 250,000 pages, 100,000 incidents, 10,000 overrides over
  * the 50 rotations, ... at scale 1) against an empty one. Target: at most 150 MB at its peak.
  *
- * The bot is the production build (scripts/build.ts: dist/bundle/main.js) in a process of its own, on the real
+ * The bot is the production build (scripts/build.ts: dist/bundle/main.js), started with the Dockerfile's node flags, in a process of its own, on the real
  * clock, with its Slack pointed at the stand-in, which runs here with the storm's sender: the figure is the bot's
  * alone. Its peak is the kernel's high-water mark of its resident set (VmHWM in /proc/<pid>/status), read after
  * the storm and a `/oncall report month`.
@@ -18,7 +18,7 @@ import { parsePolicyText } from '../src/config/policy.js';
 import { migrateStore, openStore } from '../src/db/connection.js';
 import { policyChannelIds, SlackStandIn } from '../src/playground/slack-stand-in.js';
 import { systemClock } from '../src/time/clock.js';
-import { buildBundle } from '../scripts/build.js';
+import { buildBundle, productionNodeFlags } from '../scripts/build.js';
 import { historyCounts, seedHistory } from '../scripts/seed-history.js';
 import { LARGE_PEOPLE, LARGE_ROTATIONS, largePerson, largePolicyText, largeService } from '../scripts/large-policy.js';
 import { fixture } from '../test/support/fixtures.js';
@@ -108,7 +108,7 @@ async function peakWhileServingStorm(bundle: string, dbPath: string): Promise<Me
   for (const id of [...policyChannelIds(parsePolicyText(policyText, policyPath)), GENERAL_CHANNEL]) standIn.addChannel(id);
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
-  const bot = spawn(process.execPath, [bundle], {
+  const bot = spawn(process.execPath, [...productionNodeFlags(), bundle], {
     env: {
       PATH: process.env.PATH,
       SLACK_BOT_TOKEN: TEST_SECRETS.botToken,
