@@ -30,7 +30,9 @@ const figures = {
 
 describe('report chart', () => {
   it('splits every bar into business hours and outside them, with names on the people', () => {
-    const spec = reportChartSpec(figures, (id) => ({ U0BOB: 'Bob', U0CAROL: 'Carol' })[id] ?? id) as { vconcat: Array<{ data: { values: unknown[] } }> };
+    const spec = reportChartSpec(figures, (id) => ({ U0BOB: 'Bob', U0CAROL: 'Carol' })[id] ?? id) as {
+      vconcat: Array<{ data: { values: unknown[] } }>;
+    };
     const [perDay, perPerson] = spec.vconcat;
     expect(perDay!.data.values).toEqual([
       { key: 'Tue 17', when: DAYTIME, pages: 2 },
@@ -47,12 +49,27 @@ describe('report chart', () => {
   });
 
   it('keeps two people of the same name apart, and names nobody it cannot', () => {
-    const labels = personLabels(['U0BOB', 'U0BOB2', 'U0CAROL', 'U0GONE'], new Map([['U0BOB', 'Bob'], ['U0BOB2', 'Bob'], ['U0CAROL', 'Carol']]));
+    const labels = personLabels(
+      ['U0BOB', 'U0BOB2', 'U0CAROL', 'U0GONE'],
+      new Map([
+        ['U0BOB', 'Bob'],
+        ['U0BOB2', 'Bob'],
+        ['U0CAROL', 'Carol'],
+      ]),
+    );
     expect([...labels.values()]).toEqual(['Bob (U0BOB)', 'Bob (U0BOB2)', 'Carol', 'U0GONE']);
   });
 
   it('draws a PNG, taller with more people', async () => {
-    const two = pngSize(await renderReportChart(figures, new Map([['U0BOB', 'Bob'], ['U0CAROL', 'Carol']])));
+    const two = pngSize(
+      await renderReportChart(
+        figures,
+        new Map([
+          ['U0BOB', 'Bob'],
+          ['U0CAROL', 'Carol'],
+        ]),
+      ),
+    );
     expect(two.width).toBeGreaterThan(1000); // 520 px of plot, drawn at twice the size
     const many = { ...figures, perPerson: Array.from({ length: 12 }, (_, i) => ({ userId: `U0P${i}`, pages: i + 1, night: 0 })) };
     expect(pngSize(await renderReportChart(many, new Map())).height).toBeGreaterThan(two.height);

@@ -20,7 +20,15 @@ describe('report figures', () => {
 
   it('counts a seeded week: by severity, acknowledge and resolve times, breaches, per person with nights, noisiest alerts', () => {
     // London business hours Mon-Fri 09:00-18:00; 2026-11-17 is a Tuesday (GMT = UTC in November).
-    const page = (id: number, severity: string, created: string, ackMin: number | null, resolveMin: number | null, paged: string[], breached = false): ReportPage => ({
+    const page = (
+      id: number,
+      severity: string,
+      created: string,
+      ackMin: number | null,
+      resolveMin: number | null,
+      paged: string[],
+      breached = false,
+    ): ReportPage => ({
       id,
       severity,
       createdAt: at(created),
@@ -51,8 +59,18 @@ describe('report figures', () => {
         { integration: 'sentry', summary: 'TypeError in checkout', count: 9 },
       ],
     });
-    expect(figures.pagesBySeverity).toEqual([['P0', 1], ['P1', 2], ['P2', 1], ['P3', 0]]);
-    expect(figures.incidentsBySeverity).toEqual([['P0', 1], ['P1', 0], ['P2', 1], ['P3', 0]]);
+    expect(figures.pagesBySeverity).toEqual([
+      ['P0', 1],
+      ['P1', 2],
+      ['P2', 1],
+      ['P3', 0],
+    ]);
+    expect(figures.incidentsBySeverity).toEqual([
+      ['P0', 1],
+      ['P1', 0],
+      ['P2', 1],
+      ['P3', 0],
+    ]);
     expect(figures.timeToAcknowledge).toEqual({ count: 3, meanMs: 6 * MINUTE, p90Ms: 12 * MINUTE });
     expect(figures.timeToResolvePage).toEqual({ count: 2, meanMs: 75 * MINUTE, p90Ms: 90 * MINUTE });
     expect(figures.timeToResolveIncident).toEqual({ count: 1, meanMs: 2 * HOUR, p90Ms: 2 * HOUR });
@@ -73,7 +91,11 @@ describe('report figures', () => {
         night: ['18', '21'].includes(d) ? 1 : 0,
       })),
     );
-    const text = reportText(figures, (ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(ms), (u) => `<@${u}>`);
+    const text = reportText(
+      figures,
+      (ms) => new Intl.DateTimeFormat('en-GB', { dateStyle: 'medium', timeZone: 'UTC' }).format(ms),
+      (u) => `<@${u}>`,
+    );
     expect(text).toBe(
       [
         '*On-call report for backend: the last week*, 16 Nov 2026 to 23 Nov 2026',
@@ -119,8 +141,16 @@ describe('report figures', () => {
 
   it('an empty week reads as quiet, with zero counts and every day present, not as missing figures', () => {
     const figures = reportFigures(EMPTY_WEEK);
-    expect(figures.perDay.map((d) => [d.day, d.pages, d.night])).toEqual(['16', '17', '18', '19', '20', '21', '22', '23'].map((d) => [`2026-11-${d}`, 0, 0]));
-    expect(reportText(figures, (ms) => formatInZone(ms, 'UTC', 'yyyy-MM-dd'), (u) => u)).toBe(
+    expect(figures.perDay.map((d) => [d.day, d.pages, d.night])).toEqual(
+      ['16', '17', '18', '19', '20', '21', '22', '23'].map((d) => [`2026-11-${d}`, 0, 0]),
+    );
+    expect(
+      reportText(
+        figures,
+        (ms) => formatInZone(ms, 'UTC', 'yyyy-MM-dd'),
+        (u) => u,
+      ),
+    ).toBe(
       [
         '*On-call report: the last week*, 2026-11-16 to 2026-11-23',
         '*Pages* 0: P0 0 · P1 0 · P2 0 · P3 0',
@@ -134,8 +164,16 @@ describe('report figures', () => {
     );
   });
 
-  it('a severity the policy no longer has is still counted, after the policy\'s own; ties in pages per person go to nights, then id; five noisiest only', () => {
-    const page = (id: number, severity: string, created: string, paged: string[]): ReportPage => ({ id, severity, createdAt: at(created), ackedAt: null, resolvedAt: null, breachedAt: null, paged });
+  it("a severity the policy no longer has is still counted, after the policy's own; ties in pages per person go to nights, then id; five noisiest only", () => {
+    const page = (id: number, severity: string, created: string, paged: string[]): ReportPage => ({
+      id,
+      severity,
+      createdAt: at(created),
+      ackedAt: null,
+      resolvedAt: null,
+      breachedAt: null,
+      paged,
+    });
     const figures = reportFigures({
       ...EMPTY_WEEK,
       pages: [
@@ -146,7 +184,13 @@ describe('report figures', () => {
       ],
       alerts: ['a', 'b', 'c', 'd', 'e', 'f'].map((summary, i) => ({ integration: 'prometheus', summary, count: i === 5 ? 1 : 10 })),
     });
-    expect(figures.pagesBySeverity).toEqual([['P0', 0], ['P1', 2], ['P2', 1], ['P3', 0], ['SEV1', 1]]);
+    expect(figures.pagesBySeverity).toEqual([
+      ['P0', 0],
+      ['P1', 2],
+      ['P2', 1],
+      ['P3', 0],
+      ['SEV1', 1],
+    ]);
     expect(figures.perPerson.map((p) => [p.userId, p.pages, p.night])).toEqual([
       ['U0BOB', 1, 1],
       ['U0ALICE', 1, 0],
@@ -156,15 +200,31 @@ describe('report figures', () => {
     expect(figures.noisiest.map((a) => a.summary)).toEqual(['a', 'b', 'c', 'd', 'e']);
   });
 
-  it('days and nights are the team\'s: 23:30 UTC in a London summer is half past midnight the next day, outside business hours', () => {
+  it("days and nights are the team's: 23:30 UTC in a London summer is half past midnight the next day, outside business hours", () => {
     const figures = reportFigures({
       ...EMPTY_WEEK,
       from: at('2026-07-13T08:00:00Z'), // Monday 09:00 BST
       to: at('2026-07-20T08:00:00Z'),
       pages: [
-        { id: 1, severity: 'P1', createdAt: at('2026-07-14T23:30:00Z'), ackedAt: null, resolvedAt: null, breachedAt: null, paged: ['U0BOB'] },
+        {
+          id: 1,
+          severity: 'P1',
+          createdAt: at('2026-07-14T23:30:00Z'),
+          ackedAt: null,
+          resolvedAt: null,
+          breachedAt: null,
+          paged: ['U0BOB'],
+        },
         // 08:30 UTC on a Wednesday is 09:30 in London: business hours.
-        { id: 2, severity: 'P1', createdAt: at('2026-07-15T08:30:00Z'), ackedAt: null, resolvedAt: null, breachedAt: null, paged: ['U0BOB'] },
+        {
+          id: 2,
+          severity: 'P1',
+          createdAt: at('2026-07-15T08:30:00Z'),
+          ackedAt: null,
+          resolvedAt: null,
+          breachedAt: null,
+          paged: ['U0BOB'],
+        },
       ],
     });
     expect(figures.perDay.find((d) => d.day === '2026-07-14')).toEqual({ day: '2026-07-14', pages: 0, night: 0 });
@@ -201,13 +261,20 @@ describe('report figures', () => {
         if (night) expected.get(day)!.night += 1;
       }
       expect(figures.perPerson, zone).toEqual([{ userId: 'U0BOB', pages: pages.length, night: nights }]);
-      for (const row of figures.perDay) expect({ zone, ...row }).toEqual({ zone, day: row.day, ...(expected.get(row.day) ?? { pages: 0, night: 0 }) });
+      for (const row of figures.perDay)
+        expect({ zone, ...row }).toEqual({ zone, day: row.day, ...(expected.get(row.day) ?? { pages: 0, night: 0 }) });
       expect(figures.perDay.length, zone).toBeGreaterThanOrEqual(30);
     }
   });
 
   it('says durations the way people do', () => {
-    expect([20_000, 4 * MINUTE, 75 * MINUTE, 2 * HOUR, 51 * HOUR].map(shortDuration)).toEqual(['20 s', '4 min', '1 h 15 min', '2 h', '2 d 3 h']);
+    expect([20_000, 4 * MINUTE, 75 * MINUTE, 2 * HOUR, 51 * HOUR].map(shortDuration)).toEqual([
+      '20 s',
+      '4 min',
+      '1 h 15 min',
+      '2 h',
+      '2 d 3 h',
+    ]);
   });
 });
 
@@ -218,7 +285,10 @@ describe('/oncall report', () => {
   it('reports the pages raised and acknowledged through the bot, and explains a wrong argument', async () => {
     // Friday 20 Nov 2026 14:00 UTC: Bob is primary of backend.
     t = await TestApp.start({ policy: POLICY, clock: new FakeClock('2026-11-20T14:00:00Z') });
-    for (const [minutes, summary] of [[3, 'checkout 500s'], [9, 'queue backlog']] as const) {
+    for (const [minutes, summary] of [
+      [3, 'checkout 500s'],
+      [9, 'queue backlog'],
+    ] as const) {
       const answer = await t.command('/oncall', `page backend --severity P1 ${summary}`, 'U0ALICE');
       const id = /page #(\d+)/.exec((answer.json() as { text: string }).text)![1]!;
       await t.advance(minutes * MINUTE);
@@ -281,12 +351,15 @@ describe('/oncall report', () => {
     expect(((await t.command('/oncall', 'report month', 'U0CAROL')).json() as { text: string }).text).toContain('*Pages* 1: P0 0 · P1 1');
   });
 
-  it('at a quiet week\'s shift change the report goes to the rotation\'s channel, without a chart', async () => {
+  it("at a quiet week's shift change the report goes to the rotation's channel, without a chart", async () => {
     // Sunday 22 Nov 2026; backend's shift changes Monday 09:00 UTC and nobody was paged this week.
     t = await TestApp.start({ policy: POLICY, clock: new FakeClock('2026-11-22T12:00:00Z') });
     await t.advance(21 * HOUR);
     await t.tick();
-    const reports = t.standIn.take('chat.postMessage', (a) => a.channel === 'C0BACKEND' && String(a.text).startsWith('*On-call report for backend: the last week*'));
+    const reports = t.standIn.take(
+      'chat.postMessage',
+      (a) => a.channel === 'C0BACKEND' && String(a.text).startsWith('*On-call report for backend: the last week*'),
+    );
     expect(reports).toHaveLength(1);
     expect(String(reports[0]!.args.text)).toContain('*Pages per person* nobody was paged');
     expect(t.standIn.attempts('files.uploadV2')).toEqual([]);
