@@ -11,7 +11,7 @@ import { declareValues, NOW } from '../incidents/incident-support.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
 import { TestApp } from '../support/harness.js';
 import { viewSubmissionPayload } from '../support/signed-requests.js';
-import { openHome, viewOf } from './home-support.js';
+import { openHome, startWithTwoHomeViewers, viewOf } from './home-support.js';
 
 let t: TestApp;
 afterEach(async () => t?.close());
@@ -34,12 +34,7 @@ function countHomeEnqueues(app: TestApp): () => Record<string, number> {
 
 describe('Home republished once per transaction per viewer', () => {
   it('an incident declared and raised by its trigger in one transaction draws and publishes each viewer’s Home once', async () => {
-    t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(NOW) });
-    for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0LEAD']) t.standIn.addUser({ id });
-    await openHome(t, 'U0LEAD');
-    await openHome(t, 'U0BOB');
-    await t.app.drainer.drain();
-    t.standIn.take('views.publish');
+    t = await startWithTwoHomeViewers(NOW);
     const enqueued = countHomeEnqueues(t);
 
     const payload = declareValues({ title: 'Several monitors red', environment: 'prod', impact: 'unknown yet', severity: 'P2' });

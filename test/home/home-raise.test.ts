@@ -8,21 +8,16 @@ import { outbox } from '../../src/db/schema.js';
 import { FakeClock } from '../../src/time/clock.js';
 import { declareValues, NOW } from '../incidents/incident-support.js';
 import { EXAMPLE_POLICY } from '../support/fixtures.js';
-import { TestApp } from '../support/harness.js';
+import type { TestApp } from '../support/harness.js';
 import { viewSubmissionPayload } from '../support/signed-requests.js';
-import { openHome, viewOf } from './home-support.js';
+import { openHome, startWithTwoHomeViewers, viewOf } from './home-support.js';
 
 let t: TestApp;
 afterEach(async () => t?.close());
 
 describe('a trigger raising the severity at declaration', () => {
   it('publishes each viewer’s Home once, with the raised severity', async () => {
-    t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(NOW) });
-    for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0LEAD']) t.standIn.addUser({ id });
-    await openHome(t, 'U0LEAD');
-    await openHome(t, 'U0BOB');
-    await t.app.drainer.drain();
-    t.standIn.take('views.publish');
+    t = await startWithTwoHomeViewers(NOW);
 
     const payload = declareValues({ title: 'Several monitors red', environment: 'prod', impact: 'unknown yet', severity: 'P2' });
     payload.triggers = { value: { type: 'checkboxes', selected_options: [{ value: 'monitors-failing' }] } };

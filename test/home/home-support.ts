@@ -1,5 +1,7 @@
 import { expect } from 'vitest';
-import type { TestApp } from '../support/harness.js';
+import { FakeClock } from '../../src/time/clock.js';
+import { EXAMPLE_POLICY } from '../support/fixtures.js';
+import { TestApp } from '../support/harness.js';
 
 export type Block = {
   type: string;
@@ -33,4 +35,18 @@ export async function republished(t: TestApp, user: string): Promise<HomeSeen | 
   const calls = t.standIn.take('views.publish', (a) => a.user_id === user);
   const last = calls.at(-1);
   return last ? viewOf(last.args) : undefined;
+}
+
+/**
+ * The app at `now` with four people, two of whom (the lead and Bob) have opened their Home; their first publishes
+ * are delivered and taken from the stand-in, so what a test counts next is what its own action caused.
+ */
+export async function startWithTwoHomeViewers(now: number): Promise<TestApp> {
+  const t = await TestApp.start({ policy: EXAMPLE_POLICY, clock: new FakeClock(now) });
+  for (const id of ['U0ALICE', 'U0BOB', 'U0CAROL', 'U0LEAD']) t.standIn.addUser({ id });
+  await openHome(t, 'U0LEAD');
+  await openHome(t, 'U0BOB');
+  await t.app.drainer.drain();
+  t.standIn.take('views.publish');
+  return t;
 }
